@@ -1,0 +1,275 @@
+import { mkdirSync, readdirSync } from 'node:fs';
+import { LogError } from '../errors.js';
+import type { LogRecord, ReadOptions, ReadResult } from '../types.js';
+import { type BatchHeader, decodeBatch, probeBatch } from './record-batch.js';
+import { Segment } from './segment.js';
+
+const DEFAULT_MAX_RECORDS = 10_000;
+const DEFAULT_MAX_BYTES = 1024 * 1024;
+
+export interface PartitionSettings {
+  readonly segmentBytes: number;
+  readonly segmentMs: number;
+}
+
+export interface RecoveryReport {
+  readonly truncatedBytes: number;
+  readonly corruptSegments: string[];
+}
+
+interface Waiter {
+  readonly offset: number;
+  readonly wake: (hasData: boolean) => void;
+}
+
+/**
+ * One partition: an ordered run of segments, the last of which takes appends. One writer at a time
+ * (the process holding the data dir); any number of readers, which only ever see whole batches
+ * because `size` and `nextOffset` move after a batch is fully written.
+ */
+export class PartitionLog {
+  segments: Segment[] = [];
+  private waiters: Waiter[] = [];
+  /** Where the last read stopped: lets a sequential reader skip the index lookup. */
+  private cursorOffset = -1;
+  private cursorPosition = 0;
+  private cursorSegment: Segment | undefined;
+
+  readonly topic: string;
+  readonly partition: number;
+  readonly dir: string;
+
+  private constructor(topic: string, partition: number, dir: string) {
+    this.topic = topic;
+    this.partition = partition;
+    this.dir = dir;
+  }
+
+  static open(
+    topic: string,
+    partition: number,
+    dir: string,
+    cleanShutdown: boolean,
+  ): { log: PartitionLog; report: RecoveryReport } {
+    mkdirSync(dir, { recursive: true });
+    const log = new PartitionLog(topic, partition, dir);
+    const bases = readdirSync(dir)
+      .filter((f) => /^\d{20}\.log$/.test(f))
+      .map((f) => Number(f.slice(0, 20)))
+      .sort((a, b) => a - b);
+    let truncatedBytes = 0;
+    const corruptSegments: string[] = [];
+    bases.forEach((base, i) => {
+      const last = i === bases.length - 1;
+      // Closed segments were flushed and indexed when they were rolled; only the active one can
+      // have a torn tail after a crash.
+      const { segment, outcome } = Segment.open(dir, base, cleanShutdown || !last, last);
+      truncatedBytes += outcome.truncatedBytes;
+      if (outcome.corruption !== undefined) corruptSegments.push(`${segment.logPath}: ${outcome.corruption}`);
+      log.segments.push(segment);
+    });
+    if (log.segments.length === 0) log.segments.push(Segment.create(dir, 0));
+    return { log, report: { truncatedBytes, corruptSegments } };
+  }
+
+  get active(): Segment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  get beginningOffset(): number {
+    return this.segments[0].baseOffset;
+  }
+
+  get endOffset(): number {
+    return this.active.nextOffset;
+  }
+
+  get sizeBytes(): number {
+    let size = 0;
+    for (const s of this.segments) size += s.size;
+    return size;
+  }
+
+  /** Appends an encoded batch, rolling to a new segment first when the active one is full or old. */
+  append(batch: Buffer, header: BatchHeader, settings: PartitionSettings, now: number): void {
+    const active = this.active;
+    if (
+      active.size > 0 &&
+      (active.size + batch.length > settings.segmentBytes || now - active.created >= settings.segmentMs)
+    ) {
+      this.roll();
+    }
+    this.active.append(batch, header);
+    this.wakeWaiters();
+  }
+
+  roll(): void {
+    const old = this.active;
+    old.flush();
+    old.saveIndex();
+    this.segments.push(Segment.create(this.dir, old.nextOffset));
+  }
+
+  read(offset: number, options: ReadOptions | undefined): ReadResult {
+    const maxRecords = options?.maxRecords ?? DEFAULT_MAX_RECORDS;
+    const maxBytes = options?.maxBytes ?? DEFAULT_MAX_BYTES;
+    const end = this.endOffset;
+    if (offset < this.beginningOffset || offset > end) {
+      throw new LogError(
+        'OFFSET_OUT_OF_RANGE',
+        `Offset ${offset} is out of range for ${this.topic}-${this.partition}: valid offsets are ${this.beginningOffset} to ${end}. Read from the beginning or the end instead.`,
+      );
+    }
+    const records: LogRecord[] = [];
+    let next = offset;
+    let index = this.segmentIndexFor(offset);
+    while (next < end && records.length === 0 && index < this.segments.length) {
+      const segment = this.segments[index];
+      next = this.readSegment(segment, next, maxRecords, maxBytes, records);
+      if (records.length === 0) {
+        // The rest of this segment was compacted away: go on with the next one.
+        index++;
+        if (index < this.segments.length) next = Math.max(next, this.segments[index].baseOffset);
+      }
+    }
+    return { records, nextOffset: next, endOffset: end };
+  }
+
+  private segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.segments[mid].baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Reads whole batches from one segment into `out`; returns the offset to read from next. */
+  private readSegment(
+    segment: Segment,
+    offset: number,
+    maxRecords: number,
+    maxBytes: number,
+    out: LogRecord[],
+  ): number {
+    const position =
+      this.cursorSegment === segment && this.cursorOffset === offset
+        ? this.cursorPosition
+        : segment.lookup(offset);
+    const limit = segment.corruptAt ?? segment.size;
+    if (position >= limit) {
+      if (segment.corruptAt !== undefined && offset < segment.nextOffset)
+        throw this.corruptError(segment, offset);
+      return segment.nextOffset;
+    }
+    let length = Math.min(maxBytes, limit - position);
+    let buf = Buffer.allocUnsafe(Math.max(length, 64));
+    let got = segment.read(buf, length, position);
+    let pos = 0;
+    let next = offset;
+    while (out.length < maxRecords) {
+      const probe = probeBatch(buf, pos, got, true);
+      if (probe.kind === 'incomplete') {
+        if (pos > 0 || position + probe.needed > limit) break;
+        // A single batch larger than maxBytes: read it whole, at least one batch is returned.
+        length = probe.needed;
+        buf = Buffer.allocUnsafe(length);
+        got = segment.read(buf, length, position);
+        continue;
+      }
+      if (probe.kind === 'corrupt') throw this.corruptError(segment, next, probe.reason);
+      const header = probe.header;
+      if (header.lastOffset >= next) {
+        const before = out.length;
+        decodeBatch(buf, pos, header, next, maxRecords - out.length, out);
+        if (out.length - before > 0 && out.length === maxRecords) {
+          next = out[out.length - 1].offset + 1;
+          if (next > header.lastOffset) pos += header.size;
+          break;
+        }
+        next = header.lastOffset + 1;
+      }
+      pos += header.size;
+      if (pos >= got) break;
+    }
+    if (pos >= got && position + got >= limit && segment.corruptAt === undefined) {
+      next = Math.max(next, segment.nextOffset);
+    }
+    this.cursorSegment = segment;
+    this.cursorOffset = next;
+    this.cursorPosition = position + pos;
+    return next;
+  }
+
+  private corruptError(segment: Segment, offset: number, reason?: string): LogError {
+    return new LogError(
+      'CORRUPT_RECORD',
+      `Corrupt data in ${this.topic}-${this.partition} at offset ${offset} (${reason ?? segment.corruptReason ?? 'unreadable'}; file ${segment.logPath}). ` +
+        `Other partitions are unaffected; read from offset ${segment.nextOffset} to skip the damaged segment.`,
+    );
+  }
+
+  /** Invalidates the sequential-read shortcut after segments change under it. */
+  resetCursor(): void {
+    this.cursorSegment = undefined;
+    this.cursorOffset = -1;
+  }
+
+  waitForData(offset: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<boolean> {
+    if (this.endOffset > offset) return Promise.resolve(true);
+    if (timeoutMs <= 0 || signal?.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        offset,
+        wake: (hasData) => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          resolve(hasData);
+        },
+      };
+      const remove = () => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+      };
+      const onAbort = () => {
+        remove();
+        waiter.wake(false);
+      };
+      const timer = setTimeout(onAbort, timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  private wakeWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const end = this.endOffset;
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) {
+      if (end > w.offset) w.wake(true);
+      else this.waiters.push(w);
+    }
+  }
+
+  flush(): void {
+    this.active.flush();
+  }
+
+  close(): void {
+    for (const w of this.waiters) w.wake(false);
+    this.waiters = [];
+    for (const s of this.segments) s.close();
+  }
+
+  /** Flushes and indexes every segment so the next start needs no recovery scan. */
+  closeCleanly(): void {
+    for (const s of this.segments) {
+      s.flush();
+      s.saveIndex();
+    }
+    this.close();
+  }
+}

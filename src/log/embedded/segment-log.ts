@@ -1,0 +1,510 @@
+import { randomUUID } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { invalidPartition, LogError, unknownTopic } from '../errors.js';
+import { partitionForKey } from '../partitioner.js';
+import type {
+  Log,
+  ProduceRecord,
+  ReadOptions,
+  ReadResult,
+  RecordHeader,
+  RecordPosition,
+  TopicDescription,
+  TopicPartitionOffset,
+  TopicSpec,
+} from '../types.js';
+import { compactPartition, enforceRetention } from './cleaner.js';
+import { lockDataDir } from './data-dir-lock.js';
+import { PartitionLog } from './partition-log.js';
+import { type BatchInput, encodeBatch, recordSize } from './record-batch.js';
+import { checkTopicName, resolveTopicConfig, type TopicSettings, topicSettings } from './topic-config.js';
+
+export type Durability = 'interval' | 'fsync';
+
+export interface SegmentLogOptions {
+  readonly dataDir: string;
+  /** `fsync`: an append resolves after fdatasync. `interval` (default): flushed every flushIntervalMs. */
+  readonly durability?: Durability;
+  readonly flushIntervalMs?: number;
+  /** How often retention and compaction run; 0 turns the background cleaner off. */
+  readonly cleanerIntervalMs?: number;
+}
+
+export interface OpenReport {
+  /** True when the previous process did not close the log (killed, crashed, power lost). */
+  readonly recovered: boolean;
+  readonly truncatedBytes: number;
+  readonly corruptSegments: string[];
+}
+
+interface Topic {
+  readonly name: string;
+  readonly partitions: PartitionLog[];
+  config: Record<string, string>;
+  settings: TopicSettings;
+  readonly dir: string;
+  /** Round-robin position for records without key or partition. */
+  nextPartition: number;
+}
+
+interface TopicMeta {
+  readonly name: string;
+  readonly partitions: number;
+  readonly config: Record<string, string>;
+}
+
+export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets';
+const NO_HEADERS: readonly RecordHeader[] = [];
+
+/** The embedded `Log`: topics of partitions of segment files under one data dir. */
+export class SegmentLog implements Log {
+  private readonly topics = new Map<string, Topic>();
+  private readonly groupOffsets = new Map<string, Map<string, TopicPartitionOffset>>();
+  private readonly durability: Durability;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private cleanerTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private cleaning: Promise<void> | undefined;
+
+  readonly dataDir: string;
+  /** What opening found: whether recovery ran, bytes of torn tail cut, corrupt segments left. */
+  readonly openReport: OpenReport;
+  private readonly unlock: () => void;
+
+  private constructor(
+    dataDir: string,
+    options: SegmentLogOptions,
+    unlock: () => void,
+    openReport: OpenReport,
+  ) {
+    this.dataDir = dataDir;
+    this.unlock = unlock;
+    this.openReport = openReport;
+    this.durability = options.durability ?? 'interval';
+  }
+
+  /** Opens (creating if needed) the data dir, recovering from an unclean shutdown. */
+  static async open(options: SegmentLogOptions): Promise<SegmentLog> {
+    const dataDir = options.dataDir;
+    mkdirSync(join(dataDir, 'topics'), { recursive: true });
+    const unlock = lockDataDir(dataDir);
+    try {
+      const marker = join(dataDir, '.clean-shutdown');
+      const clean = existsSync(marker);
+      if (clean) unlinkSync(marker);
+      rmSync(join(dataDir, 'deleted'), { recursive: true, force: true });
+      let truncatedBytes = 0;
+      const corruptSegments: string[] = [];
+      const loaded: Topic[] = [];
+      for (const name of readdirSync(join(dataDir, 'topics'))) {
+        const dir = join(dataDir, 'topics', name);
+        const metaPath = join(dir, 'topic.json');
+        if (!existsSync(metaPath)) continue; // a create that did not finish
+        const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as TopicMeta;
+        const partitions: PartitionLog[] = [];
+        for (let p = 0; p < meta.partitions; p++) {
+          const { log, report } = PartitionLog.open(name, p, join(dir, String(p)), clean);
+          truncatedBytes += report.truncatedBytes;
+          corruptSegments.push(...report.corruptSegments);
+          partitions.push(log);
+        }
+        loaded.push(makeTopic(name, dir, partitions, meta.config));
+      }
+      const log = new SegmentLog(dataDir, options, unlock, {
+        recovered: !clean,
+        truncatedBytes,
+        corruptSegments,
+      });
+      for (const t of loaded) log.topics.set(t.name, t);
+      await log.loadGroupOffsets();
+      log.startTimers(options);
+      return log;
+    } catch (err) {
+      unlock();
+      throw err;
+    }
+  }
+
+  private startTimers(options: SegmentLogOptions): void {
+    if (this.durability === 'interval') {
+      this.flushTimer = setInterval(() => this.flushAll(), options.flushIntervalMs ?? 1000);
+      this.flushTimer.unref();
+    }
+    const cleanerMs = options.cleanerIntervalMs ?? 300_000;
+    if (cleanerMs > 0) {
+      this.cleanerTimer = setInterval(() => void this.runCleaner().catch(() => {}), cleanerMs);
+      this.cleanerTimer.unref();
+    }
+  }
+
+  private check(): void {
+    if (this.closed) throw new LogError('LOG_CLOSED', 'The log is closed.');
+  }
+
+  private topic(name: string): Topic {
+    this.check();
+    const t = this.topics.get(name);
+    if (t === undefined) throw unknownTopic(name);
+    return t;
+  }
+
+  private partition(topic: string, partition: number): PartitionLog {
+    const t = this.topic(topic);
+    const p = t.partitions[partition];
+    if (p === undefined) throw invalidPartition(topic, partition, t.partitions.length);
+    return p;
+  }
+
+  hasTopic(name: string): boolean {
+    return this.topics.has(name);
+  }
+
+  async createTopic(name: string, spec: TopicSpec = {}): Promise<TopicDescription> {
+    this.check();
+    checkTopicName(name);
+    if (this.topics.has(name)) {
+      throw new LogError('TOPIC_EXISTS', `Topic '${name}' already exists.`);
+    }
+    const count = spec.partitions ?? 1;
+    if (!Number.isInteger(count) || count < 1 || count > 10_000) {
+      throw new LogError(
+        'INVALID_PARTITION',
+        `Invalid partition count ${count} for topic '${name}': use a whole number from 1 to 10000.`,
+      );
+    }
+    const config = resolveTopicConfig(name, spec.config ?? {});
+    const dir = join(this.dataDir, 'topics', name);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const partitions: PartitionLog[] = [];
+    for (let p = 0; p < count; p++)
+      partitions.push(PartitionLog.open(name, p, join(dir, String(p)), true).log);
+    // The metadata file is written last: its presence is what makes the topic exist after a crash.
+    writeMeta(dir, { name, partitions: count, config: nonDefaults(config) });
+    this.topics.set(name, makeTopic(name, dir, partitions, config));
+    return this.describeTopic(name);
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    const t = this.topic(name);
+    this.topics.delete(name);
+    for (const p of t.partitions) p.close();
+    const trash = join(this.dataDir, 'deleted', `${name}-${randomUUID()}`);
+    mkdirSync(join(this.dataDir, 'deleted'), { recursive: true });
+    renameSync(t.dir, trash);
+    await rm(trash, { recursive: true, force: true });
+  }
+
+  async listTopics(): Promise<string[]> {
+    this.check();
+    return [...this.topics.keys()].sort();
+  }
+
+  async describeTopic(name: string): Promise<TopicDescription> {
+    const t = this.topic(name);
+    return {
+      name,
+      config: { ...t.config },
+      partitions: t.partitions.map((p) => ({
+        partition: p.partition,
+        beginningOffset: p.beginningOffset,
+        endOffset: p.endOffset,
+        sizeBytes: p.sizeBytes,
+        segments: p.segments.length,
+      })),
+    };
+  }
+
+  async alterTopicConfig(name: string, config: Readonly<Record<string, string>>): Promise<TopicDescription> {
+    const t = this.topic(name);
+    const merged = resolveTopicConfig(name, { ...nonDefaults(t.config), ...config });
+    writeMeta(t.dir, { name, partitions: t.partitions.length, config: nonDefaults(merged) });
+    t.config = merged;
+    t.settings = topicSettings(merged);
+    return this.describeTopic(name);
+  }
+
+  async append(topic: string, records: readonly ProduceRecord[]): Promise<RecordPosition[]> {
+    const t = this.topic(topic);
+    const count = t.partitions.length;
+    const now = Date.now();
+    // Records without key or partition go, per call, to one partition in turn (Kafka's sticky idea).
+    const sticky = t.nextPartition;
+    t.nextPartition = (sticky + 1) % count;
+    const targets = new Array<number>(records.length);
+    let single = -1;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      let p: number;
+      if (r.partition !== undefined) {
+        if (!Number.isInteger(r.partition) || r.partition < 0 || r.partition >= count) {
+          throw invalidPartition(topic, r.partition, count);
+        }
+        p = r.partition;
+      } else if (r.key != null) {
+        p = count === 1 ? 0 : partitionForKey(r.key, count);
+      } else {
+        p = sticky;
+      }
+      targets[i] = p;
+      single = i === 0 ? p : single === p ? p : -2;
+    }
+    const all = this.toBatchInputs(t, records, now);
+    const batches: BatchInput[][] = [];
+    const slots: number[][] = [];
+    if (single >= 0) {
+      batches[single] = all;
+    } else {
+      for (let i = 0; i < all.length; i++) {
+        const p = targets[i];
+        if (batches[p] === undefined) {
+          batches[p] = [];
+          slots[p] = [];
+        }
+        batches[p].push(all[i]);
+        slots[p].push(i);
+      }
+    }
+    const results = new Array<RecordPosition>(records.length);
+    for (let p = 0; p < batches.length; p++) {
+      const inputs = batches[p];
+      if (inputs === undefined || inputs.length === 0) continue;
+      const partition = t.partitions[p];
+      const base = partition.endOffset;
+      const batch = encodeBatch(base, inputs);
+      partition.append(
+        batch,
+        {
+          baseOffset: base,
+          size: batch.length,
+          lastOffset: base + inputs.length - 1,
+          firstTimestamp: inputs[0].timestamp,
+          maxTimestamp: maxTimestampOf(inputs),
+          recordCount: inputs.length,
+        },
+        t.settings,
+        now,
+      );
+      if (this.durability === 'fsync') partition.flush();
+      const at = single >= 0 ? undefined : slots[p];
+      for (let j = 0; j < inputs.length; j++) {
+        results[at === undefined ? j : at[j]] = {
+          partition: p,
+          offset: base + j,
+          timestamp: inputs[j].timestamp,
+        };
+      }
+    }
+    return results;
+  }
+
+  private toBatchInputs(t: Topic, records: readonly ProduceRecord[], now: number): BatchInput[] {
+    const out = new Array<BatchInput>(records.length);
+    const max = t.settings.maxMessageBytes;
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      const input: BatchInput = {
+        timestamp: r.timestamp ?? now,
+        key: r.key ?? null,
+        value: r.value ?? null,
+        headers: r.headers ?? NO_HEADERS,
+      };
+      if (t.settings.compact && input.key === null) {
+        throw new LogError(
+          'INVALID_RECORD',
+          `Topic '${t.name}' is compacted (cleanup.policy=compact), so every record needs a key. Nothing was written.`,
+        );
+      }
+      if (recordSize(input) > max) {
+        throw new LogError(
+          'INVALID_RECORD',
+          `A record of ${recordSize(input)} bytes is larger than max.message.bytes=${max} of topic '${t.name}'. Nothing was written; raise max.message.bytes or send smaller records.`,
+        );
+      }
+      out[i] = input;
+    }
+    return out;
+  }
+
+  async read(topic: string, partition: number, offset: number, options?: ReadOptions): Promise<ReadResult> {
+    return this.partition(topic, partition).read(offset, options);
+  }
+
+  beginningOffset(topic: string, partition: number): number {
+    return this.partition(topic, partition).beginningOffset;
+  }
+
+  endOffset(topic: string, partition: number): number {
+    return this.partition(topic, partition).endOffset;
+  }
+
+  waitForData(
+    topic: string,
+    partition: number,
+    offset: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    try {
+      return this.partition(topic, partition).waitForData(offset, timeoutMs, signal);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  async commitOffsets(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    this.check();
+    if (group.length === 0) throw new LogError('INVALID_CONFIG', 'A consumer group id must not be empty.');
+    for (const o of offsets) this.partition(o.topic, o.partition);
+    const now = Date.now();
+    await this.append(
+      CONSUMER_OFFSETS_TOPIC,
+      offsets.map((o) => ({
+        key: Buffer.from(JSON.stringify([group, o.topic, o.partition])),
+        value: Buffer.from(
+          JSON.stringify({ offset: o.offset, metadata: o.metadata ?? '', commitTimestamp: now }),
+        ),
+        timestamp: now,
+      })),
+    );
+    let committed = this.groupOffsets.get(group);
+    if (committed === undefined) {
+      committed = new Map();
+      this.groupOffsets.set(group, committed);
+    }
+    for (const o of offsets)
+      committed.set(`${o.topic}\u0000${o.partition}`, { ...o, metadata: o.metadata ?? '' });
+  }
+
+  async committedOffsets(group: string, topic?: string): Promise<TopicPartitionOffset[]> {
+    this.check();
+    const committed = this.groupOffsets.get(group);
+    if (committed === undefined) return [];
+    return [...committed.values()]
+      .filter((o) => topic === undefined || o.topic === topic)
+      .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  }
+
+  async listGroups(): Promise<string[]> {
+    this.check();
+    return [...this.groupOffsets.keys()].sort();
+  }
+
+  /** Replays the offsets topic into memory; a tombstone removes a group's partition entry. */
+  private async loadGroupOffsets(): Promise<void> {
+    if (!this.topics.has(CONSUMER_OFFSETS_TOPIC)) {
+      await this.createTopic(CONSUMER_OFFSETS_TOPIC, {
+        partitions: 1,
+        config: { 'cleanup.policy': 'compact' },
+      });
+      return;
+    }
+    const p = this.partition(CONSUMER_OFFSETS_TOPIC, 0);
+    let offset = p.beginningOffset;
+    while (offset < p.endOffset) {
+      const { records, nextOffset } = p.read(offset, { maxRecords: 10_000 });
+      for (const r of records) {
+        if (r.key === null) continue;
+        const [group, topic, partition] = JSON.parse(r.key.toString()) as [string, string, number];
+        let committed = this.groupOffsets.get(group);
+        if (committed === undefined) {
+          committed = new Map();
+          this.groupOffsets.set(group, committed);
+        }
+        const id = `${topic}\u0000${partition}`;
+        if (r.value === null) committed.delete(id);
+        else {
+          const v = JSON.parse(r.value.toString()) as { offset: number; metadata: string };
+          committed.set(id, { topic, partition, offset: v.offset, metadata: v.metadata });
+        }
+      }
+      offset = nextOffset;
+    }
+  }
+
+  /** Runs retention and compaction once over every topic. Appends go on meanwhile. */
+  runCleaner(now = Date.now()): Promise<void> {
+    if (this.cleaning !== undefined) return this.cleaning;
+    this.cleaning = (async () => {
+      for (const t of [...this.topics.values()]) {
+        if (this.closed) return;
+        for (const p of t.partitions) {
+          if (t.settings.deleteOld) enforceRetention(p, t.settings, now);
+          if (t.settings.compact && !this.closed && this.topics.get(t.name) === t) {
+            await compactPartition(p, t.settings, now, () => this.closed || this.topics.get(t.name) !== t);
+          }
+        }
+      }
+    })().finally(() => {
+      this.cleaning = undefined;
+    });
+    return this.cleaning;
+  }
+
+  private flushAll(): void {
+    for (const t of this.topics.values()) for (const p of t.partitions) p.flush();
+  }
+
+  async flush(): Promise<void> {
+    this.check();
+    this.flushAll();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.flushTimer);
+    clearInterval(this.cleanerTimer);
+    await this.cleaning?.catch(() => {});
+    for (const t of this.topics.values()) for (const p of t.partitions) p.closeCleanly();
+    writeFileSync(join(this.dataDir, '.clean-shutdown'), '');
+    this.unlock();
+  }
+}
+
+function makeTopic(
+  name: string,
+  dir: string,
+  partitions: PartitionLog[],
+  config: Record<string, string>,
+): Topic {
+  const resolved = resolveTopicConfig(name, nonDefaults(config));
+  return {
+    name,
+    dir,
+    partitions,
+    config: resolved,
+    settings: topicSettings(resolved),
+    nextPartition: 0,
+  };
+}
+
+function nonDefaults(config: Readonly<Record<string, string>>): Record<string, string> {
+  const defaults = resolveTopicConfig('', {});
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) if (defaults[k] !== v) out[k] = v;
+  return out;
+}
+
+function writeMeta(dir: string, meta: TopicMeta): void {
+  const tmp = join(dir, 'topic.json.tmp');
+  writeFileSync(tmp, JSON.stringify(meta, null, 2));
+  renameSync(tmp, join(dir, 'topic.json'));
+}
+
+function maxTimestampOf(inputs: readonly BatchInput[]): number {
+  let max = -1;
+  for (let i = 0; i < inputs.length; i++) if (inputs[i].timestamp > max) max = inputs[i].timestamp;
+  return max;
+}

@@ -1,0 +1,37 @@
+export type LogErrorCode =
+  | 'UNKNOWN_TOPIC'
+  | 'TOPIC_EXISTS'
+  | 'INVALID_TOPIC'
+  | 'INVALID_PARTITION'
+  | 'INVALID_CONFIG'
+  | 'OFFSET_OUT_OF_RANGE'
+  | 'CORRUPT_RECORD'
+  | 'DISK_FULL'
+  | 'DATA_DIR_LOCKED'
+  | 'LOG_CLOSED'
+  | 'INVALID_RECORD'
+  | 'IO_ERROR';
+
+/** An error of the log with a stable code and a message that says what to do. */
+export class LogError extends Error {
+  override readonly name = 'LogError';
+  readonly code: LogErrorCode;
+  constructor(code: LogErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export function unknownTopic(topic: string): LogError {
+  return new LogError(
+    'UNKNOWN_TOPIC',
+    `Topic '${topic}' does not exist. Create it first (sluice topic create ${topic}) or check the name.`,
+  );
+}
+
+export function invalidPartition(topic: string, partition: number, count: number): LogError {
+  return new LogError(
+    'INVALID_PARTITION',
+    `Topic '${topic}' has no partition ${partition}: it has ${count} partition${count === 1 ? '' : 's'} (0 to ${count - 1}).`,
+  );
+}

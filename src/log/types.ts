@@ -1,0 +1,125 @@
+/** One header of a record; a header value may be null, as in Kafka. */
+export interface RecordHeader {
+  readonly key: string;
+  readonly value: Buffer | null;
+}
+
+/** A record as stored: what a reader gets back. */
+export interface LogRecord {
+  readonly offset: number;
+  /** Milliseconds since the epoch. */
+  readonly timestamp: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: readonly RecordHeader[];
+}
+
+/** A record to append. Missing timestamp means "now"; missing partition means "chosen by key". */
+export interface ProduceRecord {
+  readonly key?: Buffer | null;
+  readonly value?: Buffer | null;
+  readonly timestamp?: number;
+  readonly headers?: readonly RecordHeader[];
+  readonly partition?: number;
+}
+
+/** Where one appended record landed. */
+export interface RecordPosition {
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+}
+
+export interface TopicSpec {
+  readonly partitions?: number;
+  /** Kafka topic configs by name: cleanup.policy, retention.ms, retention.bytes, segment.bytes, … */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+export interface PartitionDescription {
+  readonly partition: number;
+  /** The first offset still in the log (the log start offset). */
+  readonly beginningOffset: number;
+  /** The offset the next appended record will get (the high watermark). */
+  readonly endOffset: number;
+  readonly sizeBytes: number;
+  readonly segments: number;
+}
+
+export interface TopicDescription {
+  readonly name: string;
+  readonly partitions: readonly PartitionDescription[];
+  /** Every config with its effective value, defaults included. */
+  readonly config: Readonly<Record<string, string>>;
+}
+
+export interface ReadOptions {
+  /** Stop after this many records (default 10,000). */
+  readonly maxRecords?: number;
+  /** Stop after roughly this many bytes of batches (default 1 MiB); at least one batch is returned. */
+  readonly maxBytes?: number;
+}
+
+export interface ReadResult {
+  readonly records: LogRecord[];
+  /** The offset to read from next. */
+  readonly nextOffset: number;
+  /** The partition's end offset at the time of the read. */
+  readonly endOffset: number;
+}
+
+export interface TopicPartitionOffset {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly metadata?: string;
+}
+
+/**
+ * The durable store everything else reads and writes. The embedded implementation keeps segment
+ * files on local disk; a Kafka-backed one can stand in for it.
+ */
+export interface Log {
+  createTopic(name: string, spec?: TopicSpec): Promise<TopicDescription>;
+  deleteTopic(name: string): Promise<void>;
+  listTopics(): Promise<string[]>;
+  describeTopic(name: string): Promise<TopicDescription>;
+  hasTopic(name: string): boolean;
+  /** Changes topic configs (merged into the existing ones). */
+  alterTopicConfig(name: string, config: Readonly<Record<string, string>>): Promise<TopicDescription>;
+
+  /**
+   * Appends records; each goes to its own `partition`, or the one its key hashes to (Kafka's murmur2
+   * partitioner), or, without a key, one partition per call chosen round-robin. Resolves once the
+   * records are durable under the log's durability setting; the results are in input order.
+   */
+  append(topic: string, records: readonly ProduceRecord[]): Promise<RecordPosition[]>;
+
+  /** Reads records at or after `offset`. Never returns a partial batch. */
+  read(topic: string, partition: number, offset: number, options?: ReadOptions): Promise<ReadResult>;
+
+  beginningOffset(topic: string, partition: number): number;
+  endOffset(topic: string, partition: number): number;
+
+  /**
+   * Resolves true as soon as the partition's end offset is beyond `offset`, false when `timeoutMs`
+   * passes or `signal` aborts first. No polling.
+   */
+  waitForData(
+    topic: string,
+    partition: number,
+    offset: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<boolean>;
+
+  /** Consumer-group offsets, stored durably in the internal `__consumer_offsets` topic. */
+  commitOffsets(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  committedOffsets(group: string, topic?: string): Promise<TopicPartitionOffset[]>;
+  listGroups(): Promise<string[]>;
+
+  /** Forces everything appended so far to disk. */
+  flush(): Promise<void>;
+  /** Flushes, stops background work and releases the data dir. */
+  close(): Promise<void>;
+}
