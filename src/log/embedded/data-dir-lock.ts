@@ -1,6 +1,8 @@
 import { closeSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { LogError } from '../errors.js';
+
+const openedHere = new Set<string>();
 
 function isAlive(pid: number): boolean {
   try {
@@ -17,12 +19,19 @@ function isAlive(pid: number): boolean {
  */
 export function lockDataDir(dir: string): () => void {
   const path = join(dir, '.lock');
+  const key = resolve(dir);
+  // The pid check cannot tell two opens in this process apart, so they are tracked here.
+  if (openedHere.has(key)) {
+    throw new LogError('DATA_DIR_LOCKED', `The data dir ${dir} is already open in this process.`);
+  }
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      openedHere.add(key);
       return () => {
+        openedHere.delete(key);
         try {
           unlinkSync(path);
         } catch {
