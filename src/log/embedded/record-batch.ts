@@ -128,7 +128,7 @@ function writeBytes(buf: Buffer, pos: number, bytes: Buffer | null): number {
     return pos + 4;
   }
   buf.writeInt32BE(bytes.length, pos);
-  bytes.copy(buf, pos + 4);
+  buf.set(bytes, pos + 4);
   return pos + 4 + bytes.length;
 }
 
