@@ -80,6 +80,8 @@ export interface TopicPartitionOffset {
  * files on local disk; a Kafka-backed one can stand in for it.
  */
 export interface Log {
+  /** A stable id for this store, created with it (Kafka's cluster id). */
+  readonly clusterId: string;
   createTopic(name: string, spec?: TopicSpec): Promise<TopicDescription>;
   deleteTopic(name: string): Promise<void>;
   listTopics(): Promise<string[]>;

@@ -265,3 +265,13 @@ test('takes over a lock left by a process that is gone', async () => {
   await log.createTopic('t');
   assert.ok(readdirSync(dataDir).includes('.lock'));
 });
+
+test('keeps one cluster id for the life of a data dir', async () => {
+  const dataDir = tempDir();
+  const log = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
+  const id = log.clusterId;
+  assert.match(id, /^[A-Za-z0-9_-]{22}$/);
+  await log.close();
+  const again = await openLog(dataDir);
+  assert.equal(again.clusterId, id);
+});

@@ -78,6 +78,7 @@ export class SegmentLog implements Log {
   private cleaning: Promise<void> | undefined;
 
   readonly dataDir: string;
+  readonly clusterId: string;
   /** What opening found: whether recovery ran, bytes of torn tail cut, corrupt segments left. */
   readonly openReport: OpenReport;
   private readonly unlock: () => void;
@@ -89,6 +90,7 @@ export class SegmentLog implements Log {
     openReport: OpenReport,
   ) {
     this.dataDir = dataDir;
+    this.clusterId = readOrCreateClusterId(dataDir);
     this.unlock = unlock;
     this.openReport = openReport;
     this.durability = options.durability ?? 'interval';
@@ -471,6 +473,15 @@ export class SegmentLog implements Log {
     writeFileSync(join(this.dataDir, '.clean-shutdown'), '');
     this.unlock();
   }
+}
+
+/** Kafka-style cluster ids are 22 characters of URL-safe base64 from 16 random bytes. */
+function readOrCreateClusterId(dataDir: string): string {
+  const path = join(dataDir, 'cluster.id');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const id = Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
+  writeFileSync(path, id);
+  return id;
 }
 
 function makeTopic(
