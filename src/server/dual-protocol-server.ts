@@ -1,0 +1,48 @@
+import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttp2Server,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+} from 'node:http2';
+import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+
+export type RequestHandler = (
+  req: IncomingMessage | Http2ServerRequest,
+  res: ServerResponse | Http2ServerResponse,
+) => void;
+
+const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0');
+
+/**
+ * One port for HTTP/1.1 and cleartext HTTP/2 with prior knowledge, as ksqlDB serves them: the first
+ * bytes of a connection tell which. (`http2.createServer({ allowHTTP1 })` only does this over TLS.)
+ */
+export function createDualProtocolServer(handler: RequestHandler): Server {
+  const h1 = createHttp1Server(handler as (req: IncomingMessage, res: ServerResponse) => void);
+  const h2 = createHttp2Server(handler as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
+  h1.keepAliveTimeout = 5000;
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.once('readable', function sniff() {
+      const head: Buffer | null = socket.read();
+      if (head === null) {
+        socket.once('readable', sniff);
+        return;
+      }
+      socket.unshift(head);
+      const isHttp2 = head.subarray(0, HTTP2_PREFACE.length).equals(HTTP2_PREFACE);
+      (isHttp2 ? h2 : h1).emit('connection', socket);
+    });
+  });
+  // Closing must not wait for idle keep-alive connections.
+  const close = server.close.bind(server);
+  server.close = (callback?: (err?: Error) => void) => {
+    close(callback);
+    h1.closeIdleConnections();
+    for (const s of sockets) s.destroy();
+    return server;
+  };
+  return server;
+}

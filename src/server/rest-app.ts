@@ -1,0 +1,54 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Log } from '../log/index.js';
+import { createDualProtocolServer } from './dual-protocol-server.js';
+import { genericError } from './errors.js';
+import { registerKsqlRoutes } from './routes/ksql.js';
+import { registerRestProxyRoutes } from './routes/rest-proxy.js';
+import { registerServerInfoRoutes, type ServerIdentity } from './routes/server-info.js';
+
+export interface RestAppOptions {
+  readonly log: Log;
+  readonly identity: ServerIdentity;
+  /** Largest request body accepted, in bytes. */
+  readonly bodyLimit?: number;
+}
+
+/** The ksqlDB-compatible REST API on one port for HTTP/1.1 and HTTP/2. */
+export function buildRestApp(options: RestAppOptions): FastifyInstance {
+  const app = Fastify({
+    // biome-ignore lint/suspicious/noExplicitAny: fastify's serverFactory type is tied to node:http's server
+    serverFactory: ((handler: any) => createDualProtocolServer(handler)) as any,
+    bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024,
+    logger: false,
+  });
+  // Streaming produce bodies hold several JSON objects; every other body is one JSON value.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(
+    ['application/json', 'application/vnd.ksql.v1+json'],
+    { parseAs: 'string' },
+    (req, body, done) => {
+      const text = body as string;
+      if (req.url.endsWith('/records')) return done(null, text);
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text));
+      } catch (err) {
+        const error = Object.assign(new Error(`Invalid JSON in request: ${(err as Error).message}`), {
+          statusCode: 400,
+        });
+        done(error, undefined);
+      }
+    },
+  );
+  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+    const status = err.statusCode ?? 500;
+    reply.code(status).send(genericError(status * 100, err.message));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send(genericError(40400, `Not Found: ${req.method} ${req.url}`));
+  });
+  registerServerInfoRoutes(app, options.log, options.identity);
+  registerRestProxyRoutes(app, options.log);
+  registerKsqlRoutes(app);
+  return app;
+}

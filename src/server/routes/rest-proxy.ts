@@ -1,0 +1,280 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import {
+  type Log,
+  LogError,
+  type ProduceRecord,
+  type RecordHeader,
+  type TopicDescription,
+} from '../../log/index.js';
+
+/*
+ * The part of Confluent REST Proxy's v3 API that lets HTTP clients and webhooks manage and write
+ * topics: clusters, topics (list, create, get, delete) and produce
+ * (POST /v3/clusters/{cluster_id}/topics/{topic}/records), one record per JSON object; several
+ * objects in one body are produced in order with one result line each (REST Proxy's streaming mode).
+ */
+
+type DataType = 'JSON' | 'STRING' | 'BINARY';
+
+interface ProduceData {
+  readonly type?: string;
+  readonly data?: unknown;
+}
+
+interface ProduceRequestBody {
+  readonly partition_id?: number;
+  readonly headers?: readonly { readonly name: string; readonly value?: string | null }[];
+  readonly key?: ProduceData;
+  readonly value?: ProduceData;
+  readonly timestamp?: string;
+}
+
+class RestProxyError extends Error {
+  readonly status: number;
+  readonly errorCode: number;
+  constructor(status: number, errorCode: number, message: string) {
+    super(message);
+    this.status = status;
+    this.errorCode = errorCode;
+  }
+}
+
+function fromLogError(err: LogError): RestProxyError {
+  switch (err.code) {
+    case 'UNKNOWN_TOPIC':
+      return new RestProxyError(404, 40403, err.message);
+    case 'TOPIC_EXISTS':
+      return new RestProxyError(400, 40002, err.message);
+    case 'INVALID_PARTITION':
+    case 'INVALID_TOPIC':
+    case 'INVALID_CONFIG':
+    case 'INVALID_RECORD':
+      return new RestProxyError(400, 40002, err.message);
+    default:
+      return new RestProxyError(500, 50001, err.message);
+  }
+}
+
+function sendError(reply: FastifyReply, err: unknown): FastifyReply {
+  const e =
+    err instanceof RestProxyError
+      ? err
+      : err instanceof LogError
+        ? fromLogError(err)
+        : new RestProxyError(500, 50001, String((err as Error)?.message ?? err));
+  return reply.code(e.status).send({ error_code: e.errorCode, message: e.message });
+}
+
+/** Turns `{type, data}` into bytes; JSON is the default type, as in REST Proxy. */
+function toBytes(part: ProduceData | undefined, what: string): { bytes: Buffer | null; type: DataType } {
+  if (part === undefined || part === null) return { bytes: null, type: 'BINARY' };
+  if (typeof part !== 'object')
+    throw new RestProxyError(400, 40002, `${what} must be an object with type and data.`);
+  const type = (part.type ?? 'JSON').toUpperCase();
+  if (type !== 'JSON' && type !== 'STRING' && type !== 'BINARY') {
+    throw new RestProxyError(
+      400,
+      40002,
+      `${what}.type ${type} is not supported: use JSON, STRING or BINARY (schema-registry types come with Schema Registry support).`,
+    );
+  }
+  const data = part.data;
+  if (type === 'JSON') return { bytes: data === undefined ? null : Buffer.from(JSON.stringify(data)), type };
+  if (data === null || data === undefined) return { bytes: null, type: type as DataType };
+  if (typeof data !== 'string') {
+    throw new RestProxyError(400, 40002, `${what}.data must be a string for type ${type}.`);
+  }
+  if (type === 'STRING') return { bytes: Buffer.from(data, 'utf8'), type };
+  return { bytes: Buffer.from(data, 'base64'), type };
+}
+
+function toRecord(body: ProduceRequestBody): {
+  record: ProduceRecord;
+  keyType: DataType;
+  valueType: DataType;
+} {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new RestProxyError(400, 40002, 'The request body must be a JSON object: {"key":…,"value":…}.');
+  }
+  const key = toBytes(body.key, 'key');
+  const value = toBytes(body.value, 'value');
+  let timestamp: number | undefined;
+  if (body.timestamp !== undefined) {
+    timestamp = Date.parse(body.timestamp);
+    if (Number.isNaN(timestamp)) {
+      throw new RestProxyError(400, 40002, `timestamp '${body.timestamp}' is not an ISO-8601 date-time.`);
+    }
+  }
+  const headers: RecordHeader[] = (body.headers ?? []).map((h) => ({
+    key: h.name,
+    value: h.value === null || h.value === undefined ? null : Buffer.from(h.value, 'base64'),
+  }));
+  const record: ProduceRecord = {
+    key: key.bytes,
+    value: value.bytes,
+    headers,
+    ...(timestamp === undefined ? {} : { timestamp }),
+    ...(body.partition_id === undefined ? {} : { partition: body.partition_id }),
+  };
+  return { record, keyType: key.type, valueType: value.type };
+}
+
+/** Splits a body of concatenated JSON objects (REST Proxy's streaming produce) into objects. */
+export function splitJsonObjects(text: string): unknown[] {
+  const out: unknown[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '{') {
+      if (depth++ === 0) start = i;
+    } else if (c === '}') {
+      if (--depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
+    } else if (depth === 0 && !/\s/.test(c)) {
+      throw new RestProxyError(400, 40002, `Unexpected '${c}' at position ${i}: send JSON objects.`);
+    }
+  }
+  if (depth !== 0) throw new RestProxyError(400, 40002, 'The request body ends inside a JSON object.');
+  return out;
+}
+
+export function registerRestProxyRoutes(app: FastifyInstance, log: Log): void {
+  const base = '/v3/clusters';
+  const clusterUrl = (host: string) => `http://${host}${base}/${log.clusterId}`;
+  const checkCluster = (id: string) => {
+    if (id !== log.clusterId) throw new RestProxyError(404, 40401, `Cluster ${id} cannot be found.`);
+  };
+  const topicEntity = (host: string, d: TopicDescription) => ({
+    kind: 'KafkaTopic',
+    metadata: {
+      self: `${clusterUrl(host)}/topics/${d.name}`,
+      resource_name: `crn:///kafka=${log.clusterId}/topic=${d.name}`,
+    },
+    cluster_id: log.clusterId,
+    topic_name: d.name,
+    is_internal: d.name.startsWith('__'),
+    replication_factor: 1,
+    partitions_count: d.partitions.length,
+    partitions: { related: `${clusterUrl(host)}/topics/${d.name}/partitions` },
+    configs: { related: `${clusterUrl(host)}/topics/${d.name}/configs` },
+    partition_reassignments: { related: `${clusterUrl(host)}/topics/${d.name}/partitions/-/reassignment` },
+  });
+
+  app.get(base, async (req) => ({
+    kind: 'KafkaClusterList',
+    metadata: { self: `http://${req.headers.host}${base}`, next: null },
+    data: [
+      {
+        kind: 'KafkaCluster',
+        metadata: {
+          self: clusterUrl(req.headers.host ?? ''),
+          resource_name: `crn:///kafka=${log.clusterId}`,
+        },
+        cluster_id: log.clusterId,
+        topics: { related: `${clusterUrl(req.headers.host ?? '')}/topics` },
+      },
+    ],
+  }));
+
+  app.get<{ Params: { cluster: string } }>(`${base}/:cluster/topics`, async (req, reply) => {
+    try {
+      checkCluster(req.params.cluster);
+      const host = req.headers.host ?? '';
+      const names = await log.listTopics();
+      const data = [];
+      for (const name of names) data.push(topicEntity(host, await log.describeTopic(name)));
+      return { kind: 'KafkaTopicList', metadata: { self: `${clusterUrl(host)}/topics`, next: null }, data };
+    } catch (err) {
+      return sendError(reply, err);
+    }
+  });
+
+  app.post<{
+    Params: { cluster: string };
+    Body: { topic_name?: string; partitions_count?: number; configs?: { name: string; value: string }[] };
+  }>(`${base}/:cluster/topics`, async (req, reply) => {
+    try {
+      checkCluster(req.params.cluster);
+      const body = req.body ?? {};
+      if (typeof body.topic_name !== 'string')
+        throw new RestProxyError(400, 40002, 'topic_name is required.');
+      const config: Record<string, string> = {};
+      for (const c of body.configs ?? []) config[c.name] = String(c.value);
+      const d = await log.createTopic(body.topic_name, { partitions: body.partitions_count ?? 1, config });
+      return reply.code(201).send(topicEntity(req.headers.host ?? '', d));
+    } catch (err) {
+      return sendError(reply, err);
+    }
+  });
+
+  app.get<{ Params: { cluster: string; topic: string } }>(
+    `${base}/:cluster/topics/:topic`,
+    async (req, reply) => {
+      try {
+        checkCluster(req.params.cluster);
+        return topicEntity(req.headers.host ?? '', await log.describeTopic(req.params.topic));
+      } catch (err) {
+        return sendError(reply, err);
+      }
+    },
+  );
+
+  app.delete<{ Params: { cluster: string; topic: string } }>(
+    `${base}/:cluster/topics/:topic`,
+    async (req, reply) => {
+      try {
+        checkCluster(req.params.cluster);
+        await log.deleteTopic(req.params.topic);
+        return reply.code(204).send();
+      } catch (err) {
+        return sendError(reply, err);
+      }
+    },
+  );
+
+  app.post<{ Params: { cluster: string; topic: string } }>(
+    `${base}/:cluster/topics/:topic/records`,
+    async (req, reply) => {
+      try {
+        checkCluster(req.params.cluster);
+        const raw = req.body as string;
+        const bodies = splitJsonObjects(typeof raw === 'string' ? raw : JSON.stringify(raw));
+        if (bodies.length === 0) throw new RestProxyError(400, 40002, 'The request body holds no record.');
+        const results: unknown[] = [];
+        // Records are appended one request object at a time, in order: a bad object fails alone.
+        for (const body of bodies) {
+          try {
+            const { record, keyType, valueType } = toRecord(body as ProduceRequestBody);
+            const [pos] = await log.append(req.params.topic, [record]);
+            results.push({
+              error_code: 200,
+              cluster_id: log.clusterId,
+              topic_name: req.params.topic,
+              partition_id: pos.partition,
+              offset: pos.offset,
+              timestamp: new Date(pos.timestamp).toISOString(),
+              ...(record.key == null ? {} : { key: { type: keyType, size: record.key.length } }),
+              ...(record.value == null ? {} : { value: { type: valueType, size: record.value.length } }),
+            });
+          } catch (err) {
+            if (bodies.length === 1) throw err;
+            const e = err instanceof LogError ? fromLogError(err) : (err as RestProxyError);
+            results.push({ error_code: e.errorCode ?? 500, message: e.message });
+          }
+        }
+        if (bodies.length === 1) return results[0];
+        reply.type('application/json');
+        return results.map((r) => JSON.stringify(r)).join('\n') + '\n';
+      } catch (err) {
+        return sendError(reply, err);
+      }
+    },
+  );
+}

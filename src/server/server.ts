@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import type { ServerConfig } from '../config/index.js';
+import { type Durability, SegmentLog } from '../log/index.js';
+import { buildRestApp } from './rest-app.js';
+
+export interface RunningServer {
+  /** The URL clients use, e.g. http://127.0.0.1:8088. */
+  readonly url: string;
+  readonly log: SegmentLog;
+  close(): Promise<void>;
+}
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+function parseListener(listener: string): { host: string; port: number } {
+  const url = new URL(listener);
+  return { host: url.hostname, port: url.port === '' ? 8088 : Number(url.port) };
+}
+
+/** Opens the data dir and serves the REST API on the first listener. */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const listener = config.getList('listeners')[0] ?? 'http://0.0.0.0:8088';
+  const { host, port } = parseListener(listener);
+  const log = await SegmentLog.open({
+    dataDir: config.getString('sluice.data.dir'),
+    durability: config.getString('sluice.log.durability') as Durability,
+    flushIntervalMs: config.getNumber('sluice.log.flush.interval.ms'),
+    cleanerIntervalMs: config.getNumber('sluice.log.retention.check.interval.ms'),
+  });
+  const app = buildRestApp({
+    log,
+    identity: {
+      version: packageVersion(),
+      serviceId: config.getString('ksql.service.id'),
+      hostPort: `${host}:${port}`,
+    },
+  });
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    await log.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new Error(`Port ${port} on ${host} is already in use. Stop what uses it or pass --port.`);
+    }
+    throw err;
+  }
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return {
+    url: `http://${shownHost}:${boundPort}`,
+    log,
+    async close() {
+      await app.close();
+      await log.close();
+    },
+  };
+}
