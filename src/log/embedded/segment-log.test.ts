@@ -270,6 +270,7 @@ test('keeps one cluster id for the life of a data dir', async () => {
   const dataDir = tempDir();
   const log = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
   const id = log.clusterId;
+  assert.equal(log.openReport.recovered, false, 'a new data dir has nothing to recover');
   assert.match(id, /^[A-Za-z0-9_-]{22}$/);
   await log.close();
   const again = await openLog(dataDir);

@@ -103,8 +103,10 @@ export class SegmentLog implements Log {
     const unlock = lockDataDir(dataDir);
     try {
       const marker = join(dataDir, '.clean-shutdown');
-      const clean = existsSync(marker);
-      if (clean) unlinkSync(marker);
+      // A brand-new data dir has nothing to recover.
+      const hadMarker = existsSync(marker);
+      const clean = hadMarker || !existsSync(join(dataDir, 'cluster.id'));
+      if (hadMarker) unlinkSync(marker);
       rmSync(join(dataDir, 'deleted'), { recursive: true, force: true });
       let truncatedBytes = 0;
       const corruptSegments: string[] = [];
