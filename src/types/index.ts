@@ -1,0 +1,2 @@
+export * from './sql-type.js';
+export type { Decimal, Row, SqlValue, StructValue } from './sql-value.js';
