@@ -5,6 +5,7 @@ import { genericError } from './errors.js';
 import { registerKsqlRoutes } from './routes/ksql.js';
 import { registerRestProxyRoutes } from './routes/rest-proxy.js';
 import { registerServerInfoRoutes, type ServerIdentity } from './routes/server-info.js';
+import { registerTopicDataRoutes } from './routes/topic-data.js';
 
 export interface RestAppOptions {
   readonly log: Log;
@@ -49,6 +50,7 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
   });
   registerServerInfoRoutes(app, options.log, options.identity);
   registerRestProxyRoutes(app, options.log);
+  registerTopicDataRoutes(app, options.log);
   registerKsqlRoutes(app);
   return app;
 }

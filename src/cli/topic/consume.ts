@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import type { SegmentLog } from '../../log/index.js';
+import type { Log } from '../../log/index.js';
 import { CliError, usageError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
 import { OutputWriter } from '../output-writer.js';
 import { expectPositionals, parseFlags, wholeNumberFlag } from '../parse-flags.js';
 import { watchStopSignals } from '../stop-signals.js';
-import { DATA_DIR_HELP, DATA_DIR_OPTIONS, resolveDataDir, withLog } from './data-dir.js';
+import { DATA_DIR_HELP, DATA_DIR_OPTIONS, resolveTarget, withLog } from './data-dir.js';
 import { formatRecord, type RecordFormat } from './record-format.js';
 import type { TopicCommand } from './topic-command.js';
 import { waitForAnyPartition } from './wait-for-any-partition.js';
@@ -101,8 +101,8 @@ Examples:
         keySeparator: values['key-separator'] ?? '\t',
       },
     };
-    const dataDir = resolveDataDir(values, io.env);
-    const processed = await withLog(dataDir, topic, (log) => consume(log, options, io));
+    const target = resolveTarget(values, io.env);
+    const processed = await withLog(target, topic, (log) => consume(log, options, io));
     io.stderr.write(`Processed a total of ${processed} message${processed === 1 ? '' : 's'}\n`);
     return 0;
   },
@@ -127,7 +127,7 @@ function parseStartOffset(value: string): StartOffset {
 }
 
 /** Reads until a stop condition; commits the group's next offsets; returns how many records it printed. */
-async function consume(log: SegmentLog, o: ConsumeOptions, io: CliIo): Promise<number> {
+async function consume(log: Log, o: ConsumeOptions, io: CliIo): Promise<number> {
   const description = await log.describeTopic(o.topic);
   const partitions =
     o.partition === undefined ? description.partitions.map((p) => p.partition) : [o.partition];
@@ -187,11 +187,7 @@ async function consume(log: SegmentLog, o: ConsumeOptions, io: CliIo): Promise<n
  * Kafka's rules: an explicit --offset wins; then the group's committed offset (if still in the log);
  * then the beginning with --from-beginning, else the end.
  */
-async function startPositions(
-  log: SegmentLog,
-  o: ConsumeOptions,
-  partitions: readonly number[],
-): Promise<number[]> {
+async function startPositions(log: Log, o: ConsumeOptions, partitions: readonly number[]): Promise<number[]> {
   const committed = new Map<number, number>();
   if (o.group !== undefined) {
     for (const c of await log.committedOffsets(o.group, o.topic)) committed.set(c.partition, c.offset);

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { TopicSpec } from '../../log/index.js';
 import type { CliIo } from '../cli-io.js';
 import { expectPositionals, keyValueFlag, parseFlags, wholeNumberFlag } from '../parse-flags.js';
-import { DATA_DIR_HELP, DATA_DIR_OPTIONS, resolveDataDir, withLog } from './data-dir.js';
+import { DATA_DIR_HELP, DATA_DIR_OPTIONS, resolveTarget, withLog } from './data-dir.js';
 import type { TopicCommand } from './topic-command.js';
 
 const COMMAND = 'topic create';
@@ -50,8 +50,8 @@ Example:
           : wholeNumberFlag(values.partitions, 'partitions', COMMAND, 1, 10_000),
       config: Object.fromEntries((values.config ?? []).map((c) => keyValueFlag(c, 'config', COMMAND))),
     };
-    const dataDir = resolveDataDir(values, io.env);
-    return withLog(dataDir, undefined, async (log) => {
+    const target = resolveTarget(values, io.env);
+    return withLog(target, undefined, async (log) => {
       if (values['if-not-exists'] && log.hasTopic(topic)) return 0;
       const created = await log.createTopic(topic, spec);
       const n = created.partitions.length;

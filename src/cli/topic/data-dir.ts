@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SegmentLog } from '../../log/index.js';
+import { type Log, SegmentLog } from '../../log/index.js';
+import { RemoteLog } from '../../server/client/index.js';
 import { CliError, EXIT_USAGE } from '../cli-error.js';
 
 export const DEFAULT_DATA_DIR = './sluice-data';
@@ -13,7 +14,7 @@ export const DATA_DIR_OPTIONS = {
 } as const;
 
 export const DATA_DIR_HELP = `  --data-dir DIR   The data dir to open (default: $SLUICE_DATA_DIR, else ${DEFAULT_DATA_DIR})
-  --server URL     Talk to a running Sluice server instead (not available yet)
+  --server URL     Work through a running Sluice server's REST API instead (default: $SLUICE_SERVER)
   -h, --help       Show this help`;
 
 export interface DataDirFlags {
@@ -21,33 +22,45 @@ export interface DataDirFlags {
   readonly server?: string;
 }
 
-/** --data-dir, else SLUICE_DATA_DIR, else ./sluice-data; refuses --server until the server exists. */
-export function resolveDataDir(
+/** Where a topic command works: a data dir opened directly, or a running server. */
+export type Target = { readonly dataDir: string } | { readonly server: string };
+
+/**
+ * --server, else --data-dir, else $SLUICE_SERVER, else $SLUICE_DATA_DIR, else ./sluice-data. A data
+ * dir belongs to one process, so while a server runs on it the tools go through the server.
+ */
+export function resolveTarget(
   flags: DataDirFlags,
   env: Readonly<Record<string, string | undefined>>,
-): string {
-  if (flags.server !== undefined) {
-    throw new CliError(
-      'Talking to a running server (--server) is not available yet; stop the server and use --data-dir.',
-      EXIT_USAGE,
-    );
+): Target {
+  if (flags.server !== undefined && flags['data-dir'] !== undefined) {
+    throw new CliError('Use either --server or --data-dir, not both.', EXIT_USAGE);
+  }
+  const server = flags.server ?? (flags['data-dir'] === undefined ? env.SLUICE_SERVER : undefined);
+  if (server !== undefined) {
+    if (!/^https?:\/\/[^/]/.test(server)) {
+      throw new CliError(`--server must be an http:// or https:// URL, got '${server}'.`, EXIT_USAGE);
+    }
+    return { server };
   }
   const dir = flags['data-dir'] ?? env.SLUICE_DATA_DIR ?? DEFAULT_DATA_DIR;
   if (dir.length === 0) throw new CliError('--data-dir must not be empty.', EXIT_USAGE);
-  return dir;
+  return { dataDir: dir };
 }
 
-/** True when `dir` holds a Sluice data dir (opening one creates its `topics` folder). */
-export function isDataDir(dir: string): boolean {
-  return existsSync(join(dir, 'topics'));
+/** True when the target is a server, or a folder holding a Sluice data dir (opening one creates `topics`). */
+export function targetExists(target: Target): boolean {
+  return 'server' in target || existsSync(join(target.dataDir, 'topics'));
 }
 
 /**
  * Opens the embedded log for one command. Reading commands pass `topic` so that a missing data dir
  * (usually a typo in --data-dir) is reported instead of silently created.
  */
-export async function openLog(dataDir: string, mustExistFor?: string): Promise<SegmentLog> {
-  if (mustExistFor !== undefined && !isDataDir(dataDir)) {
+export async function openLog(target: Target, mustExistFor?: string): Promise<Log> {
+  if ('server' in target) return RemoteLog.connect(target.server);
+  const dataDir = target.dataDir;
+  if (mustExistFor !== undefined && !targetExists(target)) {
     throw new CliError(
       `Topic '${mustExistFor}' does not exist: there is no Sluice data dir at ${resolve(dataDir)}. ` +
         `Create the topic first (sluice topic create ${mustExistFor}), or point --data-dir or SLUICE_DATA_DIR at an existing data dir.`,
@@ -59,11 +72,11 @@ export async function openLog(dataDir: string, mustExistFor?: string): Promise<S
 
 /** Opens the log, runs `work`, and always closes the log so the data dir is unlocked and flushed. */
 export async function withLog<T>(
-  dataDir: string,
+  target: Target,
   mustExistFor: string | undefined,
-  work: (log: SegmentLog) => Promise<T>,
+  work: (log: Log) => Promise<T>,
 ): Promise<T> {
-  const log = await openLog(dataDir, mustExistFor);
+  const log = await openLog(target, mustExistFor);
   try {
     return await work(log);
   } finally {

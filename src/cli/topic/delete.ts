@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
 import { expectPositionals, parseFlags } from '../parse-flags.js';
-import { DATA_DIR_HELP, DATA_DIR_OPTIONS, isDataDir, resolveDataDir, withLog } from './data-dir.js';
+import { DATA_DIR_HELP, DATA_DIR_OPTIONS, resolveTarget, targetExists, withLog } from './data-dir.js';
 import { isInternalTopic, type TopicCommand } from './topic-command.js';
 
 const COMMAND = 'topic delete';
@@ -33,14 +33,14 @@ ${DATA_DIR_HELP}`,
       return 0;
     }
     const [topic] = expectPositionals(positionals, ['topic'], COMMAND);
-    const dataDir = resolveDataDir(values, io.env);
+    const target = resolveTarget(values, io.env);
     if (isInternalTopic(topic)) {
       throw new CliError(
         `Topic '${topic}' is internal to Sluice (it holds consumer offsets); it cannot be deleted.`,
       );
     }
-    if (values['if-exists'] && !isDataDir(dataDir)) return 0;
-    return withLog(dataDir, topic, async (log) => {
+    if (values['if-exists'] && !targetExists(target)) return 0;
+    return withLog(target, topic, async (log) => {
       if (values['if-exists'] && !log.hasTopic(topic)) return 0;
       await log.deleteTopic(topic);
       io.stdout.write(`Deleted topic ${topic}.\n`);

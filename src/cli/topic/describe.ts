@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { TOPIC_CONFIG_DEFAULTS, type TopicDescription } from '../../log/index.js';
 import type { CliIo } from '../cli-io.js';
 import { expectPositionals, parseFlags } from '../parse-flags.js';
-import { DATA_DIR_HELP, DATA_DIR_OPTIONS, resolveDataDir, withLog } from './data-dir.js';
+import { DATA_DIR_HELP, DATA_DIR_OPTIONS, resolveTarget, withLog } from './data-dir.js';
 import type { TopicCommand } from './topic-command.js';
 
 const COMMAND = 'topic describe';
@@ -34,8 +34,8 @@ ${DATA_DIR_HELP}`,
       return 0;
     }
     const [topic] = expectPositionals(positionals, ['topic'], COMMAND);
-    const dataDir = resolveDataDir(values, io.env);
-    const description = await withLog(dataDir, topic, (log) => log.describeTopic(topic));
+    const target = resolveTarget(values, io.env);
+    const description = await withLog(target, topic, (log) => log.describeTopic(topic));
     const config = nonDefaultConfig(description.config);
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ ...description, config })}\n`);

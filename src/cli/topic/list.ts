@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { CliIo } from '../cli-io.js';
 import { expectPositionals, parseFlags } from '../parse-flags.js';
-import { DATA_DIR_HELP, DATA_DIR_OPTIONS, isDataDir, resolveDataDir, withLog } from './data-dir.js';
+import { DATA_DIR_HELP, DATA_DIR_OPTIONS, resolveTarget, targetExists, withLog } from './data-dir.js';
 import { isInternalTopic, type TopicCommand } from './topic-command.js';
 
 const COMMAND = 'topic list';
@@ -32,10 +32,10 @@ ${DATA_DIR_HELP}`,
       return 0;
     }
     expectPositionals(positionals, [], COMMAND);
-    const dataDir = resolveDataDir(values, io.env);
+    const target = resolveTarget(values, io.env);
     // No data dir means no topics; listing should not create one as a side effect.
-    if (!isDataDir(dataDir)) return 0;
-    const names = await withLog(dataDir, undefined, (log) => log.listTopics());
+    if (!targetExists(target)) return 0;
+    const names = await withLog(target, undefined, (log) => log.listTopics());
     const shown = values.internal ? names : names.filter((n) => !isInternalTopic(n));
     if (shown.length > 0) io.stdout.write(`${shown.join('\n')}\n`);
     return 0;

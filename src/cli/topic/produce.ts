@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { LogError, type ProduceRecord, type RecordHeader, type SegmentLog } from '../../log/index.js';
+import { type Log, LogError, type ProduceRecord, type RecordHeader } from '../../log/index.js';
 import { CliError, usageError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
 import { expectPositionals, keyValueFlag, parseFlags, wholeNumberFlag } from '../parse-flags.js';
 import { watchStopSignals } from '../stop-signals.js';
-import { DATA_DIR_HELP, DATA_DIR_OPTIONS, resolveDataDir, withLog } from './data-dir.js';
+import { DATA_DIR_HELP, DATA_DIR_OPTIONS, resolveTarget, withLog } from './data-dir.js';
 import { readLineBatches } from './line-batches.js';
 import type { TopicCommand } from './topic-command.js';
 
@@ -69,8 +69,8 @@ Example:
         return { key, value: Buffer.from(value) };
       }),
     };
-    const dataDir = resolveDataDir(values, io.env);
-    return withLog(dataDir, topic, async (log) => {
+    const target = resolveTarget(values, io.env);
+    return withLog(target, topic, async (log) => {
       // Fail before reading any input, so a typo is reported at once rather than after Ctrl-D.
       await log.describeTopic(topic);
       if (template.partition !== undefined) log.endOffset(topic, template.partition);
@@ -88,7 +88,7 @@ interface LineTemplate {
 }
 
 async function produceLines(
-  log: SegmentLog,
+  log: Log,
   topic: string,
   template: LineTemplate,
   io: CliIo,
@@ -151,12 +151,7 @@ function toRecords(
 }
 
 /** Appends one batch; a log error says which input lines it was about and that earlier ones are in. */
-async function appendLines(
-  log: SegmentLog,
-  topic: string,
-  records: readonly ProduceRecord[],
-  firstLine: number,
-) {
+async function appendLines(log: Log, topic: string, records: readonly ProduceRecord[], firstLine: number) {
   try {
     return await log.append(topic, records);
   } catch (err) {

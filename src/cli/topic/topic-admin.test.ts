@@ -143,8 +143,15 @@ test('a data dir held by another process is reported without a stack trace, exit
   }
 });
 
-test('--server is refused until the server can be talked to', async () => {
-  const run = await runSluice(['topic', 'list', '--server', 'http://localhost:8088']);
+test('--server and --data-dir together are refused', async () => {
+  const run = await runSluice([
+    'topic',
+    'list',
+    '--server',
+    'http://localhost:8088',
+    '--data-dir',
+    tempDataDir(),
+  ]);
   assert.equal(run.code, 2);
-  assert.match(run.stderr, /not available yet; stop the server and use --data-dir/);
+  assert.match(run.stderr, /either --server or --data-dir, not both/);
 });

@@ -50,7 +50,7 @@ export function lockDataDir(dir: string): () => void {
     if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
       throw new LogError(
         'DATA_DIR_LOCKED',
-        `The data dir ${dir} is in use by another Sluice process (pid ${holder}). Stop it, use another --data-dir, or talk to that process over its REST API.`,
+        `The data dir ${dir} is in use by another Sluice process (pid ${holder}). Stop it, use another --data-dir, or go through that server (sluice topic … --server http://localhost:8088).`,
       );
     }
     // Stale: move it aside atomically so two processes cannot both take it over.

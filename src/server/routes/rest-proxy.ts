@@ -29,40 +29,45 @@ interface ProduceRequestBody {
   readonly timestamp?: string;
 }
 
-class RestProxyError extends Error {
+export class RestProxyError extends Error {
   readonly status: number;
   readonly errorCode: number;
-  constructor(status: number, errorCode: number, message: string) {
+  /** The log's error code, when the error came from the log; Sluice's own client rebuilds it. */
+  readonly code: string | undefined;
+  constructor(status: number, errorCode: number, message: string, code?: string) {
     super(message);
     this.status = status;
     this.errorCode = errorCode;
+    this.code = code;
   }
 }
 
 function fromLogError(err: LogError): RestProxyError {
   switch (err.code) {
     case 'UNKNOWN_TOPIC':
-      return new RestProxyError(404, 40403, err.message);
+      return new RestProxyError(404, 40403, err.message, err.code);
     case 'TOPIC_EXISTS':
-      return new RestProxyError(400, 40002, err.message);
     case 'INVALID_PARTITION':
     case 'INVALID_TOPIC':
     case 'INVALID_CONFIG':
     case 'INVALID_RECORD':
-      return new RestProxyError(400, 40002, err.message);
+    case 'OFFSET_OUT_OF_RANGE':
+      return new RestProxyError(400, 40002, err.message, err.code);
     default:
-      return new RestProxyError(500, 50001, err.message);
+      return new RestProxyError(500, 50001, err.message, err.code);
   }
 }
 
-function sendError(reply: FastifyReply, err: unknown): FastifyReply {
+export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   const e =
     err instanceof RestProxyError
       ? err
       : err instanceof LogError
         ? fromLogError(err)
         : new RestProxyError(500, 50001, String((err as Error)?.message ?? err));
-  return reply.code(e.status).send({ error_code: e.errorCode, message: e.message });
+  return reply
+    .code(e.status)
+    .send({ error_code: e.errorCode, message: e.message, ...(e.code === undefined ? {} : { code: e.code }) });
 }
 
 /** Turns `{type, data}` into bytes; JSON is the default type, as in REST Proxy. */
@@ -145,12 +150,14 @@ export function splitJsonObjects(text: string): unknown[] {
   return out;
 }
 
+export function checkClusterId(log: Log, id: string): void {
+  if (id !== log.clusterId) throw new RestProxyError(404, 40401, `Cluster ${id} cannot be found.`);
+}
+
 export function registerRestProxyRoutes(app: FastifyInstance, log: Log): void {
   const base = '/v3/clusters';
   const clusterUrl = (host: string) => `http://${host}${base}/${log.clusterId}`;
-  const checkCluster = (id: string) => {
-    if (id !== log.clusterId) throw new RestProxyError(404, 40401, `Cluster ${id} cannot be found.`);
-  };
+  const checkCluster = (id: string) => checkClusterId(log, id);
   const topicEntity = (host: string, d: TopicDescription) => ({
     kind: 'KafkaTopic',
     metadata: {
@@ -247,28 +254,37 @@ export function registerRestProxyRoutes(app: FastifyInstance, log: Log): void {
         const raw = req.body as string;
         const bodies = splitJsonObjects(typeof raw === 'string' ? raw : JSON.stringify(raw));
         if (bodies.length === 0) throw new RestProxyError(400, 40002, 'The request body holds no record.');
-        const results: unknown[] = [];
-        // Records are appended one request object at a time, in order: a bad object fails alone.
+        // One append for every valid object, so a streamed body is written as one batch; a bad
+        // object gets its own error line and does not stop the others.
+        const results: Record<string, unknown>[] = [];
+        const valid: { index: number; converted: ReturnType<typeof toRecord> }[] = [];
         for (const body of bodies) {
           try {
-            const { record, keyType, valueType } = toRecord(body as ProduceRequestBody);
-            const [pos] = await log.append(req.params.topic, [record]);
-            results.push({
-              error_code: 200,
-              cluster_id: log.clusterId,
-              topic_name: req.params.topic,
-              partition_id: pos.partition,
-              offset: pos.offset,
-              timestamp: new Date(pos.timestamp).toISOString(),
-              ...(record.key == null ? {} : { key: { type: keyType, size: record.key.length } }),
-              ...(record.value == null ? {} : { value: { type: valueType, size: record.value.length } }),
-            });
+            valid.push({ index: results.length, converted: toRecord(body as ProduceRequestBody) });
+            results.push({});
           } catch (err) {
             if (bodies.length === 1) throw err;
-            const e = err instanceof LogError ? fromLogError(err) : (err as RestProxyError);
+            const e = err as RestProxyError;
             results.push({ error_code: e.errorCode ?? 500, message: e.message });
           }
         }
+        const positions = await log.append(
+          req.params.topic,
+          valid.map((v) => v.converted.record),
+        );
+        valid.forEach(({ index, converted: { record, keyType, valueType } }, i) => {
+          const pos = positions[i];
+          results[index] = {
+            error_code: 200,
+            cluster_id: log.clusterId,
+            topic_name: req.params.topic,
+            partition_id: pos.partition,
+            offset: pos.offset,
+            timestamp: new Date(pos.timestamp).toISOString(),
+            ...(record.key == null ? {} : { key: { type: keyType, size: record.key.length } }),
+            ...(record.value == null ? {} : { value: { type: valueType, size: record.value.length } }),
+          };
+        });
         if (bodies.length === 1) return results[0];
         reply.type('application/json');
         return results.map((r) => JSON.stringify(r)).join('\n') + '\n';

@@ -1,0 +1,1 @@
+export { RemoteLog } from './remote-log.js';
