@@ -276,3 +276,36 @@ test('keeps one cluster id for the life of a data dir', async () => {
   const again = await openLog(dataDir);
   assert.equal(again.clusterId, id);
 });
+
+test('readers following a partition see whole appended batches, never part of one', async () => {
+  const log = await openLog();
+  await log.createTopic('t');
+  const batches = 200;
+  const size = 50;
+  const reader = (async () => {
+    let offset = 0;
+    const perBatch = new Map<number, number>();
+    while (offset < batches * size) {
+      await log.waitForData('t', 0, offset, 5000);
+      const end = log.endOffset('t', 0);
+      const { records, nextOffset } = await log.read('t', 0, offset, { maxRecords: 1_000_000 });
+      // Everything below the end offset that existed at read time is returned: whole batches.
+      assert.equal(nextOffset, end);
+      for (const r of records) {
+        const id = Number(r.value!.toString());
+        perBatch.set(id, (perBatch.get(id) ?? 0) + 1);
+      }
+      for (const [id, n] of perBatch) assert.equal(n, size, `batch ${id} seen partially`);
+      offset = nextOffset;
+    }
+    return perBatch.size;
+  })();
+  for (let b = 0; b < batches; b++) {
+    await log.append(
+      't',
+      Array.from({ length: size }, () => ({ value: Buffer.from(String(b)) })),
+    );
+    if (b % 7 === 0) await new Promise((r) => setImmediate(r));
+  }
+  assert.equal(await reader, batches);
+});
