@@ -61,14 +61,14 @@ export async function runServerCommand(argv: string[]): Promise<number> {
   }
   for (const c of report.corruptSegments)
     process.stdout.write(`WARNING corrupt segment left in place: ${c}\n`);
-  process.stdout.write(`Sluice ${server.url} is ready.\n`);
-  return new Promise<number>((resolve) => {
+  const running = server;
+  const stopped = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       process.stdout.write(`${signal} received, shutting down.\n`);
-      server.close().then(
+      running.close().then(
         () => {
           process.stdout.write('Sluice stopped.\n');
           resolve(0);
@@ -82,4 +82,7 @@ export async function runServerCommand(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  // Announced only once the signal handlers are in place, so a SIGTERM right after it is handled.
+  process.stdout.write(`Sluice ${server.url} is ready.\n`);
+  return stopped;
 }

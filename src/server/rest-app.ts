@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { KsqlEngine } from '../engine/index.js';
 import type { Log } from '../log/index.js';
 import { createDualProtocolServer } from './dual-protocol-server.js';
 import { genericError } from './errors.js';
@@ -9,6 +10,7 @@ import { registerTopicDataRoutes } from './routes/topic-data.js';
 
 export interface RestAppOptions {
   readonly log: Log;
+  readonly engine: KsqlEngine;
   readonly identity: ServerIdentity;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit?: number;
@@ -51,6 +53,6 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
   registerServerInfoRoutes(app, options.log, options.identity);
   registerRestProxyRoutes(app, options.log);
   registerTopicDataRoutes(app, options.log);
-  registerKsqlRoutes(app);
+  registerKsqlRoutes(app, options.engine);
   return app;
 }

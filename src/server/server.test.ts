@@ -148,11 +148,38 @@ test('malformed JSON gets a 400 with ksqlDB error body', async () => {
   assert.match(body.message, /Invalid JSON in request/);
 });
 
-test('SQL statements are refused with a clear statement_error until the engine lands', async () => {
-  const res = await call('POST', '/ksql', { ksql: 'SHOW STREAMS;' });
+test('POST /ksql runs statements and answers with ksqlDB entities', async () => {
+  const res = await call('POST', '/ksql', {
+    ksql: "CREATE STREAM clicks (id STRING KEY, url STRING) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1); SHOW STREAMS;",
+    streamsProperties: {},
+  });
+  assert.equal(res.status, 200);
+  const [created, listed] = res.json as Record<string, unknown>[];
+  assert.equal(created['@type'], 'currentStatus');
+  assert.equal(listed['@type'], 'streams');
+  assert.equal((listed.streams as { name: string }[])[0].name, 'CLICKS');
+});
+
+test('POST /ksql: a failing statement gives a statement_error carrying the entities before it', async () => {
+  const res = await call('POST', '/ksql', { ksql: 'SHOW TOPICS; DESCRIBE nothing_here;' });
   assert.equal(res.status, 400);
-  const body = res.json as { '@type': string; statementText: string; message: string };
+  const body = res.json as {
+    '@type': string;
+    error_code: number;
+    statementText: string;
+    entities: unknown[];
+  };
   assert.equal(body['@type'], 'statement_error');
-  assert.equal(body.statementText, 'SHOW STREAMS;');
-  assert.match(body.message, /does not run SQL statements yet/);
+  assert.equal(body.error_code, 40001);
+  assert.equal(body.statementText, 'DESCRIBE nothing_here;');
+  assert.equal(body.entities.length, 1);
+});
+
+test('POST /ksql rejects unknown fields and a missing ksql field with a clear message', async () => {
+  const unknown = await call('POST', '/ksql', { ksql: 'SHOW STREAMS;', sql: 'x' });
+  assert.equal(unknown.status, 400);
+  assert.match((unknown.json as { message: string }).message, /Unrecognized field "sql"/);
+  const missing = await call('POST', '/ksql', { streamsProperties: {} });
+  assert.equal(missing.status, 400);
+  assert.match((missing.json as { message: string }).message, /needs a "ksql" field/);
 });

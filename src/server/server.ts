@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ServerConfig } from '../config/index.js';
+import { KsqlEngine } from '../engine/index.js';
 import { type Durability, SegmentLog } from '../log/index.js';
 import { buildRestApp } from './rest-app.js';
 
@@ -32,8 +33,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     flushIntervalMs: config.getNumber('sluice.log.flush.interval.ms'),
     cleanerIntervalMs: config.getNumber('sluice.log.retention.check.interval.ms'),
   });
+  let engine: KsqlEngine;
+  try {
+    engine = await KsqlEngine.start(log, config);
+  } catch (err) {
+    await log.close();
+    throw err;
+  }
   const app = buildRestApp({
     log,
+    engine,
     identity: {
       version: packageVersion(),
       serviceId: config.getString('ksql.service.id'),

@@ -1,23 +1,73 @@
-import type { FastifyInstance } from 'fastify';
-import { httpStatusOf, statementError } from '../errors.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { type KsqlEngine, KsqlRequestError } from '../../engine/index.js';
+import { genericError, httpStatusOf, statementError } from '../errors.js';
 
-/**
- * POST /ksql and the query endpoints. The SQL engine is not in this version yet; rather than
- * pretend, every statement is answered with ksqlDB's error body saying so.
- */
-export function registerKsqlRoutes(app: FastifyInstance): void {
-  const notYet = async (req: { body: unknown }, reply: import('fastify').FastifyReply) => {
-    const body = (req.body ?? {}) as { ksql?: unknown; sql?: unknown };
-    const text = typeof body.ksql === 'string' ? body.ksql : typeof body.sql === 'string' ? body.sql : '';
-    const error = statementError(
-      40001,
-      'This version of Sluice does not run SQL statements yet: the SQL engine is still being built. ' +
-        'Topics can be created, produced to and consumed from with `sluice topic` and the REST Proxy v3 endpoints.',
-      text,
-    );
-    return reply.code(httpStatusOf(error.error_code)).type('application/json').send(error);
-  };
-  app.post('/ksql', notYet);
-  app.post('/query', notYet);
-  app.post('/query-stream', notYet);
+const KSQL_REQUEST_FIELDS = new Set([
+  'ksql',
+  'streamsProperties',
+  'requestProperties',
+  'sessionVariables',
+  'commandSequenceNumber',
+]);
+
+function badRequest(reply: FastifyReply, message: string): FastifyReply {
+  return reply.code(400).type('application/json').send(genericError(40000, message));
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** POST /ksql: statements in, ksqlDB entities out; the query endpoints come with the runtime. */
+export function registerKsqlRoutes(app: FastifyInstance, engine: KsqlEngine): void {
+  app.post('/ksql', async (req, reply) => {
+    const body = req.body;
+    if (!isObject(body)) return badRequest(reply, 'The request body must be a JSON object: {"ksql": "…;"}.');
+    const unknown = Object.keys(body).filter((k) => !KSQL_REQUEST_FIELDS.has(k));
+    if (unknown.length > 0) {
+      return badRequest(
+        reply,
+        `Unrecognized field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} in the request. Known fields: ${[...KSQL_REQUEST_FIELDS].join(', ')}.`,
+      );
+    }
+    if (typeof body.ksql !== 'string') {
+      return badRequest(
+        reply,
+        'The request needs a "ksql" field holding the statements to run, each ending with ;.',
+      );
+    }
+    for (const field of ['streamsProperties', 'sessionVariables'] as const) {
+      if (body[field] !== undefined && !isObject(body[field])) {
+        return badRequest(reply, `"${field}" must be a JSON object of names to values.`);
+      }
+    }
+    try {
+      const entities = await engine.execute(body.ksql, {
+        streamsProperties: body.streamsProperties as Record<string, unknown> | undefined,
+        sessionVariables: body.sessionVariables as Record<string, unknown> | undefined,
+      });
+      return reply.type('application/json').send(entities);
+    } catch (err) {
+      if (err instanceof KsqlRequestError) {
+        return reply
+          .code(httpStatusOf(err.errorCode))
+          .type('application/json')
+          .send(statementError(err.errorCode, err.message, err.statementText, err.entities));
+      }
+      throw err;
+    }
+  });
+
+  const queriesNotYet = async (_req: unknown, reply: FastifyReply) =>
+    reply
+      .code(400)
+      .type('application/json')
+      .send(
+        genericError(
+          40000,
+          'Push and pull queries are not in this version of Sluice yet: the query runtime is still being built.',
+        ),
+      );
+  app.post('/query', queriesNotYet);
+  app.post('/query-stream', queriesNotYet);
 }

@@ -1,0 +1,45 @@
+import type { SqlType } from '../types/index.js';
+
+export type SourceKind = 'STREAM' | 'TABLE';
+export type ColumnNamespace = 'KEY' | 'VALUE' | 'HEADERS';
+
+export interface Column {
+  readonly name: string;
+  readonly type: SqlType;
+  readonly namespace: ColumnNamespace;
+  /** For `HEADER('k')` columns: the one header they hold. */
+  readonly headerKey?: string;
+}
+
+export interface SerdeOptions {
+  readonly wrapSingleValue?: boolean;
+  readonly valueDelimiter?: string;
+}
+
+/** A stream or table: a schema over a topic, as the metastore holds it. */
+export interface DataSource {
+  readonly kind: SourceKind;
+  readonly name: string;
+  readonly columns: readonly Column[];
+  readonly topic: string;
+  readonly keyFormat: string;
+  readonly valueFormat: string;
+  readonly serde: SerdeOptions;
+  /** The column whose value is the record time instead of ROWTIME. */
+  readonly timestampColumn?: string;
+  readonly timestampFormat?: string;
+  /** Created with CREATE SOURCE STREAM|TABLE: no INSERT, no persistent query may write it. */
+  readonly readOnly: boolean;
+  /** The statement that created it, as shown by DESCRIBE EXTENDED. */
+  readonly statement: string;
+  /** The query that writes it, for CREATE … AS SELECT sources. */
+  readonly createdByQuery?: string;
+}
+
+export function keyColumns(source: DataSource): Column[] {
+  return source.columns.filter((c) => c.namespace === 'KEY');
+}
+
+export function valueColumns(source: DataSource): Column[] {
+  return source.columns.filter((c) => c.namespace === 'VALUE');
+}

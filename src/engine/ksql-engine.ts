@@ -1,0 +1,355 @@
+import type { ServerConfig } from '../config/index.js';
+import type { Log } from '../log/index.js';
+import { resolveType } from '../planner/index.js';
+import { type ParsedStatement, parseStatements, SqlParseError, type Statement } from '../sql/index.js';
+import { CommandTopic } from './command-topic.js';
+import type { DataSource } from './data-source.js';
+import { createSource, type FormatDefaults } from './ddl.js';
+import { type Entity, entity, schemaInfo, sourceDescription, sourceInfo } from './entities.js';
+import { BAD_STATEMENT, QUERY_ENDPOINT, StatementError } from './errors.js';
+import { MetaStore } from './metastore.js';
+
+/** A failed request: the error of the statement that failed and the entities of those before it. */
+export class KsqlRequestError extends Error {
+  override readonly name = 'KsqlRequestError';
+  readonly errorCode: number;
+  readonly statementText: string;
+  readonly entities: readonly Entity[];
+  constructor(errorCode: number, message: string, statementText: string, entities: readonly Entity[]) {
+    super(message);
+    this.errorCode = errorCode;
+    this.statementText = statementText;
+    this.entities = entities;
+  }
+}
+
+export interface ExecuteOptions {
+  /** Request-scoped properties (ksqlDB's streamsProperties), changed by SET and UNSET. */
+  readonly streamsProperties?: Readonly<Record<string, unknown>>;
+  readonly sessionVariables?: Readonly<Record<string, unknown>>;
+}
+
+interface Context {
+  readonly properties: Map<string, string>;
+  readonly variables: Map<string, string>;
+  readonly replaying: boolean;
+}
+
+function statementText(parsed: ParsedStatement): string {
+  const text = parsed.text.trim();
+  return text.endsWith(';') ? text : `${text};`;
+}
+
+const HIDDEN_TOPIC_PREFIXES = ['_confluent', '__'];
+
+/**
+ * Executes statements: DDL through the command topic (so a restart rebuilds the same metastore),
+ * listings and descriptions from the metastore and the log.
+ */
+export class KsqlEngine {
+  readonly metastore = new MetaStore();
+  private readonly log: Log;
+  private readonly config: ServerConfig;
+  private readonly commands: CommandTopic;
+
+  private constructor(log: Log, config: ServerConfig) {
+    this.log = log;
+    this.config = config;
+    this.commands = new CommandTopic(log, config.getString('ksql.service.id'));
+  }
+
+  /** Starts the engine, replaying the command topic. */
+  static async start(log: Log, config: ServerConfig): Promise<KsqlEngine> {
+    const engine = new KsqlEngine(log, config);
+    await engine.commands.ensure();
+    for await (const { command } of engine.commands.replay()) {
+      const context: Context = {
+        properties: new Map(Object.entries(command.streamsProperties)),
+        variables: new Map(),
+        replaying: true,
+      };
+      try {
+        const [parsed] = parseStatements(command.statement);
+        await engine.executeOne(parsed, context);
+      } catch (err) {
+        // A command that no longer applies (its topic was deleted by hand, say) must not stop the server.
+        process.stderr.write(
+          `WARNING could not replay command '${command.statement}': ${(err as Error).message}\n`,
+        );
+      }
+    }
+    return engine;
+  }
+
+  get commandTopic(): string {
+    return this.commands.topic;
+  }
+
+  /** Format defaults from the server config, overridden by the request's SET properties. */
+  private formatDefaults(context: Context): FormatDefaults {
+    const set = (name: string) => context.properties.get(name);
+    const wrap = set('ksql.persistence.wrap.single.values');
+    return {
+      keyFormat: (
+        set('ksql.persistence.default.format.key') ??
+        this.config.getString('ksql.persistence.default.format.key')
+      ).toUpperCase(),
+      valueFormat: (
+        set('ksql.persistence.default.format.value') ??
+        this.config.getOptionalString('ksql.persistence.default.format.value')
+      )?.toUpperCase(),
+      // Unset means ksqlDB's default: wrap single values.
+      wrapSingleValues:
+        wrap !== undefined
+          ? wrap.toLowerCase() === 'true'
+          : (this.config.getOptionalBoolean('ksql.persistence.wrap.single.values') ?? true),
+    };
+  }
+
+  /** Runs every statement of a request in order; the first failure stops the rest. */
+  async execute(text: string, options: ExecuteOptions = {}): Promise<Entity[]> {
+    const context: Context = {
+      properties: new Map(Object.entries(options.streamsProperties ?? {}).map(([k, v]) => [k, String(v)])),
+      variables: new Map(Object.entries(options.sessionVariables ?? {}).map(([k, v]) => [k, String(v)])),
+      replaying: false,
+    };
+    let parsed: ParsedStatement[];
+    try {
+      parsed = parseStatements(text, { variables: context.variables });
+    } catch (err) {
+      if (err instanceof SqlParseError) throw new KsqlRequestError(BAD_STATEMENT, err.message, text, []);
+      throw err;
+    }
+    const entities: Entity[] = [];
+    for (const p of parsed) {
+      try {
+        const result = await this.executeOne(p, context);
+        if (result !== undefined) entities.push(result);
+      } catch (err) {
+        if (err instanceof StatementError) {
+          throw new KsqlRequestError(err.errorCode, err.message, statementText(p), entities);
+        }
+        throw new KsqlRequestError(50000, (err as Error).message, statementText(p), entities);
+      }
+    }
+    return entities;
+  }
+
+  private async record(commandId: string, text: string, context: Context): Promise<number> {
+    if (context.replaying) return -1;
+    return this.commands.append(commandId, {
+      statement: text,
+      streamsProperties: Object.fromEntries(context.properties),
+      originalProperties: {},
+    });
+  }
+
+  private status(
+    text: string,
+    commandId: string,
+    sequence: number,
+    message: string,
+    queryId?: string,
+  ): Entity {
+    return entity('currentStatus', text, {
+      commandId,
+      commandStatus: { status: 'SUCCESS', message, ...(queryId === undefined ? {} : { queryId }) },
+      commandSequenceNumber: sequence,
+    });
+  }
+
+  private async executeOne(parsed: ParsedStatement, context: Context): Promise<Entity | undefined> {
+    const s: Statement = parsed.statement;
+    // ksqlDB echoes statements with their closing semicolon.
+    const text = statementText(parsed);
+    switch (s.kind) {
+      case 'createSource': {
+        const noun = s.sourceType === 'STREAM' ? 'stream' : 'table';
+        const commandId = `${noun}/\`${s.name}\`/create`;
+        const existing = this.metastore.get(s.name);
+        if (existing !== undefined && !s.orReplace) {
+          const message = `Cannot add ${noun} '${s.name}': A ${existing.kind.toLowerCase()} with the same name already exists.`;
+          if (s.ifNotExists) return this.status(text, commandId, -1, message);
+          throw new StatementError(message);
+        }
+        const source = await createSource(s, text, this.metastore, this.log, this.formatDefaults(context));
+        const sequence = await this.record(commandId, text, context);
+        this.metastore.put(source);
+        return this.status(text, commandId, sequence, `${noun === 'stream' ? 'Stream' : 'Table'} created`);
+      }
+      case 'dropSource':
+        return this.drop(s, text, context);
+      case 'createType': {
+        const commandId = `type/\`${s.name}\`/create`;
+        if (this.metastore.types.has(s.name)) {
+          const message = `Cannot register custom type '${s.name}' since it is already registered with type: ${JSON.stringify(schemaInfo(this.metastore.types.get(s.name)!))}`;
+          if (s.ifNotExists) return this.status(text, commandId, -1, message);
+          throw new StatementError(message);
+        }
+        const type = resolveType(s.type, this.metastore.types);
+        const sequence = await this.record(commandId, text, context);
+        this.metastore.types.set(s.name, type);
+        return this.status(text, commandId, sequence, `Registered custom type with name '${s.name}'`);
+      }
+      case 'dropType': {
+        const commandId = `type/\`${s.name}\`/drop`;
+        if (!this.metastore.types.has(s.name)) {
+          if (s.ifExists) return this.status(text, commandId, -1, `Type '${s.name}' does not exist`);
+          throw new StatementError(`Type ${s.name} does not exist.`);
+        }
+        const sequence = await this.record(commandId, text, context);
+        this.metastore.types.delete(s.name);
+        return this.status(text, commandId, sequence, `Dropped type '${s.name}'`);
+      }
+      case 'listStreams':
+      case 'listTables': {
+        const kind = s.kind === 'listStreams' ? 'STREAM' : 'TABLE';
+        const sources = this.metastore.all().filter((x) => x.kind === kind);
+        if (s.extended) {
+          return entity('source_descriptions', text, {
+            sourceDescriptions: await Promise.all(sources.map((x) => this.describe(x, true))),
+          });
+        }
+        return kind === 'STREAM'
+          ? entity('streams', text, { streams: sources.map(sourceInfo) })
+          : entity('tables', text, { tables: sources.map(sourceInfo) });
+      }
+      case 'listTopics':
+        return this.listTopics(s.all, s.extended, text);
+      case 'listQueries':
+        return entity('queries', text, { queries: [] });
+      case 'listProperties':
+        return this.listProperties(text, context);
+      case 'listVariables':
+        return entity('variables', text, {
+          variables: [...context.variables].map(([name, value]) => ({ name, value })),
+        });
+      case 'listTypes':
+        return entity('type_list', text, {
+          types: Object.fromEntries([...this.metastore.types].map(([n, t]) => [n, schemaInfo(t)])),
+        });
+      case 'describeSource':
+        return entity('sourceDescription', text, {
+          sourceDescription: await this.describe(this.metastore.require(s.name), s.extended),
+        });
+      case 'describeSources': {
+        const sources = this.metastore.all().filter((x) => x.kind === s.sourceType);
+        return entity('source_descriptions', text, {
+          sourceDescriptions: await Promise.all(sources.map((x) => this.describe(x, s.extended))),
+        });
+      }
+      case 'setProperty':
+        context.properties.set(s.name, s.value);
+        return undefined;
+      case 'unsetProperty':
+        context.properties.delete(s.name);
+        return undefined;
+      case 'defineVariable':
+      case 'undefineVariable':
+        // Substitution already happened while parsing the request.
+        return undefined;
+      case 'select':
+      case 'print':
+        throw new StatementError(
+          "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT",
+          QUERY_ENDPOINT,
+        );
+      case 'terminate':
+        if (s.target.kind === 'allQueries')
+          return this.status(text, 'terminate/ALL/execute', -1, 'Query terminated.');
+        throw new StatementError(`Unknown queryId: ${s.target.id}`);
+      default:
+        throw new StatementError(
+          `${text.trim().split(/\s+/).slice(0, 3).join(' ')}… is not supported yet in this version of Sluice. Supported now: CREATE [OR REPLACE] STREAM|TABLE, DROP, CREATE TYPE, DROP TYPE, SHOW/LIST, DESCRIBE, SET, UNSET, DEFINE, UNDEFINE.`,
+        );
+    }
+  }
+
+  private async drop(
+    s: Extract<Statement, { kind: 'dropSource' }>,
+    text: string,
+    context: Context,
+  ): Promise<Entity> {
+    const noun = s.sourceType === 'STREAM' ? 'stream' : 'table';
+    const commandId = `${noun}/\`${s.name}\`/drop`;
+    const source = this.metastore.get(s.name);
+    if (source === undefined) {
+      if (s.ifExists) return this.status(text, commandId, -1, `Source \`${s.name}\` does not exist.`);
+      throw new StatementError(`Source ${s.name} does not exist.`);
+    }
+    if (source.kind !== s.sourceType) {
+      throw new StatementError(
+        `Incompatible data source type is ${source.kind}, but statement was DROP ${s.sourceType}. Use DROP ${source.kind} to delete the ${source.kind.toLowerCase()} ${s.name}.`,
+      );
+    }
+    if (s.deleteTopic && source.readOnly) {
+      throw new StatementError(`Cannot delete topic for read-only source: ${s.name}`);
+    }
+    const sequence = await this.record(commandId, text, context);
+    this.metastore.delete(s.name);
+    if (s.deleteTopic && !context.replaying && this.log.hasTopic(source.topic)) {
+      await this.log.deleteTopic(source.topic);
+    }
+    return this.status(
+      text,
+      commandId,
+      sequence,
+      `Source \`${s.name}\` (topic: ${source.topic}) was dropped.`,
+    );
+  }
+
+  private async describe(source: DataSource, extended: boolean) {
+    let partitions = 0;
+    if (this.log.hasTopic(source.topic))
+      partitions = (await this.log.describeTopic(source.topic)).partitions.length;
+    return sourceDescription(source, extended, {
+      readQueries: [],
+      writeQueries: [],
+      partitions,
+      statistics: '',
+      errorStats: '',
+    });
+  }
+
+  private async listTopics(all: boolean, extended: boolean, text: string): Promise<Entity> {
+    const names = (await this.log.listTopics()).filter(
+      (n) => all || !HIDDEN_TOPIC_PREFIXES.some((prefix) => n.startsWith(prefix)),
+    );
+    const topics = [];
+    for (const name of names) {
+      const d = await this.log.describeTopic(name);
+      const replicaInfo = d.partitions.map(() => 1);
+      if (!extended) {
+        topics.push({ name, replicaInfo });
+        continue;
+      }
+      let consumerGroupCount = 0;
+      for (const group of await this.log.listGroups()) {
+        if ((await this.log.committedOffsets(group, name)).length > 0) consumerGroupCount++;
+      }
+      topics.push({ name, replicaInfo, consumerCount: consumerGroupCount, consumerGroupCount });
+    }
+    return entity(extended ? 'kafka_topics_extended' : 'kafka_topics', text, { topics });
+  }
+
+  private listProperties(text: string, context: Context): Entity {
+    const properties: { name: string; scope: string; value: string }[] = [];
+    const defaults: string[] = [];
+    for (const p of this.config.entries()) {
+      if (p.value === undefined) continue;
+      const secret = p.definition?.type === 'password';
+      properties.push({ name: p.name, scope: 'KSQL', value: secret ? '[hidden]' : String(p.value) });
+      if (p.source === 'default') defaults.push(p.name);
+    }
+    for (const [name, value] of context.properties) {
+      const existing = properties.find((p) => p.name === name);
+      if (existing !== undefined) existing.value = value;
+      else properties.push({ name, scope: 'KSQL', value });
+    }
+    return entity('properties', text, {
+      properties,
+      overwrittenProperties: [...context.properties.keys()],
+      defaultProperties: defaults,
+    });
+  }
+}

@@ -1,0 +1,41 @@
+import type { SqlType } from '../types/index.js';
+import type { DataSource } from './data-source.js';
+import { StatementError } from './errors.js';
+
+/** Streams, tables and named types: what the command topic rebuilds on start. */
+export class MetaStore {
+  private readonly sources = new Map<string, DataSource>();
+  readonly types = new Map<string, SqlType>();
+
+  get(name: string): DataSource | undefined {
+    return this.sources.get(name);
+  }
+
+  require(name: string): DataSource {
+    const source = this.sources.get(name);
+    if (source === undefined) {
+      throw new StatementError(
+        `${name} does not exist. Check the name (unquoted names are upper-cased) with SHOW STREAMS; or SHOW TABLES;.`,
+        40001,
+      );
+    }
+    return source;
+  }
+
+  put(source: DataSource): void {
+    this.sources.set(source.name, source);
+  }
+
+  delete(name: string): void {
+    this.sources.delete(name);
+  }
+
+  all(): DataSource[] {
+    return [...this.sources.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Sources over a topic, for DESCRIBE CONNECTOR and DROP … DELETE TOPIC checks. */
+  onTopic(topic: string): DataSource[] {
+    return this.all().filter((s) => s.topic === topic);
+  }
+}

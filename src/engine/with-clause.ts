@@ -1,0 +1,123 @@
+import type { Literal, Property } from '../sql/index.js';
+import { StatementError } from './errors.js';
+
+/** The WITH properties of CREATE STREAM|TABLE and CREATE … AS SELECT, by ksqlDB's names. */
+export interface SourceProperties {
+  readonly kafkaTopic?: string;
+  readonly keyFormat?: string;
+  readonly valueFormat?: string;
+  readonly partitions?: number;
+  readonly replicas?: number;
+  readonly retentionMs?: number;
+  readonly timestamp?: string;
+  readonly timestampFormat?: string;
+  readonly wrapSingleValue?: boolean;
+  readonly valueDelimiter?: string;
+}
+
+const CREATE_KEYS = new Set([
+  'KAFKA_TOPIC',
+  'KEY_FORMAT',
+  'VALUE_FORMAT',
+  'FORMAT',
+  'PARTITIONS',
+  'REPLICAS',
+  'RETENTION_MS',
+  'TIMESTAMP',
+  'TIMESTAMP_FORMAT',
+  'WRAP_SINGLE_VALUE',
+  'VALUE_DELIMITER',
+  'KEY_SCHEMA_ID',
+  'VALUE_SCHEMA_ID',
+  'KEY_SCHEMA_FULL_NAME',
+  'VALUE_SCHEMA_FULL_NAME',
+  'VALUE_AVRO_SCHEMA_FULL_NAME',
+  'WINDOW_TYPE',
+  'WINDOW_SIZE',
+]);
+
+/** Keys that only make sense with Schema Registry or windowed sources, neither of which is here yet. */
+const NOT_YET = new Set([
+  'KEY_SCHEMA_ID',
+  'VALUE_SCHEMA_ID',
+  'KEY_SCHEMA_FULL_NAME',
+  'VALUE_SCHEMA_FULL_NAME',
+  'VALUE_AVRO_SCHEMA_FULL_NAME',
+  'WINDOW_TYPE',
+  'WINDOW_SIZE',
+]);
+
+function literalText(value: Literal): string | null {
+  switch (value.kind) {
+    case 'string':
+      return value.value;
+    case 'number':
+      return value.text;
+    case 'boolean':
+      return String(value.value);
+    case 'null':
+      return null;
+    default:
+      throw new StatementError(`Variable \${${value.name}} is not defined. Define it first with DEFINE.`);
+  }
+}
+
+function positiveInt(key: string, text: string | null): number {
+  const n = Number(text);
+  if (text === null || !Number.isInteger(n) || n < 1) {
+    throw new StatementError(`Invalid value for ${key}: '${text}'. Expected a whole number of at least 1.`);
+  }
+  return n;
+}
+
+const DELIMITER_NAMES: Record<string, string> = { TAB: '\t', SPACE: ' ' };
+
+/** Reads a WITH clause, rejecting unknown keys as ksqlDB does, with the formats upper-cased. */
+export function readSourceProperties(properties: readonly Property[]): SourceProperties {
+  const raw = new Map<string, string | null>();
+  const invalid: string[] = [];
+  for (const p of properties) {
+    const key = p.key.toUpperCase();
+    if (!CREATE_KEYS.has(key)) invalid.push(key);
+    raw.set(key, literalText(p.value));
+  }
+  if (invalid.length > 0) {
+    throw new StatementError(`Invalid config variable(s) in the WITH clause: ${invalid.join(',')}`);
+  }
+  for (const key of raw.keys()) {
+    if (NOT_YET.has(key)) {
+      throw new StatementError(
+        `${key} is not supported yet: it needs Schema Registry formats or windowed sources, which this version of Sluice does not have.`,
+      );
+    }
+  }
+  const format = raw.get('FORMAT');
+  if (format != null && (raw.has('KEY_FORMAT') || raw.has('VALUE_FORMAT'))) {
+    throw new StatementError(
+      "Cannot supply both 'FORMAT' and 'KEY_FORMAT' or 'VALUE_FORMAT' properties, as 'FORMAT' sets both. Use one or the other.",
+    );
+  }
+  const text = (key: string) => {
+    const v = raw.get(key);
+    return v === undefined || v === null ? undefined : v;
+  };
+  const wrap = text('WRAP_SINGLE_VALUE');
+  if (wrap !== undefined && wrap.toLowerCase() !== 'true' && wrap.toLowerCase() !== 'false') {
+    throw new StatementError(`Invalid value for WRAP_SINGLE_VALUE: '${wrap}'. Expected true or false.`);
+  }
+  const delimiter = text('VALUE_DELIMITER');
+  const retention = text('RETENTION_MS');
+  return {
+    kafkaTopic: text('KAFKA_TOPIC'),
+    keyFormat: (text('KEY_FORMAT') ?? text('FORMAT'))?.toUpperCase(),
+    valueFormat: (text('VALUE_FORMAT') ?? text('FORMAT'))?.toUpperCase(),
+    partitions: raw.has('PARTITIONS') ? positiveInt('PARTITIONS', raw.get('PARTITIONS') ?? null) : undefined,
+    replicas: raw.has('REPLICAS') ? positiveInt('REPLICAS', raw.get('REPLICAS') ?? null) : undefined,
+    retentionMs: retention === undefined ? undefined : positiveInt('RETENTION_MS', retention),
+    timestamp: text('TIMESTAMP')?.toUpperCase(),
+    timestampFormat: text('TIMESTAMP_FORMAT'),
+    wrapSingleValue: wrap === undefined ? undefined : wrap.toLowerCase() === 'true',
+    valueDelimiter:
+      delimiter === undefined ? undefined : (DELIMITER_NAMES[delimiter.toUpperCase()] ?? delimiter),
+  };
+}

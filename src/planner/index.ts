@@ -1,0 +1,1 @@
+export { resolveType } from './resolve-type.js';
