@@ -1,0 +1,45 @@
+// The serialization formats: KAFKA, JSON and DELIMITED, found by name.
+import { delimitedFormat } from './delimited-format.js';
+import type { Format } from './format.js';
+import { jsonFormat } from './json-format.js';
+import { kafkaFormat } from './kafka-format.js';
+
+export * from './decimal.js';
+export type { Format, FormatOptions, RowDeserializer, RowSerializer, SerdeColumn } from './format.js';
+export { FormatSchemaError, SerdeError } from './serde-error.js';
+export { delimitedFormat, jsonFormat, kafkaFormat };
+
+const formats: ReadonlyMap<string, Format> = new Map([
+  ['KAFKA', kafkaFormat],
+  ['JSON', jsonFormat],
+  ['DELIMITED', delimitedFormat],
+]);
+
+// Formats ksqlDB has that need a Schema Registry client, which Sluice does not have yet.
+const needSchemaRegistry = new Set(['AVRO', 'PROTOBUF', 'JSON_SR']);
+
+/** Raised for a format name that is unknown or not available. */
+export class UnknownFormatError extends Error {
+  override readonly name = 'UnknownFormatError';
+}
+
+/** The format called `name` (any case), as KEY_FORMAT / VALUE_FORMAT / FORMAT name it. */
+export function formatByName(name: string): Format {
+  const upper = name.trim().toUpperCase();
+  const format = formats.get(upper);
+  if (format) return format;
+  if (needSchemaRegistry.has(upper)) {
+    throw new UnknownFormatError(
+      `The ${upper} format needs Schema Registry support, which Sluice does not have yet. ` +
+        `Use one of: ${[...formats.keys()].join(', ')}`,
+    );
+  }
+  throw new UnknownFormatError(
+    `Unknown format: '${name}'. Supported formats: ${[...formats.keys()].join(', ')}`,
+  );
+}
+
+/** The names formatByName accepts. */
+export function formatNames(): string[] {
+  return [...formats.keys()];
+}
