@@ -1,0 +1,96 @@
+/**
+ * Sluice's function library: the built-in scalar functions with ksqlDB's names and semantics, how a
+ * call is resolved to one overload, and what SHOW FUNCTIONS and DESCRIBE FUNCTION report.
+ */
+import type { Overload } from './function-declaration.js';
+import { builtinFunctions, FunctionResolutionError } from './registry.js';
+import { formatPattern, t } from './type-pattern.js';
+
+export type {
+  FunctionCategory,
+  Overload,
+  Parameter,
+  ReturnTypeRule,
+  ScalarFunction,
+  ScalarImplementation,
+} from './function-declaration.js';
+export { FunctionInvocationError } from './function-declaration.js';
+export type { ResolvedFunction } from './registry.js';
+export {
+  builtinFunctions,
+  FunctionRegistry,
+  FunctionResolutionError,
+  formatSignature,
+  resolveFunction,
+} from './registry.js';
+export type { TypeConstraint, TypePattern } from './type-pattern.js';
+
+/** One row of SHOW FUNCTIONS. */
+export interface FunctionSummary {
+  readonly name: string;
+  readonly type: 'SCALAR';
+  readonly category: string;
+}
+
+/** DESCRIBE FUNCTION's answer, in the shape of ksqlDB's FunctionDescriptionList. */
+export interface FunctionDescription {
+  readonly name: string;
+  readonly description: string;
+  readonly author: string;
+  readonly version: string;
+  readonly path: string;
+  readonly type: 'SCALAR';
+  readonly variations: readonly FunctionVariation[];
+}
+
+export interface FunctionVariation {
+  readonly arguments: readonly FunctionArgument[];
+  readonly returnType: string;
+  readonly description: string;
+}
+
+export interface FunctionArgument {
+  readonly name: string;
+  readonly type: string;
+  readonly description: string;
+  readonly isVariadic: boolean;
+}
+
+const AUTHOR = 'Sluice';
+const VERSION = '0.1.0';
+
+export function listFunctions(): FunctionSummary[] {
+  return builtinFunctions.list().map((fn) => ({ name: fn.name, type: 'SCALAR', category: fn.category }));
+}
+
+/** Describes a function by name (case-insensitive); throws FunctionResolutionError when there is none. */
+export function describeFunction(name: string): FunctionDescription {
+  const fn = builtinFunctions.get(name);
+  if (fn === undefined) throw new FunctionResolutionError(name.toUpperCase(), [], []);
+  return {
+    name: fn.name,
+    description: fn.description,
+    author: AUTHOR,
+    version: VERSION,
+    path: 'internal',
+    type: 'SCALAR',
+    variations: fn.overloads.map(describeOverload),
+  };
+}
+
+function describeOverload(overload: Overload): FunctionVariation {
+  return {
+    arguments: overload.params.map((p) => ({
+      name: p.name,
+      // A variadic parameter is shown as the array its values arrive in, as ksqlDB shows it.
+      type: formatPattern(p.variadic ? t.arrayOf(p.type) : p.type),
+      description: p.description,
+      isVariadic: p.variadic === true,
+    })),
+    returnType:
+      typeof overload.returns === 'function'
+        ? (overload.returnTypeName ?? 'ANY')
+        : formatPattern(overload.returns),
+    description: overload.description ?? '',
+  };
+}
