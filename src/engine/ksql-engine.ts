@@ -1,13 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import type { ServerConfig } from '../config/index.js';
+import { describeFunction, FunctionResolutionError, listFunctions } from '../functions/index.js';
 import type { Log } from '../log/index.js';
-import { resolveType } from '../planner/index.js';
+import { PlanningError, planSelect, resolveType } from '../planner/index.js';
+import { ProcessingLog, runPushQuery } from '../runtime/index.js';
 import { type ParsedStatement, parseStatements, SqlParseError, type Statement } from '../sql/index.js';
+import { formatType, type SqlType, type SqlValue } from '../types/index.js';
 import { CommandTopic } from './command-topic.js';
 import type { DataSource } from './data-source.js';
 import { createSource, type FormatDefaults } from './ddl.js';
 import { type Entity, entity, schemaInfo, sourceDescription, sourceInfo } from './entities.js';
 import { BAD_STATEMENT, QUERY_ENDPOINT, StatementError } from './errors.js';
 import { MetaStore } from './metastore.js';
+import { QueryRegistry, queryRef } from './query-registry.js';
+import { createAsSelect, insertInto, insertValues, type QueryContext } from './query-statements.js';
 
 /** A failed request: the error of the statement that failed and the entities of those before it. */
 export class KsqlRequestError extends Error {
@@ -33,6 +39,20 @@ interface Context {
   readonly properties: Map<string, string>;
   readonly variables: Map<string, string>;
   readonly replaying: boolean;
+  /** The command's sequence number while replaying; query ids are derived from it. */
+  readonly sequence?: number;
+}
+
+/** A running transient push query, as the query endpoints stream it. */
+export interface PushQueryHandle {
+  readonly queryId: string;
+  readonly columnNames: readonly string[];
+  readonly columnTypes: readonly string[];
+  /** The resolved types, to render each value by its type. */
+  readonly types: readonly SqlType[];
+  readonly rows: AsyncGenerator<SqlValue[][]>;
+  /** Stops the query; the row generator then ends. */
+  close(): void;
 }
 
 function statementText(parsed: ParsedStatement): string {
@@ -40,33 +60,39 @@ function statementText(parsed: ParsedStatement): string {
   return text.endsWith(';') ? text : `${text};`;
 }
 
-const HIDDEN_TOPIC_PREFIXES = ['_confluent', '__'];
-
 /**
  * Executes statements: DDL through the command topic (so a restart rebuilds the same metastore),
  * listings and descriptions from the metastore and the log.
  */
 export class KsqlEngine {
   readonly metastore = new MetaStore();
+  readonly queries = new QueryRegistry();
   private readonly log: Log;
   private readonly config: ServerConfig;
   private readonly commands: CommandTopic;
+  private readonly processingLog: ProcessingLog;
+  private readonly pushQueries = new Map<string, PushQueryHandle>();
+  /** Statements run one at a time, so command sequence numbers and query ids are predictable. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(log: Log, config: ServerConfig) {
     this.log = log;
     this.config = config;
     this.commands = new CommandTopic(log, config.getString('ksql.service.id'));
+    this.processingLog = new ProcessingLog(log, config.getString('ksql.logging.processing.topic.name'));
   }
 
   /** Starts the engine, replaying the command topic. */
   static async start(log: Log, config: ServerConfig): Promise<KsqlEngine> {
     const engine = new KsqlEngine(log, config);
     await engine.commands.ensure();
-    for await (const { command } of engine.commands.replay()) {
+    await engine.processingLog.ensure();
+    for await (const { command, sequence } of engine.commands.replay()) {
       const context: Context = {
         properties: new Map(Object.entries(command.streamsProperties)),
         variables: new Map(),
         replaying: true,
+        sequence,
       };
       try {
         const [parsed] = parseStatements(command.statement);
@@ -107,7 +133,13 @@ export class KsqlEngine {
   }
 
   /** Runs every statement of a request in order; the first failure stops the rest. */
-  async execute(text: string, options: ExecuteOptions = {}): Promise<Entity[]> {
+  execute(text: string, options: ExecuteOptions = {}): Promise<Entity[]> {
+    const run = this.queue.then(() => this.executeNow(text, options));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async executeNow(text: string, options: ExecuteOptions): Promise<Entity[]> {
     const context: Context = {
       properties: new Map(Object.entries(options.streamsProperties ?? {}).map(([k, v]) => [k, String(v)])),
       variables: new Map(Object.entries(options.sessionVariables ?? {}).map(([k, v]) => [k, String(v)])),
@@ -158,6 +190,30 @@ export class KsqlEngine {
     });
   }
 
+  private queryContext(context: Context): QueryContext {
+    const reset =
+      context.properties.get('auto.offset.reset') ??
+      context.properties.get('ksql.streams.auto.offset.reset') ??
+      this.config.getOptionalString('ksql.streams.auto.offset.reset') ??
+      'latest';
+    return {
+      log: this.log,
+      metastore: this.metastore,
+      queries: this.queries,
+      processingLog: this.processingLog,
+      serviceId: this.config.getString('ksql.service.id'),
+      outputTopicPrefix: this.config.getOptionalString('ksql.output.topic.name.prefix') ?? '',
+      commitIntervalMs: this.config.getOptionalNumber('ksql.streams.commit.interval.ms') ?? 2000,
+      fromEarliest: reset.toLowerCase() === 'earliest',
+      defaults: this.formatDefaults(context),
+    };
+  }
+
+  /** The sequence number the next command will get (its offset in the command topic). */
+  private nextSequence(context: Context): number {
+    return context.sequence ?? this.log.endOffset(this.commands.topic, 0);
+  }
+
   private async executeOne(parsed: ParsedStatement, context: Context): Promise<Entity | undefined> {
     const s: Statement = parsed.statement;
     // ksqlDB echoes statements with their closing semicolon.
@@ -179,6 +235,39 @@ export class KsqlEngine {
       }
       case 'dropSource':
         return this.drop(s, text, context);
+      case 'createAsSelect': {
+        const noun = s.sourceType === 'STREAM' ? 'stream' : 'table';
+        const commandId = `${noun}/\`${s.name}\`/create`;
+        const existing = this.metastore.get(s.name);
+        if (existing !== undefined) {
+          const message = `Cannot add ${noun} '${s.name}': A ${existing.kind.toLowerCase()} with the same name already exists.`;
+          if (s.ifNotExists) return this.status(text, commandId, -1, message);
+          if (s.orReplace)
+            throw new StatementError(
+              'CREATE OR REPLACE of a query result is not supported yet: TERMINATE its query and DROP it first.',
+            );
+          throw new StatementError(message);
+        }
+        const sequence = this.nextSequence(context);
+        const { queryId } = await createAsSelect(this.queryContext(context), s, text, sequence);
+        await this.record(commandId, text, context);
+        return this.status(text, commandId, sequence, `Created query with ID ${queryId}`, queryId);
+      }
+      case 'insertInto': {
+        const sequence = this.nextSequence(context);
+        const queryId = await insertInto(this.queryContext(context), s, text, sequence);
+        await this.record(`stream/\`${s.target}\`/create`, text, context);
+        return this.status(
+          text,
+          `stream/\`${s.target}\`/create`,
+          sequence,
+          `Created query with ID ${queryId}`,
+          queryId,
+        );
+      }
+      case 'insertValues':
+        if (!context.replaying) await insertValues(this.queryContext(context), s);
+        return undefined;
       case 'createType': {
         const commandId = `type/\`${s.name}\`/create`;
         if (this.metastore.types.has(s.name)) {
@@ -217,9 +306,26 @@ export class KsqlEngine {
       case 'listTopics':
         return this.listTopics(s.all, s.extended, text);
       case 'listQueries':
-        return entity('queries', text, { queries: [] });
+        return entity('queries', text, { queries: this.queries.all().map(queryRef) });
       case 'listProperties':
         return this.listProperties(text, context);
+      case 'listFunctions':
+        return entity('function_names', text, { functions: listFunctions() });
+      case 'describeFunction': {
+        let d: ReturnType<typeof describeFunction>;
+        try {
+          d = describeFunction(s.name);
+        } catch (err) {
+          if (err instanceof FunctionResolutionError)
+            throw new StatementError(`Can't find any functions with the name '${s.name}'`);
+          throw err;
+        }
+        const { variations, ...rest } = d;
+        return entity('describe_function', text, {
+          ...rest,
+          functions: variations.map((v) => ({ ...v, argumentTypes: v.arguments.map((a) => a.type) })),
+        });
+      }
       case 'listVariables':
         return entity('variables', text, {
           variables: [...context.variables].map(([name, value]) => ({ name, value })),
@@ -254,13 +360,25 @@ export class KsqlEngine {
           "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT",
           QUERY_ENDPOINT,
         );
-      case 'terminate':
-        if (s.target.kind === 'allQueries')
-          return this.status(text, 'terminate/ALL/execute', -1, 'Query terminated.');
-        throw new StatementError(`Unknown queryId: ${s.target.id}`);
+      case 'terminate': {
+        const target = s.target;
+        const found = target.kind === 'allQueries' ? this.queries.all() : [this.queries.get(target.id)];
+        const targets = found.filter((q) => q !== undefined);
+        if (targets.length === 0 && target.kind === 'queryId') {
+          if (context.replaying) return undefined;
+          throw new StatementError(`Unknown queryId: ${target.id}`);
+        }
+        const commandId = `terminate/${target.kind === 'allQueries' ? 'ALL' : targets[0].id}/execute`;
+        const sequence = await this.record(commandId, text, context);
+        for (const q of targets) {
+          await q.query.stop();
+          this.queries.remove(q.id);
+        }
+        return this.status(text, commandId, sequence, 'Query terminated.');
+      }
       default:
         throw new StatementError(
-          `${text.trim().split(/\s+/).slice(0, 3).join(' ')}… is not supported yet in this version of Sluice. Supported now: CREATE [OR REPLACE] STREAM|TABLE, DROP, CREATE TYPE, DROP TYPE, SHOW/LIST, DESCRIBE, SET, UNSET, DEFINE, UNDEFINE.`,
+          `${text.trim().split(/\s+/).slice(0, 3).join(' ')}… is not supported yet in this version of Sluice. Supported now: CREATE [OR REPLACE] STREAM|TABLE [AS SELECT], INSERT INTO, DROP, TERMINATE, CREATE/DROP TYPE, SHOW/LIST, DESCRIBE, DESCRIBE FUNCTION, SET, UNSET, DEFINE, UNDEFINE.`,
         );
     }
   }
@@ -280,6 +398,13 @@ export class KsqlEngine {
     if (source.kind !== s.sourceType) {
       throw new StatementError(
         `Incompatible data source type is ${source.kind}, but statement was DROP ${s.sourceType}. Use DROP ${source.kind} to delete the ${source.kind.toLowerCase()} ${s.name}.`,
+      );
+    }
+    const writers = this.queries.writing(s.name).map((q) => q.id);
+    const readers = this.queries.reading(s.name).map((q) => q.id);
+    if (writers.length + readers.length > 0) {
+      throw new StatementError(
+        `Cannot drop ${s.name}.\nThe following queries read from this source: [${readers.join(', ')}].\nThe following queries write into this source: [${writers.join(', ')}].\nYou need to terminate them before dropping ${s.name}.`,
       );
     }
     if (s.deleteTopic && source.readOnly) {
@@ -303,8 +428,8 @@ export class KsqlEngine {
     if (this.log.hasTopic(source.topic))
       partitions = (await this.log.describeTopic(source.topic)).partitions.length;
     return sourceDescription(source, extended, {
-      readQueries: [],
-      writeQueries: [],
+      readQueries: this.queries.reading(source.name).map(queryRef),
+      writeQueries: this.queries.writing(source.name).map(queryRef),
       partitions,
       statistics: '',
       errorStats: '',
@@ -312,8 +437,12 @@ export class KsqlEngine {
   }
 
   private async listTopics(all: boolean, extended: boolean, text: string): Promise<Entity> {
+    // ksql.hidden.topics holds regular expressions of topics SHOW TOPICS leaves out unless ALL.
+    const hidden = (this.config.getOptionalList('ksql.hidden.topics') ?? []).map(
+      (r) => new RegExp(`^(?:${r})$`),
+    );
     const names = (await this.log.listTopics()).filter(
-      (n) => all || !HIDDEN_TOPIC_PREFIXES.some((prefix) => n.startsWith(prefix)),
+      (n) => all || !(n.startsWith('_confluent-ksql-') || hidden.some((r) => r.test(n))),
     );
     const topics = [];
     for (const name of names) {
@@ -351,5 +480,90 @@ export class KsqlEngine {
       overwrittenProperties: [...context.properties.keys()],
       defaultProperties: defaults,
     });
+  }
+
+  /** Starts SELECT … EMIT CHANGES for the query endpoints. */
+  async pushQuery(sql: string, options: ExecuteOptions = {}): Promise<PushQueryHandle> {
+    const context: Context = {
+      properties: new Map(Object.entries(options.streamsProperties ?? {}).map(([k, v]) => [k, String(v)])),
+      variables: new Map(Object.entries(options.sessionVariables ?? {}).map(([k, v]) => [k, String(v)])),
+      replaying: false,
+    };
+    let parsed: ParsedStatement[];
+    try {
+      parsed = parseStatements(sql, { variables: context.variables });
+    } catch (err) {
+      if (err instanceof SqlParseError) throw new KsqlRequestError(BAD_STATEMENT, err.message, sql, []);
+      throw err;
+    }
+    const statement = parsed.find(
+      (p) => p.statement.kind !== 'defineVariable' && p.statement.kind !== 'undefineVariable',
+    );
+    if (
+      statement === undefined ||
+      statement.statement.kind !== 'select' ||
+      parsed.filter((p) => p === statement).length !== 1
+    ) {
+      throw new KsqlRequestError(
+        BAD_STATEMENT,
+        'The query endpoints take one SELECT … EMIT CHANGES statement; send other statements to /ksql.',
+        sql,
+        [],
+      );
+    }
+    const query = statement.statement.query;
+    let plan: ReturnType<typeof planSelect>;
+    try {
+      plan = planSelect(query, (name) => this.metastore.get(name), { kind: 'push' }, this.metastore.types);
+    } catch (err) {
+      if (err instanceof PlanningError)
+        throw new KsqlRequestError(BAD_STATEMENT, err.message, statementText(statement), []);
+      throw err;
+    }
+    const source = this.metastore.require(plan.source.name);
+    const queryId = `transient_${source.name}_${randomBytes(8).readBigUInt64BE().toString()}`;
+    const stopper = new AbortController();
+    const rows = runPushQuery(
+      this.log,
+      this.processingLog,
+      {
+        id: queryId,
+        source,
+        expressions: {
+          filter: plan.filter?.evaluate,
+          projections: plan.columns.map((c) => c.expression.evaluate),
+        },
+        fromEarliest: this.queryContext(context).fromEarliest,
+        limit: plan.limit,
+      },
+      stopper.signal,
+    );
+    const handle: PushQueryHandle = {
+      queryId,
+      columnNames: plan.columns.map((c) => c.name),
+      columnTypes: plan.columns.map((c) => formatType(c.type)),
+      types: plan.columns.map((c) => c.type),
+      rows,
+      close: () => {
+        stopper.abort();
+        this.pushQueries.delete(queryId);
+      },
+    };
+    this.pushQueries.set(queryId, handle);
+    return handle;
+  }
+
+  /** Closes a push query by id (POST /close-query); false when there is none. */
+  closePushQuery(queryId: string): boolean {
+    const handle = this.pushQueries.get(queryId);
+    if (handle === undefined) return false;
+    handle.close();
+    return true;
+  }
+
+  /** Stops every query, committing their offsets. */
+  async close(): Promise<void> {
+    for (const handle of [...this.pushQueries.values()]) handle.close();
+    for (const q of this.queries.all()) await q.query.stop();
   }
 }

@@ -4,6 +4,7 @@ import type { Log } from '../log/index.js';
 import { createDualProtocolServer } from './dual-protocol-server.js';
 import { genericError } from './errors.js';
 import { registerKsqlRoutes } from './routes/ksql.js';
+import { registerQueryRoutes } from './routes/query.js';
 import { registerRestProxyRoutes } from './routes/rest-proxy.js';
 import { registerServerInfoRoutes, type ServerIdentity } from './routes/server-info.js';
 import { registerTopicDataRoutes } from './routes/topic-data.js';
@@ -54,5 +55,6 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
   registerRestProxyRoutes(app, options.log);
   registerTopicDataRoutes(app, options.log);
   registerKsqlRoutes(app, options.engine);
+  registerQueryRoutes(app, options.engine);
   return app;
 }

@@ -67,6 +67,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     log,
     async close() {
       await app.close();
+      await engine.close();
       await log.close();
     },
   };

@@ -18,7 +18,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** POST /ksql: statements in, ksqlDB entities out; the query endpoints come with the runtime. */
+/** POST /ksql: statements in, ksqlDB entities out. */
 export function registerKsqlRoutes(app: FastifyInstance, engine: KsqlEngine): void {
   app.post('/ksql', async (req, reply) => {
     const body = req.body;
@@ -57,17 +57,4 @@ export function registerKsqlRoutes(app: FastifyInstance, engine: KsqlEngine): vo
       throw err;
     }
   });
-
-  const queriesNotYet = async (_req: unknown, reply: FastifyReply) =>
-    reply
-      .code(400)
-      .type('application/json')
-      .send(
-        genericError(
-          40000,
-          'Push and pull queries are not in this version of Sluice yet: the query runtime is still being built.',
-        ),
-      );
-  app.post('/query', queriesNotYet);
-  app.post('/query-stream', queriesNotYet);
 }

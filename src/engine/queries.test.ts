@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, test } from 'node:test';
+import { loadServerConfig } from '../config/index.js';
+import { type LogRecord, SegmentLog } from '../log/index.js';
+import { KsqlEngine, KsqlRequestError } from './ksql-engine.js';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+async function start(dir = mkdtempSync(join(tmpdir(), 'sluice-queries-'))) {
+  const log = await SegmentLog.open({ dataDir: dir, cleanerIntervalMs: 0 });
+  const engine = await KsqlEngine.start(
+    log,
+    loadServerConfig({ flags: { 'ksql.streams.commit.interval.ms': '0' }, env: {} }),
+  );
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await engine.close();
+    await log.close();
+  };
+  cleanup.push(close);
+  return { engine, log, dir, close };
+}
+
+/** Reads a topic until it holds `count` records (queries run in the background). */
+async function readTopic(log: SegmentLog, topic: string, count: number): Promise<LogRecord[]> {
+  const out: LogRecord[] = [];
+  const deadline = Date.now() + 10_000;
+  const partitions = (await log.describeTopic(topic)).partitions.map((p) => p.partition);
+  while (Date.now() < deadline) {
+    out.length = 0;
+    for (const p of partitions) {
+      let offset = log.beginningOffset(topic, p);
+      while (offset < log.endOffset(topic, p)) {
+        const r = await log.read(topic, p, offset);
+        out.push(...r.records);
+        offset = r.nextOffset;
+      }
+    }
+    if (out.length >= count) return out;
+    await Promise.race(partitions.map((p) => log.waitForData(topic, p, log.endOffset(topic, p), 200)));
+  }
+  assert.fail(`${topic} holds ${out.length} records, expected ${count}`);
+}
+
+const setup = `
+  CREATE STREAM orders (id STRING KEY, item STRING, qty INT, price DECIMAL(8,2), ts BIGINT)
+    WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON', PARTITIONS=2);
+  SET 'auto.offset.reset'='earliest';
+  CREATE STREAM big_orders WITH (KAFKA_TOPIC='big_orders') AS
+    SELECT id, UCASE(item) AS item, qty * price AS total, qty > 10 AS bulk
+    FROM orders WHERE qty >= 5 EMIT CHANGES;`;
+
+test('a persistent query filters and projects every record into its sink topic', async () => {
+  const { engine, log } = await start();
+  const [, created] = await engine.execute(setup);
+  assert.match(
+    String((created.commandStatus as { message: string }).message),
+    /Created query with ID CSAS_BIG_ORDERS_\d+/,
+  );
+  await engine.execute(`
+    INSERT INTO orders (id, item, qty, price) VALUES ('o1', 'apple', 3, 1.50);
+    INSERT INTO orders (id, item, qty, price) VALUES ('o2', 'pear', 5, 2.00);
+    INSERT INTO orders (id, item, qty, price, ROWTIME) VALUES ('o3', 'fig', 20, 0.25, 1700000000000);`);
+  const out = await readTopic(log, 'big_orders', 2);
+  const byKey = new Map(out.map((r) => [r.key!.toString(), r]));
+  assert.deepEqual([...byKey.keys()].sort(), ['o2', 'o3']);
+  assert.deepEqual(JSON.parse(byKey.get('o2')!.value!.toString()), {
+    ITEM: 'PEAR',
+    TOTAL: 10.0,
+    BULK: false,
+  });
+  assert.equal(byKey.get('o3')!.value!.toString(), '{"ITEM":"FIG","TOTAL":5.00,"BULK":true}');
+  assert.equal(byKey.get('o3')!.timestamp, 1700000000000, 'ROWTIME carries over');
+  const [queries] = await engine.execute('SHOW QUERIES;');
+  const list = queries.queries as { id: string; sinks: string[]; state: string }[];
+  assert.equal(list.length, 1);
+  assert.deepEqual(list[0].sinks, ['BIG_ORDERS']);
+  assert.equal(list[0].state, 'RUNNING');
+});
+
+test('a record that cannot be read goes to the processing log and the query goes on', async () => {
+  const { engine, log } = await start();
+  await engine.execute(setup);
+  await log.append('orders', [
+    { key: Buffer.from('bad'), value: Buffer.from('{"item": "x", "qty": "lots"}'), partition: 0 },
+    { key: Buffer.from('good'), value: Buffer.from('{"item": "kiwi", "qty": 7, "price": 1}'), partition: 0 },
+  ]);
+  const out = await readTopic(log, 'big_orders', 1);
+  assert.equal(out[0].key!.toString(), 'good');
+  const logged = await readTopic(log, 'default_ksql_processing_log', 1);
+  const entry = JSON.parse(logged[0].value!.toString());
+  assert.equal(entry.MESSAGE.TYPE, 0);
+  assert.match(entry.MESSAGE.DESERIALIZATIONERROR.ERRORMESSAGE, /QTY/);
+  assert.equal(entry.MESSAGE.DESERIALIZATIONERROR.topic, 'orders');
+});
+
+test('after a restart queries resume from their committed offsets: nothing lost, nothing repeated', async () => {
+  const first = await start();
+  await first.engine.execute(setup);
+  await first.engine.execute("INSERT INTO orders (id, item, qty, price) VALUES ('a', 'x', 9, 1);");
+  await readTopic(first.log, 'big_orders', 1);
+  await first.close();
+  const again = await start(first.dir);
+  const [queries] = await again.engine.execute('SHOW QUERIES;');
+  assert.equal((queries.queries as unknown[]).length, 1, 'the query was restarted from the command topic');
+  await again.engine.execute("INSERT INTO orders (id, item, qty, price) VALUES ('b', 'y', 9, 1);");
+  const out = await readTopic(again.log, 'big_orders', 2);
+  await new Promise((r) => setTimeout(r, 300));
+  const settled = await readTopic(again.log, 'big_orders', 2);
+  assert.deepEqual(settled.map((r) => r.key!.toString()).sort(), ['a', 'b']);
+  assert.equal(out.length, 2);
+});
+
+test('a push query streams matching rows and stops at its LIMIT', async () => {
+  const { engine } = await start();
+  await engine.execute(setup);
+  await engine.execute("INSERT INTO orders (id, item, qty, price) VALUES ('p1', 'plum', 1, 1);");
+  const handle = await engine.pushQuery(
+    'SELECT id, item, qty FROM orders WHERE qty > 0 EMIT CHANGES LIMIT 2;',
+    { streamsProperties: { 'auto.offset.reset': 'earliest' } },
+  );
+  assert.deepEqual(handle.columnNames, ['ID', 'ITEM', 'QTY']);
+  assert.deepEqual(handle.columnTypes, ['STRING', 'STRING', 'INTEGER']);
+  const rows: unknown[][] = [];
+  const reading = (async () => {
+    for await (const batch of handle.rows) rows.push(...batch);
+  })();
+  await engine.execute("INSERT INTO orders (id, item, qty, price) VALUES ('p2', 'lime', 2, 1);");
+  await reading;
+  assert.deepEqual(rows, [
+    ['p1', 'plum', 1],
+    ['p2', 'lime', 2],
+  ]);
+});
+
+test('TERMINATE stops a query; DROP refuses while a query uses the source', async () => {
+  const { engine } = await start();
+  const [, created] = await engine.execute(setup);
+  const queryId = (created.commandStatus as { queryId: string }).queryId;
+  await assert.rejects(engine.execute('DROP STREAM orders;'), (err: unknown) => {
+    assert.ok(err instanceof KsqlRequestError);
+    assert.match(err.message, new RegExp(`read from this source: \\[${queryId}\\]`));
+    return true;
+  });
+  await engine.execute(`TERMINATE ${queryId};`);
+  const [queries] = await engine.execute('SHOW QUERIES;');
+  assert.deepEqual(queries.queries, []);
+  await engine.execute('DROP STREAM big_orders; DROP STREAM orders;');
+});
+
+test('query mistakes are statement errors that say what is wrong', async () => {
+  const { engine } = await start();
+  await engine.execute(setup);
+  const cases: [string, RegExp][] = [
+    ['CREATE STREAM x AS SELECT item FROM orders;', /Key missing from projection.*ID/s],
+    ['CREATE STREAM x AS SELECT id, nope FROM orders;', /NOPE/],
+    ['CREATE TABLE x AS SELECT id, item FROM orders;', /produces a STREAM/],
+    ['CREATE STREAM x AS SELECT id, item FROM orders WHERE item;', /Should evaluate to boolean/],
+    ['INSERT INTO orders (id, qty) VALUES (1, 2);', /Expected type STRING for field ID/],
+  ];
+  for (const [sql, expected] of cases) {
+    await assert.rejects(engine.execute(sql), (err: unknown) => {
+      assert.ok(err instanceof KsqlRequestError, String(err));
+      assert.match(err.message, expected, sql);
+      return true;
+    });
+  }
+});

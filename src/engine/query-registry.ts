@@ -1,0 +1,56 @@
+import type { PersistentQuery } from '../runtime/index.js';
+import type { QueryRef } from './entities.js';
+
+export interface RegisteredQuery {
+  readonly id: string;
+  readonly statementText: string;
+  readonly sink: string;
+  readonly sinkTopic: string;
+  readonly sources: readonly string[];
+  readonly query: PersistentQuery;
+}
+
+/** The persistent queries running now, by id. */
+export class QueryRegistry {
+  private readonly queries = new Map<string, RegisteredQuery>();
+
+  add(q: RegisteredQuery): void {
+    this.queries.set(q.id, q);
+  }
+
+  get(id: string): RegisteredQuery | undefined {
+    // Query ids are compared as ksqlDB does: unquoted ids arrive upper-cased.
+    return (
+      this.queries.get(id) ?? [...this.queries.values()].find((q) => q.id.toUpperCase() === id.toUpperCase())
+    );
+  }
+
+  remove(id: string): void {
+    this.queries.delete(id);
+  }
+
+  all(): RegisteredQuery[] {
+    return [...this.queries.values()];
+  }
+
+  writing(source: string): RegisteredQuery[] {
+    return this.all().filter((q) => q.sink === source);
+  }
+
+  reading(source: string): RegisteredQuery[] {
+    return this.all().filter((q) => q.sources.includes(source));
+  }
+}
+
+export function queryRef(q: RegisteredQuery): QueryRef {
+  const state = q.query.state;
+  return {
+    queryString: q.statementText,
+    sinks: [q.sink],
+    sinkKafkaTopics: [q.sinkTopic],
+    id: q.id,
+    statusCount: { [state]: 1 },
+    queryType: 'PERSISTENT',
+    state,
+  };
+}

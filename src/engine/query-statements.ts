@@ -1,0 +1,250 @@
+import type { Log, ProduceRecord } from '../log/index.js';
+import {
+  compileExpression,
+  PlanningError,
+  planSelect,
+  type SelectPlan,
+  SourceScope,
+} from '../planner/index.js';
+import { PersistentQuery, type ProcessingLog, type RowExpressions, SinkEncoder } from '../runtime/index.js';
+import type { CreateAsSelect, InsertInto, InsertValues } from '../sql/index.js';
+import { formatType, type SqlType, type SqlValue } from '../types/index.js';
+import type { Column, DataSource } from './data-source.js';
+import { checkSourceShape, ensureTopic, type FormatDefaults } from './ddl.js';
+import { StatementError } from './errors.js';
+import type { MetaStore } from './metastore.js';
+import type { QueryRegistry } from './query-registry.js';
+import { coerceValue } from './value-coercion.js';
+import { readSourceProperties } from './with-clause.js';
+
+export interface QueryContext {
+  readonly log: Log;
+  readonly metastore: MetaStore;
+  readonly queries: QueryRegistry;
+  readonly processingLog: ProcessingLog;
+  readonly serviceId: string;
+  readonly outputTopicPrefix: string;
+  readonly commitIntervalMs: number;
+  readonly fromEarliest: boolean;
+  readonly defaults: FormatDefaults;
+}
+
+function plan(ctx: QueryContext, query: CreateAsSelect['query'], sinkName: string): SelectPlan {
+  try {
+    return planSelect(
+      query,
+      (name) => ctx.metastore.get(name),
+      { kind: 'persistent', sinkName },
+      ctx.metastore.types,
+    );
+  } catch (err) {
+    if (err instanceof PlanningError) throw new StatementError(err.message);
+    throw err;
+  }
+}
+
+function expressions(p: SelectPlan): RowExpressions {
+  return { filter: p.filter?.evaluate, projections: p.columns.map((c) => c.expression.evaluate) };
+}
+
+function startQuery(
+  ctx: QueryContext,
+  id: string,
+  text: string,
+  p: SelectPlan,
+  sink: DataSource,
+  sinkColumns: readonly Column[],
+): void {
+  const source = ctx.metastore.require(p.source.name);
+  const encoder = new SinkEncoder(
+    sinkColumns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      namespace: c.namespace === 'KEY' ? 'KEY' : 'VALUE',
+    })),
+    {
+      keyFormat: sink.keyFormat,
+      valueFormat: sink.valueFormat,
+      ...(sink.serde.wrapSingleValue === undefined ? {} : { wrapSingleValue: sink.serde.wrapSingleValue }),
+      ...(sink.serde.valueDelimiter === undefined ? {} : { valueDelimiter: sink.serde.valueDelimiter }),
+    },
+  );
+  const query = new PersistentQuery(ctx.log, ctx.processingLog, {
+    id,
+    source,
+    sinkTopic: sink.topic,
+    encoder,
+    expressions: expressions(p),
+    keyProjections: p.columns.flatMap((c, i) => (c.namespace === 'KEY' ? [i] : [])),
+    group: `_confluent-ksql-${ctx.serviceId}query_${id}`,
+    fromEarliest: ctx.fromEarliest,
+    commitIntervalMs: ctx.commitIntervalMs,
+  });
+  ctx.queries.add({
+    id,
+    statementText: text,
+    sink: sink.name,
+    sinkTopic: sink.topic,
+    sources: [source.name],
+    query,
+  });
+  query.start();
+}
+
+/**
+ * CREATE STREAM|TABLE … AS SELECT: plans the query, creates the sink (topic and metastore entry),
+ * starts the query. Everything is checked before anything changes.
+ */
+export async function createAsSelect(
+  ctx: QueryContext,
+  s: CreateAsSelect,
+  text: string,
+  sequence: number,
+): Promise<{ source: DataSource; queryId: string }> {
+  const p = plan(ctx, s.query, s.name);
+  if (p.source.kind !== s.sourceType) {
+    throw new StatementError(
+      `Invalid result type. Your SELECT query produces a ${p.source.kind}. Please use CREATE ${p.source.kind} AS SELECT statement instead.`,
+    );
+  }
+  const source = ctx.metastore.require(p.source.name);
+  const props = readSourceProperties(s.properties);
+  const columns: Column[] = p.columns.map((c) => ({ name: c.name, type: c.type, namespace: c.namespace }));
+  const inheritedKeyFormat = source.keyFormat === 'NONE' ? ctx.defaults.keyFormat : source.keyFormat;
+  const shape = checkSourceShape(
+    s.sourceType,
+    columns,
+    {
+      ...props,
+      valueFormat: props.valueFormat ?? source.valueFormat,
+      keyFormat: props.keyFormat ?? inheritedKeyFormat,
+    },
+    ctx.defaults,
+  );
+  const topic = props.kafkaTopic ?? `${ctx.outputTopicPrefix}${s.name}`;
+  const partitions = props.partitions ?? (await ctx.log.describeTopic(source.topic)).partitions.length;
+  await ensureTopic(ctx.log, topic, { ...props, partitions }, s.sourceType, text);
+  const queryId = `${s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS'}_${s.name}_${sequence}`;
+  const sink: DataSource = {
+    kind: s.sourceType,
+    name: s.name,
+    columns,
+    topic,
+    keyFormat: columns.some((c) => c.namespace === 'KEY') ? shape.keyFormat : 'NONE',
+    valueFormat: shape.valueFormat,
+    serde: {
+      ...(shape.wrapSingleValue === undefined ? {} : { wrapSingleValue: shape.wrapSingleValue }),
+      ...(props.valueDelimiter === undefined ? {} : { valueDelimiter: props.valueDelimiter }),
+    },
+    readOnly: false,
+    statement: text,
+    createdByQuery: queryId,
+  };
+  ctx.metastore.put(sink);
+  startQuery(ctx, queryId, text, p, sink, columns);
+  return { source: sink, queryId };
+}
+
+/** INSERT INTO target SELECT …: the result must have the target's schema. */
+export async function insertInto(
+  ctx: QueryContext,
+  s: InsertInto,
+  text: string,
+  sequence: number,
+): Promise<string> {
+  const target = ctx.metastore.require(s.target);
+  if (target.readOnly)
+    throw new StatementError(`Cannot insert into read-only ${target.kind.toLowerCase()}: ${target.name}`);
+  if (target.kind === 'TABLE')
+    throw new StatementError('INSERT INTO can only be used to insert into a stream. A table was given.');
+  const p = plan(ctx, s.query, s.target);
+  const targetColumns = target.columns.filter((c) => c.namespace !== 'HEADERS');
+  const describe = (cols: readonly { name: string; type: SqlType; namespace: string }[]) =>
+    cols.map((c) => `\`${c.name}\` ${formatType(c.type)}${c.namespace === 'KEY' ? ' KEY' : ''}`).join(', ');
+  const byName = new Map(p.columns.map((c) => [c.name, c]));
+  const compatible =
+    p.columns.length === targetColumns.length &&
+    targetColumns.every((c) => {
+      const r = byName.get(c.name);
+      return r !== undefined && r.namespace === c.namespace && formatType(r.type) === formatType(c.type);
+    });
+  if (!compatible) {
+    throw new StatementError(
+      `Incompatible schema between results and sink.\nResult schema is ${describe(p.columns)}\nSink schema is ${describe(targetColumns)}`,
+    );
+  }
+  // Reorder the projections into the target's column order.
+  const ordered = { ...p, columns: targetColumns.map((c) => byName.get(c.name)!) };
+  const queryId = `INSERTQUERY_${sequence}`;
+  startQuery(ctx, queryId, text, ordered, target, targetColumns);
+  return queryId;
+}
+
+/** INSERT INTO s [(cols)] VALUES (…): one record, ROWTIME and key columns included. */
+export async function insertValues(ctx: QueryContext, s: InsertValues): Promise<void> {
+  const target = ctx.metastore.require(s.target);
+  if (target.readOnly)
+    throw new StatementError(
+      `Cannot insert values into read-only ${target.kind.toLowerCase()}: ${target.name}`,
+    );
+  const writable = target.columns.filter((c) => c.namespace !== 'HEADERS');
+  const names = s.columns.length > 0 ? s.columns : writable.map((c) => c.name);
+  if (names.length !== s.values.length) {
+    throw new StatementError(
+      `Expected a value for each column. Expected Columns: [${names.join(', ')}]. Got ${s.values.length} value${s.values.length === 1 ? '' : 's'}.`,
+    );
+  }
+  const emptyScope = new SourceScope({ kind: 'STREAM', name: s.target, columns: [] });
+  const values = new Map<string, SqlValue>();
+  let timestamp = Date.now();
+  names.forEach((name, i) => {
+    let compiled: ReturnType<typeof compileExpression>;
+    try {
+      compiled = compileExpression(s.values[i], emptyScope, ctx.metastore.types);
+    } catch (err) {
+      throw new StatementError(`Failed to prepare the value for column ${name}: ${(err as Error).message}`);
+    }
+    const value = compiled.evaluate([]);
+    if (name === 'ROWTIME') {
+      const t = coerceValue(value, compiled.type, { kind: 'BIGINT' }, name);
+      if (t !== null) timestamp = Number(t);
+      return;
+    }
+    const column = writable.find((c) => c.name === name);
+    if (column === undefined) {
+      throw new StatementError(
+        `Column name ${name} does not exist. Columns of ${target.name}: ${writable.map((c) => c.name).join(', ')}.`,
+      );
+    }
+    values.set(name, coerceValue(value, compiled.type, column.type, name));
+  });
+  const encoder = new SinkEncoder(
+    writable.map((c) => ({ name: c.name, type: c.type, namespace: c.namespace === 'KEY' ? 'KEY' : 'VALUE' })),
+    {
+      keyFormat: target.keyFormat,
+      valueFormat: target.valueFormat,
+      ...(target.serde.wrapSingleValue === undefined
+        ? {}
+        : { wrapSingleValue: target.serde.wrapSingleValue }),
+      ...(target.serde.valueDelimiter === undefined ? {} : { valueDelimiter: target.serde.valueDelimiter }),
+    },
+  );
+  if (
+    target.kind === 'TABLE' &&
+    writable.some((c) => c.namespace === 'KEY' && (values.get(c.name) ?? null) === null)
+  ) {
+    throw new StatementError(
+      'Failed to insert values into a table: every PRIMARY KEY column needs a non-null value.',
+    );
+  }
+  let record: ProduceRecord;
+  try {
+    record = encoder.encode(
+      writable.map((c) => values.get(c.name) ?? null),
+      timestamp,
+    );
+  } catch (err) {
+    throw new StatementError(`Failed to insert values into '${target.name}'. ${(err as Error).message}`);
+  }
+  await ctx.log.append(target.topic, [record]);
+}

@@ -1,0 +1,225 @@
+// Turns a parsed expression into a type-checked tree of closures: all checking and planning happen
+// here, once, so evaluating a row is just calling closures.
+import type { BinaryExpression, ColumnReference, Expression, UnaryExpression } from '../sql/index.js';
+import { printExpression } from '../sql/index.js';
+import { BOOLEAN, formatType, type SqlType, STRING } from '../types/index.js';
+import { arithmeticEvaluator, arithmeticResultType, negation, toOperandType } from './arithmetic.js';
+import { castConverter } from './cast.js';
+import { converted } from './comparison.js';
+import { type ColumnScope, type CompiledExpression, ExpressionError } from './compiled-expression.js';
+import { type CompiledNode, constantNode, NULL_NODE, node } from './compiled-node.js';
+import {
+  type Compile,
+  comparisonNode,
+  compileAnd,
+  compileBetween,
+  compileCase,
+  compileInList,
+  compileIsNull,
+  compileLikeExpression,
+  compileNot,
+  compileOr,
+} from './conditionals.js';
+import { compileFunctionCall, LAMBDA_NOT_SUPPORTED } from './function-call.js';
+import { isNumeric, widerNumeric } from './implicit-cast.js';
+import { numberLiteral } from './literals.js';
+import { resolveType } from './resolve-type.js';
+import {
+  compileArray,
+  compileDereference,
+  compileMap,
+  compileStruct,
+  compileSubscript,
+} from './structured-access.js';
+
+const NO_CUSTOM_TYPES: ReadonlyMap<string, SqlType> = new Map();
+
+/**
+ * Type-checks `expression` against the columns in `scope` with ksqlDB's rules and returns its type
+ * and an evaluator. Throws ExpressionError for anything wrong with the expression itself.
+ */
+export function compileExpression(
+  expression: Expression,
+  scope: ColumnScope,
+  customTypes: ReadonlyMap<string, SqlType> = NO_CUSTOM_TYPES,
+): CompiledExpression {
+  const compile: Compile = (e) => compileNode(e, scope, customTypes, compile);
+  const compiled = compile(expression);
+  if (compiled.type === null) {
+    throw new ExpressionError(
+      `Can't infer a type of NULL in ${printExpression(expression)}. CAST it to the type you need, e.g. CAST(NULL AS STRING).`,
+    );
+  }
+  return { type: compiled.type, evaluate: compiled.evaluate };
+}
+
+function compileNode(
+  expression: Expression,
+  scope: ColumnScope,
+  customTypes: ReadonlyMap<string, SqlType>,
+  compile: Compile,
+): CompiledNode {
+  switch (expression.kind) {
+    case 'string':
+      return constantNode(STRING, expression.value);
+    case 'number':
+      return numberLiteral(expression.text);
+    case 'boolean':
+      return constantNode(BOOLEAN, expression.value);
+    case 'null':
+      return NULL_NODE;
+    case 'variable':
+      throw new ExpressionError(
+        `Variable '${expression.name}' is not defined. Define it first with DEFINE ${expression.name} = '…';`,
+      );
+    case 'column':
+      return compileColumn(expression, scope);
+    case 'allColumns':
+      throw new ExpressionError(
+        `'${printExpression(expression)}' is only allowed in a select list or in COUNT(*).`,
+      );
+    case 'unary':
+      return compileUnary(expression, compile);
+    case 'binary':
+      return compileBinary(expression, compile);
+    case 'isNull':
+      return compileIsNull(expression.operand, expression.negated, compile);
+    case 'between':
+      return compileBetween(expression, compile);
+    case 'inList':
+      return compileInList(expression, compile);
+    case 'like':
+      return compileLikeExpression(expression, compile);
+    case 'case':
+      return compileCase(expression, compile);
+    case 'cast':
+      return compileCast(compile(expression.operand), resolveCastType(expression.type, customTypes));
+    case 'dereference':
+      return compileDereference(expression, compile);
+    case 'subscript':
+      return compileSubscript(expression, compile);
+    case 'functionCall':
+      return compileFunctionCall(expression, compile);
+    case 'lambda':
+      throw new ExpressionError(LAMBDA_NOT_SUPPORTED);
+    case 'arrayConstructor':
+      return compileArray(expression.elements, compile, () => printExpression(expression));
+    case 'mapConstructor':
+      return compileMap(expression, compile);
+    case 'structConstructor':
+      return compileStruct(expression, compile);
+    default: {
+      const never: never = expression;
+      throw new ExpressionError(`Unhandled expression ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function compileColumn(reference: ColumnReference, scope: ColumnScope): CompiledNode {
+  const column = scope.resolve(reference.name, reference.source);
+  if (!column) {
+    const name = reference.source === undefined ? reference.name : `${reference.source}.${reference.name}`;
+    const known = scope.columns().map((c) => c.name);
+    const listing = known.length === 0 ? 'There are no columns.' : `Known columns: ${known.join(', ')}.`;
+    throw new ExpressionError(`Column '${name}' cannot be resolved. ${listing}`);
+  }
+  const index = column.index;
+  return { type: column.type, evaluate: (row) => row[index] ?? null, constant: false };
+}
+
+function compileUnary(expression: UnaryExpression, compile: Compile): CompiledNode {
+  const operand = expression.operand;
+  if (expression.operator === 'NOT') return compileNot(operand, compile);
+  // `-2147483648` is one INTEGER literal in ksqlDB, not the negation of a BIGINT.
+  if (expression.operator === '-' && operand.kind === 'number' && !operand.text.startsWith('-')) {
+    return numberLiteral(`-${operand.text}`);
+  }
+  const n = compile(operand);
+  if (n.type === null) return NULL_NODE;
+  if (!isNumeric(n.type)) {
+    throw new ExpressionError(
+      `Unary ${expression.operator} needs a numeric operand, but ${printExpression(operand)} is ${formatType(n.type)}.`,
+    );
+  }
+  return expression.operator === '+' ? n : node(n.type, negation(n.type, n.evaluate), n.constant);
+}
+
+function compileBinary(expression: BinaryExpression, compile: Compile): CompiledNode {
+  const { operator, left, right } = expression;
+  switch (operator) {
+    case 'AND':
+      return compileAnd(left, right, compile);
+    case 'OR':
+      return compileOr(left, right, compile);
+    case '||':
+      // ksqlDB reads `a || b` as CONCAT(a, b), which treats NULL as empty.
+      return compileFunctionCall(
+        { kind: 'functionCall', name: 'CONCAT', distinct: false, args: [left, right] },
+        compile,
+      );
+    case '=':
+    case '<>':
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+      return comparisonNode(operator, compile(left), compile(right), () => printExpression(expression));
+    default:
+      return compileArithmetic(expression, operator, compile(left), compile(right));
+  }
+}
+
+function compileArithmetic(
+  expression: BinaryExpression,
+  operator: '+' | '-' | '*' | '/' | '%',
+  l: CompiledNode,
+  r: CompiledNode,
+): CompiledNode {
+  const leftType = l.type ?? r.type;
+  const rightType = r.type ?? l.type;
+  if (leftType === null || rightType === null) return NULL_NODE;
+  const constant = l.constant && r.constant;
+  if (operator === '+' && leftType.kind === 'STRING' && rightType.kind === 'STRING') {
+    const le = l.evaluate;
+    const re = r.evaluate;
+    return node(
+      STRING,
+      (row) => {
+        const a = le(row);
+        if (a === null) return null;
+        const b = re(row);
+        return b === null ? null : (a as string) + (b as string);
+      },
+      constant,
+    );
+  }
+  if (!isNumeric(leftType) || !isNumeric(rightType)) {
+    throw new ExpressionError(
+      `Error processing expression: ${printExpression(expression)}. Unsupported arithmetic types. ` +
+        `${formatType(leftType)} ${formatType(rightType)}`,
+    );
+  }
+  const resultType = arithmeticResultType(operator, leftType, rightType);
+  const operandType = widerNumeric(leftType, rightType);
+  const le = converted(l.evaluate, toOperandType(leftType, operandType));
+  const re = converted(r.evaluate, toOperandType(rightType, operandType));
+  return node(resultType, arithmeticEvaluator(operator, operandType, resultType, le, re), constant);
+}
+
+function resolveCastType(
+  type: Parameters<typeof resolveType>[0],
+  customTypes: ReadonlyMap<string, SqlType>,
+): SqlType {
+  try {
+    return resolveType(type, customTypes);
+  } catch (error) {
+    if (error instanceof TypeError) throw new ExpressionError(error.message);
+    throw error;
+  }
+}
+
+function compileCast(operand: CompiledNode, to: SqlType): CompiledNode {
+  if (operand.type === null) return { ...operand, type: to };
+  const convert = castConverter(operand.type, to);
+  return node(to, converted(operand.evaluate, convert), operand.constant);
+}

@@ -1,0 +1,59 @@
+import { BIGINT, INTEGER, type SqlType } from '../types/index.js';
+import type { ColumnScope, ScopeColumn } from './compiled-expression.js';
+
+/** What the planner needs to know of a stream or table. */
+export interface PlannerSource {
+  readonly kind: 'STREAM' | 'TABLE';
+  readonly name: string;
+  readonly columns: readonly {
+    readonly name: string;
+    readonly type: SqlType;
+    readonly namespace: 'KEY' | 'VALUE' | 'HEADERS';
+  }[];
+}
+
+/** Pseudo columns every source row carries after its own columns, in this order. */
+export const PSEUDO_COLUMNS: readonly { readonly name: string; readonly type: SqlType }[] = [
+  { name: 'ROWTIME', type: BIGINT },
+  { name: 'ROWPARTITION', type: INTEGER },
+  { name: 'ROWOFFSET', type: BIGINT },
+];
+
+/**
+ * The row layout of a source: its columns in declared order, then ROWTIME, ROWPARTITION and
+ * ROWOFFSET. The runtime fills rows in exactly this order.
+ */
+export class SourceScope implements ColumnScope {
+  readonly source: PlannerSource;
+  private readonly byName = new Map<string, ScopeColumn>();
+  private readonly all: ScopeColumn[] = [];
+  /** Names that `alias.col` may use: the source name and its alias. */
+  private readonly qualifiers: Set<string>;
+
+  constructor(source: PlannerSource, alias?: string) {
+    this.source = source;
+    this.qualifiers = new Set([source.name, ...(alias === undefined ? [] : [alias])]);
+    for (const [index, c] of source.columns.entries()) this.add({ index, type: c.type, name: c.name });
+    for (const [i, p] of PSEUDO_COLUMNS.entries()) {
+      this.add({ index: source.columns.length + i, type: p.type, name: p.name });
+    }
+  }
+
+  private add(column: ScopeColumn): void {
+    this.byName.set(column.name, column);
+    this.all.push(column);
+  }
+
+  get width(): number {
+    return this.all.length;
+  }
+
+  resolve(name: string, qualifier?: string): ScopeColumn | undefined {
+    if (qualifier !== undefined && !this.qualifiers.has(qualifier)) return undefined;
+    return this.byName.get(name);
+  }
+
+  columns(): readonly ScopeColumn[] {
+    return this.all;
+  }
+}

@@ -1,0 +1,19 @@
+import type { SqlType } from '../types/index.js';
+
+/** What the runtime needs to read or write a stream or table (the engine's DataSource fits it). */
+export interface RuntimeSource {
+  readonly kind: 'STREAM' | 'TABLE';
+  readonly name: string;
+  readonly columns: readonly {
+    readonly name: string;
+    readonly type: SqlType;
+    readonly namespace: 'KEY' | 'VALUE' | 'HEADERS';
+    readonly headerKey?: string;
+  }[];
+  readonly topic: string;
+  readonly keyFormat: string;
+  readonly valueFormat: string;
+  readonly serde: { readonly wrapSingleValue?: boolean; readonly valueDelimiter?: string };
+  readonly timestampColumn?: string;
+  readonly timestampFormat?: string;
+}

@@ -1,0 +1,56 @@
+import type { ProduceRecord } from '../log/index.js';
+import { formatByName, type RowSerializer } from '../serde/index.js';
+import type { SqlType, SqlValue } from '../types/index.js';
+
+export interface SinkColumn {
+  readonly name: string;
+  readonly type: SqlType;
+  readonly namespace: 'KEY' | 'VALUE';
+}
+
+export interface SinkFormats {
+  readonly keyFormat: string;
+  readonly valueFormat: string;
+  readonly wrapSingleValue?: boolean;
+  readonly valueDelimiter?: string;
+}
+
+/** Turns output rows (values in column order) into records for the sink topic. */
+export class SinkEncoder {
+  private readonly keySerializer: RowSerializer | undefined;
+  private readonly valueSerializer: RowSerializer;
+  private readonly keyIndexes: number[];
+  private readonly valueIndexes: number[];
+
+  constructor(columns: readonly SinkColumn[], formats: SinkFormats) {
+    const keys = columns.filter((c) => c.namespace === 'KEY');
+    const values = columns.filter((c) => c.namespace === 'VALUE');
+    this.keyIndexes = columns.flatMap((c, i) => (c.namespace === 'KEY' ? [i] : []));
+    this.valueIndexes = columns.flatMap((c, i) => (c.namespace === 'VALUE' ? [i] : []));
+    this.keySerializer =
+      keys.length === 0 || formats.keyFormat === 'NONE'
+        ? undefined
+        : formatByName(formats.keyFormat).createSerializer(keys, { target: 'key' });
+    this.valueSerializer = formatByName(formats.valueFormat).createSerializer(values, {
+      target: 'value',
+      ...(formats.wrapSingleValue === undefined ? {} : { wrapSingleValue: formats.wrapSingleValue }),
+      ...(formats.valueDelimiter === undefined ? {} : { delimiter: formats.valueDelimiter }),
+    });
+  }
+
+  encodeKey(row: readonly SqlValue[]): Buffer | null {
+    if (this.keySerializer === undefined) return null;
+    return this.keySerializer(this.keyIndexes.map((i) => row[i]));
+  }
+
+  encode(row: readonly SqlValue[], timestamp: number): ProduceRecord {
+    const values = new Array<SqlValue>(this.valueIndexes.length);
+    for (let i = 0; i < values.length; i++) values[i] = row[this.valueIndexes[i]];
+    return { key: this.encodeKey(row), value: this.valueSerializer(values), timestamp };
+  }
+
+  /** A tombstone for a table row that was deleted or no longer passes the filter. */
+  tombstone(keyRow: readonly SqlValue[], timestamp: number): ProduceRecord {
+    return { key: this.encodeKey(keyRow), value: null, timestamp };
+  }
+}
