@@ -561,6 +561,22 @@ export class KsqlEngine {
     return true;
   }
 
+  /**
+   * Resolves once every persistent query has processed all records in its source, including what
+   * other queries wrote meanwhile: what the test runner waits for between inputs and outputs.
+   */
+  async waitUntilIdle(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let quietRounds = 0;
+    // Two quiet looks in a row: a query may have just appended what another one reads next.
+    while (quietRounds < 2) {
+      if (Date.now() > deadline) throw new Error(`Queries did not catch up within ${timeoutMs} ms.`);
+      const idle = this.queries.all().every((q) => q.query.isIdle());
+      quietRounds = idle ? quietRounds + 1 : 0;
+      await new Promise((resolve) => setTimeout(resolve, idle ? 5 : 10));
+    }
+  }
+
   /** Stops every query, committing their offsets. */
   async close(): Promise<void> {
     for (const handle of [...this.pushQueries.values()]) handle.close();

@@ -42,6 +42,9 @@ export class PersistentQuery {
   private readonly decoder: SourceDecoder;
   private readonly stopper = new AbortController();
   private loop: Promise<void> | undefined;
+  private follower: TopicFollower | undefined;
+  /** True while a batch is between read and commit. */
+  private busy = true;
 
   constructor(log: Log, processingLog: ProcessingLog, spec: PersistentQuerySpec) {
     this.log = log;
@@ -56,6 +59,12 @@ export class PersistentQuery {
       this.errorMessage = (err as Error).message;
       process.stderr.write(`Query ${this.spec.id} failed: ${this.errorMessage}\n`);
     });
+  }
+
+  /** True when the query has processed everything in its source so far (or has stopped). */
+  isIdle(): boolean {
+    if (this.state !== 'RUNNING') return true;
+    return !this.busy && this.follower !== undefined && this.follower.caughtUp();
   }
 
   /** Stops after the batch in hand, with its offsets committed. */
@@ -74,6 +83,7 @@ export class PersistentQuery {
       this.spec.fromEarliest,
     );
     const follower = new TopicFollower(this.log, source.topic, partitions, positions);
+    this.follower = follower;
     let lastCommit = Date.now();
     let uncommitted = false;
     const commit = async () => {
@@ -87,7 +97,9 @@ export class PersistentQuery {
     const signal = this.stopper.signal;
     try {
       for (;;) {
+        this.busy = false;
         const batch = await follower.read(signal, BATCH_RECORDS);
+        this.busy = true;
         if (batch === undefined) break;
         const out: ProduceRecord[] = [];
         for (const record of batch.records) {

@@ -23,6 +23,11 @@ export class TopicFollower {
     this.positions = [...positions];
   }
 
+  /** True when every partition has been read to its end offset. */
+  caughtUp(): boolean {
+    return this.partitions.every((p, i) => this.positions[i] >= this.log.endOffset(this.topic, p));
+  }
+
   /**
    * The next batch from some partition with data, partitions taken in turn so none starves. Waits
    * when all are caught up; resolves undefined once `signal` aborts.
