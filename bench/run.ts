@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each figure printed beside its same-run baseline.
 import { benchLog, type Figure } from './log-throughput.js';
+import { benchQueries } from './query-throughput.js';
 
 function line(f: Figure, baseline?: Figure): string {
   const ratio = baseline
@@ -15,3 +16,23 @@ console.log(line(by('raw fs sequential write')));
 console.log(line(by('log append'), by('raw fs sequential write')));
 console.log(line(by('raw fs sequential read')));
 console.log(line(by('log read'), by('raw fs sequential read')));
+
+const queries = await benchQueries();
+const [queryBase, queryRun] = queries.figures;
+console.log('');
+console.log(
+  'Persistent query over ~200-byte JSON records (WHERE + 3 projected expressions), 200,000 records, best of 3',
+);
+for (const f of [queryBase, queryRun]) {
+  const ratio =
+    f === queryBase
+      ? ''
+      : `  ${((100 * f.recordsPerSecond) / queryBase.recordsPerSecond).toFixed(0)} % of baseline`;
+  console.log(
+    `  ${f.name.padEnd(44)} ${Math.round(f.recordsPerSecond).toLocaleString('en-US').padStart(12)} records/s${ratio}`,
+  );
+}
+const l = queries.latency;
+console.log(
+  `  push query latency, append → HTTP client, 1,000 records/s: p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms (${l.count} rows)`,
+);

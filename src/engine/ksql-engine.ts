@@ -535,6 +535,7 @@ export class KsqlEngine {
         },
         fromEarliest: this.queryContext(context).fromEarliest,
         limit: plan.limit,
+        usesPseudoColumns: plan.scope.pseudoColumnsUsed,
       },
       stopper.signal,
     );

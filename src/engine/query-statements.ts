@@ -76,6 +76,7 @@ function startQuery(
     encoder,
     expressions: expressions(p),
     keyProjections: p.columns.flatMap((c, i) => (c.namespace === 'KEY' ? [i] : [])),
+    usesPseudoColumns: p.scope.pseudoColumnsUsed,
     group: `_confluent-ksql-${ctx.serviceId}query_${id}`,
     fromEarliest: ctx.fromEarliest,
     commitIntervalMs: ctx.commitIntervalMs,

@@ -27,6 +27,11 @@ export class SourceScope implements ColumnScope {
   readonly source: PlannerSource;
   private readonly byName = new Map<string, ScopeColumn>();
   private readonly all: ScopeColumn[] = [];
+  /**
+   * Set once an expression refers to ROWTIME, ROWPARTITION or ROWOFFSET, so the runtime can skip
+   * filling them (two BigInts a row) for the many queries that never look.
+   */
+  pseudoColumnsUsed = false;
   /** Names that `alias.col` may use: the source name and its alias. */
   private readonly qualifiers: Set<string>;
 
@@ -50,7 +55,9 @@ export class SourceScope implements ColumnScope {
 
   resolve(name: string, qualifier?: string): ScopeColumn | undefined {
     if (qualifier !== undefined && !this.qualifiers.has(qualifier)) return undefined;
-    return this.byName.get(name);
+    const column = this.byName.get(name);
+    if (column !== undefined && column.index >= this.source.columns.length) this.pseudoColumnsUsed = true;
+    return column;
   }
 
   columns(): readonly ScopeColumn[] {

@@ -17,6 +17,8 @@ export interface PersistentQuerySpec {
   readonly expressions: RowExpressions;
   /** Indexes of the projections that make the output key, for table tombstones. */
   readonly keyProjections: readonly number[];
+  /** False when no expression reads ROWTIME, ROWPARTITION or ROWOFFSET. */
+  readonly usesPseudoColumns: boolean;
   /** Consumer group holding this query's committed offsets. */
   readonly group: string;
   /** auto.offset.reset: where to start when the group has no committed offset. */
@@ -50,7 +52,7 @@ export class PersistentQuery {
     this.log = log;
     this.processingLog = processingLog;
     this.spec = spec;
-    this.decoder = new SourceDecoder(spec.source);
+    this.decoder = new SourceDecoder(spec.source, spec.usesPseudoColumns);
   }
 
   start(): void {
@@ -126,7 +128,7 @@ export class PersistentQuery {
             this.processingLog.processingError(id, row, err as Error);
             continue;
           }
-          const timestamp = Number(row[source.columns.length] as bigint);
+          const timestamp = this.decoder.lastTimestamp;
           if (result === undefined) {
             // A table row that no longer passes the filter is deleted downstream.
             if (source.kind === 'TABLE') out.push(this.spec.encoder.tombstone(this.keyOnly(row), timestamp));

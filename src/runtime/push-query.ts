@@ -12,6 +12,7 @@ export interface PushQuerySpec {
   readonly expressions: RowExpressions;
   readonly fromEarliest: boolean;
   readonly limit: number | undefined;
+  readonly usesPseudoColumns: boolean;
 }
 
 /**
@@ -24,7 +25,7 @@ export async function* runPushQuery(
   spec: PushQuerySpec,
   signal: AbortSignal,
 ): AsyncGenerator<SqlValue[][]> {
-  const decoder = new SourceDecoder(spec.source);
+  const decoder = new SourceDecoder(spec.source, spec.usesPseudoColumns);
   const { partitions, positions } = await startPositions(
     log,
     spec.source.topic,

@@ -30,7 +30,13 @@ export class SourceDecoder {
   private readonly width: number;
   private readonly extractTimestamp: ((row: SqlValue[], recordTime: number) => number) | undefined;
 
-  constructor(source: RuntimeSource) {
+  private readonly fillPseudoColumns: boolean;
+  /** The record time of the row decoded last (ROWTIME as a number). */
+  lastTimestamp = 0;
+
+  /** `fillPseudoColumns`: false when no expression reads ROWTIME, ROWPARTITION or ROWOFFSET. */
+  constructor(source: RuntimeSource, fillPseudoColumns = true) {
+    this.fillPseudoColumns = fillPseudoColumns;
     const keys = source.columns.filter((c) => c.namespace === 'KEY');
     const values = source.columns.filter((c) => c.namespace === 'VALUE');
     this.keyDeserializer =
@@ -100,9 +106,16 @@ export class SourceDecoder {
     }
     const time =
       this.extractTimestamp === undefined ? record.timestamp : this.extractTimestamp(row, record.timestamp);
-    row[slots.length] = BigInt(time);
-    row[slots.length + 1] = partition;
-    row[slots.length + 2] = BigInt(record.offset);
+    this.lastTimestamp = time;
+    if (this.fillPseudoColumns) {
+      row[slots.length] = BigInt(time);
+      row[slots.length + 1] = partition;
+      row[slots.length + 2] = BigInt(record.offset);
+    } else {
+      row[slots.length] = null;
+      row[slots.length + 1] = null;
+      row[slots.length + 2] = null;
+    }
     return row;
   }
 

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:http2';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { loadServerConfig } from '../config/index.js';
+import { type RunningServer, startServer } from './server.js';
+
+let server: RunningServer;
+let dataDir: string;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'sluice-query-'));
+  server = await startServer(
+    loadServerConfig({ flags: { listeners: 'http://127.0.0.1:0', 'sluice.data.dir': dataDir }, env: {} }),
+  );
+  await ksql(
+    "CREATE STREAM readings (sensor STRING KEY, temp DOUBLE, at TIMESTAMP, n BIGINT) WITH (KAFKA_TOPIC='readings', VALUE_FORMAT='JSON', PARTITIONS=1);" +
+      "INSERT INTO readings (sensor, temp, at, n) VALUES ('s1', 21.5, '2024-05-01T10:00:00', 9007199254740993);" +
+      "INSERT INTO readings (sensor, temp, at, n) VALUES ('s2', 30.0, '2024-05-01T10:01:00', 2);",
+  );
+});
+
+after(async () => {
+  await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function ksql(statements: string): Promise<unknown> {
+  const res = await fetch(`${server.url}/ksql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ksql: statements }),
+  });
+  const body = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(body));
+  return body;
+}
+
+const earliest = { 'auto.offset.reset': 'earliest' };
+
+test('/query-stream streams delimited rows: metadata first, then one JSON array per line, exact BIGINTs', async () => {
+  const res = await fetch(`${server.url}/query-stream`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      sql: 'SELECT sensor, temp, at, n FROM readings EMIT CHANGES LIMIT 2;',
+      properties: earliest,
+    }),
+  });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/vnd.ksqlapi.delimited.v1');
+  const lines = (await res.text()).trim().split('\n');
+  const meta = JSON.parse(lines[0]);
+  assert.match(meta.queryId, /^transient_READINGS_\d+$/);
+  assert.deepEqual(meta.columnNames, ['SENSOR', 'TEMP', 'AT', 'N']);
+  assert.deepEqual(meta.columnTypes, ['STRING', 'DOUBLE', 'TIMESTAMP', 'BIGINT']);
+  assert.equal(lines[1], '["s1",21.5,"2024-05-01T10:00:00.000",9007199254740993]');
+  assert.equal(lines[2], '["s2",30,"2024-05-01T10:01:00.000",2]');
+});
+
+test('/query-stream answers a JSON array when asked for application/json', async () => {
+  const res = await fetch(`${server.url}/query-stream`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({
+      sql: 'SELECT sensor FROM readings WHERE temp > 25 EMIT CHANGES LIMIT 1;',
+      properties: earliest,
+    }),
+  });
+  const body = JSON.parse(await res.text());
+  assert.deepEqual(body[0].columnNames, ['SENSOR']);
+  assert.deepEqual(body[1], ['s2']);
+});
+
+test('/query answers in the old chunked format with header, rows and a final message', async () => {
+  const res = await fetch(`${server.url}/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      ksql: 'SELECT sensor, temp FROM readings EMIT CHANGES LIMIT 2;',
+      streamsProperties: earliest,
+    }),
+  });
+  const body = JSON.parse(await res.text());
+  assert.equal(body[0].header.schema, '`SENSOR` STRING, `TEMP` DOUBLE');
+  assert.deepEqual(body[1], { row: { columns: ['s1', 21.5] } });
+  assert.deepEqual(body[3], { finalMessage: 'Limit Reached' });
+});
+
+test('/query-stream over HTTP/2 delivers rows as they are inserted, and /close-query ends it', async () => {
+  const session = connect(server.url);
+  try {
+    const req = session.request({
+      ':method': 'POST',
+      ':path': '/query-stream',
+      'content-type': 'application/json',
+    });
+    req.end(JSON.stringify({ sql: "SELECT sensor, temp FROM readings WHERE sensor = 'live' EMIT CHANGES;" }));
+    req.setEncoding('utf8');
+    let text = '';
+    let queryId = '';
+    const gotRow = new Promise<void>((resolve) => {
+      req.on('data', (chunk: string) => {
+        text += chunk;
+        if (queryId === '' && text.includes('\n')) queryId = JSON.parse(text.split('\n')[0]).queryId;
+        if (text.split('\n').length > 2) resolve();
+      });
+    });
+    const ended = new Promise<void>((resolve) => req.on('end', () => resolve()));
+    // Latest by default: only rows inserted after the query started arrive.
+    await new Promise((r) => setTimeout(r, 300));
+    await ksql("INSERT INTO readings (sensor, temp) VALUES ('live', 1.5);");
+    await gotRow;
+    assert.equal(text.split('\n')[1], '["live",1.5]');
+    const closed = await fetch(`${server.url}/close-query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ queryId }),
+    });
+    assert.equal(closed.status, 200);
+    await ended;
+  } finally {
+    session.close();
+  }
+});
+
+test('query endpoint errors use ksqlDB error bodies', async () => {
+  const unknown = await fetch(`${server.url}/query-stream`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sql: 'SELECT * FROM nowhere EMIT CHANGES;' }),
+  });
+  assert.equal(unknown.status, 400);
+  const body = (await unknown.json()) as { '@type': string; message: string };
+  assert.equal(body['@type'], 'statement_error');
+  assert.match(body.message, /NOWHERE does not exist/);
+  const close = await fetch(`${server.url}/close-query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ queryId: 'nope' }),
+  });
+  assert.equal(close.status, 400);
+  assert.match(((await close.json()) as { message: string }).message, /No query with id nope/);
+});
