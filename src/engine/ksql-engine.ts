@@ -13,7 +13,13 @@ import { type Entity, entity, schemaInfo, sourceDescription, sourceInfo } from '
 import { BAD_STATEMENT, QUERY_ENDPOINT, StatementError } from './errors.js';
 import { MetaStore } from './metastore.js';
 import { QueryRegistry, queryRef } from './query-registry.js';
-import { createAsSelect, insertInto, insertValues, type QueryContext } from './query-statements.js';
+import {
+  createAsSelect,
+  insertInto,
+  insertValues,
+  type QueryContext,
+  rowInserter,
+} from './query-statements.js';
 
 /** A failed request: the error of the statement that failed and the entities of those before it. */
 export class KsqlRequestError extends Error {
@@ -552,6 +558,19 @@ export class KsqlEngine {
     };
     this.pushQueries.set(queryId, handle);
     return handle;
+  }
+
+  /** A writer of JSON rows into a stream, for POST /inserts-stream; throws KsqlRequestError. */
+  inserter(target: string): (rows: readonly string[]) => Promise<(number | Error)[]> {
+    try {
+      return rowInserter(
+        this.queryContext({ properties: new Map(), variables: new Map(), replaying: false }),
+        target,
+      );
+    } catch (err) {
+      if (err instanceof StatementError) throw new KsqlRequestError(err.errorCode, err.message, target, []);
+      throw err;
+    }
   }
 
   /** Closes a push query by id (POST /close-query); false when there is none. */

@@ -7,6 +7,7 @@ import {
   SourceScope,
 } from '../planner/index.js';
 import { PersistentQuery, type ProcessingLog, type RowExpressions, SinkEncoder } from '../runtime/index.js';
+import { jsonFormat } from '../serde/index.js';
 import type { CreateAsSelect, InsertInto, InsertValues } from '../sql/index.js';
 import { formatType, type SqlType, type SqlValue } from '../types/index.js';
 import type { Column, DataSource } from './data-source.js';
@@ -248,4 +249,56 @@ export async function insertValues(ctx: QueryContext, s: InsertValues): Promise<
     throw new StatementError(`Failed to insert values into '${target.name}'. ${(err as Error).message}`);
   }
   await ctx.log.append(target.topic, [record]);
+}
+
+/**
+ * For POST /inserts-stream: turns JSON rows (`{"COL": value, …}`, names matched as ksqlDB's JSON
+ * format matches them) into records of the target stream. Throws for a target that cannot take rows.
+ */
+export function rowInserter(
+  ctx: QueryContext,
+  targetName: string,
+): (rows: readonly string[]) => Promise<(number | Error)[]> {
+  const target = ctx.metastore.get(targetName) ?? ctx.metastore.get(targetName.toUpperCase());
+  if (target === undefined)
+    throw new StatementError(`Cannot insert into ${targetName}: no such stream or table.`);
+  if (target.readOnly)
+    throw new StatementError(`Cannot insert into read-only ${target.kind.toLowerCase()}: ${target.name}`);
+  const writable = target.columns.filter((c) => c.namespace !== 'HEADERS');
+  const read = jsonFormat.createDeserializer(writable, { target: 'value', wrapSingleValue: true });
+  const encoder = new SinkEncoder(
+    writable.map((c) => ({ name: c.name, type: c.type, namespace: c.namespace === 'KEY' ? 'KEY' : 'VALUE' })),
+    {
+      keyFormat: target.keyFormat,
+      valueFormat: target.valueFormat,
+      ...(target.serde.wrapSingleValue === undefined
+        ? {}
+        : { wrapSingleValue: target.serde.wrapSingleValue }),
+      ...(target.serde.valueDelimiter === undefined ? {} : { valueDelimiter: target.serde.valueDelimiter }),
+    },
+  );
+  return async (rows) => {
+    const results: (number | Error)[] = [];
+    const records: ProduceRecord[] = [];
+    const slots: number[] = [];
+    const now = Date.now();
+    for (const text of rows) {
+      try {
+        const values = read(Buffer.from(text));
+        if (values === null) throw new Error('A row must be a JSON object of column names to values.');
+        records.push(encoder.encode(values, now));
+        slots.push(results.length);
+        results.push(0);
+      } catch (err) {
+        results.push(err as Error);
+      }
+    }
+    if (records.length > 0) {
+      const positions = await ctx.log.append(target.topic, records);
+      positions.forEach((p, i) => {
+        results[slots[i]] = p.offset;
+      });
+    }
+    return results;
+  };
 }

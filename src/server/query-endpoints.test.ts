@@ -144,3 +144,48 @@ test('query endpoint errors use ksqlDB error bodies', async () => {
   assert.equal(close.status, 400);
   assert.match(((await close.json()) as { message: string }).message, /No query with id nope/);
 });
+
+test('/inserts-stream writes each row and acknowledges it, rejecting bad rows one by one', async () => {
+  await ksql(
+    "CREATE STREAM pings (id STRING KEY, n INT) WITH (KAFKA_TOPIC='pings', VALUE_FORMAT='JSON', PARTITIONS=1);",
+  );
+  const res = await fetch(`${server.url}/inserts-stream`, {
+    method: 'POST',
+    body: '{"target": "PINGS"}\n{"ID": "a", "N": 1}\n{"id": "b", "n": "two"}\n{"id": "c", "n": 3}\n',
+  });
+  assert.equal(res.status, 200);
+  const acks = (await res.text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(acks[0], { status: 'ok', seq: 0 });
+  assert.equal(acks[1].status, 'error');
+  assert.match(acks[1].message, /N/);
+  assert.deepEqual(acks[2], { status: 'ok', seq: 2 });
+  const { records } = await server.log.read('pings', 0, 0);
+  assert.deepEqual(
+    records.map((r) => [r.key!.toString(), r.value!.toString()]),
+    [
+      ['a', '{"N":1}'],
+      ['c', '{"N":3}'],
+    ],
+  );
+  const unknown = await fetch(`${server.url}/inserts-stream`, {
+    method: 'POST',
+    body: '{"target": "nope"}\n{"a":1}',
+  });
+  assert.equal(unknown.status, 400);
+  assert.match(((await unknown.json()) as { message: string }).message, /no such stream/);
+});
+
+test('an oversized request body is refused with 413 and a clear message', async () => {
+  const res = await fetch(`${server.url}/ksql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ksql: `SHOW STREAMS; -- ${'x'.repeat(33 * 1024 * 1024)}` }),
+  });
+  assert.equal(res.status, 413);
+  const body = (await res.json()) as { error_code: number; message: string };
+  assert.equal(body.error_code, 41300);
+  assert.match(body.message, /too large/);
+});

@@ -3,6 +3,7 @@ import type { KsqlEngine } from '../engine/index.js';
 import type { Log } from '../log/index.js';
 import { createDualProtocolServer } from './dual-protocol-server.js';
 import { genericError } from './errors.js';
+import { registerInsertsStreamRoute } from './routes/inserts-stream.js';
 import { registerKsqlRoutes } from './routes/ksql.js';
 import { registerQueryRoutes } from './routes/query.js';
 import { registerRestProxyRoutes } from './routes/rest-proxy.js';
@@ -32,7 +33,8 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
     { parseAs: 'string' },
     (req, body, done) => {
       const text = body as string;
-      if (req.url.endsWith('/records')) return done(null, text);
+      // Produce and insert bodies hold several JSON values; their routes split them.
+      if (req.url.endsWith('/records') || req.url.startsWith('/inserts-stream')) return done(null, text);
       if (text.trim() === '') return done(null, undefined);
       try {
         done(null, JSON.parse(text));
@@ -44,6 +46,12 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
       }
     },
   );
+  // Inserts arrive as a stream of JSON lines that may never end; the route reads them as they come.
+  app.addContentTypeParser('application/vnd.ksqlapi.delimited.v1', (_req, payload, done) =>
+    done(null, payload),
+  );
+  // Other content types (curl's form default, text/plain) arrive as text; routes say what they need.
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
     const status = err.statusCode ?? 500;
     reply.code(status).send(genericError(status * 100, err.message));
@@ -56,5 +64,6 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
   registerTopicDataRoutes(app, options.log);
   registerKsqlRoutes(app, options.engine);
   registerQueryRoutes(app, options.engine);
+  registerInsertsStreamRoute(app, options.engine);
   return app;
 }
