@@ -1,4 +1,10 @@
 export type { Column, DataSource, SourceKind } from './data-source.js';
 export type { Entity } from './entities.js';
 export { StatementError } from './errors.js';
-export { type ExecuteOptions, KsqlEngine, KsqlRequestError, type PushQueryHandle } from './ksql-engine.js';
+export {
+  type ExecuteOptions,
+  KsqlEngine,
+  KsqlRequestError,
+  type PushQueryHandle,
+  type QueryStream,
+} from './ksql-engine.js';

@@ -12,6 +12,7 @@ import { createSource, type FormatDefaults } from './ddl.js';
 import { type Entity, entity, schemaInfo, sourceDescription, sourceInfo } from './entities.js';
 import { BAD_STATEMENT, QUERY_ENDPOINT, StatementError } from './errors.js';
 import { MetaStore } from './metastore.js';
+import { printTopic } from './print-topic.js';
 import { QueryRegistry, queryRef } from './query-registry.js';
 import {
   createAsSelect,
@@ -48,6 +49,11 @@ interface Context {
   /** The command's sequence number while replaying; query ids are derived from it. */
   readonly sequence?: number;
 }
+
+/** What the query endpoints stream: result rows, or PRINT's text lines. */
+export type QueryStream =
+  | { readonly kind: 'rows'; readonly handle: PushQueryHandle }
+  | { readonly kind: 'print'; readonly lines: AsyncGenerator<string[]>; close(): void };
 
 /** A running transient push query, as the query endpoints stream it. */
 export interface PushQueryHandle {
@@ -488,8 +494,8 @@ export class KsqlEngine {
     });
   }
 
-  /** Starts SELECT … EMIT CHANGES for the query endpoints. */
-  async pushQuery(sql: string, options: ExecuteOptions = {}): Promise<PushQueryHandle> {
+  /** Starts a statement for the query endpoints: SELECT … EMIT CHANGES, or PRINT. */
+  async openQuery(sql: string, options: ExecuteOptions = {}): Promise<QueryStream> {
     const context: Context = {
       properties: new Map(Object.entries(options.streamsProperties ?? {}).map(([k, v]) => [k, String(v)])),
       variables: new Map(Object.entries(options.sessionVariables ?? {}).map(([k, v]) => [k, String(v)])),
@@ -502,21 +508,53 @@ export class KsqlEngine {
       if (err instanceof SqlParseError) throw new KsqlRequestError(BAD_STATEMENT, err.message, sql, []);
       throw err;
     }
-    const statement = parsed.find(
+    const runnable = parsed.filter(
       (p) => p.statement.kind !== 'defineVariable' && p.statement.kind !== 'undefineVariable',
     );
+    const statement = runnable[0];
     if (
-      statement === undefined ||
-      statement.statement.kind !== 'select' ||
-      parsed.filter((p) => p === statement).length !== 1
+      runnable.length !== 1 ||
+      (statement.statement.kind !== 'select' && statement.statement.kind !== 'print')
     ) {
       throw new KsqlRequestError(
         BAD_STATEMENT,
-        'The query endpoints take one SELECT … EMIT CHANGES statement; send other statements to /ksql.',
+        'The query endpoints take one SELECT … EMIT CHANGES or PRINT statement; send other statements to /ksql.',
         sql,
         [],
       );
     }
+    if (statement.statement.kind === 'print') {
+      const stopper = new AbortController();
+      const print = statement.statement;
+      if (!this.log.hasTopic(print.topic)) {
+        throw new KsqlRequestError(
+          BAD_STATEMENT,
+          `Could not find topic '${print.topic}', or the KSQL user does not have permissions to list the topic. Topic names are case-sensitive.`,
+          statementText(statement),
+          [],
+        );
+      }
+      return {
+        kind: 'print',
+        lines: printTopic(this.log, print, stopper.signal),
+        close: () => stopper.abort(),
+      };
+    }
+    return { kind: 'rows', handle: this.startPushQuery(statement, context) };
+  }
+
+  /** Starts SELECT … EMIT CHANGES; see openQuery. */
+  async pushQuery(sql: string, options: ExecuteOptions = {}): Promise<PushQueryHandle> {
+    const opened = await this.openQuery(sql, options);
+    if (opened.kind !== 'rows') {
+      opened.close();
+      throw new KsqlRequestError(BAD_STATEMENT, 'Expected a SELECT … EMIT CHANGES statement.', sql, []);
+    }
+    return opened.handle;
+  }
+
+  private startPushQuery(statement: ParsedStatement, context: Context): PushQueryHandle {
+    if (statement.statement.kind !== 'select') throw new Error('not a query');
     const query = statement.statement.query;
     let plan: ReturnType<typeof planSelect>;
     try {

@@ -189,3 +189,26 @@ test('an oversized request body is refused with 413 and a clear message', async 
   assert.equal(body.error_code, 41300);
   assert.match(body.message, /too large/);
 });
+
+test('PRINT streams a topic as text lines with the formats it sees, honouring FROM BEGINNING and LIMIT', async () => {
+  const res = await fetch(`${server.url}/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ksql: "PRINT 'readings' FROM BEGINNING LIMIT 2;" }),
+  });
+  assert.equal(res.status, 200);
+  const lines = (await res.text()).trim().split('\n');
+  assert.deepEqual(lines.slice(0, 2), ['Key format: KAFKA_STRING', 'Value format: JSON']);
+  assert.match(
+    lines[2],
+    /^rowtime: \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}\.\d{3} Z, key: s1, value: \{"TEMP":21\.5,.*\}, partition: 0$/,
+  );
+  assert.equal(lines.length, 4);
+  const missing = await fetch(`${server.url}/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ksql: "PRINT 'nope';" }),
+  });
+  assert.equal(missing.status, 400);
+  assert.match(((await missing.json()) as { message: string }).message, /Could not find topic 'nope'/);
+});

@@ -1,5 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type KsqlEngine, KsqlRequestError, type PushQueryHandle } from '../../engine/index.js';
+import {
+  type KsqlEngine,
+  KsqlRequestError,
+  type PushQueryHandle,
+  type QueryStream,
+} from '../../engine/index.js';
 import { genericError, httpStatusOf, statementError } from '../errors.js';
 import { rowJson } from '../row-json.js';
 
@@ -62,6 +67,30 @@ async function stream(
   }
 }
 
+/** PRINT: the topic's records as text lines, until LIMIT or the client goes away. */
+async function streamPrint(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  print: Extract<QueryStream, { kind: 'print' }>,
+) {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+  const closed = () => print.close();
+  req.raw.once('close', closed);
+  try {
+    for await (const lines of print.lines) {
+      if (!res.write(`${lines.join('\n')}\n`)) await new Promise((resolve) => res.once('drain', resolve));
+    }
+  } catch (err) {
+    res.write(`${(err as Error).message}\n`);
+  } finally {
+    req.raw.off('close', closed);
+    print.close();
+    if (!res.writableEnded) res.end();
+  }
+}
+
 /** /query-stream (the current API), /query (the old one) and /close-query. */
 export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): void {
   app.post('/query-stream', async (req, reply) => {
@@ -73,15 +102,17 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
           genericError(40000, 'The request needs a "sql" field holding one SELECT … EMIT CHANGES statement.'),
         );
     }
-    let handle: PushQueryHandle;
+    let opened: QueryStream;
     try {
-      handle = await engine.pushQuery(body.sql, {
+      opened = await engine.openQuery(body.sql, {
         streamsProperties: isObject(body.properties) ? body.properties : {},
         sessionVariables: isObject(body.sessionVariables) ? body.sessionVariables : {},
       });
     } catch (err) {
       return sendKsqlError(reply, err);
     }
+    if (opened.kind === 'print') return streamPrint(req, reply, opened);
+    const handle = opened.handle;
     const meta = JSON.stringify({
       queryId: handle.queryId,
       columnNames: handle.columnNames,
@@ -115,15 +146,17 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
           ),
         );
     }
-    let handle: PushQueryHandle;
+    let opened: QueryStream;
     try {
-      handle = await engine.pushQuery(body.ksql, {
+      opened = await engine.openQuery(body.ksql, {
         streamsProperties: isObject(body.streamsProperties) ? body.streamsProperties : {},
         sessionVariables: isObject(body.sessionVariables) ? body.sessionVariables : {},
       });
     } catch (err) {
       return sendKsqlError(reply, err);
     }
+    if (opened.kind === 'print') return streamPrint(req, reply, opened);
+    const handle = opened.handle;
     const schema = handle.columnNames.map((n, i) => `\`${n}\` ${handle.columnTypes[i]}`).join(', ');
     await stream(req, reply, handle, 'application/json', {
       head: `[${JSON.stringify({ header: { queryId: handle.queryId, schema } })}`,
