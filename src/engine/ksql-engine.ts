@@ -11,6 +11,7 @@ import type { DataSource } from './data-source.js';
 import { createSource, type FormatDefaults } from './ddl.js';
 import { type Entity, entity, schemaInfo, sourceDescription, sourceInfo } from './entities.js';
 import { BAD_STATEMENT, QUERY_ENDPOINT, StatementError } from './errors.js';
+import { queryDescription } from './explain.js';
 import { MetaStore } from './metastore.js';
 import { printTopic } from './print-topic.js';
 import { QueryRegistry, queryRef } from './query-registry.js';
@@ -18,6 +19,7 @@ import {
   createAsSelect,
   insertInto,
   insertValues,
+  plan as planQuery,
   type QueryContext,
   rowInserter,
 } from './query-statements.js';
@@ -321,6 +323,43 @@ export class KsqlEngine {
         return entity('queries', text, { queries: this.queries.all().map(queryRef) });
       case 'listProperties':
         return this.listProperties(text, context);
+      case 'explainQuery': {
+        const q = this.queries.get(s.queryId);
+        if (q === undefined)
+          throw new StatementError(
+            `Query with id:${s.queryId} does not exist, use SHOW QUERIES to view the full set of running queries.`,
+          );
+        return entity('queryDescription', text, {
+          queryDescription: queryDescription(
+            q.id,
+            q.statementText,
+            q.plan,
+            { name: q.sink, topic: q.sinkTopic },
+            q.query.state,
+          ),
+        });
+      }
+      case 'explainStatement': {
+        const inner = s.statement;
+        const ctx = this.queryContext(context);
+        if (inner.kind === 'select') {
+          const p = planQuery(ctx, inner.query, '');
+          return entity('queryDescription', text, {
+            queryDescription: queryDescription('', text, p, undefined, undefined),
+          });
+        }
+        if (inner.kind === 'createAsSelect' || inner.kind === 'insertInto') {
+          const sinkName = inner.kind === 'createAsSelect' ? inner.name : inner.target;
+          const p = planQuery(ctx, inner.query, sinkName);
+          const topic = this.metastore.get(sinkName)?.topic ?? sinkName;
+          return entity('queryDescription', text, {
+            queryDescription: queryDescription('', text, p, { name: sinkName, topic }, undefined),
+          });
+        }
+        throw new StatementError(
+          'EXPLAIN takes a query id or a SELECT, CREATE … AS SELECT or INSERT INTO … SELECT statement.',
+        );
+      }
       case 'listFunctions':
         return entity('function_names', text, { functions: listFunctions() });
       case 'describeFunction': {

@@ -174,3 +174,24 @@ test('query mistakes are statement errors that say what is wrong', async () => {
     });
   }
 });
+
+test('EXPLAIN shows a running query and a statement that is only planned', async () => {
+  const { engine } = await start();
+  const [, created] = await engine.execute(setup);
+  const queryId = (created.commandStatus as { queryId: string }).queryId;
+  const [running] = await engine.execute(`EXPLAIN ${queryId};`);
+  assert.equal(running['@type'], 'queryDescription');
+  const d = running.queryDescription as { id: string; sinks: string[]; executionPlan: string; state: string };
+  assert.equal(d.id, queryId);
+  assert.deepEqual(d.sinks, ['BIG_ORDERS']);
+  assert.equal(d.state, 'RUNNING');
+  assert.match(d.executionPlan, /\[ SINK \].*\n.*\[ PROJECT \].*\n.*\[ FILTER \].*\n.*\[ SOURCE \]/);
+  const [planned] = await engine.execute('EXPLAIN SELECT id, qty FROM orders WHERE qty > 1 EMIT CHANGES;');
+  const p = planned.queryDescription as { queryType: string; fields: { name: string }[] };
+  assert.equal(p.queryType, 'PUSH');
+  assert.deepEqual(
+    p.fields.map((f) => f.name),
+    ['ID', 'QTY'],
+  );
+  await assert.rejects(engine.execute('EXPLAIN CSAS_NOPE_9;'), /does not exist/);
+});

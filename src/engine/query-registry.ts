@@ -1,3 +1,4 @@
+import type { SelectPlan } from '../planner/index.js';
 import type { PersistentQuery } from '../runtime/index.js';
 import type { QueryRef } from './entities.js';
 
@@ -8,6 +9,7 @@ export interface RegisteredQuery {
   readonly sinkTopic: string;
   readonly sources: readonly string[];
   readonly query: PersistentQuery;
+  readonly plan: SelectPlan;
 }
 
 /** The persistent queries running now, by id. */

@@ -30,7 +30,7 @@ export interface QueryContext {
   readonly defaults: FormatDefaults;
 }
 
-function plan(ctx: QueryContext, query: CreateAsSelect['query'], sinkName: string): SelectPlan {
+export function plan(ctx: QueryContext, query: CreateAsSelect['query'], sinkName: string): SelectPlan {
   try {
     return planSelect(
       query,
@@ -89,6 +89,7 @@ function startQuery(
     sinkTopic: sink.topic,
     sources: [source.name],
     query,
+    plan: p,
   });
   query.start();
 }
