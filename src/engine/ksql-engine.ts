@@ -101,6 +101,7 @@ export class KsqlEngine {
     const engine = new KsqlEngine(log, config);
     await engine.commands.ensure();
     await engine.processingLog.ensure();
+    await engine.createProcessingLogStream();
     for await (const { command, sequence } of engine.commands.replay()) {
       const context: Context = {
         properties: new Map(Object.entries(command.streamsProperties)),
@@ -119,6 +120,23 @@ export class KsqlEngine {
       }
     }
     return engine;
+  }
+
+  /**
+   * With ksql.logging.processing.stream.auto.create, the KSQL_PROCESSING_LOG stream over the
+   * processing log topic, so its entries can be queried with SQL.
+   */
+  private async createProcessingLogStream(): Promise<void> {
+    if (!this.config.getBoolean('ksql.logging.processing.stream.auto.create')) return;
+    const name = this.config.getString('ksql.logging.processing.stream.name');
+    if (this.metastore.get(name) !== undefined) return;
+    await this.execute(
+      `CREATE STREAM IF NOT EXISTS \`${name}\` (LOGGER STRING, LEVEL STRING, TIME BIGINT, MESSAGE STRUCT<TYPE INT, ` +
+        'DESERIALIZATIONERROR STRUCT<TARGET STRING, ERRORMESSAGE STRING, RECORDB64 STRING, CAUSE ARRAY<STRING>, `topic` STRING>, ' +
+        'RECORDPROCESSINGERROR STRUCT<ERRORMESSAGE STRING, RECORD STRING, CAUSE ARRAY<STRING>>, ' +
+        'SERIALIZATIONERROR STRUCT<TARGET STRING, ERRORMESSAGE STRING, RECORD STRING, CAUSE ARRAY<STRING>, `topic` STRING>>) ' +
+        `WITH (KAFKA_TOPIC='${this.processingLog.topic}', VALUE_FORMAT='JSON');`,
+    );
   }
 
   get commandTopic(): string {
@@ -181,7 +199,11 @@ export class KsqlEngine {
     return entities;
   }
 
+  /** Command ids and how they ended, for GET /status. */
+  readonly commandStatuses = new Map<string, string>();
+
   private async record(commandId: string, text: string, context: Context): Promise<number> {
+    this.commandStatuses.set(commandId, 'SUCCESS');
     if (context.replaying) return -1;
     return this.commands.append(commandId, {
       statement: text,

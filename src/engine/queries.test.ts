@@ -195,3 +195,20 @@ test('EXPLAIN shows a running query and a statement that is only planned', async
   );
   await assert.rejects(engine.execute('EXPLAIN CSAS_NOPE_9;'), /does not exist/);
 });
+
+test('with ksql.logging.processing.stream.auto.create the processing log is a stream SQL can read', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-queries-'));
+  const log = await SegmentLog.open({ dataDir: dir, cleanerIntervalMs: 0 });
+  const engine = await KsqlEngine.start(
+    log,
+    loadServerConfig({ flags: { 'ksql.logging.processing.stream.auto.create': 'true' }, env: {} }),
+  );
+  cleanup.push(async () => {
+    await engine.close();
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const source = engine.metastore.require('KSQL_PROCESSING_LOG');
+  assert.equal(source.topic, 'default_ksql_processing_log');
+  assert.ok(source.columns.some((c) => c.name === 'MESSAGE' && c.type.kind === 'STRUCT'));
+});

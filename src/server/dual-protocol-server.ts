@@ -1,6 +1,8 @@
 import { createServer as createHttp1Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
   createServer as createHttp2Server,
+  createSecureServer,
+  type Http2SecureServer,
   type Http2ServerRequest,
   type Http2ServerResponse,
 } from 'node:http2';
@@ -45,4 +47,24 @@ export function createDualProtocolServer(handler: RequestHandler): Server {
     return server;
   };
   return server;
+}
+
+/** The server's certificate and key: a PKCS#12 keystore, or PEM text holding both. */
+export type TlsOptions =
+  | { readonly pfx: Buffer; readonly passphrase: string | undefined }
+  | { readonly pem: Buffer; readonly passphrase: string | undefined };
+
+/**
+ * HTTP/1.1 and HTTP/2 over TLS on one port: ALPN chooses the protocol, as ksqlDB's TLS listener does.
+ */
+export function createTlsServer(handler: RequestHandler, tls: TlsOptions): Http2SecureServer {
+  const material = 'pfx' in tls ? { pfx: tls.pfx } : { key: tls.pem, cert: tls.pem };
+  return createSecureServer(
+    {
+      allowHTTP1: true,
+      ...material,
+      ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
+    },
+    handler as (req: Http2ServerRequest, res: Http2ServerResponse) => void,
+  );
 }

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { KsqlEngine } from '../engine/index.js';
 import type { Log } from '../log/index.js';
-import { createDualProtocolServer } from './dual-protocol-server.js';
+import { createDualProtocolServer, createTlsServer, type TlsOptions } from './dual-protocol-server.js';
 import { genericError } from './errors.js';
 import { registerInsertsStreamRoute } from './routes/inserts-stream.js';
 import { registerKsqlRoutes } from './routes/ksql.js';
@@ -14,6 +14,8 @@ export interface RestAppOptions {
   readonly log: Log;
   readonly engine: KsqlEngine;
   readonly identity: ServerIdentity;
+  /** Serve HTTPS (HTTP/1.1 and HTTP/2 by ALPN) instead of cleartext. */
+  readonly tls?: TlsOptions;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit?: number;
 }
@@ -22,7 +24,10 @@ export interface RestAppOptions {
 export function buildRestApp(options: RestAppOptions): FastifyInstance {
   const app = Fastify({
     // biome-ignore lint/suspicious/noExplicitAny: fastify's serverFactory type is tied to node:http's server
-    serverFactory: ((handler: any) => createDualProtocolServer(handler)) as any,
+    serverFactory: ((handler: any) =>
+      options.tls === undefined
+        ? createDualProtocolServer(handler)
+        : createTlsServer(handler, options.tls)) as any,
     bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024,
     logger: false,
   });
@@ -59,7 +64,7 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send(genericError(40400, `Not Found: ${req.method} ${req.url}`));
   });
-  registerServerInfoRoutes(app, options.log, options.identity);
+  registerServerInfoRoutes(app, options.log, options.identity, options.engine);
   registerRestProxyRoutes(app, options.log);
   registerTopicDataRoutes(app, options.log);
   registerKsqlRoutes(app, options.engine);

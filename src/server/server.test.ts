@@ -183,3 +183,18 @@ test('POST /ksql rejects unknown fields and a missing ksql field with a clear me
   assert.equal(missing.status, 400);
   assert.match((missing.json as { message: string }).message, /needs a "ksql" field/);
 });
+
+test('GET /status lists command statuses and /status/{type}/{entity}/{action} answers one', async () => {
+  await call('POST', '/ksql', {
+    ksql: "CREATE STREAM statuses (a INT) WITH (KAFKA_TOPIC='statuses', VALUE_FORMAT='JSON', PARTITIONS=1);",
+  });
+  const all = await call('GET', '/status');
+  assert.equal(
+    (all.json as { commandStatuses: Record<string, string> }).commandStatuses['stream/`STATUSES`/create'],
+    'SUCCESS',
+  );
+  const one = await call('GET', `/status/stream/${encodeURIComponent('`STATUSES`')}/create`);
+  assert.equal((one.json as { status: string }).status, 'SUCCESS');
+  const none = await call('GET', '/status/stream/x/create');
+  assert.equal(none.status, 404);
+});

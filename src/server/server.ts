@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { ServerConfig } from '../config/index.js';
 import { KsqlEngine } from '../engine/index.js';
 import { type Durability, SegmentLog } from '../log/index.js';
+import type { TlsOptions } from './dual-protocol-server.js';
 import { buildRestApp } from './rest-app.js';
 
 export interface RunningServer {
@@ -18,15 +19,47 @@ export function packageVersion(): string {
   return pkg.version;
 }
 
-function parseListener(listener: string): { host: string; port: number } {
+function parseListener(listener: string): { host: string; port: number; secure: boolean } {
   const url = new URL(listener);
-  return { host: url.hostname, port: url.port === '' ? 8088 : Number(url.port) };
+  return {
+    host: url.hostname,
+    port: url.port === '' ? 8088 : Number(url.port),
+    secure: url.protocol === 'https:',
+  };
+}
+
+/** The keystore for an https:// listener, as ksqlDB's ssl.keystore.* properties name it. */
+function tlsOptions(config: ServerConfig): TlsOptions {
+  const location = config.getOptionalString('ssl.keystore.location');
+  if (location === undefined) {
+    throw new Error(
+      'An https:// listener needs ssl.keystore.location (a PKCS12 keystore) and ssl.keystore.password.',
+    );
+  }
+  // The config only admits PKCS12 and PEM: Node reads both; JKS would need a Java keystore parser.
+  const type = config.getString('ssl.keystore.type').toUpperCase();
+  if (config.getString('ssl.client.authentication').toUpperCase() !== 'NONE') {
+    throw new Error(
+      'ssl.client.authentication other than NONE is not supported yet; client certificates are not checked.',
+    );
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(location);
+  } catch (err) {
+    throw new Error(`Cannot read the keystore ssl.keystore.location=${location}: ${(err as Error).message}`);
+  }
+  const password =
+    config.getOptionalPassword('ssl.keystore.password') ?? config.getOptionalPassword('ssl.key.password');
+  const passphrase = password?.reveal();
+  return type === 'PEM' ? { pem: bytes, passphrase } : { pfx: bytes, passphrase };
 }
 
 /** Opens the data dir and serves the REST API on the first listener. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const listener = config.getList('listeners')[0] ?? 'http://0.0.0.0:8088';
-  const { host, port } = parseListener(listener);
+  const { host, port, secure } = parseListener(listener);
+  const tls = secure ? tlsOptions(config) : undefined;
   const log = await SegmentLog.open({
     dataDir: config.getString('sluice.data.dir'),
     durability: config.getString('sluice.log.durability') as Durability,
@@ -43,6 +76,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const app = buildRestApp({
     log,
     engine,
+    ...(tls === undefined ? {} : { tls }),
     identity: {
       version: packageVersion(),
       serviceId: config.getString('ksql.service.id'),
@@ -63,7 +97,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   return {
-    url: `http://${shownHost}:${boundPort}`,
+    url: `${secure ? 'https' : 'http'}://${shownHost}:${boundPort}`,
     log,
     async close() {
       await app.close();

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { KsqlEngine } from '../../engine/index.js';
 import type { Log } from '../../log/index.js';
 
 export interface ServerIdentity {
@@ -9,7 +10,12 @@ export interface ServerIdentity {
 }
 
 /** /info, /healthcheck, /clusterStatus with ksqlDB's entity shapes. */
-export function registerServerInfoRoutes(app: FastifyInstance, log: Log, identity: ServerIdentity): void {
+export function registerServerInfoRoutes(
+  app: FastifyInstance,
+  log: Log,
+  identity: ServerIdentity,
+  engine: KsqlEngine,
+): void {
   app.get('/', async (_req, reply) => reply.redirect('/info', 307));
 
   app.get('/info', async () => ({
@@ -38,6 +44,22 @@ export function registerServerInfoRoutes(app: FastifyInstance, log: Log, identit
       serverState: 'READY',
     };
   });
+
+  app.get('/status', async () => ({ commandStatuses: Object.fromEntries(engine.commandStatuses) }));
+
+  app.get<{ Params: { type: string; entity: string; action: string } }>(
+    '/status/:type/:entity/:action',
+    async (req, reply) => {
+      const id = `${req.params.type}/${req.params.entity}/${req.params.action}`;
+      const status = engine.commandStatuses.get(id);
+      if (status === undefined) {
+        return reply
+          .code(404)
+          .send({ '@type': 'generic_error', error_code: 40400, message: `Command ${id} not found.` });
+      }
+      return { status, message: '' };
+    },
+  );
 
   app.get('/clusterStatus', async () => ({
     clusterStatus: {

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:http2';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadServerConfig } from '../config/index.js';
+import { startServer } from './server.js';
+
+/** A self-signed PKCS12 keystore made with the openssl command line. */
+function makeKeystore(dir: string): string | undefined {
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  const p12 = join(dir, 'server.p12');
+  const req = spawnSync('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=localhost',
+  ]);
+  if (req.status !== 0) return undefined;
+  const pkcs12 = spawnSync('openssl', [
+    'pkcs12',
+    '-export',
+    '-inkey',
+    key,
+    '-in',
+    cert,
+    '-out',
+    p12,
+    '-passout',
+    'pass:s3cret',
+  ]);
+  return pkcs12.status === 0 ? p12 : undefined;
+}
+
+test('an https listener serves HTTP/1.1 and HTTP/2 over TLS on one port with a PKCS12 keystore', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-tls-'));
+  try {
+    const keystore = makeKeystore(dir);
+    if (keystore === undefined) {
+      t.skip('needs the openssl command to make a test certificate');
+      return;
+    }
+    const server = await startServer(
+      loadServerConfig({
+        flags: {
+          listeners: 'https://127.0.0.1:0',
+          'sluice.data.dir': join(dir, 'data'),
+          'ssl.keystore.location': keystore,
+          'ssl.keystore.password': 's3cret',
+        },
+        env: {},
+      }),
+    );
+    try {
+      assert.match(server.url, /^https:\/\//);
+      const h1 = await new Promise<string>((resolve, reject) => {
+        const req = request(`${server.url}/info`, { rejectUnauthorized: false }, (res) => {
+          let body = '';
+          res.on('data', (c) => {
+            body += c;
+          });
+          res.on('end', () => resolve(`${res.httpVersion} ${body}`));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      assert.match(h1, /^1\.1 .*"serverStatus":"RUNNING"/);
+      const session = connect(server.url, { rejectUnauthorized: false });
+      const h2 = await new Promise<string>((resolve, reject) => {
+        const req = session.request({ ':path': '/info' });
+        let body = '';
+        req.setEncoding('utf8');
+        req.on('data', (c: string) => {
+          body += c;
+        });
+        req.on('end', () => resolve(body));
+        req.on('error', reject);
+        req.end();
+      });
+      session.close();
+      assert.match(h2, /"serverStatus":"RUNNING"/);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an https listener without a keystore, or with a JKS one, is refused with what to do', async () => {
+  // JKS is refused by the configuration itself, naming the types that work.
+  assert.throws(
+    () => loadServerConfig({ flags: { 'ssl.keystore.type': 'JKS' }, env: {} }),
+    /must be one of PKCS12, PEM/,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-tls-'));
+  try {
+    await assert.rejects(
+      startServer(
+        loadServerConfig({ flags: { listeners: 'https://127.0.0.1:0', 'sluice.data.dir': dir }, env: {} }),
+      ),
+      /needs ssl\.keystore\.location/,
+    );
+    await assert.rejects(
+      startServer(
+        loadServerConfig({
+          flags: {
+            listeners: 'https://127.0.0.1:0',
+            'sluice.data.dir': dir,
+            'ssl.keystore.location': '/nowhere.p12',
+          },
+          env: {},
+        }),
+      ),
+      /Cannot read the keystore ssl\.keystore\.location=\/nowhere\.p12/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
