@@ -31,32 +31,32 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
     bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024,
     logger: false,
   });
-  // Streaming produce bodies hold several JSON objects; every other body is one JSON value.
-  app.removeContentTypeParser('application/json');
+  // Every body is JSON text whatever its declared type (curl -d sends a form type), parsed here
+  // once; produce and insert bodies hold several JSON values, so their routes get the text.
+  const parseJsonBody: Parameters<typeof app.addContentTypeParser>[2] = (req, body, done) => {
+    const text = body as string;
+    if (req.url.endsWith('/records') || req.url.startsWith('/inserts-stream')) return done(null, text);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      const error = Object.assign(new Error(`Invalid JSON in request: ${(err as Error).message}`), {
+        statusCode: 400,
+      });
+      done(error, undefined);
+    }
+  };
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser(
     ['application/json', 'application/vnd.ksql.v1+json'],
     { parseAs: 'string' },
-    (req, body, done) => {
-      const text = body as string;
-      // Produce and insert bodies hold several JSON values; their routes split them.
-      if (req.url.endsWith('/records') || req.url.startsWith('/inserts-stream')) return done(null, text);
-      if (text.trim() === '') return done(null, undefined);
-      try {
-        done(null, JSON.parse(text));
-      } catch (err) {
-        const error = Object.assign(new Error(`Invalid JSON in request: ${(err as Error).message}`), {
-          statusCode: 400,
-        });
-        done(error, undefined);
-      }
-    },
+    parseJsonBody,
   );
+  app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
   // Inserts arrive as a stream of JSON lines that may never end; the route reads them as they come.
   app.addContentTypeParser('application/vnd.ksqlapi.delimited.v1', (_req, payload, done) =>
     done(null, payload),
   );
-  // Other content types (curl's form default, text/plain) arrive as text; routes say what they need.
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
     const status = err.statusCode ?? 500;
     reply.code(status).send(genericError(status * 100, err.message));
