@@ -1,4 +1,5 @@
 import { LogError } from '../log/index.js';
+import { TEST_RUNNER_USAGE } from '../testing/test-runner-usage.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
 import { type CliIo, processIo } from './cli-io.js';
 import { runTopicCommand, topicHelp } from './topic/run-topic-command.js';
@@ -27,7 +28,14 @@ const COMMANDS: readonly Command[] = [
     run: async (args) => (await import('../server/main.js')).runServerCommand(args),
   },
   { name: 'cli', summary: 'The interactive SQL shell (not available yet)' },
-  { name: 'test-runner', summary: 'Run ksqlDB-style query tests (not available yet)' },
+  {
+    name: 'test-runner',
+    summary: 'Run ksqlDB-style query tests: statements, input records, expected output',
+    help: () => TEST_RUNNER_USAGE,
+    // Loaded on demand, like the server: it starts an engine.
+    run: async (args, io) =>
+      (await import('../testing/run-test-runner-command.js')).runTestRunnerCommand(args, io),
+  },
   { name: 'plugin', summary: 'Install and list connector plugins (not available yet)' },
   { name: 'connect', summary: 'Run a standalone Kafka Connect worker (not available yet)' },
 ];

@@ -145,8 +145,10 @@ export function checkSourceShape(
   return {
     keyFormat,
     valueFormat,
+    // The default applies where wrapping means something: KAFKA and DELIMITED are never wrapped.
     wrapSingleValue:
-      props.wrapSingleValue ?? (valueColumns.length === 1 ? defaults.wrapSingleValues : undefined),
+      props.wrapSingleValue ??
+      (valueColumns.length === 1 && valueFormat === 'JSON' ? defaults.wrapSingleValues : undefined),
   };
 }
 

@@ -1,0 +1,238 @@
+// Runs one test case as ksqlDB's ksql-test-runner does: the statements in a throwaway engine reading
+// from the earliest offset, the input records fed in file order, then every record of the expected
+// topics read back and compared with the expected ones.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadServerConfig } from '../config/index.js';
+import { type DataSource, KsqlEngine, KsqlRequestError } from '../engine/index.js';
+import { type Log, type LogRecord, SegmentLog } from '../log/index.js';
+import { type ParsedStatement, parseStatements, SqlParseError } from '../sql/index.js';
+import { topicsToCreate } from './missing-topics.js';
+import { type ActualRecord, diffTopic } from './output-diff.js';
+import type { RecordSpec } from './test-files.js';
+import { RecordCodecError, TopicCodec, type TypedValue } from './topic-codec.js';
+
+export interface TestCase {
+  /** The statements file's text. */
+  readonly statements: string;
+  readonly inputs: readonly RecordSpec[];
+  readonly outputs: readonly RecordSpec[];
+}
+
+export interface TestOutcome {
+  readonly passed: boolean;
+  /** ksqlDB's `>>> Test passed!` line, or `>>>>> Test failed: …` with every problem found. */
+  readonly report: string;
+}
+
+export interface RunOptions {
+  /** How long the queries may take to process each input record (default 30 s). */
+  readonly idleTimeoutMs?: number;
+  /** Where the throwaway data dir is made (default: the system's temp dir). */
+  readonly tempParent?: string;
+}
+
+export const PASSED_REPORT = '\t >>> Test passed!';
+
+function failed(headline: string, details: readonly string[] = []): TestOutcome {
+  return { passed: false, report: [`\t>>>>> Test failed: ${headline}`, ...details].join('\n\n') };
+}
+
+/** A problem that ends the test early, already worded for the report. */
+class TestAbort extends Error {
+  readonly details: readonly string[];
+  constructor(headline: string, details: readonly string[] = []) {
+    super(headline);
+    this.details = details;
+  }
+}
+
+/** The source whose formats describe a topic: for outputs the query's sink, for inputs a declared one. */
+function sourceFor(
+  sources: readonly DataSource[],
+  topic: string,
+  prefer: 'sink' | 'declared',
+): DataSource | undefined {
+  const over = sources.filter((s) => s.topic === topic);
+  const preferred = over.find((s) => (s.createdByQuery !== undefined) === (prefer === 'sink'));
+  return preferred ?? over[0];
+}
+
+/** Every record of a topic; several partitions are merged by timestamp, keeping each partition's order. */
+async function readAll(log: Log, topic: string): Promise<LogRecord[]> {
+  const partitions: LogRecord[][] = [];
+  for (const { partition } of (await log.describeTopic(topic)).partitions) {
+    const records: LogRecord[] = [];
+    let offset = log.beginningOffset(topic, partition);
+    while (offset < log.endOffset(topic, partition)) {
+      const read = await log.read(topic, partition, offset);
+      records.push(...read.records);
+      offset = read.nextOffset;
+    }
+    partitions.push(records);
+  }
+  const merged: LogRecord[] = [];
+  const heads = partitions.map(() => 0);
+  for (;;) {
+    let next = -1;
+    partitions.forEach((records, p) => {
+      const head = records[heads[p]];
+      if (head !== undefined && (next < 0 || head.timestamp < partitions[next][heads[next]].timestamp))
+        next = p;
+    });
+    if (next < 0) return merged;
+    merged.push(partitions[next][heads[next]++]);
+  }
+}
+
+function decoded(read: () => TypedValue): TypedValue | { error: string } {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof RecordCodecError) return { error: err.message };
+    throw err;
+  }
+}
+
+class TestCaseRun {
+  private readonly log: Log;
+  private readonly engine: KsqlEngine;
+  private readonly options: RunOptions;
+
+  constructor(log: Log, engine: KsqlEngine, options: RunOptions) {
+    this.log = log;
+    this.engine = engine;
+    this.options = options;
+  }
+
+  async run(testCase: TestCase): Promise<TestOutcome> {
+    await this.executeStatements(testCase.statements);
+    await this.feed(testCase.inputs);
+    const problems = await this.compare(testCase);
+    if (problems.length === 0) return { passed: true, report: PASSED_REPORT };
+    return failed(
+      `the output does not match the output file (${problems.length} problem${problems.length === 1 ? '' : 's'}).`,
+      problems,
+    );
+  }
+
+  private async executeStatements(text: string): Promise<void> {
+    let parsed: ParsedStatement[];
+    try {
+      parsed = parseStatements(text, { variables: new Map() });
+    } catch (err) {
+      if (err instanceof SqlParseError)
+        throw new TestAbort(`the statements could not be parsed: ${err.message}`);
+      throw err;
+    }
+    for (const topic of topicsToCreate(parsed, (t) => this.log.hasTopic(t))) {
+      await this.log.createTopic(topic, { partitions: 1 });
+    }
+    try {
+      // One request, so that SET and DEFINE hold for the statements after them, as in a ksqlDB script.
+      await this.engine.execute(text);
+    } catch (err) {
+      if (err instanceof KsqlRequestError) {
+        throw new TestAbort(`a statement failed.`, [
+          `Statement: ${err.statementText}\nError: ${err.message}`,
+        ]);
+      }
+      throw err;
+    }
+  }
+
+  /** Feeds the records one by one, letting the queries catch up after each, so outputs follow input order. */
+  private async feed(inputs: readonly RecordSpec[]): Promise<void> {
+    const codecs = new Map<string, TopicCodec>();
+    for (const input of inputs) {
+      let codec = codecs.get(input.topic);
+      if (codec === undefined) {
+        const source = sourceFor(this.engine.metastore.all(), input.topic, 'declared');
+        if (source === undefined) {
+          throw new TestAbort(
+            `${input.location} is for topic '${input.topic}', which no stream or table of the statements reads.`,
+          );
+        }
+        codec = new TopicCodec(source);
+        codecs.set(input.topic, codec);
+      }
+      if (input.window !== undefined) {
+        throw new TestAbort(`${input.location} has a window: windowed sources are not supported yet.`);
+      }
+      let key: Buffer | null;
+      let value: Buffer | null;
+      try {
+        key = codec.encodeKey(input.key);
+        value = codec.encodeValue(input.value);
+      } catch (err) {
+        if (err instanceof RecordCodecError) {
+          throw new TestAbort(
+            `${input.location} cannot be written to topic '${input.topic}': ${err.message}`,
+          );
+        }
+        throw err;
+      }
+      await this.log.append(input.topic, [
+        { key, value, timestamp: input.timestamp ?? 0, headers: input.headers ?? [] },
+      ]);
+      await this.engine.waitUntilIdle(this.options.idleTimeoutMs);
+    }
+    await this.engine.waitUntilIdle(this.options.idleTimeoutMs);
+  }
+
+  private async compare(testCase: TestCase): Promise<string[]> {
+    const byTopic = new Map<string, RecordSpec[]>();
+    for (const output of testCase.outputs) {
+      byTopic.set(output.topic, [...(byTopic.get(output.topic) ?? []), output]);
+    }
+    const problems: string[] = [];
+    for (const [topic, expected] of byTopic) {
+      const source = sourceFor(this.engine.metastore.all(), topic, 'sink');
+      if (source === undefined || !this.log.hasTopic(topic)) {
+        problems.push(
+          `Topic '${topic}' (${expected[0].location}) is not the topic of any stream or table the statements create.`,
+        );
+        continue;
+      }
+      const codec = new TopicCodec(source);
+      const actual: ActualRecord[] = (await readAll(this.log, topic)).map((r) => ({
+        timestamp: r.timestamp,
+        headers: r.headers,
+        key: decoded(() => codec.decodeKey(r.key)),
+        value: decoded(() => codec.decodeValue(r.value)),
+      }));
+      problems.push(
+        ...diffTopic(topic, expected, actual, { zeroTimestampMatchesAny: testCase.inputs.length === 0 }),
+      );
+    }
+    return problems;
+  }
+}
+
+/** Runs a test case on a throwaway data dir, removed afterwards; never throws for a failing test. */
+export async function runTestCase(testCase: TestCase, options: RunOptions = {}): Promise<TestOutcome> {
+  const dir = mkdtempSync(join(options.tempParent ?? tmpdir(), 'sluice-test-runner-'));
+  try {
+    const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
+    try {
+      const config = loadServerConfig({
+        flags: { 'sluice.data.dir': join(dir, 'data'), 'ksql.streams.auto.offset.reset': 'earliest' },
+        env: {},
+      });
+      const engine = await KsqlEngine.start(log, config);
+      try {
+        return await new TestCaseRun(log, engine, options).run(testCase);
+      } catch (err) {
+        if (err instanceof TestAbort) return failed(err.message, err.details);
+        throw err;
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      await log.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
