@@ -120,3 +120,26 @@ test('a second server on the same data dir fails with a clear message', async ()
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('sluice server reads a properties file given with --config, with flags taking precedence', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-e2e-'));
+  try {
+    const { writeFileSync } = await import('node:fs');
+    const file = join(dataDir, 'server.properties');
+    writeFileSync(
+      file,
+      `# a ksqlDB-style file\nlisteners=http://127.0.0.1:0\nksql.service.id=from_file_\nsluice.data.dir=${join(dataDir, 'ignored')}\n`,
+    );
+    const { child, url } = await startServer(['--config', file, '--data-dir', join(dataDir, 'data')]);
+    const info = (await (await fetch(`${url}/info`)).json()) as { KsqlServerInfo: { ksqlServiceId: string } };
+    assert.equal(info.KsqlServerInfo.ksqlServiceId, 'from_file_');
+    const exit = exited(child);
+    child.kill('SIGTERM');
+    assert.equal(await exit, 0);
+    const { existsSync } = await import('node:fs');
+    assert.ok(existsSync(join(dataDir, 'data', 'topics')), '--data-dir wins over the file');
+    assert.ok(!existsSync(join(dataDir, 'ignored')));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
