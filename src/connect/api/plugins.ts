@@ -1,0 +1,37 @@
+import type { ConfigDef } from './config-def.js';
+import type { ConnectHeader, ConnectRecord } from './records.js';
+import type { ConnectValue, Schema } from './schema.js';
+
+export interface SchemaAndValue {
+  readonly schema: Schema | null;
+  readonly value: ConnectValue;
+}
+
+/** Between Connect data and bytes (key.converter / value.converter). */
+export interface Converter {
+  configure(configs: Readonly<Record<string, string>>, isKey: boolean): void;
+  fromConnectData(
+    topic: string,
+    schema: Schema | null,
+    value: ConnectValue,
+    headers?: readonly ConnectHeader[],
+  ): Uint8Array | null;
+  toConnectData(topic: string, bytes: Uint8Array | null, headers?: readonly ConnectHeader[]): SchemaAndValue;
+  config(): ConfigDef;
+}
+
+/** A single message transform: returns the changed record, or null to drop it. */
+export interface Transformation<R extends ConnectRecord = ConnectRecord> {
+  configure(configs: Readonly<Record<string, string>>): void;
+  apply(record: R): R | null;
+  config(): ConfigDef;
+  close(): void;
+}
+
+/** Decides whether a transformation applies to a record. */
+export interface Predicate<R extends ConnectRecord = ConnectRecord> {
+  configure(configs: Readonly<Record<string, string>>): void;
+  test(record: R): boolean;
+  config(): ConfigDef;
+  close(): void;
+}
