@@ -69,6 +69,17 @@ export interface PushQueryHandle {
   close(): void;
 }
 
+/** The properties and variables a request brings, as its statements start from them. */
+function requestContext(options: ExecuteOptions): Context {
+  const text = (o: Readonly<Record<string, unknown>> | undefined) =>
+    new Map(Object.entries(o ?? {}).map(([k, v]) => [k, String(v)]));
+  return {
+    properties: text(options.streamsProperties),
+    variables: text(options.sessionVariables),
+    replaying: false,
+  };
+}
+
 function statementText(parsed: ParsedStatement): string {
   const text = parsed.text.trim();
   return text.endsWith(';') ? text : `${text};`;
@@ -172,11 +183,7 @@ export class KsqlEngine {
   }
 
   private async executeNow(text: string, options: ExecuteOptions): Promise<Entity[]> {
-    const context: Context = {
-      properties: new Map(Object.entries(options.streamsProperties ?? {}).map(([k, v]) => [k, String(v)])),
-      variables: new Map(Object.entries(options.sessionVariables ?? {}).map(([k, v]) => [k, String(v)])),
-      replaying: false,
-    };
+    const context = requestContext(options);
     let parsed: ParsedStatement[];
     try {
       parsed = parseStatements(text, { variables: context.variables });
@@ -557,11 +564,7 @@ export class KsqlEngine {
 
   /** Starts a statement for the query endpoints: SELECT … EMIT CHANGES, or PRINT. */
   async openQuery(sql: string, options: ExecuteOptions = {}): Promise<QueryStream> {
-    const context: Context = {
-      properties: new Map(Object.entries(options.streamsProperties ?? {}).map(([k, v]) => [k, String(v)])),
-      variables: new Map(Object.entries(options.sessionVariables ?? {}).map(([k, v]) => [k, String(v)])),
-      replaying: false,
-    };
+    const context = requestContext(options);
     let parsed: ParsedStatement[];
     try {
       parsed = parseStatements(sql, { variables: context.variables });

@@ -48,6 +48,19 @@ function expressions(p: SelectPlan): RowExpressions {
   return { filter: p.filter?.evaluate, projections: p.columns.map((c) => c.expression.evaluate) };
 }
 
+/** Writes rows of these columns (in order) to the records of a stream or table, with its formats. */
+function sinkEncoder(sink: DataSource, columns: readonly Column[]): SinkEncoder {
+  return new SinkEncoder(
+    columns.map((c) => ({ name: c.name, type: c.type, namespace: c.namespace === 'KEY' ? 'KEY' : 'VALUE' })),
+    {
+      keyFormat: sink.keyFormat,
+      valueFormat: sink.valueFormat,
+      ...(sink.serde.wrapSingleValue === undefined ? {} : { wrapSingleValue: sink.serde.wrapSingleValue }),
+      ...(sink.serde.valueDelimiter === undefined ? {} : { valueDelimiter: sink.serde.valueDelimiter }),
+    },
+  );
+}
+
 function startQuery(
   ctx: QueryContext,
   id: string,
@@ -57,19 +70,7 @@ function startQuery(
   sinkColumns: readonly Column[],
 ): void {
   const source = ctx.metastore.require(p.source.name);
-  const encoder = new SinkEncoder(
-    sinkColumns.map((c) => ({
-      name: c.name,
-      type: c.type,
-      namespace: c.namespace === 'KEY' ? 'KEY' : 'VALUE',
-    })),
-    {
-      keyFormat: sink.keyFormat,
-      valueFormat: sink.valueFormat,
-      ...(sink.serde.wrapSingleValue === undefined ? {} : { wrapSingleValue: sink.serde.wrapSingleValue }),
-      ...(sink.serde.valueDelimiter === undefined ? {} : { valueDelimiter: sink.serde.valueDelimiter }),
-    },
-  );
+  const encoder = sinkEncoder(sink, sinkColumns);
   const query = new PersistentQuery(ctx.log, ctx.processingLog, {
     id,
     source,
@@ -221,17 +222,7 @@ export async function insertValues(ctx: QueryContext, s: InsertValues): Promise<
     }
     values.set(name, coerceValue(value, compiled.type, column.type, name));
   });
-  const encoder = new SinkEncoder(
-    writable.map((c) => ({ name: c.name, type: c.type, namespace: c.namespace === 'KEY' ? 'KEY' : 'VALUE' })),
-    {
-      keyFormat: target.keyFormat,
-      valueFormat: target.valueFormat,
-      ...(target.serde.wrapSingleValue === undefined
-        ? {}
-        : { wrapSingleValue: target.serde.wrapSingleValue }),
-      ...(target.serde.valueDelimiter === undefined ? {} : { valueDelimiter: target.serde.valueDelimiter }),
-    },
-  );
+  const encoder = sinkEncoder(target, writable);
   if (
     target.kind === 'TABLE' &&
     writable.some((c) => c.namespace === 'KEY' && (values.get(c.name) ?? null) === null)
@@ -267,17 +258,7 @@ export function rowInserter(
     throw new StatementError(`Cannot insert into read-only ${target.kind.toLowerCase()}: ${target.name}`);
   const writable = target.columns.filter((c) => c.namespace !== 'HEADERS');
   const read = jsonFormat.createDeserializer(writable, { target: 'value', wrapSingleValue: true });
-  const encoder = new SinkEncoder(
-    writable.map((c) => ({ name: c.name, type: c.type, namespace: c.namespace === 'KEY' ? 'KEY' : 'VALUE' })),
-    {
-      keyFormat: target.keyFormat,
-      valueFormat: target.valueFormat,
-      ...(target.serde.wrapSingleValue === undefined
-        ? {}
-        : { wrapSingleValue: target.serde.wrapSingleValue }),
-      ...(target.serde.valueDelimiter === undefined ? {} : { valueDelimiter: target.serde.valueDelimiter }),
-    },
-  );
+  const encoder = sinkEncoder(target, writable);
   return async (rows) => {
     const results: (number | Error)[] = [];
     const records: ProduceRecord[] = [];

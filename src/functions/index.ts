@@ -94,3 +94,5 @@ function describeOverload(overload: Overload): FunctionVariation {
     description: overload.description ?? '',
   };
 }
+
+export { type CivilDate, civilFromDays, daysFromCivil, MS_PER_DAY } from './civil-time.js';

@@ -52,16 +52,4 @@ export function hashKey(value: SqlValue): SqlValue | undefined {
   return undefined; // containers: callers fall back to valuesEqual
 }
 
-/** A double as Java's Double.toString prints it ("1.0", "1.0E10"), since ksqlDB's text output follows Java. */
-export function javaDoubleToString(d: number): string {
-  if (Number.isNaN(d)) return 'NaN';
-  if (!Number.isFinite(d)) return d > 0 ? 'Infinity' : '-Infinity';
-  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
-  const abs = Math.abs(d);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(d);
-    return s.includes('.') ? s : s + '.0';
-  }
-  const [mantissa, exponent] = d.toExponential().split('e');
-  return (mantissa.includes('.') ? mantissa : mantissa + '.0') + 'E' + Number(exponent);
-}
+export { formatDoubleLikeJava as javaDoubleToString } from '../types/index.js';

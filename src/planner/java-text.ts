@@ -1,22 +1,16 @@
 // Values as Java's toString writes them, which is what ksqlDB's CAST(… AS STRING) returns.
 import { formatDecimal, formatDecimalScientific } from '../serde/index.js';
-import type { Decimal, SqlType, SqlValue, StructValue } from '../types/index.js';
-import { formatDate, formatTime, formatTimestamp, MS_PER_DAY } from './temporal-text.js';
+import {
+  type Decimal,
+  formatDoubleLikeJava as javaDoubleText,
+  type SqlType,
+  type SqlValue,
+  type StructValue,
+} from '../types/index.js';
 
-/** Double.toString: "1.0", "0.001", "1.0E7", "1.2E-5", "NaN", "-Infinity". */
-export function javaDoubleText(d: number): string {
-  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
-  if (!Number.isFinite(d)) return Number.isNaN(d) ? 'NaN' : d > 0 ? 'Infinity' : '-Infinity';
-  const magnitude = Math.abs(d);
-  if (magnitude >= 1e-3 && magnitude < 1e7) {
-    // JavaScript writes this range without an exponent too; Java always shows a fraction digit.
-    const text = String(d);
-    return text.includes('.') ? text : `${text}.0`;
-  }
-  // toExponential() gives the shortest digits that read back, as Java 19+ does.
-  const [mantissa, exponent] = d.toExponential().split('e');
-  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
-}
+export { javaDoubleText };
+
+import { formatDate, formatTime, formatTimestamp, MS_PER_DAY } from './temporal-text.js';
 
 /** java.sql.Timestamp.toString in UTC: 'yyyy-MM-dd HH:mm:ss.f', trailing fraction zeros dropped. */
 function javaTimestampText(ms: number): string {

@@ -1,17 +1,8 @@
 // DATE, TIME and TIMESTAMP as text, the way ksqlDB's SqlTimeTypes writes and reads them (UTC).
+import { civilFromDays, daysFromCivil, MS_PER_DAY } from '../functions/index.js';
 import { EvaluationError } from './compiled-expression.js';
 
-export const MS_PER_DAY = 86_400_000;
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (month 1-12). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
-}
+export { daysFromCivil, MS_PER_DAY };
 
 function pad(n: number, width: number): string {
   const s = String(Math.abs(n)).padStart(width, '0');
@@ -20,21 +11,7 @@ function pad(n: number, width: number): string {
 
 /** 'yyyy-MM-dd'. */
 export function formatDate(days: number): string {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra -
-      Math.floor(dayOfEra / 1460) +
-      Math.floor(dayOfEra / 36_524) -
-      Math.floor(dayOfEra / 146_096)) /
-      365,
-  );
-  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const mp = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const { year, month, day } = civilFromDays(days, { year: 0, month: 0, day: 0 });
   return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
 }
 

@@ -1,22 +1,7 @@
 // Number and byte text the way ksqlDB's Java side writes and reads it, so that output bytes match
 // what ksqlDB produces and input that ksqlDB accepts is accepted here.
 
-/** Double.toString: "100.0", "1.5", "1.0E7", "1.0E-4", "NaN", "Infinity", "-0.0". */
-export function formatDoubleLikeJava(d: number): string {
-  const abs = Math.abs(d);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(d);
-    // In this range JavaScript never uses an exponent; Java always shows a fraction digit.
-    return Number.isInteger(d) ? `${s}.0` : s;
-  }
-  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
-  if (!Number.isFinite(d)) return Number.isNaN(d) ? 'NaN' : d > 0 ? 'Infinity' : '-Infinity';
-  const e = d.toExponential(); // shortest digits that round-trip, like Java 19+
-  const at = e.indexOf('e');
-  const mantissa = e.slice(0, at);
-  const exponent = e.charCodeAt(at + 1) === 43 /* + */ ? e.slice(at + 2) : e.slice(at + 1);
-  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${exponent}`;
-}
+export { formatDoubleLikeJava } from '../types/index.js';
 
 // Double.parseDouble: surrounding whitespace, sign, NaN/Infinity, digits with optional point and
 // exponent, an optional f/F/d/D suffix. (Hexadecimal floats are not accepted.)
