@@ -2,6 +2,7 @@ import { LogError } from '../log/index.js';
 import { TEST_RUNNER_USAGE } from '../testing/test-runner-usage.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
 import { type CliIo, processIo } from './cli-io.js';
+import { runShellCommand, shellHelp } from './shell/run-shell-command.js';
 import { runTopicCommand, topicHelp } from './topic/run-topic-command.js';
 import { sluiceVersion } from './version.js';
 
@@ -27,7 +28,12 @@ const COMMANDS: readonly Command[] = [
     // Loaded on demand: the server is not the CLI's code, and the topic tools should start fast.
     run: async (args) => (await import('../server/main.js')).runServerCommand(args),
   },
-  { name: 'cli', summary: 'The interactive SQL shell (not available yet)' },
+  {
+    name: 'cli',
+    summary: 'The interactive SQL shell (ksqlDB CLI compatible), or run a script against a server',
+    help: shellHelp,
+    run: runShellCommand,
+  },
   {
     name: 'test-runner',
     summary: 'Run ksqlDB-style query tests: statements, input records, expected output',

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerConfig } from '../config/index.js';
+import type { ConnectClient } from '../connect/client/index.js';
 import { describeFunction, FunctionResolutionError, listFunctions } from '../functions/index.js';
 import type { Log } from '../log/index.js';
 import { PlanningError, planSelect, resolveType } from '../planner/index.js';
@@ -7,6 +8,7 @@ import { ProcessingLog, runPushQuery } from '../runtime/index.js';
 import { type ParsedStatement, parseStatements, SqlParseError, type Statement } from '../sql/index.js';
 import { formatType, type SqlType, type SqlValue } from '../types/index.js';
 import { CommandTopic } from './command-topic.js';
+import { executeConnectorStatement, maskConnectorStatement } from './connector-statements.js';
 import type { DataSource } from './data-source.js';
 import { createSource, type FormatDefaults } from './ddl.js';
 import { type Entity, entity, schemaInfo, sourceDescription, sourceInfo } from './entities.js';
@@ -100,16 +102,20 @@ export class KsqlEngine {
   /** Statements run one at a time, so command sequence numbers and query ids are predictable. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(log: Log, config: ServerConfig) {
+  /** Where connector statements go; undefined when the server runs without Connect. */
+  private readonly connect: ConnectClient | undefined;
+
+  private constructor(log: Log, config: ServerConfig, connect: ConnectClient | undefined) {
     this.log = log;
     this.config = config;
+    this.connect = connect;
     this.commands = new CommandTopic(log, config.getString('ksql.service.id'));
     this.processingLog = new ProcessingLog(log, config.getString('ksql.logging.processing.topic.name'));
   }
 
   /** Starts the engine, replaying the command topic. */
-  static async start(log: Log, config: ServerConfig): Promise<KsqlEngine> {
-    const engine = new KsqlEngine(log, config);
+  static async start(log: Log, config: ServerConfig, connect?: ConnectClient): Promise<KsqlEngine> {
+    const engine = new KsqlEngine(log, config, connect);
     await engine.commands.ensure();
     await engine.processingLog.ensure();
     await engine.createProcessingLogStream();
@@ -197,10 +203,11 @@ export class KsqlEngine {
         const result = await this.executeOne(p, context);
         if (result !== undefined) entities.push(result);
       } catch (err) {
-        if (err instanceof StatementError) {
-          throw new KsqlRequestError(err.errorCode, err.message, statementText(p), entities);
-        }
-        throw new KsqlRequestError(50000, (err as Error).message, statementText(p), entities);
+        // Connector statements are echoed masked: their WITH values may hold secrets.
+        const shown = maskConnectorStatement(p.statement, statementText(p));
+        if (err instanceof StatementError)
+          throw new KsqlRequestError(err.errorCode, err.message, shown, entities);
+        throw new KsqlRequestError(50000, (err as Error).message, shown, entities);
       }
     }
     return entities;
@@ -389,6 +396,23 @@ export class KsqlEngine {
           'EXPLAIN takes a query id or a SELECT, CREATE … AS SELECT or INSERT INTO … SELECT statement.',
         );
       }
+      case 'createConnector':
+      case 'dropConnector':
+      case 'describeConnector':
+      case 'listConnectors':
+      case 'listConnectorPlugins':
+      case 'pauseConnector':
+      case 'resumeConnector':
+      case 'restartConnector':
+      case 'alterConnector':
+        // Connector statements are not in the command topic: Connect holds their state (KLIP-7).
+        if (context.replaying) return undefined;
+        if (this.connect === undefined) {
+          throw new StatementError(
+            'This server runs without Kafka Connect: set ksql.connect.url, or run it with the embedded worker.',
+          );
+        }
+        return executeConnectorStatement(s, maskConnectorStatement(s, text), this.connect, this.metastore);
       case 'listFunctions':
         return entity('function_names', text, { functions: listFunctions() });
       case 'describeFunction': {

@@ -212,3 +212,21 @@ test('with ksql.logging.processing.stream.auto.create the processing log is a st
   assert.equal(source.topic, 'default_ksql_processing_log');
   assert.ok(source.columns.some((c) => c.name === 'MESSAGE' && c.type.kind === 'STRUCT'));
 });
+
+test('INSERT VALUES converts structured values to the column types, field by field', async () => {
+  const { engine, log } = await start();
+  await engine.execute(
+    "CREATE STREAM nested (id STRING KEY, s STRUCT<a BIGINT, b STRING>, xs ARRAY<DOUBLE>, m MAP<STRING, BIGINT>) WITH (KAFKA_TOPIC='nested', VALUE_FORMAT='JSON', PARTITIONS=1);" +
+      "INSERT INTO nested (id, s, xs, m) VALUES ('k', STRUCT(a := 1, b := 'x'), ARRAY[1, 2], MAP('one' := 1));",
+  );
+  const { records } = await log.read('nested', 0, 0);
+  assert.deepEqual(JSON.parse(records[0].value!.toString()), {
+    S: { A: 1, B: 'x' },
+    XS: [1.0, 2.0],
+    M: { one: 1 },
+  });
+  await assert.rejects(
+    engine.execute("INSERT INTO nested (id, s) VALUES ('k', STRUCT(c := 1));"),
+    /Field C does not exist in STRUCT/,
+  );
+});

@@ -5,6 +5,14 @@ import { StatementError } from './errors.js';
 
 const DAY_MS = 86_400_000;
 
+/** A value as text for messages: structured values as JSON, not [object Object]. */
+function shown(value: SqlValue): string {
+  if (typeof value !== 'object' || value === null) return String(value);
+  return JSON.stringify(value, (_k, v) =>
+    typeof v === 'bigint' ? v.toString() : v instanceof Map ? Object.fromEntries(v) : v,
+  );
+}
+
 function parseTime(text: string, to: 'TIMESTAMP' | 'DATE' | 'TIME', column: string): number {
   const fail = () =>
     new StatementError(
@@ -68,6 +76,41 @@ export function coerceValue(value: SqlValue, from: SqlType, to: SqlType, column:
       if (from.kind === 'STRING') return parseTime(value as string, to.kind, column);
       if (to.kind === 'TIMESTAMP' && from.kind === 'BIGINT') return Number(value as bigint);
       throw mismatch();
+    case 'ARRAY':
+      if (from.kind !== 'ARRAY') throw mismatch();
+      return (value as readonly SqlValue[]).map((v, i) =>
+        coerceValue(v, from.element, to.element, `${column}[${i + 1}]`),
+      );
+    case 'MAP': {
+      if (from.kind !== 'MAP') throw mismatch();
+      const out = new Map<SqlValue, SqlValue>();
+      for (const [k, v] of value as ReadonlyMap<SqlValue, SqlValue>) {
+        out.set(
+          coerceValue(k, from.key, to.key, column),
+          coerceValue(v, from.value, to.value, `${column}[${String(k)}]`),
+        );
+      }
+      return out;
+    }
+    case 'STRUCT': {
+      if (from.kind !== 'STRUCT') throw mismatch();
+      const record = value as Readonly<Record<string, SqlValue>>;
+      const out: Record<string, SqlValue> = {};
+      for (const f of to.fields) {
+        const source = from.fields.find((x) => x.name === f.name);
+        out[f.name] =
+          source === undefined
+            ? null
+            : coerceValue(record[f.name] ?? null, source.type, f.type, `${column}->${f.name}`);
+      }
+      const unknown = from.fields.find((x) => !to.fields.some((f) => f.name === x.name));
+      if (unknown !== undefined) {
+        throw new StatementError(
+          `Field ${unknown.name} does not exist in ${formatType(to)} of column ${column}.`,
+        );
+      }
+      return out;
+    }
     default:
       if (formatType(from) === formatType(to)) return value;
       throw mismatch();

@@ -1,11 +1,47 @@
 import { readFileSync } from 'node:fs';
-import type { ServerConfig } from '../config/index.js';
+import { readPropertiesFile, type ServerConfig } from '../config/index.js';
+import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
+import { type RunningWorker, startConnectWorker } from '../connect/start-worker.js';
+import { builtinConnectors } from '../connectors/index.js';
 import { KsqlEngine } from '../engine/index.js';
 import { type Durability, SegmentLog } from '../log/index.js';
 import type { TlsOptions } from './dual-protocol-server.js';
 import { buildRestApp } from './rest-app.js';
 
+/**
+ * Connect for connector statements: the REST endpoint ksql.connect.url names (external mode), or a
+ * worker in this process configured by KSQL_CONNECT_* variables and ksql.connect.worker.config
+ * (embedded mode, also the default so connectors work out of the box).
+ */
+async function connectFor(
+  config: ServerConfig,
+  log: SegmentLog,
+  started: (worker: RunningWorker) => void,
+): Promise<ConnectClient> {
+  if (config.isSetByUser('ksql.connect.url')) {
+    return new RestConnectClient(
+      config.getString('ksql.connect.url'),
+      config.getOptionalNumber('ksql.connect.request.timeout.ms') ?? 5000,
+    );
+  }
+  const file = config.getOptionalString('ksql.connect.worker.config');
+  const fromFile: Record<string, string> = {};
+  if (file !== undefined && file !== '') {
+    for (const [k, e] of readPropertiesFile(file).entries) fromFile[k] = e.value;
+  }
+  const worker = await startConnectWorker({
+    log,
+    properties: { ...fromFile, ...config.connectWorker },
+    connectors: builtinConnectors,
+    version: packageVersion(),
+  });
+  started(worker);
+  return worker.client;
+}
+
 export interface RunningServer {
+  /** The Connect REST API in use: the embedded worker's, or ksql.connect.url. */
+  readonly connectUrl: string | undefined;
   /** The URL clients use, e.g. http://127.0.0.1:8088. */
   readonly url: string;
   readonly log: SegmentLog;
@@ -67,9 +103,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     cleanerIntervalMs: config.getNumber('sluice.log.retention.check.interval.ms'),
   });
   let engine: KsqlEngine;
+  let worker: RunningWorker | undefined;
   try {
-    engine = await KsqlEngine.start(log, config);
+    const connect = await connectFor(config, log, (w) => {
+      worker = w;
+    });
+    engine = await KsqlEngine.start(log, config, connect);
   } catch (err) {
+    await worker?.close();
     await log.close();
     throw err;
   }
@@ -86,6 +127,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   try {
     await app.listen({ host, port });
   } catch (err) {
+    await engine.close();
+    await worker?.close();
     await log.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
@@ -99,9 +142,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   return {
     url: `${secure ? 'https' : 'http'}://${shownHost}:${boundPort}`,
     log,
+    connectUrl:
+      worker?.restUrl ??
+      (config.isSetByUser('ksql.connect.url') ? config.getString('ksql.connect.url') : undefined),
     async close() {
       await app.close();
       await engine.close();
+      await worker?.close();
       await log.close();
     },
   };

@@ -27,7 +27,7 @@ export type {
   SourceTask,
   SourceTaskContext,
 } from './connector.js';
-export type { Converter, Predicate, SchemaAndValue, Transformation } from './plugins.js';
+export type { ConnectorPlugin, Converter, Predicate, SchemaAndValue, Transformation } from './plugins.js';
 export {
   type ConnectHeader,
   type ConnectRecord,

@@ -1,4 +1,5 @@
 import type { ConfigDef } from './config-def.js';
+import type { Connector } from './connector.js';
 import type { ConnectHeader, ConnectRecord } from './records.js';
 import type { ConnectValue, Schema } from './schema.js';
 
@@ -34,4 +35,15 @@ export interface Predicate<R extends ConnectRecord = ConnectRecord> {
   test(record: R): boolean;
   config(): ConfigDef;
   close(): void;
+}
+
+/**
+ * What a connector package exports (as `plugins`) so a worker can find its connectors: the class
+ * name users put in `connector.class`, and a factory.
+ */
+export interface ConnectorPlugin {
+  readonly className: string;
+  readonly type: 'source' | 'sink';
+  readonly version: string;
+  create(): Connector;
 }

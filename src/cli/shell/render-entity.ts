@@ -1,0 +1,268 @@
+import { jacksonPretty } from './jackson-json.js';
+import type {
+  FunctionDescription,
+  KsqlEntity,
+  RunningQuery,
+  SourceDescription,
+  SourceInfo,
+} from './ksql-entity.js';
+import { renderFunctionDescription } from './render-function-description.js';
+import { labelled, renderSourceDescription } from './render-source-description.js';
+import { type SchemaInfo, schemaTypeText } from './schema-type-text.js';
+import { renderTextTable, type TextTable } from './text-table.js';
+
+/** How wide the terminal is; undefined when the output is not a terminal (no limit). */
+export interface RenderOptions {
+  readonly width?: number;
+}
+
+function list<T>(value: unknown): readonly T[] {
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
+function text(value: unknown): string {
+  return value === undefined || value === null ? '' : String(value);
+}
+
+function byName<T extends { readonly name: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function messageTable(message: string): TextTable {
+  return { headers: ['Message'], rows: [[message]] };
+}
+
+function sourceListTable(noun: 'Stream' | 'Table', sources: readonly SourceInfo[]): TextTable {
+  return {
+    headers: [`${noun} Name`, 'Kafka Topic', 'Key Format', 'Value Format', 'Windowed'],
+    rows: byName(sources).map((s) => [s.name, s.topic, s.keyFormat, s.valueFormat, String(s.isWindowed)]),
+  };
+}
+
+/** One number when every partition has the same replica count, else the list. */
+function replicaText(replicas: readonly number[]): string {
+  if (replicas.length === 0) return '0';
+  return new Set(replicas).size === 1 ? String(replicas[0]) : replicas.join(', ');
+}
+
+function topicsTable(entity: KsqlEntity, extended: boolean): TextTable {
+  type Topic = { name: string; replicaInfo: number[]; consumerCount?: number; consumerGroupCount?: number };
+  const topics = list<Topic>(entity.topics);
+  const headers = ['Kafka Topic', 'Partitions', 'Partition Replicas'];
+  if (!extended) {
+    return {
+      headers,
+      rows: topics.map((t) => [t.name, String(t.replicaInfo.length), replicaText(t.replicaInfo)]),
+    };
+  }
+  return {
+    headers: [...headers, 'Consumers', 'ConsumerGroups'],
+    rows: topics.map((t) => [
+      t.name,
+      String(t.replicaInfo.length),
+      replicaText(t.replicaInfo),
+      text(t.consumerCount ?? 0),
+      text(t.consumerGroupCount ?? 0),
+    ]),
+  };
+}
+
+function propertiesTable(entity: KsqlEntity): TextTable {
+  type Property = { name: string; scope: string; value: string | null };
+  const overwritten = new Set(list<string>(entity.overwrittenProperties));
+  const defaults = new Set(list<string>(entity.defaultProperties));
+  const override = (name: string) => (overwritten.has(name) ? 'SESSION' : defaults.has(name) ? '' : 'SERVER');
+  return {
+    headers: ['Property', 'Scope', 'Default override', 'Effective Value'],
+    rows: byName(list<Property>(entity.properties)).map((p) => [
+      p.name,
+      p.scope,
+      override(p.name),
+      p.value ?? 'NULL',
+    ]),
+  };
+}
+
+function queriesTable(entity: KsqlEntity): TextTable {
+  return {
+    headers: ['Query ID', 'Query Type', 'Status', 'Sink Name', 'Sink Kafka Topic', 'Query String'],
+    rows: list<RunningQuery>(entity.queries).map((q) => [
+      q.id,
+      q.queryType,
+      Object.entries(q.statusCount ?? {})
+        .map(([state, count]) => `${state}:${count}`)
+        .join(','),
+      q.sinks.join(','),
+      q.sinkKafkaTopics.join(','),
+      q.queryString.replaceAll('\n', ' '),
+    ]),
+    linesAfter: ['For detailed information on a Query run: EXPLAIN <Query ID>;'],
+  };
+}
+
+function functionNamesTable(entity: KsqlEntity): TextTable {
+  type Fn = { name: string; type: string; category?: string };
+  const functions = list<Fn>(entity.functions);
+  const rows: string[][] = [];
+  if (functions.length === 0 || !functions[0].category) {
+    // Servers without categories: ksqlDB falls back to name and type.
+    for (const f of byName(functions)) rows.push([f.name, f.type.toUpperCase()]);
+  } else {
+    const sorted = [...functions].sort(
+      (a, b) => compare(a.category ?? '', b.category ?? '') || compare(a.name, b.name),
+    );
+    sorted.forEach((f, i) => {
+      // A blank row between categories.
+      if (i > 0 && f.category !== sorted[i - 1].category) rows.push([' ', ' ']);
+      rows.push([f.name, f.category ?? '']);
+    });
+  }
+  return {
+    headers: ['Function Name', 'Category'],
+    rows,
+    linesAfter: ['For detailed information about a function, run: DESCRIBE FUNCTION <Function Name>;'],
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function typesTable(entity: KsqlEntity): TextTable {
+  const types = Object.entries((entity.types ?? {}) as Record<string, SchemaInfo>);
+  return {
+    headers: ['Type Name', 'Schema'],
+    rows: types.sort(([a], [b]) => compare(a, b)).map(([name, schema]) => [name, schemaTypeText(schema)]),
+  };
+}
+
+function variablesTable(entity: KsqlEntity): TextTable {
+  type Variable = { name: string; value: string };
+  return {
+    headers: ['Variable Name', 'Value'],
+    rows: byName(list<Variable>(entity.variables)).map((v) => [v.name, v.value]),
+  };
+}
+
+function connectorListTable(entity: KsqlEntity): TextTable {
+  type Connector = { name: string; type?: string; className?: string; state?: string };
+  return {
+    headers: ['Connector Name', 'Type', 'Class', 'Status'],
+    rows: list<Connector>(entity.connectors).map((c) => [
+      c.name,
+      (c.type ?? 'unknown').toUpperCase(),
+      text(c.className),
+      text(c.state),
+    ]),
+  };
+}
+
+function connectorPluginsTable(entity: KsqlEntity): TextTable {
+  type Plugin = { className: string; type: string; version: string };
+  return {
+    headers: ['Class', 'Type', 'Version'],
+    rows: list<Plugin>(entity.connectorsPlugins).map((p) => [
+      p.className,
+      p.type.toUpperCase(),
+      text(p.version),
+    ]),
+  };
+}
+
+function renderConnectorDescription(entity: KsqlEntity, width?: number): string {
+  type State = { state: string; worker_id: string; trace?: string };
+  type Status = { name: string; type: string; connector: State; tasks: (State & { id: number })[] };
+  const status = entity.status as Status;
+  let out = labelled('Name', status.name);
+  out += labelled('Class', text(entity.connectorClass));
+  out += labelled('Type', status.type);
+  out += labelled('State', status.connector.state);
+  out += labelled('WorkerId', status.connector.worker_id);
+  if (status.connector.trace) out += labelled('Trace', status.connector.trace);
+  const tables: TextTable[] = [
+    {
+      headers: ['Task ID', 'State', 'Error Trace'],
+      rows: (status.tasks ?? []).map((t) => [String(t.id), t.state, t.trace ?? '']),
+    },
+    {
+      headers: ['KSQL Source Name', 'Kafka Topic', 'Type'],
+      rows: list<SourceDescription>(entity.sources).map((s) => [s.name, s.topic, s.type]),
+    },
+    { headers: ['Related Topics'], rows: list<string>(entity.topics).map((t) => [t]) },
+  ];
+  for (const table of tables) if (table.rows.length > 0) out += `\n${renderTextTable(table, width)}`;
+  return out;
+}
+
+/** The text of one entity, without its warnings. */
+function renderEntityBody(entity: KsqlEntity, options: RenderOptions): string {
+  const table = (t: TextTable) => renderTextTable(t, options.width);
+  switch (entity['@type']) {
+    case 'currentStatus': {
+      // Only the first line: later lines are details ksqlDB keeps for the JSON output.
+      const status = entity.commandStatus as { message?: string } | undefined;
+      return table(messageTable(text(status?.message).split('\n', 1)[0]));
+    }
+    case 'warning_entity':
+      return table(messageTable(text(entity.message)));
+    case 'streams':
+      return table(sourceListTable('Stream', list<SourceInfo>(entity.streams)));
+    case 'tables':
+      return table(sourceListTable('Table', list<SourceInfo>(entity.tables)));
+    case 'kafka_topics':
+      return table(topicsTable(entity, false));
+    case 'kafka_topics_extended':
+      return table(topicsTable(entity, true));
+    case 'properties':
+      return table(propertiesTable(entity));
+    case 'queries':
+      return table(queriesTable(entity));
+    case 'sourceDescription':
+      return renderSourceDescription(entity.sourceDescription as SourceDescription, options.width);
+    case 'source_descriptions':
+      return list<SourceDescription>(entity.sourceDescriptions)
+        .map((d) => `${renderSourceDescription(d, options.width)}\n`)
+        .join('');
+    case 'function_names':
+      return table(functionNamesTable(entity));
+    case 'describe_function':
+      return renderFunctionDescription(entity as unknown as FunctionDescription, options.width);
+    case 'type_list':
+      return table(typesTable(entity));
+    case 'variables':
+      return table(variablesTable(entity));
+    case 'terminate_query':
+      return table(messageTable(`Terminated query "${text(entity.queryId)}"`));
+    case 'connector_info':
+      return table(messageTable(`Created connector ${text((entity.info as { name?: string })?.name)}`));
+    case 'drop_connector':
+      return table(messageTable(`Dropped connector "${text(entity.connectorName)}"`));
+    case 'connector_list':
+      return table(connectorListTable(entity));
+    case 'connector_plugins_list':
+      return table(connectorPluginsTable(entity));
+    case 'connector_description':
+      return renderConnectorDescription(entity, options.width);
+    default:
+      // An entity this shell does not know yet: show it rather than nothing.
+      return `${jacksonPretty(entity)}\n`;
+  }
+}
+
+/** One entity as ksqlDB's CLI draws it, followed by a `WARNING: …` line per warning. */
+export function renderEntity(entity: KsqlEntity, options: RenderOptions = {}): string {
+  let out = renderEntityBody(entity, options);
+  for (const warning of entity.warnings ?? []) out += `WARNING: ${warning.message}\n`;
+  return out;
+}
+
+/**
+ * The answer to one /ksql request: each entity after a blank line, preceded by its statement when
+ * the request produced several, as ksqlDB's CLI prints a script's results.
+ */
+export function renderEntityList(entities: readonly KsqlEntity[], options: RenderOptions = {}): string {
+  const showStatements = entities.length > 1;
+  return entities
+    .map((e) => `\n${showStatements ? `${text(e.statementText)}\n` : ''}${renderEntity(e, options)}`)
+    .join('');
+}

@@ -1,0 +1,64 @@
+import { ConnectError } from '../worker/connect-error.js';
+import type { Herder } from '../worker/herder.js';
+import { type ConnectClient, ConnectClientError } from './connect-client.js';
+
+/** The ConnectClient over the worker running in this process. */
+export class EmbeddedConnectClient implements ConnectClient {
+  private readonly herder: Herder;
+
+  constructor(herder: Herder) {
+    this.herder = herder;
+  }
+
+  private async call<T>(work: () => T | Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof ConnectError) throw new ConnectClientError(err.status, err.message);
+      throw err;
+    }
+  }
+
+  connectors() {
+    return this.call(() => this.herder.connectorNames());
+  }
+  create(name: string, config: Readonly<Record<string, string>>) {
+    return this.call(async () => {
+      const info = await this.herder.createConnector(name, config);
+      return { ...info, config: this.herder.maskedConfig(info.config) };
+    });
+  }
+  validate(className: string, config: Readonly<Record<string, string>>) {
+    return this.call(() => this.herder.validate(className, config));
+  }
+  describe(name: string) {
+    return this.call(() => this.herder.connectorInfo(name, true));
+  }
+  status(name: string) {
+    return this.call(() => this.herder.connectorStatus(name));
+  }
+  topics(name: string) {
+    return this.call(() => this.herder.connectorTopics(name));
+  }
+  delete(name: string) {
+    return this.call(() => this.herder.deleteConnector(name));
+  }
+  plugins() {
+    return this.call(() => this.herder.connectorPlugins());
+  }
+  pause(name: string) {
+    return this.call(() => this.herder.pauseConnector(name));
+  }
+  resume(name: string) {
+    return this.call(() => this.herder.resumeConnector(name));
+  }
+  restart(name: string) {
+    return this.call(() => this.herder.restartConnector(name, { includeTasks: true }));
+  }
+  updateConfig(name: string, config: Readonly<Record<string, string>>) {
+    return this.call(async () => (await this.herder.putConnectorConfig(name, config)).info);
+  }
+  config(name: string) {
+    return this.call(() => this.herder.connectorConfig(name));
+  }
+}

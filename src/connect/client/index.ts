@@ -1,0 +1,9 @@
+export {
+  type ConnectClient,
+  ConnectClientError,
+  type ConnectorInfo,
+  type ConnectorStateInfo,
+  type PluginInfo,
+} from './connect-client.js';
+export { EmbeddedConnectClient } from './embedded-connect-client.js';
+export { RestConnectClient } from './rest-connect-client.js';

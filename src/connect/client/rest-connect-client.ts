@@ -1,0 +1,117 @@
+import {
+  type ConnectClient,
+  ConnectClientError,
+  type ConnectorInfo,
+  type ConnectorStateInfo,
+} from './connect-client.js';
+
+/**
+ * The ConnectClient over a Kafka Connect REST endpoint (ksql.connect.url): a real Kafka Connect
+ * cluster or `sluice connect`. Retries 5xx and 409 (a rebalance) a few times, as ksqlDB does.
+ */
+export class RestConnectClient implements ConnectClient {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+
+  constructor(url: string, timeoutMs = 5000) {
+    this.baseUrl = url.replace(/\/+$/, '');
+    this.timeoutMs = timeoutMs;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let last: ConnectClientError | undefined;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let res: Response;
+      try {
+        res = await fetch(`${this.baseUrl}${path}`, {
+          method,
+          headers: {
+            accept: 'application/json',
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (err) {
+        last = new ConnectClientError(
+          503,
+          `Kafka Connect at ${this.baseUrl} is not reachable (${(err as Error).message}). Check ksql.connect.url.`,
+        );
+        continue;
+      }
+      const text = await res.text();
+      if (res.ok) return (text === '' ? undefined : JSON.parse(text)) as T;
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? text;
+      } catch {
+        // Not JSON: keep the raw body, as ksqlDB relays it.
+      }
+      last = new ConnectClientError(res.status, message);
+      if (res.status < 500 && res.status !== 409) break;
+      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+    }
+    throw last!;
+  }
+
+  private path(name: string): string {
+    return `/connectors/${encodeURIComponent(name)}`;
+  }
+
+  connectors() {
+    return this.request<string[]>('GET', '/connectors');
+  }
+  create(name: string, config: Readonly<Record<string, string>>) {
+    return this.request<ConnectorInfo>('POST', '/connectors', { name, config: { ...config, name } });
+  }
+  validate(className: string, config: Readonly<Record<string, string>>) {
+    return this.request<import('./connect-client.js').ConfigInfos>(
+      'PUT',
+      `/connector-plugins/${encodeURIComponent(className)}/config/validate`,
+      config,
+    );
+  }
+  describe(name: string) {
+    return this.request<ConnectorInfo>('GET', this.path(name));
+  }
+  status(name: string) {
+    return this.request<ConnectorStateInfo>('GET', `${this.path(name)}/status`);
+  }
+  async topics(name: string) {
+    try {
+      const answer = await this.request<Record<string, { topics: string[] }>>(
+        'GET',
+        `${this.path(name)}/topics`,
+      );
+      return answer[name]?.topics ?? [];
+    } catch (err) {
+      // Connect before KIP-558 has no topics endpoint: no topics, as ksqlDB treats it.
+      if (err instanceof ConnectClientError && err.status === 404) return [];
+      throw err;
+    }
+  }
+  async delete(name: string) {
+    await this.request('DELETE', this.path(name));
+  }
+  plugins() {
+    return this.request<import('./connect-client.js').PluginInfo[]>('GET', '/connector-plugins');
+  }
+  async pause(name: string) {
+    await this.request('PUT', `${this.path(name)}/pause`);
+  }
+  async resume(name: string) {
+    await this.request('PUT', `${this.path(name)}/resume`);
+  }
+  restart(name: string) {
+    return this.request<ConnectorStateInfo | undefined>(
+      'POST',
+      `${this.path(name)}/restart?includeTasks=true`,
+    );
+  }
+  updateConfig(name: string, config: Readonly<Record<string, string>>) {
+    return this.request<ConnectorInfo>('PUT', `${this.path(name)}/config`, { ...config, name });
+  }
+  config(name: string) {
+    return this.request<Record<string, string>>('GET', `${this.path(name)}/config`);
+  }
+}

@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify';
+import type { Log } from '../log/index.js';
+import { EmbeddedConnectClient } from './client/index.js';
+import { converterByClass, converterClassNames } from './converters/index.js';
+import { buildConnectRestApp } from './rest/connect-rest-app.js';
+import { transformChainFactory } from './transforms/index.js';
+import { Herder } from './worker/herder.js';
+import { type ConnectorPlugin, PluginRegistry } from './worker/plugin-registry.js';
+import { readWorkerConfig } from './worker/worker-config.js';
+
+export interface RunningWorker {
+  readonly herder: Herder;
+  readonly client: EmbeddedConnectClient;
+  /** The Connect REST API's URL, or undefined when it could not listen (the port was taken). */
+  readonly restUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  readonly log: Log;
+  /** Worker properties (Kafka Connect's names), e.g. from KSQL_CONNECT_* variables. */
+  readonly properties: Readonly<Record<string, string>>;
+  readonly connectors: readonly ConnectorPlugin[];
+  readonly version: string;
+  /** Serve the Connect REST API on the worker's listener (default true). */
+  readonly listen?: boolean;
+}
+
+/**
+ * Converters when none are configured (Kafka Connect requires them): keys as strings and values as
+ * plain JSON, which is what KEY_FORMAT='KAFKA' and VALUE_FORMAT='JSON' streams read, so the seed's
+ * generator feeds a stream with no further setup.
+ */
+export function withEmbeddedDefaults(props: Readonly<Record<string, string>>): Record<string, string> {
+  return {
+    ...(props['key.converter'] === undefined
+      ? { 'key.converter': 'org.apache.kafka.connect.storage.StringConverter' }
+      : {}),
+    ...(props['value.converter'] === undefined
+      ? {
+          'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+          'value.converter.schemas.enable': 'false',
+        }
+      : {}),
+    ...props,
+  };
+}
+
+/** Starts a Connect worker on a log: herder, connectors, and the Connect REST API. */
+export async function startConnectWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const config = readWorkerConfig(withEmbeddedDefaults(options.properties));
+  const plugins = new PluginRegistry(
+    {
+      create: (className) => converterByClass(className),
+      list: () => converterClassNames().map((c) => ({ class: c, type: 'converter' })),
+    },
+    transformChainFactory,
+  );
+  for (const p of options.connectors) plugins.register(p);
+  const herder = await Herder.start(options.log, config, plugins);
+  let app: FastifyInstance | undefined;
+  let restUrl: string | undefined;
+  if (options.listen !== false) {
+    app = buildConnectRestApp(herder, { version: options.version, clusterId: options.log.clusterId });
+    const url = new URL(config.listeners.split(',')[0].trim().replace('://:', '://0.0.0.0:'));
+    try {
+      await app.listen({ host: url.hostname, port: url.port === '' ? 8083 : Number(url.port) });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : Number(url.port);
+      restUrl = `http://${url.hostname === '0.0.0.0' ? 'localhost' : url.hostname}:${port}`;
+    } catch (err) {
+      // As ksqlDB does when a Connect worker already runs locally: go on without this REST port.
+      process.stderr.write(
+        `WARNING the Connect REST API could not listen on ${config.listeners}: ${(err as Error).message}\n`,
+      );
+      await app.close();
+      app = undefined;
+    }
+  }
+  return {
+    herder,
+    client: new EmbeddedConnectClient(herder),
+    restUrl,
+    async close() {
+      await app?.close();
+      await herder.close();
+    },
+  };
+}

@@ -1,0 +1,745 @@
+import type { Log } from '../../log/index.js';
+import type {
+  ConfigValue,
+  Connector,
+  ConnectorContext,
+  Converter,
+  SinkConnector,
+  SourceConnector,
+  TopicPartition,
+} from '../api/index.js';
+import { ConfigDef, type ConfigKey } from '../api/index.js';
+import {
+  ConfigStore,
+  OffsetStore,
+  type Status,
+  type StatusState,
+  StatusStore,
+  type TargetState,
+} from './backing-stores.js';
+import { commonConnectorConfig } from './common-config.js';
+import { ConnectError, notFound } from './connect-error.js';
+import { connectLogger, recentLogLines } from './connect-logger.js';
+import { readErrorPolicy } from './error-policy.js';
+import type { PluginInfo, PluginRegistry } from './plugin-registry.js';
+import { SinkTaskRunner } from './sink-task-runner.js';
+import { SourceTaskRunner } from './source-task-runner.js';
+import type { WorkerConfig } from './worker-config.js';
+
+type TaskRunner = SourceTaskRunner | SinkTaskRunner;
+
+interface RunningConnector {
+  readonly name: string;
+  readonly type: 'source' | 'sink';
+  readonly className: string;
+  connector: Connector | undefined;
+  tasks: TaskRunner[];
+  state: StatusState;
+  trace: string | null;
+  /** Topics the connector's tasks write (sources) or read (sinks). */
+  readonly topics: Set<string>;
+}
+
+export interface ConnectorInfo {
+  readonly name: string;
+  readonly config: Record<string, string>;
+  readonly tasks: { connector: string; task: number }[];
+  readonly type: 'source' | 'sink' | 'unknown';
+}
+
+export interface ConnectorStateInfo {
+  readonly name: string;
+  readonly connector: { state: string; worker_id: string; trace?: string };
+  readonly tasks: { id: number; state: string; worker_id: string; trace?: string }[];
+  readonly type: 'source' | 'sink' | 'unknown';
+}
+
+export interface ConfigInfos {
+  readonly name: string;
+  readonly error_count: number;
+  readonly groups: string[];
+  readonly configs: { definition: Record<string, unknown> | null; value: Record<string, unknown> }[];
+}
+
+const HIDDEN = '[hidden]';
+
+/**
+ * Decides what runs (Kafka Connect's herder): owns connector configs, target states and task
+ * configs in the config topic, starts and stops connectors and their task runners, and reports
+ * statuses through the status topic. One worker, so every connector and task runs here.
+ */
+export class Herder {
+  readonly worker: WorkerConfig;
+  readonly plugins: PluginRegistry;
+  private readonly log: Log;
+  private readonly configs: ConfigStore;
+  readonly offsets: OffsetStore;
+  private readonly statuses: StatusStore;
+  private readonly running = new Map<string, RunningConnector>();
+  /** Changes run one at a time, so the config topic sees them in order. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(log: Log, worker: WorkerConfig, plugins: PluginRegistry) {
+    this.log = log;
+    this.worker = worker;
+    this.plugins = plugins;
+    this.configs = new ConfigStore(log, worker);
+    this.offsets = new OffsetStore(log, worker);
+    this.statuses = new StatusStore(log, worker);
+  }
+
+  /** Loads the three internal topics and starts every connector as its target state says. */
+  static async start(log: Log, worker: WorkerConfig, plugins: PluginRegistry): Promise<Herder> {
+    const herder = new Herder(log, worker, plugins);
+    await herder.configs.load();
+    await herder.offsets.load();
+    await herder.statuses.load();
+    for (const [name, state] of herder.configs.connectors()) {
+      await herder.startConnector(name, state.config, state.targetState);
+    }
+    return herder;
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  connectorNames(): string[] {
+    return [...this.configs.connectors().keys()].sort();
+  }
+
+  private stateOf(name: string) {
+    const state = this.configs.connectors().get(name);
+    if (state === undefined) throw notFound(name);
+    return state;
+  }
+
+  /** Config with PASSWORD values hidden, for anything a user sees. */
+  maskedConfig(config: Readonly<Record<string, string>>): Record<string, string> {
+    const plugin = this.plugins.findConnector(config['connector.class'] ?? '');
+    let def: ConfigDef | undefined;
+    try {
+      def = plugin?.create().config();
+    } catch {
+      def = undefined;
+    }
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(config))
+      out[k] = def?.isSecret(k) || /password|secret/i.test(k) ? HIDDEN : v;
+    return out;
+  }
+
+  connectorConfig(name: string): Record<string, string> {
+    return { ...this.stateOf(name).config };
+  }
+
+  connectorInfo(name: string, masked = false): ConnectorInfo {
+    const state = this.stateOf(name);
+    const type = this.plugins.findConnector(state.config['connector.class'] ?? '')?.type ?? 'unknown';
+    return {
+      name,
+      config: masked ? this.maskedConfig(state.config) : { ...state.config },
+      tasks: state.taskConfigs.map((_, task) => ({ connector: name, task })),
+      type,
+    };
+  }
+
+  connectorStatus(name: string): ConnectorStateInfo {
+    const state = this.stateOf(name);
+    const running = this.running.get(name);
+    const stored = this.statuses.connector(name);
+    const connector = running
+      ? { state: running.state, trace: running.trace }
+      : { state: stored?.state ?? 'UNASSIGNED', trace: stored?.trace ?? null };
+    const tasks =
+      state.targetState === 'STOPPED' ? [] : state.taskConfigs.map((_, id) => this.taskStatus(name, id));
+    return {
+      name,
+      connector: {
+        state: connector.state,
+        worker_id: this.worker.workerId,
+        ...(connector.trace ? { trace: connector.trace } : {}),
+      },
+      tasks,
+      type: this.plugins.findConnector(state.config['connector.class'] ?? '')?.type ?? 'unknown',
+    };
+  }
+
+  taskStatus(name: string, id: number): { id: number; state: string; worker_id: string; trace?: string } {
+    const state = this.stateOf(name);
+    if (id < 0 || id >= state.taskConfigs.length) throw new ConnectError(404, `Task ${name}-${id} not found`);
+    const runner = this.running.get(name)?.tasks[id];
+    const stored: Status | undefined = this.statuses.task(name, id);
+    const st = runner?.state === 'STOPPED' ? 'UNASSIGNED' : (runner?.state ?? stored?.state ?? 'UNASSIGNED');
+    const trace = runner?.trace ?? stored?.trace ?? null;
+    return { id, state: st, worker_id: this.worker.workerId, ...(trace ? { trace } : {}) };
+  }
+
+  taskConfigs(name: string): { id: { connector: string; task: number }; config: Record<string, string> }[] {
+    return this.stateOf(name).taskConfigs.map((config, task) => ({
+      id: { connector: name, task },
+      config: { ...config },
+    }));
+  }
+
+  connectorTopics(name: string): string[] {
+    this.stateOf(name);
+    return [...(this.running.get(name)?.topics ?? [])].sort();
+  }
+
+  connectorPlugins(): PluginInfo[] {
+    return this.plugins.connectorPlugins();
+  }
+
+  /** The connector's config keys, for GET /connector-plugins/{class}/config. */
+  pluginConfigKeys(className: string): ConfigKey[] {
+    const plugin = this.plugins.findConnector(className);
+    if (plugin === undefined)
+      throw new ConnectError(
+        404,
+        `Failed to find any class that implements Connector and which name matches ${className}`,
+      );
+    return plugin.create().config().configKeys();
+  }
+
+  /** Kafka Connect's validate: the common keys, the transformation chain, then the connector's own. */
+  validate(className: string, config: Readonly<Record<string, string>>): ConfigInfos {
+    const plugin = this.plugins.findConnector(className);
+    if (plugin === undefined) {
+      throw new ConnectError(
+        400,
+        `Failed to find any class that implements Connector and which name matches ${className}, available connectors are: ${this.plugins
+          .connectorPlugins()
+          .map((p) => p.class)
+          .join(', ')}`,
+      );
+    }
+    const connector = plugin.create();
+    const common = commonConnectorConfig(plugin.type);
+    const own = connector.config();
+    const values: ConfigValue[] = [
+      ...common.validate(config),
+      ...(connector.validate ? connector.validate(config) : own.validate(config)).filter(
+        (v) => common.key(v.name) === undefined,
+      ),
+    ];
+    const extra: ConfigValue[] = [];
+    if (plugin.type === 'sink') {
+      const hasTopics = (config.topics ?? '').trim() !== '';
+      const hasRegex = (config['topics.regex'] ?? '').trim() !== '';
+      if (hasTopics === hasRegex) {
+        extra.push({
+          name: 'topics',
+          value: config.topics ?? null,
+          recommendedValues: [],
+          visible: true,
+          errors: ['Must configure one of topics or topics.regex'],
+        });
+      }
+    }
+    for (const p of this.plugins.transforms.validate(config)) {
+      extra.push({
+        name: p.key,
+        value: config[p.key] ?? null,
+        recommendedValues: [],
+        visible: true,
+        errors: [p.message],
+      });
+    }
+    const defs = new ConfigDef();
+    for (const k of [...common.configKeys(), ...own.configKeys()])
+      if (defs.key(k.name) === undefined) defs.define(k);
+    const all = [...values, ...extra];
+    const secret = (n: string) => defs.isSecret(n);
+    return {
+      name: className,
+      error_count: all.reduce((n, v) => n + v.errors.length, 0),
+      groups: [...new Set(defs.configKeys().map((k) => k.group ?? 'Common'))],
+      configs: all.map((v) => {
+        const k = defs.key(v.name);
+        return {
+          definition: k === undefined ? null : keyInfo(k),
+          value: {
+            name: v.name,
+            value:
+              v.value === null
+                ? null
+                : secret(v.name)
+                  ? HIDDEN
+                  : Array.isArray(v.value)
+                    ? v.value.join(',')
+                    : String(v.value),
+            recommended_values: v.recommendedValues,
+            errors: v.errors,
+            visible: v.visible,
+          },
+        };
+      }),
+    };
+  }
+
+  /** Rejects a config with every problem listed, before anything is stored or started. */
+  private check(name: string, config: Readonly<Record<string, string>>): Record<string, string> {
+    if (name.trim() === '') throw new ConnectError(400, 'Connector name is empty');
+    const className = config['connector.class'];
+    if (className === undefined || className.trim() === '') {
+      throw new ConnectError(
+        400,
+        `Connector config ${JSON.stringify(this.maskedConfig(config))} contains no connector type`,
+      );
+    }
+    if (config.name !== undefined && config.name !== name) {
+      throw new ConnectError(
+        400,
+        `Connector name configuration (${config.name}) doesn't match connector name in the URL (${name})`,
+      );
+    }
+    const full = { ...config, name };
+    const infos = this.validate(className, full);
+    if (infos.error_count > 0) {
+      const errors = infos.configs.flatMap((c) =>
+        (c.value.errors as string[]).map((e) => `${c.value.name}: ${e}`),
+      );
+      throw new ConnectError(
+        400,
+        `Connector configuration is invalid and contains the following ${errors.length} error(s):\n${errors.join('\n')}\nYou can also find the above list of errors at the endpoint \`/connector-plugins/{connectorType}/config/validate\``,
+      );
+    }
+    return full;
+  }
+
+  createConnector(
+    name: string,
+    config: Readonly<Record<string, string>>,
+    initialState: TargetState = 'STARTED',
+  ): Promise<ConnectorInfo> {
+    return this.serial(async () => {
+      if (this.configs.connectors().has(name))
+        throw new ConnectError(409, `Connector ${name} already exists`);
+      const full = this.check(name, config);
+      await this.configs.putTargetState(name, initialState);
+      await this.configs.putConnectorConfig(name, full);
+      await this.startConnector(name, full, initialState);
+      return this.connectorInfo(name);
+    });
+  }
+
+  /** PUT /connectors/{name}/config: creates or replaces; resolves whether it was created. */
+  putConnectorConfig(
+    name: string,
+    config: Readonly<Record<string, string>>,
+  ): Promise<{ created: boolean; info: ConnectorInfo }> {
+    return this.serial(async () => {
+      const existing = this.configs.connectors().get(name);
+      const full = this.check(name, config);
+      const target = existing?.targetState ?? 'STARTED';
+      if (existing !== undefined) await this.stopRunning(name);
+      else await this.configs.putTargetState(name, target);
+      await this.configs.putConnectorConfig(name, full);
+      await this.startConnector(name, full, target);
+      return { created: existing === undefined, info: this.connectorInfo(name) };
+    });
+  }
+
+  deleteConnector(name: string): Promise<void> {
+    return this.serial(async () => {
+      const state = this.stateOf(name);
+      await this.stopRunning(name);
+      this.running.delete(name);
+      await this.configs.removeConnector(name);
+      await this.statuses.remove(name, state.taskConfigs.length);
+    });
+  }
+
+  pauseConnector(name: string): Promise<void> {
+    return this.setTargetState(name, 'PAUSED');
+  }
+
+  resumeConnector(name: string): Promise<void> {
+    return this.setTargetState(name, 'STARTED');
+  }
+
+  stopConnector(name: string): Promise<void> {
+    return this.setTargetState(name, 'STOPPED');
+  }
+
+  private setTargetState(name: string, target: TargetState): Promise<void> {
+    return this.serial(async () => {
+      const state = this.stateOf(name);
+      if (state.targetState === target) return;
+      await this.configs.putTargetState(name, target);
+      const running = this.running.get(name);
+      if (target === 'PAUSED' && running !== undefined) {
+        for (const t of running.tasks) await t.pause();
+        running.state = 'PAUSED';
+        await this.statuses.putConnector(name, 'PAUSED');
+        return;
+      }
+      if (target === 'STARTED' && running !== undefined && state.targetState === 'PAUSED') {
+        for (const t of running.tasks) await t.resume();
+        running.state = 'RUNNING';
+        await this.statuses.putConnector(name, 'RUNNING');
+        return;
+      }
+      // STOPPED, or back from STOPPED: stop everything and start again as the target says.
+      await this.stopRunning(name);
+      await this.startConnector(name, state.config, target);
+    });
+  }
+
+  /** Kafka Connect's restart: the connector iff !onlyFailed or FAILED; tasks likewise when includeTasks. */
+  restartConnector(
+    name: string,
+    options: { includeTasks?: boolean; onlyFailed?: boolean } = {},
+  ): Promise<ConnectorStateInfo> {
+    return this.serial(async () => {
+      const state = this.stateOf(name);
+      const running = this.running.get(name);
+      const connectorFailed = running?.state === 'FAILED';
+      const restartConnector = !options.onlyFailed || connectorFailed;
+      const failedTasks = (running?.tasks ?? []).map((t) => t.state === 'FAILED');
+      const restartTasks =
+        options.includeTasks === true && (!options.onlyFailed || failedTasks.some((f) => f));
+      if (restartConnector || restartTasks) {
+        await this.statuses.putConnector(name, 'RESTARTING');
+        await this.stopRunning(name);
+        await this.startConnector(name, state.config, state.targetState);
+      }
+      return this.connectorStatus(name);
+    });
+  }
+
+  restartTask(name: string, id: number): Promise<void> {
+    return this.serial(async () => {
+      this.taskStatus(name, id);
+      const state = this.stateOf(name);
+      await this.stopRunning(name);
+      await this.startConnector(name, state.config, state.targetState);
+    });
+  }
+
+  /** GET /connectors/{name}/offsets. */
+  connectorOffsets(
+    name: string,
+  ): Promise<{ offsets: { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[] }> {
+    return this.serial(async () => {
+      const state = this.stateOf(name);
+      const type = this.plugins.findConnector(state.config['connector.class'] ?? '')?.type;
+      if (type === 'sink') {
+        const offsets = await this.log.committedOffsets(`connect-${name}`);
+        return {
+          offsets: offsets.map((o) => ({
+            partition: { kafka_topic: o.topic, kafka_partition: o.partition },
+            offset: { kafka_offset: o.offset },
+          })),
+        };
+      }
+      return {
+        offsets: this.offsets
+          .all(name)
+          .map((o) => ({ partition: { ...o.partition }, offset: { ...o.offset } })),
+      };
+    });
+  }
+
+  /** PATCH (alter) and DELETE (reset) of offsets: only while the connector is STOPPED, as in Kafka Connect. */
+  alterOffsets(
+    name: string,
+    offsets: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[] | null,
+  ): Promise<string> {
+    return this.serial(async () => {
+      const state = this.stateOf(name);
+      if (state.targetState !== 'STOPPED') {
+        throw new ConnectError(
+          400,
+          `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
+        );
+      }
+      const type = this.plugins.findConnector(state.config['connector.class'] ?? '')?.type;
+      const reset = offsets === null;
+      if (type === 'sink') {
+        const group = `connect-${name}`;
+        const current = reset
+          ? (await this.log.committedOffsets(group)).map((o) => ({
+              topic: o.topic,
+              partition: o.partition,
+              offset: this.log.beginningOffset(o.topic, o.partition),
+            }))
+          : offsets.map((o) => {
+              const p = o.partition as { kafka_topic?: string; kafka_partition?: number | string };
+              const off = (o.offset as { kafka_offset?: number | string } | null)?.kafka_offset;
+              if (typeof p.kafka_topic !== 'string' || p.kafka_partition === undefined) {
+                throw new ConnectError(
+                  400,
+                  'Sink connector offsets need partitions of the form {"kafka_topic": "t", "kafka_partition": 0}.',
+                );
+              }
+              const partition = Number(p.kafka_partition);
+              return {
+                topic: p.kafka_topic,
+                partition,
+                offset: off === undefined ? this.log.beginningOffset(p.kafka_topic, partition) : Number(off),
+              };
+            });
+        if (current.length > 0) await this.log.commitOffsets(group, current);
+      } else {
+        const entries = reset
+          ? this.offsets.all(name).map((o) => ({ partition: o.partition, offset: null }))
+          : offsets.map((o) => ({ partition: o.partition as never, offset: o.offset as never }));
+        await this.offsets.putAll(name, entries);
+      }
+      return `The offsets for this connector have been ${reset ? 'reset' : 'altered'} successfully`;
+    });
+  }
+
+  private converter(config: Readonly<Record<string, string>>, side: 'key' | 'value'): Converter {
+    const prefix = `${side}.converter`;
+    // As Kafka Connect does: converter settings come from the config that names the class.
+    const source = config[prefix] !== undefined ? config : this.worker.properties;
+    const className =
+      source[prefix] ?? (side === 'key' ? this.worker.keyConverter : this.worker.valueConverter);
+    const converter = this.plugins.converters.create(className);
+    const settings: Record<string, string> = {};
+    for (const [k, v] of Object.entries(source))
+      if (k.startsWith(`${prefix}.`)) settings[k.slice(prefix.length + 1)] = v;
+    converter.configure(settings, side === 'key');
+    return converter;
+  }
+
+  /** Starts a connector and, unless STOPPED, its tasks; failures become FAILED statuses with the trace. */
+  private async startConnector(
+    name: string,
+    config: Readonly<Record<string, string>>,
+    target: TargetState,
+  ): Promise<void> {
+    const plugin = this.plugins.findConnector(config['connector.class'] ?? '');
+    const logger = connectLogger(name);
+    const entry: RunningConnector = {
+      name,
+      type: plugin?.type ?? 'source',
+      className: plugin?.className ?? config['connector.class'] ?? '',
+      connector: undefined,
+      tasks: [],
+      state: 'UNASSIGNED',
+      trace: null,
+      topics: new Set(),
+    };
+    this.running.set(name, entry);
+    const fail = async (err: unknown) => {
+      entry.state = 'FAILED';
+      entry.trace = `${(err as Error)?.stack ?? String(err)}${formatRecent(recentLogLines(name))}`;
+      logger.error('Connector failed', err);
+      await this.statuses.putConnector(name, 'FAILED', entry.trace);
+    };
+    if (plugin === undefined) {
+      await fail(
+        new Error(
+          `Failed to find any class that implements Connector and which name matches ${config['connector.class']}`,
+        ),
+      );
+      return;
+    }
+    if (target === 'STOPPED') {
+      entry.state = 'STOPPED';
+      await this.configs.putTaskConfigs(name, []);
+      await this.statuses.putConnector(name, 'STOPPED');
+      return;
+    }
+    const connector = plugin.create();
+    entry.connector = connector;
+    const context: ConnectorContext = {
+      logger,
+      requestTaskReconfiguration: () => {
+        void this.serial(async () => {
+          const current = this.configs.connectors().get(name);
+          if (current === undefined || this.running.get(name) !== entry) return;
+          await this.stopRunning(name);
+          await this.startConnector(name, current.config, current.targetState);
+        });
+      },
+      raiseError: (error) => {
+        void fail(error);
+      },
+    };
+    try {
+      if (connector.kind === 'source') {
+        (connector as SourceConnector).initialize({
+          ...context,
+          offsetStorageReader: {
+            offset: async (p) => this.offsets.get(name, p),
+            offsets: async (ps) => new Map(ps.map((p) => [p, this.offsets.get(name, p)])),
+          },
+        });
+      } else {
+        (connector as SinkConnector).initialize(context);
+      }
+      await connector.start(config);
+      const maxTasks = Number(config['tasks.max'] ?? 1);
+      const taskConfigs = (await connector.taskConfigs(maxTasks)).map((c) => ({
+        ...c,
+        'task.class': `${plugin.className}Task`,
+        ...(plugin.type === 'sink' && config.topics !== undefined ? { topics: config.topics } : {}),
+        ...(plugin.type === 'sink' && config['topics.regex'] !== undefined
+          ? { 'topics.regex': config['topics.regex'] }
+          : {}),
+      }));
+      if (taskConfigs.length > maxTasks) {
+        throw new Error(
+          `The connector ${name} has generated ${taskConfigs.length} tasks, which is greater than ${maxTasks}, the maximum number of tasks it is configured to create.`,
+        );
+      }
+      await this.configs.putTaskConfigs(name, taskConfigs);
+      entry.state = target === 'PAUSED' ? 'PAUSED' : 'RUNNING';
+      await this.statuses.putConnector(name, entry.state);
+      logger.info(`Connector started with ${taskConfigs.length} task(s)`);
+      const assignments =
+        plugin.type === 'sink' ? await this.sinkAssignments(config, taskConfigs.length) : [];
+      for (const [id, taskConfig] of taskConfigs.entries()) {
+        const runner = this.createRunner(entry, connector, config, id, taskConfig, assignments[id] ?? []);
+        entry.tasks.push(runner);
+        if (target === 'PAUSED') await runner.pause();
+        runner.start();
+      }
+    } catch (err) {
+      await fail(err);
+    }
+  }
+
+  /** A sink's partitions, spread over its tasks in turn. */
+  private async sinkAssignments(
+    config: Readonly<Record<string, string>>,
+    tasks: number,
+  ): Promise<TopicPartition[][]> {
+    const topics = (config.topics ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== '');
+    const regex = (config['topics.regex'] ?? '').trim();
+    const names =
+      regex !== ''
+        ? (await this.log.listTopics()).filter((t) => new RegExp(`^(?:${regex})$`).test(t))
+        : topics;
+    const partitions: TopicPartition[] = [];
+    for (const topic of names) {
+      if (!this.log.hasTopic(topic)) await this.log.createTopic(topic, { partitions: 1 });
+      for (const p of (await this.log.describeTopic(topic)).partitions)
+        partitions.push({ topic, partition: p.partition });
+    }
+    const out: TopicPartition[][] = Array.from({ length: tasks }, () => []);
+    for (const [i, tp] of partitions.entries()) out[i % Math.max(1, tasks)].push(tp);
+    return out;
+  }
+
+  private createRunner(
+    entry: RunningConnector,
+    connector: Connector,
+    config: Readonly<Record<string, string>>,
+    id: number,
+    taskConfig: Readonly<Record<string, string>>,
+    assignment: readonly TopicPartition[],
+  ): TaskRunner {
+    const common = {
+      log: this.log,
+      connector: entry.name,
+      taskId: id,
+      taskConfig,
+      keyConverter: this.converter(config, 'key'),
+      valueConverter: this.converter(config, 'value'),
+      transform: this.plugins.transforms.build(config),
+      errors: readErrorPolicy(config),
+      statuses: this.statuses,
+      offsetFlushIntervalMs: this.worker.offsetFlushIntervalMs,
+      logger: connectLogger(entry.name, id),
+    };
+    if (connector.kind === 'sink') {
+      for (const tp of assignment) entry.topics.add(tp.topic);
+      return new SinkTaskRunner(connector.createTask(), { ...common, assignment });
+    }
+    const log = this.log;
+    const topics = entry.topics;
+    // Track the topics a source writes, for GET /connectors/{name}/topics and DESCRIBE CONNECTOR.
+    const trackingLog = new Proxy(log, {
+      get(target, prop, receiver) {
+        if (prop === 'append') {
+          return (topic: string, records: Parameters<Log['append']>[1]) => {
+            topics.add(topic);
+            return target.append(topic, records);
+          };
+        }
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    return new SourceTaskRunner(connector.createTask(), {
+      ...common,
+      log: trackingLog,
+      offsets: this.offsets,
+      newTopicPartitions: Number(config['topic.creation.default.partitions'] ?? 1),
+    });
+  }
+
+  /** Stops a connector's tasks (committing their offsets) and the connector itself. */
+  private async stopRunning(name: string): Promise<void> {
+    const entry = this.running.get(name);
+    if (entry === undefined) return;
+    for (const t of entry.tasks) await t.stop();
+    try {
+      await entry.connector?.stop();
+    } catch (err) {
+      connectLogger(name).warn(`Error while stopping the connector: ${(err as Error).message}`);
+    }
+    entry.tasks = [];
+  }
+
+  /** Records written by each of a source connector's tasks (for tests and benchmarks). */
+  written(name: string): number {
+    return (this.running.get(name)?.tasks ?? []).reduce(
+      (n, t) => n + (t instanceof SourceTaskRunner ? t.written : t.delivered),
+      0,
+    );
+  }
+
+  /** Stops everything; statuses become UNASSIGNED, as when a worker leaves. */
+  async close(): Promise<void> {
+    await this.serial(async () => {
+      for (const name of [...this.running.keys()]) {
+        const entry = this.running.get(name)!;
+        await this.stopRunning(name);
+        if (entry.state !== 'FAILED' && entry.state !== 'STOPPED') {
+          await this.statuses.putConnector(name, 'UNASSIGNED');
+          for (let i = 0; i < this.stateOf(name).taskConfigs.length; i++)
+            await this.statuses.putTask(name, i, 'UNASSIGNED');
+        }
+      }
+      this.running.clear();
+    });
+  }
+}
+
+function formatRecent(lines: readonly string[]): string {
+  return lines.length === 0 ? '' : `\nLast log lines:\n${lines.join('\n')}`;
+}
+
+/** Kafka Connect's ConfigKeyInfo. */
+function keyInfo(k: ConfigKey): Record<string, unknown> {
+  return {
+    name: k.name,
+    type: k.type,
+    required: k.defaultValue === undefined,
+    default_value:
+      k.defaultValue === undefined || k.defaultValue === null
+        ? null
+        : Array.isArray(k.defaultValue)
+          ? k.defaultValue.join(',')
+          : String(k.defaultValue),
+    importance: k.importance,
+    documentation: k.documentation,
+    group: k.group ?? null,
+    order: k.orderInGroup ?? -1,
+    width: k.width ?? 'NONE',
+    display_name: k.displayName ?? k.name,
+    dependents: k.dependents ?? [],
+  };
+}

@@ -1,0 +1,323 @@
+import type { Log, LogRecord, RecordHeader } from '../../log/index.js';
+import type { ConnectLogger, Converter, SinkRecord, SinkTask, TopicPartition } from '../api/index.js';
+import { RetriableException } from '../api/index.js';
+import type { StatusStore } from './backing-stores.js';
+import { type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
+import { Pauser } from './pauser.js';
+import type { RecordTransformer } from './plugin-registry.js';
+import type { TaskRunState } from './source-task-runner.js';
+
+export interface SinkTaskRunnerOptions {
+  readonly log: Log;
+  readonly connector: string;
+  readonly taskId: number;
+  readonly taskConfig: Readonly<Record<string, string>>;
+  /** The partitions this task reads. */
+  readonly assignment: readonly TopicPartition[];
+  readonly keyConverter: Converter;
+  readonly valueConverter: Converter;
+  readonly transform: RecordTransformer;
+  readonly errors: ErrorPolicy;
+  readonly statuses: StatusStore;
+  readonly offsetFlushIntervalMs: number;
+  readonly logger: ConnectLogger;
+}
+
+const BATCH = 500;
+
+const tpKey = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
+
+/**
+ * Runs one sink task: reads its partitions from the group `connect-<name>`'s committed offsets
+ * (earliest when none), converts and transforms, hands batches to `put`, and commits what
+ * `preCommit` says is safe every offset.flush.interval.ms and on stop. A RetriableException from
+ * `put` redelivers the same batch; records that fail conversion go through errors.tolerance and
+ * the dead-letter queue.
+ */
+export class SinkTaskRunner {
+  state: TaskRunState = 'RUNNING';
+  trace: string | null = null;
+  delivered = 0;
+  private readonly o: SinkTaskRunnerOptions;
+  private readonly task: SinkTask;
+  private readonly pauser = new Pauser();
+  private readonly stopper = new AbortController();
+  private loop: Promise<void> | undefined;
+  private readonly positions = new Map<string, number>();
+  private readonly pausedPartitions = new Set<string>();
+  private readonly group: string;
+  private timeoutMs = 0;
+  private commitRequested = false;
+
+  constructor(task: SinkTask, options: SinkTaskRunnerOptions) {
+    this.task = task;
+    this.o = options;
+    this.group = `connect-${options.connector}`;
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  async pause(): Promise<void> {
+    this.pauser.pause();
+    if (this.state === 'RUNNING') {
+      this.state = 'PAUSED';
+      await this.o.statuses.putTask(this.o.connector, this.o.taskId, 'PAUSED');
+    }
+  }
+
+  async resume(): Promise<void> {
+    this.pauser.resume();
+    if (this.state === 'PAUSED') {
+      this.state = 'RUNNING';
+      await this.o.statuses.putTask(this.o.connector, this.o.taskId, 'RUNNING');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopper.abort();
+    this.pauser.resume();
+    await this.loop;
+    if (this.state !== 'FAILED') this.state = 'STOPPED';
+  }
+
+  private async run(): Promise<void> {
+    const { log, connector, taskId, logger } = this.o;
+    try {
+      const committed = new Map<string, number>();
+      for (const c of await log.committedOffsets(this.group)) committed.set(tpKey(c), c.offset);
+      for (const tp of this.o.assignment) {
+        const begin = log.beginningOffset(tp.topic, tp.partition);
+        const c = committed.get(tpKey(tp));
+        this.positions.set(tpKey(tp), c !== undefined && c >= begin ? c : begin);
+      }
+      this.task.initialize({
+        configs: this.o.taskConfig,
+        logger,
+        offset: (offsets) => {
+          for (const [tp, offset] of offsets) this.positions.set(tpKey(tp), offset);
+        },
+        timeout: (ms) => {
+          this.timeoutMs = ms;
+        },
+        assignment: () => this.o.assignment,
+        pause: (...tps) => {
+          for (const tp of tps) this.pausedPartitions.add(tpKey(tp));
+        },
+        resume: (...tps) => {
+          for (const tp of tps) this.pausedPartitions.delete(tpKey(tp));
+        },
+        requestCommit: () => {
+          this.commitRequested = true;
+        },
+        errantRecordReporter:
+          this.o.errors.tolerateAll || this.o.errors.deadLetterTopic
+            ? (record, error) => this.report(record, error, 'TASK_PUT')
+            : null,
+      });
+      await this.task.start(this.o.taskConfig);
+      await this.task.open?.(this.o.assignment);
+      await this.o.statuses.putTask(connector, taskId, this.pauser.paused ? 'PAUSED' : 'RUNNING');
+      logger.info(
+        `Sink task started on ${this.o.assignment.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}`,
+      );
+      let lastCommit = Date.now();
+      while (!this.stopper.signal.aborted) {
+        await this.pauser.wait();
+        if (this.stopper.signal.aborted) break;
+        const batch = await this.nextBatch();
+        if (batch === undefined) break;
+        if (batch.length > 0) await this.deliver(batch);
+        if (this.commitRequested || Date.now() - lastCommit >= this.o.offsetFlushIntervalMs) {
+          await this.commit();
+          lastCommit = Date.now();
+        }
+      }
+      await this.commit();
+      await this.task.close?.(this.o.assignment);
+      await this.task.stop();
+      logger.info('Sink task stopped');
+    } catch (err) {
+      this.state = 'FAILED';
+      this.trace = (err as Error)?.stack ?? String(err);
+      logger.error('Sink task failed', err);
+      await this.o.statuses.putTask(connector, taskId, 'FAILED', this.trace).catch(() => {});
+      try {
+        await this.task.stop();
+      } catch {
+        // Already failed.
+      }
+    }
+  }
+
+  /** Records from the partitions with data, or waits for some; undefined once stopping. */
+  private async nextBatch(): Promise<SinkRecord[] | undefined> {
+    const { log } = this.o;
+    while (!this.stopper.signal.aborted) {
+      const out: SinkRecord[] = [];
+      for (const tp of this.o.assignment) {
+        const key = tpKey(tp);
+        if (this.pausedPartitions.has(key)) continue;
+        const position = this.positions.get(key)!;
+        if (position >= log.endOffset(tp.topic, tp.partition)) continue;
+        const { records, nextOffset } = await log.read(tp.topic, tp.partition, position, {
+          maxRecords: BATCH,
+        });
+        this.positions.set(key, nextOffset);
+        for (const r of records) {
+          const converted = await this.convert(tp, r);
+          if (converted !== null) out.push(converted);
+        }
+      }
+      if (out.length > 0) return out;
+      const done = new AbortController();
+      const stop = () => done.abort();
+      this.stopper.signal.addEventListener('abort', stop, { once: true });
+      try {
+        await Promise.race(
+          this.o.assignment.map((tp) =>
+            log.waitForData(tp.topic, tp.partition, this.positions.get(tpKey(tp))!, 1000, done.signal),
+          ),
+        );
+      } finally {
+        this.stopper.signal.removeEventListener('abort', stop);
+        done.abort();
+      }
+      // Wake up now and then so a commit interval passes even without new records.
+      return [];
+    }
+    return undefined;
+  }
+
+  private async convert(tp: TopicPartition, r: LogRecord): Promise<SinkRecord | null> {
+    const headers = r.headers.map((h: RecordHeader) => ({
+      key: h.key,
+      schema: null,
+      value: h.value === null ? null : h.value.toString('utf8'),
+    }));
+    let key: ReturnType<Converter['toConnectData']>;
+    let value: ReturnType<Converter['toConnectData']>;
+    const raw = { tp, r };
+    try {
+      key = this.o.keyConverter.toConnectData(tp.topic, r.key, headers);
+    } catch (err) {
+      await this.failRecord('KEY_CONVERTER', raw, err);
+      return null;
+    }
+    try {
+      value = this.o.valueConverter.toConnectData(tp.topic, r.value, headers);
+    } catch (err) {
+      await this.failRecord('VALUE_CONVERTER', raw, err);
+      return null;
+    }
+    const record: SinkRecord = {
+      topic: tp.topic,
+      kafkaPartition: tp.partition,
+      kafkaOffset: r.offset,
+      keySchema: key.schema,
+      key: key.value,
+      valueSchema: value.schema,
+      value: value.value,
+      timestamp: r.timestamp,
+      timestampType: 'CreateTime',
+      headers,
+      originalTopic: tp.topic,
+      originalKafkaPartition: tp.partition,
+      originalKafkaOffset: r.offset,
+    };
+    try {
+      return this.o.transform(record);
+    } catch (err) {
+      await this.failRecord('TRANSFORMATION', raw, err);
+      return null;
+    }
+  }
+
+  /** errors.tolerance=all skips (logging and dead-lettering it); none fails the task. */
+  private async failRecord(
+    stage: ErrorStage,
+    raw: { tp: TopicPartition; r: LogRecord },
+    err: unknown,
+  ): Promise<void> {
+    if (!this.o.errors.tolerateAll) throw new ToleranceExceededError(stage, err);
+    if (this.o.errors.logErrors) {
+      this.o.logger.error(
+        `Error in stage ${stage} for ${raw.tp.topic}-${raw.tp.partition}@${raw.r.offset}; skipped`,
+        err,
+      );
+    }
+    await this.deadLetter(raw.tp, raw.r, stage, err as Error);
+  }
+
+  private async report(record: SinkRecord, error: Error, stage: ErrorStage): Promise<void> {
+    const tp = { topic: record.originalTopic, partition: record.originalKafkaPartition };
+    const { records } = await this.o.log.read(tp.topic, tp.partition, record.originalKafkaOffset, {
+      maxRecords: 1,
+    });
+    if (this.o.errors.logErrors)
+      this.o.logger.error(
+        `Record ${tp.topic}-${tp.partition}@${record.originalKafkaOffset} reported as failed`,
+        error,
+      );
+    if (records[0] !== undefined) await this.deadLetter(tp, records[0], stage, error);
+  }
+
+  /** Writes the original bytes to the dead-letter topic, with Kafka Connect's context headers when asked. */
+  private async deadLetter(tp: TopicPartition, r: LogRecord, stage: ErrorStage, error: Error): Promise<void> {
+    const topic = this.o.errors.deadLetterTopic;
+    if (topic === undefined) return;
+    if (!this.o.log.hasTopic(topic)) await this.o.log.createTopic(topic, { partitions: 1 });
+    const context: RecordHeader[] = this.o.errors.deadLetterContextHeaders
+      ? [
+          ['__connect.errors.topic', tp.topic],
+          ['__connect.errors.partition', String(tp.partition)],
+          ['__connect.errors.offset', String(r.offset)],
+          ['__connect.errors.connector.name', this.o.connector],
+          ['__connect.errors.task.id', String(this.o.taskId)],
+          ['__connect.errors.stage', stage],
+          ['__connect.errors.class.name', this.constructor.name],
+          ['__connect.errors.exception.class.name', error.name],
+          ['__connect.errors.exception.message', error.message],
+          ['__connect.errors.exception.stacktrace', error.stack ?? ''],
+        ].map(([key, value]) => ({ key, value: Buffer.from(value) }))
+      : [];
+    await this.o.log.append(topic, [
+      { key: r.key, value: r.value, timestamp: r.timestamp, headers: [...r.headers, ...context] },
+    ]);
+  }
+
+  /** put with redelivery of the same batch after a RetriableException. */
+  private async deliver(batch: SinkRecord[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.task.put(batch);
+        this.delivered += batch.length;
+        return;
+      } catch (err) {
+        if (!(err instanceof RetriableException) || this.stopper.signal.aborted) throw err;
+        const wait =
+          this.timeoutMs > 0 ? this.timeoutMs : Math.min(this.o.errors.retryDelayMaxMs, 300 * 2 ** attempt);
+        this.o.logger.warn(
+          `Retriable error from put (attempt ${attempt + 1}), redelivering in ${wait} ms: ${err.message}`,
+        );
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  }
+
+  private async commit(): Promise<void> {
+    this.commitRequested = false;
+    const current = new Map<TopicPartition, number>(
+      this.o.assignment.map((tp) => [tp, this.positions.get(tpKey(tp))!] as const),
+    );
+    let safe: ReadonlyMap<TopicPartition, number> = current;
+    if (this.task.preCommit !== undefined) safe = await this.task.preCommit(current);
+    else await this.task.flush?.(current);
+    if (safe.size === 0) return;
+    await this.o.log.commitOffsets(
+      this.group,
+      [...safe].map(([tp, offset]) => ({ topic: tp.topic, partition: tp.partition, offset })),
+    );
+  }
+}

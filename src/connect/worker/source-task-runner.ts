@@ -1,0 +1,254 @@
+import type { Log, ProduceRecord, RecordHeader } from '../../log/index.js';
+import type {
+  ConnectLogger,
+  Converter,
+  SourceOffset,
+  SourcePartition,
+  SourceRecord,
+  SourceTask,
+} from '../api/index.js';
+import { RetriableException } from '../api/index.js';
+import type { OffsetStore, StatusStore } from './backing-stores.js';
+import { backoffMs, type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
+import { Pauser } from './pauser.js';
+import type { RecordTransformer } from './plugin-registry.js';
+
+export interface SourceTaskRunnerOptions {
+  readonly log: Log;
+  readonly connector: string;
+  readonly taskId: number;
+  readonly taskConfig: Readonly<Record<string, string>>;
+  readonly keyConverter: Converter;
+  readonly valueConverter: Converter;
+  readonly transform: RecordTransformer;
+  readonly errors: ErrorPolicy;
+  readonly offsets: OffsetStore;
+  readonly statuses: StatusStore;
+  readonly offsetFlushIntervalMs: number;
+  /** Partitions for topics a source writes to that do not exist yet (topic.creation.default.partitions). */
+  readonly newTopicPartitions: number;
+  readonly logger: ConnectLogger;
+}
+
+export type TaskRunState = 'RUNNING' | 'PAUSED' | 'FAILED' | 'STOPPED';
+
+/**
+ * Runs one source task: poll, transform, convert, write to the log, and commit the source offsets
+ * of what was written, every offset.flush.interval.ms and on stop. The connector only produces
+ * records; batching, offsets, retries and error tolerance live here.
+ */
+export class SourceTaskRunner {
+  state: TaskRunState = 'RUNNING';
+  trace: string | null = null;
+  /** Records written so far. */
+  written = 0;
+  private readonly o: SourceTaskRunnerOptions;
+  private readonly task: SourceTask;
+  private readonly pauser = new Pauser();
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private pendingOffsets = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
+  private lastFlush = Date.now();
+
+  constructor(task: SourceTask, options: SourceTaskRunnerOptions) {
+    this.task = task;
+    this.o = options;
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  async pause(): Promise<void> {
+    this.pauser.pause();
+    if (this.state === 'RUNNING') {
+      this.state = 'PAUSED';
+      await this.o.statuses.putTask(this.o.connector, this.o.taskId, 'PAUSED');
+    }
+  }
+
+  async resume(): Promise<void> {
+    this.pauser.resume();
+    if (this.state === 'PAUSED') {
+      this.state = 'RUNNING';
+      await this.o.statuses.putTask(this.o.connector, this.o.taskId, 'RUNNING');
+    }
+  }
+
+  /** Stops the task (unblocking its poll), commits what was written, and waits for the loop to end. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.pauser.resume();
+    try {
+      await this.task.stop();
+    } catch (err) {
+      this.o.logger.warn(`Error while stopping the task: ${(err as Error).message}`);
+    }
+    await this.loop;
+    if (this.state !== 'FAILED') this.state = 'STOPPED';
+  }
+
+  private async run(): Promise<void> {
+    const { connector, taskId, statuses, logger } = this.o;
+    try {
+      this.task.initialize({
+        configs: this.o.taskConfig,
+        offsetStorageReader: {
+          offset: async (partition) => this.o.offsets.get(connector, partition),
+          offsets: async (partitions) =>
+            new Map(partitions.map((p) => [p, this.o.offsets.get(connector, p)])),
+        },
+        logger,
+      });
+      await this.task.start(this.o.taskConfig);
+      await statuses.putTask(connector, taskId, this.pauser.paused ? 'PAUSED' : 'RUNNING');
+      logger.info('Source task started');
+      let retryAttempt = 0;
+      let retryStarted = 0;
+      while (!this.stopping) {
+        await this.pauser.wait();
+        if (this.stopping) break;
+        let records: SourceRecord[] | null;
+        try {
+          records = await this.task.poll();
+          retryAttempt = 0;
+        } catch (err) {
+          if (!(err instanceof RetriableException)) throw err;
+          // Retriable poll failures are retried until errors.retry.timeout, as Kafka Connect does.
+          if (retryAttempt === 0) retryStarted = Date.now();
+          const timeout = this.o.errors.retryTimeoutMs;
+          if (timeout >= 0 && Date.now() - retryStarted > timeout)
+            throw new ToleranceExceededError('TASK_POLL', err);
+          logger.warn(`Retriable error from poll, retrying: ${err.message}`);
+          await new Promise((r) => setTimeout(r, backoffMs(retryAttempt++, this.o.errors.retryDelayMaxMs)));
+          continue;
+        }
+        if (records !== null && records.length > 0) await this.write(records);
+        else await new Promise((r) => setImmediate(r)); // an idle poll must not starve the event loop
+        if (Date.now() - this.lastFlush >= this.o.offsetFlushIntervalMs) await this.flushOffsets();
+      }
+      await this.flushOffsets();
+      logger.info('Source task stopped');
+    } catch (err) {
+      await this.fail(err);
+    }
+  }
+
+  private async fail(err: unknown): Promise<void> {
+    this.state = 'FAILED';
+    const e = err as Error;
+    this.trace = e?.stack ?? String(err);
+    this.o.logger.error('Source task failed', err);
+    try {
+      await this.flushOffsets();
+      await this.o.statuses.putTask(this.o.connector, this.o.taskId, 'FAILED', this.trace);
+      await this.task.stop();
+    } catch {
+      // The task has failed already; what counts is that its status says so.
+    }
+  }
+
+  private tolerate(stage: ErrorStage, record: SourceRecord, err: unknown): void {
+    if (!this.o.errors.tolerateAll) throw new ToleranceExceededError(stage, err);
+    if (this.o.errors.logErrors) {
+      const detail = this.o.errors.logMessages
+        ? ` record ${JSON.stringify(record.sourceOffset)} to ${record.topic}`
+        : '';
+      this.o.logger.error(`Error in stage ${stage}${detail}; skipped (errors.tolerance=all)`, err);
+    }
+  }
+
+  /** Transforms, converts and appends one polled batch, one append per topic. */
+  private async write(records: readonly SourceRecord[]): Promise<void> {
+    const byTopic = new Map<string, { record: ProduceRecord; source: SourceRecord }[]>();
+    for (const original of records) {
+      let record: SourceRecord | null;
+      try {
+        record = this.o.transform(original);
+      } catch (err) {
+        this.tolerate('TRANSFORMATION', original, err);
+        continue;
+      }
+      if (record === null) {
+        this.note(original);
+        this.task.commitRecord?.(original, null);
+        continue;
+      }
+      let key: Uint8Array | null;
+      let value: Uint8Array | null;
+      try {
+        key = this.o.keyConverter.fromConnectData(record.topic, record.keySchema, record.key, record.headers);
+      } catch (err) {
+        this.tolerate('KEY_CONVERTER', original, err);
+        continue;
+      }
+      try {
+        value = this.o.valueConverter.fromConnectData(
+          record.topic,
+          record.valueSchema,
+          record.value,
+          record.headers,
+        );
+      } catch (err) {
+        this.tolerate('VALUE_CONVERTER', original, err);
+        continue;
+      }
+      const headers: RecordHeader[] = record.headers.map((h) => ({
+        key: h.key,
+        value:
+          h.value === null
+            ? null
+            : Buffer.from(typeof h.value === 'string' ? h.value : JSON.stringify(h.value)),
+      }));
+      const produce: ProduceRecord = {
+        key: key === null ? null : Buffer.from(key.buffer, key.byteOffset, key.byteLength),
+        value: value === null ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+        headers,
+        ...(record.timestamp === null ? {} : { timestamp: record.timestamp }),
+        ...(record.kafkaPartition === null ? {} : { partition: record.kafkaPartition }),
+      };
+      let list = byTopic.get(record.topic);
+      if (list === undefined) {
+        list = [];
+        byTopic.set(record.topic, list);
+      }
+      list.push({ record: produce, source: original });
+    }
+    for (const [topic, list] of byTopic) {
+      if (!this.o.log.hasTopic(topic)) {
+        await this.o.log.createTopic(topic, { partitions: this.o.newTopicPartitions });
+        this.o.logger.info(`Created topic ${topic} with ${this.o.newTopicPartitions} partition(s)`);
+      }
+      const positions = await this.o.log.append(
+        topic,
+        list.map((x) => x.record),
+      );
+      list.forEach((x, i) => {
+        this.note(x.source);
+        this.task.commitRecord?.(x.source, {
+          topic,
+          partition: positions[i].partition,
+          offset: positions[i].offset,
+        });
+      });
+      this.written += list.length;
+    }
+  }
+
+  /** Remembers the latest offset of a record's source partition, to commit with the next flush. */
+  private note(record: SourceRecord): void {
+    this.pendingOffsets.set(JSON.stringify(record.sourcePartition), {
+      partition: record.sourcePartition,
+      offset: record.sourceOffset,
+    });
+  }
+
+  private async flushOffsets(): Promise<void> {
+    this.lastFlush = Date.now();
+    if (this.pendingOffsets.size === 0) return;
+    const pending = [...this.pendingOffsets.values()];
+    this.pendingOffsets = new Map();
+    await this.o.offsets.putAll(this.o.connector, pending);
+    await this.task.commit?.();
+  }
+}

@@ -1,0 +1,7 @@
+// Every built-in connector, each written only against connect/api.
+import type { ConnectorPlugin } from '../connect/api/index.js';
+import { plugins as datagen } from './datagen/index.js';
+import { plugins as file } from './file/index.js';
+import { plugins as voluble } from './voluble/index.js';
+
+export const builtinConnectors: readonly ConnectorPlugin[] = [...file, ...voluble, ...datagen];

@@ -1,0 +1,132 @@
+import {
+  type SourceOffset,
+  type SourcePartition,
+  type SourceRecord,
+  type SourceTask,
+  type SourceTaskContext,
+  sourceRecord,
+} from '../../connect/api/index.js';
+import { createRandomSource } from './random-source.js';
+import { parseValidVolubleConfig } from './voluble-config.js';
+import { VolubleGenerator } from './voluble-generator.js';
+
+export const VOLUBLE_VERSION = '0.3.0';
+
+/** What the task needs from the world; tests pass a fake clock and sleep. */
+export interface VolubleTaskEnvironment {
+  now(): number;
+  /** Resolves after `ms`, or early when `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export interface VolubleTaskOptions {
+  readonly environment?: VolubleTaskEnvironment;
+  /** Records per poll at most; upstream returns one. */
+  readonly batchSize?: number;
+  /** Longest a poll waits for a throttled topic, so pause and stop take effect. */
+  readonly maxWaitMs?: number;
+}
+
+const realEnvironment: VolubleTaskEnvironment = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    }),
+};
+
+/** The source partition of one topic's records from one task: its offset counts what was emitted. */
+export function volublePartition(topic: string, taskId: number): SourcePartition {
+  return { 'voluble.topic': topic, 'task.id': taskId };
+}
+
+function emittedFrom(offset: SourceOffset | null): number {
+  const n = offset?.emitted;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : 0;
+}
+
+/**
+ * Generates every topic of the config. Offsets count each topic's records so that
+ * `records.exactly` holds across restarts (history is not restored: upstream commits nothing).
+ */
+export class VolubleSourceTask implements SourceTask {
+  private context: SourceTaskContext | undefined;
+  private generator: VolubleGenerator | undefined;
+  private taskId = 0;
+  private readonly environment: VolubleTaskEnvironment;
+  private readonly batchSize: number;
+  private readonly maxWaitMs: number;
+  private stopping = new AbortController();
+
+  constructor(options: VolubleTaskOptions = {}) {
+    this.environment = options.environment ?? realEnvironment;
+    this.batchSize = options.batchSize ?? 1000;
+    this.maxWaitMs = options.maxWaitMs ?? 1000;
+  }
+
+  version(): string {
+    return VOLUBLE_VERSION;
+  }
+
+  initialize(context: SourceTaskContext): void {
+    this.context = context;
+  }
+
+  async start(props: Readonly<Record<string, string>>): Promise<void> {
+    const spec = parseValidVolubleConfig(props);
+    this.taskId = Number(props['task.id'] ?? 0) || 0;
+    this.stopping = new AbortController();
+    const partitions = spec.topics.map((t) => volublePartition(t.name, this.taskId));
+    const stored = this.context ? await this.context.offsetStorageReader.offsets(partitions) : new Map();
+    const emitted = new Map<string, number>();
+    spec.topics.forEach((t, i) => {
+      emitted.set(t.name, emittedFrom(stored.get(partitions[i]) ?? null));
+    });
+    const random = createRandomSource(spec.seed === null ? null : spec.seed + this.taskId);
+    this.generator = new VolubleGenerator(spec, random, emitted);
+  }
+
+  async poll(): Promise<SourceRecord[] | null> {
+    const generator = this.generator;
+    if (generator === undefined) throw new Error('The Voluble task was polled before it started.');
+    const batch: SourceRecord[] = [];
+    let waited = false;
+    while (batch.length < this.batchSize && !this.stopping.signal.aborted) {
+      const now = this.environment.now();
+      const step = generator.next(now);
+      if (step.kind === 'record') {
+        batch.push(
+          sourceRecord({
+            topic: step.topic,
+            sourcePartition: volublePartition(step.topic, this.taskId),
+            sourceOffset: { emitted: step.emitted },
+            keySchema: step.keySchema,
+            key: step.key,
+            valueSchema: step.valueSchema,
+            value: step.value,
+          }),
+        );
+        continue;
+      }
+      if (batch.length > 0 || waited) break;
+      // Nothing due (throttled) or nothing left (records.exactly reached): wait once, then let the
+      // worker call again, so the task neither spins nor holds up pause and stop.
+      waited = true;
+      const waitMs = step.kind === 'wait' ? Math.min(step.untilMs - now, this.maxWaitMs) : this.maxWaitMs;
+      await this.environment.sleep(Math.max(0, waitMs), this.stopping.signal);
+      if (step.kind === 'exhausted') break;
+    }
+    return batch.length > 0 ? batch : null;
+  }
+
+  stop(): void {
+    this.stopping.abort();
+  }
+}

@@ -1,0 +1,254 @@
+import { type ConnectClient, ConnectClientError, type ConnectorStateInfo } from '../connect/client/index.js';
+import type { Literal, Property, Statement } from '../sql/index.js';
+import { type Entity, entity, sourceDescription, warning } from './entities.js';
+import { StatementError } from './errors.js';
+import type { MetaStore } from './metastore.js';
+
+type ConnectorStatement = Extract<
+  Statement,
+  {
+    kind:
+      | 'createConnector'
+      | 'dropConnector'
+      | 'describeConnector'
+      | 'listConnectors'
+      | 'listConnectorPlugins'
+      | 'pauseConnector'
+      | 'resumeConnector'
+      | 'restartConnector'
+      | 'alterConnector';
+  }
+>;
+
+export function isConnectorStatement(s: Statement): s is ConnectorStatement {
+  return [
+    'createConnector',
+    'dropConnector',
+    'describeConnector',
+    'listConnectors',
+    'listConnectorPlugins',
+    'pauseConnector',
+    'resumeConnector',
+    'restartConnector',
+    'alterConnector',
+  ].includes(s.kind);
+}
+
+/** ksqlDB sends Connect only strings: `5` becomes "5", NULL "null". */
+function literalText(value: Literal): string {
+  switch (value.kind) {
+    case 'string':
+      return value.value;
+    case 'number':
+      return value.text;
+    case 'boolean':
+      return String(value.value);
+    case 'null':
+      return 'null';
+    default:
+      throw new StatementError(`Variable \${${value.name}} is not defined. Define it first with DEFINE.`);
+  }
+}
+
+function configOf(properties: readonly Property[]): Record<string, string> {
+  return Object.fromEntries(properties.map((p) => [p.key, literalText(p.value)]));
+}
+
+/** Connect's errors keep their HTTP status in ksqlDB's error code (409 → 40900). */
+function connectError(prefix: string, err: unknown): StatementError {
+  if (err instanceof ConnectClientError) {
+    return new StatementError(prefix === '' ? err.message : `${prefix}${err.message}`, err.status * 100);
+  }
+  return new StatementError(`${prefix}${(err as Error).message}`, 50000);
+}
+
+/**
+ * The statement text ksqlDB echoes for connector statements: every WITH value but connector.class
+ * replaced by '[string]', so secrets never come back in responses or logs.
+ */
+export function maskConnectorStatement(s: Statement, text: string): string {
+  if (s.kind !== 'createConnector' && s.kind !== 'alterConnector') return text;
+  let masked = text;
+  for (const p of s.properties) {
+    if (p.key === 'connector.class' || p.value.kind !== 'string') continue;
+    const quoted = `'${p.value.value.replaceAll("'", "''")}'`;
+    masked = masked.replace(quoted, "'[string]'");
+  }
+  return masked;
+}
+
+function listState(status: ConnectorStateInfo | undefined): string | undefined {
+  if (status === undefined) return undefined;
+  const state = status.connector.state;
+  if (state !== 'RUNNING') return state;
+  const total = status.tasks.length;
+  const running = status.tasks.filter((t) => t.state === 'RUNNING').length;
+  return `${total > 0 && running === 0 ? 'WARNING' : 'RUNNING'} (${running}/${total} tasks RUNNING)`;
+}
+
+/** Runs a connector statement against Connect, answering with ksqlDB's connector entities. */
+export async function executeConnectorStatement(
+  s: ConnectorStatement,
+  text: string,
+  connect: ConnectClient,
+  metastore: MetaStore,
+): Promise<Entity> {
+  switch (s.kind) {
+    case 'createConnector': {
+      const config: Record<string, string> = { ...configOf(s.properties), name: s.name };
+      const existing = await connect.connectors().catch((err) => {
+        throw connectError('Failed to list connectors: ', err);
+      });
+      if (existing.some((n) => n.toLowerCase() === s.name.toLowerCase())) {
+        if (s.ifNotExists) return warning(text, `Connector ${s.name} already exists`);
+        throw new StatementError(`Connector ${s.name} already exists`, 40900);
+      }
+      const className = config['connector.class'];
+      if (className === undefined || className.trim() === '') {
+        throw new StatementError(
+          `Validation error: Connector config ${JSON.stringify({ name: s.name })} contains no connector type`,
+          40000,
+        );
+      }
+      // Every problem of the config, by key, before anything is created.
+      let infos: Awaited<ReturnType<ConnectClient['validate']>>;
+      try {
+        infos = await connect.validate(className, config);
+      } catch (err) {
+        throw connectError('Validation error: ', err);
+      }
+      if (infos.error_count > 0) {
+        const lines = infos.configs
+          .filter((c) => (c.value.errors as string[]).length > 0)
+          .map((c) => `${c.value.name as string} - ${(c.value.errors as string[]).join('. ')}`);
+        throw new StatementError(`Validation error: ${lines.join('\n')}`, 40000);
+      }
+      try {
+        const info = await connect.create(s.name, config);
+        return entity('connector_info', text, { info });
+      } catch (err) {
+        throw connectError('Failed to create connector: ', err);
+      }
+    }
+    case 'dropConnector':
+      try {
+        await connect.delete(s.name);
+        return entity('drop_connector', text, { connectorName: s.name });
+      } catch (err) {
+        if (err instanceof ConnectClientError && err.status === 404 && s.ifExists) {
+          return warning(text, `Connector '${s.name}' does not exist.`);
+        }
+        throw connectError('Failed to drop connector: ', err);
+      }
+    case 'describeConnector': {
+      let status: ConnectorStateInfo;
+      let info: Awaited<ReturnType<ConnectClient['describe']>>;
+      try {
+        status = await connect.status(s.name);
+      } catch (err) {
+        throw connectError('Failed to query connector status: ', err);
+      }
+      try {
+        info = await connect.describe(s.name);
+      } catch (err) {
+        throw connectError('Failed to describe connector: ', err);
+      }
+      const warnings: { message: string }[] = [];
+      let topics: string[] = [];
+      try {
+        topics = await connect.topics(s.name);
+      } catch (err) {
+        warnings.push({ message: `Could not list related topics due to error: ${(err as Error).message}` });
+      }
+      // Beyond ksqlDB (which does this for the JDBC source only): the streams and tables over
+      // every topic the connector reads or writes.
+      const sources = metastore
+        .all()
+        .filter((x) => topics.includes(x.topic))
+        .map((x) =>
+          sourceDescription(x, false, {
+            readQueries: [],
+            writeQueries: [],
+            partitions: 0,
+            statistics: '',
+            errorStats: '',
+          }),
+        );
+      return {
+        ...entity('connector_description', text, {
+          connectorClass: info.config['connector.class'] ?? '',
+          status,
+          sources,
+          topics,
+        }),
+        warnings,
+      };
+    }
+    case 'listConnectors': {
+      let names: string[];
+      try {
+        names = await connect.connectors();
+      } catch (err) {
+        throw connectError('Failed to list connectors: ', err);
+      }
+      const rows: Record<string, unknown>[] = [];
+      const warnings: { message: string }[] = [];
+      for (const name of names) {
+        try {
+          const info = await connect.describe(name);
+          const status = await connect.status(name).catch(() => undefined);
+          if (s.scope !== 'ALL' && info.type.toUpperCase() !== s.scope) continue;
+          rows.push({
+            name,
+            type: info.type,
+            className: info.config['connector.class'],
+            state: listState(status),
+          });
+        } catch (err) {
+          warnings.push({ message: `Could not describe connector ${name}: ${(err as Error).message}` });
+          if (s.scope === 'ALL') rows.push({ name, type: 'unknown' });
+        }
+      }
+      return { ...entity('connector_list', text, { connectors: rows }), warnings };
+    }
+    case 'listConnectorPlugins':
+      try {
+        const plugins = await connect.plugins();
+        return entity('connector_plugins_list', text, {
+          connectorsPlugins: plugins.map((p) => ({
+            className: p.class,
+            type: p.type,
+            version: p.version ?? '',
+          })),
+        });
+      } catch (err) {
+        throw connectError('Failed to list connector plugins: ', err);
+      }
+    case 'pauseConnector':
+    case 'resumeConnector':
+    case 'restartConnector': {
+      const verb =
+        s.kind === 'pauseConnector' ? 'pause' : s.kind === 'resumeConnector' ? 'resume' : 'restart';
+      try {
+        await connect[verb](s.name);
+      } catch (err) {
+        throw connectError(`Failed to ${verb} connector: `, err);
+      }
+      const past = { pause: 'Paused', resume: 'Resumed', restart: 'Restarted' }[verb];
+      return warning(text, `${past} connector ${s.name}`);
+    }
+    case 'alterConnector': {
+      try {
+        const current = await connect.config(s.name);
+        const info = await connect.updateConfig(s.name, { ...current, ...configOf(s.properties) });
+        return entity('connector_info', text, { info });
+      } catch (err) {
+        throw connectError('Failed to alter connector: ', err);
+      }
+    }
+    default: {
+      const never: never = s;
+      throw new StatementError(`Unhandled connector statement ${JSON.stringify(never)}`);
+    }
+  }
+}
