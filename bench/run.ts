@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each figure printed beside its same-run baseline.
 import { benchLog, type Figure } from './log-throughput.js';
 import { benchQueries } from './query-throughput.js';
+import { benchVoluble } from './voluble.js';
 
 function line(f: Figure, baseline?: Figure): string {
   const ratio = baseline
@@ -36,3 +37,14 @@ const l = queries.latency;
 console.log(
   `  push query latency, append → HTTP client, 1,000 records/s: p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms (${l.count} rows)`,
 );
+
+const voluble = await benchVoluble();
+console.log('');
+console.log('Voluble generator (the seed config, no throttle), best of 3');
+for (const [i, f] of voluble.entries()) {
+  const ratio =
+    i === 0 ? '' : `  ${((100 * f.recordsPerSecond) / voluble[0].recordsPerSecond).toFixed(0)} % of baseline`;
+  console.log(
+    `  ${f.name.padEnd(44)} ${Math.round(f.recordsPerSecond).toLocaleString('en-US').padStart(12)} records/s${ratio}`,
+  );
+}

@@ -82,6 +82,7 @@ export async function runServerCommand(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
+  if (server.connectUrl !== undefined) process.stdout.write(`Kafka Connect REST API: ${server.connectUrl}\n`);
   // Announced only once the signal handlers are in place, so a SIGTERM right after it is handled.
   process.stdout.write(`Sluice ${server.url} is ready.\n`);
   return stopped;
