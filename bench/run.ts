@@ -1,4 +1,6 @@
 // `npm run bench`: every benchmark, each figure printed beside its same-run baseline.
+
+import { benchFileSink } from './file-sink.js';
 import { benchLog, type Figure } from './log-throughput.js';
 import { benchQueries } from './query-throughput.js';
 import { benchVoluble } from './voluble.js';
@@ -44,6 +46,17 @@ console.log('Voluble generator (the seed config, no throttle), best of 3');
 for (const [i, f] of voluble.entries()) {
   const ratio =
     i === 0 ? '' : `  ${((100 * f.recordsPerSecond) / voluble[0].recordsPerSecond).toFixed(0)} % of baseline`;
+  console.log(
+    `  ${f.name.padEnd(44)} ${Math.round(f.recordsPerSecond).toLocaleString('en-US').padStart(12)} records/s${ratio}`,
+  );
+}
+
+const sinks = await benchFileSink();
+console.log('');
+console.log('FileStream sink, 200,000 records of 100 bytes, best of 3');
+for (const [i, f] of sinks.entries()) {
+  const ratio =
+    i === 0 ? '' : `  ${((100 * f.recordsPerSecond) / sinks[0].recordsPerSecond).toFixed(0)} % of baseline`;
   console.log(
     `  ${f.name.padEnd(44)} ${Math.round(f.recordsPerSecond).toLocaleString('en-US').padStart(12)} records/s${ratio}`,
   );

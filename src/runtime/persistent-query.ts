@@ -44,6 +44,8 @@ export class PersistentQuery {
   private readonly decoder: SourceDecoder;
   private readonly stopper = new AbortController();
   private loop: Promise<void> | undefined;
+  /** The projected row, reused: it is encoded before the next row is computed. */
+  private readonly scratch: SqlValue[];
   private follower: TopicFollower | undefined;
   /** True while a batch is between read and commit. */
   private busy = true;
@@ -53,6 +55,7 @@ export class PersistentQuery {
     this.processingLog = processingLog;
     this.spec = spec;
     this.decoder = new SourceDecoder(spec.source, spec.usesPseudoColumns);
+    this.scratch = new Array<SqlValue>(spec.expressions.projections.length).fill(null);
   }
 
   start(): void {
@@ -122,7 +125,7 @@ export class PersistentQuery {
           }
           let result: SqlValue[] | undefined;
           try {
-            result = processRow(row, this.spec.expressions);
+            result = processRow(row, this.spec.expressions, this.scratch);
           } catch (err) {
             this.failed++;
             this.processingLog.processingError(id, row, err as Error);

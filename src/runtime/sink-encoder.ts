@@ -21,12 +21,20 @@ export class SinkEncoder {
   private readonly valueSerializer: RowSerializer;
   private readonly keyIndexes: number[];
   private readonly valueIndexes: number[];
+  /**
+   * Reused for every record: the serializers read them synchronously and keep nothing, and a
+   * record's worth of small arrays is a good part of the garbage a busy query makes.
+   */
+  private readonly keyScratch: SqlValue[];
+  private readonly valueScratch: SqlValue[];
 
   constructor(columns: readonly SinkColumn[], formats: SinkFormats) {
     const keys = columns.filter((c) => c.namespace === 'KEY');
     const values = columns.filter((c) => c.namespace === 'VALUE');
     this.keyIndexes = columns.flatMap((c, i) => (c.namespace === 'KEY' ? [i] : []));
     this.valueIndexes = columns.flatMap((c, i) => (c.namespace === 'VALUE' ? [i] : []));
+    this.keyScratch = new Array<SqlValue>(this.keyIndexes.length).fill(null);
+    this.valueScratch = new Array<SqlValue>(this.valueIndexes.length).fill(null);
     this.keySerializer =
       keys.length === 0 || formats.keyFormat === 'NONE'
         ? undefined
@@ -40,11 +48,13 @@ export class SinkEncoder {
 
   encodeKey(row: readonly SqlValue[]): Buffer | null {
     if (this.keySerializer === undefined) return null;
-    return this.keySerializer(this.keyIndexes.map((i) => row[i]));
+    const keys = this.keyScratch;
+    for (let i = 0; i < keys.length; i++) keys[i] = row[this.keyIndexes[i]];
+    return this.keySerializer(keys);
   }
 
   encode(row: readonly SqlValue[], timestamp: number): ProduceRecord {
-    const values = new Array<SqlValue>(this.valueIndexes.length);
+    const values = this.valueScratch;
     for (let i = 0; i < values.length; i++) values[i] = row[this.valueIndexes[i]];
     return { key: this.encodeKey(row), value: this.valueSerializer(values), timestamp };
   }

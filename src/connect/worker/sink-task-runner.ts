@@ -23,7 +23,7 @@ export interface SinkTaskRunnerOptions {
   readonly logger: ConnectLogger;
 }
 
-const BATCH = 500;
+const BATCH = 2000;
 
 const tpKey = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
 
