@@ -44,7 +44,7 @@ test('no command at all prints the usage to stderr and exits 2', async () => {
 });
 
 test('commands that come later say they are not available yet and exit 2', async () => {
-  for (const name of ['plugin', 'connect']) {
+  for (const name of ['connect']) {
     const run = await runSluice([name, '--port', '1']);
     assert.equal(run.code, 2, name);
     assert.match(run.stderr, new RegExp(`sluice ${name}' is not available yet in this version`));

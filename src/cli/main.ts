@@ -2,6 +2,7 @@ import { LogError } from '../log/index.js';
 import { TEST_RUNNER_USAGE } from '../testing/test-runner-usage.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
 import { type CliIo, processIo } from './cli-io.js';
+import { pluginHelp, runPluginCommand } from './plugin/run-plugin-command.js';
 import { runShellCommand, shellHelp } from './shell/run-shell-command.js';
 import { runTopicCommand, topicHelp } from './topic/run-topic-command.js';
 import { sluiceVersion } from './version.js';
@@ -42,7 +43,12 @@ const COMMANDS: readonly Command[] = [
     run: async (args, io) =>
       (await import('../testing/run-test-runner-command.js')).runTestRunnerCommand(args, io),
   },
-  { name: 'plugin', summary: 'Install and list connector plugins (not available yet)' },
+  {
+    name: 'plugin',
+    summary: 'Install, list and remove connector packages (the plugin path)',
+    help: pluginHelp,
+    run: runPluginCommand,
+  },
   { name: 'connect', summary: 'Run a standalone Kafka Connect worker (not available yet)' },
 ];
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Log } from '../log/index.js';
 import { EmbeddedConnectClient } from './client/index.js';
 import { converterByClass, converterClassNames } from './converters/index.js';
+import { loadPluginPackages, type PluginLoadReport } from './plugins/index.js';
 import { buildConnectRestApp } from './rest/connect-rest-app.js';
 import { transformChainFactory } from './transforms/index.js';
 import { Herder } from './worker/herder.js';
@@ -13,6 +14,8 @@ export interface RunningWorker {
   readonly client: EmbeddedConnectClient;
   /** The Connect REST API's URL, or undefined when it could not listen (the port was taken). */
   readonly restUrl: string | undefined;
+  /** The connector packages loaded from plugin.path, and those skipped with the reason. */
+  readonly pluginPackages: PluginLoadReport;
   close(): Promise<void>;
 }
 
@@ -46,6 +49,17 @@ export function withEmbeddedDefaults(props: Readonly<Record<string, string>>): R
   };
 }
 
+function reportPluginPackages(report: PluginLoadReport): void {
+  for (const pkg of report.loaded) {
+    const classes = pkg.plugins.map((p) => p.className).join(', ');
+    process.stdout.write(
+      `Loaded connector package ${pkg.manifest.name} ${pkg.manifest.version} (${classes})\n`,
+    );
+  }
+  for (const b of report.broken)
+    process.stderr.write(`WARNING skipped the connector package at ${b.dir}: ${b.reason}\n`);
+}
+
 /** Starts a Connect worker on a log: herder, connectors, and the Connect REST API. */
 export async function startConnectWorker(options: WorkerOptions): Promise<RunningWorker> {
   const config = readWorkerConfig(withEmbeddedDefaults(options.properties));
@@ -57,6 +71,12 @@ export async function startConnectWorker(options: WorkerOptions): Promise<Runnin
     transformChainFactory,
   );
   for (const p of options.connectors) plugins.register(p);
+  // Packages come after the built-ins and may not replace one; new ones are picked up on restart.
+  const pluginPackages = await loadPluginPackages(config.pluginPath, {
+    reservedClassNames: options.connectors.map((p) => p.className),
+  });
+  for (const pkg of pluginPackages.loaded) for (const p of pkg.plugins) plugins.register(p);
+  reportPluginPackages(pluginPackages);
   const herder = await Herder.start(options.log, config, plugins);
   let app: FastifyInstance | undefined;
   let restUrl: string | undefined;
@@ -81,6 +101,7 @@ export async function startConnectWorker(options: WorkerOptions): Promise<Runnin
     herder,
     client: new EmbeddedConnectClient(herder),
     restUrl,
+    pluginPackages,
     async close() {
       await app?.close();
       await herder.close();

@@ -1,5 +1,5 @@
 import { type ConnectClient, ConnectClientError, type ConnectorStateInfo } from '../connect/client/index.js';
-import type { Literal, Property, Statement } from '../sql/index.js';
+import { type Literal, type Property, type Statement, type Token, tokenize } from '../sql/index.js';
 import { type Entity, entity, sourceDescription, warning } from './entities.js';
 import { StatementError } from './errors.js';
 import type { MetaStore } from './metastore.js';
@@ -68,12 +68,47 @@ function connectError(prefix: string, err: unknown): StatementError {
  */
 export function maskConnectorStatement(s: Statement, text: string): string {
   if (s.kind !== 'createConnector' && s.kind !== 'alterConnector') return text;
-  let masked = text;
-  for (const p of s.properties) {
-    if (p.key === 'connector.class' || p.value.kind !== 'string') continue;
-    const quoted = `'${p.value.value.replaceAll("'", "''")}'`;
-    masked = masked.replace(quoted, "'[string]'");
+  let tokens: Token[];
+  try {
+    tokens = tokenize(text);
+  } catch {
+    return text;
   }
+  // The property list: the first '(' after WITH (CREATE) or SET (ALTER) outside quotes.
+  const opener = s.kind === 'createConnector' ? 'WITH' : 'SET';
+  const at = tokens.findIndex(
+    (t, i) =>
+      (t.kind === 'keyword' || t.kind === 'identifier') &&
+      t.value.toUpperCase() === opener &&
+      tokens[i + 1]?.kind === 'symbol' &&
+      tokens[i + 1].value === '(',
+  );
+  if (at < 0) return text;
+  // Each value (every token from after '=' to the ',' or ')' that ends the property) is replaced,
+  // wherever it stands, so a key or the class that happens to equal a value is never touched.
+  const spans: { start: number; end: number }[] = [];
+  let property = 0;
+  let i = at + 2;
+  while (i < tokens.length && property < s.properties.length) {
+    while (i < tokens.length && !(tokens[i].kind === 'symbol' && tokens[i].value === '=')) i++;
+    const first = i + 1;
+    let j = first;
+    let depth = 0;
+    while (j < tokens.length && tokens[j].kind !== 'eof') {
+      const t = tokens[j];
+      if (t.kind === 'symbol' && t.value === '(') depth++;
+      if (t.kind === 'symbol' && (t.value === ')' || t.value === ',') && depth === 0) break;
+      if (t.kind === 'symbol' && t.value === ')') depth--;
+      j++;
+    }
+    if (j > first && s.properties[property].key !== 'connector.class')
+      spans.push({ start: tokens[first].start, end: tokens[j - 1].end });
+    property++;
+    i = j + 1;
+  }
+  let masked = text;
+  for (const span of spans.reverse())
+    masked = `${masked.slice(0, span.start)}'[string]'${masked.slice(span.end)}`;
   return masked;
 }
 

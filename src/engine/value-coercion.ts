@@ -43,7 +43,7 @@ export function coerceValue(value: SqlValue, from: SqlType, to: SqlType, column:
   if (value === null) return null;
   const mismatch = () =>
     new StatementError(
-      `Expected type ${formatType(to)} for field ${column} but got ${formatType(from)} (${String(value)}).`,
+      `Expected type ${formatType(to)} for field ${column} but got ${formatType(from)} (${shown(value)}).`,
     );
   switch (to.kind) {
     case 'BIGINT':

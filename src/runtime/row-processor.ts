@@ -10,7 +10,11 @@ export interface RowExpressions {
  * `out` is where the result goes: a persistent query passes one array it reuses for every row,
  * since the row is encoded before the next one is computed; a push query keeps its rows.
  */
-export function processRow(row: readonly SqlValue[], e: RowExpressions, out?: SqlValue[]): SqlValue[] | undefined {
+export function processRow(
+  row: readonly SqlValue[],
+  e: RowExpressions,
+  out?: SqlValue[],
+): SqlValue[] | undefined {
   if (e.filter !== undefined && e.filter(row) !== true) return undefined;
   const projections = e.projections;
   out ??= new Array<SqlValue>(projections.length);

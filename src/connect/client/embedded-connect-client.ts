@@ -56,7 +56,10 @@ export class EmbeddedConnectClient implements ConnectClient {
     return this.call(() => this.herder.restartConnector(name, { includeTasks: true }));
   }
   updateConfig(name: string, config: Readonly<Record<string, string>>) {
-    return this.call(async () => (await this.herder.putConnectorConfig(name, config)).info);
+    return this.call(async () => {
+      const { info } = await this.herder.putConnectorConfig(name, config);
+      return { ...info, config: this.herder.maskedConfig(info.config) };
+    });
   }
   config(name: string) {
     return this.call(() => this.herder.connectorConfig(name));

@@ -1,16 +1,20 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { ConnectError } from '../worker/connect-error.js';
-import { logLevels } from '../worker/connect-logger.js';
+import { LOG4J_LEVELS, loggerLevel, logLevels, setLoggerLevel } from '../worker/connect-logger.js';
 import type { Herder } from '../worker/herder.js';
 
-const LEVELS = new Set(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'OFF']);
+const LEVELS: ReadonlySet<string> = new Set(LOG4J_LEVELS);
 
-function isStringMap(v: unknown): v is Record<string, string> {
+/**
+ * A connector config as sent: string values, or null, which Kafka Connect reports as a validation
+ * error ("Null value can not be supplied as the configuration value.") rather than a bad request.
+ */
+function isConfigMap(v: unknown): v is Record<string, string> {
   return (
     typeof v === 'object' &&
     v !== null &&
     !Array.isArray(v) &&
-    Object.values(v).every((x) => typeof x === 'string')
+    Object.values(v).every((x) => typeof x === 'string' || x === null)
   );
 }
 
@@ -23,6 +27,23 @@ export function buildConnectRestApp(
   info: { version: string; clusterId: string },
 ): FastifyInstance {
   const app = Fastify({ logger: false });
+  // Jersey takes an empty body with Content-Type: application/json on endpoints that read none
+  // (`curl -X PUT -H 'Content-Type: application/json' .../pause` is common); Fastify would refuse it.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(
+        Object.assign(new Error(`Invalid JSON: ${(err as Error).message}`), { statusCode: 400 }),
+        undefined,
+      );
+    }
+  });
   const fail = (reply: FastifyReply, err: unknown) => {
     const status = err instanceof ConnectError ? err.status : 500;
     return reply.code(status).send({ error_code: status, message: (err as Error).message });
@@ -85,7 +106,7 @@ export function buildConnectRestApp(
     wrap(async ({ body }, reply) => {
       const b = body as { name?: unknown; config?: unknown; initial_state?: unknown } | undefined;
       if (typeof b?.name !== 'string') throw new ConnectError(400, 'Connector name must be provided');
-      if (!isStringMap(b.config ?? {}))
+      if (!isConfigMap(b.config ?? {}))
         throw new ConnectError(400, 'Connector config values must be strings.');
       const initial = typeof b.initial_state === 'string' ? b.initial_state.toUpperCase() : 'RUNNING';
       if (!['RUNNING', 'PAUSED', 'STOPPED'].includes(initial)) {
@@ -119,7 +140,7 @@ export function buildConnectRestApp(
   app.put(
     '/connectors/:c/config',
     wrap(async ({ params, body }, reply) => {
-      if (!isStringMap(body))
+      if (!isConfigMap(body))
         throw new ConnectError(400, 'Connector config must be a JSON object of string values.');
       const { created, info: connector } = await herder.putConnectorConfig(params.c, body);
       if (created) reply.code(201).header('location', `/connectors/${encodeURIComponent(params.c)}`);
@@ -147,9 +168,7 @@ export function buildConnectRestApp(
   );
   app.get(
     '/connectors/:c/tasks',
-    wrap(async ({ params }) =>
-      herder.taskConfigs(params.c).map((t) => ({ ...t, config: herder.maskedConfig(t.config) })),
-    ),
+    wrap(async ({ params }) => herder.taskConfigs(params.c, true)),
   );
   app.get(
     '/connectors/:c/tasks/:t/status',
@@ -183,8 +202,6 @@ export function buildConnectRestApp(
     app.put(
       `/connectors/:c/${action}`,
       wrap(async ({ params }, reply) => {
-        if (!herder.connectorNames().includes(params.c))
-          throw new ConnectError(404, `Unknown connector ${params.c}`);
         if (action === 'pause') await herder.pauseConnector(params.c);
         else if (action === 'resume') await herder.resumeConnector(params.c);
         else await herder.stopConnector(params.c);
@@ -240,65 +257,51 @@ export function buildConnectRestApp(
   );
   app.get(
     '/connector-plugins/:p/config',
-    wrap(async ({ params }) =>
-      herder.pluginConfigKeys(params.p).map((k) => ({
-        name: k.name,
-        type: k.type,
-        required: k.defaultValue === undefined,
-        default_value:
-          k.defaultValue === undefined || k.defaultValue === null ? null : String(k.defaultValue),
-        importance: k.importance,
-        documentation: k.documentation,
-        group: k.group ?? null,
-        order_in_group: k.orderInGroup ?? -1,
-        width: k.width ?? 'NONE',
-        display_name: k.displayName ?? k.name,
-        dependents: k.dependents ?? [],
-      })),
-    ),
+    wrap(async ({ params }) => herder.pluginConfig(params.p)),
   );
   app.put(
     '/connector-plugins/:p/config/validate',
     wrap(async ({ params, body }) => {
-      if (!isStringMap(body))
+      if (!isConfigMap(body))
         throw new ConnectError(400, 'The config to validate must be a JSON object of string values.');
       const given = body['connector.class'];
+      if (given === undefined || given === null) {
+        throw herder.noConnectorType(body);
+      }
+      // As Kafka Connect compares them: simple names without a "Connector" suffix.
       const strip = (s: string) => s.slice(s.lastIndexOf('.') + 1).replace(/Connector$/, '');
-      if (given === undefined || strip(given) !== strip(params.p)) {
+      if (!strip(given).endsWith(strip(params.p))) {
         throw new ConnectError(
           400,
-          'Connector class name in the URL must match the connector.class configuration.',
+          `Included connector type ${given} does not match request type ${params.p}`,
         );
       }
-      return herder.validate(params.p, body);
+      return herder.validate(given, body);
     }),
   );
 
   app.get('/admin/loggers', async () =>
-    Object.fromEntries([...logLevels].map(([name, level]) => [name, { level, last_modified: null }])),
+    Object.fromEntries([...logLevels.keys()].sort().map((name) => [name, loggerLevel(name)])),
   );
   app.get(
     '/admin/loggers/:name',
     wrap(async ({ params }) => {
-      const level = logLevels.get(params.name);
+      const level = loggerLevel(params.name);
       if (level === undefined) throw new ConnectError(404, `Logger ${params.name} not found.`);
-      return { level, last_modified: null };
+      return level;
     }),
   );
   app.put(
     '/admin/loggers/:name',
-    wrap(async ({ params, body }) => {
+    wrap(async ({ params, query, body }, reply) => {
       const level = (body as { level?: unknown } | undefined)?.level;
-      if (typeof level !== 'string') throw new ConnectError(400, 'Desired log level is not specified.');
+      if (typeof level !== 'string')
+        throw new ConnectError(400, "Desired 'level' parameter was not specified in request.");
       if (!LEVELS.has(level.toUpperCase())) throw new ConnectError(404, `invalid log level '${level}'.`);
-      const mapped =
-        level.toUpperCase() === 'TRACE'
-          ? 'DEBUG'
-          : level.toUpperCase() === 'FATAL' || level.toUpperCase() === 'OFF'
-            ? 'ERROR'
-            : level.toUpperCase();
-      logLevels.set(params.name, mapped as 'DEBUG' | 'INFO' | 'WARN' | 'ERROR');
-      return [params.name];
+      const affected = setLoggerLevel(params.name, level);
+      // One worker: the cluster scope (KIP-976) is this worker, answered as Kafka Connect does.
+      if ((query.scope ?? 'worker').toLowerCase() === 'cluster') return reply.code(204).send();
+      return affected;
     }),
   );
   return app;

@@ -14,7 +14,9 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-async function start(dir = mkdtempSync(join(tmpdir(), 'sluice-herder-'))) {
+async function start(existing?: string) {
+  const dir = existing ?? mkdtempSync(join(tmpdir(), 'sluice-herder-'));
+  if (existing === undefined) cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
   const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
   const worker = readWorkerConfig({
     'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
@@ -98,8 +100,11 @@ test('a bad config is refused before anything starts, with every problem listed 
       assert.ok(err instanceof ConnectError);
       assert.equal(err.status, 400);
       assert.match(err.message, /contains the following 2 error\(s\):/);
-      assert.match(err.message, /tasks\.max: Invalid value two/);
-      assert.match(err.message, /topic: Missing required configuration "topic"/);
+      assert.match(
+        err.message,
+        /\nInvalid value two for configuration tasks\.max: Not a number of type INT\n/,
+      );
+      assert.match(err.message, /\nMissing required configuration "topic" which has no default value\.\n/);
       return true;
     },
   );

@@ -116,19 +116,36 @@ export class Herder {
     return state;
   }
 
-  /** Config with PASSWORD values hidden, for anything a user sees. */
-  maskedConfig(config: Readonly<Record<string, string>>): Record<string, string> {
-    const plugin = this.plugins.findConnector(config['connector.class'] ?? '');
+  /** Whether a key holds a secret: a PASSWORD key of the connector class, or a name that says so. */
+  private secretTest(className: string | undefined): (key: string) => boolean {
+    const plugin = this.plugins.findConnector(className ?? '');
     let def: ConfigDef | undefined;
     try {
       def = plugin?.create().config();
     } catch {
       def = undefined;
     }
+    return (k) => def?.isSecret(k) === true || /password|secret/i.test(k);
+  }
+
+  /**
+   * Config with PASSWORD values hidden, for anything a user sees. `className` names the connector
+   * class when the config itself may not (a task's config).
+   */
+  maskedConfig(config: Readonly<Record<string, string>>, className?: string): Record<string, string> {
+    const secret = this.secretTest(className ?? config['connector.class']);
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(config))
-      out[k] = def?.isSecret(k) || /password|secret/i.test(k) ? HIDDEN : v;
+    for (const [k, v] of Object.entries(config)) out[k] = secret(k) && v !== null ? HIDDEN : v;
     return out;
+  }
+
+  /** Kafka Connect's 400 for a config without connector.class (secrets hidden). */
+  noConnectorType(config: Readonly<Record<string, string | null>>): ConnectError {
+    const shown = this.maskedConfig(config as Record<string, string>);
+    const text = `{${Object.entries(shown)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}}`;
+    return new ConnectError(400, `Connector config ${text} contains no connector type`);
   }
 
   connectorConfig(name: string): Record<string, string> {
@@ -168,8 +185,9 @@ export class Herder {
   }
 
   taskStatus(name: string, id: number): { id: number; state: string; worker_id: string; trace?: string } {
-    const state = this.stateOf(name);
-    if (id < 0 || id >= state.taskConfigs.length) throw new ConnectError(404, `Task ${name}-${id} not found`);
+    const state = this.configs.connectors().get(name);
+    if (state === undefined || !Number.isInteger(id) || id < 0 || id >= state.taskConfigs.length)
+      throw new ConnectError(404, `No status found for task ${name}-${id}`);
     const runner = this.running.get(name)?.tasks[id];
     const stored: Status | undefined = this.statuses.task(name, id);
     const st = runner?.state === 'STOPPED' ? 'UNASSIGNED' : (runner?.state ?? stored?.state ?? 'UNASSIGNED');
@@ -177,10 +195,14 @@ export class Herder {
     return { id, state: st, worker_id: this.worker.workerId, ...(trace ? { trace } : {}) };
   }
 
-  taskConfigs(name: string): { id: { connector: string; task: number }; config: Record<string, string> }[] {
-    return this.stateOf(name).taskConfigs.map((config, task) => ({
+  taskConfigs(
+    name: string,
+    masked = false,
+  ): { id: { connector: string; task: number }; config: Record<string, string> }[] {
+    const state = this.stateOf(name);
+    return state.taskConfigs.map((config, task) => ({
       id: { connector: name, task },
-      config: { ...config },
+      config: masked ? this.maskedConfig(config, state.config['connector.class']) : { ...config },
     }));
   }
 
@@ -193,19 +215,38 @@ export class Herder {
     return this.plugins.connectorPlugins();
   }
 
-  /** The connector's config keys, for GET /connector-plugins/{class}/config. */
-  pluginConfigKeys(className: string): ConfigKey[] {
-    const plugin = this.plugins.findConnector(className);
-    if (plugin === undefined)
-      throw new ConnectError(
-        404,
-        `Failed to find any class that implements Connector and which name matches ${className}`,
-      );
-    return plugin.create().config().configKeys();
+  /**
+   * GET /connector-plugins/{plugin}/config: a connector's own keys then the framework's it does not
+   * override; a converter's, transformation's or predicate's keys.
+   */
+  pluginConfig(className: string): Record<string, unknown>[] {
+    const connector = this.plugins.findConnector(className);
+    let keys: ConfigKey[] | undefined;
+    if (connector !== undefined) {
+      const own = connector.create().config().configKeys();
+      const names = new Set(own.map((k) => k.name));
+      keys = [
+        ...own,
+        ...commonConnectorConfig(connector.type)
+          .configKeys()
+          .filter((k) => !names.has(k.name)),
+      ];
+    } else {
+      keys = this.plugins.pluginConfigDef(className)?.configKeys();
+    }
+    if (keys === undefined) throw new ConnectError(404, `Unknown plugin ${className}.`);
+    return keys.map(keyInfo);
   }
 
-  /** Kafka Connect's validate: the common keys, the transformation chain, then the connector's own. */
-  validate(className: string, config: Readonly<Record<string, string>>): ConfigInfos {
+  /**
+   * Kafka Connect's validate: the common keys, the transformation chain, then the connector's own.
+   * Null values (possible over REST) are errors of their own, as in Kafka Connect.
+   */
+  validate(className: string, given: Readonly<Record<string, string>>): ConfigInfos {
+    const nullKeys = Object.keys(given).filter((k) => (given[k] as string | null) === null);
+    const config: Readonly<Record<string, string>> = Object.fromEntries(
+      Object.entries(given).filter(([, v]) => (v as string | null) !== null),
+    );
     const plugin = this.plugins.findConnector(className);
     if (plugin === undefined) {
       throw new ConnectError(
@@ -251,7 +292,14 @@ export class Herder {
     const defs = new ConfigDef();
     for (const k of [...common.configKeys(), ...own.configKeys()])
       if (defs.key(k.name) === undefined) defs.define(k);
-    const all = [...values, ...extra];
+    const NULL_VALUE = 'Null value can not be supplied as the configuration value.';
+    const all = [...values, ...extra].map((v) =>
+      nullKeys.includes(v.name) ? { ...v, value: null, errors: [NULL_VALUE] } : v,
+    );
+    for (const k of nullKeys) {
+      if (!all.some((v) => v.name === k))
+        all.push({ name: k, value: null, recommendedValues: [], visible: true, errors: [NULL_VALUE] });
+    }
     const secret = (n: string) => defs.isSecret(n);
     return {
       name: className,
@@ -284,11 +332,8 @@ export class Herder {
   private check(name: string, config: Readonly<Record<string, string>>): Record<string, string> {
     if (name.trim() === '') throw new ConnectError(400, 'Connector name is empty');
     const className = config['connector.class'];
-    if (className === undefined || className.trim() === '') {
-      throw new ConnectError(
-        400,
-        `Connector config ${JSON.stringify(this.maskedConfig(config))} contains no connector type`,
-      );
+    if (className === undefined || className === null || className.trim() === '') {
+      throw this.noConnectorType(config);
     }
     if (config.name !== undefined && config.name !== name) {
       throw new ConnectError(
@@ -299,9 +344,8 @@ export class Herder {
     const full = { ...config, name };
     const infos = this.validate(className, full);
     if (infos.error_count > 0) {
-      const errors = infos.configs.flatMap((c) =>
-        (c.value.errors as string[]).map((e) => `${c.value.name}: ${e}`),
-      );
+      // One line per error, as Kafka Connect words them (the messages name their keys).
+      const errors = infos.configs.flatMap((c) => c.value.errors as string[]);
       throw new ConnectError(
         400,
         `Connector configuration is invalid and contains the following ${errors.length} error(s):\n${errors.join('\n')}\nYou can also find the above list of errors at the endpoint \`/connector-plugins/{connectorType}/config/validate\``,
@@ -333,7 +377,10 @@ export class Herder {
   ): Promise<{ created: boolean; info: ConnectorInfo }> {
     return this.serial(async () => {
       const existing = this.configs.connectors().get(name);
-      const full = this.check(name, config);
+      const full = this.check(
+        name,
+        existing === undefined ? config : this.keepHiddenSecrets(existing.config, config),
+      );
       const target = existing?.targetState ?? 'STARTED';
       if (existing !== undefined) await this.stopRunning(name);
       else await this.configs.putTargetState(name, target);
@@ -341,6 +388,21 @@ export class Herder {
       await this.startConnector(name, full, target);
       return { created: existing === undefined, info: this.connectorInfo(name) };
     });
+  }
+
+  /**
+   * A config sent back as it was shown (secrets as "[hidden]") keeps the stored secrets: answers
+   * never carry them, so a client that reads, edits and writes a config must not erase them.
+   */
+  private keepHiddenSecrets(
+    stored: Readonly<Record<string, string>>,
+    config: Readonly<Record<string, string>>,
+  ): Record<string, string> {
+    const secret = this.secretTest(config['connector.class'] ?? stored['connector.class']);
+    const out: Record<string, string> = { ...config };
+    for (const [k, v] of Object.entries(config))
+      if (v === HIDDEN && secret(k) && stored[k] !== undefined) out[k] = stored[k];
+    return out;
   }
 
   deleteConnector(name: string): Promise<void> {
@@ -367,20 +429,28 @@ export class Herder {
 
   private setTargetState(name: string, target: TargetState): Promise<void> {
     return this.serial(async () => {
-      const state = this.stateOf(name);
+      const state = this.configs.connectors().get(name);
+      // Kafka Connect's pause, resume and stop word it so.
+      if (state === undefined) throw new ConnectError(404, `Unknown connector ${name}`);
       if (state.targetState === target) return;
       await this.configs.putTargetState(name, target);
       const running = this.running.get(name);
-      if (target === 'PAUSED' && running !== undefined) {
+      // Between STARTED and PAUSED the tasks stay and only pause or resume. A FAILED connector
+      // stays FAILED (Kafka Connect moves it only to STOPPED); its tasks still follow.
+      if (target === 'PAUSED' && running !== undefined && state.targetState === 'STARTED') {
         for (const t of running.tasks) await t.pause();
-        running.state = 'PAUSED';
-        await this.statuses.putConnector(name, 'PAUSED');
+        if (running.state !== 'FAILED') {
+          running.state = 'PAUSED';
+          await this.statuses.putConnector(name, 'PAUSED');
+        }
         return;
       }
       if (target === 'STARTED' && running !== undefined && state.targetState === 'PAUSED') {
         for (const t of running.tasks) await t.resume();
-        running.state = 'RUNNING';
-        await this.statuses.putConnector(name, 'RUNNING');
+        if (running.state !== 'FAILED') {
+          running.state = 'RUNNING';
+          await this.statuses.putConnector(name, 'RUNNING');
+        }
         return;
       }
       // STOPPED, or back from STOPPED: stop everything and start again as the target says.
@@ -396,28 +466,67 @@ export class Herder {
   ): Promise<ConnectorStateInfo> {
     return this.serial(async () => {
       const state = this.stateOf(name);
-      const running = this.running.get(name);
-      const connectorFailed = running?.state === 'FAILED';
-      const restartConnector = !options.onlyFailed || connectorFailed;
-      const failedTasks = (running?.tasks ?? []).map((t) => t.state === 'FAILED');
-      const restartTasks =
-        options.includeTasks === true && (!options.onlyFailed || failedTasks.some((f) => f));
-      if (restartConnector || restartTasks) {
+      // The plan, as Kafka Connect answers it: what restarts is shown RESTARTING.
+      const before = this.connectorStatus(name);
+      const restartConnector = !options.onlyFailed || before.connector.state === 'FAILED';
+      const taskIds = before.tasks
+        .filter((t) => options.includeTasks === true && (!options.onlyFailed || t.state === 'FAILED'))
+        .map((t) => t.id);
+      const plan: ConnectorStateInfo = {
+        ...before,
+        connector: restartConnector ? { ...before.connector, state: 'RESTARTING' } : before.connector,
+        tasks: before.tasks.map((t) => (taskIds.includes(t.id) ? { ...t, state: 'RESTARTING' } : t)),
+      };
+      if (restartConnector) {
+        // A connector restarts as a new instance, which rewrites its task configs: its tasks
+        // restart with it.
         await this.statuses.putConnector(name, 'RESTARTING');
+        for (const id of taskIds) await this.statuses.putTask(name, id, 'RESTARTING');
         await this.stopRunning(name);
         await this.startConnector(name, state.config, state.targetState);
+      } else if (taskIds.length > 0) {
+        await this.restartTasks(name, taskIds);
       }
-      return this.connectorStatus(name);
+      return plan;
     });
   }
 
+  /** POST /connectors/{name}/tasks/{id}/restart: that task only. */
   restartTask(name: string, id: number): Promise<void> {
     return this.serial(async () => {
-      this.taskStatus(name, id);
       const state = this.stateOf(name);
+      if (!Number.isInteger(id) || id < 0 || id >= state.taskConfigs.length)
+        throw new ConnectError(404, `Unknown task: ${name}-${id}`);
+      await this.restartTasks(name, [id]);
+    });
+  }
+
+  /** Replaces these task runners with new ones on the same task configs. */
+  private async restartTasks(name: string, ids: readonly number[]): Promise<void> {
+    const state = this.stateOf(name);
+    const entry = this.running.get(name);
+    if (entry?.connector === undefined || entry.tasks.length !== state.taskConfigs.length) {
       await this.stopRunning(name);
       await this.startConnector(name, state.config, state.targetState);
-    });
+      return;
+    }
+    const assignments =
+      entry.type === 'sink' ? await this.sinkAssignments(state.config, state.taskConfigs.length) : [];
+    for (const id of ids) {
+      await this.statuses.putTask(name, id, 'RESTARTING');
+      await entry.tasks[id].stop();
+      const runner = this.createRunner(
+        entry,
+        entry.connector,
+        state.config,
+        id,
+        state.taskConfigs[id],
+        assignments[id] ?? [],
+      );
+      entry.tasks[id] = runner;
+      if (state.targetState === 'PAUSED') await runner.pause();
+      runner.start();
+    }
   }
 
   /** GET /connectors/{name}/offsets. */
@@ -428,7 +537,8 @@ export class Herder {
       const state = this.stateOf(name);
       const type = this.plugins.findConnector(state.config['connector.class'] ?? '')?.type;
       if (type === 'sink') {
-        const offsets = await this.log.committedOffsets(`connect-${name}`);
+        // A negative committed offset is a reset partition (the log cannot delete a group's offset).
+        const offsets = (await this.log.committedOffsets(`connect-${name}`)).filter((o) => o.offset >= 0);
         return {
           offsets: offsets.map((o) => ({
             partition: { kafka_topic: o.topic, kafka_partition: o.partition },
@@ -461,27 +571,45 @@ export class Herder {
       const reset = offsets === null;
       if (type === 'sink') {
         const group = `connect-${name}`;
+        // Reset (or a null offset) removes the committed offset: the sink then starts from the
+        // beginning, as a consumer group with no offset and auto.offset.reset=earliest does.
+        const RESET = -1;
         const current = reset
           ? (await this.log.committedOffsets(group)).map((o) => ({
               topic: o.topic,
               partition: o.partition,
-              offset: this.log.beginningOffset(o.topic, o.partition),
+              offset: RESET,
             }))
           : offsets.map((o) => {
-              const p = o.partition as { kafka_topic?: string; kafka_partition?: number | string };
-              const off = (o.offset as { kafka_offset?: number | string } | null)?.kafka_offset;
-              if (typeof p.kafka_topic !== 'string' || p.kafka_partition === undefined) {
+              const p = (o.partition ?? {}) as { kafka_topic?: unknown; kafka_partition?: unknown };
+              const off = (o.offset as { kafka_offset?: unknown } | null)?.kafka_offset;
+              const partition = Number(p.kafka_partition);
+              if (
+                typeof p.kafka_topic !== 'string' ||
+                (typeof p.kafka_partition !== 'number' && typeof p.kafka_partition !== 'string') ||
+                !Number.isInteger(partition) ||
+                partition < 0
+              ) {
                 throw new ConnectError(
                   400,
                   'Sink connector offsets need partitions of the form {"kafka_topic": "t", "kafka_partition": 0}.',
                 );
               }
-              const partition = Number(p.kafka_partition);
-              return {
-                topic: p.kafka_topic,
-                partition,
-                offset: off === undefined ? this.log.beginningOffset(p.kafka_topic, partition) : Number(off),
-              };
+              if (o.offset === null || off === undefined || off === null) {
+                return { topic: p.kafka_topic, partition, offset: RESET };
+              }
+              const offset = Number(off);
+              if (
+                (typeof off !== 'number' && typeof off !== 'string') ||
+                !Number.isInteger(offset) ||
+                offset < 0
+              ) {
+                throw new ConnectError(
+                  400,
+                  `Offset ${JSON.stringify(off)} is not a valid sink offset: use a whole number of at least 0.`,
+                );
+              }
+              return { topic: p.kafka_topic, partition, offset };
             });
         if (current.length > 0) await this.log.commitOffsets(group, current);
       } else {

@@ -1,4 +1,10 @@
-import type { ConnectorPlugin, Converter, SinkRecord, SourceRecord } from '../api/index.js';
+import type { ConfigDef, ConnectorPlugin, Converter, SourceRecord } from '../api/index.js';
+import {
+  isPredicateClass,
+  isTransformationClass,
+  predicateByClass,
+  transformationByClass,
+} from '../transforms/index.js';
 
 export type { ConnectorPlugin };
 
@@ -59,7 +65,31 @@ export class PluginRegistry {
       .sort((a, b) => (a.class < b.class ? -1 : 1));
   }
 
+  /**
+   * The config definition of a converter, transformation or predicate, by class name or alias
+   * (GET /connector-plugins/{plugin}/config); undefined when there is no such plugin.
+   */
+  pluginConfigDef(className: string): ConfigDef | undefined {
+    const known = this.converters
+      .list()
+      .find((p) => p.class === className || simpleName(p.class) === className);
+    if (known !== undefined) {
+      try {
+        return this.converters.create(known.class).config();
+      } catch {
+        return undefined;
+      }
+    }
+    if (isTransformationClass(className)) return transformationByClass(className).config();
+    if (isPredicateClass(className)) return predicateByClass(className).config();
+    return undefined;
+  }
+
   allPlugins(): PluginInfo[] {
     return [...this.connectorPlugins(), ...this.converters.list(), ...this.transforms.list()];
   }
+}
+
+function simpleName(className: string): string {
+  return className.slice(className.lastIndexOf('.') + 1);
 }

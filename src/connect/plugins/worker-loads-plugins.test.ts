@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { builtinConnectors } from '../../connectors/index.js';
+import { SegmentLog } from '../../log/index.js';
+import { startConnectWorker } from '../start-worker.js';
+import {
+  COUNTER_CLASS,
+  removeTempDirs,
+  tempDir,
+  writeExamplePackage,
+  writePackage,
+  writeRenamedExample,
+} from './example-package.fixture.js';
+
+after(removeTempDirs);
+
+async function until(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function topicValues(log: SegmentLog, topic: string): Promise<string[]> {
+  if (!log.hasTopic(topic)) return [];
+  const out: string[] = [];
+  for (let offset = 0; offset < log.endOffset(topic, 0); ) {
+    const r = await log.read(topic, 0, offset);
+    out.push(...r.records.map((x) => x.value!.toString()));
+    offset = r.nextOffset;
+  }
+  return out;
+}
+
+test('the worker registers plugin.path packages after the built-ins and runs their connectors', async () => {
+  const plugins = tempDir();
+  const extra = tempDir();
+  writeExamplePackage(plugins);
+  writeRenamedExample(extra, 'ticker', 'com.acme.TickerSourceConnector');
+  writeRenamedExample(plugins, 'imposter', 'org.apache.kafka.connect.file.FileStreamSourceConnector');
+  writePackage(join(plugins, 'broken'), { name: 'broken', version: '1.0.0' }, {});
+
+  const log = await SegmentLog.open({ dataDir: join(tempDir(), 'data'), cleanerIntervalMs: 0 });
+  const worker = await startConnectWorker({
+    log,
+    properties: { 'plugin.path': `${plugins}, ${extra}`, 'offset.flush.interval.ms': '50' },
+    connectors: builtinConnectors,
+    version: 'test',
+    listen: false,
+  });
+  try {
+    const classes = worker.herder.connectorPlugins().map((p) => p.class);
+    assert.ok(classes.includes(COUNTER_CLASS), classes.join());
+    assert.ok(classes.includes('com.acme.TickerSourceConnector'));
+    assert.ok(classes.includes('io.mdrogalis.voluble.VolubleSourceConnector'), 'built-ins still there');
+    assert.deepEqual(
+      worker.pluginPackages.broken.map((b) => [b.name, b.dir]),
+      [
+        ['broken', join(plugins, 'broken')],
+        ['imposter', join(plugins, 'imposter')],
+      ],
+    );
+    assert.match(worker.pluginPackages.broken[1].reason, /already provided by a built-in connector/);
+
+    await worker.herder.createConnector('counter', {
+      'connector.class': COUNTER_CLASS,
+      topic: 'numbers',
+      count: '3',
+    });
+    await until('three records', async () => (await topicValues(log, 'numbers')).length === 3);
+    assert.deepEqual(await topicValues(log, 'numbers'), ['{"n":0}', '{"n":1}', '{"n":2}']);
+    assert.equal(worker.herder.connectorStatus('counter').connector.state, 'RUNNING');
+  } finally {
+    await worker.close();
+    await log.close();
+  }
+});
+
+test('a worker with no plugin.path loads no packages', async () => {
+  const log = await SegmentLog.open({ dataDir: join(tempDir(), 'data'), cleanerIntervalMs: 0 });
+  const worker = await startConnectWorker({
+    log,
+    properties: {},
+    connectors: [],
+    version: 'test',
+    listen: false,
+  });
+  try {
+    assert.deepEqual(worker.pluginPackages, { loaded: [], broken: [] });
+    assert.deepEqual(worker.herder.connectorPlugins(), []);
+  } finally {
+    await worker.close();
+    await log.close();
+  }
+});

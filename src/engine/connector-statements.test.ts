@@ -1,0 +1,413 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, test } from 'node:test';
+import { loadServerConfig } from '../config/index.js';
+import { ConfigDef, type ConnectorPlugin, type SourceConnector } from '../connect/api/index.js';
+import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
+import { startConnectWorker } from '../connect/start-worker.js';
+import { builtinConnectors } from '../connectors/index.js';
+import { SegmentLog } from '../log/index.js';
+import type { Entity } from './entities.js';
+import { KsqlEngine, KsqlRequestError } from './ksql-engine.js';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+/** A source connector with a PASSWORD key that writes nothing. */
+const secretPlugin: ConnectorPlugin = {
+  className: 'com.example.SecretSourceConnector',
+  type: 'source',
+  version: '2.0.0',
+  create(): SourceConnector {
+    let props: Readonly<Record<string, string>> = {};
+    return {
+      kind: 'source',
+      version: () => '2.0.0',
+      config: () =>
+        new ConfigDef()
+          .define({ name: 'token', type: 'PASSWORD', importance: 'HIGH', documentation: 'An API token.' })
+          .define({
+            name: 'endpoint',
+            type: 'STRING',
+            defaultValue: 'https://example.com',
+            importance: 'MEDIUM',
+            documentation: 'Where to call.',
+          }),
+      initialize: () => {},
+      start: (p) => {
+        props = p;
+      },
+      taskConfigs: () => [{ ...props }],
+      stop: () => {},
+      createTask: () => {
+        let stopped = false;
+        return {
+          version: () => '2.0.0',
+          initialize: () => {},
+          start: () => {},
+          async poll() {
+            if (!stopped) await new Promise((r) => setTimeout(r, 50));
+            return null;
+          },
+          stop: () => {
+            stopped = true;
+          },
+        };
+      },
+    };
+  },
+};
+
+type Mode = 'embedded' | 'rest';
+
+async function start(mode: Mode) {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-connector-sql-'));
+  const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
+  const worker = await startConnectWorker({
+    log,
+    properties: { listeners: 'http://127.0.0.1:0', 'offset.flush.interval.ms': '50' },
+    connectors: [...builtinConnectors, secretPlugin],
+    version: '0.1.0',
+  });
+  assert.ok(worker.restUrl);
+  const client: ConnectClient = mode === 'embedded' ? worker.client : new RestConnectClient(worker.restUrl);
+  const engine = await KsqlEngine.start(log, loadServerConfig({ env: {} }), client);
+  cleanup.push(async () => {
+    await engine.close();
+    await worker.close();
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const one = async (sql: string): Promise<Entity> => {
+    const entities = await engine.execute(sql);
+    assert.equal(entities.length, 1, JSON.stringify(entities));
+    return entities[0];
+  };
+  const failure = async (sql: string): Promise<KsqlRequestError> => {
+    try {
+      await engine.execute(sql);
+    } catch (err) {
+      assert.ok(err instanceof KsqlRequestError, String(err));
+      return err;
+    }
+    assert.fail(`expected ${sql} to fail`);
+  };
+  const file = (lines = 'a\nb\n') => {
+    const path = join(dir, `in-${Math.random().toString(36).slice(2)}.txt`);
+    writeFileSync(path, lines);
+    return path;
+  };
+  return { engine, worker, log, dir, one, failure, file };
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+type Row = { name: string; type?: string; className?: string; state?: string };
+const rows = (e: Entity) => e.connectors as Row[];
+
+for (const mode of ['embedded', 'rest'] as const) {
+  describe(`connector statements (${mode === 'embedded' ? 'embedded worker' : 'external Connect over REST'})`, () => {
+    test('CREATE SOURCE CONNECTOR answers connector_info, upper-cases a bare name and forces name into the config', async () => {
+      const { one, file, worker } = await start(mode);
+      const path = file();
+      const e = await one(
+        `CREATE SOURCE CONNECTOR src WITH ('connector.class'='FileStreamSource', 'file'='${path}', 'topic'='lines', 'tasks.max'=1, 'name'='ignored');`,
+      );
+      assert.equal(e['@type'], 'connector_info');
+      assert.deepEqual(e.warnings, []);
+      const info = e.info as { name: string; config: Record<string, string>; type: string; tasks: unknown[] };
+      assert.equal(info.name, 'SRC');
+      assert.equal(info.type, 'source');
+      assert.deepEqual(info.config, {
+        'connector.class': 'FileStreamSource',
+        file: path,
+        topic: 'lines',
+        'tasks.max': '1',
+        name: 'SRC',
+      });
+      assert.ok(Array.isArray(info.tasks));
+      assert.deepEqual(worker.herder.connectorNames(), ['SRC']);
+    });
+
+    test('the echoed statementText masks every WITH value but connector.class', async () => {
+      const { one, file } = await start(mode);
+      const path = file();
+      const e = await one(
+        `CREATE SOURCE CONNECTOR src WITH ('connector.class'='FileStreamSource', 'file'='${path}', 'topic'='topic', 'tasks.max'=1);`,
+      );
+      assert.equal(
+        e.statementText,
+        "CREATE SOURCE CONNECTOR src WITH ('connector.class'='FileStreamSource', 'file'='[string]', 'topic'='[string]', 'tasks.max'='[string]');",
+      );
+      const altered = await one(`ALTER CONNECTOR src SET ('batch.size'=10, 'topic'='topic');`);
+      assert.equal(
+        altered.statementText,
+        "ALTER CONNECTOR src SET ('batch.size'='[string]', 'topic'='[string]');",
+      );
+    });
+
+    test('a backquoted or double-quoted name keeps its case', async () => {
+      const { one, file, worker } = await start(mode);
+      await one(
+        `CREATE SOURCE CONNECTOR \`MixedCase\` WITH ('connector.class'='FileStreamSource', 'file'='${file()}', 'topic'='t');`,
+      );
+      await one(
+        `CREATE SOURCE CONNECTOR "my-conn" WITH ('connector.class'='FileStreamSource', 'file'='${file()}', 'topic'='t');`,
+      );
+      assert.deepEqual(worker.herder.connectorNames(), ['MixedCase', 'my-conn']);
+      const dropped = await one('DROP CONNECTOR `MixedCase`;');
+      assert.equal(dropped['@type'], 'drop_connector');
+      assert.equal(dropped.connectorName, 'MixedCase');
+    });
+
+    test('a bad config is refused with 40000 and "Validation error:" listing each key and its errors', async () => {
+      const { failure, worker } = await start(mode);
+      const err = await failure(
+        "CREATE SOURCE CONNECTOR bad WITH ('connector.class'='FileStreamSource', 'tasks.max'='two', 'password'='hunter2');",
+      );
+      assert.equal(err.errorCode, 40000);
+      assert.equal(
+        err.message,
+        'Validation error: tasks.max - Invalid value two for configuration tasks.max: Not a number of type INT\n' +
+          'topic - Missing required configuration "topic" which has no default value.',
+      );
+      assert.equal(
+        err.statementText,
+        "CREATE SOURCE CONNECTOR bad WITH ('connector.class'='FileStreamSource', 'tasks.max'='[string]', 'password'='[string]');",
+      );
+      assert.deepEqual(worker.herder.connectorNames(), []);
+
+      const noClass = await failure("CREATE SOURCE CONNECTOR bad WITH ('topic'='t');");
+      assert.equal(noClass.errorCode, 40000);
+      assert.match(noClass.message, /^Validation error: Connector config .* contains no connector type$/);
+
+      const unknownClass = await failure(
+        "CREATE SOURCE CONNECTOR bad WITH ('connector.class'='NoSuchConnector');",
+      );
+      assert.equal(unknownClass.errorCode, 40000);
+      assert.match(
+        unknownClass.message,
+        /^Validation error: Failed to find any class that implements Connector and which name matches NoSuchConnector/,
+      );
+      assert.deepEqual(worker.herder.connectorNames(), []);
+    });
+
+    test('creating a connector that exists is a 40900 conflict, compared case-insensitively; IF NOT EXISTS is a warning', async () => {
+      const { one, failure, file } = await start(mode);
+      const create = (name: string, ifNotExists = '') =>
+        `CREATE SOURCE CONNECTOR ${ifNotExists}${name} WITH ('connector.class'='FileStreamSource', 'file'='${file()}', 'topic'='t');`;
+      await one(create('dup'));
+      const err = await failure(create('dup'));
+      assert.equal(err.errorCode, 40900);
+      assert.equal(err.message, 'Connector DUP already exists');
+      const lower = await failure(create('`dup`'));
+      assert.equal(lower.errorCode, 40900);
+      const warned = await one(create('dup', 'IF NOT EXISTS '));
+      assert.equal(warned['@type'], 'warning_entity');
+      assert.equal(warned.message, 'Connector DUP already exists');
+    });
+
+    test("DROP answers drop_connector; DROP IF EXISTS of a missing one warns, and without IF EXISTS it is Connect's 404", async () => {
+      const { one, failure, file, worker } = await start(mode);
+      await one(
+        `CREATE SOURCE CONNECTOR d WITH ('connector.class'='FileStreamSource', 'file'='${file()}', 'topic'='t');`,
+      );
+      const dropped = await one('DROP CONNECTOR d;');
+      assert.deepEqual(
+        { type: dropped['@type'], name: dropped.connectorName, text: dropped.statementText },
+        { type: 'drop_connector', name: 'D', text: 'DROP CONNECTOR d;' },
+      );
+      assert.deepEqual(worker.herder.connectorNames(), []);
+      const missing = await one('DROP CONNECTOR IF EXISTS nope;');
+      assert.equal(missing['@type'], 'warning_entity');
+      assert.equal(missing.message, "Connector 'NOPE' does not exist.");
+      const err = await failure('DROP CONNECTOR nope;');
+      assert.equal(err.errorCode, 40400);
+      assert.equal(err.message, 'Failed to drop connector: Connector NOPE not found');
+    });
+
+    test('SHOW CONNECTORS lists every connector with its state, and SHOW SOURCE / SINK CONNECTORS filter by type', async () => {
+      const { one, file, log, dir } = await start(mode);
+      await one(
+        `CREATE SOURCE CONNECTOR src WITH ('connector.class'='FileStreamSource', 'file'='${file()}', 'topic'='t');`,
+      );
+      await log.createTopic('in');
+      await one(
+        `CREATE SINK CONNECTOR snk WITH ('connector.class'='org.apache.kafka.connect.file.FileStreamSinkConnector', 'file'='${join(dir, 'out.txt')}', 'topics'='in');`,
+      );
+      await until('both running', async () => {
+        const listed = rows(await one('SHOW CONNECTORS;'));
+        return listed.every((r) => r.state === 'RUNNING (1/1 tasks RUNNING)');
+      });
+      const all = await one('SHOW CONNECTORS;');
+      assert.equal(all['@type'], 'connector_list');
+      assert.deepEqual(rows(all), [
+        {
+          name: 'SNK',
+          type: 'sink',
+          className: 'org.apache.kafka.connect.file.FileStreamSinkConnector',
+          state: 'RUNNING (1/1 tasks RUNNING)',
+        },
+        { name: 'SRC', type: 'source', className: 'FileStreamSource', state: 'RUNNING (1/1 tasks RUNNING)' },
+      ]);
+      assert.deepEqual(
+        rows(await one('SHOW SOURCE CONNECTORS;')).map((r) => r.name),
+        ['SRC'],
+      );
+      assert.deepEqual(
+        rows(await one('LIST SINK CONNECTORS;')).map((r) => r.name),
+        ['SNK'],
+      );
+    });
+
+    test('LIST shows PAUSED raw and WARNING when no task runs', async () => {
+      const { one, file, log, dir } = await start(mode);
+      await one(
+        `CREATE SOURCE CONNECTOR p WITH ('connector.class'='FileStreamSource', 'file'='${file()}', 'topic'='t');`,
+      );
+      const paused = await one('PAUSE CONNECTOR p;');
+      assert.equal(paused['@type'], 'warning_entity');
+      await log.createTopic('in');
+      const directory = join(dir, 'a-directory');
+      mkdirSync(directory);
+      await one(
+        `CREATE SINK CONNECTOR broken WITH ('connector.class'='FileStreamSink', 'file'='${directory}', 'topics'='in');`,
+      );
+      await until('the sink task fails', async () => {
+        const r = rows(await one('SHOW CONNECTORS;')).find((x) => x.name === 'BROKEN');
+        return r?.state === 'WARNING (0/1 tasks RUNNING)';
+      });
+      const listed = rows(await one('SHOW CONNECTORS;'));
+      assert.equal(listed.find((r) => r.name === 'P')?.state, 'PAUSED');
+      const described = await one('DESCRIBE CONNECTOR broken;');
+      const status = described.status as { tasks: { state: string; trace?: string }[] };
+      assert.equal(status.tasks[0].state, 'FAILED');
+      assert.match(status.tasks[0].trace ?? '', /EISDIR/);
+    });
+
+    test('SHOW CONNECTOR PLUGINS answers connectorsPlugins with className, type and version', async () => {
+      const { one } = await start(mode);
+      const e = await one('SHOW CONNECTOR PLUGINS;');
+      assert.equal(e['@type'], 'connector_plugins_list');
+      const plugins = e.connectorsPlugins as { className: string; type: string; version: string }[];
+      assert.deepEqual(
+        plugins.find((p) => p.className === 'org.apache.kafka.connect.file.FileStreamSourceConnector'),
+        {
+          className: 'org.apache.kafka.connect.file.FileStreamSourceConnector',
+          type: 'source',
+          version: '1.0.0',
+        },
+      );
+      assert.ok(
+        plugins.some((p) => p.className === 'com.example.SecretSourceConnector' && p.version === '2.0.0'),
+      );
+      assert.ok(
+        plugins.every((p) => p.type === 'source' || p.type === 'sink'),
+        'connectors only',
+      );
+    });
+
+    test('DESCRIBE CONNECTOR answers connector_description with the class, the status, and the streams over its topics', async () => {
+      const { one, failure, file, engine, log } = await start(mode);
+      await one(
+        `CREATE SOURCE CONNECTOR src WITH ('connector.class'='FileStreamSource', 'file'='${file('x\n')}', 'topic'='lines');`,
+      );
+      await until('the topic', () => log.hasTopic('lines'));
+      await engine.execute(
+        "CREATE STREAM lines_s (v STRING) WITH (KAFKA_TOPIC='lines', VALUE_FORMAT='KAFKA');",
+      );
+      await until('the task runs', async () => {
+        const d = await one('DESCRIBE CONNECTOR src;');
+        return (d.status as { tasks: { state: string }[] }).tasks[0]?.state === 'RUNNING';
+      });
+      const d = await one('DESCRIBE CONNECTOR src;');
+      assert.equal(d['@type'], 'connector_description');
+      assert.equal(d.statementText, 'DESCRIBE CONNECTOR src;');
+      assert.equal(d.connectorClass, 'FileStreamSource');
+      const status = d.status as Record<string, unknown> & {
+        connector: Record<string, unknown>;
+        tasks: Record<string, unknown>[];
+      };
+      assert.equal(status.name, 'SRC');
+      assert.equal(status.type, 'source');
+      assert.deepEqual(Object.keys(status.connector).sort(), ['state', 'worker_id']);
+      assert.equal(status.connector.state, 'RUNNING');
+      assert.deepEqual(
+        status.tasks.map((t) => [t.id, t.state, typeof t.worker_id]),
+        [[0, 'RUNNING', 'string']],
+      );
+      assert.deepEqual(d.topics, ['lines']);
+      assert.deepEqual(
+        (d.sources as { name: string }[]).map((x) => x.name),
+        ['LINES_S'],
+      );
+      const missing = await failure('DESCRIBE CONNECTOR nope;');
+      assert.equal(missing.errorCode, 40400);
+      assert.equal(missing.message, 'Failed to query connector status: Connector NOPE not found');
+    });
+
+    test('PAUSE, RESUME and RESTART CONNECTOR move the connector through its states', async () => {
+      const { one, failure, file, worker } = await start(mode);
+      await one(
+        `CREATE SOURCE CONNECTOR c WITH ('connector.class'='FileStreamSource', 'file'='${file()}', 'topic'='t');`,
+      );
+      const paused = await one('PAUSE CONNECTOR c;');
+      assert.equal(paused.message, 'Paused connector C');
+      assert.equal(worker.herder.connectorStatus('C').connector.state, 'PAUSED');
+      const resumed = await one('RESUME CONNECTOR c;');
+      assert.equal(resumed.message, 'Resumed connector C');
+      assert.equal(worker.herder.connectorStatus('C').connector.state, 'RUNNING');
+      const restarted = await one('RESTART CONNECTOR c;');
+      assert.equal(restarted.message, 'Restarted connector C');
+      await until('running again', () => {
+        const s = worker.herder.connectorStatus('C');
+        return s.connector.state === 'RUNNING' && s.tasks[0]?.state === 'RUNNING';
+      });
+      const missing = await failure('PAUSE CONNECTOR nope;');
+      assert.equal(missing.errorCode, 40400);
+      assert.equal(missing.message, 'Failed to pause connector: Unknown connector NOPE');
+    });
+
+    test('ALTER CONNECTOR sets keys in the config, keeps the others and its secrets, and refuses a bad value', async () => {
+      const { one, failure, worker } = await start(mode);
+      await one(
+        "CREATE SOURCE CONNECTOR sec WITH ('connector.class'='com.example.SecretSourceConnector', 'token'='s3cr3t');",
+      );
+      const created = await one('DESCRIBE CONNECTOR sec;');
+      assert.equal(created.connectorClass, 'com.example.SecretSourceConnector');
+      const altered = await one("ALTER CONNECTOR sec SET ('endpoint'='https://changed');");
+      assert.equal(altered['@type'], 'connector_info');
+      const info = altered.info as { config: Record<string, string> };
+      assert.equal(info.config.endpoint, 'https://changed');
+      assert.equal(info.config.token, '[hidden]');
+      assert.deepEqual(worker.herder.connectorConfig('SEC'), {
+        'connector.class': 'com.example.SecretSourceConnector',
+        token: 's3cr3t',
+        name: 'SEC',
+        endpoint: 'https://changed',
+      });
+      const bad = await failure("ALTER CONNECTOR sec SET ('tasks.max'='zero');");
+      assert.equal(bad.errorCode, 40000);
+      assert.match(bad.message, /^Failed to alter connector: Connector configuration is invalid/);
+      assert.match(bad.message, /Invalid value zero for configuration tasks\.max/);
+    });
+
+    test('secrets given in WITH never come back in the created connector_info', async () => {
+      const { engine } = await start(mode);
+      const entities = await engine.execute(
+        "CREATE SOURCE CONNECTOR sec WITH ('connector.class'='com.example.SecretSourceConnector', 'token'='s3cr3t');",
+      );
+      assert.ok(!JSON.stringify(entities).includes('s3cr3t'), JSON.stringify(entities));
+    });
+  });
+}
