@@ -764,6 +764,8 @@ test('a sink task that cannot open its file is FAILED with its trace, and restar
   const task = (await call('GET', '/connectors/broken/tasks/0/status')).body;
   assert.equal(task.state, 'FAILED');
   assert.match(task.trace, /EISDIR/);
+  // The trace ends with what the task logged last, for a person reading DESCRIBE CONNECTOR.
+  assert.match(task.trace, /Last log lines:\n.*ERROR Sink task failed/s);
 
   const listed = (await call('GET', '/connectors?expand=status')).body;
   assert.equal(listed.broken.status.tasks[0].state, 'FAILED');

@@ -94,3 +94,9 @@ export function connectLogger(connector: string, task?: number): ConnectLogger {
     error: (m, e) => write('ERROR', m, e),
   };
 }
+
+/** A failure's trace followed by the last lines its task or connector logged, for status traces. */
+export function withRecentLines(trace: string, scope: string): string {
+  const lines = recentLogLines(scope);
+  return lines.length === 0 ? trace : `${trace}\nLast log lines:\n${lines.join('\n')}`;
+}

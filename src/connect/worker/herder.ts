@@ -19,7 +19,7 @@ import {
 } from './backing-stores.js';
 import { commonConnectorConfig } from './common-config.js';
 import { ConnectError, notFound } from './connect-error.js';
-import { connectLogger, recentLogLines } from './connect-logger.js';
+import { connectLogger, withRecentLines } from './connect-logger.js';
 import { readErrorPolicy } from './error-policy.js';
 import type { PluginInfo, PluginRegistry } from './plugin-registry.js';
 import { SinkTaskRunner } from './sink-task-runner.js';
@@ -657,7 +657,7 @@ export class Herder {
     this.running.set(name, entry);
     const fail = async (err: unknown) => {
       entry.state = 'FAILED';
-      entry.trace = `${(err as Error)?.stack ?? String(err)}${formatRecent(recentLogLines(name))}`;
+      entry.trace = withRecentLines((err as Error)?.stack ?? String(err), name);
       logger.error('Connector failed', err);
       await this.statuses.putConnector(name, 'FAILED', entry.trace);
     };
@@ -844,10 +844,6 @@ export class Herder {
       this.running.clear();
     });
   }
-}
-
-function formatRecent(lines: readonly string[]): string {
-  return lines.length === 0 ? '' : `\nLast log lines:\n${lines.join('\n')}`;
 }
 
 /** Kafka Connect's ConfigKeyInfo. */

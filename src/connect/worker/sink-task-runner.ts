@@ -1,7 +1,15 @@
 import type { Log, LogRecord, RecordHeader } from '../../log/index.js';
-import type { ConnectLogger, Converter, SinkRecord, SinkTask, TopicPartition } from '../api/index.js';
+import type {
+  ConnectHeader,
+  ConnectLogger,
+  Converter,
+  SinkRecord,
+  SinkTask,
+  TopicPartition,
+} from '../api/index.js';
 import { RetriableException } from '../api/index.js';
 import type { StatusStore } from './backing-stores.js';
+import { withRecentLines } from './connect-logger.js';
 import { type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
 import { Pauser } from './pauser.js';
 import type { RecordTransformer } from './plugin-registry.js';
@@ -24,6 +32,15 @@ export interface SinkTaskRunnerOptions {
 }
 
 const BATCH = 2000;
+const NO_HEADERS: readonly ConnectHeader[] = [];
+
+interface RecordFailure {
+  readonly failed: true;
+  readonly stage: ErrorStage;
+  readonly tp: TopicPartition;
+  readonly r: LogRecord;
+  readonly error: unknown;
+}
 
 const tpKey = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
 
@@ -140,8 +157,11 @@ export class SinkTaskRunner {
       logger.info('Sink task stopped');
     } catch (err) {
       this.state = 'FAILED';
-      this.trace = (err as Error)?.stack ?? String(err);
       logger.error('Sink task failed', err);
+      this.trace = withRecentLines(
+        (err as Error)?.stack ?? String(err),
+        `${this.o.connector}-${this.o.taskId}`,
+      );
       await this.o.statuses.putTask(connector, taskId, 'FAILED', this.trace).catch(() => {});
       try {
         await this.task.stop();
@@ -166,8 +186,10 @@ export class SinkTaskRunner {
         });
         this.positions.set(key, nextOffset);
         for (const r of records) {
-          const converted = await this.convert(tp, r);
-          if (converted !== null) out.push(converted);
+          const converted = this.convert(tp, r);
+          if (converted === null) continue;
+          if ('failed' in converted) await this.failRecord(converted.stage, converted, converted.error);
+          else out.push(converted);
         }
       }
       if (out.length > 0) return out;
@@ -190,47 +212,42 @@ export class SinkTaskRunner {
     return undefined;
   }
 
-  private async convert(tp: TopicPartition, r: LogRecord): Promise<SinkRecord | null> {
-    const headers = r.headers.map((h: RecordHeader) => ({
-      key: h.key,
-      schema: null,
-      value: h.value === null ? null : h.value.toString('utf8'),
-    }));
-    let key: ReturnType<Converter['toConnectData']>;
-    let value: ReturnType<Converter['toConnectData']>;
-    const raw = { tp, r };
+  /**
+   * Converts and transforms one record, synchronously (a promise per record would cost more than
+   * the conversion). A failure is returned, to go through errors.tolerance once the batch is read.
+   */
+  private convert(tp: TopicPartition, r: LogRecord): SinkRecord | RecordFailure | null {
+    const headers =
+      r.headers.length === 0
+        ? NO_HEADERS
+        : r.headers.map((h: RecordHeader) => ({
+            key: h.key,
+            schema: null,
+            value: h.value === null ? null : h.value.toString('utf8'),
+          }));
+    let stage: ErrorStage = 'KEY_CONVERTER';
     try {
-      key = this.o.keyConverter.toConnectData(tp.topic, r.key, headers);
-    } catch (err) {
-      await this.failRecord('KEY_CONVERTER', raw, err);
-      return null;
-    }
-    try {
-      value = this.o.valueConverter.toConnectData(tp.topic, r.value, headers);
-    } catch (err) {
-      await this.failRecord('VALUE_CONVERTER', raw, err);
-      return null;
-    }
-    const record: SinkRecord = {
-      topic: tp.topic,
-      kafkaPartition: tp.partition,
-      kafkaOffset: r.offset,
-      keySchema: key.schema,
-      key: key.value,
-      valueSchema: value.schema,
-      value: value.value,
-      timestamp: r.timestamp,
-      timestampType: 'CreateTime',
-      headers,
-      originalTopic: tp.topic,
-      originalKafkaPartition: tp.partition,
-      originalKafkaOffset: r.offset,
-    };
-    try {
-      return this.o.transform(record);
-    } catch (err) {
-      await this.failRecord('TRANSFORMATION', raw, err);
-      return null;
+      const key = this.o.keyConverter.toConnectData(tp.topic, r.key, headers);
+      stage = 'VALUE_CONVERTER';
+      const value = this.o.valueConverter.toConnectData(tp.topic, r.value, headers);
+      stage = 'TRANSFORMATION';
+      return this.o.transform({
+        topic: tp.topic,
+        kafkaPartition: tp.partition,
+        kafkaOffset: r.offset,
+        keySchema: key.schema,
+        key: key.value,
+        valueSchema: value.schema,
+        value: value.value,
+        timestamp: r.timestamp,
+        timestampType: 'CreateTime',
+        headers,
+        originalTopic: tp.topic,
+        originalKafkaPartition: tp.partition,
+        originalKafkaOffset: r.offset,
+      });
+    } catch (error) {
+      return { failed: true, stage, tp, r, error };
     }
   }
 

@@ -9,6 +9,7 @@ import type {
 } from '../api/index.js';
 import { RetriableException } from '../api/index.js';
 import type { OffsetStore, StatusStore } from './backing-stores.js';
+import { withRecentLines } from './connect-logger.js';
 import { backoffMs, type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
 import { Pauser } from './pauser.js';
 import type { RecordTransformer } from './plugin-registry.js';
@@ -137,8 +138,8 @@ export class SourceTaskRunner {
   private async fail(err: unknown): Promise<void> {
     this.state = 'FAILED';
     const e = err as Error;
-    this.trace = e?.stack ?? String(err);
     this.o.logger.error('Source task failed', err);
+    this.trace = withRecentLines(e?.stack ?? String(err), `${this.o.connector}-${this.o.taskId}`);
     try {
       await this.flushOffsets();
       await this.o.statuses.putTask(this.o.connector, this.o.taskId, 'FAILED', this.trace);

@@ -12,6 +12,7 @@ import {
 const VERSION = '1.0.0';
 
 function text(value: unknown): string {
+  if (typeof value === 'string') return value;
   if (value instanceof Struct) {
     const fields = (value.schema.fields ?? []).map((f) => `${f.name}=${String(value.get(f.name))}`);
     return `Struct{${fields.join(',')}}`;
@@ -41,7 +42,9 @@ class FileStreamSinkTask implements SinkTask {
   }
 
   async put(records: readonly SinkRecord[]): Promise<void> {
-    for (const r of records) this.buffered.push(`${text(r.value)}\n`);
+    let chunk = '';
+    for (const r of records) chunk += `${text(r.value)}\n`;
+    this.buffered.push(chunk);
     // Written at once so a crash loses at most what was not yet committed (it is then redelivered).
     await this.write();
   }
