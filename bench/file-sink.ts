@@ -7,7 +7,7 @@ import { startConnectWorker } from '../src/connect/start-worker.js';
 import { builtinConnectors } from '../src/connectors/index.js';
 import { SegmentLog } from '../src/log/index.js';
 
-const RECORDS = 200_000;
+const RECORDS = 500_000;
 const LINE = 'x'.repeat(99);
 
 export interface SinkFigure {

@@ -53,7 +53,7 @@ for (const [i, f] of voluble.entries()) {
 
 const sinks = await benchFileSink();
 console.log('');
-console.log('FileStream sink, 200,000 records of 100 bytes, best of 3');
+console.log('FileStream sink, 500,000 records of 100 bytes (connector start included), best of 3');
 for (const [i, f] of sinks.entries()) {
   const ratio =
     i === 0 ? '' : `  ${((100 * f.recordsPerSecond) / sinks[0].recordsPerSecond).toFixed(0)} % of baseline`;

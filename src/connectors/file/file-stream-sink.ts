@@ -1,4 +1,4 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import {
   ConfigDef,
   type SinkConnector,
@@ -26,45 +26,41 @@ function text(value: unknown): string {
 
 /** Appends each record's value as a line of a file; what was written is flushed before offsets are committed. */
 class FileStreamSinkTask implements SinkTask {
-  private handle: FileHandle | undefined;
-  private buffered: string[] = [];
+  private fd: number | undefined;
 
   version(): string {
     return VERSION;
   }
   initialize(_context: SinkTaskContext): void {}
 
-  async start(props: Readonly<Record<string, string>>): Promise<void> {
+  start(props: Readonly<Record<string, string>>): void {
     const file = props.file ?? '';
     if (file === '')
       throw new Error('Writing to standard output is not supported by the embedded worker: set file.');
-    this.handle = await open(file, 'a');
+    this.fd = openSync(file, 'a');
   }
 
+  /**
+   * Appends the batch with one synchronous write, as Kafka's FileStream sink writes through a
+   * blocking stream: a batch is a few hundred kilobytes, cheaper written than handed to a thread.
+   */
   async put(records: readonly SinkRecord[]): Promise<void> {
+    if (this.fd === undefined) return;
     let chunk = '';
     for (const r of records) chunk += `${text(r.value)}\n`;
-    this.buffered.push(chunk);
-    // Written at once so a crash loses at most what was not yet committed (it is then redelivered).
-    await this.write();
+    const bytes = Buffer.from(chunk, 'utf8');
+    for (let written = 0; written < bytes.length; ) written += writeSync(this.fd, bytes, written);
   }
 
-  private async write(): Promise<void> {
-    if (this.buffered.length === 0 || this.handle === undefined) return;
-    const chunk = this.buffered.join('');
-    this.buffered = [];
-    await this.handle.appendFile(chunk, 'utf8');
-  }
-
+  /** Offsets are committed only after what was put is on disk. */
   async flush(): Promise<void> {
-    await this.write();
-    await this.handle?.datasync();
+    if (this.fd !== undefined) fdatasyncSync(this.fd);
   }
 
-  async stop(): Promise<void> {
-    await this.write();
-    await this.handle?.close();
-    this.handle = undefined;
+  stop(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 
