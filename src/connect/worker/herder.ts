@@ -26,14 +26,14 @@ import { SinkTaskRunner } from './sink-task-runner.js';
 import { SourceTaskRunner } from './source-task-runner.js';
 import type { WorkerConfig } from './worker-config.js';
 
-type TaskRunner = SourceTaskRunner | SinkTaskRunner;
+type AnyTaskRunner = SourceTaskRunner | SinkTaskRunner;
 
 interface RunningConnector {
   readonly name: string;
   readonly type: 'source' | 'sink';
   readonly className: string;
   connector: Connector | undefined;
-  tasks: TaskRunner[];
+  tasks: AnyTaskRunner[];
   state: StatusState;
   trace: string | null;
   /** Topics the connector's tasks write (sources) or read (sinks). */
@@ -767,7 +767,7 @@ export class Herder {
     id: number,
     taskConfig: Readonly<Record<string, string>>,
     assignment: readonly TopicPartition[],
-  ): TaskRunner {
+  ): AnyTaskRunner {
     const common = {
       log: this.log,
       connector: entry.name,

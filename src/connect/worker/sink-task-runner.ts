@@ -11,9 +11,8 @@ import { RetriableException } from '../api/index.js';
 import type { StatusStore } from './backing-stores.js';
 import { withRecentLines } from './connect-logger.js';
 import { type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
-import { Pauser } from './pauser.js';
 import type { RecordTransformer } from './plugin-registry.js';
-import type { TaskRunState } from './source-task-runner.js';
+import { TaskRunner } from './task-runner.js';
 
 export interface SinkTaskRunnerOptions {
   readonly log: Log;
@@ -51,13 +50,10 @@ const tpKey = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
  * `put` redelivers the same batch; records that fail conversion go through errors.tolerance and
  * the dead-letter queue.
  */
-export class SinkTaskRunner {
-  state: TaskRunState = 'RUNNING';
-  trace: string | null = null;
+export class SinkTaskRunner extends TaskRunner {
   delivered = 0;
   private readonly o: SinkTaskRunnerOptions;
   private readonly task: SinkTask;
-  private readonly pauser = new Pauser();
   private readonly stopper = new AbortController();
   private loop: Promise<void> | undefined;
   private readonly positions = new Map<string, number>();
@@ -67,6 +63,7 @@ export class SinkTaskRunner {
   private commitRequested = false;
 
   constructor(task: SinkTask, options: SinkTaskRunnerOptions) {
+    super(options);
     this.task = task;
     this.o = options;
     this.group = `connect-${options.connector}`;
@@ -74,22 +71,6 @@ export class SinkTaskRunner {
 
   start(): void {
     this.loop = this.run();
-  }
-
-  async pause(): Promise<void> {
-    this.pauser.pause();
-    if (this.state === 'RUNNING') {
-      this.state = 'PAUSED';
-      await this.o.statuses.putTask(this.o.connector, this.o.taskId, 'PAUSED');
-    }
-  }
-
-  async resume(): Promise<void> {
-    this.pauser.resume();
-    if (this.state === 'PAUSED') {
-      this.state = 'RUNNING';
-      await this.o.statuses.putTask(this.o.connector, this.o.taskId, 'RUNNING');
-    }
   }
 
   async stop(): Promise<void> {

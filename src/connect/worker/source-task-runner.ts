@@ -11,8 +11,8 @@ import { RetriableException } from '../api/index.js';
 import type { OffsetStore, StatusStore } from './backing-stores.js';
 import { withRecentLines } from './connect-logger.js';
 import { backoffMs, type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
-import { Pauser } from './pauser.js';
 import type { RecordTransformer } from './plugin-registry.js';
+import { TaskRunner } from './task-runner.js';
 
 export interface SourceTaskRunnerOptions {
   readonly log: Log;
@@ -31,49 +31,31 @@ export interface SourceTaskRunnerOptions {
   readonly logger: ConnectLogger;
 }
 
-export type TaskRunState = 'RUNNING' | 'PAUSED' | 'FAILED' | 'STOPPED';
+export type { TaskRunState } from './task-runner.js';
 
 /**
  * Runs one source task: poll, transform, convert, write to the log, and commit the source offsets
  * of what was written, every offset.flush.interval.ms and on stop. The connector only produces
  * records; batching, offsets, retries and error tolerance live here.
  */
-export class SourceTaskRunner {
-  state: TaskRunState = 'RUNNING';
-  trace: string | null = null;
+export class SourceTaskRunner extends TaskRunner {
   /** Records written so far. */
   written = 0;
   private readonly o: SourceTaskRunnerOptions;
   private readonly task: SourceTask;
-  private readonly pauser = new Pauser();
   private stopping = false;
   private loop: Promise<void> | undefined;
   private pendingOffsets = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
   private lastFlush = Date.now();
 
   constructor(task: SourceTask, options: SourceTaskRunnerOptions) {
+    super(options);
     this.task = task;
     this.o = options;
   }
 
   start(): void {
     this.loop = this.run();
-  }
-
-  async pause(): Promise<void> {
-    this.pauser.pause();
-    if (this.state === 'RUNNING') {
-      this.state = 'PAUSED';
-      await this.o.statuses.putTask(this.o.connector, this.o.taskId, 'PAUSED');
-    }
-  }
-
-  async resume(): Promise<void> {
-    this.pauser.resume();
-    if (this.state === 'PAUSED') {
-      this.state = 'RUNNING';
-      await this.o.statuses.putTask(this.o.connector, this.o.taskId, 'RUNNING');
-    }
   }
 
   /** Stops the task (unblocking its poll), commits what was written, and waits for the loop to end. */
