@@ -44,7 +44,7 @@ export async function runServerCommand(argv: string[]): Promise<number> {
       env: process.env,
       file: values.config,
     });
-    process.stdout.write(`Effective configuration:\n${describeEffectiveConfig(config)}\n`);
+    process.stdout.write(`${describeEffectiveConfig(config)}\n`);
     server = await startServer(config);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof LogError || err instanceof Error) {

@@ -49,7 +49,7 @@ test('sluice server starts with embedded defaults, serves REST, and stops cleanl
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-e2e-'));
   try {
     const { child, url, output } = await startServer(['--port', '0', '--data-dir', dataDir]);
-    assert.match(output(), /Effective configuration:/);
+    assert.equal(output().match(/Effective configuration:/g)?.length, 1, 'the config is logged once');
     assert.match(output(), /sluice\.data\.dir\s+= /);
     const info = (await (await fetch(`${url}/info`)).json()) as {
       KsqlServerInfo: { kafkaClusterId: string };
