@@ -264,6 +264,10 @@ export class PartitionLog {
     this.active.flush();
   }
 
+  flushInBackground(onError: (err: LogError) => void): Promise<void> {
+    return this.active.flushInBackground(onError);
+  }
+
   close(): void {
     for (const w of this.waiters) w.wake(false);
     this.waiters = [];

@@ -76,6 +76,7 @@ export class SegmentLog implements Log {
   private cleanerTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private cleaning: Promise<void> | undefined;
+  private backgroundFlush: Promise<void> | undefined;
 
   readonly dataDir: string;
   readonly clusterId: string;
@@ -142,7 +143,7 @@ export class SegmentLog implements Log {
 
   private startTimers(options: SegmentLogOptions): void {
     if (this.durability === 'interval') {
-      this.flushTimer = setInterval(() => this.flushAll(), options.flushIntervalMs ?? 1000);
+      this.flushTimer = setInterval(() => this.flushInBackground(), options.flushIntervalMs ?? 1000);
       this.flushTimer.unref();
     }
     const cleanerMs = options.cleanerIntervalMs ?? 300_000;
@@ -456,6 +457,20 @@ export class SegmentLog implements Log {
     return this.cleaning;
   }
 
+  /** The interval flush, off the event loop; one round at a time. */
+  private flushInBackground(): void {
+    if (this.backgroundFlush !== undefined || this.closed) return;
+    const rounds: Promise<void>[] = [];
+    for (const t of this.topics.values()) {
+      for (const p of t.partitions) {
+        rounds.push(p.flushInBackground((err) => process.stderr.write(`WARNING ${err.message}\n`)));
+      }
+    }
+    this.backgroundFlush = Promise.all(rounds).then(() => {
+      this.backgroundFlush = undefined;
+    });
+  }
+
   private flushAll(): void {
     for (const t of this.topics.values()) for (const p of t.partitions) p.flush();
   }
@@ -471,6 +486,7 @@ export class SegmentLog implements Log {
     clearInterval(this.flushTimer);
     clearInterval(this.cleanerTimer);
     await this.cleaning?.catch(() => {});
+    await this.backgroundFlush;
     for (const t of this.topics.values()) for (const p of t.partitions) p.closeCleanly();
     writeFileSync(join(this.dataDir, '.clean-shutdown'), '');
     this.unlock();

@@ -1,6 +1,7 @@
 import {
   closeSync,
   existsSync,
+  fdatasync,
   fdatasyncSync,
   ftruncateSync,
   openSync,
@@ -231,6 +232,26 @@ export class Segment {
       throw ioError(err, `flushing ${this.logPath}`);
     }
     this.dirty = false;
+  }
+
+  /**
+   * Flushes on libuv's thread pool, so a large flush does not stall the event loop (appends,
+   * reads, HTTP) as a synchronous fdatasync would. Used by the interval flusher; errors are
+   * reported to `onError` and the segment stays dirty for the next try.
+   */
+  flushInBackground(onError: (err: LogError) => void): Promise<void> {
+    if (!this.dirty || this.fd < 0) return Promise.resolve();
+    this.dirty = false;
+    const fd = this.fd;
+    return new Promise((resolve) => {
+      fdatasync(fd, (err) => {
+        if (err !== null && this.fd === fd) {
+          this.dirty = true;
+          onError(ioError(err, `flushing ${this.logPath}`));
+        }
+        resolve();
+      });
+    });
   }
 
   /** Saves the sparse index so a restart need not scan this segment. */
