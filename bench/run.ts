@@ -42,7 +42,7 @@ console.log(
 
 const voluble = await benchVoluble();
 console.log('');
-console.log('Voluble generator (the seed config, no throttle), best of 3');
+console.log('Voluble generator (the seed config, no throttle, 100,000 records), best of 3');
 for (const [i, f] of voluble.entries()) {
   const ratio =
     i === 0 ? '' : `  ${((100 * f.recordsPerSecond) / voluble[0].recordsPerSecond).toFixed(0)} % of baseline`;

@@ -1,10 +1,17 @@
 // The Voluble task polling the seed statement's generators with no throttle, beside a loop that
 // only calls the same faker-js functions: the gap is the connector's own cost (expression
 // dispatch, nulls and matching checks, Struct building, SourceRecords).
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { base, en, Faker } from '@faker-js/faker';
 import type { SourceOffset, SourcePartition } from '../src/connect/api/index.js';
+import { startConnectWorker } from '../src/connect/start-worker.js';
+import { builtinConnectors } from '../src/connectors/index.js';
 import { VolubleSourceTask } from '../src/connectors/voluble/index.js';
+import { SegmentLog } from '../src/log/index.js';
 
 const RECORDS = 100_000;
 const ROUNDS = 3;
@@ -47,16 +54,48 @@ async function taskPolling(): Promise<number> {
   return count / seconds;
 }
 
+/** The whole path the issue names: the connector in the embedded worker, converted and appended to the log. */
+async function intoTheLog(round: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-voluble-'));
+  const log = await SegmentLog.open({ dataDir: dir, cleanerIntervalMs: 0 });
+  const worker = await startConnectWorker({
+    log,
+    properties: {},
+    connectors: builtinConnectors,
+    version: 'bench',
+    listen: false,
+  });
+  try {
+    const started = performance.now();
+    await worker.herder.createConnector(`voluble-${round}`, {
+      'connector.class': 'io.mdrogalis.voluble.VolubleSourceConnector',
+      ...CONFIG,
+      'topic.people.records.exactly': String(RECORDS),
+    });
+    while (!log.hasTopic('people') || log.endOffset('people', 0) < RECORDS) {
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return RECORDS / ((performance.now() - started) / 1000);
+  } finally {
+    await worker.close();
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function benchVoluble(): Promise<{ name: string; recordsPerSecond: number }[]> {
   let baseline = 0;
   let polling = 0;
+  let endToEnd = 0;
   for (let round = 0; round < ROUNDS; round++) {
     baseline = Math.max(baseline, fakerOnly());
     polling = Math.max(polling, await taskPolling());
+    endToEnd = Math.max(endToEnd, await intoTheLog(round));
   }
   return [
     { name: 'faker calls only (uuid, fullName, creditCardNumber)', recordsPerSecond: baseline },
     { name: 'Voluble task poll, seed config, no throttle', recordsPerSecond: polling },
+    { name: 'Voluble connector into the embedded log', recordsPerSecond: endToEnd },
   ];
 }
 
