@@ -47,6 +47,7 @@ export class SourceTaskRunner extends TaskRunner {
   private loop: Promise<void> | undefined;
   private pendingOffsets = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
   private lastFlush = Date.now();
+  private readonly partitionKeys = new WeakMap<SourcePartition, string>();
 
   constructor(task: SourceTask, options: SourceTaskRunnerOptions) {
     super(options);
@@ -220,7 +221,13 @@ export class SourceTaskRunner extends TaskRunner {
 
   /** Remembers the latest offset of a record's source partition, to commit with the next flush. */
   private note(record: SourceRecord): void {
-    this.pendingOffsets.set(JSON.stringify(record.sourcePartition), {
+    // Connectors usually hand the same partition object to many records: serialize it once.
+    let key = this.partitionKeys.get(record.sourcePartition);
+    if (key === undefined) {
+      key = JSON.stringify(record.sourcePartition);
+      this.partitionKeys.set(record.sourcePartition, key);
+    }
+    this.pendingOffsets.set(key, {
       partition: record.sourcePartition,
       offset: record.sourceOffset,
     });

@@ -93,6 +93,18 @@ export class VolubleSourceTask implements SourceTask {
     this.generator = new VolubleGenerator(spec, random, emitted);
   }
 
+  /** One partition object per topic, shared by its records (the worker keys offsets by it). */
+  private readonly partitions = new Map<string, SourcePartition>();
+
+  private partitionOf(topic: string): SourcePartition {
+    let partition = this.partitions.get(topic);
+    if (partition === undefined) {
+      partition = volublePartition(topic, this.taskId);
+      this.partitions.set(topic, partition);
+    }
+    return partition;
+  }
+
   async poll(): Promise<SourceRecord[] | null> {
     const generator = this.generator;
     if (generator === undefined) throw new Error('The Voluble task was polled before it started.');
@@ -105,7 +117,7 @@ export class VolubleSourceTask implements SourceTask {
         batch.push(
           sourceRecord({
             topic: step.topic,
-            sourcePartition: volublePartition(step.topic, this.taskId),
+            sourcePartition: this.partitionOf(step.topic),
             sourceOffset: { emitted: step.emitted },
             keySchema: step.keySchema,
             key: step.key,
