@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { loadServerConfig } from '../config/index.js';
-import { ConfigDef, type ConnectorPlugin, type SourceConnector } from '../connect/api/index.js';
 import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
 import { startConnectWorker } from '../connect/start-worker.js';
+import { secretPlugin } from '../connect/worker/secret-plugin.fixture.js';
 import { builtinConnectors } from '../connectors/index.js';
 import { SegmentLog } from '../log/index.js';
 import type { Entity } from './entities.js';
@@ -16,51 +16,6 @@ const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
-
-/** A source connector with a PASSWORD key that writes nothing. */
-const secretPlugin: ConnectorPlugin = {
-  className: 'com.example.SecretSourceConnector',
-  type: 'source',
-  version: '2.0.0',
-  create(): SourceConnector {
-    let props: Readonly<Record<string, string>> = {};
-    return {
-      kind: 'source',
-      version: () => '2.0.0',
-      config: () =>
-        new ConfigDef()
-          .define({ name: 'token', type: 'PASSWORD', importance: 'HIGH', documentation: 'An API token.' })
-          .define({
-            name: 'endpoint',
-            type: 'STRING',
-            defaultValue: 'https://example.com',
-            importance: 'MEDIUM',
-            documentation: 'Where to call.',
-          }),
-      initialize: () => {},
-      start: (p) => {
-        props = p;
-      },
-      taskConfigs: () => [{ ...props }],
-      stop: () => {},
-      createTask: () => {
-        let stopped = false;
-        return {
-          version: () => '2.0.0',
-          initialize: () => {},
-          start: () => {},
-          async poll() {
-            if (!stopped) await new Promise((r) => setTimeout(r, 50));
-            return null;
-          },
-          stop: () => {
-            stopped = true;
-          },
-        };
-      },
-    };
-  },
-};
 
 type Mode = 'embedded' | 'rest';
 

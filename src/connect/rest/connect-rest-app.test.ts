@@ -5,65 +5,14 @@ import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { builtinConnectors } from '../../connectors/index.js';
 import { SegmentLog } from '../../log/index.js';
-import {
-  ConfigDef,
-  type ConnectorPlugin,
-  type SourceConnector,
-  type SourceRecord,
-  type SourceTask,
-} from '../api/index.js';
 import { startConnectWorker } from '../start-worker.js';
 import { logLevels } from '../worker/connect-logger.js';
+import { secretPlugin } from '../worker/secret-plugin.fixture.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
-
-/** A source connector with a PASSWORD key, to check secrets never come back. It writes nothing. */
-const secretPlugin: ConnectorPlugin = {
-  className: 'com.example.SecretSourceConnector',
-  type: 'source',
-  version: '2.0.0',
-  create(): SourceConnector {
-    let props: Readonly<Record<string, string>> = {};
-    return {
-      kind: 'source',
-      version: () => '2.0.0',
-      config: () =>
-        new ConfigDef()
-          .define({ name: 'token', type: 'PASSWORD', importance: 'HIGH', documentation: 'An API token.' })
-          .define({
-            name: 'endpoint',
-            type: 'STRING',
-            defaultValue: 'https://example.com',
-            importance: 'MEDIUM',
-            documentation: 'Where to call.',
-          }),
-      initialize: () => {},
-      start: (p) => {
-        props = p;
-      },
-      taskConfigs: (max) => Array.from({ length: max }, () => ({ ...props })),
-      stop: () => {},
-      createTask(): SourceTask {
-        let stopped = false;
-        return {
-          version: () => '2.0.0',
-          initialize: () => {},
-          start: () => {},
-          async poll(): Promise<SourceRecord[] | null> {
-            if (!stopped) await new Promise((r) => setTimeout(r, 50));
-            return null;
-          },
-          stop: () => {
-            stopped = true;
-          },
-        };
-      },
-    };
-  },
-};
 
 interface Answer {
   status: number;
