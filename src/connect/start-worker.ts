@@ -1,8 +1,9 @@
+import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Log } from '../log/index.js';
 import { EmbeddedConnectClient } from './client/index.js';
 import { converterByClass, converterClassNames } from './converters/index.js';
-import { loadPluginPackages, type PluginLoadReport } from './plugins/index.js';
+import { effectivePluginPath, loadPluginPackages, type PluginLoadReport } from './plugins/index.js';
 import { buildConnectRestApp } from './rest/connect-rest-app.js';
 import { transformChainFactory } from './transforms/index.js';
 import { Herder } from './worker/herder.js';
@@ -27,6 +28,8 @@ export interface WorkerOptions {
   readonly version: string;
   /** Serve the Connect REST API on the worker's listener (default true). */
   readonly listen?: boolean;
+  /** Where SLUICE_PLUGIN_PATH is read when plugin.path is unset (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -60,9 +63,42 @@ function reportPluginPackages(report: PluginLoadReport): void {
     process.stderr.write(`WARNING skipped the connector package at ${b.dir}: ${b.reason}\n`);
 }
 
+/** A port the OS has free now: for a listener on port 0, so worker_id names the real port. */
+async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The worker properties with port 0 in `listeners` replaced by a free port, chosen before the
+ * herder starts: statuses carry worker_id (host:port), written before the REST app can listen.
+ */
+async function withListenerPort(
+  props: Record<string, string>,
+  listen: boolean,
+): Promise<Record<string, string>> {
+  const listeners = props.listeners;
+  if (!listen || listeners === undefined) return props;
+  const first = listeners.split(',')[0].trim();
+  const url = new URL(first.replace('://:', '://0.0.0.0:'));
+  if (url.port !== '0') return props;
+  const port = await freePort(url.hostname.replace(/^\[|\]$/g, ''));
+  url.port = String(port);
+  return { ...props, listeners: url.href.replace(/\/$/, '') };
+}
+
 /** Starts a Connect worker on a log: herder, connectors, and the Connect REST API. */
 export async function startConnectWorker(options: WorkerOptions): Promise<RunningWorker> {
-  const config = readWorkerConfig(withEmbeddedDefaults(options.properties));
+  const config = readWorkerConfig(
+    await withListenerPort(withEmbeddedDefaults(options.properties), options.listen !== false),
+  );
   const plugins = new PluginRegistry(
     {
       create: (className) => converterByClass(className),
@@ -72,9 +108,12 @@ export async function startConnectWorker(options: WorkerOptions): Promise<Runnin
   );
   for (const p of options.connectors) plugins.register(p);
   // Packages come after the built-ins and may not replace one; new ones are picked up on restart.
-  const pluginPackages = await loadPluginPackages(config.pluginPath, {
-    reservedClassNames: options.connectors.map((p) => p.className),
-  });
+  const pluginPackages = await loadPluginPackages(
+    effectivePluginPath(config.pluginPath, options.env ?? process.env),
+    {
+      reservedClassNames: options.connectors.map((p) => p.className),
+    },
+  );
   for (const pkg of pluginPackages.loaded) for (const p of pkg.plugins) plugins.register(p);
   reportPluginPackages(pluginPackages);
   const herder = await Herder.start(options.log, config, plugins);

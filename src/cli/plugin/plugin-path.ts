@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
+import { DEFAULT_PLUGIN_PATH, defaultPluginPath } from '../../connect/plugins/default-plugin-path.js';
 import { usageError } from '../cli-error.js';
-
-export const DEFAULT_PLUGIN_PATH = './sluice-plugins';
 
 export const PLUGIN_PATH_OPTIONS = {
   'plugin-path': { type: 'string' },
@@ -17,11 +16,13 @@ export function resolvePluginPath(
   env: Readonly<Record<string, string | undefined>>,
   command: string,
 ): string[] {
-  const raw = flag ?? env.SLUICE_PLUGIN_PATH ?? DEFAULT_PLUGIN_PATH;
-  const dirs = raw
-    .split(',')
-    .map((d) => d.trim())
-    .filter((d) => d !== '');
+  const dirs =
+    flag === undefined
+      ? defaultPluginPath(env)
+      : flag
+          .split(',')
+          .map((d) => d.trim())
+          .filter((d) => d !== '');
   if (dirs.length === 0) throw usageError('--plugin-path must name a directory.', command);
   return dirs;
 }

@@ -1,5 +1,6 @@
 // Connector packages: discovery on plugin.path, loading each in isolation, install and remove.
 export { CONNECT_API_SPECIFIER } from './connect-api-for-plugins.js';
+export { DEFAULT_PLUGIN_PATH, defaultPluginPath, effectivePluginPath } from './default-plugin-path.js';
 export {
   type BrokenPluginPackage,
   type DiscoveredPackage,

@@ -78,7 +78,7 @@ test('the worker registers plugin.path packages after the built-ins and runs the
   }
 });
 
-test('a worker with no plugin.path loads no packages', async () => {
+test('a worker with no plugin.path loads no packages when the default folder does not exist', async () => {
   const log = await SegmentLog.open({ dataDir: join(tempDir(), 'data'), cleanerIntervalMs: 0 });
   const worker = await startConnectWorker({
     log,
@@ -86,10 +86,61 @@ test('a worker with no plugin.path loads no packages', async () => {
     connectors: [],
     version: 'test',
     listen: false,
+    env: { SLUICE_PLUGIN_PATH: join(tempDir(), 'never-created') },
   });
   try {
     assert.deepEqual(worker.pluginPackages, { loaded: [], broken: [] });
     assert.deepEqual(worker.herder.connectorPlugins(), []);
+  } finally {
+    await worker.close();
+    await log.close();
+  }
+});
+
+test('without plugin.path the worker loads what `sluice plugin install` put in the default folder', async () => {
+  const plugins = tempDir();
+  writeExamplePackage(plugins);
+  const log = await SegmentLog.open({ dataDir: join(tempDir(), 'data'), cleanerIntervalMs: 0 });
+  const worker = await startConnectWorker({
+    log,
+    properties: {},
+    connectors: [],
+    version: 'test',
+    listen: false,
+    env: { SLUICE_PLUGIN_PATH: plugins },
+  });
+  try {
+    assert.deepEqual(
+      worker.herder.connectorPlugins().map((p) => p.class),
+      [COUNTER_CLASS],
+    );
+  } finally {
+    await worker.close();
+    await log.close();
+  }
+});
+
+test('a listener on port 0 gets a real port, and worker_id names it', async () => {
+  const log = await SegmentLog.open({ dataDir: join(tempDir(), 'data'), cleanerIntervalMs: 0 });
+  const worker = await startConnectWorker({
+    log,
+    properties: { listeners: 'http://127.0.0.1:0', 'offset.flush.interval.ms': '50' },
+    connectors: builtinConnectors,
+    version: 'test',
+    env: {},
+  });
+  try {
+    const port = new URL(worker.restUrl ?? 'http://x').port;
+    assert.notEqual(port, '0');
+    assert.notEqual(port, '');
+    await worker.herder.createConnector('gen', {
+      'connector.class': 'io.mdrogalis.voluble.VolubleSourceConnector',
+      'genv.t.n.with': "#{number.number_between '1','9'}",
+      'global.throttle.ms': '1000',
+    });
+    const res = await fetch(`${worker.restUrl}/connectors/gen/status`);
+    const status = (await res.json()) as { connector: { worker_id: string } };
+    assert.equal(status.connector.worker_id, `127.0.0.1:${port}`);
   } finally {
     await worker.close();
     await log.close();
