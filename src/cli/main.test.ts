@@ -43,12 +43,17 @@ test('no command at all prints the usage to stderr and exits 2', async () => {
   assert.match(run.stderr, /Usage: sluice <command>/);
 });
 
-test('commands that come later say they are not available yet and exit 2', async () => {
-  for (const name of ['connect']) {
-    const run = await runSluice([name, '--port', '1']);
-    assert.equal(run.code, 2, name);
-    assert.match(run.stderr, new RegExp(`sluice ${name}' is not available yet in this version`));
-  }
+test('sluice connect refuses a Kafka broker as bootstrap server, and bad flags, saying what to do', async () => {
+  const broker = await runSluice(['connect', '--bootstrap-server', 'broker:9092']);
+  assert.equal(broker.code, 1);
+  assert.match(broker.stderr, /bootstrap.servers=broker:9092 looks like a Kafka broker/);
+  assert.match(broker.stderr, /--data-dir DIR/);
+  const both = await runSluice(['connect', '--data-dir', 'x', '--bootstrap-server', 'http://h:8088']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /give one/);
+  const port = await runSluice(['connect', '--port', 'http']);
+  assert.equal(port.code, 2);
+  assert.match(port.stderr, /--port must be a port number, got 'http'/);
 });
 
 test('sluice server rejects a bad flag with its usage and exit 2', async () => {

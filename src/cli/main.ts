@@ -2,6 +2,7 @@ import { LogError } from '../log/index.js';
 import { TEST_RUNNER_USAGE } from '../testing/test-runner-usage.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
 import { type CliIo, processIo } from './cli-io.js';
+import { CONNECT_USAGE } from './connect/connect-usage.js';
 import { pluginHelp, runPluginCommand } from './plugin/run-plugin-command.js';
 import { runShellCommand, shellHelp } from './shell/run-shell-command.js';
 import { runTopicCommand, topicHelp } from './topic/run-topic-command.js';
@@ -11,8 +12,7 @@ interface Command {
   readonly name: string;
   readonly summary: string;
   readonly help?: () => string;
-  /** Undefined while the command is still being built. */
-  readonly run?: (args: string[], io: CliIo) => Promise<number>;
+  readonly run: (args: string[], io: CliIo) => Promise<number>;
 }
 
 const COMMANDS: readonly Command[] = [
@@ -49,7 +49,12 @@ const COMMANDS: readonly Command[] = [
     help: pluginHelp,
     run: runPluginCommand,
   },
-  { name: 'connect', summary: 'Run a standalone Kafka Connect worker (not available yet)' },
+  {
+    name: 'connect',
+    summary: 'Run a Kafka Connect worker on its own, for a server in external mode (ksql.connect.url)',
+    help: () => CONNECT_USAGE,
+    run: async (args) => (await import('./connect/run-connect-command.js')).runConnectCommand(args),
+  },
 ];
 
 function mainHelp(): string {
@@ -111,16 +116,6 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
     );
   }
   const command = findCommand(first);
-  if (command.run === undefined) {
-    throw new CliError(
-      `'sluice ${command.name}' is not available yet in this version (${sluiceVersion()}). Available now: ${COMMANDS.filter(
-        (c) => c.run !== undefined,
-      )
-        .map((c) => c.name)
-        .join(', ')}.`,
-      EXIT_USAGE,
-    );
-  }
   return command.run(rest, io);
 }
 

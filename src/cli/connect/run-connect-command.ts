@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import { CONNECT_USAGE } from './connect-usage.js';
+import type { StandaloneWorker } from './standalone-worker.js';
+import { readConnectorFile, standaloneWorkerProperties } from './worker-properties.js';
+
+/** `sluice connect`: starts, prints a ready line, stops cleanly on SIGTERM or SIGINT. */
+export async function runConnectCommand(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    process.stderr.write(`sluice connect: ${(err as Error).message}\n${CONNECT_USAGE}\n`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${CONNECT_USAGE}\n`);
+    return 0;
+  }
+  let running: StandaloneWorker;
+  try {
+    const [workerFile, ...connectorFiles] = parsed.positionals;
+    const properties = standaloneWorkerProperties({
+      ...(workerFile === undefined ? {} : { file: workerFile }),
+      env: process.env,
+      ...(parsed.port === undefined ? {} : { port: parsed.port }),
+      ...(parsed.values['bootstrap-server'] === undefined
+        ? {}
+        : { bootstrapServer: parsed.values['bootstrap-server'] }),
+    });
+    const connectors = connectorFiles.map(readConnectorFile);
+    // Loaded only now: the worker pulls in every connector (faker among them).
+    const { startStandaloneWorker } = await import('./standalone-worker.js');
+    running = await startStandaloneWorker({
+      properties,
+      connectors,
+      ...(parsed.values['data-dir'] === undefined ? {} : { dataDir: parsed.values['data-dir'] }),
+    });
+  } catch (err) {
+    process.stderr.write(`sluice connect: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const worker = running;
+  const stopped = new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write(`${signal} received, stopping the worker.\n`);
+      worker.close().then(
+        () => {
+          process.stdout.write('Connect worker stopped.\n');
+          resolve(0);
+        },
+        (err: unknown) => {
+          process.stderr.write(`sluice connect: error while stopping: ${(err as Error).message}\n`);
+          resolve(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  process.stdout.write(`Topics and worker state: ${worker.storage}\n`);
+  if (worker.worker.restUrl === undefined) {
+    process.stderr.write('sluice connect: the Connect REST API could not listen (see above); stopping.\n');
+    await worker.close();
+    return 1;
+  }
+  process.stdout.write(`Kafka Connect REST API ${worker.worker.restUrl} is ready.\n`);
+  return stopped;
+}
+
+function parse(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      'bootstrap-server': { type: 'string' },
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values['data-dir'] !== undefined && values['bootstrap-server'] !== undefined)
+    throw new Error('--data-dir and --bootstrap-server name two places for the topics: give one.');
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535)
+      throw new Error(`--port must be a port number, got '${values.port}'.`);
+    port = Number(values.port);
+  }
+  return { values, positionals, port };
+}

@@ -1,0 +1,65 @@
+import { type RunningWorker, startConnectWorker } from '../../connect/start-worker.js';
+import { builtinConnectors } from '../../connectors/index.js';
+import { type Log, SegmentLog } from '../../log/index.js';
+import { RemoteLog } from '../../server/client/remote-log.js';
+import { sluiceVersion } from '../version.js';
+import { sluiceServerUrl } from './worker-properties.js';
+
+export interface StandaloneOptions {
+  /** Worker properties (Kafka Connect's names). */
+  readonly properties: Readonly<Record<string, string>>;
+  /** Keep topics in this folder's own log instead of on a Sluice server. */
+  readonly dataDir?: string;
+  /** Connectors to create or update at start (connect-standalone's connector files). */
+  readonly connectors?: readonly { name: string; config: Record<string, string> }[];
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface StandaloneWorker {
+  readonly worker: RunningWorker;
+  /** Where the worker keeps its topics: a data folder or a server URL. */
+  readonly storage: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `sluice connect`: a Connect worker in its own process, for a server in external mode
+ * (ksql.connect.url). Its topics — the connectors' data and its config, offset and status topics —
+ * live on the Sluice server named by bootstrap.servers, so streams there read what connectors
+ * write; or in a log of its own with a data folder.
+ */
+export async function startStandaloneWorker(options: StandaloneOptions): Promise<StandaloneWorker> {
+  let log: Log;
+  let storage: string;
+  if (options.dataDir !== undefined) {
+    log = await SegmentLog.open({ dataDir: options.dataDir });
+    storage = options.dataDir;
+  } else {
+    storage = sluiceServerUrl(options.properties['bootstrap.servers']);
+    log = await RemoteLog.connect(storage);
+  }
+  let worker: RunningWorker;
+  try {
+    worker = await startConnectWorker({
+      log,
+      properties: options.properties,
+      connectors: builtinConnectors,
+      version: sluiceVersion(),
+      ...(options.env === undefined ? {} : { env: options.env }),
+    });
+  } catch (err) {
+    await log.close();
+    throw err;
+  }
+  const close = async () => {
+    await worker.close();
+    await log.close();
+  };
+  try {
+    for (const c of options.connectors ?? []) await worker.herder.putConnectorConfig(c.name, c.config);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { worker, storage, close };
+}
