@@ -36,6 +36,12 @@ export class PartitionLog {
   private cursorOffset = -1;
   private cursorPosition = 0;
   private cursorSegment: Segment | undefined;
+  /**
+   * The batch the last read stopped inside (maxRecords fewer than the batch holds), already read
+   * and checked: the next sequential read decodes the rest from it instead of reading the batch
+   * from the file and checking its CRC again.
+   */
+  private partial: { segment: Segment; buf: Buffer; pos: number; header: BatchHeader } | undefined;
 
   readonly topic: string;
   readonly partition: number;
@@ -157,10 +163,11 @@ export class PartitionLog {
     maxBytes: number,
     out: LogRecord[],
   ): number {
-    const position =
-      this.cursorSegment === segment && this.cursorOffset === offset
-        ? this.cursorPosition
-        : segment.lookup(offset);
+    const sequential = this.cursorSegment === segment && this.cursorOffset === offset;
+    const partial = this.partial;
+    this.partial = undefined;
+    if (sequential && partial?.segment === segment) return this.readPartial(partial, offset, maxRecords, out);
+    const position = sequential ? this.cursorPosition : segment.lookup(offset);
     const limit = segment.corruptAt ?? segment.size;
     if (position >= limit) {
       if (segment.corruptAt !== undefined && offset < segment.nextOffset)
@@ -193,6 +200,7 @@ export class PartitionLog {
         if (out.length - before > 0 && out.length === maxRecords) {
           next = out[out.length - 1].offset + 1;
           if (next > header.lastOffset) pos += header.size;
+          else this.partial = { segment, buf, pos, header };
           break;
         }
         next = header.lastOffset + 1;
@@ -209,6 +217,26 @@ export class PartitionLog {
     return next;
   }
 
+  /** Decodes on from the batch a read stopped inside; the cursor moves past it once it is used up. */
+  private readPartial(
+    partial: { segment: Segment; buf: Buffer; pos: number; header: BatchHeader },
+    offset: number,
+    maxRecords: number,
+    out: LogRecord[],
+  ): number {
+    const { header } = partial;
+    decodeBatch(partial.buf, partial.pos, header, offset, maxRecords - out.length, out);
+    const next = out.length > 0 ? out[out.length - 1].offset + 1 : header.lastOffset + 1;
+    if (next > header.lastOffset) {
+      this.cursorPosition += header.size;
+      this.cursorOffset = header.lastOffset + 1;
+      return header.lastOffset + 1;
+    }
+    this.partial = partial;
+    this.cursorOffset = next;
+    return next;
+  }
+
   private corruptError(segment: Segment, offset: number, reason?: string): LogError {
     return new LogError(
       'CORRUPT_RECORD',
@@ -221,6 +249,7 @@ export class PartitionLog {
   resetCursor(): void {
     this.cursorSegment = undefined;
     this.cursorOffset = -1;
+    this.partial = undefined;
   }
 
   waitForData(offset: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<boolean> {

@@ -129,6 +129,44 @@ test('reads from an offset in the middle of a batch and honours maxRecords', asy
   assert.equal(empty.nextOffset, 10);
 });
 
+test('a reader stepping through large batches a few records at a time gets each record once, in order', async () => {
+  const log = await openLog();
+  await log.createTopic('t');
+  for (let b = 0; b < 3; b++)
+    await log.append(
+      't',
+      Array.from({ length: 7 }, (_, i) => ({ value: text(`v${b * 7 + i}`) })),
+    );
+  const seen: string[] = [];
+  let offset = 0;
+  let reads = 0;
+  while (offset < 21) {
+    const r = await log.read('t', 0, offset, { maxRecords: 3 });
+    seen.push(...r.records.map((x) => x.value!.toString()));
+    offset = r.nextOffset;
+    reads++;
+    // A jump elsewhere between sequential reads must not serve the remembered batch.
+    if (reads === 2) {
+      const other = await log.read('t', 0, 15, { maxRecords: 2 });
+      assert.deepEqual(
+        other.records.map((x) => x.offset),
+        [15, 16],
+      );
+    }
+  }
+  assert.deepEqual(
+    seen,
+    Array.from({ length: 21 }, (_, i) => `v${i}`),
+  );
+  // Appends after the remembered batch are read too.
+  await log.append('t', [{ value: text('v21') }]);
+  const tail = await log.read('t', 0, 21, { maxRecords: 3 });
+  assert.deepEqual(
+    tail.records.map((x) => x.value!.toString()),
+    ['v21'],
+  );
+});
+
 test('places keyed records with Kafka murmur2 and spreads keyless calls round-robin', async () => {
   const log = await openLog();
   await log.createTopic('t', { partitions: 4 });
