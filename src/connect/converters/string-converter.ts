@@ -88,7 +88,9 @@ function encode(text: string, charset: (typeof CHARSETS)[string]): Uint8Array {
 
 function decode(bytes: Uint8Array, charset: (typeof CHARSETS)[string]): string {
   // Records from the log are Buffers already: a new view per record would only feed the GC.
-  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (charset) {
     case 'utf16be':
       return swapPairs(Buffer.from(buffer)).toString('utf16le');
