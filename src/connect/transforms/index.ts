@@ -15,6 +15,7 @@ export {
   validateChain,
 } from './chain.js';
 export { ExtractField } from './extract-field.js';
+export { ExtractNewRecordState } from './extract-new-record-state.js';
 export { Filter } from './filter.js';
 export { Flatten } from './flatten.js';
 export { DropHeaders, HeaderFrom, InsertHeader } from './headers.js';

@@ -1,6 +1,7 @@
 import type { Predicate, Transformation } from '../api/index.js';
 import { Cast } from './cast.js';
 import { ExtractField } from './extract-field.js';
+import { ExtractNewRecordState } from './extract-new-record-state.js';
 import { Filter } from './filter.js';
 import { Flatten } from './flatten.js';
 import { DropHeaders, HeaderFrom, InsertHeader } from './headers.js';
@@ -45,6 +46,8 @@ const TRANSFORMATIONS: ReadonlyMap<string, () => Transformation> = new Map<strin
   [`${PACKAGE}.RegexRouter`, () => new RegexRouter()],
   [`${PACKAGE}.TimestampRouter`, () => new TimestampRouter()],
   [`${PACKAGE}.ValueToKey`, () => new ValueToKey()],
+  // Debezium's, for CDC recipes that flatten change events ("unwrap").
+  ['io.debezium.transforms.ExtractNewRecordState', () => new ExtractNewRecordState()],
 ]);
 
 const PREDICATES: ReadonlyMap<string, () => Predicate> = new Map<string, () => Predicate>([
