@@ -45,7 +45,8 @@ export class SourceTaskRunner extends TaskRunner {
   private readonly task: SourceTask;
   private stopping = false;
   private loop: Promise<void> | undefined;
-  private pendingOffsets = new Map<string, { partition: SourcePartition; offset: SourceOffset }>();
+  /** The latest record per source partition since the last flush: its offset is what to commit. */
+  private pendingOffsets = new Map<string, SourceRecord>();
   private lastFlush = Date.now();
   private readonly partitionKeys = new WeakMap<SourcePartition, string>();
 
@@ -177,19 +178,24 @@ export class SourceTaskRunner extends TaskRunner {
         this.tolerate('VALUE_CONVERTER', original, err);
         continue;
       }
-      const headers: RecordHeader[] = record.headers.map((h) => ({
-        key: h.key,
-        value:
-          h.value === null
-            ? null
-            : Buffer.from(typeof h.value === 'string' ? h.value : JSON.stringify(h.value)),
-      }));
+      // Per record, so no allocation that can be avoided: most records have no headers, and
+      // converters mostly hand back Buffers already.
+      const headers: readonly RecordHeader[] =
+        record.headers.length === 0
+          ? NO_HEADERS
+          : record.headers.map((h) => ({
+              key: h.key,
+              value:
+                h.value === null
+                  ? null
+                  : Buffer.from(typeof h.value === 'string' ? h.value : JSON.stringify(h.value)),
+            }));
       const produce: ProduceRecord = {
-        key: key === null ? null : Buffer.from(key.buffer, key.byteOffset, key.byteLength),
-        value: value === null ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+        key: asBuffer(key),
+        value: asBuffer(value),
         headers,
-        ...(record.timestamp === null ? {} : { timestamp: record.timestamp }),
-        ...(record.kafkaPartition === null ? {} : { partition: record.kafkaPartition }),
+        timestamp: record.timestamp ?? undefined,
+        partition: record.kafkaPartition ?? undefined,
       };
       let list = byTopic.get(record.topic);
       if (list === undefined) {
@@ -227,18 +233,25 @@ export class SourceTaskRunner extends TaskRunner {
       key = JSON.stringify(record.sourcePartition);
       this.partitionKeys.set(record.sourcePartition, key);
     }
-    this.pendingOffsets.set(key, {
-      partition: record.sourcePartition,
-      offset: record.sourceOffset,
-    });
+    this.pendingOffsets.set(key, record);
   }
 
   private async flushOffsets(): Promise<void> {
     this.lastFlush = Date.now();
     if (this.pendingOffsets.size === 0) return;
-    const pending = [...this.pendingOffsets.values()];
+    const pending = [...this.pendingOffsets.values()].map((r) => ({
+      partition: r.sourcePartition,
+      offset: r.sourceOffset,
+    }));
     this.pendingOffsets = new Map();
     await this.o.offsets.putAll(this.o.connector, pending);
     await this.task.commit?.();
   }
+}
+
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
+function asBuffer(bytes: Uint8Array | null): Buffer | null {
+  if (bytes === null || Buffer.isBuffer(bytes)) return bytes;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
