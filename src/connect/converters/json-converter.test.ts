@@ -245,3 +245,30 @@ test('control characters are escaped as Jackson escapes them', () => {
     '"a\\"\\\\\\n\\u0001é"',
   );
 });
+
+test('flat schemaless objects of text write exactly what the general path writes', () => {
+  const c = converter({ 'schemas.enable': 'false' });
+  const plain = { name: 'a"\\é€ \u2028/<>', 'k"\\': null, ok: true, no: false };
+  const control = { s: 'tab\there\u001f' };
+  const surrogates = { s: 'x\ud800', emoji: '😀' };
+  for (const value of [plain, control, surrogates]) {
+    // A Map always takes the general path: the text must be the same.
+    assert.equal(write(c, null, value), write(c, null, new Map(Object.entries(value))));
+  }
+  assert.equal(write(c, null, plain), '{"name":"a\\"\\\\é€ \u2028/<>","k\\"\\\\":null,"ok":true,"no":false}');
+  assert.equal(write(c, null, control), '{"s":"tab\\there\\u001F"}');
+  assert.equal(write(c, null, { n: 1e21 }), '{"n":1.0E21}');
+});
+
+test('structs of plain strings are written field by field in schema order, nulls included', () => {
+  const c = converter({ 'schemas.enable': 'false' });
+  const schema = structSchema([
+    { name: 'name', schema: Schemas.OPTIONAL_STRING },
+    { name: 'card"', schema: Schemas.OPTIONAL_STRING },
+    { name: 'id', schema: Schemas.STRING },
+  ]);
+  const value = new Struct(schema).put('name', 'Zoë "Z" \\').put('id', 'x\u0001');
+  assert.equal(write(c, schema, value), '{"name":"Zoë \\"Z\\" \\\\","card\\"":null,"id":"x\\u0001"}');
+  // A required field left null fails as the general path fails.
+  assert.throws(() => write(c, schema, new Struct(schema).put('name', 'a')), /null value for field that is required/);
+});

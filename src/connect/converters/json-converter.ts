@@ -94,6 +94,10 @@ export class JsonConverter implements Converter {
 
   fromConnectData(_topic: string, schema: Schema | null, value: ConnectValue): Uint8Array | null {
     if (schema === null && value === null) return null;
+    if (!this.schemasEnabled) {
+      const flat = schema === null ? flatObjectJson(value) : flatStructJson(schema, value);
+      if (flat !== undefined) return Buffer.from(flat, 'utf8');
+    }
     const payload = this.toJson(schema, value);
     const json = this.schemasEnabled
       ? new Map<string, JsonNode>([
@@ -447,4 +451,68 @@ function logicalToConnect(schema: Schema, json: JsonNode): ConnectValue | undefi
 /** Jackson's isInt(): an integral number within 32 bits. */
 function isJsonInt(json: JsonNode): boolean {
   return json instanceof JsonNumber && json.integral && fitsSignedBits(BigInt(json.text), 32);
+}
+
+/**
+ * JSON text of a schemaless object whose values are all text, booleans or nulls (what generators
+ * and most schemaless sources produce), written by JSON.stringify: for such values it writes what
+ * the general path writes, without building a tree per record. Undefined for anything else.
+ */
+// Text with control characters or surrogates goes the general way: Jackson writes \u001F with
+// capitals, and lone surrogate halves as the encoder replaces them, where JSON.stringify differs.
+const NOT_FOR_STRINGIFY = /[\u0000-\u001f\ud800-\udfff]/;
+
+function flatObjectJson(value: ConnectValue): string | undefined {
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype)
+    return undefined;
+  for (const key in value) {
+    const v = (value as Record<string, ConnectValue>)[key];
+    if (v !== null && typeof v !== 'boolean' && (typeof v !== 'string' || NOT_FOR_STRINGIFY.test(v)))
+      return undefined;
+    if (NOT_FOR_STRINGIFY.test(key)) return undefined;
+  }
+  return JSON.stringify(value);
+}
+
+/** Per struct schema: its field names as JSON keys when every field is a plain string, else null. */
+const stringStructKeys = new WeakMap<Schema, readonly string[] | null>();
+
+function stringFieldKeys(schema: Schema): readonly string[] | null {
+  let keys = stringStructKeys.get(schema);
+  if (keys === undefined) {
+    const fields = schema.fields ?? [];
+    const plain = fields.every(
+      (f) =>
+        f.schema.type === 'STRING' &&
+        f.schema.name === undefined &&
+        f.schema.defaultValue === undefined &&
+        !NOT_FOR_STRINGIFY.test(f.name),
+    );
+    keys = schema.type === 'STRUCT' && plain ? fields.map((f) => `${JSON.stringify(f.name)}:`) : null;
+    stringStructKeys.set(schema, keys);
+  }
+  return keys;
+}
+
+/**
+ * JSON text of a struct whose fields are all plain strings (what Voluble and many sources
+ * produce), without building a tree; undefined when anything needs the general path (a required
+ * field that is null, text that JSON.stringify would write differently).
+ */
+function flatStructJson(schema: Schema, value: ConnectValue): string | undefined {
+  if (!(value instanceof Struct) || value.schema !== schema) return undefined;
+  const keys = stringFieldKeys(schema);
+  if (keys === null) return undefined;
+  const fields = schema.fields ?? [];
+  let out = '{';
+  for (let i = 0; i < fields.length; i++) {
+    const v = value.get(fields[i].name);
+    if (v === null) {
+      if (!fields[i].schema.optional) return undefined;
+      out += `${i === 0 ? '' : ','}${keys[i]}null`;
+    } else if (typeof v === 'string' && !NOT_FOR_STRINGIFY.test(v)) {
+      out += `${i === 0 ? '' : ','}${keys[i]}${JSON.stringify(v)}`;
+    } else return undefined;
+  }
+  return `${out}}`;
 }
