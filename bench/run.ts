@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each figure printed beside its same-run baseline.
 
 import { benchFileSink } from './file-sink.js';
+import { benchJdbcSource } from './jdbc-source.js';
 import { benchLog, type Figure } from './log-throughput.js';
 import { benchQueries } from './query-throughput.js';
 import { benchVoluble } from './voluble.js';
@@ -60,4 +61,11 @@ for (const [i, f] of sinks.entries()) {
   console.log(
     `  ${f.name.padEnd(44)} ${Math.round(f.recordsPerSecond).toLocaleString('en-US').padStart(12)} records/s${ratio}`,
   );
+}
+
+// The PostgreSQL connectors print their own lines (each starts a real PostgreSQL server).
+for (const [title, bench] of [['JDBC source, PostgreSQL table to records', benchJdbcSource]] as const) {
+  console.log('');
+  console.log(title);
+  for (const line of await bench()) console.log(line);
 }
