@@ -34,6 +34,21 @@ async function topicValues(log: SegmentLog, topic: string): Promise<string[]> {
   return out;
 }
 
+/** A worker on a fresh log, closed (with its log) after `body`. */
+async function withWorker(
+  options: Omit<Parameters<typeof startConnectWorker>[0], 'log' | 'version'>,
+  body: (worker: Awaited<ReturnType<typeof startConnectWorker>>, log: SegmentLog) => Promise<void>,
+): Promise<void> {
+  const log = await SegmentLog.open({ dataDir: join(tempDir(), 'data'), cleanerIntervalMs: 0 });
+  const worker = await startConnectWorker({ log, version: 'test', ...options });
+  try {
+    await body(worker, log);
+  } finally {
+    await worker.close();
+    await log.close();
+  }
+}
+
 test('the worker registers plugin.path packages after the built-ins and runs their connectors', async () => {
   const plugins = tempDir();
   const extra = tempDir();
@@ -79,57 +94,28 @@ test('the worker registers plugin.path packages after the built-ins and runs the
 });
 
 test('a worker with no plugin.path loads no packages when the default folder does not exist', async () => {
-  const log = await SegmentLog.open({ dataDir: join(tempDir(), 'data'), cleanerIntervalMs: 0 });
-  const worker = await startConnectWorker({
-    log,
-    properties: {},
-    connectors: [],
-    version: 'test',
-    listen: false,
-    env: { SLUICE_PLUGIN_PATH: join(tempDir(), 'never-created') },
-  });
-  try {
+  const env = { SLUICE_PLUGIN_PATH: join(tempDir(), 'never-created') };
+  await withWorker({ properties: {}, connectors: [], listen: false, env }, async (worker) => {
     assert.deepEqual(worker.pluginPackages, { loaded: [], broken: [] });
     assert.deepEqual(worker.herder.connectorPlugins(), []);
-  } finally {
-    await worker.close();
-    await log.close();
-  }
+  });
 });
 
 test('without plugin.path the worker loads what `sluice plugin install` put in the default folder', async () => {
   const plugins = tempDir();
   writeExamplePackage(plugins);
-  const log = await SegmentLog.open({ dataDir: join(tempDir(), 'data'), cleanerIntervalMs: 0 });
-  const worker = await startConnectWorker({
-    log,
-    properties: {},
-    connectors: [],
-    version: 'test',
-    listen: false,
-    env: { SLUICE_PLUGIN_PATH: plugins },
-  });
-  try {
+  const env = { SLUICE_PLUGIN_PATH: plugins };
+  await withWorker({ properties: {}, connectors: [], listen: false, env }, async (worker) => {
     assert.deepEqual(
       worker.herder.connectorPlugins().map((p) => p.class),
       [COUNTER_CLASS],
     );
-  } finally {
-    await worker.close();
-    await log.close();
-  }
+  });
 });
 
 test('a listener on port 0 gets a real port, and worker_id names it', async () => {
-  const log = await SegmentLog.open({ dataDir: join(tempDir(), 'data'), cleanerIntervalMs: 0 });
-  const worker = await startConnectWorker({
-    log,
-    properties: { listeners: 'http://127.0.0.1:0', 'offset.flush.interval.ms': '50' },
-    connectors: builtinConnectors,
-    version: 'test',
-    env: {},
-  });
-  try {
+  const properties = { listeners: 'http://127.0.0.1:0', 'offset.flush.interval.ms': '50' };
+  await withWorker({ properties, connectors: builtinConnectors, env: {} }, async (worker) => {
     const port = new URL(worker.restUrl ?? 'http://x').port;
     assert.notEqual(port, '0');
     assert.notEqual(port, '');
@@ -141,8 +127,5 @@ test('a listener on port 0 gets a real port, and worker_id names it', async () =
     const res = await fetch(`${worker.restUrl}/connectors/gen/status`);
     const status = (await res.json()) as { connector: { worker_id: string } };
     assert.equal(status.connector.worker_id, `127.0.0.1:${port}`);
-  } finally {
-    await worker.close();
-    await log.close();
-  }
+  });
 });
