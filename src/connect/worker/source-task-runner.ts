@@ -60,10 +60,19 @@ export class SourceTaskRunner extends TaskRunner {
     this.loop = this.run();
   }
 
-  /** Stops the task (unblocking its poll), commits what was written, and waits for the loop to end. */
+  /**
+   * Stops the task (unblocking its poll), commits what was written, and waits for the loop to end.
+   * A task that hears about commits (a CDC task acknowledges its database on `commit`) first gets
+   * the time a poll may take to let the loop end and the last commit reach it while it runs.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     this.pauser.resume();
+    if (this.task.commit !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.loop, new Promise((r) => (timer = setTimeout(r, POLL_RETURNS_WITHIN_MS)))]);
+      clearTimeout(timer);
+    }
     try {
       await this.task.stop();
     } catch (err) {
@@ -141,6 +150,10 @@ export class SourceTaskRunner extends TaskRunner {
         : '';
       this.o.logger.error(`Error in stage ${stage}${detail}; skipped (errors.tolerance=all)`, err);
     }
+    // Skipped, as a transformation's drop: its offset is committed and the task is told (with no
+    // metadata), as Kafka Connect does, so a source that waits on it is not held up.
+    this.note(record);
+    this.task.commitRecord?.(record, null);
   }
 
   /** Transforms, converts and appends one polled batch, one append per topic. */
@@ -250,6 +263,9 @@ export class SourceTaskRunner extends TaskRunner {
 }
 
 const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
+/** How long a poll may take, per the SourceTask contract ("about a second"), with some slack. */
+const POLL_RETURNS_WITHIN_MS = 1500;
 
 function asBuffer(bytes: Uint8Array | null): Buffer | null {
   if (bytes === null || Buffer.isBuffer(bytes)) return bytes;
