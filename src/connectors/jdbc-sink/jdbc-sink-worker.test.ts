@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { converterByClass, converterClassNames } from '../../connect/converters/index.js';
+import { recentLogLines } from '../../connect/worker/connect-logger.js';
+import { Herder } from '../../connect/worker/herder.js';
+import { PluginRegistry } from '../../connect/worker/plugin-registry.js';
+import { readWorkerConfig } from '../../connect/worker/worker-config.js';
+import { SegmentLog } from '../../log/index.js';
+import { startTestPostgres, type TestPostgres } from '../postgres/test-postgres.fixture.js';
+import { plugins } from './index.js';
+
+// The sink in the real worker: records produced to the log as JSON, converted, handed to put,
+// committed; the database stopped and started under it.
+
+let db: TestPostgres;
+let dir: string;
+let log: SegmentLog;
+let herder: Herder;
+
+before(async () => {
+  db = await startTestPostgres();
+  dir = mkdtempSync(join(tmpdir(), 'sluice-jdbc-sink-'));
+  log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
+  const registry = new PluginRegistry(
+    {
+      create: (className) => converterByClass(className),
+      list: () => converterClassNames().map((c) => ({ class: c, type: 'converter' })),
+    },
+    { build: () => (record) => record, validate: () => [], list: () => [] },
+  );
+  for (const p of plugins) registry.register(p);
+  // What a KEY_FORMAT='KAFKA', VALUE_FORMAT='JSON' stream writes: string keys, plain JSON values.
+  const worker = readWorkerConfig({
+    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    'value.converter.schemas.enable': 'false',
+    'offset.flush.interval.ms': '50',
+  });
+  herder = await Herder.start(log, worker, registry);
+});
+
+after(async () => {
+  await herder.close();
+  await log.close();
+  rmSync(dir, { recursive: true, force: true });
+  await db.close();
+});
+
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function produce(topic: string, records: [string | null, unknown][]): Promise<void> {
+  if (!log.hasTopic(topic)) await log.createTopic(topic, { partitions: 1 });
+  await log.append(
+    topic,
+    records.map(([key, value]) => ({
+      key: key === null ? null : Buffer.from(key),
+      value: value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+    })),
+  );
+}
+
+async function committed(name: string): Promise<number | undefined> {
+  const o = await herder.connectorOffsets(name);
+  return (o.offsets[0]?.offset as { kafka_offset?: number } | undefined)?.kafka_offset;
+}
+
+const connection = () => ({
+  'connector.class': 'io.confluent.connect.jdbc.JdbcSinkConnector',
+  'connection.url': db.jdbcUrl,
+  'connection.user': db.user,
+  'connection.password': db.password,
+});
+
+test('JSON records from a topic are upserted and deleted; a bad record goes to the dead-letter queue; the offsets are committed', async () => {
+  await db.query('create table orders (id text primary key, item text, qty int, details jsonb)');
+  await produce('orders', [
+    ['o1', { item: 'pen', qty: 2, details: { color: 'red' } }],
+    ['o2', { item: 'ink', qty: 'lots' }],
+    ['o3', { item: 'pad', qty: 1 }],
+    ['o1', { item: 'pen', qty: 5, details: { color: 'blue' } }],
+    ['o3', null],
+  ]);
+  await herder.createConnector('orders-sink', {
+    ...connection(),
+    topics: 'orders',
+    'insert.mode': 'upsert',
+    'pk.mode': 'record_key',
+    'pk.fields': 'id',
+    'delete.enabled': 'true',
+    'errors.tolerance': 'all',
+    'errors.deadletterqueue.topic.name': 'orders-dlq',
+  });
+  await until('offsets committed after the five records', async () => (await committed('orders-sink')) === 5);
+  assert.deepEqual(await db.query('select id, item, qty, details from orders order by id'), [
+    { id: 'o1', item: 'pen', qty: 5, details: { color: 'blue' } },
+  ]);
+  const dlq = await log.read('orders-dlq', 0, 0);
+  assert.deepEqual(
+    dlq.records.map((r) => r.key?.toString()),
+    ['o2'],
+  );
+  assert.equal(herder.connectorStatus('orders-sink').tasks[0].state, 'RUNNING');
+  await herder.deleteConnector('orders-sink');
+});
+
+test('records with schemas (JsonConverter envelopes) create their table, decimals exact; the task rides out a database restart', async () => {
+  const schema = {
+    type: 'struct',
+    name: 'payment',
+    optional: false,
+    fields: [
+      { field: 'id', type: 'int64', optional: false },
+      { field: 'payer', type: 'string', optional: true },
+      {
+        field: 'amount',
+        type: 'bytes',
+        optional: false,
+        name: 'org.apache.kafka.connect.data.Decimal',
+        version: 1,
+        parameters: { scale: '2' },
+      },
+      {
+        field: 'at',
+        type: 'int64',
+        optional: false,
+        name: 'org.apache.kafka.connect.data.Timestamp',
+        version: 1,
+      },
+    ],
+  };
+  // 12345 (123.45) as big-endian two's complement bytes, base64.
+  const payment = (id: number, amountBase64: string) =>
+    JSON.stringify({
+      schema,
+      payload: { id, payer: `p${id}`, amount: amountBase64, at: 1_700_000_000_000 + id },
+    });
+  await produce('payments', [
+    [null, payment(1, 'MDk=')],
+    [null, payment(2, '/w==')],
+  ]);
+  await herder.createConnector('payments-sink', {
+    ...connection(),
+    topics: 'payments',
+    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    'value.converter.schemas.enable': 'true',
+    'auto.create': 'true',
+    'insert.mode': 'upsert',
+    'pk.mode': 'record_value',
+    'pk.fields': 'id',
+    'retry.backoff.ms': '100',
+    'connection.attempts': '1',
+    'max.retries': '1000',
+  });
+  await until('two payments', async () => (await committed('payments-sink')) === 2);
+  await db.stop();
+  await produce('payments', [
+    [null, payment(3, 'AQ==')],
+    [null, payment(2, 'AMg=')],
+  ]);
+  const logged = (start: string) => recentLogLines('payments-sink-0').some((l) => l.startsWith(start));
+  await until('a refused write', () => logged('WARN Writing to PostgreSQL failed; the records are kept'));
+  // The next put finds the database away: a RetriableException, and the runtime redelivers.
+  await produce('payments', [[null, payment(4, 'AA==')]]);
+  await until('a redelivery after a retriable error', () => logged('WARN Retriable error from put'));
+  assert.equal(await committed('payments-sink'), 2, 'nothing committed while the database is down');
+  await db.start();
+  await until('five records committed', async () => (await committed('payments-sink')) === 5);
+  assert.deepEqual(
+    await db.query(
+      `select id::int, payer, amount::text, (extract(epoch from at) * 1000)::bigint::text as at from payments order by id`,
+    ),
+    [
+      { id: 1, payer: 'p1', amount: '123.45', at: '1700000000001' },
+      { id: 2, payer: 'p2', amount: '2.00', at: '1700000000002' },
+      { id: 3, payer: 'p3', amount: '0.01', at: '1700000000003' },
+      { id: 4, payer: 'p4', amount: '0.00', at: '1700000000004' },
+    ],
+  );
+  assert.deepEqual(
+    await db.query(
+      `select column_name, data_type, numeric_scale from information_schema.columns where table_name = 'payments' and column_name = 'amount'`,
+    ),
+    [{ column_name: 'amount', data_type: 'numeric', numeric_scale: 2 }],
+  );
+  assert.equal(herder.connectorStatus('payments-sink').tasks[0].state, 'RUNNING');
+  await herder.deleteConnector('payments-sink');
+});
+
+test('the worker refuses a config the sink cannot run, listing every problem', async () => {
+  await assert.rejects(
+    herder.createConnector('bad-sink', {
+      'connector.class': 'JdbcSink',
+      topics: 'x',
+      'connection.url': 'jdbc:mysql://h/db',
+      'insert.mode': 'merge',
+      'pk.mode': 'none',
+      'delete.enabled': 'true',
+    }),
+    (err: Error) => {
+      assert.match(err.message, /contains the following 3 error\(s\)/);
+      assert.match(
+        err.message,
+        /Invalid value jdbc:mysql:\/\/h\/db for configuration connection\.url: Invalid connection URL/,
+      );
+      assert.match(
+        err.message,
+        /Invalid value merge for configuration insert\.mode: String must be one of: insert, upsert, update/,
+      );
+      assert.match(err.message, /Deletes need pk\.mode=record_key/);
+      return true;
+    },
+  );
+});

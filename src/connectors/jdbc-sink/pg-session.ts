@@ -1,0 +1,64 @@
+import pg from 'pg';
+import type { ConnectLogger } from '../../connect/api/index.js';
+import { clientConfig, type PostgresConnection } from '../postgres/connection.js';
+import { isTransientError } from './pg-errors.js';
+
+// The sink's one PostgreSQL session: opened when first needed, dropped after any failure so the
+// next write starts clean, reopened connection.attempts times connection.backoff.ms apart.
+
+export interface SessionOptions {
+  readonly connection: PostgresConnection;
+  readonly attempts: number;
+  readonly backoffMs: number;
+  /** The session's TimeZone (db.timezone); the connection itself starts in UTC. */
+  readonly timeZone: string;
+}
+
+export class PgSession {
+  private client: pg.Client | undefined;
+  private broken = false;
+  private readonly options: SessionOptions;
+  private readonly logger: ConnectLogger;
+
+  constructor(options: SessionOptions, logger: ConnectLogger) {
+    this.options = options;
+    this.logger = logger;
+  }
+
+  /** The open session, connecting when there is none (or the server ended it). */
+  async get(): Promise<pg.Client> {
+    if (this.client !== undefined && !this.broken) return this.client;
+    await this.close();
+    const { attempts, backoffMs, timeZone } = this.options;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const client = new pg.Client(clientConfig(this.options.connection, 'sluice-jdbc-sink'));
+      // An idle session the server ends reports here; without a listener it would end the process.
+      client.on('error', (err) => {
+        if (this.client === client) this.broken = true;
+        this.logger.debug(`PostgreSQL session ended: ${err.message}`);
+      });
+      try {
+        await client.connect();
+        if (timeZone.toUpperCase() !== 'UTC')
+          await client.query(`select set_config('TimeZone', $1, false)`, [timeZone]);
+        this.client = client;
+        this.broken = false;
+        return client;
+      } catch (err) {
+        lastError = err;
+        await client.end().catch(() => {});
+        if (!isTransientError(err)) throw err;
+        if (attempt < attempts) await new Promise((r) => setTimeout(r, backoffMs));
+      }
+    }
+    throw lastError;
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.broken = false;
+    if (client !== undefined) await client.end().catch(() => {});
+  }
+}
