@@ -1,8 +1,10 @@
 // `npm run bench`: every benchmark, each figure printed beside its same-run baseline.
 
 import { benchFileSink } from './file-sink.js';
+import { benchJdbcSink } from './jdbc-sink.js';
 import { benchJdbcSource } from './jdbc-source.js';
 import { benchLog, type Figure } from './log-throughput.js';
+import { benchPostgresCdc } from './postgres-cdc.js';
 import { benchQueries } from './query-throughput.js';
 import { benchVoluble } from './voluble.js';
 
@@ -64,7 +66,11 @@ for (const [i, f] of sinks.entries()) {
 }
 
 // The PostgreSQL connectors print their own lines (each starts a real PostgreSQL server).
-for (const [title, bench] of [['JDBC source, PostgreSQL table to records', benchJdbcSource]] as const) {
+for (const [title, bench] of [
+  ['JDBC source, PostgreSQL table to records', benchJdbcSource],
+  ['JDBC sink, topic of records to a PostgreSQL table', benchJdbcSink],
+  ['PostgreSQL change data capture', benchPostgresCdc],
+] as const) {
   console.log('');
   console.log(title);
   for (const line of await bench()) console.log(line);
