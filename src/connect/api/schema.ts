@@ -40,33 +40,55 @@ export interface Schema {
   readonly fields?: readonly Field[];
 }
 
-/** A struct value: its schema and a value per field name. */
+/** Per struct schema: each field by name, with its position (shared by every Struct of it). */
+const fieldPositions = new WeakMap<Schema, ReadonlyMap<string, readonly [number, Field]>>();
+
+function positionsOf(schema: Schema): ReadonlyMap<string, readonly [number, Field]> {
+  let positions = fieldPositions.get(schema);
+  if (positions === undefined) {
+    positions = new Map((schema.fields ?? []).map((f, i) => [f.name, [i, f] as const]));
+    fieldPositions.set(schema, positions);
+  }
+  return positions;
+}
+
+/**
+ * A struct value: its schema and a value per field. Values sit in an array by field position (the
+ * name lookup is shared per schema): sources and converters build one Struct per record, and a
+ * Map each would be most of what they allocate.
+ */
 export class Struct {
   readonly schema: Schema;
-  private readonly values = new Map<string, ConnectValue>();
+  private readonly positions: ReadonlyMap<string, readonly [number, Field]>;
+  private readonly values: (ConnectValue | undefined)[];
 
   constructor(schema: Schema) {
     if (schema.type !== 'STRUCT')
       throw new DataException(`A Struct needs a STRUCT schema, got ${schema.type}.`);
     this.schema = schema;
+    this.positions = positionsOf(schema);
+    this.values = new Array((schema.fields ?? []).length);
+  }
+
+  private lookup(name: string): readonly [number, Field] {
+    const found = this.positions.get(name);
+    if (found === undefined)
+      throw new DataException(`${name} is not a valid field name of ${this.schema.name ?? 'the struct'}.`);
+    return found;
   }
 
   field(name: string): Field {
-    const f = this.schema.fields?.find((x) => x.name === name);
-    if (f === undefined)
-      throw new DataException(`${name} is not a valid field name of ${this.schema.name ?? 'the struct'}.`);
-    return f;
+    return this.lookup(name)[1];
   }
 
   put(name: string, value: ConnectValue): this {
-    this.field(name);
-    this.values.set(name, value);
+    this.values[this.lookup(name)[0]] = value;
     return this;
   }
 
   get(name: string): ConnectValue {
-    const f = this.field(name);
-    const v = this.values.get(name);
+    const [i, f] = this.lookup(name);
+    const v = this.values[i];
     return v === undefined ? (f.schema.defaultValue ?? null) : v;
   }
 
