@@ -9,6 +9,7 @@ import {
   structSchema,
 } from '../../connect/api/index.js';
 import { columnSchema, columnValue, OID } from '../postgres/column-types.js';
+import { parseDecimalText, unscaledToBytes } from '../postgres/decimal.js';
 import type { ValueModes } from './config.js';
 
 // PostgreSQL columns → Debezium's schemas and values (its defaults: time.precision.mode=adaptive,
@@ -376,28 +377,11 @@ function intervalMicros(text: string): number {
   return Math.round(days * MICROS_PER_DAY + (n(4) * 60 + n(5)) * 60 * 1_000_000) + secondsMicros;
 }
 
-/** BigInteger.toByteArray: big-endian two's complement, shortest form. */
-function twosComplement(n: bigint): Uint8Array {
-  let bytes = 1;
-  while (n < -(1n << BigInt(bytes * 8 - 1)) || n >= 1n << BigInt(bytes * 8 - 1)) bytes++;
-  const out = new Uint8Array(bytes);
-  let v = BigInt.asUintN(bytes * 8, n);
-  for (let i = bytes - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
-
 /** io.debezium.data.VariableScaleDecimal: {scale, value: unscaled two's-complement bytes}. */
 function variableScaleDecimal(text: string, schema: Schema): ConnectValue {
   if (text === 'NaN' || text.endsWith('Infinity')) return nanAsNull(schema);
-  const negative = text.startsWith('-');
-  const [whole, fraction = ''] = (negative ? text.slice(1) : text).split('.');
-  const unscaled = BigInt(whole + fraction);
-  return new Struct(schema)
-    .put('scale', fraction.length)
-    .put('value', twosComplement(negative ? -unscaled : unscaled));
+  const { unscaled, scale } = parseDecimalText(text);
+  return new Struct(schema).put('scale', scale).put('value', unscaledToBytes(unscaled));
 }
 
 /** MONEY's text ("$1,234.50", "-$3.00") as a decimal of 2 places, a double or a plain string. */

@@ -6,8 +6,8 @@ import {
   type SinkTaskContext,
   type TopicPartition,
 } from '../../connect/api/index.js';
+import { databaseMessage, isTransientError } from '../postgres/errors.js';
 import { type JdbcSinkConfig, parseJdbcSinkConfig } from './jdbc-sink-config.js';
-import { databaseMessage, isTransientError } from './pg-errors.js';
 import { PgSession } from './pg-session.js';
 import { RowExtractor, type RowOp } from './record-rows.js';
 import { RecordWriteError, SinkWriter, StaleTableError } from './sink-writer.js';

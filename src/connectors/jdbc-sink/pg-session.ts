@@ -1,7 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { ConnectLogger } from '../../connect/api/index.js';
-import { clientConfig, type PostgresConnection } from '../postgres/connection.js';
-import { isTransientError } from './pg-errors.js';
+import type { PostgresConnection } from '../postgres/connection.js';
+import { isTransientError } from '../postgres/errors.js';
+import { openClient } from '../postgres/open-client.js';
 
 // The sink's one PostgreSQL session: opened when first needed, dropped after any failure so the
 // next write starts clean, reopened connection.attempts times connection.backoff.ms apart.
@@ -32,22 +33,21 @@ export class PgSession {
     const { attempts, backoffMs, timeZone } = this.options;
     let lastError: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const client = new pg.Client(clientConfig(this.options.connection, 'sluice-jdbc-sink'));
-      // An idle session the server ends reports here; without a listener it would end the process.
-      client.on('error', (err) => {
-        if (this.client === client) this.broken = true;
-        this.logger.debug(`PostgreSQL session ended: ${err.message}`);
-      });
       try {
-        await client.connect();
-        if (timeZone.toUpperCase() !== 'UTC')
-          await client.query(`select set_config('TimeZone', $1, false)`, [timeZone]);
+        const client = await openClient(this.options.connection, {
+          applicationName: 'sluice-jdbc-sink',
+          sessionTimeZone: timeZone.toUpperCase() === 'UTC' ? undefined : timeZone,
+          // The server ended the idle session: the next write opens a new one.
+          onError: (err, client) => {
+            if (this.client === client) this.broken = true;
+            this.logger.debug(`PostgreSQL session ended: ${err.message}`);
+          },
+        });
         this.client = client;
         this.broken = false;
         return client;
       } catch (err) {
         lastError = err;
-        await client.end().catch(() => {});
         if (!isTransientError(err)) throw err;
         if (attempt < attempts) await new Promise((r) => setTimeout(r, backoffMs));
       }

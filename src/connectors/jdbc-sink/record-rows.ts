@@ -1,7 +1,7 @@
 import { type ConnectValue, type Schema, Schemas, type SinkRecord, Struct } from '../../connect/api/index.js';
+import { decimalText, isDecimal } from '../postgres/decimal.js';
 import type { JdbcSinkConfig } from './jdbc-sink-config.js';
 import type { TableNames, TableRef } from './table-ref.js';
-import { decimalText, isDecimal } from './value-text.js';
 
 // A sink record as a row operation: which table, write or delete, which columns (key columns
 // first) and their values. Records with a STRUCT value (and key) take their columns from the

@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import type { SinkRecord } from '../../connect/api/index.js';
+import { databaseMessage, isTransientError, isUndefinedTableOrColumn } from '../postgres/errors.js';
 import { type GroupRow, planBatch, type WriteGroup } from './batch-plan.js';
 import { type GroupStatements, groupStatements } from './group-statements.js';
 import type { JdbcSinkConfig } from './jdbc-sink-config.js';
-import { databaseMessage, isTransientError, isUndefinedTableOrColumn } from './pg-errors.js';
 import type { RowColumn, RowOp } from './record-rows.js';
 import { type InferredType, inferSqlType, mergeInferred, sqlTypeForSchema } from './sql-types.js';
 import { type ColumnNeed, sqlLiteral, type TableManager } from './table-manager.js';

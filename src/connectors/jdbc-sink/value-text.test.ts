@@ -10,8 +10,9 @@ import {
   timeSchema,
   timestampSchema,
 } from '../../connect/api/index.js';
+import { decimalText } from '../postgres/decimal.js';
 import { inferSqlType, mergeInferred, sqlTypeForSchema } from './sql-types.js';
-import { copyField, decimalText, encoderFor, jsonText, TimestampFormat } from './value-text.js';
+import { copyField, encoderFor, jsonText, TimestampFormat } from './value-text.js';
 
 const utc = new TimestampFormat('UTC');
 

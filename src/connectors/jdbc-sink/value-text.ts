@@ -1,4 +1,5 @@
 import { type ConnectValue, DataException, LOGICAL, type Schema, Struct } from '../../connect/api/index.js';
+import { bytesToUnscaled, decimalText, isDecimal } from '../postgres/decimal.js';
 
 // Connect values as PostgreSQL's text input, which both statement parameters and COPY take: one
 // encoding serves every write path, and numerics stay exact (no detour through JS floats).
@@ -79,32 +80,6 @@ function numberText(n: number): string {
   return Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
 }
 
-export function isDecimal(value: ConnectValue): value is ConnectValue & { unscaled: bigint; scale: number } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { unscaled?: unknown }).unscaled === 'bigint' &&
-    typeof (value as { scale?: unknown }).scale === 'number'
-  );
-}
-
-/** An exact decimal's text: unscaled 12345, scale 2 → 123.45. */
-export function decimalText(unscaled: bigint, scale: number): string {
-  if (scale <= 0) return (unscaled * 10n ** BigInt(-scale)).toString();
-  const negative = unscaled < 0n;
-  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
-  const text = `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
-  return negative ? `-${text}` : text;
-}
-
-/** Big-endian two's complement, as Connect's Decimal carries its unscaled value in bytes. */
-function bytesToBigInt(bytes: Uint8Array): bigint {
-  if (bytes.length === 0) throw new DataException('Invalid bytes for Decimal field: empty');
-  let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
-  return BigInt.asIntN(bytes.length * 8, v);
-}
-
 function byteaText(bytes: Uint8Array): string {
   return `\\x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
 }
@@ -173,7 +148,7 @@ export function encoderFor(schema: Schema | null, kind: ColumnKind, timestamps: 
       return (v) => {
         if (v === null || v === undefined) return null;
         if (isDecimal(v)) return decimalText(v.unscaled, v.scale);
-        if (v instanceof Uint8Array) return decimalText(bytesToBigInt(v), scale);
+        if (v instanceof Uint8Array) return decimalText(bytesToUnscaled(v), scale);
         if (typeof v === 'number') return numberText(v);
         return String(v);
       };

@@ -1,38 +1,13 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { ConnectLogger } from '../../connect/api/index.js';
-import { clientConfig, type PostgresConnection } from '../postgres/connection.js';
+import type { PostgresConnection } from '../postgres/connection.js';
+import { databaseMessage } from '../postgres/errors.js';
+import { openClient } from '../postgres/open-client.js';
 import type { TimeZone } from './instants.js';
 
 // One connection for a task or the connector, with Confluent's connection.attempts and
 // connection.backoff.ms: failed attempts are counted across calls (the caller waits until
 // `retryAt` between them, in steps short enough for poll), and the last one throws.
-
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-]);
-
-/**
- * True for errors that say the server went away or refused for now (connection exceptions, admin
- * shutdown, starting up, serialization or lock failures, cancelled statements): the next poll
- * reconnects and retries. Anything else (a bad query, a missing column) is not worth retrying.
- */
-export function isTransientError(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  const code = typeof e?.code === 'string' ? e.code : '';
-  if (CONNECTION_CODES.has(code)) return true;
-  if (/^(08|53|40)/.test(code) || ['57P01', '57P02', '57P03', '55P03', '57014'].includes(code)) return true;
-  const message = typeof e?.message === 'string' ? e.message : '';
-  return /Connection terminated|not queryable|connection error|timeout expired|ECONNRESET|ECONNREFUSED/i.test(
-    message,
-  );
-}
 
 export function describeServer(c: PostgresConnection): string {
   return `${c.host}:${c.port}/${c.database}`;
@@ -71,17 +46,17 @@ export class DatabaseSession {
   async connect(): Promise<pg.Client | null> {
     if (this.client !== null) return this.client;
     if (this.closed || Date.now() < this.retryAt) return null;
-    const c = new pg.Client(clientConfig(this.connection, this.options.applicationName));
-    // A server that goes away while the connection idles: the next query fails and reconnects.
-    c.on('error', (err) => this.options.logger.debug(`PostgreSQL connection error: ${err.message}`));
+    let c: pg.Client;
     try {
-      await c.connect();
-      if (!this.options.timeZone.isUtc)
-        await c.query("SELECT set_config('TimeZone', $1, false)", [this.options.timeZone.name]);
+      c = await openClient(this.connection, {
+        applicationName: this.options.applicationName,
+        sessionTimeZone: this.options.timeZone.isUtc ? undefined : this.options.timeZone.name,
+        // A server that goes away while the connection idles: the next query fails and reconnects.
+        onError: (err) => this.options.logger.debug(`PostgreSQL connection error: ${err.message}`),
+      });
     } catch (err) {
-      c.end().catch(() => {});
       this.failures++;
-      const message = (err as Error).message || String((err as { code?: string }).code ?? err);
+      const message = databaseMessage(err);
       if (this.failures >= this.options.attempts) {
         throw new Error(
           `Could not connect to PostgreSQL at ${describeServer(this.connection)} after ${this.failures} attempt(s): ${message}`,

@@ -6,7 +6,8 @@ import type {
   SourceTask,
   SourceTaskContext,
 } from '../../connect/api/index.js';
-import { abortableSleep, DatabaseSession, isTransientError } from './database-session.js';
+import { isTransientError } from '../postgres/errors.js';
+import { abortableSleep, DatabaseSession } from './database-session.js';
 import { type JdbcSourceSettings, parseJdbcSourceConfig } from './jdbc-source-config.js';
 import { legacyTablePartition, positionFromOffset, QUERY_PARTITION, tablePartition } from './offsets.js';
 import {

@@ -10,6 +10,7 @@ import {
   timeSchema,
   timestampSchema,
 } from '../../connect/api/index.js';
+import { parseDecimalText } from './decimal.js';
 
 // PostgreSQL column types → Kafka Connect schemas and values, shared by the JDBC source and the
 // CDC source. Date, Time and Timestamp values are Dates, as java.util.Date in Kafka Connect. Values arrive as PostgreSQL's text output (connections run with every type parser
@@ -187,13 +188,10 @@ function numericValue(text: string, schema: Schema): ConnectValue {
       `NUMERIC value ${text} has no Decimal form: use numeric.mapping=none with strings, or best_fit.`,
     );
   const scale = Number(schema.parameters?.scale ?? 0);
-  const negative = text.startsWith('-');
-  const digits = negative ? text.slice(1) : text;
-  const [whole = '0', fraction = ''] = digits.split('.');
-  if (fraction.length > scale)
+  const exact = parseDecimalText(text);
+  if (exact.scale > scale)
     throw new DataException(`NUMERIC value ${text} has more than the column's ${scale} decimal places.`);
-  const unscaled = BigInt(whole + fraction.padEnd(scale, '0'));
-  return { unscaled: negative ? -unscaled : unscaled, scale };
+  return { unscaled: exact.unscaled * 10n ** BigInt(scale - exact.scale), scale };
 }
 
 function parseBytea(text: string): Uint8Array {
