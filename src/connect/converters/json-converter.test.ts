@@ -270,5 +270,8 @@ test('structs of plain strings are written field by field in schema order, nulls
   const value = new Struct(schema).put('name', 'Zoë "Z" \\').put('id', 'x\u0001');
   assert.equal(write(c, schema, value), '{"name":"Zoë \\"Z\\" \\\\","card\\"":null,"id":"x\\u0001"}');
   // A required field left null fails as the general path fails.
-  assert.throws(() => write(c, schema, new Struct(schema).put('name', 'a')), /null value for field that is required/);
+  assert.throws(
+    () => write(c, schema, new Struct(schema).put('name', 'a')),
+    /null value for field that is required/,
+  );
 });

@@ -1,12 +1,5 @@
 import type { Log, ProduceRecord, RecordHeader } from '../../log/index.js';
-import type {
-  ConnectLogger,
-  Converter,
-  SourceOffset,
-  SourcePartition,
-  SourceRecord,
-  SourceTask,
-} from '../api/index.js';
+import type { ConnectLogger, Converter, SourcePartition, SourceRecord, SourceTask } from '../api/index.js';
 import { RetriableException } from '../api/index.js';
 import type { OffsetStore, StatusStore } from './backing-stores.js';
 import { withRecentLines } from './connect-logger.js';
