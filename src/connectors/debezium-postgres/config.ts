@@ -46,6 +46,10 @@ export interface CdcConfig {
   readonly pollIntervalMs: number;
   readonly statusUpdateIntervalMs: number;
   readonly slotDropOnStop: boolean;
+  /** Reconnect attempts per outage before the task fails; -1 for no limit, 0 to fail at once. */
+  readonly maxRetries: number;
+  /** The wait before each reconnect attempt. */
+  readonly retryWaitMs: number;
 }
 
 function oneOf(values: readonly string[]) {
@@ -296,6 +300,25 @@ export function cdcConfigDef(): ConfigDef {
       group: runtime,
       documentation:
         'Drop the replication slot when the task stops. For tests only: changes made while stopped are then lost.',
+    })
+    .define({
+      name: 'errors.max.retries',
+      type: 'INT',
+      defaultValue: -1,
+      importance: 'LOW',
+      group: runtime,
+      documentation:
+        'How many times to reconnect after a retriable error (the server restarting or unreachable, the connection lost) before the task fails: -1 for no limit, 0 to fail at once.',
+      validator: Validators.atLeast(-1),
+    })
+    .define({
+      name: 'retriable.restart.connector.wait.ms',
+      type: 'LONG',
+      defaultValue: 10_000,
+      importance: 'LOW',
+      group: runtime,
+      documentation: 'How long to wait before each reconnect attempt after a retriable error.',
+      validator: Validators.atLeast(0),
     });
 }
 
@@ -362,5 +385,7 @@ export function readCdcConfig(props: Readonly<Record<string, string>>): CdcConfi
     pollIntervalMs: Number(p['poll.interval.ms']),
     statusUpdateIntervalMs: Number(p['status.update.interval.ms']),
     slotDropOnStop: p['slot.drop.on.stop'] === true,
+    maxRetries: Number(p['errors.max.retries']),
+    retryWaitMs: Number(p['retriable.restart.connector.wait.ms']),
   };
 }

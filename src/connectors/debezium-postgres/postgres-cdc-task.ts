@@ -7,6 +7,7 @@ import type {
   SourceTaskContext,
 } from '../../connect/api/index.js';
 import { clientConfig } from '../postgres/connection.js';
+import { databaseMessage, isTransientError } from '../postgres/errors.js';
 import { Catalog } from './catalog.js';
 import { ChangeBuffer } from './change-buffer.js';
 import { CONNECTOR_VERSION, changeRecord, eventTime, sequenceOf } from './change-events.js';
@@ -26,11 +27,31 @@ import {
 import { SnapshotReader } from './snapshot-reader.js';
 import { type ResumePoint, StreamDecoder } from './stream-decoder.js';
 import { tableSchemaOf } from './table-schema.js';
-import { WalStream } from './wal-stream.js';
+import { StreamEndedError, WalStream } from './wal-stream.js';
 
 const APPLICATION_NAME = 'sluice-debezium-postgres';
 /** How long to wait for a slot still held by a previous run's walsender. */
 const SLOT_WAIT_MS = 10_000;
+/** How long closing a connection of a lost session may take (a dead peer may never answer). */
+const CLOSE_TIMEOUT_MS = 5_000;
+
+/** Errors a reconnect can cure: the server away, restarting or overloaded, a connection lost. */
+function retriable(error: unknown): boolean {
+  return error instanceof StreamEndedError || isTransientError(error);
+}
+
+/** Waits for `promise`, at most `ms`; never rejects. */
+async function settled(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (promise === undefined) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.catch(() => {}),
+    new Promise((r) => {
+      timer = setTimeout(r, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}
 
 interface SnapshotRun {
   readonly reader: SnapshotReader;
@@ -53,6 +74,12 @@ function snapshotInterrupted(offset: SourceOffset | null): boolean {
  * The single task of the PostgreSQL connector: sets up the publication and slot, snapshots the
  * tables if the snapshot mode asks, then streams changes. PostgreSQL is told a position is
  * confirmed only once the runtime has written every record before it and committed their offsets.
+ *
+ * The connections, the buffer and the commit tracking form a session. When a retriable error ends
+ * one (the server restarted, the connection was lost), the session is closed, records not yet
+ * handed to the runtime are dropped, and after `retriable.restart.connector.wait.ms` a new session
+ * starts as a task restart would: from the slot and the offsets the runtime committed. Records
+ * handed over but not committed may come again (at-least-once); none is lost.
  */
 export class PostgresCdcTask implements SourceTask {
   private context!: SourceTaskContext;
@@ -62,7 +89,7 @@ export class PostgresCdcTask implements SourceTask {
   private filter!: CaptureFilter;
   private meta: pg.Client | undefined;
   private catalog!: Catalog;
-  private readonly tracker = new CommitTracker();
+  private tracker = new CommitTracker();
   private buffer = new ChangeBuffer(1);
   private exported: ExportedSlot | undefined;
   private snapshot: SnapshotRun | undefined;
@@ -75,6 +102,13 @@ export class PostgresCdcTask implements SourceTask {
   private handled = 0;
   private seqBase = 0;
   private keepalive: Keepalive | undefined;
+  /** Numbers the sessions: callbacks of a closed session's connections are ignored. */
+  private session = 0;
+  /** True once this run's snapshot (if any) has been handed over in full: a reconnect only streams. */
+  private snapshotFinished = false;
+  /** The reconnect loop, while one runs. */
+  private recovery: Promise<void> | undefined;
+  private wakeRetry: (() => void) | undefined;
 
   version(): string {
     return CONNECTOR_VERSION;
@@ -91,9 +125,19 @@ export class PostgresCdcTask implements SourceTask {
     this.partition = { server: config.topicPrefix };
     this.filter = new CaptureFilter(config);
     this.buffer = new ChangeBuffer(config.maxQueueSize);
+    await this.open(false);
+    if (this.stopped) await this.cleanup();
+  }
+
+  /**
+   * Starts a session from the committed offsets and the slot. A reconnect after this run's
+   * snapshot was handed over only streams, and needs the slot to be still there.
+   */
+  private async open(reconnect: boolean): Promise<void> {
+    const session = this.session;
     const meta = new pg.Client(this.pgConfig);
-    // A lost connection must fail the task (through poll), not crash the worker.
-    meta.on('error', (err) => this.fail(err));
+    // A lost connection must end the session (through poll), not crash the worker.
+    meta.on('error', (err) => this.fail(err, session));
     this.meta = meta;
     await meta.connect();
     this.catalog = new Catalog(meta);
@@ -101,16 +145,20 @@ export class PostgresCdcTask implements SourceTask {
 
     const offset = await this.context.offsetStorageReader.offset(this.partition);
     const interrupted = snapshotInterrupted(offset);
-    const mode = config.snapshotMode;
-    const snapshotDone = offset !== null && !interrupted;
+    const mode = this.config.snapshotMode;
+    const snapshotDone = (offset !== null && !interrupted) || (reconnect && this.snapshotFinished);
     const wantSnapshot =
-      mode === 'always' || ((mode === 'initial' || mode === 'initial_only') && !snapshotDone);
+      (mode === 'always' && !(reconnect && this.snapshotFinished)) ||
+      ((mode === 'initial' || mode === 'initial_only') && !snapshotDone);
     const wantStream = mode !== 'initial_only';
     const tables = await this.catalog.tables((id) => this.filter.table(id));
-    if (wantStream) await this.prepareSlot(meta, tables, offset, wantSnapshot, interrupted);
+    const streamOnly = reconnect && !wantSnapshot;
+    if (wantStream) await this.prepareSlot(meta, tables, offset, wantSnapshot, interrupted, streamOnly);
     if (wantSnapshot) await this.openSnapshot(tables);
-    else if (this.streamPlan !== null) await this.startStreaming();
-    if (this.stopped) await this.cleanup();
+    else {
+      this.snapshotFinished = true;
+      if (this.streamPlan !== null) await this.startStreaming();
+    }
   }
 
   /** Ensures the publication and the slot, and plans where streaming starts. */
@@ -120,6 +168,7 @@ export class PostgresCdcTask implements SourceTask {
     offset: SourceOffset | null,
     wantSnapshot: boolean,
     interrupted: boolean,
+    streamOnly: boolean,
   ): Promise<void> {
     const { config } = this;
     const log = this.context.logger;
@@ -137,6 +186,10 @@ export class PostgresCdcTask implements SourceTask {
       await dropSlot(meta, config.slotName);
       slot = null;
     }
+    if (slot === null && streamOnly)
+      throw new Error(
+        `Replication slot ${config.slotName} no longer exists (was it dropped?): changes made since it was last read cannot be streamed. Restart the task to create the slot anew (changes made meanwhile are lost), or take a new snapshot.`,
+      );
     let confirmed: bigint;
     if (slot === null) {
       if (wantSnapshot) {
@@ -196,22 +249,30 @@ export class PostgresCdcTask implements SourceTask {
   async poll(): Promise<SourceRecord[] | null> {
     if (this.failure !== undefined) throw this.failure;
     if (this.stopped) return null;
+    if (this.recovery !== undefined) return this.idle();
     if (this.snapshot !== undefined) return this.pollSnapshot(this.snapshot);
     if (this.stream === undefined) return this.idle();
-    const records = await this.buffer.take(this.config.maxBatchSize, this.config.pollIntervalMs);
+    const buffer = this.buffer;
+    const records = await buffer.take(this.config.maxBatchSize, this.config.pollIntervalMs);
     if (this.failure !== undefined) throw this.failure;
+    // Records of a session closed meanwhile are not handed over: the next session repeats them.
+    if (buffer !== this.buffer) return null;
     return records.length > 0 ? records : null;
   }
 
   private async pollSnapshot(run: SnapshotRun): Promise<SourceRecord[] | null> {
+    const session = this.session;
     let batch: Awaited<ReturnType<SnapshotReader['next']>>;
     try {
       batch = await run.reader.next(this.config.maxBatchSize);
     } catch (err) {
-      // stop() closes the snapshot connection under a running fetch: that is not a failure.
-      if (this.stopped) return null;
-      throw err;
+      // stop() (or the end of the session) closes the snapshot connection under a running fetch.
+      if (this.stopped || session !== this.session) return null;
+      this.fail(err as Error, session);
+      if (this.failure !== undefined) throw this.failure;
+      return null;
     }
+    if (this.stopped || session !== this.session) return null;
     const { rows, done } = batch;
     const time = eventTime(BigInt(Date.now()) * 1000n);
     const records = rows.map((row, i) => {
@@ -248,9 +309,17 @@ export class PostgresCdcTask implements SourceTask {
     if (done) {
       this.tracker.complete(run.lsn);
       this.snapshot = undefined;
+      this.snapshotFinished = true;
       await run.reader.close();
       this.context.logger.info('Snapshot completed');
-      if (this.streamPlan !== null && !this.stopped) await this.startStreaming();
+      if (this.streamPlan !== null && !this.stopped && session === this.session) {
+        try {
+          await this.startStreaming();
+        } catch (err) {
+          // The snapshot's records are handed over all the same; a reconnect then only streams.
+          this.fail(err as Error, session);
+        }
+      }
     }
     return records.length > 0 ? records : null;
   }
@@ -258,6 +327,8 @@ export class PostgresCdcTask implements SourceTask {
   private async startStreaming(): Promise<void> {
     const plan = this.streamPlan;
     if (plan === null) return;
+    const session = this.session;
+    const buffer = this.buffer;
     const decoder = new StreamDecoder(
       {
         serverName: this.config.topicPrefix,
@@ -280,28 +351,128 @@ export class PostgresCdcTask implements SourceTask {
       this.config.statusUpdateIntervalMs,
       {
         message: async (lsn, message) => {
+          if (session !== this.session) return;
           const records = await decoder.decode(lsn, message);
-          if (records.length > 0) await this.buffer.put(records);
+          if (records.length > 0) await buffer.put(records);
+          if (session !== this.session) return;
           this.handled++;
           if (message.tag === 'commit') this.confirmReady();
           else this.confirmKeepalive();
         },
         keepalive: (lsn, messages, begins) => {
+          if (session !== this.session) return;
           this.keepalive = { lsn, messages, begins };
           this.confirmKeepalive();
         },
-        failed: (error) => this.fail(error),
+        failed: (error) => this.fail(error, session),
       },
     );
     this.stream = stream;
     await stream.start(plan.from);
+    if (session !== this.session) return;
     this.context.logger.info(`Streaming changes from slot ${this.config.slotName}`);
   }
 
-  private fail(error: Error): void {
-    if (this.stopped) return;
-    this.failure ??= error;
+  /**
+   * An error of session `session`: a retriable one closes the session and reconnects (unless
+   * errors.max.retries=0), any other fails the task through poll.
+   */
+  private fail(error: Error, session: number): void {
+    if (this.stopped || session !== this.session || this.failure !== undefined) return;
+    // While reconnecting, the reconnect loop decides on the errors of the session it opens.
+    if (this.recovery !== undefined) return;
+    if (this.config.maxRetries === 0 || !retriable(error)) {
+      this.failure = error;
+    } else {
+      this.recovery = this.reconnect(error);
+    }
     this.buffer.wakeReader();
+    this.wakeIdle?.();
+  }
+
+  /** Closes the lost session and opens new ones, waiting between attempts, until one starts. */
+  private async reconnect(first: Error): Promise<void> {
+    const log = this.context.logger;
+    const max = this.config.maxRetries;
+    const wait = this.config.retryWaitMs;
+    let error: unknown = first;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const what =
+          attempt === 1 ? 'Lost the connection to PostgreSQL' : 'Could not reconnect to PostgreSQL';
+        log.warn(
+          `${what}: ${databaseMessage(error)}; reconnecting in ${wait} ms (attempt ${attempt}${max < 0 ? '' : ` of ${max}`})`,
+        );
+        await this.closeSession();
+        await this.pause(wait);
+        if (this.stopped) return;
+        try {
+          await this.open(true);
+          if (!this.stopped) log.info(`Reconnected to PostgreSQL after ${attempt} attempt(s)`);
+          return;
+        } catch (err) {
+          if (this.stopped) return;
+          if (!retriable(err)) {
+            this.failure = err as Error;
+            return;
+          }
+          if (max >= 0 && attempt >= max) {
+            this.failure = new Error(
+              `Could not reconnect to PostgreSQL after ${attempt} attempt(s) (errors.max.retries=${max}): ${databaseMessage(err)}`,
+              { cause: err },
+            );
+            return;
+          }
+          error = err;
+        }
+      }
+    } catch (err) {
+      // Closing a session does not throw; anything else is a bug to report, not to hide.
+      this.failure ??= err as Error;
+    } finally {
+      this.recovery = undefined;
+      this.buffer.wakeReader();
+      this.wakeIdle?.();
+    }
+  }
+
+  /** Waits `ms`, or until stop. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeRetry = done;
+    });
+  }
+
+  /**
+   * Ends the current session: its connections are closed, its undelivered records dropped, and
+   * its commit tracking forgotten. Records it handed over may still be written and committed by
+   * the runtime; the next session starts from the committed offsets, so it repeats what they miss.
+   */
+  private async closeSession(): Promise<void> {
+    this.session++;
+    this.buffer.close();
+    this.buffer = new ChangeBuffer(this.config.maxQueueSize);
+    this.tracker = new CommitTracker();
+    this.keepalive = undefined;
+    this.handled = 0;
+    this.seqBase = 0;
+    this.streamPlan = null;
+    const stream = this.stream;
+    this.stream = undefined;
+    const snapshot = this.snapshot;
+    this.snapshot = undefined;
+    const meta = this.meta;
+    this.meta = undefined;
+    await settled(stream?.stop(), CLOSE_TIMEOUT_MS);
+    await settled(snapshot?.reader.close(), CLOSE_TIMEOUT_MS);
+    await settled(this.closeExported(), CLOSE_TIMEOUT_MS);
+    this.exported = undefined;
+    await settled(meta?.end(), CLOSE_TIMEOUT_MS);
   }
 
   /** Confirms the transactions the runtime has durably written. */
@@ -356,6 +527,8 @@ export class PostgresCdcTask implements SourceTask {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wakeIdle?.();
+    this.wakeRetry?.();
+    await this.recovery;
     await this.cleanup();
   }
 

@@ -210,12 +210,17 @@ test('a bad config is refused by key before anything starts', async () => {
   }
 });
 
-test('losing the server fails the task; restarting it after the server is back loses nothing', async () => {
+test('with errors.max.retries=0, losing the server fails the task; restarting it after the server is back loses nothing', async () => {
   await db.query(`create table outage (id int primary key)`);
   const dir = tempDir();
   const config = {
     'connector.class': CLASS,
-    ...cdcProps(db, 'outage', { 'table.include.list': 'public.outage', 'snapshot.mode': 'never' }),
+    ...cdcProps(db, 'outage', {
+      'table.include.list': 'public.outage',
+      'snapshot.mode': 'never',
+      'errors.max.retries': '0',
+      'retriable.restart.connector.wait.ms': '200',
+    }),
   };
   const topic = 'outage.public.outage';
   const worker = await startWorker(dir, 50);
@@ -237,6 +242,148 @@ test('losing the server fails the task; restarting it after the server is back l
       (await events(worker.log, topic)).map((e) => e.after),
       [{ id: 1 }, { id: 2 }],
     );
+  } finally {
+    await worker.close();
+  }
+});
+
+/** The ids of the topic's records, in log order (repeats included). */
+async function ids(log: SegmentLog, topic: string): Promise<number[]> {
+  return (await events(log, topic)).map((e) => (e.after as { id: number }).id);
+}
+
+/** Each id of `expected` arrived at least once, and first arrived in that order. */
+function assertAllInOrder(got: readonly number[], expected: readonly number[]): void {
+  const firsts = [...new Set(got)];
+  assert.deepEqual(firsts, expected, `first arrivals in order (got ${got.join(', ')})`);
+}
+
+async function walsenderPid(slot: string): Promise<number | null> {
+  const rows = await db.query<{ pid: number }>(
+    'select active_pid as pid from pg_replication_slots where slot_name = $1 and active',
+    [slot],
+  );
+  return rows[0]?.pid ?? null;
+}
+
+test('the task reconnects by itself when the server restarts, and loses nothing', async () => {
+  await db.query(`create table restarts (id int primary key)`);
+  const dir = tempDir();
+  const slot = 'slot_restarts';
+  const config = {
+    'connector.class': CLASS,
+    ...cdcProps(db, 'restarts', {
+      'table.include.list': 'public.restarts',
+      'snapshot.mode': 'never',
+      'retriable.restart.connector.wait.ms': '200',
+      'status.update.interval.ms': '100',
+    }),
+  };
+  const topic = 'restarts.public.restarts';
+  const worker = await startWorker(dir, 50);
+  const state = () => worker.herder.connectorStatus('restarts').tasks[0].state;
+  try {
+    await worker.herder.createConnector('restarts', config);
+    await until('streaming', () => slotActive(slot));
+    for (const id of [1, 2, 3]) await db.query(`insert into restarts values (${id})`);
+    await until('the first rows', async () => (await ids(worker.log, topic)).length >= 3);
+    await db.stop();
+    // Several reconnect attempts fail while the server is down; the task keeps running.
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(state(), 'RUNNING');
+    }
+    await db.start();
+    await until('streaming again', () => slotActive(slot));
+    for (const id of [4, 5, 6]) await db.query(`insert into restarts values (${id})`);
+    const walAfter = await currentWalLsn(db);
+    await until('every row', async () => new Set(await ids(worker.log, topic)).size === 6);
+    assertAllInOrder(await ids(worker.log, topic), [1, 2, 3, 4, 5, 6]);
+    await until(
+      'the slot to be confirmed past the later rows',
+      async () => (await confirmedFlush(db, slot)) >= walAfter,
+    );
+    assert.equal(state(), 'RUNNING');
+  } finally {
+    await worker.close();
+  }
+});
+
+test('the task reconnects by itself when its walsender is terminated, and loses nothing', async () => {
+  await db.query(`create table terminated (id int primary key)`);
+  const dir = tempDir();
+  const slot = 'slot_terminated';
+  const config = {
+    'connector.class': CLASS,
+    ...cdcProps(db, 'terminated', {
+      'table.include.list': 'public.terminated',
+      'snapshot.mode': 'never',
+      'retriable.restart.connector.wait.ms': '200',
+      'status.update.interval.ms': '100',
+    }),
+  };
+  const topic = 'terminated.public.terminated';
+  const worker = await startWorker(dir, 50);
+  const state = () => worker.herder.connectorStatus('terminated').tasks[0].state;
+  try {
+    await worker.herder.createConnector('terminated', config);
+    await until('streaming', () => slotActive(slot));
+    await db.query(`insert into terminated values (1)`);
+    await db.query(`insert into terminated values (2)`);
+    await until('the first rows', async () => (await ids(worker.log, topic)).length >= 2);
+    const pid = await walsenderPid(slot);
+    assert.notEqual(pid, null);
+    await db.query('select pg_terminate_backend($1)', [pid]);
+    // Committed while the task reconnects (or already after): streamed all the same.
+    await db.query(`insert into terminated values (3)`);
+    await until('a new walsender', async () => {
+      const now = await walsenderPid(slot);
+      return now !== null && now !== pid;
+    });
+    await db.query(`insert into terminated values (4)`);
+    const walAfter = await currentWalLsn(db);
+    await until('every row', async () => new Set(await ids(worker.log, topic)).size === 4);
+    assertAllInOrder(await ids(worker.log, topic), [1, 2, 3, 4]);
+    await until(
+      'the slot to be confirmed past the later rows',
+      async () => (await confirmedFlush(db, slot)) >= walAfter,
+    );
+    assert.equal(state(), 'RUNNING');
+  } finally {
+    await worker.close();
+  }
+});
+
+test('a slot dropped while the task reconnects fails the task with a clear message', async () => {
+  await db.query(`create table dropped (id int primary key)`);
+  const dir = tempDir();
+  const slot = 'slot_dropped';
+  const config = {
+    'connector.class': CLASS,
+    ...cdcProps(db, 'dropped', {
+      'table.include.list': 'public.dropped',
+      'snapshot.mode': 'never',
+      // Long enough to drop the slot before the first attempt.
+      'retriable.restart.connector.wait.ms': '3000',
+    }),
+  };
+  const worker = await startWorker(dir, 50);
+  const status = () => worker.herder.connectorStatus('dropped').tasks[0];
+  try {
+    await worker.herder.createConnector('dropped', config);
+    await until('streaming', () => slotActive(slot));
+    const pid = await walsenderPid(slot);
+    await db.query('select pg_terminate_backend($1)', [pid]);
+    await until('the slot to be dropped', async () => {
+      try {
+        await db.query('select pg_drop_replication_slot($1)', [slot]);
+        return true;
+      } catch {
+        return false; // still active until the walsender exits
+      }
+    });
+    await until('the task to fail', () => status().state === 'FAILED');
+    assert.match(status().trace ?? '', /Replication slot slot_dropped no longer exists/);
   } finally {
     await worker.close();
   }

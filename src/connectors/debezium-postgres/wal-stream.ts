@@ -21,6 +21,14 @@ export interface WalHandlers {
   failed(error: Error): void;
 }
 
+/** PostgreSQL ended the stream without an error (a walsender shutting down with its server). */
+export class StreamEndedError extends Error {
+  constructor() {
+    super('The replication stream ended unexpectedly (the server closed it).');
+    this.name = 'StreamEndedError';
+  }
+}
+
 const identity = (text: unknown) => text;
 
 /** pgoutput, with values kept as PostgreSQL's text and every received message counted. */
@@ -89,7 +97,7 @@ export class WalStream {
       });
       this.ended = this.service.subscribe(this.plugin, this.slot, formatLsn(from)).then(
         () => {
-          if (!this.stopping) this.handlers.failed(new Error('The replication stream ended unexpectedly.'));
+          if (!this.stopping) this.handlers.failed(new StreamEndedError());
         },
         (err: Error) => {
           if (!started) reject(err);
