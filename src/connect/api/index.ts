@@ -40,6 +40,7 @@ export {
 } from './records.js';
 export {
   arraySchema,
+  bytesToUnscaled,
   type ConnectValue,
   DataException,
   dateSchema,
@@ -55,4 +56,5 @@ export {
   structSchema,
   timeSchema,
   timestampSchema,
+  unscaledToBytes,
 } from './schema.js';

@@ -184,6 +184,30 @@ export function mapSchema(keySchema: Schema, valueSchema: Schema, optional = fal
   return { type: 'MAP', optional, keySchema, valueSchema };
 }
 
+/**
+ * A Decimal's unscaled value as its bytes, as Connect's Decimal logical type carries it
+ * (BigInteger.toByteArray: the shortest big-endian two's complement).
+ */
+export function unscaledToBytes(n: bigint): Uint8Array {
+  let bytes = 1;
+  while (n < -(1n << BigInt(bytes * 8 - 1)) || n >= 1n << BigInt(bytes * 8 - 1)) bytes++;
+  const out = new Uint8Array(bytes);
+  let v = BigInt.asUintN(bytes * 8, n);
+  for (let i = bytes - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+/** new BigInteger(bytes): big-endian two's complement. */
+export function bytesToUnscaled(bytes: Uint8Array): bigint {
+  if (bytes.length === 0) throw new DataException('Invalid bytes for Decimal field: empty');
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  return BigInt.asIntN(bytes.length * 8, v);
+}
+
 export function decimalSchema(scale: number, optional = false): Schema {
   return { type: 'BYTES', optional, name: LOGICAL.decimal, version: 1, parameters: { scale: String(scale) } };
 }

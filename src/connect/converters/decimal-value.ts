@@ -1,6 +1,13 @@
 import { parseDecimalExact, rescaleDecimal } from '../../serde/index.js';
 import type { Decimal } from '../../types/index.js';
-import { type ConnectValue, DataException, LOGICAL, type Schema } from '../api/index.js';
+import {
+  bytesToUnscaled,
+  type ConnectValue,
+  DataException,
+  LOGICAL,
+  type Schema,
+  unscaledToBytes,
+} from '../api/index.js';
 
 // The value of a Connect Decimal (org.apache.kafka.connect.data.Decimal) is, in Sluice, the same
 // { unscaled, scale } pair the SQL engine uses for DECIMAL; on the wire it is the unscaled value as
@@ -32,27 +39,6 @@ export function decimalScale(schema: Schema): number {
   const scale = text === undefined ? Number.NaN : Number(text);
   if (!Number.isInteger(scale)) throw new DataException('Invalid Decimal schema: scale parameter not found.');
   return scale;
-}
-
-/** BigInteger.toByteArray: the shortest big-endian two's-complement bytes of `n`. */
-export function unscaledToBytes(n: bigint): Uint8Array {
-  let bytes = 1;
-  while (n < -(1n << BigInt(bytes * 8 - 1)) || n >= 1n << BigInt(bytes * 8 - 1)) bytes++;
-  const out = new Uint8Array(bytes);
-  let v = BigInt.asUintN(bytes * 8, n);
-  for (let i = bytes - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
-
-/** new BigInteger(bytes): big-endian two's complement. */
-export function bytesToUnscaled(bytes: Uint8Array): bigint {
-  if (bytes.length === 0) throw new DataException('Invalid bytes for Decimal field: empty');
-  let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
-  return BigInt.asIntN(bytes.length * 8, v);
 }
 
 /** Decimal.fromLogical: the bytes of a decimal whose scale must be the schema's. */

@@ -7,9 +7,10 @@ import {
   Schemas,
   Struct,
   structSchema,
+  unscaledToBytes,
 } from '../../connect/api/index.js';
 import { columnSchema, columnValue, OID } from '../postgres/column-types.js';
-import { parseDecimalText, unscaledToBytes } from '../postgres/decimal.js';
+import { parseDecimalText } from '../postgres/decimal.js';
 import type { ValueModes } from './config.js';
 
 // PostgreSQL columns → Debezium's schemas and values (its defaults: time.precision.mode=adaptive,

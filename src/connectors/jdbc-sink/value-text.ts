@@ -1,5 +1,12 @@
-import { type ConnectValue, DataException, LOGICAL, type Schema, Struct } from '../../connect/api/index.js';
-import { bytesToUnscaled, decimalText, isDecimal } from '../postgres/decimal.js';
+import {
+  bytesToUnscaled,
+  type ConnectValue,
+  DataException,
+  LOGICAL,
+  type Schema,
+  Struct,
+} from '../../connect/api/index.js';
+import { decimalText, isDecimal } from '../postgres/decimal.js';
 
 // Connect values as PostgreSQL's text input, which both statement parameters and COPY take: one
 // encoding serves every write path, and numerics stay exact (no detour through JS floats).

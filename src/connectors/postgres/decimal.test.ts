@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bytesToUnscaled, decimalText, parseDecimalText, unscaledToBytes } from './decimal.js';
+import { bytesToUnscaled, unscaledToBytes } from '../../connect/api/index.js';
+import { decimalText, parseDecimalText } from './decimal.js';
 
 test('decimal text parses at the scale of its digits and prints back the same', () => {
   for (const text of ['123.4500', '-0.005', '0', '-7', '12345678901234567890.1234567890']) {

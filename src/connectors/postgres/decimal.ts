@@ -1,9 +1,8 @@
-import { type ConnectValue, DataException } from '../../connect/api/index.js';
+import type { ConnectValue } from '../../connect/api/index.js';
 
 // Connect's Decimal value is an { unscaled, scale } pair, carried on the wire as the unscaled
-// value's big-endian two's-complement bytes; PostgreSQL reads and writes decimals as text. The
-// connectors convert between these here (src/connect/converters has its own copy, but connectors
-// may use only the connect API).
+// value's big-endian two's-complement bytes (connect/api converts those); PostgreSQL reads and
+// writes decimals as text, which the connectors convert here.
 
 export interface DecimalValue {
   readonly unscaled: bigint;
@@ -34,25 +33,4 @@ export function parseDecimalText(text: string): DecimalValue {
   const [whole, fraction = ''] = (negative ? text.slice(1) : text).split('.');
   const unscaled = BigInt(whole + fraction);
   return { unscaled: negative ? -unscaled : unscaled, scale: fraction.length };
-}
-
-/** BigInteger.toByteArray: the shortest big-endian two's-complement bytes of `n`. */
-export function unscaledToBytes(n: bigint): Uint8Array {
-  let bytes = 1;
-  while (n < -(1n << BigInt(bytes * 8 - 1)) || n >= 1n << BigInt(bytes * 8 - 1)) bytes++;
-  const out = new Uint8Array(bytes);
-  let v = BigInt.asUintN(bytes * 8, n);
-  for (let i = bytes - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
-
-/** new BigInteger(bytes): big-endian two's complement. */
-export function bytesToUnscaled(bytes: Uint8Array): bigint {
-  if (bytes.length === 0) throw new DataException('Invalid bytes for Decimal field: empty');
-  let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
-  return BigInt.asIntN(bytes.length * 8, v);
 }
