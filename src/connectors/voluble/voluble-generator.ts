@@ -109,7 +109,8 @@ export class VolubleGenerator {
   }
 
   /** One retained record per source ("stable matching"), or null when a strict source has none. */
-  private sampleSources(state: TopicState): Map<string, HistoryEntry> | null {
+  private sampleSources(state: TopicState): ReadonlyMap<string, HistoryEntry> | null {
+    if (state.allSources.length === 0) return NOTHING_MATCHED;
     const sample = new Map<string, HistoryEntry>();
     for (const source of state.allSources) {
       const entry = this.histories.get(source)?.sample(this.random);
@@ -119,7 +120,7 @@ export class VolubleGenerator {
     return sample;
   }
 
-  private emit(state: TopicState, sample: Map<string, HistoryEntry>, nowMs: number): GeneratorStep {
+  private emit(state: TopicState, sample: ReadonlyMap<string, HistoryEntry>, nowMs: number): GeneratorStep {
     const { spec } = state;
     const key = state.key.produce(sample);
     const tombstone = spec.tombstoneRate > 0 && this.random.next() < spec.tombstoneRate;
@@ -140,3 +141,6 @@ export class VolubleGenerator {
     };
   }
 }
+
+/** The sample of a topic that matches against nothing: shared, so no map per record. */
+const NOTHING_MATCHED: ReadonlyMap<string, HistoryEntry> = new Map();

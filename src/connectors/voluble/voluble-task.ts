@@ -1,10 +1,10 @@
 import {
+  type ConnectHeader,
   type SourceOffset,
   type SourcePartition,
   type SourceRecord,
   type SourceTask,
   type SourceTaskContext,
-  sourceRecord,
 } from '../../connect/api/index.js';
 import { createRandomSource } from './random-source.js';
 import { parseValidVolubleConfig } from './voluble-config.js';
@@ -114,17 +114,19 @@ export class VolubleSourceTask implements SourceTask {
       const now = this.environment.now();
       const step = generator.next(now);
       if (step.kind === 'record') {
-        batch.push(
-          sourceRecord({
-            topic: step.topic,
-            sourcePartition: this.partitionOf(step.topic),
-            sourceOffset: { emitted: step.emitted },
-            keySchema: step.keySchema,
-            key: step.key,
-            valueSchema: step.valueSchema,
-            value: step.value,
-          }),
-        );
+        // Every field spelled out (not sourceRecord's spread of defaults): one record per step.
+        batch.push({
+          topic: step.topic,
+          kafkaPartition: null,
+          sourcePartition: this.partitionOf(step.topic),
+          sourceOffset: { emitted: step.emitted },
+          keySchema: step.keySchema,
+          key: step.key,
+          valueSchema: step.valueSchema,
+          value: step.value,
+          timestamp: null,
+          headers: NO_HEADERS,
+        });
         continue;
       }
       if (batch.length > 0 || waited) break;
@@ -142,3 +144,5 @@ export class VolubleSourceTask implements SourceTask {
     this.stopping.abort();
   }
 }
+
+const NO_HEADERS: readonly ConnectHeader[] = Object.freeze([]);
