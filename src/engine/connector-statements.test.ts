@@ -7,6 +7,7 @@ import { loadServerConfig } from '../config/index.js';
 import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
 import { startConnectWorker } from '../connect/start-worker.js';
 import { secretPlugin } from '../connect/worker/secret-plugin.fixture.js';
+import { until } from '../connect/worker/test-worker.fixture.js';
 import { builtinConnectors } from '../connectors/index.js';
 import { SegmentLog } from '../log/index.js';
 import type { Entity } from './entities.js';
@@ -57,14 +58,6 @@ async function start(mode: Mode) {
     return path;
   };
   return { engine, worker, log, dir, one, failure, file };
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 type Row = { name: string; type?: string; className?: string; state?: string };

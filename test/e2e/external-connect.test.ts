@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { loadServerConfig } from '../../src/config/index.js';
+import { until } from '../../src/connect/worker/test-worker.fixture.js';
 import type { SegmentLog } from '../../src/log/index.js';
 import { startServer } from '../../src/server/server.js';
 
@@ -55,14 +56,6 @@ async function values(log: SegmentLog, topic: string): Promise<string[]> {
     offset = r.nextOffset;
   }
   return out;
-}
-
-async function until(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 test('a server in external mode manages connectors on a sluice connect worker that writes to its log', async () => {

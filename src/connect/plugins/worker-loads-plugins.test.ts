@@ -4,6 +4,7 @@ import { after, test } from 'node:test';
 import { builtinConnectors } from '../../connectors/index.js';
 import { SegmentLog } from '../../log/index.js';
 import { startConnectWorker } from '../start-worker.js';
+import { until } from '../worker/test-worker.fixture.js';
 import {
   COUNTER_CLASS,
   removeTempDirs,
@@ -14,14 +15,6 @@ import {
 } from './example-package.fixture.js';
 
 after(removeTempDirs);
-
-async function until(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function topicValues(log: SegmentLog, topic: string): Promise<string[]> {
   if (!log.hasTopic(topic)) return [];

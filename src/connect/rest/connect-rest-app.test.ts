@@ -8,6 +8,7 @@ import { SegmentLog } from '../../log/index.js';
 import { startConnectWorker } from '../start-worker.js';
 import { logLevels } from '../worker/connect-logger.js';
 import { secretPlugin } from '../worker/secret-plugin.fixture.js';
+import { until } from '../worker/test-worker.fixture.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -51,14 +52,6 @@ async function startWorker(properties: Record<string, string> = {}) {
     return { status: res.status, headers: res.headers, body: text === '' ? undefined : JSON.parse(text) };
   };
   return { worker, log, dir, call, url: worker.restUrl };
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 async function topicRecords(log: SegmentLog, topic: string) {

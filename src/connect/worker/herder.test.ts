@@ -3,11 +3,9 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
-import { SegmentLog } from '../../log/index.js';
+import type { SegmentLog } from '../../log/index.js';
 import { ConnectError } from './connect-error.js';
-import { Herder } from './herder.js';
-import { testPlugins } from './test-plugins.fixture.js';
-import { readWorkerConfig } from './worker-config.js';
+import { startTestWorker, until } from './test-worker.fixture.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -17,30 +15,9 @@ afterEach(async () => {
 async function start(existing?: string) {
   const dir = existing ?? mkdtempSync(join(tmpdir(), 'sluice-herder-'));
   if (existing === undefined) cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
-  const worker = readWorkerConfig({
-    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'offset.flush.interval.ms': '50',
-  });
-  const herder = await Herder.start(log, worker, testPlugins());
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await herder.close();
-    await log.close();
-  };
-  cleanup.push(close);
-  return { herder, log, dir, close };
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const worker = await startTestWorker(dir);
+  cleanup.push(worker.close);
+  return worker;
 }
 
 async function topicValues(log: SegmentLog, topic: string): Promise<string[]> {

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { SegmentLog } from '../../log/index.js';
 import {
   ConfigDef,
   Schemas,
@@ -12,9 +11,7 @@ import {
   type SourceTask,
   sourceRecord,
 } from '../api/index.js';
-import { Herder } from './herder.js';
-import { testPlugins } from './test-plugins.fixture.js';
-import { readWorkerConfig } from './worker-config.js';
+import { startTestWorker, until } from './test-worker.fixture.js';
 
 /** What the task saw, in order: records committed (with or without metadata), commits, stop. */
 const events: string[] = [];
@@ -67,41 +64,30 @@ const connector: SourceConnector = {
 
 test('a record skipped under errors.tolerance=all is committed with no metadata, and the last commit comes before stop', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-source-runner-'));
-  const log = await SegmentLog.open({ dataDir: dir, cleanerIntervalMs: 0 });
-  const plugins = testPlugins();
-  plugins.register({
-    className: 'com.example.Scripted',
-    type: 'source',
-    version: '1',
-    create: () => connector,
-  });
-  const herder = await Herder.start(
-    log,
-    readWorkerConfig({
+  const worker = await startTestWorker(dir, {
+    properties: {
       'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
       'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
       'offset.flush.interval.ms': '60000',
-    }),
-    plugins,
-  );
+    },
+    connectors: [
+      { className: 'com.example.Scripted', type: 'source', version: '1', create: () => connector },
+    ],
+  });
+  const { herder } = worker;
   try {
     await herder.createConnector('scripted', {
       'connector.class': 'com.example.Scripted',
       'errors.tolerance': 'all',
     });
-    const deadline = Date.now() + 10_000;
-    while (events.length < 3) {
-      assert.ok(Date.now() < deadline, `only ${events.join(', ')}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await until('the three records committed', () => events.length >= 3);
     await herder.stopConnector('scripted');
     assert.deepEqual(events, ['record 2 skipped', 'record 1 at 0', 'record 3 at 1', 'commit', 'stop']);
     assert.deepEqual(await herder.connectorOffsets('scripted'), {
       offsets: [{ partition: { p: 'only' }, offset: { n: 3 } }],
     });
   } finally {
-    await herder.close();
-    await log.close();
+    await worker.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

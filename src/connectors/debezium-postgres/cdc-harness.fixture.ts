@@ -9,8 +9,11 @@ import type {
   SourceRecord,
 } from '../../connect/api/index.js';
 import { Struct } from '../../connect/api/index.js';
+import { until } from '../../connect/worker/test-worker.fixture.js';
 import type { TestPostgres } from '../postgres/test-postgres.fixture.js';
 import { PostgresCdcTask } from './postgres-cdc-task.js';
+
+export { until };
 
 export const quietLogger: ConnectLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -111,18 +114,6 @@ export function plain(value: ConnectValue): unknown {
 /** A record's envelope field (after, before, op, source…) as plain data. */
 export function field(record: SourceRecord, name: string): unknown {
   return record.value === null ? undefined : plain((record.value as Struct).get(name));
-}
-
-export async function until(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  ms = 15_000,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** The slot's confirmed_flush_lsn as a number. */

@@ -4,10 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ConnectError } from '../../connect/worker/connect-error.js';
-import { Herder } from '../../connect/worker/herder.js';
-import { testPlugins } from '../../connect/worker/test-plugins.fixture.js';
-import { readWorkerConfig } from '../../connect/worker/worker-config.js';
-import { SegmentLog } from '../../log/index.js';
+import { startTestWorker } from '../../connect/worker/test-worker.fixture.js';
+import type { SegmentLog } from '../../log/index.js';
 import { startTestPostgres, type TestPostgres } from '../postgres/test-postgres.fixture.js';
 import { cdcProps, confirmedFlush, currentWalLsn, until } from './cdc-harness.fixture.js';
 import { plugins } from './index.js';
@@ -27,28 +25,15 @@ after(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function registry() {
-  const r = testPlugins();
-  for (const p of plugins) r.register(p);
-  return r;
-}
-
-async function startWorker(dir: string, flushMs: number) {
-  const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
-  const worker = readWorkerConfig({
-    'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'offset.flush.interval.ms': String(flushMs),
-  });
-  const herder = await Herder.start(log, worker, registry());
-  return {
-    herder,
-    log,
-    async close() {
-      await herder.close();
-      await log.close();
+function startWorker(dir: string, flushMs: number) {
+  return startTestWorker(dir, {
+    properties: {
+      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'offset.flush.interval.ms': String(flushMs),
     },
-  };
+    connectors: plugins,
+  });
 }
 
 interface Event {

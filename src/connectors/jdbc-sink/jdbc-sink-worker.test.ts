@@ -3,12 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { converterByClass, converterClassNames } from '../../connect/converters/index.js';
 import { recentLogLines } from '../../connect/worker/connect-logger.js';
-import { Herder } from '../../connect/worker/herder.js';
-import { PluginRegistry } from '../../connect/worker/plugin-registry.js';
-import { readWorkerConfig } from '../../connect/worker/worker-config.js';
-import { SegmentLog } from '../../log/index.js';
+import type { Herder } from '../../connect/worker/herder.js';
+import { startTestWorker, type TestWorker, until } from '../../connect/worker/test-worker.fixture.js';
+import type { SegmentLog } from '../../log/index.js';
 import { startTestPostgres, type TestPostgres } from '../postgres/test-postgres.fixture.js';
 import { plugins } from './index.js';
 
@@ -17,45 +15,29 @@ import { plugins } from './index.js';
 
 let db: TestPostgres;
 let dir: string;
+let worker: TestWorker;
 let log: SegmentLog;
 let herder: Herder;
 
 before(async () => {
   db = await startTestPostgres();
   dir = mkdtempSync(join(tmpdir(), 'sluice-jdbc-sink-'));
-  log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
-  const registry = new PluginRegistry(
-    {
-      create: (className) => converterByClass(className),
-      list: () => converterClassNames().map((c) => ({ class: c, type: 'converter' })),
-    },
-    { build: () => (record) => record, validate: () => [], list: () => [] },
-  );
-  for (const p of plugins) registry.register(p);
   // What a KEY_FORMAT='KAFKA', VALUE_FORMAT='JSON' stream writes: string keys, plain JSON values.
-  const worker = readWorkerConfig({
-    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'value.converter.schemas.enable': 'false',
-    'offset.flush.interval.ms': '50',
+  worker = await startTestWorker(dir, {
+    properties: {
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter.schemas.enable': 'false',
+    },
+    connectors: plugins,
   });
-  herder = await Herder.start(log, worker, registry);
+  ({ log, herder } = worker);
 });
 
 after(async () => {
-  await herder.close();
-  await log.close();
+  await worker.close();
   rmSync(dir, { recursive: true, force: true });
   await db.close();
 });
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function produce(topic: string, records: [string | null, unknown][]): Promise<void> {
   if (!log.hasTopic(topic)) await log.createTopic(topic, { partitions: 1 });

@@ -5,12 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
-import { converterByClass, converterClassNames } from '../../connect/converters/index.js';
 import { ConnectError } from '../../connect/worker/connect-error.js';
-import { Herder } from '../../connect/worker/herder.js';
-import { PluginRegistry } from '../../connect/worker/plugin-registry.js';
-import { readWorkerConfig } from '../../connect/worker/worker-config.js';
-import { SegmentLog } from '../../log/index.js';
+import { startTestWorker, until } from '../../connect/worker/test-worker.fixture.js';
+import type { SegmentLog } from '../../log/index.js';
 import { startTestPostgres, type TestPostgres } from '../postgres/test-postgres.fixture.js';
 import { plugins } from './index.js';
 
@@ -27,46 +24,18 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f();
 });
 
-function registry(): PluginRegistry {
-  const r = new PluginRegistry(
-    {
-      create: (className) => converterByClass(className),
-      list: () => converterClassNames().map((c) => ({ class: c, type: 'converter' })),
-    },
-    { build: () => (record) => record, validate: () => [], list: () => [] },
-  );
-  for (const p of plugins) r.register(p);
-  return r;
-}
-
 async function startWorker(existing?: string) {
   const dir = existing ?? mkdtempSync(join(tmpdir(), 'sluice-jdbc-source-'));
   if (existing === undefined) cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
-  const worker = readWorkerConfig({
-    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    'value.converter.schemas.enable': 'true',
-    'offset.flush.interval.ms': '50',
+  const worker = await startTestWorker(dir, {
+    properties: {
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter.schemas.enable': 'true',
+    },
+    connectors: plugins,
   });
-  const herder = await Herder.start(log, worker, registry());
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await herder.close();
-    await log.close();
-  };
-  cleanup.push(close);
-  return { herder, log, dir, close };
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  cleanup.push(worker.close);
+  return worker;
 }
 
 interface JsonRecord {

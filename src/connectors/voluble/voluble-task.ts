@@ -1,10 +1,10 @@
-import {
-  type ConnectHeader,
-  type SourceOffset,
-  type SourcePartition,
-  type SourceRecord,
-  type SourceTask,
-  type SourceTaskContext,
+import type {
+  ConnectHeader,
+  SourceOffset,
+  SourcePartition,
+  SourceRecord,
+  SourceTask,
+  SourceTaskContext,
 } from '../../connect/api/index.js';
 import { createRandomSource } from './random-source.js';
 import { parseValidVolubleConfig } from './voluble-config.js';
