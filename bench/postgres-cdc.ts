@@ -12,6 +12,7 @@ import { LogicalReplicationService, PgoutputPlugin } from 'pg-logical-replicatio
 import type { SourceRecord, Struct } from '../src/connect/api/index.js';
 import { startConnectWorker } from '../src/connect/start-worker.js';
 import { setLoggerLevel } from '../src/connect/worker/connect-logger.js';
+import { cdcProps } from '../src/connectors/debezium-postgres/cdc-harness.fixture.js';
 import { PostgresCdcTask } from '../src/connectors/debezium-postgres/postgres-cdc-task.js';
 import { builtinConnectors } from '../src/connectors/index.js';
 import { startTestPostgres, type TestPostgres } from '../src/connectors/postgres/test-postgres.fixture.js';
@@ -22,20 +23,15 @@ const ROWS_PER_TRANSACTION = 1_000;
 const LATENCY_RATE = 200;
 const LATENCY_SECONDS = 5;
 
+/** The tests' connector config, with the benchmark's publication, table and snapshot mode. */
 function props(db: TestPostgres, name: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'database.hostname': db.host,
-    'database.port': String(db.port),
-    'database.user': db.user,
-    'database.password': db.password,
-    'database.dbname': db.database,
-    'topic.prefix': name,
-    'slot.name': `slot_${name}`,
+  return cdcProps(db, name, {
     'publication.name': 'bench_pub',
     'snapshot.mode': 'never',
     'table.include.list': 'public.orders',
+    'poll.interval.ms': '500',
     ...extra,
-  };
+  });
 }
 
 /** A task driven as the worker drives it (commitRecord and commit after each poll), offsets in memory. */

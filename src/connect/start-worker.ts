@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Log } from '../log/index.js';
 import { EmbeddedConnectClient } from './client/index.js';
 import { converterByClass, converterClassNames } from './converters/index.js';
+import { freePort } from './free-port.js';
 import { effectivePluginPath, loadPluginPackages, type PluginLoadReport } from './plugins/index.js';
 import { buildConnectRestApp } from './rest/connect-rest-app.js';
 import { transformChainFactory } from './transforms/index.js';
@@ -61,19 +61,6 @@ function reportPluginPackages(report: PluginLoadReport): void {
   }
   for (const b of report.broken)
     process.stderr.write(`WARNING skipped the connector package at ${b.dir}: ${b.reason}\n`);
-}
-
-/** A port the OS has free now: for a listener on port 0, so worker_id names the real port. */
-async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**

