@@ -61,6 +61,31 @@ function sinkEncoder(sink: DataSource, columns: readonly Column[]): SinkEncoder 
   );
 }
 
+/**
+ * ksqlDB's id of a CREATE … AS SELECT query (QueryIdUtil): the prefix, the sink name upper-cased,
+ * and the command's offset in the command topic, e.g. `CSAS_LOWER_SINK_3` for `"lower_sink"`.
+ */
+export function createAsQueryId(prefix: 'CSAS' | 'CTAS', sinkName: string, sequence: number): string {
+  return `${prefix}_${sinkName.toUpperCase()}_${sequence}`;
+}
+
+function groupOf(ctx: QueryContext, queryId: string): string {
+  return `_confluent-ksql-${ctx.serviceId}query_${queryId}`;
+}
+
+/**
+ * The consumer group of a query. Before ids were upper-cased, a quoted lower-case sink gave
+ * `CSAS_lower_sink_3`; a query restored from the command topic keeps that group when its offsets
+ * are committed there, so it resumes where it stopped instead of starting over.
+ */
+async function queryGroup(ctx: QueryContext, queryId: string, legacyId: string): Promise<string> {
+  const group = groupOf(ctx, queryId);
+  if (legacyId === queryId) return group;
+  const legacy = groupOf(ctx, legacyId);
+  if ((await ctx.log.listGroups()).includes(legacy)) return legacy;
+  return group;
+}
+
 function startQuery(
   ctx: QueryContext,
   id: string,
@@ -68,6 +93,7 @@ function startQuery(
   p: SelectPlan,
   sink: DataSource,
   sinkColumns: readonly Column[],
+  group: string,
 ): void {
   const source = ctx.metastore.require(p.source.name);
   const encoder = sinkEncoder(sink, sinkColumns);
@@ -79,7 +105,7 @@ function startQuery(
     expressions: expressions(p),
     keyProjections: p.columns.flatMap((c, i) => (c.namespace === 'KEY' ? [i] : [])),
     usesPseudoColumns: p.scope.pseudoColumnsUsed,
-    group: `_confluent-ksql-${ctx.serviceId}query_${id}`,
+    group,
     fromEarliest: ctx.fromEarliest,
     commitIntervalMs: ctx.commitIntervalMs,
   });
@@ -128,7 +154,9 @@ export async function createAsSelect(
   const topic = props.kafkaTopic ?? `${ctx.outputTopicPrefix}${s.name}`;
   const partitions = props.partitions ?? (await ctx.log.describeTopic(source.topic)).partitions.length;
   await ensureTopic(ctx.log, topic, { ...props, partitions }, s.sourceType, text);
-  const queryId = `${s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS'}_${s.name}_${sequence}`;
+  const prefix = s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS';
+  const queryId = createAsQueryId(prefix, s.name, sequence);
+  const group = await queryGroup(ctx, queryId, `${prefix}_${s.name}_${sequence}`);
   const sink: DataSource = {
     kind: s.sourceType,
     name: s.name,
@@ -145,7 +173,7 @@ export async function createAsSelect(
     createdByQuery: queryId,
   };
   ctx.metastore.put(sink);
-  startQuery(ctx, queryId, text, p, sink, columns);
+  startQuery(ctx, queryId, text, p, sink, columns, group);
   return { source: sink, queryId };
 }
 
@@ -180,7 +208,7 @@ export async function insertInto(
   // Reorder the projections into the target's column order.
   const ordered = { ...p, columns: targetColumns.map((c) => byName.get(c.name)!) };
   const queryId = `INSERTQUERY_${sequence}`;
-  startQuery(ctx, queryId, text, ordered, target, targetColumns);
+  startQuery(ctx, queryId, text, ordered, target, targetColumns, groupOf(ctx, queryId));
   return queryId;
 }
 

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, test } from 'node:test';
+import { loadServerConfig } from '../config/index.js';
+import { SegmentLog } from '../log/index.js';
+import { KsqlEngine } from './ksql-engine.js';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+async function start(dir?: string) {
+  const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'sluice-ids-'));
+  if (dir === undefined) cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const log = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
+  const engine = await KsqlEngine.start(
+    log,
+    loadServerConfig({ flags: { 'ksql.streams.commit.interval.ms': '0' }, env: {} }),
+  );
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await engine.close();
+    await log.close();
+  };
+  cleanup.push(close);
+  return { engine, log, dir: dataDir, close };
+}
+
+const source =
+  "CREATE STREAM src (id STRING KEY, v INT) WITH (KAFKA_TOPIC='src', VALUE_FORMAT='JSON', PARTITIONS=1);";
+
+function queryIdOf(status: Record<string, unknown>): string {
+  return (status.commandStatus as { queryId: string }).queryId;
+}
+
+test('query ids are built as ksqlDB builds them: prefix, sink upper-cased, command offset', async () => {
+  const { engine } = await start();
+  await engine.execute(source);
+  const [csas] = await engine.execute('CREATE STREAM "lower_sink" AS SELECT * FROM src;');
+  const n = csas.commandSequenceNumber as number;
+  assert.equal(queryIdOf(csas), `CSAS_LOWER_SINK_${n}`);
+  assert.equal(
+    (csas.commandStatus as { message: string }).message,
+    `Created query with ID CSAS_LOWER_SINK_${n}`,
+  );
+  await engine.execute(
+    "CREATE TABLE t (id STRING PRIMARY KEY, v INT) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='JSON', PARTITIONS=1);",
+  );
+  const [ctas] = await engine.execute('CREATE TABLE "Totals" AS SELECT * FROM t;');
+  assert.equal(queryIdOf(ctas), `CTAS_TOTALS_${ctas.commandSequenceNumber}`);
+  const [insert] = await engine.execute('INSERT INTO "lower_sink" SELECT * FROM src;');
+  assert.equal(queryIdOf(insert), `INSERTQUERY_${insert.commandSequenceNumber}`);
+});
+
+test('TERMINATE and EXPLAIN take a query id in any case', async () => {
+  const { engine } = await start();
+  await engine.execute(source);
+  const [csas] = await engine.execute('CREATE STREAM "lower_sink" AS SELECT * FROM src;');
+  const id = queryIdOf(csas);
+  const [explained] = await engine.execute(`EXPLAIN "${id.toLowerCase()}";`);
+  assert.equal((explained.queryDescription as { id: string }).id, id);
+  const [plain] = await engine.execute(`EXPLAIN ${id.toLowerCase()};`);
+  assert.equal((plain.queryDescription as { id: string }).id, id);
+  await engine.execute(`TERMINATE "${id.toLowerCase().replace('csas', 'Csas')}";`);
+  const [queries] = await engine.execute('SHOW QUERIES;');
+  assert.deepEqual(queries.queries, []);
+});
+
+test('a query persisted under its old mixed-case id resumes from the offsets of its old consumer group', async () => {
+  const first = await start();
+  await first.engine.execute(source);
+  await first.engine.execute(`
+    INSERT INTO src (id, v) VALUES ('a', 1);
+    INSERT INTO src (id, v) VALUES ('b', 2);
+    INSERT INTO src (id, v) VALUES ('c', 3);`);
+  // The next command's offset is the query's N; its group under the id Sluice used to build.
+  const n = first.log.endOffset(first.engine.commandTopic, 0);
+  await first.log.commitOffsets(`_confluent-ksql-default_query_CSAS_lower_sink_${n}`, [
+    { topic: 'src', partition: 0, offset: 2 },
+  ]);
+  const [csas] = await first.engine.execute(
+    "SET 'auto.offset.reset'='earliest'; CREATE STREAM \"lower_sink\" AS SELECT * FROM src;",
+  );
+  assert.equal(queryIdOf(csas), `CSAS_LOWER_SINK_${n}`);
+  await first.engine.waitUntilIdle();
+  const keys: string[] = [];
+  let offset = 0;
+  while (offset < first.log.endOffset('lower_sink', 0)) {
+    const r = await first.log.read('lower_sink', 0, offset);
+    keys.push(...r.records.map((x) => x.key!.toString()));
+    offset = r.nextOffset;
+  }
+  assert.deepEqual(keys, ['c'], 'only what the old group had not committed');
+});
