@@ -13,6 +13,8 @@ export type FunctionCategory =
   | 'MAP'
   | 'CONDITIONAL'
   | 'CONVERSIONS'
+  | 'URL'
+  | 'LAMBDA'
   | 'OTHER';
 
 /**

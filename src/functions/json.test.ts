@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   array,
+  BIGINT,
   BOOLEAN,
   BYTES,
   DATE,
@@ -168,5 +169,46 @@ describe('TO_JSON_STRING', () => {
       call('TO_JSON_STRING', [array(entry)], [[{ JSON_KEY: 1, JSON_VALUE: new Map([['c', 2]]) }]]),
       '[{"JSON_KEY":1,"JSON_VALUE":{"c":2}}]',
     );
+  });
+});
+
+describe('JSON_ARRAY_CONTAINS and JSON_ITEMS', () => {
+  const contains = (json: string | null, type: typeof STRING, value: unknown) =>
+    call('JSON_ARRAY_CONTAINS', [STRING, type], [json, value as never]);
+
+  test('JSON_ARRAY_CONTAINS matches a value only against elements of its own JSON kind', () => {
+    assert.equal(contains('[1, 2, 3]', INTEGER, 3), true);
+    assert.equal(contains('[1, 2, 3]', INTEGER, 4), false);
+    assert.equal(contains('[5000000000]', BIGINT, 5000000000n), true);
+    assert.equal(contains('[1.5, 2]', DOUBLE, 1.5), true);
+    // An integer token never equals a DOUBLE, nor a fractional token an INT.
+    assert.equal(contains('[1]', DOUBLE, 1), false);
+    assert.equal(contains('[1.0]', INTEGER, 1), false);
+    assert.equal(contains('["a", "b"]', STRING, 'b'), true);
+    assert.equal(contains('["1"]', INTEGER, 1), false);
+    assert.equal(contains('[true]', BOOLEAN, true), true);
+    assert.equal(contains('[false]', BOOLEAN, true), false);
+    assert.equal(contains('[[3], {"a": 3}]', INTEGER, 3), false);
+    assert.equal(contains('[null]', STRING, null), true);
+  });
+
+  test('JSON_ARRAY_CONTAINS is false for text that is not a JSON array', () => {
+    assert.equal(contains('{"a": 1}', INTEGER, 1), false);
+    assert.equal(contains('not json', INTEGER, 1), false);
+    assert.equal(contains('', INTEGER, 1), false);
+    assert.equal(contains('[1, 2', INTEGER, 3), false);
+    // The scan stops at the first match, before it reaches the broken tail.
+    assert.equal(contains('[1, 2, oops', INTEGER, 1), true);
+  });
+
+  test('JSON_ITEMS returns the JSON text of each object in the array', () => {
+    assert.deepEqual(call('JSON_ITEMS', [S], ['[{"type": "A", "n": 1}, {"b": [1, 2]}]']), [
+      '{"type":"A","n":1}',
+      '{"b":[1,2]}',
+    ]);
+    assert.deepEqual(call('JSON_ITEMS', [S], ['[]']), []);
+    assert.equal(call('JSON_ITEMS', [S], ['[{"a": 1}, 2]']), null);
+    assert.equal(call('JSON_ITEMS', [S], [null]), null);
+    assert.throws(() => call('JSON_ITEMS', [S], ['{"a": 1}']), /Invalid JSON format:\{"a": 1\}/);
   });
 });

@@ -1,4 +1,4 @@
-import { array, INTEGER, map, STRING } from '../types/sql-type.js';
+import { array, INTEGER, map, type SqlType, STRING } from '../types/sql-type.js';
 import type { SqlValue } from '../types/sql-value.js';
 import { FunctionInvocationError, param, type ScalarFunction, variadic } from './function-declaration.js';
 import { compileJsonPath } from './json-path.js';
@@ -52,7 +52,145 @@ function jsonConcat(inputs: readonly SqlValue[]): string | null {
   return jsonText(out);
 }
 
+/** JSON_ITEMS: the JSON text of each object in a JSON array; NULL when an item is not an object. */
+function jsonItems(input: string): string[] | null {
+  const value = tryParseJson(input);
+  if (!Array.isArray(value)) throw new FunctionInvocationError('JSON_ITEMS', `Invalid JSON format:${input}`);
+  const out: string[] = [];
+  for (const item of value) {
+    if (!isJsonObject(item)) return null;
+    out.push(jsonText(item));
+  }
+  return out;
+}
+
+/** Which JSON scalar tokens can equal a value of the searched type, as ksqlDB's JSON_ARRAY_CONTAINS pairs them. */
+type TokenKind = 'integer' | 'fraction' | 'string' | 'boolean' | 'none';
+
+function tokenKindFor(type: SqlType): TokenKind {
+  switch (type.kind) {
+    case 'INTEGER':
+    case 'BIGINT':
+      return 'integer';
+    case 'DOUBLE':
+      return 'fraction';
+    case 'STRING':
+      return 'string';
+    case 'BOOLEAN':
+      return 'boolean';
+    default:
+      return 'none';
+  }
+}
+
+/**
+ * Reads the array's top-level elements in order, as ksqlDB's token scan does, and stops at the first
+ * element equal to the value: an integer token can equal an INT or BIGINT, a fractional one a DOUBLE, a
+ * string a STRING, a JSON null a NULL. Text that is not a JSON array answers false once the scan reaches
+ * the bad part.
+ */
+function jsonArrayContains(input: string, value: SqlValue, kind: TokenKind): boolean {
+  for (const element of topLevelElements(input)) {
+    if (element === undefined) return false;
+    if (element === 'null') {
+      if (value === null) return true;
+      continue;
+    }
+    if (value === null) continue;
+    const first = element[0];
+    if (first === '"') {
+      if (kind === 'string' && JSON.parse(element) === value) return true;
+    } else if (element === 'true' || element === 'false') {
+      if (kind === 'boolean' && value === (element === 'true')) return true;
+    } else if (first !== '[' && first !== '{') {
+      const integral = /^-?\d+$/.test(element);
+      if (integral && kind === 'integer' && BigInt(element) === BigInt(value as number | bigint)) return true;
+      if (!integral && kind === 'fraction' && Number(element) === value) return true;
+    }
+  }
+  return false;
+}
+
+/** The text of each top-level element of a JSON array, then `undefined` if the text is not one. */
+function* topLevelElements(text: string): Generator<string | undefined> {
+  let i = skipSpace(text, 0);
+  if (text[i] !== '[') return yield undefined;
+  i = skipSpace(text, i + 1);
+  if (text[i] === ']') return;
+  for (;;) {
+    const end = elementEnd(text, i);
+    const element = text.slice(i, end);
+    if (end === i || tryParseJson(element) === undefined) return yield undefined;
+    yield element;
+    i = skipSpace(text, end);
+    if (text[i] === ']') return;
+    if (text[i] !== ',') return yield undefined;
+    i = skipSpace(text, i + 1);
+  }
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && /\s/.test(text[i])) i++;
+  return i;
+}
+
+/** Where the element starting at `i` ends: strings and nested containers are skipped whole. */
+function elementEnd(text: string, i: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let j = i; j < text.length; j++) {
+    const c = text[j];
+    if (inString) {
+      if (c === '\\') j++;
+      else if (c === '"') {
+        inString = false;
+        if (depth === 0) return j + 1;
+      }
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') {
+      if (depth === 0) return j;
+      if (--depth === 0) return j + 1;
+    } else if (depth === 0 && (c === ',' || /\s/.test(c))) return j;
+  }
+  return text.length;
+}
+
 export const jsonFunctions: readonly ScalarFunction[] = [
+  {
+    name: 'JSON_ARRAY_CONTAINS',
+    category: 'JSON',
+    description:
+      'Parses a JSON array and determines whether or not the supplied value is contained within the array; false when the string is not a JSON array.',
+    overloads: [
+      {
+        params: [param('jsonArray', STRING_P), param('val', T)],
+        returns: BOOLEAN_P,
+        invoke: () => {
+          throw new Error(
+            'JSON_ARRAY_CONTAINS runs only through resolveFunction, which knows the value type',
+          );
+        },
+        specialize: (argTypes) => {
+          const kind = tokenKindFor(argTypes[1]);
+          return (a) => (a[0] === null ? null : jsonArrayContains(str(a[0]), a[1], kind));
+        },
+      },
+    ],
+  },
+  {
+    name: 'JSON_ITEMS',
+    category: 'JSON',
+    description:
+      'Given a string with a JSON array of objects, returns an array of the JSON text of each object; NULL if an item is not an object.',
+    overloads: [
+      {
+        params: [param('jsonItems', STRING_P)],
+        returns: t.of(array(STRING)),
+        invoke: (a) => (a[0] === null ? null : jsonItems(str(a[0]))),
+      },
+    ],
+  },
   {
     name: 'EXTRACTJSONFIELD',
     category: 'JSON',

@@ -67,12 +67,24 @@ describe('math functions', () => {
     assert.equal(call('SQRT', [D], [null]), null);
   });
 
-  test('LOG is base 10 by default, -Infinity at 0 and NaN for bad bases or negative values', () => {
-    assert.equal(call('LOG', [D], [100]), 2);
+  test("LOG(value) is the natural logarithm and LOG(base, value) divides logs, as ksqlDB's computes them", () => {
+    // ksqlDB's reference says base 10, its code (and its tests: LOG(13) = 2.5649…) say natural log.
+    assert.equal(call('LOG', [I], [13]), 2.5649493574615367);
+    assert.equal(call('LOG', [BIGINT], [1n]), 0);
+    assert.equal(call('LOG', [D], [0]), Number.NEGATIVE_INFINITY);
+    assert.ok(Number.isNaN(call('LOG', [D], [-1]) as number));
+    assert.equal(call('LOG', [I, I], [15, 13]), 0.9471572411831843);
     assert.equal(call('LOG', [D, D], [2, 8]), 3);
-    assert.equal(call('LOG', [D, D], [2, 0]), Number.NEGATIVE_INFINITY);
+    assert.equal(call('LOG', [D, D], [15, 0]), Number.NEGATIVE_INFINITY);
+    // A base between 0 and 1 turns log(0) = -Infinity into +Infinity.
+    assert.equal(call('LOG', [D, D], [0.5, 0]), Number.POSITIVE_INFINITY);
+    // The base is checked first: a bad base is NaN even for value 0.
+    assert.ok(Number.isNaN(call('LOG', [D, D], [0, 0]) as number));
     assert.ok(Number.isNaN(call('LOG', [D, D], [1, 8]) as number));
+    assert.ok(Number.isNaN(call('LOG', [D, D], [-15, 13]) as number));
     assert.ok(Number.isNaN(call('LOG', [D, D], [2, -8]) as number));
+    assert.equal(call('LOG', [D, D], [null, 13]), null);
+    assert.equal(call('LOG', [D, D], [13, null]), null);
   });
 
   test('RANDOM is a DOUBLE in [0, 1) and marked non-deterministic', () => {

@@ -262,19 +262,26 @@ export const mathFunctions: readonly ScalarFunction[] = [
   {
     name: 'LOG',
     category: 'MATHEMATICAL',
+    // ksqlDB's documentation says base 10, but its LOG(value) computes Java's Math.log: the natural
+    // logarithm. Sluice answers what ksqlDB answers.
     description:
-      'LOG(value) returns the base 10 logarithm of value; LOG(base, value) the logarithm with the given base. -Infinity when value is 0; NaN for a negative value or a base that is negative, 0 or 1.',
+      'LOG(value) returns the natural logarithm of value (as ksqlDB computes it); LOG(base, value) the logarithm of value with the given base. NaN when the base is 0, 1 or negative, or the value negative.',
     overloads: [
-      { params: [param('value', DOUBLE_P)], returns: DOUBLE_P, invoke: nullSafe1((x) => Math.log10(num(x))) },
       {
-        params: [param('base', DOUBLE_P), param('value', DOUBLE_P)],
+        params: [param('value', DOUBLE_P, 'the value to get the logarithm of.')],
+        returns: DOUBLE_P,
+        invoke: nullSafe1((x) => Math.log(num(x))),
+      },
+      {
+        params: [
+          param('base', DOUBLE_P, 'the base of the logarithm.'),
+          param('value', DOUBLE_P, 'the value to get the logarithm of.'),
+        ],
         returns: DOUBLE_P,
         invoke: nullSafe2((b, x) => {
           const base = num(b);
-          const value = num(x);
-          if (value === 0) return Number.NEGATIVE_INFINITY;
-          if (base <= 0 || base === 1 || value < 0) return Number.NaN;
-          return Math.log(value) / Math.log(base);
+          if (base <= 0 || base === 1) return Number.NaN;
+          return Math.log(num(x)) / Math.log(base);
         }),
       },
     ],

@@ -36,3 +36,11 @@ describe('NULL-handling functions', () => {
     );
   });
 });
+
+describe('AS_VALUE', () => {
+  test('returns its argument unchanged, whatever its type', () => {
+    assert.equal(call('AS_VALUE', [STRING], ['k1']), 'k1');
+    assert.deepEqual(call('AS_VALUE', [array(INTEGER)], [[1, 2]]), [1, 2]);
+    assert.equal(call('AS_VALUE', [INTEGER], [null]), null);
+  });
+});

@@ -2,14 +2,18 @@ import type { SqlType } from '../types/sql-type.js';
 import { formatType } from '../types/sql-type.js';
 import type { SqlValue } from '../types/sql-value.js';
 import { converterFor, type ValueConverter } from './argument-conversion.js';
+import { keyFunctions } from './as-value.js';
 import { collectionFunctions } from './collections.js';
+import { conversionFunctions } from './conversions.js';
 import { dateTimeFunctions } from './datetime.js';
 import type { Overload, ScalarFunction, ScalarImplementation } from './function-declaration.js';
+import { geoFunctions } from './geo.js';
 import { jsonFunctions } from './json.js';
 import { mathFunctions } from './math.js';
 import { nullFunctions } from './nulls.js';
 import { stringFunctions } from './strings.js';
 import { formatPattern, instantiate, matchPattern, type TypeBindings } from './type-pattern.js';
+import { urlFunctions } from './url.js';
 
 /** A call the planner asked for that no overload accepts, or a function that does not exist. */
 export class FunctionResolutionError extends Error {
@@ -182,6 +186,10 @@ for (const group of [
   nullFunctions,
   jsonFunctions,
   collectionFunctions,
+  conversionFunctions,
+  geoFunctions,
+  urlFunctions,
+  keyFunctions,
 ]) {
   for (const fn of group) builtinFunctions.register(fn);
 }

@@ -167,3 +167,34 @@ describe('regular expressions', () => {
     );
   });
 });
+
+describe('SPLIT_TO_MAP', () => {
+  const split = (input: string | null, entry: string | null, kv: string | null) =>
+    call('SPLIT_TO_MAP', [S, S, S], [input, entry, kv]);
+
+  test('splits entries, then each entry into key and value; the last value for a key wins', () => {
+    assert.deepEqual(
+      split('apple:=green/cherry:=red/apple:=red', '/', ':='),
+      new Map([
+        ['apple', 'red'],
+        ['cherry', 'red'],
+      ]),
+    );
+    // Empty entries and entries without the key-value delimiter are skipped.
+    assert.deepEqual(
+      split('//a=1/b/c=', '/', '='),
+      new Map([
+        ['a', '1'],
+        ['c', ''],
+      ]),
+    );
+    assert.deepEqual(split('a=1=2', ',', '='), new Map([['a', '1']]));
+  });
+
+  test('is NULL for a NULL input, or a NULL, empty or equal pair of delimiters', () => {
+    assert.equal(split(null, '/', '='), null);
+    assert.equal(split('a=1', null, '='), null);
+    assert.equal(split('a=1', '/', ''), null);
+    assert.equal(split('a=1', '=', '='), null);
+  });
+});

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { array, BYTES, INTEGER, STRING } from '../types/sql-type.js';
+import { array, BYTES, INTEGER, map, STRING } from '../types/sql-type.js';
 import type { SqlValue } from '../types/sql-value.js';
 import { bytesToText, textEncoding, textToBytes } from './bytes-encoding.js';
 import { type Overload, param, type ScalarFunction, variadic } from './function-declaration.js';
@@ -210,6 +210,23 @@ const substringOverloads: Overload[] = [
   },
 ];
 
+/** ksqlDB's SPLIT_TO_MAP: empty entries are skipped, entries without the kv delimiter too. */
+function splitToMap(
+  input: string,
+  entryDelimiter: string,
+  kvDelimiter: string,
+): Map<SqlValue, SqlValue> | null {
+  if (entryDelimiter === '' || kvDelimiter === '' || entryDelimiter === kvDelimiter) return null;
+  const out = new Map<SqlValue, SqlValue>();
+  for (const entry of input.split(entryDelimiter)) {
+    if (entry === '' || !entry.includes(kvDelimiter)) continue;
+    // Key and value are the first two pieces: 'a=b=c' maps a to b, as Guava's splitter iterator gives them.
+    const [key, value] = entry.split(kvDelimiter);
+    out.set(key, value);
+  }
+  return out;
+}
+
 export const stringFunctions: readonly ScalarFunction[] = [
   stringToString('UCASE', 'Converts a string to uppercase.', (s) => s.toUpperCase()),
   stringToString('LCASE', 'Converts a string to lowercase.', (s) => s.toLowerCase()),
@@ -335,6 +352,22 @@ export const stringFunctions: readonly ScalarFunction[] = [
         params: [param('input', BYTES_P), param('delimiter', BYTES_P)],
         returns: t.of(array(BYTES)),
         invoke: (a) => (a[0] === null || a[1] === null ? null : splitBytes(bytes(a[0]), bytes(a[1]))),
+      },
+    ],
+  },
+  {
+    name: 'SPLIT_TO_MAP',
+    category: 'STRING',
+    description:
+      "Splits a string into key-value pairs and creates a map from them: 'entryDelimiter' splits the string into pairs, which 'kvDelimiter' splits into key and value; a later value for a key wins. NULL if the input or either delimiter is NULL or empty.",
+    overloads: [
+      {
+        params: [param('input', STRING_P), param('entryDelimiter', STRING_P), param('kvDelimiter', STRING_P)],
+        returns: t.of(map(STRING, STRING)),
+        invoke: (a) =>
+          a[0] === null || a[1] === null || a[2] === null
+            ? null
+            : splitToMap(str(a[0]), str(a[1]), str(a[2])),
       },
     ],
   },
