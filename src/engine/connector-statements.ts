@@ -207,6 +207,7 @@ export async function executeConnectorStatement(
             partitions: 0,
             statistics: '',
             errorStats: '',
+            sourceConstraints: metastore.referencing(x.name),
           }),
         );
       return {

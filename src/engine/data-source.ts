@@ -34,6 +34,11 @@ export interface DataSource {
   readonly statement: string;
   /** The query that writes it, for CREATE … AS SELECT sources. */
   readonly createdByQuery?: string;
+  /**
+   * For CREATE … AS SELECT sources, the sources its query reads: ksqlDB's drop constraints, which
+   * refuse to drop those while this one exists, even once its query is terminated.
+   */
+  readonly references?: readonly string[];
 }
 
 export function keyColumns(source: DataSource): Column[] {

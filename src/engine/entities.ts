@@ -83,6 +83,8 @@ export interface SourceExtras {
   readonly partitions: number;
   readonly statistics: string;
   readonly errorStats: string;
+  /** Sources that must be dropped before this one (ksqlDB's sourceConstraints). */
+  readonly sourceConstraints: readonly string[];
 }
 
 /** ksqlDB's SourceDescription. */
@@ -105,7 +107,7 @@ export function sourceDescription(source: DataSource, extended: boolean, extras:
     replication: 1,
     statement: source.statement,
     queryOffsetSummaries: [],
-    sourceConstraints: [],
+    sourceConstraints: extras.sourceConstraints,
     clusterStatistics: [],
     clusterErrorStats: [],
   };

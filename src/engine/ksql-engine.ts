@@ -504,11 +504,21 @@ export class KsqlEngine {
         `Incompatible data source type is ${source.kind}, but statement was DROP ${s.sourceType}. Use DROP ${source.kind} to delete the ${source.kind.toLowerCase()} ${s.name}.`,
       );
     }
-    const writers = this.queries.writing(s.name).map((q) => q.id);
-    const readers = this.queries.reading(s.name).map((q) => q.id);
+    // As ksqlDB (since 0.12): INSERT queries that read or write the source refuse the drop; so do
+    // sources built from it by a query (until they are dropped), except while replaying, where
+    // ksqlDB ignores those constraints. The query that created the source stops with it.
+    const inserts = this.queries.all().filter((q) => !q.createAs);
+    const readers = inserts.filter((q) => q.sources.includes(s.name)).map((q) => q.id);
+    const writers = inserts.filter((q) => q.sink === s.name).map((q) => q.id);
     if (writers.length + readers.length > 0) {
       throw new StatementError(
-        `Cannot drop ${s.name}.\nThe following queries read from this source: [${readers.join(', ')}].\nThe following queries write into this source: [${writers.join(', ')}].\nYou need to terminate them before dropping ${s.name}.`,
+        `Cannot drop ${s.name}.\nThe following queries read from this source: [${readers.sort().join(', ')}].\nThe following queries write into this source: [${writers.sort().join(', ')}].\nYou need to terminate them before dropping ${s.name}.`,
+      );
+    }
+    const dependents = this.metastore.referencing(s.name);
+    if (dependents.length > 0 && !context.replaying) {
+      throw new StatementError(
+        `Cannot drop ${s.name}.\nThe following streams and/or tables read from this source: [${dependents.join(', ')}].\nYou need to drop them before dropping ${s.name}.`,
       );
     }
     if (s.deleteTopic && source.readOnly) {
@@ -516,6 +526,10 @@ export class KsqlEngine {
     }
     const sequence = await this.record(commandId, text, context);
     this.metastore.delete(s.name);
+    for (const q of this.queries.writing(s.name).filter((x) => x.createAs)) {
+      await q.query.stop();
+      this.queries.remove(q.id);
+    }
     if (s.deleteTopic && !context.replaying && this.log.hasTopic(source.topic)) {
       await this.log.deleteTopic(source.topic);
     }
@@ -537,6 +551,7 @@ export class KsqlEngine {
       partitions,
       statistics: '',
       errorStats: '',
+      sourceConstraints: this.metastore.referencing(source.name),
     });
   }
 

@@ -34,6 +34,13 @@ export class MetaStore {
     return [...this.sources.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  /** Sources created by a query that reads `name` (ksqlDB's source constraints), sorted by name. */
+  referencing(name: string): string[] {
+    return this.all()
+      .filter((s) => s.references?.includes(name) === true)
+      .map((s) => s.name);
+  }
+
   /** Sources over a topic, for DESCRIBE CONNECTOR and DROP … DELETE TOPIC checks. */
   onTopic(topic: string): DataSource[] {
     return this.all().filter((s) => s.topic === topic);

@@ -8,6 +8,8 @@ export interface RegisteredQuery {
   readonly sink: string;
   readonly sinkTopic: string;
   readonly sources: readonly string[];
+  /** Started by CREATE … AS SELECT (dropped with its sink), rather than by INSERT INTO … SELECT. */
+  readonly createAs: boolean;
   readonly query: PersistentQuery;
   readonly plan: SelectPlan;
 }

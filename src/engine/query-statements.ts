@@ -94,6 +94,7 @@ function startQuery(
   sink: DataSource,
   sinkColumns: readonly Column[],
   group: string,
+  createAs: boolean,
 ): void {
   const source = ctx.metastore.require(p.source.name);
   const encoder = sinkEncoder(sink, sinkColumns);
@@ -115,6 +116,7 @@ function startQuery(
     sink: sink.name,
     sinkTopic: sink.topic,
     sources: [source.name],
+    createAs,
     query,
     plan: p,
   });
@@ -171,9 +173,10 @@ export async function createAsSelect(
     readOnly: false,
     statement: text,
     createdByQuery: queryId,
+    references: [source.name],
   };
   ctx.metastore.put(sink);
-  startQuery(ctx, queryId, text, p, sink, columns, group);
+  startQuery(ctx, queryId, text, p, sink, columns, group, true);
   return { source: sink, queryId };
 }
 
@@ -208,7 +211,7 @@ export async function insertInto(
   // Reorder the projections into the target's column order.
   const ordered = { ...p, columns: targetColumns.map((c) => byName.get(c.name)!) };
   const queryId = `INSERTQUERY_${sequence}`;
-  startQuery(ctx, queryId, text, ordered, target, targetColumns, groupOf(ctx, queryId));
+  startQuery(ctx, queryId, text, ordered, target, targetColumns, groupOf(ctx, queryId), false);
   return queryId;
 }
 
