@@ -17,6 +17,8 @@ export interface RunningWorker {
   readonly restUrl: string | undefined;
   /** The connector packages loaded from plugin.path, and those skipped with the reason. */
   readonly pluginPackages: PluginLoadReport;
+  /** Starts the stored connectors, after a start with `deferConnectors`. */
+  startConnectors(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,11 @@ export interface WorkerOptions {
   readonly version: string;
   /** Serve the Connect REST API on the worker's listener (default true). */
   readonly listen?: boolean;
+  /**
+   * Leave the stored connectors stopped until `startConnectors` (default false): a server starts
+   * them once it answers requests.
+   */
+  readonly deferConnectors?: boolean;
   /** Where SLUICE_PLUGIN_PATH is read when plugin.path is unset (default: process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -103,7 +110,7 @@ export async function startConnectWorker(options: WorkerOptions): Promise<Runnin
   );
   for (const pkg of pluginPackages.loaded) for (const p of pkg.plugins) plugins.register(p);
   reportPluginPackages(pluginPackages);
-  const herder = await Herder.start(options.log, config, plugins);
+  const herder = await Herder.start(options.log, config, plugins, { deferConnectors: true });
   let app: FastifyInstance | undefined;
   let restUrl: string | undefined;
   if (options.listen !== false) {
@@ -123,11 +130,14 @@ export async function startConnectWorker(options: WorkerOptions): Promise<Runnin
       app = undefined;
     }
   }
+  // Connectors start once the REST API answers, so a busy one cannot keep it from listening.
+  if (options.deferConnectors !== true) await herder.startConnectors();
   return {
     herder,
     client: new EmbeddedConnectClient(herder),
     restUrl,
     pluginPackages,
+    startConnectors: () => herder.startConnectors(),
     async close() {
       await app?.close();
       await herder.close();

@@ -33,6 +33,7 @@ async function connectFor(
     log,
     properties: { ...fromFile, ...config.connectWorker },
     connectors: builtinConnectors,
+    deferConnectors: true,
     version: packageVersion(),
   });
   started(worker);
@@ -136,6 +137,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     }
     throw err;
   }
+  // Only now the stored connectors start: however busy they keep the worker, the server answers.
+  worker?.startConnectors().catch((err: unknown) => {
+    process.stderr.write(`WARNING could not start the stored connectors: ${(err as Error).message}\n`);
+  });
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;

@@ -88,16 +88,32 @@ export class Herder {
     this.statuses = new StatusStore(log, worker);
   }
 
-  /** Loads the three internal topics and starts every connector as its target state says. */
-  static async start(log: Log, worker: WorkerConfig, plugins: PluginRegistry): Promise<Herder> {
+  /**
+   * Loads the three internal topics and, unless `deferConnectors`, starts every connector as its
+   * target state says. A server defers them until it answers requests (`startConnectors`), so
+   * connectors that keep it busy cannot hold up its start.
+   */
+  static async start(
+    log: Log,
+    worker: WorkerConfig,
+    plugins: PluginRegistry,
+    options: { deferConnectors?: boolean } = {},
+  ): Promise<Herder> {
     const herder = new Herder(log, worker, plugins);
     await herder.configs.load();
     await herder.offsets.load();
     await herder.statuses.load();
-    for (const [name, state] of herder.configs.connectors()) {
-      await herder.startConnector(name, state.config, state.targetState);
-    }
+    if (options.deferConnectors !== true) await herder.startConnectors();
     return herder;
+  }
+
+  /** Starts the stored connectors that do not run yet (once, after a deferred start). */
+  startConnectors(): Promise<void> {
+    return this.serial(async () => {
+      for (const [name, state] of this.configs.connectors()) {
+        if (!this.running.has(name)) await this.startConnector(name, state.config, state.targetState);
+      }
+    });
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

@@ -13,6 +13,7 @@ import { withRecentLines } from './connect-logger.js';
 import { type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
 import type { RecordTransformer } from './plugin-registry.js';
 import { TaskRunner } from './task-runner.js';
+import { yieldToEventLoop } from './yield-to-event-loop.js';
 
 export interface SinkTaskRunnerOptions {
   readonly log: Log;
@@ -127,6 +128,8 @@ export class SinkTaskRunner extends TaskRunner {
         const batch = await this.nextBatch();
         if (batch === undefined) break;
         if (batch.length > 0) await this.deliver(batch);
+        // Reading and converting are synchronous: give HTTP, signals and other tasks their turn.
+        await yieldToEventLoop();
         if (this.commitRequested || Date.now() - lastCommit >= this.o.offsetFlushIntervalMs) {
           await this.commit();
           lastCommit = Date.now();

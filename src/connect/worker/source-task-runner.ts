@@ -6,6 +6,7 @@ import { withRecentLines } from './connect-logger.js';
 import { backoffMs, type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
 import type { RecordTransformer } from './plugin-registry.js';
 import { TaskRunner } from './task-runner.js';
+import { yieldToEventLoop } from './yield-to-event-loop.js';
 
 export interface SourceTaskRunnerOptions {
   readonly log: Log;
@@ -111,7 +112,8 @@ export class SourceTaskRunner extends TaskRunner {
           continue;
         }
         if (records !== null && records.length > 0) await this.write(records);
-        else await new Promise((r) => setImmediate(r)); // an idle poll must not starve the event loop
+        // After every poll, busy or idle: HTTP, signals and the other tasks get their turn.
+        await yieldToEventLoop();
         if (Date.now() - this.lastFlush >= this.o.offsetFlushIntervalMs) await this.flushOffsets();
       }
       await this.flushOffsets();
