@@ -21,8 +21,54 @@ describe('arithmetic', () => {
       assert.equal(evaluateText(`I ${op} J`, cols), null);
       assert.equal(evaluateText(`J ${op} I`, cols), null);
     }
-    assert.equal(evaluateText('J + NULL', cols), null);
-    assert.equal(typeOfText('J + NULL', cols), 'INTEGER');
+  });
+
+  test('refuses a NULL literal operand with ksqlDB message, as NULL has no type', () => {
+    const cases: [string, string][] = [
+      [
+        '1 + NULL',
+        'Error processing expression: (1 + null). Arithmetic on types INTEGER and null are not supported.',
+      ],
+      [
+        'NULL * NULL',
+        'Error processing expression: (null * null). Arithmetic on types null and null are not supported.',
+      ],
+      [
+        'NULL - (1.5 * 2)',
+        'Error processing expression: (null - (1.5 * 2)). Arithmetic on types null and DECIMAL(13, 1) are not supported.',
+      ],
+    ];
+    for (const [sql, message] of cases) {
+      assert.throws(
+        () => typeOfText(sql),
+        (e: Error) => e instanceof ExpressionError && e.message === message,
+        sql,
+      );
+    }
+  });
+
+  test('refuses arithmetic on MAP, ARRAY and STRUCT values naming their base types', () => {
+    const cases: [string, string][] = [
+      [
+        "MAP('a' := 1) + 1",
+        "Error processing expression: (MAP('a' := 1) + 1). Unsupported arithmetic types. MAP INTEGER",
+      ],
+      [
+        'ARRAY[1, 2] * ARRAY[3]',
+        'Error processing expression: (ARRAY[1, 2] * ARRAY[3]). Unsupported arithmetic types. ARRAY ARRAY',
+      ],
+      [
+        'STRUCT(A := 1) - 2.5',
+        'Error processing expression: (STRUCT(A := 1) - 2.5). Unsupported arithmetic types. STRUCT DECIMAL',
+      ],
+    ];
+    for (const [sql, message] of cases) {
+      assert.throws(
+        () => typeOfText(sql),
+        (e: Error) => e instanceof ExpressionError && e.message === message,
+        sql,
+      );
+    }
   });
 
   test('wraps INTEGER overflow around 32 bits as Java does', () => {

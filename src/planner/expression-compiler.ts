@@ -22,6 +22,7 @@ import {
 } from './conditionals.js';
 import { compileFunctionCall, LAMBDA_NOT_SUPPORTED } from './function-call.js';
 import { isNumeric, widerNumeric } from './implicit-cast.js';
+import { ksqlExpressionText } from './ksql-expression-text.js';
 import { numberLiteral } from './literals.js';
 import { resolveType } from './resolve-type.js';
 import {
@@ -175,9 +176,15 @@ function compileArithmetic(
   l: CompiledNode,
   r: CompiledNode,
 ): CompiledNode {
-  const leftType = l.type ?? r.type;
-  const rightType = r.type ?? l.type;
-  if (leftType === null || rightType === null) return NULL_NODE;
+  const leftType = l.type;
+  const rightType = r.type;
+  // ksqlDB's Operator.resultType: a NULL literal operand has no type, so no arithmetic.
+  if (leftType === null || rightType === null) {
+    const name = (t: SqlType | null) => (t === null ? 'null' : formatType(t));
+    throw new ExpressionError(
+      `Error processing expression: ${ksqlExpressionText(expression)}. Arithmetic on types ${name(leftType)} and ${name(rightType)} are not supported.`,
+    );
+  }
   const constant = l.constant && r.constant;
   if (operator === '+' && leftType.kind === 'STRING' && rightType.kind === 'STRING') {
     const le = l.evaluate;
@@ -195,8 +202,8 @@ function compileArithmetic(
   }
   if (!isNumeric(leftType) || !isNumeric(rightType)) {
     throw new ExpressionError(
-      `Error processing expression: ${printExpression(expression)}. Unsupported arithmetic types. ` +
-        `${formatType(leftType)} ${formatType(rightType)}`,
+      `Error processing expression: ${ksqlExpressionText(expression)}. Unsupported arithmetic types. ` +
+        `${leftType.kind} ${rightType.kind}`,
     );
   }
   const resultType = arithmeticResultType(operator, leftType, rightType);
