@@ -14,6 +14,7 @@ export interface Column {
 export interface SerdeOptions {
   readonly wrapSingleValue?: boolean;
   readonly valueDelimiter?: string;
+  readonly keyDelimiter?: string;
 }
 
 /** A stream or table: a schema over a topic, as the metastore holds it. */

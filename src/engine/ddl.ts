@@ -2,9 +2,10 @@ import type { Log } from '../log/index.js';
 import { resolveType } from '../planner/index.js';
 import type { CreateSource, TableElement } from '../sql/index.js';
 import { formatType } from '../types/index.js';
-import type { Column, DataSource } from './data-source.js';
+import type { Column, DataSource, SerdeOptions } from './data-source.js';
 import { StatementError } from './errors.js';
 import type { MetaStore } from './metastore.js';
+import { checkSourceSerde, type SourceSerdeChoice } from './source-formats.js';
 import { readSourceProperties, type SourceProperties } from './with-clause.js';
 
 export const PSEUDO_COLUMNS = new Set(['ROWTIME', 'ROWPARTITION', 'ROWOFFSET', 'WINDOWSTART', 'WINDOWEND']);
@@ -29,7 +30,8 @@ export function checkFormat(format: string, side: 'key' | 'value'): void {
 export interface FormatDefaults {
   readonly keyFormat: string;
   readonly valueFormat: string | undefined;
-  readonly wrapSingleValues: boolean;
+  /** `ksql.persistence.wrap.single.values`; undefined leaves each format its own default. */
+  readonly wrapSingleValues: boolean | undefined;
 }
 
 /** Checks a column list the way ksqlDB does and turns it into resolved columns. */
@@ -87,9 +89,8 @@ export function checkSourceShape(
   columns: readonly Column[],
   props: SourceProperties,
   defaults: FormatDefaults,
-): { keyFormat: string; valueFormat: string; wrapSingleValue: boolean | undefined } {
+): SourceSerdeChoice {
   const keyColumns = columns.filter((c) => c.namespace === 'KEY');
-  const valueColumns = columns.filter((c) => c.namespace === 'VALUE');
   const valueFormat = props.valueFormat ?? defaults.valueFormat;
   if (valueFormat === undefined) {
     throw new StatementError(
@@ -108,22 +109,14 @@ export function checkSourceShape(
       "The 'NONE' format can only be used when no columns are defined. Got: KEY columns.",
     );
   }
-  if (keyFormat === 'KAFKA' && keyColumns.length > 1) {
-    throw new StatementError(
-      `The 'KAFKA' format only supports a single field. Got: ${keyColumns.map((c) => c.name).join(', ')}`,
-    );
-  }
-  if (valueFormat === 'KAFKA' && valueColumns.length > 1) {
-    throw new StatementError(
-      `The 'KAFKA' format only supports a single field. Got: ${valueColumns.map((c) => c.name).join(', ')}`,
-    );
-  }
-  if (props.wrapSingleValue !== undefined && valueColumns.length !== 1) {
-    throw new StatementError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas");
-  }
-  if (props.wrapSingleValue === true && valueFormat === 'KAFKA') {
-    throw new StatementError("Format 'KAFKA' does not support 'WRAP_SINGLE_VALUE' set to 'true'.");
-  }
+  const serde = checkSourceSerde(columns, {
+    keyFormat,
+    valueFormat,
+    wrapSingleValue: props.wrapSingleValue,
+    defaultWrapSingleValues: defaults.wrapSingleValues,
+    valueDelimiter: props.valueDelimiter,
+    keyDelimiter: props.keyDelimiter,
+  });
   if (columns.length === 0) throw new StatementError('The statement does not define any columns.');
   if (props.timestamp !== undefined) {
     const ts = columns.find((c) => c.name === props.timestamp);
@@ -142,14 +135,7 @@ export function checkSourceShape(
       );
     }
   }
-  return {
-    keyFormat,
-    valueFormat,
-    // The default applies where wrapping means something: KAFKA and DELIMITED are never wrapped.
-    wrapSingleValue:
-      props.wrapSingleValue ??
-      (valueColumns.length === 1 && valueFormat === 'JSON' ? defaults.wrapSingleValues : undefined),
-  };
+  return serde;
 }
 
 /** Makes sure the topic exists with the partitions asked for, creating it when PARTITIONS is given. */
@@ -203,13 +189,19 @@ export async function createSource(
     topic: props.kafkaTopic,
     keyFormat: shape.keyFormat,
     valueFormat: shape.valueFormat,
-    serde: {
-      ...(shape.wrapSingleValue === undefined ? {} : { wrapSingleValue: shape.wrapSingleValue }),
-      ...(props.valueDelimiter === undefined ? {} : { valueDelimiter: props.valueDelimiter }),
-    },
+    serde: serdeOptions(shape),
     ...(props.timestamp === undefined ? {} : { timestampColumn: props.timestamp }),
     ...(props.timestampFormat === undefined ? {} : { timestampFormat: props.timestampFormat }),
     readOnly: statement.readOnly,
     statement: text,
+  };
+}
+
+/** The serde options a source keeps, without the ones left at their defaults. */
+export function serdeOptions(shape: SourceSerdeChoice): SerdeOptions {
+  return {
+    ...(shape.wrapSingleValue === undefined ? {} : { wrapSingleValue: shape.wrapSingleValue }),
+    ...(shape.valueDelimiter === undefined ? {} : { valueDelimiter: shape.valueDelimiter }),
+    ...(shape.keyDelimiter === undefined ? {} : { keyDelimiter: shape.keyDelimiter }),
   };
 }

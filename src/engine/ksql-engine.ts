@@ -173,11 +173,11 @@ export class KsqlEngine {
         set('ksql.persistence.default.format.value') ??
         this.config.getOptionalString('ksql.persistence.default.format.value')
       )?.toUpperCase(),
-      // Unset means ksqlDB's default: wrap single values.
+      // Unset leaves each format its own default (JSON wraps), as in ksqlDB.
       wrapSingleValues:
         wrap !== undefined
           ? wrap.toLowerCase() === 'true'
-          : (this.config.getOptionalBoolean('ksql.persistence.wrap.single.values') ?? true),
+          : this.config.getOptionalBoolean('ksql.persistence.wrap.single.values'),
     };
   }
 

@@ -11,7 +11,7 @@ import { jsonFormat } from '../serde/index.js';
 import type { CreateAsSelect, InsertInto, InsertValues } from '../sql/index.js';
 import { formatType, type SqlType, type SqlValue } from '../types/index.js';
 import type { Column, DataSource } from './data-source.js';
-import { checkSourceShape, ensureTopic, type FormatDefaults } from './ddl.js';
+import { checkSourceShape, ensureTopic, type FormatDefaults, serdeOptions } from './ddl.js';
 import { StatementError } from './errors.js';
 import type { MetaStore } from './metastore.js';
 import type { QueryRegistry } from './query-registry.js';
@@ -57,6 +57,7 @@ function sinkEncoder(sink: DataSource, columns: readonly Column[]): SinkEncoder 
       valueFormat: sink.valueFormat,
       ...(sink.serde.wrapSingleValue === undefined ? {} : { wrapSingleValue: sink.serde.wrapSingleValue }),
       ...(sink.serde.valueDelimiter === undefined ? {} : { valueDelimiter: sink.serde.valueDelimiter }),
+      ...(sink.serde.keyDelimiter === undefined ? {} : { keyDelimiter: sink.serde.keyDelimiter }),
     },
   );
 }
@@ -143,13 +144,19 @@ export async function createAsSelect(
   const props = readSourceProperties(s.properties);
   const columns: Column[] = p.columns.map((c) => ({ name: c.name, type: c.type, namespace: c.namespace }));
   const inheritedKeyFormat = source.keyFormat === 'NONE' ? ctx.defaults.keyFormat : source.keyFormat;
+  const keyless = !columns.some((c) => c.namespace === 'KEY');
+  // A format the sink inherits comes with its delimiter, as in ksqlDB.
+  const inheritsValue = props.valueFormat === undefined;
+  const inheritsKey = props.keyFormat === undefined && !keyless && source.keyFormat !== 'NONE';
   const shape = checkSourceShape(
     s.sourceType,
     columns,
     {
       ...props,
       valueFormat: props.valueFormat ?? source.valueFormat,
-      keyFormat: props.keyFormat ?? inheritedKeyFormat,
+      keyFormat: keyless && props.keyFormat === undefined ? 'NONE' : (props.keyFormat ?? inheritedKeyFormat),
+      valueDelimiter: props.valueDelimiter ?? (inheritsValue ? source.serde.valueDelimiter : undefined),
+      keyDelimiter: props.keyDelimiter ?? (inheritsKey ? source.serde.keyDelimiter : undefined),
     },
     ctx.defaults,
   );
@@ -164,12 +171,9 @@ export async function createAsSelect(
     name: s.name,
     columns,
     topic,
-    keyFormat: columns.some((c) => c.namespace === 'KEY') ? shape.keyFormat : 'NONE',
+    keyFormat: keyless ? 'NONE' : shape.keyFormat,
     valueFormat: shape.valueFormat,
-    serde: {
-      ...(shape.wrapSingleValue === undefined ? {} : { wrapSingleValue: shape.wrapSingleValue }),
-      ...(props.valueDelimiter === undefined ? {} : { valueDelimiter: props.valueDelimiter }),
-    },
+    serde: serdeOptions(shape),
     readOnly: false,
     statement: text,
     createdByQuery: queryId,

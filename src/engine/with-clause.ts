@@ -13,6 +13,7 @@ export interface SourceProperties {
   readonly timestampFormat?: string;
   readonly wrapSingleValue?: boolean;
   readonly valueDelimiter?: string;
+  readonly keyDelimiter?: string;
 }
 
 const CREATE_KEYS = new Set([
@@ -27,6 +28,7 @@ const CREATE_KEYS = new Set([
   'TIMESTAMP_FORMAT',
   'WRAP_SINGLE_VALUE',
   'VALUE_DELIMITER',
+  'KEY_DELIMITER',
   'KEY_SCHEMA_ID',
   'VALUE_SCHEMA_ID',
   'KEY_SCHEMA_FULL_NAME',
@@ -72,6 +74,26 @@ function positiveInt(key: string, text: string | null): number {
 
 const DELIMITER_NAMES: Record<string, string> = { TAB: '\t', SPACE: ' ' };
 
+/** VALUE_DELIMITER / KEY_DELIMITER: one character, or TAB or SPACE by name (ksqlDB's checks and messages). */
+function readDelimiter(key: string, text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const named = DELIMITER_NAMES[text.toUpperCase()];
+  if (named !== undefined) return named;
+  const invalid = (why: string) =>
+    new StatementError(
+      `Failed to prepare statement: Configuration ${key} is invalid: ${why}\nExample valid value: ';'`,
+    );
+  if (text.trim().length === 0) {
+    throw invalid(
+      "Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'",
+    );
+  }
+  if (text.length !== 1) {
+    throw invalid(`Invalid delimiter value: '${text}'. Delimiter must be a single character or TAB,SPACE`);
+  }
+  return text;
+}
+
 /** Reads a WITH clause, rejecting unknown keys as ksqlDB does, with the formats upper-cased. */
 export function readSourceProperties(properties: readonly Property[]): SourceProperties {
   const raw = new Map<string, string | null>();
@@ -105,7 +127,6 @@ export function readSourceProperties(properties: readonly Property[]): SourcePro
   if (wrap !== undefined && wrap.toLowerCase() !== 'true' && wrap.toLowerCase() !== 'false') {
     throw new StatementError(`Invalid value for WRAP_SINGLE_VALUE: '${wrap}'. Expected true or false.`);
   }
-  const delimiter = text('VALUE_DELIMITER');
   const retention = text('RETENTION_MS');
   return {
     kafkaTopic: text('KAFKA_TOPIC'),
@@ -117,7 +138,7 @@ export function readSourceProperties(properties: readonly Property[]): SourcePro
     timestamp: text('TIMESTAMP')?.toUpperCase(),
     timestampFormat: text('TIMESTAMP_FORMAT'),
     wrapSingleValue: wrap === undefined ? undefined : wrap.toLowerCase() === 'true',
-    valueDelimiter:
-      delimiter === undefined ? undefined : (DELIMITER_NAMES[delimiter.toUpperCase()] ?? delimiter),
+    valueDelimiter: readDelimiter('VALUE_DELIMITER', text('VALUE_DELIMITER')),
+    keyDelimiter: readDelimiter('KEY_DELIMITER', text('KEY_DELIMITER')),
   };
 }

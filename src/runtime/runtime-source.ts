@@ -13,7 +13,11 @@ export interface RuntimeSource {
   readonly topic: string;
   readonly keyFormat: string;
   readonly valueFormat: string;
-  readonly serde: { readonly wrapSingleValue?: boolean; readonly valueDelimiter?: string };
+  readonly serde: {
+    readonly wrapSingleValue?: boolean;
+    readonly valueDelimiter?: string;
+    readonly keyDelimiter?: string;
+  };
   readonly timestampColumn?: string;
   readonly timestampFormat?: string;
 }

@@ -13,6 +13,7 @@ export interface SinkFormats {
   readonly valueFormat: string;
   readonly wrapSingleValue?: boolean;
   readonly valueDelimiter?: string;
+  readonly keyDelimiter?: string;
 }
 
 /** Turns output rows (values in column order) into records for the sink topic. */
@@ -38,7 +39,10 @@ export class SinkEncoder {
     this.keySerializer =
       keys.length === 0 || formats.keyFormat === 'NONE'
         ? undefined
-        : formatByName(formats.keyFormat).createSerializer(keys, { target: 'key' });
+        : formatByName(formats.keyFormat).createSerializer(keys, {
+            target: 'key',
+            ...(formats.keyDelimiter === undefined ? {} : { delimiter: formats.keyDelimiter }),
+          });
     this.valueSerializer = formatByName(formats.valueFormat).createSerializer(values, {
       target: 'value',
       ...(formats.wrapSingleValue === undefined ? {} : { wrapSingleValue: formats.wrapSingleValue }),

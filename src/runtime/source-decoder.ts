@@ -42,7 +42,10 @@ export class SourceDecoder {
     this.keyDeserializer =
       keys.length === 0 || source.keyFormat === 'NONE'
         ? undefined
-        : formatByName(source.keyFormat).createDeserializer(keys, { target: 'key' });
+        : formatByName(source.keyFormat).createDeserializer(keys, {
+            target: 'key',
+            ...(source.serde.keyDelimiter === undefined ? {} : { delimiter: source.serde.keyDelimiter }),
+          });
     this.valueDeserializer = formatByName(source.valueFormat).createDeserializer(values, {
       target: 'value',
       ...(source.serde.wrapSingleValue === undefined

@@ -17,13 +17,14 @@ export class CsvSyntaxError extends Error {
 
 /**
  * Reads the first record of `text` into `fields` (reused between calls) and returns the field
- * count. `quoted[i]` says whether field i was quoted, which tells `""` (empty) from nothing (null).
+ * count, 0 when the text holds no record (nothing but line breaks).
  */
-export function readCsvRecord(text: string, delimiter: number, fields: string[], quoted: boolean[]): number {
+export function readCsvRecord(text: string, delimiter: number, fields: string[]): number {
   const len = text.length;
   let pos = 0;
   // Blank lines before the record are skipped, as Commons CSV ignores empty lines.
   while (pos < len && (text.charCodeAt(pos) === CR || text.charCodeAt(pos) === LF)) pos++;
+  if (pos >= len) return 0;
   let count = 0;
   for (;;) {
     if (pos < len && text.charCodeAt(pos) === QUOTE) {
@@ -49,8 +50,7 @@ export function readCsvRecord(text: string, delimiter: number, fields: string[],
           throw new CsvSyntaxError('invalid character between a closing quote and the delimiter', pos);
         pos++;
       }
-      fields[count] = value;
-      quoted[count++] = true;
+      fields[count++] = value;
     } else {
       const start = pos;
       while (pos < len) {
@@ -58,23 +58,31 @@ export function readCsvRecord(text: string, delimiter: number, fields: string[],
         if (c === delimiter || c === CR || c === LF) break;
         pos++;
       }
-      fields[count] = text.slice(start, pos);
-      quoted[count++] = false;
+      fields[count++] = text.slice(start, pos);
     }
     if (pos >= len || text.charCodeAt(pos) !== delimiter) return count;
     pos++;
   }
 }
 
+/** Whether a character is an ASCII letter or digit: the only first characters of a record left bare. */
+function isAsciiAlphanumeric(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
 /**
- * A string field as Commons CSV's minimal quoting writes it: quoted when it contains the delimiter,
- * a quote or a line break, starts with a character up to '#', or ends with one up to a space. The
- * empty string is always quoted here so that it reads back as "" rather than null.
+ * A field as ksqlDB writes it: Commons CSV 1.4's minimal quoting (the version ksqlDB ships). The
+ * first field of a record is quoted when it is empty or starts with anything but an ASCII letter or
+ * digit (so a negative number comes out as "-5": that version's bug CSV-171, kept by ksqlDB); any
+ * field is quoted when it starts with a character up to '#', contains the delimiter, a quote or a
+ * line break, or ends with a character up to a space. An empty field after the first is left bare,
+ * so it reads back as NULL, as in ksqlDB.
  */
-export function quoteCsvField(value: string, delimiter: number): string {
+export function quoteCsvField(value: string, delimiter: number, first: boolean): string {
   const len = value.length;
-  if (len === 0) return '""';
-  let quote = value.charCodeAt(0) <= 35 /* # */ || value.charCodeAt(len - 1) <= 32;
+  if (len === 0) return first ? '""' : '';
+  const c0 = value.charCodeAt(0);
+  let quote = (first && !isAsciiAlphanumeric(c0)) || c0 <= 35 /* # */ || value.charCodeAt(len - 1) <= 32;
   if (!quote) {
     for (let i = 0; i < len; i++) {
       const c = value.charCodeAt(i);

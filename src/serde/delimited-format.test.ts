@@ -55,11 +55,34 @@ test('values are written as ksqlDB writes them, quoting only where needed', () =
   assert.equal(write(columns, ['a\tb', 1, 'c', 'd'], 'TAB'), '"a\tb"\t1.0\tc\td');
 });
 
-test('an empty field is null, and a quoted empty field is the empty string', () => {
+test('the first field is quoted unless it starts with an ASCII letter or digit, as ksqlDB writes it', () => {
+  // ksqlDB ships Commons CSV 1.4, whose minimal quoting wraps such a first field (CSV-171).
+  const columns = [col('A', 'INTEGER'), col('B', 'INTEGER')];
+  assert.equal(write(columns, [-5, -5]), '"-5",-5');
+  assert.equal(
+    write(
+      [{ name: 'D', type: { kind: 'DECIMAL', precision: 4, scale: 1 } }, col('S', 'STRING')],
+      [null, '-x'],
+    ),
+    ',-x',
+  );
+  assert.equal(write([col('S', 'STRING'), col('T', 'STRING')], ['/home', '/home']), '"/home",/home');
+  assert.equal(write([col('S', 'STRING'), col('T', 'STRING')], ['été', 'été']), '"été",été');
+  assert.equal(write([col('S', 'STRING'), col('T', 'STRING')], ['_x', 'a_']), '"_x",a_');
+  assert.equal(write([col('D', 'DOUBLE')], [Number.NEGATIVE_INFINITY]), '"-Infinity"');
+});
+
+test('an empty field is null whether quoted or not, and the empty string is quoted only first', () => {
   const columns = [col('S', 'STRING'), col('I', 'INTEGER'), col('S2', 'STRING')];
-  assert.deepEqual(read(columns, ',,""'), [null, null, '']);
-  assert.equal(write(columns, [null, null, '']), ',,""');
-  assert.deepEqual(read([col('S', 'STRING')], ''), [null]);
+  assert.deepEqual(read(columns, '"",,""'), [null, null, null]);
+  assert.equal(write(columns, [null, null, '']), ',,');
+  assert.equal(write(columns, ['', null, '']), '"",,');
+  assert.equal(write([col('S', 'STRING')], [null]), '');
+});
+
+test('a record with no fields is refused', () => {
+  assert.match(failure([col('S', 'STRING')], '').message, /No fields in record/);
+  assert.match(failure([col('S', 'STRING')], '\r\n').message, /No fields in record/);
 });
 
 test('booleans, integers and doubles parse as Java does', () => {
@@ -110,6 +133,6 @@ test('ARRAY, MAP and STRUCT columns are refused when the serde is made', () => {
   assert.throws(
     () => delimitedFormat.createDeserializer(columns),
     (e: unknown) =>
-      e instanceof FormatSchemaError && /does not support type 'ARRAY<INTEGER>', column: A/.test(e.message),
+      e instanceof FormatSchemaError && /does not support type 'ARRAY', column: `A`/.test(e.message),
   );
 });

@@ -1,6 +1,6 @@
 // ksqlDB's DELIMITED format: one CSV record per Kafka record, primitive columns only, the
-// configured delimiter (default ',', or the names TAB and SPACE). An empty unquoted field is null
-// for every type, as in ksqlDB; a quoted empty field "" is the empty STRING (ksqlDB reads null).
+// configured delimiter (default ',', or the names TAB and SPACE). An empty field, quoted or not, is
+// null for every type, as in ksqlDB; values are written with ksqlDB's quoting (see quoteCsvField).
 import { formatType, type SqlType, type SqlValue } from '../types/index.js';
 import { CsvSyntaxError, quoteCsvField, readCsvRecord } from './csv-record.js';
 import { DecimalError, fitDecimal, formatDecimal, parseDecimalExact } from './decimal.js';
@@ -90,13 +90,12 @@ export function parseDelimiter(option: string | undefined): number {
 
 function checkSchema(columns: readonly SerdeColumn[], options: FormatOptions | undefined): void {
   if (options?.wrapSingleValue === true) {
-    throw new FormatSchemaError("Format 'DELIMITED' does not support 'WRAP_SINGLE_VALUE' set to 'true'");
+    throw new FormatSchemaError("Format 'DELIMITED' does not support 'WRAP_SINGLE_VALUE' set to 'true'.");
   }
   for (const c of columns) {
     if (!parserFor(c.type)) {
       throw new FormatSchemaError(
-        `The 'DELIMITED' format does not support type '${formatType(c.type)}', column: ${c.name}. ` +
-          'It supports only primitive types (not ARRAY, MAP or STRUCT)',
+        `The 'DELIMITED' format does not support type '${c.type.kind}', column: \`${c.name}\``,
       );
     }
   }
@@ -120,7 +119,7 @@ export const delimitedFormat: Format = {
       for (let i = 0; i < n; i++) {
         if (i > 0) text += separator;
         const v = row[i];
-        if (v !== null && v !== undefined) text += quoteCsvField(writers[i](v), delimiter);
+        if (v !== null && v !== undefined) text += quoteCsvField(writers[i](v), delimiter, i === 0);
       }
       return Buffer.from(text, 'utf8');
     };
@@ -131,10 +130,8 @@ export const delimitedFormat: Format = {
     const delimiter = parseDelimiter(options?.delimiter);
     const target = options?.target ?? 'value';
     const parsers = columns.map((c) => parserFor(c.type)!);
-    const isString = columns.map((c) => c.type.kind === 'STRING');
     const n = columns.length;
     const fields: string[] = [];
-    const quoted: boolean[] = [];
     if (n === 0) return (bytes) => (bytes === null ? null : []);
 
     function fail(text: string, problem: string, column?: SerdeColumn, at?: number): never {
@@ -153,11 +150,12 @@ export const delimitedFormat: Format = {
       const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
       let count: number;
       try {
-        count = readCsvRecord(text, delimiter, fields, quoted);
+        count = readCsvRecord(text, delimiter, fields);
       } catch (e) {
         if (e instanceof CsvSyntaxError) fail(text, e.message, undefined, e.at);
         throw e;
       }
+      if (count === 0) fail(text, 'No fields in record');
       if (count !== n) {
         fail(text, `expected ${n} fields (${columns.map((c) => c.name).join(', ')}), got ${count}`);
       }
@@ -165,7 +163,7 @@ export const delimitedFormat: Format = {
       for (let i = 0; i < n; i++) {
         const field = fields[i];
         if (field.length === 0) {
-          row[i] = quoted[i] && isString[i] ? '' : null;
+          row[i] = null;
           continue;
         }
         let value: SqlValue | undefined;

@@ -58,20 +58,19 @@ function singleColumn(
   options: FormatOptions | undefined,
 ): SerdeColumn | null {
   if (options?.wrapSingleValue === true) {
-    throw new FormatSchemaError("Format 'KAFKA' does not support 'WRAP_SINGLE_VALUE' set to 'true'");
+    throw new FormatSchemaError("Format 'KAFKA' does not support 'WRAP_SINGLE_VALUE' set to 'true'.");
   }
   if (columns.length > 1) {
+    // ksqlDB lists the columns as its PersistenceSchema prints them.
+    const key = options?.target === 'key' ? ' KEY' : '';
     throw new FormatSchemaError(
-      `The 'KAFKA' format only supports a single field. Got: ${columns.map((c) => `${c.name} ${formatType(c.type)}`).join(', ')}`,
+      `The 'KAFKA' format only supports a single field. Got: [${columns.map((c) => `\`${c.name}\` ${formatType(c.type)}${key}`).join(', ')}]`,
     );
   }
   if (columns.length === 0) return null;
   const column = columns[0];
   if (!codecs[column.type.kind]) {
-    throw new FormatSchemaError(
-      `The 'KAFKA' format does not support type '${formatType(column.type)}' (column ${column.name}); ` +
-        'it supports INTEGER, BIGINT, DOUBLE, STRING and BYTES',
-    );
+    throw new FormatSchemaError(`The 'KAFKA' format does not support type '${column.type.kind}'`);
   }
   return column;
 }

@@ -79,6 +79,7 @@ function sideOf(source: DataSource, target: 'key' | 'value'): Side {
   const columns = source.columns.filter((c) => c.namespace === (target === 'key' ? 'KEY' : 'VALUE'));
   const format = target === 'key' ? source.keyFormat : source.valueFormat;
   const wrapSingle = target === 'value' ? source.serde.wrapSingleValue : undefined;
+  const delimiter = target === 'value' ? source.serde.valueDelimiter : source.serde.keyDelimiter;
   const wrapped = format === 'JSON' && (columns.length !== 1 || (target === 'value' && wrapSingle !== false));
   return {
     format,
@@ -87,9 +88,7 @@ function sideOf(source: DataSource, target: 'key' | 'value'): Side {
     options: {
       target,
       ...(wrapSingle === undefined ? {} : { wrapSingleValue: wrapSingle }),
-      ...(target === 'value' && source.serde.valueDelimiter !== undefined
-        ? { delimiter: source.serde.valueDelimiter }
-        : {}),
+      ...(delimiter === undefined ? {} : { delimiter }),
     },
   };
 }
