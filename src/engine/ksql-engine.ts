@@ -151,7 +151,9 @@ export class KsqlEngine {
       `CREATE STREAM IF NOT EXISTS \`${name}\` (LOGGER STRING, LEVEL STRING, TIME BIGINT, MESSAGE STRUCT<TYPE INT, ` +
         'DESERIALIZATIONERROR STRUCT<TARGET STRING, ERRORMESSAGE STRING, RECORDB64 STRING, CAUSE ARRAY<STRING>, `topic` STRING>, ' +
         'RECORDPROCESSINGERROR STRUCT<ERRORMESSAGE STRING, RECORD STRING, CAUSE ARRAY<STRING>>, ' +
-        'SERIALIZATIONERROR STRUCT<TARGET STRING, ERRORMESSAGE STRING, RECORD STRING, CAUSE ARRAY<STRING>, `topic` STRING>>) ' +
+        'PRODUCTIONERROR STRUCT<ERRORMESSAGE STRING>, ' +
+        'SERIALIZATIONERROR STRUCT<TARGET STRING, ERRORMESSAGE STRING, RECORD STRING, CAUSE ARRAY<STRING>, `topic` STRING>, ' +
+        'KAFKASTREAMSTHREADERROR STRUCT<ERRORMESSAGE STRING, THREADNAME STRING, CAUSE ARRAY<STRING>>>) ' +
         `WITH (KAFKA_TOPIC='${this.processingLog.topic}', VALUE_FORMAT='JSON');`,
     );
   }
@@ -254,6 +256,9 @@ export class KsqlEngine {
       serviceId: this.config.getString('ksql.service.id'),
       outputTopicPrefix: this.config.getOptionalString('ksql.output.topic.name.prefix') ?? '',
       commitIntervalMs: this.config.getOptionalNumber('ksql.streams.commit.interval.ms') ?? 2000,
+      failOnProductionError:
+        (context.properties.get('ksql.fail.on.production.error')?.toLowerCase() ??
+          String(this.config.getBoolean('ksql.fail.on.production.error'))) === 'true',
       fromEarliest: reset.toLowerCase() === 'earliest',
       defaults: this.formatDefaults(context),
     };

@@ -26,6 +26,7 @@ export interface QueryContext {
   readonly serviceId: string;
   readonly outputTopicPrefix: string;
   readonly commitIntervalMs: number;
+  readonly failOnProductionError: boolean;
   readonly fromEarliest: boolean;
   readonly defaults: FormatDefaults;
 }
@@ -110,6 +111,7 @@ function startQuery(
     group,
     fromEarliest: ctx.fromEarliest,
     commitIntervalMs: ctx.commitIntervalMs,
+    failOnProductionError: ctx.failOnProductionError,
   });
   ctx.queries.add({
     id,

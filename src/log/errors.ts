@@ -10,15 +10,22 @@ export type LogErrorCode =
   | 'DATA_DIR_LOCKED'
   | 'LOG_CLOSED'
   | 'INVALID_RECORD'
+  | 'RECORD_TOO_LARGE'
   | 'IO_ERROR';
 
 /** An error of the log with a stable code and a message that says what to do. */
 export class LogError extends Error {
   override readonly name = 'LogError';
   readonly code: LogErrorCode;
-  constructor(code: LogErrorCode, message: string, options?: { cause?: unknown }) {
+  /**
+   * For INVALID_RECORD and RECORD_TOO_LARGE: the index, in the append's input, of the first record
+   * that can never be written. Nothing of that append was written.
+   */
+  readonly recordIndex: number | undefined;
+  constructor(code: LogErrorCode, message: string, options?: { cause?: unknown; recordIndex?: number }) {
     super(message, options);
     this.code = code;
+    this.recordIndex = options?.recordIndex;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Log, ProduceRecord } from '../log/index.js';
+import { type Log, LogError, type LogRecord, type ProduceRecord } from '../log/index.js';
 import type { SqlValue } from '../types/index.js';
 import type { ProcessingLog } from './processing-log.js';
 import { processRow, type RowExpressions } from './row-processor.js';
@@ -24,6 +24,11 @@ export interface PersistentQuerySpec {
   /** auto.offset.reset: where to start when the group has no committed offset. */
   readonly fromEarliest: boolean;
   readonly commitIntervalMs: number;
+  /**
+   * ksql.fail.on.production.error: an output record the sink can never take stops the query, with
+   * nothing after it committed (true), or goes to the processing log while the rest is written.
+   */
+  readonly failOnProductionError: boolean;
 }
 
 const BATCH_RECORDS = 5000;
@@ -31,7 +36,8 @@ const BATCH_RECORDS = 5000;
 /**
  * A running CREATE … AS SELECT or INSERT INTO … SELECT: reads the source topic from the group's
  * committed offsets, filters and projects, appends to the sink topic, then commits (at least once).
- * Records it cannot read or compute go to the processing log; the query goes on.
+ * A commit never goes past a record whose output was not written. Records it cannot read or compute
+ * go to the processing log; the query goes on.
  */
 export class PersistentQuery {
   readonly spec: PersistentQuerySpec;
@@ -47,6 +53,7 @@ export class PersistentQuery {
   /** The projected row, reused: it is encoded before the next row is computed. */
   private readonly scratch: SqlValue[];
   private follower: TopicFollower | undefined;
+  private stateWaiters: { state: QueryState; resolve: () => void }[] = [];
   /** True while a batch is between read and commit. */
   private busy = true;
 
@@ -58,11 +65,29 @@ export class PersistentQuery {
     this.scratch = new Array<SqlValue>(spec.expressions.projections.length).fill(null);
   }
 
+  /** Resolves once the query is in `state`, now or later. */
+  waitForState(state: QueryState): Promise<void> {
+    if (this.state === state) return Promise.resolve();
+    return new Promise((resolve) => this.stateWaiters.push({ state, resolve }));
+  }
+
+  private setState(state: QueryState): void {
+    this.state = state;
+    const waiting = this.stateWaiters;
+    this.stateWaiters = [];
+    for (const w of waiting) {
+      if (w.state === state) w.resolve();
+      else this.stateWaiters.push(w);
+    }
+  }
+
   start(): void {
-    this.loop = this.run().catch((err: unknown) => {
-      this.state = 'ERROR';
+    this.loop = this.run().catch(async (err: unknown) => {
+      this.setState('ERROR');
       this.errorMessage = (err as Error).message;
       process.stderr.write(`Query ${this.spec.id} failed: ${this.errorMessage}\n`);
+      this.processingLog.queryError(this.spec.id, [this.errorMessage]);
+      await this.processingLog.flush().catch(() => {});
     });
   }
 
@@ -76,11 +101,11 @@ export class PersistentQuery {
   async stop(): Promise<void> {
     this.stopper.abort();
     await this.loop;
-    if (this.state === 'RUNNING') this.state = 'TERMINATED';
+    if (this.state === 'RUNNING') this.setState('TERMINATED');
   }
 
   private async run(): Promise<void> {
-    const { id, source, group } = this.spec;
+    const { source, group } = this.spec;
     const { partitions, positions } = await startPositions(
       this.log,
       source.topic,
@@ -89,17 +114,22 @@ export class PersistentQuery {
     );
     const follower = new TopicFollower(this.log, source.topic, partitions, positions);
     this.follower = follower;
+    // Where each partition's output is written up to: all a commit may claim.
+    const written = [...positions];
+    let committed = [...positions];
     let lastCommit = Date.now();
-    let uncommitted = false;
     const commit = async () => {
+      if (written.every((p, i) => p === committed[i])) return;
+      const offsets = [...written];
       await this.log.commitOffsets(
         group,
-        partitions.map((partition, i) => ({ topic: source.topic, partition, offset: follower.positions[i] })),
+        partitions.map((partition, i) => ({ topic: source.topic, partition, offset: offsets[i] })),
       );
+      committed = offsets;
       lastCommit = Date.now();
-      uncommitted = false;
     };
     const signal = this.stopper.signal;
+    let failed = true;
     try {
       for (;;) {
         this.busy = false;
@@ -107,52 +137,100 @@ export class PersistentQuery {
         this.busy = true;
         if (batch === undefined) break;
         const out: ProduceRecord[] = [];
+        // The input offset each output record comes from, to commit up to a record that failed.
+        const from: number[] = [];
         for (const record of batch.records) {
-          let row: SqlValue[] | null;
-          try {
-            row = this.decoder.decode(record, batch.partition);
-          } catch (err) {
-            this.failed++;
-            if (err instanceof DecodeError) {
-              this.processingLog.deserializationError(id, source.topic, err.target, record, err);
-              continue;
-            }
-            throw err;
-          }
-          if (row === null) {
-            if (source.kind === 'TABLE') this.tableTombstone(record, out);
-            continue;
-          }
-          let result: SqlValue[] | undefined;
-          try {
-            result = processRow(row, this.spec.expressions, this.scratch);
-          } catch (err) {
-            this.failed++;
-            this.processingLog.processingError(id, row, err as Error);
-            continue;
-          }
-          const timestamp = this.decoder.lastTimestamp;
-          if (result === undefined) {
-            // A table row that no longer passes the filter is deleted downstream.
-            if (source.kind === 'TABLE') out.push(this.spec.encoder.tombstone(this.keyOnly(row), timestamp));
-            continue;
-          }
-          try {
-            out.push(this.spec.encoder.encode(result, timestamp));
-          } catch (err) {
-            this.failed++;
-            this.processingLog.serializationError(id, this.spec.sinkTopic, err as Error);
-          }
+          const before = out.length;
+          this.processRecord(record, batch.partition, out);
+          for (let i = before; i < out.length; i++) from.push(record.offset);
         }
         this.processed += batch.records.length;
-        if (out.length > 0) await this.log.append(this.spec.sinkTopic, out);
+        const stoppedAt = await this.writeOutput(out, from);
         await this.processingLog.flush();
-        uncommitted = true;
+        if (stoppedAt !== undefined) {
+          written[batch.index] = stoppedAt.offset;
+          throw stoppedAt.error;
+        }
+        written[batch.index] = batch.nextOffset;
         if (Date.now() - lastCommit >= this.spec.commitIntervalMs) await commit();
       }
+      failed = false;
     } finally {
-      if (uncommitted && this.state === 'RUNNING') await commit();
+      // Also after a failure: what was written is committed, and nothing past it.
+      if (failed) await commit().catch(() => {});
+      else await commit();
     }
+  }
+
+  /** Decodes, filters and projects one source record into `out` (none, one row or a tombstone). */
+  private processRecord(record: LogRecord, partition: number, out: ProduceRecord[]): void {
+    const { id, source } = this.spec;
+    let row: SqlValue[] | null;
+    try {
+      row = this.decoder.decode(record, partition);
+    } catch (err) {
+      this.failed++;
+      if (err instanceof DecodeError) {
+        this.processingLog.deserializationError(id, source.topic, err.target, record, err);
+        return;
+      }
+      throw err;
+    }
+    if (row === null) {
+      if (source.kind === 'TABLE') this.tableTombstone(record, out);
+      return;
+    }
+    let result: SqlValue[] | undefined;
+    try {
+      result = processRow(row, this.spec.expressions, this.scratch);
+    } catch (err) {
+      this.failed++;
+      this.processingLog.processingError(id, row, err as Error);
+      return;
+    }
+    const timestamp = this.decoder.lastTimestamp;
+    if (result === undefined) {
+      // A table row that no longer passes the filter is deleted downstream.
+      if (source.kind === 'TABLE') out.push(this.spec.encoder.tombstone(this.keyOnly(row), timestamp));
+      return;
+    }
+    try {
+      out.push(this.spec.encoder.encode(result, timestamp));
+    } catch (err) {
+      this.failed++;
+      this.processingLog.serializationError(id, this.spec.sinkTopic, err as Error);
+    }
+  }
+
+  /**
+   * Appends the batch's output. A record the sink topic can never take (too large, keyless on a
+   * compacted topic) goes to the processing log; with fail.on.production.error the records before
+   * it are written and the query stops there (the returned input offset is where it resumes),
+   * otherwise it is dropped and the rest is written. Other errors (a full disk) throw: nothing of
+   * this batch counts as written.
+   */
+  private async writeOutput(
+    out: ProduceRecord[],
+    from: number[],
+  ): Promise<{ offset: number; error: Error } | undefined> {
+    while (out.length > 0) {
+      try {
+        await this.log.append(this.spec.sinkTopic, out);
+        return undefined;
+      } catch (err) {
+        const bad = unwritableRecord(err);
+        if (bad === undefined) throw err;
+        this.failed++;
+        this.processingLog.productionError(this.spec.id, productionMessage(err as LogError));
+        if (this.spec.failOnProductionError) {
+          if (bad > 0) await this.log.append(this.spec.sinkTopic, out.slice(0, bad));
+          return { offset: from[bad], error: err as Error };
+        }
+        out.splice(bad, 1);
+        from.splice(bad, 1);
+      }
+    }
+    return undefined;
   }
 
   /** The output key row of a source row: only the key projections are evaluated. */
@@ -162,7 +240,7 @@ export class PersistentQuery {
     return keyRow;
   }
 
-  private tableTombstone(record: import('../log/index.js').LogRecord, out: ProduceRecord[]): void {
+  private tableTombstone(record: LogRecord, out: ProduceRecord[]): void {
     const keys = this.decoder.decodeKey(record) ?? [];
     const row = new Array<SqlValue>(this.spec.source.columns.length + 3).fill(null);
     let k = 0;
@@ -171,4 +249,18 @@ export class PersistentQuery {
     });
     out.push(this.spec.encoder.tombstone(this.keyOnly(row), record.timestamp));
   }
+}
+
+/** The index of the record an append refused for good, or undefined for any other failure. */
+function unwritableRecord(err: unknown): number | undefined {
+  if (!(err instanceof LogError)) return undefined;
+  if (err.code !== 'RECORD_TOO_LARGE' && err.code !== 'INVALID_RECORD') return undefined;
+  return err.recordIndex;
+}
+
+/** For a record too large, Kafka's broker answer: the text ksqlDB's processing log shows. */
+function productionMessage(err: LogError): string {
+  if (err.code === 'RECORD_TOO_LARGE')
+    return 'The request included a message larger than the max message size the server will accept.';
+  return err.message;
 }

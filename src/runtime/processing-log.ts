@@ -3,7 +3,9 @@ import type { Log, LogRecord } from '../log/index.js';
 /** ksqlDB's processing-log message types. */
 export const DESERIALIZATION_ERROR = 0;
 export const RECORD_PROCESSING_ERROR = 1;
+export const PRODUCTION_ERROR = 2;
 export const SERIALIZATION_ERROR = 3;
+export const KAFKA_STREAMS_THREAD_ERROR = 4;
 
 /**
  * The processing log: records a query could not read, evaluate or write are described here (a
@@ -71,12 +73,35 @@ export class ProcessingLog {
     });
   }
 
+  /** An output record the sink topic refused (ksqlDB's productionError). */
+  productionError(logger: string, errorMessage: string): void {
+    this.add(logger, { TYPE: PRODUCTION_ERROR, PRODUCTIONERROR: { ERRORMESSAGE: errorMessage } });
+  }
+
+  /** A query that stopped on an error, as ksqlDB logs an uncaught exception of a stream thread. */
+  queryError(queryId: string, cause: readonly string[]): void {
+    this.add(`${queryId}.ksql.logger.thread.exception.uncaught`, {
+      TYPE: KAFKA_STREAMS_THREAD_ERROR,
+      KAFKASTREAMSTHREADERROR: {
+        ERRORMESSAGE: 'Unhandled exception caught in streams thread',
+        THREADNAME: queryId,
+        CAUSE: cause,
+      },
+    });
+  }
+
   /** Writes what was collected; called once per processed batch. */
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    await this.log.append(this.topic, batch);
+    try {
+      await this.log.append(this.topic, batch);
+    } catch (err) {
+      // Kept for the next flush (a full disk may get space back): no entry is dropped.
+      this.pending = batch.concat(this.pending);
+      throw err;
+    }
   }
 }
 

@@ -2,7 +2,11 @@ import type { Log, LogRecord } from '../log/index.js';
 
 export interface PartitionBatch {
   readonly partition: number;
+  /** The partition's place in the follower's `positions`. */
+  readonly index: number;
   readonly records: readonly LogRecord[];
+  /** Where the partition is read from next: what a commit after this batch records. */
+  readonly nextOffset: number;
 }
 
 /**
@@ -42,7 +46,7 @@ export class TopicFollower {
         const { records, nextOffset } = await this.log.read(this.topic, partition, position, { maxRecords });
         this.positions[i] = nextOffset;
         this.next = (i + 1) % this.partitions.length;
-        if (records.length > 0) return { partition, records };
+        if (records.length > 0) return { partition, index: i, records, nextOffset };
       }
       await this.waitForAny(signal);
     }

@@ -209,7 +209,9 @@ test('rejects records larger than max.message.bytes and keyless records on compa
   await log.createTopic('small', { config: { 'max.message.bytes': '100' } });
   await assert.rejects(
     log.append('small', [{ value: text('ok') }, { value: Buffer.alloc(200) }]),
-    assertLogError('INVALID_RECORD', /max\.message\.bytes=100/),
+    (err: unknown) =>
+      assertLogError('RECORD_TOO_LARGE', /max\.message\.bytes=100/)(err) &&
+      (err as LogError).recordIndex === 1,
   );
   assert.equal(log.endOffset('small', 0), 0);
   await log.createTopic('table', { config: { 'cleanup.policy': 'compact' } });

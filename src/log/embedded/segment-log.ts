@@ -329,12 +329,14 @@ export class SegmentLog implements Log {
         throw new LogError(
           'INVALID_RECORD',
           `Topic '${t.name}' is compacted (cleanup.policy=compact), so every record needs a key. Nothing was written.`,
+          { recordIndex: i },
         );
       }
       if (recordSize(input) > max) {
         throw new LogError(
-          'INVALID_RECORD',
+          'RECORD_TOO_LARGE',
           `A record of ${recordSize(input)} bytes is larger than max.message.bytes=${max} of topic '${t.name}'. Nothing was written; raise max.message.bytes or send smaller records.`,
+          { recordIndex: i },
         );
       }
       out[i] = input;

@@ -51,6 +51,7 @@ function fromLogError(err: LogError): RestProxyError {
     case 'INVALID_TOPIC':
     case 'INVALID_CONFIG':
     case 'INVALID_RECORD':
+    case 'RECORD_TOO_LARGE':
     case 'OFFSET_OUT_OF_RANGE':
       return new RestProxyError(400, 40002, err.message, err.code);
     default:
