@@ -96,3 +96,14 @@ function describeOverload(overload: Overload): FunctionVariation {
 }
 
 export { type CivilDate, civilFromDays, daysFromCivil, MS_PER_DAY } from './civil-time.js';
+export {
+  filterArray,
+  filterMap,
+  type Lambda1,
+  type Lambda2,
+  type Lambda3,
+  reduceArray,
+  reduceMap,
+  transformArray,
+  transformMap,
+} from './lambdas.js';

@@ -9,6 +9,7 @@ import { dateTimeFunctions } from './datetime.js';
 import type { Overload, ScalarFunction, ScalarImplementation } from './function-declaration.js';
 import { geoFunctions } from './geo.js';
 import { jsonFunctions } from './json.js';
+import { lambdaFunctions } from './lambdas.js';
 import { mathFunctions } from './math.js';
 import { nullFunctions } from './nulls.js';
 import { stringFunctions } from './strings.js';
@@ -190,6 +191,7 @@ for (const group of [
   geoFunctions,
   urlFunctions,
   keyFunctions,
+  lambdaFunctions,
 ]) {
   for (const fn of group) builtinFunctions.register(fn);
 }

@@ -14,7 +14,9 @@ export type TypePattern =
   | { readonly kind: 'ANY_STRUCT' }
   | { readonly kind: 'VAR'; readonly name: string; readonly constraint: TypeConstraint }
   | { readonly kind: 'ARRAY_OF'; readonly element: TypePattern }
-  | { readonly kind: 'MAP_OF'; readonly key: TypePattern; readonly value: TypePattern };
+  | { readonly kind: 'MAP_OF'; readonly key: TypePattern; readonly value: TypePattern }
+  /** A lambda argument (TRANSFORM, FILTER, REDUCE): only the planner matches these, never a value. */
+  | { readonly kind: 'LAMBDA'; readonly inputs: readonly TypePattern[]; readonly output: TypePattern };
 
 /** The types bound to type variables while matching one call. */
 export type TypeBindings = Map<string, SqlType>;
@@ -31,6 +33,11 @@ export const t = {
   }),
   arrayOf: (element: TypePattern): TypePattern => ({ kind: 'ARRAY_OF', element }),
   mapOf: (key: TypePattern, value: TypePattern): TypePattern => ({ kind: 'MAP_OF', key, value }),
+  lambda: (inputs: readonly TypePattern[], output: TypePattern): TypePattern => ({
+    kind: 'LAMBDA',
+    inputs,
+    output,
+  }),
 } as const;
 
 export const BOOLEAN_P = t.prim('BOOLEAN');
@@ -147,6 +154,8 @@ export function matchPattern(
       const v = exactInside(pattern.value, arg.value, bindings);
       return k === undefined || v === undefined ? undefined : k + v;
     }
+    case 'LAMBDA':
+      return undefined;
   }
 }
 
@@ -188,6 +197,8 @@ export function instantiate(pattern: TypePattern, bindings: TypeBindings, arg?: 
         key: instantiate(pattern.key, bindings),
         value: instantiate(pattern.value, bindings),
       };
+    case 'LAMBDA':
+      throw new Error('a lambda has no SQL type');
   }
 }
 
@@ -206,5 +217,7 @@ export function formatPattern(pattern: TypePattern): string {
       return `ARRAY<${formatPattern(pattern.element)}>`;
     case 'MAP_OF':
       return `MAP<${formatPattern(pattern.key)}, ${formatPattern(pattern.value)}>`;
+    case 'LAMBDA':
+      return `LAMBDA (${pattern.inputs.map(formatPattern).join(', ')}) => ${formatPattern(pattern.output)}`;
   }
 }

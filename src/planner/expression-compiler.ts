@@ -20,9 +20,10 @@ import {
   compileNot,
   compileOr,
 } from './conditionals.js';
-import { compileFunctionCall, LAMBDA_NOT_SUPPORTED } from './function-call.js';
+import { compileFunctionCall } from './function-call.js';
 import { isNumeric, widerNumeric } from './implicit-cast.js';
 import { ksqlExpressionText } from './ksql-expression-text.js';
+import { compileLambdaCall, LAMBDA_FUNCTIONS } from './lambda-call.js';
 import { numberLiteral } from './literals.js';
 import { resolveType } from './resolve-type.js';
 import {
@@ -99,10 +100,19 @@ function compileNode(
       return compileDereference(expression, compile);
     case 'subscript':
       return compileSubscript(expression, compile);
-    case 'functionCall':
-      return compileFunctionCall(expression, compile);
+    case 'functionCall': {
+      const name = expression.name.toUpperCase();
+      if (!LAMBDA_FUNCTIONS.has(name)) return compileFunctionCall(expression, compile);
+      const compileIn = (inner: ColumnScope): Compile => {
+        const c: Compile = (e) => compileNode(e, inner, customTypes, c);
+        return c;
+      };
+      return compileLambdaCall(expression, name, scope, compile, compileIn);
+    }
     case 'lambda':
-      throw new ExpressionError(LAMBDA_NOT_SUPPORTED);
+      throw new ExpressionError(
+        `A lambda (${printExpression(expression)}) is only allowed as an argument of TRANSFORM, FILTER or REDUCE.`,
+      );
     case 'arrayConstructor':
       return compileArray(expression.elements, compile, () => printExpression(expression));
     case 'mapConstructor':

@@ -1,6 +1,6 @@
 // Scalar function calls, resolved once against the function library for the argument types.
 import { FunctionResolutionError, type ResolvedFunction, resolveFunction } from '../functions/index.js';
-import type { Expression, FunctionCall } from '../sql/index.js';
+import { type Expression, type FunctionCall, printExpression } from '../sql/index.js';
 import type { SqlValue } from '../types/index.js';
 import { EvaluationError, ExpressionError } from './compiled-expression.js';
 import { allConstant, type CompiledNode, node } from './compiled-node.js';
@@ -29,8 +29,6 @@ const AGGREGATE_FUNCTIONS = new Set([
   'TOPKDISTINCT',
 ]);
 const TABLE_FUNCTIONS = new Set(['EXPLODE', 'CUBE_EXPLODE']);
-
-export const LAMBDA_NOT_SUPPORTED = 'Lambda functions are not supported yet.';
 
 export function compileFunctionCall(call: FunctionCall, compile: Compile): CompiledNode {
   const name = call.name.toUpperCase();
@@ -77,7 +75,11 @@ export function compileFunctionCall(call: FunctionCall, compile: Compile): Compi
 }
 
 function compileArgument(argument: Expression, name: string, compile: Compile): CompiledNode {
-  if (argument.kind === 'lambda') throw new ExpressionError(LAMBDA_NOT_SUPPORTED);
+  if (argument.kind === 'lambda') {
+    throw new ExpressionError(
+      `${name} does not take a lambda (${printExpression(argument)}): only TRANSFORM, FILTER and REDUCE do.`,
+    );
+  }
   if (argument.kind === 'allColumns') {
     throw new ExpressionError(`${name}(*) is not allowed: only COUNT(*) takes '*'.`);
   }
@@ -85,7 +87,7 @@ function compileArgument(argument: Expression, name: string, compile: Compile): 
 }
 
 /** A function's failure on one row becomes that row's error, which the runtime logs and skips. */
-function asEvaluationError(error: unknown, functionName: string): EvaluationError {
+export function asEvaluationError(error: unknown, functionName: string): EvaluationError {
   if (error instanceof EvaluationError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new EvaluationError(
