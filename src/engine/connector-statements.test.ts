@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { loadServerConfig } from '../config/index.js';
 import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
+import { freePort } from '../connect/free-port.js';
 import { startConnectWorker } from '../connect/start-worker.js';
 import { secretPlugin } from '../connect/worker/secret-plugin.fixture.js';
 import { until } from '../connect/worker/test-worker.fixture.js';
@@ -334,10 +335,8 @@ for (const mode of ['embedded', 'rest'] as const) {
       const created = await one('DESCRIBE CONNECTOR sec;');
       assert.equal(created.connectorClass, 'com.example.SecretSourceConnector');
       const altered = await one("ALTER CONNECTOR sec SET ('endpoint'='https://changed');");
-      assert.equal(altered['@type'], 'connector_info');
-      const info = altered.info as { config: Record<string, string> };
-      assert.equal(info.config.endpoint, 'https://changed');
-      assert.equal(info.config.token, '[hidden]');
+      assert.equal(altered['@type'], 'warning_entity');
+      assert.equal(altered.message, 'Altered connector SEC');
       assert.deepEqual(worker.herder.connectorConfig('SEC'), {
         'connector.class': 'com.example.SecretSourceConnector',
         token: 's3cr3t',
@@ -359,3 +358,58 @@ for (const mode of ['embedded', 'rest'] as const) {
     });
   });
 }
+
+test('a CREATE that cannot reach an external Connect says it failed to create the connector', {
+  timeout: 30_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-connector-sql-'));
+  const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
+  // Nothing listens on a port just found free.
+  const nobody = new RestConnectClient(`http://127.0.0.1:${await freePort()}`);
+  const engine = await KsqlEngine.start(log, loadServerConfig({ env: {} }), nobody);
+  cleanup.push(async () => {
+    await engine.close();
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await assert.rejects(
+    engine.execute("CREATE SOURCE CONNECTOR s WITH ('connector.class'='FileStreamSource', 'topic'='t');"),
+    (err: KsqlRequestError) => {
+      assert.match(err.message, /^Failed to create connector: /);
+      return true;
+    },
+  );
+});
+
+test('connector statements do not hold other statements up while Connect is slow to answer', {
+  timeout: 30_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-connector-sql-'));
+  const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
+  // A Connect whose DELETE answers only when the test lets it (a task slow to stop, say).
+  let answer: () => void = () => {};
+  const answered = new Promise<void>((r) => {
+    answer = r;
+  });
+  const deletes: string[] = [];
+  const slow: ConnectClient = {
+    connectors: async () => ['C'],
+    delete: async (name) => {
+      deletes.push(name);
+      await answered;
+    },
+  } as Partial<ConnectClient> as ConnectClient;
+  const engine = await KsqlEngine.start(log, loadServerConfig({ env: {} }), slow);
+  cleanup.push(async () => {
+    answer();
+    await engine.close();
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const drop = engine.execute('DROP CONNECTOR c;');
+  const streams = await engine.execute('SHOW STREAMS;');
+  assert.equal(streams[0]['@type'], 'streams');
+  assert.deepEqual(deletes, ['C']);
+  answer();
+  assert.equal((await drop)[0]['@type'], 'drop_connector');
+});

@@ -132,7 +132,7 @@ export async function executeConnectorStatement(
     case 'createConnector': {
       const config: Record<string, string> = { ...configOf(s.properties), name: s.name };
       const existing = await connect.connectors().catch((err) => {
-        throw connectError('Failed to list connectors: ', err);
+        throw connectError('Failed to create connector: ', err);
       });
       if (existing.some((n) => n.toLowerCase() === s.name.toLowerCase())) {
         if (s.ifNotExists) return warning(text, `Connector ${s.name} already exists`);
@@ -150,7 +150,12 @@ export async function executeConnectorStatement(
       try {
         infos = await connect.validate(className, config);
       } catch (err) {
-        throw connectError('Validation error: ', err);
+        // A Connect that answered with an error rejected the config; one that did not answer is
+        // why the connector could not be created.
+        throw connectError(
+          err instanceof ConnectClientError ? 'Validation error: ' : 'Failed to create connector: ',
+          err,
+        );
       }
       if (infos.error_count > 0) {
         const lines = infos.configs
@@ -276,8 +281,8 @@ export async function executeConnectorStatement(
     case 'alterConnector': {
       try {
         const current = await connect.config(s.name);
-        const info = await connect.updateConfig(s.name, { ...current, ...configOf(s.properties) });
-        return entity('connector_info', text, { info });
+        await connect.updateConfig(s.name, { ...current, ...configOf(s.properties) });
+        return warning(text, `Altered connector ${s.name}`);
       } catch (err) {
         throw connectError('Failed to alter connector: ', err);
       }

@@ -8,7 +8,11 @@ import { ProcessingLog, runPushQuery } from '../runtime/index.js';
 import { type ParsedStatement, parseStatements, SqlParseError, type Statement } from '../sql/index.js';
 import { formatType, type SqlType, type SqlValue } from '../types/index.js';
 import { CommandTopic } from './command-topic.js';
-import { executeConnectorStatement, maskConnectorStatement } from './connector-statements.js';
+import {
+  executeConnectorStatement,
+  isConnectorStatement,
+  maskConnectorStatement,
+} from './connector-statements.js';
 import type { DataSource } from './data-source.js';
 import { createSource, type FormatDefaults } from './ddl.js';
 import { type Entity, entity, schemaInfo, sourceDescription, sourceInfo } from './entities.js';
@@ -80,6 +84,16 @@ function requestContext(options: ExecuteOptions): Context {
     variables: text(options.sessionVariables),
     replaying: false,
   };
+}
+
+/** Whether a request holds connector statements only (false when it does not parse: the queue reports that). */
+function onlyConnectorStatements(text: string, options: ExecuteOptions): boolean {
+  try {
+    const parsed = parseStatements(text, { variables: requestContext(options).variables });
+    return parsed.length > 0 && parsed.every((p) => isConnectorStatement(p.statement));
+  } catch {
+    return false;
+  }
 }
 
 function statementText(parsed: ParsedStatement): string {
@@ -185,6 +199,9 @@ export class KsqlEngine {
 
   /** Runs every statement of a request in order; the first failure stops the rest. */
   execute(text: string, options: ExecuteOptions = {}): Promise<Entity[]> {
+    // Connector statements touch no engine state and may wait on Connect (a task that is slow to
+    // stop, an external worker that is slow to answer): they do not hold other statements up.
+    if (onlyConnectorStatements(text, options)) return this.executeNow(text, options);
     const run = this.queue.then(() => this.executeNow(text, options));
     this.queue = run.catch(() => {});
     return run;

@@ -60,6 +60,11 @@ export interface SourceTaskContext {
   readonly configs: Readonly<Record<string, string>>;
   readonly offsetStorageReader: OffsetStorageReader;
   readonly logger: ConnectLogger;
+  /**
+   * Aborted when the worker stops the task (beyond Kafka Connect): a task that waits (a retry's
+   * backoff, a reconnect) ends the wait, so a DROP, PAUSE or config change never waits it out.
+   */
+  readonly stopping?: AbortSignal;
 }
 
 /**
@@ -98,6 +103,8 @@ export interface SinkTaskContext {
   requestCommit(): void;
   /** Null unless error reporting (errors.tolerance / DLQ) is configured. */
   readonly errantRecordReporter: ErrantRecordReporter | null;
+  /** Aborted when the worker stops the task: end any wait (a retry's backoff, a reconnect) then. */
+  readonly stopping?: AbortSignal;
 }
 
 /**

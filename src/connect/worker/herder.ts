@@ -530,7 +530,7 @@ export class Herder {
       entry.type === 'sink' ? await this.sinkAssignments(state.config, state.taskConfigs.length) : [];
     for (const id of ids) {
       await this.statuses.putTask(name, id, 'RESTARTING');
-      await entry.tasks[id].stop();
+      await this.stopTask(entry.tasks[id], name, id);
       const runner = this.createRunner(
         entry,
         entry.connector,
@@ -824,17 +824,35 @@ export class Herder {
     });
   }
 
-  /** Stops a connector's tasks (committing their offsets) and the connector itself. */
+  /**
+   * Stops a connector's tasks together (committing their offsets) and the connector itself. A task
+   * still busy after task.shutdown.graceful.timeout.ms is left to end on its own, as Kafka Connect
+   * does, so no task can hold up a DROP, PAUSE or config change.
+   */
   private async stopRunning(name: string): Promise<void> {
     const entry = this.running.get(name);
     if (entry === undefined) return;
-    for (const t of entry.tasks) await t.stop();
+    await Promise.all(entry.tasks.map((t, id) => this.stopTask(t, name, id)));
     try {
       await entry.connector?.stop();
     } catch (err) {
       connectLogger(name).warn(`Error while stopping the connector: ${(err as Error).message}`);
     }
     entry.tasks = [];
+  }
+
+  private async stopTask(task: AnyTaskRunner, name: string, id: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const graceful = this.worker.taskShutdownGracefulTimeoutMs;
+    const stopped = await Promise.race([
+      task.stop().then(() => true),
+      new Promise<false>((r) => (timer = setTimeout(() => r(false), graceful))),
+    ]);
+    clearTimeout(timer);
+    if (!stopped)
+      connectLogger(name, id).warn(
+        `Task did not stop within task.shutdown.graceful.timeout.ms=${graceful}; left to end on its own`,
+      );
   }
 
   /** Records written by each of a source connector's tasks (for tests and benchmarks). */

@@ -12,6 +12,7 @@ import type { StatusStore } from './backing-stores.js';
 import { withRecentLines } from './connect-logger.js';
 import { type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
 import type { RecordTransformer } from './plugin-registry.js';
+import { abortableSleep } from './abortable-sleep.js';
 import { TaskRunner } from './task-runner.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
 
@@ -114,6 +115,7 @@ export class SinkTaskRunner extends TaskRunner {
           this.o.errors.tolerateAll || this.o.errors.deadLetterTopic
             ? (record, error) => this.report(record, error, 'TASK_PUT')
             : null,
+        stopping: this.stopper.signal,
       });
       await this.task.start(this.o.taskConfig);
       await this.task.open?.(this.o.assignment);
@@ -288,7 +290,10 @@ export class SinkTaskRunner extends TaskRunner {
     ]);
   }
 
-  /** put with redelivery of the same batch after a RetriableException. */
+  /**
+   * put with redelivery of the same batch after a RetriableException. A stop during the backoff
+   * ends it: the batch is left undelivered, and its partitions rewound so that no commit passes it.
+   */
   private async deliver(batch: SinkRecord[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -296,14 +301,26 @@ export class SinkTaskRunner extends TaskRunner {
         this.delivered += batch.length;
         return;
       } catch (err) {
-        if (!(err instanceof RetriableException) || this.stopper.signal.aborted) throw err;
+        if (!(err instanceof RetriableException)) throw err;
+        if (this.stopper.signal.aborted) return this.rewind(batch);
         const wait =
           this.timeoutMs > 0 ? this.timeoutMs : Math.min(this.o.errors.retryDelayMaxMs, 300 * 2 ** attempt);
         this.o.logger.warn(
           `Retriable error from put (attempt ${attempt + 1}), redelivering in ${wait} ms: ${err.message}`,
         );
-        await new Promise((r) => setTimeout(r, wait));
+        await abortableSleep(wait, this.stopper.signal);
+        if (this.stopper.signal.aborted) return this.rewind(batch);
       }
+    }
+  }
+
+  /** Moves each partition of an undelivered batch back to its first record. */
+  private rewind(batch: readonly SinkRecord[]): void {
+    for (const r of batch) {
+      const key = tpKey({ topic: r.originalTopic, partition: r.originalKafkaPartition });
+      const position = this.positions.get(key);
+      if (position === undefined || r.originalKafkaOffset < position)
+        this.positions.set(key, r.originalKafkaOffset);
     }
   }
 

@@ -5,6 +5,7 @@ import type { OffsetStore, StatusStore } from './backing-stores.js';
 import { withRecentLines } from './connect-logger.js';
 import { backoffMs, type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
 import type { RecordTransformer } from './plugin-registry.js';
+import { abortableSleep } from './abortable-sleep.js';
 import { TaskRunner } from './task-runner.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
 
@@ -38,6 +39,8 @@ export class SourceTaskRunner extends TaskRunner {
   private readonly o: SourceTaskRunnerOptions;
   private readonly task: SourceTask;
   private stopping = false;
+  /** Aborted on stop: ends a retry's backoff here and, through the context, in the task. */
+  private readonly stopper = new AbortController();
   private loop: Promise<void> | undefined;
   /** The latest record per source partition since the last flush: its offset is what to commit. */
   private pendingOffsets = new Map<string, SourceRecord>();
@@ -61,6 +64,7 @@ export class SourceTaskRunner extends TaskRunner {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopper.abort();
     this.pauser.resume();
     if (this.task.commit !== undefined) {
       let timer: NodeJS.Timeout | undefined;
@@ -87,6 +91,7 @@ export class SourceTaskRunner extends TaskRunner {
             new Map(partitions.map((p) => [p, this.o.offsets.get(connector, p)])),
         },
         logger,
+        stopping: this.stopper.signal,
       });
       await this.task.start(this.o.taskConfig);
       await statuses.putTask(connector, taskId, this.pauser.paused ? 'PAUSED' : 'RUNNING');
@@ -108,7 +113,7 @@ export class SourceTaskRunner extends TaskRunner {
           if (timeout >= 0 && Date.now() - retryStarted > timeout)
             throw new ToleranceExceededError('TASK_POLL', err);
           logger.warn(`Retriable error from poll, retrying: ${err.message}`);
-          await new Promise((r) => setTimeout(r, backoffMs(retryAttempt++, this.o.errors.retryDelayMaxMs)));
+          await abortableSleep(backoffMs(retryAttempt++, this.o.errors.retryDelayMaxMs), this.stopper.signal);
           continue;
         }
         if (records !== null && records.length > 0) await this.write(records);

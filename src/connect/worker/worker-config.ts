@@ -9,6 +9,8 @@ export interface WorkerConfig {
   readonly keyConverter: string;
   readonly valueConverter: string;
   readonly offsetFlushIntervalMs: number;
+  /** How long a stop waits for a task's loop to end before leaving it behind (Kafka's default 5 s). */
+  readonly taskShutdownGracefulTimeoutMs: number;
   readonly pluginPath: readonly string[];
   readonly listeners: string;
   /** host:port shown as worker_id in statuses. */
@@ -46,6 +48,7 @@ export function readWorkerConfig(props: Readonly<Record<string, string>>): Worke
     keyConverter: props['key.converter'] ?? 'org.apache.kafka.connect.json.JsonConverter',
     valueConverter: props['value.converter'] ?? 'org.apache.kafka.connect.json.JsonConverter',
     offsetFlushIntervalMs: intOf(props, 'offset.flush.interval.ms', 10_000),
+    taskShutdownGracefulTimeoutMs: intOf(props, 'task.shutdown.graceful.timeout.ms', 5_000),
     pluginPath: (props['plugin.path'] ?? '')
       .split(',')
       .map((p) => p.trim())

@@ -62,6 +62,7 @@ export class JdbcSinkTask implements SinkTask {
         attempts: config.connectionAttempts,
         backoffMs: config.connectionBackoffMs,
         timeZone: config.dbTimezone,
+        stopping: this.context.stopping,
       },
       this.context.logger,
     );
@@ -97,7 +98,9 @@ export class JdbcSinkTask implements SinkTask {
   /** Waits for the queue; a write the database refused is tried once more for a task with no new records. */
   async flush(): Promise<void> {
     await this.queue.idle();
-    if (this.queue.stoppedBy?.transient) {
+    // Once the task is stopping, a database that is away is not tried again: what is unwritten
+    // stays uncommitted, for the next start.
+    if (this.queue.stoppedBy?.transient && this.context.stopping?.aborted !== true) {
       this.queue.clearTransientFailure();
       this.queue.kick();
       await this.queue.idle();

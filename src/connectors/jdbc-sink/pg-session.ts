@@ -13,6 +13,8 @@ export interface SessionOptions {
   readonly backoffMs: number;
   /** The session's TimeZone (db.timezone); the connection itself starts in UTC. */
   readonly timeZone: string;
+  /** Aborted when the task stops: no more attempts, and no waiting for the next. */
+  readonly stopping?: AbortSignal;
 }
 
 export class PgSession {
@@ -48,8 +50,9 @@ export class PgSession {
         return client;
       } catch (err) {
         lastError = err;
-        if (!isTransientError(err)) throw err;
-        if (attempt < attempts) await new Promise((r) => setTimeout(r, backoffMs));
+        if (!isTransientError(err) || this.options.stopping?.aborted) throw err;
+        if (attempt < attempts) await pause(backoffMs, this.options.stopping);
+        if (this.options.stopping?.aborted) throw err;
       }
     }
     throw lastError;
@@ -61,4 +64,17 @@ export class PgSession {
     this.broken = false;
     if (client !== undefined) await client.end().catch(() => {});
   }
+}
+
+/** Waits `ms`, or less when the task stops. */
+function pause(ms: number, stopping: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      stopping?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    stopping?.addEventListener('abort', done, { once: true });
+  });
 }
