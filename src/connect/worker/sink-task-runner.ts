@@ -8,11 +8,11 @@ import type {
   TopicPartition,
 } from '../api/index.js';
 import { RetriableException } from '../api/index.js';
+import { abortableSleep } from './abortable-sleep.js';
 import type { StatusStore } from './backing-stores.js';
 import { withRecentLines } from './connect-logger.js';
 import { type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
 import type { RecordTransformer } from './plugin-registry.js';
-import { abortableSleep } from './abortable-sleep.js';
 import { TaskRunner } from './task-runner.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
 

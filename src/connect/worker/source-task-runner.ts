@@ -1,11 +1,11 @@
 import type { Log, ProduceRecord, RecordHeader } from '../../log/index.js';
 import type { ConnectLogger, Converter, SourcePartition, SourceRecord, SourceTask } from '../api/index.js';
 import { RetriableException } from '../api/index.js';
+import { abortableSleep } from './abortable-sleep.js';
 import type { OffsetStore, StatusStore } from './backing-stores.js';
 import { withRecentLines } from './connect-logger.js';
 import { backoffMs, type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
 import type { RecordTransformer } from './plugin-registry.js';
-import { abortableSleep } from './abortable-sleep.js';
 import { TaskRunner } from './task-runner.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
 
