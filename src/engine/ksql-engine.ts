@@ -71,6 +71,8 @@ export interface PushQueryHandle {
   /** The resolved types, to render each value by its type. */
   readonly types: readonly SqlType[];
   readonly rows: AsyncGenerator<SqlValue[][]>;
+  /** The query's LIMIT: the rows end there unless the query was closed first. */
+  readonly limit: number | undefined;
   /** Stops the query; the row generator then ends. */
   close(): void;
 }
@@ -714,6 +716,7 @@ export class KsqlEngine {
       columnTypes: plan.columns.map((c) => formatType(c.type)),
       types: plan.columns.map((c) => c.type),
       rows,
+      limit: plan.limit,
       close: () => {
         stopper.abort();
         this.pushQueries.delete(queryId);

@@ -2,22 +2,25 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { type KsqlEngine, KsqlRequestError } from '../../engine/index.js';
 import { genericError, httpStatusOf, statementError } from '../errors.js';
+import { StreamingResponse } from '../streaming-response.js';
 
-/** Yields the body's lines as they arrive: a string body at once, a stream line by line. */
+/** Yields the body's complete lines as they arrive (UTF-8 characters may straddle chunks). */
 async function* lines(body: unknown): AsyncGenerator<string[]> {
   if (typeof body === 'string') {
     yield body.split('\n').filter((l) => l.trim() !== '');
     return;
   }
   if (body === undefined || body === null) return;
+  const decoder = new TextDecoder('utf-8');
   let buffered = '';
   for await (const chunk of body as Readable) {
-    buffered += chunk.toString();
+    buffered += decoder.decode(chunk as Buffer, { stream: true });
     const parts = buffered.split('\n');
     buffered = parts.pop()!;
     const complete = parts.filter((l) => l.trim() !== '');
     if (complete.length > 0) yield complete;
   }
+  buffered += decoder.decode();
   if (buffered.trim() !== '') yield [buffered];
 }
 
@@ -54,12 +57,13 @@ export function registerInsertsStreamRoute(app: FastifyInstance, engine: KsqlEng
       }
       throw err;
     }
-    reply.hijack();
-    const res = reply.raw;
     const asJson = (req.headers.accept ?? '').includes('application/json');
-    res.writeHead(200, {
-      'content-type': asJson ? 'application/json' : 'application/vnd.ksqlapi.delimited.v1',
-    });
+    const out = new StreamingResponse(
+      reply,
+      200,
+      asJson ? 'application/json' : 'application/vnd.ksqlapi.delimited.v1',
+      () => {},
+    );
     let seq = 0;
     let firstAck = true;
     const ack = (result: number | Error): string => {
@@ -73,12 +77,18 @@ export function registerInsertsStreamRoute(app: FastifyInstance, engine: KsqlEng
       firstAck = false;
       return out;
     };
+    const acknowledge = async (rows: readonly string[]) => {
+      for (const result of await insert(rows)) await out.write(ack(result));
+    };
     try {
-      if (firstRows.length > 0) res.write((await insert(firstRows)).map(ack).join(''));
-      for await (const rows of source) res.write((await insert(rows)).map(ack).join(''));
+      if (firstRows.length > 0) await acknowledge(firstRows);
+      for await (const rows of source) {
+        if (!out.open) break;
+        await acknowledge(rows);
+      }
     } catch (err) {
-      res.write(ack(err as Error));
+      await out.write(ack(err as Error));
     }
-    res.end(asJson ? (firstAck ? '[]' : ']') : '');
+    out.end(asJson ? (firstAck ? '[]' : ']') : '');
   });
 }

@@ -1,12 +1,13 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   type KsqlEngine,
   KsqlRequestError,
   type PushQueryHandle,
   type QueryStream,
 } from '../../engine/index.js';
-import { genericError, httpStatusOf, statementError } from '../errors.js';
+import { genericError, httpStatusOf, type KsqlErrorBody, statementError } from '../errors.js';
 import { rowJson } from '../row-json.js';
+import { StreamingResponse } from '../streaming-response.js';
 
 const DELIMITED = 'application/vnd.ksqlapi.delimited.v1';
 
@@ -24,70 +25,75 @@ function sendKsqlError(reply: FastifyReply, err: unknown): FastifyReply {
   throw err;
 }
 
+/** How one endpoint lays out its answer: every function gives one element (one write). */
+interface AnswerFormat {
+  readonly contentType: string;
+  readonly head: string;
+  readonly row: (json: string) => string;
+  readonly error: (body: KsqlErrorBody) => string;
+  /** The last element, '' for none. */
+  readonly tail: (limitReached: boolean) => string;
+}
+
+const delimitedFormat = (meta: string): AnswerFormat => ({
+  contentType: DELIMITED,
+  head: `${meta}\n`,
+  row: (json) => `${json}\n`,
+  error: (body) => `${JSON.stringify(body)}\n`,
+  tail: () => '',
+});
+
+const jsonArrayFormat = (meta: string): AnswerFormat => ({
+  contentType: 'application/json',
+  head: `[${meta}`,
+  row: (json) => `,${json}`,
+  error: (body) => `,${JSON.stringify(body)}`,
+  tail: () => ']',
+});
+
+/** The old API's StreamedRow array (/query). */
+const streamedRowFormat = (header: string): AnswerFormat => ({
+  contentType: 'application/json',
+  head: `[${header}`,
+  row: (json) => `,\n{"row":{"columns":${json}}}`,
+  error: (body) => `,\n${JSON.stringify({ errorMessage: body })}`,
+  tail: (limitReached) => (limitReached ? `,\n{"finalMessage":"Limit Reached"}]\n` : ']\n'),
+});
+
 /**
- * Streams a push query's rows until its LIMIT, the client going away, or POST /close-query. Works
- * the same over HTTP/1.1 (chunked) and HTTP/2.
+ * Streams a push query's rows until its LIMIT, the client going away, or POST /close-query, one
+ * row per write. Works the same over HTTP/1.1 (chunked) and HTTP/2.
  */
-async function stream(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  handle: PushQueryHandle,
-  contentType: string,
-  write: {
-    head: string;
-    row: (json: string, first: boolean) => string;
-    tail: (limitReached: boolean) => string;
-  },
-): Promise<void> {
+async function stream(reply: FastifyReply, handle: PushQueryHandle, format: AnswerFormat): Promise<void> {
   const types = handle.types;
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, { 'content-type': contentType });
-  const closed = () => handle.close();
-  req.raw.once('close', closed);
-  res.write(write.head);
-  let first = true;
-  let ended = false;
+  const out = new StreamingResponse(reply, 200, format.contentType, () => handle.close());
+  let sent = 0;
   try {
+    await out.write(format.head);
     for await (const rows of handle.rows) {
-      let chunk = '';
-      for (const row of rows) {
-        chunk += write.row(rowJson(row, types), first);
-        first = false;
-      }
-      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+      for (const row of rows) await out.write(format.row(rowJson(row, types)));
+      sent += rows.length;
     }
-    ended = true;
   } catch (err) {
-    res.write(`${JSON.stringify({ errorMessage: genericError(50000, (err as Error).message) })}\n`);
+    await out.write(format.error(genericError(50000, (err as Error).message)));
   } finally {
-    req.raw.off('close', closed);
     handle.close();
-    if (!res.writableEnded) res.end(write.tail(ended));
+    out.end(format.tail(sent === handle.limit));
   }
 }
 
-/** PRINT: the topic's records as text lines, until LIMIT or the client goes away. */
-async function streamPrint(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  print: Extract<QueryStream, { kind: 'print' }>,
-) {
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-  const closed = () => print.close();
-  req.raw.once('close', closed);
+/** PRINT: the topic's records as text lines, one per write, until LIMIT or the client goes away. */
+async function streamPrint(reply: FastifyReply, print: Extract<QueryStream, { kind: 'print' }>) {
+  const out = new StreamingResponse(reply, 200, 'text/plain; charset=utf-8', () => print.close());
   try {
     for await (const lines of print.lines) {
-      if (!res.write(`${lines.join('\n')}\n`)) await new Promise((resolve) => res.once('drain', resolve));
+      for (const line of lines) await out.write(`${line}\n`);
     }
   } catch (err) {
-    res.write(`${(err as Error).message}\n`);
+    await out.write(`${(err as Error).message}\n`);
   } finally {
-    req.raw.off('close', closed);
     print.close();
-    if (!res.writableEnded) res.end();
+    out.end();
   }
 }
 
@@ -111,7 +117,7 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
     } catch (err) {
       return sendKsqlError(reply, err);
     }
-    if (opened.kind === 'print') return streamPrint(req, reply, opened);
+    if (opened.kind === 'print') return streamPrint(reply, opened);
     const handle = opened.handle;
     const meta = JSON.stringify({
       queryId: handle.queryId,
@@ -119,19 +125,8 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
       columnTypes: handle.columnTypes,
     });
     const accept = req.headers.accept ?? '';
-    if (accept.includes('application/json') && !accept.includes(DELIMITED)) {
-      await stream(req, reply, handle, 'application/json', {
-        head: `[${meta}`,
-        row: (json) => `,${json}`,
-        tail: () => ']',
-      });
-    } else {
-      await stream(req, reply, handle, DELIMITED, {
-        head: `${meta}\n`,
-        row: (json) => `${json}\n`,
-        tail: () => '',
-      });
-    }
+    const asJson = accept.includes('application/json') && !accept.includes(DELIMITED);
+    await stream(reply, handle, asJson ? jsonArrayFormat(meta) : delimitedFormat(meta));
   });
 
   app.post('/query', async (req, reply) => {
@@ -155,14 +150,14 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
     } catch (err) {
       return sendKsqlError(reply, err);
     }
-    if (opened.kind === 'print') return streamPrint(req, reply, opened);
+    if (opened.kind === 'print') return streamPrint(reply, opened);
     const handle = opened.handle;
     const schema = handle.columnNames.map((n, i) => `\`${n}\` ${handle.columnTypes[i]}`).join(', ');
-    await stream(req, reply, handle, 'application/json', {
-      head: `[${JSON.stringify({ header: { queryId: handle.queryId, schema } })}`,
-      row: (json) => `,\n{"row":{"columns":${json}}}`,
-      tail: (limitReached) => (limitReached ? `,\n{"finalMessage":"Limit Reached"}]\n` : ']\n'),
-    });
+    await stream(
+      reply,
+      handle,
+      streamedRowFormat(JSON.stringify({ header: { queryId: handle.queryId, schema } })),
+    );
   });
 
   app.post('/close-query', async (req, reply) => {
