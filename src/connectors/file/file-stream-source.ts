@@ -84,6 +84,10 @@ class FileStreamSourceTask implements SourceTask {
     });
   }
 
+  /**
+   * Lines already read come first: a batch that stopped at batch.size leaves some, and they go out
+   * whether or not the file grows again. Then the file is read for more.
+   */
   async poll(): Promise<SourceRecord[] | null> {
     if (this.stopped) return null;
     if (!this.started) {
@@ -91,10 +95,13 @@ class FileStreamSourceTask implements SourceTask {
       this.position = typeof offset?.position === 'number' ? offset.position : 0;
       this.started = true;
     }
+    const records = this.takeLines(this.batchSize);
+    if (records.length >= this.batchSize) return records;
     let handle: Awaited<ReturnType<typeof open>>;
     try {
       handle = await open(this.file, 'r');
     } catch {
+      if (records.length > 0) return records;
       this.context.logger.warn(
         `Couldn't find file ${this.file} for FileStreamSourceTask, sleeping to wait for it to be created`,
       );
@@ -104,14 +111,19 @@ class FileStreamSourceTask implements SourceTask {
       const buf = Buffer.allocUnsafe(64 * 1024);
       const start = this.position + this.pending.length;
       const { bytesRead } = await handle.read(buf, 0, buf.length, start);
-      if (bytesRead === 0) return this.idle();
-      this.pending = Buffer.concat([this.pending, buf.subarray(0, bytesRead)]);
+      if (bytesRead > 0) this.pending = Buffer.concat([this.pending, buf.subarray(0, bytesRead)]);
     } finally {
       await handle.close();
     }
+    records.push(...this.takeLines(this.batchSize - records.length));
+    return records.length > 0 ? records : this.idle();
+  }
+
+  /** Up to `max` complete lines from what was read, as records; the rest stays for later. */
+  private takeLines(max: number): SourceRecord[] {
     const records: SourceRecord[] = [];
     let lineStart = 0;
-    for (let i = 0; i < this.pending.length && records.length < this.batchSize; i++) {
+    for (let i = 0; i < this.pending.length && records.length < max; i++) {
       const c = this.pending[i];
       if (c !== 0x0a && c !== 0x0d) continue;
       const line = this.pending.toString('utf8', lineStart, i);
@@ -131,7 +143,7 @@ class FileStreamSourceTask implements SourceTask {
     }
     this.position += lineStart;
     this.pending = this.pending.subarray(lineStart);
-    return records.length > 0 ? records : null;
+    return records;
   }
 
   stop(): void {
