@@ -20,6 +20,7 @@ import {
   compileNot,
   compileOr,
 } from './conditionals.js';
+import { compileIsDistinctFrom } from './distinct-from.js';
 import { compileFunctionCall } from './function-call.js';
 import { isNumeric, widerNumeric } from './implicit-cast.js';
 import { ksqlExpressionText } from './ksql-expression-text.js';
@@ -86,6 +87,8 @@ function compileNode(
       return compileBinary(expression, compile);
     case 'isNull':
       return compileIsNull(expression.operand, expression.negated, compile);
+    case 'isDistinctFrom':
+      return compileIsDistinctFrom(expression, compile);
     case 'between':
       return compileBetween(expression, compile);
     case 'inList':

@@ -65,6 +65,7 @@ export type Expression =
   | UnaryExpression
   | BinaryExpression
   | IsNullExpression
+  | IsDistinctFromExpression
   | BetweenExpression
   | InListExpression
   | LikeExpression
@@ -147,6 +148,13 @@ export interface BinaryExpression {
 export interface IsNullExpression {
   readonly kind: 'isNull';
   readonly operand: Expression;
+  readonly negated: boolean;
+}
+/** `left IS [NOT] DISTINCT FROM right`: equality in which NULL equals NULL. */
+export interface IsDistinctFromExpression {
+  readonly kind: 'isDistinctFrom';
+  readonly left: Expression;
+  readonly right: Expression;
   readonly negated: boolean;
 }
 export interface BetweenExpression {

@@ -144,6 +144,18 @@ describe('compound expressions', () => {
     verifiedExpression('TRANSFORM_MAP(M, (K, V) => CONCAT(K, V), (K, V) => V + 1)');
   });
 
+  test('round-trips IS [NOT] DISTINCT FROM at comparison precedence', () => {
+    assert.deepEqual(verifiedExpression('A IS DISTINCT FROM B + 1'), {
+      kind: 'isDistinctFrom',
+      left: column('A'),
+      right: { kind: 'binary', operator: '+', left: column('B'), right: number('1') },
+      negated: false,
+    });
+    verifiedExpression('A IS NOT DISTINCT FROM NULL AND B IS DISTINCT FROM C');
+    verifiedExpressionPrintsAs('(a is not distinct from b) = true', 'A IS NOT DISTINCT FROM B = TRUE');
+    verifiedExpression('NOT A IS DISTINCT FROM B');
+  });
+
   test('tells a parenthesised argument from a lambda', () => {
     verifiedExpressionPrintsAs('ABS((X))', 'ABS(X)');
   });
@@ -176,6 +188,41 @@ describe('types', () => {
   test('folds INT into INTEGER and VARCHAR into STRING', () => {
     assert.deepEqual(parseTypeText('int'), { kind: 'primitiveType', name: 'INTEGER' });
     assert.deepEqual(parseTypeText('VARCHAR'), { kind: 'primitiveType', name: 'STRING' });
+  });
+
+  test("reads every spelling of ksqlDB's type grammar: aliases, T ARRAY, and ignored parameters", () => {
+    const int = { kind: 'primitiveType', name: 'INTEGER' };
+    for (const [text, name] of [
+      ['INTEGER', 'INTEGER'],
+      ['BIGINT', 'BIGINT'],
+      ['DOUBLE', 'DOUBLE'],
+      ['BOOLEAN', 'BOOLEAN'],
+      ['STRING', 'STRING'],
+      ['BYTES', 'BYTES'],
+      ['DATE', 'DATE'],
+      ['TIME', 'TIME'],
+      ['TIMESTAMP', 'TIMESTAMP'],
+      ['VARCHAR(255)', 'STRING'],
+      ['varchar(10, STRING)', 'STRING'],
+    ] as const) {
+      assert.deepEqual(parseTypeText(text), { kind: 'primitiveType', name }, text);
+    }
+    assert.deepEqual(parseTypeText('DECIMAL(10, 2)'), { kind: 'decimalType', precision: 10, scale: 2 });
+    assert.deepEqual(parseTypeText('INT ARRAY'), { kind: 'arrayType', element: int });
+    assert.deepEqual(parseTypeText('INT ARRAY ARRAY'), parseTypeText('ARRAY<ARRAY<INT>>'));
+    assert.deepEqual(parseTypeText('MAP<STRING, INT ARRAY>'), parseTypeText('MAP<STRING, ARRAY<INT>>'));
+    assert.deepEqual(parseTypeText('STRUCT<A INT, `b` VARCHAR>'), {
+      kind: 'structType',
+      fields: [
+        { name: 'A', type: int },
+        { name: 'b', type: { kind: 'primitiveType', name: 'STRING' } },
+      ],
+    });
+    assert.deepEqual(parseTypeText('STRUCT<>'), { kind: 'structType', fields: [] });
+    assert.deepEqual(parseTypeText('ADDRESS'), { kind: 'customType', name: 'ADDRESS' });
+    assert.deepEqual(parseTypeText('ADDRESS(3)'), { kind: 'customType', name: 'ADDRESS' });
+    verifiedExpressionPrintsAs('CAST(X AS INT ARRAY)', 'CAST(X AS ARRAY<INTEGER>)');
+    verifiedExpressionPrintsAs('CAST(X AS VARCHAR(20))', 'CAST(X AS STRING)');
   });
 
   test('closes nested brackets written together as >>', () => {

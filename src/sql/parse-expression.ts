@@ -65,6 +65,10 @@ function parseInfix(cursor: TokenCursor, left: Expression, precedence: number): 
   }
   if (cursor.acceptKeyword('IS')) {
     const negated = cursor.acceptKeyword('NOT');
+    if (cursor.acceptKeyword('DISTINCT')) {
+      cursor.expectKeyword('FROM');
+      return { kind: 'isDistinctFrom', left, right: parseExpression(cursor, Precedence.comparison), negated };
+    }
     cursor.expectKeyword('NULL');
     return { kind: 'isNull', operand: left, negated };
   }

@@ -18,14 +18,26 @@ const PRIMITIVE_TYPES: Readonly<Record<string, PrimitiveTypeName>> = {
 
 /**
  * Reads a type such as `DECIMAL(10, 2)` or `ARRAY<MAP<STRING, INT>>`. The lexer has no `>>` token, so
- * nested closing brackets need no splitting; an empty `STRUCT<>` arrives as the `<>` operator.
+ * nested closing brackets need no splitting; an empty `STRUCT<>` arrives as the `<>` operator. As in
+ * ksqlDB's grammar, `T ARRAY` is `ARRAY<T>`, and parameters after a named type (`VARCHAR(255)`) are read
+ * and ignored, so DDL written for other databases parses.
  */
 export function parseType(cursor: TokenCursor): SqlType {
+  let type = parseTypeOnce(cursor);
+  while (cursor.atKeyword('ARRAY') && !cursor.atSymbol('<', 1) && !cursor.atSymbol('[', 1)) {
+    cursor.next();
+    type = { kind: 'arrayType', element: type };
+  }
+  return type;
+}
+
+function parseTypeOnce(cursor: TokenCursor): SqlType {
   const token = cursor.peek();
   if (token.kind === 'keyword' || token.kind === 'identifier') {
     const primitive = PRIMITIVE_TYPES[token.value];
     if (primitive !== undefined) {
       cursor.next();
+      skipTypeParameters(cursor);
       return { kind: 'primitiveType', name: primitive };
     }
     switch (token.value) {
@@ -51,8 +63,28 @@ export function parseType(cursor: TokenCursor): SqlType {
         return parseStruct(cursor);
     }
   }
-  if (cursor.atName()) return { kind: 'customType', name: cursor.parseName('a type') };
+  if (cursor.atName()) {
+    const name = cursor.parseName('a type');
+    skipTypeParameters(cursor);
+    return { kind: 'customType', name };
+  }
   return cursor.fail('a type');
+}
+
+/** ksqlDB's `baseType ('(' typeParameter (',' typeParameter)* ')')?`: integers or STRING, unused. */
+function skipTypeParameters(cursor: TokenCursor): void {
+  if (!cursor.acceptSymbol('(')) return;
+  do {
+    if (
+      cursor.atKeyword('STRING') ||
+      (cursor.peek().kind === 'identifier' && cursor.peek().value === 'STRING')
+    ) {
+      cursor.next();
+    } else {
+      cursor.parseInteger('a type parameter (an integer)');
+    }
+  } while (cursor.acceptSymbol(','));
+  cursor.expectSymbol(')');
 }
 
 function parseDecimal(cursor: TokenCursor): SqlType {

@@ -43,6 +43,7 @@ export function precedenceOf(expression: Expression): number {
     case 'unary':
       return expression.operator === 'NOT' ? Precedence.not : Precedence.unary;
     case 'isNull':
+    case 'isDistinctFrom':
     case 'between':
     case 'inList':
     case 'like':

@@ -98,6 +98,11 @@ export function printExpression(expression: Expression): string {
     }
     case 'isNull':
       return `${operand(expression.operand, Precedence.comparison)} IS ${expression.negated ? 'NOT ' : ''}NULL`;
+    case 'isDistinctFrom':
+      return (
+        `${operand(expression.left, Precedence.comparison)} IS ${not(expression.negated)}DISTINCT FROM ` +
+        operand(expression.right, Precedence.comparison + 1)
+      );
     case 'between':
       return (
         `${operand(expression.operand, Precedence.comparison)} ${not(expression.negated)}BETWEEN ` +
