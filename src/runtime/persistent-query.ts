@@ -133,9 +133,19 @@ export class PersistentQuery {
     try {
       for (;;) {
         this.busy = false;
-        const batch = await follower.read(signal, BATCH_RECORDS);
+        // With output not committed yet, a quiet source still gets its commit within the interval.
+        const pending = written.some((p, i) => p !== committed[i]);
+        const batch = await follower.read(
+          signal,
+          BATCH_RECORDS,
+          pending ? lastCommit + this.spec.commitIntervalMs : undefined,
+        );
         this.busy = true;
         if (batch === undefined) break;
+        if (batch === null) {
+          await commit();
+          continue;
+        }
         const out: ProduceRecord[] = [];
         // The input offset each output record comes from, to commit up to a record that failed.
         const from: number[] = [];

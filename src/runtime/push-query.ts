@@ -37,6 +37,7 @@ export async function* runPushQuery(
   while (remaining > 0) {
     const batch = await follower.read(signal, 1000);
     if (batch === undefined) return;
+    if (batch === null) continue;
     const rows: SqlValue[][] = [];
     for (const record of batch.records) {
       try {

@@ -34,9 +34,14 @@ export class TopicFollower {
 
   /**
    * The next batch from some partition with data, partitions taken in turn so none starves. Waits
-   * when all are caught up; resolves undefined once `signal` aborts.
+   * when all are caught up; resolves undefined once `signal` aborts, and null when nothing came
+   * before `idleUntil` (a Date.now() time), so a caller can do its idle work.
    */
-  async read(signal: AbortSignal, maxRecords: number): Promise<PartitionBatch | undefined> {
+  async read(
+    signal: AbortSignal,
+    maxRecords: number,
+    idleUntil?: number,
+  ): Promise<PartitionBatch | null | undefined> {
     while (!signal.aborted) {
       for (let n = 0; n < this.partitions.length; n++) {
         const i = (this.next + n) % this.partitions.length;
@@ -48,19 +53,21 @@ export class TopicFollower {
         this.next = (i + 1) % this.partitions.length;
         if (records.length > 0) return { partition, index: i, records, nextOffset };
       }
-      await this.waitForAny(signal);
+      const wait = idleUntil === undefined ? 60_000 : idleUntil - Date.now();
+      if (wait <= 0) return null;
+      await this.waitForAny(signal, wait);
     }
     return undefined;
   }
 
-  private async waitForAny(signal: AbortSignal): Promise<void> {
+  private async waitForAny(signal: AbortSignal, timeoutMs: number): Promise<void> {
     const done = new AbortController();
     const stop = () => done.abort();
     signal.addEventListener('abort', stop, { once: true });
     try {
       await Promise.race(
         this.partitions.map((p, i) =>
-          this.log.waitForData(this.topic, p, this.positions[i], 60_000, done.signal),
+          this.log.waitForData(this.topic, p, this.positions[i], Math.min(timeoutMs, 60_000), done.signal),
         ),
       );
     } finally {
