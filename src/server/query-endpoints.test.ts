@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadServerConfig } from '../config/index.js';
 import { type RunningServer, startServer } from './server.js';
+import { http2Post } from './streaming-test-client.fixture.js';
 
 let server: RunningServer;
 let dataDir: string;
@@ -211,4 +212,89 @@ test('PRINT streams a topic as text lines with the formats it sees, honouring FR
   });
   assert.equal(missing.status, 400);
   assert.match(((await missing.json()) as { message: string }).message, /Could not find topic 'nope'/);
+});
+
+/** Reads a streamed answer up to its first newline: the query's metadata. */
+async function firstLine(
+  res: Response,
+): Promise<{ line: string; reader: ReadableStreamDefaultReader<Uint8Array> }> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('\n')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  return { line: text.split('\n')[0], reader };
+}
+
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  while (!(await reader.read()).done);
+}
+
+// ksqlDB's routes set no request type: whatever the client declares, or nothing, the body is JSON.
+for (const contentType of [
+  'application/vnd.ksqlapi.delimited.v1',
+  'application/json',
+  'application/vnd.ksql.v1+json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  undefined,
+]) {
+  test(`/query-stream, /query, /inserts-stream and /close-query read JSON sent as ${contentType ?? 'no type'}`, async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: contentType === undefined ? {} : { 'content-type': contentType },
+        // Bytes, so that fetch adds no type of its own.
+        body: new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body)),
+      });
+    const streamed = await post('/query-stream', {
+      sql: 'SELECT sensor FROM readings EMIT CHANGES LIMIT 1;',
+      properties: earliest,
+    });
+    assert.equal(streamed.status, 200);
+    assert.deepEqual((await streamed.text()).trim().split('\n').slice(1), ['["s1"]']);
+
+    const old = await post('/query', {
+      ksql: 'SELECT sensor FROM readings EMIT CHANGES LIMIT 1;',
+      streamsProperties: earliest,
+    });
+    assert.equal(old.status, 200);
+    assert.deepEqual(JSON.parse(await old.text())[1], { row: { columns: ['s1'] } });
+
+    const inserted = await post('/inserts-stream', '{"target":"READINGS"}\n{"SENSOR":"typed","TEMP":1}\n');
+    assert.equal(inserted.status, 200);
+    assert.deepEqual(JSON.parse(await inserted.text()), { status: 'ok', seq: 0 });
+
+    const live = await post('/query-stream', { sql: 'SELECT sensor FROM readings EMIT CHANGES;' });
+    const { line, reader } = await firstLine(live);
+    const closed = await post('/close-query', { queryId: JSON.parse(line).queryId });
+    assert.equal(closed.status, 200, await closed.text());
+    await drain(reader);
+  });
+}
+
+test('over HTTP/2 a body with neither type nor length is read as JSON on every query endpoint', async () => {
+  const streamed = await http2Post(
+    server.url,
+    '/query-stream',
+    JSON.stringify({ sql: 'SELECT sensor FROM readings EMIT CHANGES LIMIT 1;', properties: earliest }),
+  );
+  assert.equal(streamed.status, 200, streamed.body.toString());
+  const old = await http2Post(
+    server.url,
+    '/query',
+    JSON.stringify({
+      ksql: 'SELECT sensor FROM readings EMIT CHANGES LIMIT 1;',
+      streamsProperties: earliest,
+    }),
+  );
+  assert.deepEqual(JSON.parse(old.body.toString())[1], { row: { columns: ['s1'] } });
+  const inserted = await http2Post(server.url, '/inserts-stream', '{"target":"READINGS"}\n{"SENSOR":"h2"}\n');
+  assert.deepEqual(JSON.parse(inserted.body.toString()), { status: 'ok', seq: 0 });
+  const closed = await http2Post(server.url, '/close-query', JSON.stringify({ queryId: 'none' }));
+  assert.equal(closed.status, 400);
+  assert.match(JSON.parse(closed.body.toString()).message, /No query with id none/);
 });

@@ -31,11 +31,12 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
     bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024,
     logger: false,
   });
-  // Every body is JSON text whatever its declared type (curl -d sends a form type), parsed here
-  // once; produce and insert bodies hold several JSON values, so their routes get the text.
+  // ksqlDB's routes set no request type: every body is JSON text whatever its declared type (curl -d
+  // sends a form type, ksqlDB's clients the delimited type), parsed here once; produce bodies hold
+  // several JSON values, so their route gets the text.
   const parseJsonBody: Parameters<typeof app.addContentTypeParser>[2] = (req, body, done) => {
     const text = body as string;
-    if (req.url.endsWith('/records') || req.url.startsWith('/inserts-stream')) return done(null, text);
+    if (req.url.endsWith('/records')) return done(null, text);
     if (text.trim() === '') return done(null, undefined);
     try {
       done(null, JSON.parse(text));
@@ -46,17 +47,15 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
       done(error, undefined);
     }
   };
-  app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser(
-    ['application/json', 'application/vnd.ksql.v1+json'],
-    { parseAs: 'string' },
-    parseJsonBody,
-  );
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
-  // Inserts arrive as a stream of JSON lines that may never end; the route reads them as they come.
-  app.addContentTypeParser('application/vnd.ksqlapi.delimited.v1', (_req, payload, done) =>
-    done(null, payload),
-  );
+  // A body without a type is read too: over HTTP/2 (no content-length needed) Fastify would skip it.
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (req.method === 'POST' && req.headers['content-type'] === undefined) {
+      req.headers['content-type'] = 'application/json';
+    }
+    done();
+  });
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
     const status = err.statusCode ?? 500;
     reply.code(status).send(genericError(status * 100, err.message));
@@ -69,6 +68,12 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
   registerTopicDataRoutes(app, options.log);
   registerKsqlRoutes(app, options.engine);
   registerQueryRoutes(app, options.engine);
-  registerInsertsStreamRoute(app, options.engine);
+  // Inserts arrive as JSON lines that may never end, whatever their declared type: the route reads
+  // them as they come, so its scope hands it the body unread.
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+    registerInsertsStreamRoute(scope, options.engine);
+  });
   return app;
 }

@@ -6,10 +6,6 @@ import { StreamingResponse } from '../streaming-response.js';
 
 /** Yields the body's complete lines as they arrive (UTF-8 characters may straddle chunks). */
 async function* lines(body: unknown): AsyncGenerator<string[]> {
-  if (typeof body === 'string') {
-    yield body.split('\n').filter((l) => l.trim() !== '');
-    return;
-  }
   if (body === undefined || body === null) return;
   const decoder = new TextDecoder('utf-8');
   let buffered = '';
