@@ -1,8 +1,10 @@
 import { type Expression, printExpression, type Query, type SelectItem } from '../sql/index.js';
 import { formatType, type SqlType } from '../types/index.js';
+import { ColumnAliasGenerator } from './column-aliases.js';
 import { type CompiledExpression, ExpressionError } from './compiled-expression.js';
+import { columnsOf, mapColumns } from './expression-columns.js';
 import { compileExpression } from './expression-compiler.js';
-import { type PlannerSource, SourceScope } from './source-scope.js';
+import { type PlannerSource, PSEUDO_COLUMNS, SourceScope } from './source-scope.js';
 
 /** A query the planner cannot turn into a plan: the message says why and what to do. */
 export class PlanningError extends Error {
@@ -15,6 +17,11 @@ export interface ProjectedColumn {
   /** KEY columns go to the record key of a persistent query's output. */
   readonly namespace: 'KEY' | 'VALUE';
   readonly expression: CompiledExpression;
+  /**
+   * True when the expression reads only key columns of the source (or no column): such a key can
+   * be computed for a record without a value, as ksqlDB computes it.
+   */
+  readonly keyOnly: boolean;
 }
 
 /** A stateless query: read a source, filter, project. */
@@ -45,54 +52,200 @@ interface NamedItem {
   readonly compiled: CompiledExpression;
 }
 
-/** Expands `*` and names every item as ksqlDB does: alias, column or field name, else KSQL_COL_n. */
+/**
+ * Expands `*` (through `star`) and names every item as ksqlDB does: alias, column name, struct field
+ * name, else KSQL_COL_n, generated names kept clear of the source's column names.
+ */
 function projectItems(
   items: readonly SelectItem[],
   scope: SourceScope,
   customTypes: ReadonlyMap<string, SqlType>,
+  star: () => NamedItem[],
 ): NamedItem[] {
   const out: NamedItem[] = [];
-  let generated = 0;
   const source = scope.source;
+  const aliases = new ColumnAliasGenerator(source.columns.map((c) => c.name));
   for (const item of items) {
     const e = item.expression;
     if (e.kind === 'allColumns') {
       if (e.source !== undefined && scope.resolve('ROWTIME', e.source) === undefined) {
         throw new PlanningError(`'${e.source}' is not a source in this query; use ${source.name}.* or *.`);
       }
-      // ksqlDB's * puts key columns first; pseudo columns are left out.
-      const ordered = [
-        ...source.columns.filter((c) => c.namespace === 'KEY'),
-        ...source.columns.filter((c) => c.namespace !== 'KEY'),
-      ];
-      for (const c of ordered) {
-        const ast: Expression = { kind: 'column', name: c.name };
-        out.push({ name: c.name, ast, compiled: compileExpression(ast, scope, customTypes) });
-      }
+      out.push(...star());
       continue;
     }
     let name = item.alias;
     if (name === undefined) {
       if (e.kind === 'column') name = e.name;
-      else if (e.kind === 'dereference') name = e.field;
-      else name = `KSQL_COL_${generated++}`;
+      else if (e.kind === 'dereference') name = aliases.forField(e.field);
+      else name = aliases.nextGenerated();
     }
     out.push({ name, ast: e, compiled: compileExpression(e, scope, customTypes) });
-  }
-  const seen = new Set<string>();
-  for (const item of out) {
-    if (seen.has(item.name)) {
-      throw new PlanningError(
-        `Duplicate value columns found in schema: \`${item.name}\` ${formatType(item.compiled.type)}`,
-      );
-    }
-    seen.add(item.name);
   }
   return out;
 }
 
-function sameExpression(a: Expression, b: Expression): boolean {
-  return printExpression(a) === printExpression(b);
+/** Fails on two columns of one name, as ksqlDB's schema builder does (keys and values apart). */
+function checkUnique(columns: readonly ProjectedColumn[]): void {
+  const seen = { KEY: new Set<string>(), VALUE: new Set<string>() };
+  for (const c of columns) {
+    if (seen[c.namespace].has(c.name)) {
+      throw new PlanningError(
+        `Duplicate ${c.namespace === 'KEY' ? 'key' : 'value'} columns found in schema: \`${c.name}\` ${formatType(c.type)}`,
+      );
+    }
+    seen[c.namespace].add(c.name);
+  }
+}
+
+/** Column references with their qualifier dropped (when it names this source), for comparing. */
+function unqualified(e: Expression, scope: SourceScope): Expression {
+  return mapColumns(e, (c) =>
+    c.source !== undefined && scope.isQualifier(c.source) ? { kind: 'column', name: c.name } : c,
+  );
+}
+
+/** Column references qualified by the source, as ksqlDB prints expressions in its messages. */
+function qualified(e: Expression, qualifier: string): string {
+  return printExpression(mapColumns(e, (c) => (c.source === undefined ? { ...c, source: qualifier } : c)));
+}
+
+function sameExpression(a: Expression, b: Expression, scope: SourceScope): boolean {
+  return printExpression(unqualified(a, scope)) === printExpression(unqualified(b, scope));
+}
+
+/** "A", "A and B", "A, B and C". */
+function andList(items: readonly string[]): string {
+  return items.length <= 1
+    ? items.join('')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** ksqlDB's message for key columns or expressions a persistent query leaves out of its projection. */
+function keyMissing(sinkName: string, what: string, required: readonly string[]): PlanningError {
+  const plural = required.length > 1;
+  return new PlanningError(
+    `Key${plural ? 's' : ''} missing from projection (ie, SELECT). \nThe query used to build \`${sinkName}\` must include the ${what}${plural ? 's' : ''} ${andList(required)} in its projection (eg, SELECT ${required.join(', ')}...).`,
+  );
+}
+
+/** A PARTITION BY clause: the new key columns, each named as ksqlDB names it; none for NULL. */
+interface NewKey {
+  readonly columns: readonly NamedItem[];
+  /** Source columns that PARTITION BY names directly: they move to the key. */
+  readonly moved: ReadonlySet<string>;
+}
+
+function planPartitionBy(
+  partitionBy: readonly Expression[],
+  scope: SourceScope,
+  customTypes: ReadonlyMap<string, SqlType>,
+): NewKey {
+  const source = scope.source;
+  if (source.kind === 'TABLE') {
+    throw new PlanningError('PARTITION BY is only valid on streams; use GROUP BY to re-key a table.');
+  }
+  if (partitionBy.length === 0) throw new PlanningError('PARTITION BY requires at least one expression');
+  if (partitionBy.some((e) => e.kind === 'null')) {
+    if (partitionBy.length > 1)
+      throw new PlanningError('Cannot PARTITION BY multiple columns including NULL');
+    return { columns: [], moved: new Set() };
+  }
+  const aliases = new ColumnAliasGenerator([
+    ...source.columns.map((c) => c.name),
+    ...PSEUDO_COLUMNS.map((c) => c.name),
+  ]);
+  const moved = new Set<string>();
+  const columns = partitionBy.map((e): NamedItem => {
+    if (e.kind === 'column') {
+      if (scope.resolve(e.name, e.source) === undefined) {
+        throw new PlanningError(
+          `PARTITION BY column '${e.name}' cannot be resolved. '${e.name}' must be a column in the source schema since PARTITION BY is applied on the input.`,
+        );
+      }
+      moved.add(e.name);
+      return { name: e.name, ast: e, compiled: compileExpression(e, scope, customTypes) };
+    }
+    const name = e.kind === 'dereference' ? aliases.forField(e.field) : aliases.nextGenerated();
+    return { name, ast: e, compiled: compileExpression(e, scope, customTypes) };
+  });
+  return { columns, moved };
+}
+
+/**
+ * What `*` stands for: key columns then value columns; after PARTITION BY, the new key columns,
+ * then the value columns and old key columns that did not move into the key (ksqlDB's order).
+ */
+function starItems(
+  scope: SourceScope,
+  customTypes: ReadonlyMap<string, SqlType>,
+  newKey: NewKey | undefined,
+): NamedItem[] {
+  const column = (name: string): NamedItem => {
+    const ast: Expression = { kind: 'column', name };
+    return { name, ast, compiled: compileExpression(ast, scope, customTypes) };
+  };
+  const keys = scope.source.columns.filter((c) => c.namespace === 'KEY').map((c) => c.name);
+  const others = scope.source.columns.filter((c) => c.namespace !== 'KEY').map((c) => c.name);
+  if (newKey === undefined) return [...keys, ...others].map(column);
+  return [...newKey.columns, ...[...others, ...keys].filter((name) => !newKey.moved.has(name)).map(column)];
+}
+
+/** Without PARTITION BY the key stays: every source key column must be projected, once. */
+function sourceKeyItems(items: readonly NamedItem[], scope: SourceScope, sinkName: string): NamedItem[] {
+  const keyNames = scope.source.columns.filter((c) => c.namespace === 'KEY').map((c) => c.name);
+  const keys: NamedItem[] = [];
+  for (const key of keyNames) {
+    const matches = items.filter((i) => {
+      const ast = unqualified(i.ast, scope);
+      return ast.kind === 'column' && ast.source === undefined && ast.name === key;
+    });
+    if (matches.length === 0) throw keyMissing(sinkName, 'key column', keyNames);
+    if (matches.length > 1) {
+      throw new PlanningError(
+        `The projection contains a key column (\`${key}\`) more than once, aliased as: ${andList(matches.map((m) => m.name))}.`,
+      );
+    }
+    keys.push(matches[0]);
+  }
+  return keys;
+}
+
+/** With PARTITION BY each expression must be projected, once; the keys follow its order. */
+function partitionKeyItems(
+  items: readonly NamedItem[],
+  newKey: NewKey,
+  scope: SourceScope,
+  sinkName: string,
+): NamedItem[] {
+  const keys: NamedItem[] = [];
+  for (const by of newKey.columns) {
+    const matches = items.filter((i) => sameExpression(i.ast, by.ast, scope));
+    if (matches.length === 0) {
+      throw keyMissing(
+        sinkName,
+        'partitioning expression',
+        newKey.columns.map((c) => qualified(c.ast, scope.qualifier)),
+      );
+    }
+    if (matches.length > 1) {
+      throw new PlanningError(
+        `The projection contains the key column more than once: ${andList(matches.map((m) => `\`${m.name}\``))}.`,
+      );
+    }
+    keys.push(matches[0]);
+  }
+  return keys;
+}
+
+function projected(item: NamedItem, namespace: 'KEY' | 'VALUE', scope: SourceScope): ProjectedColumn {
+  const columns = scope.source.columns;
+  const keyOnly = columnsOf(item.ast).every(
+    (c) =>
+      columns.find((s) => s.name === c.name)?.namespace === 'KEY' &&
+      (c.source === undefined || scope.isQualifier(c.source)),
+  );
+  return { name: item.name, type: item.compiled.type, namespace, expression: item.compiled, keyOnly };
 }
 
 /** Plans SELECT … FROM source [WHERE …] [PARTITION BY …] for a push or persistent query. */
@@ -123,52 +276,33 @@ export function planSelect(
         `Type error in WHERE expression: Should evaluate to boolean but is ${printExpression(query.where!)} (${formatType(filter.type)}) instead.`,
       );
     }
-    const items = projectItems(query.select, scope, customTypes);
-    const keyNames = new Set<string>();
-    let repartitioned = false;
-    if (mode.kind === 'persistent') {
-      if (query.partitionBy !== undefined) {
-        if (source.kind === 'TABLE')
-          throw new PlanningError('PARTITION BY is only valid on streams; use GROUP BY to re-key a table.');
-        if (query.partitionBy.length > 1) throw notYet('PARTITION BY with several expressions');
-        repartitioned = true;
-        const by = query.partitionBy[0];
-        if (by.kind !== 'null') {
-          const match = items.find((i) => sameExpression(i.ast, by));
-          if (match === undefined) {
-            throw new PlanningError(
-              `Key missing from projection (ie, SELECT).\nThe query used to build \`${mode.sinkName}\` must include the partitioning expression ${printExpression(by)} in its projection (eg, SELECT ${printExpression(by)}...).`,
-            );
-          }
-          keyNames.add(match.name);
-        }
-      } else {
-        for (const key of source.columns.filter((c) => c.namespace === 'KEY')) {
-          const match = items.find((i) => i.ast.kind === 'column' && i.ast.name === key.name);
-          if (match === undefined) {
-            throw new PlanningError(
-              `Key missing from projection (ie, SELECT).\nThe query used to build \`${mode.sinkName}\` must include the key column ${key.name} in its projection (eg, SELECT ${key.name}...).`,
-            );
-          }
-          keyNames.add(match.name);
-        }
-      }
-    } else if (query.partitionBy !== undefined) {
+    const partitionBy = mode.kind === 'persistent' ? query.partitionBy : undefined;
+    if (query.partitionBy !== undefined && mode.kind !== 'persistent') {
       throw new PlanningError(
         'PARTITION BY is only valid in a persistent query (CREATE STREAM … AS SELECT, INSERT INTO … SELECT).',
       );
     }
-    const columns: ProjectedColumn[] = items.map((i) => ({
-      name: i.name,
-      type: i.compiled.type,
-      namespace: keyNames.has(i.name) ? 'KEY' : 'VALUE',
-      expression: i.compiled,
-    }));
-    if (mode.kind === 'persistent' && !columns.some((c) => c.namespace === 'VALUE')) {
-      throw new PlanningError(
-        `The projection of \`${mode.sinkName}\` has no value columns: select at least one column besides the key.`,
-      );
+    const newKey = partitionBy === undefined ? undefined : planPartitionBy(partitionBy, scope, customTypes);
+    const items = projectItems(query.select, scope, customTypes, () => starItems(scope, customTypes, newKey));
+    let columns: ProjectedColumn[];
+    if (mode.kind === 'push') {
+      columns = items.map((i) => projected(i, 'VALUE', scope));
+    } else {
+      const keys =
+        newKey === undefined
+          ? sourceKeyItems(items, scope, mode.sinkName)
+          : partitionKeyItems(items, newKey, scope, mode.sinkName);
+      const keySet = new Set(keys);
+      columns = [
+        ...keys.map((i) => projected(i, 'KEY', scope)),
+        ...items.filter((i) => !keySet.has(i)).map((i) => projected(i, 'VALUE', scope)),
+      ];
+      if (!columns.some((c) => c.namespace === 'VALUE')) {
+        throw new PlanningError('The projection contains no value columns.');
+      }
     }
+    checkUnique(columns);
+    const repartitioned = newKey !== undefined;
     return { source, scope, filter, columns, limit: query.limit, repartitioned };
   } catch (err) {
     if (err instanceof ExpressionError) throw new PlanningError(err.message);

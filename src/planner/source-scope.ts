@@ -34,10 +34,13 @@ export class SourceScope implements ColumnScope {
   pseudoColumnsUsed = false;
   /** Names that `alias.col` may use: the source name and its alias. */
   private readonly qualifiers: Set<string>;
+  /** How ksqlDB qualifies this source's columns in messages: the alias, else the source name. */
+  readonly qualifier: string;
 
   constructor(source: PlannerSource, alias?: string) {
     this.source = source;
     this.qualifiers = new Set([source.name, ...(alias === undefined ? [] : [alias])]);
+    this.qualifier = alias ?? source.name;
     for (const [index, c] of source.columns.entries()) this.add({ index, type: c.type, name: c.name });
     for (const [i, p] of PSEUDO_COLUMNS.entries()) {
       this.add({ index: source.columns.length + i, type: p.type, name: p.name });
@@ -51,6 +54,11 @@ export class SourceScope implements ColumnScope {
 
   get width(): number {
     return this.all.length;
+  }
+
+  /** Whether `name` may qualify this source's columns (`name.col`). */
+  isQualifier(name: string): boolean {
+    return this.qualifiers.has(name);
   }
 
   resolve(name: string, qualifier?: string): ScopeColumn | undefined {
