@@ -11,6 +11,7 @@ import { secretPlugin } from '../connect/worker/secret-plugin.fixture.js';
 import { until } from '../connect/worker/test-worker.fixture.js';
 import { builtinConnectors } from '../connectors/index.js';
 import { SegmentLog } from '../log/index.js';
+import { connectorState } from './connector-statements.js';
 import type { Entity } from './entities.js';
 import { KsqlEngine, KsqlRequestError } from './ksql-engine.js';
 
@@ -219,7 +220,7 @@ for (const mode of ['embedded', 'rest'] as const) {
       );
     });
 
-    test('LIST shows PAUSED raw and WARNING when no task runs', async () => {
+    test('LIST shows PAUSED raw, and FAILED in LIST and DESCRIBE when its only task failed', async () => {
       const { one, file, log, dir } = await start(mode);
       await one(
         `CREATE SOURCE CONNECTOR p WITH ('connector.class'='FileStreamSource', 'file'='${file()}', 'topic'='t');`,
@@ -234,11 +235,12 @@ for (const mode of ['embedded', 'rest'] as const) {
       );
       await until('the sink task fails', async () => {
         const r = rows(await one('SHOW CONNECTORS;')).find((x) => x.name === 'BROKEN');
-        return r?.state === 'WARNING (0/1 tasks RUNNING)';
+        return r?.state === 'FAILED (0/1 tasks RUNNING)';
       });
       const listed = rows(await one('SHOW CONNECTORS;'));
       assert.equal(listed.find((r) => r.name === 'P')?.state, 'PAUSED');
       const described = await one('DESCRIBE CONNECTOR broken;');
+      assert.equal(described.state, 'FAILED (0/1 tasks RUNNING)');
       const status = described.status as { tasks: { state: string; trace?: string }[] };
       assert.equal(status.tasks[0].state, 'FAILED');
       assert.match(status.tasks[0].trace ?? '', /EISDIR/);
@@ -412,4 +414,28 @@ test('connector statements do not hold other statements up while Connect is slow
   assert.deepEqual(deletes, ['C']);
   answer();
   assert.equal((await drop)[0]['@type'], 'drop_connector');
+});
+
+test('a connector state phrase counts tasks that retry apart and says FAILED when every task failed', () => {
+  const status = (tasks: { state: string; retrying?: { since: string; error: string } }[]) => ({
+    name: 'C',
+    type: 'source' as const,
+    connector: { state: 'RUNNING', worker_id: 'w' },
+    tasks: tasks.map((t, id) => ({ id, worker_id: 'w', ...t })),
+  });
+  const retrying = { since: '2026-01-01T00:00:00.000Z', error: 'connection refused' };
+  assert.equal(connectorState(status([{ state: 'RUNNING' }])), 'RUNNING (1/1 tasks RUNNING)');
+  assert.equal(
+    connectorState(status([{ state: 'RUNNING', retrying }])),
+    'WARNING (0/1 tasks RUNNING, 1 RETRYING)',
+  );
+  assert.equal(
+    connectorState(status([{ state: 'RUNNING' }, { state: 'RUNNING', retrying }])),
+    'WARNING (1/2 tasks RUNNING, 1 RETRYING)',
+  );
+  assert.equal(connectorState(status([{ state: 'FAILED' }])), 'FAILED (0/1 tasks RUNNING)');
+  assert.equal(
+    connectorState(status([{ state: 'FAILED' }, { state: 'RUNNING' }])),
+    'RUNNING (1/2 tasks RUNNING)',
+  );
 });

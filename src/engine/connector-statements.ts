@@ -112,13 +112,26 @@ export function maskConnectorStatement(s: Statement, text: string): string {
   return masked;
 }
 
-function listState(status: ConnectorStateInfo | undefined): string | undefined {
+/**
+ * A connector's state in one phrase, as ksqlDB's SHOW CONNECTORS puts it ("RUNNING (1/1 tasks
+ * RUNNING)", WARNING when no task runs), and beyond it: FAILED when every task failed, and the
+ * tasks that run but retry something they lost (a database, a server) counted apart.
+ */
+export function connectorState(status: ConnectorStateInfo | undefined): string | undefined {
   if (status === undefined) return undefined;
   const state = status.connector.state;
   if (state !== 'RUNNING') return state;
   const total = status.tasks.length;
-  const running = status.tasks.filter((t) => t.state === 'RUNNING').length;
-  return `${total > 0 && running === 0 ? 'WARNING' : 'RUNNING'} (${running}/${total} tasks RUNNING)`;
+  const retrying = status.tasks.filter((t) => t.state === 'RUNNING' && t.retrying !== undefined).length;
+  const running = status.tasks.filter((t) => t.state === 'RUNNING').length - retrying;
+  const failed = status.tasks.filter((t) => t.state === 'FAILED').length;
+  const label =
+    total > 0 && failed === total
+      ? 'FAILED'
+      : (total > 0 && running === 0) || retrying > 0
+        ? 'WARNING'
+        : 'RUNNING';
+  return `${label} (${running}/${total} tasks RUNNING${retrying > 0 ? `, ${retrying} RETRYING` : ''})`;
 }
 
 /** Runs a connector statement against Connect, answering with ksqlDB's connector entities. */
@@ -218,6 +231,8 @@ export async function executeConnectorStatement(
       return {
         ...entity('connector_description', text, {
           connectorClass: info.config['connector.class'] ?? '',
+          // Beyond ksqlDB: the state in one phrase, as SHOW CONNECTORS shows it.
+          state: connectorState(status),
           status,
           sources,
           topics,
@@ -243,7 +258,7 @@ export async function executeConnectorStatement(
             name,
             type: info.type,
             className: info.config['connector.class'],
-            state: listState(status),
+            state: connectorState(status),
           });
         } catch (err) {
           warnings.push({ message: `Could not describe connector ${name}: ${(err as Error).message}` });

@@ -426,3 +426,37 @@ test('JSON output is laid out like Jackson’s pretty printer', () => {
     '[ {\n  "a" : 1,\n  "b" : [ 1, "x" ],\n  "c" : { },\n  "d" : {\n    "e" : null\n  }\n} ]',
   );
 });
+
+test('DESCRIBE CONNECTOR shows the one-phrase state and a retrying task with its error and since when', () => {
+  const described = {
+    '@type': 'connector_description',
+    statementText: 'DESCRIBE CONNECTOR c;',
+    connectorClass: 'io.confluent.connect.jdbc.JdbcSinkConnector',
+    state: 'WARNING (0/1 tasks RUNNING, 1 RETRYING)',
+    status: {
+      name: 'C',
+      type: 'sink',
+      connector: { state: 'RUNNING', worker_id: 'localhost:8083' },
+      tasks: [
+        {
+          id: 0,
+          state: 'RUNNING',
+          worker_id: 'localhost:8083',
+          retrying: {
+            since: '2026-12-06T21:40:00.000Z',
+            error: 'PostgreSQL is unavailable: connection refused',
+          },
+        },
+      ],
+    },
+    sources: [],
+    topics: [],
+    warnings: [],
+  } as KsqlEntity;
+  const out = renderEntity(described, { width: 200 });
+  assert.match(out, /State\s+: WARNING \(0\/1 tasks RUNNING, 1 RETRYING\)/);
+  assert.match(
+    out,
+    /RETRYING since 2026-12-06T21:40:00\.000Z\s*\|\s*PostgreSQL is unavailable: connection refused/,
+  );
+});

@@ -171,18 +171,24 @@ function connectorPluginsTable(entity: KsqlEntity): TextTable {
 
 function renderConnectorDescription(entity: KsqlEntity, width?: number): string {
   type State = { state: string; worker_id: string; trace?: string };
-  type Status = { name: string; type: string; connector: State; tasks: (State & { id: number })[] };
+  type TaskState = State & { id: number; retrying?: { since: string; error: string } };
+  type Status = { name: string; type: string; connector: State; tasks: TaskState[] };
   const status = entity.status as Status;
   let out = labelled('Name', status.name);
   out += labelled('Class', text(entity.connectorClass));
   out += labelled('Type', status.type);
-  out += labelled('State', status.connector.state);
+  // Sluice's one-phrase state (FAILED when every task failed, tasks retrying counted), else Connect's.
+  out += labelled('State', typeof entity.state === 'string' ? entity.state : status.connector.state);
   out += labelled('WorkerId', status.connector.worker_id);
   if (status.connector.trace) out += labelled('Trace', status.connector.trace);
   const tables: TextTable[] = [
     {
       headers: ['Task ID', 'State', 'Error Trace'],
-      rows: (status.tasks ?? []).map((t) => [String(t.id), t.state, t.trace ?? '']),
+      rows: (status.tasks ?? []).map((t) =>
+        t.retrying === undefined
+          ? [String(t.id), t.state, t.trace ?? '']
+          : [String(t.id), `RETRYING since ${t.retrying.since}`, t.retrying.error],
+      ),
     },
     {
       headers: ['KSQL Source Name', 'Kafka Topic', 'Type'],

@@ -65,6 +65,11 @@ export interface SourceTaskContext {
    * backoff, a reconnect) ends the wait, so a DROP, PAUSE or config change never waits it out.
    */
   readonly stopping?: AbortSignal;
+  /**
+   * Tells the worker the task is retrying something it lost (a reason) or has recovered (null), so
+   * its status shows it rather than a plain RUNNING (beyond Kafka Connect).
+   */
+  retrying?(reason: string | null): void;
 }
 
 /**
@@ -105,6 +110,8 @@ export interface SinkTaskContext {
   readonly errantRecordReporter: ErrantRecordReporter | null;
   /** Aborted when the worker stops the task: end any wait (a retry's backoff, a reconnect) then. */
   readonly stopping?: AbortSignal;
+  /** Tells the worker the task is retrying something it lost (a reason) or has recovered (null). */
+  retrying?(reason: string | null): void;
 }
 
 /**

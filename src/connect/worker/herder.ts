@@ -50,8 +50,20 @@ export interface ConnectorInfo {
 export interface ConnectorStateInfo {
   readonly name: string;
   readonly connector: { state: string; worker_id: string; trace?: string };
-  readonly tasks: { id: number; state: string; worker_id: string; trace?: string }[];
+  readonly tasks: TaskStateInfo[];
   readonly type: 'source' | 'sink' | 'unknown';
+}
+
+/**
+ * Kafka Connect's task status, and (beyond it) `retrying` while a RUNNING task retries something it
+ * lost: the last error and since when.
+ */
+export interface TaskStateInfo {
+  readonly id: number;
+  readonly state: string;
+  readonly worker_id: string;
+  readonly trace?: string;
+  readonly retrying?: { readonly since: string; readonly error: string };
 }
 
 export interface ConfigInfos {
@@ -200,7 +212,7 @@ export class Herder {
     };
   }
 
-  taskStatus(name: string, id: number): { id: number; state: string; worker_id: string; trace?: string } {
+  taskStatus(name: string, id: number): TaskStateInfo {
     const state = this.configs.connectors().get(name);
     if (state === undefined || !Number.isInteger(id) || id < 0 || id >= state.taskConfigs.length)
       throw new ConnectError(404, `No status found for task ${name}-${id}`);
@@ -208,7 +220,14 @@ export class Herder {
     const stored: Status | undefined = this.statuses.task(name, id);
     const st = runner?.state === 'STOPPED' ? 'UNASSIGNED' : (runner?.state ?? stored?.state ?? 'UNASSIGNED');
     const trace = runner?.trace ?? stored?.trace ?? null;
-    return { id, state: st, worker_id: this.worker.workerId, ...(trace ? { trace } : {}) };
+    const retrying = st === 'RUNNING' ? runner?.retrying : undefined;
+    return {
+      id,
+      state: st,
+      worker_id: this.worker.workerId,
+      ...(trace ? { trace } : {}),
+      ...(retrying === undefined ? {} : { retrying }),
+    };
   }
 
   taskConfigs(

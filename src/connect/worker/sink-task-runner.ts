@@ -116,6 +116,7 @@ export class SinkTaskRunner extends TaskRunner {
             ? (record, error) => this.report(record, error, 'TASK_PUT')
             : null,
         stopping: this.stopper.signal,
+        retrying: (reason) => this.noteRetrying(reason),
       });
       await this.task.start(this.o.taskConfig);
       await this.task.open?.(this.o.assignment);
@@ -299,10 +300,12 @@ export class SinkTaskRunner extends TaskRunner {
       try {
         await this.task.put(batch);
         this.delivered += batch.length;
+        if (attempt > 0) this.noteRetrying(null);
         return;
       } catch (err) {
         if (!(err instanceof RetriableException)) throw err;
         if (this.stopper.signal.aborted) return this.rewind(batch);
+        this.noteRetrying(err.message);
         const wait =
           this.timeoutMs > 0 ? this.timeoutMs : Math.min(this.o.errors.retryDelayMaxMs, 300 * 2 ** attempt);
         this.o.logger.warn(

@@ -92,6 +92,7 @@ export class SourceTaskRunner extends TaskRunner {
         },
         logger,
         stopping: this.stopper.signal,
+        retrying: (reason) => this.noteRetrying(reason),
       });
       await this.task.start(this.o.taskConfig);
       await statuses.putTask(connector, taskId, this.pauser.paused ? 'PAUSED' : 'RUNNING');
@@ -104,6 +105,7 @@ export class SourceTaskRunner extends TaskRunner {
         let records: SourceRecord[] | null;
         try {
           records = await this.task.poll();
+          if (retryAttempt > 0) this.noteRetrying(null);
           retryAttempt = 0;
         } catch (err) {
           if (!(err instanceof RetriableException)) throw err;
@@ -113,6 +115,7 @@ export class SourceTaskRunner extends TaskRunner {
           if (timeout >= 0 && Date.now() - retryStarted > timeout)
             throw new ToleranceExceededError('TASK_POLL', err);
           logger.warn(`Retriable error from poll, retrying: ${err.message}`);
+          this.noteRetrying(err.message);
           await abortableSleep(backoffMs(retryAttempt++, this.o.errors.retryDelayMaxMs), this.stopper.signal);
           continue;
         }

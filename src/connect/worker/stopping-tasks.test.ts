@@ -130,6 +130,11 @@ test('DROP, PAUSE and a config PUT answer while a sink task backs off from a dat
   const config = { 'connector.class': 'com.example.UnreachableSink', topics: 'rows' };
   await herder.createConnector('out', config);
   await until('a failed put', () => calls.puts >= 1);
+  // Its status tells the truth: running, but retrying, with the error and since when.
+  const [task] = herder.connectorStatus('out').tasks;
+  assert.equal(task.state, 'RUNNING');
+  assert.equal(task.retrying?.error, 'the database is away');
+  assert.ok(!Number.isNaN(Date.parse(task.retrying?.since ?? '')), JSON.stringify(task));
   await herder.pauseConnector('out');
   await herder.resumeConnector('out');
   await herder.putConnectorConfig('out', { ...config, 'tasks.max': '1' });

@@ -3,10 +3,18 @@ import { Pauser } from './pauser.js';
 
 export type TaskRunState = 'RUNNING' | 'PAUSED' | 'FAILED' | 'STOPPED';
 
+export interface TaskRetrying {
+  /** ISO time of the first failure in a row. */
+  readonly since: string;
+  readonly error: string;
+}
+
 /** What both kinds of task runner share: their state, and pausing and resuming with its status. */
 export abstract class TaskRunner {
   state: TaskRunState = 'RUNNING';
   trace: string | null = null;
+  /** While the task retries what it lost (a database, a server): the last error, and since when. */
+  retrying: TaskRetrying | undefined;
   protected readonly pauser = new Pauser();
   protected readonly identity: {
     readonly connector: string;
@@ -16,6 +24,12 @@ export abstract class TaskRunner {
 
   protected constructor(identity: { connector: string; taskId: number; statuses: StatusStore }) {
     this.identity = identity;
+  }
+
+  /** Notes that the task retries (the latest reason; `since` stays that of the first) or recovered (null). */
+  noteRetrying(reason: string | null): void {
+    if (reason === null) this.retrying = undefined;
+    else this.retrying = { since: this.retrying?.since ?? new Date().toISOString(), error: reason };
   }
 
   abstract start(): void;

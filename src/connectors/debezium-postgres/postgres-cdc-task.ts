@@ -403,12 +403,14 @@ export class PostgresCdcTask implements SourceTask {
         log.warn(
           `${what}: ${databaseMessage(error)}; reconnecting in ${wait} ms (attempt ${attempt}${max < 0 ? '' : ` of ${max}`})`,
         );
+        this.context.retrying?.(`${what}: ${databaseMessage(error)}`);
         await this.closeSession();
         await this.pause(wait);
         if (this.stopped) return;
         try {
           await this.open(true);
           if (!this.stopped) log.info(`Reconnected to PostgreSQL after ${attempt} attempt(s)`);
+          this.context.retrying?.(null);
           return;
         } catch (err) {
           if (this.stopped) return;

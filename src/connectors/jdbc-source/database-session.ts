@@ -19,6 +19,8 @@ export interface SessionOptions {
   readonly timeZone: TimeZone;
   readonly applicationName: string;
   readonly logger: ConnectLogger;
+  /** Told when the connection is lost or an attempt fails (the reason), and when one opens (null). */
+  readonly retrying?: (reason: string | null) => void;
 }
 
 export class DatabaseSession {
@@ -26,6 +28,8 @@ export class DatabaseSession {
   retryAt = 0;
   private client: pg.Client | null = null;
   private failures = 0;
+  /** Whether the worker was told of a failure not yet followed by a connection. */
+  private retryingReported = false;
   private closed = false;
   private readonly connection: PostgresConnection;
   private readonly options: SessionOptions;
@@ -64,6 +68,10 @@ export class DatabaseSession {
         );
       }
       this.retryAt = Date.now() + this.options.backoffMs;
+      this.retryingReported = true;
+      this.options.retrying?.(
+        `Could not connect to PostgreSQL at ${describeServer(this.connection)}: ${message}`,
+      );
       this.options.logger.warn(
         `Connection attempt ${this.failures} of ${this.options.attempts} to ${describeServer(this.connection)} failed (${message}); retrying in ${this.options.backoffMs} ms`,
       );
@@ -73,6 +81,8 @@ export class DatabaseSession {
       await c.end().catch(() => {});
       return null;
     }
+    if (this.retryingReported) this.options.retrying?.(null);
+    this.retryingReported = false;
     this.failures = 0;
     this.client = c;
     return c;
@@ -82,6 +92,10 @@ export class DatabaseSession {
   lost(err: unknown): void {
     this.options.logger.warn(
       `Lost the connection to PostgreSQL at ${describeServer(this.connection)} (${(err as Error).message}); reconnecting`,
+    );
+    this.retryingReported = true;
+    this.options.retrying?.(
+      `Lost the connection to PostgreSQL at ${describeServer(this.connection)}: ${(err as Error).message}`,
     );
     const c = this.client;
     this.client = null;

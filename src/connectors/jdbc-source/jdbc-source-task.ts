@@ -66,6 +66,7 @@ export class JdbcSourceTask implements SourceTask {
       timeZone: settings.timeZone,
       applicationName: 'sluice-jdbc-source-task',
       logger: this.logger,
+      retrying: (reason) => this.context?.retrying?.(reason),
     });
     const reader = this.context?.offsetStorageReader;
     const incremental = settings.mode !== 'bulk';
