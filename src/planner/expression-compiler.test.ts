@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseExpressionText } from '../sql/index.js';
-import { array, BIGINT, DOUBLE, INTEGER, map, STRING, struct } from '../types/index.js';
+import { array, BIGINT, DATE, DOUBLE, INTEGER, map, STRING, struct, TIMESTAMP } from '../types/index.js';
 import { EvaluationError, ExpressionError } from './compiled-expression.js';
 import { compileExpression } from './expression-compiler.js';
 import { compileText, dec, evaluateText, testScope, typeOfText } from './expression-test-scope.fixture.js';
@@ -179,6 +179,15 @@ describe('function calls', () => {
       /COUNT is an aggregate function: it needs a query with GROUP BY/,
     );
     assert.throws(() => compileText('SUM(I)', { I: [INTEGER] }), /aggregate function/);
+  });
+
+  test("takes a bare time unit as DATEADD's first argument, as ksqlDB's grammar does", () => {
+    const cols = { D: [DATE, 10], T: [TIMESTAMP, 1000] } as const;
+    assert.equal(evaluateText('DATEADD(DAYS, 3, D)', cols), 13);
+    assert.equal(evaluateText('DATESUB(DAY, 1, D)', cols), 9);
+    assert.equal(evaluateText('TIMESTAMPADD(SECONDS, 2, T)', cols), 3000);
+    assert.equal(evaluateText("TIMESTAMPADD('MILLISECONDS', 2, T)", cols), 1002);
+    assert.throws(() => compileText('DATEADD(WEEKS, 1, D)', cols), /Column 'WEEKS' cannot be resolved/);
   });
 
   test('turns a failure inside a function into an evaluation error for that row', () => {

@@ -1,9 +1,9 @@
 // Scalar function calls, resolved once against the function library for the argument types.
 import { FunctionResolutionError, type ResolvedFunction, resolveFunction } from '../functions/index.js';
 import { type Expression, type FunctionCall, printExpression } from '../sql/index.js';
-import type { SqlValue } from '../types/index.js';
+import { type SqlValue, STRING } from '../types/index.js';
 import { EvaluationError, ExpressionError } from './compiled-expression.js';
-import { allConstant, type CompiledNode, node } from './compiled-node.js';
+import { allConstant, type CompiledNode, constantNode, node } from './compiled-node.js';
 import type { Compile } from './conditionals.js';
 
 // ksqlDB's built-in aggregate and table functions: not scalar, so not callable here.
@@ -43,7 +43,7 @@ export function compileFunctionCall(call: FunctionCall, compile: Compile): Compi
   if (call.distinct) {
     throw new ExpressionError(`DISTINCT is only allowed in aggregate functions, not in ${name}(…).`);
   }
-  const args = call.args.map((a) => compileArgument(a, name, compile));
+  const args = call.args.map((a, i) => compileArgument(a, i, name, compile));
   let fn: ResolvedFunction;
   try {
     fn = resolveFunction(
@@ -74,7 +74,34 @@ export function compileFunctionCall(call: FunctionCall, compile: Compile): Compi
   );
 }
 
-function compileArgument(argument: Expression, name: string, compile: Compile): CompiledNode {
+// The functions whose first argument is a time unit written bare, as ksqlDB's grammar takes it
+// (`DATEADD(DAYS, 3, d)`): the unit arrives as a name, and is passed on as its text.
+const INTERVAL_FUNCTIONS = new Set([
+  'DATEADD',
+  'DATESUB',
+  'TIMEADD',
+  'TIMESUB',
+  'TIMESTAMPADD',
+  'TIMESTAMPSUB',
+]);
+const TIME_UNIT = /^(?:MILLISECOND|SECOND|MINUTE|HOUR|DAY)S?$/;
+
+function compileArgument(argument: Expression, index: number, name: string, compile: Compile): CompiledNode {
+  if (
+    index === 0 &&
+    INTERVAL_FUNCTIONS.has(name) &&
+    argument.kind === 'column' &&
+    argument.source === undefined &&
+    TIME_UNIT.test(argument.name)
+  ) {
+    // A column of that name wins, as in ksqlDB where DAY, HOUR, … are not reserved words.
+    try {
+      return compile(argument);
+    } catch (error) {
+      if (error instanceof ExpressionError) return constantNode(STRING, argument.name);
+      throw error;
+    }
+  }
   if (argument.kind === 'lambda') {
     throw new ExpressionError(
       `${name} does not take a lambda (${printExpression(argument)}): only TRANSFORM, FILTER and REDUCE do.`,
