@@ -106,7 +106,7 @@ function startQuery(
     sinkTopic: sink.topic,
     encoder,
     expressions: expressions(p),
-    keyProjections: p.columns.flatMap((c, i) => (c.namespace === 'KEY' ? [i] : [])),
+    keyProjections: p.columns.flatMap((c, i) => (c.namespace === 'KEY' && c.keyOnly ? [i] : [])),
     usesPseudoColumns: p.scope.pseudoColumnsUsed,
     group,
     fromEarliest: ctx.fromEarliest,

@@ -15,7 +15,10 @@ export interface PersistentQuerySpec {
   readonly sinkTopic: string;
   readonly encoder: SinkEncoder;
   readonly expressions: RowExpressions;
-  /** Indexes of the projections that make the output key, for table tombstones. */
+  /**
+   * Indexes of the key projections that read only key columns: what a record without value (a
+   * table's delete, a stream's null value) can still compute of its output key.
+   */
   readonly keyProjections: readonly number[];
   /** False when no expression reads ROWTIME, ROWPARTITION or ROWOFFSET. */
   readonly usesPseudoColumns: boolean;
@@ -187,7 +190,9 @@ export class PersistentQuery {
       throw err;
     }
     if (row === null) {
-      if (source.kind === 'TABLE') this.tableTombstone(record, out);
+      // A record without a value goes on without one, keyed: a table's delete, and a stream's too
+      // unless a WHERE drops it, as in ksqlDB.
+      if (source.kind === 'TABLE' || this.spec.expressions.filter === undefined) this.tombstone(record, out);
       return;
     }
     let result: SqlValue[] | undefined;
@@ -243,14 +248,23 @@ export class PersistentQuery {
     return undefined;
   }
 
-  /** The output key row of a source row: only the key projections are evaluated. */
+  /**
+   * The output key row of a source row: only the key projections computable from the key are
+   * evaluated; the others, and any that fail, are null (ksqlDB's key for a record without value).
+   */
   private keyOnly(row: readonly SqlValue[]): SqlValue[] {
     const keyRow = new Array<SqlValue>(this.spec.expressions.projections.length).fill(null);
-    for (const i of this.spec.keyProjections) keyRow[i] = this.spec.expressions.projections[i](row);
+    for (const i of this.spec.keyProjections) {
+      try {
+        keyRow[i] = this.spec.expressions.projections[i](row);
+      } catch {
+        keyRow[i] = null;
+      }
+    }
     return keyRow;
   }
 
-  private tableTombstone(record: LogRecord, out: ProduceRecord[]): void {
+  private tombstone(record: LogRecord, out: ProduceRecord[]): void {
     const keys = this.decoder.decodeKey(record) ?? [];
     const row = new Array<SqlValue>(this.spec.source.columns.length + 3).fill(null);
     let k = 0;
