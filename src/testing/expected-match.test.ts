@@ -99,3 +99,15 @@ test('actual values print as JSON with DECIMAL scale and a point on whole DOUBLE
     '{"D":5.00,"F":3.0,"B":9223372036854775807,"S":null}',
   );
 });
+
+test('a DOUBLE that is not finite matches and prints as the string JSON writes for it', () => {
+  assert.ok(matches('"NaN"', DOUBLE, Number.NaN));
+  assert.ok(matches('"Infinity"', DOUBLE, Number.POSITIVE_INFINITY));
+  assert.ok(matches('"-Infinity"', DOUBLE, Number.NEGATIVE_INFINITY));
+  assert.ok(!matches('"Infinity"', DOUBLE, Number.NEGATIVE_INFINITY));
+  assert.ok(!matches('"1.5"', DOUBLE, 1.5));
+  assert.equal(
+    renderValue({ type: array(DOUBLE), value: [Number.NaN, Number.NEGATIVE_INFINITY] }),
+    '["NaN","-Infinity"]',
+  );
+});

@@ -48,6 +48,11 @@ function sameDecimalValue(text: string, actual: Decimal): boolean {
   return expected !== undefined && compareDecimals(expected, actual) === 0;
 }
 
+/** Java's text of a DOUBLE that is not finite: NaN, Infinity, -Infinity. */
+function nonFiniteText(n: number): string {
+  return Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
+}
+
 function sameText(text: string, value: SqlValue, type: SqlType): boolean {
   switch (type.kind) {
     case 'STRING':
@@ -62,6 +67,9 @@ function sameText(text: string, value: SqlValue, type: SqlType): boolean {
     case 'BYTES':
       // ksqlDB's test files give bytes as base64 text.
       return Buffer.from(value as Uint8Array).toString('base64') === text;
+    case 'DOUBLE':
+      // JSON writes NaN and the infinities as these strings, and the test files do too.
+      return !Number.isFinite(value) && nonFiniteText(value as number) === text;
     default:
       return false;
   }
@@ -172,6 +180,7 @@ export function renderValue(actual: TypedValue): string {
       return String(value);
     case 'DOUBLE': {
       const n = value as number;
+      if (!Number.isFinite(n)) return JSON.stringify(nonFiniteText(n));
       return Number.isInteger(n) && Math.abs(n) < 1e21 ? `${n}.0` : String(n);
     }
     case 'DECIMAL':
