@@ -23,6 +23,21 @@ after(async () => {
 
 const at = () => ['--server', server.url];
 
+/** Resolves when a client first long-polls the server's log for new records of `topic`. */
+function consumerWaiting(topic: string): Promise<void> {
+  const log = server.log;
+  const waitForData = log.waitForData;
+  return new Promise((resolve) => {
+    log.waitForData = (...args) => {
+      if (args[0] === topic) {
+        log.waitForData = waitForData;
+        resolve();
+      }
+      return waitForData.apply(log, args);
+    };
+  });
+}
+
 test('creates, lists, describes and deletes topics through a running server', async () => {
   const created = await runSluice([
     'topic',
@@ -111,8 +126,8 @@ test('a consumer waiting on a server receives records produced after it started'
     '20000',
     ...at(),
   ]);
-  // Give the consumer time to reach its wait; the record is appended to the server's log directly.
-  await new Promise((r) => setTimeout(r, 700));
+  // The record is appended to the server's log directly once the consumer waits there for new data.
+  await consumerWaiting('live');
   await server.log.append('live', [{ value: Buffer.from('late') }]);
   const result = await consuming;
   assert.equal(result.code, 0, result.stderr);
