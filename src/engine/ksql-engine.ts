@@ -20,7 +20,7 @@ import { BAD_STATEMENT, QUERY_ENDPOINT, StatementError } from './errors.js';
 import { queryDescription } from './explain.js';
 import { MetaStore } from './metastore.js';
 import { printTopic } from './print-topic.js';
-import { QueryRegistry, queryRef } from './query-registry.js';
+import { pushQueryRef, QueryRegistry, queryRef } from './query-registry.js';
 import {
   createAsSelect,
   insertInto,
@@ -66,6 +66,8 @@ export type QueryStream =
 /** A running transient push query, as the query endpoints stream it. */
 export interface PushQueryHandle {
   readonly queryId: string;
+  /** The SELECT as the client sent it, for SHOW QUERIES. */
+  readonly statementText: string;
   readonly columnNames: readonly string[];
   readonly columnTypes: readonly string[];
   /** The resolved types, to render each value by its type. */
@@ -380,7 +382,10 @@ export class KsqlEngine {
       case 'listTopics':
         return this.listTopics(s.all, s.extended, text);
       case 'listQueries':
-        return entity('queries', text, { queries: this.queries.all().map(queryRef) });
+        // Running push queries are listed too, as ksqlDB lists its transient queries.
+        return entity('queries', text, {
+          queries: [...this.queries.all().map(queryRef), ...[...this.pushQueries.values()].map(pushQueryRef)],
+        });
       case 'listProperties':
         return this.listProperties(text, context);
       case 'explainQuery': {
@@ -712,6 +717,7 @@ export class KsqlEngine {
     );
     const handle: PushQueryHandle = {
       queryId,
+      statementText: statementText(statement),
       columnNames: plan.columns.map((c) => c.name),
       columnTypes: plan.columns.map((c) => formatType(c.type)),
       types: plan.columns.map((c) => c.type),

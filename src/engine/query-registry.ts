@@ -58,3 +58,16 @@ export function queryRef(q: RegisteredQuery): QueryRef {
     state,
   };
 }
+
+/** SHOW QUERIES' entry for a running push query (ksqlDB's transient query). */
+export function pushQueryRef(q: { readonly queryId: string; readonly statementText: string }): QueryRef {
+  return {
+    queryString: q.statementText,
+    sinks: [],
+    sinkKafkaTopics: [],
+    id: q.queryId,
+    statusCount: { RUNNING: 1 },
+    queryType: 'PUSH',
+    state: 'RUNNING',
+  };
+}

@@ -10,7 +10,7 @@ function isHttp2(res: RawResponse): res is Http2ServerResponse {
 
 /** True once the client can no longer receive this response (connection or stream closed). */
 function closedEarly(res: RawResponse): boolean {
-  if (res.writableFinished) return false;
+  if (res.writableEnded) return false;
   if (isHttp2(res)) return res.stream.destroyed || res.stream.closed;
   return res.destroyed || res.socket === null || res.socket.destroyed;
 }
@@ -40,8 +40,10 @@ export class StreamingResponse {
     reply.hijack();
     this.res = reply.raw as RawResponse;
     this.onClientGone = onClientGone;
+    // Closed before we ended it: the client went away. (HTTP/2's writableFinished turns true when
+    // the stream closes, however it closes, so it cannot tell.)
     const closed = () => {
-      if (!this.res.writableFinished) this.clientGone();
+      if (!this.res.writableEnded) this.clientGone();
     };
     this.res.once('close', closed);
     this.res.writeHead(status, { 'content-type': contentType });
@@ -59,7 +61,14 @@ export class StreamingResponse {
     if (this.gone) return undefined;
     const bytes = Buffer.from(text);
     const res = this.res;
-    if (isHttp2(res)) return this.wait((done) => res.write(bytes, () => done()));
+    if (isHttp2(res)) {
+      return this.wait((done) =>
+        res.write(bytes, (err) => {
+          if (err !== undefined && err !== null) this.clientGone();
+          done();
+        }),
+      );
+    }
     if (res.write(bytes)) return undefined;
     return this.wait((done) => res.once('drain', done));
   }
