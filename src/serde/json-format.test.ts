@@ -79,6 +79,19 @@ test('serialization writes the names as they are, DOUBLE as Java does and DECIMA
   assert.equal(write([col('D', DOUBLE)], [Number.NaN]), '{"D":"NaN"}');
 });
 
+test('a DECIMAL below 10^-6 is written as BigDecimal.toString writes it, as Kafka JsonConverter does', () => {
+  const tiny = dec(10, 8);
+  assert.equal(write([col('X', tiny)], [{ unscaled: 15n, scale: 8 }], { wrapSingleValue: false }), '1.5E-7');
+  assert.equal(write([col('X', tiny)], [{ unscaled: 0n, scale: 8 }], { wrapSingleValue: false }), '0E-8');
+  assert.equal(
+    write([col('X', tiny)], [{ unscaled: -1234n, scale: 8 }], { wrapSingleValue: false }),
+    '-0.00001234',
+  );
+  assert.deepEqual(read([col('X', tiny)], '1.5E-7', { wrapSingleValue: false }), [
+    { unscaled: 15n, scale: 8 },
+  ]);
+});
+
 test('reading keeps big BIGINT and DECIMAL values exact', () => {
   const columns = [col('L', BIGINT), col('DEC', dec(38, 18))];
   const row = read(columns, '{"L": 9223372036854775807, "DEC": 12345678901234567890.123456789012345678}');

@@ -1,8 +1,9 @@
-// Schema-compiled JSON writers, producing what ksqlDB's JSON serializer produces: DOUBLE as Java
-// prints it ("100.0"), BIGINT and DECIMAL with every digit, TIMESTAMP/TIME as milliseconds, DATE
-// as days, BYTES as base64, MAP as an object, STRUCT fields by name in schema order.
+// Schema-compiled JSON writers, producing what ksqlDB's JSON serializer (Kafka's JsonConverter,
+// decimal.format=NUMERIC) produces: DOUBLE as Java prints it ("100.0"), BIGINT with every digit,
+// DECIMAL as BigDecimal.toString (its scale kept, "1.5E-7" below 10^-6), TIMESTAMP/TIME as
+// milliseconds, DATE as days, BYTES as base64, MAP as an object, STRUCT fields by name in order.
 import type { Decimal, SqlType, SqlValue, StructValue } from '../types/index.js';
-import { formatDecimal } from './decimal.js';
+import { formatDecimalScientific } from './decimal.js';
 import { encodeBase64, formatDoubleLikeJava } from './java-text.js';
 
 /** Writes a value (null included) as JSON text. */
@@ -24,7 +25,7 @@ function writeString(v: SqlValue): string {
 }
 
 function writeDecimal(v: SqlValue): string {
-  return v === null ? 'null' : formatDecimal(v as Decimal);
+  return v === null ? 'null' : formatDecimalScientific(v as Decimal);
 }
 
 function writeBytes(v: SqlValue): string {
