@@ -48,6 +48,20 @@ describe('URL functions', () => {
     assert.equal(p('http://test.com', 'a'), null);
   });
 
+  test("answers as ksqlDB's own URL cases do", () => {
+    assert.equal(one('URL_ENCODE_PARAM', '?foo $bar'), '%3Ffoo+%24bar');
+    assert.equal(one('URL_DECODE_PARAM', '%3Ffoo+%24bar'), '?foo $bar');
+    assert.equal(one('URL_EXTRACT_HOST', 'http://test@confluent.io:8080'), 'confluent.io');
+    assert.equal(one('URL_EXTRACT_PATH', 'http://www.test.com?query#fragment'), '');
+    assert.equal(
+      one('URL_EXTRACT_PATH', 'http://test@confluent.io:8080/nested/path?query&jobs'),
+      '/nested/path',
+    );
+    assert.equal(one('URL_EXTRACT_PROTOCOL', 'www.confluent.io'), null);
+    assert.equal(one('URL_EXTRACT_QUERY', 'http://www.test.com/path?q1&q2'), 'q1&q2');
+    assert.equal(one('URL_EXTRACT_QUERY', 'http://test@confluent.io:8080/path'), null);
+  });
+
   test('text java.net.URI rejects is an error naming the input', () => {
     assert.throws(
       () => one('URL_EXTRACT_HOST', 'http://test.com/a path'),
