@@ -284,15 +284,35 @@ export async function insertValues(ctx: QueryContext, s: InsertValues): Promise<
  * For POST /inserts-stream: turns JSON rows (`{"COL": value, …}`, names matched as ksqlDB's JSON
  * format matches them) into records of the target stream. Throws for a target that cannot take rows.
  */
+/** A target as ksqlDB reads it: upper-cased unless quoted with " or `. */
+function identifierText(text: string): string {
+  const t = text.trim();
+  for (const quote of ['"', '`']) {
+    if (t.length >= 2 && t.startsWith(quote) && t.endsWith(quote))
+      return t.slice(1, -1).replaceAll(quote + quote, quote);
+  }
+  return t.toUpperCase();
+}
+
 export function rowInserter(
   ctx: QueryContext,
   targetName: string,
 ): (rows: readonly string[]) => Promise<(number | Error)[]> {
-  const target = ctx.metastore.get(targetName) ?? ctx.metastore.get(targetName.toUpperCase());
-  if (target === undefined)
-    throw new StatementError(`Cannot insert into ${targetName}: no such stream or table.`);
+  const name = identifierText(targetName);
+  const target = ctx.metastore.get(name);
+  if (target === undefined) {
+    // ksqlDB's hint when only the case differs, i.e. the name was quoted.
+    const other = ctx.metastore.get(name.toUpperCase());
+    const hint =
+      other === undefined
+        ? ''
+        : `\nDid you mean ${other.name}? Hint: try removing double quotes from the source name.`;
+    throw new StatementError(`Cannot insert values into an unknown stream/table: ${name}${hint}`);
+  }
   if (target.readOnly)
-    throw new StatementError(`Cannot insert into read-only ${target.kind.toLowerCase()}: ${target.name}`);
+    throw new StatementError(
+      `Cannot insert values into read-only ${target.kind.toLowerCase()}: ${target.name}`,
+    );
   const writable = target.columns.filter((c) => c.namespace !== 'HEADERS');
   const read = jsonFormat.createDeserializer(writable, { target: 'value', wrapSingleValue: true });
   const encoder = sinkEncoder(target, writable);

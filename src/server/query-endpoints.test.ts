@@ -171,12 +171,42 @@ test('/inserts-stream writes each row and acknowledges it, rejecting bad rows on
       ['c', '{"N":3}'],
     ],
   );
-  const unknown = await fetch(`${server.url}/inserts-stream`, {
+  // The target is an identifier: upper-cased unless quoted.
+  const lower = await fetch(`${server.url}/inserts-stream`, {
     method: 'POST',
-    body: '{"target": "nope"}\n{"a":1}',
+    body: '{"target": "pings"}\n{"ID": "d", "N": 4}\n',
   });
-  assert.equal(unknown.status, 400);
-  assert.match(((await unknown.json()) as { message: string }).message, /no such stream/);
+  assert.deepEqual(JSON.parse(await lower.text()), { status: 'ok', seq: 0 });
+});
+
+test("/inserts-stream refuses an unknown or read-only target with ksqlDB's generic error", async () => {
+  const refusal = async (target: string) => {
+    const res = await fetch(`${server.url}/inserts-stream`, {
+      method: 'POST',
+      body: `${JSON.stringify({ target })}\n{"a":1}\n`,
+    });
+    assert.equal(res.status, 400);
+    return res.json();
+  };
+  assert.deepEqual(await refusal('nope'), {
+    '@type': 'generic_error',
+    error_code: 40001,
+    message: 'Cannot insert values into an unknown stream/table: NOPE',
+  });
+  assert.deepEqual(await refusal('"readings"'), {
+    '@type': 'generic_error',
+    error_code: 40001,
+    message:
+      'Cannot insert values into an unknown stream/table: readings\nDid you mean READINGS? Hint: try removing double quotes from the source name.',
+  });
+  await ksql(
+    "CREATE SOURCE STREAM fixed (id STRING KEY, n INT) WITH (KAFKA_TOPIC='fixed', VALUE_FORMAT='JSON', PARTITIONS=1);",
+  );
+  assert.deepEqual(await refusal('fixed'), {
+    '@type': 'generic_error',
+    error_code: 40001,
+    message: 'Cannot insert values into read-only stream: FIXED',
+  });
 });
 
 test('an oversized request body is refused with 413 and a clear message', async () => {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { type KsqlEngine, KsqlRequestError } from '../../engine/index.js';
-import { genericError, httpStatusOf, statementError } from '../errors.js';
+import { genericError, httpStatusOf } from '../errors.js';
 import { StreamingResponse } from '../streaming-response.js';
 
 /** Yields the body's complete lines as they arrive (UTF-8 characters may straddle chunks). */
@@ -46,10 +46,9 @@ export function registerInsertsStreamRoute(app: FastifyInstance, engine: KsqlEng
     try {
       insert = engine.inserter(header.target);
     } catch (err) {
+      // ksqlDB answers a bad target with a generic error (400, 40001).
       if (err instanceof KsqlRequestError) {
-        return reply
-          .code(httpStatusOf(err.errorCode))
-          .send(statementError(err.errorCode, err.message, err.statementText, []));
+        return reply.code(httpStatusOf(err.errorCode)).send(genericError(err.errorCode, err.message));
       }
       throw err;
     }
