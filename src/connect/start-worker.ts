@@ -17,6 +17,8 @@ export interface RunningWorker {
   readonly restUrl: string | undefined;
   /** The connector packages loaded from plugin.path, and those skipped with the reason. */
   readonly pluginPackages: PluginLoadReport;
+  /** The worker's config, offset and status topics, each with what it holds. */
+  readonly internalTopics: ReadonlyMap<string, string>;
   /** Starts the stored connectors, after a start with `deferConnectors`. */
   startConnectors(): Promise<void>;
   close(): Promise<void>;
@@ -137,6 +139,11 @@ export async function startConnectWorker(options: WorkerOptions): Promise<Runnin
     client: new EmbeddedConnectClient(herder),
     restUrl,
     pluginPackages,
+    internalTopics: new Map([
+      [config.configTopic, "the Connect worker's config topic, which defines every connector"],
+      [config.offsetTopic, "the Connect worker's offset topic, where every source connector resumes from"],
+      [config.statusTopic, "the Connect worker's status topic"],
+    ]),
     startConnectors: () => herder.startConnectors(),
     async close() {
       await app?.close();

@@ -4,6 +4,7 @@ export type LogErrorCode =
   | 'INVALID_TOPIC'
   | 'INVALID_PARTITION'
   | 'INVALID_CONFIG'
+  | 'INTERNAL_TOPIC'
   | 'OFFSET_OUT_OF_RANGE'
   | 'CORRUPT_RECORD'
   | 'DISK_FULL'

@@ -3,5 +3,6 @@ export { CONSUMER_OFFSETS_TOPIC, SegmentLog } from './embedded/segment-log.js';
 export { TOPIC_CONFIG_DEFAULTS } from './embedded/topic-config.js';
 export type { LogErrorCode } from './errors.js';
 export { LogError } from './errors.js';
+export { type InternalTopicAction, InternalTopics } from './internal-topics.js';
 export { murmur2, partitionForKey } from './partitioner.js';
 export type * from './types.js';

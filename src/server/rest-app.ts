@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { KsqlEngine } from '../engine/index.js';
-import type { Log } from '../log/index.js';
+import { InternalTopics, type Log } from '../log/index.js';
 import { createDualProtocolServer, createTlsServer, type TlsOptions } from './dual-protocol-server.js';
 import { genericError } from './errors.js';
 import { registerInsertsStreamRoute } from './routes/inserts-stream.js';
@@ -16,6 +16,8 @@ export interface RestAppOptions {
   readonly identity: ServerIdentity;
   /** Serve HTTPS (HTTP/1.1 and HTTP/2 by ALPN) instead of cleartext. */
   readonly tls?: TlsOptions;
+  /** Topics no request may delete, write or reconfigure (`__`-prefixed ones always are). */
+  readonly internalTopics?: InternalTopics;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit?: number;
 }
@@ -64,8 +66,9 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
     reply.code(404).send(genericError(40400, `Not Found: ${req.method} ${req.url}`));
   });
   registerServerInfoRoutes(app, options.log, options.identity, options.engine);
-  registerRestProxyRoutes(app, options.log);
-  registerTopicDataRoutes(app, options.log);
+  const internal = options.internalTopics ?? new InternalTopics();
+  registerRestProxyRoutes(app, options.log, internal);
+  registerTopicDataRoutes(app, options.log, internal);
   registerKsqlRoutes(app, options.engine);
   registerQueryRoutes(app, options.engine);
   // Inserts arrive as JSON lines that may never end, whatever their declared type: the route reads

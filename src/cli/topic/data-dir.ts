@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Log, SegmentLog } from '../../log/index.js';
+import { type InternalTopicAction, InternalTopics, type Log, SegmentLog } from '../../log/index.js';
 import { RemoteLog } from '../../server/client/index.js';
 import { CliError, EXIT_USAGE } from '../cli-error.js';
 
@@ -82,4 +82,23 @@ export async function withLog<T>(
   } finally {
     await log.close();
   }
+}
+
+/**
+ * Sluice's internal topics under their default names (service id `default_`, Connect's default topic
+ * names): on a data dir there is no server to ask which topics it owns, so the tools refuse these.
+ */
+const DEFAULT_INTERNAL_TOPICS = new InternalTopics()
+  .add(
+    '_confluent-ksql-default__command_topic',
+    'the command topic, which defines every stream, table and query',
+  )
+  .add('default_ksql_processing_log', 'the processing log')
+  .add('connect-configs', "the Connect worker's config topic, which defines every connector")
+  .add('connect-offsets', "the Connect worker's offset topic, where every source connector resumes from")
+  .add('connect-status', "the Connect worker's status topic");
+
+/** Refuses to delete or write an internal topic; a server checks its own, the data-dir tools check these. */
+export function checkNotInternal(target: Target, topic: string, action: InternalTopicAction): void {
+  if ('dataDir' in target) DEFAULT_INTERNAL_TOPICS.check(topic, action);
 }

@@ -1,9 +1,15 @@
 import { parseArgs } from 'node:util';
-import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
 import { expectPositionals, parseFlags } from '../parse-flags.js';
-import { DATA_DIR_HELP, DATA_DIR_OPTIONS, resolveTarget, targetExists, withLog } from './data-dir.js';
-import { isInternalTopic, type TopicCommand } from './topic-command.js';
+import {
+  checkNotInternal,
+  DATA_DIR_HELP,
+  DATA_DIR_OPTIONS,
+  resolveTarget,
+  targetExists,
+  withLog,
+} from './data-dir.js';
+import type { TopicCommand } from './topic-command.js';
 
 const COMMAND = 'topic delete';
 
@@ -34,11 +40,7 @@ ${DATA_DIR_HELP}`,
     }
     const [topic] = expectPositionals(positionals, ['topic'], COMMAND);
     const target = resolveTarget(values, io.env);
-    if (isInternalTopic(topic)) {
-      throw new CliError(
-        `Topic '${topic}' is internal to Sluice (it holds consumer offsets); it cannot be deleted.`,
-      );
-    }
+    checkNotInternal(target, topic, 'delete');
     if (values['if-exists'] && !targetExists(target)) return 0;
     return withLog(target, topic, async (log) => {
       if (values['if-exists'] && !log.hasTopic(topic)) return 0;

@@ -4,7 +4,7 @@ import { CliError, usageError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
 import { expectPositionals, keyValueFlag, parseFlags, wholeNumberFlag } from '../parse-flags.js';
 import { watchStopSignals } from '../stop-signals.js';
-import { DATA_DIR_HELP, DATA_DIR_OPTIONS, resolveTarget, withLog } from './data-dir.js';
+import { checkNotInternal, DATA_DIR_HELP, DATA_DIR_OPTIONS, resolveTarget, withLog } from './data-dir.js';
 import { readLineBatches } from './line-batches.js';
 import type { TopicCommand } from './topic-command.js';
 
@@ -70,6 +70,7 @@ Example:
       }),
     };
     const target = resolveTarget(values, io.env);
+    checkNotInternal(target, topic, 'write to');
     return withLog(target, topic, async (log) => {
       // Fail before reading any input, so a typo is reported at once rather than after Ctrl-D.
       await log.describeTopic(topic);

@@ -155,3 +155,30 @@ test('--server and --data-dir together are refused', async () => {
   assert.equal(run.code, 2);
   assert.match(run.stderr, /either --server or --data-dir, not both/);
 });
+
+test("the data-dir tools refuse to delete or write Sluice's internal topics (under their default names)", async () => {
+  const dir = tempDataDir();
+  await runSluice(['topic', 'create', '_confluent-ksql-default__command_topic', '--data-dir', dir]);
+  const deleted = await runSluice([
+    'topic',
+    'delete',
+    '_confluent-ksql-default__command_topic',
+    '--data-dir',
+    dir,
+  ]);
+  assert.equal(deleted.code, 1);
+  assert.match(
+    deleted.stderr,
+    /is the command topic, which defines every stream, table and query: Sluice refuses to delete it/,
+  );
+  const offsets = await runSluice(['topic', 'delete', '__consumer_offsets', '--data-dir', dir]);
+  assert.equal(offsets.code, 1);
+  assert.match(offsets.stderr, /refuses to delete it/);
+  const written = await runSluice(['topic', 'produce', 'connect-configs', '--data-dir', dir], {
+    input: 'x\n',
+  });
+  assert.equal(written.code, 1);
+  assert.match(written.stderr, /Connect worker's config topic.*refuses to write to it/);
+  const list = await runSluice(['topic', 'list', '--data-dir', dir]);
+  assert.equal(list.stdout, '_confluent-ksql-default__command_topic\n', 'still there; nothing else created');
+});

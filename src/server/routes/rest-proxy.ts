@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
+  type InternalTopics,
   type Log,
   LogError,
   type ProduceRecord,
@@ -46,6 +47,8 @@ function fromLogError(err: LogError): RestProxyError {
   switch (err.code) {
     case 'UNKNOWN_TOPIC':
       return new RestProxyError(404, 40403, err.message, err.code);
+    case 'INTERNAL_TOPIC':
+      return new RestProxyError(403, 40301, err.message, err.code);
     case 'TOPIC_EXISTS':
     case 'INVALID_PARTITION':
     case 'INVALID_TOPIC':
@@ -155,7 +158,7 @@ export function checkClusterId(log: Log, id: string): void {
   if (id !== log.clusterId) throw new RestProxyError(404, 40401, `Cluster ${id} cannot be found.`);
 }
 
-export function registerRestProxyRoutes(app: FastifyInstance, log: Log): void {
+export function registerRestProxyRoutes(app: FastifyInstance, log: Log, internal: InternalTopics): void {
   const base = '/v3/clusters';
   const clusterUrl = (host: string) => `http://${host}${base}/${log.clusterId}`;
   const checkCluster = (id: string) => checkClusterId(log, id);
@@ -239,6 +242,7 @@ export function registerRestProxyRoutes(app: FastifyInstance, log: Log): void {
     async (req, reply) => {
       try {
         checkCluster(req.params.cluster);
+        internal.check(req.params.topic, 'delete');
         await log.deleteTopic(req.params.topic);
         return reply.code(204).send();
       } catch (err) {
@@ -252,6 +256,7 @@ export function registerRestProxyRoutes(app: FastifyInstance, log: Log): void {
     async (req, reply) => {
       try {
         checkCluster(req.params.cluster);
+        internal.check(req.params.topic, 'write to');
         const raw = req.body as string;
         const bodies = splitJsonObjects(typeof raw === 'string' ? raw : JSON.stringify(raw));
         if (bodies.length === 0) throw new RestProxyError(400, 40002, 'The request body holds no record.');

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { type Log, type LogRecord, TOPIC_CONFIG_DEFAULTS } from '../../log/index.js';
+import { type InternalTopics, type Log, type LogRecord, TOPIC_CONFIG_DEFAULTS } from '../../log/index.js';
 import { checkClusterId, RestProxyError, sendError } from './rest-proxy.js';
 
 /*
@@ -38,7 +38,7 @@ function wholeNumber(value: string | undefined, name: string, fallback: number):
   return n;
 }
 
-export function registerTopicDataRoutes(app: FastifyInstance, log: Log): void {
+export function registerTopicDataRoutes(app: FastifyInstance, log: Log, internal: InternalTopics): void {
   const base = '/v3/clusters/:cluster';
 
   app.get<{ Params: { cluster: string; topic: string } }>(
@@ -127,9 +127,10 @@ export function registerTopicDataRoutes(app: FastifyInstance, log: Log): void {
   app.post<{
     Params: { cluster: string; topic: string };
     Body: { data?: { name: string; value: string }[] };
-  }>(`${base}/topics/:topic/configs\\:alter`, async (req, reply) => {
+  }>(`${base}/topics/:topic/configs::alter`, async (req, reply) => {
     try {
       checkClusterId(log, req.params.cluster);
+      internal.check(req.params.topic, 'change the configs of');
       const config: Record<string, string> = {};
       for (const c of req.body?.data ?? []) config[c.name] = String(c.value);
       await log.alterTopicConfig(req.params.topic, config);

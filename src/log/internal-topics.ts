@@ -1,0 +1,38 @@
+import { LogError } from './errors.js';
+
+/** What would be done to an internal topic from outside its owner. */
+export type InternalTopicAction = 'delete' | 'write to' | 'change the configs of';
+
+/**
+ * The topics that hold a process's own state (the command topic, the processing log, Connect's
+ * config, offset and status topics, `__consumer_offsets`). Their owners write them through the log
+ * directly; every door the outside world has (REST Proxy, the topic tools, SQL) asks here first, so
+ * no request can delete, truncate or overwrite the state a restart rebuilds from.
+ */
+export class InternalTopics {
+  private readonly roles = new Map<string, string>();
+
+  /** `role` completes "Topic 'x' is …", e.g. "the command topic, which defines every stream". */
+  add(name: string, role: string): this {
+    this.roles.set(name, role);
+    return this;
+  }
+
+  roleOf(name: string): string | undefined {
+    return (
+      this.roles.get(name) ??
+      (name.startsWith('__') ? 'internal to the log (as Kafka names such topics)' : undefined)
+    );
+  }
+
+  /** Throws a LogError (INTERNAL_TOPIC) naming the topic and its role when `name` is internal. */
+  check(name: string, action: InternalTopicAction): void {
+    const role = this.roleOf(name);
+    if (role === undefined) return;
+    throw new LogError(
+      'INTERNAL_TOPIC',
+      `Topic '${name}' is ${role}: Sluice refuses to ${action} it from outside, since the next restart ` +
+        'would lose what it holds. Use the statements that own it instead (DROP, TERMINATE, DROP CONNECTOR).',
+    );
+  }
+}

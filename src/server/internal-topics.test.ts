@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { loadServerConfig } from '../config/index.js';
+import { RemoteLog } from './client/remote-log.js';
+import { type RunningServer, startServer } from './server.js';
+
+// The state a restart rebuilds from lives in topics; no REST request may delete, write or reconfigure them.
+let server: RunningServer;
+let dataDir: string;
+let topics: string;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'sluice-internal-'));
+  server = await startServer(
+    loadServerConfig({
+      flags: { listeners: 'http://127.0.0.1:0', 'sluice.data.dir': dataDir },
+      env: { KSQL_CONNECT_LISTENERS: 'http://127.0.0.1:0' },
+    }),
+  );
+  topics = `${server.url}/v3/clusters/${server.log.clusterId}/topics`;
+});
+
+after(async () => {
+  await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function call(method: string, url: string, body?: unknown) {
+  const res = await fetch(url, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, json: text === '' ? undefined : JSON.parse(text) };
+}
+
+const internal = [
+  ['_confluent-ksql-default__command_topic', /the command topic/],
+  ['default_ksql_processing_log', /the processing log/],
+  ['connect-configs', /config topic, which defines every connector/],
+  ['connect-offsets', /offset topic/],
+  ['connect-status', /status topic/],
+  ['__consumer_offsets', /internal to the log/],
+] as const;
+
+test('internal topics cannot be deleted through REST Proxy, and stay', async () => {
+  for (const [name, role] of internal) {
+    assert.ok(server.log.hasTopic(name), `${name} exists to begin with`);
+    const res = await call('DELETE', `${topics}/${name}`);
+    assert.equal(res.status, 403, name);
+    assert.equal(res.json.error_code, 40301);
+    assert.match(res.json.message, role);
+    assert.match(res.json.message, new RegExp(`Topic '${name}' is .*refuses to delete it`));
+    assert.ok(server.log.hasTopic(name), `${name} is still there`);
+  }
+});
+
+test('internal topics cannot be written or reconfigured through REST Proxy', async () => {
+  for (const [name] of internal) {
+    const end = server.log.endOffset(name, 0);
+    const produced = await call('POST', `${topics}/${name}/records`, { value: { type: 'JSON', data: {} } });
+    assert.equal(produced.status, 403, name);
+    assert.match(produced.json.message, /refuses to write to it/);
+    const altered = await call('POST', `${topics}/${name}/configs:alter`, {
+      data: [{ name: 'retention.ms', value: '1' }],
+    });
+    assert.equal(altered.status, 403, name);
+    assert.match(altered.json.message, /refuses to change the configs of it/);
+    assert.equal(server.log.endOffset(name, 0), end, `nothing was written to ${name}`);
+    assert.notEqual((await server.log.describeTopic(name)).config['retention.ms'], '1');
+  }
+});
+
+test("a user topic's configs change through REST Proxy's documented configs:alter route and Sluice's client", async () => {
+  await server.log.createTopic('plain', { partitions: 1 });
+  const altered = await call('POST', `${topics}/plain/configs:alter`, {
+    data: [{ name: 'retention.ms', value: '60000' }],
+  });
+  assert.equal(altered.status, 204, JSON.stringify(altered.json));
+  assert.equal((await server.log.describeTopic('plain')).config['retention.ms'], '60000');
+
+  const remote = await RemoteLog.connect(server.url);
+  try {
+    const described = await remote.alterTopicConfig('plain', { 'cleanup.policy': 'compact' });
+    assert.equal(described.config['cleanup.policy'], 'compact');
+    assert.equal(described.config['retention.ms'], '60000');
+    await assert.rejects(remote.deleteTopic('connect-configs'), { code: 'INTERNAL_TOPIC' });
+  } finally {
+    await remote.close();
+  }
+});
