@@ -8,12 +8,21 @@ export interface Command {
   readonly originalProperties: Readonly<Record<string, string>>;
 }
 
+/** Where executed statements are recorded: the command topic, or a sandbox that only counts. */
+export interface CommandWriter {
+  readonly topic: string;
+  /** The sequence number the next command will get: its offset in the command topic. */
+  nextSequence(): number;
+  /** Records a command; resolves to its sequence number. */
+  append(commandId: string, command: Command): Promise<number>;
+}
+
 /**
  * ksqlDB's command topic (`_confluent-ksql-<service id>_command_topic`): every DDL statement and
  * persistent query is appended here once it succeeds, and replayed in order on start, which rebuilds
  * the metastore and restarts the queries.
  */
-export class CommandTopic {
+export class CommandTopic implements CommandWriter {
   readonly topic: string;
   private readonly log: Log;
 
@@ -26,6 +35,10 @@ export class CommandTopic {
     if (!this.log.hasTopic(this.topic)) {
       await this.log.createTopic(this.topic, { partitions: 1, config: { 'retention.ms': '-1' } });
     }
+  }
+
+  nextSequence(): number {
+    return this.log.endOffset(this.topic, 0);
   }
 
   /** Appends a command; resolves to its sequence number (its offset). */
@@ -51,5 +64,27 @@ export class CommandTopic {
       }
       offset = nextOffset;
     }
+  }
+}
+
+/**
+ * A sandbox's command writer: writes nothing, but numbers commands as the command topic would, so
+ * the query ids a request's statements see while it is validated are the ids they get when it runs.
+ */
+export class SandboxCommands implements CommandWriter {
+  readonly topic: string;
+  private next: number;
+
+  constructor(of: CommandWriter) {
+    this.topic = of.topic;
+    this.next = of.nextSequence();
+  }
+
+  nextSequence(): number {
+    return this.next;
+  }
+
+  async append(): Promise<number> {
+    return this.next++;
   }
 }

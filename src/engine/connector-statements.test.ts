@@ -351,6 +351,26 @@ for (const mode of ['embedded', 'rest'] as const) {
       assert.match(bad.message, /Invalid value zero for configuration tasks\.max/);
     });
 
+    test('a request that fails later creates no connector, and a bad connector config stops the whole request', async () => {
+      const { engine, worker, failure, file, log } = await start(mode);
+      const later = await failure(
+        `CREATE SOURCE CONNECTOR src WITH ('connector.class'='FileStreamSource', 'file'='${file()}', 'topic'='lines');
+         CREATE STREAM s AS SELECT * FROM nowhere;`,
+      );
+      assert.equal(later.errorCode, 40001);
+      assert.deepEqual(later.entities, []);
+      assert.deepEqual(worker.herder.connectorNames(), []);
+      const bad = await failure(
+        `CREATE STREAM lines (line STRING) WITH (KAFKA_TOPIC='lines', VALUE_FORMAT='KAFKA', PARTITIONS=1);
+         CREATE SOURCE CONNECTOR src WITH ('connector.class'='FileStreamSource', 'file'='${file()}', 'topic'='lines', 'tasks.max'='zero');`,
+      );
+      assert.equal(bad.errorCode, 40000);
+      assert.match(bad.message, /^Validation error: tasks\.max - /);
+      assert.equal(engine.metastore.get('LINES'), undefined);
+      assert.equal(log.hasTopic('lines'), false);
+      assert.deepEqual(worker.herder.connectorNames(), []);
+    });
+
     test('secrets given in WITH never come back in the created connector_info', async () => {
       const { engine } = await start(mode);
       const entities = await engine.execute(

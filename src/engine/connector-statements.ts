@@ -134,6 +134,52 @@ export function connectorState(status: ConnectorStateInfo | undefined): string |
   return `${label} (${running}/${total} tasks RUNNING${retrying > 0 ? `, ${retrying} RETRYING` : ''})`;
 }
 
+/**
+ * What CREATE CONNECTOR checks before creating (also while a request is validated): the name is
+ * free (compared case-insensitively), and Connect finds no error in the config.
+ */
+export async function checkNewConnector(
+  s: Extract<Statement, { kind: 'createConnector' }>,
+  text: string,
+  connect: ConnectClient,
+): Promise<{ kind: 'new'; config: Record<string, string> } | { kind: 'exists'; warning: Entity }> {
+  const config: Record<string, string> = { ...configOf(s.properties), name: s.name };
+  const existing = await connect.connectors().catch((err) => {
+    throw connectError('Failed to create connector: ', err);
+  });
+  if (existing.some((n) => n.toLowerCase() === s.name.toLowerCase())) {
+    if (s.ifNotExists)
+      return { kind: 'exists', warning: warning(text, `Connector ${s.name} already exists`) };
+    throw new StatementError(`Connector ${s.name} already exists`, 40900);
+  }
+  const className = config['connector.class'];
+  if (className === undefined || className.trim() === '') {
+    throw new StatementError(
+      `Validation error: Connector config ${JSON.stringify({ name: s.name })} contains no connector type`,
+      40000,
+    );
+  }
+  // Every problem of the config, by key, before anything is created.
+  let infos: Awaited<ReturnType<ConnectClient['validate']>>;
+  try {
+    infos = await connect.validate(className, config);
+  } catch (err) {
+    // A Connect that answered with an error rejected the config; one that did not answer is
+    // why the connector could not be created.
+    throw connectError(
+      err instanceof ConnectClientError ? 'Validation error: ' : 'Failed to create connector: ',
+      err,
+    );
+  }
+  if (infos.error_count > 0) {
+    const lines = infos.configs
+      .filter((c) => (c.value.errors as string[]).length > 0)
+      .map((c) => `${c.value.name as string} - ${(c.value.errors as string[]).join('. ')}`);
+    throw new StatementError(`Validation error: ${lines.join('\n')}`, 40000);
+  }
+  return { kind: 'new', config };
+}
+
 /** Runs a connector statement against Connect, answering with ksqlDB's connector entities. */
 export async function executeConnectorStatement(
   s: ConnectorStatement,
@@ -143,39 +189,9 @@ export async function executeConnectorStatement(
 ): Promise<Entity> {
   switch (s.kind) {
     case 'createConnector': {
-      const config: Record<string, string> = { ...configOf(s.properties), name: s.name };
-      const existing = await connect.connectors().catch((err) => {
-        throw connectError('Failed to create connector: ', err);
-      });
-      if (existing.some((n) => n.toLowerCase() === s.name.toLowerCase())) {
-        if (s.ifNotExists) return warning(text, `Connector ${s.name} already exists`);
-        throw new StatementError(`Connector ${s.name} already exists`, 40900);
-      }
-      const className = config['connector.class'];
-      if (className === undefined || className.trim() === '') {
-        throw new StatementError(
-          `Validation error: Connector config ${JSON.stringify({ name: s.name })} contains no connector type`,
-          40000,
-        );
-      }
-      // Every problem of the config, by key, before anything is created.
-      let infos: Awaited<ReturnType<ConnectClient['validate']>>;
-      try {
-        infos = await connect.validate(className, config);
-      } catch (err) {
-        // A Connect that answered with an error rejected the config; one that did not answer is
-        // why the connector could not be created.
-        throw connectError(
-          err instanceof ConnectClientError ? 'Validation error: ' : 'Failed to create connector: ',
-          err,
-        );
-      }
-      if (infos.error_count > 0) {
-        const lines = infos.configs
-          .filter((c) => (c.value.errors as string[]).length > 0)
-          .map((c) => `${c.value.name as string} - ${(c.value.errors as string[]).join('. ')}`);
-        throw new StatementError(`Validation error: ${lines.join('\n')}`, 40000);
-      }
+      const checked = await checkNewConnector(s, text, connect);
+      if (checked.kind === 'exists') return checked.warning;
+      const config = checked.config;
       try {
         const info = await connect.create(s.name, config);
         return entity('connector_info', text, { info });

@@ -7,8 +7,9 @@ import { PlanningError, planSelect, resolveType } from '../planner/index.js';
 import { ProcessingLog, runPushQuery } from '../runtime/index.js';
 import { type ParsedStatement, parseStatements, SqlParseError, type Statement } from '../sql/index.js';
 import { formatType, type SqlType, type SqlValue } from '../types/index.js';
-import { CommandTopic } from './command-topic.js';
+import { CommandTopic, type CommandWriter, SandboxCommands } from './command-topic.js';
 import {
+  checkNewConnector,
   executeConnectorStatement,
   isConnectorStatement,
   maskConnectorStatement,
@@ -20,7 +21,7 @@ import { BAD_STATEMENT, QUERY_ENDPOINT, StatementError } from './errors.js';
 import { queryDescription } from './explain.js';
 import { MetaStore } from './metastore.js';
 import { printTopic } from './print-topic.js';
-import { pushQueryRef, QueryRegistry, queryRef } from './query-registry.js';
+import { pushQueryRef, QueryRegistry, queryRef, type RegisteredQuery } from './query-registry.js';
 import {
   createAsSelect,
   insertInto,
@@ -29,8 +30,12 @@ import {
   type QueryContext,
   rowInserter,
 } from './query-statements.js';
+import { sandboxLog } from './sandbox-log.js';
 
-/** A failed request: the error of the statement that failed and the entities of those before it. */
+/**
+ * A failed request: the error of the statement that failed and the entities of those before it
+ * (none when the request failed validation, so nothing of it ran).
+ */
 export class KsqlRequestError extends Error {
   override readonly name = 'KsqlRequestError';
   readonly errorCode: number;
@@ -79,6 +84,17 @@ export interface PushQueryHandle {
   close(): void;
 }
 
+interface EngineParts {
+  readonly log: Log;
+  readonly config: ServerConfig;
+  readonly connect: ConnectClient | undefined;
+  readonly commands: CommandWriter;
+  readonly processingLog: ProcessingLog;
+  readonly metastore: MetaStore;
+  readonly queries: QueryRegistry;
+  readonly sandbox: boolean;
+}
+
 /** The properties and variables a request brings, as its statements start from them. */
 function requestContext(options: ExecuteOptions): Context {
   const text = (o: Readonly<Record<string, unknown>> | undefined) =>
@@ -100,6 +116,14 @@ function onlyConnectorStatements(text: string, options: ExecuteOptions): boolean
   }
 }
 
+/** The request error for a statement that failed, echoing connector statements masked. */
+function requestError(err: unknown, p: ParsedStatement, entities: readonly Entity[]): KsqlRequestError {
+  // Connector statements are echoed masked: their WITH values may hold secrets.
+  const shown = maskConnectorStatement(p.statement, statementText(p));
+  if (err instanceof StatementError) return new KsqlRequestError(err.errorCode, err.message, shown, entities);
+  return new KsqlRequestError(50000, (err as Error).message, shown, entities);
+}
+
 function statementText(parsed: ParsedStatement): string {
   const text = parsed.text.trim();
   return text.endsWith(';') ? text : `${text};`;
@@ -110,34 +134,53 @@ function statementText(parsed: ParsedStatement): string {
  * listings and descriptions from the metastore and the log.
  */
 export class KsqlEngine {
-  readonly metastore = new MetaStore();
-  readonly queries = new QueryRegistry();
+  readonly metastore: MetaStore;
+  readonly queries: QueryRegistry;
   private readonly log: Log;
   private readonly config: ServerConfig;
-  private readonly commands: CommandTopic;
+  private readonly commands: CommandWriter;
   private readonly processingLog: ProcessingLog;
   private readonly pushQueries = new Map<string, PushQueryHandle>();
   /** Statements run one at a time, so command sequence numbers and query ids are predictable. */
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * A sandbox validates a request before the engine runs it (ksqlDB's RequestValidator): it works
+   * on copies of the metastore and the query registry, over a log view where nothing is written,
+   * records no command, starts and stops no query, and only asks Connect to validate.
+   */
+  private readonly sandbox: boolean;
 
   /** Where connector statements go; undefined when the server runs without Connect. */
   private readonly connect: ConnectClient | undefined;
 
-  private constructor(log: Log, config: ServerConfig, connect: ConnectClient | undefined) {
-    this.log = log;
-    this.config = config;
-    this.connect = connect;
-    this.commands = new CommandTopic(log, config.getString('ksql.service.id'));
-    this.processingLog = new ProcessingLog(log, config.getString('ksql.logging.processing.topic.name'));
+  private constructor(parts: EngineParts) {
+    this.log = parts.log;
+    this.config = parts.config;
+    this.connect = parts.connect;
+    this.commands = parts.commands;
+    this.processingLog = parts.processingLog;
+    this.metastore = parts.metastore;
+    this.queries = parts.queries;
+    this.sandbox = parts.sandbox;
   }
 
   /** Starts the engine, replaying the command topic. */
   static async start(log: Log, config: ServerConfig, connect?: ConnectClient): Promise<KsqlEngine> {
-    const engine = new KsqlEngine(log, config, connect);
-    await engine.commands.ensure();
+    const commands = new CommandTopic(log, config.getString('ksql.service.id'));
+    const engine = new KsqlEngine({
+      log,
+      config,
+      connect,
+      commands,
+      processingLog: new ProcessingLog(log, config.getString('ksql.logging.processing.topic.name')),
+      metastore: new MetaStore(),
+      queries: new QueryRegistry(),
+      sandbox: false,
+    });
+    await commands.ensure();
     await engine.processingLog.ensure();
     await engine.createProcessingLogStream();
-    for await (const { command, sequence } of engine.commands.replay()) {
+    for await (const { command, sequence } of commands.replay()) {
       const context: Context = {
         properties: new Map(Object.entries(command.streamsProperties)),
         variables: new Map(),
@@ -155,6 +198,20 @@ export class KsqlEngine {
       }
     }
     return engine;
+  }
+
+  /** A sandbox over this engine's state as it is now (see `sandbox`). */
+  private createSandbox(): KsqlEngine {
+    return new KsqlEngine({
+      log: sandboxLog(this.log),
+      config: this.config,
+      connect: this.connect,
+      commands: new SandboxCommands(this.commands),
+      processingLog: this.processingLog,
+      metastore: this.metastore.copy(),
+      queries: this.queries.copy(),
+      sandbox: true,
+    });
   }
 
   /**
@@ -220,17 +277,25 @@ export class KsqlEngine {
       if (err instanceof SqlParseError) throw new KsqlRequestError(BAD_STATEMENT, err.message, text, []);
       throw err;
     }
+    // The whole request is validated first, each statement against the state the ones before it
+    // leave in the sandbox, so a request that fails leaves no trace (ksqlDB reports the failing
+    // statement with no entities).
+    const sandbox = this.createSandbox();
+    const checking = requestContext(options);
+    for (const p of parsed) {
+      try {
+        await sandbox.executeOne(p, checking);
+      } catch (err) {
+        throw requestError(err, p, []);
+      }
+    }
     const entities: Entity[] = [];
     for (const p of parsed) {
       try {
         const result = await this.executeOne(p, context);
         if (result !== undefined) entities.push(result);
       } catch (err) {
-        // Connector statements are echoed masked: their WITH values may hold secrets.
-        const shown = maskConnectorStatement(p.statement, statementText(p));
-        if (err instanceof StatementError)
-          throw new KsqlRequestError(err.errorCode, err.message, shown, entities);
-        throw new KsqlRequestError(50000, (err as Error).message, shown, entities);
+        throw requestError(err, p, entities);
       }
     }
     return entities;
@@ -282,12 +347,13 @@ export class KsqlEngine {
           String(this.config.getBoolean('ksql.fail.on.production.error'))) === 'true',
       fromEarliest: reset.toLowerCase() === 'earliest',
       defaults: this.formatDefaults(context),
+      startQueries: !this.sandbox,
     };
   }
 
   /** The sequence number the next command will get (its offset in the command topic). */
   private nextSequence(context: Context): number {
-    return context.sequence ?? this.log.endOffset(this.commands.topic, 0);
+    return context.sequence ?? this.commands.nextSequence();
   }
 
   private async executeOne(parsed: ParsedStatement, context: Context): Promise<Entity | undefined> {
@@ -441,6 +507,11 @@ export class KsqlEngine {
             'This server runs without Kafka Connect: set ksql.connect.url, or run it with the embedded worker.',
           );
         }
+        // As ksqlDB's sandboxed Connect client, validation only lists connectors and validates configs.
+        if (this.sandbox) {
+          if (s.kind === 'createConnector') await checkNewConnector(s, text, this.connect);
+          return undefined;
+        }
         return executeConnectorStatement(s, maskConnectorStatement(s, text), this.connect, this.metastore);
       case 'listFunctions':
         return entity('function_names', text, { functions: listFunctions() });
@@ -503,10 +574,7 @@ export class KsqlEngine {
         }
         const commandId = `terminate/${target.kind === 'allQueries' ? 'ALL' : targets[0].id}/execute`;
         const sequence = await this.record(commandId, text, context);
-        for (const q of targets) {
-          await q.query.stop();
-          this.queries.remove(q.id);
-        }
+        for (const q of targets) await this.stopQuery(q);
         return this.status(text, commandId, sequence, 'Query terminated.');
       }
       default:
@@ -555,10 +623,7 @@ export class KsqlEngine {
     }
     const sequence = await this.record(commandId, text, context);
     this.metastore.delete(s.name);
-    for (const q of this.queries.writing(s.name).filter((x) => x.createAs)) {
-      await q.query.stop();
-      this.queries.remove(q.id);
-    }
+    for (const q of this.queries.writing(s.name).filter((x) => x.createAs)) await this.stopQuery(q);
     if (s.deleteTopic && !context.replaying && this.log.hasTopic(source.topic)) {
       await this.log.deleteTopic(source.topic);
     }
@@ -568,6 +633,12 @@ export class KsqlEngine {
       sequence,
       `Source \`${s.name}\` (topic: ${source.topic}) was dropped.`,
     );
+  }
+
+  /** Terminates a query; a sandbox only forgets it (the query is the live engine's). */
+  private async stopQuery(q: RegisteredQuery): Promise<void> {
+    if (!this.sandbox) await q.query.stop();
+    this.queries.remove(q.id);
   }
 
   private async describe(source: DataSource, extended: boolean) {

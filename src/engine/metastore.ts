@@ -4,8 +4,18 @@ import { StatementError } from './errors.js';
 
 /** Streams, tables and named types: what the command topic rebuilds on start. */
 export class MetaStore {
-  private readonly sources = new Map<string, DataSource>();
-  readonly types = new Map<string, SqlType>();
+  private readonly sources: Map<string, DataSource>;
+  readonly types: Map<string, SqlType>;
+
+  constructor(sources?: ReadonlyMap<string, DataSource>, types?: ReadonlyMap<string, SqlType>) {
+    this.sources = new Map(sources);
+    this.types = new Map(types);
+  }
+
+  /** An independent copy (sources are immutable, so sharing them is safe): a sandbox's metastore. */
+  copy(): MetaStore {
+    return new MetaStore(this.sources, this.types);
+  }
 
   get(name: string): DataSource | undefined {
     return this.sources.get(name);

@@ -18,6 +18,13 @@ export interface RegisteredQuery {
 export class QueryRegistry {
   private readonly queries = new Map<string, RegisteredQuery>();
 
+  /** An independent registry of the same queries, for a sandbox: removing one there stops nothing. */
+  copy(): QueryRegistry {
+    const copy = new QueryRegistry();
+    for (const q of this.queries.values()) copy.add(q);
+    return copy;
+  }
+
   add(q: RegisteredQuery): void {
     this.queries.set(q.id, q);
   }

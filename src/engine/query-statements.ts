@@ -29,6 +29,8 @@ export interface QueryContext {
   readonly failOnProductionError: boolean;
   readonly fromEarliest: boolean;
   readonly defaults: FormatDefaults;
+  /** False in a sandbox: queries are planned and registered there, never started. */
+  readonly startQueries: boolean;
 }
 
 export function plan(ctx: QueryContext, query: CreateAsSelect['query'], sinkName: string): SelectPlan {
@@ -123,7 +125,7 @@ function startQuery(
     query,
     plan: p,
   });
-  query.start();
+  if (ctx.startQueries) query.start();
 }
 
 /**

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, test } from 'node:test';
+import { loadServerConfig } from '../config/index.js';
+import { SegmentLog } from '../log/index.js';
+import { KsqlEngine, KsqlRequestError } from './ksql-engine.js';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+async function start(dir?: string) {
+  const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'sluice-validate-'));
+  if (dir === undefined) cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const log = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
+  const engine = await KsqlEngine.start(
+    log,
+    loadServerConfig({ flags: { 'ksql.streams.commit.interval.ms': '0' }, env: {} }),
+  );
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await engine.close();
+    await log.close();
+  };
+  cleanup.push(close);
+  return { engine, log, dir: dataDir, close };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<KsqlRequestError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof KsqlRequestError, String(err));
+    return err;
+  }
+  assert.fail('expected the request to be refused');
+}
+
+async function queryIds(engine: KsqlEngine): Promise<string[]> {
+  const [queries] = await engine.execute('SHOW QUERIES;');
+  return (queries.queries as { id: string }[]).map((q) => q.id);
+}
+
+test('when statement 3 fails, statements 1 and 2 leave no metastore entry, topic, command, query or record', async () => {
+  const { engine, log } = await start();
+  const before = log.endOffset(engine.commandTopic, 0);
+  const third = 'CREATE STREAM c AS SELECT id, nope FROM b;';
+  const err = await refusal(
+    engine.execute(
+      "CREATE STREAM a (id STRING KEY, v INT) WITH (KAFKA_TOPIC='a', VALUE_FORMAT='JSON', PARTITIONS=2);\n" +
+        "INSERT INTO a (id, v) VALUES ('k', 1);\n" +
+        'CREATE STREAM b AS SELECT * FROM a WHERE v > 0;\n' +
+        third,
+    ),
+  );
+  // ksqlDB's answer to a request that fails validation: the failing statement, no entities.
+  assert.equal(err.errorCode, 40001);
+  assert.equal(err.statementText, third);
+  assert.match(err.message, /Column 'NOPE' cannot be resolved/);
+  assert.deepEqual(err.entities, []);
+  assert.equal(engine.metastore.get('A'), undefined);
+  assert.equal(engine.metastore.get('B'), undefined);
+  assert.equal(log.hasTopic('a'), false);
+  assert.equal(log.hasTopic('B'), false);
+  assert.equal(log.endOffset(engine.commandTopic, 0), before, 'no command written');
+  assert.deepEqual(await queryIds(engine), []);
+});
+
+test('statements validate against what the earlier ones of the request create', async () => {
+  const { engine, log } = await start();
+  const entities = await engine.execute(`
+    CREATE STREAM a (id STRING KEY, v INT) WITH (KAFKA_TOPIC='a', VALUE_FORMAT='JSON', PARTITIONS=1);
+    CREATE STREAM b AS SELECT * FROM a WHERE v > 0;
+    CREATE STREAM c WITH (KAFKA_TOPIC='B', VALUE_FORMAT='JSON') AS SELECT * FROM b;
+    CREATE STREAM over_b (id STRING KEY, v INT) WITH (KAFKA_TOPIC='B', VALUE_FORMAT='JSON');
+    INSERT INTO a (id, v) VALUES ('k', 1);
+    DESCRIBE b EXTENDED;`);
+  assert.equal(entities.length, 5);
+  assert.ok(log.hasTopic('B'));
+  assert.equal((await queryIds(engine)).length, 2);
+});
+
+test('a query created earlier in the request can be terminated and its sink dropped in the same request', async () => {
+  const { engine, log } = await start();
+  await engine.execute(
+    "CREATE STREAM a (id STRING KEY, v INT) WITH (KAFKA_TOPIC='a', VALUE_FORMAT='JSON', PARTITIONS=1);",
+  );
+  // The sandbox numbers commands as the command topic will, so the id is known in advance.
+  const n = log.endOffset(engine.commandTopic, 0);
+  const entities = await engine.execute(
+    `CREATE STREAM b AS SELECT * FROM a; TERMINATE CSAS_B_${n}; DROP STREAM b DELETE TOPIC;`,
+  );
+  assert.equal(entities.length, 3);
+  assert.deepEqual(await queryIds(engine), []);
+  assert.equal(log.hasTopic('B'), false);
+});
+
+test('validation stops no running query and deletes no topic when the request fails after a TERMINATE or DROP', async () => {
+  const { engine, log } = await start();
+  await engine.execute(`
+    CREATE STREAM a (id STRING KEY, v INT) WITH (KAFKA_TOPIC='a', VALUE_FORMAT='JSON', PARTITIONS=1);
+    SET 'auto.offset.reset'='earliest';
+    CREATE STREAM b AS SELECT * FROM a;`);
+  const [id] = await queryIds(engine);
+  await refusal(engine.execute(`TERMINATE ${id}; DROP STREAM b DELETE TOPIC; DROP STREAM nowhere;`));
+  assert.deepEqual(await queryIds(engine), [id]);
+  assert.ok(engine.metastore.get('B'));
+  assert.ok(log.hasTopic('B'));
+  // The query still runs: a new record reaches its sink.
+  await engine.execute("INSERT INTO a (id, v) VALUES ('k', 1);");
+  await engine.waitUntilIdle();
+  assert.equal(log.endOffset('B', 0), 1);
+});
+
+test('a request that fails leaves nothing to replay: a restart rebuilds only what succeeded', async () => {
+  const first = await start();
+  await first.engine.execute(
+    "CREATE STREAM a (id STRING KEY, v INT) WITH (KAFKA_TOPIC='a', VALUE_FORMAT='JSON', PARTITIONS=1);",
+  );
+  await refusal(
+    first.engine.execute('CREATE STREAM b AS SELECT * FROM a; CREATE STREAM b AS SELECT * FROM a;'),
+  );
+  await first.close();
+  const again = await start(first.dir);
+  assert.ok(again.engine.metastore.get('A'));
+  assert.equal(again.engine.metastore.get('B'), undefined);
+  assert.deepEqual(await queryIds(again.engine), []);
+});
