@@ -7,6 +7,15 @@ import {
   type RecordHeader,
   type TopicDescription,
 } from '../../log/index.js';
+import {
+  base64Field,
+  nameValueList,
+  objectBody,
+  optionalString,
+  optionalWholeNumber,
+  stringField,
+} from './body-fields.js';
+import { RestProxyError } from './rest-proxy-error.js';
 
 /*
  * The part of Confluent REST Proxy's v3 API that lets HTTP clients and webhooks manage and write
@@ -17,30 +26,20 @@ import {
 
 type DataType = 'JSON' | 'STRING' | 'BINARY';
 
+export { RestProxyError };
+
+/** Fields as sent: every one is checked for its JSON type before use. */
 interface ProduceData {
-  readonly type?: string;
+  readonly type?: unknown;
   readonly data?: unknown;
 }
 
 interface ProduceRequestBody {
-  readonly partition_id?: number;
-  readonly headers?: readonly { readonly name: string; readonly value?: string | null }[];
-  readonly key?: ProduceData;
-  readonly value?: ProduceData;
-  readonly timestamp?: string;
-}
-
-export class RestProxyError extends Error {
-  readonly status: number;
-  readonly errorCode: number;
-  /** The log's error code, when the error came from the log; Sluice's own client rebuilds it. */
-  readonly code: string | undefined;
-  constructor(status: number, errorCode: number, message: string, code?: string) {
-    super(message);
-    this.status = status;
-    this.errorCode = errorCode;
-    this.code = code;
-  }
+  readonly partition_id?: unknown;
+  readonly headers?: unknown;
+  readonly key?: unknown;
+  readonly value?: unknown;
+  readonly timestamp?: unknown;
 }
 
 function fromLogError(err: LogError): RestProxyError {
@@ -75,11 +74,10 @@ export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
 }
 
 /** Turns `{type, data}` into bytes; JSON is the default type, as in REST Proxy. */
-function toBytes(part: ProduceData | undefined, what: string): { bytes: Buffer | null; type: DataType } {
+function toBytes(part: unknown, what: string): { bytes: Buffer | null; type: DataType } {
   if (part === undefined || part === null) return { bytes: null, type: 'BINARY' };
-  if (typeof part !== 'object')
-    throw new RestProxyError(400, 40002, `${what} must be an object with type and data.`);
-  const type = (part.type ?? 'JSON').toUpperCase();
+  const { type: declared, data } = objectBody(part, `${what} as {"type": "JSON", "data": …}`) as ProduceData;
+  const type = (optionalString(declared, `${what}.type`) ?? 'JSON').toUpperCase();
   if (type !== 'JSON' && type !== 'STRING' && type !== 'BINARY') {
     throw new RestProxyError(
       400,
@@ -87,43 +85,39 @@ function toBytes(part: ProduceData | undefined, what: string): { bytes: Buffer |
       `${what}.type ${type} is not supported: use JSON, STRING or BINARY (schema-registry types come with Schema Registry support).`,
     );
   }
-  const data = part.data;
   if (type === 'JSON') return { bytes: data === undefined ? null : Buffer.from(JSON.stringify(data)), type };
-  if (data === null || data === undefined) return { bytes: null, type: type as DataType };
-  if (typeof data !== 'string') {
-    throw new RestProxyError(400, 40002, `${what}.data must be a string for type ${type}.`);
-  }
-  if (type === 'STRING') return { bytes: Buffer.from(data, 'utf8'), type };
-  return { bytes: Buffer.from(data, 'base64'), type };
+  if (data === null || data === undefined) return { bytes: null, type };
+  const text = stringField(data, `${what}.data (type ${type})`);
+  return { bytes: type === 'STRING' ? Buffer.from(text, 'utf8') : base64Field(text, `${what}.data`), type };
 }
 
-function toRecord(body: ProduceRequestBody): {
+function toRecord(raw: unknown): {
   record: ProduceRecord;
   keyType: DataType;
   valueType: DataType;
 } {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new RestProxyError(400, 40002, 'The request body must be a JSON object: {"key":…,"value":…}.');
-  }
+  const body = objectBody(raw, '{"key":…,"value":…}') as ProduceRequestBody;
   const key = toBytes(body.key, 'key');
   const value = toBytes(body.value, 'value');
   let timestamp: number | undefined;
-  if (body.timestamp !== undefined) {
-    timestamp = Date.parse(body.timestamp);
+  const stamp = optionalString(body.timestamp, 'timestamp');
+  if (stamp !== undefined) {
+    timestamp = Date.parse(stamp);
     if (Number.isNaN(timestamp)) {
-      throw new RestProxyError(400, 40002, `timestamp '${body.timestamp}' is not an ISO-8601 date-time.`);
+      throw new RestProxyError(400, 40002, `timestamp '${stamp}' is not an ISO-8601 date-time.`);
     }
   }
-  const headers: RecordHeader[] = (body.headers ?? []).map((h) => ({
+  const headers: RecordHeader[] = nameValueList(body.headers, 'headers').map((h, i) => ({
     key: h.name,
-    value: h.value === null || h.value === undefined ? null : Buffer.from(h.value, 'base64'),
+    value: h.value === null ? null : base64Field(h.value, `headers[${i}].value`),
   }));
+  const partition = optionalWholeNumber(body.partition_id, 'partition_id');
   const record: ProduceRecord = {
     key: key.bytes,
     value: value.bytes,
     headers,
     ...(timestamp === undefined ? {} : { timestamp }),
-    ...(body.partition_id === undefined ? {} : { partition: body.partition_id }),
+    ...(partition === undefined ? {} : { partition }),
   };
   return { record, keyType: key.type, valueType: value.type };
 }
@@ -152,6 +146,16 @@ export function splitJsonObjects(text: string): unknown[] {
   }
   if (depth !== 0) throw new RestProxyError(400, 40002, 'The request body ends inside a JSON object.');
   return out;
+}
+
+/** A configs list (`[{"name","value"}]`) as a map; a config without a value is refused. */
+export function configMap(value: unknown, field: string): Record<string, string> {
+  const config: Record<string, string> = {};
+  nameValueList(value, field).forEach((c, i) => {
+    if (c.value === null) throw new RestProxyError(400, 40002, `${field}[${i}] (${c.name}) needs a value.`);
+    config[c.name] = c.value;
+  });
+  return config;
 }
 
 export function checkClusterId(log: Log, id: string): void {
@@ -209,16 +213,15 @@ export function registerRestProxyRoutes(app: FastifyInstance, log: Log, internal
 
   app.post<{
     Params: { cluster: string };
-    Body: { topic_name?: string; partitions_count?: number; configs?: { name: string; value: string }[] };
   }>(`${base}/:cluster/topics`, async (req, reply) => {
     try {
       checkCluster(req.params.cluster);
-      const body = req.body ?? {};
-      if (typeof body.topic_name !== 'string')
-        throw new RestProxyError(400, 40002, 'topic_name is required.');
-      const config: Record<string, string> = {};
-      for (const c of body.configs ?? []) config[c.name] = String(c.value);
-      const d = await log.createTopic(body.topic_name, { partitions: body.partitions_count ?? 1, config });
+      const body = objectBody(req.body, '{"topic_name": "…", "partitions_count": 1}');
+      if (body.topic_name === undefined) throw new RestProxyError(400, 40002, 'topic_name is required.');
+      const name = stringField(body.topic_name, 'topic_name');
+      const partitions = optionalWholeNumber(body.partitions_count, 'partitions_count', 1) ?? 1;
+      const config = configMap(body.configs, 'configs');
+      const d = await log.createTopic(name, { partitions, config });
       return reply.code(201).send(topicEntity(req.headers.host ?? '', d));
     } catch (err) {
       return sendError(reply, err);
@@ -266,7 +269,7 @@ export function registerRestProxyRoutes(app: FastifyInstance, log: Log, internal
         const valid: { index: number; converted: ReturnType<typeof toRecord> }[] = [];
         for (const body of bodies) {
           try {
-            valid.push({ index: results.length, converted: toRecord(body as ProduceRequestBody) });
+            valid.push({ index: results.length, converted: toRecord(body) });
             results.push({});
           } catch (err) {
             if (bodies.length === 1) throw err;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type InternalTopics, type Log, type LogRecord, TOPIC_CONFIG_DEFAULTS } from '../../log/index.js';
-import { checkClusterId, RestProxyError, sendError } from './rest-proxy.js';
+import { arrayField, objectBody, optionalString, stringField, wholeNumberField } from './body-fields.js';
+import { checkClusterId, configMap, RestProxyError, sendError } from './rest-proxy.js';
 
 /*
  * Sluice's additions beside REST Proxy v3, under the same paths and conventions: partitions with
@@ -126,13 +127,11 @@ export function registerTopicDataRoutes(app: FastifyInstance, log: Log, internal
 
   app.post<{
     Params: { cluster: string; topic: string };
-    Body: { data?: { name: string; value: string }[] };
   }>(`${base}/topics/:topic/configs::alter`, async (req, reply) => {
     try {
       checkClusterId(log, req.params.cluster);
       internal.check(req.params.topic, 'change the configs of');
-      const config: Record<string, string> = {};
-      for (const c of req.body?.data ?? []) config[c.name] = String(c.value);
+      const config = configMap(objectBody(req.body, '{"data": [{"name": "…", "value": "…"}]}').data, 'data');
       await log.alterTopicConfig(req.params.topic, config);
       return reply.code(204).send();
     } catch (err) {
@@ -180,18 +179,24 @@ export function registerTopicDataRoutes(app: FastifyInstance, log: Log, internal
 
   app.post<{
     Params: { cluster: string; group: string };
-    Body: { data?: { topic_name: string; partition_id: number; offset: number; metadata?: string }[] };
   }>(`${base}/consumer-groups/:group/offsets`, async (req, reply) => {
     try {
       checkClusterId(log, req.params.cluster);
+      const entries = arrayField(
+        objectBody(req.body, '{"data": [{"topic_name", "partition_id", "offset"}]}').data,
+        'data',
+      );
       await log.commitOffsets(
         req.params.group,
-        (req.body?.data ?? []).map((o) => ({
-          topic: o.topic_name,
-          partition: o.partition_id,
-          offset: o.offset,
-          metadata: o.metadata ?? '',
-        })),
+        entries.map((entry, i) => {
+          const o = objectBody(entry, '{"topic_name": "…", "partition_id": 0, "offset": 0}');
+          return {
+            topic: stringField(o.topic_name, `data[${i}].topic_name`),
+            partition: wholeNumberField(o.partition_id, `data[${i}].partition_id`),
+            offset: wholeNumberField(o.offset, `data[${i}].offset`),
+            metadata: optionalString(o.metadata, `data[${i}].metadata`) ?? '',
+          };
+        }),
       );
       return reply.code(204).send();
     } catch (err) {
