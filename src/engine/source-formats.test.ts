@@ -107,3 +107,20 @@ test('KEY_DELIMITER splits a DELIMITED key, and a query writing DELIMITED inheri
   assert.deepEqual(engine.metastore.require('KD_COPY').serde, { valueDelimiter: '-', keyDelimiter: ';' });
   assert.deepEqual(engine.metastore.require('KD_JSON').serde, { keyDelimiter: ';' });
 });
+
+test('a query whose new key has several columns is refused by a KAFKA key format, as in ksqlDB', async () => {
+  await engine.execute(
+    "CREATE STREAM people (name STRING, id INT, age INT) WITH (KAFKA_TOPIC='people', PARTITIONS=1, VALUE_FORMAT='JSON');",
+  );
+  await assert.rejects(
+    engine.execute('CREATE STREAM by_two AS SELECT id, age, name FROM people PARTITION BY id, age;'),
+    (err: unknown) =>
+      err instanceof KsqlRequestError &&
+      err.message ===
+        "Key format does not support schema.\nformat: KAFKA\nschema: Persistence{columns=[`ID` INTEGER KEY, `AGE` INTEGER KEY], features=[]}\nreason: The 'KAFKA' format only supports a single field. Got: [`ID` INTEGER KEY, `AGE` INTEGER KEY]",
+  );
+  await engine.execute(
+    "CREATE STREAM by_two_json WITH (KEY_FORMAT='JSON') AS SELECT id, age, name FROM people PARTITION BY id, age;",
+  );
+  assert.equal(engine.metastore.require('BY_TWO_JSON').keyFormat, 'JSON');
+});

@@ -321,3 +321,11 @@ test('plain Uint8Array input is read like a Buffer', () => {
   const bytes = new TextEncoder().encode('xx{"A": 1}').subarray(2);
   assert.deepEqual(jsonFormat.createDeserializer([col('A', INTEGER)])(bytes), [1]);
 });
+
+test('control characters are escaped as Jackson escapes them, with upper-case hex digits', () => {
+  assert.equal(
+    write([col('S', STRING)], ['a\u001fb\n\\u001f\u0000'], { wrapSingleValue: false }),
+    '"a\\u001Fb\\n\\\\u001f\\u0000"',
+  );
+  assert.deepEqual(read([col('S', STRING)], '"a\\u001Fb"', { wrapSingleValue: false }), ['a\u001fb']);
+});

@@ -20,8 +20,23 @@ function writeDouble(v: SqlValue): string {
   return Number.isFinite(d) ? formatDoubleLikeJava(d) : `"${formatDoubleLikeJava(d)}"`;
 }
 
+// A \u00XX escape JSON.stringify wrote (not an escaped backslash followed by "u00").
+const LOWER_HEX_ESCAPE = /(?<!\\)((?:\\\\)*)\\u00([0-9a-f]{2})/g;
+
+/** A string as Jackson quotes it: JSON.stringify's escapes, with Jackson's upper-case hex digits. */
+export function jsonString(v: string): string {
+  const quoted = JSON.stringify(v);
+  // Only control characters other than \b \t \n \f \r get a \u escape; most strings have none.
+  return quoted.includes('\\u00')
+    ? quoted.replace(
+        LOWER_HEX_ESCAPE,
+        (_, slashes: string, hex: string) => `${slashes}\\u00${hex.toUpperCase()}`,
+      )
+    : quoted;
+}
+
 function writeString(v: SqlValue): string {
-  return v === null ? 'null' : JSON.stringify(v);
+  return v === null ? 'null' : jsonString(v as string);
 }
 
 function writeDecimal(v: SqlValue): string {
@@ -34,7 +49,7 @@ function writeBytes(v: SqlValue): string {
 
 /** `{"A":…,"B":…}` for the given names and writers, reading values through `get`. */
 export function objectPrefixes(names: readonly string[]): string[] {
-  return names.map((name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`);
+  return names.map((name, i) => `${i === 0 ? '{' : ','}${jsonString(name)}:`);
 }
 
 export function compileJsonWriter(type: SqlType): JsonValueWriter {
@@ -71,7 +86,7 @@ export function compileJsonWriter(type: SqlType): JsonValueWriter {
         let out = '{';
         let first = true;
         for (const [key, item] of v as ReadonlyMap<SqlValue, SqlValue>) {
-          out += `${first ? '' : ','}${JSON.stringify(String(key))}:${value(item)}`;
+          out += `${first ? '' : ','}${jsonString(String(key))}:${value(item)}`;
           first = false;
         }
         return `${out}}`;

@@ -11,3 +11,6 @@ CREATE STREAM by_columns AS SELECT * FROM people PARTITION BY name, id;
 
 CREATE STREAM by_columns_csv WITH (FORMAT='DELIMITED') AS
   SELECT id, name, age FROM people PARTITION BY id, name;
+
+-- PARTITION BY NULL drops the key: the old key columns become value columns.
+CREATE STREAM keyless AS SELECT * FROM people PARTITION BY NULL;
