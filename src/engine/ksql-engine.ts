@@ -4,9 +4,9 @@ import type { ConnectClient } from '../connect/client/index.js';
 import { describeFunction, FunctionResolutionError, listFunctions } from '../functions/index.js';
 import type { Log } from '../log/index.js';
 import { PlanningError, planSelect, resolveType } from '../planner/index.js';
-import { ProcessingLog, runPushQuery } from '../runtime/index.js';
+import { ProcessingLog, type PushBatch, runPushQuery } from '../runtime/index.js';
 import { type ParsedStatement, parseStatements, SqlParseError, type Statement } from '../sql/index.js';
-import { formatType, type SqlType, type SqlValue } from '../types/index.js';
+import { formatType, type SqlType } from '../types/index.js';
 import { CommandTopic, type CommandWriter, SandboxCommands } from './command-topic.js';
 import {
   checkNewConnector,
@@ -77,7 +77,8 @@ export interface PushQueryHandle {
   readonly columnTypes: readonly string[];
   /** The resolved types, to render each value by its type. */
   readonly types: readonly SqlType[];
-  readonly rows: AsyncGenerator<SqlValue[][]>;
+  /** Over a table, rows may be tombstones of deleted keys (see PushBatch). */
+  readonly rows: AsyncGenerator<PushBatch>;
   /** The query's LIMIT: the rows end there unless the query was closed first. */
   readonly limit: number | undefined;
   /** Stops the query; the row generator then ends. */
@@ -780,6 +781,7 @@ export class KsqlEngine {
           filter: plan.filter?.evaluate,
           projections: plan.columns.map((c) => c.expression.evaluate),
         },
+        keyProjections: plan.columns.flatMap((c, i) => (c.sourceKey ? [i] : [])),
         fromEarliest: this.queryContext(context).fromEarliest,
         limit: plan.limit,
         usesPseudoColumns: plan.scope.pseudoColumnsUsed,

@@ -131,7 +131,7 @@ test('a push query streams matching rows and stops at its LIMIT', async () => {
   assert.deepEqual(handle.columnTypes, ['STRING', 'STRING', 'INTEGER']);
   const rows: unknown[][] = [];
   const reading = (async () => {
-    for await (const batch of handle.rows) rows.push(...batch);
+    for await (const batch of handle.rows) rows.push(...batch.rows);
   })();
   await engine.execute("INSERT INTO orders (id, item, qty, price) VALUES ('p2', 'lime', 2, 1);");
   await reading;

@@ -22,6 +22,8 @@ export interface ProjectedColumn {
    * be computed for a record without a value, as ksqlDB computes it.
    */
   readonly keyOnly: boolean;
+  /** True when the item is a key column of the source itself (perhaps renamed). */
+  readonly sourceKey: boolean;
 }
 
 /** A stateless query: read a source, filter, project. */
@@ -245,7 +247,19 @@ function projected(item: NamedItem, namespace: 'KEY' | 'VALUE', scope: SourceSco
       columns.find((s) => s.name === c.name)?.namespace === 'KEY' &&
       (c.source === undefined || scope.isQualifier(c.source)),
   );
-  return { name: item.name, type: item.compiled.type, namespace, expression: item.compiled, keyOnly };
+  const ast = unqualified(item.ast, scope);
+  const sourceKey =
+    ast.kind === 'column' &&
+    ast.source === undefined &&
+    columns.find((s) => s.name === ast.name)?.namespace === 'KEY';
+  return {
+    name: item.name,
+    type: item.compiled.type,
+    namespace,
+    expression: item.compiled,
+    keyOnly,
+    sourceKey,
+  };
 }
 
 /** Plans SELECT … FROM source [WHERE …] [PARTITION BY …] for a push or persistent query. */

@@ -1,6 +1,6 @@
 export { PersistentQuery, type PersistentQuerySpec, type QueryState } from './persistent-query.js';
 export { ProcessingLog } from './processing-log.js';
-export { type PushQuerySpec, runPushQuery } from './push-query.js';
+export { type PushBatch, type PushQuerySpec, runPushQuery } from './push-query.js';
 export type { RowExpressions } from './row-processor.js';
 export type { RuntimeSource } from './runtime-source.js';
 export { type SinkColumn, SinkEncoder, type SinkFormats } from './sink-encoder.js';

@@ -10,6 +10,12 @@ import { rowJson } from '../row-json.js';
 import { StreamingResponse } from '../streaming-response.js';
 
 const DELIMITED = 'application/vnd.ksqlapi.delimited.v1';
+const KSQL_V1_JSON = 'application/vnd.ksql.v1+json';
+
+function streamedRowHeader(handle: PushQueryHandle): string {
+  const schema = handle.columnNames.map((n, i) => `\`${n}\` ${handle.columnTypes[i]}`).join(', ');
+  return JSON.stringify({ header: { queryId: handle.queryId, schema } });
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -30,6 +36,8 @@ interface AnswerFormat {
   readonly contentType: string;
   readonly head: string;
   readonly row: (json: string) => string;
+  /** A deleted key of a table (key columns set, the rest null); undefined drops it. */
+  readonly tombstone: ((json: string) => string) | undefined;
   readonly error: (body: KsqlErrorBody) => string;
   /** The last element, '' for none. */
   readonly tail: (limitReached: boolean) => string;
@@ -39,6 +47,8 @@ const delimitedFormat = (meta: string): AnswerFormat => ({
   contentType: DELIMITED,
   head: `${meta}\n`,
   row: (json) => `${json}\n`,
+  // ksqlDB's /query-stream writers drop tombstones ("not currently supported").
+  tombstone: undefined,
   error: (body) => `${JSON.stringify(body)}\n`,
   tail: () => '',
 });
@@ -47,17 +57,19 @@ const jsonArrayFormat = (meta: string): AnswerFormat => ({
   contentType: 'application/json',
   head: `[${meta}`,
   row: (json) => `,${json}`,
+  tombstone: undefined,
   error: (body) => `,${JSON.stringify(body)}`,
   tail: () => ']',
 });
 
-/** The old API's StreamedRow array (/query). */
+/** ksqlDB's StreamedRow array: /query, and /query-stream asked for application/vnd.ksql.v1+json. */
 const streamedRowFormat = (header: string): AnswerFormat => ({
   contentType: 'application/json',
   head: `[${header}`,
   row: (json) => `,\n{"row":{"columns":${json}}}`,
+  tombstone: (json) => `,\n{"row":{"columns":${json},"tombstone":true}}`,
   error: (body) => `,\n${JSON.stringify({ errorMessage: body })}`,
-  tail: (limitReached) => (limitReached ? `,\n{"finalMessage":"Limit Reached"}]\n` : ']\n'),
+  tail: (limitReached) => `,\n{"finalMessage":"${limitReached ? 'Limit Reached' : 'Query Completed'}"}]\n`,
 });
 
 /**
@@ -70,8 +82,11 @@ async function stream(reply: FastifyReply, handle: PushQueryHandle, format: Answ
   let sent = 0;
   try {
     await out.write(format.head);
-    for await (const rows of handle.rows) {
-      for (const row of rows) await out.write(format.row(rowJson(row, types)));
+    for await (const { rows, tombstones } of handle.rows) {
+      for (let i = 0; i < rows.length; i++) {
+        if (tombstones?.[i] !== true) await out.write(format.row(rowJson(rows[i], types)));
+        else if (format.tombstone !== undefined) await out.write(format.tombstone(rowJson(rows[i], types)));
+      }
       sent += rows.length;
     }
   } catch (err) {
@@ -125,6 +140,9 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
       columnTypes: handle.columnTypes,
     });
     const accept = req.headers.accept ?? '';
+    if (accept.includes(KSQL_V1_JSON) && !accept.includes(DELIMITED)) {
+      return stream(reply, handle, streamedRowFormat(streamedRowHeader(handle)));
+    }
     const asJson = accept.includes('application/json') && !accept.includes(DELIMITED);
     await stream(reply, handle, asJson ? jsonArrayFormat(meta) : delimitedFormat(meta));
   });
@@ -151,13 +169,7 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
       return sendKsqlError(reply, err);
     }
     if (opened.kind === 'print') return streamPrint(reply, opened);
-    const handle = opened.handle;
-    const schema = handle.columnNames.map((n, i) => `\`${n}\` ${handle.columnTypes[i]}`).join(', ');
-    await stream(
-      reply,
-      handle,
-      streamedRowFormat(JSON.stringify({ header: { queryId: handle.queryId, schema } })),
-    );
+    await stream(reply, opened.handle, streamedRowFormat(streamedRowHeader(opened.handle)));
   });
 
   app.post('/close-query', async (req, reply) => {
