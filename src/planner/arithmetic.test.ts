@@ -136,11 +136,12 @@ describe('arithmetic', () => {
     }
   });
 
-  test('concatenates strings with + and with ||, where || treats NULL as empty like CONCAT', () => {
+  test("concatenates strings with + as Java does (NULL reads 'null', ksqlDB issue #9136) and with || like CONCAT", () => {
     const cols = { S: [STRING, 'ab'], N: [STRING, null] } as const;
     assert.equal(evaluateText("S + 'c'", cols), 'abc');
     assert.equal(evaluateText("S || 'c'", cols), 'abc');
-    assert.equal(evaluateText('S + N', cols), null);
+    assert.equal(evaluateText('S + N', cols), 'abnull');
+    assert.equal(evaluateText("N + '-' + N", cols), 'null-null');
     assert.equal(evaluateText('S || N', cols), 'ab');
   });
 

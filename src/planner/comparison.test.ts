@@ -25,6 +25,7 @@ const cols = {
   T: [BOOLEAN, true],
   NI: [INTEGER, null],
   NB: [BOOLEAN, null],
+  NS: [STRING, null],
   TS: [TIMESTAMP, Date.UTC(2024, 0, 2, 3, 4, 5)],
   DT: [DATE, 19724], // 2024-01-02
   TM: [TIME, 3_600_000],
@@ -62,10 +63,11 @@ describe('comparisons', () => {
     assert.throws(() => is('T < FALSE'), ExpressionError);
   });
 
-  test('gives NULL when either side is NULL', () => {
-    assert.equal(is('NI = 1'), null);
-    assert.equal(is('1 < NI'), null);
-    assert.equal(is('NI = NI'), null);
+  test('is FALSE, never NULL, when either side is NULL, as ksqlDB generates it', () => {
+    for (const sql of ['NI = 1', 'NI <> 1', '1 < NI', 'NI >= 1', 'NI = NI', 'S > NS', 'NS = NS']) {
+      assert.equal(is(sql), false, sql);
+    }
+    assert.equal(is('NOT (NI = 1)'), true, 'so NOT of it is TRUE');
   });
 
   test('rejects comparing with a NULL literal and points to IS NULL', () => {
@@ -104,14 +106,31 @@ describe('comparisons', () => {
 });
 
 describe('logic', () => {
-  test('combines booleans with three-valued AND, OR and NOT', () => {
-    assert.equal(is('NB AND FALSE'), false);
+  test("combines booleans as ksqlDB's Java does: left to right, NULL once reached gives NULL", () => {
+    assert.equal(is('FALSE AND NB'), false, 'FALSE AND … never looks right');
+    assert.equal(is('TRUE OR NB'), true, 'TRUE OR … never looks right');
+    assert.equal(is('NB AND FALSE'), null, 'not FALSE as in three-valued logic');
+    assert.equal(is('NB OR TRUE'), null, 'not TRUE as in three-valued logic');
     assert.equal(is('NB AND TRUE'), null);
-    assert.equal(is('NB OR TRUE'), true);
     assert.equal(is('NB OR FALSE'), null);
+    assert.equal(is('TRUE AND NB'), null);
+    assert.equal(is('FALSE OR NB'), null);
     assert.equal(is('NOT NB'), null);
     assert.equal(is('NOT T'), false);
     assert.equal(is('FALSE AND (1 / 0 = 1)'), false);
+    assert.equal(is('NI = 1 OR T'), true, 'a comparison with NULL is FALSE, not NULL');
+  });
+
+  test('a NULL CASE condition reached before a TRUE one makes the whole CASE NULL, as in ksqlDB', () => {
+    assert.equal(is('CASE WHEN NB THEN 1 ELSE 2 END'), null);
+    assert.equal(is('CASE WHEN I = 1 THEN 1 WHEN NB THEN 2 ELSE 3 END'), null);
+    assert.equal(is('CASE WHEN T THEN 1 WHEN NB THEN 2 END'), 1, 'a NULL after the TRUE one is never read');
+    assert.equal(
+      is("CASE WHEN NI = 1 THEN 'one' ELSE 'other' END"),
+      'other',
+      'a comparison with NULL is FALSE',
+    );
+    assert.equal(is("CASE NI WHEN 1 THEN 'one' ELSE 'other' END"), 'other');
   });
 
   test('rejects non-boolean operands of AND, OR and NOT', () => {
@@ -131,18 +150,32 @@ describe('logic', () => {
     assert.equal(is('I BETWEEN 1.5 AND 4.9'), false);
     assert.equal(is('I NOT BETWEEN 6 AND 7'), true);
     assert.equal(is("S BETWEEN 'a' AND 'c'"), true);
-    assert.equal(is('NI BETWEEN 1 AND 2'), null);
-    assert.equal(is('I BETWEEN NULL AND 4'), false);
-    assert.equal(is('I BETWEEN NULL AND 6'), null);
   });
 
-  test('finds values in IN lists with SQL NULL semantics', () => {
+  test('BETWEEN is FALSE and NOT BETWEEN TRUE when the value or a bound is NULL', () => {
+    for (const sql of [
+      'NI BETWEEN 1 AND 2',
+      'I BETWEEN NULL AND 4',
+      'I BETWEEN NULL AND 6',
+      'I BETWEEN 1 AND NI',
+    ]) {
+      assert.equal(is(sql), false, sql);
+      assert.equal(is(sql.replace('BETWEEN', 'NOT BETWEEN')), true, sql);
+    }
+  });
+
+  test("finds values in IN lists as ksqlDB's InListEvaluator: NULL matches nothing", () => {
     assert.equal(is('I IN (1, 5, 9)'), true);
     assert.equal(is('I IN (1, 2)'), false);
     assert.equal(is('I NOT IN (1, 2)'), true);
-    assert.equal(is('I IN (1, NULL)'), null);
+    assert.equal(is('I IN (1, NULL)'), false);
+    assert.equal(is('I NOT IN (1, NULL)'), true);
     assert.equal(is('I IN (5, NULL)'), true);
-    assert.equal(is('NI IN (1, 2)'), null);
+    assert.equal(is('NI IN (1, 2)'), false);
+    assert.equal(is('NI NOT IN (1, 2)'), true);
+    assert.equal(is('NI IN (NI, 1)'), false);
+    assert.equal(is('I IN (NI, 1)'), false);
+    assert.equal(is('I NOT IN (NI, 1)'), true);
     assert.equal(is('I IN (B, 2.5, 7E0)'), true);
     assert.equal(is("S IN ('a', 'b')"), true);
     assert.equal(is('I IN (I + 1, I)'), true);

@@ -239,23 +239,25 @@ export function comparisonEvaluator(
   right: Evaluator,
   rightConstant: boolean,
 ): Evaluator {
+  // ksqlDB's generated code tests for null first and answers FALSE (SqlToJavaVisitor's null check),
+  // so a comparison is never NULL: `NOT (x = 1)` is TRUE for a NULL x.
   const l = converted(left, comparison.convertLeft);
   const r = converted(right, comparison.convertRight);
   const test = comparison.test;
   const b = rightConstant ? constantValue(r) : undefined;
   if (b !== undefined) {
-    if (b === null) return () => null;
+    if (b === null) return () => false;
     if (comparison.native) return nativeAgainstConstant(op, l, b);
     return (row) => {
       const a = l(row);
-      return a === null ? null : test(a, b);
+      return a === null ? false : test(a, b);
     };
   }
   return (row) => {
     const a = l(row);
-    if (a === null) return null;
+    if (a === null) return false;
     const b = r(row);
-    return b === null ? null : test(a, b);
+    return b === null ? false : test(a, b);
   };
 }
 
@@ -274,32 +276,32 @@ function nativeAgainstConstant(op: ComparisonOperator, left: Evaluator, b: SqlVa
     case '=':
       return (row) => {
         const a = left(row);
-        return a === null ? null : a === b;
+        return a === null ? false : a === b;
       };
     case '<>':
       return (row) => {
         const a = left(row);
-        return a === null ? null : a !== b;
+        return a === null ? false : a !== b;
       };
     case '<':
       return (row) => {
         const a = left(row);
-        return a === null ? null : (a as number) < n;
+        return a === null ? false : (a as number) < n;
       };
     case '<=':
       return (row) => {
         const a = left(row);
-        return a === null ? null : (a as number) <= n;
+        return a === null ? false : (a as number) <= n;
       };
     case '>':
       return (row) => {
         const a = left(row);
-        return a === null ? null : (a as number) > n;
+        return a === null ? false : (a as number) > n;
       };
     case '>=':
       return (row) => {
         const a = left(row);
-        return a === null ? null : (a as number) >= n;
+        return a === null ? false : (a as number) >= n;
       };
   }
 }

@@ -1,5 +1,7 @@
-// Boolean-valued expressions and CASE, with SQL's three-valued logic: NULL means "unknown", so
-// NULL AND FALSE is FALSE, NULL OR TRUE is TRUE, and anything else involving NULL is NULL.
+// Boolean-valued expressions and CASE with ksqlDB's NULL rules, which are not SQL's three-valued
+// logic: ksqlDB generates Java that tests comparisons, BETWEEN and IN for null first and answers
+// FALSE, and evaluates AND, OR, NOT and CASE conditions on Java Booleans, where a null operand that
+// is reached fails the whole expression (NULL). docs/sql.md lists the rules.
 import type {
   BetweenExpression,
   CaseExpression,
@@ -40,14 +42,13 @@ export function compileAnd(left: Expression, right: Expression, compile: Compile
   requireBoolean(r, right, 'An operand of AND');
   const le = l.evaluate;
   const re = r.evaluate;
+  // Java's `a && b`: FALSE AND x is FALSE without looking at x; a NULL reached gives NULL.
   return node(
     BOOLEAN,
     (row) => {
       const a = le(row);
-      if (a === false) return false;
-      const b = re(row);
-      if (b === false) return false;
-      return a === null || b === null ? null : true;
+      if (a === null) return null;
+      return a === false ? false : re(row);
     },
     l.constant && r.constant,
   );
@@ -60,14 +61,13 @@ export function compileOr(left: Expression, right: Expression, compile: Compile)
   requireBoolean(r, right, 'An operand of OR');
   const le = l.evaluate;
   const re = r.evaluate;
+  // Java's `a || b`: TRUE OR x is TRUE without looking at x; a NULL reached gives NULL.
   return node(
     BOOLEAN,
     (row) => {
       const a = le(row);
-      if (a === true) return true;
-      const b = re(row);
-      if (b === true) return true;
-      return a === null || b === null ? null : false;
+      if (a === null) return null;
+      return a === true ? true : re(row);
     },
     l.constant && r.constant,
   );
@@ -129,7 +129,10 @@ export function comparisonNode(
   );
 }
 
-/** `x BETWEEN low AND high` is `low <= x AND x <= high`, with NULL bounds giving NULL or FALSE. */
+/**
+ * `x BETWEEN low AND high` is `x >= low AND x <= high` with ksqlDB's comparisons, so it is FALSE
+ * when x or a bound is NULL, and NOT BETWEEN is then TRUE.
+ */
 export function compileBetween(expression: BetweenExpression, compile: Compile): CompiledNode {
   const x = compile(expression.operand);
   const text = () => printExpression(expression);
@@ -137,37 +140,29 @@ export function compileBetween(expression: BetweenExpression, compile: Compile):
   const high = comparisonNode('<=', x, compile(expression.high), text, true);
   const le = low.evaluate;
   const he = high.evaluate;
-  const both = node(
+  const negated = expression.negated;
+  return node(
     BOOLEAN,
-    (row) => {
-      const a = le(row);
-      if (a === false) return false;
-      const b = he(row);
-      if (b === false) return false;
-      return a === null || b === null ? null : true;
-    },
+    (row) => (le(row) === true && he(row) === true) !== negated,
     low.constant && high.constant,
   );
-  return expression.negated ? negate(both) : both;
 }
 
 /**
- * `x IN (a, b, …)`: TRUE when some item equals x; else NULL when x or some item is NULL; else
- * FALSE. Constant items of x's own primitive type are looked up in a Set.
+ * `x IN (a, b, …)` as ksqlDB's InListEvaluator: TRUE when some non-NULL item equals x, else FALSE,
+ * also when x is NULL (NULL matches nothing); NOT IN is the negation. Constant items of x's own
+ * primitive type are looked up in a Set.
  */
 export function compileInList(expression: InListExpression, compile: Compile): CompiledNode {
   const x = compile(expression.operand);
   const items = expression.list.map(compile);
   const operandType = x.type;
-  if (operandType === null) return node(BOOLEAN, () => null, true);
+  const negated = expression.negated;
+  if (operandType === null) return node(BOOLEAN, () => negated, true);
   const candidates: { evaluate: Evaluator; left: (v: SqlValue) => SqlValue; test: ValueTest }[] = [];
-  let sawNullLiteral = false;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    if (item.type === null) {
-      sawNullLiteral = true;
-      continue;
-    }
+    if (item.type === null) continue;
     const plan = planComparison('=', operandType, item.type);
     if (!plan) {
       throw new ExpressionError(
@@ -182,7 +177,6 @@ export function compileInList(expression: InListExpression, compile: Compile): C
     });
   }
   const xe = x.evaluate;
-  const negated = expression.negated;
   const constantItems = allConstant(items);
   let evaluate: Evaluator;
   if (
@@ -191,23 +185,19 @@ export function compileInList(expression: InListExpression, compile: Compile): C
     items.every((i) => i.type === null || i.type.kind === operandType.kind)
   ) {
     const values = new Set(items.map((i) => i.evaluate([])).filter((v) => v !== null));
-    const unknown = sawNullLiteral || items.some((i) => i.evaluate([]) === null) ? null : false;
     evaluate = (row) => {
       const v = xe(row);
-      if (v === null) return null;
-      return values.has(v) ? !negated : unknown === null ? null : negated;
+      return (v !== null && values.has(v)) !== negated;
     };
   } else {
     evaluate = (row) => {
       const v = xe(row);
-      if (v === null) return null;
-      let sawNull = sawNullLiteral;
+      if (v === null) return negated;
       for (const c of candidates) {
         const item = c.evaluate(row);
-        if (item === null) sawNull = true;
-        else if (c.test(c.left(v), item)) return !negated;
+        if (item !== null && c.test(c.left(v), item)) return !negated;
       }
-      return sawNull ? null : negated;
+      return negated;
     };
   }
   return node(BOOLEAN, evaluate, x.constant && constantItems);
@@ -329,10 +319,16 @@ export function compileCase(expression: CaseExpression, compile: Compile): Compi
   const results = unified.nodes.map((n) => n.evaluate);
   const otherwise = results[whens.length];
   const count = whens.length;
+  // ksqlDB's SearchedCaseFunction reads each condition as a Java boolean: a NULL condition reached
+  // before a TRUE one fails the whole CASE (NULL) rather than moving on to the next WHEN.
   return node(
     unified.type,
     (row) => {
-      for (let i = 0; i < count; i++) if (whens[i](row) === true) return results[i](row);
+      for (let i = 0; i < count; i++) {
+        const condition = whens[i](row);
+        if (condition === true) return results[i](row);
+        if (condition === null) return null;
+      }
       return otherwise(row);
     },
     allConstant(conditions) && allConstant(unified.nodes),

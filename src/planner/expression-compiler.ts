@@ -202,13 +202,14 @@ function compileArithmetic(
   if (operator === '+' && leftType.kind === 'STRING' && rightType.kind === 'STRING') {
     const le = l.evaluate;
     const re = r.evaluate;
+    // Java's string concatenation, which ksqlDB's generated code uses: a NULL operand reads as
+    // the text "null" ('a' + NULL column is 'anull'; ksqlDB issue #9136).
     return node(
       STRING,
       (row) => {
         const a = le(row);
-        if (a === null) return null;
         const b = re(row);
-        return b === null ? null : (a as string) + (b as string);
+        return `${a === null ? 'null' : (a as string)}${b === null ? 'null' : (b as string)}`;
       },
       constant,
     );

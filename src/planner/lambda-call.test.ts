@@ -86,8 +86,11 @@ describe('FILTER', () => {
       () => compileText('FILTER(A, x => x + 1)', { A: [NUMS[0]] }),
       /The lambda of FILTER must return BOOLEAN, but x => X \+ 1 returns INTEGER\./i,
     );
-    const compiled = compileText('FILTER(A, x => x > 1)', { A: [NUMS[0]] });
-    assert.throws(() => compiled.evaluate([NUMS[1]]), /FILTER: the lambda returned NULL/);
+    // A comparison with a NULL element is FALSE in ksqlDB, so that element is left out...
+    assert.deepEqual(compileText('FILTER(A, x => x > 1)', { A: [NUMS[0]] }).evaluate([NUMS[1]]), [2, 4]);
+    // ...while a lambda that returns a NULL boolean fails the row.
+    const compiled = compileText('FILTER(B, x => x)', { B: [array(BOOLEAN)] });
+    assert.throws(() => compiled.evaluate([[true, null]]), /FILTER: the lambda returned NULL/);
   });
 });
 
