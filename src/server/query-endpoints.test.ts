@@ -328,3 +328,86 @@ test('over HTTP/2 a body with neither type nor length is read as JSON on every q
   assert.equal(closed.status, 400);
   assert.match(JSON.parse(closed.body.toString()).message, /No query with id none/);
 });
+
+/** Opens a push query with `body` on `path`, reads until `ready` holds, runs `then`, reads the rest. */
+async function streamAround(
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+  ready: (text: string) => boolean,
+  then: (text: string) => Promise<void>,
+): Promise<string> {
+  const res = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!ready(text)) text += decoder.decode((await reader.read()).value, { stream: true });
+  await then(text);
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    text += decoder.decode(next.value, { stream: true });
+  }
+  return text;
+}
+
+test("a push query that fails mid-stream ends with ksqlDB's error element in every format", async () => {
+  const failing = async (path: string, headers: Record<string, string>, ready: (t: string) => boolean) => {
+    const topic = `doomed_${path.length}_${Object.keys(headers).length}`;
+    await ksql(
+      `CREATE STREAM ${topic} (id INT KEY, n INT) WITH (KAFKA_TOPIC='${topic}', VALUE_FORMAT='JSON', PARTITIONS=1);` +
+        `INSERT INTO ${topic} (id, n) VALUES (1, 1);`,
+    );
+    const sql = `SELECT id, n FROM ${topic} EMIT CHANGES;`;
+    return streamAround(
+      path,
+      { sql, ksql: sql, properties: earliest, streamsProperties: earliest },
+      headers,
+      ready,
+      () => server.log.deleteTopic(topic),
+    );
+  };
+  const error = {
+    '@type': 'generic_error',
+    error_code: 50000,
+    message:
+      "Topic 'doomed_6_0' does not exist. Create it first (sluice topic create doomed_6_0) or check the name.",
+  };
+  const old = JSON.parse(await failing('/query', {}, (t) => t.includes('"row"')));
+  assert.deepEqual(old.slice(1), [{ row: { columns: [1, 1] } }, { errorMessage: error }]);
+
+  const delimited = (await failing('/query-stream', {}, (t) => t.includes('[1,1]'))).trim().split('\n');
+  assert.deepEqual(
+    delimited.slice(1).map((l) => JSON.parse(l)),
+    [[1, 1], { ...error, message: error.message.replaceAll('doomed_6_0', 'doomed_13_0') }],
+  );
+
+  const json = JSON.parse(
+    await failing('/query-stream', { accept: 'application/json' }, (t) => t.includes('[1,1]')),
+  );
+  assert.deepEqual(json.slice(1), [
+    [1, 1],
+    { ...error, message: error.message.replaceAll('doomed_6_0', 'doomed_13_1') },
+  ]);
+});
+
+test('/query ends with "Query Completed" when /close-query closes it', async () => {
+  const text = await streamAround(
+    '/query',
+    { ksql: "SELECT sensor FROM readings WHERE sensor = 'never' EMIT CHANGES;" },
+    {},
+    (t) => t.includes('header'),
+    async (t) => {
+      const queryId = JSON.parse(`${t.slice(1)}`).header.queryId;
+      const closed = await fetch(`${server.url}/close-query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ queryId }),
+      });
+      assert.equal(closed.status, 200);
+    },
+  );
+  assert.deepEqual(JSON.parse(text).slice(1), [{ finalMessage: 'Query Completed' }]);
+});

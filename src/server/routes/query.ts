@@ -40,7 +40,7 @@ interface AnswerFormat {
   readonly tombstone: ((json: string) => string) | undefined;
   readonly error: (body: KsqlErrorBody) => string;
   /** The last element, '' for none. */
-  readonly tail: (limitReached: boolean) => string;
+  readonly tail: (end: 'limit' | 'completed' | 'error') => string;
 }
 
 const delimitedFormat = (meta: string): AnswerFormat => ({
@@ -69,7 +69,11 @@ const streamedRowFormat = (header: string): AnswerFormat => ({
   row: (json) => `,\n{"row":{"columns":${json}}}`,
   tombstone: (json) => `,\n{"row":{"columns":${json},"tombstone":true}}`,
   error: (body) => `,\n${JSON.stringify({ errorMessage: body })}`,
-  tail: (limitReached) => `,\n{"finalMessage":"${limitReached ? 'Limit Reached' : 'Query Completed'}"}]\n`,
+  // After an error ksqlDB closes the array without a final message.
+  tail: (end) =>
+    end === 'error'
+      ? ']\n'
+      : `,\n{"finalMessage":"${end === 'limit' ? 'Limit Reached' : 'Query Completed'}"}]\n`,
 });
 
 /**
@@ -80,6 +84,7 @@ async function stream(reply: FastifyReply, handle: PushQueryHandle, format: Answ
   const types = handle.types;
   const out = new StreamingResponse(reply, 200, format.contentType, () => handle.close());
   let sent = 0;
+  let failed = false;
   try {
     await out.write(format.head);
     for await (const { rows, tombstones } of handle.rows) {
@@ -90,10 +95,11 @@ async function stream(reply: FastifyReply, handle: PushQueryHandle, format: Answ
       sent += rows.length;
     }
   } catch (err) {
+    failed = true;
     await out.write(format.error(genericError(50000, (err as Error).message)));
   } finally {
     handle.close();
-    out.end(format.tail(sent === handle.limit));
+    out.end(format.tail(failed ? 'error' : sent === handle.limit ? 'limit' : 'completed'));
   }
 }
 
