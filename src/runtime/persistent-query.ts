@@ -197,7 +197,11 @@ export class PersistentQuery {
     }
     let result: SqlValue[] | undefined;
     try {
-      result = processRow(row, this.spec.expressions, this.scratch);
+      // A column that cannot be computed is NULL and logged; the record still goes out, as in ksqlDB.
+      result = processRow(row, this.spec.expressions, this.scratch, (err) => {
+        this.failed++;
+        this.processingLog.processingError(id, row, err);
+      });
     } catch (err) {
       this.failed++;
       this.processingLog.processingError(id, row, err as Error);

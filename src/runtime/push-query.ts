@@ -63,7 +63,12 @@ export async function* runPushQuery(
     for (const record of batch.records) {
       try {
         const row = decoder.decode(record, batch.partition);
-        const result = row === null ? undefined : processRow(row, spec.expressions);
+        const result =
+          row === null
+            ? undefined
+            : processRow(row, spec.expressions, undefined, (err) =>
+                processingLog.processingError(spec.id, record.offset, err),
+              );
         if (tombstones === undefined) {
           if (result === undefined) continue;
           rows.push(result);

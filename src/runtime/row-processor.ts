@@ -9,15 +9,29 @@ export interface RowExpressions {
  * Filter then project one source row; undefined when the filter rejects it (NULL counts as false).
  * `out` is where the result goes: a persistent query passes one array it reuses for every row,
  * since the row is encoded before the next one is computed; a push query keeps its rows.
+ * A filter that fails throws (the row is dropped). A projection that fails is NULL in the row and
+ * is reported to `onError`, as ksqlDB computes a column it cannot evaluate; without `onError` it throws.
  */
 export function processRow(
   row: readonly SqlValue[],
   e: RowExpressions,
   out?: SqlValue[],
+  onError?: (error: Error, projection: number) => void,
 ): SqlValue[] | undefined {
   if (e.filter !== undefined && e.filter(row) !== true) return undefined;
   const projections = e.projections;
   out ??= new Array<SqlValue>(projections.length);
-  for (let i = 0; i < projections.length; i++) out[i] = projections[i](row);
+  if (onError === undefined) {
+    for (let i = 0; i < projections.length; i++) out[i] = projections[i](row);
+    return out;
+  }
+  for (let i = 0; i < projections.length; i++) {
+    try {
+      out[i] = projections[i](row);
+    } catch (err) {
+      out[i] = null;
+      onError(err as Error, i);
+    }
+  }
   return out;
 }
