@@ -80,6 +80,35 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     doc: 'Roles allowed to use the REST API when authentication is on; * allows every authenticated user.',
   },
 
+  // --- Limits ---
+  {
+    name: 'sluice.request.max.statements',
+    group: 'Limits',
+    type: 'int',
+    default: 10000,
+    importance: 'low',
+    doc: 'Most statements one /ksql request may hold; a longer script is refused (400) before any of it runs. Split it into several requests.',
+    validator: atLeast(1),
+  },
+  {
+    name: 'sluice.statement.max.length',
+    group: 'Limits',
+    type: 'int',
+    default: 1048576,
+    importance: 'low',
+    doc: 'Most characters one statement may have once its ${variables} are substituted; a longer one is refused (400), so a few nested DEFINEs cannot expand into gigabytes.',
+    validator: atLeast(1),
+  },
+  {
+    name: 'sluice.statement.max.nesting.depth',
+    group: 'Limits',
+    type: 'int',
+    default: 1000,
+    importance: 'low',
+    doc: 'Deepest nesting one statement may have: parentheses, operators chained in one expression (a OR b OR …), and types within types. Deeper ones are refused (400) instead of exhausting the stack.',
+    validator: atLeast(1),
+  },
+
   // --- Storage ---
   {
     name: 'sluice.data.dir',

@@ -5,7 +5,13 @@ import { describeFunction, FunctionResolutionError, listFunctions } from '../fun
 import type { Log } from '../log/index.js';
 import { PlanningError, planSelect, resolveType } from '../planner/index.js';
 import { ProcessingLog, type PushBatch, runPushQuery } from '../runtime/index.js';
-import { type ParsedStatement, parseStatements, SqlParseError, type Statement } from '../sql/index.js';
+import {
+  type ParsedStatement,
+  type ParseLimits,
+  parseStatements,
+  SqlParseError,
+  type Statement,
+} from '../sql/index.js';
 import { formatType, type SqlType } from '../types/index.js';
 import { CommandTopic, type CommandWriter, SandboxCommands } from './command-topic.js';
 import {
@@ -108,9 +114,9 @@ function requestContext(options: ExecuteOptions): Context {
 }
 
 /** Whether a request holds connector statements only (false when it does not parse: the queue reports that). */
-function onlyConnectorStatements(text: string, options: ExecuteOptions): boolean {
+function onlyConnectorStatements(text: string, options: ExecuteOptions, limits: ParseLimits): boolean {
   try {
-    const parsed = parseStatements(text, { variables: requestContext(options).variables });
+    const parsed = parseStatements(text, { variables: requestContext(options).variables, limits });
     return parsed.length > 0 && parsed.every((p) => isConnectorStatement(p.statement));
   } catch {
     return false;
@@ -154,9 +160,17 @@ export class KsqlEngine {
   /** Where connector statements go; undefined when the server runs without Connect. */
   private readonly connect: ConnectClient | undefined;
 
+  /** What one request may hold (the sluice.request/statement limits). */
+  private readonly parseLimits: ParseLimits;
+
   private constructor(parts: EngineParts) {
     this.log = parts.log;
     this.config = parts.config;
+    this.parseLimits = {
+      maxStatements: parts.config.getNumber('sluice.request.max.statements'),
+      maxStatementLength: parts.config.getNumber('sluice.statement.max.length'),
+      maxNestingDepth: parts.config.getNumber('sluice.statement.max.nesting.depth'),
+    };
     this.connect = parts.connect;
     this.commands = parts.commands;
     this.processingLog = parts.processingLog;
@@ -263,7 +277,7 @@ export class KsqlEngine {
   execute(text: string, options: ExecuteOptions = {}): Promise<Entity[]> {
     // Connector statements touch no engine state and may wait on Connect (a task that is slow to
     // stop, an external worker that is slow to answer): they do not hold other statements up.
-    if (onlyConnectorStatements(text, options)) return this.executeNow(text, options);
+    if (onlyConnectorStatements(text, options, this.parseLimits)) return this.executeNow(text, options);
     const run = this.queue.then(() => this.executeNow(text, options));
     this.queue = run.catch(() => {});
     return run;
@@ -273,7 +287,7 @@ export class KsqlEngine {
     const context = requestContext(options);
     let parsed: ParsedStatement[];
     try {
-      parsed = parseStatements(text, { variables: context.variables });
+      parsed = parseStatements(text, { variables: context.variables, limits: this.parseLimits });
     } catch (err) {
       if (err instanceof SqlParseError) throw new KsqlRequestError(BAD_STATEMENT, err.message, text, []);
       throw err;
@@ -707,7 +721,7 @@ export class KsqlEngine {
     const context = requestContext(options);
     let parsed: ParsedStatement[];
     try {
-      parsed = parseStatements(sql, { variables: context.variables });
+      parsed = parseStatements(sql, { variables: context.variables, limits: this.parseLimits });
     } catch (err) {
       if (err instanceof SqlParseError) throw new KsqlRequestError(BAD_STATEMENT, err.message, sql, []);
       throw err;

@@ -7,6 +7,7 @@ export { isReservedKeyword, type Keyword, keywordOf } from './keywords.js';
 export { type Token, type TokenKind, tokenize } from './lexer.js';
 export {
   type ParsedStatement,
+  type ParseLimits,
   type ParseOptions,
   parseExpressionText,
   parseStatement,

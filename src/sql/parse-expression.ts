@@ -29,11 +29,20 @@ function infixPrecedence(cursor: TokenCursor): number {
 
 /** Reads an expression whose operators all bind tighter than `minPrecedence` (precedence climbing). */
 export function parseExpression(cursor: TokenCursor, minPrecedence: number = Precedence.lambda): Expression {
-  let left = parsePrefix(cursor);
-  for (;;) {
-    const precedence = infixPrecedence(cursor);
-    if (precedence <= minPrecedence) return left;
-    left = parseInfix(cursor, left, precedence);
+  // Each operator applied in the loop wraps `left` one level deeper, as recursion would.
+  let levels = 1;
+  cursor.deeper(1);
+  try {
+    let left = parsePrefix(cursor);
+    for (;;) {
+      const precedence = infixPrecedence(cursor);
+      if (precedence <= minPrecedence) return left;
+      cursor.deeper(1);
+      levels++;
+      left = parseInfix(cursor, left, precedence);
+    }
+  } finally {
+    cursor.shallower(levels);
   }
 }
 

@@ -23,12 +23,21 @@ const PRIMITIVE_TYPES: Readonly<Record<string, PrimitiveTypeName>> = {
  * and ignored, so DDL written for other databases parses.
  */
 export function parseType(cursor: TokenCursor): SqlType {
-  let type = parseTypeOnce(cursor);
-  while (cursor.atKeyword('ARRAY') && !cursor.atSymbol('<', 1) && !cursor.atSymbol('[', 1)) {
-    cursor.next();
-    type = { kind: 'arrayType', element: type };
+  // Each postfix ARRAY wraps the type one level deeper, as recursion would.
+  let levels = 1;
+  cursor.deeper(1);
+  try {
+    let type = parseTypeOnce(cursor);
+    while (cursor.atKeyword('ARRAY') && !cursor.atSymbol('<', 1) && !cursor.atSymbol('[', 1)) {
+      cursor.deeper(1);
+      levels++;
+      cursor.next();
+      type = { kind: 'arrayType', element: type };
+    }
+    return type;
+  } finally {
+    cursor.shallower(levels);
   }
-  return type;
 }
 
 function parseTypeOnce(cursor: TokenCursor): SqlType {

@@ -4,13 +4,13 @@
  */
 
 import type { Expression, SqlType, Statement } from './ast.js';
-import type { SourcePosition } from './errors.js';
+import { type SourcePosition, SqlParseError } from './errors.js';
 import { tokenize } from './lexer.js';
 import { parseExpression } from './parse-expression.js';
 import { parseStatementTokens } from './parse-statement.js';
 import { parseType } from './parse-type.js';
 import { TokenCursor } from './token-cursor.js';
-import { substituteVariables, type Variables } from './variables.js';
+import { substituteLowerCaseNamed, substituteVariables, type Variables } from './variables.js';
 
 /** One statement of a script, as written, with where it starts in the script. */
 export interface StatementText extends SourcePosition {
@@ -22,6 +22,16 @@ export interface ParsedStatement extends StatementText {
   readonly statement: Statement;
 }
 
+/** Bounds on one request's text; defaults are the server's (see the sluice.statement.* properties). */
+export interface ParseLimits {
+  /** Most statements a script may hold. */
+  readonly maxStatements?: number;
+  /** Most characters of one statement once its variables are substituted. */
+  readonly maxStatementLength?: number;
+  /** Deepest nesting of expressions and types (see TokenCursor.deeper). */
+  readonly maxNestingDepth?: number;
+}
+
 export interface ParseOptions {
   /**
    * Substitute `${name}` references with these variables before parsing. DEFINE and UNDEFINE statements
@@ -29,6 +39,7 @@ export interface ParseOptions {
    * out to parse references as they are.
    */
   readonly variables?: Variables;
+  readonly limits?: ParseLimits;
 }
 
 /** Splits a script on the `;` that end its statements (not those in strings or comments). */
@@ -56,18 +67,44 @@ export function splitStatements(script: string): StatementText[] {
  * substitution, which is what was parsed.
  */
 export function parseStatements(script: string, options: ParseOptions = {}): ParsedStatement[] {
-  const variables = options.variables === undefined ? undefined : toMap(options.variables);
-  return splitStatements(script).map((piece) => {
-    const text = variables === undefined ? piece.text : substituteVariables(piece.text, variables, piece);
-    const statement = parseStatementTokens(new TokenCursor(tokenize(text, piece)));
+  // Keyed by lower-case name, as ksqlDB matches them: each statement looks its references up directly.
+  const variables = options.variables === undefined ? undefined : lowerCaseNamed(options.variables);
+  const limits = options.limits ?? {};
+  const maxLength = limits.maxStatementLength ?? Number.POSITIVE_INFINITY;
+  const pieces = splitStatements(script);
+  const maxStatements = limits.maxStatements ?? Number.POSITIVE_INFINITY;
+  if (pieces.length > maxStatements) {
+    throw new SqlParseError(
+      pieces[maxStatements],
+      `The request holds ${pieces.length} statements, more than the ${maxStatements} one request may hold. ` +
+        'Send them in several requests, or raise sluice.request.max.statements.',
+    );
+  }
+  return pieces.map((piece) => {
+    const text =
+      variables === undefined
+        ? withinLength(piece, maxLength)
+        : substituteLowerCaseNamed(piece.text, variables, piece, maxLength);
+    const statement = parseStatementTokens(new TokenCursor(tokenize(text, piece), limits.maxNestingDepth));
     if (variables !== undefined) {
       if (statement.kind === 'defineVariable' || statement.kind === 'undefineVariable') {
-        deleteIgnoringCase(variables, statement.name);
+        variables.delete(statement.name.toLowerCase());
       }
-      if (statement.kind === 'defineVariable') variables.set(statement.name, statement.value);
+      if (statement.kind === 'defineVariable') variables.set(statement.name.toLowerCase(), statement.value);
     }
     return { statement, text, line: piece.line, column: piece.column };
   });
+}
+
+function withinLength(piece: StatementText, maxLength: number): string {
+  if (piece.text.length > maxLength) {
+    throw new SqlParseError(
+      piece,
+      `The statement is ${piece.text.length} characters long, more than ${maxLength}. ` +
+        'Shorten it, or raise sluice.statement.max.length.',
+    );
+  }
+  return piece.text;
 }
 
 /** Parses exactly one statement; a trailing `;` is allowed. */
@@ -92,12 +129,7 @@ export function parseTypeText(text: string): SqlType {
   return type;
 }
 
-function toMap(variables: Variables): Map<string, string> {
-  return new Map(variables instanceof Map ? variables : Object.entries(variables));
-}
-
-function deleteIgnoringCase(variables: Map<string, string>, name: string): void {
-  for (const key of [...variables.keys()]) {
-    if (key.toLowerCase() === name.toLowerCase()) variables.delete(key);
-  }
+function lowerCaseNamed(variables: Variables): Map<string, string> {
+  const entries = variables instanceof Map ? [...variables] : Object.entries(variables);
+  return new Map(entries.map(([name, value]) => [name.toLowerCase(), value]));
 }

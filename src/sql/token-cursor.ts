@@ -2,13 +2,41 @@ import { SqlParseError } from './errors.js';
 import { isReservedKeyword, type Keyword } from './keywords.js';
 import { describeToken, type SymbolText, type Token } from './lexer.js';
 
+/** Deep enough for any hand-written statement, shallow enough for every recursive pass over the tree. */
+export const DEFAULT_MAX_NESTING_DEPTH = 1000;
+
 /** Walks a token list for the parser, and words the errors when the next token is not the expected one. */
 export class TokenCursor {
   private readonly tokens: readonly Token[];
   private index = 0;
+  private depth = 0;
+  private readonly maxDepth: number;
 
-  constructor(tokens: readonly Token[]) {
+  /** `maxDepth` bounds how deep the tree being read may nest (see `deeper`). */
+  constructor(tokens: readonly Token[], maxDepth: number = DEFAULT_MAX_NESTING_DEPTH) {
     this.tokens = tokens;
+    this.maxDepth = maxDepth;
+  }
+
+  /**
+   * Adds `levels` to the depth of the tree being read, until the reader that added them calls
+   * `shallower`. Past the limit the statement is refused here, so no later pass that walks the tree
+   * recursively (printer, binder, compiler) can exhaust the stack on it.
+   */
+  deeper(levels: number): void {
+    this.depth += levels;
+    if (this.depth > this.maxDepth) {
+      throw new SqlParseError(
+        this.peek(),
+        `The statement nests deeper than ${this.maxDepth} levels (parentheses, operators chained in one ` +
+          'expression, types within types). Simplify it, or raise sluice.statement.max.nesting.depth.',
+      );
+    }
+  }
+
+  /** Undoes `deeper`. */
+  shallower(levels: number): void {
+    this.depth -= levels;
   }
 
   /** The token `ahead` places from here; past the end, the eof token. */

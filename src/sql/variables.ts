@@ -11,23 +11,48 @@ const REFERENCE_IN_STRING = /\$?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
  * Replaces `${name}` references with the variables' values, following ksqlDB: a bare reference must
  * become one name or one literal (a guard against injecting SQL), a reference inside a string literal
  * is replaced within the string, and references to undefined variables stay for the parser to report.
- * Quoted identifiers and comments are left alone.
+ * Quoted identifiers and comments are left alone. A result longer than `maxLength` characters is
+ * refused as it grows, so nested definitions cannot expand without bound.
  */
 export function substituteVariables(
   text: string,
   variables: Variables,
   origin: SourcePosition = { line: 1, column: 1 },
+  maxLength = Number.POSITIVE_INFINITY,
 ): string {
-  const values = byLowerCaseName(variables);
-  let result = '';
+  return substituteLowerCaseNamed(text, byLowerCaseName(variables), origin, maxLength);
+}
+
+/** `substituteVariables` with the variables already keyed by lower-case name (no copy per statement). */
+export function substituteLowerCaseNamed(
+  text: string,
+  values: ReadonlyMap<string, string>,
+  origin: SourcePosition,
+  maxLength: number,
+): string {
+  const parts: string[] = [];
+  let length = 0;
   let copied = 0;
+  const add = (part: string, at: SourcePosition) => {
+    length += part.length;
+    if (length > maxLength) {
+      throw new SqlParseError(
+        at,
+        `With its variables substituted, the statement is longer than ${maxLength} characters. ` +
+          'Shorten it or its variables, or raise sluice.statement.max.length.',
+      );
+    }
+    parts.push(part);
+  };
   for (const token of tokenize(text, origin)) {
-    const replacement = replacementFor(token, values);
+    const replacement = replacementFor(token, values, maxLength);
     if (replacement === undefined) continue;
-    result += text.slice(copied, token.start) + replacement;
+    add(text.slice(copied, token.start), token);
+    add(replacement, token);
     copied = token.end;
   }
-  return result + text.slice(copied);
+  add(text.slice(copied), origin);
+  return parts.join('');
 }
 
 function byLowerCaseName(variables: Variables): ReadonlyMap<string, string> {
@@ -35,7 +60,11 @@ function byLowerCaseName(variables: Variables): ReadonlyMap<string, string> {
   return new Map(entries.map(([name, value]) => [name.toLowerCase(), value]));
 }
 
-function replacementFor(token: Token, values: ReadonlyMap<string, string>): string | undefined {
+function replacementFor(
+  token: Token,
+  values: ReadonlyMap<string, string>,
+  maxLength: number,
+): string | undefined {
   if (token.kind === 'variable') {
     const value = values.get(token.value.toLowerCase());
     if (value === undefined) return undefined;
@@ -49,9 +78,20 @@ function replacementFor(token: Token, values: ReadonlyMap<string, string>): stri
     return value;
   }
   if (token.kind === 'string' && token.value.includes('${')) {
+    let grown = token.value.length;
     const replaced = token.value.replace(REFERENCE_IN_STRING, (reference: string, name: string) => {
       if (reference.startsWith('$$')) return reference.slice(1);
-      return values.get(name.toLowerCase()) ?? reference;
+      const value = values.get(name.toLowerCase()) ?? reference;
+      // Checked per reference: a string of many references to a long value must not be built first.
+      grown += value.length - reference.length;
+      if (grown > maxLength) {
+        throw new SqlParseError(
+          token,
+          `With its variables substituted, the string literal is longer than ${maxLength} characters. ` +
+            'Shorten it or its variables, or raise sluice.statement.max.length.',
+        );
+      }
+      return value;
     });
     return `'${replaced.replaceAll("'", "''")}'`;
   }

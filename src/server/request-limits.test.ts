@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { loadServerConfig } from '../config/index.js';
+import { type RunningServer, startServer } from './server.js';
+
+// Requests past the sluice.request/statement limits answer 400 with ksqlDB's error shape, at once,
+// and leave nothing behind.
+let server: RunningServer;
+let dataDir: string;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'sluice-limits-'));
+  server = await startServer(
+    loadServerConfig({
+      flags: {
+        listeners: 'http://127.0.0.1:0',
+        'sluice.data.dir': dataDir,
+        'sluice.request.max.statements': '3',
+        'sluice.statement.max.length': '100000',
+      },
+      env: { KSQL_CONNECT_LISTENERS: 'http://127.0.0.1:0' },
+    }),
+  );
+});
+
+after(async () => {
+  await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function post(path: string, body: unknown) {
+  const res = await fetch(server.url + path, { method: 'POST', body: JSON.stringify(body) });
+  return { status: res.status, json: JSON.parse(await res.text()) };
+}
+
+test('10,000 parentheses answer 400 naming the nesting limit, on /ksql and /query-stream', async () => {
+  const deep = `${'('.repeat(10_000)}1${')'.repeat(10_000)}`;
+  const ksql = await post('/ksql', { ksql: `CREATE STREAM d AS SELECT ${deep} AS x FROM nowhere;` });
+  assert.equal(ksql.status, 400);
+  assert.equal(ksql.json['@type'], 'statement_error');
+  assert.match(ksql.json.message, /nests deeper than 1000 levels/);
+  const push = await post('/query-stream', { sql: `SELECT ${deep} FROM nowhere EMIT CHANGES;` });
+  assert.equal(push.status, 400);
+  assert.match(push.json.message, /nests deeper than 1000 levels/);
+});
+
+test('nested DEFINEs that would expand to gigabytes answer 400 naming the length limit', async () => {
+  // Three levels of a thousand references each: 10^9 characters at the third (1 KB per level sent).
+  const levels = Array.from({ length: 3 }, (_, i) => `DEFINE v${i + 1} = '${`\${v${i}}`.repeat(1000)}';`);
+  const res = await post('/ksql', { ksql: levels.join('\n'), sessionVariables: { v0: 'x' } });
+  assert.equal(res.status, 400);
+  assert.match(res.json.message, /longer than 100000 characters.*sluice\.statement\.max\.length/);
+});
+
+test('a request with more statements than sluice.request.max.statements runs none of them', async () => {
+  const script = [1, 2, 3, 4]
+    .map((i) => `CREATE STREAM s${i} (x INT) WITH (KAFKA_TOPIC='s${i}', VALUE_FORMAT='JSON', PARTITIONS=1);`)
+    .join('\n');
+  const res = await post('/ksql', { ksql: script });
+  assert.equal(res.status, 400);
+  assert.match(res.json.message, /holds 4 statements, more than the 3 .*sluice\.request\.max\.statements/);
+  assert.equal(server.log.hasTopic('s1'), false, 'nothing ran');
+  const three = await post('/ksql', { ksql: script.split('\n').slice(0, 3).join('\n') });
+  assert.equal(three.status, 200, JSON.stringify(three.json));
+});
