@@ -783,6 +783,15 @@ export class KsqlEngine {
       throw err;
     }
     const source = this.metastore.require(plan.source.name);
+    // A query over a topic that is gone could only fail once streaming: refuse it with a 400 now.
+    if (!this.log.hasTopic(source.topic)) {
+      throw new KsqlRequestError(
+        BAD_STATEMENT,
+        `Topic '${source.topic}' of ${source.name} does not exist (it was deleted). Create it again (sluice topic create ${source.topic}) or DROP ${source.kind} ${source.name}.`,
+        statementText(statement),
+        [],
+      );
+    }
     const queryId = `transient_${source.name}_${randomBytes(8).readBigUInt64BE().toString()}`;
     const stopper = new AbortController();
     const rows = runPushQuery(
