@@ -131,3 +131,18 @@ test('a request that fails leaves nothing to replay: a restart rebuilds only wha
   assert.equal(again.engine.metastore.get('B'), undefined);
   assert.deepEqual(await queryIds(again.engine), []);
 });
+
+test('a type created earlier in the request is known to the statements after it, and one dropped is not', async () => {
+  const { engine } = await start();
+  const entities = await engine.execute(`
+    CREATE TYPE address AS STRUCT<street STRING, city STRING>;
+    CREATE STREAM people (id STRING KEY, home address) WITH (KAFKA_TOPIC='people', VALUE_FORMAT='JSON', PARTITIONS=1);`);
+  assert.equal(entities.length, 2);
+  const err = await refusal(
+    engine.execute(`
+      DROP TYPE address;
+      CREATE STREAM more_people (id STRING KEY, home address) WITH (KAFKA_TOPIC='more', VALUE_FORMAT='JSON', PARTITIONS=1);`),
+  );
+  assert.match(err.message, /ADDRESS/);
+  assert.ok(engine.metastore.types.has('ADDRESS'), 'the DROP TYPE of the refused request did not run');
+});
