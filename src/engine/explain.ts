@@ -40,6 +40,7 @@ export function queryDescription(
   plan: SelectPlan,
   sink: { name: string; topic: string } | undefined,
   state: string | undefined,
+  queryErrors: readonly { timestamp: number; errorMessage: string; type: string }[] = [],
 ) {
   const fields: FieldInfo[] = plan.columns.map((c) => ({
     name: c.name,
@@ -59,7 +60,7 @@ export function queryDescription(
     overriddenProperties: {},
     ksqlHostQueryStatus: {},
     queryType: sink === undefined ? 'PUSH' : 'PERSISTENT',
-    queryErrors: [],
+    queryErrors,
     tasksMetadata: [],
     ...(state === undefined ? {} : { state }),
   };

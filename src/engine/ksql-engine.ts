@@ -344,6 +344,10 @@ export class KsqlEngine {
   }
 
   private queryContext(context: Context): QueryContext {
+    const number = (name: string) => {
+      const set = Number(context.properties.get(name));
+      return Number.isFinite(set) && set >= 0 ? set : this.config.getNumber(name);
+    };
     const reset =
       context.properties.get('auto.offset.reset') ??
       context.properties.get('ksql.streams.auto.offset.reset') ??
@@ -360,6 +364,11 @@ export class KsqlEngine {
       failOnProductionError:
         (context.properties.get('ksql.fail.on.production.error')?.toLowerCase() ??
           String(this.config.getBoolean('ksql.fail.on.production.error'))) === 'true',
+      retry: {
+        initialMs: number('ksql.query.retry.backoff.initial.ms'),
+        maxMs: number('ksql.query.retry.backoff.max.ms'),
+        healthyAfterMs: number('ksql.query.status.running.threshold.seconds') * 1000,
+      },
       fromEarliest: reset.toLowerCase() === 'earliest',
       defaults: this.formatDefaults(context),
       startQueries: !this.sandbox,
@@ -482,6 +491,7 @@ export class KsqlEngine {
             q.plan,
             { name: q.sink, topic: q.sinkTopic },
             q.query.state,
+            q.query.currentErrors(),
           ),
         });
       }

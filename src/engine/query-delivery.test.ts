@@ -137,15 +137,14 @@ test('with ksql.fail.on.production.error=false the oversized record goes to the 
   assert.match(String(production[0].LOGGER), /^CSAS_COPIED_\d+$/);
 });
 
-test('a batch the log fails to write is not committed: after a restart it is written, nothing lost', async () => {
-  const dir = tempDir();
-  let failing = false;
-  const failSinkWrites = (log: SegmentLog): Log =>
+/** The log, with appends to topic `out` failing as on a full disk while `failing()`. */
+function failingSink(failing: () => boolean): (log: SegmentLog) => Log {
+  return (log) =>
     new Proxy(log, {
       get(target, prop) {
         if (prop === 'append') {
           return (topic: string, records: readonly ProduceRecord[]) =>
-            failing && topic === 'out'
+            failing() && topic === 'out'
               ? Promise.reject(new LogError('DISK_FULL', 'The disk is full (ENOSPC) while appending.'))
               : target.append(topic, records);
         }
@@ -153,7 +152,22 @@ test('a batch the log fails to write is not committed: after a restart it is wri
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-  const first = await start(dir, {}, failSinkWrites);
+}
+
+/** Restarts after 20 ms, then 40, 80, capped at 100 (plus up to 10). */
+const FAST_RETRY = {
+  'ksql.query.retry.backoff.initial.ms': '20',
+  'ksql.query.retry.backoff.max.ms': '100',
+};
+
+test('a batch the log fails to write is not committed: after a restart it is written, nothing lost', async () => {
+  const dir = tempDir();
+  let failing = false;
+  const first = await start(
+    dir,
+    {},
+    failingSink(() => failing),
+  );
   await first.engine.execute(setup('out'));
   await first.log.append('src', inputs(50));
   await waitForCount(first.log, 'out', 50);
@@ -199,16 +213,16 @@ function fillDisk(path: string): void {
   }
 }
 
-test('on a really full disk the failed batch stays uncommitted; once space is freed a restart writes it all', async (t) => {
+test('on a really full disk the query stops with its batch uncommitted and, once space is freed, recovers on its own', async (t) => {
   const mount = mountTmpfs(4 * 1024 * 1024);
   if (mount === undefined) {
-    t.skip('mounting a tmpfs needs root; the injected-failure test above covers the same path');
+    t.skip('mounting a tmpfs needs root; the injected failures above cover the same paths');
     return;
   }
   const dir = join(mount, 'data');
   mkdirSync(dir);
-  const first = await start(dir);
-  await first.engine.execute(`
+  const { engine, log } = await start(dir, FAST_RETRY);
+  await engine.execute(`
     CREATE STREAM src (id STRING KEY, text STRING) WITH (KAFKA_TOPIC='src', VALUE_FORMAT='JSON', PARTITIONS=1);
     SET 'auto.offset.reset'='earliest';
     CREATE STREAM copied WITH (KAFKA_TOPIC='out') AS SELECT id, LPAD(text, 400, '.') AS text FROM src;`);
@@ -219,16 +233,49 @@ test('on a really full disk the failed batch stays uncommitted; once space is fr
   closeSync(fd);
   fillDisk(join(mount, 'filler'));
   unlinkSync(reserve);
-  await first.log.append('src', inputs(100));
-  const query = first.engine.queries.all()[0].query;
+  await log.append('src', inputs(100));
+  const query = engine.queries.all()[0].query;
   await query.waitForState('ERROR');
   assert.match(query.errorMessage ?? '', /disk is full/i);
-  assert.equal((await readAll(first.log, 'out')).length, 0);
-  assert.equal(await committed(first.log), undefined, 'nothing was committed');
+  assert.equal((await readAll(log, 'out')).length, 0);
+  assert.equal(await committed(log), undefined, 'nothing was committed');
   unlinkSync(join(mount, 'filler'));
-  await first.close();
-
-  const again = await start(dir);
-  const out = await waitForCount(again.log, 'out', 100);
+  const out = await waitForCount(log, 'out', 100);
   assert.deepEqual(ids(out), numbered(0, 100));
+  assert.equal(query.state, 'RUNNING');
+  assert.ok(query.restarts >= 1);
+});
+
+test('a query in ERROR retries with backoff and recovers on its own once writes succeed again', async () => {
+  let failing = false;
+  const { engine, log } = await start(
+    tempDir(),
+    FAST_RETRY,
+    failingSink(() => failing),
+  );
+  await engine.execute(setup('out'));
+  await log.append('src', inputs(20));
+  await waitForCount(log, 'out', 20);
+  failing = true;
+  await log.append('src', inputs(60).slice(20));
+  const query = engine.queries.all()[0].query;
+  await query.waitForState('ERROR');
+  const [listed] = await engine.execute('SHOW QUERIES;');
+  const row = (listed.queries as { state: string; statusCount: Record<string, number> }[])[0];
+  // Between attempts the query is in ERROR; an attempt in flight shows RUNNING for a moment.
+  assert.ok(row.state === 'ERROR' || row.state === 'RUNNING');
+  while (query.restarts < 2)
+    await query.waitForState('ERROR').then(() => new Promise((r) => setImmediate(r)));
+  const [explained] = await engine.execute(`EXPLAIN ${engine.queries.all()[0].id};`);
+  const errors = (explained.queryDescription as { queryErrors: { errorMessage: string; type: string }[] })
+    .queryErrors;
+  assert.ok(errors.length >= 2, 'each failed attempt is listed');
+  assert.match(errors[0].errorMessage, /disk is full/);
+  assert.equal(await committed(log), 20, 'nothing past the written output is committed');
+  failing = false;
+  const out = await waitForCount(log, 'out', 60);
+  assert.deepEqual(ids(out), numbered(0, 60), 'recovered without a restart: nothing lost, nothing twice');
+  await engine.waitUntilIdle();
+  assert.equal(query.state, 'RUNNING');
+  assert.equal(await committed(log), 60);
 });

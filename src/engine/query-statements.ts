@@ -6,7 +6,13 @@ import {
   type SelectPlan,
   SourceScope,
 } from '../planner/index.js';
-import { PersistentQuery, type ProcessingLog, type RowExpressions, SinkEncoder } from '../runtime/index.js';
+import {
+  PersistentQuery,
+  type ProcessingLog,
+  type RetryPolicy,
+  type RowExpressions,
+  SinkEncoder,
+} from '../runtime/index.js';
 import { jsonFormat } from '../serde/index.js';
 import type { CreateAsSelect, InsertInto, InsertValues } from '../sql/index.js';
 import { formatType, type SqlType, type SqlValue } from '../types/index.js';
@@ -27,6 +33,7 @@ export interface QueryContext {
   readonly outputTopicPrefix: string;
   readonly commitIntervalMs: number;
   readonly failOnProductionError: boolean;
+  readonly retry: RetryPolicy;
   readonly fromEarliest: boolean;
   readonly defaults: FormatDefaults;
   /** False in a sandbox: queries are planned and registered there, never started. */
@@ -114,6 +121,7 @@ function startQuery(
     fromEarliest: ctx.fromEarliest,
     commitIntervalMs: ctx.commitIntervalMs,
     failOnProductionError: ctx.failOnProductionError,
+    retry: ctx.retry,
   });
   ctx.queries.add({
     id,

@@ -1,4 +1,11 @@
-export { PersistentQuery, type PersistentQuerySpec, type QueryState } from './persistent-query.js';
+export {
+  nextBackoff,
+  PersistentQuery,
+  type PersistentQuerySpec,
+  type QueryError,
+  type QueryState,
+  type RetryPolicy,
+} from './persistent-query.js';
 export { ProcessingLog } from './processing-log.js';
 export { type PushBatch, type PushQuerySpec, runPushQuery } from './push-query.js';
 export type { RowExpressions } from './row-processor.js';

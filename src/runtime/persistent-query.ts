@@ -9,6 +9,34 @@ import { startPositions, TopicFollower } from './topic-follower.js';
 
 export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
 
+/** One failure of a query, as ksqlDB's EXPLAIN lists them (`queryErrors`). */
+export interface QueryError {
+  readonly timestamp: number;
+  readonly errorMessage: string;
+  readonly type: 'USER' | 'SYSTEM' | 'UNKNOWN';
+}
+
+/** How a query in ERROR is restarted: ksqlDB's ksql.query.retry.backoff.* and running threshold. */
+export interface RetryPolicy {
+  readonly initialMs: number;
+  readonly maxMs: number;
+  /** After running this long without error, its errors are cleared and the backoff starts over. */
+  readonly healthyAfterMs: number;
+}
+
+/**
+ * The wait before the next restart, as ksqlDB's query monitor computes it: doubled each time until it
+ * would reach the maximum, then the maximum plus up to half the initial wait, so queries that failed
+ * together do not all restart at once.
+ */
+export function nextBackoff(waitMs: number, policy: RetryPolicy, random = Math.random): number {
+  if (waitMs * 2 < policy.maxMs) return waitMs * 2;
+  return policy.maxMs + Math.floor(random() * (policy.initialMs / 2));
+}
+
+/** ksqlDB keeps the last ksql.query.error.max.queue.size (10) errors of a query. */
+const MAX_QUERY_ERRORS = 10;
+
 export interface PersistentQuerySpec {
   readonly id: string;
   readonly source: RuntimeSource;
@@ -32,6 +60,7 @@ export interface PersistentQuerySpec {
    * nothing after it committed (true), or goes to the processing log while the rest is written.
    */
   readonly failOnProductionError: boolean;
+  readonly retry: RetryPolicy;
 }
 
 const BATCH_RECORDS = 5000;
@@ -40,12 +69,17 @@ const BATCH_RECORDS = 5000;
  * A running CREATE … AS SELECT or INSERT INTO … SELECT: reads the source topic from the group's
  * committed offsets, filters and projects, appends to the sink topic, then commits (at least once).
  * A commit never goes past a record whose output was not written. Records it cannot read or compute
- * go to the processing log; the query goes on.
+ * go to the processing log; the query goes on. A query that fails is in ERROR and restarts from its
+ * committed offsets after a backoff, again and again, as ksqlDB's do, until the cause is gone.
  */
 export class PersistentQuery {
   readonly spec: PersistentQuerySpec;
   state: QueryState = 'RUNNING';
   errorMessage: string | undefined;
+  /** The latest failures, oldest first; cleared once a restart has run healthy long enough. */
+  queryErrors: QueryError[] = [];
+  /** Restarts after failures so far. */
+  restarts = 0;
   processed = 0;
   failed = 0;
   private readonly log: Log;
@@ -57,6 +91,7 @@ export class PersistentQuery {
   private readonly scratch: SqlValue[];
   private follower: TopicFollower | undefined;
   private stateWaiters: { state: QueryState; resolve: () => void }[] = [];
+  private logClosed = false;
   /** True while a batch is between read and commit. */
   private busy = true;
 
@@ -85,13 +120,43 @@ export class PersistentQuery {
   }
 
   start(): void {
-    this.loop = this.run().catch(async (err: unknown) => {
-      this.setState('ERROR');
-      this.errorMessage = (err as Error).message;
-      process.stderr.write(`Query ${this.spec.id} failed: ${this.errorMessage}\n`);
-      this.processingLog.queryError(this.spec.id, [this.errorMessage]);
-      await this.processingLog.flush().catch(() => {});
-    });
+    this.loop = this.supervise();
+  }
+
+  /** Runs the query; after a failure waits the backoff and runs it again, until stopped. */
+  private async supervise(): Promise<void> {
+    const { retry, id } = this.spec;
+    const stopped = this.stopper.signal;
+    let wait = retry.initialMs;
+    for (;;) {
+      const startedAt = Date.now();
+      try {
+        await this.run();
+        return;
+      } catch (err) {
+        if (Date.now() - startedAt >= retry.healthyAfterMs && this.restarts > 0) {
+          // It had recovered: a new failure starts a new series.
+          this.queryErrors = [];
+          wait = retry.initialMs;
+        }
+        const message = (err as Error).message;
+        this.logClosed = err instanceof LogError && err.code === 'LOG_CLOSED';
+        this.errorMessage = message;
+        this.queryErrors.push({ timestamp: Date.now(), errorMessage: message, type: 'UNKNOWN' });
+        if (this.queryErrors.length > MAX_QUERY_ERRORS) this.queryErrors.shift();
+        this.setState('ERROR');
+        process.stderr.write(`Query ${id} failed: ${message}\n`);
+        this.processingLog.queryError(id, [message]);
+        await this.processingLog.flush().catch(() => {});
+      }
+      // A closed log never comes back: the server is shutting down.
+      if (stopped.aborted || this.logClosed) return;
+      if (!(await sleep(wait, stopped))) return;
+      wait = nextBackoff(wait, retry);
+      this.restarts++;
+      process.stderr.write(`Restarting query ${id} (attempt #${this.restarts})\n`);
+      this.setState('RUNNING');
+    }
   }
 
   /** True when the query has processed everything in its source so far (or has stopped). */
@@ -100,11 +165,18 @@ export class PersistentQuery {
     return !this.busy && this.follower !== undefined && this.follower.caughtUp();
   }
 
-  /** Stops after the batch in hand, with its offsets committed. */
+  /** Stops after the batch in hand, with its offsets committed (or during a backoff). */
   async stop(): Promise<void> {
     this.stopper.abort();
     await this.loop;
-    if (this.state === 'RUNNING') this.setState('TERMINATED');
+    this.setState('TERMINATED');
+  }
+
+  /** The errors to show: none once the query has run long enough since its last restart. */
+  currentErrors(now = Date.now()): readonly QueryError[] {
+    if (this.state !== 'RUNNING' || this.queryErrors.length === 0) return this.queryErrors;
+    const last = this.queryErrors[this.queryErrors.length - 1].timestamp;
+    return now - last >= this.spec.retry.healthyAfterMs ? [] : this.queryErrors;
   }
 
   private async run(): Promise<void> {
@@ -291,4 +363,20 @@ function productionMessage(err: LogError): string {
   if (err.code === 'RECORD_TOO_LARGE')
     return 'The request included a message larger than the max message size the server will accept.';
   return err.message;
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (completed: boolean) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(completed);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    // A query waiting to restart does not keep the process alive.
+    timer.unref();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

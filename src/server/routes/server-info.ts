@@ -34,12 +34,16 @@ export function registerServerInfoRoutes(
     } catch {
       storageHealthy = false;
     }
+    // A query in ERROR (retrying on its own) is reported beside ksqlDB's checks; as in ksqlDB it
+    // does not make the server unhealthy, so a probe does not restart a server that is serving.
+    const queriesHealthy = engine.queries.all().every((q) => q.query.state !== 'ERROR');
     return {
       isHealthy: storageHealthy,
       details: {
         metastore: { isHealthy: storageHealthy },
         kafka: { isHealthy: storageHealthy },
         commandRunner: { isHealthy: true },
+        queries: { isHealthy: queriesHealthy },
       },
       serverState: 'READY',
     };
