@@ -5,6 +5,7 @@ import { benchJdbcSink } from './jdbc-sink.js';
 import { benchJdbcSource } from './jdbc-source.js';
 import { benchLog, type Figure } from './log-throughput.js';
 import { benchPostgresCdc } from './postgres-cdc.js';
+import { benchPushStreaming } from './push-streaming.js';
 import { benchQueries } from './query-throughput.js';
 import { benchVoluble } from './voluble.js';
 
@@ -42,6 +43,22 @@ const l = queries.latency;
 console.log(
   `  push query latency, append → HTTP client, 1,000 records/s: p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms (${l.count} rows)`,
 );
+
+const streaming = await benchPushStreaming();
+console.log('');
+console.log(
+  'Push query rows to a client on /query-stream (delimited, ~50-byte rows), 100,000 rows, best of 3',
+);
+for (const [i, f] of streaming.entries()) {
+  // Each push-query figure follows its protocol's bare-server baseline.
+  const ratio =
+    i % 2 === 0
+      ? ''
+      : `  ${((100 * f.rowsPerSecond) / streaming[i - 1].rowsPerSecond).toFixed(0)} % of baseline`;
+  console.log(
+    `  ${f.name.padEnd(44)} ${Math.round(f.rowsPerSecond).toLocaleString('en-US').padStart(12)} rows/s${ratio}`,
+  );
+}
 
 const voluble = await benchVoluble();
 console.log('');

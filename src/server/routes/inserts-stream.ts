@@ -73,7 +73,7 @@ export function registerInsertsStreamRoute(app: FastifyInstance, engine: KsqlEng
       return out;
     };
     const acknowledge = async (rows: readonly string[]) => {
-      for (const result of await insert(rows)) await out.write(ack(result));
+      await out.writeBatch((await insert(rows)).map(ack));
     };
     try {
       if (firstRows.length > 0) await acknowledge(firstRows);

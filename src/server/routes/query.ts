@@ -88,10 +88,12 @@ async function stream(reply: FastifyReply, handle: PushQueryHandle, format: Answ
   try {
     await out.write(format.head);
     for await (const { rows, tombstones } of handle.rows) {
+      const elements: string[] = [];
       for (let i = 0; i < rows.length; i++) {
-        if (tombstones?.[i] !== true) await out.write(format.row(rowJson(rows[i], types)));
-        else if (format.tombstone !== undefined) await out.write(format.tombstone(rowJson(rows[i], types)));
+        if (tombstones?.[i] !== true) elements.push(format.row(rowJson(rows[i], types)));
+        else if (format.tombstone !== undefined) elements.push(format.tombstone(rowJson(rows[i], types)));
       }
+      await out.writeBatch(elements);
       sent += rows.length;
     }
   } catch (err) {
@@ -108,7 +110,7 @@ async function streamPrint(reply: FastifyReply, print: Extract<QueryStream, { ki
   const out = new StreamingResponse(reply, 200, 'text/plain; charset=utf-8', () => print.close());
   try {
     for await (const lines of print.lines) {
-      for (const line of lines) await out.write(`${line}\n`);
+      await out.writeBatch(lines.map((line) => `${line}\n`));
     }
   } catch (err) {
     await out.write(`${(err as Error).message}\n`);
