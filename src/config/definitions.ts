@@ -138,6 +138,15 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     validator: atLeast(1),
   },
   {
+    name: 'sluice.topic.max.partitions',
+    group: 'Storage',
+    type: 'int',
+    default: 1000,
+    importance: 'low',
+    doc: 'Most partitions one topic of the embedded log may have. Each partition keeps at least one file open; all topics together must also fit in the process\'s open-file limit (ulimit -n, less a quarter kept for connections), checked when a topic is created.',
+    validator: atLeast(1),
+  },
+  {
     name: 'sluice.log.retention.check.interval.ms',
     group: 'Storage',
     type: 'long',

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerConfig } from '../config/index.js';
 import type { ConnectClient } from '../connect/client/index.js';
 import { describeFunction, FunctionResolutionError, listFunctions } from '../functions/index.js';
-import type { Log } from '../log/index.js';
+import { type Log, LogError } from '../log/index.js';
 import { PlanningError, planSelect, resolveType } from '../planner/index.js';
 import { ProcessingLog, type PushBatch, runPushQuery } from '../runtime/index.js';
 import {
@@ -23,7 +23,7 @@ import {
 import type { DataSource } from './data-source.js';
 import { createSource, type FormatDefaults } from './ddl.js';
 import { type Entity, entity, schemaInfo, sourceDescription, sourceInfo } from './entities.js';
-import { BAD_STATEMENT, QUERY_ENDPOINT, StatementError } from './errors.js';
+import { BAD_STATEMENT, FORBIDDEN, QUERY_ENDPOINT, SERVER_ERROR, StatementError } from './errors.js';
 import { queryDescription } from './explain.js';
 import { MetaStore } from './metastore.js';
 import { printTopic } from './print-topic.js';
@@ -128,7 +128,26 @@ function requestError(err: unknown, p: ParsedStatement, entities: readonly Entit
   // Connector statements are echoed masked: their WITH values may hold secrets.
   const shown = maskConnectorStatement(p.statement, statementText(p));
   if (err instanceof StatementError) return new KsqlRequestError(err.errorCode, err.message, shown, entities);
-  return new KsqlRequestError(50000, (err as Error).message, shown, entities);
+  if (err instanceof LogError) return new KsqlRequestError(logErrorCode(err), err.message, shown, entities);
+  return new KsqlRequestError(SERVER_ERROR, (err as Error).message, shown, entities);
+}
+
+/** What the statement asked of the log was wrong (a bad topic name, too many partitions): the client's error. */
+function logErrorCode(err: LogError): number {
+  switch (err.code) {
+    case 'INVALID_TOPIC':
+    case 'INVALID_PARTITION':
+    case 'INVALID_CONFIG':
+    case 'TOPIC_EXISTS':
+    case 'UNKNOWN_TOPIC':
+    case 'INVALID_RECORD':
+    case 'RECORD_TOO_LARGE':
+      return BAD_STATEMENT;
+    case 'INTERNAL_TOPIC':
+      return FORBIDDEN;
+    default:
+      return SERVER_ERROR;
+  }
 }
 
 function statementText(parsed: ParsedStatement): string {

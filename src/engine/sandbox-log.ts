@@ -1,10 +1,11 @@
-import type {
-  Log,
-  PartitionDescription,
-  ProduceRecord,
-  RecordPosition,
-  TopicDescription,
-  TopicSpec,
+import {
+  type Log,
+  LogError,
+  type PartitionDescription,
+  type ProduceRecord,
+  type RecordPosition,
+  type TopicDescription,
+  type TopicSpec,
 } from '../log/index.js';
 
 /**
@@ -26,7 +27,9 @@ export function sandboxLog(log: Log): Log {
       return log.describeTopic(name);
     },
     async createTopic(name: string, spec: TopicSpec = {}): Promise<TopicDescription> {
-      if (exists(name)) throw new Error(`Topic '${name}' already exists.`);
+      if (exists(name)) throw new LogError('TOPIC_EXISTS', `Topic '${name}' already exists.`);
+      // A name, partition count or config the real log would refuse fails the request here.
+      if (!deleted.has(name)) log.validateTopic(name, spec);
       const partitions: PartitionDescription[] = Array.from(
         { length: spec.partitions ?? 1 },
         (_, partition) => ({

@@ -87,6 +87,12 @@ export interface Log {
   listTopics(): Promise<string[]>;
   describeTopic(name: string): Promise<TopicDescription>;
   hasTopic(name: string): boolean;
+  /**
+   * Throws what `createTopic` would throw for this name and spec (a bad name or partition count, a
+   * bad config, too many partitions for the process's open-file limit), and creates nothing: what
+   * Kafka's CreateTopics does with validateOnly. A request is checked with it before anything runs.
+   */
+  validateTopic(name: string, spec?: TopicSpec): void;
   /** Changes topic configs (merged into the existing ones). */
   alterTopicConfig(name: string, config: Readonly<Record<string, string>>): Promise<TopicDescription>;
 

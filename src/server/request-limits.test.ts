@@ -66,3 +66,19 @@ test('a request with more statements than sluice.request.max.statements runs non
   const three = await post('/ksql', { ksql: script.split('\n').slice(0, 3).join('\n') });
   assert.equal(three.status, 200, JSON.stringify(three.json));
 });
+
+test('a bad topic name or partition count is a 400 checked before any statement of the request runs', async () => {
+  const stream = (name: string, topic: string, partitions: number) =>
+    `CREATE STREAM ${name} (x INT) WITH (KAFKA_TOPIC='${topic}', VALUE_FORMAT='JSON', PARTITIONS=${partitions});`;
+  const wide = await post('/ksql', { ksql: stream('wide', 'wide', 20_000) });
+  assert.equal(wide.status, 400);
+  assert.match(wide.json.message, /Invalid partition count 20000 .*sluice\.topic\.max\.partitions/);
+  const badName = await post('/ksql', {
+    ksql: `${stream('first', 'first', 1)}\n${stream('second', 'bad topic!', 1)}`,
+  });
+  assert.equal(badName.status, 400);
+  assert.match(badName.json.message, /Invalid topic name 'bad topic!'/);
+  assert.equal(server.log.hasTopic('first'), false, 'the first statement left no topic');
+  const listed = await post('/ksql', { ksql: 'SHOW STREAMS;' });
+  assert.doesNotMatch(JSON.stringify(listed.json), /FIRST/);
+});

@@ -102,6 +102,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     durability: config.getString('sluice.log.durability') as Durability,
     flushIntervalMs: config.getNumber('sluice.log.flush.interval.ms'),
     cleanerIntervalMs: config.getNumber('sluice.log.retention.check.interval.ms'),
+    maxPartitionsPerTopic: config.getNumber('sluice.topic.max.partitions'),
   });
   let engine: KsqlEngine;
   let worker: RunningWorker | undefined;

@@ -62,7 +62,7 @@ test('rejects bad topic names, partition counts, duplicate topics and unknown co
   await assert.rejects(log.createTopic('bad/name'), assertLogError('INVALID_TOPIC', /bad\/name/));
   await assert.rejects(
     log.createTopic('t', { partitions: 0 }),
-    assertLogError('INVALID_PARTITION', /1 to 10000/),
+    assertLogError('INVALID_PARTITION', /1 to 1000 \(sluice\.topic\.max\.partitions\)/),
   );
   await assert.rejects(
     log.createTopic('t', { config: { 'retention.ms': 'soon' } }),
@@ -74,6 +74,46 @@ test('rejects bad topic names, partition counts, duplicate topics and unknown co
   );
   await log.createTopic('t', { config: { 'min.insync.replicas': '2' } });
   await assert.rejects(log.createTopic('t'), assertLogError('TOPIC_EXISTS'));
+});
+
+test('validateTopic throws what createTopic would and creates nothing', async () => {
+  const log = await openLog();
+  assert.throws(() => log.validateTopic('bad/name'), assertLogError('INVALID_TOPIC'));
+  assert.throws(() => log.validateTopic('t', { partitions: 1001 }), assertLogError('INVALID_PARTITION'));
+  assert.throws(
+    () => log.validateTopic('t', { config: { 'retention.ms': 'x' } }),
+    assertLogError('INVALID_CONFIG'),
+  );
+  log.validateTopic('t', { partitions: 3 });
+  assert.equal(log.hasTopic('t'), false);
+});
+
+test('topics must fit in the partitions per topic and the open segment files the process may keep', async () => {
+  const dataDir = tempDir();
+  const log = await SegmentLog.open({
+    dataDir,
+    cleanerIntervalMs: 0,
+    maxPartitionsPerTopic: 6,
+    maxOpenSegments: 10,
+  });
+  logs.push(log);
+  await assert.rejects(
+    log.createTopic('wide', { partitions: 7 }),
+    assertLogError('INVALID_PARTITION', /from 1 to 6 \(sluice\.topic\.max\.partitions\)/),
+  );
+  // __consumer_offsets holds one segment file already.
+  await log.createTopic('a', { partitions: 6 });
+  await assert.rejects(
+    log.createTopic('b', { partitions: 4 }),
+    assertLogError(
+      'INVALID_PARTITION',
+      /would need 4 more open files: the log holds 7 segment files and may keep 10 open.*ulimit -n/,
+    ),
+  );
+  assert.equal(log.hasTopic('b'), false);
+  await log.createTopic('b', { partitions: 3 });
+  await log.deleteTopic('a');
+  await log.createTopic('c', { partitions: 6 });
 });
 
 test('appends and reads back keys, values, nulls, timestamps and headers in order', async () => {

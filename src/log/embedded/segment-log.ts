@@ -26,6 +26,7 @@ import type {
 } from '../types.js';
 import { compactPartition, enforceRetention } from './cleaner.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { openFileLimit, segmentFileBudget } from './open-file-budget.js';
 import { PartitionLog } from './partition-log.js';
 import { type BatchInput, encodeBatch, recordSize } from './record-batch.js';
 import { checkTopicName, resolveTopicConfig, type TopicSettings, topicSettings } from './topic-config.js';
@@ -39,7 +40,16 @@ export interface SegmentLogOptions {
   readonly flushIntervalMs?: number;
   /** How often retention and compaction run; 0 turns the background cleaner off. */
   readonly cleanerIntervalMs?: number;
+  /** Most partitions one topic may have (default 1000). */
+  readonly maxPartitionsPerTopic?: number;
+  /**
+   * Most segment files open at once, each holding a descriptor; default: the process's open-file
+   * limit less a reserve for sockets. New topics must fit in it.
+   */
+  readonly maxOpenSegments?: number;
 }
+
+export const DEFAULT_MAX_PARTITIONS_PER_TOPIC = 1000;
 
 export interface OpenReport {
   /** True when the previous process did not close the log (killed, crashed, power lost). */
@@ -83,6 +93,8 @@ export class SegmentLog implements Log {
   /** What opening found: whether recovery ran, bytes of torn tail cut, corrupt segments left. */
   readonly openReport: OpenReport;
   private readonly unlock: () => void;
+  private readonly maxPartitionsPerTopic: number;
+  private readonly maxOpenSegments: number;
 
   private constructor(
     dataDir: string,
@@ -95,6 +107,8 @@ export class SegmentLog implements Log {
     this.unlock = unlock;
     this.openReport = openReport;
     this.durability = options.durability ?? 'interval';
+    this.maxPartitionsPerTopic = options.maxPartitionsPerTopic ?? DEFAULT_MAX_PARTITIONS_PER_TOPIC;
+    this.maxOpenSegments = options.maxOpenSegments ?? segmentFileBudget(openFileLimit());
   }
 
   /** Opens (creating if needed) the data dir, recovering from an unclean shutdown. */
@@ -175,19 +189,44 @@ export class SegmentLog implements Log {
     return this.topics.has(name);
   }
 
-  async createTopic(name: string, spec: TopicSpec = {}): Promise<TopicDescription> {
+  validateTopic(name: string, spec: TopicSpec = {}): void {
     this.check();
     checkTopicName(name);
     if (this.topics.has(name)) {
       throw new LogError('TOPIC_EXISTS', `Topic '${name}' already exists.`);
     }
     const count = spec.partitions ?? 1;
-    if (!Number.isInteger(count) || count < 1 || count > 10_000) {
+    const max = this.maxPartitionsPerTopic;
+    if (!Number.isInteger(count) || count < 1 || count > max) {
       throw new LogError(
         'INVALID_PARTITION',
-        `Invalid partition count ${count} for topic '${name}': use a whole number from 1 to 10000.`,
+        `Invalid partition count ${count} for topic '${name}': use a whole number from 1 to ${max} ` +
+          '(sluice.topic.max.partitions).',
       );
     }
+    const open = this.openSegmentCount();
+    if (open + count > this.maxOpenSegments) {
+      throw new LogError(
+        'INVALID_PARTITION',
+        `Topic '${name}' with ${count} partitions would need ${count} more open files: the log holds ${open} ` +
+          `segment files and may keep ${this.maxOpenSegments} open under this process's open-file limit ` +
+          `(ulimit -n, less a reserve for connections). Use fewer partitions, delete unused topics, or raise ` +
+          'the limit (ulimit -n) before starting the server.',
+      );
+    }
+    resolveTopicConfig(name, spec.config ?? {});
+  }
+
+  /** Segment files open now: one descriptor each. */
+  private openSegmentCount(): number {
+    let n = 0;
+    for (const t of this.topics.values()) for (const p of t.partitions) n += p.segments.length;
+    return n;
+  }
+
+  async createTopic(name: string, spec: TopicSpec = {}): Promise<TopicDescription> {
+    this.validateTopic(name, spec);
+    const count = spec.partitions ?? 1;
     const config = resolveTopicConfig(name, spec.config ?? {});
     const dir = join(this.dataDir, 'topics', name);
     rmSync(dir, { recursive: true, force: true });

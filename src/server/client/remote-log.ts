@@ -1,4 +1,5 @@
 import {
+  checkTopicName,
   type Log,
   LogError,
   type LogErrorCode,
@@ -7,6 +8,7 @@ import {
   type ReadOptions,
   type ReadResult,
   type RecordPosition,
+  resolveTopicConfig,
   type TopicDescription,
   type TopicPartitionOffset,
   type TopicSpec,
@@ -108,6 +110,19 @@ export class RemoteLog implements Log {
 
   private path(topic: string): string {
     return `/topics/${encodeURIComponent(topic)}`;
+  }
+
+  /** What can be checked here (name, partition count, configs); the server checks its own limits on create. */
+  validateTopic(name: string, spec: TopicSpec = {}): void {
+    checkTopicName(name);
+    const count = spec.partitions ?? 1;
+    if (!Number.isInteger(count) || count < 1) {
+      throw new LogError(
+        'INVALID_PARTITION',
+        `Invalid partition count ${count} for topic '${name}': use a whole number ≥ 1.`,
+      );
+    }
+    resolveTopicConfig(name, spec.config ?? {});
   }
 
   async createTopic(name: string, spec: TopicSpec = {}): Promise<TopicDescription> {
