@@ -157,7 +157,11 @@ export const delimitedFormat: Format = {
       }
       if (count === 0) fail(text, 'No fields in record');
       if (count !== n) {
-        fail(text, `expected ${n} fields (${columns.map((c) => c.name).join(', ')}), got ${count}`);
+        // ksqlDB's wording, then the columns expected.
+        fail(
+          text,
+          `Unexpected field count, csvFields:${count} schemaFields:${n} (${columns.map((c) => c.name).join(', ')})`,
+        );
       }
       const row: SqlValue[] = new Array(n);
       for (let i = 0; i < n; i++) {

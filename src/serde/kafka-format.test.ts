@@ -41,7 +41,7 @@ test('bytes of the wrong size are refused with the column, the type and the byte
     (e: unknown) =>
       e instanceof SerdeError &&
       e.column === 'K' &&
-      /Cannot deserialize key as KAFKA, column 'K' \(INTEGER\): expected exactly 4 bytes, got 3\. Data: 0x010203 \(3 bytes\)/.test(
+      /Cannot deserialize key as KAFKA, column 'K' \(INTEGER\): Size of data received by IntegerDeserializer is not 4 \(got 3 bytes\)\. Data: 0x010203 \(3 bytes\)/.test(
         e.message,
       ),
   );

@@ -13,9 +13,14 @@ function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-const codecs: Partial<Record<SqlType['kind'], { size?: number; encode: Encoder; decode: Decoder }>> = {
+// `deserializer` names Kafka's class in its size error, as Kafka words it (DoubleDeserializer says
+// just "Deserializer").
+const codecs: Partial<
+  Record<SqlType['kind'], { size?: number; deserializer?: string; encode: Encoder; decode: Decoder }>
+> = {
   INTEGER: {
     size: 4,
+    deserializer: 'IntegerDeserializer',
     encode: (v) => {
       const b = Buffer.allocUnsafe(4);
       b.writeInt32BE(Number(v));
@@ -25,6 +30,7 @@ const codecs: Partial<Record<SqlType['kind'], { size?: number; encode: Encoder; 
   },
   BIGINT: {
     size: 8,
+    deserializer: 'LongDeserializer',
     encode: (v) => {
       const b = Buffer.allocUnsafe(8);
       b.writeBigInt64BE(typeof v === 'bigint' ? v : BigInt(v as number));
@@ -34,6 +40,7 @@ const codecs: Partial<Record<SqlType['kind'], { size?: number; encode: Encoder; 
   },
   DOUBLE: {
     size: 8,
+    deserializer: 'Deserializer',
     encode: (v) => {
       const b = Buffer.allocUnsafe(8);
       b.writeDoubleBE(v as number);
@@ -94,7 +101,7 @@ export const kafkaFormat: Format = {
   createDeserializer(columns, options): RowDeserializer {
     const column = singleColumn(columns, options);
     if (column === null) return (bytes) => (bytes === null ? null : []);
-    const { size, decode } = codecs[column.type.kind]!;
+    const { size, deserializer, decode } = codecs[column.type.kind]!;
     const target = options?.target ?? 'value';
     const expectedType = formatType(column.type);
     return (bytes) => {
@@ -105,7 +112,7 @@ export const kafkaFormat: Format = {
           target,
           column: column.name,
           expectedType,
-          problem: `expected exactly ${size} bytes, got ${bytes.length}`,
+          problem: `Size of data received by ${deserializer} is not ${size} (got ${bytes.length} bytes)`,
           excerpt: excerptBytes(bytes),
         });
       }
