@@ -143,7 +143,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     type: 'int',
     default: 1000,
     importance: 'low',
-    doc: 'Most partitions one topic of the embedded log may have. Each partition keeps at least one file open; all topics together must also fit in the process\'s open-file limit (ulimit -n, less a quarter kept for connections), checked when a topic is created.',
+    doc: "Most partitions one topic of the embedded log may have. Each partition keeps at least one file open; all topics together must also fit in the process's open-file limit (ulimit -n, less a quarter kept for connections), checked when a topic is created.",
     validator: atLeast(1),
   },
   {
