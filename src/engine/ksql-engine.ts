@@ -30,6 +30,7 @@ import { printTopic } from './print-topic.js';
 import { pushQueryRef, QueryRegistry, queryRef, type RegisteredQuery } from './query-registry.js';
 import {
   createAsSelect,
+  expressions,
   insertInto,
   insertValues,
   plan as planQuery,
@@ -829,10 +830,7 @@ export class KsqlEngine {
       {
         id: queryId,
         source,
-        expressions: {
-          filter: plan.filter?.evaluate,
-          projections: plan.columns.map((c) => c.expression.evaluate),
-        },
+        expressions: expressions(plan),
         keyProjections: plan.columns.flatMap((c, i) => (c.sourceKey ? [i] : [])),
         fromEarliest: this.queryContext(context).fromEarliest,
         limit: plan.limit,

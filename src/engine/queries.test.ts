@@ -230,3 +230,19 @@ test('INSERT VALUES converts structured values to the column types, field by fie
     /Field C does not exist in STRUCT/,
   );
 });
+
+test('a column that cannot be computed is NULL in the output and logged in ksqlDB words', async () => {
+  const { engine, log } = await start();
+  await engine.execute(
+    "CREATE STREAM shares (id STRING KEY, total INT, parts INT) WITH (KAFKA_TOPIC='shares', VALUE_FORMAT='JSON', PARTITIONS=1);" +
+      "SET 'auto.offset.reset'='earliest';" +
+      "CREATE STREAM each_share WITH (KAFKA_TOPIC='each_share') AS SELECT id, total / parts AS share, parts FROM shares;",
+  );
+  await log.append('shares', [{ key: Buffer.from('a'), value: Buffer.from('{"TOTAL": 10, "PARTS": 0}') }]);
+  const [out] = await readTopic(log, 'each_share', 1);
+  assert.equal(out.value!.toString(), '{"SHARE":null,"PARTS":0}');
+  const [logged] = await readTopic(log, 'default_ksql_processing_log', 1);
+  const error = JSON.parse(logged.value!.toString()).MESSAGE.RECORDPROCESSINGERROR;
+  assert.equal(error.ERRORMESSAGE, 'Error computing expression TOTAL / PARTS for column SHARE with index 1');
+  assert.deepEqual(error.CAUSE, ['Division by zero']);
+});

@@ -7,6 +7,7 @@ import {
   SourceScope,
 } from '../planner/index.js';
 import {
+  errorLabel,
   PersistentQuery,
   type ProcessingLog,
   type RetryPolicy,
@@ -54,8 +55,12 @@ export function plan(ctx: QueryContext, query: CreateAsSelect['query'], sinkName
   }
 }
 
-function expressions(p: SelectPlan): RowExpressions {
-  return { filter: p.filter?.evaluate, projections: p.columns.map((c) => c.expression.evaluate) };
+export function expressions(p: SelectPlan): RowExpressions {
+  return {
+    filter: p.filter?.evaluate,
+    projections: p.columns.map((c) => c.expression.evaluate),
+    errorLabels: p.columns.map((c, i) => errorLabel(c.text, c.name, i)),
+  };
 }
 
 /** Writes rows of these columns (in order) to the records of a stream or table, with its formats. */

@@ -24,6 +24,8 @@ export interface ProjectedColumn {
   readonly keyOnly: boolean;
   /** True when the item is a key column of the source itself (perhaps renamed). */
   readonly sourceKey: boolean;
+  /** The expression as SQL text, for messages (ksqlDB's "Error computing expression …"). */
+  readonly text: string;
 }
 
 /** A stateless query: read a source, filter, project. */
@@ -259,6 +261,7 @@ function projected(item: NamedItem, namespace: 'KEY' | 'VALUE', scope: SourceSco
     expression: item.compiled,
     keyOnly,
     sourceKey,
+    text: printExpression(item.ast),
   };
 }
 

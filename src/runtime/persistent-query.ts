@@ -1,7 +1,7 @@
 import { type Log, LogError, type LogRecord, type ProduceRecord } from '../log/index.js';
 import type { SqlValue } from '../types/index.js';
 import type { ProcessingLog } from './processing-log.js';
-import { processRow, type RowExpressions } from './row-processor.js';
+import { columnError, processRow, type RowExpressions } from './row-processor.js';
 import type { RuntimeSource } from './runtime-source.js';
 import type { SinkEncoder } from './sink-encoder.js';
 import { DecodeError, SourceDecoder } from './source-decoder.js';
@@ -270,9 +270,9 @@ export class PersistentQuery {
     let result: SqlValue[] | undefined;
     try {
       // A column that cannot be computed is NULL and logged; the record still goes out, as in ksqlDB.
-      result = processRow(row, this.spec.expressions, this.scratch, (err) => {
+      result = processRow(row, this.spec.expressions, this.scratch, (err, i) => {
         this.failed++;
-        this.processingLog.processingError(id, row, err);
+        this.processingLog.processingError(id, row, columnError(this.spec.expressions, err, i));
       });
     } catch (err) {
       this.failed++;

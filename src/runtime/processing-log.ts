@@ -61,7 +61,7 @@ export class ProcessingLog {
       RECORDPROCESSINGERROR: {
         ERRORMESSAGE: error.message,
         RECORD: JSON.stringify(record, jsonSafe),
-        CAUSE: [],
+        CAUSE: causeMessages(error),
       },
     });
   }
@@ -110,4 +110,13 @@ function jsonSafe(_key: string, value: unknown): unknown {
   if (value instanceof Map) return Object.fromEntries(value);
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   return value;
+}
+
+/** The messages of an error's causes, outermost first, as ksqlDB lists them in CAUSE. */
+function causeMessages(error: Error): string[] {
+  const out: string[] = [];
+  for (let cause = error.cause; cause instanceof Error && out.length < 10; cause = cause.cause) {
+    out.push(cause.message);
+  }
+  return out;
 }

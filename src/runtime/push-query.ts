@@ -1,7 +1,7 @@
 import type { Log, LogRecord } from '../log/index.js';
 import type { SqlValue } from '../types/index.js';
 import type { ProcessingLog } from './processing-log.js';
-import { processRow, type RowExpressions } from './row-processor.js';
+import { columnError, processRow, type RowExpressions } from './row-processor.js';
 import type { RuntimeSource } from './runtime-source.js';
 import { DecodeError, SourceDecoder } from './source-decoder.js';
 import { startPositions, TopicFollower } from './topic-follower.js';
@@ -66,8 +66,8 @@ export async function* runPushQuery(
         const result =
           row === null
             ? undefined
-            : processRow(row, spec.expressions, undefined, (err) =>
-                processingLog.processingError(spec.id, record.offset, err),
+            : processRow(row, spec.expressions, undefined, (err, i) =>
+                processingLog.processingError(spec.id, record.offset, columnError(spec.expressions, err, i)),
               );
         if (tombstones === undefined) {
           if (result === undefined) continue;

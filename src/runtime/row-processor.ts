@@ -3,6 +3,19 @@ import type { SqlValue } from '../types/index.js';
 export interface RowExpressions {
   readonly filter: ((row: readonly SqlValue[]) => SqlValue) | undefined;
   readonly projections: readonly ((row: readonly SqlValue[]) => SqlValue)[];
+  /** Per projection, what to call it when it fails: ksqlDB's "Error computing expression …". */
+  readonly errorLabels?: readonly string[];
+}
+
+/** ksqlDB's processing-log message for a column it could not compute, the failure as its cause. */
+export function columnError(e: RowExpressions, error: Error, projection: number): Error {
+  const label = e.errorLabels?.[projection];
+  return label === undefined ? error : new Error(label, { cause: error });
+}
+
+/** ksqlDB's label for projection `index`: the expression, the output column and the index. */
+export function errorLabel(text: string, column: string, index: number): string {
+  return `Error computing expression ${text} for column ${column} with index ${index}`;
 }
 
 /**
