@@ -143,3 +143,6 @@ export function keywordOf(upperCaseWord: string): Keyword | undefined {
 export function isReservedKeyword(keyword: Keyword): boolean {
   return KEYWORDS[keyword];
 }
+
+/** Every keyword, for tools that generate SQL (the parser's fuzz test). */
+export const ALL_KEYWORDS: readonly Keyword[] = Object.keys(KEYWORDS) as Keyword[];
