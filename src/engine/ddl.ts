@@ -117,7 +117,7 @@ export function checkSourceShape(
     valueDelimiter: props.valueDelimiter,
     keyDelimiter: props.keyDelimiter,
   });
-  if (columns.length === 0) throw new StatementError('The statement does not define any columns.');
+  if (columns.length === 0) throw new StatementError('No columns supplied.');
   if (props.timestamp !== undefined) {
     const ts = columns.find((c) => c.name === props.timestamp);
     if (ts === undefined) {
