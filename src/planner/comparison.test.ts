@@ -71,7 +71,24 @@ describe('comparisons', () => {
   });
 
   test('rejects comparing with a NULL literal and points to IS NULL', () => {
-    assert.throws(() => is('I = NULL'), /Comparison with NULL not supported: INTEGER = NULL.*IS NULL/);
+    const refused = (sql: string, message: string) =>
+      assert.throws(
+        () => is(sql),
+        (e: Error) => e instanceof ExpressionError && e.message === message,
+        sql,
+      );
+    refused(
+      'I = NULL',
+      "Comparison with NULL not supported: INTEGER = NULL\nUse 'IS NULL' or 'IS NOT NULL' instead.",
+    );
+    refused(
+      'NULL <> NULL',
+      "Comparison with NULL not supported: NULL <> NULL\nUse 'IS NULL' or 'IS NOT NULL' instead.",
+    );
+    refused(
+      'A > NULL',
+      "Comparison with NULL not supported: ARRAY > NULL\nUse 'IS NULL' or 'IS NOT NULL' instead.",
+    );
   });
 
   test('compares TIMESTAMP, DATE and TIME with each other where ksqlDB allows and with text', () => {

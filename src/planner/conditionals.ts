@@ -110,10 +110,11 @@ export function comparisonNode(
 ): CompiledNode {
   if (l.type === null || r.type === null) {
     if (nullGivesNull) return node(BOOLEAN, () => null, true);
-    const left = l.type === null ? 'NULL' : formatType(l.type);
-    const right = r.type === null ? 'NULL' : formatType(r.type);
+    // ksqlDB's ComparisonUtil message, with base type names.
+    const left = l.type === null ? 'NULL' : l.type.kind;
+    const right = r.type === null ? 'NULL' : r.type.kind;
     throw new ExpressionError(
-      `Comparison with NULL not supported: ${left} ${op} ${right} in ${text()}. Use 'IS NULL' or 'IS NOT NULL' instead.`,
+      `Comparison with NULL not supported: ${left} ${op} ${right}\nUse 'IS NULL' or 'IS NOT NULL' instead.`,
     );
   }
   const plan = planComparison(op, l.type, r.type);
