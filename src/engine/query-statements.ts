@@ -121,6 +121,7 @@ function startQuery(
     encoder,
     expressions: expressions(p),
     keyProjections: p.columns.flatMap((c, i) => (c.namespace === 'KEY' && c.keyOnly ? [i] : [])),
+    keepsSourceKey: !p.repartitioned,
     usesPseudoColumns: p.scope.pseudoColumnsUsed,
     group,
     fromEarliest: ctx.fromEarliest,

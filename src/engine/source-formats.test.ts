@@ -127,6 +127,9 @@ test('a query whose new key has several columns is refused by a KAFKA key format
 
 test('a source without columns is refused as ksqlDB refuses it for formats without schema inference', async () => {
   for (const format of ['JSON', 'DELIMITED', 'KAFKA']) {
-    assert.equal(await refusal(`CREATE STREAM none_${format} WITH (VALUE_FORMAT='${format}');`), 'No columns supplied.');
+    assert.equal(
+      await refusal(`CREATE STREAM none_${format} WITH (VALUE_FORMAT='${format}');`),
+      'No columns supplied.',
+    );
   }
 });

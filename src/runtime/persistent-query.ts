@@ -48,6 +48,11 @@ export interface PersistentQuerySpec {
    * table's delete, a stream's null value) can still compute of its output key.
    */
   readonly keyProjections: readonly number[];
+  /**
+   * True when the output key is the source's key (no PARTITION BY): a record without key then goes
+   * out without key, as ksqlDB passes the null key on, rather than as key columns that are all NULL.
+   */
+  readonly keepsSourceKey?: boolean;
   /** False when no expression reads ROWTIME, ROWPARTITION or ROWOFFSET. */
   readonly usesPseudoColumns: boolean;
   /** Consumer group holding this query's committed offsets. */
@@ -286,7 +291,7 @@ export class PersistentQuery {
       return;
     }
     try {
-      out.push(this.spec.encoder.encode(result, timestamp));
+      out.push(this.withoutKeyIfNone(record, this.spec.encoder.encode(result, timestamp)));
     } catch (err) {
       this.failed++;
       this.processingLog.serializationError(id, this.spec.sinkTopic, err as Error);
@@ -347,7 +352,13 @@ export class PersistentQuery {
     this.spec.source.columns.forEach((c, i) => {
       if (c.namespace === 'KEY') row[i] = keys[k++] ?? null;
     });
-    out.push(this.spec.encoder.tombstone(this.keyOnly(row), record.timestamp));
+    out.push(this.withoutKeyIfNone(record, this.spec.encoder.tombstone(this.keyOnly(row), record.timestamp)));
+  }
+
+  private withoutKeyIfNone(record: LogRecord, produced: ProduceRecord): ProduceRecord {
+    return this.spec.keepsSourceKey && record.key === null && produced.key !== null
+      ? { ...produced, key: null }
+      : produced;
   }
 }
 
