@@ -24,6 +24,9 @@ const POWERS_OF_TEN: number[] = [];
 // Parsed from text so that each is the exact double.
 for (let i = 0; i <= 22; i++) POWERS_OF_TEN.push(Number(`1e${i}`));
 
+/** Jackson's default maximum nesting depth (StreamReadConstraints), which ksqlDB's JSON reading inherits. */
+export const MAX_JSON_NESTING_DEPTH = 1000;
+
 export class JsonCursor {
   text = '';
   pos = 0;
@@ -41,9 +44,29 @@ export class JsonCursor {
   numDigits = 0;
   numExponent = 0;
 
+  /** Containers the current read is inside (for readers that recurse into values; see `enter`). */
+  depth = 0;
+
   reset(text: string, pos: number): void {
     this.text = text;
     this.pos = pos;
+    this.depth = 0;
+  }
+
+  /**
+   * Called by a reader that recurses into the container at the cursor, and `leave` after it: past
+   * MAX_JSON_NESTING_DEPTH the record is refused as Jackson refuses it, not read until the stack runs out.
+   */
+  enter(): void {
+    if (++this.depth > MAX_JSON_NESTING_DEPTH) {
+      throw this.syntax(
+        `nested deeper than ${MAX_JSON_NESTING_DEPTH} levels (the most Jackson reads by default)`,
+      );
+    }
+  }
+
+  leave(): void {
+    this.depth--;
   }
 
   /** Skips whitespace and returns the next character code (NaN at the end). */
@@ -243,41 +266,52 @@ export class JsonCursor {
     throw this.syntax('unexpected character');
   }
 
-  /** Validates and passes over any value. */
+  /**
+   * Validates and passes over any value. Iterative, with the open containers on a stack, so a value
+   * nested however deep is checked without recursion (no stack overflow on hostile input).
+   */
   skipValue(): void {
-    const c = this.peek();
-    if (c === QUOTE) {
-      this.readString();
-    } else if (c === 123 || c === 91) {
-      const close = c === 123 ? 125 : 93;
-      this.pos++;
-      if (this.peek() === close) {
+    const closers: number[] = [];
+    for (;;) {
+      const c = this.peek();
+      if (c === 123 || c === 91) {
+        const close = c === 123 ? 125 : 93;
         this.pos++;
-        return;
-      }
-      for (;;) {
-        if (close === 125) {
-          if (this.peek() !== QUOTE) throw this.syntax('expected a field name');
-          this.readString();
-          if (this.peek() !== 58) throw this.syntax("expected ':'");
-          this.pos++;
+        if (this.peek() !== close) {
+          closers.push(close);
+          if (close === 125) this.skipFieldName();
+          continue;
         }
-        this.skipValue();
+        this.pos++;
+      } else if (c === QUOTE) {
+        this.readString();
+      } else if (c === 45 || (c >= 48 && c <= 57)) {
+        this.scanNumber();
+      } else {
+        this.readLiteral();
+      }
+      // After a value: close what ends here, or go on to the container's next element.
+      for (;;) {
+        const close = closers.at(-1);
+        if (close === undefined) return;
         const next = this.peek();
         if (next === 44) {
           this.pos++;
-        } else if (next === close) {
-          this.pos++;
-          return;
-        } else {
-          throw this.syntax(`expected ',' or '${String.fromCharCode(close)}'`);
+          if (close === 125) this.skipFieldName();
+          break;
         }
+        if (next !== close) throw this.syntax(`expected ',' or '${String.fromCharCode(close)}'`);
+        this.pos++;
+        closers.pop();
       }
-    } else if (c === 45 || (c >= 48 && c <= 57)) {
-      this.scanNumber();
-    } else {
-      this.readLiteral();
     }
+  }
+
+  private skipFieldName(): void {
+    if (this.peek() !== QUOTE) throw this.syntax('expected a field name');
+    this.readString();
+    if (this.peek() !== 58) throw this.syntax("expected ':'");
+    this.pos++;
   }
 
   /** What kind of JSON value starts here, for messages: "a JSON string", … */

@@ -329,3 +329,25 @@ test('control characters are escaped as Jackson escapes them, with upper-case he
   );
   assert.deepEqual(read([col('S', STRING)], '"a\\u001Fb"', { wrapSingleValue: false }), ['a\u001fb']);
 });
+
+test('JSON nested however deep is skipped or refused cleanly, never overflowing the stack', () => {
+  const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+  const columns = [{ name: 'A', type: { kind: 'STRING' } as const }];
+  const read = jsonFormat.createDeserializer(columns);
+  // An unknown field is skipped whatever its depth: the skip is iterative.
+  assert.deepEqual(read(Buffer.from(`{"B": ${deep(100_000)}, "A": "x"}`)), ['x']);
+  // Read into a STRING, 1,000 levels are read (Jackson's default limit) and more are refused.
+  assert.equal((read(Buffer.from(`{"A": ${deep(1000)}}`)) as string[])[0].length, 2000);
+  assert.throws(
+    () => read(Buffer.from(`{"A": ${deep(10_000)}}`)),
+    (err: Error) => {
+      assert.ok(err instanceof SerdeError);
+      assert.match(
+        err.message,
+        /at \$\.A(\[0\]){11}\[…981 more…\](\[0\]){8}: invalid JSON: nested deeper than 1000 levels/,
+      );
+      assert.ok(err.message.length < 600, `a message of ${err.message.length} characters`);
+      return true;
+    },
+  );
+});

@@ -72,7 +72,7 @@ export const jsonFormat: Format = {
       if (e instanceof JsonReadFailure) {
         const columnName = wrapped ? e.path[0] : columns[0].name;
         const column = columns.find((c) => c.name === columnName);
-        const path = e.path.reduce((p, part) => (part.startsWith('[') ? p + part : `${p}.${part}`), '$');
+        const path = jsonPath(e.path);
         throw new SerdeError({
           format: 'JSON',
           target,
@@ -132,3 +132,10 @@ export const jsonFormat: Format = {
     };
   },
 };
+
+/** `$.A.B[2]`; a path deeper than a message can carry shows its first and last steps around "…". */
+function jsonPath(parts: readonly string[]): string {
+  const shown =
+    parts.length <= 24 ? parts : [...parts.slice(0, 12), `[…${parts.length - 20} more…]`, ...parts.slice(-8)];
+  return shown.reduce((p, part) => (part.startsWith('[') ? p + part : `${p}.${part}`), '$');
+}

@@ -213,7 +213,9 @@ function readString(c: JsonCursor): SqlValue {
   }
   if (ch === 123) return compactJson(c);
   if (ch === 91) {
+    c.enter();
     const items = readElements(c, readString);
+    c.leave();
     return `[${items.map((v) => (v === null ? 'null' : v)).join(', ')}]`;
   }
   const literal = c.readLiteral();
@@ -228,12 +230,19 @@ function compactJson(c: JsonCursor): string {
     c.scanNumber();
     return scannedNumberAsText(c);
   }
-  if (ch === 91) return `[${readElements(c, compactJson).join(',')}]`;
+  if (ch === 91) {
+    c.enter();
+    const items = readElements(c, compactJson);
+    c.leave();
+    return `[${items.join(',')}]`;
+  }
   if (ch === 123) {
+    c.enter();
     c.pos++;
     const parts: string[] = [];
     if (c.peek() === 125) {
       c.pos++;
+      c.leave();
       return '{}';
     }
     for (;;) {
@@ -244,7 +253,10 @@ function compactJson(c: JsonCursor): string {
       parts.push(`${JSON.stringify(key)}:${compactJson(c)}`);
       const next = c.peek();
       c.pos++;
-      if (next === 125) return `{${parts.join(',')}}`;
+      if (next === 125) {
+        c.leave();
+        return `{${parts.join(',')}}`;
+      }
       if (next !== 44) throw c.syntax("expected ',' or '}'", c.pos - 1);
     }
   }
