@@ -118,7 +118,7 @@ test('the wrong number of fields and broken quoting are refused', () => {
   const columns = [col('A', 'STRING'), col('B', 'STRING')];
   assert.match(
     failure(columns, 'a,b,c').message,
-    /Unexpected field count, csvFields:3 schemaFields:2 \(A, B\)/,
+    /Column count mismatch on deserialization\. expected: 2, got: 3 \(columns A, B\)/,
   );
   assert.match(failure(columns, '"a,b').message, /quoted field is not closed/);
   assert.match(failure(columns, '"a"x,b').message, /between a closing quote and the delimiter/);

@@ -160,7 +160,7 @@ export const delimitedFormat: Format = {
         // ksqlDB's wording, then the columns expected.
         fail(
           text,
-          `Unexpected field count, csvFields:${count} schemaFields:${n} (${columns.map((c) => c.name).join(', ')})`,
+          `Column count mismatch on deserialization. expected: ${n}, got: ${count} (columns ${columns.map((c) => c.name).join(', ')})`,
         );
       }
       const row: SqlValue[] = new Array(n);
