@@ -35,6 +35,7 @@ export interface QueryContext {
   readonly commitIntervalMs: number;
   readonly failOnProductionError: boolean;
   readonly retry: RetryPolicy;
+  readonly exactlyOnce: boolean;
   readonly fromEarliest: boolean;
   readonly defaults: FormatDefaults;
   /** False in a sandbox: queries are planned and registered there, never started. */
@@ -128,6 +129,7 @@ function startQuery(
     commitIntervalMs: ctx.commitIntervalMs,
     failOnProductionError: ctx.failOnProductionError,
     retry: ctx.retry,
+    exactlyOnce: ctx.exactlyOnce,
   });
   ctx.queries.add({
     id,

@@ -12,6 +12,8 @@ export type LogErrorCode =
   | 'LOG_CLOSED'
   | 'INVALID_RECORD'
   | 'RECORD_TOO_LARGE'
+  | 'PRODUCER_FENCED'
+  | 'UNSUPPORTED'
   | 'IO_ERROR';
 
 /** An error of the log with a stable code and a message that says what to do. */

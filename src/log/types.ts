@@ -76,6 +76,29 @@ export interface TopicPartitionOffset {
 }
 
 /**
+ * A transaction over the log, as Kafka's transactional producer has them: records appended to any
+ * topics and consumer-group offsets that become visible together when it commits, or not at all
+ * (after an abort, a failed commit or a crash at any point). Readers never see a transaction's
+ * records before its commit (Kafka's read_committed). One-shot: begin another for the next one.
+ */
+export interface LogTransaction {
+  readonly transactionalId: string;
+  /** Records added so far. */
+  readonly size: number;
+  /**
+   * Adds records, partitioned as `Log.append` would. They are checked now: a record that can never be
+   * written throws (RECORD_TOO_LARGE or INVALID_RECORD, with its `recordIndex`) and none is added.
+   */
+  append(topic: string, records: readonly ProduceRecord[]): void;
+  /** Adds a consumer group's offsets, committed with the records (Kafka's sendOffsetsToTransaction). */
+  commitOffsets(group: string, offsets: readonly TopicPartitionOffset[]): void;
+  /** Makes everything added visible at once, durably under the log's durability setting. */
+  commit(): Promise<void>;
+  /** Drops everything added. */
+  abort(): Promise<void>;
+}
+
+/**
  * The durable store everything else reads and writes. The embedded implementation keeps segment
  * files on local disk; a Kafka-backed one can stand in for it.
  */
@@ -125,6 +148,12 @@ export interface Log {
   commitOffsets(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void>;
   committedOffsets(group: string, topic?: string): Promise<TopicPartitionOffset[]>;
   listGroups(): Promise<string[]>;
+
+  /**
+   * Starts a transaction. Beginning another with the same id fences this one: its commit then fails
+   * with PRODUCER_FENCED, so a stale writer (a query restarted meanwhile) cannot commit.
+   */
+  beginTransaction(transactionalId: string): LogTransaction;
 
   /** Forces everything appended so far to disk. */
   flush(): Promise<void>;

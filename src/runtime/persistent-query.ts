@@ -1,4 +1,4 @@
-import { type Log, LogError, type LogRecord, type ProduceRecord } from '../log/index.js';
+import { type Log, LogError, type LogRecord, type LogTransaction, type ProduceRecord } from '../log/index.js';
 import type { SqlValue } from '../types/index.js';
 import type { ProcessingLog } from './processing-log.js';
 import { columnError, processRow, type RowExpressions } from './row-processor.js';
@@ -66,13 +66,21 @@ export interface PersistentQuerySpec {
    */
   readonly failOnProductionError: boolean;
   readonly retry: RetryPolicy;
+  /**
+   * processing.guarantee=exactly_once_v2: output records and input offsets are committed in one log
+   * transaction, so a crash neither loses nor repeats any. Output becomes visible at each commit.
+   */
+  readonly exactlyOnce: boolean;
 }
 
 const BATCH_RECORDS = 5000;
+/** An exactly-once query commits once its transaction holds this many records, whatever the interval. */
+const MAX_TRANSACTION_RECORDS = 50_000;
 
 /**
  * A running CREATE … AS SELECT or INSERT INTO … SELECT: reads the source topic from the group's
- * committed offsets, filters and projects, appends to the sink topic, then commits (at least once).
+ * committed offsets, filters and projects, appends to the sink topic, then commits (at least once,
+ * or exactly once: output and offsets in one log transaction).
  * A commit never goes past a record whose output was not written. Records it cannot read or compute
  * go to the processing log; the query goes on. A query that fails is in ERROR and restarts from its
  * committed offsets after a backoff, again and again, as ksqlDB's do, until the cause is gone.
@@ -97,6 +105,10 @@ export class PersistentQuery {
   private follower: TopicFollower | undefined;
   private stateWaiters: { state: QueryState; resolve: () => void }[] = [];
   private logClosed = false;
+  /** The open transaction of an exactly-once query. */
+  private transaction: LogTransaction | undefined;
+  /** True while an exactly-once query holds output its next commit makes visible. */
+  private uncommitted = false;
   /** True while a batch is between read and commit. */
   private busy = true;
 
@@ -167,7 +179,7 @@ export class PersistentQuery {
   /** True when the query has processed everything in its source so far (or has stopped). */
   isIdle(): boolean {
     if (this.state !== 'RUNNING') return true;
-    return !this.busy && this.follower !== undefined && this.follower.caughtUp();
+    return !this.busy && !this.uncommitted && this.follower?.caughtUp() === true;
   }
 
   /** Stops after the batch in hand, with its offsets committed (or during a backoff). */
@@ -194,18 +206,27 @@ export class PersistentQuery {
     );
     const follower = new TopicFollower(this.log, source.topic, partitions, positions);
     this.follower = follower;
-    // Where each partition's output is written up to: all a commit may claim.
+    // Where each partition's output is written up to (into the transaction, when exactly once): all
+    // a commit may claim.
     const written = [...positions];
     let committed = [...positions];
     let lastCommit = Date.now();
+    this.transaction = this.spec.exactlyOnce ? this.log.beginTransaction(group) : undefined;
+    this.uncommitted = false;
     const commit = async () => {
       if (written.every((p, i) => p === committed[i])) return;
       const offsets = [...written];
-      await this.log.commitOffsets(
-        group,
-        partitions.map((partition, i) => ({ topic: source.topic, partition, offset: offsets[i] })),
-      );
+      const list = partitions.map((partition, i) => ({ topic: source.topic, partition, offset: offsets[i] }));
+      const tx = this.transaction;
+      if (tx === undefined) {
+        await this.log.commitOffsets(group, list);
+      } else {
+        tx.commitOffsets(group, list);
+        await tx.commit();
+        this.transaction = this.log.beginTransaction(group);
+      }
       committed = offsets;
+      this.uncommitted = false;
       lastCommit = Date.now();
     };
     const signal = this.stopper.signal;
@@ -238,17 +259,26 @@ export class PersistentQuery {
         const stoppedAt = await this.writeOutput(out, from);
         await this.processingLog.flush();
         if (stoppedAt !== undefined) {
+          // What came before the record that cannot be written is committed, and nothing after it.
           written[batch.index] = stoppedAt.offset;
+          await commit();
           throw stoppedAt.error;
         }
         written[batch.index] = batch.nextOffset;
-        if (Date.now() - lastCommit >= this.spec.commitIntervalMs) await commit();
+        this.uncommitted = this.transaction !== undefined;
+        if (
+          Date.now() - lastCommit >= this.spec.commitIntervalMs ||
+          (this.transaction?.size ?? 0) >= MAX_TRANSACTION_RECORDS
+        )
+          await commit();
       }
       failed = false;
     } finally {
-      // Also after a failure: what was written is committed, and nothing past it.
-      if (failed) await commit().catch(() => {});
-      else await commit();
+      if (!failed) await commit();
+      // After a failure, what was written is committed and nothing past it; a transaction's output
+      // is dropped instead, and its input read again by the next run.
+      else if (this.transaction === undefined) await commit().catch(() => {});
+      else await this.transaction.abort();
     }
   }
 
@@ -311,7 +341,7 @@ export class PersistentQuery {
   ): Promise<{ offset: number; error: Error } | undefined> {
     while (out.length > 0) {
       try {
-        await this.log.append(this.spec.sinkTopic, out);
+        await this.write(out);
         return undefined;
       } catch (err) {
         const bad = unwritableRecord(err);
@@ -319,7 +349,7 @@ export class PersistentQuery {
         this.failed++;
         this.processingLog.productionError(this.spec.id, productionMessage(err as LogError));
         if (this.spec.failOnProductionError) {
-          if (bad > 0) await this.log.append(this.spec.sinkTopic, out.slice(0, bad));
+          if (bad > 0) await this.write(out.slice(0, bad));
           return { offset: from[bad], error: err as Error };
         }
         out.splice(bad, 1);
@@ -327,6 +357,12 @@ export class PersistentQuery {
       }
     }
     return undefined;
+  }
+
+  /** Appends to the sink topic, or adds to the open transaction (checked at once, written at commit). */
+  private async write(records: readonly ProduceRecord[]): Promise<void> {
+    if (this.transaction === undefined) await this.log.append(this.spec.sinkTopic, records);
+    else this.transaction.append(this.spec.sinkTopic, records);
   }
 
   /**

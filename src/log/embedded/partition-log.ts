@@ -112,6 +112,17 @@ export class PartitionLog {
     this.wakeWaiters();
   }
 
+  /**
+   * Drops every record at or after `offset`, which must start a batch: the newest batches, written
+   * by a transaction that did not commit. Segments that start there go entirely.
+   */
+  truncateTo(offset: number): void {
+    if (offset >= this.endOffset) return;
+    while (this.segments.length > 1 && this.active.baseOffset >= offset) this.segments.pop()!.delete();
+    this.active.truncateTo(offset);
+    this.resetCursor();
+  }
+
   roll(): void {
     const old = this.active;
     old.flush();

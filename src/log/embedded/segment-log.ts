@@ -15,6 +15,7 @@ import { invalidPartition, LogError, unknownTopic } from '../errors.js';
 import { partitionForKey } from '../partitioner.js';
 import type {
   Log,
+  LogTransaction,
   ProduceRecord,
   ReadOptions,
   ReadResult,
@@ -30,6 +31,7 @@ import { openFileLimit, segmentFileBudget } from './open-file-budget.js';
 import { PartitionLog } from './partition-log.js';
 import { type BatchInput, encodeBatch, recordSize } from './record-batch.js';
 import { checkTopicName, resolveTopicConfig, type TopicSettings, topicSettings } from './topic-config.js';
+import { SegmentLogTransaction, type TransactionWrite } from './transaction.js';
 
 export type Durability = 'interval' | 'fsync';
 
@@ -56,6 +58,8 @@ export interface OpenReport {
   readonly recovered: boolean;
   readonly truncatedBytes: number;
   readonly corruptSegments: string[];
+  /** Transactions that had begun to commit and had not: their records were taken out again. */
+  readonly abortedTransactions: string[];
 }
 
 interface Topic {
@@ -81,6 +85,10 @@ const NO_HEADERS: readonly RecordHeader[] = [];
 export class SegmentLog implements Log {
   private readonly topics = new Map<string, Topic>();
   private readonly groupOffsets = new Map<string, Map<string, TopicPartitionOffset>>();
+  /** The newest epoch of each transactional id: older transactions with that id are fenced. */
+  private readonly transactionEpochs = new Map<string, number>();
+  /** Rolled-back transactions whose `abort` record could not be written yet (a full disk). */
+  private readonly pendingAborts = new Map<string, readonly TransactionStart[]>();
   private readonly durability: Durability;
   private flushTimer: NodeJS.Timeout | undefined;
   private cleanerTimer: NodeJS.Timeout | undefined;
@@ -144,6 +152,7 @@ export class SegmentLog implements Log {
         recovered: !clean,
         truncatedBytes,
         corruptSegments,
+        abortedTransactions: [],
       });
       for (const t of loaded) log.topics.set(t.name, t);
       await log.loadGroupOffsets();
@@ -280,10 +289,18 @@ export class SegmentLog implements Log {
   }
 
   async append(topic: string, records: readonly ProduceRecord[]): Promise<RecordPosition[]> {
+    this.resolvePendingAborts();
     const t = this.topic(topic);
+    return this.writeRouted(t, this.route(t, records, Date.now()));
+  }
+
+  /**
+   * Checks records and sorts them into per-partition batches: an explicit partition, the key's, or,
+   * for records with neither, one partition per call in turn (Kafka's sticky idea). Throws before
+   * anything is written.
+   */
+  private route(t: Topic, records: readonly ProduceRecord[], now: number): RoutedRecords {
     const count = t.partitions.length;
-    const now = Date.now();
-    // Records without key or partition go, per call, to one partition in turn (Kafka's sticky idea).
     const sticky = t.nextPartition;
     t.nextPartition = (sticky + 1) % count;
     const targets = new Array<number>(records.length);
@@ -293,7 +310,7 @@ export class SegmentLog implements Log {
       let p: number;
       if (r.partition !== undefined) {
         if (!Number.isInteger(r.partition) || r.partition < 0 || r.partition >= count) {
-          throw invalidPartition(topic, r.partition, count);
+          throw invalidPartition(t.name, r.partition, count);
         }
         p = r.partition;
       } else if (r.key != null) {
@@ -320,28 +337,18 @@ export class SegmentLog implements Log {
         slots[p].push(i);
       }
     }
-    const results = new Array<RecordPosition>(records.length);
+    return { batches, slots, count: records.length, now };
+  }
+
+  /** Writes routed records, one batch per partition; the results are in input order. */
+  private writeRouted(t: Topic, routed: RoutedRecords): RecordPosition[] {
+    const { batches, slots, now } = routed;
+    const results = new Array<RecordPosition>(routed.count);
     for (let p = 0; p < batches.length; p++) {
       const inputs = batches[p];
       if (inputs === undefined || inputs.length === 0) continue;
-      const partition = t.partitions[p];
-      const base = partition.endOffset;
-      const batch = encodeBatch(base, inputs);
-      partition.append(
-        batch,
-        {
-          baseOffset: base,
-          size: batch.length,
-          lastOffset: base + inputs.length - 1,
-          firstTimestamp: inputs[0].timestamp,
-          maxTimestamp: maxTimestampOf(inputs),
-          recordCount: inputs.length,
-        },
-        t.settings,
-        now,
-      );
-      if (this.durability === 'fsync') partition.flush();
-      const at = single >= 0 ? undefined : slots[p];
+      const base = this.writeBatch(t, p, inputs, now);
+      const at = slots[p];
       for (let j = 0; j < inputs.length; j++) {
         results[at === undefined ? j : at[j]] = {
           partition: p,
@@ -351,6 +358,128 @@ export class SegmentLog implements Log {
       }
     }
     return results;
+  }
+
+  /** Appends one batch to one partition (flushed at once under fsync); returns its base offset. */
+  private writeBatch(t: Topic, p: number, inputs: readonly BatchInput[], now: number): number {
+    const partition = t.partitions[p];
+    const base = partition.endOffset;
+    const batch = encodeBatch(base, inputs);
+    partition.append(
+      batch,
+      {
+        baseOffset: base,
+        size: batch.length,
+        lastOffset: base + inputs.length - 1,
+        firstTimestamp: inputs[0].timestamp,
+        maxTimestamp: maxTimestampOf(inputs),
+        recordCount: inputs.length,
+      },
+      t.settings,
+      now,
+    );
+    if (this.durability === 'fsync') partition.flush();
+    return base;
+  }
+
+  beginTransaction(transactionalId: string): LogTransaction {
+    this.check();
+    const epoch = (this.transactionEpochs.get(transactionalId) ?? 0) + 1;
+    this.transactionEpochs.set(transactionalId, epoch);
+    return new SegmentLogTransaction(transactionalId, {
+      route: (topic, records) => {
+        const t = this.topic(topic);
+        return { topic: t.name, routed: this.route(t, records, Date.now()) };
+      },
+      checkOffsets: (group, offsets) => this.checkOffsets(group, offsets),
+      commit: (writes, offsets) => this.commitTransaction(transactionalId, epoch, writes, offsets),
+    });
+  }
+
+  /**
+   * The commit of a transaction, in one synchronous run so nothing else is written in between:
+   * (1) a `prepare` record in __consumer_offsets naming each partition the transaction writes and
+   * its end offset now; (2) the records, one batch per partition; (3) one batch in __consumer_offsets
+   * holding the group offsets and the `commit` record. That last batch is the commit point: it is
+   * whole or, torn by a crash, cut off on recovery. A failure before it truncates the partitions
+   * back; a crash before it leaves a `prepare` as the transaction's newest record, and opening the
+   * log truncates the partitions it names back (nothing was written after them) and writes `abort`.
+   */
+  private commitTransaction(
+    id: string,
+    epoch: number,
+    writes: readonly TransactionWrite[],
+    offsets: ReadonlyMap<string, readonly TopicPartitionOffset[]>,
+  ): void {
+    this.check();
+    if (this.transactionEpochs.get(id) !== epoch) {
+      throw new LogError(
+        'PRODUCER_FENCED',
+        `Transaction '${id}' was fenced: a newer one with the same id began. Nothing of it was written.`,
+      );
+    }
+    this.resolvePendingAborts();
+    const targets: { t: Topic; p: number; inputs: BatchInput[]; now: number }[] = [];
+    for (const w of writes) {
+      const t = this.topic(w.topic);
+      w.routed.batches.forEach((inputs, p) => {
+        if (inputs === undefined || inputs.length === 0) return;
+        // The topic was deleted and created again with fewer partitions meanwhile.
+        if (p >= t.partitions.length) throw invalidPartition(t.name, p, t.partitions.length);
+        targets.push({ t, p, inputs, now: w.routed.now });
+      });
+    }
+    const offsetRecords: ProduceRecord[] = [];
+    const now = Date.now();
+    for (const [group, list] of offsets) {
+      for (const o of list) offsetRecords.push(offsetRecord(group, o, now));
+    }
+    if (targets.length === 0 && offsetRecords.length === 0) return;
+    const starts = targets.map(({ t, p }) => ({
+      topic: t.name,
+      partition: p,
+      start: t.partitions[p].endOffset,
+    }));
+    if (targets.length > 0)
+      this.appendInternal([transactionRecord(id, { state: 'prepare', partitions: starts })]);
+    try {
+      for (const { t, p, inputs, now: at } of targets) this.writeBatch(t, p, inputs, at);
+      this.appendInternal([...offsetRecords, transactionRecord(id, { state: 'commit' })]);
+    } catch (err) {
+      this.rollBack(id, starts);
+      throw err;
+    }
+    for (const [group, list] of offsets) this.noteCommitted(group, list);
+  }
+
+  /** Takes a transaction's batches out again and records that it was aborted. */
+  private rollBack(id: string, starts: readonly TransactionStart[]): void {
+    for (const { topic, partition, start } of starts) {
+      const p = this.topics.get(topic)?.partitions[partition];
+      if (p === undefined) continue;
+      p.truncateTo(start);
+      if (this.durability === 'fsync') p.flush();
+    }
+    try {
+      this.appendInternal([transactionRecord(id, { state: 'abort' })]);
+      this.pendingAborts.delete(id);
+    } catch {
+      // Until `abort` is written, nothing else may be appended (a restart would truncate it).
+      this.pendingAborts.set(id, starts);
+    }
+  }
+
+  private resolvePendingAborts(): void {
+    for (const id of [...this.pendingAborts.keys()]) {
+      this.appendInternal([transactionRecord(id, { state: 'abort' })]);
+      this.pendingAborts.delete(id);
+    }
+  }
+
+  /** Appends to __consumer_offsets, synchronously. */
+  private appendInternal(records: readonly ProduceRecord[]): void {
+    const t = this.topic(CONSUMER_OFFSETS_TOPIC);
+    this.writeRouted(t, this.route(t, records, Date.now()));
   }
 
   private toBatchInputs(t: Topic, records: readonly ProduceRecord[], now: number): BatchInput[] {
@@ -411,19 +540,19 @@ export class SegmentLog implements Log {
 
   async commitOffsets(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
     this.check();
+    this.checkOffsets(group, offsets);
+    this.resolvePendingAborts();
+    const now = Date.now();
+    this.appendInternal(offsets.map((o) => offsetRecord(group, o, now)));
+    this.noteCommitted(group, offsets);
+  }
+
+  private checkOffsets(group: string, offsets: readonly TopicPartitionOffset[]): void {
     if (group.length === 0) throw new LogError('INVALID_CONFIG', 'A consumer group id must not be empty.');
     for (const o of offsets) this.partition(o.topic, o.partition);
-    const now = Date.now();
-    await this.append(
-      CONSUMER_OFFSETS_TOPIC,
-      offsets.map((o) => ({
-        key: Buffer.from(JSON.stringify([group, o.topic, o.partition])),
-        value: Buffer.from(
-          JSON.stringify({ offset: o.offset, metadata: o.metadata ?? '', commitTimestamp: now }),
-        ),
-        timestamp: now,
-      })),
-    );
+  }
+
+  private noteCommitted(group: string, offsets: readonly TopicPartitionOffset[]): void {
     let committed = this.groupOffsets.get(group);
     if (committed === undefined) {
       committed = new Map();
@@ -450,19 +579,27 @@ export class SegmentLog implements Log {
   /** Replays the offsets topic into memory; a tombstone removes a group's partition entry. */
   private async loadGroupOffsets(): Promise<void> {
     if (!this.topics.has(CONSUMER_OFFSETS_TOPIC)) {
+      // Kafka's offsets.topic.segment.bytes: small enough that compaction gets closed segments.
       await this.createTopic(CONSUMER_OFFSETS_TOPIC, {
         partitions: 1,
-        config: { 'cleanup.policy': 'compact' },
+        config: { 'cleanup.policy': 'compact', 'segment.bytes': '104857600' },
       });
       return;
     }
     const p = this.partition(CONSUMER_OFFSETS_TOPIC, 0);
+    const transactions = new Map<string, TransactionState>();
     let offset = p.beginningOffset;
     while (offset < p.endOffset) {
       const { records, nextOffset } = p.read(offset, { maxRecords: 10_000 });
       for (const r of records) {
         if (r.key === null) continue;
-        const [group, topic, partition] = JSON.parse(r.key.toString()) as [string, string, number];
+        const key = JSON.parse(r.key.toString()) as [string, string, number] | { transaction: string };
+        if (!Array.isArray(key)) {
+          if (r.value === null) transactions.delete(key.transaction);
+          else transactions.set(key.transaction, JSON.parse(r.value.toString()) as TransactionState);
+          continue;
+        }
+        const [group, topic, partition] = key;
         let committed = this.groupOffsets.get(group);
         if (committed === undefined) {
           committed = new Map();
@@ -476,6 +613,12 @@ export class SegmentLog implements Log {
         }
       }
       offset = nextOffset;
+    }
+    // A transaction whose newest record is `prepare` did not commit: take its batches out.
+    for (const [id, state] of transactions) {
+      if (state.state !== 'prepare') continue;
+      this.rollBack(id, state.partitions);
+      this.openReport.abortedTransactions.push(id);
     }
   }
 
@@ -577,4 +720,38 @@ function maxTimestampOf(inputs: readonly BatchInput[]): number {
   let max = -1;
   for (let i = 0; i < inputs.length; i++) if (inputs[i].timestamp > max) max = inputs[i].timestamp;
   return max;
+}
+
+/** Records routed to partitions, checked and ready to write. */
+interface RoutedRecords {
+  readonly batches: BatchInput[][];
+  readonly slots: number[][];
+  readonly count: number;
+  readonly now: number;
+}
+
+/** Where a transaction starts writing in one partition. */
+interface TransactionStart {
+  readonly topic: string;
+  readonly partition: number;
+  readonly start: number;
+}
+
+/** A transaction's record in __consumer_offsets, keyed `{"transaction": id}` beside the offsets. */
+type TransactionState =
+  | { readonly state: 'prepare'; readonly partitions: readonly TransactionStart[] }
+  | { readonly state: 'commit' | 'abort' };
+
+function transactionRecord(id: string, state: TransactionState): ProduceRecord {
+  return { key: Buffer.from(JSON.stringify({ transaction: id })), value: Buffer.from(JSON.stringify(state)) };
+}
+
+function offsetRecord(group: string, o: TopicPartitionOffset, now: number): ProduceRecord {
+  return {
+    key: Buffer.from(JSON.stringify([group, o.topic, o.partition])),
+    value: Buffer.from(
+      JSON.stringify({ offset: o.offset, metadata: o.metadata ?? '', commitTimestamp: now }),
+    ),
+    timestamp: now,
+  };
 }

@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { LogError } from '../errors.js';
-import { type BatchHeader, probeBatch } from './record-batch.js';
+import { type BatchHeader, probeBatch, readInt64 } from './record-batch.js';
 
 /** One index entry a little over this many bytes of batches: sparse, like Kafka's .index. */
 const INDEX_INTERVAL_BYTES = 4096;
@@ -195,6 +195,34 @@ export class Segment {
       throw ioError(err, `appending to ${this.logPath}`);
     }
     this.noteBatch(start, header);
+    this.dirty = true;
+  }
+
+  /**
+   * Cuts the segment back to just before the batch that starts at `offset`: how an aborted
+   * transaction's batches, always the newest ones, are taken out again.
+   */
+  truncateTo(offset: number): void {
+    if (offset >= this.nextOffset) return;
+    let pos = offset <= this.baseOffset ? 0 : this.lookup(offset);
+    const header = Buffer.allocUnsafe(12);
+    while (pos < this.size) {
+      this.read(header, 12, pos);
+      if (readInt64(header, 0) >= offset) break;
+      pos += header.readInt32BE(8) + 12;
+    }
+    try {
+      ftruncateSync(this.fd, pos);
+    } catch (err) {
+      throw ioError(err, `truncating ${this.logPath}`);
+    }
+    this.size = pos;
+    this.nextOffset = offset;
+    while (this.indexPositions.length > 0 && this.indexPositions[this.indexPositions.length - 1] >= pos) {
+      this.indexPositions.pop();
+      this.indexOffsets.pop();
+    }
+    this.lastIndexedPosition = this.indexPositions.at(-1) ?? -INDEX_INTERVAL_BYTES;
     this.dirty = true;
   }
 

@@ -4,6 +4,7 @@ import {
   LogError,
   type LogErrorCode,
   type LogRecord,
+  type LogTransaction,
   type ProduceRecord,
   type ReadOptions,
   type ReadResult,
@@ -324,6 +325,13 @@ export class RemoteLog implements Log {
       if (Date.now() >= deadline) return false;
     }
     return false;
+  }
+
+  beginTransaction(): LogTransaction {
+    throw new LogError(
+      'UNSUPPORTED',
+      'Transactions are not available through a remote server: run the query on the server, or open the data dir directly.',
+    );
   }
 
   async commitOffsets(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
