@@ -13,6 +13,13 @@ export interface CommandWriter {
   readonly topic: string;
   /** The sequence number the next command will get: its offset in the command topic. */
   nextSequence(): number;
+  /**
+   * The N of the next query id (`CSAS_X_N`, `INSERTQUERY_N`), as ksqlDB's query id generator
+   * counts: one past the offset of the last command that executed a plan, which is every command
+   * but TERMINATE (0 when there is none). It is the next command's own offset unless a TERMINATE
+   * came last.
+   */
+  nextQueryNumber(): number;
   /** Records a command; resolves to its sequence number. */
   append(commandId: string, command: Command): Promise<number>;
 }
@@ -22,9 +29,15 @@ export interface CommandWriter {
  * persistent query is appended here once it succeeds, and replayed in order on start, which rebuilds
  * the metastore and restarts the queries.
  */
+/** ksqlDB gives TERMINATE no plan, so it does not move the query id counter. */
+function movesQueryNumber(commandId: string): boolean {
+  return !commandId.startsWith('terminate/');
+}
+
 export class CommandTopic implements CommandWriter {
   readonly topic: string;
   private readonly log: Log;
+  private queryNumber = 0;
 
   constructor(log: Log, serviceId: string) {
     this.log = log;
@@ -41,14 +54,20 @@ export class CommandTopic implements CommandWriter {
     return this.log.endOffset(this.topic, 0);
   }
 
+  nextQueryNumber(): number {
+    return this.queryNumber;
+  }
+
   /** Appends a command; resolves to its sequence number (its offset). */
   async append(commandId: string, command: Command): Promise<number> {
     const [position] = await this.log.append(this.topic, [
       { key: Buffer.from(commandId), value: Buffer.from(JSON.stringify(command)), partition: 0 },
     ]);
+    if (movesQueryNumber(commandId)) this.queryNumber = position.offset + 1;
     return position.offset;
   }
 
+  /** Every command in order; the query id counter follows each once the caller has run it. */
   async *replay(): AsyncGenerator<{ sequence: number; commandId: string; command: Command }> {
     let offset = this.log.beginningOffset(this.topic, 0);
     const end = this.log.endOffset(this.topic, 0);
@@ -56,11 +75,9 @@ export class CommandTopic implements CommandWriter {
       const { records, nextOffset } = await this.log.read(this.topic, 0, offset);
       for (const r of records) {
         if (r.value === null || r.key === null) continue;
-        yield {
-          sequence: r.offset,
-          commandId: r.key.toString(),
-          command: JSON.parse(r.value.toString()) as Command,
-        };
+        const commandId = r.key.toString();
+        yield { sequence: r.offset, commandId, command: JSON.parse(r.value.toString()) as Command };
+        if (movesQueryNumber(commandId)) this.queryNumber = r.offset + 1;
       }
       offset = nextOffset;
     }
@@ -74,17 +91,25 @@ export class CommandTopic implements CommandWriter {
 export class SandboxCommands implements CommandWriter {
   readonly topic: string;
   private next: number;
+  private queryNumber: number;
 
   constructor(of: CommandWriter) {
     this.topic = of.topic;
     this.next = of.nextSequence();
+    this.queryNumber = of.nextQueryNumber();
   }
 
   nextSequence(): number {
     return this.next;
   }
 
-  async append(): Promise<number> {
-    return this.next++;
+  nextQueryNumber(): number {
+    return this.queryNumber;
+  }
+
+  async append(commandId: string): Promise<number> {
+    const sequence = this.next++;
+    if (movesQueryNumber(commandId)) this.queryNumber = sequence + 1;
+    return sequence;
   }
 }

@@ -35,6 +35,7 @@ import {
   insertValues,
   plan as planQuery,
   type QueryContext,
+  type QueryNumbering,
   rowInserter,
 } from './query-statements.js';
 import { sandboxLog } from './sandbox-log.js';
@@ -403,6 +404,11 @@ export class KsqlEngine {
     };
   }
 
+  /** Where the next query's id comes from (see QueryNumbering). */
+  private queryNumbering(context: Context): QueryNumbering {
+    return { number: this.commands.nextQueryNumber(), sequence: this.nextSequence(context) };
+  }
+
   /** The sequence number the next command will get (its offset in the command topic). */
   private nextSequence(context: Context): number {
     return context.sequence ?? this.commands.nextSequence();
@@ -443,13 +449,18 @@ export class KsqlEngine {
           throw new StatementError(message);
         }
         const sequence = this.nextSequence(context);
-        const { queryId } = await createAsSelect(this.queryContext(context), s, text, sequence);
+        const { queryId } = await createAsSelect(
+          this.queryContext(context),
+          s,
+          text,
+          this.queryNumbering(context),
+        );
         await this.record(commandId, text, context);
         return this.status(text, commandId, sequence, `Created query with ID ${queryId}`, queryId);
       }
       case 'insertInto': {
         const sequence = this.nextSequence(context);
-        const queryId = await insertInto(this.queryContext(context), s, text, sequence);
+        const queryId = await insertInto(this.queryContext(context), s, text, this.queryNumbering(context));
         await this.record(`stream/\`${s.target}\`/create`, text, context);
         return this.status(
           text,

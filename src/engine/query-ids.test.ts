@@ -34,6 +34,11 @@ async function start(dir?: string) {
 const source =
   "CREATE STREAM src (id STRING KEY, v INT) WITH (KAFKA_TOPIC='src', VALUE_FORMAT='JSON', PARTITIONS=1);";
 
+async function queryIds(engine: KsqlEngine): Promise<string[]> {
+  const [queries] = await engine.execute('SHOW QUERIES;');
+  return (queries.queries as { id: string }[]).map((q) => q.id);
+}
+
 function queryIdOf(status: Record<string, unknown>): string {
   return (status.commandStatus as { queryId: string }).queryId;
 }
@@ -96,4 +101,55 @@ test('a query persisted under its old mixed-case id resumes from the offsets of 
     offset = r.nextOffset;
   }
   assert.deepEqual(keys, ['c'], 'only what the old group had not committed');
+});
+
+test("N follows ksqlDB's query id counter: a TERMINATE moves no counter, and a restart rebuilds the same ids", async () => {
+  const first = await start();
+  await first.engine.execute(source);
+  const [b] = await first.engine.execute('CREATE STREAM b AS SELECT * FROM src;');
+  const bId = queryIdOf(b);
+  assert.equal(bId, `CSAS_B_${b.commandSequenceNumber}`);
+  const [terminated] = await first.engine.execute(`TERMINATE ${bId};`);
+  const [c] = await first.engine.execute('CREATE STREAM c AS SELECT * FROM src;');
+  // ksqlDB sets its generator to one past each planned command; TERMINATE has no plan.
+  assert.equal(c.commandSequenceNumber, (terminated.commandSequenceNumber as number) + 1);
+  assert.equal(queryIdOf(c), `CSAS_C_${terminated.commandSequenceNumber}`);
+  const [insert] = await first.engine.execute('INSERT INTO c SELECT * FROM src;');
+  assert.equal(queryIdOf(insert), `INSERTQUERY_${insert.commandSequenceNumber}`);
+  // Validating a request numbers its queries the same way, so a TERMINATE later in it finds them.
+  const n = first.log.endOffset(first.engine.commandTopic, 0);
+  await first.engine.execute(
+    `TERMINATE ${queryIdOf(insert)}; CREATE STREAM d AS SELECT * FROM src; TERMINATE CSAS_D_${n};`,
+  );
+  const before = (await queryIds(first.engine)).sort();
+  await first.close();
+  const again = await start(first.dir);
+  assert.deepEqual((await queryIds(again.engine)).sort(), before);
+  assert.deepEqual(before, [queryIdOf(c)]);
+});
+
+test('a query whose id a TERMINATE before it now changes resumes from the group of its older id', async () => {
+  const first = await start();
+  await first.engine.execute(source);
+  await first.engine.execute(
+    "INSERT INTO src (id, v) VALUES ('a', 1); INSERT INTO src (id, v) VALUES ('b', 2);",
+  );
+  const [b] = await first.engine.execute('CREATE STREAM b AS SELECT * FROM src;');
+  await first.engine.execute(`TERMINATE ${queryIdOf(b)};`);
+  // Older Sluice named the next query after its own offset; its group holds the committed offsets.
+  const own = first.log.endOffset(first.engine.commandTopic, 0);
+  await first.log.commitOffsets(`_confluent-ksql-default_query_CSAS_C_${own}`, [
+    { topic: 'src', partition: 0, offset: 1 },
+  ]);
+  const [c] = await first.engine.execute(
+    "SET 'auto.offset.reset'='earliest'; CREATE STREAM c AS SELECT * FROM src;",
+  );
+  assert.equal(queryIdOf(c), `CSAS_C_${own - 1}`);
+  await first.engine.waitUntilIdle();
+  const { records } = await first.log.read('C', 0, 0);
+  assert.deepEqual(
+    records.map((r) => r.key!.toString()),
+    ['b'],
+    'only what the older group had not committed',
+  );
 });

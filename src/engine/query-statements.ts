@@ -79,11 +79,20 @@ function sinkEncoder(sink: DataSource, columns: readonly Column[]): SinkEncoder 
 }
 
 /**
- * ksqlDB's id of a CREATE … AS SELECT query (QueryIdUtil): the prefix, the sink name upper-cased,
- * and the command's offset in the command topic, e.g. `CSAS_LOWER_SINK_3` for `"lower_sink"`.
+ * Where a query's id comes from: `number` is ksqlDB's query id counter (see CommandWriter's
+ * nextQueryNumber), `sequence` the offset its command gets in the command topic.
  */
-export function createAsQueryId(prefix: 'CSAS' | 'CTAS', sinkName: string, sequence: number): string {
-  return `${prefix}_${sinkName.toUpperCase()}_${sequence}`;
+export interface QueryNumbering {
+  readonly number: number;
+  readonly sequence: number;
+}
+
+/**
+ * ksqlDB's id of a CREATE … AS SELECT query (QueryIdUtil): the prefix, the sink name upper-cased,
+ * and the query id counter, e.g. `CSAS_LOWER_SINK_3` for `"lower_sink"`.
+ */
+export function createAsQueryId(prefix: 'CSAS' | 'CTAS', sinkName: string, number: number): string {
+  return `${prefix}_${sinkName.toUpperCase()}_${number}`;
 }
 
 function groupOf(ctx: QueryContext, queryId: string): string {
@@ -91,16 +100,16 @@ function groupOf(ctx: QueryContext, queryId: string): string {
 }
 
 /**
- * The consumer group of a query. Before ids were upper-cased, a quoted lower-case sink gave
- * `CSAS_lower_sink_3`; a query restored from the command topic keeps that group when its offsets
- * are committed there, so it resumes where it stopped instead of starting over.
+ * The consumer group of a query. Sluice used to build ids from the sink name as written and the
+ * command's own offset (`CSAS_lower_sink_5`, `INSERTQUERY_5`); a query restored from the command
+ * topic keeps such an older id's group when its offsets are committed there, so it resumes where it
+ * stopped instead of starting over.
  */
-async function queryGroup(ctx: QueryContext, queryId: string, legacyId: string): Promise<string> {
-  const group = groupOf(ctx, queryId);
-  if (legacyId === queryId) return group;
-  const legacy = groupOf(ctx, legacyId);
-  if ((await ctx.log.listGroups()).includes(legacy)) return legacy;
-  return group;
+async function queryGroup(ctx: QueryContext, queryId: string, olderIds: readonly string[]): Promise<string> {
+  const older = olderIds.filter((id) => id !== queryId).map((id) => groupOf(ctx, id));
+  if (older.length === 0) return groupOf(ctx, queryId);
+  const groups = await ctx.log.listGroups();
+  return older.find((g) => groups.includes(g)) ?? groupOf(ctx, queryId);
 }
 
 function startQuery(
@@ -152,7 +161,7 @@ export async function createAsSelect(
   ctx: QueryContext,
   s: CreateAsSelect,
   text: string,
-  sequence: number,
+  numbering: QueryNumbering,
 ): Promise<{ source: DataSource; queryId: string }> {
   const p = plan(ctx, s.query, s.name);
   if (p.source.kind !== s.sourceType) {
@@ -184,8 +193,11 @@ export async function createAsSelect(
   const partitions = props.partitions ?? (await ctx.log.describeTopic(source.topic)).partitions.length;
   await ensureTopic(ctx.log, topic, { ...props, partitions }, s.sourceType, text);
   const prefix = s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS';
-  const queryId = createAsQueryId(prefix, s.name, sequence);
-  const group = await queryGroup(ctx, queryId, `${prefix}_${s.name}_${sequence}`);
+  const queryId = createAsQueryId(prefix, s.name, numbering.number);
+  const group = await queryGroup(ctx, queryId, [
+    `${prefix}_${s.name}_${numbering.sequence}`,
+    createAsQueryId(prefix, s.name, numbering.sequence),
+  ]);
   const sink: DataSource = {
     kind: s.sourceType,
     name: s.name,
@@ -209,7 +221,7 @@ export async function insertInto(
   ctx: QueryContext,
   s: InsertInto,
   text: string,
-  sequence: number,
+  numbering: QueryNumbering,
 ): Promise<string> {
   const target = ctx.metastore.require(s.target);
   if (target.readOnly)
@@ -234,8 +246,9 @@ export async function insertInto(
   }
   // Reorder the projections into the target's column order.
   const ordered = { ...p, columns: targetColumns.map((c) => byName.get(c.name)!) };
-  const queryId = `INSERTQUERY_${sequence}`;
-  startQuery(ctx, queryId, text, ordered, target, targetColumns, groupOf(ctx, queryId), false);
+  const queryId = `INSERTQUERY_${numbering.number}`;
+  const group = await queryGroup(ctx, queryId, [`INSERTQUERY_${numbering.sequence}`]);
+  startQuery(ctx, queryId, text, ordered, target, targetColumns, group, false);
   return queryId;
 }
 
