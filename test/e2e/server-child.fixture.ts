@@ -7,6 +7,8 @@ export const SLUICE_BIN = new URL('../../../bin/sluice.js', import.meta.url).pat
 export interface ServerChild {
   readonly child: ChildProcess;
   readonly url: string;
+  /** The embedded worker's Kafka Connect REST API, when it serves one. */
+  readonly connectUrl: string | undefined;
   readonly output: () => string;
   /** Resolves with the exit code once the process has exited. */
   readonly exit: Promise<number | null>;
@@ -34,7 +36,8 @@ export function startServerChild(args: readonly string[], env: NodeJS.ProcessEnv
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const ready = /Sluice (http:\/\/\S+) is ready/.exec(out);
-      if (ready) resolve({ child, url: ready[1], output: () => out, exit });
+      const connectUrl = /Kafka Connect REST API: (http:\/\/\S+)/.exec(out)?.[1];
+      if (ready) resolve({ child, url: ready[1], connectUrl, output: () => out, exit });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);

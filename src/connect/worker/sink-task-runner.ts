@@ -63,6 +63,7 @@ export class SinkTaskRunner extends TaskRunner {
   private readonly group: string;
   private timeoutMs = 0;
   private commitRequested = false;
+  private movedSinceCommit = false;
 
   constructor(task: SinkTask, options: SinkTaskRunnerOptions) {
     super(options);
@@ -133,7 +134,10 @@ export class SinkTaskRunner extends TaskRunner {
         if (batch.length > 0) await this.deliver(batch);
         // Reading and converting are synchronous: give HTTP, signals and other tasks their turn.
         await yieldToEventLoop();
-        if (this.commitRequested || Date.now() - lastCommit >= this.o.offsetFlushIntervalMs) {
+        // Positions are committed within about a second of delivery (batched: one commit for
+        // every batch delivered since), and not at all while nothing new was delivered.
+        const due = Date.now() - lastCommit >= this.o.offsetFlushIntervalMs;
+        if (this.commitRequested || (due && this.movedSinceCommit)) {
           await this.commit();
           lastCommit = Date.now();
         }
@@ -172,6 +176,7 @@ export class SinkTaskRunner extends TaskRunner {
           maxRecords: BATCH,
         });
         this.positions.set(key, nextOffset);
+        this.movedSinceCommit = true;
         for (const r of records) {
           const converted = this.convert(tp, r);
           if (converted === null) continue;
@@ -329,12 +334,15 @@ export class SinkTaskRunner extends TaskRunner {
 
   private async commit(): Promise<void> {
     this.commitRequested = false;
+    this.movedSinceCommit = false;
     const current = new Map<TopicPartition, number>(
       this.o.assignment.map((tp) => [tp, this.positions.get(tpKey(tp))!] as const),
     );
     let safe: ReadonlyMap<TopicPartition, number> = current;
     if (this.task.preCommit !== undefined) safe = await this.task.preCommit(current);
     else await this.task.flush?.(current);
+    // What the task holds back (written later) is committed with a later round.
+    for (const [tp, offset] of current) if ((safe.get(tp) ?? offset) < offset) this.movedSinceCommit = true;
     if (safe.size === 0) return;
     await this.o.log.commitOffsets(
       this.group,

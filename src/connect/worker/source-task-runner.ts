@@ -30,7 +30,7 @@ export type { TaskRunState } from './task-runner.js';
 
 /**
  * Runs one source task: poll, transform, convert, write to the log, and commit the source offsets
- * of what was written, every offset.flush.interval.ms and on stop. The connector only produces
+ * of what was written within offset.flush.interval.ms (batched, beside the poll loop) and on stop. The connector only produces
  * records; batching, offsets, retries and error tolerance live here.
  */
 export class SourceTaskRunner extends TaskRunner {
@@ -44,7 +44,10 @@ export class SourceTaskRunner extends TaskRunner {
   private loop: Promise<void> | undefined;
   /** The latest record per source partition since the last flush: its offset is what to commit. */
   private pendingOffsets = new Map<string, SourceRecord>();
-  private lastFlush = Date.now();
+  /** Set while offsets wait for their commit, at most offset.flush.interval.ms after the first of them. */
+  private flushTimer: NodeJS.Timeout | undefined;
+  /** The flush under way (they run one at a time, beside the poll loop). */
+  private flushing: Promise<void> = Promise.resolve();
   private readonly partitionKeys = new WeakMap<SourcePartition, string>();
 
   constructor(task: SourceTask, options: SourceTaskRunnerOptions) {
@@ -122,9 +125,8 @@ export class SourceTaskRunner extends TaskRunner {
         if (records !== null && records.length > 0) await this.write(records);
         // After every poll, busy or idle: HTTP, signals and the other tasks get their turn.
         await yieldToEventLoop();
-        if (Date.now() - this.lastFlush >= this.o.offsetFlushIntervalMs) await this.flushOffsets();
       }
-      await this.flushOffsets();
+      await this.finalFlush();
       logger.info('Source task stopped');
     } catch (err) {
       await this.fail(err);
@@ -137,7 +139,7 @@ export class SourceTaskRunner extends TaskRunner {
     this.o.logger.error('Source task failed', err);
     this.trace = withRecentLines(e?.stack ?? String(err), `${this.o.connector}-${this.o.taskId}`);
     try {
-      await this.flushOffsets();
+      await this.finalFlush();
       await this.o.statuses.putTask(this.o.connector, this.o.taskId, 'FAILED', this.trace);
       await this.task.stop();
     } catch {
@@ -250,10 +252,34 @@ export class SourceTaskRunner extends TaskRunner {
       this.partitionKeys.set(record.sourcePartition, key);
     }
     this.pendingOffsets.set(key, record);
+    this.scheduleFlush();
+  }
+
+  /**
+   * Commits what was written within offset.flush.interval.ms, even while a poll waits: one write of the
+   * latest offset per partition, however many records came in between.
+   */
+  private scheduleFlush(): void {
+    if (this.flushTimer !== undefined || this.stopping) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flushing = this.flushing
+        .then(() => this.flushOffsets())
+        .catch((err: unknown) =>
+          this.o.logger.warn(`Could not commit offsets, retrying with the next: ${(err as Error).message}`),
+        );
+    }, this.o.offsetFlushIntervalMs);
+  }
+
+  /** On stop or failure: the flush under way, then what is left. */
+  private async finalFlush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    await this.flushing;
+    await this.flushOffsets();
   }
 
   private async flushOffsets(): Promise<void> {
-    this.lastFlush = Date.now();
     if (this.pendingOffsets.size === 0) return;
     const pending = [...this.pendingOffsets.values()].map((r) => ({
       partition: r.sourcePartition,

@@ -11,6 +11,7 @@ import {
   type SinkTaskContext,
   type SourceConnector,
   type SourceTaskContext,
+  sourceRecord,
 } from '../api/index.js';
 import { startTestWorker, until } from './test-worker.fixture.js';
 
@@ -185,4 +186,50 @@ test('a task that ignores its stop is left behind after task.shutdown.graceful.t
   await until('RUNNING', () => herder.connectorStatus('deaf').tasks[0]?.state === 'RUNNING');
   await herder.deleteConnector('deaf');
   assert.deepEqual(herder.connectorNames(), []);
+});
+
+test('a source commits what it wrote while its next poll still waits', { timeout: 60_000 }, async () => {
+  // One record, then a poll that waits until stop: only a commit beside the loop can commit it.
+  const once: ConnectorPlugin = {
+    ...reconnectingSource({ started: 0 }),
+    className: 'com.example.OnceSource',
+    create() {
+      const inner = reconnectingSource({ started: 0 }).create() as SourceConnector;
+      return {
+        ...inner,
+        createTask: () => {
+          let context: SourceTaskContext;
+          let sent = false;
+          return {
+            version: () => '1.0.0',
+            initialize: (c: SourceTaskContext) => {
+              context = c;
+            },
+            start: () => {},
+            async poll() {
+              if (!sent) {
+                sent = true;
+                return [
+                  sourceRecord({
+                    topic: 'once',
+                    sourcePartition: { p: 0 },
+                    sourceOffset: { n: 1 },
+                    value: 'x',
+                  }),
+                ];
+              }
+              await new Promise<void>((resolve) =>
+                context.stopping?.addEventListener('abort', () => resolve()),
+              );
+              return null;
+            },
+            stop: () => {},
+          };
+        },
+      };
+    },
+  };
+  const { herder } = await worker([once], { 'offset.flush.interval.ms': '50' });
+  await herder.createConnector('once', { 'connector.class': 'com.example.OnceSource' });
+  await until('the offset committed', () => herder.offsets.get('once', { p: 0 })?.n === 1, 50_000);
 });
