@@ -1,4 +1,5 @@
 import { LogError } from '../log/index.js';
+import { SERVER_USAGE } from '../server/server-usage.js';
 import { TEST_RUNNER_USAGE } from '../testing/test-runner-usage.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
 import { type CliIo, processIo } from './cli-io.js';
@@ -24,8 +25,8 @@ const COMMANDS: readonly Command[] = [
   },
   {
     name: 'server',
-    summary: 'Start the Sluice server (embedded log, REST API on port 8088)',
-    help: () => 'Usage: sluice server [--port N] [--data-dir DIR] [--config FILE]',
+    summary: "Start the Sluice server (embedded log, REST API on port 8088); 'server stop' stops it",
+    help: () => SERVER_USAGE,
     // Loaded on demand: the server is not the CLI's code, and the topic tools should start fast.
     run: async (args) => (await import('../server/main.js')).runServerCommand(args),
   },

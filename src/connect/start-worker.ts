@@ -13,7 +13,7 @@ import { readWorkerConfig } from './worker/worker-config.js';
 export interface RunningWorker {
   readonly herder: Herder;
   readonly client: EmbeddedConnectClient;
-  /** The Connect REST API's URL, or undefined when it could not listen (the port was taken). */
+  /** The Connect REST API's URL, or undefined when it was not asked to listen. */
   readonly restUrl: string | undefined;
   /** The connector packages loaded from plugin.path, and those skipped with the reason. */
   readonly pluginPackages: PluginLoadReport;
@@ -37,6 +37,8 @@ export interface WorkerOptions {
    * them once it answers requests.
    */
   readonly deferConnectors?: boolean;
+  /** How the user sets the worker's listeners, for the message when its port is taken. */
+  readonly listenersSetting?: string;
   /** Where SLUICE_PLUGIN_PATH is read when plugin.path is unset (default: process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -124,12 +126,17 @@ export async function startConnectWorker(options: WorkerOptions): Promise<Runnin
       const port = typeof address === 'object' && address !== null ? address.port : Number(url.port);
       restUrl = `http://${url.hostname === '0.0.0.0' ? 'localhost' : url.hostname}:${port}`;
     } catch (err) {
-      // As ksqlDB does when a Connect worker already runs locally: go on without this REST port.
-      process.stderr.write(
-        `WARNING the Connect REST API could not listen on ${config.listeners}: ${(err as Error).message}\n`,
-      );
+      // Going on without it would leave ksql.connect.url's default (this port) pointing at
+      // whatever else listens there: stop, and say which setting moves the port.
       await app.close();
-      app = undefined;
+      await herder.close();
+      const setting = options.listenersSetting ?? 'listeners';
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new Error(
+        code === 'EADDRINUSE'
+          ? `The Kafka Connect REST API cannot listen on ${config.listeners}: the port is in use (another Connect worker?). Set ${setting} to another port (port 0 picks a free one), or stop what uses it.`
+          : `The Kafka Connect REST API cannot listen on ${config.listeners} (${setting}): ${(err as Error).message}`,
+      );
     }
   }
   // Connectors start once the REST API answers, so a busy one cannot keep it from listening.

@@ -1,15 +1,14 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, describeEffectiveConfig, loadServerConfig } from '../config/index.js';
 import { LogError } from '../log/index.js';
+import { stopWhenNpmLauncherExits } from './launcher-watch.js';
 import { startServer } from './server.js';
-
-const USAGE = `Usage: sluice server [--port N] [--data-dir DIR] [--config FILE]
-
-Starts Sluice with the embedded log (data in ./sluice-data) and the REST API on port 8088.
-Environment variables map to properties as in ksqlDB's Docker image (KSQL_LISTENERS=http://0.0.0.0:8088).`;
+import { SERVER_USAGE as USAGE } from './server-usage.js';
+import { STOP_USAGE, stopServer } from './stop-command.js';
 
 /** `sluice server`: starts, prints the effective config and a ready line, stops cleanly on SIGTERM. */
 export async function runServerCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'stop') return runStopCommand(argv.slice(1));
   let values: { port?: string; 'data-dir'?: string; config?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -67,7 +66,7 @@ export async function runServerCommand(argv: string[]): Promise<number> {
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      process.stdout.write(`${signal} received, shutting down.\n`);
+      process.stdout.write(`${signal.endsWith(';') ? signal : `${signal} received,`} shutting down.\n`);
       running.close().then(
         () => {
           process.stdout.write('Sluice stopped.\n');
@@ -81,9 +80,53 @@ export async function runServerCommand(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    stopWhenNpmLauncherExits(process.env, (reason) => stop(`Stopping: ${reason};`));
   });
   if (server.connectUrl !== undefined) process.stdout.write(`Kafka Connect REST API: ${server.connectUrl}\n`);
   // Announced only once the signal handlers are in place, so a SIGTERM right after it is handled.
   process.stdout.write(`Sluice ${server.url} is ready.\n`);
   return stopped;
+}
+
+/** `sluice server stop`: SIGTERM to the server holding the data dir, then waits for it to exit. */
+async function runStopCommand(argv: string[]): Promise<number> {
+  let values: { 'data-dir'?: string; config?: string; timeout?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        'data-dir': { type: 'string' },
+        config: { type: 'string' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`sluice server stop: ${(err as Error).message}\n${STOP_USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${STOP_USAGE}\n`);
+    return 0;
+  }
+  const timeout = values.timeout === undefined ? 60 : Number(values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) {
+    process.stderr.write(
+      `sluice server stop: --timeout must be a number of seconds, got '${values.timeout}'.\n`,
+    );
+    return 2;
+  }
+  let dataDir: string;
+  try {
+    dataDir = loadServerConfig({
+      flags: { 'sluice.data.dir': values['data-dir'] },
+      env: process.env,
+      file: values.config,
+    }).getString('sluice.data.dir');
+  } catch (err) {
+    process.stderr.write(`sluice server stop: ${(err as Error).message}\n`);
+    return 1;
+  }
+  return stopServer(dataDir, timeout * 1000, (line) => process.stdout.write(`${line}\n`));
 }

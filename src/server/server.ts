@@ -29,15 +29,25 @@ async function connectFor(
   if (file !== undefined && file !== '') {
     for (const [k, e] of readPropertiesFile(file).entries) fromFile[k] = e.value;
   }
+  const properties: Record<string, string> = { ...fromFile, ...config.connectWorker };
+  // A server on a free port (port 0: tests, a second server for a try) takes a free port for its
+  // worker too, rather than 8083, which a real server may hold.
+  if (properties.listeners === undefined && properties['rest.port'] === undefined && serverPort(config) === 0)
+    properties.listeners = 'http://127.0.0.1:0';
   const worker = await startConnectWorker({
     log,
-    properties: { ...fromFile, ...config.connectWorker },
+    properties,
     connectors: builtinConnectors,
     deferConnectors: true,
+    listenersSetting: 'KSQL_CONNECT_LISTENERS (the worker property listeners)',
     version: packageVersion(),
   });
   started(worker);
   return worker.client;
+}
+
+function serverPort(config: ServerConfig): number {
+  return parseListener(config.getList('listeners')[0] ?? 'http://0.0.0.0:8088').port;
 }
 
 export interface RunningServer {

@@ -45,6 +45,7 @@ export async function startStandaloneWorker(options: StandaloneOptions): Promise
       properties: options.properties,
       connectors: builtinConnectors,
       version: sluiceVersion(),
+      listenersSetting: 'listeners (or rest.port, CONNECT_LISTENERS, --port)',
       ...(options.env === undefined ? {} : { env: options.env }),
     });
   } catch (err) {
