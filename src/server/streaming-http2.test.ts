@@ -226,6 +226,18 @@ test('curl --http2-prior-knowledge reads every streaming endpoint intact', {
       limit,
     );
   }
+  const printed = (
+    await curlHttp2('/query-stream', JSON.stringify({ sql: `PRINT 'texts' FROM BEGINNING LIMIT ${ROWS};` }))
+  )
+    .toString('utf8')
+    .split('\n');
+  assert.equal(printed.pop(), '');
+  assert.equal(printed.length, ROWS + 2);
+  printed
+    .slice(2)
+    .forEach((line, i) =>
+      assert.match(line, new RegExp(`, key: k${i}, value: \\{"TXT":.*\\}, partition: 0$`)),
+    );
 });
 
 test('the ksqldb-client npm package (one JSON value per DATA frame) reads push query rows, inserts and closes queries', async () => {
