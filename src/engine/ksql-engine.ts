@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerConfig } from '../config/index.js';
 import type { ConnectClient } from '../connect/client/index.js';
 import { describeFunction, FunctionResolutionError, listFunctions } from '../functions/index.js';
-import { type Log, LogError } from '../log/index.js';
+import { InternalTopics, type Log, LogError } from '../log/index.js';
 import { PlanningError, planSelect, resolveType } from '../planner/index.js';
 import { ProcessingLog, type PushBatch, runPushQuery } from '../runtime/index.js';
 import {
@@ -101,6 +101,7 @@ interface EngineParts {
   readonly processingLog: ProcessingLog;
   readonly metastore: MetaStore;
   readonly queries: QueryRegistry;
+  readonly internalTopics: InternalTopics;
   readonly sandbox: boolean;
 }
 
@@ -164,6 +165,11 @@ function statementText(parsed: ParsedStatement): string {
 export class KsqlEngine {
   readonly metastore: MetaStore;
   readonly queries: QueryRegistry;
+  /**
+   * Topics no statement may delete or write: the engine's command topic and processing log, and
+   * whatever the server adds (its Connect worker's topics). The REST API guards the same set.
+   */
+  readonly internalTopics: InternalTopics;
   private readonly log: Log;
   private readonly config: ServerConfig;
   private readonly commands: CommandWriter;
@@ -197,20 +203,25 @@ export class KsqlEngine {
     this.processingLog = parts.processingLog;
     this.metastore = parts.metastore;
     this.queries = parts.queries;
+    this.internalTopics = parts.internalTopics;
     this.sandbox = parts.sandbox;
   }
 
   /** Starts the engine, replaying the command topic. */
   static async start(log: Log, config: ServerConfig, connect?: ConnectClient): Promise<KsqlEngine> {
     const commands = new CommandTopic(log, config.getString('ksql.service.id'));
+    const processingLogTopic = config.getString('ksql.logging.processing.topic.name');
     const engine = new KsqlEngine({
       log,
       config,
       connect,
       commands,
-      processingLog: new ProcessingLog(log, config.getString('ksql.logging.processing.topic.name')),
+      processingLog: new ProcessingLog(log, processingLogTopic),
       metastore: new MetaStore(),
       queries: new QueryRegistry(),
+      internalTopics: new InternalTopics()
+        .add(commands.topic, 'the command topic, which defines every stream, table and query')
+        .add(processingLogTopic, 'the processing log'),
       sandbox: false,
     });
     await commands.ensure();
@@ -246,6 +257,7 @@ export class KsqlEngine {
       processingLog: this.processingLog,
       metastore: this.metastore.copy(),
       queries: this.queries.copy(),
+      internalTopics: this.internalTopics,
       sandbox: true,
     });
   }
@@ -364,6 +376,12 @@ export class KsqlEngine {
     });
   }
 
+  /** Refuses writes into a source whose topic is internal (a stream declared over the command topic, say). */
+  private checkWritable(sourceName: string): void {
+    const source = this.metastore.get(sourceName);
+    if (source !== undefined) this.internalTopics.check(source.topic, 'write to');
+  }
+
   private queryContext(context: Context): QueryContext {
     const number = (name: string) => {
       const set = Number(context.properties.get(name));
@@ -379,6 +397,7 @@ export class KsqlEngine {
       metastore: this.metastore,
       queries: this.queries,
       processingLog: this.processingLog,
+      internalTopics: this.internalTopics,
       serviceId: this.config.getString('ksql.service.id'),
       outputTopicPrefix: this.config.getOptionalString('ksql.output.topic.name.prefix') ?? '',
       commitIntervalMs: this.config.getOptionalNumber('ksql.streams.commit.interval.ms') ?? 2000,
@@ -459,6 +478,7 @@ export class KsqlEngine {
         return this.status(text, commandId, sequence, `Created query with ID ${queryId}`, queryId);
       }
       case 'insertInto': {
+        if (!context.replaying) this.checkWritable(s.target);
         const sequence = this.nextSequence(context);
         const queryId = await insertInto(this.queryContext(context), s, text, this.queryNumbering(context));
         await this.record(`stream/\`${s.target}\`/create`, text, context);
@@ -471,7 +491,9 @@ export class KsqlEngine {
         );
       }
       case 'insertValues':
-        if (!context.replaying) await insertValues(this.queryContext(context), s);
+        if (context.replaying) return undefined;
+        this.checkWritable(s.target);
+        await insertValues(this.queryContext(context), s);
         return undefined;
       case 'createType': {
         const commandId = `type/\`${s.name}\`/create`;
@@ -685,6 +707,7 @@ export class KsqlEngine {
     if (s.deleteTopic && source.readOnly) {
       throw new StatementError(`Cannot delete topic for read-only source: ${s.name}`);
     }
+    if (s.deleteTopic && !context.replaying) this.internalTopics.check(source.topic, 'delete');
     const sequence = await this.record(commandId, text, context);
     this.metastore.delete(s.name);
     for (const q of this.queries.writing(s.name).filter((x) => x.createAs)) await this.stopQuery(q);
@@ -877,12 +900,14 @@ export class KsqlEngine {
   /** A writer of JSON rows into a stream, for POST /inserts-stream; throws KsqlRequestError. */
   inserter(target: string): (rows: readonly string[]) => Promise<(number | Error)[]> {
     try {
+      this.checkWritable(target);
       return rowInserter(
         this.queryContext({ properties: new Map(), variables: new Map(), replaying: false }),
         target,
       );
     } catch (err) {
       if (err instanceof StatementError) throw new KsqlRequestError(err.errorCode, err.message, target, []);
+      if (err instanceof LogError) throw new KsqlRequestError(logErrorCode(err), err.message, target, []);
       throw err;
     }
   }

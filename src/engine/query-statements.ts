@@ -1,4 +1,4 @@
-import type { Log, ProduceRecord } from '../log/index.js';
+import type { InternalTopics, Log, ProduceRecord } from '../log/index.js';
 import {
   compileExpression,
   PlanningError,
@@ -30,6 +30,7 @@ export interface QueryContext {
   readonly metastore: MetaStore;
   readonly queries: QueryRegistry;
   readonly processingLog: ProcessingLog;
+  readonly internalTopics: InternalTopics;
   readonly serviceId: string;
   readonly outputTopicPrefix: string;
   readonly commitIntervalMs: number;
@@ -190,6 +191,7 @@ export async function createAsSelect(
     ctx.defaults,
   );
   const topic = props.kafkaTopic ?? `${ctx.outputTopicPrefix}${s.name}`;
+  ctx.internalTopics.check(topic, 'write to');
   const partitions = props.partitions ?? (await ctx.log.describeTopic(source.topic)).partitions.length;
   await ensureTopic(ctx.log, topic, { ...props, partitions }, s.sourceType, text);
   const prefix = s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS';

@@ -89,3 +89,39 @@ test("a user topic's configs change through REST Proxy's documented configs:alte
     await remote.close();
   }
 });
+
+test('SQL may read internal topics but not write into or delete them', async () => {
+  const ksql = (sql: string) => call('POST', `${server.url}/ksql`, { ksql: sql });
+  const created = await ksql(
+    "CREATE STREAM cmd (statement STRING) WITH (KAFKA_TOPIC='_confluent-ksql-default__command_topic', VALUE_FORMAT='JSON');" +
+      "CREATE STREAM src (x INT) WITH (KAFKA_TOPIC='src', VALUE_FORMAT='JSON', PARTITIONS=1);",
+  );
+  assert.equal(created.status, 200, JSON.stringify(created.json));
+  const refused = [
+    ["INSERT INTO cmd (statement) VALUES ('DROP STREAM src;');", /command topic.*refuses to write to it/],
+    ['DROP STREAM cmd DELETE TOPIC;', /command topic.*refuses to delete it/],
+    ['INSERT INTO cmd SELECT CAST(x AS STRING) AS statement FROM src;', /refuses to write to it/],
+    [
+      "CREATE STREAM evil WITH (KAFKA_TOPIC='connect-configs', VALUE_FORMAT='JSON') AS SELECT * FROM src;",
+      /config topic, which defines every connector.*refuses to write to it/,
+    ],
+  ] as const;
+  for (const [sql, message] of refused) {
+    const res = await ksql(sql);
+    assert.equal(res.status, 403, sql);
+    assert.equal(res.json.error_code, 40300);
+    assert.match(res.json.message, message);
+  }
+  const inserts = await fetch(`${server.url}/inserts-stream`, {
+    method: 'POST',
+    body: `${JSON.stringify({ target: 'CMD' })}\n${JSON.stringify({ STATEMENT: 'DROP STREAM src;' })}\n`,
+  });
+  assert.equal(inserts.status, 403);
+  assert.ok(server.log.hasTopic('_confluent-ksql-default__command_topic'));
+  const { records } = await server.log.read('_confluent-ksql-default__command_topic', 0, 0);
+  const inserted = records.filter((r) => r.value?.toString().includes('"STATEMENT":"DROP STREAM src;"'));
+  assert.deepEqual(inserted, [], 'no row was written into the command topic');
+  assert.equal(server.log.hasTopic('EVIL'), false);
+  const listed = await ksql('SHOW QUERIES;');
+  assert.deepEqual(listed.json[0].queries, [], 'no query was started');
+});

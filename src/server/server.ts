@@ -4,7 +4,7 @@ import { type ConnectClient, RestConnectClient } from '../connect/client/index.j
 import { type RunningWorker, startConnectWorker } from '../connect/start-worker.js';
 import { builtinConnectors } from '../connectors/index.js';
 import { KsqlEngine } from '../engine/index.js';
-import { type Durability, InternalTopics, SegmentLog } from '../log/index.js';
+import { type Durability, SegmentLog } from '../log/index.js';
 import type { TlsOptions } from './dual-protocol-server.js';
 import { buildRestApp } from './rest-app.js';
 
@@ -126,9 +126,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await log.close();
     throw err;
   }
-  const internalTopics = new InternalTopics()
-    .add(engine.commandTopic, 'the command topic, which defines every stream, table and query')
-    .add(config.getString('ksql.logging.processing.topic.name'), 'the processing log');
+  // The engine's own topics are there already; the REST API guards the same set.
+  const internalTopics = engine.internalTopics;
   for (const [name, role] of worker?.internalTopics ?? []) internalTopics.add(name, role);
   const app = buildRestApp({
     log,
