@@ -17,9 +17,14 @@ import {
 
 const COMMAND = 'plugin list';
 
-function rows(loaded: readonly LoadedPluginPackage[], broken: readonly BrokenPluginPackage[]): string[][] {
+function rows(
+  builtins: readonly { className: string; type: string; version: string }[],
+  loaded: readonly LoadedPluginPackage[],
+  broken: readonly BrokenPluginPackage[],
+): string[][] {
   return [
     ['NAME', 'VERSION', 'CONNECTORS'],
+    ...builtins.map((c) => ['(built in)', c.version, `${c.className} (${c.type})`]),
     ...loaded.map((p) => [
       p.manifest.name,
       p.manifest.version,
@@ -36,11 +41,12 @@ function table(lines: readonly string[][]): string {
 
 export const listPluginsCommand: PluginCommand = {
   name: 'list',
-  summary: 'List installed connector packages, their versions and classes, and broken ones',
+  summary: 'List the built-in connectors, installed connector packages (versions, classes) and broken ones',
   help: `Usage: sluice plugin list
 
-Loads every package in the plugin directories as the worker would, and prints its name, version
-and connector classes; packages the worker would skip are shown as BROKEN with the reason.
+Lists the connectors built into Sluice, then loads every package in the plugin directories as the
+worker would and prints its name, version and connector classes; packages the worker would skip
+are shown as BROKEN with the reason.
 
 Options:
 ${PLUGIN_PATH_HELP}`,
@@ -59,11 +65,10 @@ ${PLUGIN_PATH_HELP}`,
     const report = await loadPluginPackages(existingDirs(pluginPath), {
       reservedClassNames: await builtinClassNames(),
     });
-    if (report.loaded.length + report.broken.length === 0) {
+    const { builtinConnectors } = await import('../../connectors/index.js');
+    io.stdout.write(`${table(rows(builtinConnectors, report.loaded, report.broken))}\n`);
+    if (report.loaded.length + report.broken.length === 0)
       io.stderr.write(`No connector packages in ${pluginPath.join(', ')}.\n`);
-      return 0;
-    }
-    io.stdout.write(`${table(rows(report.loaded, report.broken))}\n`);
     return 0;
   },
 };

@@ -39,9 +39,10 @@ test('install from a folder puts the package in the plugin path, and list shows 
 
   const list = await plugin(['list', '--plugin-path', pluginDir]);
   assert.equal(list.code, 0, list.stderr);
-  assert.equal(
+  assert.match(list.stdout, /^NAME +VERSION +CONNECTORS\n/);
+  assert.match(
     list.stdout,
-    `NAME                   VERSION  CONNECTORS\nsluice-counter-source  1.0.0    ${COUNTER_CLASS} (source)\n`,
+    new RegExp(`\nsluice-counter-source +1\\.0\\.0 +${COUNTER_CLASS.replaceAll('.', '\\.')} \\(source\\)\n$`),
   );
 });
 
@@ -174,11 +175,61 @@ test('list shows broken packages with the reason, and remove deletes packages by
   assert.match(gone.stderr, /No connector package named sluice-counter-source in /);
 });
 
-test('list of a plugin path nobody installed into yet says so and exits 0', async () => {
+test('list of a plugin path nobody installed into yet shows the built-in connectors and says so', async () => {
   const run = await plugin(['list', '--plugin-path', join(tempDir(), 'not-yet')]);
   assert.equal(run.code, 0);
-  assert.equal(run.stdout, '');
+  assert.match(
+    run.stdout,
+    /^\(built in\) +0\.3\.0 +io\.mdrogalis\.voluble\.VolubleSourceConnector \(source\)$/m,
+  );
+  assert.match(run.stdout, /^\(built in\) +\S+ +io\.confluent\.connect\.jdbc\.JdbcSinkConnector \(sink\)$/m);
   assert.match(run.stderr, /No connector packages in .*not-yet/);
+});
+
+test('install takes Confluent Hub coordinates: a built-in connector needs nothing, a Java one is explained', async () => {
+  const pluginDir = join(tempDir(), 'plugins');
+  const voluble = await plugin([
+    'install',
+    '--no-prompt',
+    'mdrogalis/voluble:0.3.0',
+    '--plugin-path',
+    pluginDir,
+  ]);
+  assert.equal(voluble.code, 0, voluble.stderr);
+  assert.match(voluble.stdout, /^Voluble 0\.3\.0 is built in; nothing to install\.\n/);
+  assert.ok(!existsSync(pluginDir), 'nothing was installed');
+  const jdbc = await plugin([
+    'install',
+    'confluentinc/kafka-connect-jdbc:10.7.4',
+    '--plugin-path',
+    pluginDir,
+  ]);
+  assert.equal(jdbc.code, 0, jdbc.stderr);
+  assert.match(jdbc.stdout, /are built in; nothing to install \(10\.7\.4 was asked for/);
+  const s3 = await plugin([
+    'install',
+    '--no-prompt',
+    'confluentinc/kafka-connect-s3:10.5.0',
+    '--plugin-path',
+    pluginDir,
+  ]);
+  assert.equal(s3.code, 1);
+  assert.match(
+    s3.stderr,
+    /confluentinc\/kafka-connect-s3 is a Confluent Hub connector, a Java plugin that Sluice cannot install or run/,
+  );
+  assert.match(s3.stderr, /Built into Sluice: mdrogalis\/voluble \(Voluble\)/);
+  assert.match(s3.stderr, /sluice plugin install <npm-package/);
+});
+
+test("install shows npm's own error when npm cannot fetch a package", async () => {
+  // Offline with an empty cache: npm fails at once, and says why.
+  const run = await plugin(['install', 'sluice-no-such-package-xyz@1.0.0', '--plugin-path', tempDir()]);
+  assert.equal(run.code, 1);
+  assert.match(
+    run.stderr,
+    /'npm pack sluice-no-such-package-xyz@1\.0\.0 --pack-destination .*' failed:\n {2}npm error/,
+  );
 });
 
 test('plugin commands called wrongly exit 2 and point at the usage', async () => {

@@ -38,7 +38,8 @@ async function unpackTarball(tarball: string, into: string): Promise<string> {
 async function packFromNpm(spec: string, into: string): Promise<string> {
   const dir = join(into, 'packed');
   mkdirSync(dir);
-  await runTool('npm', ['pack', spec, '--pack-destination', dir, '--silent'], into);
+  // Not --silent: it would swallow npm's own error (a 404, a bad version), which the user must see.
+  await runTool('npm', ['pack', spec, '--pack-destination', dir], into);
   const tarball = readdirSync(dir).find((n) => TARBALL.test(n));
   if (tarball === undefined) throw new PluginInstallError(`'npm pack ${spec}' produced no tarball.`);
   return unpackTarball(join(dir, tarball), into);
