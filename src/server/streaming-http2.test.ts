@@ -233,11 +233,9 @@ test('curl --http2-prior-knowledge reads every streaming endpoint intact', {
     .split('\n');
   assert.equal(printed.pop(), '');
   assert.equal(printed.length, ROWS + 2);
-  printed
-    .slice(2)
-    .forEach((line, i) =>
-      assert.match(line, new RegExp(`, key: k${i}, value: \\{"TXT":.*\\}, partition: 0$`)),
-    );
+  for (const [i, line] of printed.slice(2).entries()) {
+    assert.match(line, new RegExp(`, key: k${i}, value: \\{"TXT":.*\\}, partition: 0$`));
+  }
 });
 
 test('the ksqldb-client npm package (one JSON value per DATA frame) reads push query rows, inserts and closes queries', async () => {
