@@ -113,7 +113,8 @@ test('after a restart queries resume from their committed offsets: nothing lost,
   assert.equal((queries.queries as unknown[]).length, 1, 'the query was restarted from the command topic');
   await again.engine.execute("INSERT INTO orders (id, item, qty, price) VALUES ('b', 'y', 9, 1);");
   const out = await readTopic(again.log, 'big_orders', 2);
-  await new Promise((r) => setTimeout(r, 300));
+  // Once the query has processed all of its input, whatever it repeated would be in the topic.
+  await again.engine.waitUntilIdle();
   const settled = await readTopic(again.log, 'big_orders', 2);
   assert.deepEqual(settled.map((r) => r.key!.toString()).sort(), ['a', 'b']);
   assert.equal(out.length, 2);
