@@ -226,7 +226,6 @@ export class KsqlEngine {
     });
     await commands.ensure();
     await engine.processingLog.ensure();
-    await engine.createProcessingLogStream();
     for await (const { command, sequence } of commands.replay()) {
       const context: Context = {
         properties: new Map(Object.entries(command.streamsProperties)),
@@ -244,6 +243,8 @@ export class KsqlEngine {
         );
       }
     }
+    // After the replay, as ksqlDB does: a restart finds the stream and records nothing again.
+    await engine.createProcessingLogStream();
     return engine;
   }
 

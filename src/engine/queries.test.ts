@@ -214,6 +214,22 @@ test('with ksql.logging.processing.stream.auto.create the processing log is a st
   assert.ok(source.columns.some((c) => c.name === 'MESSAGE' && c.type.kind === 'STRUCT'));
 });
 
+test('a restart with ksql.logging.processing.stream.auto.create finds the stream and writes no command again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-queries-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const flags = { 'ksql.logging.processing.stream.auto.create': 'true' };
+  const ends: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const log = await SegmentLog.open({ dataDir: dir, cleanerIntervalMs: 0 });
+    const engine = await KsqlEngine.start(log, loadServerConfig({ flags, env: {} }));
+    assert.ok(engine.metastore.get('KSQL_PROCESSING_LOG'));
+    ends.push(log.endOffset(engine.commandTopic, 0));
+    await engine.close();
+    await log.close();
+  }
+  assert.deepEqual(ends, [ends[0], ends[0], ends[0]]);
+});
+
 test('INSERT VALUES converts structured values to the column types, field by field', async () => {
   const { engine, log } = await start();
   await engine.execute(
