@@ -96,7 +96,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     type: 'int',
     default: 1048576,
     importance: 'low',
-    doc: 'Most characters one statement may have once its ${variables} are substituted; a longer one is refused (400), so a few nested DEFINEs cannot expand into gigabytes.',
+    doc: 'Most characters one statement may have once its variables are substituted; a longer one is refused (400), so a few nested DEFINEs cannot expand into gigabytes.',
     validator: atLeast(1),
   },
   {
