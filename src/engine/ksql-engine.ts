@@ -101,6 +101,8 @@ interface EngineParts {
   readonly processingLog: ProcessingLog;
   readonly metastore: MetaStore;
   readonly queries: QueryRegistry;
+  /** Running push queries by id; a sandbox sees the live engine's (it closes none). */
+  readonly pushQueries: Map<string, PushQueryHandle>;
   readonly internalTopics: InternalTopics;
   readonly sandbox: boolean;
 }
@@ -174,7 +176,7 @@ export class KsqlEngine {
   private readonly config: ServerConfig;
   private readonly commands: CommandWriter;
   private readonly processingLog: ProcessingLog;
-  private readonly pushQueries = new Map<string, PushQueryHandle>();
+  private readonly pushQueries: Map<string, PushQueryHandle>;
   /** Statements run one at a time, so command sequence numbers and query ids are predictable. */
   private queue: Promise<unknown> = Promise.resolve();
   /**
@@ -203,6 +205,7 @@ export class KsqlEngine {
     this.processingLog = parts.processingLog;
     this.metastore = parts.metastore;
     this.queries = parts.queries;
+    this.pushQueries = parts.pushQueries;
     this.internalTopics = parts.internalTopics;
     this.sandbox = parts.sandbox;
   }
@@ -219,6 +222,7 @@ export class KsqlEngine {
       processingLog: new ProcessingLog(log, processingLogTopic),
       metastore: new MetaStore(),
       queries: new QueryRegistry(),
+      pushQueries: new Map(),
       internalTopics: new InternalTopics()
         .add(commands.topic, 'the command topic, which defines every stream, table and query')
         .add(processingLogTopic, 'the processing log'),
@@ -258,6 +262,7 @@ export class KsqlEngine {
       processingLog: this.processingLog,
       metastore: this.metastore.copy(),
       queries: this.queries.copy(),
+      pushQueries: this.pushQueries,
       internalTopics: this.internalTopics,
       sandbox: true,
     });
@@ -657,6 +662,14 @@ export class KsqlEngine {
         const targets = found.filter((q) => q !== undefined);
         if (targets.length === 0 && target.kind === 'queryId') {
           if (context.replaying) return undefined;
+          // A push query is this server's own, not a command: ksqlDB closes it and says so.
+          const push = [...this.pushQueries.values()].find(
+            (h) => h.queryId.toUpperCase() === target.id.toUpperCase(),
+          );
+          if (push !== undefined) {
+            if (!this.sandbox) push.close();
+            return entity('terminate_query', text, { queryId: push.queryId, wasTerminated: true });
+          }
           throw new StatementError(`Unknown queryId: ${target.id}`);
         }
         const commandId = `terminate/${target.kind === 'allQueries' ? 'ALL' : targets[0].id}/execute`;

@@ -214,3 +214,29 @@ test('SHOW QUERIES lists a running push query as ksqlDB lists a transient query'
   );
   await expectCleanedUp(queryId, destroy);
 });
+
+test('TERMINATE closes a push query by its id, in any case, as ksqlDB does', async () => {
+  const res = await fetch(`${server.url}/query-stream`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: liveQuery,
+  });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!text.includes('\n')) text += decoder.decode((await reader.read()).value, { stream: true });
+  const queryId: string = JSON.parse(text.split('\n')[0]).queryId;
+  const statement = `TERMINATE ${queryId.toLowerCase()};`;
+  assert.deepEqual(await ksql(statement), [
+    { '@type': 'terminate_query', statementText: statement, queryId, wasTerminated: true, warnings: [] },
+  ]);
+  while (!(await reader.read()).done);
+  assert.ok(!(await pushQueries()).includes(queryId));
+  const unknown = await fetch(`${server.url}/ksql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ksql: `TERMINATE ${queryId};` }),
+  });
+  assert.equal(unknown.status, 400);
+  assert.match(((await unknown.json()) as { message: string }).message, /Unknown queryId/);
+});
