@@ -109,6 +109,25 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     validator: atLeast(1),
   },
 
+  {
+    name: 'ksql.max.push.queries',
+    group: 'Limits',
+    type: 'int',
+    default: 100,
+    importance: 'low',
+    doc: 'Most push queries (and PRINTs) streaming at once; one more answers 400 (40003, "Maximum number of push queries exceeded"), as in ksqlDB.',
+    validator: atLeast(1),
+  },
+  {
+    name: 'sluice.push.queries.max.per.client',
+    group: 'Limits',
+    type: 'int',
+    default: 50,
+    importance: 'low',
+    doc: 'Most push queries (and PRINTs) one client address may stream at once, so one client cannot take every slot of ksql.max.push.queries.',
+    validator: atLeast(1),
+  },
+
   // --- Storage ---
   {
     name: 'sluice.data.dir',

@@ -13,6 +13,7 @@ export class StatementError extends Error {
 
 export const BAD_STATEMENT = 40001;
 export const QUERY_ENDPOINT = 40002;
+export const MAX_PUSH_QUERIES_EXCEEDED = 40003;
 export const FORBIDDEN = 40300;
 export const NOT_FOUND = 40400;
 export const SERVER_ERROR = 50000;

@@ -23,7 +23,14 @@ import {
 import type { DataSource } from './data-source.js';
 import { createSource, type FormatDefaults } from './ddl.js';
 import { type Entity, entity, schemaInfo, sourceDescription, sourceInfo } from './entities.js';
-import { BAD_STATEMENT, FORBIDDEN, QUERY_ENDPOINT, SERVER_ERROR, StatementError } from './errors.js';
+import {
+  BAD_STATEMENT,
+  FORBIDDEN,
+  MAX_PUSH_QUERIES_EXCEEDED,
+  QUERY_ENDPOINT,
+  SERVER_ERROR,
+  StatementError,
+} from './errors.js';
 import { queryDescription } from './explain.js';
 import { MetaStore } from './metastore.js';
 import { printTopic } from './print-topic.js';
@@ -61,6 +68,8 @@ export interface ExecuteOptions {
   /** Request-scoped properties (ksqlDB's streamsProperties), changed by SET and UNSET. */
   readonly streamsProperties?: Readonly<Record<string, unknown>>;
   readonly sessionVariables?: Readonly<Record<string, unknown>>;
+  /** Who asks (the client's address): push queries are limited per client. */
+  readonly client?: string;
 }
 
 interface Context {
@@ -827,6 +836,56 @@ export class KsqlEngine {
         [],
       );
     }
+    const release = this.admitPushQuery(options.client ?? '', sql);
+    try {
+      return this.openAdmitted(statement, context, release);
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  /** Push queries (and PRINTs) streaming now, in all and per client, against their limits. */
+  private readonly streaming = { total: 0, byClient: new Map<string, number>() };
+
+  /**
+   * Counts one more push query for `client`, or refuses it as ksqlDB does past ksql.max.push.queries
+   * (400, 40003), and likewise past sluice.push.queries.max.per.client; returns what uncounts it, once.
+   */
+  private admitPushQuery(client: string, sql: string): () => void {
+    const perClient = this.streaming.byClient.get(client) ?? 0;
+    const max = this.config.getNumber('ksql.max.push.queries');
+    const maxPerClient = this.config.getNumber('sluice.push.queries.max.per.client');
+    if (this.streaming.total >= max) {
+      throw new KsqlRequestError(
+        MAX_PUSH_QUERIES_EXCEEDED,
+        `Maximum number of push queries exceeded: ${max} run now (ksql.max.push.queries). Close some (POST /close-query) or raise the limit.`,
+        sql,
+        [],
+      );
+    }
+    if (perClient >= maxPerClient) {
+      throw new KsqlRequestError(
+        MAX_PUSH_QUERIES_EXCEEDED,
+        `Maximum number of push queries exceeded: this client runs ${perClient} already (sluice.push.queries.max.per.client). Close some (POST /close-query) or raise the limit.`,
+        sql,
+        [],
+      );
+    }
+    this.streaming.total++;
+    this.streaming.byClient.set(client, perClient + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.streaming.total--;
+      const left = (this.streaming.byClient.get(client) ?? 1) - 1;
+      if (left === 0) this.streaming.byClient.delete(client);
+      else this.streaming.byClient.set(client, left);
+    };
+  }
+
+  private openAdmitted(statement: ParsedStatement, context: Context, release: () => void): QueryStream {
     if (statement.statement.kind === 'print') {
       const stopper = new AbortController();
       const print = statement.statement;
@@ -841,10 +900,13 @@ export class KsqlEngine {
       return {
         kind: 'print',
         lines: printTopic(this.log, print, stopper.signal),
-        close: () => stopper.abort(),
+        close: () => {
+          stopper.abort();
+          release();
+        },
       };
     }
-    return { kind: 'rows', handle: this.startPushQuery(statement, context) };
+    return { kind: 'rows', handle: this.startPushQuery(statement, context, release) };
   }
 
   /** Starts SELECT … EMIT CHANGES; see openQuery. */
@@ -857,7 +919,7 @@ export class KsqlEngine {
     return opened.handle;
   }
 
-  private startPushQuery(statement: ParsedStatement, context: Context): PushQueryHandle {
+  private startPushQuery(statement: ParsedStatement, context: Context, release: () => void): PushQueryHandle {
     if (statement.statement.kind !== 'select') throw new Error('not a query');
     const query = statement.statement.query;
     let plan: ReturnType<typeof planSelect>;
@@ -905,6 +967,7 @@ export class KsqlEngine {
       close: () => {
         stopper.abort();
         this.pushQueries.delete(queryId);
+        release();
       },
     };
     this.pushQueries.set(queryId, handle);

@@ -134,6 +134,7 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
     let opened: QueryStream;
     try {
       opened = await engine.openQuery(body.sql, {
+        client: req.ip,
         streamsProperties: isObject(body.properties) ? body.properties : {},
         sessionVariables: isObject(body.sessionVariables) ? body.sessionVariables : {},
       });
@@ -170,6 +171,7 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
     let opened: QueryStream;
     try {
       opened = await engine.openQuery(body.ksql, {
+        client: req.ip,
         streamsProperties: isObject(body.streamsProperties) ? body.streamsProperties : {},
         sessionVariables: isObject(body.sessionVariables) ? body.sessionVariables : {},
       });
