@@ -419,14 +419,10 @@ export class KsqlEngine {
       failOnProductionError:
         (context.properties.get('ksql.fail.on.production.error')?.toLowerCase() ??
           String(this.config.getBoolean('ksql.fail.on.production.error'))) === 'true',
-      // exactly_once is exactly_once_v2's old name, as in Kafka Streams.
-      exactlyOnce: (
+      processingGuarantee:
         context.properties.get('processing.guarantee') ??
         context.properties.get('ksql.streams.processing.guarantee') ??
-        this.config.getString('ksql.streams.processing.guarantee')
-      )
-        .toLowerCase()
-        .startsWith('exactly_once'),
+        this.config.getString('ksql.streams.processing.guarantee'),
       retry: {
         initialMs: number('ksql.query.retry.backoff.initial.ms'),
         maxMs: number('ksql.query.retry.backoff.max.ms'),

@@ -87,36 +87,40 @@ async function processingLog(log: Log): Promise<{ LOGGER: string; MESSAGE: Recor
   return (await readAll(log, 'default_ksql_processing_log')).map((r) => JSON.parse(r.value!.toString()));
 }
 
-test('an output record larger than max.message.bytes stops the query with nothing after it committed, and nothing is lost once the limit is raised', async () => {
-  const dir = tempDir();
-  const first = await start(dir);
-  await first.log.createTopic('out', { config: { 'max.message.bytes': '1000' } });
-  await first.engine.execute(setup('out'));
-  await first.log.append('src', inputs(100, 40));
-  const query = first.engine.queries.all()[0].query;
-  await query.waitForState('ERROR');
-  assert.match(query.errorMessage ?? '', /max\.message\.bytes=1000/);
-  assert.deepEqual(
-    ids(await readAll(first.log, 'out')),
-    numbered(0, 40),
-    'the records before it are written',
-  );
-  assert.equal(await committed(first.log), 40, 'committed up to the record that cannot be written');
-  const entries = await processingLog(first.log);
-  const production = entries.find((e) => e.MESSAGE.TYPE === 2);
-  assert.deepEqual(production?.MESSAGE.PRODUCTIONERROR, {
-    ERRORMESSAGE: 'The request included a message larger than the max message size the server will accept.',
-  });
-  assert.ok(
-    entries.some((e) => e.MESSAGE.TYPE === 4 && e.LOGGER.endsWith('.ksql.logger.thread.exception.uncaught')),
-  );
-  await first.log.alterTopicConfig('out', { 'max.message.bytes': '100000' });
-  await first.close();
+for (const guarantee of ['at_least_once', 'exactly_once_v2']) {
+  test(`an output record larger than max.message.bytes stops the query with nothing after it committed, and nothing is lost once the limit is raised (${guarantee})`, async () => {
+    const dir = tempDir();
+    const first = await start(dir, { 'ksql.streams.processing.guarantee': guarantee });
+    await first.log.createTopic('out', { config: { 'max.message.bytes': '1000' } });
+    await first.engine.execute(setup('out'));
+    await first.log.append('src', inputs(100, 40));
+    const query = first.engine.queries.all()[0].query;
+    await query.waitForState('ERROR');
+    assert.match(query.errorMessage ?? '', /max\.message\.bytes=1000/);
+    assert.deepEqual(
+      ids(await readAll(first.log, 'out')),
+      numbered(0, 40),
+      'the records before it are written',
+    );
+    assert.equal(await committed(first.log), 40, 'committed up to the record that cannot be written');
+    const entries = await processingLog(first.log);
+    const production = entries.find((e) => e.MESSAGE.TYPE === 2);
+    assert.deepEqual(production?.MESSAGE.PRODUCTIONERROR, {
+      ERRORMESSAGE: 'The request included a message larger than the max message size the server will accept.',
+    });
+    assert.ok(
+      entries.some(
+        (e) => e.MESSAGE.TYPE === 4 && e.LOGGER.endsWith('.ksql.logger.thread.exception.uncaught'),
+      ),
+    );
+    await first.log.alterTopicConfig('out', { 'max.message.bytes': '100000' });
+    await first.close();
 
-  const again = await start(dir);
-  const out = await waitForCount(again.log, 'out', 100);
-  assert.deepEqual(ids(out), numbered(0, 100), 'every record once, in order');
-});
+    const again = await start(dir, { 'ksql.streams.processing.guarantee': guarantee });
+    const out = await waitForCount(again.log, 'out', 100);
+    assert.deepEqual(ids(out), numbered(0, 100), 'every record once, in order');
+  });
+}
 
 test('with ksql.fail.on.production.error=false the oversized record goes to the processing log and the rest of its batch is written', async () => {
   const { engine, log } = await start(tempDir(), { 'ksql.fail.on.production.error': 'false' });
@@ -278,4 +282,26 @@ test('a query in ERROR retries with backoff and recovers on its own once writes 
   await engine.waitUntilIdle();
   assert.equal(query.state, 'RUNNING');
   assert.equal(await committed(log), 60);
+});
+
+test('processing.guarantee takes at_least_once, exactly_once_v2 or exactly_once, and a query with another value is refused before anything is created', async () => {
+  const { engine, log } = await start(tempDir());
+  await engine.execute(
+    "CREATE STREAM src (id STRING KEY, text STRING) WITH (KAFKA_TOPIC='src', VALUE_FORMAT='JSON', PARTITIONS=1);",
+  );
+  await assert.rejects(
+    engine.execute('CREATE STREAM copied AS SELECT id, text FROM src;', {
+      streamsProperties: { 'processing.guarantee': 'exactly-once' },
+    }),
+    /Invalid value exactly-once for configuration processing.guarantee: String must be one of: at_least_once, exactly_once, exactly_once_v2/,
+  );
+  assert.equal(log.hasTopic('COPIED'), false);
+  assert.equal(engine.queries.all().length, 0);
+  await engine.execute('CREATE STREAM copied AS SELECT id, text FROM src;', {
+    streamsProperties: { 'processing.guarantee': 'exactly_once_v2', 'auto.offset.reset': 'earliest' },
+  });
+  assert.equal(engine.queries.all()[0].query.spec.exactlyOnce, true);
+  await log.append('src', inputs(3));
+  await engine.waitUntilIdle();
+  assert.deepEqual(ids(await readAll(log, 'COPIED')), numbered(0, 3), 'visible once committed');
 });

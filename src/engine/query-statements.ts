@@ -36,7 +36,8 @@ export interface QueryContext {
   readonly commitIntervalMs: number;
   readonly failOnProductionError: boolean;
   readonly retry: RetryPolicy;
-  readonly exactlyOnce: boolean;
+  /** processing.guarantee as set: at_least_once, exactly_once_v2 or its old name exactly_once. */
+  readonly processingGuarantee: string;
   readonly fromEarliest: boolean;
   readonly defaults: FormatDefaults;
   /** False in a sandbox: queries are planned and registered there, never started. */
@@ -113,6 +114,21 @@ async function queryGroup(ctx: QueryContext, queryId: string, olderIds: readonly
   return older.find((g) => groups.includes(g)) ?? groupOf(ctx, queryId);
 }
 
+function isExactlyOnce(guarantee: string): boolean {
+  switch (guarantee.toLowerCase()) {
+    case 'at_least_once':
+      return false;
+    case 'exactly_once':
+    case 'exactly_once_v2':
+      return true;
+    default:
+      // Kafka Streams' ConfigException, which ksqlDB passes on.
+      throw new StatementError(
+        `Invalid value ${guarantee} for configuration processing.guarantee: String must be one of: at_least_once, exactly_once, exactly_once_v2`,
+      );
+  }
+}
+
 function startQuery(
   ctx: QueryContext,
   id: string,
@@ -139,7 +155,7 @@ function startQuery(
     commitIntervalMs: ctx.commitIntervalMs,
     failOnProductionError: ctx.failOnProductionError,
     retry: ctx.retry,
-    exactlyOnce: ctx.exactlyOnce,
+    exactlyOnce: isExactlyOnce(ctx.processingGuarantee),
   });
   ctx.queries.add({
     id,
@@ -164,6 +180,7 @@ export async function createAsSelect(
   text: string,
   numbering: QueryNumbering,
 ): Promise<{ source: DataSource; queryId: string }> {
+  isExactlyOnce(ctx.processingGuarantee);
   const p = plan(ctx, s.query, s.name);
   if (p.source.kind !== s.sourceType) {
     throw new StatementError(
@@ -225,6 +242,7 @@ export async function insertInto(
   text: string,
   numbering: QueryNumbering,
 ): Promise<string> {
+  isExactlyOnce(ctx.processingGuarantee);
   const target = ctx.metastore.require(s.target);
   if (target.readOnly)
     throw new StatementError(`Cannot insert into read-only ${target.kind.toLowerCase()}: ${target.name}`);
