@@ -1,5 +1,17 @@
-import { type ConnectClient, ConnectClientError, type ConnectorStateInfo } from '../connect/client/index.js';
-import { type Literal, type Property, type Statement, type Token, tokenize } from '../sql/index.js';
+import {
+  type ConnectClient,
+  ConnectClientError,
+  type ConnectorOffset,
+  type ConnectorStateInfo,
+} from '../connect/client/index.js';
+import {
+  type ConnectorOffsetEntry,
+  type Literal,
+  type Property,
+  type Statement,
+  type Token,
+  tokenize,
+} from '../sql/index.js';
 import { type Entity, entity, sourceDescription, warning } from './entities.js';
 import { StatementError } from './errors.js';
 import type { MetaStore } from './metastore.js';
@@ -16,6 +28,10 @@ type ConnectorStatement = Extract<
       | 'pauseConnector'
       | 'resumeConnector'
       | 'restartConnector'
+      | 'stopConnector'
+      | 'listConnectorOffsets'
+      | 'resetConnectorOffsets'
+      | 'setConnectorOffsets'
       | 'alterConnector';
   }
 >;
@@ -30,6 +46,10 @@ export function isConnectorStatement(s: Statement): s is ConnectorStatement {
     'pauseConnector',
     'resumeConnector',
     'restartConnector',
+    'stopConnector',
+    'listConnectorOffsets',
+    'resetConnectorOffsets',
+    'setConnectorOffsets',
     'alterConnector',
   ].includes(s.kind);
 }
@@ -60,6 +80,58 @@ function connectError(prefix: string, err: unknown): StatementError {
     return new StatementError(prefix === '' ? err.message : `${prefix}${err.message}`, err.status * 100);
   }
   return new StatementError(`${prefix}${(err as Error).message}`, 50000);
+}
+
+/** A JSON object given as SQL text, or a clear error naming what it is for. */
+function jsonObject(text: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new StatementError(`The ${what} '${text}' is not valid JSON: ${(err as Error).message}`, 40000);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new StatementError(
+      `The ${what} '${text}' must be a JSON object, such as '{"filename": "in.txt"}'.`,
+      40000,
+    );
+  return value as Record<string, unknown>;
+}
+
+/**
+ * One SET OFFSETS entry in the REST API's shape: the offset is a JSON object, NULL (reset this
+ * partition) or a number, which is a sink's kafka_offset.
+ */
+function offsetOf(entry: ConnectorOffsetEntry): ConnectorOffset {
+  const partition = jsonObject(entry.partition, 'partition');
+  switch (entry.offset.kind) {
+    case 'null':
+      return { partition, offset: null };
+    case 'number':
+      return { partition, offset: { kafka_offset: Number(entry.offset.text) } };
+    case 'string':
+      return { partition, offset: jsonObject(entry.offset.value, 'offset') };
+    default:
+      throw new StatementError(
+        `The offset of partition '${entry.partition}' must be a JSON object in quotes, a number (a sink's kafka_offset) or NULL.`,
+        40000,
+      );
+  }
+}
+
+/** Connect's offsets errors; the one that asks for STOPPED names the SQL that stops the connector. */
+function offsetsError(name: string, verb: 'reset' | 'alter', err: unknown): StatementError {
+  const e = connectError(`Failed to ${verb} connector offsets: `, err);
+  const sql = e.message.replace(
+    /This can be done for the specified connector by issuing a 'PUT' request to the '[^']*' endpoint$/,
+    `Stop it first with STOP CONNECTOR ${quotedName(name)}.`,
+  );
+  return sql === e.message ? e : new StatementError(sql, e.errorCode);
+}
+
+/** A connector name as SQL must spell it to keep its case. */
+function quotedName(name: string): string {
+  return /^[A-Z_][A-Z0-9_]*$/.test(name) ? name : `\`${name.replaceAll('`', '``')}\``;
 }
 
 /**
@@ -298,16 +370,43 @@ export async function executeConnectorStatement(
       }
     case 'pauseConnector':
     case 'resumeConnector':
-    case 'restartConnector': {
-      const verb =
-        s.kind === 'pauseConnector' ? 'pause' : s.kind === 'resumeConnector' ? 'resume' : 'restart';
+    case 'restartConnector':
+    case 'stopConnector': {
+      const verb = (
+        {
+          pauseConnector: 'pause',
+          resumeConnector: 'resume',
+          restartConnector: 'restart',
+          stopConnector: 'stop',
+        } as const
+      )[s.kind];
       try {
         await connect[verb](s.name);
       } catch (err) {
         throw connectError(`Failed to ${verb} connector: `, err);
       }
-      const past = { pause: 'Paused', resume: 'Resumed', restart: 'Restarted' }[verb];
+      const past = { pause: 'Paused', resume: 'Resumed', restart: 'Restarted', stop: 'Stopped' }[verb];
       return warning(text, `${past} connector ${s.name}`);
+    }
+    case 'listConnectorOffsets':
+      try {
+        const { offsets } = await connect.offsets(s.name);
+        return entity('connector_offsets', text, { connector: s.name, offsets });
+      } catch (err) {
+        throw connectError('Failed to list connector offsets: ', err);
+      }
+    case 'resetConnectorOffsets':
+    case 'setConnectorOffsets': {
+      const reset = s.kind === 'resetConnectorOffsets';
+      const offsets = reset ? [] : s.offsets.map(offsetOf);
+      try {
+        const message = reset
+          ? await connect.resetOffsets(s.name)
+          : await connect.alterOffsets(s.name, offsets);
+        return warning(text, message);
+      } catch (err) {
+        throw offsetsError(s.name, reset ? 'reset' : 'alter', err);
+      }
     }
     case 'alterConnector': {
       try {

@@ -596,6 +596,10 @@ export class KsqlEngine {
       case 'pauseConnector':
       case 'resumeConnector':
       case 'restartConnector':
+      case 'stopConnector':
+      case 'listConnectorOffsets':
+      case 'resetConnectorOffsets':
+      case 'setConnectorOffsets':
       case 'alterConnector':
         // Connector statements are not in the command topic: Connect holds their state (KLIP-7).
         if (context.replaying) return undefined;

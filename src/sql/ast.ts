@@ -383,6 +383,10 @@ export type Statement =
   | PauseConnector
   | ResumeConnector
   | RestartConnector
+  | StopConnector
+  | ListConnectorOffsets
+  | ResetConnectorOffsets
+  | SetConnectorOffsets
   | AlterConnector;
 
 export type StatementKind = Statement['kind'];
@@ -610,6 +614,35 @@ export interface ResumeConnector {
 export interface RestartConnector {
   readonly kind: 'restartConnector';
   readonly name: string;
+}
+/** STOP CONNECTOR name: Sluice's own; Kafka Connect's STOPPED state (KIP-875), tasks shut down, config kept. */
+export interface StopConnector {
+  readonly kind: 'stopConnector';
+  readonly name: string;
+}
+/** SHOW CONNECTOR OFFSETS name: Sluice's own; GET /connectors/{name}/offsets. */
+export interface ListConnectorOffsets {
+  readonly kind: 'listConnectorOffsets';
+  readonly name: string;
+}
+/** ALTER CONNECTOR name RESET OFFSETS: Sluice's own; DELETE /connectors/{name}/offsets. */
+export interface ResetConnectorOffsets {
+  readonly kind: 'resetConnectorOffsets';
+  readonly name: string;
+}
+/**
+ * One entry of SET OFFSETS: a partition as the JSON text of Kafka Connect's partition map, and its
+ * offset as the JSON text of the offset map, a number (a sink's kafka_offset) or NULL (reset it).
+ */
+export interface ConnectorOffsetEntry {
+  readonly partition: string;
+  readonly offset: Literal;
+}
+/** ALTER CONNECTOR name SET OFFSETS ('partition'='offset', …): Sluice's own; PATCH /connectors/{name}/offsets. */
+export interface SetConnectorOffsets {
+  readonly kind: 'setConnectorOffsets';
+  readonly name: string;
+  readonly offsets: readonly ConnectorOffsetEntry[];
 }
 /** ALTER CONNECTOR name SET (…): Sluice's own; sets these keys in the connector's config. */
 export interface AlterConnector {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseStatement } from './parser.js';
 import { printStatement } from './printer.js';
-import { verifiedStatement, verifiedStatementPrintsAs } from './round-trip.test-helper.js';
+import { parseFailure, verifiedStatement, verifiedStatementPrintsAs } from './round-trip.test-helper.js';
 
 describe('connector statements', () => {
   test("parses the seed's Voluble source connector with its comments and blank lines", () => {
@@ -101,6 +101,49 @@ describe('connector statements', () => {
       name: 'S',
       properties: [{ key: 'global.throttle.ms', value: { kind: 'string', value: '100' } }],
     });
+  });
+
+  test("round-trips Sluice's STOP CONNECTOR and SHOW CONNECTOR OFFSETS", () => {
+    assert.deepEqual(verifiedStatement('STOP CONNECTOR S'), { kind: 'stopConnector', name: 'S' });
+    assert.deepEqual(verifiedStatement('STOP CONNECTOR `my-conn`'), {
+      kind: 'stopConnector',
+      name: 'my-conn',
+    });
+    assert.deepEqual(verifiedStatementPrintsAs('list connector offsets s;', 'SHOW CONNECTOR OFFSETS S'), {
+      kind: 'listConnectorOffsets',
+      name: 'S',
+    });
+  });
+
+  test('round-trips ALTER CONNECTOR RESET OFFSETS and SET OFFSETS with JSON, number and NULL offsets', () => {
+    assert.deepEqual(verifiedStatement('ALTER CONNECTOR S RESET OFFSETS'), {
+      kind: 'resetConnectorOffsets',
+      name: 'S',
+    });
+    assert.deepEqual(
+      verifiedStatement(
+        `ALTER CONNECTOR S SET OFFSETS ('{"filename":"in.txt"}'='{"position":30}', '{"kafka_topic":"t","kafka_partition":0}'=5, '{"filename":"b.txt"}'=NULL)`,
+      ),
+      {
+        kind: 'setConnectorOffsets',
+        name: 'S',
+        offsets: [
+          { partition: '{"filename":"in.txt"}', offset: { kind: 'string', value: '{"position":30}' } },
+          { partition: '{"kafka_topic":"t","kafka_partition":0}', offset: { kind: 'number', text: '5' } },
+          { partition: '{"filename":"b.txt"}', offset: { kind: 'null' } },
+        ],
+      },
+    );
+    // A connector whose config has a key named OFFSETS is still altered the ordinary way.
+    assert.equal(verifiedStatement("ALTER CONNECTOR S SET (OFFSETS='x')").kind, 'alterConnector');
+  });
+
+  test('SET OFFSETS wants a partition in quotes, and ALTER CONNECTOR names what may follow the name', () => {
+    assert.match(
+      parseFailure('ALTER CONNECTOR S SET OFFSETS (filename=1)').message,
+      /a partition as a JSON object in quotes/,
+    );
+    assert.match(parseFailure('ALTER CONNECTOR S OFFSETS').message, /one of SET, RESET OFFSETS/);
   });
 
   test('keeps an undefined variable in a connector config value', () => {

@@ -1,6 +1,7 @@
 // The statements: one function per statement, chosen by the leading keyword (see parseStatementBody).
 import type {
   ColumnConstraint,
+  ConnectorOffsetEntry,
   ConnectorType,
   Property,
   QueryTarget,
@@ -53,6 +54,10 @@ function parseStatementBody(cursor: TokenCursor): Statement {
         cursor.next();
         cursor.expectKeyword('CONNECTOR');
         return { kind: 'restartConnector', name: cursor.parseName('a connector name') };
+      case 'STOP':
+        cursor.next();
+        cursor.expectKeyword('CONNECTOR');
+        return { kind: 'stopConnector', name: cursor.parseName('a connector name') };
       case 'PRINT':
         return parsePrint(cursor);
       case 'SET':
@@ -149,6 +154,19 @@ function parseProperties(cursor: TokenCursor): Property[] {
   return properties;
 }
 
+/** `('partition JSON' = 'offset JSON' | number | NULL, …)`: the entries of SET OFFSETS. */
+function parseOffsetEntries(cursor: TokenCursor): ConnectorOffsetEntry[] {
+  cursor.expectSymbol('(');
+  const entries: ConnectorOffsetEntry[] = [];
+  do {
+    const partition = cursor.parseString('a partition as a JSON object in quotes');
+    cursor.expectSymbol('=');
+    entries.push({ partition, offset: parseLiteral(cursor) });
+  } while (cursor.acceptSymbol(','));
+  cursor.expectListEnd(')');
+  return entries;
+}
+
 function parseCreateConnector(cursor: TokenCursor): Statement {
   const connectorType: ConnectorType = cursor.expectOneOf(['SOURCE', 'SINK'] as const);
   cursor.expectKeyword('CONNECTOR');
@@ -211,7 +229,11 @@ function parseAlter(cursor: TokenCursor): Statement {
   cursor.expectKeyword('ALTER');
   if (cursor.acceptKeyword('CONNECTOR')) {
     const name = cursor.parseName('a connector name');
-    cursor.expectKeyword('SET');
+    if (cursor.acceptKeywords('RESET', 'OFFSETS')) return { kind: 'resetConnectorOffsets', name };
+    if (!cursor.atKeyword('SET')) cursor.fail('one of SET, RESET OFFSETS');
+    cursor.next();
+    if (cursor.acceptKeyword('OFFSETS'))
+      return { kind: 'setConnectorOffsets', name, offsets: parseOffsetEntries(cursor) };
     return { kind: 'alterConnector', name, properties: parseProperties(cursor) };
   }
   if (cursor.acceptKeyword('SYSTEM')) {
@@ -249,6 +271,8 @@ function parseList(cursor: TokenCursor): Statement {
   if (cursor.acceptKeyword('VARIABLES')) return { kind: 'listVariables' };
   if (cursor.acceptKeyword('TYPES')) return { kind: 'listTypes' };
   if (cursor.acceptKeywords('CONNECTOR', 'PLUGINS')) return { kind: 'listConnectorPlugins' };
+  if (cursor.acceptKeywords('CONNECTOR', 'OFFSETS'))
+    return { kind: 'listConnectorOffsets', name: cursor.parseName('a connector name') };
   if (cursor.acceptKeyword('CONNECTORS')) return { kind: 'listConnectors', scope: 'ALL' };
   if (cursor.atKeyword('SOURCE') || cursor.atKeyword('SINK')) {
     const scope = cursor.expectOneOf(['SOURCE', 'SINK'] as const);
@@ -256,7 +280,7 @@ function parseList(cursor: TokenCursor): Statement {
     return { kind: 'listConnectors', scope };
   }
   return cursor.fail(
-    'one of STREAMS, TABLES, TOPICS, QUERIES, PROPERTIES, FUNCTIONS, VARIABLES, TYPES, CONNECTORS, CONNECTOR PLUGINS',
+    'one of STREAMS, TABLES, TOPICS, QUERIES, PROPERTIES, FUNCTIONS, VARIABLES, TYPES, CONNECTORS, CONNECTOR PLUGINS, CONNECTOR OFFSETS',
   );
 }
 

@@ -390,6 +390,16 @@ export function printStatement(statement: Statement): string {
       return `RESUME CONNECTOR ${printName(statement.name)}`;
     case 'restartConnector':
       return `RESTART CONNECTOR ${printName(statement.name)}`;
+    case 'stopConnector':
+      return `STOP CONNECTOR ${printName(statement.name)}`;
+    case 'listConnectorOffsets':
+      return `SHOW CONNECTOR OFFSETS ${printName(statement.name)}`;
+    case 'resetConnectorOffsets':
+      return `ALTER CONNECTOR ${printName(statement.name)} RESET OFFSETS`;
+    case 'setConnectorOffsets':
+      return `ALTER CONNECTOR ${printName(statement.name)} SET OFFSETS (${statement.offsets
+        .map((o) => `${printString(o.partition)}=${printLiteral(o.offset)}`)
+        .join(', ')})`;
     case 'alterConnector':
       return `ALTER CONNECTOR ${printName(statement.name)} SET ${printProperties(statement.properties)}`;
     default:

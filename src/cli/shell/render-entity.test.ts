@@ -402,6 +402,28 @@ test('connector entities render as ksqlDB’s CLI draws them', () => {
   );
 });
 
+test('SHOW CONNECTOR OFFSETS renders each partition and offset as JSON, and says when there are none', () => {
+  assert.equal(
+    renderEntity(
+      entity('connector_offsets', {
+        connector: 'SRC',
+        offsets: [{ partition: { filename: 'in.txt' }, offset: { position: 6 } }],
+      }),
+    ),
+    [
+      ' Partition             | Offset         ',
+      '-'.repeat(40),
+      ' {"filename":"in.txt"} | {"position":6} ',
+      '-'.repeat(40),
+      '',
+    ].join('\n'),
+  );
+  assert.match(
+    renderEntity(entity('connector_offsets', { connector: 'SRC', offsets: [] })),
+    / Connector SRC has no committed offsets /,
+  );
+});
+
 test('a response with several entities shows each statement before its result', () => {
   const a = { ...entity('warning_entity', { message: 'one' }), statementText: 'DROP STREAM IF EXISTS a;' };
   const b = { ...entity('warning_entity', { message: 'two' }), statementText: 'DROP STREAM IF EXISTS b;' };

@@ -169,6 +169,15 @@ function connectorPluginsTable(entity: KsqlEntity): TextTable {
   };
 }
 
+/** SHOW CONNECTOR OFFSETS: each partition and its offset as compact JSON, Kafka Connect's maps. */
+function connectorOffsetsTable(entity: KsqlEntity): TextTable {
+  type Offset = { partition: unknown; offset: unknown };
+  return {
+    headers: ['Partition', 'Offset'],
+    rows: list<Offset>(entity.offsets).map((o) => [JSON.stringify(o.partition), JSON.stringify(o.offset)]),
+  };
+}
+
 function renderConnectorDescription(entity: KsqlEntity, width?: number): string {
   type State = { state: string; worker_id: string; trace?: string };
   type TaskState = State & { id: number; retrying?: { since: string; error: string } };
@@ -249,6 +258,10 @@ function renderEntityBody(entity: KsqlEntity, options: RenderOptions): string {
       return table(connectorPluginsTable(entity));
     case 'connector_description':
       return renderConnectorDescription(entity, options.width);
+    case 'connector_offsets':
+      return list(entity.offsets).length === 0
+        ? table(messageTable(`Connector ${text(entity.connector)} has no committed offsets`))
+        : table(connectorOffsetsTable(entity));
     default:
       // An entity this shell does not know yet: show it rather than nothing.
       return `${jacksonPretty(entity)}\n`;

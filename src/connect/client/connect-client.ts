@@ -3,6 +3,17 @@ import type { PluginInfo } from '../worker/plugin-registry.js';
 
 export type { ConfigInfos, ConnectorInfo, ConnectorStateInfo, PluginInfo };
 
+/** One partition's offset in Kafka Connect's offsets API (KIP-875); a null offset resets it. */
+export interface ConnectorOffset {
+  readonly partition: Record<string, unknown>;
+  readonly offset: Record<string, unknown> | null;
+}
+
+/** GET /connectors/{name}/offsets. */
+export interface ConnectorOffsets {
+  readonly offsets: readonly ConnectorOffset[];
+}
+
 /** A failed Connect call: the HTTP status and Connect's message, as ksqlDB relays them. */
 export class ConnectClientError extends Error {
   override readonly name = 'ConnectClientError';
@@ -29,6 +40,13 @@ export interface ConnectClient {
   pause(name: string): Promise<void>;
   resume(name: string): Promise<void>;
   restart(name: string): Promise<ConnectorStateInfo | undefined>;
+  /** KIP-875's STOPPED state: tasks shut down, config kept (PUT /connectors/{name}/stop). */
+  stop(name: string): Promise<void>;
+  offsets(name: string): Promise<ConnectorOffsets>;
+  /** PATCH /connectors/{name}/offsets (STOPPED only); resolves Connect's message. */
+  alterOffsets(name: string, offsets: readonly ConnectorOffset[]): Promise<string>;
+  /** DELETE /connectors/{name}/offsets (STOPPED only); resolves Connect's message. */
+  resetOffsets(name: string): Promise<string>;
   /** Replaces the whole config (PUT /connectors/{name}/config). */
   updateConfig(name: string, config: Readonly<Record<string, string>>): Promise<ConnectorInfo>;
   config(name: string): Promise<Record<string, string>>;

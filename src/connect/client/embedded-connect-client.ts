@@ -1,6 +1,6 @@
 import { ConnectError } from '../worker/connect-error.js';
 import type { Herder } from '../worker/herder.js';
-import { type ConnectClient, ConnectClientError } from './connect-client.js';
+import { type ConnectClient, ConnectClientError, type ConnectorOffset } from './connect-client.js';
 
 /** The ConnectClient over the worker running in this process. */
 export class EmbeddedConnectClient implements ConnectClient {
@@ -54,6 +54,23 @@ export class EmbeddedConnectClient implements ConnectClient {
   }
   restart(name: string) {
     return this.call(() => this.herder.restartConnector(name, { includeTasks: true }));
+  }
+  stop(name: string) {
+    return this.call(() => this.herder.stopConnector(name));
+  }
+  offsets(name: string) {
+    return this.call(() => this.herder.connectorOffsets(name));
+  }
+  alterOffsets(name: string, offsets: readonly ConnectorOffset[]) {
+    return this.call(() => {
+      // The REST API's own check, so both modes answer alike.
+      if (offsets.length === 0)
+        throw new ConnectError(400, 'Partitions / offsets need to be provided for an alter offsets request');
+      return this.herder.alterOffsets(name, offsets);
+    });
+  }
+  resetOffsets(name: string) {
+    return this.call(() => this.herder.alterOffsets(name, null));
   }
   updateConfig(name: string, config: Readonly<Record<string, string>>) {
     return this.call(async () => {

@@ -2,6 +2,8 @@ export {
   type ConnectClient,
   ConnectClientError,
   type ConnectorInfo,
+  type ConnectorOffset,
+  type ConnectorOffsets,
   type ConnectorStateInfo,
   type PluginInfo,
 } from './connect-client.js';

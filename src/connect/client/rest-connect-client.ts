@@ -2,6 +2,8 @@ import {
   type ConnectClient,
   ConnectClientError,
   type ConnectorInfo,
+  type ConnectorOffset,
+  type ConnectorOffsets,
   type ConnectorStateInfo,
 } from './connect-client.js';
 
@@ -107,6 +109,22 @@ export class RestConnectClient implements ConnectClient {
       'POST',
       `${this.path(name)}/restart?includeTasks=true`,
     );
+  }
+  async stop(name: string) {
+    await this.request('PUT', `${this.path(name)}/stop`);
+  }
+  offsets(name: string) {
+    return this.request<ConnectorOffsets>('GET', `${this.path(name)}/offsets`);
+  }
+  async alterOffsets(name: string, offsets: readonly ConnectorOffset[]) {
+    const answer = await this.request<{ message: string }>('PATCH', `${this.path(name)}/offsets`, {
+      offsets,
+    });
+    return answer.message;
+  }
+  async resetOffsets(name: string) {
+    const answer = await this.request<{ message: string }>('DELETE', `${this.path(name)}/offsets`);
+    return answer.message;
   }
   updateConfig(name: string, config: Readonly<Record<string, string>>) {
     return this.request<ConnectorInfo>('PUT', `${this.path(name)}/config`, { ...config, name });

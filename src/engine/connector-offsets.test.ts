@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, test } from 'node:test';
+import { loadServerConfig } from '../config/index.js';
+import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
+import { startConnectWorker } from '../connect/start-worker.js';
+import { until } from '../connect/worker/test-worker.fixture.js';
+import { builtinConnectors } from '../connectors/index.js';
+import { type Log, SegmentLog } from '../log/index.js';
+import type { Entity } from './entities.js';
+import { KsqlEngine, KsqlRequestError } from './ksql-engine.js';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f();
+});
+
+async function start(mode: 'embedded' | 'rest') {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-connector-offsets-'));
+  const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
+  const worker = await startConnectWorker({
+    log,
+    properties: { listeners: 'http://127.0.0.1:0', 'offset.flush.interval.ms': '50' },
+    connectors: builtinConnectors,
+    version: '0.1.0',
+  });
+  assert.ok(worker.restUrl);
+  const client: ConnectClient = mode === 'embedded' ? worker.client : new RestConnectClient(worker.restUrl);
+  const engine = await KsqlEngine.start(log, loadServerConfig({ env: {} }), client);
+  cleanup.push(async () => {
+    await engine.close();
+    await worker.close();
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const one = async (sql: string): Promise<Entity> => {
+    const entities = await engine.execute(sql);
+    assert.equal(entities.length, 1, JSON.stringify(entities));
+    return entities[0];
+  };
+  const failure = async (sql: string): Promise<KsqlRequestError> => {
+    try {
+      await engine.execute(sql);
+    } catch (err) {
+      assert.ok(err instanceof KsqlRequestError, String(err));
+      return err;
+    }
+    assert.fail(`expected ${sql} to fail`);
+  };
+  const path = join(dir, 'in.txt');
+  writeFileSync(path, 'a\nb\nc\n');
+  return { engine, worker, log, dir, one, failure, path };
+}
+
+/** The values in partition 0 of a topic, as text. */
+async function values(log: Log, topic: string): Promise<string[]> {
+  if (!log.hasTopic(topic)) return [];
+  const { records } = await log.read(topic, 0, 0, { maxRecords: 10_000 });
+  return records.map((r) => {
+    const text = r.value?.toString('utf8') ?? '';
+    try {
+      return String(JSON.parse(text));
+    } catch {
+      return text;
+    }
+  });
+}
+
+type Offsets = { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[];
+
+for (const mode of ['embedded', 'rest'] as const) {
+  describe(`connector operations in SQL (${mode === 'embedded' ? 'embedded worker' : 'external Connect over REST'})`, () => {
+    test('STOP CONNECTOR shuts the tasks down and keeps the config: STOPPED with no tasks, and RESUME starts it again', async () => {
+      const { one, failure, worker, path, log } = await start(mode);
+      await one(
+        `CREATE SOURCE CONNECTOR src WITH ('connector.class'='FileStreamSource', 'file'='${path}', 'topic'='lines');`,
+      );
+      await until('three lines', async () => (await values(log, 'lines')).length === 3);
+      const stopped = await one('STOP CONNECTOR src;');
+      assert.equal(stopped['@type'], 'warning_entity');
+      assert.equal(stopped.message, 'Stopped connector SRC');
+      const d = await one('DESCRIBE CONNECTOR src;');
+      assert.equal(d.state, 'STOPPED');
+      assert.deepEqual((d.status as { tasks: unknown[] }).tasks, []);
+      const listed = (await one('SHOW CONNECTORS;')).connectors as { name: string; state: string }[];
+      assert.deepEqual(listed, [
+        { name: 'SRC', type: 'source', className: 'FileStreamSource', state: 'STOPPED' },
+      ]);
+      assert.equal(worker.herder.connectorConfig('SRC').file, path);
+      await one('RESUME CONNECTOR src;');
+      await until('running again with its task', () => {
+        const s = worker.herder.connectorStatus('SRC');
+        return s.connector.state === 'RUNNING' && s.tasks[0]?.state === 'RUNNING';
+      });
+      const missing = await failure('STOP CONNECTOR nope;');
+      assert.equal(missing.errorCode, 40400);
+      assert.equal(missing.message, 'Failed to stop connector: Unknown connector NOPE');
+    });
+
+    test("SHOW CONNECTOR OFFSETS lists a source's partitions; RESET OFFSETS re-reads from the start, SET OFFSETS resumes from there", async () => {
+      const { one, worker, path, log } = await start(mode);
+      await one(
+        `CREATE SOURCE CONNECTOR src WITH ('connector.class'='FileStreamSource', 'file'='${path}', 'topic'='lines');`,
+      );
+      await until('the offset after the last line', async () => {
+        const o = (await one('SHOW CONNECTOR OFFSETS src;')).offsets as Offsets;
+        return o[0]?.offset?.position === 6;
+      });
+      const shown = await one('SHOW CONNECTOR OFFSETS src;');
+      assert.equal(shown['@type'], 'connector_offsets');
+      assert.equal(shown.connector, 'SRC');
+      assert.deepEqual(shown.offsets, [{ partition: { filename: path }, offset: { position: 6 } }]);
+      assert.deepEqual(await values(log, 'lines'), ['a', 'b', 'c']);
+
+      await one('STOP CONNECTOR src;');
+      const reset = await one('ALTER CONNECTOR src RESET OFFSETS;');
+      assert.equal(reset['@type'], 'warning_entity');
+      assert.equal(reset.message, 'The offsets for this connector have been reset successfully');
+      assert.deepEqual((await one('SHOW CONNECTOR OFFSETS src;')).offsets, []);
+      await one('RESUME CONNECTOR src;');
+      await until(
+        'the file read again from the start',
+        async () => (await values(log, 'lines')).length === 6,
+      );
+      assert.deepEqual(await values(log, 'lines'), ['a', 'b', 'c', 'a', 'b', 'c']);
+      await until(
+        'the offset after the last line again',
+        () => worker.herder.offsets.all('SRC')[0]?.offset.position === 6,
+      );
+
+      await one('STOP CONNECTOR src;');
+      const altered = await one(
+        `ALTER CONNECTOR src SET OFFSETS ('${JSON.stringify({ filename: path })}'='{"position": 2}');`,
+      );
+      assert.equal(altered.message, 'The offsets for this connector have been altered successfully');
+      assert.deepEqual((await one('SHOW CONNECTOR OFFSETS src;')).offsets, [
+        { partition: { filename: path }, offset: { position: 2 } },
+      ]);
+      await one('RESUME CONNECTOR src;');
+      await until('the lines after position 2', async () => (await values(log, 'lines')).length === 8);
+      assert.deepEqual((await values(log, 'lines')).slice(6), ['b', 'c']);
+    });
+
+    test("offsets change only on a STOPPED connector, with Kafka Connect's message naming STOP CONNECTOR", async () => {
+      const { one, failure, path } = await start(mode);
+      await one(
+        `CREATE SOURCE CONNECTOR \`my-src\` WITH ('connector.class'='FileStreamSource', 'file'='${path}', 'topic'='lines');`,
+      );
+      const expected =
+        'Connectors must be in the STOPPED state before their offsets can be modified. Stop it first with STOP CONNECTOR `my-src`.';
+      const reset = await failure('ALTER CONNECTOR `my-src` RESET OFFSETS;');
+      assert.equal(reset.errorCode, 40000);
+      assert.equal(reset.message, `Failed to reset connector offsets: ${expected}`);
+      const set = await failure(`ALTER CONNECTOR \`my-src\` SET OFFSETS ('{"filename":"x"}'=NULL);`);
+      assert.equal(set.errorCode, 40000);
+      assert.equal(set.message, `Failed to alter connector offsets: ${expected}`);
+      const notJson = await failure(`ALTER CONNECTOR \`my-src\` SET OFFSETS ('filename'='{"position":1}');`);
+      assert.equal(notJson.errorCode, 40000);
+      assert.match(notJson.message, /^The partition 'filename' is not valid JSON: /);
+      const notObject = await failure(`ALTER CONNECTOR \`my-src\` SET OFFSETS ('{"filename":"x"}'='[1]');`);
+      assert.equal(
+        notObject.message,
+        `The offset '[1]' must be a JSON object, such as '{"filename": "in.txt"}'.`,
+      );
+      const missing = await failure('SHOW CONNECTOR OFFSETS nope;');
+      assert.equal(missing.errorCode, 40400);
+      assert.equal(missing.message, 'Failed to list connector offsets: Connector NOPE not found');
+    });
+
+    test("a sink's offsets are topic-partition positions; SET OFFSETS takes a number, and RESET re-delivers from the start", async () => {
+      const { one, log, dir, worker } = await start(mode);
+      await log.createTopic('in');
+      await log.append(
+        'in',
+        ['x', 'y', 'z'].map((v) => ({ key: null, value: Buffer.from(v) })),
+      );
+      const out = join(dir, 'out.txt');
+      await one(
+        `CREATE SINK CONNECTOR snk WITH ('connector.class'='FileStreamSink', 'file'='${out}', 'topics'='in', 'value.converter'='org.apache.kafka.connect.storage.StringConverter');`,
+      );
+      const partition = { kafka_topic: 'in', kafka_partition: 0 };
+      await until('all three delivered', async () => {
+        const o = (await one('SHOW CONNECTOR OFFSETS snk;')).offsets as Offsets;
+        return o[0]?.offset?.kafka_offset === 3;
+      });
+      assert.deepEqual((await one('SHOW CONNECTOR OFFSETS snk;')).offsets, [
+        { partition, offset: { kafka_offset: 3 } },
+      ]);
+      await one('STOP CONNECTOR snk;');
+      await one(`ALTER CONNECTOR snk SET OFFSETS ('${JSON.stringify(partition)}'=1);`);
+      assert.deepEqual((await one('SHOW CONNECTOR OFFSETS snk;')).offsets, [
+        { partition, offset: { kafka_offset: 1 } },
+      ]);
+      await one('RESUME CONNECTOR snk;');
+      await until('y and z delivered again', () => worker.herder.written('SNK') === 2);
+      await one('STOP CONNECTOR snk;');
+      await one('ALTER CONNECTOR snk RESET OFFSETS;');
+      assert.deepEqual((await one('SHOW CONNECTOR OFFSETS snk;')).offsets, []);
+    });
+  });
+}
