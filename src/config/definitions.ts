@@ -128,6 +128,25 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     validator: atLeast(1),
   },
 
+  {
+    name: 'sluice.inserts.stream.max.line.bytes',
+    group: 'Limits',
+    type: 'int',
+    default: 1048576,
+    importance: 'low',
+    doc: 'Longest line (one row, or the header) of a POST /inserts-stream body, in bytes; a longer one ends the stream with an error, the rows before it written.',
+    validator: atLeast(1),
+  },
+  {
+    name: 'sluice.inserts.stream.max.bytes',
+    group: 'Limits',
+    type: 'long',
+    default: 1073741824,
+    importance: 'low',
+    doc: 'Most bytes one POST /inserts-stream request may carry; past it the stream ends with an error, the rows before it written. Send larger loads in several requests.',
+    validator: atLeast(1),
+  },
+
   // --- Storage ---
   {
     name: 'sluice.data.dir',

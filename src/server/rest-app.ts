@@ -3,7 +3,7 @@ import type { KsqlEngine } from '../engine/index.js';
 import { InternalTopics, type Log } from '../log/index.js';
 import { createDualProtocolServer, createTlsServer, type TlsOptions } from './dual-protocol-server.js';
 import { genericError } from './errors.js';
-import { registerInsertsStreamRoute } from './routes/inserts-stream.js';
+import { type InsertsStreamLimits, registerInsertsStreamRoute } from './routes/inserts-stream.js';
 import { registerKsqlRoutes } from './routes/ksql.js';
 import { registerQueryRoutes } from './routes/query.js';
 import { registerRestProxyRoutes } from './routes/rest-proxy.js';
@@ -18,6 +18,8 @@ export interface RestAppOptions {
   readonly tls?: TlsOptions;
   /** Topics no request may delete, write or reconfigure (`__`-prefixed ones always are). */
   readonly internalTopics?: InternalTopics;
+  /** How long a line and a whole /inserts-stream body may be (defaults: 1 MiB, 1 GiB). */
+  readonly insertsStreamLimits?: InsertsStreamLimits;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit?: number;
 }
@@ -76,7 +78,11 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-    registerInsertsStreamRoute(scope, options.engine);
+    registerInsertsStreamRoute(
+      scope,
+      options.engine,
+      options.insertsStreamLimits ?? { maxLineBytes: 1024 * 1024, maxBytes: 1024 ** 3 },
+    );
   });
   return app;
 }

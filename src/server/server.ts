@@ -133,6 +133,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     log,
     engine,
     internalTopics,
+    insertsStreamLimits: {
+      maxLineBytes: config.getNumber('sluice.inserts.stream.max.line.bytes'),
+      maxBytes: config.getNumber('sluice.inserts.stream.max.bytes'),
+    },
     ...(tls === undefined ? {} : { tls }),
     identity: {
       version: packageVersion(),

@@ -4,30 +4,88 @@ import { type KsqlEngine, KsqlRequestError } from '../../engine/index.js';
 import { genericError, httpStatusOf } from '../errors.js';
 import { StreamingResponse } from '../streaming-response.js';
 
-/** Yields the body's complete lines as they arrive (UTF-8 characters may straddle chunks). */
-async function* lines(body: unknown): AsyncGenerator<string[]> {
+/** How much one inserts stream may carry (sluice.inserts.stream.max.line.bytes, …max.bytes). */
+export interface InsertsStreamLimits {
+  readonly maxLineBytes: number;
+  readonly maxBytes: number;
+}
+
+/** A body past one of the limits: the rows before it were written, nothing after it is read. */
+class InsertsLimitError extends Error {}
+
+/**
+ * Yields the body's complete lines as they arrive (UTF-8 characters may straddle chunks). Each
+ * chunk is searched once for newlines, so a long line arriving in many chunks costs its length, not
+ * its length times the chunks; a line or a body past its limit ends the stream with an error.
+ */
+async function* lines(body: unknown, limits: InsertsStreamLimits): AsyncGenerator<string[]> {
   if (body === undefined || body === null) return;
   const decoder = new TextDecoder('utf-8');
-  let buffered = '';
+  let pending = '';
+  let pendingBytes = 0;
+  let total = 0;
+  const tooLong = () =>
+    new InsertsLimitError(
+      `A line of the inserts stream is longer than ${limits.maxLineBytes} bytes ` +
+        '(sluice.inserts.stream.max.line.bytes): end every row with a newline, or raise the limit.',
+    );
   for await (const chunk of body as Readable) {
-    buffered += decoder.decode(chunk as Buffer, { stream: true });
-    const parts = buffered.split('\n');
-    buffered = parts.pop()!;
-    const complete = parts.filter((l) => l.trim() !== '');
-    if (complete.length > 0) yield complete;
+    // Only the bytes within the body limit are read: the rows wholly inside it are written.
+    let bytes = chunk as Buffer;
+    const over = total + bytes.length > limits.maxBytes;
+    if (over) bytes = bytes.subarray(0, limits.maxBytes - total);
+    total += bytes.length;
+    const firstNewline = bytes.indexOf(10);
+    if (firstNewline < 0) {
+      pendingBytes += bytes.length;
+      if (pendingBytes > limits.maxLineBytes) throw tooLong();
+      pending += decoder.decode(bytes, { stream: true });
+    } else {
+      const text = pending + decoder.decode(bytes, { stream: true });
+      const parts = text.split('\n');
+      pending = parts.pop() ?? '';
+      pendingBytes = bytes.length - bytes.lastIndexOf(10) - 1;
+      // The lines before one that is too long are still written.
+      const complete: string[] = [];
+      for (const line of parts) {
+        if (Buffer.byteLength(line) > limits.maxLineBytes) {
+          if (complete.length > 0) yield complete;
+          throw tooLong();
+        }
+        if (line.trim() !== '') complete.push(line);
+      }
+      if (complete.length > 0) yield complete;
+      if (pendingBytes > limits.maxLineBytes) throw tooLong();
+    }
+    if (over) {
+      throw new InsertsLimitError(
+        `The inserts stream is longer than ${limits.maxBytes} bytes (sluice.inserts.stream.max.bytes): ` +
+          'the rows before this point were written; send the rest in another request, or raise the limit.',
+      );
+    }
   }
-  buffered += decoder.decode();
-  if (buffered.trim() !== '') yield [buffered];
+  pending += decoder.decode();
+  if (pending.trim() !== '') yield [pending];
 }
 
 /**
  * POST /inserts-stream: a first line `{"target": "<stream>"}`, then one JSON row per line; every row
  * is acknowledged with `{"status":"ok","seq":n}` or `{"status":"error","seq":n,…}` as it is written.
  */
-export function registerInsertsStreamRoute(app: FastifyInstance, engine: KsqlEngine): void {
+export function registerInsertsStreamRoute(
+  app: FastifyInstance,
+  engine: KsqlEngine,
+  limits: InsertsStreamLimits,
+): void {
   app.post('/inserts-stream', async (req, reply) => {
-    const source = lines(req.body);
-    const first = await source.next();
+    const source = lines(req.body, limits);
+    let first: IteratorResult<string[]>;
+    try {
+      first = await source.next();
+    } catch (err) {
+      if (!(err instanceof InsertsLimitError)) throw err;
+      return reply.code(400).send(genericError(40000, err.message));
+    }
     let header: { target?: unknown };
     const [head, ...firstRows] = first.done ? [] : first.value;
     try {
