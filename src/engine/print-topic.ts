@@ -1,48 +1,12 @@
-import type { Log, LogRecord } from '../log/index.js';
+import type { Log } from '../log/index.js';
 import type { PrintTopic } from '../sql/index.js';
 import { StatementError } from './errors.js';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function text(bytes: Uint8Array): string | undefined {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A guess at a key's or value's format from its bytes, as ksqlDB's PRINT makes one. */
-function guessFormat(bytes: Uint8Array | null): string {
-  if (bytes === null) return '<null>';
-  const t = text(bytes);
-  if (t === undefined) return 'UNKNOWN';
-  try {
-    const v = JSON.parse(t);
-    if (typeof v === 'object' && v !== null) return 'JSON';
-  } catch {
-    // Not JSON.
-  }
-  return 'KAFKA_STRING';
-}
-
-function show(bytes: Uint8Array | null): string {
-  if (bytes === null) return '<null>';
-  return text(bytes) ?? Buffer.from(bytes).toString('hex');
-}
-
-function rowtime(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10).replaceAll('-', '/')} ${iso.slice(11, 23)} Z`;
-}
-
-export function formatPrintLine(record: LogRecord, partition: number): string {
-  return `rowtime: ${rowtime(record.timestamp)}, key: ${show(record.key)}, value: ${show(record.value)}, partition: ${partition}`;
-}
+import { formatsLine, RecordFormatter } from './record-formatter.js';
 
 /**
  * PRINT topic: the topic's records as text lines, from the beginning or from now on, every n-th
- * (INTERVAL) up to LIMIT, with a first line naming the key and value formats it sees.
+ * (INTERVAL) up to LIMIT, headed by the key and value formats it sees (again whenever what it sees
+ * narrows them), as ksqlDB's TopicStreamWriter writes them.
  */
 export async function* printTopic(
   log: Log,
@@ -59,7 +23,9 @@ export async function* printTopic(
   const interval = Math.max(1, statement.interval ?? 1);
   let remaining = statement.limit ?? Number.POSITIVE_INFINITY;
   let seen = 0;
-  let headerSent = false;
+  const formatter = new RecordFormatter();
+  let keyFormats = '';
+  let valueFormats = '';
   while (!signal.aborted && remaining > 0) {
     const lines: string[] = [];
     let progressed = false;
@@ -70,15 +36,23 @@ export async function* printTopic(
       });
       positions[i] = nextOffset;
       progressed = true;
-      for (const r of records) {
-        if (seen++ % interval !== 0 || remaining <= 0) continue;
-        if (!headerSent) {
-          lines.push(`Key format: ${guessFormat(r.key)}`, `Value format: ${guessFormat(r.value)}`);
-          headerSent = true;
-        }
-        lines.push(formatPrintLine(r, p.partition));
+      if (records.length === 0) continue;
+      // Every record read narrows the formats, also those INTERVAL skips.
+      const formatted = formatter.formatBatch(records.map((record) => ({ record, partition: p.partition })));
+      const selected: string[] = [];
+      for (const line of formatted) {
+        if (remaining <= 0) break;
+        if (seen++ % interval !== 0) continue;
+        selected.push(line);
         remaining--;
       }
+      const keys = formatsLine('Key format: ', formatter.keys.possibleFormats());
+      const values = formatsLine('Value format: ', formatter.values.possibleFormats());
+      if (keys !== keyFormats) lines.push(keys);
+      if (values !== valueFormats) lines.push(values);
+      keyFormats = keys;
+      valueFormats = values;
+      lines.push(...selected);
     }
     if (lines.length > 0) yield lines;
     if (!progressed) {
