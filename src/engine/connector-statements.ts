@@ -30,6 +30,7 @@ type ConnectorStatement = Extract<
       | 'restartConnector'
       | 'stopConnector'
       | 'listConnectorOffsets'
+      | 'listConnectorStatus'
       | 'resetConnectorOffsets'
       | 'setConnectorOffsets'
       | 'alterConnector';
@@ -48,6 +49,7 @@ export function isConnectorStatement(s: Statement): s is ConnectorStatement {
     'restartConnector',
     'stopConnector',
     'listConnectorOffsets',
+    'listConnectorStatus',
     'resetConnectorOffsets',
     'setConnectorOffsets',
     'alterConnector',
@@ -252,6 +254,76 @@ export async function checkNewConnector(
   return { kind: 'new', config };
 }
 
+/**
+ * SHOW CONNECTOR STATUS: per connector and task, in one view, the state and (from a Sluice worker)
+ * records in and out, the last record's time, the records a sink has yet to deliver, errors and
+ * records dead-lettered. A Connect without Sluice's metrics endpoint gives states only, with a warning.
+ */
+async function connectorStatusList(
+  only: string | undefined,
+  text: string,
+  connect: ConnectClient,
+): Promise<Entity> {
+  let names: string[];
+  try {
+    names = only === undefined ? await connect.connectors() : [only];
+  } catch (err) {
+    throw connectError('Failed to list connectors: ', err);
+  }
+  const connectors: Record<string, unknown>[] = [];
+  const warnings: { message: string }[] = [];
+  let withoutMetrics = false;
+  for (const name of names) {
+    let status: ConnectorStateInfo;
+    let info: Awaited<ReturnType<ConnectClient['describe']>>;
+    let metrics: Awaited<ReturnType<ConnectClient['metrics']>>;
+    try {
+      [status, info, metrics] = await Promise.all([
+        connect.status(name),
+        connect.describe(name),
+        connect.metrics(name),
+      ]);
+    } catch (err) {
+      // One connector (named, or dropped meanwhile) that cannot be described fails a named request only.
+      if (only !== undefined) throw connectError('Failed to query connector status: ', err);
+      warnings.push({ message: `Could not describe connector ${name}: ${(err as Error).message}` });
+      continue;
+    }
+    if (metrics === undefined) withoutMetrics = true;
+    const counted = new Map((metrics?.tasks ?? []).map((t) => [t.id, t]));
+    connectors.push({
+      name,
+      type: info.type,
+      className: info.config['connector.class'] ?? '',
+      state: connectorState(status),
+      workerId: status.connector.worker_id,
+      ...(status.connector.trace ? { trace: status.connector.trace } : {}),
+      tasks: status.tasks.map((t) => {
+        const m = counted.get(t.id);
+        return {
+          id: t.id,
+          state: t.retrying === undefined ? t.state : 'RETRYING',
+          workerId: t.worker_id,
+          ...(t.trace ? { trace: t.trace } : {}),
+          ...(t.retrying === undefined ? {} : { retrying: t.retrying }),
+          recordsIn: m?.records_in ?? null,
+          recordsOut: m?.records_out ?? null,
+          lastRecordTime: m?.last_record_time ?? null,
+          lag: m?.lag ?? null,
+          errors: m?.errors ?? null,
+          deadLettered: m?.dead_lettered ?? null,
+        };
+      }),
+    });
+  }
+  if (withoutMetrics)
+    warnings.push({
+      message:
+        'This Kafka Connect serves no per-task metrics (a Sluice worker does at /connectors/{name}/metrics): only states are shown.',
+    });
+  return { ...entity('connector_status_list', text, { connectors }), warnings };
+}
+
 /** Runs a connector statement against Connect, answering with ksqlDB's connector entities. */
 export async function executeConnectorStatement(
   s: ConnectorStatement,
@@ -388,6 +460,8 @@ export async function executeConnectorStatement(
       const past = { pause: 'Paused', resume: 'Resumed', restart: 'Restarted', stop: 'Stopped' }[verb];
       return warning(text, `${past} connector ${s.name}`);
     }
+    case 'listConnectorStatus':
+      return connectorStatusList(s.name, text, connect);
     case 'listConnectorOffsets':
       try {
         const { offsets } = await connect.offsets(s.name);

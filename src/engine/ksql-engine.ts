@@ -598,6 +598,7 @@ export class KsqlEngine {
       case 'restartConnector':
       case 'stopConnector':
       case 'listConnectorOffsets':
+      case 'listConnectorStatus':
       case 'resetConnectorOffsets':
       case 'setConnectorOffsets':
       case 'alterConnector':

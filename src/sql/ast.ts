@@ -385,6 +385,7 @@ export type Statement =
   | RestartConnector
   | StopConnector
   | ListConnectorOffsets
+  | ListConnectorStatus
   | ResetConnectorOffsets
   | SetConnectorOffsets
   | AlterConnector;
@@ -624,6 +625,14 @@ export interface StopConnector {
 export interface ListConnectorOffsets {
   readonly kind: 'listConnectorOffsets';
   readonly name: string;
+}
+/**
+ * SHOW CONNECTOR STATUS [name]: Sluice's own; every connector (or one) with each task's state,
+ * records in and out, last record time, lag, errors and dead-lettered records.
+ */
+export interface ListConnectorStatus {
+  readonly kind: 'listConnectorStatus';
+  readonly name?: string;
 }
 /** ALTER CONNECTOR name RESET OFFSETS: Sluice's own; DELETE /connectors/{name}/offsets. */
 export interface ResetConnectorOffsets {

@@ -115,6 +115,17 @@ describe('connector statements', () => {
     });
   });
 
+  test("round-trips Sluice's SHOW CONNECTOR STATUS, of every connector or one", () => {
+    assert.deepEqual(verifiedStatement('SHOW CONNECTOR STATUS'), { kind: 'listConnectorStatus' });
+    assert.deepEqual(
+      verifiedStatementPrintsAs('list connector status `my-conn`;', 'SHOW CONNECTOR STATUS `my-conn`'),
+      {
+        kind: 'listConnectorStatus',
+        name: 'my-conn',
+      },
+    );
+  });
+
   test('round-trips ALTER CONNECTOR RESET OFFSETS and SET OFFSETS with JSON, number and NULL offsets', () => {
     assert.deepEqual(verifiedStatement('ALTER CONNECTOR S RESET OFFSETS'), {
       kind: 'resetConnectorOffsets',

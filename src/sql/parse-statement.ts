@@ -271,6 +271,10 @@ function parseList(cursor: TokenCursor): Statement {
   if (cursor.acceptKeyword('VARIABLES')) return { kind: 'listVariables' };
   if (cursor.acceptKeyword('TYPES')) return { kind: 'listTypes' };
   if (cursor.acceptKeywords('CONNECTOR', 'PLUGINS')) return { kind: 'listConnectorPlugins' };
+  if (cursor.acceptKeywords('CONNECTOR', 'STATUS')) {
+    if (!cursor.atName()) return { kind: 'listConnectorStatus' };
+    return { kind: 'listConnectorStatus', name: cursor.parseName('a connector name') };
+  }
   if (cursor.acceptKeywords('CONNECTOR', 'OFFSETS'))
     return { kind: 'listConnectorOffsets', name: cursor.parseName('a connector name') };
   if (cursor.acceptKeyword('CONNECTORS')) return { kind: 'listConnectors', scope: 'ALL' };
@@ -280,7 +284,7 @@ function parseList(cursor: TokenCursor): Statement {
     return { kind: 'listConnectors', scope };
   }
   return cursor.fail(
-    'one of STREAMS, TABLES, TOPICS, QUERIES, PROPERTIES, FUNCTIONS, VARIABLES, TYPES, CONNECTORS, CONNECTOR PLUGINS, CONNECTOR OFFSETS',
+    'one of STREAMS, TABLES, TOPICS, QUERIES, PROPERTIES, FUNCTIONS, VARIABLES, TYPES, CONNECTORS, CONNECTOR PLUGINS, CONNECTOR STATUS, CONNECTOR OFFSETS',
   );
 }
 

@@ -392,6 +392,10 @@ export function printStatement(statement: Statement): string {
       return `RESTART CONNECTOR ${printName(statement.name)}`;
     case 'stopConnector':
       return `STOP CONNECTOR ${printName(statement.name)}`;
+    case 'listConnectorStatus':
+      return statement.name === undefined
+        ? 'SHOW CONNECTOR STATUS'
+        : `SHOW CONNECTOR STATUS ${printName(statement.name)}`;
     case 'listConnectorOffsets':
       return `SHOW CONNECTOR OFFSETS ${printName(statement.name)}`;
     case 'resetConnectorOffsets':

@@ -402,6 +402,51 @@ test('connector entities render as ksqlDB’s CLI draws them', () => {
   );
 });
 
+test('SHOW CONNECTOR STATUS renders a row per connector, then one per task with its counters', () => {
+  const out = renderEntity(
+    entity('connector_status_list', {
+      connectors: [
+        {
+          name: 'SNK',
+          type: 'sink',
+          state: 'RUNNING (1/1 tasks RUNNING)',
+          tasks: [
+            {
+              id: 0,
+              state: 'RUNNING',
+              recordsIn: 3,
+              recordsOut: 2,
+              lastRecordTime: '2026-12-06T22:00:00.000Z',
+              lag: 0,
+              errors: 1,
+              deadLettered: 1,
+            },
+          ],
+        },
+        { name: 'SRC', type: 'source', state: 'STOPPED', tasks: [] },
+      ],
+    }),
+    { width: 200 },
+  );
+  const lines = out.split('\n').map((l) => l.split('|').map((c) => c.trim()));
+  assert.deepEqual(lines[0], [
+    'Connector',
+    'Task',
+    'State',
+    'Records In',
+    'Records Out',
+    'Last Record',
+    'Lag',
+    'Errors',
+    'DLQ',
+  ]);
+  assert.deepEqual(lines.slice(2, 5), [
+    ['SNK', '', 'RUNNING (1/1 tasks RUNNING)', '', '', '', '', '', ''],
+    ['', '0', 'RUNNING', '3', '2', '2026-12-06T22:00:00.000Z', '0', '1', '1'],
+    ['SRC', '', 'STOPPED', '', '', '', '', '', ''],
+  ]);
+});
+
 test('SHOW CONNECTOR OFFSETS renders each partition and offset as JSON, and says when there are none', () => {
   assert.equal(
     renderEntity(

@@ -169,6 +169,55 @@ function connectorPluginsTable(entity: KsqlEntity): TextTable {
   };
 }
 
+/**
+ * SHOW CONNECTOR STATUS: a row per connector with its state in one phrase, then one per task with
+ * its state and counters (blank where the Connect behind the server has none, or lag for a source).
+ */
+function connectorStatusTable(entity: KsqlEntity): TextTable {
+  type Task = {
+    id: number;
+    state: string;
+    recordsIn: number | null;
+    recordsOut: number | null;
+    lastRecordTime: string | null;
+    lag: number | null;
+    errors: number | null;
+    deadLettered: number | null;
+  };
+  type Connector = { name: string; type: string; state?: string; tasks: Task[] };
+  const rows: string[][] = [];
+  for (const c of list<Connector>(entity.connectors)) {
+    rows.push([c.name, '', text(c.state), '', '', '', '', '', '']);
+    for (const t of list<Task>(c.tasks)) {
+      rows.push([
+        '',
+        String(t.id),
+        t.state,
+        text(t.recordsIn),
+        text(t.recordsOut),
+        text(t.lastRecordTime),
+        text(t.lag),
+        text(t.errors),
+        text(t.deadLettered),
+      ]);
+    }
+  }
+  return {
+    headers: [
+      'Connector',
+      'Task',
+      'State',
+      'Records In',
+      'Records Out',
+      'Last Record',
+      'Lag',
+      'Errors',
+      'DLQ',
+    ],
+    rows,
+  };
+}
+
 /** SHOW CONNECTOR OFFSETS: each partition and its offset as compact JSON, Kafka Connect's maps. */
 function connectorOffsetsTable(entity: KsqlEntity): TextTable {
   type Offset = { partition: unknown; offset: unknown };
@@ -258,6 +307,8 @@ function renderEntityBody(entity: KsqlEntity, options: RenderOptions): string {
       return table(connectorPluginsTable(entity));
     case 'connector_description':
       return renderConnectorDescription(entity, options.width);
+    case 'connector_status_list':
+      return table(connectorStatusTable(entity));
     case 'connector_offsets':
       return list(entity.offsets).length === 0
         ? table(messageTable(`Connector ${text(entity.connector)} has no committed offsets`))

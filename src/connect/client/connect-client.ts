@@ -1,7 +1,20 @@
-import type { ConfigInfos, ConnectorInfo, ConnectorStateInfo } from '../worker/herder.js';
+import type {
+  ConfigInfos,
+  ConnectorInfo,
+  ConnectorMetricsInfo,
+  ConnectorStateInfo,
+  TaskMetricsInfo,
+} from '../worker/herder.js';
 import type { PluginInfo } from '../worker/plugin-registry.js';
 
-export type { ConfigInfos, ConnectorInfo, ConnectorStateInfo, PluginInfo };
+export type {
+  ConfigInfos,
+  ConnectorInfo,
+  ConnectorMetricsInfo,
+  ConnectorStateInfo,
+  PluginInfo,
+  TaskMetricsInfo,
+};
 
 /** One partition's offset in Kafka Connect's offsets API (KIP-875); a null offset resets it. */
 export interface ConnectorOffset {
@@ -43,6 +56,8 @@ export interface ConnectClient {
   /** KIP-875's STOPPED state: tasks shut down, config kept (PUT /connectors/{name}/stop). */
   stop(name: string): Promise<void>;
   offsets(name: string): Promise<ConnectorOffsets>;
+  /** Sluice's per-task counters; undefined from a Connect that has none (Apache Kafka's). */
+  metrics(name: string): Promise<ConnectorMetricsInfo | undefined>;
   /** PATCH /connectors/{name}/offsets (STOPPED only); resolves Connect's message. */
   alterOffsets(name: string, offsets: readonly ConnectorOffset[]): Promise<string>;
   /** DELETE /connectors/{name}/offsets (STOPPED only); resolves Connect's message. */

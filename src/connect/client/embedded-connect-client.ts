@@ -58,6 +58,9 @@ export class EmbeddedConnectClient implements ConnectClient {
   stop(name: string) {
     return this.call(() => this.herder.stopConnector(name));
   }
+  metrics(name: string) {
+    return this.call(() => this.herder.connectorMetrics(name));
+  }
   offsets(name: string) {
     return this.call(() => this.herder.connectorOffsets(name));
   }

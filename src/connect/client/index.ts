@@ -2,10 +2,12 @@ export {
   type ConnectClient,
   ConnectClientError,
   type ConnectorInfo,
+  type ConnectorMetricsInfo,
   type ConnectorOffset,
   type ConnectorOffsets,
   type ConnectorStateInfo,
   type PluginInfo,
+  type TaskMetricsInfo,
 } from './connect-client.js';
 export { EmbeddedConnectClient } from './embedded-connect-client.js';
 export { RestConnectClient } from './rest-connect-client.js';

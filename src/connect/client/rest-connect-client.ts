@@ -2,6 +2,7 @@ import {
   type ConnectClient,
   ConnectClientError,
   type ConnectorInfo,
+  type ConnectorMetricsInfo,
   type ConnectorOffset,
   type ConnectorOffsets,
   type ConnectorStateInfo,
@@ -112,6 +113,15 @@ export class RestConnectClient implements ConnectClient {
   }
   async stop(name: string) {
     await this.request('PUT', `${this.path(name)}/stop`);
+  }
+  async metrics(name: string) {
+    try {
+      return await this.request<ConnectorMetricsInfo>('GET', `${this.path(name)}/metrics`);
+    } catch (err) {
+      // Apache Kafka's Connect has no such endpoint (its metrics are JMX): no counters, not an error.
+      if (err instanceof ConnectClientError && err.status === 404) return undefined;
+      throw err;
+    }
   }
   offsets(name: string) {
     return this.request<ConnectorOffsets>('GET', `${this.path(name)}/offsets`);

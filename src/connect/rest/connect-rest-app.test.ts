@@ -188,6 +188,7 @@ test('an unknown connector is a 404 "Connector X not found", and for pause, resu
     ['GET', '/connectors/nope/status'],
     ['GET', '/connectors/nope/tasks'],
     ['GET', '/connectors/nope/offsets'],
+    ['GET', '/connectors/nope/metrics'],
     ['DELETE', '/connectors/nope'],
     ['DELETE', '/connectors/nope/offsets'],
     ['POST', '/connectors/nope/restart'],

@@ -230,6 +230,11 @@ export function buildConnectRestApp(
     wrap(async (_r, reply) => reply.code(202).send()),
   );
 
+  // Sluice's own: each task's counters, for SHOW CONNECTOR STATUS in external mode.
+  app.get(
+    '/connectors/:c/metrics',
+    wrap(async ({ params }) => herder.connectorMetrics(params.c)),
+  );
   app.get(
     '/connectors/:c/offsets',
     wrap(async ({ params }) => herder.connectorOffsets(params.c)),

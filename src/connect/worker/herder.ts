@@ -66,6 +66,26 @@ export interface TaskStateInfo {
   readonly retrying?: { readonly since: string; readonly error: string };
 }
 
+/**
+ * Sluice's per-task metrics (GET /connectors/{name}/metrics), counted since the task started:
+ * `lag` is the records a sink task has yet to deliver (null for sources), `last_record_time`
+ * when the last record came in (null before any).
+ */
+export interface TaskMetricsInfo {
+  readonly id: number;
+  readonly records_in: number;
+  readonly records_out: number;
+  readonly last_record_time: string | null;
+  readonly lag: number | null;
+  readonly errors: number;
+  readonly dead_lettered: number;
+}
+
+export interface ConnectorMetricsInfo {
+  readonly name: string;
+  readonly tasks: TaskMetricsInfo[];
+}
+
 export interface ConfigInfos {
   readonly name: string;
   readonly error_count: number;
@@ -228,6 +248,24 @@ export class Herder {
       ...(trace ? { trace } : {}),
       ...(retrying === undefined ? {} : { retrying }),
     };
+  }
+
+  /** Each running task's counters; a STOPPED connector has no tasks. */
+  connectorMetrics(name: string): ConnectorMetricsInfo {
+    this.stateOf(name);
+    const tasks = (this.running.get(name)?.tasks ?? []).map((t, id): TaskMetricsInfo => {
+      const c = t.counters;
+      return {
+        id,
+        records_in: c.recordsIn,
+        records_out: c.recordsOut,
+        last_record_time: c.lastRecordAt === 0 ? null : new Date(c.lastRecordAt).toISOString(),
+        lag: t instanceof SinkTaskRunner ? t.lag() : null,
+        errors: c.errors,
+        dead_lettered: c.deadLettered,
+      };
+    });
+    return { name, tasks };
   }
 
   taskConfigs(

@@ -64,6 +64,8 @@ export class SinkTaskRunner extends TaskRunner {
   private timeoutMs = 0;
   private commitRequested = false;
   private movedSinceCommit = false;
+  /** Records of the batch being delivered (read, so past the positions, but not yet delivered). */
+  private inFlight = 0;
 
   constructor(task: SinkTask, options: SinkTaskRunnerOptions) {
     super(options);
@@ -177,6 +179,8 @@ export class SinkTaskRunner extends TaskRunner {
         });
         this.positions.set(key, nextOffset);
         this.movedSinceCommit = true;
+        this.counters.recordsIn += records.length;
+        if (records.length > 0) this.counters.lastRecordAt = Date.now();
         for (const r of records) {
           const converted = this.convert(tp, r);
           if (converted === null) continue;
@@ -250,6 +254,7 @@ export class SinkTaskRunner extends TaskRunner {
     err: unknown,
   ): Promise<void> {
     if (!this.o.errors.tolerateAll) throw new ToleranceExceededError(stage, err);
+    this.counters.errors++;
     if (this.o.errors.logErrors) {
       this.o.logger.error(
         `Error in stage ${stage} for ${raw.tp.topic}-${raw.tp.partition}@${raw.r.offset}; skipped`,
@@ -260,6 +265,7 @@ export class SinkTaskRunner extends TaskRunner {
   }
 
   private async report(record: SinkRecord, error: Error, stage: ErrorStage): Promise<void> {
+    this.counters.errors++;
     const tp = { topic: record.originalTopic, partition: record.originalKafkaPartition };
     const { records } = await this.o.log.read(tp.topic, tp.partition, record.originalKafkaOffset, {
       maxRecords: 1,
@@ -294,6 +300,7 @@ export class SinkTaskRunner extends TaskRunner {
     await this.o.log.append(topic, [
       { key: r.key, value: r.value, timestamp: r.timestamp, headers: [...r.headers, ...context] },
     ]);
+    this.counters.deadLettered++;
   }
 
   /**
@@ -301,10 +308,20 @@ export class SinkTaskRunner extends TaskRunner {
    * ends it: the batch is left undelivered, and its partitions rewound so that no commit passes it.
    */
   private async deliver(batch: SinkRecord[]): Promise<void> {
+    this.inFlight = batch.length;
+    try {
+      await this.deliverBatch(batch);
+    } finally {
+      this.inFlight = 0;
+    }
+  }
+
+  private async deliverBatch(batch: SinkRecord[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.task.put(batch);
         this.delivered += batch.length;
+        this.counters.recordsOut += batch.length;
         if (attempt > 0) this.noteRetrying(null);
         return;
       } catch (err) {
@@ -320,6 +337,17 @@ export class SinkTaskRunner extends TaskRunner {
         if (this.stopper.signal.aborted) return this.rewind(batch);
       }
     }
+  }
+
+  /** Records behind: from each partition's position to its end, and the batch not yet delivered. */
+  lag(): number {
+    let behind = this.inFlight;
+    for (const tp of this.o.assignment) {
+      const position = this.positions.get(tpKey(tp));
+      if (position !== undefined)
+        behind += Math.max(0, this.o.log.endOffset(tp.topic, tp.partition) - position);
+    }
+    return behind;
   }
 
   /** Moves each partition of an undelivered batch back to its first record. */

@@ -122,7 +122,11 @@ export class SourceTaskRunner extends TaskRunner {
           await abortableSleep(backoffMs(retryAttempt++, this.o.errors.retryDelayMaxMs), this.stopper.signal);
           continue;
         }
-        if (records !== null && records.length > 0) await this.write(records);
+        if (records !== null && records.length > 0) {
+          this.counters.recordsIn += records.length;
+          this.counters.lastRecordAt = Date.now();
+          await this.write(records);
+        }
         // After every poll, busy or idle: HTTP, signals and the other tasks get their turn.
         await yieldToEventLoop();
       }
@@ -149,6 +153,7 @@ export class SourceTaskRunner extends TaskRunner {
 
   private tolerate(stage: ErrorStage, record: SourceRecord, err: unknown): void {
     if (!this.o.errors.tolerateAll) throw new ToleranceExceededError(stage, err);
+    this.counters.errors++;
     if (this.o.errors.logErrors) {
       const detail = this.o.errors.logMessages
         ? ` record ${JSON.stringify(record.sourceOffset)} to ${record.topic}`
@@ -240,6 +245,7 @@ export class SourceTaskRunner extends TaskRunner {
         });
       });
       this.written += list.length;
+      this.counters.recordsOut += list.length;
     }
   }
 

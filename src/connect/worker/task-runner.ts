@@ -9,12 +9,33 @@ export interface TaskRetrying {
   readonly error: string;
 }
 
+/**
+ * What a task has done since it started, counted per batch (no allocation per record): records in
+ * (polled from a source task, read from a sink's topics), records out (written to topics, delivered
+ * to put), when the last record came in (ms, 0 before any), records skipped or reported as failed,
+ * and records written to the dead-letter topic.
+ */
+export interface TaskCounters {
+  recordsIn: number;
+  recordsOut: number;
+  lastRecordAt: number;
+  errors: number;
+  deadLettered: number;
+}
+
 /** What both kinds of task runner share: their state, and pausing and resuming with its status. */
 export abstract class TaskRunner {
   state: TaskRunState = 'RUNNING';
   trace: string | null = null;
   /** While the task retries what it lost (a database, a server): the last error, and since when. */
   retrying: TaskRetrying | undefined;
+  readonly counters: TaskCounters = {
+    recordsIn: 0,
+    recordsOut: 0,
+    lastRecordAt: 0,
+    errors: 0,
+    deadLettered: 0,
+  };
   protected readonly pauser = new Pauser();
   protected readonly identity: {
     readonly connector: string;

@@ -169,6 +169,79 @@ for (const mode of ['embedded', 'rest'] as const) {
       assert.equal(missing.message, 'Failed to list connector offsets: Connector NOPE not found');
     });
 
+    test('SHOW CONNECTOR STATUS shows per task the state, records in and out, last record time, lag, errors and dead-lettered records', async () => {
+      const { one, failure, log, dir, path } = await start(mode);
+      await one(
+        `CREATE SOURCE CONNECTOR src WITH ('connector.class'='FileStreamSource', 'file'='${path}', 'topic'='lines');`,
+      );
+      await log.createTopic('in');
+      await log.append(
+        'in',
+        ['"x"', '{bad', '"z"'].map((v) => ({ key: null, value: Buffer.from(v) })),
+      );
+      await one(
+        `CREATE SINK CONNECTOR snk WITH ('connector.class'='FileStreamSink', 'file'='${join(dir, 'out.txt')}', 'topics'='in',
+           'value.converter'='org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable'='false',
+           'errors.tolerance'='all', 'errors.deadletterqueue.topic.name'='dlq');`,
+      );
+      type Task = Record<string, unknown>;
+      type Row = { name: string; type: string; className: string; state: string; tasks: Task[] };
+      const status = async () => (await one('SHOW CONNECTOR STATUS;')).connectors as Row[];
+      await until('both tasks done with their records', async () => {
+        const [snk, src] = await status();
+        return (
+          src?.tasks[0]?.recordsOut === 3 && snk?.tasks[0]?.recordsIn === 3 && snk.tasks[0].deadLettered === 1
+        );
+      });
+      const shown = await one('SHOW CONNECTOR STATUS;');
+      assert.equal(shown['@type'], 'connector_status_list');
+      assert.deepEqual(shown.warnings, []);
+      const [snk, src] = shown.connectors as Row[];
+      assert.deepEqual(
+        { name: src.name, type: src.type, className: src.className, state: src.state },
+        { name: 'SRC', type: 'source', className: 'FileStreamSource', state: 'RUNNING (1/1 tasks RUNNING)' },
+      );
+      const { lastRecordTime: srcTime, workerId: _w1, ...srcTask } = src.tasks[0];
+      assert.deepEqual(srcTask, {
+        id: 0,
+        state: 'RUNNING',
+        recordsIn: 3,
+        recordsOut: 3,
+        lag: null,
+        errors: 0,
+        deadLettered: 0,
+      });
+      assert.ok(!Number.isNaN(Date.parse(String(srcTime))), String(srcTime));
+      const { lastRecordTime: _t, workerId: _w2, ...snkTask } = snk.tasks[0];
+      assert.deepEqual(snkTask, {
+        id: 0,
+        state: 'RUNNING',
+        recordsIn: 3,
+        recordsOut: 2,
+        lag: 0,
+        errors: 1,
+        deadLettered: 1,
+      });
+
+      // A paused sink falls behind by what arrives meanwhile.
+      await one('PAUSE CONNECTOR snk;');
+      await log.append(
+        'in',
+        ['"p"', '"q"'].map((v) => ({ key: null, value: Buffer.from(v) })),
+      );
+      const paused = (await one('SHOW CONNECTOR STATUS snk;')).connectors as Row[];
+      assert.deepEqual(
+        paused.map((c) => [c.name, c.state, c.tasks[0].state, c.tasks[0].lag]),
+        [['SNK', 'PAUSED', 'PAUSED', 2]],
+      );
+      // A stopped connector has no tasks.
+      await one('STOP CONNECTOR src;');
+      assert.deepEqual(((await one('SHOW CONNECTOR STATUS src;')).connectors as Row[])[0].tasks, []);
+      const missing = await failure('SHOW CONNECTOR STATUS nope;');
+      assert.equal(missing.errorCode, 40400);
+      assert.equal(missing.message, 'Failed to query connector status: Connector NOPE not found');
+    });
+
     test("a sink's offsets are topic-partition positions; SET OFFSETS takes a number, and RESET re-delivers from the start", async () => {
       const { one, log, dir, worker } = await start(mode);
       await log.createTopic('in');
