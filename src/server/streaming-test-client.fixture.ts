@@ -19,8 +19,9 @@ export async function http2Post(
   path: string,
   body: string,
   headers: Record<string, string> = {},
+  options: { readonly rejectUnauthorized?: boolean } = {},
 ): Promise<Http2Answer> {
-  const session = connect(baseUrl, { settings: { initialWindowSize: 1 << 24 } });
+  const session = connect(baseUrl, { ...options, settings: { initialWindowSize: 1 << 24 } });
   session.on('error', () => {});
   try {
     const req = session.request({ ':method': 'POST', ':path': path, ...headers });

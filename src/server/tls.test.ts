@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadServerConfig } from '../config/index.js';
 import { startServer } from './server.js';
+import { http2Post } from './streaming-test-client.fixture.js';
 
 /** A self-signed PKCS12 keystore made with the openssl command line. */
 function makeKeystore(dir: string): string | undefined {
@@ -92,6 +93,43 @@ test('an https listener serves HTTP/1.1 and HTTP/2 over TLS on one port with a P
       });
       session.close();
       assert.match(h2, /"serverStatus":"RUNNING"/);
+
+      // Push query rows over HTTP/2 on TLS arrive intact, one per frame, from the earliest offset.
+      const insecure = { rejectUnauthorized: false };
+      const json = { 'content-type': 'application/json' };
+      const ksql = (statement: string) =>
+        http2Post(server.url, '/ksql', JSON.stringify({ ksql: statement }), json, insecure);
+      assert.equal(
+        (
+          await ksql(
+            "CREATE STREAM notes (id INT KEY, txt STRING) WITH (KAFKA_TOPIC='notes', VALUE_FORMAT='JSON', PARTITIONS=1);",
+          )
+        ).status,
+        200,
+      );
+      const rows = Array.from({ length: 300 }, (_, i) => [i, 'é€😀'.repeat(i % 40)]);
+      const inserts = [
+        JSON.stringify({ target: 'NOTES' }),
+        ...rows.map(([ID, TXT]) => JSON.stringify({ ID, TXT })),
+      ];
+      await http2Post(server.url, '/inserts-stream', `${inserts.join('\n')}\n`, {}, insecure);
+      const answer = await http2Post(
+        server.url,
+        '/query-stream',
+        JSON.stringify({
+          sql: 'SELECT id, txt FROM notes EMIT CHANGES LIMIT 300;',
+          properties: { 'auto.offset.reset': 'earliest' },
+        }),
+        json,
+        insecure,
+      );
+      const lines = answer.body.toString('utf8').trim().split('\n');
+      assert.deepEqual(
+        lines.slice(1).map((l) => JSON.parse(l)),
+        rows,
+      );
+      for (const chunk of answer.chunks)
+        assert.ok(chunk.indexOf('\n') === -1 || chunk.indexOf('\n') === chunk.length - 1);
     } finally {
       await server.close();
     }
