@@ -85,6 +85,8 @@ export interface LogTransaction {
   readonly transactionalId: string;
   /** Records added so far. */
   readonly size: number;
+  /** Bytes of keys and values added so far: what the transaction holds in memory until commit. */
+  readonly bytes: number;
   /**
    * Adds records, partitioned as `Log.append` would. They are checked now: a record that can never be
    * written throws (RECORD_TOO_LARGE or INVALID_RECORD, with its `recordIndex`) and none is added.

@@ -74,8 +74,9 @@ export interface PersistentQuerySpec {
 }
 
 const BATCH_RECORDS = 5000;
-/** An exactly-once query commits once its transaction holds this many records, whatever the interval. */
+/** An exactly-once query commits once its transaction holds this much, whatever the interval. */
 const MAX_TRANSACTION_RECORDS = 50_000;
+const MAX_TRANSACTION_BYTES = 16 * 1024 * 1024;
 
 /**
  * A running CREATE … AS SELECT or INSERT INTO … SELECT: reads the source topic from the group's
@@ -268,7 +269,9 @@ export class PersistentQuery {
         this.uncommitted = this.transaction !== undefined;
         if (
           Date.now() - lastCommit >= this.spec.commitIntervalMs ||
-          (this.transaction?.size ?? 0) >= MAX_TRANSACTION_RECORDS
+          (this.transaction !== undefined &&
+            (this.transaction.size >= MAX_TRANSACTION_RECORDS ||
+              this.transaction.bytes >= MAX_TRANSACTION_BYTES))
         )
           await commit();
       }

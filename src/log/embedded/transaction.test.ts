@@ -50,6 +50,7 @@ test('a transaction makes its records and offsets visible together at commit, an
   ]);
   tx.commitOffsets('g', [{ topic: 'in', partition: 0, offset: 0 }]);
   assert.equal(tx.size, 2);
+  assert.equal(tx.bytes, 8);
   assert.equal(log.endOffset('out', 0), 0, 'nothing visible before the commit');
   assert.deepEqual(await log.committedOffsets('g'), []);
   await tx.commit();

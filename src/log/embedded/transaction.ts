@@ -29,6 +29,7 @@ export class SegmentLogTransaction implements LogTransaction {
   private readonly writes: TransactionWrite[] = [];
   private readonly offsets = new Map<string, Map<string, TopicPartitionOffset>>();
   private records = 0;
+  private heldBytes = 0;
   private done: 'committed' | 'aborted' | undefined;
 
   constructor(transactionalId: string, host: TransactionHost) {
@@ -38,6 +39,10 @@ export class SegmentLogTransaction implements LogTransaction {
 
   get size(): number {
     return this.records;
+  }
+
+  get bytes(): number {
+    return this.heldBytes;
   }
 
   private open(): void {
@@ -54,6 +59,7 @@ export class SegmentLogTransaction implements LogTransaction {
     if (records.length === 0) return;
     this.writes.push(this.host.route(topic, records));
     this.records += records.length;
+    for (const r of records) this.heldBytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
   }
 
   commitOffsets(group: string, offsets: readonly TopicPartitionOffset[]): void {
