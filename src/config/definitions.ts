@@ -27,6 +27,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'medium',
     doc: 'The URL other nodes and clients should use to reach this server, when the bound listener (e.g. 0.0.0.0) is not routable.',
     validator: httpUrl(),
+    notSupported: 'Sluice runs as one node and tells no other node or client where to reach it',
   },
   {
     name: 'ksql.service.id',
@@ -53,6 +54,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: '',
     importance: 'low',
     doc: 'Origins allowed to call the REST API from a browser (CORS), e.g. * or https://app.example.com. Empty disables CORS headers.',
+    notSupported: 'CORS headers are not sent yet, and cross-origin requests are not refused',
   },
   {
     name: 'authentication.method',
@@ -62,6 +64,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'medium',
     doc: 'How REST clients authenticate: NONE or BASIC (HTTP basic authentication).',
     validator: oneOf('NONE', 'BASIC'),
+    notSupported: 'requests are not authenticated yet',
   },
   {
     name: 'authentication.realm',
@@ -70,6 +73,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: '',
     importance: 'low',
     doc: 'The realm named in basic-authentication challenges.',
+    notSupported: 'requests are not authenticated yet',
   },
   {
     name: 'authentication.roles',
@@ -78,6 +82,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: ['*'],
     importance: 'low',
     doc: 'Roles allowed to use the REST API when authentication is on; * allows every authenticated user.',
+    notSupported: 'requests are not authenticated yet',
   },
 
   // --- Limits ---
@@ -200,6 +205,8 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: undefined,
     importance: 'high',
     doc: 'Kafka brokers (host:port, comma-separated). Unset, Sluice stores topics in its embedded log under sluice.data.dir.',
+    notSupported:
+      'the server keeps every topic in its embedded log under sluice.data.dir; Apache Kafka as storage is not implemented',
   },
   {
     name: 'ksql.internal.topic.replicas',
@@ -209,6 +216,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'low',
     doc: 'Replication factor of the internal topics the server creates (command topic, changelogs). Only meaningful with Kafka.',
     validator: atLeast(1),
+    notSupported: 'the embedded log keeps one copy of every topic',
   },
   {
     name: 'ksql.hidden.topics',
@@ -247,6 +255,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'medium',
     doc: 'How many workers run persistent query tasks in this server.',
     validator: atLeast(1),
+    notSupported: "queries run on the server's event loop, not on a pool of stream threads",
   },
   {
     name: 'ksql.streams.commit.interval.ms',
@@ -265,6 +274,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'low',
     doc: 'Bytes of table updates buffered across all queries before they are emitted; 0 emits every update.',
     validator: atLeast(0),
+    notSupported: 'queries have no record cache; every change is forwarded',
   },
   {
     name: 'ksql.streams.processing.guarantee',
@@ -274,6 +284,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'low',
     doc: 'Processing semantics of persistent queries: at_least_once, or exactly_once_v2 (exactly_once is accepted as its old name).',
     validator: oneOf('at_least_once', 'exactly_once', 'exactly_once_v2'),
+    notSupported: 'persistent queries are at-least-once; exactly-once is not implemented',
   },
   {
     name: 'ksql.query.retry.backoff.initial.ms',
@@ -283,6 +294,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'low',
     doc: 'Milliseconds a persistent query in ERROR waits before its first restart; each further restart waits twice as long, up to ksql.query.retry.backoff.max.ms.',
     validator: atLeast(0),
+    notSupported: 'a persistent query in ERROR is not restarted automatically',
   },
   {
     name: 'ksql.query.retry.backoff.max.ms',
@@ -292,6 +304,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'low',
     doc: 'Longest wait between restarts of a persistent query in ERROR.',
     validator: atLeast(0),
+    notSupported: 'a persistent query in ERROR is not restarted automatically',
   },
   {
     name: 'ksql.query.status.running.threshold.seconds',
@@ -301,6 +314,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'low',
     doc: 'Seconds a restarted query must run without error before its errors are cleared and its restart backoff starts again from the initial wait.',
     validator: atLeast(0),
+    notSupported: 'query status does not track restarts',
   },
   {
     name: 'ksql.persistence.wrap.single.values',
@@ -342,6 +356,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'medium',
     doc: 'Schema Registry URL, needed for the AVRO, PROTOBUF and JSON_SR formats.',
     validator: httpUrl(),
+    notSupported: 'Sluice has no Schema Registry client; AVRO, PROTOBUF and JSON_SR are refused',
   },
   {
     name: 'ksql.query.pull.table.scan.enabled',
@@ -350,6 +365,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: true,
     importance: 'medium',
     doc: 'Whether pull queries may scan a whole table (no WHERE, ranges, non-key filters). A session can turn it off, never on.',
+    notSupported: 'pull-query table scans cannot be turned off server-wide',
   },
   {
     name: 'ksql.query.persistent.active.limit',
@@ -359,6 +375,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'low',
     doc: 'Most persistent queries that may run at once; statements that would start one more are rejected.',
     validator: atLeast(0),
+    notSupported: 'the number of persistent queries is not limited',
   },
   {
     name: 'ksql.fail.on.deserialization.error',
@@ -367,6 +384,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: false,
     importance: 'low',
     doc: 'Whether a record that cannot be decoded stops the query (true) or is logged to the processing log and skipped (false).',
+    notSupported: 'a record that cannot be decoded is always logged to the processing log and skipped',
   },
   {
     name: 'ksql.fail.on.production.error',
@@ -383,6 +401,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: true,
     importance: 'low',
     doc: `Whether variable references in statements (\${name}) are replaced by values set with DEFINE.`,
+    notSupported: 'variable substitution cannot be turned off',
   },
   {
     name: 'ksql.queries.file',
@@ -391,6 +410,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: undefined,
     importance: 'medium',
     doc: 'A SQL file the server runs at start in headless mode; the REST API then refuses statements.',
+    notSupported: 'headless mode is not implemented',
   },
   {
     name: 'ksql.extension.dir',
@@ -399,6 +419,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: 'ext',
     importance: 'low',
     doc: 'Directory searched for user-defined functions.',
+    notSupported: 'user-defined functions from jars are not supported',
   },
   {
     name: 'ksql.properties.overrides.denylist',
@@ -407,6 +428,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: [],
     importance: 'low',
     doc: 'Properties that clients may not override with SET or per-request properties.',
+    notSupported: 'request properties are not checked against a denylist',
   },
 
   // --- Processing log ---
@@ -428,6 +450,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: false,
     importance: 'low',
     doc: 'Whether the server creates the processing-log topic at start.',
+    notSupported: 'the processing-log topic is created as Sluice needs it, with one partition',
   },
   {
     name: 'ksql.logging.processing.topic.partitions',
@@ -437,6 +460,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'low',
     doc: 'Partitions of the processing-log topic when the server creates it.',
     validator: atLeast(1),
+    notSupported: 'the processing-log topic is created as Sluice needs it, with one partition',
   },
   {
     name: 'ksql.logging.processing.topic.replication.factor',
@@ -446,6 +470,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'low',
     doc: 'Replication factor of the processing-log topic when the server creates it.',
     validator: atLeast(1),
+    notSupported: 'the embedded log keeps one copy of every topic',
   },
   {
     name: 'ksql.logging.processing.stream.auto.create',
@@ -470,6 +495,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: false,
     importance: 'low',
     doc: 'Whether processing-log entries include the offending row. Rows may hold personal data.',
+    notSupported: 'processing-log entries never carry the row',
   },
 
   // --- Connect ---
@@ -496,8 +522,9 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     type: 'string',
     default: 'NONE',
     importance: 'low',
-    doc: "Where the Authorization header for Connect comes from: NONE forwards the caller's header, FILE sends basic credentials read from ksql.connect.basic.auth.credentials.file.",
+    doc: 'Where the Authorization header for requests to ksql.connect.url comes from: NONE sends none, FILE sends basic credentials read from ksql.connect.basic.auth.credentials.file.',
     validator: oneOfIgnoringCase('NONE', 'FILE'),
+    notSupported: 'no credentials are sent to ksql.connect.url',
   },
   {
     name: 'ksql.connect.basic.auth.credentials.file',
@@ -506,6 +533,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: '',
     importance: 'low',
     doc: 'Properties file with username and password for Connect, used when the credentials source is FILE.',
+    notSupported: 'no credentials are sent to ksql.connect.url',
   },
   {
     name: 'ksql.connect.basic.auth.credentials.reload',
@@ -514,6 +542,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: false,
     importance: 'low',
     doc: 'Whether the credentials file is re-read when it changes.',
+    notSupported: 'no credentials are sent to ksql.connect.url',
   },
   {
     name: 'ksql.connect.request.timeout.ms',
@@ -531,6 +560,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: undefined,
     importance: 'low',
     doc: 'Extension that adds headers (e.g. auth tokens) to requests sent to Connect.',
+    notSupported: 'no plugin can add headers to requests sent to ksql.connect.url',
   },
 
   // --- TLS ---
@@ -574,6 +604,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: undefined,
     importance: 'high',
     doc: 'Trust store with the certificates of clients to accept, when client authentication is on.',
+    notSupported: 'client certificates are not checked (ssl.client.authentication must be NONE)',
   },
   {
     name: 'ssl.truststore.type',
@@ -583,6 +614,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'medium',
     doc: 'Format of the trust store: PKCS12 or PEM.',
     validator: oneOfIgnoringCase('PKCS12', 'PEM'),
+    notSupported: 'client certificates are not checked (ssl.client.authentication must be NONE)',
   },
   {
     name: 'ssl.truststore.password',
@@ -591,6 +623,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: undefined,
     importance: 'high',
     doc: 'Password of the trust store.',
+    notSupported: 'client certificates are not checked (ssl.client.authentication must be NONE)',
   },
   {
     name: 'ssl.client.authentication',
@@ -600,10 +633,11 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'medium',
     doc: 'Whether https:// clients must present a certificate: NONE, REQUESTED or REQUIRED.',
     validator: oneOf('NONE', 'REQUESTED', 'REQUIRED'),
+    notSupported: 'client certificates are not checked yet',
   },
 ];
 
-/** Key prefixes whose undeclared keys are handed on unchanged, without a warning. */
+/** Key prefixes whose undeclared keys ksqlDB configs often carry: kept, with a warning that nothing reads them. */
 export const PASS_THROUGH_PREFIXES: readonly string[] = ['ksql.streams.', 'ksql.connect.', 'ksql.functions.'];
 
 /** Our own namespace: an undeclared `sluice.*` key is a typo, never a pass-through. */

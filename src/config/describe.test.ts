@@ -10,7 +10,7 @@ const secretsConfig = () =>
     env: {
       KSQL_SSL_KEYSTORE_PASSWORD: 'ks-secret',
       KSQL_KSQL_CONNECT_SSL_KEYSTORE_PASSWORD: 'connect-secret',
-      KSQL_SASL_JAAS_CONFIG: 'jaas-secret',
+      KSQL_KSQL_STREAMS_SASL_JAAS_CONFIG: 'jaas-secret',
       KSQL_CONNECT_GROUP_ID: 'g',
       KSQL_CONNECT_CONSUMER_SASL_JAAS_CONFIG: 'worker-secret',
     },
@@ -22,7 +22,7 @@ describe('maskSecrets', () => {
     const masked = maskSecrets(secretsConfig());
     assert.equal(masked['ssl.keystore.password'], '[hidden]');
     assert.equal(masked['ksql.connect.ssl.keystore.password'], '[hidden]');
-    assert.equal(masked['sasl.jaas.config'], '[hidden]');
+    assert.equal(masked['ksql.streams.sasl.jaas.config'], '[hidden]');
     assert.equal(masked['ksql.service.id'], 'svc_');
     assert.equal(masked.listeners, 'http://0.0.0.0:8088');
     assert.equal(masked['ssl.truststore.password'], '(unset)');
@@ -65,7 +65,7 @@ describe('describeEffectiveConfig', () => {
     const text = describeEffectiveConfig(secretsConfig());
     assert.match(text, /Embedded Connect worker/);
     assert.match(text, /group\.id += g/);
-    assert.match(text, /Warning: Property 'sasl\.jaas\.config'/);
+    assert.match(text, /Warning: Property 'ksql\.streams\.sasl\.jaas\.config'/);
   });
 
   test('leaves the worker section out when embedded Connect is off', () => {

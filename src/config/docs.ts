@@ -26,7 +26,11 @@ function defaultText(definition: PropertyDefinition): string {
 
 function description(definition: PropertyDefinition): string {
   const valid = definition.validator === undefined ? '' : ` Valid values: ${definition.validator.describe}.`;
-  return `${definition.doc}${valid}`;
+  const unsupported =
+    definition.notSupported === undefined
+      ? ''
+      : ` **Not supported yet** (${definition.notSupported}): only the default is accepted.`;
+  return `${definition.doc}${valid}${unsupported}`;
 }
 
 /** A markdown table of the given properties, in declaration order. */
@@ -67,7 +71,10 @@ export function renderConfigurationReference(
     'An environment variable name is the property name upper-cased with `_` for `.`, `__` for `_`',
     'and `___` for `-`, prefixed with `KSQL_`. `KSQL_CONNECT_*` variables configure the embedded',
     'Connect worker instead (`KSQL_CONNECT_GROUP_ID` sets the worker key `group.id`).',
-    'Keys under `ksql.streams.`, `ksql.connect.` and `ksql.functions.` that are not listed here are passed on unchanged.',
+    'Keys under `ksql.streams.`, `ksql.connect.` and `ksql.functions.` that are not listed here are accepted with a',
+    'warning that they have no effect. A property marked *not supported yet* accepts only its default: any other',
+    'value is refused at start, as is any unlisted security setting (`ssl.*`, `sasl.*`, `authentication.*`, …),',
+    'so that no setting is silently ignored.',
   ];
   for (const [group, list] of groups) {
     parts.push('', `## ${group}`, '', renderPropertiesTable(list));

@@ -2,6 +2,7 @@ export type ConfigErrorCode =
   | 'INVALID_VALUE'
   | 'MISSING_VALUE'
   | 'UNKNOWN_PROPERTY'
+  | 'NOT_SUPPORTED'
   | 'WRONG_TYPE_ACCESS'
   | 'PROPERTIES_SYNTAX'
   | 'FILE_UNREADABLE';

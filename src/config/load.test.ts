@@ -142,12 +142,12 @@ describe('loadServerConfig types and validation', () => {
   test('parses ints, longs, booleans and lists from text', () => {
     const config = loadServerConfig({
       file: file(
-        'ksql.streams.num.stream.threads= 8 \nsluice.log.flush.interval.ms=250\nksql.query.pull.table.scan.enabled=FALSE\nlisteners=http://0.0.0.0:1, https://[::]:2',
+        'ksql.idle.connection.timeout.seconds= 8 \nsluice.log.flush.interval.ms=250\nksql.fail.on.production.error=FALSE\nlisteners=http://0.0.0.0:1, https://[::]:2',
       ),
     });
-    assert.equal(config.getNumber('ksql.streams.num.stream.threads'), 8);
+    assert.equal(config.getNumber('ksql.idle.connection.timeout.seconds'), 8);
     assert.equal(config.getNumber('sluice.log.flush.interval.ms'), 250);
-    assert.equal(config.getBoolean('ksql.query.pull.table.scan.enabled'), false);
+    assert.equal(config.getBoolean('ksql.fail.on.production.error'), false);
     assert.deepEqual(config.getList('listeners'), ['http://0.0.0.0:1', 'https://[::]:2']);
   });
 
@@ -186,9 +186,9 @@ describe('loadServerConfig types and validation', () => {
   });
 
   test('rejects booleans other than true and false', () => {
-    assertConfigError(() => loadServerConfig({ flags: { 'ksql.query.pull.table.scan.enabled': 'yes' } }), {
+    assertConfigError(() => loadServerConfig({ flags: { 'ksql.fail.on.production.error': 'yes' } }), {
       code: 'INVALID_VALUE',
-      key: 'ksql.query.pull.table.scan.enabled',
+      key: 'ksql.fail.on.production.error',
       includes: ['expected a boolean', 'true or false', 'command-line flag'],
     });
   });
@@ -257,11 +257,12 @@ describe('loadServerConfig unknown keys', () => {
     });
   });
 
-  test('undeclared ksql.streams.* and ksql.connect.* keys pass through silently', () => {
+  test('undeclared ksql.streams.* and ksql.connect.* keys are kept with a warning that nothing reads them', () => {
     const config = loadServerConfig({
       file: file('ksql.streams.producer.compression.type=lz4\nksql.connect.ssl.truststore.location=/ts'),
     });
-    assert.deepEqual(config.warnings, []);
+    assert.equal(config.warnings.length, 2);
+    for (const w of config.warnings) assert.match(w, /has no effect in Sluice/);
     assert.deepEqual(config.withPrefix('ksql.streams.'), {
       'auto.offset.reset': 'latest',
       'cache.max.bytes.buffering': '10000000',
@@ -273,9 +274,9 @@ describe('loadServerConfig unknown keys', () => {
     assert.equal(config.get('ksql.connect.ssl.truststore.location'), '/ts');
   });
 
-  test('other unknown keys pass through with a warning that suggests a close name', () => {
-    const config = loadServerConfig({ env: { KSQL_KSQL_SERVCE_ID: 'x_', KSQL_SECURITY_PROTOCOL: 'SSL' } });
-    assert.equal(config.get('security.protocol'), 'SSL');
+  test('other unknown keys are kept with a warning that suggests a close name', () => {
+    const config = loadServerConfig({ env: { KSQL_KSQL_SERVCE_ID: 'x_', KSQL_COMPRESSION_TYPE: 'lz4' } });
+    assert.equal(config.get('compression.type'), 'lz4');
     assert.equal(config.getString('ksql.service.id'), 'default_');
     assert.equal(config.warnings.length, 2);
     assert.ok(
@@ -283,6 +284,51 @@ describe('loadServerConfig unknown keys', () => {
         (w) => w.includes("'ksql.servce.id'") && w.includes("Did you mean 'ksql.service.id'?"),
       ),
     );
+  });
+});
+
+describe('loadServerConfig refuses what Sluice would not enforce', () => {
+  test('a property Sluice does not do yet is refused at start, naming it, the reason and where it was set', () => {
+    assertConfigError(() => loadServerConfig({ file: file('authentication.method=BASIC') }), {
+      code: 'NOT_SUPPORTED',
+      key: 'authentication.method',
+      includes: ['authentication.method=BASIC is not supported yet', 'server.properties line 1'],
+    });
+    assertConfigError(() => loadServerConfig({ env: { KSQL_BOOTSTRAP_SERVERS: 'kafka:9092' } }), {
+      code: 'NOT_SUPPORTED',
+      key: 'bootstrap.servers',
+      includes: ['embedded log', 'environment variable KSQL_BOOTSTRAP_SERVERS'],
+    });
+    assertConfigError(() => loadServerConfig({ flags: { 'ssl.client.authentication': 'REQUIRED' } }), {
+      code: 'NOT_SUPPORTED',
+      key: 'ssl.client.authentication',
+      includes: ['client certificates'],
+    });
+  });
+
+  test('the same property set to its default is accepted, whatever its letter case', () => {
+    const config = loadServerConfig({
+      file: file(
+        'ksql.streams.num.stream.threads=4\nssl.truststore.type=pkcs12\nksql.query.pull.table.scan.enabled=true',
+      ),
+    });
+    assert.equal(config.getNumber('ksql.streams.num.stream.threads'), 4);
+    assert.deepEqual(config.warnings, []);
+  });
+
+  test('an undeclared security setting is refused rather than passed on', () => {
+    for (const key of [
+      'ssl.cipher.suites',
+      'sasl.jaas.config',
+      'security.protocol',
+      'authentication.skip.paths',
+    ]) {
+      assertConfigError(() => loadServerConfig({ file: file(`${key}=x`) }), {
+        code: 'NOT_SUPPORTED',
+        key,
+        includes: ['is not supported yet', 'security setting'],
+      });
+    }
   });
 });
 

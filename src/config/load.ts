@@ -196,8 +196,37 @@ function parseSetting(definition: PropertyDefinition, setting: RawSetting): Prop
   if (!coerced.ok) throw invalidValue(definition, setting, `expected ${coerced.expected}; ${coerced.hint}`);
   const problem = definition.validator?.check(coerced.value);
   if (problem !== undefined) throw invalidValue(definition, setting, problem);
+  if (definition.notSupported !== undefined && !isDefaultValue(definition, coerced.value)) {
+    throw notSupported(definition, setting);
+  }
   return coerced.value;
 }
+
+function isDefaultValue(definition: PropertyDefinition, value: PropertyValue): boolean {
+  const d = definition.default;
+  if (d === undefined || isDerivedDefault(d)) return false;
+  return valueToText(value).toLowerCase() === valueToText(d).toLowerCase();
+}
+
+function notSupported(definition: PropertyDefinition, setting: RawSetting): ConfigError {
+  const fallback = describeDefault(definition);
+  const remedy =
+    fallback === undefined
+      ? `Remove it from ${setting.origin}.`
+      : `Remove it from ${setting.origin}, or set the default (${fallback === '' ? 'empty' : fallback}).`;
+  return new ConfigError(
+    'NOT_SUPPORTED',
+    definition.name,
+    `${definition.name}=${describeValue(definition, setting.raw)} is not supported yet: ${definition.notSupported}. ${remedy}`,
+  );
+}
+
+/**
+ * Undeclared security settings (TLS, SASL, authentication, access control) are refused rather than
+ * passed on: Sluice would ignore them, and an ignored security setting fails open.
+ */
+const UNDECLARED_SECURITY_KEY =
+  /^(ssl|sasl|authentication|access\.control|ksql\.authentication|ksql\.security|ksql\.access\.validator|rest\.servlet\.initializor|oauth)\.|^security\.protocol$|^listeners\..*\.ssl\./;
 
 /**
  * Renames a bare Kafka Streams key (`auto.offset.reset`) to its declared `ksql.streams.` form,
@@ -244,6 +273,13 @@ function mergeLayers(layers: readonly Map<string, RawSetting>[]): Map<string, Ra
 
 function undeclaredKey(name: string, setting: RawSetting, warnings: string[]): EffectiveProperty {
   const known = SERVER_PROPERTIES.map((d) => d.name);
+  if (UNDECLARED_SECURITY_KEY.test(name)) {
+    throw new ConfigError(
+      'NOT_SUPPORTED',
+      name,
+      `${name} (from ${setting.origin}) is not supported yet: Sluice does not apply this security setting, and ignoring it would leave the server less protected than configured. Remove it; the configuration reference lists the security properties Sluice enforces.`,
+    );
+  }
   if (name.startsWith(SLUICE_PREFIX)) {
     const guess = closestName(name, known);
     throw new ConfigError(
@@ -252,10 +288,14 @@ function undeclaredKey(name: string, setting: RawSetting, warnings: string[]): E
       `Unknown property '${name}' (from ${setting.origin}). ${guess === undefined ? 'Check the spelling against the configuration reference' : `Did you mean '${guess}'?`}`,
     );
   }
-  if (!PASS_THROUGH_PREFIXES.some((prefix) => name.startsWith(prefix))) {
+  if (PASS_THROUGH_PREFIXES.some((prefix) => name.startsWith(prefix))) {
+    warnings.push(
+      `Property '${name}' (from ${setting.origin}) is accepted for compatibility with ksqlDB but has no effect in Sluice.`,
+    );
+  } else {
     const guess = closestName(name, known);
     warnings.push(
-      `Property '${name}' (from ${setting.origin}) is not one Sluice knows; it is passed on unchanged.${guess === undefined ? '' : ` Did you mean '${guess}'?`}`,
+      `Property '${name}' (from ${setting.origin}) is not one Sluice knows; it has no effect.${guess === undefined ? '' : ` Did you mean '${guess}'?`}`,
     );
   }
   const value = Array.isArray(setting.raw) ? (setting.raw as readonly string[]) : String(setting.raw);

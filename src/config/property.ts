@@ -45,6 +45,12 @@ export interface PropertyDefinition {
   readonly doc: string;
   readonly importance: Importance;
   readonly validator?: Validator;
+  /**
+   * Set when Sluice does not do what the property asks yet: the reason. Only the default value is
+   * accepted; any other is refused at start, so no setting is silently ignored (a security setting
+   * ignored would fail open).
+   */
+  readonly notSupported?: string;
 }
 
 export function isDerivedDefault(value: PropertyDefinition['default']): value is DerivedDefault {

@@ -19,12 +19,16 @@ const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0');
  * One port for HTTP/1.1 and cleartext HTTP/2 with prior knowledge, as ksqlDB serves them: the first
  * bytes of a connection tell which. (`http2.createServer({ allowHTTP1 })` only does this over TLS.)
  */
-export function createDualProtocolServer(handler: RequestHandler): Server {
+export function createDualProtocolServer(handler: RequestHandler, idleTimeoutMs?: number): Server {
   const h1 = createHttp1Server(handler as (req: IncomingMessage, res: ServerResponse) => void);
   const h2 = createHttp2Server(handler as (req: Http2ServerRequest, res: Http2ServerResponse) => void);
   h1.keepAliveTimeout = 5000;
+  // A streamed /inserts-stream body may last for hours: the idle timeout, not a whole-request
+  // deadline, ends connections that stopped moving.
+  h1.requestTimeout = 0;
   const sockets = new Set<Socket>();
   const server = createNetServer((socket) => {
+    closeWhenIdle(socket, idleTimeoutMs);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.once('readable', function sniff() {
@@ -57,9 +61,13 @@ export type TlsOptions =
 /**
  * HTTP/1.1 and HTTP/2 over TLS on one port: ALPN chooses the protocol, as ksqlDB's TLS listener does.
  */
-export function createTlsServer(handler: RequestHandler, tls: TlsOptions): Http2SecureServer {
-  const material = 'pfx' in tls ? { pfx: tls.pfx } : { key: tls.pem, cert: tls.pem };
-  return createSecureServer(
+export function createTlsServer(
+  handler: RequestHandler,
+  tls: TlsOptions,
+  idleTimeoutMs?: number,
+): Http2SecureServer {
+  const material = tlsMaterial(tls);
+  const server = createSecureServer(
     {
       allowHTTP1: true,
       ...material,
@@ -67,4 +75,21 @@ export function createTlsServer(handler: RequestHandler, tls: TlsOptions): Http2
     },
     handler as (req: Http2ServerRequest, res: Http2ServerResponse) => void,
   );
+  server.on('connection', (socket: Socket) => closeWhenIdle(socket, idleTimeoutMs));
+  return server;
+}
+
+/** The options node:tls takes for a keystore. */
+export function tlsMaterial(tls: TlsOptions): { pfx: Buffer } | { key: Buffer; cert: Buffer } {
+  return 'pfx' in tls ? { pfx: tls.pfx } : { key: tls.pem, cert: tls.pem };
+}
+
+/**
+ * ksql.idle.connection.timeout.seconds: a connection with no bytes in either direction for that
+ * long is closed (a push query that emits rows, or a client that sends, keeps it open).
+ */
+function closeWhenIdle(socket: Socket, idleTimeoutMs: number | undefined): void {
+  if (idleTimeoutMs === undefined) return;
+  // Node caps timers at 2^31-1 ms (a larger one would fire at once).
+  socket.setTimeout(Math.min(idleTimeoutMs, 2 ** 31 - 1), () => socket.destroy());
 }

@@ -22,16 +22,20 @@ export interface RestAppOptions {
   readonly insertsStreamLimits?: InsertsStreamLimits;
   /** Largest request body accepted, in bytes. */
   readonly bodyLimit?: number;
+  /** ksql.idle.connection.timeout.seconds: close connections that carried no data for this long. */
+  readonly idleTimeoutSeconds?: number;
 }
 
 /** The ksqlDB-compatible REST API on one port for HTTP/1.1 and HTTP/2. */
 export function buildRestApp(options: RestAppOptions): FastifyInstance {
+  const idleTimeoutMs =
+    options.idleTimeoutSeconds === undefined ? undefined : options.idleTimeoutSeconds * 1000;
   const app = Fastify({
     // biome-ignore lint/suspicious/noExplicitAny: fastify's serverFactory type is tied to node:http's server
     serverFactory: ((handler: any) =>
       options.tls === undefined
-        ? createDualProtocolServer(handler)
-        : createTlsServer(handler, options.tls)) as any,
+        ? createDualProtocolServer(handler, idleTimeoutMs)
+        : createTlsServer(handler, options.tls, idleTimeoutMs)) as any,
     bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024,
     logger: false,
   });
