@@ -4,6 +4,7 @@ import { TEST_RUNNER_USAGE } from '../testing/test-runner-usage.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
 import { type CliIo, processIo } from './cli-io.js';
 import { CONNECT_USAGE } from './connect/connect-usage.js';
+import { PASSWD_USAGE } from './passwd-usage.js';
 import { pluginHelp, runPluginCommand } from './plugin/run-plugin-command.js';
 import { runShellCommand, shellHelp } from './shell/run-shell-command.js';
 import { runTopicCommand, topicHelp } from './topic/run-topic-command.js';
@@ -49,6 +50,12 @@ const COMMANDS: readonly Command[] = [
     summary: 'Install, list and remove connector packages (the plugin path)',
     help: pluginHelp,
     run: runPluginCommand,
+  },
+  {
+    name: 'passwd',
+    summary: 'Add or change a user of the password file (authentication.method=BASIC)',
+    help: () => PASSWD_USAGE,
+    run: async (args, io) => (await import('./passwd.js')).runPasswdCommand(args, io),
   },
   {
     name: 'connect',

@@ -62,9 +62,8 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     type: 'string',
     default: 'NONE',
     importance: 'medium',
-    doc: 'How REST clients authenticate: NONE or BASIC (HTTP basic authentication).',
+    doc: 'How REST clients authenticate: NONE, or BASIC (HTTP basic authentication against sluice.authentication.password.file, on the ksqlDB API and the embedded Connect REST API; /healthcheck and /info stay open).',
     validator: oneOf('NONE', 'BASIC'),
-    notSupported: 'requests are not authenticated yet',
   },
   {
     name: 'authentication.realm',
@@ -73,7 +72,6 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: '',
     importance: 'low',
     doc: 'The realm named in basic-authentication challenges.',
-    notSupported: 'requests are not authenticated yet',
   },
   {
     name: 'authentication.roles',
@@ -81,8 +79,25 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     type: 'list',
     default: ['*'],
     importance: 'low',
-    doc: 'Roles allowed to use the REST API when authentication is on; * allows every authenticated user.',
-    notSupported: 'requests are not authenticated yet',
+    doc: 'Roles allowed to use the REST API when authentication is on (admin, developer, reader); * allows every authenticated user. A user whose role is not listed is refused (403).',
+    validator: {
+      describe: '*, admin, developer, reader',
+      check: (value) => {
+        const unknown = (value as readonly string[]).filter(
+          (r) => !['*', 'admin', 'developer', 'reader'].includes(r),
+        );
+        return unknown.length === 0 ? undefined : `unknown role ${unknown.join(', ')}`;
+      },
+    },
+  },
+
+  {
+    name: 'sluice.authentication.password.file',
+    group: 'Server',
+    type: 'string',
+    default: undefined,
+    importance: 'medium',
+    doc: "The users for authentication.method=BASIC: a file of salted scrypt hashes and roles, one user a line, written by 'sluice passwd FILE USER --role ROLE'. Read at start and again when it changes.",
   },
 
   // --- Limits ---

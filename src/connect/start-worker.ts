@@ -39,6 +39,8 @@ export interface WorkerOptions {
   readonly deferConnectors?: boolean;
   /** How the user sets the worker's listeners, for the message when its port is taken. */
   readonly listenersSetting?: string;
+  /** Adds hooks (authentication) to the Connect REST API before it listens. */
+  readonly configureRest?: (app: FastifyInstance) => void;
   /** Where SLUICE_PLUGIN_PATH is read when plugin.path is unset (default: process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -119,6 +121,7 @@ export async function startConnectWorker(options: WorkerOptions): Promise<Runnin
   let restUrl: string | undefined;
   if (options.listen !== false) {
     app = buildConnectRestApp(herder, { version: options.version, clusterId: options.log.clusterId });
+    options.configureRest?.(app);
     const url = new URL(config.listeners.split(',')[0].trim().replace('://:', '://0.0.0.0:'));
     try {
       await app.listen({ host: url.hostname, port: url.port === '' ? 8083 : Number(url.port) });

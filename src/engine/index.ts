@@ -1,3 +1,4 @@
+export type { Statement } from '../sql/index.js';
 export type { Column, DataSource, SourceKind } from './data-source.js';
 export type { Entity } from './entities.js';
 export { StatementError } from './errors.js';

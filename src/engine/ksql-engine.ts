@@ -70,6 +70,27 @@ export interface ExecuteOptions {
   readonly sessionVariables?: Readonly<Record<string, unknown>>;
   /** Who asks (the client's address): push queries are limited per client. */
   readonly client?: string;
+  /**
+   * Says why the caller may not run a statement (undefined: it may). Checked for every statement
+   * of the request before any runs: one refused statement refuses the request (403).
+   */
+  readonly authorize?: (statement: Statement) => string | undefined;
+}
+
+/** Refuses the request if the caller may not run one of its statements. */
+function checkAuthorized(parsed: readonly ParsedStatement[], options: ExecuteOptions): void {
+  if (options.authorize === undefined) return;
+  for (const p of parsed) {
+    const denied = options.authorize(p.statement);
+    if (denied !== undefined) {
+      throw new KsqlRequestError(
+        FORBIDDEN,
+        denied,
+        maskConnectorStatement(p.statement, statementText(p)),
+        [],
+      );
+    }
+  }
 }
 
 interface Context {
@@ -340,6 +361,7 @@ export class KsqlEngine {
       if (err instanceof SqlParseError) throw new KsqlRequestError(BAD_STATEMENT, err.message, text, []);
       throw err;
     }
+    checkAuthorized(parsed, options);
     // The whole request is validated first, each statement against the state the ones before it
     // leave in the sandbox, so a request that fails leaves no trace (ksqlDB reports the failing
     // statement with no entities).
@@ -822,6 +844,7 @@ export class KsqlEngine {
       if (err instanceof SqlParseError) throw new KsqlRequestError(BAD_STATEMENT, err.message, sql, []);
       throw err;
     }
+    checkAuthorized(parsed, options);
     const runnable = parsed.filter(
       (p) => p.statement.kind !== 'defineVariable' && p.statement.kind !== 'undefineVariable',
     );

@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { KsqlEngine } from '../engine/index.js';
 import { InternalTopics, type Log } from '../log/index.js';
+import type { BasicAuthenticator } from './auth/basic-authenticator.js';
+import { requireKsqlAuthentication } from './auth/request-auth.js';
 import { createDualProtocolServer, createTlsServer, type TlsOptions } from './dual-protocol-server.js';
 import { genericError } from './errors.js';
 import { type InsertsStreamLimits, registerInsertsStreamRoute } from './routes/inserts-stream.js';
@@ -24,6 +26,8 @@ export interface RestAppOptions {
   readonly bodyLimit?: number;
   /** ksql.idle.connection.timeout.seconds: close connections that carried no data for this long. */
   readonly idleTimeoutSeconds?: number;
+  /** authentication.method=BASIC: who may call, with which role. */
+  readonly authenticator?: BasicAuthenticator;
 }
 
 /** The ksqlDB-compatible REST API on one port for HTTP/1.1 and HTTP/2. */
@@ -55,6 +59,7 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
       done(error, undefined);
     }
   };
+  if (options.authenticator !== undefined) requireKsqlAuthentication(app, options.authenticator);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
   // A body without a type is read too: over HTTP/2 (no content-length needed) Fastify would skip it.

@@ -5,6 +5,8 @@ import { type RunningWorker, startConnectWorker } from '../connect/start-worker.
 import { builtinConnectors } from '../connectors/index.js';
 import { KsqlEngine } from '../engine/index.js';
 import { type Durability, SegmentLog } from '../log/index.js';
+import { BasicAuthenticator } from './auth/basic-authenticator.js';
+import { requireConnectAuthentication } from './auth/request-auth.js';
 import type { TlsOptions } from './dual-protocol-server.js';
 import { buildRestApp } from './rest-app.js';
 
@@ -16,6 +18,7 @@ import { buildRestApp } from './rest-app.js';
 async function connectFor(
   config: ServerConfig,
   log: SegmentLog,
+  authenticator: BasicAuthenticator | undefined,
   started: (worker: RunningWorker) => void,
 ): Promise<ConnectClient> {
   if (config.isSetByUser('ksql.connect.url')) {
@@ -41,6 +44,11 @@ async function connectFor(
     deferConnectors: true,
     listenersSetting: 'KSQL_CONNECT_LISTENERS (the worker property listeners)',
     version: packageVersion(),
+    // The worker's REST API admits the same users as the ksqlDB API: left open, it would let
+    // anyone create the connectors the roles refuse.
+    ...(authenticator === undefined
+      ? {}
+      : { configureRest: (app) => requireConnectAuthentication(app, authenticator) }),
   });
   started(worker);
   return worker.client;
@@ -97,11 +105,28 @@ function tlsOptions(config: ServerConfig): TlsOptions {
   return type === 'PEM' ? { pem: bytes, passphrase } : { pfx: bytes, passphrase };
 }
 
+/** authentication.method=BASIC: the users, read now so that a missing or broken file stops the start. */
+function authenticatorFor(config: ServerConfig): BasicAuthenticator | undefined {
+  if (config.getString('authentication.method') !== 'BASIC') return undefined;
+  const passwordFile = config.getOptionalString('sluice.authentication.password.file');
+  if (passwordFile === undefined || passwordFile === '') {
+    throw new Error(
+      "authentication.method=BASIC needs sluice.authentication.password.file: create one with 'sluice passwd FILE USER --role admin'.",
+    );
+  }
+  return new BasicAuthenticator({
+    passwordFile,
+    realm: config.getString('authentication.realm'),
+    allowedRoles: config.getList('authentication.roles'),
+  });
+}
+
 /** Opens the data dir and serves the REST API on the first listener. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const listener = config.getList('listeners')[0] ?? 'http://0.0.0.0:8088';
   const { host, port, secure } = parseListener(listener);
   const tls = secure ? tlsOptions(config) : undefined;
+  const authenticator = authenticatorFor(config);
   const log = await SegmentLog.open({
     dataDir: config.getString('sluice.data.dir'),
     durability: config.getString('sluice.log.durability') as Durability,
@@ -112,7 +137,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let engine: KsqlEngine;
   let worker: RunningWorker | undefined;
   try {
-    const connect = await connectFor(config, log, (w) => {
+    const connect = await connectFor(config, log, authenticator, (w) => {
       worker = w;
     });
     engine = await KsqlEngine.start(log, config, connect);
@@ -134,6 +159,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     },
     ...(tls === undefined ? {} : { tls }),
     idleTimeoutSeconds: config.getNumber('ksql.idle.connection.timeout.seconds'),
+    ...(authenticator === undefined ? {} : { authenticator }),
     identity: {
       version: packageVersion(),
       serviceId: config.getString('ksql.service.id'),

@@ -44,16 +44,27 @@ const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/
 /** Talks to a Sluice (or ksqlDB) server over its REST API. */
 export class KsqlClient {
   readonly serverUrl: string;
+  /** Sent with every request when the server asks for basic authentication. */
+  readonly authorization: string | undefined;
 
-  constructor(serverUrl: string) {
+  constructor(serverUrl: string, authorization?: string) {
     this.serverUrl = serverUrl.replace(/\/+$/, '');
+    this.authorization = authorization;
+  }
+
+  private headers(accept?: string): Record<string, string> {
+    return {
+      ...JSON_HEADERS,
+      ...(accept === undefined ? {} : { accept }),
+      ...(this.authorization === undefined ? {} : { authorization: this.authorization }),
+    };
   }
 
   private async post(path: string, body: unknown, signal?: AbortSignal, accept?: string): Promise<Response> {
     try {
       return await fetch(this.serverUrl + path, {
         method: 'POST',
-        headers: accept === undefined ? JSON_HEADERS : { ...JSON_HEADERS, accept },
+        headers: this.headers(accept),
         body: JSON.stringify(body),
         signal,
       });
@@ -66,7 +77,7 @@ export class KsqlClient {
   async serverInfo(): Promise<ServerInfo> {
     let res: Response;
     try {
-      res = await fetch(`${this.serverUrl}/info`);
+      res = await fetch(`${this.serverUrl}/info`, { headers: this.headers() });
     } catch (err) {
       throw new ServerUnreachableError(this.serverUrl, err);
     }

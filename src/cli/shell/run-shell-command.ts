@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { CliError, EXIT_FAILURE, usageError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
+import { basicAuthorization, CREDENTIALS_HELP, resolveCredentials } from '../credentials.js';
 import { keyValueFlag, parseFlags } from '../parse-flags.js';
 import { HistoryFile, historyFilePath } from './history-file.js';
 import { runInteractiveShell } from './interactive-shell.js';
@@ -21,6 +22,7 @@ Options:
   -e, --execute SQL        Run the statements in SQL, then exit (exit 1 at the first failure)
   -d, --define NAME=VALUE  Define a variable for \${NAME} substitution (repeatable)
       --output FORMAT      TABULAR (default) or JSON
+${CREDENTIALS_HELP}
   -h, --help               Show this help
 
 History is kept in ~/.sluice_history (or $SLUICE_HISTORY_FILE).`;
@@ -45,6 +47,8 @@ export async function runShellCommand(args: string[], io: CliIo): Promise<number
           execute: { type: 'string', short: 'e' },
           define: { type: 'string', short: 'd', multiple: true },
           output: { type: 'string' },
+          user: { type: 'string', short: 'u' },
+          password: { type: 'string', short: 'p' },
           help: { type: 'boolean', short: 'h' },
         },
       }),
@@ -67,6 +71,7 @@ export async function runShellCommand(args: string[], io: CliIo): Promise<number
     throw usageError(`--output must be JSON or TABULAR, got '${values.output}'.`, 'cli');
   }
   const variables = Object.fromEntries((values.define ?? []).map((d) => keyValueFlag(d, 'define', 'cli')));
+  const credentials = await resolveCredentials(values, io, 'cli');
 
   const session = new ShellSession({
     serverUrl,
@@ -75,6 +80,7 @@ export async function runShellCommand(args: string[], io: CliIo): Promise<number
     stderr: io.stderr,
     terminalWidth: terminalWidth(io),
     variables,
+    ...(credentials === undefined ? {} : { authorization: basicAuthorization(credentials) }),
   });
   try {
     if (values.execute !== undefined) return (await session.runSql(values.execute)) ? 0 : EXIT_FAILURE;

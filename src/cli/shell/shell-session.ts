@@ -17,6 +17,8 @@ export interface ShellSessionOptions {
   /** The terminal's width; undefined when the output is not a terminal. */
   readonly terminalWidth: number | undefined;
   readonly variables?: Readonly<Record<string, string>>;
+  /** The Authorization header for a server with basic authentication. */
+  readonly authorization?: string;
 }
 
 /** Push query cells are sized from the terminal; without one, from a common terminal's width. */
@@ -37,7 +39,7 @@ export class ShellSession {
   private stopRunningQuery: (() => void) | undefined;
 
   constructor(options: ShellSessionOptions) {
-    this.client = new KsqlClient(options.serverUrl);
+    this.client = new KsqlClient(options.serverUrl, options.authorization);
     this.outputFormat = options.outputFormat;
     this.stderr = options.stderr;
     this.terminalWidth = options.terminalWidth;
@@ -52,7 +54,7 @@ export class ShellSession {
 
   /** Points the session at another server; properties and variables stay. */
   useServer(url: string): void {
-    this.client = new KsqlClient(url);
+    this.client = new KsqlClient(url, this.client.authorization);
   }
 
   serverInfo() {

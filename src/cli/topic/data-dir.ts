@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { type InternalTopicAction, InternalTopics, type Log, SegmentLog } from '../../log/index.js';
 import { RemoteLog } from '../../server/client/index.js';
 import { CliError, EXIT_USAGE } from '../cli-error.js';
+import { basicAuthorization } from '../credentials.js';
 
 export const DEFAULT_DATA_DIR = './sluice-data';
 
@@ -10,20 +11,28 @@ export const DEFAULT_DATA_DIR = './sluice-data';
 export const DATA_DIR_OPTIONS = {
   'data-dir': { type: 'string' },
   server: { type: 'string' },
+  user: { type: 'string' },
+  password: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 export const DATA_DIR_HELP = `  --data-dir DIR   The data dir to open (default: $SLUICE_DATA_DIR, else ${DEFAULT_DATA_DIR})
   --server URL     Work through a running Sluice server's REST API instead (default: $SLUICE_SERVER)
+  --user USER      With --server: user name for authentication.method=BASIC (default: $SLUICE_USER)
+  --password PW    With --server: its password (default: $SLUICE_PASSWORD)
   -h, --help       Show this help`;
 
 export interface DataDirFlags {
   readonly 'data-dir'?: string;
   readonly server?: string;
+  readonly user?: string;
+  readonly password?: string;
 }
 
 /** Where a topic command works: a data dir opened directly, or a running server. */
-export type Target = { readonly dataDir: string } | { readonly server: string };
+export type Target =
+  | { readonly dataDir: string }
+  | { readonly server: string; readonly authorization?: string };
 
 /**
  * --server, else --data-dir, else $SLUICE_SERVER, else $SLUICE_DATA_DIR, else ./sluice-data. A data
@@ -41,7 +50,22 @@ export function resolveTarget(
     if (!/^https?:\/\/[^/]/.test(server)) {
       throw new CliError(`--server must be an http:// or https:// URL, got '${server}'.`, EXIT_USAGE);
     }
-    return { server };
+    const user = flags.user ?? env.SLUICE_USER;
+    const password = flags.password ?? env.SLUICE_PASSWORD;
+    if (user === undefined || user === '') {
+      if (flags.password !== undefined) throw new CliError('--password needs --user.', EXIT_USAGE);
+      return { server };
+    }
+    if (password === undefined) {
+      throw new CliError(
+        `No password for user '${user}': give --password or set SLUICE_PASSWORD.`,
+        EXIT_USAGE,
+      );
+    }
+    return { server, authorization: basicAuthorization({ user, password }) };
+  }
+  if (flags.user !== undefined || flags.password !== undefined) {
+    throw new CliError('--user and --password go with --server: a data dir is opened directly.', EXIT_USAGE);
   }
   const dir = flags['data-dir'] ?? env.SLUICE_DATA_DIR ?? DEFAULT_DATA_DIR;
   if (dir.length === 0) throw new CliError('--data-dir must not be empty.', EXIT_USAGE);
@@ -58,7 +82,7 @@ export function targetExists(target: Target): boolean {
  * (usually a typo in --data-dir) is reported instead of silently created.
  */
 export async function openLog(target: Target, mustExistFor?: string): Promise<Log> {
-  if ('server' in target) return RemoteLog.connect(target.server);
+  if ('server' in target) return RemoteLog.connect(target.server, target.authorization);
   const dataDir = target.dataDir;
   if (mustExistFor !== undefined && !targetExists(target)) {
     throw new CliError(

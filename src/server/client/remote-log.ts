@@ -50,25 +50,39 @@ export class RemoteLog implements Log {
   /** Records a wait already fetched, handed out by the next read at the same offset. */
   private readonly prefetched = new Map<string, { offset: number; result: ReadResult }>();
 
-  private constructor(baseUrl: string, clusterId: string) {
+  /** Headers sent with every request: the Authorization of a server with basic authentication. */
+  private readonly auth: Record<string, string>;
+
+  private constructor(baseUrl: string, clusterId: string, auth: Record<string, string>) {
     this.baseUrl = baseUrl;
     this.clusterId = clusterId;
+    this.auth = auth;
   }
 
-  static async connect(url: string): Promise<RemoteLog> {
+  /** `authorization` is the header value for a server with authentication.method=BASIC. */
+  static async connect(url: string, authorization?: string): Promise<RemoteLog> {
     const baseUrl = url.replace(/\/+$/, '');
+    const auth: Record<string, string> = authorization === undefined ? {} : { authorization };
     let clusters: { data: { cluster_id: string }[] };
     try {
-      const res = await fetch(`${baseUrl}/v3/clusters`);
+      const res = await fetch(`${baseUrl}/v3/clusters`, { headers: auth });
+      if (res.status === 401 || res.status === 403) {
+        const body = (await res.json().catch(() => ({}))) as { message?: string };
+        throw new LogError(
+          'IO_ERROR',
+          `The Sluice server at ${baseUrl} refused the request: ${body.message ?? `HTTP ${res.status}`}`,
+        );
+      }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       clusters = (await res.json()) as typeof clusters;
     } catch (err) {
+      if (err instanceof LogError) throw err;
       throw new LogError(
         'IO_ERROR',
         `Cannot reach a Sluice server at ${baseUrl} (${(err as Error).message}). Start one with 'sluice server', check the URL, or use --data-dir.`,
       );
     }
-    const log = new RemoteLog(baseUrl, clusters.data[0].cluster_id);
+    const log = new RemoteLog(baseUrl, clusters.data[0].cluster_id, auth);
     for (const t of await log.listTopics()) log.topics.add(t);
     return log;
   }
@@ -82,7 +96,7 @@ export class RemoteLog implements Log {
     try {
       res = await fetch(this.url(path), {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: body === undefined ? this.auth : { ...this.auth, 'content-type': 'application/json' },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
         signal,
       });
@@ -207,7 +221,7 @@ export class RemoteLog implements Log {
       .join('\n');
     const res = await fetch(this.url(`${this.path(topic)}/records`), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...this.auth, 'content-type': 'application/json' },
       body: records.length === 1 ? body : `${body}\n`,
     }).catch((err: Error) => {
       throw new LogError('IO_ERROR', `The Sluice server at ${this.baseUrl} did not answer: ${err.message}.`);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type KsqlEngine, KsqlRequestError } from '../../engine/index.js';
+import { statementAuthorizer } from '../auth/request-auth.js';
 import { genericError, httpStatusOf, statementError } from '../errors.js';
 
 const KSQL_REQUEST_FIELDS = new Set([
@@ -45,6 +46,7 @@ export function registerKsqlRoutes(app: FastifyInstance, engine: KsqlEngine): vo
       const entities = await engine.execute(body.ksql, {
         streamsProperties: body.streamsProperties as Record<string, unknown> | undefined,
         sessionVariables: body.sessionVariables as Record<string, unknown> | undefined,
+        authorize: statementAuthorizer(req),
       });
       return reply.type('application/json').send(entities);
     } catch (err) {

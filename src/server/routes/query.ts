@@ -5,6 +5,7 @@ import {
   type PushQueryHandle,
   type QueryStream,
 } from '../../engine/index.js';
+import { statementAuthorizer } from '../auth/request-auth.js';
 import { genericError, httpStatusOf, type KsqlErrorBody, statementError } from '../errors.js';
 import { rowJson } from '../row-json.js';
 import { StreamingResponse } from '../streaming-response.js';
@@ -137,6 +138,7 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
         client: req.ip,
         streamsProperties: isObject(body.properties) ? body.properties : {},
         sessionVariables: isObject(body.sessionVariables) ? body.sessionVariables : {},
+        authorize: statementAuthorizer(req),
       });
     } catch (err) {
       return sendKsqlError(reply, err);
@@ -174,6 +176,7 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
         client: req.ip,
         streamsProperties: isObject(body.streamsProperties) ? body.streamsProperties : {},
         sessionVariables: isObject(body.sessionVariables) ? body.sessionVariables : {},
+        authorize: statementAuthorizer(req),
       });
     } catch (err) {
       return sendKsqlError(reply, err);

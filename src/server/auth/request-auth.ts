@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Statement } from '../../engine/index.js';
+import { genericError } from '../errors.js';
+import { connectRequestDenied, ksqlRequestDenied, statementDenied } from './access-policy.js';
+import type { BasicAuthenticator, Principal } from './basic-authenticator.js';
+
+/** Who made each request, once authenticated (keyed by the raw request, which Fastify keeps). */
+const principals = new WeakMap<object, Principal>();
+
+/** Paths anyone may call: load balancers and clients probe them before they have credentials. */
+const OPEN_PATHS = new Set(['/healthcheck', '/info']);
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** Checks one statement against the caller's role; the engine calls it for each statement it parsed. */
+export type StatementAuthorizer = (statement: Statement) => string | undefined;
+
+/** The statement check for a request, or undefined when authentication is off. */
+export function statementAuthorizer(req: FastifyRequest): StatementAuthorizer | undefined {
+  const principal = principals.get(req.raw);
+  if (principal === undefined) return undefined;
+  return (statement) => statementDenied(principal.role, statement);
+}
+
+type ErrorBody = (status: number, message: string) => unknown;
+
+const ksqlErrorBody: ErrorBody = (status, message) => genericError(status * 100, message);
+/** Kafka Connect's error shape. */
+const connectErrorBody: ErrorBody = (status, message) => ({ error_code: status, message });
+
+function refuse(
+  reply: FastifyReply,
+  authenticator: BasicAuthenticator,
+  status: number,
+  message: string,
+  body: ErrorBody,
+): FastifyReply {
+  if (status === 401) reply.header('www-authenticate', authenticator.challenge);
+  return reply.code(status).type('application/json').send(body(status, message));
+}
+
+async function authenticate(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  authenticator: BasicAuthenticator,
+  body: ErrorBody,
+): Promise<Principal | undefined> {
+  const result = await authenticator.authenticate(req.headers.authorization);
+  if (!result.ok) {
+    refuse(reply, authenticator, result.status, result.message, body);
+    return undefined;
+  }
+  principals.set(req.raw, result.principal);
+  return result.principal;
+}
+
+/**
+ * Basic authentication on the ksqlDB API: every request but /healthcheck and /info needs valid
+ * credentials (401 with a challenge otherwise); the role is checked per request here and per
+ * statement by the engine (403 naming what was refused).
+ */
+export function requireKsqlAuthentication(app: FastifyInstance, authenticator: BasicAuthenticator): void {
+  app.addHook('onRequest', async (req, reply) => {
+    const path = pathOf(req.url);
+    if (OPEN_PATHS.has(path)) return;
+    const principal = await authenticate(req, reply, authenticator, ksqlErrorBody);
+    if (principal === undefined) return reply;
+    const denied = ksqlRequestDenied(principal.role, req.method, path);
+    if (denied !== undefined) return refuse(reply, authenticator, 403, denied, ksqlErrorBody);
+  });
+}
+
+/** The same users on the embedded Connect REST API; a connector config is checked once its body is read. */
+export function requireConnectAuthentication(app: FastifyInstance, authenticator: BasicAuthenticator): void {
+  app.addHook('onRequest', async (req, reply) => {
+    const principal = await authenticate(req, reply, authenticator, connectErrorBody);
+    if (principal === undefined) return reply;
+  });
+  app.addHook('preHandler', async (req, reply) => {
+    const principal = principals.get(req.raw);
+    if (principal === undefined) return refuse(reply, authenticator, 401, 'Unauthorized.', connectErrorBody);
+    const denied = connectRequestDenied(principal.role, req.method, pathOf(req.url), req.body);
+    if (denied !== undefined) return refuse(reply, authenticator, 403, denied, connectErrorBody);
+  });
+}
