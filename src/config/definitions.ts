@@ -309,7 +309,6 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'low',
     doc: 'Milliseconds a persistent query in ERROR waits before its first restart; each further restart waits twice as long, up to ksql.query.retry.backoff.max.ms.',
     validator: atLeast(0),
-    notSupported: 'a persistent query in ERROR is not restarted automatically',
   },
   {
     name: 'ksql.query.retry.backoff.max.ms',
@@ -319,7 +318,6 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'low',
     doc: 'Longest wait between restarts of a persistent query in ERROR.',
     validator: atLeast(0),
-    notSupported: 'a persistent query in ERROR is not restarted automatically',
   },
   {
     name: 'ksql.query.status.running.threshold.seconds',
@@ -329,7 +327,6 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'low',
     doc: 'Seconds a restarted query must run without error before its errors are cleared and its restart backoff starts again from the initial wait.',
     validator: atLeast(0),
-    notSupported: 'query status does not track restarts',
   },
   {
     name: 'ksql.persistence.wrap.single.values',

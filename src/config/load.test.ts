@@ -289,11 +289,17 @@ describe('loadServerConfig unknown keys', () => {
 
 describe('loadServerConfig refuses what Sluice would not enforce', () => {
   test('a property Sluice does not do yet is refused at start, naming it, the reason and where it was set', () => {
-    assertConfigError(() => loadServerConfig({ file: file('authentication.method=BASIC') }), {
-      code: 'NOT_SUPPORTED',
-      key: 'authentication.method',
-      includes: ['authentication.method=BASIC is not supported yet', 'server.properties line 1'],
-    });
+    assertConfigError(
+      () => loadServerConfig({ file: file('ksql.properties.overrides.denylist=ksql.streams.x') }),
+      {
+        code: 'NOT_SUPPORTED',
+        key: 'ksql.properties.overrides.denylist',
+        includes: [
+          'ksql.properties.overrides.denylist=ksql.streams.x is not supported yet',
+          'server.properties line 1',
+        ],
+      },
+    );
     assertConfigError(() => loadServerConfig({ env: { KSQL_BOOTSTRAP_SERVERS: 'kafka:9092' } }), {
       code: 'NOT_SUPPORTED',
       key: 'bootstrap.servers',
