@@ -299,7 +299,6 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'low',
     doc: 'Processing semantics of persistent queries: at_least_once, or exactly_once_v2 (exactly_once is accepted as its old name).',
     validator: oneOf('at_least_once', 'exactly_once', 'exactly_once_v2'),
-    notSupported: 'persistent queries are at-least-once; exactly-once is not implemented',
   },
   {
     name: 'ksql.query.retry.backoff.initial.ms',
