@@ -242,6 +242,73 @@ for (const mode of ['embedded', 'rest'] as const) {
       assert.equal(missing.message, 'Failed to query connector status: Connector NOPE not found');
     });
 
+    test('CREATE STREAM … FROM DEAD LETTER QUEUE OF CONNECTOR declares the dead-letter topic with the error headers as columns', async () => {
+      const { one, failure, log, dir, engine } = await start(mode);
+      await log.createTopic('in');
+      await log.append(
+        'in',
+        ['"x"', '{bad'].map((v) => ({ key: Buffer.from('k'), value: Buffer.from(v) })),
+      );
+      await one(
+        `CREATE SINK CONNECTOR snk WITH ('connector.class'='FileStreamSink', 'file'='${join(dir, 'out.txt')}', 'topics'='in',
+           'value.converter'='org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable'='false',
+           'errors.tolerance'='all', 'errors.deadletterqueue.topic.name'='snk-dlq',
+           'errors.deadletterqueue.context.headers.enable'='true');`,
+      );
+      const created = await one('CREATE STREAM bad FROM DEAD LETTER QUEUE OF CONNECTOR snk;');
+      assert.equal(created['@type'], 'currentStatus');
+      assert.equal(created.statementText, 'CREATE STREAM bad FROM DEAD LETTER QUEUE OF CONNECTOR snk;');
+      assert.equal((created.commandStatus as { message: string }).message, 'Stream created');
+      const source = engine.metastore.get('BAD');
+      assert.equal(source?.topic, 'snk-dlq');
+      assert.deepEqual(
+        source?.columns.map((c) => [c.name, c.namespace, c.headerKey ?? null]),
+        [
+          ['RECORD_KEY', 'KEY', null],
+          ['RECORD_VALUE', 'VALUE', null],
+          ['ERROR_TOPIC', 'HEADERS', '__connect.errors.topic'],
+          ['ERROR_PARTITION', 'HEADERS', '__connect.errors.partition'],
+          ['ERROR_OFFSET', 'HEADERS', '__connect.errors.offset'],
+          ['ERROR_CONNECTOR', 'HEADERS', '__connect.errors.connector.name'],
+          ['ERROR_TASK_ID', 'HEADERS', '__connect.errors.task.id'],
+          ['ERROR_STAGE', 'HEADERS', '__connect.errors.stage'],
+          ['ERROR_CLASS_NAME', 'HEADERS', '__connect.errors.class.name'],
+          ['ERROR_EXCEPTION_CLASS_NAME', 'HEADERS', '__connect.errors.exception.class.name'],
+          ['ERROR_EXCEPTION_MESSAGE', 'HEADERS', '__connect.errors.exception.message'],
+          ['ERROR_EXCEPTION_STACKTRACE', 'HEADERS', '__connect.errors.exception.stacktrace'],
+        ],
+      );
+      const handle = await engine.pushQuery(
+        `SELECT FROM_BYTES(RECORD_KEY, 'utf8') AS K, FROM_BYTES(RECORD_VALUE, 'utf8') AS V,
+           FROM_BYTES(ERROR_TOPIC, 'utf8') AS T, FROM_BYTES(ERROR_OFFSET, 'utf8') AS O,
+           FROM_BYTES(ERROR_STAGE, 'utf8') AS STAGE, FROM_BYTES(ERROR_CONNECTOR, 'utf8') AS C
+         FROM bad EMIT CHANGES LIMIT 1;`,
+        { streamsProperties: { 'auto.offset.reset': 'earliest' } },
+      );
+      const rows: unknown[][] = [];
+      for await (const batch of handle.rows) rows.push(...batch.rows);
+      assert.deepEqual(rows, [['k', '{bad', 'in', '1', 'VALUE_CONVERTER', 'SNK']]);
+
+      const exists = await one('CREATE STREAM IF NOT EXISTS bad FROM DEAD LETTER QUEUE OF CONNECTOR snk;');
+      assert.match(String((exists.commandStatus as { message: string }).message), /already exists/);
+      await one(
+        `CREATE SINK CONNECTOR plain WITH ('connector.class'='FileStreamSink', 'file'='${join(dir, 'plain.txt')}', 'topics'='in',
+           'value.converter'='org.apache.kafka.connect.storage.StringConverter');`,
+      );
+      const none = await failure('CREATE STREAM plain_errors FROM DEAD LETTER QUEUE OF CONNECTOR plain;');
+      assert.equal(none.errorCode, 40000);
+      assert.equal(
+        none.message,
+        "Connector PLAIN has no dead letter queue: set one with ALTER CONNECTOR PLAIN SET ('errors.tolerance'='all', 'errors.deadletterqueue.topic.name'='<topic>', 'errors.deadletterqueue.context.headers.enable'='true') (sink connectors only).",
+      );
+      const missing = await failure('CREATE STREAM e FROM DEAD LETTER QUEUE OF CONNECTOR nope;');
+      assert.equal(missing.errorCode, 40400);
+      assert.equal(
+        missing.message,
+        "Failed to read the connector's dead letter queue: Connector NOPE not found",
+      );
+    });
+
     test("a sink's offsets are topic-partition positions; SET OFFSETS takes a number, and RESET re-delivers from the start", async () => {
       const { one, log, dir, worker } = await start(mode);
       await log.createTopic('in');
@@ -274,3 +341,23 @@ for (const mode of ['embedded', 'rest'] as const) {
     });
   });
 }
+
+test('a dead-letter stream is recorded as the plain CREATE STREAM it stands for: a restart rebuilds it without Connect', async () => {
+  const { one, log, engine, dir } = await start('embedded');
+  await log.createTopic('in');
+  await one(
+    `CREATE SINK CONNECTOR snk WITH ('connector.class'='FileStreamSink', 'file'='${join(dir, 'out.txt')}', 'topics'='in', 'errors.tolerance'='all',
+       'errors.deadletterqueue.topic.name'='snk-dlq');`,
+  );
+  await one('CREATE STREAM bad FROM DEAD LETTER QUEUE OF CONNECTOR snk;');
+  await engine.close();
+  const again = await KsqlEngine.start(log, loadServerConfig({ env: {} }), undefined);
+  try {
+    assert.equal(again.metastore.get('BAD')?.topic, 'snk-dlq');
+    assert.equal(again.metastore.get('BAD')?.columns.length, 12);
+    // Declared before any error: the topic the worker writes its first error to is there.
+    assert.equal((await log.describeTopic('snk-dlq')).partitions.length, 1);
+  } finally {
+    await again.close();
+  }
+});

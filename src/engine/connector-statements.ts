@@ -324,6 +324,73 @@ async function connectorStatusList(
   return { ...entity('connector_status_list', text, { connectors }), warnings };
 }
 
+/** Kafka Connect's error context headers, and the column each becomes in a dead-letter stream. */
+const DEAD_LETTER_HEADERS: readonly (readonly [string, string])[] = [
+  ['ERROR_TOPIC', 'topic'],
+  ['ERROR_PARTITION', 'partition'],
+  ['ERROR_OFFSET', 'offset'],
+  ['ERROR_CONNECTOR', 'connector.name'],
+  ['ERROR_TASK_ID', 'task.id'],
+  ['ERROR_STAGE', 'stage'],
+  ['ERROR_CLASS_NAME', 'class.name'],
+  ['ERROR_EXCEPTION_CLASS_NAME', 'exception.class.name'],
+  ['ERROR_EXCEPTION_MESSAGE', 'exception.message'],
+  ['ERROR_EXCEPTION_STACKTRACE', 'exception.stacktrace'],
+];
+
+/**
+ * What CREATE STREAM … FROM DEAD LETTER QUEUE OF CONNECTOR declares: a stream over the connector's
+ * errors.deadletterqueue.topic.name with the record's original key and value as BYTES and each
+ * `__connect.errors.*` header as a BYTES HEADER column (ksqlDB's rule for header columns), the
+ * topic created (one partition, as the worker would) when no error has been written yet. The
+ * engine records this plain CREATE STREAM, so a restart rebuilds it without asking Connect.
+ */
+export async function deadLetterStream(
+  s: Extract<Statement, { kind: 'createDeadLetterStream' }>,
+  connect: ConnectClient,
+  topicExists: (topic: string) => boolean,
+): Promise<Extract<Statement, { kind: 'createSource' }>> {
+  let config: Record<string, string>;
+  try {
+    config = await connect.config(s.connector);
+  } catch (err) {
+    throw connectError("Failed to read the connector's dead letter queue: ", err);
+  }
+  const topic = (config['errors.deadletterqueue.topic.name'] ?? '').trim();
+  const connector = quotedName(s.connector);
+  if (topic === '') {
+    throw new StatementError(
+      `Connector ${s.connector} has no dead letter queue: set one with ALTER CONNECTOR ${connector} SET ('errors.tolerance'='all', 'errors.deadletterqueue.topic.name'='<topic>', 'errors.deadletterqueue.context.headers.enable'='true') (sink connectors only).`,
+      40000,
+    );
+  }
+  const bytes = { kind: 'primitiveType', name: 'BYTES' } as const;
+  return {
+    kind: 'createSource',
+    sourceType: 'STREAM',
+    orReplace: false,
+    readOnly: false,
+    ifNotExists: s.ifNotExists,
+    name: s.name,
+    elements: [
+      { name: 'RECORD_KEY', type: bytes, constraint: { kind: 'key' } },
+      { name: 'RECORD_VALUE', type: bytes },
+      ...DEAD_LETTER_HEADERS.map(([name, header]) => ({
+        name,
+        type: bytes,
+        constraint: { kind: 'header', key: `__connect.errors.${header}` } as const,
+      })),
+    ],
+    properties: [
+      { key: 'KAFKA_TOPIC', value: { kind: 'string', value: topic } },
+      { key: 'KEY_FORMAT', value: { kind: 'string', value: 'KAFKA' } },
+      { key: 'VALUE_FORMAT', value: { kind: 'string', value: 'KAFKA' } },
+      // The worker creates the topic at the first error, with one partition: before it, so does this.
+      ...(topicExists(topic) ? [] : [{ key: 'PARTITIONS', value: { kind: 'number', text: '1' } } as const]),
+    ],
+  };
+}
+
 /** Runs a connector statement against Connect, answering with ksqlDB's connector entities. */
 export async function executeConnectorStatement(
   s: ConnectorStatement,

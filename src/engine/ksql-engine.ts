@@ -9,6 +9,7 @@ import {
   type ParsedStatement,
   type ParseLimits,
   parseStatements,
+  printStatement,
   SqlParseError,
   type Statement,
 } from '../sql/index.js';
@@ -16,6 +17,7 @@ import { formatType, type SqlType } from '../types/index.js';
 import { CommandTopic, type CommandWriter, SandboxCommands } from './command-topic.js';
 import {
   checkNewConnector,
+  deadLetterStream,
   executeConnectorStatement,
   isConnectorStatement,
   maskConnectorStatement,
@@ -184,6 +186,9 @@ function logErrorCode(err: LogError): number {
       return SERVER_ERROR;
   }
 }
+
+const WITHOUT_CONNECT =
+  'This server runs without Kafka Connect: set ksql.connect.url, or run it with the embedded worker.';
 
 function statementText(parsed: ParsedStatement): string {
   const text = parsed.text.trim();
@@ -471,6 +476,16 @@ export class KsqlEngine {
     // ksqlDB echoes statements with their closing semicolon.
     const text = statementText(parsed);
     switch (s.kind) {
+      case 'createDeadLetterStream': {
+        if (this.connect === undefined) throw new StatementError(WITHOUT_CONNECT);
+        // Recorded as the plain CREATE STREAM it stands for, so a replay needs no Connect.
+        const declared = await deadLetterStream(s, this.connect, (t) => this.log.hasTopic(t));
+        const result = await this.executeOne(
+          { ...parsed, statement: declared, text: `${printStatement(declared)};` },
+          context,
+        );
+        return result === undefined ? undefined : { ...result, statementText: text };
+      }
       case 'createSource': {
         const noun = s.sourceType === 'STREAM' ? 'stream' : 'table';
         const commandId = `${noun}/\`${s.name}\`/create`;
@@ -627,9 +642,7 @@ export class KsqlEngine {
         // Connector statements are not in the command topic: Connect holds their state (KLIP-7).
         if (context.replaying) return undefined;
         if (this.connect === undefined) {
-          throw new StatementError(
-            'This server runs without Kafka Connect: set ksql.connect.url, or run it with the embedded worker.',
-          );
+          throw new StatementError(WITHOUT_CONNECT);
         }
         // As ksqlDB's sandboxed Connect client, validation only lists connectors and validates configs.
         if (this.sandbox) {

@@ -345,6 +345,7 @@ export interface TableElement {
 export type Statement =
   | QueryStatement
   | CreateSource
+  | CreateDeadLetterStream
   | CreateAsSelect
   | InsertInto
   | InsertValues
@@ -409,6 +410,17 @@ export interface CreateSource {
   /** Empty when the schema comes from the Schema Registry. */
   readonly elements: readonly TableElement[];
   readonly properties: readonly Property[];
+}
+
+/**
+ * CREATE STREAM [IF NOT EXISTS] name FROM DEAD LETTER QUEUE OF CONNECTOR connector: Sluice's own; a
+ * stream over the connector's dead-letter topic with Kafka Connect's error headers as columns.
+ */
+export interface CreateDeadLetterStream {
+  readonly kind: 'createDeadLetterStream';
+  readonly ifNotExists: boolean;
+  readonly name: string;
+  readonly connector: string;
 }
 
 /** CREATE [OR REPLACE] STREAM|TABLE [IF NOT EXISTS] name [WITH (…)] AS SELECT … */

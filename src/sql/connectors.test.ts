@@ -157,6 +157,23 @@ describe('connector statements', () => {
     assert.match(parseFailure('ALTER CONNECTOR S OFFSETS').message, /one of SET, RESET OFFSETS/);
   });
 
+  test("round-trips Sluice's CREATE STREAM … FROM DEAD LETTER QUEUE OF CONNECTOR", () => {
+    assert.deepEqual(
+      verifiedStatement('CREATE STREAM IF NOT EXISTS BAD FROM DEAD LETTER QUEUE OF CONNECTOR `my-sink`'),
+      {
+        kind: 'createDeadLetterStream',
+        ifNotExists: true,
+        name: 'BAD',
+        connector: 'my-sink',
+      },
+    );
+    verifiedStatementPrintsAs(
+      'create stream bad from dead letter queue of connector snk;',
+      'CREATE STREAM BAD FROM DEAD LETTER QUEUE OF CONNECTOR SNK',
+    );
+    assert.match(parseFailure('CREATE STREAM BAD FROM DEAD LETTER OF CONNECTOR S').message, /QUEUE/);
+  });
+
   test('keeps an undefined variable in a connector config value', () => {
     verifiedStatement("CREATE SOURCE CONNECTOR S WITH ('connector.class'='C', 'tasks.max'=${tasks})");
   });

@@ -100,6 +100,15 @@ function parseCreate(cursor: TokenCursor): Statement {
   const sourceType = parseSourceType(cursor);
   const ifNotExists = cursor.acceptKeywords('IF', 'NOT', 'EXISTS');
   const name = cursor.parseName('a stream or table name');
+  if (sourceType === 'STREAM' && !orReplace && !readOnly && cursor.acceptKeyword('FROM')) {
+    cursor.expectKeywords('DEAD', 'LETTER', 'QUEUE', 'OF', 'CONNECTOR');
+    return {
+      kind: 'createDeadLetterStream',
+      ifNotExists,
+      name,
+      connector: cursor.parseName('a connector name'),
+    };
+  }
   const elements = cursor.atSymbol('(') ? parseTableElements(cursor) : [];
   const properties = parseOptionalWith(cursor);
   if (elements.length === 0 && !readOnly && cursor.acceptKeyword('AS')) {

@@ -390,6 +390,8 @@ export function printStatement(statement: Statement): string {
       return `RESUME CONNECTOR ${printName(statement.name)}`;
     case 'restartConnector':
       return `RESTART CONNECTOR ${printName(statement.name)}`;
+    case 'createDeadLetterStream':
+      return `CREATE STREAM ${flag(statement.ifNotExists, 'IF NOT EXISTS ')}${printName(statement.name)} FROM DEAD LETTER QUEUE OF CONNECTOR ${printName(statement.connector)}`;
     case 'stopConnector':
       return `STOP CONNECTOR ${printName(statement.name)}`;
     case 'listConnectorStatus':
