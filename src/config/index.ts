@@ -43,3 +43,4 @@ export type {
   Validator,
   ValueOfType,
 } from './property.js';
+export { closestName } from './suggest.js';

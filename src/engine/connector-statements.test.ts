@@ -152,6 +152,19 @@ for (const mode of ['embedded', 'rest'] as const) {
       assert.deepEqual(worker.herder.connectorNames(), []);
     });
 
+    test('an unknown converter class is refused by key before anything is created', async () => {
+      const { failure, file, worker } = await start(mode);
+      const err = await failure(
+        `CREATE SOURCE CONNECTOR conv WITH ('connector.class'='FileStreamSource', 'file'='${file()}', 'topic'='t', 'value.converter'='com.example.NoSuchConverter');`,
+      );
+      assert.equal(err.errorCode, 40000);
+      assert.match(
+        err.message,
+        /^Validation error: value\.converter - Invalid value com\.example\.NoSuchConverter for configuration value\.converter: Converter class com\.example\.NoSuchConverter could not be found/,
+      );
+      assert.deepEqual(worker.herder.connectorNames(), []);
+    });
+
     test('creating a connector that exists is a 40900 conflict, compared case-insensitively; IF NOT EXISTS is a warning', async () => {
       const { one, failure, file } = await start(mode);
       const create = (name: string, ifNotExists = '') =>
@@ -458,4 +471,36 @@ test('a connector state phrase counts tasks that retry apart and says FAILED whe
     connectorState(status([{ state: 'FAILED' }, { state: 'RUNNING' }])),
     'RUNNING (1/2 tasks RUNNING)',
   );
+});
+
+test('CREATE reports success only for a connector that starts: one with nothing to do is refused and not kept', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-connector-sql-'));
+  const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
+  const worker = await startConnectWorker({
+    log,
+    properties: {},
+    connectors: builtinConnectors,
+    version: '0.1.0',
+    listen: false,
+  });
+  const engine = await KsqlEngine.start(log, loadServerConfig({ env: {} }), worker.client);
+  cleanup.push(async () => {
+    await engine.close();
+    await worker.close();
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await assert.rejects(
+    engine.execute(
+      "CREATE SOURCE CONNECTOR idle WITH ('connector.class'='io.mdrogalis.voluble.VolubleSourceConnector');",
+    ),
+    (err: KsqlRequestError) => {
+      assert.match(
+        err.message,
+        /^Failed to create connector: Connector IDLE could not start: .*No usable properties/,
+      );
+      return true;
+    },
+  );
+  assert.deepEqual(worker.herder.connectorNames(), []);
 });

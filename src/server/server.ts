@@ -9,6 +9,7 @@ import { BasicAuthenticator } from './auth/basic-authenticator.js';
 import { requireConnectAuthentication } from './auth/request-auth.js';
 import type { TlsOptions } from './dual-protocol-server.js';
 import { buildRestApp } from './rest-app.js';
+import { connectEnvName, describeWorkerSettingsReview, reviewWorkerSettings } from './worker-settings.js';
 
 /**
  * Connect for connector statements: the REST endpoint ksql.connect.url names (external mode), or a
@@ -37,9 +38,13 @@ async function connectFor(
   // worker too, rather than 8083, which a real server may hold.
   if (properties.listeners === undefined && properties['rest.port'] === undefined && serverPort(config) === 0)
     properties.listeners = 'http://127.0.0.1:0';
+  // Named once, at start: settings that are misspelt or do nothing here.
+  for (const line of describeWorkerSettingsReview(reviewWorkerSettings(properties)))
+    process.stderr.write(`${line}\n`);
   const worker = await startConnectWorker({
     log,
     properties,
+    describeSetting: (key) => `${key}, ${connectEnvName(key)}`,
     connectors: builtinConnectors,
     deferConnectors: true,
     listenersSetting: 'KSQL_CONNECT_LISTENERS (the worker property listeners)',

@@ -24,7 +24,8 @@ export class EmbeddedConnectClient implements ConnectClient {
   }
   create(name: string, config: Readonly<Record<string, string>>) {
     return this.call(async () => {
-      const info = await this.herder.createConnector(name, config);
+      // SQL's CREATE reports success only for a connector that started.
+      const info = await this.herder.createConnector(name, config, 'STARTED', { requireStart: true });
       return { ...info, config: this.herder.maskedConfig(info.config) };
     });
   }

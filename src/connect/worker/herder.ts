@@ -21,6 +21,7 @@ import { commonConnectorConfig } from './common-config.js';
 import { ConnectError, notFound } from './connect-error.js';
 import { connectLogger, withRecentLines } from './connect-logger.js';
 import { readErrorPolicy } from './error-policy.js';
+import { createTopicIfMissing } from './log-unavailable.js';
 import type { PluginInfo, PluginRegistry } from './plugin-registry.js';
 import { SinkTaskRunner } from './sink-task-runner.js';
 import { SourceTaskRunner } from './source-task-runner.js';
@@ -353,6 +354,22 @@ export class Herder {
         });
       }
     }
+    // A converter that cannot be made (an unknown class, a bad setting) would fail every task.
+    for (const side of ['key', 'value'] as const) {
+      const key = `${side}.converter`;
+      if (config[key] === undefined) continue;
+      try {
+        this.converter(config, side);
+      } catch (err) {
+        extra.push({
+          name: key,
+          value: config[key],
+          recommendedValues: [],
+          visible: true,
+          errors: [`Invalid value ${config[key]} for configuration ${key}: ${(err as Error).message}`],
+        });
+      }
+    }
     for (const p of this.plugins.transforms.validate(config)) {
       extra.push({
         name: p.key,
@@ -427,10 +444,16 @@ export class Herder {
     return full;
   }
 
+  /**
+   * Creates and starts a connector. With `requireStart` (SQL's CREATE … CONNECTOR, beyond Kafka
+   * Connect's REST API), a connector whose start fails (its own checks: nothing to generate, a
+   * database that refuses the login) is removed again and the creation refused with the reason.
+   */
   createConnector(
     name: string,
     config: Readonly<Record<string, string>>,
     initialState: TargetState = 'STARTED',
+    options: { requireStart?: boolean } = {},
   ): Promise<ConnectorInfo> {
     return this.serial(async () => {
       if (this.configs.connectors().has(name))
@@ -438,7 +461,14 @@ export class Herder {
       const full = this.check(name, config);
       await this.configs.putTargetState(name, initialState);
       await this.configs.putConnectorConfig(name, full);
-      await this.startConnector(name, full, initialState);
+      const failure = await this.startConnector(name, full, initialState);
+      if (failure !== undefined && options.requireStart === true) {
+        await this.remove(name);
+        throw new ConnectError(
+          400,
+          `Connector ${name} could not start: ${(failure as Error)?.message ?? failure}`,
+        );
+      }
       return this.connectorInfo(name);
     });
   }
@@ -479,13 +509,15 @@ export class Herder {
   }
 
   deleteConnector(name: string): Promise<void> {
-    return this.serial(async () => {
-      const state = this.stateOf(name);
-      await this.stopRunning(name);
-      this.running.delete(name);
-      await this.configs.removeConnector(name);
-      await this.statuses.remove(name, state.taskConfigs.length);
-    });
+    return this.serial(() => this.remove(name));
+  }
+
+  private async remove(name: string): Promise<void> {
+    const state = this.stateOf(name);
+    await this.stopRunning(name);
+    this.running.delete(name);
+    await this.configs.removeConnector(name);
+    await this.statuses.remove(name, state.taskConfigs.length);
   }
 
   pauseConnector(name: string): Promise<void> {
@@ -709,12 +741,15 @@ export class Herder {
     return converter;
   }
 
-  /** Starts a connector and, unless STOPPED, its tasks; failures become FAILED statuses with the trace. */
+  /**
+   * Starts a connector and, unless STOPPED, its tasks; failures become FAILED statuses with the
+   * trace, and are returned (undefined when it started).
+   */
   private async startConnector(
     name: string,
     config: Readonly<Record<string, string>>,
     target: TargetState,
-  ): Promise<void> {
+  ): Promise<unknown> {
     const plugin = this.plugins.findConnector(config['connector.class'] ?? '');
     const logger = connectLogger(name);
     const entry: RunningConnector = {
@@ -735,18 +770,17 @@ export class Herder {
       await this.statuses.putConnector(name, 'FAILED', entry.trace);
     };
     if (plugin === undefined) {
-      await fail(
-        new Error(
-          `Failed to find any class that implements Connector and which name matches ${config['connector.class']}`,
-        ),
+      const err = new Error(
+        `Failed to find any class that implements Connector and which name matches ${config['connector.class']}`,
       );
-      return;
+      await fail(err);
+      return err;
     }
     if (target === 'STOPPED') {
       entry.state = 'STOPPED';
       await this.configs.putTaskConfigs(name, []);
       await this.statuses.putConnector(name, 'STOPPED');
-      return;
+      return undefined;
     }
     const connector = plugin.create();
     entry.connector = connector;
@@ -803,8 +837,10 @@ export class Herder {
         if (target === 'PAUSED') await runner.pause();
         runner.start();
       }
+      return undefined;
     } catch (err) {
       await fail(err);
+      return err;
     }
   }
 
@@ -824,7 +860,7 @@ export class Herder {
         : topics;
     const partitions: TopicPartition[] = [];
     for (const topic of names) {
-      if (!this.log.hasTopic(topic)) await this.log.createTopic(topic, { partitions: 1 });
+      if (!this.log.hasTopic(topic)) await createTopicIfMissing(this.log, topic, 1);
       for (const p of (await this.log.describeTopic(topic)).partitions)
         partitions.push({ topic, partition: p.partition });
     }

@@ -1,0 +1,51 @@
+import { closestName } from '../config/index.js';
+import {
+  WORKER_KEY_PREFIXES,
+  WORKER_KEYS_USED,
+  WORKER_KEYS_WITHOUT_EFFECT,
+  WORKER_PREFIXES_WITHOUT_EFFECT,
+} from '../connect/worker/worker-keys.js';
+
+/** The KSQL_CONNECT_* variable that sets a worker property, as ksqlDB's image maps them. */
+export function connectEnvName(key: string): string {
+  return `KSQL_CONNECT_${key.replaceAll('-', '___').replaceAll('_', '__').replaceAll('.', '_').toUpperCase()}`;
+}
+
+export interface WorkerSettingsReview {
+  /** Properties nobody reads, with the known one they most likely meant. */
+  readonly unknown: { readonly key: string; readonly suggestion: string | undefined }[];
+  /** Kafka properties that do nothing for the embedded worker. */
+  readonly withoutEffect: string[];
+}
+
+/** Sorts the embedded worker's properties into misspelt, without effect, and fine. */
+export function reviewWorkerSettings(properties: Readonly<Record<string, string>>): WorkerSettingsReview {
+  const known = [...WORKER_KEYS_USED, ...WORKER_KEYS_WITHOUT_EFFECT];
+  const unknown: WorkerSettingsReview['unknown'] = [];
+  const withoutEffect: string[] = [];
+  for (const key of Object.keys(properties).sort()) {
+    if (WORKER_KEYS_USED.includes(key) || WORKER_KEY_PREFIXES.some((p) => key.startsWith(p))) continue;
+    if (
+      WORKER_KEYS_WITHOUT_EFFECT.includes(key) ||
+      WORKER_PREFIXES_WITHOUT_EFFECT.some((p) => key.startsWith(p))
+    )
+      withoutEffect.push(key);
+    else unknown.push({ key, suggestion: closestName(key, known) });
+  }
+  return { unknown, withoutEffect };
+}
+
+/** The lines the server prints once at start about its worker's settings (none when all is well). */
+export function describeWorkerSettingsReview(review: WorkerSettingsReview): string[] {
+  const lines = review.unknown.map(
+    ({ key, suggestion }) =>
+      `WARNING unknown Connect worker setting ${key} (${connectEnvName(key)}) is ignored${
+        suggestion === undefined ? '' : `: did you mean ${suggestion} (${connectEnvName(suggestion)})?`
+      }`,
+  );
+  if (review.withoutEffect.length > 0)
+    lines.push(
+      `NOTE these Connect worker settings do nothing for the embedded worker, which keeps its topics in this server's log (one copy, no Kafka clients): ${review.withoutEffect.join(', ')}. Leave them out, or run an external Connect worker (ksql.connect.url).`,
+    );
+  return lines;
+}
