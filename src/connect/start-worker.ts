@@ -41,6 +41,8 @@ export interface WorkerOptions {
   readonly listenersSetting?: string;
   /** Adds hooks (authentication) to the Connect REST API before it listens. */
   readonly configureRest?: (app: FastifyInstance) => void;
+  /** How the user sets a worker property (e.g. with its KSQL_CONNECT_* variable), for messages. */
+  readonly describeSetting?: (key: string) => string;
   /** Where SLUICE_PLUGIN_PATH is read when plugin.path is unset (default: process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -94,6 +96,30 @@ async function withListenerPort(
   return { ...props, listeners: url.href.replace(/\/$/, '') };
 }
 
+/** A worker converter that cannot be made would fail every task: the worker does not start. */
+function checkWorkerConverters(
+  config: ReturnType<typeof readWorkerConfig>,
+  plugins: PluginRegistry,
+  describe: (key: string) => string,
+): void {
+  for (const [key, className] of [
+    ['key.converter', config.keyConverter],
+    ['value.converter', config.valueConverter],
+  ] as const) {
+    try {
+      const converter = plugins.converters.create(className);
+      const settings: Record<string, string> = {};
+      for (const [k, v] of Object.entries(config.properties))
+        if (k.startsWith(`${key}.`)) settings[k.slice(key.length + 1)] = v;
+      converter.configure(settings, key === 'key.converter');
+    } catch (err) {
+      throw new Error(
+        `The Connect worker setting ${key}=${className} (${describe(key)}) cannot be used: ${(err as Error).message}`,
+      );
+    }
+  }
+}
+
 /** Starts a Connect worker on a log: herder, connectors, and the Connect REST API. */
 export async function startConnectWorker(options: WorkerOptions): Promise<RunningWorker> {
   const config = readWorkerConfig(
@@ -107,6 +133,7 @@ export async function startConnectWorker(options: WorkerOptions): Promise<Runnin
     transformChainFactory,
   );
   for (const p of options.connectors) plugins.register(p);
+  checkWorkerConverters(config, plugins, options.describeSetting ?? ((k) => k));
   // Packages come after the built-ins and may not replace one; new ones are picked up on restart.
   const pluginPackages = await loadPluginPackages(
     effectivePluginPath(config.pluginPath, options.env ?? process.env),

@@ -14,7 +14,9 @@ export type LogErrorCode =
   | 'RECORD_TOO_LARGE'
   | 'PRODUCER_FENCED'
   | 'UNSUPPORTED'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  /** The log's server cannot be reached (a remote log whose server restarts): retrying can succeed. */
+  | 'UNAVAILABLE';
 
 /** An error of the log with a stable code and a message that says what to do. */
 export class LogError extends Error {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
@@ -155,6 +155,63 @@ test('sluice connect with --data-dir keeps everything in its own log, and stops 
     assert.equal(code, 0, output());
     assert.match(output(), /Connect worker stopped\./);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a sluice connect worker whose Sluice server restarts retries and resumes, losing and repeating nothing', {
+  timeout: 120_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-external-'));
+  const port = await freePort();
+  const config = loadServerConfig({
+    // External mode (no worker of its own); connector statements are not used here.
+    flags: {
+      listeners: `http://127.0.0.1:${port}`,
+      'sluice.data.dir': join(dir, 'server'),
+      'ksql.connect.url': 'http://127.0.0.1:9',
+    },
+    env: {},
+  });
+  let server = await startServer(config);
+  try {
+    const input = join(dir, 'in.txt');
+    const output = join(dir, 'out.txt');
+    writeFileSync(input, 'one\ntwo\n');
+    const workerFile = join(dir, 'worker.properties');
+    writeFileSync(
+      workerFile,
+      [
+        'listeners=http://127.0.0.1:0',
+        'group.id=restart-test',
+        'key.converter=org.apache.kafka.connect.storage.StringConverter',
+        'value.converter=org.apache.kafka.connect.storage.StringConverter',
+        'errors.retry.delay.max.ms=500',
+      ].join('\n'),
+    );
+    const source = join(dir, 'source.properties');
+    writeFileSync(source, `name=lines-in\nconnector.class=FileStreamSource\nfile=${input}\ntopic=lines\n`);
+    const sink = join(dir, 'sink.properties');
+    writeFileSync(sink, `name=lines-out\nconnector.class=FileStreamSink\nfile=${output}\ntopics=lines\n`);
+    const worker = await startWorker([workerFile, source, sink, '--bootstrap-server', server.url]);
+    const lines = () =>
+      readFileSync(output, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
+    await until('both lines through', () => existsSync(output) && lines().length === 2).catch((err) => {
+      throw new Error(`${err.message}\n${worker.output()}`);
+    });
+
+    await server.close();
+    appendFileSync(input, 'three\n');
+    server = await startServer(config);
+    await until('the new line through after the restart', () => lines().length === 3, 60_000);
+    assert.deepEqual(lines(), ['one', 'two', 'three']);
+    assert.deepEqual(await values(server.log, 'lines'), ['one', 'two', 'three']);
+    assert.equal(worker.child.exitCode, null, worker.output());
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+    await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

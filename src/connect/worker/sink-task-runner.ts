@@ -11,7 +11,8 @@ import { RetriableException } from '../api/index.js';
 import { abortableSleep } from './abortable-sleep.js';
 import type { StatusStore } from './backing-stores.js';
 import { withRecentLines } from './connect-logger.js';
-import { type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
+import { backoffMs, type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
+import { isUnavailable } from './log-unavailable.js';
 import type { RecordTransformer } from './plugin-registry.js';
 import { TaskRunner } from './task-runner.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
@@ -128,10 +129,26 @@ export class SinkTaskRunner extends TaskRunner {
         `Sink task started on ${this.o.assignment.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}`,
       );
       let lastCommit = Date.now();
+      let unavailable = 0;
       while (!this.stopper.signal.aborted) {
         await this.pauser.wait();
         if (this.stopper.signal.aborted) break;
-        const batch = await this.nextBatch();
+        let batch: SinkRecord[] | undefined;
+        try {
+          batch = await this.nextBatch();
+          if (unavailable > 0) {
+            this.noteRetrying(null);
+            logger.info('The log is back; reading again');
+          }
+          unavailable = 0;
+        } catch (err) {
+          // The log's server restarting (a `sluice connect` worker's): read again, with backoff.
+          if (!isUnavailable(err)) throw err;
+          this.noteRetrying((err as Error).message);
+          logger.warn(`Cannot read the log, retrying: ${(err as Error).message}`);
+          await abortableSleep(backoffMs(unavailable++, this.o.errors.retryDelayMaxMs), this.stopper.signal);
+          continue;
+        }
         if (batch === undefined) break;
         if (batch.length > 0) await this.deliver(batch);
         // Reading and converting are synchronous: give HTTP, signals and other tasks their turn.
@@ -140,7 +157,13 @@ export class SinkTaskRunner extends TaskRunner {
         // every batch delivered since), and not at all while nothing new was delivered.
         const due = Date.now() - lastCommit >= this.o.offsetFlushIntervalMs;
         if (this.commitRequested || (due && this.movedSinceCommit)) {
-          await this.commit();
+          try {
+            await this.commit();
+          } catch (err) {
+            if (!isUnavailable(err)) throw err;
+            // Committed with a later round, once the log is back.
+            this.movedSinceCommit = true;
+          }
           lastCommit = Date.now();
         }
       }
@@ -169,6 +192,8 @@ export class SinkTaskRunner extends TaskRunner {
     const { log } = this.o;
     while (!this.stopper.signal.aborted) {
       const out: SinkRecord[] = [];
+      // Read every partition first: a read that fails (the log away) leaves all positions as they were.
+      const reads: { tp: TopicPartition; key: string; records: LogRecord[]; nextOffset: number }[] = [];
       for (const tp of this.o.assignment) {
         const key = tpKey(tp);
         if (this.pausedPartitions.has(key)) continue;
@@ -177,6 +202,9 @@ export class SinkTaskRunner extends TaskRunner {
         const { records, nextOffset } = await log.read(tp.topic, tp.partition, position, {
           maxRecords: BATCH,
         });
+        reads.push({ tp, key, records, nextOffset });
+      }
+      for (const { tp, key, records, nextOffset } of reads) {
         this.positions.set(key, nextOffset);
         this.movedSinceCommit = true;
         this.counters.recordsIn += records.length;

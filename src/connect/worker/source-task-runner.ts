@@ -5,6 +5,7 @@ import { abortableSleep } from './abortable-sleep.js';
 import type { OffsetStore, StatusStore } from './backing-stores.js';
 import { withRecentLines } from './connect-logger.js';
 import { backoffMs, type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
+import { createTopicIfMissing, isUnavailable } from './log-unavailable.js';
 import type { RecordTransformer } from './plugin-registry.js';
 import { TaskRunner } from './task-runner.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
@@ -228,14 +229,19 @@ export class SourceTaskRunner extends TaskRunner {
       list.push({ record: produce, source: original });
     }
     for (const [topic, list] of byTopic) {
-      if (!this.o.log.hasTopic(topic)) {
-        await this.o.log.createTopic(topic, { partitions: this.o.newTopicPartitions });
-        this.o.logger.info(`Created topic ${topic} with ${this.o.newTopicPartitions} partition(s)`);
-      }
-      const positions = await this.o.log.append(
-        topic,
-        list.map((x) => x.record),
-      );
+      const positions = await this.whileUnavailable(async () => {
+        if (
+          !this.o.log.hasTopic(topic) &&
+          (await createTopicIfMissing(this.o.log, topic, this.o.newTopicPartitions))
+        )
+          this.o.logger.info(`Created topic ${topic} with ${this.o.newTopicPartitions} partition(s)`);
+        return this.o.log.append(
+          topic,
+          list.map((x) => x.record),
+        );
+      });
+      // Stopped while the log was away: what was not written is not committed, and comes again.
+      if (positions === undefined) return;
       list.forEach((x, i) => {
         this.note(x.source);
         this.task.commitRecord?.(x.source, {
@@ -246,6 +252,29 @@ export class SourceTaskRunner extends TaskRunner {
       });
       this.written += list.length;
       this.counters.recordsOut += list.length;
+    }
+  }
+
+  /**
+   * Runs a write to the log again, with backoff, while the log is unavailable (the Sluice server of
+   * a `sluice connect` worker restarting); the task shows it is retrying. Undefined once stopping.
+   */
+  private async whileUnavailable<T>(write: () => Promise<T>): Promise<T | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await write();
+        if (attempt > 0) {
+          this.noteRetrying(null);
+          this.o.logger.info('The log is back; writing again');
+        }
+        return result;
+      } catch (err) {
+        if (!isUnavailable(err)) throw err;
+        if (this.stopping) return undefined;
+        this.noteRetrying((err as Error).message);
+        this.o.logger.warn(`Cannot write to the log, retrying: ${(err as Error).message}`);
+        await abortableSleep(backoffMs(attempt, this.o.errors.retryDelayMaxMs), this.stopper.signal);
+      }
     }
   }
 
@@ -291,8 +320,17 @@ export class SourceTaskRunner extends TaskRunner {
       partition: r.sourcePartition,
       offset: r.sourceOffset,
     }));
+    const flushed = this.pendingOffsets;
     this.pendingOffsets = new Map();
-    await this.o.offsets.putAll(this.o.connector, pending);
+    try {
+      await this.o.offsets.putAll(this.o.connector, pending);
+    } catch (err) {
+      // Kept for the next flush, unless a newer offset of the same partition came meanwhile.
+      for (const [key, record] of flushed)
+        if (!this.pendingOffsets.has(key)) this.pendingOffsets.set(key, record);
+      if (isUnavailable(err)) this.scheduleFlush();
+      throw err;
+    }
     await this.task.commit?.();
   }
 }

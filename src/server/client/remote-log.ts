@@ -103,7 +103,7 @@ export class RemoteLog implements Log {
     } catch (err) {
       if (signal?.aborted) throw err;
       throw new LogError(
-        'IO_ERROR',
+        'UNAVAILABLE',
         `The Sluice server at ${this.baseUrl} did not answer: ${(err as Error).message}.`,
       );
     }
@@ -224,7 +224,10 @@ export class RemoteLog implements Log {
       headers: { ...this.auth, 'content-type': 'application/json' },
       body: records.length === 1 ? body : `${body}\n`,
     }).catch((err: Error) => {
-      throw new LogError('IO_ERROR', `The Sluice server at ${this.baseUrl} did not answer: ${err.message}.`);
+      throw new LogError(
+        'UNAVAILABLE',
+        `The Sluice server at ${this.baseUrl} did not answer: ${err.message}.`,
+      );
     });
     const text = await res.text();
     const lines = text

@@ -1,0 +1,20 @@
+import { type Log, LogError } from '../../log/index.js';
+
+/** The log cannot be reached now (a remote log's server restarting): retrying can succeed. */
+export function isUnavailable(err: unknown): boolean {
+  return err instanceof LogError && err.code === 'UNAVAILABLE';
+}
+
+/**
+ * Creates a topic unless another writer (a sink's assignment, another task, another worker) just
+ * did: resolves whether this call created it.
+ */
+export async function createTopicIfMissing(log: Log, topic: string, partitions: number): Promise<boolean> {
+  try {
+    await log.createTopic(topic, { partitions });
+    return true;
+  } catch (err) {
+    if (err instanceof LogError && err.code === 'TOPIC_EXISTS') return false;
+    throw err;
+  }
+}
