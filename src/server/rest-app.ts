@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { KsqlEngine } from '../engine/index.js';
 import { InternalTopics, type Log } from '../log/index.js';
 import type { BasicAuthenticator } from './auth/basic-authenticator.js';
+import { type CrossOriginPolicy, guardCrossOrigin } from './auth/cross-origin.js';
 import { requireKsqlAuthentication } from './auth/request-auth.js';
 import { createDualProtocolServer, createTlsServer, type TlsOptions } from './dual-protocol-server.js';
 import { genericError } from './errors.js';
@@ -26,6 +27,8 @@ export interface RestAppOptions {
   readonly bodyLimit?: number;
   /** ksql.idle.connection.timeout.seconds: close connections that carried no data for this long. */
   readonly idleTimeoutSeconds?: number;
+  /** Which other sites' pages may call (access.control.allow.*); without it, none may. */
+  readonly crossOrigin?: CrossOriginPolicy;
   /** authentication.method=BASIC: who may call, with which role. */
   readonly authenticator?: BasicAuthenticator;
 }
@@ -59,6 +62,13 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
       done(error, undefined);
     }
   };
+  // Before authentication: a preflight carries no credentials.
+  guardCrossOrigin(
+    app,
+    options.crossOrigin ?? { allowOrigins: [], allowMethods: [], allowHeaders: [] },
+    options.tls !== undefined,
+    (status, message) => genericError(status * 100, message),
+  );
   if (options.authenticator !== undefined) requireKsqlAuthentication(app, options.authenticator);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);

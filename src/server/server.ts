@@ -6,6 +6,7 @@ import { builtinConnectors } from '../connectors/index.js';
 import { KsqlEngine } from '../engine/index.js';
 import { type Durability, SegmentLog } from '../log/index.js';
 import { BasicAuthenticator } from './auth/basic-authenticator.js';
+import { type CrossOriginPolicy, guardCrossOrigin } from './auth/cross-origin.js';
 import { requireConnectAuthentication } from './auth/request-auth.js';
 import type { TlsOptions } from './dual-protocol-server.js';
 import { buildRestApp } from './rest-app.js';
@@ -20,6 +21,7 @@ async function connectFor(
   config: ServerConfig,
   log: SegmentLog,
   authenticator: BasicAuthenticator | undefined,
+  crossOrigin: CrossOriginPolicy,
   started: (worker: RunningWorker) => void,
 ): Promise<ConnectClient> {
   if (config.isSetByUser('ksql.connect.url')) {
@@ -49,11 +51,12 @@ async function connectFor(
     deferConnectors: true,
     listenersSetting: 'KSQL_CONNECT_LISTENERS (the worker property listeners)',
     version: packageVersion(),
-    // The worker's REST API admits the same users as the ksqlDB API: left open, it would let
-    // anyone create the connectors the roles refuse.
-    ...(authenticator === undefined
-      ? {}
-      : { configureRest: (app) => requireConnectAuthentication(app, authenticator) }),
+    // The worker's REST API admits the same users and web origins as the ksqlDB API: left open,
+    // it would let anyone (or any web page) create the connectors the roles refuse.
+    configureRest: (app) => {
+      guardCrossOrigin(app, crossOrigin, false, (status, message) => ({ error_code: status, message }));
+      if (authenticator !== undefined) requireConnectAuthentication(app, authenticator);
+    },
   });
   started(worker);
   return worker.client;
@@ -126,12 +129,26 @@ function authenticatorFor(config: ServerConfig): BasicAuthenticator | undefined 
   });
 }
 
+/** access.control.allow.*: the web origins admitted besides the server's own. */
+function crossOriginPolicy(config: ServerConfig): CrossOriginPolicy {
+  return {
+    allowOrigins: config
+      .getString('access.control.allow.origin')
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== ''),
+    allowMethods: config.getList('access.control.allow.methods'),
+    allowHeaders: config.getList('access.control.allow.headers'),
+  };
+}
+
 /** Opens the data dir and serves the REST API on the first listener. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const listener = config.getList('listeners')[0] ?? 'http://0.0.0.0:8088';
   const { host, port, secure } = parseListener(listener);
   const tls = secure ? tlsOptions(config) : undefined;
   const authenticator = authenticatorFor(config);
+  const crossOrigin = crossOriginPolicy(config);
   const log = await SegmentLog.open({
     dataDir: config.getString('sluice.data.dir'),
     durability: config.getString('sluice.log.durability') as Durability,
@@ -142,7 +159,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let engine: KsqlEngine;
   let worker: RunningWorker | undefined;
   try {
-    const connect = await connectFor(config, log, authenticator, (w) => {
+    const connect = await connectFor(config, log, authenticator, crossOrigin, (w) => {
       worker = w;
     });
     engine = await KsqlEngine.start(log, config, connect);
@@ -165,6 +182,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     ...(tls === undefined ? {} : { tls }),
     idleTimeoutSeconds: config.getNumber('ksql.idle.connection.timeout.seconds'),
     ...(authenticator === undefined ? {} : { authenticator }),
+    crossOrigin,
     identity: {
       version: packageVersion(),
       serviceId: config.getString('ksql.service.id'),
