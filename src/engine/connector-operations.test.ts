@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
@@ -360,4 +362,58 @@ test('a dead-letter stream is recorded as the plain CREATE STREAM it stands for:
   } finally {
     await again.close();
   }
+});
+
+test("against a Connect without per-task metrics (Apache Kafka's), SHOW CONNECTOR STATUS shows the states and says why counters are missing", async () => {
+  const { worker, path } = await start('embedded');
+  const target = worker.restUrl!;
+  // A real HTTP hop to the worker that answers the metrics path as Kafka Connect's Jersey does.
+  const proxy = createServer(async (req, res) => {
+    if (req.url?.endsWith('/metrics')) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error_code: 404, message: 'HTTP 404 Not Found' }));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const answer = await fetch(`${target}${req.url}`, {
+      method: req.method,
+      headers: { 'content-type': 'application/json' },
+      body: chunks.length === 0 ? undefined : Buffer.concat(chunks),
+    });
+    res.writeHead(answer.status, { 'content-type': 'application/json' });
+    res.end(await answer.text());
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  cleanup.push(() => new Promise<void>((r) => proxy.close(() => r())));
+  const { port } = proxy.address() as AddressInfo;
+  const ownDir = mkdtempSync(join(tmpdir(), 'sluice-external-connect-'));
+  const ownLog = await SegmentLog.open({ dataDir: join(ownDir, 'data'), cleanerIntervalMs: 0 });
+  const engine = await KsqlEngine.start(
+    ownLog,
+    loadServerConfig({ env: {} }),
+    new RestConnectClient(`http://127.0.0.1:${port}`),
+  );
+  cleanup.push(async () => {
+    await engine.close();
+    await ownLog.close();
+    rmSync(ownDir, { recursive: true, force: true });
+  });
+  await engine.execute(
+    `CREATE SOURCE CONNECTOR src WITH ('connector.class'='FileStreamSource', 'file'='${path}', 'topic'='lines');`,
+  );
+  await until('the task runs', () => worker.herder.connectorStatus('SRC').tasks[0]?.state === 'RUNNING');
+  const [shown] = await engine.execute('SHOW CONNECTOR STATUS;');
+  const [row] = shown.connectors as { name: string; tasks: Record<string, unknown>[] }[];
+  assert.equal(row.name, 'SRC');
+  assert.deepEqual(
+    { state: row.tasks[0].state, recordsIn: row.tasks[0].recordsIn, lag: row.tasks[0].lag },
+    { state: 'RUNNING', recordsIn: null, lag: null },
+  );
+  assert.deepEqual(shown.warnings, [
+    {
+      message:
+        'This Kafka Connect serves no per-task metrics (a Sluice worker does at /connectors/{name}/metrics): only states are shown.',
+    },
+  ]);
 });
