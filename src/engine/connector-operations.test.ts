@@ -166,6 +166,15 @@ for (const mode of ['embedded', 'rest'] as const) {
         notObject.message,
         `The offset '[1]' must be a JSON object, such as '{"filename": "in.txt"}'.`,
       );
+      await one('STOP CONNECTOR `my-src`;');
+      const nested = await failure(
+        `ALTER CONNECTOR \`my-src\` SET OFFSETS ('{"filename":"x"}'='{"position":{"line":1}}');`,
+      );
+      assert.equal(nested.errorCode, 40000);
+      assert.equal(
+        nested.message,
+        'Failed to alter connector offsets: Offsets may only contain primitive types as values, but field position of the offset contains {"line":1}',
+      );
       const missing = await failure('SHOW CONNECTOR OFFSETS nope;');
       assert.equal(missing.errorCode, 40400);
       assert.equal(missing.message, 'Failed to list connector offsets: Connector NOPE not found');

@@ -720,7 +720,11 @@ export class Herder {
       } else {
         const entries = reset
           ? this.offsets.all(name).map((o) => ({ partition: o.partition, offset: null }))
-          : offsets.map((o) => ({ partition: o.partition as never, offset: o.offset as never }));
+          : offsets.map((o) => {
+              checkSourceOffsetMap(o.partition, 'partition');
+              if (o.offset !== null) checkSourceOffsetMap(o.offset, 'offset');
+              return { partition: o.partition as never, offset: o.offset as never };
+            });
         await this.offsets.putAll(name, entries);
       }
       return `The offsets for this connector have been ${reset ? 'reset' : 'altered'} successfully`;
@@ -970,6 +974,26 @@ export class Herder {
       }
       this.running.clear();
     });
+  }
+}
+
+/**
+ * A source partition or offset must be a map of primitive values, as Kafka Connect's offset format
+ * requires (OffsetUtils.validateFormat): anything else could not be read back by the task.
+ */
+function checkSourceOffsetMap(value: unknown, what: 'partition' | 'offset'): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConnectError(
+      400,
+      `A source ${what} must be a JSON object (such as ${what === 'partition' ? '{"filename": "in.txt"}' : '{"position": 0}'}), but got ${JSON.stringify(value)}`,
+    );
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (v !== null && typeof v === 'object')
+      throw new ConnectError(
+        400,
+        `Offsets may only contain primitive types as values, but field ${key} of the ${what} contains ${JSON.stringify(v)}`,
+      );
   }
 }
 
