@@ -34,6 +34,8 @@ interface RunningConnector {
   readonly type: 'source' | 'sink';
   readonly className: string;
   connector: Connector | undefined;
+  /** While its `start` runs (a connector may wait there, e.g. for a database). */
+  starting?: boolean;
   tasks: AnyTaskRunner[];
   state: StatusState;
   trace: string | null;
@@ -478,6 +480,7 @@ export class Herder {
     name: string,
     config: Readonly<Record<string, string>>,
   ): Promise<{ created: boolean; info: ConnectorInfo }> {
+    this.interruptStart(name);
     return this.serial(async () => {
       const existing = this.configs.connectors().get(name);
       const full = this.check(
@@ -509,7 +512,27 @@ export class Herder {
   }
 
   deleteConnector(name: string): Promise<void> {
-    return this.serial(() => this.remove(name));
+    const interrupted = this.interruptStart(name);
+    // A creation that needed the start to succeed has removed it already: that is the DROP done.
+    return this.serial(async () => {
+      if (interrupted && !this.configs.connectors().has(name)) return;
+      await this.remove(name);
+    });
+  }
+
+  /**
+   * A connector still in its `start` (waiting for a database, say) is stopped at once when it is
+   * about to be removed, replaced or stopped: the change need not wait for the start to give up.
+   */
+  private interruptStart(name: string): boolean {
+    const entry = this.running.get(name);
+    if (entry?.starting !== true) return false;
+    try {
+      void Promise.resolve(entry.connector?.stop()).catch(() => {});
+    } catch {
+      // Its start will fail or end on its own.
+    }
+    return true;
   }
 
   private async remove(name: string): Promise<void> {
@@ -529,6 +552,7 @@ export class Herder {
   }
 
   stopConnector(name: string): Promise<void> {
+    this.interruptStart(name);
     return this.setTargetState(name, 'STOPPED');
   }
 
@@ -814,7 +838,12 @@ export class Herder {
       } else {
         (connector as SinkConnector).initialize(context);
       }
-      await connector.start(config);
+      entry.starting = true;
+      try {
+        await connector.start(config);
+      } finally {
+        entry.starting = false;
+      }
       const maxTasks = Number(config['tasks.max'] ?? 1);
       const taskConfigs = (await connector.taskConfigs(maxTasks)).map((c) => ({
         ...c,

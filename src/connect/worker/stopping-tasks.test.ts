@@ -233,3 +233,58 @@ test('a source commits what it wrote while its next poll still waits', { timeout
   await herder.createConnector('once', { 'connector.class': 'com.example.OnceSource' });
   await until('the offset committed', () => herder.offsets.get('once', { p: 0 })?.n === 1, 50_000);
 });
+
+test('DROP of a connector still waiting in its start (a database away) stops that start', {
+  timeout: 60_000,
+}, async () => {
+  let started = false;
+  const slowStart: ConnectorPlugin = {
+    className: 'com.example.SlowStartSource',
+    type: 'source',
+    version: '1.0.0',
+    create(): SourceConnector {
+      let stop: () => void = () => {};
+      return {
+        kind: 'source',
+        version: () => '1.0.0',
+        config: () => new ConfigDef(),
+        initialize: () => {},
+        // Waits (ten minutes, or until stop) as a connector does that cannot reach its database.
+        start: () =>
+          new Promise<void>((resolve, reject) => {
+            started = true;
+            const timer = setTimeout(resolve, TEN_MINUTES);
+            stop = () => {
+              clearTimeout(timer);
+              reject(new Error('Stopped while connecting.'));
+            };
+          }),
+        taskConfigs: () => [],
+        stop: () => stop(),
+        createTask: () => {
+          throw new Error('no tasks');
+        },
+      };
+    },
+  };
+  const { herder } = await worker([slowStart]);
+  const creating = herder.createConnector('slow', { 'connector.class': 'com.example.SlowStartSource' });
+  await until('the start under way', () => started);
+  await herder.deleteConnector('slow');
+  await creating;
+  assert.deepEqual(herder.connectorNames(), []);
+  // Likewise when the creation needed the start to succeed (SQL's CREATE): it fails, and DROP is done.
+  started = false;
+  const required = herder.createConnector(
+    'slow',
+    { 'connector.class': 'com.example.SlowStartSource' },
+    'STARTED',
+    {
+      requireStart: true,
+    },
+  );
+  await until('the second start under way', () => started);
+  await herder.deleteConnector('slow');
+  await assert.rejects(required, /Connector slow could not start: Stopped while connecting/);
+  assert.deepEqual(herder.connectorNames(), []);
+});
