@@ -65,3 +65,22 @@ test('a server started through npm stops when npm is killed (npx sluice server &
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('server --help says how to configure the embedded Connect worker and how to stop the server', async () => {
+  for (const args of [
+    ['server', '--help'],
+    ['help', 'server'],
+  ]) {
+    const run = await runSluice(args);
+    assert.equal(run.code, 0, run.stderr);
+    for (const expected of [
+      /KSQL_CONNECT_\*/,
+      /KSQL_CONNECT_LISTENERS .*8083/,
+      /ksql\.connect\.url/,
+      /--data-dir DIR/,
+      /sluice server stop/,
+      /kill \$!/,
+    ])
+      assert.match(run.stdout, expected, args.join(' '));
+  }
+});
