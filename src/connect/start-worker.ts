@@ -5,6 +5,7 @@ import { converterByClass, converterClassNames } from './converters/index.js';
 import { freePort } from './free-port.js';
 import { effectivePluginPath, loadPluginPackages, type PluginLoadReport } from './plugins/index.js';
 import { buildConnectRestApp } from './rest/connect-rest-app.js';
+import { connectListenerTls } from './rest/listener-tls.js';
 import { transformChainFactory } from './transforms/index.js';
 import { Herder } from './worker/herder.js';
 import { type ConnectorPlugin, PluginRegistry } from './worker/plugin-registry.js';
@@ -122,6 +123,8 @@ function checkWorkerConverters(
 
 /** Starts a Connect worker on a log: herder, connectors, and the Connect REST API. */
 export async function startConnectWorker(options: WorkerOptions): Promise<RunningWorker> {
+  // Checked first: a keystore that does not open stops the worker before it starts anything.
+  const tls = options.listen === false ? undefined : connectListenerTls(options.properties);
   const config = readWorkerConfig(
     await withListenerPort(withEmbeddedDefaults(options.properties), options.listen !== false),
   );
@@ -147,14 +150,14 @@ export async function startConnectWorker(options: WorkerOptions): Promise<Runnin
   let app: FastifyInstance | undefined;
   let restUrl: string | undefined;
   if (options.listen !== false) {
-    app = buildConnectRestApp(herder, { version: options.version, clusterId: options.log.clusterId });
+    app = buildConnectRestApp(herder, { version: options.version, clusterId: options.log.clusterId }, tls);
     options.configureRest?.(app);
     const url = new URL(config.listeners.split(',')[0].trim().replace('://:', '://0.0.0.0:'));
     try {
       await app.listen({ host: url.hostname, port: url.port === '' ? 8083 : Number(url.port) });
       const address = app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : Number(url.port);
-      restUrl = `http://${url.hostname === '0.0.0.0' ? 'localhost' : url.hostname}:${port}`;
+      restUrl = `${tls === undefined ? 'http' : 'https'}://${url.hostname === '0.0.0.0' ? 'localhost' : url.hostname}:${port}`;
     } catch (err) {
       // Going on without it would leave ksql.connect.url's default (this port) pointing at
       // whatever else listens there: stop, and say which setting moves the port.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readPropertiesFile, type ServerConfig } from '../config/index.js';
 import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
+import { checkTlsMaterial, connectListenerTls } from '../connect/rest/listener-tls.js';
 import { type RunningWorker, startConnectWorker } from '../connect/start-worker.js';
 import { builtinConnectors } from '../connectors/index.js';
 import { KsqlEngine } from '../engine/index.js';
@@ -8,7 +9,7 @@ import { type Durability, SegmentLog } from '../log/index.js';
 import { BasicAuthenticator } from './auth/basic-authenticator.js';
 import { type CrossOriginPolicy, guardCrossOrigin } from './auth/cross-origin.js';
 import { requireConnectAuthentication } from './auth/request-auth.js';
-import type { TlsOptions } from './dual-protocol-server.js';
+import { type TlsOptions, tlsMaterial } from './dual-protocol-server.js';
 import { buildRestApp } from './rest-app.js';
 import { connectEnvName, describeWorkerSettingsReview, reviewWorkerSettings } from './worker-settings.js';
 
@@ -17,19 +18,8 @@ import { connectEnvName, describeWorkerSettingsReview, reviewWorkerSettings } fr
  * worker in this process configured by KSQL_CONNECT_* variables and ksql.connect.worker.config
  * (embedded mode, also the default so connectors work out of the box).
  */
-async function connectFor(
-  config: ServerConfig,
-  log: SegmentLog,
-  authenticator: BasicAuthenticator | undefined,
-  crossOrigin: CrossOriginPolicy,
-  started: (worker: RunningWorker) => void,
-): Promise<ConnectClient> {
-  if (config.isSetByUser('ksql.connect.url')) {
-    return new RestConnectClient(
-      config.getString('ksql.connect.url'),
-      config.getOptionalNumber('ksql.connect.request.timeout.ms') ?? 5000,
-    );
-  }
+function embeddedWorkerProperties(config: ServerConfig): Record<string, string> | undefined {
+  if (config.isSetByUser('ksql.connect.url')) return undefined;
   const file = config.getOptionalString('ksql.connect.worker.config');
   const fromFile: Record<string, string> = {};
   if (file !== undefined && file !== '') {
@@ -40,6 +30,23 @@ async function connectFor(
   // worker too, rather than 8083, which a real server may hold.
   if (properties.listeners === undefined && properties['rest.port'] === undefined && serverPort(config) === 0)
     properties.listeners = 'http://127.0.0.1:0';
+  return properties;
+}
+
+async function connectFor(
+  config: ServerConfig,
+  log: SegmentLog,
+  properties: Record<string, string> | undefined,
+  authenticator: BasicAuthenticator | undefined,
+  crossOrigin: CrossOriginPolicy,
+  started: (worker: RunningWorker) => void,
+): Promise<ConnectClient> {
+  if (properties === undefined) {
+    return new RestConnectClient(
+      config.getString('ksql.connect.url'),
+      config.getOptionalNumber('ksql.connect.request.timeout.ms') ?? 5000,
+    );
+  }
   // Named once, at start: settings that are misspelt or do nothing here.
   for (const line of describeWorkerSettingsReview(reviewWorkerSettings(properties)))
     process.stderr.write(`${line}\n`);
@@ -54,7 +61,8 @@ async function connectFor(
     // The worker's REST API admits the same users and web origins as the ksqlDB API: left open,
     // it would let anyone (or any web page) create the connectors the roles refuse.
     configureRest: (app) => {
-      guardCrossOrigin(app, crossOrigin, false, (status, message) => ({ error_code: status, message }));
+      const secure = /^https:/i.test(properties.listeners ?? '');
+      guardCrossOrigin(app, crossOrigin, secure, (status, message) => ({ error_code: status, message }));
       if (authenticator !== undefined) requireConnectAuthentication(app, authenticator);
     },
   });
@@ -110,7 +118,12 @@ function tlsOptions(config: ServerConfig): TlsOptions {
   const password =
     config.getOptionalPassword('ssl.keystore.password') ?? config.getOptionalPassword('ssl.key.password');
   const passphrase = password?.reveal();
-  return type === 'PEM' ? { pem: bytes, passphrase } : { pfx: bytes, passphrase };
+  const options: TlsOptions = type === 'PEM' ? { pem: bytes, passphrase } : { pfx: bytes, passphrase };
+  checkTlsMaterial(
+    { ...tlsMaterial(options), ...(passphrase === undefined ? {} : { passphrase }) },
+    `the keystore ssl.keystore.location=${location}`,
+  );
+  return options;
 }
 
 /** authentication.method=BASIC: the users, read now so that a missing or broken file stops the start. */
@@ -142,13 +155,19 @@ function crossOriginPolicy(config: ServerConfig): CrossOriginPolicy {
   };
 }
 
-/** Opens the data dir and serves the REST API on the first listener. */
+/**
+ * Opens the data dir and serves the REST API on the first listener. Everything that can be checked
+ * (keystores, the password file) is checked before the data dir is locked, and a failure after
+ * that closes whatever started, so a failed start leaves no lock, port or worker behind.
+ */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const listener = config.getList('listeners')[0] ?? 'http://0.0.0.0:8088';
   const { host, port, secure } = parseListener(listener);
   const tls = secure ? tlsOptions(config) : undefined;
   const authenticator = authenticatorFor(config);
   const crossOrigin = crossOriginPolicy(config);
+  const workerProperties = embeddedWorkerProperties(config);
+  if (workerProperties !== undefined) connectListenerTls(workerProperties);
   const log = await SegmentLog.open({
     dataDir: config.getString('sluice.data.dir'),
     durability: config.getString('sluice.log.durability') as Durability,
@@ -156,44 +175,40 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     cleanerIntervalMs: config.getNumber('sluice.log.retention.check.interval.ms'),
     maxPartitionsPerTopic: config.getNumber('sluice.topic.max.partitions'),
   });
-  let engine: KsqlEngine;
+  let engine: KsqlEngine | undefined;
   let worker: RunningWorker | undefined;
+  let app: ReturnType<typeof buildRestApp> | undefined;
   try {
-    const connect = await connectFor(config, log, authenticator, crossOrigin, (w) => {
+    const connect = await connectFor(config, log, workerProperties, authenticator, crossOrigin, (w) => {
       worker = w;
     });
     engine = await KsqlEngine.start(log, config, connect);
-  } catch (err) {
-    await worker?.close();
-    await log.close();
-    throw err;
-  }
-  // The engine's own topics are there already; the REST API guards the same set.
-  const internalTopics = engine.internalTopics;
-  for (const [name, role] of worker?.internalTopics ?? []) internalTopics.add(name, role);
-  const app = buildRestApp({
-    log,
-    engine,
-    internalTopics,
-    insertsStreamLimits: {
-      maxLineBytes: config.getNumber('sluice.inserts.stream.max.line.bytes'),
-      maxBytes: config.getNumber('sluice.inserts.stream.max.bytes'),
-    },
-    ...(tls === undefined ? {} : { tls }),
-    idleTimeoutSeconds: config.getNumber('ksql.idle.connection.timeout.seconds'),
-    ...(authenticator === undefined ? {} : { authenticator }),
-    crossOrigin,
-    identity: {
-      version: packageVersion(),
-      serviceId: config.getString('ksql.service.id'),
-      hostPort: `${host}:${port}`,
-    },
-  });
-  try {
+    // The engine's own topics are there already; the REST API guards the same set.
+    const internalTopics = engine.internalTopics;
+    for (const [name, role] of worker?.internalTopics ?? []) internalTopics.add(name, role);
+    app = buildRestApp({
+      log,
+      engine,
+      internalTopics,
+      insertsStreamLimits: {
+        maxLineBytes: config.getNumber('sluice.inserts.stream.max.line.bytes'),
+        maxBytes: config.getNumber('sluice.inserts.stream.max.bytes'),
+      },
+      ...(tls === undefined ? {} : { tls }),
+      idleTimeoutSeconds: config.getNumber('ksql.idle.connection.timeout.seconds'),
+      ...(authenticator === undefined ? {} : { authenticator }),
+      crossOrigin,
+      identity: {
+        version: packageVersion(),
+        serviceId: config.getString('ksql.service.id'),
+        hostPort: `${host}:${port}`,
+      },
+    });
     await app.listen({ host, port });
   } catch (err) {
-    await engine.close();
-    await worker?.close();
+    await app?.close().catch(() => {});
+    await engine?.close();
+    await (worker as RunningWorker | undefined)?.close();
     await log.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
@@ -201,23 +216,24 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     }
     throw err;
   }
+  const running = { app, engine, worker: worker as RunningWorker | undefined };
   // Only now the stored connectors start: however busy they keep the worker, the server answers.
-  worker?.startConnectors().catch((err: unknown) => {
+  running.worker?.startConnectors().catch((err: unknown) => {
     process.stderr.write(`WARNING could not start the stored connectors: ${(err as Error).message}\n`);
   });
-  const address = app.server.address();
+  const address = running.app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   return {
     url: `${secure ? 'https' : 'http'}://${shownHost}:${boundPort}`,
     log,
     connectUrl:
-      worker?.restUrl ??
+      running.worker?.restUrl ??
       (config.isSetByUser('ksql.connect.url') ? config.getString('ksql.connect.url') : undefined),
     async close() {
-      await app.close();
-      await engine.close();
-      await worker?.close();
+      await running.app.close();
+      await running.engine.close();
+      await running.worker?.close();
       await log.close();
     },
   };

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:http2';
 import { request } from 'node:https';
@@ -7,44 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadServerConfig } from '../config/index.js';
+import { makeKeystore } from './keystore.fixture.js';
 import { startServer } from './server.js';
 import { http2Post } from './streaming-test-client.fixture.js';
-
-/** A self-signed PKCS12 keystore made with the openssl command line. */
-function makeKeystore(dir: string): string | undefined {
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  const p12 = join(dir, 'server.p12');
-  const req = spawnSync('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=localhost',
-  ]);
-  if (req.status !== 0) return undefined;
-  const pkcs12 = spawnSync('openssl', [
-    'pkcs12',
-    '-export',
-    '-inkey',
-    key,
-    '-in',
-    cert,
-    '-out',
-    p12,
-    '-passout',
-    'pass:s3cret',
-  ]);
-  return pkcs12.status === 0 ? p12 : undefined;
-}
 
 test('an https listener serves HTTP/1.1 and HTTP/2 over TLS on one port with a PKCS12 keystore', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-tls-'));

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { ConnectError } from '../worker/connect-error.js';
 import { LOG4J_LEVELS, loggerLevel, logLevels, setLoggerLevel } from '../worker/connect-logger.js';
 import type { Herder } from '../worker/herder.js';
+import type { ListenerTls } from './listener-tls.js';
 
 const LEVELS: ReadonlySet<string> = new Set(LOG4J_LEVELS);
 
@@ -25,8 +26,12 @@ function isConfigMap(v: unknown): v is Record<string, string> {
 export function buildConnectRestApp(
   herder: Herder,
   info: { version: string; clusterId: string },
+  tls?: ListenerTls,
 ): FastifyInstance {
-  const app = Fastify({ logger: false });
+  // The https overload types the instance for an https server; routes and hooks are the same.
+  const app = (
+    tls === undefined ? Fastify({ logger: false }) : Fastify({ logger: false, https: tls })
+  ) as FastifyInstance;
   // Jersey takes an empty body with Content-Type: application/json on endpoints that read none
   // (`curl -X PUT -H 'Content-Type: application/json' .../pause` is common); Fastify would refuse it.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
