@@ -219,6 +219,7 @@ for (const mode of ['embedded', 'rest'] as const) {
         recordsIn: 3,
         recordsOut: 3,
         lag: null,
+        lagBytes: null,
         errors: 0,
         deadLettered: 0,
       });
@@ -230,6 +231,7 @@ for (const mode of ['embedded', 'rest'] as const) {
         recordsIn: 3,
         recordsOut: 2,
         lag: 0,
+        lagBytes: null,
         errors: 1,
         deadLettered: 1,
       });

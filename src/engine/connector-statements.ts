@@ -310,6 +310,7 @@ async function connectorStatusList(
           recordsOut: m?.records_out ?? null,
           lastRecordTime: m?.last_record_time ?? null,
           lag: m?.lag ?? null,
+          lagBytes: m?.lag_bytes ?? null,
           errors: m?.errors ?? null,
           deadLettered: m?.dead_lettered ?? null,
         };

@@ -423,6 +423,24 @@ test('SHOW CONNECTOR STATUS renders a row per connector, then one per task with 
             },
           ],
         },
+        {
+          name: 'CDC',
+          type: 'source',
+          state: 'RUNNING (1/1 tasks RUNNING)',
+          tasks: [
+            {
+              id: 0,
+              state: 'RUNNING',
+              recordsIn: 5,
+              recordsOut: 5,
+              lastRecordTime: null,
+              lag: null,
+              lagBytes: 1024,
+              errors: 0,
+              deadLettered: 0,
+            },
+          ],
+        },
         { name: 'SRC', type: 'source', state: 'STOPPED', tasks: [] },
       ],
     }),
@@ -440,9 +458,11 @@ test('SHOW CONNECTOR STATUS renders a row per connector, then one per task with 
     'Errors',
     'DLQ',
   ]);
-  assert.deepEqual(lines.slice(2, 5), [
+  assert.deepEqual(lines.slice(2, 7), [
     ['SNK', '', 'RUNNING (1/1 tasks RUNNING)', '', '', '', '', '', ''],
     ['', '0', 'RUNNING', '3', '2', '2026-12-06T22:00:00.000Z', '0', '1', '1'],
+    ['CDC', '', 'RUNNING (1/1 tasks RUNNING)', '', '', '', '', '', ''],
+    ['', '0', 'RUNNING', '5', '5', '', '1024 bytes', '0', '0'],
     ['SRC', '', 'STOPPED', '', '', '', '', '', ''],
   ]);
 });

@@ -181,6 +181,7 @@ function connectorStatusTable(entity: KsqlEntity): TextTable {
     recordsOut: number | null;
     lastRecordTime: string | null;
     lag: number | null;
+    lagBytes?: number | null;
     errors: number | null;
     deadLettered: number | null;
   };
@@ -196,7 +197,8 @@ function connectorStatusTable(entity: KsqlEntity): TextTable {
         text(t.recordsIn),
         text(t.recordsOut),
         text(t.lastRecordTime),
-        text(t.lag),
+        // Records behind for a sink; bytes for a source that knows (a CDC task's replication slot).
+        t.lag !== null ? String(t.lag) : typeof t.lagBytes === 'number' ? `${t.lagBytes} bytes` : '',
         text(t.errors),
         text(t.deadLettered),
       ]);

@@ -90,6 +90,11 @@ export interface SourceTask {
     metadata: { topic: string; partition: number; offset: number } | null,
   ): void;
   stop(): void | Promise<void>;
+  /**
+   * Bytes the source system holds that this task has not confirmed yet (a CDC task's
+   * replication-slot lag), for SHOW CONNECTOR STATUS; null when unknown. Called rarely, may query.
+   */
+  lagBytes?(): Promise<number | null>;
 }
 
 /** Reports one sink record that could not be written: to the log and the dead-letter queue. */

@@ -80,6 +80,8 @@ export interface TaskMetricsInfo {
   readonly records_out: number;
   readonly last_record_time: string | null;
   readonly lag: number | null;
+  /** A source task's own lag in bytes (a CDC task's replication slot), null when it has none. */
+  readonly lag_bytes: number | null;
   readonly errors: number;
   readonly dead_lettered: number;
 }
@@ -254,20 +256,23 @@ export class Herder {
   }
 
   /** Each running task's counters; a STOPPED connector has no tasks. */
-  connectorMetrics(name: string): ConnectorMetricsInfo {
+  async connectorMetrics(name: string): Promise<ConnectorMetricsInfo> {
     this.stateOf(name);
-    const tasks = (this.running.get(name)?.tasks ?? []).map((t, id): TaskMetricsInfo => {
-      const c = t.counters;
-      return {
-        id,
-        records_in: c.recordsIn,
-        records_out: c.recordsOut,
-        last_record_time: c.lastRecordAt === 0 ? null : new Date(c.lastRecordAt).toISOString(),
-        lag: t instanceof SinkTaskRunner ? t.lag() : null,
-        errors: c.errors,
-        dead_lettered: c.deadLettered,
-      };
-    });
+    const tasks = await Promise.all(
+      (this.running.get(name)?.tasks ?? []).map(async (t, id): Promise<TaskMetricsInfo> => {
+        const c = t.counters;
+        return {
+          id,
+          records_in: c.recordsIn,
+          records_out: c.recordsOut,
+          last_record_time: c.lastRecordAt === 0 ? null : new Date(c.lastRecordAt).toISOString(),
+          lag: t instanceof SinkTaskRunner ? t.lag() : null,
+          lag_bytes: t instanceof SourceTaskRunner ? await t.lagBytes() : null,
+          errors: c.errors,
+          dead_lettered: c.deadLettered,
+        };
+      }),
+    );
     return { name, tasks };
   }
 

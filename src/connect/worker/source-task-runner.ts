@@ -84,6 +84,22 @@ export class SourceTaskRunner extends TaskRunner {
     if (this.state !== 'FAILED') this.state = 'STOPPED';
   }
 
+  /** The task's own lag in bytes (a CDC slot's), null when it has none or cannot say within a second. */
+  async lagBytes(): Promise<number | null> {
+    if (this.task.lagBytes === undefined || this.state === 'STOPPED' || this.state === 'FAILED') return null;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        this.task.lagBytes(),
+        new Promise<null>((r) => (timer = setTimeout(() => r(null), 1000))),
+      ]);
+    } catch {
+      return null;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async run(): Promise<void> {
     const { connector, taskId, statuses, logger } = this.o;
     try {

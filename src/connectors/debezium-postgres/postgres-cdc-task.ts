@@ -114,6 +114,18 @@ export class PostgresCdcTask implements SourceTask {
     return CONNECTOR_VERSION;
   }
 
+  /** The slot's lag: WAL written since the position PostgreSQL was last told is confirmed. */
+  async lagBytes(): Promise<number | null> {
+    const meta = this.meta;
+    if (meta === undefined) return null;
+    const { rows } = await meta.query<{ lag: string | null }>(
+      'select pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::text as lag from pg_replication_slots where slot_name = $1',
+      [this.config.slotName],
+    );
+    const lag = rows[0]?.lag;
+    return lag === undefined || lag === null ? null : Math.max(0, Number(lag));
+  }
+
   initialize(context: SourceTaskContext): void {
     this.context = context;
   }

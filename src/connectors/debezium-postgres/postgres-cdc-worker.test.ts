@@ -120,6 +120,41 @@ test('changes made while the connector is stopped are delivered after a restart,
   }
 });
 
+test("SHOW CONNECTOR STATUS metrics carry the replication slot's lag in bytes: it grows while the connector is paused and falls once it resumes", async () => {
+  await db.query(`create table lagged (id int primary key, pad text not null)`);
+  const dir = tempDir();
+  const worker = await startWorker(dir, 50);
+  try {
+    await worker.herder.createConnector('lag', {
+      'connector.class': CLASS,
+      ...cdcProps(db, 'lagdb', {
+        'table.include.list': 'public.lagged',
+        'slot.name': 'lag_slot',
+        'status.update.interval.ms': '100',
+      }),
+    });
+    await until('the task runs', () => worker.herder.connectorStatus('lag').tasks[0]?.state === 'RUNNING');
+    const lagBytes = async () => (await worker.herder.connectorMetrics('lag')).tasks[0]?.lag_bytes;
+    await until('a lag is known', async () => typeof (await lagBytes()) === 'number');
+    await worker.herder.pauseConnector('lag');
+    await db.query(`insert into lagged select g, repeat('x', 1000) from generate_series(1, 200) g`);
+    // The slot cannot be confirmed past changes the paused task has not handed over.
+    await until('the lag covers the insert', async () => ((await lagBytes()) ?? 0) >= 200_000);
+    const paused = (await lagBytes()) as number;
+    // What the task reports is the slot's lag: never more than PostgreSQL's own figure measured after it.
+    assert.ok(paused <= Number((await currentWalLsn(db)) - (await confirmedFlush(db, 'lag_slot'))));
+    await worker.herder.resumeConnector('lag');
+    await until(
+      'the lag falls once the changes are delivered',
+      async () => ((await lagBytes()) ?? paused) < 200_000,
+    );
+    // A sink-style record count means nothing for a CDC source.
+    assert.equal((await worker.herder.connectorMetrics('lag')).tasks[0]?.lag, null);
+  } finally {
+    await worker.close();
+  }
+});
+
 test('the slot is confirmed only past records whose offsets the runtime committed', async () => {
   await db.query(`create table ledger (id int primary key)`);
   const dir = tempDir();
