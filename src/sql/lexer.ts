@@ -84,6 +84,22 @@ export function tokenize(text: string, origin: SourcePosition = { line: 1, colum
       index++;
     }
   };
+  /** Moves to `end`, counting lines by searching for newlines rather than stepping character by character. */
+  const advanceTo = (end: number): void => {
+    let newline = text.indexOf('\n', index);
+    if (newline < 0 || newline >= end) {
+      column += end - index;
+    } else {
+      let last = newline;
+      while (newline >= 0 && newline < end) {
+        line++;
+        last = newline;
+        newline = text.indexOf('\n', newline + 1);
+      }
+      column = end - last;
+    }
+    index = end;
+  };
   const push = (kind: TokenKind, value: string, start: number, position: SourcePosition): void => {
     tokens.push({ kind, value, text: text.slice(start, index), ...position, start, end: index });
   };
@@ -92,25 +108,23 @@ export function tokenize(text: string, origin: SourcePosition = { line: 1, colum
   const readQuoted = (quote: string, what: string): string => {
     const position = here();
     advance(1);
-    let value = '';
+    const parts: string[] = [];
     for (;;) {
-      if (index >= text.length) {
+      const close = text.indexOf(quote, index);
+      if (close < 0) {
         throw new SqlParseError(position, `unterminated ${what}: add the closing ${quote}`, {
           expected: quote,
           found: 'end of input',
         });
       }
-      if (text[index] === quote) {
-        if (text[index + 1] !== quote) break;
-        value += quote;
-        advance(2);
-        continue;
-      }
-      value += text[index];
-      advance(1);
+      parts.push(text.slice(index, close));
+      advanceTo(close);
+      if (text[index + 1] !== quote) break;
+      parts.push(quote);
+      advance(2);
     }
     advance(1);
-    return value;
+    return parts.length === 1 ? parts[0] : parts.join('');
   };
 
   const readDigits = (): void => {
@@ -126,7 +140,8 @@ export function tokenize(text: string, origin: SourcePosition = { line: 1, colum
     if (/\s/.test(char)) {
       advance(1);
     } else if (char === '-' && next === '-') {
-      while (index < text.length && text[index] !== '\n') advance(1);
+      const end = text.indexOf('\n', index);
+      advanceTo(end < 0 ? text.length : end);
     } else if (char === '/' && next === '*') {
       const close = text.indexOf('*/', index + 2);
       if (close < 0) {
