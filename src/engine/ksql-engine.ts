@@ -12,6 +12,7 @@ import {
   printStatement,
   SqlParseError,
   type Statement,
+  statementsOf,
 } from '../sql/index.js';
 import { formatType, type SqlType } from '../types/index.js';
 import { CommandTopic, type CommandWriter, SandboxCommands } from './command-topic.js';
@@ -48,6 +49,7 @@ import {
   rowInserter,
 } from './query-statements.js';
 import { sandboxLog } from './sandbox-log.js';
+import { TimeSlicer } from './time-slicer.js';
 
 /**
  * A failed request: the error of the statement that failed and the entities of those before it
@@ -153,8 +155,13 @@ function requestContext(options: ExecuteOptions): Context {
 /** Whether a request holds connector statements only (false when it does not parse: the queue reports that). */
 function onlyConnectorStatements(text: string, options: ExecuteOptions, limits: ParseLimits): boolean {
   try {
-    const parsed = parseStatements(text, { variables: requestContext(options).variables, limits });
-    return parsed.length > 0 && parsed.every((p) => isConnectorStatement(p.statement));
+    // Stops at the first other statement: a long script of anything else is not parsed twice here.
+    let any = false;
+    for (const p of statementsOf(text, { variables: requestContext(options).variables, limits })) {
+      if (!isConnectorStatement(p.statement)) return false;
+      any = true;
+    }
+    return any;
   } catch {
     return false;
   }
@@ -359,9 +366,13 @@ export class KsqlEngine {
 
   private async executeNow(text: string, options: ExecuteOptions): Promise<Entity[]> {
     const context = requestContext(options);
+    // A long request gives the event loop its turns as it goes, so the server keeps answering.
+    const slicer = new TimeSlicer();
     let parsed: ParsedStatement[];
     try {
-      parsed = parseStatements(text, { variables: context.variables, limits: this.parseLimits });
+      parsed = await slicer.collect(
+        statementsOf(text, { variables: context.variables, limits: this.parseLimits }),
+      );
     } catch (err) {
       if (err instanceof SqlParseError) throw new KsqlRequestError(BAD_STATEMENT, err.message, text, []);
       throw err;
@@ -378,6 +389,7 @@ export class KsqlEngine {
       } catch (err) {
         throw requestError(err, p, []);
       }
+      await slicer.tick();
     }
     const entities: Entity[] = [];
     for (const p of parsed) {
@@ -387,6 +399,7 @@ export class KsqlEngine {
       } catch (err) {
         throw requestError(err, p, entities);
       }
+      await slicer.tick();
     }
     return entities;
   }

@@ -15,6 +15,7 @@ export {
   parseTypeText,
   type StatementText,
   splitStatements,
+  statementsOf,
 } from './parser.js';
 export { printExpression, printName, printQuery, printStatement, printString, printType } from './printer.js';
 export { substituteVariables, type Variables } from './variables.js';

@@ -67,6 +67,14 @@ export function splitStatements(script: string): StatementText[] {
  * substitution, which is what was parsed.
  */
 export function parseStatements(script: string, options: ParseOptions = {}): ParsedStatement[] {
+  return [...statementsOf(script, options)];
+}
+
+/**
+ * `parseStatements` one statement at a time, so a caller with a long script can let other work run
+ * between statements (the engine does).
+ */
+export function* statementsOf(script: string, options: ParseOptions = {}): Generator<ParsedStatement> {
   // Keyed by lower-case name, as ksqlDB matches them: each statement looks its references up directly.
   const variables = options.variables === undefined ? undefined : lowerCaseNamed(options.variables);
   const limits = options.limits ?? {};
@@ -80,7 +88,7 @@ export function parseStatements(script: string, options: ParseOptions = {}): Par
         'Send them in several requests, or raise sluice.request.max.statements.',
     );
   }
-  return pieces.map((piece) => {
+  for (const piece of pieces) {
     const text =
       variables === undefined
         ? withinLength(piece, maxLength)
@@ -92,8 +100,8 @@ export function parseStatements(script: string, options: ParseOptions = {}): Par
       }
       if (statement.kind === 'defineVariable') variables.set(statement.name.toLowerCase(), statement.value);
     }
-    return { statement, text, line: piece.line, column: piece.column };
-  });
+    yield { statement, text, line: piece.line, column: piece.column };
+  }
 }
 
 function withinLength(piece: StatementText, maxLength: number): string {
