@@ -4,7 +4,7 @@ import type { ConnectClient } from '../connect/client/index.js';
 import { describeFunction, FunctionResolutionError, listFunctions } from '../functions/index.js';
 import { InternalTopics, type Log, LogError } from '../log/index.js';
 import { PlanningError, planSelect, resolveType } from '../planner/index.js';
-import { ProcessingLog, type PushBatch, runPushQuery } from '../runtime/index.js';
+import { ProcessingLog, type PushBatch, runPushQuery, TimeSlicer } from '../runtime/index.js';
 import {
   type ParsedStatement,
   type ParseLimits,
@@ -49,7 +49,6 @@ import {
   rowInserter,
 } from './query-statements.js';
 import { sandboxLog } from './sandbox-log.js';
-import { TimeSlicer } from './time-slicer.js';
 
 /**
  * A failed request: the error of the statement that failed and the entities of those before it

@@ -12,3 +12,4 @@ export { errorLabel, type RowExpressions } from './row-processor.js';
 export type { RuntimeSource } from './runtime-source.js';
 export { type SinkColumn, SinkEncoder, type SinkFormats } from './sink-encoder.js';
 export { DecodeError, SourceDecoder } from './source-decoder.js';
+export { TimeSlicer } from './time-slicer.js';

@@ -5,6 +5,7 @@ import { columnError, processRow, type RowExpressions } from './row-processor.js
 import type { RuntimeSource } from './runtime-source.js';
 import type { SinkEncoder } from './sink-encoder.js';
 import { DecodeError, SourceDecoder } from './source-decoder.js';
+import { TimeSlicer } from './time-slicer.js';
 import { startPositions, TopicFollower } from './topic-follower.js';
 
 export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
@@ -231,9 +232,13 @@ export class PersistentQuery {
       lastCommit = Date.now();
     };
     const signal = this.stopper.signal;
+    // A query whose input is always ready (a backlog, or a query that reads its own output) would
+    // otherwise run on promises alone and never let HTTP, other queries or connectors have a turn.
+    const slicer = new TimeSlicer();
     let failed = true;
     try {
       for (;;) {
+        await slicer.tick();
         this.busy = false;
         // With output not committed yet, a quiet source still gets its commit within the interval.
         const pending = written.some((p, i) => p !== committed[i]);
