@@ -72,3 +72,16 @@ describe('describeEffectiveConfig', () => {
     assert.ok(!describeEffectiveConfig(loadServerConfig()).includes('Embedded Connect worker'));
   });
 });
+
+test('a password inside a URL value is hidden, the rest of the URL shown', () => {
+  const config = loadServerConfig({
+    env: {
+      KSQL_KSQL_CONNECT_URL: 'http://connect:c0nnectpw@connect.example:8083',
+      KSQL_CONNECT_CONNECTION_URL: 'jdbc:postgresql://db/x?user=u&password=jdbcpw',
+    },
+  });
+  const text = describeEffectiveConfig(config);
+  assert.match(text, /ksql\.connect\.url += http:\/\/connect:\[hidden\]@connect\.example:8083/);
+  assert.match(text, /connection\.url += jdbc:postgresql:\/\/db\/x\?user=u&password=\[hidden\]/);
+  assert.ok(!text.includes('c0nnectpw') && !text.includes('jdbcpw'));
+});

@@ -15,12 +15,23 @@ export function isSecretProperty(name: string, definition: PropertyDefinition | 
 
 const UNSET = '(unset)';
 
+/** A password inside a URL value (http://user:pw@host, JDBC's ;password=pw). */
+const URL_USER_INFO = /([a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:)[^\s@/]+@/gi;
+const URL_PASSWORD_PARAMETER = /([?&;]password=)[^&;\s]*/gi;
+
+function maskUrlCredentials(text: string): string {
+  return text.replace(URL_USER_INFO, `$1${HIDDEN}@`).replace(URL_PASSWORD_PARAMETER, `$1${HIDDEN}`);
+}
+
 /** Every effective key with its value as text; secrets are `[hidden]`, unset values `(unset)`. */
 export function maskSecrets(config: ServerConfig): Record<string, string> {
   const masked: Record<string, string> = {};
   for (const p of config.entries()) {
     if (p.value === undefined) masked[p.name] = UNSET;
-    else masked[p.name] = isSecretProperty(p.name, p.definition) ? HIDDEN : valueToText(p.value);
+    else
+      masked[p.name] = isSecretProperty(p.name, p.definition)
+        ? HIDDEN
+        : maskUrlCredentials(valueToText(p.value));
   }
   return masked;
 }
@@ -29,7 +40,7 @@ export function maskSecrets(config: ServerConfig): Record<string, string> {
 export function maskConnectWorkerSecrets(config: ServerConfig): Record<string, string> {
   const masked: Record<string, string> = {};
   for (const name of Object.keys(config.connectWorker).sort()) {
-    masked[name] = SECRET_NAME.test(name) ? HIDDEN : config.connectWorker[name];
+    masked[name] = SECRET_NAME.test(name) ? HIDDEN : maskUrlCredentials(config.connectWorker[name]);
   }
   return masked;
 }

@@ -120,6 +120,28 @@ for (const mode of ['embedded', 'rest'] as const) {
       assert.equal(dropped.connectorName, 'MixedCase');
     });
 
+    test('a connector statement that does not parse is echoed with its values masked, in the text and the message', async () => {
+      const { failure } = await start(mode);
+      const bareValue = await failure(
+        "CREATE SOURCE CONNECTOR c WITH ('connector.class'='FileStreamSource', 'connection.password'=sw0rdfish, 'a'='b');",
+      );
+      assert.equal(bareValue.errorCode, 40001);
+      assert.match(bareValue.message, /expected a literal but found '\[string\]'/);
+      const unterminated = await failure("CREATE SOURCE CONNECTOR c WITH ('connection.password'='hunter2");
+      assert.match(unterminated.message, /unterminated string literal/);
+      for (const err of [bareValue, unterminated]) {
+        for (const secret of ['hunter2', 'sw0rdfish'])
+          assert.ok(
+            !`${err.statementText} ${err.message}`.includes(secret),
+            `${err.statementText} ${err.message}`,
+          );
+      }
+      assert.equal(
+        unterminated.statementText,
+        "CREATE SOURCE CONNECTOR c WITH ('connection.password'='[string]'",
+      );
+    });
+
     test('a bad config is refused with 40000 and "Validation error:" listing each key and its errors', async () => {
       const { failure, worker } = await start(mode);
       const err = await failure(

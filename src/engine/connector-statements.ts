@@ -565,3 +565,23 @@ export async function executeConnectorStatement(
     }
   }
 }
+
+/** A value after '=': a string (maybe left open at the end), a quoted identifier, or a bare word. */
+const VALUE_AFTER_EQUALS = /(=\s*)('(?:[^']|'')*(?:'|$)|"(?:[^"]|"")*(?:"|$)|[^\s,()';=]+)/g;
+
+/**
+ * The echo of a request that did not parse: if it may be a connector statement, every value after
+ * '=' becomes '[string]', in the text and in the parser's message (which quotes the token it
+ * stopped at), since a statement that did not parse cannot be masked by its syntax.
+ */
+export function maskUnparsedText(text: string, message: string): { text: string; message: string } {
+  if (!/\bCONNECTOR\b/i.test(text)) return { text, message };
+  const values: string[] = [];
+  const masked = text.replace(VALUE_AFTER_EQUALS, (_match, equals: string, value: string) => {
+    values.push(value);
+    return `${equals}'[string]'`;
+  });
+  let shown = message;
+  for (const v of values) shown = shown.replaceAll(`'${v}'`, "'[string]'");
+  return { text: masked, message: shown };
+}

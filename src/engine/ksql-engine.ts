@@ -22,6 +22,7 @@ import {
   executeConnectorStatement,
   isConnectorStatement,
   maskConnectorStatement,
+  maskUnparsedText,
 } from './connector-statements.js';
 import type { DataSource } from './data-source.js';
 import { createSource, type FormatDefaults } from './ddl.js';
@@ -373,7 +374,10 @@ export class KsqlEngine {
         statementsOf(text, { variables: context.variables, limits: this.parseLimits }),
       );
     } catch (err) {
-      if (err instanceof SqlParseError) throw new KsqlRequestError(BAD_STATEMENT, err.message, text, []);
+      if (err instanceof SqlParseError) {
+        const shown = maskUnparsedText(text, err.message);
+        throw new KsqlRequestError(BAD_STATEMENT, shown.message, shown.text, []);
+      }
       throw err;
     }
     checkAuthorized(parsed, options);

@@ -868,3 +868,36 @@ test('a PUT that sends back a hidden PASSWORD value keeps the stored secret', as
   assert.equal(worker.herder.connectorConfig('sec').token, 's3cr3t');
   assert.equal(worker.herder.connectorConfig('sec').endpoint, 'https://changed');
 });
+
+test('secrets Kafka clients keep (jaas configs, user info, tokens, API keys) and URL passwords never come back, and survive a PUT of what was shown', async () => {
+  const { call, worker } = await startWorker();
+  const config = {
+    'connector.class': 'com.example.SecretSourceConnector',
+    'tasks.max': '1',
+    'connection.url': 'postgresql://app:hunter2@db.example:5432/shop',
+    'jdbc.url': 'jdbc:sqlserver://db;user=app;password=swordfish;encrypt=true',
+    'producer.override.sasl.jaas.config': 'PlainLoginModule required username="u" password="jaaspw";',
+    'schema.registry.basic.auth.user.info': 'u:userinfopw',
+    'bearer.auth.token': 'tokpw',
+    'api.key': 'keypw',
+    token: 'declaredpw',
+  };
+  const created = await call('POST', '/connectors', { name: 'leaky', config });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const shown = (await call('GET', '/connectors/leaky/config')).body;
+  const answers = [
+    created,
+    await call('GET', '/connectors/leaky'),
+    await call('GET', '/connectors/leaky/tasks'),
+  ];
+  for (const a of answers) {
+    for (const secret of ['hunter2', 'swordfish', 'jaaspw', 'userinfopw', 'tokpw', 'keypw', 'declaredpw'])
+      assert.ok(!JSON.stringify(a.body).includes(secret), `${secret} in ${JSON.stringify(a.body)}`);
+  }
+  assert.equal(shown['connection.url'], 'postgresql://app:[hidden]@db.example:5432/shop');
+  assert.equal(shown['jdbc.url'], 'jdbc:sqlserver://db;user=app;password=[hidden];encrypt=true');
+  assert.equal(shown['api.key'], '[hidden]');
+  const put = await call('PUT', '/connectors/leaky/config', shown);
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  assert.deepEqual(worker.herder.connectorConfig('leaky'), { ...config, name: 'leaky' });
+});

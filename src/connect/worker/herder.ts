@@ -23,6 +23,7 @@ import { connectLogger, withRecentLines } from './connect-logger.js';
 import { readErrorPolicy } from './error-policy.js';
 import { createTopicIfMissing } from './log-unavailable.js';
 import type { PluginInfo, PluginRegistry } from './plugin-registry.js';
+import { HIDDEN, isSecretKeyName, maskUrlCredentials } from './secret-values.js';
 import { SinkTaskRunner } from './sink-task-runner.js';
 import { SourceTaskRunner } from './source-task-runner.js';
 import type { WorkerConfig } from './worker-config.js';
@@ -97,8 +98,6 @@ export interface ConfigInfos {
   readonly groups: string[];
   readonly configs: { definition: Record<string, unknown> | null; value: Record<string, unknown> }[];
 }
-
-const HIDDEN = '[hidden]';
 
 /**
  * Decides what runs (Kafka Connect's herder): owns connector configs, target states and task
@@ -178,7 +177,7 @@ export class Herder {
     } catch {
       def = undefined;
     }
-    return (k) => def?.isSecret(k) === true || /password|secret/i.test(k);
+    return (k) => def?.isSecret(k) === true || isSecretKeyName(k);
   }
 
   /**
@@ -188,7 +187,8 @@ export class Herder {
   maskedConfig(config: Readonly<Record<string, string>>, className?: string): Record<string, string> {
     const secret = this.secretTest(className ?? config['connector.class']);
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(config)) out[k] = secret(k) && v !== null ? HIDDEN : v;
+    for (const [k, v] of Object.entries(config))
+      out[k] = v === null ? v : secret(k) ? HIDDEN : maskUrlCredentials(v);
     return out;
   }
 
@@ -511,8 +511,13 @@ export class Herder {
   ): Record<string, string> {
     const secret = this.secretTest(config['connector.class'] ?? stored['connector.class']);
     const out: Record<string, string> = { ...config };
-    for (const [k, v] of Object.entries(config))
-      if (v === HIDDEN && secret(k) && stored[k] !== undefined) out[k] = stored[k];
+    for (const [k, v] of Object.entries(config)) {
+      const kept = stored[k];
+      if (kept === undefined || v === null) continue;
+      if (v === HIDDEN && secret(k)) out[k] = kept;
+      // A URL shown with its password hidden, sent back unchanged.
+      else if (v !== kept && v.includes(HIDDEN) && maskUrlCredentials(kept) === v) out[k] = kept;
+    }
     return out;
   }
 
