@@ -69,7 +69,10 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
     options.tls !== undefined,
     (status, message) => genericError(status * 100, message),
   );
-  if (options.authenticator !== undefined) requireKsqlAuthentication(app, options.authenticator);
+  const internal = options.internalTopics ?? new InternalTopics();
+  if (options.authenticator !== undefined) {
+    requireKsqlAuthentication(app, options.authenticator, (topic) => internal.roleOf(topic));
+  }
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
   // A body without a type is read too: over HTTP/2 (no content-length needed) Fastify would skip it.
@@ -87,7 +90,6 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
     reply.code(404).send(genericError(40400, `Not Found: ${req.method} ${req.url}`));
   });
   registerServerInfoRoutes(app, options.log, options.identity, options.engine);
-  const internal = options.internalTopics ?? new InternalTopics();
   registerRestProxyRoutes(app, options.log, internal);
   registerTopicDataRoutes(app, options.log, internal);
   registerKsqlRoutes(app, options.engine);

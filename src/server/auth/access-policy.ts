@@ -57,9 +57,23 @@ function refusal(role: Role, what: string, needs: Role): string {
   return `Forbidden: ${what} needs the ${needs} role; this user has the ${role} role.`;
 }
 
+/** What an internal topic holds, or undefined for a user topic. */
+export type InternalTopicRole = (topic: string) => string | undefined;
+
+function internalTopicRead(role: Role, topic: string, internal: InternalTopicRole): string | undefined {
+  const holds = internal(topic);
+  return holds === undefined ? undefined : refusal(role, `reading ${topic} (${holds})`, 'admin');
+}
+
 /** Why the role may not run the statement, or undefined when it may. */
-export function statementDenied(role: Role, statement: Statement): string | undefined {
+export function statementDenied(
+  role: Role,
+  statement: Statement,
+  internal: InternalTopicRole = () => undefined,
+): string | undefined {
   if (role === 'admin') return undefined;
+  // Internal topics hold every connector's config (secrets included) and every statement.
+  if (statement.kind === 'print') return internalTopicRead(role, statement.topic, internal);
   if (role === 'reader') {
     return READER_STATEMENTS.has(statement.kind)
       ? undefined
@@ -78,8 +92,15 @@ export function statementDenied(role: Role, statement: Statement): string | unde
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
 /** Why the role may not make this request to the ksqlDB API, or undefined when it may (statements are checked apart). */
-export function ksqlRequestDenied(role: Role, method: string, path: string): string | undefined {
+export function ksqlRequestDenied(
+  role: Role,
+  method: string,
+  path: string,
+  internal: InternalTopicRole = () => undefined,
+): string | undefined {
   if (role === 'admin') return undefined;
+  const read = /^\/v3\/clusters\/[^/]+\/topics\/([^/]+)\/partitions\/[^/]+\/records\/?$/.exec(path);
+  if (read !== null) return internalTopicRead(role, decodeURIComponent(read[1]), internal);
   if (path === '/ksql/terminate') return refusal(role, 'terminating the server', 'admin');
   // The statement endpoints: each statement is checked once parsed; closing a query is a reader's too.
   if (['/ksql', '/query', '/query-stream', '/close-query'].includes(path)) return undefined;

@@ -246,6 +246,30 @@ describe('the role matrix', () => {
   });
 });
 
+describe('internal topics', () => {
+  test('only an admin may read them, through PRINT or REST Proxy: they hold every statement and connector secret', async () => {
+    const topic = '_confluent-ksql-default__command_topic';
+    const records = `${server.url}/v3/clusters/${server.log.clusterId}/topics/${topic}/partitions/0/records?offset=0&timeout_ms=0`;
+    const print = (who: Role) =>
+      call(who, 'POST', `${server.url}/query-stream`, { sql: `PRINT '${topic}' FROM BEGINNING LIMIT 1;` });
+    for (const who of ['reader', 'developer'] as const) {
+      for (const res of [await print(who), await call(who, 'GET', records)]) {
+        assert.equal(res.status, 403, `${who}: ${res.text}`);
+        assert.match(
+          String(res.json?.message),
+          new RegExp(`reading ${topic} \\(the command topic.*needs the admin role`),
+        );
+      }
+    }
+    const admin = await print('admin');
+    assert.equal(admin.status, 200, admin.text);
+    assert.match(admin.text, /CREATE STREAM/);
+    assert.equal((await call('admin', 'GET', records)).status, 200);
+    // A user topic is every role's to read.
+    assert.equal((await call('reader', 'GET', records.replaceAll(topic, 's'))).status, 200);
+  });
+});
+
 describe('clients with credentials', () => {
   test('sluice cli takes -u/-p, --user/--password or SLUICE_USER/SLUICE_PASSWORD, and says so when refused', async () => {
     const sql = ['cli', server.url, '--output', 'JSON', '-e', 'SHOW STREAMS;'];

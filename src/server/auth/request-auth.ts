@@ -1,11 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Statement } from '../../engine/index.js';
 import { genericError } from '../errors.js';
-import { connectRequestDenied, ksqlRequestDenied, statementDenied } from './access-policy.js';
+import {
+  connectRequestDenied,
+  type InternalTopicRole,
+  ksqlRequestDenied,
+  statementDenied,
+} from './access-policy.js';
 import type { BasicAuthenticator, Principal } from './basic-authenticator.js';
 
 /** Who made each request, once authenticated (keyed by the raw request, which Fastify keeps). */
 const principals = new WeakMap<object, Principal>();
+/** The internal topics of the app a request came to, for its statement checks. */
+const internalTopicsOf = new WeakMap<object, InternalTopicRole>();
 
 /** Paths anyone may call: load balancers and clients probe them before they have credentials. */
 const OPEN_PATHS = new Set(['/healthcheck', '/info']);
@@ -22,7 +29,8 @@ export type StatementAuthorizer = (statement: Statement) => string | undefined;
 export function statementAuthorizer(req: FastifyRequest): StatementAuthorizer | undefined {
   const principal = principals.get(req.raw);
   if (principal === undefined) return undefined;
-  return (statement) => statementDenied(principal.role, statement);
+  const internal = internalTopicsOf.get(req.raw);
+  return (statement) => statementDenied(principal.role, statement, internal);
 }
 
 type ErrorBody = (status: number, message: string) => unknown;
@@ -62,13 +70,18 @@ async function authenticate(
  * credentials (401 with a challenge otherwise); the role is checked per request here and per
  * statement by the engine (403 naming what was refused).
  */
-export function requireKsqlAuthentication(app: FastifyInstance, authenticator: BasicAuthenticator): void {
+export function requireKsqlAuthentication(
+  app: FastifyInstance,
+  authenticator: BasicAuthenticator,
+  internal: InternalTopicRole,
+): void {
   app.addHook('onRequest', async (req, reply) => {
     const path = pathOf(req.url);
     if (OPEN_PATHS.has(path)) return;
     const principal = await authenticate(req, reply, authenticator, ksqlErrorBody);
     if (principal === undefined) return reply;
-    const denied = ksqlRequestDenied(principal.role, req.method, path);
+    internalTopicsOf.set(req.raw, internal);
+    const denied = ksqlRequestDenied(principal.role, req.method, path, internal);
     if (denied !== undefined) return refuse(reply, authenticator, 403, denied, ksqlErrorBody);
   });
 }
