@@ -1,45 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, test } from 'node:test';
-import { loadServerConfig } from '../config/index.js';
-import { SegmentLog } from '../log/index.js';
-import { KsqlEngine, KsqlRequestError } from './ksql-engine.js';
-
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
-
-async function start(dir?: string) {
-  const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'sluice-drop-'));
-  if (dir === undefined) cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const log = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
-  const engine = await KsqlEngine.start(
-    log,
-    loadServerConfig({ flags: { 'ksql.streams.commit.interval.ms': '0' }, env: {} }),
-  );
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await engine.close();
-    await log.close();
-  };
-  cleanup.push(close);
-  return { engine, log, dir: dataDir, close };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<KsqlRequestError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof KsqlRequestError, String(err));
-    return err;
-  }
-  assert.fail('expected the statement to be refused');
-}
+import { test } from 'node:test';
+import type { KsqlEngine } from './ksql-engine.js';
+import { refusal, startEngine } from './test-engine.fixture.js';
 
 const setup = `
   CREATE STREAM src (id STRING KEY, v INT) WITH (KAFKA_TOPIC='src', VALUE_FORMAT='JSON', PARTITIONS=1);
@@ -51,7 +13,7 @@ async function queryIds(engine: KsqlEngine): Promise<string[]> {
 }
 
 test('DROP of a source written by its CREATE … AS SELECT query terminates the query and drops it', async () => {
-  const { engine, log } = await start();
+  const { engine, log } = await startEngine();
   await engine.execute(setup);
   assert.equal((await queryIds(engine)).length, 1);
   const [dropped] = await engine.execute('DROP STREAM sink DELETE TOPIC;');
@@ -67,11 +29,11 @@ test('DROP of a source written by its CREATE … AS SELECT query terminates the 
 });
 
 test('the drop and its terminated query stay so after a restart from the command topic', async () => {
-  const first = await start();
+  const first = await startEngine();
   await first.engine.execute(setup);
   await first.engine.execute('DROP STREAM sink;');
   await first.close();
-  const again = await start(first.dir);
+  const again = await startEngine(first.dir);
   assert.deepEqual(await queryIds(again.engine), []);
   assert.equal(again.engine.metastore.get('SINK'), undefined);
   assert.ok(again.engine.metastore.get('SRC'));
@@ -82,7 +44,7 @@ test('the drop and its terminated query stay so after a restart from the command
 });
 
 test('a source that a query-built stream reads cannot be dropped, even with that query terminated', async () => {
-  const { engine } = await start();
+  const { engine } = await startEngine();
   await engine.execute(`${setup} CREATE STREAM other AS SELECT * FROM src;`);
   const err = await refusal(engine.execute('DROP STREAM src;'));
   assert.equal(err.errorCode, 40001);
@@ -101,7 +63,7 @@ test('a source that a query-built stream reads cannot be dropped, even with that
 });
 
 test('INSERT INTO queries that read or write a source refuse its drop with the queries to terminate', async () => {
-  const { engine } = await start();
+  const { engine } = await startEngine();
   await engine.execute(setup);
   await engine.execute(
     "CREATE STREAM more (id STRING KEY, v INT) WITH (KAFKA_TOPIC='more', VALUE_FORMAT='JSON', PARTITIONS=1);",

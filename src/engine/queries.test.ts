@@ -2,32 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { loadServerConfig } from '../config/index.js';
 import { type LogRecord, SegmentLog } from '../log/index.js';
 import { KsqlEngine, KsqlRequestError } from './ksql-engine.js';
-
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
-
-async function start(dir = mkdtempSync(join(tmpdir(), 'sluice-queries-'))) {
-  const log = await SegmentLog.open({ dataDir: dir, cleanerIntervalMs: 0 });
-  const engine = await KsqlEngine.start(
-    log,
-    loadServerConfig({ flags: { 'ksql.streams.commit.interval.ms': '0' }, env: {} }),
-  );
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await engine.close();
-    await log.close();
-  };
-  cleanup.push(close);
-  return { engine, log, dir, close };
-}
+import { onCleanup, startEngine } from './test-engine.fixture.js';
 
 /** Reads a topic until it holds `count` records (queries run in the background). */
 async function readTopic(log: SegmentLog, topic: string, count: number): Promise<LogRecord[]> {
@@ -59,7 +38,7 @@ const setup = `
     FROM orders WHERE qty >= 5 EMIT CHANGES;`;
 
 test('a persistent query filters and projects every record into its sink topic', async () => {
-  const { engine, log } = await start();
+  const { engine, log } = await startEngine();
   const [, created] = await engine.execute(setup);
   assert.match(
     String((created.commandStatus as { message: string }).message),
@@ -87,7 +66,7 @@ test('a persistent query filters and projects every record into its sink topic',
 });
 
 test('a record that cannot be read goes to the processing log and the query goes on', async () => {
-  const { engine, log } = await start();
+  const { engine, log } = await startEngine();
   await engine.execute(setup);
   await log.append('orders', [
     { key: Buffer.from('bad'), value: Buffer.from('{"item": "x", "qty": "lots"}'), partition: 0 },
@@ -103,12 +82,12 @@ test('a record that cannot be read goes to the processing log and the query goes
 });
 
 test('after a restart queries resume from their committed offsets: nothing lost, nothing repeated', async () => {
-  const first = await start();
+  const first = await startEngine();
   await first.engine.execute(setup);
   await first.engine.execute("INSERT INTO orders (id, item, qty, price) VALUES ('a', 'x', 9, 1);");
   await readTopic(first.log, 'big_orders', 1);
   await first.close();
-  const again = await start(first.dir);
+  const again = await startEngine(first.dir);
   const [queries] = await again.engine.execute('SHOW QUERIES;');
   assert.equal((queries.queries as unknown[]).length, 1, 'the query was restarted from the command topic');
   await again.engine.execute("INSERT INTO orders (id, item, qty, price) VALUES ('b', 'y', 9, 1);");
@@ -121,7 +100,7 @@ test('after a restart queries resume from their committed offsets: nothing lost,
 });
 
 test('a push query streams matching rows and stops at its LIMIT', async () => {
-  const { engine } = await start();
+  const { engine } = await startEngine();
   await engine.execute(setup);
   await engine.execute("INSERT INTO orders (id, item, qty, price) VALUES ('p1', 'plum', 1, 1);");
   const handle = await engine.pushQuery(
@@ -143,7 +122,7 @@ test('a push query streams matching rows and stops at its LIMIT', async () => {
 });
 
 test('TERMINATE stops a query; DROP refuses while a stream built from the source exists', async () => {
-  const { engine } = await start();
+  const { engine } = await startEngine();
   const [, created] = await engine.execute(setup);
   const queryId = (created.commandStatus as { queryId: string }).queryId;
   await assert.rejects(engine.execute('DROP STREAM orders;'), (err: unknown) => {
@@ -158,7 +137,7 @@ test('TERMINATE stops a query; DROP refuses while a stream built from the source
 });
 
 test('query mistakes are statement errors that say what is wrong', async () => {
-  const { engine } = await start();
+  const { engine } = await startEngine();
   await engine.execute(setup);
   const cases: [string, RegExp][] = [
     ['CREATE STREAM x AS SELECT item FROM orders;', /Key missing from projection.*ID/s],
@@ -177,7 +156,7 @@ test('query mistakes are statement errors that say what is wrong', async () => {
 });
 
 test('EXPLAIN shows a running query and a statement that is only planned', async () => {
-  const { engine } = await start();
+  const { engine } = await startEngine();
   const [, created] = await engine.execute(setup);
   const queryId = (created.commandStatus as { queryId: string }).queryId;
   const [running] = await engine.execute(`EXPLAIN ${queryId};`);
@@ -204,7 +183,7 @@ test('with ksql.logging.processing.stream.auto.create the processing log is a st
     log,
     loadServerConfig({ flags: { 'ksql.logging.processing.stream.auto.create': 'true' }, env: {} }),
   );
-  cleanup.push(async () => {
+  onCleanup(async () => {
     await engine.close();
     await log.close();
     rmSync(dir, { recursive: true, force: true });
@@ -216,7 +195,7 @@ test('with ksql.logging.processing.stream.auto.create the processing log is a st
 
 test('a restart with ksql.logging.processing.stream.auto.create finds the stream and writes no command again', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-queries-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
   const flags = { 'ksql.logging.processing.stream.auto.create': 'true' };
   const ends: number[] = [];
   for (let run = 0; run < 3; run++) {
@@ -231,7 +210,7 @@ test('a restart with ksql.logging.processing.stream.auto.create finds the stream
 });
 
 test('INSERT VALUES converts structured values to the column types, field by field', async () => {
-  const { engine, log } = await start();
+  const { engine, log } = await startEngine();
   await engine.execute(
     "CREATE STREAM nested (id STRING KEY, s STRUCT<a BIGINT, b STRING>, xs ARRAY<DOUBLE>, m MAP<STRING, BIGINT>) WITH (KAFKA_TOPIC='nested', VALUE_FORMAT='JSON', PARTITIONS=1);" +
       "INSERT INTO nested (id, s, xs, m) VALUES ('k', STRUCT(a := 1, b := 'x'), ARRAY[1, 2], MAP('one' := 1));",
@@ -249,7 +228,7 @@ test('INSERT VALUES converts structured values to the column types, field by fie
 });
 
 test('a column that cannot be computed is NULL in the output and logged in ksqlDB words', async () => {
-  const { engine, log } = await start();
+  const { engine, log } = await startEngine();
   await engine.execute(
     "CREATE STREAM shares (id STRING KEY, total INT, parts INT) WITH (KAFKA_TOPIC='shares', VALUE_FORMAT='JSON', PARTITIONS=1);" +
       "SET 'auto.offset.reset'='earliest';" +

@@ -1,35 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, test } from 'node:test';
-import { loadServerConfig } from '../config/index.js';
-import { SegmentLog } from '../log/index.js';
-import { KsqlEngine } from './ksql-engine.js';
-
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
-
-async function start(dir?: string) {
-  const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'sluice-ids-'));
-  if (dir === undefined) cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const log = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
-  const engine = await KsqlEngine.start(
-    log,
-    loadServerConfig({ flags: { 'ksql.streams.commit.interval.ms': '0' }, env: {} }),
-  );
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await engine.close();
-    await log.close();
-  };
-  cleanup.push(close);
-  return { engine, log, dir: dataDir, close };
-}
+import { test } from 'node:test';
+import type { KsqlEngine } from './ksql-engine.js';
+import { startEngine } from './test-engine.fixture.js';
 
 const source =
   "CREATE STREAM src (id STRING KEY, v INT) WITH (KAFKA_TOPIC='src', VALUE_FORMAT='JSON', PARTITIONS=1);";
@@ -44,7 +16,7 @@ function queryIdOf(status: Record<string, unknown>): string {
 }
 
 test('query ids are built as ksqlDB builds them: prefix, sink upper-cased, command offset', async () => {
-  const { engine } = await start();
+  const { engine } = await startEngine();
   await engine.execute(source);
   const [csas] = await engine.execute('CREATE STREAM "lower_sink" AS SELECT * FROM src;');
   const n = csas.commandSequenceNumber as number;
@@ -63,7 +35,7 @@ test('query ids are built as ksqlDB builds them: prefix, sink upper-cased, comma
 });
 
 test('TERMINATE and EXPLAIN take a query id in any case', async () => {
-  const { engine } = await start();
+  const { engine } = await startEngine();
   await engine.execute(source);
   const [csas] = await engine.execute('CREATE STREAM "lower_sink" AS SELECT * FROM src;');
   const id = queryIdOf(csas);
@@ -77,7 +49,7 @@ test('TERMINATE and EXPLAIN take a query id in any case', async () => {
 });
 
 test('a query persisted under its old mixed-case id resumes from the offsets of its old consumer group', async () => {
-  const first = await start();
+  const first = await startEngine();
   await first.engine.execute(source);
   await first.engine.execute(`
     INSERT INTO src (id, v) VALUES ('a', 1);
@@ -104,7 +76,7 @@ test('a query persisted under its old mixed-case id resumes from the offsets of 
 });
 
 test("N follows ksqlDB's query id counter: a TERMINATE moves no counter, and a restart rebuilds the same ids", async () => {
-  const first = await start();
+  const first = await startEngine();
   await first.engine.execute(source);
   const [b] = await first.engine.execute('CREATE STREAM b AS SELECT * FROM src;');
   const bId = queryIdOf(b);
@@ -123,13 +95,13 @@ test("N follows ksqlDB's query id counter: a TERMINATE moves no counter, and a r
   );
   const before = (await queryIds(first.engine)).sort();
   await first.close();
-  const again = await start(first.dir);
+  const again = await startEngine(first.dir);
   assert.deepEqual((await queryIds(again.engine)).sort(), before);
   assert.deepEqual(before, [queryIdOf(c)]);
 });
 
 test('a query whose id a TERMINATE before it now changes resumes from the group of its older id', async () => {
-  const first = await start();
+  const first = await startEngine();
   await first.engine.execute(source);
   await first.engine.execute(
     "INSERT INTO src (id, v) VALUES ('a', 1); INSERT INTO src (id, v) VALUES ('b', 2);",

@@ -1,45 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, test } from 'node:test';
-import { loadServerConfig } from '../config/index.js';
-import { SegmentLog } from '../log/index.js';
-import { KsqlEngine, KsqlRequestError } from './ksql-engine.js';
-
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
-
-async function start(dir?: string) {
-  const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'sluice-validate-'));
-  if (dir === undefined) cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const log = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
-  const engine = await KsqlEngine.start(
-    log,
-    loadServerConfig({ flags: { 'ksql.streams.commit.interval.ms': '0' }, env: {} }),
-  );
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await engine.close();
-    await log.close();
-  };
-  cleanup.push(close);
-  return { engine, log, dir: dataDir, close };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<KsqlRequestError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof KsqlRequestError, String(err));
-    return err;
-  }
-  assert.fail('expected the request to be refused');
-}
+import { test } from 'node:test';
+import type { KsqlEngine } from './ksql-engine.js';
+import { refusal, startEngine } from './test-engine.fixture.js';
 
 async function queryIds(engine: KsqlEngine): Promise<string[]> {
   const [queries] = await engine.execute('SHOW QUERIES;');
@@ -47,7 +9,7 @@ async function queryIds(engine: KsqlEngine): Promise<string[]> {
 }
 
 test('when statement 3 fails, statements 1 and 2 leave no metastore entry, topic, command, query or record', async () => {
-  const { engine, log } = await start();
+  const { engine, log } = await startEngine();
   const before = log.endOffset(engine.commandTopic, 0);
   const third = 'CREATE STREAM c AS SELECT id, nope FROM b;';
   const err = await refusal(
@@ -72,7 +34,7 @@ test('when statement 3 fails, statements 1 and 2 leave no metastore entry, topic
 });
 
 test('statements validate against what the earlier ones of the request create', async () => {
-  const { engine, log } = await start();
+  const { engine, log } = await startEngine();
   const entities = await engine.execute(`
     CREATE STREAM a (id STRING KEY, v INT) WITH (KAFKA_TOPIC='a', VALUE_FORMAT='JSON', PARTITIONS=1);
     CREATE STREAM b AS SELECT * FROM a WHERE v > 0;
@@ -86,7 +48,7 @@ test('statements validate against what the earlier ones of the request create', 
 });
 
 test('a query created earlier in the request can be terminated and its sink dropped in the same request', async () => {
-  const { engine, log } = await start();
+  const { engine, log } = await startEngine();
   await engine.execute(
     "CREATE STREAM a (id STRING KEY, v INT) WITH (KAFKA_TOPIC='a', VALUE_FORMAT='JSON', PARTITIONS=1);",
   );
@@ -101,7 +63,7 @@ test('a query created earlier in the request can be terminated and its sink drop
 });
 
 test('validation stops no running query and deletes no topic when the request fails after a TERMINATE or DROP', async () => {
-  const { engine, log } = await start();
+  const { engine, log } = await startEngine();
   await engine.execute(`
     CREATE STREAM a (id STRING KEY, v INT) WITH (KAFKA_TOPIC='a', VALUE_FORMAT='JSON', PARTITIONS=1);
     SET 'auto.offset.reset'='earliest';
@@ -118,7 +80,7 @@ test('validation stops no running query and deletes no topic when the request fa
 });
 
 test('a request that fails leaves nothing to replay: a restart rebuilds only what succeeded', async () => {
-  const first = await start();
+  const first = await startEngine();
   await first.engine.execute(
     "CREATE STREAM a (id STRING KEY, v INT) WITH (KAFKA_TOPIC='a', VALUE_FORMAT='JSON', PARTITIONS=1);",
   );
@@ -126,14 +88,14 @@ test('a request that fails leaves nothing to replay: a restart rebuilds only wha
     first.engine.execute('CREATE STREAM b AS SELECT * FROM a; CREATE STREAM b AS SELECT * FROM a;'),
   );
   await first.close();
-  const again = await start(first.dir);
+  const again = await startEngine(first.dir);
   assert.ok(again.engine.metastore.get('A'));
   assert.equal(again.engine.metastore.get('B'), undefined);
   assert.deepEqual(await queryIds(again.engine), []);
 });
 
 test('a type created earlier in the request is known to the statements after it, and one dropped is not', async () => {
-  const { engine } = await start();
+  const { engine } = await startEngine();
   const entities = await engine.execute(`
     CREATE TYPE address AS STRUCT<street STRING, city STRING>;
     CREATE STREAM people (id STRING KEY, home address) WITH (KAFKA_TOPIC='people', VALUE_FORMAT='JSON', PARTITIONS=1);`);

@@ -1,42 +1,25 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { loadServerConfig } from '../config/index.js';
-import { type RunningServer, startServer } from './server.js';
+import { test } from 'node:test';
+import type { RunningServer } from './server.js';
+import { serverForTests } from './test-server.fixture.js';
 
 // A streamed /inserts-stream body is bounded per line and in all; rows before the limit are written.
 let server: RunningServer;
-let dataDir: string;
 
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sluice-inserts-limits-'));
-  server = await startServer(
-    loadServerConfig({
-      flags: {
-        listeners: 'http://127.0.0.1:0',
-        'sluice.data.dir': dataDir,
-        'sluice.inserts.stream.max.line.bytes': '100',
-        'sluice.inserts.stream.max.bytes': '3000',
-      },
-      env: { KSQL_CONNECT_LISTENERS: 'http://127.0.0.1:0' },
-    }),
-  );
-  const res = await fetch(`${server.url}/ksql`, {
-    method: 'POST',
-    body: JSON.stringify({
-      ksql: "CREATE STREAM s (v STRING) WITH (KAFKA_TOPIC='s', VALUE_FORMAT='JSON', PARTITIONS=1);",
-    }),
-  });
-  assert.equal(res.status, 200);
-});
-
-after(async () => {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+serverForTests(
+  { 'sluice.inserts.stream.max.line.bytes': '100', 'sluice.inserts.stream.max.bytes': '3000' },
+  async (s) => {
+    server = s;
+    const res = await fetch(`${server.url}/ksql`, {
+      method: 'POST',
+      body: JSON.stringify({
+        ksql: "CREATE STREAM s (v STRING) WITH (KAFKA_TOPIC='s', VALUE_FORMAT='JSON', PARTITIONS=1);",
+      }),
+    });
+    assert.equal(res.status, 200);
+  },
+);
 
 /** Sends `chunks` one write each and resolves with the status and the acknowledgement lines. */
 function insertStream(

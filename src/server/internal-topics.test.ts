@@ -1,31 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { loadServerConfig } from '../config/index.js';
+import { test } from 'node:test';
 import { RemoteLog } from './client/remote-log.js';
-import { type RunningServer, startServer } from './server.js';
+import type { RunningServer } from './server.js';
+import { serverForTests } from './test-server.fixture.js';
 
 // The state a restart rebuilds from lives in topics; no REST request may delete, write or reconfigure them.
 let server: RunningServer;
-let dataDir: string;
 let topics: string;
 
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sluice-internal-'));
-  server = await startServer(
-    loadServerConfig({
-      flags: { listeners: 'http://127.0.0.1:0', 'sluice.data.dir': dataDir },
-      env: { KSQL_CONNECT_LISTENERS: 'http://127.0.0.1:0' },
-    }),
-  );
+serverForTests({}, async (s) => {
+  server = s;
   topics = `${server.url}/v3/clusters/${server.log.clusterId}/topics`;
-});
-
-after(async () => {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function call(method: string, url: string, body?: unknown) {

@@ -1,28 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { loadServerConfig } from '../config/index.js';
-import { type RunningServer, startServer } from './server.js';
+import { test } from 'node:test';
+import type { RunningServer } from './server.js';
+import { serverForTests } from './test-server.fixture.js';
 
 // A long /ksql request shares the event loop: other requests are answered while it runs.
 let server: RunningServer;
-let dataDir: string;
 
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sluice-long-'));
-  server = await startServer(
-    loadServerConfig({
-      flags: { listeners: 'http://127.0.0.1:0', 'sluice.data.dir': dataDir },
-      env: { KSQL_CONNECT_LISTENERS: 'http://127.0.0.1:0' },
-    }),
-  );
-});
-
-after(async () => {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
+serverForTests({}, (s) => {
+  server = s;
 });
 
 test('/info answers while a request of 1,500 statements is still running', async () => {

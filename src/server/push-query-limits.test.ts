@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { type ClientRequest, request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { loadServerConfig } from '../config/index.js';
-import { type RunningServer, startServer } from './server.js';
+import { test } from 'node:test';
+import type { RunningServer } from './server.js';
+import { serverForTests } from './test-server.fixture.js';
 
 // Push queries are limited in all (ksql.max.push.queries, as ksqlDB) and per client address.
 let server: RunningServer;
-let dataDir: string;
 
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sluice-push-limits-'));
-  server = await startServer(
-    loadServerConfig({
-      flags: {
-        listeners: 'http://127.0.0.1:0',
-        'sluice.data.dir': dataDir,
-        'ksql.max.push.queries': '3',
-        'sluice.push.queries.max.per.client': '2',
-      },
-      env: { KSQL_CONNECT_LISTENERS: 'http://127.0.0.1:0' },
-    }),
-  );
+serverForTests({ 'ksql.max.push.queries': '3', 'sluice.push.queries.max.per.client': '2' }, async (s) => {
+  server = s;
   const res = await fetch(`${server.url}/ksql`, {
     method: 'POST',
     body: JSON.stringify({
@@ -31,11 +16,6 @@ before(async () => {
     }),
   });
   assert.equal(res.status, 200);
-});
-
-after(async () => {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 interface Opened {

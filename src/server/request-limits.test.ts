@@ -1,34 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { loadServerConfig } from '../config/index.js';
-import { type RunningServer, startServer } from './server.js';
+import { test } from 'node:test';
+import type { RunningServer } from './server.js';
+import { serverForTests } from './test-server.fixture.js';
 
 // Requests past the sluice.request/statement limits answer 400 with ksqlDB's error shape, at once,
 // and leave nothing behind.
 let server: RunningServer;
-let dataDir: string;
 
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sluice-limits-'));
-  server = await startServer(
-    loadServerConfig({
-      flags: {
-        listeners: 'http://127.0.0.1:0',
-        'sluice.data.dir': dataDir,
-        'sluice.request.max.statements': '3',
-        'sluice.statement.max.length': '100000',
-      },
-      env: { KSQL_CONNECT_LISTENERS: 'http://127.0.0.1:0' },
-    }),
-  );
-});
-
-after(async () => {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
+serverForTests({ 'sluice.request.max.statements': '3', 'sluice.statement.max.length': '100000' }, (s) => {
+  server = s;
 });
 
 async function post(path: string, body: unknown) {

@@ -1,32 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { loadServerConfig } from '../config/index.js';
-import { type RunningServer, startServer } from './server.js';
+import { test } from 'node:test';
+import type { RunningServer } from './server.js';
+import { serverForTests } from './test-server.fixture.js';
 
 // A REST Proxy body with a value of the wrong JSON type is refused with a 400 naming the field;
 // nothing of it reaches the log.
 let server: RunningServer;
-let dataDir: string;
 let cluster: string;
 
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sluice-bodies-'));
-  server = await startServer(
-    loadServerConfig({
-      flags: { listeners: 'http://127.0.0.1:0', 'sluice.data.dir': dataDir },
-      env: { KSQL_CONNECT_LISTENERS: 'http://127.0.0.1:0' },
-    }),
-  );
+serverForTests({}, async (s) => {
+  server = s;
   cluster = `${server.url}/v3/clusters/${server.log.clusterId}`;
   await server.log.createTopic('events', { partitions: 2 });
-});
-
-after(async () => {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function post(path: string, body: unknown) {
