@@ -16,4 +16,7 @@ Options:
   --bootstrap-server URL  The Sluice server that holds the worker's topics (bootstrap.servers)
   --data-dir DIR          Keep the topics in this folder instead of on a server
   --port N                The REST API's port (listeners=http://0.0.0.0:N)
+  -u, --user USER         User on a server with authentication.method=BASIC (default: $SLUICE_USER);
+                          the developer role lets the worker read and write its topics there
+  -p, --password PW       Its password (default: $SLUICE_PASSWORD)
   -h, --help              Show this help`;

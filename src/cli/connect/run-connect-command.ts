@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { basicAuthorization } from '../credentials.js';
 import { CONNECT_USAGE } from './connect-usage.js';
 import type { StandaloneWorker } from './standalone-worker.js';
 import { readConnectorFile, standaloneWorkerProperties } from './worker-properties.js';
@@ -33,6 +34,7 @@ export async function runConnectCommand(argv: string[]): Promise<number> {
     running = await startStandaloneWorker({
       properties,
       connectors,
+      ...serverAuthorization(parsed.values),
       ...(parsed.values['data-dir'] === undefined ? {} : { dataDir: parsed.values['data-dir'] }),
     });
   } catch (err) {
@@ -70,6 +72,22 @@ export async function runConnectCommand(argv: string[]): Promise<number> {
   return stopped;
 }
 
+/**
+ * Credentials for a Sluice server with authentication.method=BASIC: --user/--password, else
+ * SLUICE_USER/SLUICE_PASSWORD (the worker runs unattended, so it never asks).
+ */
+function serverAuthorization(values: { user?: string; password?: string }): { authorization?: string } {
+  const user = values.user ?? process.env.SLUICE_USER;
+  const password = values.password ?? process.env.SLUICE_PASSWORD;
+  if (user === undefined || user === '') {
+    if (values.password !== undefined) throw new Error('--password needs --user.');
+    return {};
+  }
+  if (password === undefined)
+    throw new Error(`No password for user '${user}': give --password or set SLUICE_PASSWORD.`);
+  return { authorization: basicAuthorization({ user, password }) };
+}
+
 function parse(argv: string[]) {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -77,6 +95,8 @@ function parse(argv: string[]) {
       'bootstrap-server': { type: 'string' },
       'data-dir': { type: 'string' },
       port: { type: 'string' },
+      user: { type: 'string', short: 'u' },
+      password: { type: 'string', short: 'p' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,

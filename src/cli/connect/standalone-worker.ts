@@ -13,6 +13,8 @@ export interface StandaloneOptions {
   /** Connectors to create or update at start (connect-standalone's connector files). */
   readonly connectors?: readonly { name: string; config: Record<string, string> }[];
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The Authorization header for a Sluice server with basic authentication. */
+  readonly authorization?: string;
 }
 
 export interface StandaloneWorker {
@@ -36,7 +38,7 @@ export async function startStandaloneWorker(options: StandaloneOptions): Promise
     storage = options.dataDir;
   } else {
     storage = sluiceServerUrl(options.properties['bootstrap.servers']);
-    log = await RemoteLog.connect(storage);
+    log = await RemoteLog.connect(storage, options.authorization);
   }
   let worker: RunningWorker;
   try {

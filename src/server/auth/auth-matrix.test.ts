@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runSluice } from '../../cli/run-sluice.fixture.js';
+import { finished, runSluice, startSluice } from '../../cli/run-sluice.fixture.js';
 import { loadServerConfig } from '../../config/index.js';
 import { type RunningServer, startServer } from '../server.js';
 import { passwordLine, type Role } from './password-file.js';
@@ -295,6 +295,37 @@ describe('clients with credentials', () => {
     ]);
     assert.equal(forbidden.code, 1);
     assert.match(forbidden.stderr, /Forbidden: .*needs the developer role/);
+  });
+
+  test('sluice connect keeps its topics on a server with authentication, given a user', async () => {
+    const refused = await runSluice(['connect', '--bootstrap-server', server.url, '--port', '0']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /refused the request: Unauthorized/);
+    const worker = startSluice(
+      ['connect', '--bootstrap-server', server.url, '--port', '0', '-u', 'developer'],
+      {
+        env: {
+          SLUICE_PASSWORD: PASSWORDS.developer,
+          CONNECT_GROUP_ID: 'auth-test',
+          CONNECT_CONFIG_STORAGE_TOPIC: 'auth-configs',
+          CONNECT_OFFSET_STORAGE_TOPIC: 'auth-offsets',
+          CONNECT_STATUS_STORAGE_TOPIC: 'auth-status',
+        },
+      },
+    );
+    const done = finished(worker);
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      worker.stdout?.on('data', (c: Buffer) => {
+        out += c;
+        if (out.includes('is ready')) resolve();
+      });
+      worker.once('exit', () => reject(new Error(`sluice connect exited before it was ready: ${out}`)));
+    });
+    worker.kill('SIGTERM');
+    const run = await done;
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(server.log.hasTopic('auth-configs'), 'the worker created its config topic on the server');
   });
 
   test('the topic tools pass --user/--password (or the environment) with --server', async () => {
