@@ -211,6 +211,14 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     validator: atLeast(1),
   },
   {
+    name: 'sluice.allow.missing.command.topic',
+    group: 'Storage',
+    type: 'boolean',
+    default: false,
+    importance: 'low',
+    doc: 'Start even when the command topic is gone from a data dir a server used before (its processing log is there): the server then starts with no streams, tables or queries. Without it such a start is refused, naming the topic.',
+  },
+  {
     name: 'sluice.topic.max.partitions',
     group: 'Storage',
     type: 'int',

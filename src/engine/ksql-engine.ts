@@ -141,6 +141,28 @@ interface EngineParts {
   readonly sandbox: boolean;
 }
 
+/**
+ * The command topic is created first at a server's first start, the processing log right after: a
+ * data dir that holds the processing log but not the command topic lost it (deleted behind the
+ * server's back), and starting would quietly begin with no streams, tables or queries. Refused unless
+ * sluice.allow.missing.command.topic says to start empty.
+ */
+function checkCommandTopicPresent(
+  log: Log,
+  config: ServerConfig,
+  commandTopic: string,
+  processingLog: string,
+): void {
+  if (log.hasTopic(commandTopic) || !log.hasTopic(processingLog)) return;
+  if (config.getBoolean('sluice.allow.missing.command.topic')) return;
+  throw new Error(
+    `The command topic ${commandTopic} is missing, though this data dir was used by a server with the same ` +
+      `service id (its processing log ${processingLog} is here): starting would lose every stream, table and ` +
+      'query it defined. Restore the data dir from a backup; to start empty anyway, set ' +
+      'sluice.allow.missing.command.topic=true for one start.',
+  );
+}
+
 /** The properties and variables a request brings, as its statements start from them. */
 function requestContext(options: ExecuteOptions): Context {
   const text = (o: Readonly<Record<string, unknown>> | undefined) =>
@@ -270,6 +292,7 @@ export class KsqlEngine {
         .add(processingLogTopic, 'the processing log'),
       sandbox: false,
     });
+    checkCommandTopicPresent(log, config, commands.topic, processingLogTopic);
     await commands.ensure();
     await engine.processingLog.ensure();
     for await (const { command, sequence } of commands.replay()) {

@@ -20,14 +20,20 @@ export function onCleanup(f: () => Promise<void> | void): void {
 }
 
 /** Starts an engine on `dir` (a new temporary one when not given), committing at once. */
-export async function startEngine(dir?: string) {
+export async function startEngine(dir?: string, flags: Readonly<Record<string, string>> = {}) {
   const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'sluice-engine-'));
   if (dir === undefined) cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const log = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
-  const engine = await KsqlEngine.start(
-    log,
-    loadServerConfig({ flags: { 'ksql.streams.commit.interval.ms': '0' }, env: {} }),
-  );
+  let engine: KsqlEngine;
+  try {
+    engine = await KsqlEngine.start(
+      log,
+      loadServerConfig({ flags: { 'ksql.streams.commit.interval.ms': '0', ...flags }, env: {} }),
+    );
+  } catch (err) {
+    await log.close();
+    throw err;
+  }
   let closed = false;
   const close = async () => {
     if (closed) return;
