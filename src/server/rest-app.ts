@@ -37,12 +37,13 @@ export interface RestAppOptions {
 export function buildRestApp(options: RestAppOptions): FastifyInstance {
   const idleTimeoutMs =
     options.idleTimeoutSeconds === undefined ? undefined : options.idleTimeoutSeconds * 1000;
+  const factory = (handler: Parameters<typeof createDualProtocolServer>[0]) =>
+    options.tls === undefined
+      ? createDualProtocolServer(handler, idleTimeoutMs)
+      : createTlsServer(handler, options.tls, idleTimeoutMs);
   const app = Fastify({
     // biome-ignore lint/suspicious/noExplicitAny: fastify's serverFactory type is tied to node:http's server
-    serverFactory: ((handler: any) =>
-      options.tls === undefined
-        ? createDualProtocolServer(handler, idleTimeoutMs)
-        : createTlsServer(handler, options.tls, idleTimeoutMs)) as any,
+    serverFactory: factory as any,
     bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024,
     logger: false,
   });
