@@ -49,6 +49,7 @@ import {
   type QueryNumbering,
   rowInserter,
 } from './query-statements.js';
+import { checkRequestProperty } from './request-properties.js';
 import { sandboxLog } from './sandbox-log.js';
 
 /**
@@ -172,6 +173,18 @@ function requestContext(options: ExecuteOptions): Context {
     variables: text(options.sessionVariables),
     replaying: false,
   };
+}
+
+/** The request's own properties (streamsProperties) must be ones a request may set. */
+function checkProperties(context: Context, text: string): void {
+  for (const [name, value] of context.properties) {
+    try {
+      checkRequestProperty(name, value);
+    } catch (err) {
+      if (err instanceof StatementError) throw new KsqlRequestError(err.errorCode, err.message, text, []);
+      throw err;
+    }
+  }
 }
 
 /** Whether a request holds connector statements only (false when it does not parse: the queue reports that). */
@@ -389,6 +402,7 @@ export class KsqlEngine {
 
   private async executeNow(text: string, options: ExecuteOptions): Promise<Entity[]> {
     const context = requestContext(options);
+    checkProperties(context, text);
     // A long request gives the event loop its turns as it goes, so the server keeps answering.
     const slicer = new TimeSlicer();
     let parsed: ParsedStatement[];
@@ -725,6 +739,7 @@ export class KsqlEngine {
         });
       }
       case 'setProperty':
+        checkRequestProperty(s.name, s.value);
         context.properties.set(s.name, s.value);
         return undefined;
       case 'unsetProperty':
@@ -889,6 +904,7 @@ export class KsqlEngine {
   /** Starts a statement for the query endpoints: SELECT … EMIT CHANGES, or PRINT. */
   async openQuery(sql: string, options: ExecuteOptions = {}): Promise<QueryStream> {
     const context = requestContext(options);
+    checkProperties(context, sql);
     let parsed: ParsedStatement[];
     try {
       parsed = parseStatements(sql, { variables: context.variables, limits: this.parseLimits });
