@@ -21,6 +21,7 @@ import { commonConnectorConfig } from './common-config.js';
 import { ConnectError, notFound } from './connect-error.js';
 import { connectLogger, withRecentLines } from './connect-logger.js';
 import { readErrorPolicy } from './error-policy.js';
+import { FILE_CONNECTORS_ROOT, fileRootViolations } from './file-root-policy.js';
 import { createTopicIfMissing } from './log-unavailable.js';
 import type { PluginInfo, PluginRegistry } from './plugin-registry.js';
 import { HIDDEN, isSecretKeyName, maskUrlCredentials } from './secret-values.js';
@@ -377,6 +378,7 @@ export class Herder {
         });
       }
     }
+    extra.push(...fileRootViolations(plugin.className, config, this.worker.properties[FILE_CONNECTORS_ROOT]));
     for (const p of this.plugins.transforms.validate(config)) {
       extra.push({
         name: p.key,

@@ -14,6 +14,7 @@ export const WORKER_KEYS_USED: readonly string[] = [
   'offset.flush.interval.ms',
   'task.shutdown.graceful.timeout.ms',
   'plugin.path',
+  'sluice.file.connectors.root',
   'listeners',
   'rest.advertised.host.name',
   'rest.advertised.port',
