@@ -101,6 +101,22 @@ export interface ConfigInfos {
 }
 
 /**
+ * The config topic is created first at a worker's first start, the status topic after it: a log that
+ * holds the status topic but not the config topic lost it (deleted behind the worker's back), and
+ * starting would quietly forget every connector. Refused unless sluice.allow.missing.config.topic=true.
+ */
+function checkConfigTopicPresent(log: Log, worker: WorkerConfig): void {
+  if (log.hasTopic(worker.configTopic) || !log.hasTopic(worker.statusTopic)) return;
+  if (worker.properties['sluice.allow.missing.config.topic'] === 'true') return;
+  throw new Error(
+    `The Connect config topic ${worker.configTopic} is missing, though its status topic ${worker.statusTopic} ` +
+      'is here: starting would forget every connector. Restore the data from a backup; to start with no ' +
+      'connectors anyway, set the worker property sluice.allow.missing.config.topic=true ' +
+      '(KSQL_CONNECT_SLUICE_ALLOW_MISSING_CONFIG_TOPIC=true) for one start.',
+  );
+}
+
+/**
  * Decides what runs (Kafka Connect's herder): owns connector configs, target states and task
  * configs in the config topic, starts and stops connectors and their task runners, and reports
  * statuses through the status topic. One worker, so every connector and task runs here.
@@ -136,6 +152,7 @@ export class Herder {
     plugins: PluginRegistry,
     options: { deferConnectors?: boolean } = {},
   ): Promise<Herder> {
+    checkConfigTopicPresent(log, worker);
     const herder = new Herder(log, worker, plugins);
     await herder.configs.load();
     await herder.offsets.load();

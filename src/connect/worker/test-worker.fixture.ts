@@ -46,7 +46,13 @@ export async function startTestWorker(
     'offset.flush.interval.ms': '50',
     ...options.properties,
   });
-  const herder = await Herder.start(log, config, testPlugins(options.connectors));
+  let herder: Herder;
+  try {
+    herder = await Herder.start(log, config, testPlugins(options.connectors));
+  } catch (err) {
+    await log.close();
+    throw err;
+  }
   let closed = false;
   return {
     herder,

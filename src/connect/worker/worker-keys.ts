@@ -15,6 +15,7 @@ export const WORKER_KEYS_USED: readonly string[] = [
   'task.shutdown.graceful.timeout.ms',
   'plugin.path',
   'sluice.file.connectors.root',
+  'sluice.allow.missing.config.topic',
   'listeners',
   'rest.advertised.host.name',
   'rest.advertised.port',
