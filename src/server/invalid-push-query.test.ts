@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { loadServerConfig } from '../config/index.js';
-import { type RunningServer, startServer } from './server.js';
+import { test } from 'node:test';
+import type { RunningServer } from './server.js';
+import { serverForTests } from './test-server.fixture.js';
 
 let server: RunningServer;
-let dataDir: string;
 
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sluice-invalid-push-'));
-  server = await startServer(
-    loadServerConfig({ flags: { listeners: 'http://127.0.0.1:0', 'sluice.data.dir': dataDir }, env: {} }),
-  );
+serverForTests({}, async (s) => {
+  server = s;
   const res = await fetch(`${server.url}/ksql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -22,11 +15,6 @@ before(async () => {
     }),
   });
   assert.equal(res.status, 200, await res.text());
-});
-
-after(async () => {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const refused: [string, string][] = [

@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { loadServerConfig } from '../config/index.js';
-import { type RunningServer, startServer } from './server.js';
+import { test } from 'node:test';
+import type { RunningServer } from './server.js';
 import { http2Post } from './streaming-test-client.fixture.js';
+import { serverForTests } from './test-server.fixture.js';
 
 // A push query over a table delivers deleted keys as ksqlDB does: tombstone rows on /query (and on
 // /query-stream asked for ksqlDB's StreamedRow JSON); the delimited and JSON formats drop them.
 
 let server: RunningServer;
-let dataDir: string;
 const earliest = { 'auto.offset.reset': 'earliest' };
 
 const upsert = (id: string, name: string, score: number) => ({
@@ -20,11 +16,8 @@ const upsert = (id: string, name: string, score: number) => ({
 });
 const remove = (id: string) => ({ key: Buffer.from(id), value: null });
 
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'sluice-table-push-'));
-  server = await startServer(
-    loadServerConfig({ flags: { listeners: 'http://127.0.0.1:0', 'sluice.data.dir': dataDir }, env: {} }),
-  );
+serverForTests({}, async (s) => {
+  server = s;
   const res = await fetch(`${server.url}/ksql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -42,11 +35,6 @@ before(async () => {
     remove('u4'), // a key the result never had
     remove('u1'),
   ]);
-});
-
-after(async () => {
-  await server.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function post(path: string, body: unknown, accept?: string): Promise<string> {
