@@ -4,56 +4,20 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { loadServerConfig } from '../config/index.js';
-import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
-import { startConnectWorker } from '../connect/start-worker.js';
+import { RestConnectClient } from '../connect/client/index.js';
 import { until } from '../connect/worker/test-worker.fixture.js';
-import { builtinConnectors } from '../connectors/index.js';
 import { type Log, SegmentLog } from '../log/index.js';
-import type { Entity } from './entities.js';
-import { KsqlEngine, KsqlRequestError } from './ksql-engine.js';
-
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
+import { KsqlEngine } from './ksql-engine.js';
+import { onCleanup, startEngineWithConnect } from './test-engine.fixture.js';
 
 async function start(mode: 'embedded' | 'rest') {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-connector-offsets-'));
-  const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
-  const worker = await startConnectWorker({
-    log,
-    properties: { listeners: 'http://127.0.0.1:0', 'offset.flush.interval.ms': '50' },
-    connectors: builtinConnectors,
-    version: '0.1.0',
-  });
-  assert.ok(worker.restUrl);
-  const client: ConnectClient = mode === 'embedded' ? worker.client : new RestConnectClient(worker.restUrl);
-  const engine = await KsqlEngine.start(log, loadServerConfig({ env: {} }), client);
-  cleanup.push(async () => {
-    await engine.close();
-    await worker.close();
-    await log.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const one = async (sql: string): Promise<Entity> => {
-    const entities = await engine.execute(sql);
-    assert.equal(entities.length, 1, JSON.stringify(entities));
-    return entities[0];
-  };
-  const failure = async (sql: string): Promise<KsqlRequestError> => {
-    try {
-      await engine.execute(sql);
-    } catch (err) {
-      assert.ok(err instanceof KsqlRequestError, String(err));
-      return err;
-    }
-    assert.fail(`expected ${sql} to fail`);
-  };
+  const started = await startEngineWithConnect(mode);
+  const { dir } = started;
   const path = join(dir, 'in.txt');
   writeFileSync(path, 'a\nb\nc\n');
-  return { engine, worker, log, dir, one, failure, path };
+  return { ...started, path };
 }
 
 /** The values in partition 0 of a topic, as text. */
@@ -396,7 +360,7 @@ test("against a Connect without per-task metrics (Apache Kafka's), SHOW CONNECTO
     res.end(await answer.text());
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  cleanup.push(() => new Promise<void>((r) => proxy.close(() => r())));
+  onCleanup(() => new Promise<void>((r) => proxy.close(() => r())));
   const { port } = proxy.address() as AddressInfo;
   const ownDir = mkdtempSync(join(tmpdir(), 'sluice-external-connect-'));
   const ownLog = await SegmentLog.open({ dataDir: join(ownDir, 'data'), cleanerIntervalMs: 0 });
@@ -405,7 +369,7 @@ test("against a Connect without per-task metrics (Apache Kafka's), SHOW CONNECTO
     loadServerConfig({ env: {} }),
     new RestConnectClient(`http://127.0.0.1:${port}`),
   );
-  cleanup.push(async () => {
+  onCleanup(async () => {
     await engine.close();
     await ownLog.close();
     rmSync(ownDir, { recursive: true, force: true });

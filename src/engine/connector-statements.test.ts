@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { loadServerConfig } from '../config/index.js';
 import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
 import { freePort } from '../connect/free-port.js';
@@ -13,53 +13,20 @@ import { builtinConnectors } from '../connectors/index.js';
 import { SegmentLog } from '../log/index.js';
 import { connectorState } from './connector-statements.js';
 import type { Entity } from './entities.js';
-import { KsqlEngine, KsqlRequestError } from './ksql-engine.js';
-
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f();
-});
+import { KsqlEngine, type KsqlRequestError } from './ksql-engine.js';
+import { onCleanup, startEngineWithConnect } from './test-engine.fixture.js';
 
 type Mode = 'embedded' | 'rest';
 
 async function start(mode: Mode) {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-connector-sql-'));
-  const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
-  const worker = await startConnectWorker({
-    log,
-    properties: { listeners: 'http://127.0.0.1:0', 'offset.flush.interval.ms': '50' },
-    connectors: [...builtinConnectors, secretPlugin],
-    version: '0.1.0',
-  });
-  assert.ok(worker.restUrl);
-  const client: ConnectClient = mode === 'embedded' ? worker.client : new RestConnectClient(worker.restUrl);
-  const engine = await KsqlEngine.start(log, loadServerConfig({ env: {} }), client);
-  cleanup.push(async () => {
-    await engine.close();
-    await worker.close();
-    await log.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const one = async (sql: string): Promise<Entity> => {
-    const entities = await engine.execute(sql);
-    assert.equal(entities.length, 1, JSON.stringify(entities));
-    return entities[0];
-  };
-  const failure = async (sql: string): Promise<KsqlRequestError> => {
-    try {
-      await engine.execute(sql);
-    } catch (err) {
-      assert.ok(err instanceof KsqlRequestError, String(err));
-      return err;
-    }
-    assert.fail(`expected ${sql} to fail`);
-  };
+  const started = await startEngineWithConnect(mode, [...builtinConnectors, secretPlugin]);
+  const { dir } = started;
   const file = (lines = 'a\nb\n') => {
     const path = join(dir, `in-${Math.random().toString(36).slice(2)}.txt`);
     writeFileSync(path, lines);
     return path;
   };
-  return { engine, worker, log, dir, one, failure, file };
+  return { ...started, file };
 }
 
 type Row = { name: string; type?: string; className?: string; state?: string };
@@ -424,7 +391,7 @@ test('a CREATE that cannot reach an external Connect says it failed to create th
   // Nothing listens on a port just found free.
   const nobody = new RestConnectClient(`http://127.0.0.1:${await freePort()}`);
   const engine = await KsqlEngine.start(log, loadServerConfig({ env: {} }), nobody);
-  cleanup.push(async () => {
+  onCleanup(async () => {
     await engine.close();
     await log.close();
     rmSync(dir, { recursive: true, force: true });
@@ -457,7 +424,7 @@ test('connector statements do not hold other statements up while Connect is slow
     },
   } as Partial<ConnectClient> as ConnectClient;
   const engine = await KsqlEngine.start(log, loadServerConfig({ env: {} }), slow);
-  cleanup.push(async () => {
+  onCleanup(async () => {
     answer();
     await engine.close();
     await log.close();
@@ -506,7 +473,7 @@ test('CREATE reports success only for a connector that starts: one with nothing 
     listen: false,
   });
   const engine = await KsqlEngine.start(log, loadServerConfig({ env: {} }), worker.client);
-  cleanup.push(async () => {
+  onCleanup(async () => {
     await engine.close();
     await worker.close();
     await log.close();

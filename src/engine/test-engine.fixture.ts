@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'node:test';
 import { loadServerConfig } from '../config/index.js';
+import type { ConnectorPlugin } from '../connect/api/index.js';
+import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
+import { startConnectWorker } from '../connect/start-worker.js';
+import { builtinConnectors } from '../connectors/index.js';
 import { SegmentLog } from '../log/index.js';
+import type { Entity } from './entities.js';
 import { KsqlEngine, KsqlRequestError } from './ksql-engine.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -54,4 +59,39 @@ export async function refusal(promise: Promise<unknown>): Promise<KsqlRequestErr
     return err;
   }
   assert.fail('expected the request to be refused');
+}
+
+/**
+ * An engine whose connector statements go to a Connect worker in this process: straight to it
+ * (`embedded`) or through its REST API (`rest`, as in external mode). `one` runs a statement that
+ * answers one entity; `failure` one that must be refused.
+ */
+export async function startEngineWithConnect(
+  mode: 'embedded' | 'rest',
+  connectors: readonly ConnectorPlugin[] = builtinConnectors,
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-engine-connect-'));
+  const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
+  const worker = await startConnectWorker({
+    log,
+    properties: { listeners: 'http://127.0.0.1:0', 'offset.flush.interval.ms': '50' },
+    connectors,
+    version: '0.1.0',
+  });
+  assert.ok(worker.restUrl);
+  const client: ConnectClient = mode === 'embedded' ? worker.client : new RestConnectClient(worker.restUrl);
+  const engine = await KsqlEngine.start(log, loadServerConfig({ env: {} }), client);
+  cleanup.push(async () => {
+    await engine.close();
+    await worker.close();
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const one = async (sql: string): Promise<Entity> => {
+    const entities = await engine.execute(sql);
+    assert.equal(entities.length, 1, JSON.stringify(entities));
+    return entities[0];
+  };
+  const failure = (sql: string): Promise<KsqlRequestError> => refusal(engine.execute(sql));
+  return { engine, worker, log, dir, one, failure };
 }

@@ -1,4 +1,3 @@
-import assert from 'node:assert/strict';
 import { connect } from 'node:http2';
 
 export interface Http2Answer {
@@ -43,15 +42,5 @@ export async function http2Post(
   }
 }
 
-/** Waits until `check` holds, failing with `what` after `ms`. */
-export async function until(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  ms = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** The tests' one polling wait (until a condition holds, or fail naming it). */
+export { until } from '../connect/worker/test-worker.fixture.js';
