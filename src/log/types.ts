@@ -1,3 +1,5 @@
+import type { ReadCursor } from './read-cursor.js';
+
 /** One header of a record; a header value may be null, as in Kafka. */
 export interface RecordHeader {
   readonly key: string;
@@ -58,6 +60,8 @@ export interface ReadOptions {
   readonly maxRecords?: number;
   /** Stop after roughly this many bytes of batches (default 1 MiB); at least one batch is returned. */
   readonly maxBytes?: number;
+  /** This reader's own place in the partition (see `ReadCursor`); without one, reads share a place. */
+  readonly cursor?: ReadCursor;
 }
 
 export interface ReadResult {

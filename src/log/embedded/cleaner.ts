@@ -23,7 +23,7 @@ export function enforceRetention(log: PartitionLog, settings: TopicSettings, now
     total -= oldest.size;
     deleted++;
   }
-  if (deleted > 0) log.resetCursor();
+  if (deleted > 0) log.resetCursors();
   return deleted;
 }
 
@@ -152,7 +152,7 @@ function swapSegment(log: PartitionLog, old: Segment, batches: Buffer[]): void {
   segment.created = created;
   segment.saveIndex();
   log.segments[index] = segment;
-  log.resetCursor();
+  log.resetCursors();
 }
 
 function writeAll(fd: number, b: Buffer, offset: number, position: number): number {

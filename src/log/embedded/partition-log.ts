@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { LogError } from '../errors.js';
+import { ReadCursor } from '../read-cursor.js';
 import type { LogRecord, ReadOptions, ReadResult } from '../types.js';
 import { type BatchHeader, decodeBatch, probeBatch } from './record-batch.js';
 import { Segment } from './segment.js';
@@ -32,16 +33,10 @@ export class PartitionLog {
   private waiters: Waiter[] = [];
   /** Average stored bytes per record, from appends: sizes reads to what maxRecords needs. */
   private bytesPerRecord = 256;
-  /** Where the last read stopped: lets a sequential reader skip the index lookup. */
-  private cursorOffset = -1;
-  private cursorPosition = 0;
-  private cursorSegment: Segment | undefined;
-  /**
-   * The batch the last read stopped inside (maxRecords fewer than the batch holds), already read
-   * and checked: the next sequential read decodes the rest from it instead of reading the batch
-   * from the file and checking its CRC again.
-   */
-  private partial: { segment: Segment; buf: Buffer; pos: number; header: BatchHeader } | undefined;
+  /** The place of reads that bring no cursor of their own (one-off reads, the REST API). */
+  private readonly sharedCursor = new ReadCursor();
+  /** Bumped when segments change under the readers: every cursor older than it starts over. */
+  private generation = 0;
 
   readonly topic: string;
   readonly partition: number;
@@ -120,7 +115,7 @@ export class PartitionLog {
     if (offset >= this.endOffset) return;
     while (this.segments.length > 1 && this.active.baseOffset >= offset) this.segments.pop()!.delete();
     this.active.truncateTo(offset);
-    this.resetCursor();
+    this.resetCursors();
   }
 
   roll(): void {
@@ -131,6 +126,7 @@ export class PartitionLog {
   }
 
   read(offset: number, options: ReadOptions | undefined): ReadResult {
+    const cursor = cursorState(options?.cursor ?? this.sharedCursor, this, this.generation);
     const maxRecords = options?.maxRecords ?? DEFAULT_MAX_RECORDS;
     const maxBytes = options?.maxBytes ?? DEFAULT_MAX_BYTES;
     const end = this.endOffset;
@@ -145,7 +141,7 @@ export class PartitionLog {
     let index = this.segmentIndexFor(offset);
     while (next < end && records.length === 0 && index < this.segments.length) {
       const segment = this.segments[index];
-      next = this.readSegment(segment, next, maxRecords, maxBytes, records);
+      next = this.readSegment(cursor, segment, next, maxRecords, maxBytes, records);
       if (records.length === 0) {
         // The rest of this segment was compacted away: go on with the next one.
         index++;
@@ -168,17 +164,19 @@ export class PartitionLog {
 
   /** Reads whole batches from one segment into `out`; returns the offset to read from next. */
   private readSegment(
+    cursor: CursorState,
     segment: Segment,
     offset: number,
     maxRecords: number,
     maxBytes: number,
     out: LogRecord[],
   ): number {
-    const sequential = this.cursorSegment === segment && this.cursorOffset === offset;
-    const partial = this.partial;
-    this.partial = undefined;
-    if (sequential && partial?.segment === segment) return this.readPartial(partial, offset, maxRecords, out);
-    const position = sequential ? this.cursorPosition : segment.lookup(offset);
+    const sequential = cursor.segment === segment && cursor.offset === offset;
+    const partial = cursor.partial;
+    cursor.partial = undefined;
+    if (sequential && partial?.segment === segment)
+      return readPartial(cursor, partial, offset, maxRecords, out);
+    const position = sequential ? cursor.position : segment.lookup(offset);
     const limit = segment.corruptAt ?? segment.size;
     if (position >= limit) {
       if (segment.corruptAt !== undefined && offset < segment.nextOffset)
@@ -211,7 +209,7 @@ export class PartitionLog {
         if (out.length - before > 0 && out.length === maxRecords) {
           next = out[out.length - 1].offset + 1;
           if (next > header.lastOffset) pos += header.size;
-          else this.partial = { segment, buf, pos, header };
+          else cursor.partial = { segment, buf, pos, header };
           break;
         }
         next = header.lastOffset + 1;
@@ -222,29 +220,9 @@ export class PartitionLog {
     if (pos >= got && position + got >= limit && segment.corruptAt === undefined) {
       next = Math.max(next, segment.nextOffset);
     }
-    this.cursorSegment = segment;
-    this.cursorOffset = next;
-    this.cursorPosition = position + pos;
-    return next;
-  }
-
-  /** Decodes on from the batch a read stopped inside; the cursor moves past it once it is used up. */
-  private readPartial(
-    partial: { segment: Segment; buf: Buffer; pos: number; header: BatchHeader },
-    offset: number,
-    maxRecords: number,
-    out: LogRecord[],
-  ): number {
-    const { header } = partial;
-    decodeBatch(partial.buf, partial.pos, header, offset, maxRecords - out.length, out);
-    const next = out.length > 0 ? out[out.length - 1].offset + 1 : header.lastOffset + 1;
-    if (next > header.lastOffset) {
-      this.cursorPosition += header.size;
-      this.cursorOffset = header.lastOffset + 1;
-      return header.lastOffset + 1;
-    }
-    this.partial = partial;
-    this.cursorOffset = next;
+    cursor.segment = segment;
+    cursor.offset = next;
+    cursor.position = position + pos;
     return next;
   }
 
@@ -256,11 +234,9 @@ export class PartitionLog {
     );
   }
 
-  /** Invalidates the sequential-read shortcut after segments change under it. */
-  resetCursor(): void {
-    this.cursorSegment = undefined;
-    this.cursorOffset = -1;
-    this.partial = undefined;
+  /** Invalidates every reader's sequential-read shortcut after segments change under it. */
+  resetCursors(): void {
+    this.generation++;
   }
 
   waitForData(offset: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<boolean> {
@@ -322,4 +298,64 @@ export class PartitionLog {
     }
     this.close();
   }
+}
+
+/** The batch a read stopped inside, already read and checked. */
+interface PartialBatch {
+  readonly segment: Segment;
+  readonly buf: Buffer;
+  readonly pos: number;
+  readonly header: BatchHeader;
+}
+
+/** One reader's place in one partition: what lets its next sequential read skip the index lookup. */
+interface CursorState {
+  readonly partition: PartitionLog;
+  readonly generation: number;
+  segment: Segment | undefined;
+  offset: number;
+  position: number;
+  /**
+   * The batch the last read stopped inside (maxRecords fewer than the batch holds): the next
+   * sequential read decodes the rest from it instead of reading the batch from the file and
+   * checking its CRC again.
+   */
+  partial: PartialBatch | undefined;
+}
+
+/** The cursor's state for this partition, started over when it was another's or is older than the segments. */
+function cursorState(cursor: ReadCursor, partition: PartitionLog, generation: number): CursorState {
+  const held = cursor.state as CursorState | undefined;
+  if (held !== undefined && held.partition === partition && held.generation === generation) return held;
+  const fresh: CursorState = {
+    partition,
+    generation,
+    segment: undefined,
+    offset: -1,
+    position: 0,
+    partial: undefined,
+  };
+  cursor.state = fresh;
+  return fresh;
+}
+
+/** Decodes on from the batch a read stopped inside; the cursor moves past it once it is used up. */
+function readPartial(
+  cursor: CursorState,
+  partial: PartialBatch,
+  offset: number,
+  maxRecords: number,
+  out: LogRecord[],
+): number {
+  const { header } = partial;
+  decodeBatch(partial.buf, partial.pos, header, offset, maxRecords - out.length, out);
+  const next = out.length > 0 ? out[out.length - 1].offset + 1 : header.lastOffset + 1;
+  if (next > header.lastOffset) {
+    cursor.position += header.size;
+    cursor.offset = header.lastOffset + 1;
+    return header.lastOffset + 1;
+  }
+  cursor.partial = partial;
+  cursor.offset = next;
+  return next;
 }
