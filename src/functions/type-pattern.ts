@@ -1,5 +1,6 @@
-import type { DecimalType, PrimitiveKind, SqlType } from '../types/sql-type.js';
-import { BIGINT, DOUBLE, decimal, formatType, primitive, typesEqual } from '../types/sql-type.js';
+import { decimalOf, isNumeric, NUMERIC_RANK, widerNumeric } from '../types/numeric-rules.js';
+import type { PrimitiveKind, SqlType } from '../types/sql-type.js';
+import { decimal, formatType, primitive, typesEqual } from '../types/sql-type.js';
 
 /** What a type variable may stand for; `ANY` places no limit. */
 export type TypeConstraint = 'ANY' | 'NUMERIC' | 'PRIMITIVE';
@@ -53,26 +54,10 @@ export const T = t.variable('T');
 export const K = t.variable('K');
 export const V = t.variable('V');
 
-/** How far a numeric type widens, in ksqlDB's order INTEGER → BIGINT → DECIMAL → DOUBLE. */
-const numericRank: Partial<Record<SqlType['kind'], number>> = {
-  INTEGER: 0,
-  BIGINT: 1,
-  DECIMAL: 2,
-  DOUBLE: 3,
-};
-
-export function isNumeric(type: SqlType): boolean {
-  return numericRank[type.kind] !== undefined;
-}
+export { isNumeric };
 
 export function isPrimitive(type: SqlType): boolean {
   return type.kind !== 'ARRAY' && type.kind !== 'MAP' && type.kind !== 'STRUCT';
-}
-
-/** The decimal type an integral type widens to without loss (INT → DECIMAL(10, 0), BIGINT → DECIMAL(19, 0)). */
-export function decimalFor(type: SqlType): DecimalType {
-  if (type.kind === 'DECIMAL') return type;
-  return type.kind === 'INTEGER' ? decimal(10, 0) : decimal(19, 0);
 }
 
 /**
@@ -81,8 +66,8 @@ export function decimalFor(type: SqlType): DecimalType {
  */
 export function wideningCost(from: SqlType, to: SqlType): number | undefined {
   if (typesEqual(from, to)) return 0;
-  const a = numericRank[from.kind];
-  const b = numericRank[to.kind];
+  const a = NUMERIC_RANK[from.kind];
+  const b = NUMERIC_RANK[to.kind];
   if (a === undefined || b === undefined) return undefined;
   if (from.kind === 'DECIMAL' && to.kind === 'DECIMAL') return 0; // precision is the planner's business
   return a < b ? b - a : undefined;
@@ -91,18 +76,10 @@ export function wideningCost(from: SqlType, to: SqlType): number | undefined {
 /** The narrowest type both widen to, or undefined (the common type of a type variable's arguments). */
 export function commonType(a: SqlType, b: SqlType): SqlType | undefined {
   if (typesEqual(a, b)) return a;
-  const ra = numericRank[a.kind];
-  const rb = numericRank[b.kind];
+  const ra = NUMERIC_RANK[a.kind];
+  const rb = NUMERIC_RANK[b.kind];
   if (ra === undefined || rb === undefined) return undefined;
-  if (ra === 3 || rb === 3) return DOUBLE;
-  if (ra === 2 || rb === 2) {
-    const x = decimalFor(a);
-    const y = decimalFor(b);
-    const scale = Math.max(x.scale, y.scale);
-    const integerDigits = Math.max(x.precision - x.scale, y.precision - y.scale);
-    return decimal(Math.min(integerDigits + scale, 38), scale);
-  }
-  return BIGINT;
+  return widerNumeric(a, b);
 }
 
 function satisfies(type: SqlType, constraint: TypeConstraint): boolean {
@@ -130,7 +107,7 @@ export function matchPattern(
       return arg.kind === 'DECIMAL'
         ? 0
         : arg.kind === 'INTEGER' || arg.kind === 'BIGINT'
-          ? 2 - (numericRank[arg.kind] ?? 0)
+          ? 2 - (NUMERIC_RANK[arg.kind] ?? 0)
           : undefined;
     case 'ANY_STRUCT':
       return arg.kind === 'STRUCT' ? 0 : undefined;
@@ -180,7 +157,7 @@ export function instantiate(pattern: TypePattern, bindings: TypeBindings, arg?: 
     case 'TYPE':
       return pattern.type;
     case 'ANY_DECIMAL':
-      return arg ? decimalFor(arg) : decimal(38, 0);
+      return arg ? decimalOf(arg) : decimal(38, 0);
     case 'ANY_STRUCT':
       if (arg && arg.kind === 'STRUCT') return arg;
       throw new Error('an open STRUCT pattern has no concrete type');

@@ -11,37 +11,18 @@ import {
   subtractDecimals,
 } from '../serde/index.js';
 import type { Decimal, SqlValue } from '../types/index.js';
-import { type DecimalType, decimal, type SqlType } from '../types/index.js';
+import {
+  type ArithmeticOperator,
+  arithmeticResultType,
+  type DecimalType,
+  decimal,
+  type SqlType,
+} from '../types/index.js';
 import { EvaluationError } from './compiled-expression.js';
 import type { Evaluator } from './compiled-node.js';
-import { decimalOf, integralToDecimal, widerNumeric } from './implicit-cast.js';
+import { integralToDecimal } from './implicit-cast.js';
 
-export type ArithmeticOperator = '+' | '-' | '*' | '/' | '%';
-
-/** The result type of a numeric operation (ksqlDB's Operator.resultType and SqlDecimal rules). */
-export function arithmeticResultType(op: ArithmeticOperator, left: SqlType, right: SqlType): SqlType {
-  const wider = widerNumeric(left, right);
-  if (wider.kind !== 'DECIMAL') return wider;
-  const a = decimalOf(left);
-  const b = decimalOf(right);
-  switch (op) {
-    case '+':
-    case '-': {
-      const scale = Math.max(a.scale, b.scale);
-      return decimal(scale + Math.max(a.precision - a.scale, b.precision - b.scale) + 1, scale);
-    }
-    case '*':
-      return decimal(a.precision + b.precision + 1, a.scale + b.scale);
-    case '/': {
-      const scale = Math.max(6, a.scale + b.precision + 1);
-      return decimal(a.precision - a.scale + b.scale + scale, scale);
-    }
-    case '%': {
-      const scale = Math.max(a.scale, b.scale);
-      return decimal(Math.min(a.precision - a.scale, b.precision - b.scale) + scale, scale);
-    }
-  }
-}
+export { type ArithmeticOperator, arithmeticResultType };
 
 function divisionByZero(): EvaluationError {
   return new EvaluationError('Division by zero');

@@ -2,7 +2,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseExpressionText } from '../sql/index.js';
-import { array, BIGINT, DATE, DOUBLE, INTEGER, map, STRING, struct, TIMESTAMP } from '../types/index.js';
+import {
+  array,
+  BIGINT,
+  DATE,
+  DOUBLE,
+  decimal,
+  INTEGER,
+  map,
+  STRING,
+  struct,
+  TIMESTAMP,
+} from '../types/index.js';
 import { EvaluationError, ExpressionError } from './compiled-expression.js';
 import { compileExpression } from './expression-compiler.js';
 import { compileText, dec, evaluateText, testScope, typeOfText } from './expression-test-scope.fixture.js';
@@ -212,5 +223,13 @@ describe('unsupported expressions', () => {
 
   test("rejects '*' outside a select list", () => {
     assert.throws(() => compileText('ABS(*)'), ExpressionError);
+  });
+});
+
+describe('one set of numeric rules', () => {
+  test('a function over decimals wider than 38 digits gets the type CASE gives them, not one cut to 38', () => {
+    const cols = { D: [decimal(40, 2)], I: [INTEGER] } as const;
+    assert.equal(typeOfText('GREATEST(D, I)', cols), 'DECIMAL(40, 2)');
+    assert.equal(typeOfText('CASE WHEN TRUE THEN D ELSE I END', cols), 'DECIMAL(40, 2)');
   });
 });

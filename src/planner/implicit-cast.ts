@@ -3,57 +3,19 @@
 import { decimalToNumber, pow10, rescaleDecimal } from '../serde/index.js';
 import type { Decimal, SqlValue, StructValue } from '../types/index.js';
 import {
-  BIGINT,
-  type DecimalType,
-  DOUBLE,
-  decimal,
+  decimalOf,
+  isNumeric,
   type SqlType,
   type StructField,
   typesEqual,
+  widerNumeric,
 } from '../types/index.js';
 import { type CompiledNode, node } from './compiled-node.js';
 
 /** Converts one non-null value; never called with null. */
 export type ValueConverter = (value: SqlValue) => SqlValue;
 
-const NUMERIC_RANK: Partial<Record<SqlType['kind'], number>> = {
-  INTEGER: 0,
-  BIGINT: 1,
-  DECIMAL: 2,
-  DOUBLE: 3,
-};
-
-export function isNumeric(type: SqlType): boolean {
-  return NUMERIC_RANK[type.kind] !== undefined;
-}
-
-/** The DECIMAL an integral type converts to without loss, as ksqlDB upcasts it. */
-export function decimalOf(type: SqlType): DecimalType {
-  switch (type.kind) {
-    case 'DECIMAL':
-      return type;
-    case 'INTEGER':
-      return decimal(10, 0);
-    case 'BIGINT':
-      return decimal(19, 0);
-    default:
-      throw new TypeError(`${type.kind} has no DECIMAL form`);
-  }
-}
-
-/** The narrowest numeric type both widen to (DecimalUtil.widen for two decimals). */
-export function widerNumeric(a: SqlType, b: SqlType): SqlType {
-  const ra = NUMERIC_RANK[a.kind] ?? 0;
-  const rb = NUMERIC_RANK[b.kind] ?? 0;
-  if (ra === 3 || rb === 3) return DOUBLE;
-  if (ra === 2 || rb === 2) {
-    const x = decimalOf(a);
-    const y = decimalOf(b);
-    const scale = Math.max(x.scale, y.scale);
-    return decimal(Math.max(x.precision - x.scale, y.precision - y.scale) + scale, scale);
-  }
-  return ra === 1 || rb === 1 ? BIGINT : a;
-}
+export { decimalOf, isNumeric, widerNumeric };
 
 /**
  * The type two values meet at, `null` when both are untyped NULLs, or undefined when they cannot
