@@ -21,7 +21,7 @@ export class InternalTopics {
   roleOf(name: string): string | undefined {
     return (
       this.roles.get(name) ??
-      (name.startsWith('__') ? 'internal to the log (as Kafka names such topics)' : undefined)
+      (name.startsWith('__') ? 'internal to the log (as Kafka names such topics)' : queryInternalRole(name))
     );
   }
 
@@ -35,4 +35,16 @@ export class InternalTopics {
         'would lose what it holds. Use the statements that own it instead (DROP, TERMINATE, DROP CONNECTOR).',
     );
   }
+}
+
+/**
+ * A persistent query's own topics, named as ksqlDB (Kafka Streams) names them:
+ * `_confluent-ksql-<service id>query_<query id>-<store>-changelog` and `…-repartition`. A changelog
+ * is what a lost state store is rebuilt from, so every query's are internal without being listed.
+ */
+function queryInternalRole(name: string): string | undefined {
+  if (!name.startsWith('_confluent-ksql-')) return undefined;
+  if (name.endsWith('-changelog')) return "a query's state-store changelog, which rebuilds the query's state";
+  if (name.endsWith('-repartition')) return "a query's repartition topic, which carries its re-keyed input";
+  return undefined;
 }

@@ -1,0 +1,671 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Database, open, type RootDatabase } from 'lmdb';
+import type { Log, LogTransaction, ProduceRecord } from '../../log/index.js';
+import {
+  keyOfStoreKey,
+  MAX_STORE_KEY_BYTES,
+  sessionChangelogKey,
+  sessionOfStoreKey,
+  sessionStoreKey,
+  sessionStoreKeyOfChangelog,
+  windowChangelogKey,
+  windowStartOfStoreKey,
+  windowStoreKey,
+  windowStoreKeyOfChangelog,
+} from './store-keys.js';
+import { changelogTopicName } from './store-names.js';
+import type {
+  KeyValueEntry,
+  KeyValueStore,
+  SessionEntry,
+  SessionStore,
+  StoreSpec,
+  ValueCodec,
+  WindowEntry,
+  WindowStore,
+} from './stores.js';
+
+/** A state store that cannot be opened, restored or written; the message says what to do. */
+export class StateStoreError extends Error {
+  readonly code = 'STATE_STORE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateStoreError';
+  }
+}
+
+export interface StateStoresOptions {
+  readonly log: Log;
+  /** ksqlDB's `ksql.streams.state.dir`: this task's files go in `<stateDir>/<applicationId>/<partition>`. */
+  readonly stateDir: string;
+  /** The query's application id (see queryApplicationId); names the changelog topics. */
+  readonly applicationId: string;
+  /** The input partition this task owns; its changelog records go to the same partition. */
+  readonly partition: number;
+  /** Partitions of the changelog topics when they are created (the input topic's count). */
+  readonly partitions: number;
+  readonly stores: readonly StoreSpec[];
+}
+
+/** What opening a store replayed from its changelog. */
+export interface RestoreReport {
+  readonly store: string;
+  readonly changelog: string;
+  readonly fromOffset: number;
+  readonly toOffset: number;
+  readonly records: number;
+  /** True when the store's files were missing or stale and it was rebuilt from the changelog's start. */
+  readonly rebuilt: boolean;
+}
+
+/** Kafka Streams keeps windowed changelogs a day beyond the store's retention (windowstore.changelog.additional.retention.ms). */
+const WINDOWED_CHANGELOG_EXTRA_RETENTION_MS = 86_400_000;
+const CHECKPOINTS_DB = '__checkpoints';
+
+interface Change {
+  readonly storeKey: Buffer;
+  readonly changelogKey: Buffer;
+  readonly value: unknown;
+  readonly timestamp: number;
+}
+
+type BinaryDb = Database<Buffer, Buffer>;
+
+/**
+ * The state stores of one task of a persistent query, in one lmdb environment, each backed by a
+ * compacted changelog topic in the log.
+ *
+ * A batch's writes stay in memory (readable at once) until it commits. With exactly-once, the
+ * caller adds them to its log transaction with `stageChangelog` (together with the batch's output
+ * records and input offsets), commits the transaction, then calls `applyCommitted`, which writes them
+ * to disk in one lmdb transaction together with each changelog's end offset (the checkpoint). The
+ * changelog is the truth and the files are a cache of it: a crash at any point leaves the files at
+ * or behind the changelog, and opening replays the changelog from the checkpoint (from the start
+ * when the files are lost), so no update is lost or applied twice.
+ */
+export class StateStores {
+  readonly restored: readonly RestoreReport[];
+  readonly #log: Log;
+  readonly #partition: number;
+  readonly #env: RootDatabase;
+  readonly #checkpoints: Database<number, string>;
+  readonly #stores: Map<string, StoreBase>;
+  #closed = false;
+
+  private constructor(
+    options: StateStoresOptions,
+    env: RootDatabase,
+    checkpoints: Database<number, string>,
+    stores: Map<string, StoreBase>,
+    restored: RestoreReport[],
+  ) {
+    this.#log = options.log;
+    this.#partition = options.partition;
+    this.#env = env;
+    this.#checkpoints = checkpoints;
+    this.#stores = stores;
+    this.restored = restored;
+  }
+
+  /** Opens (creating what is missing) the task's stores and their changelogs, and restores them. */
+  static async open(options: StateStoresOptions): Promise<StateStores> {
+    const names = new Set<string>();
+    for (const spec of options.stores) {
+      if (names.has(spec.name)) throw new StateStoreError(`State store '${spec.name}' is declared twice.`);
+      if (spec.name === CHECKPOINTS_DB) throw new StateStoreError(`'${CHECKPOINTS_DB}' is reserved.`);
+      names.add(spec.name);
+    }
+    const dir = join(options.stateDir, options.applicationId, String(options.partition));
+    const existed = existsSync(join(dir, 'data.mdb'));
+    mkdirSync(dir, { recursive: true });
+    const env = open({ path: dir, maxDbs: options.stores.length + 1 });
+    try {
+      const checkpoints = env.openDB<number, string>({ name: CHECKPOINTS_DB, encoding: 'json' });
+      const stores = new Map<string, StoreBase>();
+      const restored: RestoreReport[] = [];
+      for (const spec of options.stores) {
+        const db = env.openDB<Buffer, Buffer>({ name: spec.name, keyEncoding: 'binary', encoding: 'binary' });
+        const changelog = changelogTopicName(options.applicationId, spec.name);
+        await ensureChangelog(options.log, changelog, spec, options.partitions, options.partition);
+        const store = createStore(spec, db, changelog);
+        stores.set(spec.name, store);
+        restored.push(await restore(options.log, env, checkpoints, store, options.partition, existed));
+      }
+      return new StateStores(options, env, checkpoints, stores, restored);
+    } catch (err) {
+      await env.close();
+      throw err;
+    }
+  }
+
+  keyValueStore<V>(name: string, codec: ValueCodec<V>): KeyValueStore<V> {
+    return this.#typed(name, 'keyValue', codec) as KeyValueStoreImpl as unknown as KeyValueStore<V>;
+  }
+
+  windowStore<V>(name: string, codec: ValueCodec<V>): WindowStore<V> {
+    return this.#typed(name, 'window', codec) as WindowStoreImpl as unknown as WindowStore<V>;
+  }
+
+  sessionStore<V>(name: string, codec: ValueCodec<V>): SessionStore<V> {
+    return this.#typed(name, 'session', codec) as SessionStoreImpl as unknown as SessionStore<V>;
+  }
+
+  #typed(name: string, kind: StoreSpec['kind'], codec: ValueCodec<unknown>): StoreBase {
+    const store = this.#stores.get(name);
+    if (store === undefined) throw new StateStoreError(`No state store '${name}' was declared when opening.`);
+    if (store.spec.kind !== kind) {
+      throw new StateStoreError(`State store '${name}' is a ${store.spec.kind} store, not a ${kind} store.`);
+    }
+    store.codec = codec;
+    return store;
+  }
+
+  /** Whether the current batch wrote anything. */
+  get hasPendingWrites(): boolean {
+    for (const store of this.#stores.values()) if (store.pendingCount > 0) return true;
+    return false;
+  }
+
+  /** Adds the current batch's writes to `tx` as changelog records (exactly-once: commit with outputs and offsets). */
+  stageChangelog(tx: LogTransaction): void {
+    for (const store of this.#stores.values()) {
+      const records = store.changelogRecords(this.#partition);
+      if (records.length > 0) tx.append(store.changelog, records);
+    }
+  }
+
+  /** After the transaction holding `stageChangelog`'s records committed: writes the batch to disk. */
+  applyCommitted(): void {
+    this.#check();
+    const checkpoints: [string, number][] = [];
+    for (const store of this.#stores.values()) {
+      checkpoints.push([store.spec.name, this.#log.endOffset(store.changelog, this.#partition)]);
+    }
+    this.#env.transactionSync(() => {
+      for (const store of this.#stores.values()) store.writePending();
+      for (const [name, offset] of checkpoints) this.#checkpoints.putSync(name, offset);
+    });
+    for (const store of this.#stores.values()) store.clearPending();
+  }
+
+  /** At-least-once commit without a transaction: appends the changelog records, then writes to disk. */
+  async commit(): Promise<void> {
+    this.#check();
+    for (const store of this.#stores.values()) {
+      const records = store.changelogRecords(this.#partition);
+      if (records.length > 0) await this.#log.append(store.changelog, records);
+    }
+    this.applyCommitted();
+  }
+
+  /** Forgets the current batch's writes (its transaction aborted). */
+  discardBatch(): void {
+    for (const store of this.#stores.values()) store.clearPending();
+  }
+
+  /** The changelog offset each store's files reflect. */
+  checkpoints(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const name of this.#stores.keys()) out[name] = this.#checkpoints.get(name) ?? 0;
+    return out;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#env.close();
+  }
+
+  #check(): void {
+    if (this.#closed) throw new StateStoreError('The state stores are closed.');
+  }
+}
+
+async function ensureChangelog(
+  log: Log,
+  topic: string,
+  spec: StoreSpec,
+  partitions: number,
+  partition: number,
+): Promise<void> {
+  if (!log.hasTopic(topic)) {
+    const config: Record<string, string> =
+      spec.kind === 'keyValue'
+        ? { 'cleanup.policy': 'compact' }
+        : {
+            'cleanup.policy': 'compact,delete',
+            'retention.ms': String(retentionOf(spec) + WINDOWED_CHANGELOG_EXTRA_RETENTION_MS),
+          };
+    await log.createTopic(topic, { partitions, config });
+  }
+  const have = (await log.describeTopic(topic)).partitions.length;
+  if (partition >= have) {
+    throw new StateStoreError(
+      `Changelog topic '${topic}' has ${have} partition(s) but the query's input has partition ${partition}: ` +
+        'the input topic grew after the query started. Drop the query and create it again.',
+    );
+  }
+}
+
+function retentionOf(spec: StoreSpec): number {
+  if (spec.kind === 'keyValue') return Number.POSITIVE_INFINITY;
+  if (spec.retentionMs === undefined || !(spec.retentionMs >= 0)) {
+    throw new StateStoreError(`The ${spec.kind} store '${spec.name}' needs a retention (ms ≥ 0).`);
+  }
+  return spec.retentionMs;
+}
+
+/** Replays the changelog from the checkpoint into the files, one lmdb transaction per read. */
+async function restore(
+  log: Log,
+  env: RootDatabase,
+  checkpoints: Database<number, string>,
+  store: StoreBase,
+  partition: number,
+  existed: boolean,
+): Promise<RestoreReport> {
+  const topic = store.changelog;
+  const begin = log.beginningOffset(topic, partition);
+  const end = log.endOffset(topic, partition);
+  const checkpoint = existed ? checkpoints.get(store.spec.name) : undefined;
+  // Files ahead of the changelog (it was deleted and made again) or behind its start cannot be trusted.
+  const rebuilt = checkpoint === undefined || checkpoint > end || checkpoint < begin;
+  let offset = rebuilt ? begin : checkpoint;
+  if (rebuilt && existed) {
+    env.transactionSync(() => {
+      store.db.clearSync();
+      checkpoints.removeSync(store.spec.name);
+    });
+  }
+  const fromOffset = offset;
+  let records = 0;
+  while (offset < end) {
+    const read = await log.read(topic, partition, offset, { maxRecords: 10_000 });
+    const next = read.nextOffset;
+    env.transactionSync(() => {
+      for (const r of read.records) {
+        if (r.offset >= end || r.key === null) continue;
+        const storeKey = store.storeKeyOfChangelog(r.key);
+        if (r.value === null) store.db.removeSync(storeKey);
+        else store.db.putSync(storeKey, r.value);
+        records++;
+      }
+      checkpoints.putSync(store.spec.name, Math.min(next, end));
+    });
+    if (next <= offset) break;
+    offset = next;
+  }
+  if (records === 0 && fromOffset >= end) {
+    // Nothing to replay: remember where the files stand so the next open need not look again.
+    env.transactionSync(() => checkpoints.putSync(store.spec.name, end));
+  }
+  return { store: store.spec.name, changelog: topic, fromOffset, toOffset: end, records, rebuilt };
+}
+
+function createStore(spec: StoreSpec, db: BinaryDb, changelog: string): StoreBase {
+  switch (spec.kind) {
+    case 'keyValue':
+      return new KeyValueStoreImpl(spec, db, changelog);
+    case 'window':
+      return new WindowStoreImpl(spec, db, changelog, retentionOf(spec));
+    case 'session':
+      return new SessionStoreImpl(spec, db, changelog, retentionOf(spec));
+  }
+}
+
+function checkKey(store: string, key: Buffer, extra: number): void {
+  if (key.length + extra > MAX_STORE_KEY_BYTES) {
+    throw new StateStoreError(
+      `A key of ${key.length} bytes is too long for state store '${store}' (at most ${MAX_STORE_KEY_BYTES - extra}).`,
+    );
+  }
+}
+
+/** What every kind of store shares: the pending batch, its changelog records, its write to disk. */
+abstract class StoreBase {
+  codec: ValueCodec<unknown> | undefined;
+  /** Encoded once per batch, for the changelog and then the files. */
+  #encoded = new Map<Change, Buffer | null>();
+
+  readonly spec: StoreSpec;
+  readonly db: BinaryDb;
+  readonly changelog: string;
+
+  constructor(spec: StoreSpec, db: BinaryDb, changelog: string) {
+    this.spec = spec;
+    this.db = db;
+    this.changelog = changelog;
+  }
+
+  abstract get pendingCount(): number;
+  abstract pending(): Iterable<Change>;
+  abstract clearPending(): void;
+  abstract storeKeyOfChangelog(changelogKey: Buffer): Buffer;
+  /** Drops what retention no longer keeps; runs inside the commit's lmdb transaction. */
+  protected sweep(): void {}
+
+  protected decode(bytes: Buffer): unknown {
+    return this.#codec().decode(bytes);
+  }
+
+  #codec(): ValueCodec<unknown> {
+    if (this.codec === undefined)
+      throw new StateStoreError(`State store '${this.spec.name}' has no codec yet.`);
+    return this.codec;
+  }
+
+  #bytesOf(change: Change): Buffer | null {
+    let bytes = this.#encoded.get(change);
+    if (bytes === undefined) {
+      bytes = change.value === null ? null : this.#codec().encode(change.value);
+      this.#encoded.set(change, bytes);
+    }
+    return bytes;
+  }
+
+  changelogRecords(partition: number): ProduceRecord[] {
+    const records: ProduceRecord[] = [];
+    for (const change of this.pending()) {
+      records.push({
+        key: change.changelogKey,
+        value: this.#bytesOf(change),
+        timestamp: change.timestamp,
+        partition,
+      });
+    }
+    return records;
+  }
+
+  writePending(): void {
+    for (const change of this.pending()) {
+      const bytes = this.#bytesOf(change);
+      if (bytes === null) this.db.removeSync(change.storeKey);
+      else this.db.putSync(change.storeKey, bytes);
+    }
+    this.sweep();
+    this.#encoded = new Map();
+  }
+
+  protected forgetEncoded(): void {
+    this.#encoded = new Map();
+  }
+}
+
+class KeyValueStoreImpl extends StoreBase implements KeyValueStore<unknown> {
+  readonly #pending = new Map<string, Change>();
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  pending(): Iterable<Change> {
+    return this.#pending.values();
+  }
+
+  clearPending(): void {
+    this.#pending.clear();
+    this.forgetEncoded();
+  }
+
+  storeKeyOfChangelog(changelogKey: Buffer): Buffer {
+    return changelogKey;
+  }
+
+  get(key: Buffer): unknown {
+    const change = this.#pending.get(key.toString('latin1'));
+    if (change !== undefined) return change.value === null ? undefined : change.value;
+    const bytes = this.db.getBinary(key);
+    return bytes === undefined ? undefined : this.decode(bytes);
+  }
+
+  put(key: Buffer, value: unknown, timestamp: number): void {
+    checkKey(this.spec.name, key, 0);
+    this.#pending.set(key.toString('latin1'), { storeKey: key, changelogKey: key, value, timestamp });
+  }
+
+  all(): Iterable<KeyValueEntry<unknown>> {
+    return this.range(undefined, undefined);
+  }
+
+  range(from: Buffer | undefined, to: Buffer | undefined): KeyValueEntry<unknown>[] {
+    const out: KeyValueEntry<unknown>[] = [];
+    for (const { key, value } of this.db.getRange({ start: from, end: to, inclusiveEnd: true })) {
+      if (!this.#pending.has(key.toString('latin1'))) out.push({ key, value: this.decode(value) });
+    }
+    if (this.#pending.size === 0) return out;
+    for (const change of this.#pending.values()) {
+      const key = change.storeKey;
+      if (change.value === null) continue;
+      if (from !== undefined && Buffer.compare(key, from) < 0) continue;
+      if (to !== undefined && Buffer.compare(key, to) > 0) continue;
+      out.push({ key, value: change.value });
+    }
+    return out.sort((a, b) => Buffer.compare(a.key, b.key));
+  }
+}
+
+abstract class TimedStoreBase extends StoreBase {
+  protected streamTime = Number.NEGATIVE_INFINITY;
+  #sweptAt = Number.NEGATIVE_INFINITY;
+
+  readonly retentionMs: number;
+
+  constructor(spec: StoreSpec, db: BinaryDb, changelog: string, retentionMs: number) {
+    super(spec, db, changelog);
+    this.retentionMs = retentionMs;
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  observeStreamTime(streamTime: number): void {
+    if (streamTime > this.streamTime) this.streamTime = streamTime;
+  }
+
+  /** Entries whose time (window start, session end) is below this are expired. */
+  protected get expiredBefore(): number {
+    return this.streamTime - this.retentionMs;
+  }
+
+  protected abstract timeOfStoreKey(storeKey: Buffer): number;
+
+  // Keys are ordered by key then time, so expiry is a scan: run it once stream time has moved on by
+  // half the retention since the last one, which bounds both the work and the stale data kept.
+  protected override sweep(): void {
+    const cutoff = this.expiredBefore;
+    if (!(cutoff > 0) || cutoff - this.#sweptAt < this.retentionMs / 2) return;
+    const expired: Buffer[] = [];
+    for (const key of this.db.getKeys()) if (this.timeOfStoreKey(key) < cutoff) expired.push(key);
+    for (const key of expired) this.db.removeSync(key);
+    this.#sweptAt = cutoff;
+  }
+}
+
+class WindowStoreImpl extends TimedStoreBase implements WindowStore<unknown> {
+  /** This batch's writes by key, then window start. */
+  readonly #pending = new Map<string, Map<number, Change>>();
+  #pendingCount = 0;
+
+  get pendingCount(): number {
+    return this.#pendingCount;
+  }
+
+  *pending(): Iterable<Change> {
+    for (const windows of this.#pending.values()) yield* windows.values();
+  }
+
+  clearPending(): void {
+    this.#pending.clear();
+    this.#pendingCount = 0;
+    this.forgetEncoded();
+  }
+
+  storeKeyOfChangelog(changelogKey: Buffer): Buffer {
+    return windowStoreKeyOfChangelog(changelogKey);
+  }
+
+  protected timeOfStoreKey(storeKey: Buffer): number {
+    return windowStartOfStoreKey(storeKey);
+  }
+
+  get(key: Buffer, windowStart: number): unknown {
+    if (windowStart < this.expiredBefore) return undefined;
+    const change = this.#pending.get(key.toString('latin1'))?.get(windowStart);
+    if (change !== undefined) return change.value === null ? undefined : change.value;
+    const bytes = this.db.getBinary(windowStoreKey(key, windowStart));
+    return bytes === undefined ? undefined : this.decode(bytes);
+  }
+
+  put(key: Buffer, windowStart: number, value: unknown, timestamp: number): void {
+    checkKey(this.spec.name, key, 10);
+    const id = key.toString('latin1');
+    let windows = this.#pending.get(id);
+    if (windows === undefined) {
+      windows = new Map();
+      this.#pending.set(id, windows);
+    }
+    if (!windows.has(windowStart)) this.#pendingCount++;
+    windows.set(windowStart, {
+      storeKey: windowStoreKey(key, windowStart),
+      changelogKey: windowChangelogKey(key, windowStart),
+      value,
+      timestamp,
+    });
+  }
+
+  fetch(key: Buffer, fromStart: number, toStart: number): WindowEntry<unknown>[] {
+    const from = Math.max(fromStart, this.expiredBefore, 0);
+    if (toStart < from) return [];
+    const pending = this.#pending.get(key.toString('latin1'));
+    const out: WindowEntry<unknown>[] = [];
+    for (const { key: storeKey, value } of this.db.getRange({
+      start: windowStoreKey(key, from),
+      end: windowStoreKey(key, toStart),
+      inclusiveEnd: true,
+    })) {
+      const windowStart = windowStartOfStoreKey(storeKey);
+      if (pending?.has(windowStart)) continue;
+      out.push({ key, windowStart, value: this.decode(value) });
+    }
+    if (pending === undefined) return out;
+    for (const [windowStart, change] of pending) {
+      if (change.value === null || windowStart < from || windowStart > toStart) continue;
+      out.push({ key, windowStart, value: change.value });
+    }
+    return out.sort((a, b) => a.windowStart - b.windowStart);
+  }
+
+  fetchAll(fromStart: number, toStart: number): WindowEntry<unknown>[] {
+    const from = Math.max(fromStart, this.expiredBefore);
+    const out: WindowEntry<unknown>[] = [];
+    for (const { key: storeKey, value } of this.db.getRange()) {
+      const windowStart = windowStartOfStoreKey(storeKey);
+      if (windowStart < from || windowStart > toStart) continue;
+      const key = keyOfStoreKey(storeKey);
+      if (this.#pending.get(key.toString('latin1'))?.has(windowStart)) continue;
+      out.push({ key: Buffer.from(key), windowStart, value: this.decode(value) });
+    }
+    for (const windows of this.#pending.values()) {
+      for (const [windowStart, change] of windows) {
+        if (change.value === null || windowStart < from || windowStart > toStart) continue;
+        out.push({ key: keyOfStoreKey(change.storeKey), windowStart, value: change.value });
+      }
+    }
+    return out.sort((a, b) => Buffer.compare(a.key, b.key) || a.windowStart - b.windowStart);
+  }
+}
+
+class SessionStoreImpl extends TimedStoreBase implements SessionStore<unknown> {
+  /** This batch's writes by key, then `end:start`. */
+  readonly #pending = new Map<string, Map<string, Change>>();
+  #pendingCount = 0;
+
+  get pendingCount(): number {
+    return this.#pendingCount;
+  }
+
+  *pending(): Iterable<Change> {
+    for (const sessions of this.#pending.values()) yield* sessions.values();
+  }
+
+  clearPending(): void {
+    this.#pending.clear();
+    this.#pendingCount = 0;
+    this.forgetEncoded();
+  }
+
+  storeKeyOfChangelog(changelogKey: Buffer): Buffer {
+    return sessionStoreKeyOfChangelog(changelogKey);
+  }
+
+  protected timeOfStoreKey(storeKey: Buffer): number {
+    return sessionOfStoreKey(storeKey).end;
+  }
+
+  put(key: Buffer, start: number, end: number, value: unknown, timestamp: number): void {
+    checkKey(this.spec.name, key, 18);
+    if (end < start) throw new StateStoreError(`A session cannot end (${end}) before it starts (${start}).`);
+    const id = key.toString('latin1');
+    let sessions = this.#pending.get(id);
+    if (sessions === undefined) {
+      sessions = new Map();
+      this.#pending.set(id, sessions);
+    }
+    const at = `${end}:${start}`;
+    if (!sessions.has(at)) this.#pendingCount++;
+    sessions.set(at, {
+      storeKey: sessionStoreKey(key, start, end),
+      changelogKey: sessionChangelogKey(key, start, end),
+      value,
+      timestamp,
+    });
+  }
+
+  findSessions(key: Buffer, earliestEnd: number, latestStart: number): SessionEntry<unknown>[] {
+    const minEnd = Math.max(earliestEnd, this.expiredBefore, 0);
+    const pending = this.#pending.get(key.toString('latin1'));
+    const out: SessionEntry<unknown>[] = [];
+    for (const { key: storeKey, value } of this.db.getRange({
+      start: sessionStoreKey(key, 0, minEnd),
+      end: sessionStoreKey(key, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+      inclusiveEnd: true,
+    })) {
+      const { start, end } = sessionOfStoreKey(storeKey);
+      if (start > latestStart || pending?.has(`${end}:${start}`)) continue;
+      out.push({ key, start, end, value: this.decode(value) });
+    }
+    if (pending === undefined) return out;
+    for (const change of pending.values()) {
+      const { start, end } = sessionOfStoreKey(change.storeKey);
+      if (change.value === null || end < minEnd || start > latestStart) continue;
+      out.push({ key, start, end, value: change.value });
+    }
+    return out.sort((a, b) => a.end - b.end || a.start - b.start);
+  }
+
+  fetchAll(earliestEnd: number, latestStart: number): SessionEntry<unknown>[] {
+    const minEnd = Math.max(earliestEnd, this.expiredBefore);
+    const out: SessionEntry<unknown>[] = [];
+    for (const { key: storeKey, value } of this.db.getRange()) {
+      const { start, end } = sessionOfStoreKey(storeKey);
+      if (end < minEnd || start > latestStart) continue;
+      const key = keyOfStoreKey(storeKey);
+      if (this.#pending.get(key.toString('latin1'))?.has(`${end}:${start}`)) continue;
+      out.push({ key: Buffer.from(key), start, end, value: this.decode(value) });
+    }
+    for (const sessions of this.#pending.values()) {
+      for (const change of sessions.values()) {
+        const { start, end } = sessionOfStoreKey(change.storeKey);
+        if (change.value === null || end < minEnd || start > latestStart) continue;
+        out.push({ key: keyOfStoreKey(change.storeKey), start, end, value: change.value });
+      }
+    }
+    return out.sort((a, b) => Buffer.compare(a.key, b.key) || a.end - b.end || a.start - b.start);
+  }
+}
