@@ -18,6 +18,13 @@ import {
   type TargetState,
 } from './backing-stores.js';
 import { commonConnectorConfig } from './common-config.js';
+import {
+  ConfigProviders,
+  describeProblem,
+  hasPlaceholder,
+  isOnlyPlaceholders,
+  withPlaceholdersRestored,
+} from './config-providers.js';
 import { ConnectError, notFound } from './connect-error.js';
 import { connectLogger, withRecentLines } from './connect-logger.js';
 import { readErrorPolicy } from './error-policy.js';
@@ -128,6 +135,8 @@ export class Herder {
   private readonly configs: ConfigStore;
   readonly offsets: OffsetStore;
   private readonly statuses: StatusStore;
+  /** The worker's config providers, which resolve `${provider:path:key}` references at start. */
+  private readonly providers: ConfigProviders;
   private readonly running = new Map<string, RunningConnector>();
   /** Changes run one at a time, so the config topic sees them in order. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -136,6 +145,7 @@ export class Herder {
     this.log = log;
     this.worker = worker;
     this.plugins = plugins;
+    this.providers = ConfigProviders.fromWorkerProperties(worker.properties);
     this.configs = new ConfigStore(log, worker);
     this.offsets = new OffsetStore(log, worker);
     this.statuses = new StatusStore(log, worker);
@@ -205,8 +215,9 @@ export class Herder {
   maskedConfig(config: Readonly<Record<string, string>>, className?: string): Record<string, string> {
     const secret = this.secretTest(className ?? config['connector.class']);
     const out: Record<string, string> = {};
+    // A reference to a secret (${file:…:key}) is no secret: it is shown as it was given.
     for (const [k, v] of Object.entries(config))
-      out[k] = v === null ? v : secret(k) ? HIDDEN : maskUrlCredentials(v);
+      out[k] = v === null ? v : secret(k) && !isOnlyPlaceholders(v) ? HIDDEN : maskUrlCredentials(v);
     return out;
   }
 
@@ -343,9 +354,12 @@ export class Herder {
    */
   validate(className: string, given: Readonly<Record<string, string>>): ConfigInfos {
     const nullKeys = Object.keys(given).filter((k) => (given[k] as string | null) === null);
-    const config: Readonly<Record<string, string>> = Object.fromEntries(
+    const raw: Readonly<Record<string, string>> = Object.fromEntries(
       Object.entries(given).filter(([, v]) => (v as string | null) !== null),
     );
+    // As Kafka Connect does, the config is checked with its references resolved; one that cannot be
+    // is an error of its key.
+    const { resolved: config, problems } = this.providers.resolve(raw);
     const plugin = this.plugins.findConnector(className);
     if (plugin === undefined) {
       throw new ConnectError(
@@ -416,6 +430,18 @@ export class Herder {
       if (!all.some((v) => v.name === k))
         all.push({ name: k, value: null, recommendedValues: [], visible: true, errors: [NULL_VALUE] });
     }
+    for (const p of problems) {
+      const at = all.findIndex((v) => v.name === p.key);
+      if (at >= 0) all[at] = { ...all[at], errors: [describeProblem(p), ...all[at].errors] };
+      else
+        all.push({
+          name: p.key,
+          value: raw[p.key] ?? null,
+          recommendedValues: [],
+          visible: true,
+          errors: [describeProblem(p)],
+        });
+    }
     const secret = (n: string) => defs.isSecret(n);
     return {
       name: className,
@@ -430,13 +456,17 @@ export class Herder {
             value:
               v.value === null
                 ? null
-                : secret(v.name)
-                  ? HIDDEN
-                  : Array.isArray(v.value)
-                    ? v.value.join(',')
-                    : String(v.value),
+                : hasPlaceholder(raw[v.name])
+                  ? raw[v.name]
+                  : secret(v.name)
+                    ? HIDDEN
+                    : Array.isArray(v.value)
+                      ? v.value.join(',')
+                      : String(v.value),
             recommended_values: v.recommendedValues,
-            errors: v.errors,
+            errors: hasPlaceholder(raw[v.name])
+              ? v.errors.map((e) => withoutResolvedValue(e, config[v.name], raw[v.name]))
+              : v.errors,
             visible: v.visible,
           },
         };
@@ -833,6 +863,14 @@ export class Herder {
       await fail(err);
       return err;
     }
+    // References are resolved at each start, so a secret changed in its file is picked up on restart.
+    let resolved: Record<string, string>;
+    try {
+      resolved = this.providers.resolveOrThrow(config);
+    } catch (err) {
+      await fail(err);
+      return err;
+    }
     if (target === 'STOPPED') {
       entry.state = 'STOPPED';
       await this.configs.putTaskConfigs(name, []);
@@ -869,17 +907,17 @@ export class Herder {
       }
       entry.starting = true;
       try {
-        await connector.start(config);
+        await connector.start(resolved);
       } finally {
         entry.starting = false;
       }
-      const maxTasks = Number(config['tasks.max'] ?? 1);
+      const maxTasks = Number(resolved['tasks.max'] ?? 1);
       const taskConfigs = (await connector.taskConfigs(maxTasks)).map((c) => ({
         ...c,
         'task.class': `${plugin.className}Task`,
-        ...(plugin.type === 'sink' && config.topics !== undefined ? { topics: config.topics } : {}),
-        ...(plugin.type === 'sink' && config['topics.regex'] !== undefined
-          ? { 'topics.regex': config['topics.regex'] }
+        ...(plugin.type === 'sink' && resolved.topics !== undefined ? { topics: resolved.topics } : {}),
+        ...(plugin.type === 'sink' && resolved['topics.regex'] !== undefined
+          ? { 'topics.regex': resolved['topics.regex'] }
           : {}),
       }));
       if (taskConfigs.length > maxTasks) {
@@ -887,14 +925,17 @@ export class Herder {
           `The connector ${name} has generated ${taskConfigs.length} tasks, which is greater than ${maxTasks}, the maximum number of tasks it is configured to create.`,
         );
       }
-      await this.configs.putTaskConfigs(name, taskConfigs);
+      await this.configs.putTaskConfigs(
+        name,
+        taskConfigs.map((c) => withPlaceholdersRestored(config, resolved, c)),
+      );
       entry.state = target === 'PAUSED' ? 'PAUSED' : 'RUNNING';
       await this.statuses.putConnector(name, entry.state);
       logger.info(`Connector started with ${taskConfigs.length} task(s)`);
       const assignments =
-        plugin.type === 'sink' ? await this.sinkAssignments(config, taskConfigs.length) : [];
+        plugin.type === 'sink' ? await this.sinkAssignments(resolved, taskConfigs.length) : [];
       for (const [id, taskConfig] of taskConfigs.entries()) {
-        const runner = this.createRunner(entry, connector, config, id, taskConfig, assignments[id] ?? []);
+        const runner = this.createRunner(entry, connector, resolved, id, taskConfig, assignments[id] ?? []);
         entry.tasks.push(runner);
         if (target === 'PAUSED') await runner.pause();
         runner.start();
@@ -1053,6 +1094,11 @@ function checkSourceOffsetMap(value: unknown, what: 'partition' | 'offset'): voi
         `Offsets may only contain primitive types as values, but field ${key} of the ${what} contains ${JSON.stringify(v)}`,
       );
   }
+}
+
+/** A validation message with a resolved secret put back as the reference it came from. */
+function withoutResolvedValue(message: string, resolved: string | undefined, raw: string): string {
+  return resolved === undefined || resolved === '' ? message : message.replaceAll(resolved, raw);
 }
 
 /** Kafka Connect's ConfigKeyInfo. */

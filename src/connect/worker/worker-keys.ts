@@ -21,6 +21,7 @@ export const WORKER_KEYS_USED: readonly string[] = [
   'rest.advertised.port',
   'rest.host.name',
   'rest.port',
+  'config.providers',
 ];
 
 /**
@@ -46,7 +47,6 @@ export const WORKER_KEYS_WITHOUT_EFFECT: readonly string[] = [
   'exactly.once.source.support',
   'topic.creation.enable',
   'connector.client.config.override.policy',
-  'config.providers',
   'metrics.recording.level',
   'metric.reporters',
   'response.http.headers.config',
@@ -62,6 +62,7 @@ export const WORKER_KEY_PREFIXES: readonly string[] = [
   'key.converter.',
   'value.converter.',
   'header.converter.',
+  'config.providers.',
 ];
 
 /** Prefixes of Kafka client and security settings: no Kafka clients run in the embedded worker. */
@@ -71,6 +72,5 @@ export const WORKER_PREFIXES_WITHOUT_EFFECT: readonly string[] = [
   'admin.',
   'sasl.',
   'ssl.',
-  'config.providers.',
   'listeners.https.',
 ];
