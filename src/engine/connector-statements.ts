@@ -8,9 +8,10 @@ import {
   type ConnectorOffsetEntry,
   type Literal,
   type Property,
+  printStatement,
+  type SourceSpan,
   type Statement,
-  type Token,
-  tokenize,
+  spanOf,
 } from '../sql/index.js';
 import { type Entity, entity, sourceDescription, warning } from './entities.js';
 import { StatementError } from './errors.js';
@@ -138,52 +139,23 @@ function quotedName(name: string): string {
 
 /**
  * The statement text ksqlDB echoes for connector statements: every WITH value but connector.class
- * replaced by '[string]', so secrets never come back in responses or logs.
+ * replaced by '[string]', so secrets never come back in responses or logs. The parser recorded where
+ * each value was written, so the rest of the text stays as the user wrote it; a statement without
+ * those positions (built rather than parsed) is printed from its tree with the values masked.
  */
 export function maskConnectorStatement(s: Statement, text: string): string {
   if (s.kind !== 'createConnector' && s.kind !== 'alterConnector') return text;
-  let tokens: Token[];
-  try {
-    tokens = tokenize(text);
-  } catch {
-    return text;
+  const secret = s.properties.filter((p) => p.key !== 'connector.class');
+  const spans = secret.map((p) => spanOf(p.value));
+  if (spans.some((span) => span === undefined || span.end > text.length)) {
+    const masked: Literal = { kind: 'string', value: '[string]' };
+    const properties = s.properties.map((p) => (p.key === 'connector.class' ? p : { ...p, value: masked }));
+    return `${printStatement({ ...s, properties })};`;
   }
-  // The property list: the first '(' after WITH (CREATE) or SET (ALTER) outside quotes.
-  const opener = s.kind === 'createConnector' ? 'WITH' : 'SET';
-  const at = tokens.findIndex(
-    (t, i) =>
-      (t.kind === 'keyword' || t.kind === 'identifier') &&
-      t.value.toUpperCase() === opener &&
-      tokens[i + 1]?.kind === 'symbol' &&
-      tokens[i + 1].value === '(',
-  );
-  if (at < 0) return text;
-  // Each value (every token from after '=' to the ',' or ')' that ends the property) is replaced,
-  // wherever it stands, so a key or the class that happens to equal a value is never touched.
-  const spans: { start: number; end: number }[] = [];
-  let property = 0;
-  let i = at + 2;
-  while (i < tokens.length && property < s.properties.length) {
-    while (i < tokens.length && !(tokens[i].kind === 'symbol' && tokens[i].value === '=')) i++;
-    const first = i + 1;
-    let j = first;
-    let depth = 0;
-    while (j < tokens.length && tokens[j].kind !== 'eof') {
-      const t = tokens[j];
-      if (t.kind === 'symbol' && t.value === '(') depth++;
-      if (t.kind === 'symbol' && (t.value === ')' || t.value === ',') && depth === 0) break;
-      if (t.kind === 'symbol' && t.value === ')') depth--;
-      j++;
-    }
-    if (j > first && s.properties[property].key !== 'connector.class')
-      spans.push({ start: tokens[first].start, end: tokens[j - 1].end });
-    property++;
-    i = j + 1;
-  }
-  let masked = text;
-  for (const span of spans.reverse())
-    masked = `${masked.slice(0, span.start)}'[string]'${masked.slice(span.end)}`;
-  return masked;
+  let out = text;
+  for (const span of (spans as SourceSpan[]).sort((a, b) => b.start - a.start))
+    out = `${out.slice(0, span.start)}'[string]'${out.slice(span.end)}`;
+  return out;
 }
 
 /**

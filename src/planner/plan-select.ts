@@ -1,4 +1,10 @@
-import { type Expression, printExpression, type Query, type SelectItem } from '../sql/index.js';
+import {
+  type Expression,
+  expressionsEqual,
+  printExpression,
+  type Query,
+  type SelectItem,
+} from '../sql/index.js';
 import { formatType, type SqlType } from '../types/index.js';
 import { ColumnAliasGenerator } from './column-aliases.js';
 import { type CompiledExpression, ExpressionError } from './compiled-expression.js';
@@ -115,7 +121,7 @@ function qualified(e: Expression, qualifier: string): string {
 }
 
 function sameExpression(a: Expression, b: Expression, scope: SourceScope): boolean {
-  return printExpression(unqualified(a, scope)) === printExpression(unqualified(b, scope));
+  return expressionsEqual(unqualified(a, scope), unqualified(b, scope));
 }
 
 /** "A", "A and B", "A, B and C". */

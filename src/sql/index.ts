@@ -18,4 +18,13 @@ export {
   statementsOf,
 } from './parser.js';
 export { printExpression, printName, printQuery, printStatement, printString, printType } from './printer.js';
+export { type SourceSpan, spanOf } from './spans.js';
 export { substituteVariables, type Variables } from './variables.js';
+export {
+  childExpressions,
+  expressionsEqual,
+  mapChildExpressions,
+  queryExpressions,
+  transformExpression,
+  visitExpression,
+} from './visitor.js';

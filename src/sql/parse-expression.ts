@@ -1,6 +1,7 @@
 import type { BinaryOperator, Expression, FunctionCall, Literal, WhenClause } from './ast.js';
 import { parseType } from './parse-type.js';
 import { BINARY_PRECEDENCE, Precedence } from './precedence.js';
+import { recordSpan } from './spans.js';
 import type { TokenCursor } from './token-cursor.js';
 
 /** The binary operator the next token spells, if any. */
@@ -32,14 +33,15 @@ export function parseExpression(cursor: TokenCursor, minPrecedence: number = Pre
   // Each operator applied in the loop wraps `left` one level deeper, as recursion would.
   let levels = 1;
   cursor.deeper(1);
+  const first = cursor.peek();
   try {
-    let left = parsePrefix(cursor);
+    let left = recordSpan(parsePrefix(cursor), first, cursor.previous());
     for (;;) {
       const precedence = infixPrecedence(cursor);
       if (precedence <= minPrecedence) return left;
       cursor.deeper(1);
       levels++;
-      left = parseInfix(cursor, left, precedence);
+      left = recordSpan(parseInfix(cursor, left, precedence), first, cursor.previous());
     }
   } finally {
     cursor.shallower(levels);
@@ -136,11 +138,13 @@ function parsePrimary(cursor: TokenCursor): Expression {
 
 /** A literal as WITH (…) accepts it: string, number, boolean, NULL or an undefined variable. */
 export function parseLiteral(cursor: TokenCursor): Literal {
+  const first = cursor.peek();
   if (cursor.atSymbol('-') && cursor.peek(1).kind === 'number') {
     cursor.next();
-    return { kind: 'number', text: `-${cursor.next().value}` };
+    return recordSpan({ kind: 'number', text: `-${cursor.next().value}` }, first, cursor.previous());
   }
-  return parseLiteralIfAny(cursor) ?? cursor.fail('a literal');
+  const literal = parseLiteralIfAny(cursor) ?? cursor.fail('a literal');
+  return recordSpan(literal, first, cursor.previous());
 }
 
 function parseLiteralIfAny(cursor: TokenCursor): Literal | undefined {

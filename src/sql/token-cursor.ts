@@ -44,6 +44,11 @@ export class TokenCursor {
     return this.tokens[Math.min(this.index + ahead, this.tokens.length - 1)];
   }
 
+  /** The token read last (the first token before anything is read). */
+  previous(): Token {
+    return this.tokens[Math.max(this.index - 1, 0)];
+  }
+
   next(): Token {
     const token = this.peek();
     if (token.kind !== 'eof') this.index++;
