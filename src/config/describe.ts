@@ -7,7 +7,7 @@ import type { PropertyDefinition } from './property.js';
  * Undeclared keys are masked by name, because pass-through settings such as
  * `ksql.connect.ssl.keystore.password` or `sasl.jaas.config` carry secrets too.
  */
-const SECRET_NAME = /password|secret|jaas\.config|user\.info|api\.key|token|credentials/i;
+const SECRET_NAME = /password|secret|jaas\.config|user\.info|api\.key|token|credentials|encryption\.key$/i;
 
 export function isSecretProperty(name: string, definition: PropertyDefinition | undefined): boolean {
   return definition === undefined ? SECRET_NAME.test(name) : definition.type === 'password';

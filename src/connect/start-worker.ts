@@ -7,6 +7,7 @@ import { effectivePluginPath, loadPluginPackages, type PluginLoadReport } from '
 import { buildConnectRestApp } from './rest/connect-rest-app.js';
 import { connectListenerTls } from './rest/listener-tls.js';
 import { transformChainFactory } from './transforms/index.js';
+import { ENCRYPTION_KEY, ENCRYPTION_KEY_FILE } from './worker/config-encryption.js';
 import { Herder } from './worker/herder.js';
 import { type ConnectorPlugin, PluginRegistry } from './worker/plugin-registry.js';
 import { readWorkerConfig } from './worker/worker-config.js';
@@ -147,6 +148,12 @@ export async function startConnectWorker(options: WorkerOptions): Promise<Runnin
   for (const pkg of pluginPackages.loaded) for (const p of pkg.plugins) plugins.register(p);
   reportPluginPackages(pluginPackages);
   const herder = await Herder.start(options.log, config, plugins, { deferConnectors: true });
+  if (!herder.encryptsSecrets) {
+    const describe = options.describeSetting ?? ((k: string) => k);
+    process.stdout.write(
+      `NOTE connector secrets (PASSWORD settings) are stored in plain text in the config topic ${config.configTopic}: to encrypt them, set a 256-bit key in ${describe(ENCRYPTION_KEY)} (or a file holding it in ${describe(ENCRYPTION_KEY_FILE)}), or keep them out of connector configs with config providers (\${file:…}).\n`,
+    );
+  }
   let app: FastifyInstance | undefined;
   let restUrl: string | undefined;
   if (options.listen !== false) {

@@ -51,6 +51,12 @@ test('sluice server starts with embedded defaults, serves REST, and stops cleanl
     const { child, url, output } = await startServer(['--port', '0', '--data-dir', dataDir]);
     assert.equal(output().match(/Effective configuration:/g)?.length, 1, 'the config is logged once');
     assert.match(output(), /sluice\.data\.dir\s+= /);
+    assert.equal(
+      output().match(/NOTE connector secrets \(PASSWORD settings\) are stored in plain text/g)?.length,
+      1,
+      'without a key, the server says once that connector secrets are stored in plain text',
+    );
+    assert.match(output(), /sluice\.config\.encryption\.key, KSQL_CONNECT_SLUICE_CONFIG_ENCRYPTION_KEY/);
     const info = (await (await fetch(`${url}/info`)).json()) as {
       KsqlServerInfo: { kafkaClusterId: string };
     };

@@ -1,5 +1,7 @@
 import type { Log } from '../../log/index.js';
 import type { SourceOffset, SourcePartition } from '../api/index.js';
+import type { ConfigSealer, EncryptionEnvelope } from './config-encryption.js';
+import { isOnlyPlaceholders } from './config-providers.js';
 import { JsonTopicStore } from './json-topic-store.js';
 import type { WorkerConfig } from './worker-config.js';
 
@@ -11,19 +13,99 @@ export interface ConnectorState {
   readonly taskConfigs: readonly Readonly<Record<string, string>>[];
 }
 
+/** A connector or task record: Kafka Connect's `properties`, and Sluice's envelope when some are encrypted. */
+interface PropertiesRecord {
+  readonly properties: Record<string, string>;
+  readonly 'sluice.encryption'?: EncryptionEnvelope;
+}
+
+/** Whether a setting of a connector class holds a secret. */
+export type SecretTest = (className: string | undefined, key: string) => boolean;
+
 /**
  * The config topic, in Kafka Connect's record formats: `connector-<name>`, `task-<name>-<n>` made
- * effective by `commit-<name>`, and `target-state-<name>`.
+ * effective by `commit-<name>`, and `target-state-<name>`. Secret settings are encrypted in it when
+ * the worker has a key (the record then names them under `sluice.encryption`).
  */
 export class ConfigStore {
   private readonly store: JsonTopicStore;
+  private readonly sealer: ConfigSealer;
+  private readonly isSecret: SecretTest;
+  /** Records already decrypted, by the stored object (replaced when its key is written again). */
+  private readonly opened = new WeakMap<object, Record<string, string>>();
 
-  constructor(log: Log, config: WorkerConfig) {
+  constructor(log: Log, config: WorkerConfig, sealer: ConfigSealer, isSecret: SecretTest) {
     this.store = new JsonTopicStore(log, config.configTopic, 1);
+    this.sealer = sealer;
+    this.isSecret = isSecret;
   }
 
-  load(): Promise<void> {
-    return this.store.load();
+  get encryptsSecrets(): boolean {
+    return this.sealer.cipher !== undefined;
+  }
+
+  /** Reads the topic; a record that cannot be decrypted (no key, another key) stops the start, naming it. */
+  async load(): Promise<void> {
+    await this.store.load();
+    for (const key of this.store.values.keys()) {
+      if (key.startsWith('connector-')) this.properties(key, key.slice('connector-'.length));
+      const task = /^task-(.*)-\d+$/.exec(key);
+      if (task !== null) this.properties(key, task[1]);
+    }
+  }
+
+  /** The plain properties of a connector or task record. */
+  private properties(recordKey: string, connector: string): Record<string, string> {
+    const record = this.store.get(recordKey) as PropertiesRecord;
+    let plain = this.opened.get(record);
+    if (plain === undefined) {
+      plain = this.sealer.open(recordKey, connector, record.properties, record['sluice.encryption']);
+      this.opened.set(record, plain);
+    }
+    return plain;
+  }
+
+  private sealed(
+    recordKey: string,
+    className: string | undefined,
+    properties: Readonly<Record<string, string>>,
+  ) {
+    const { properties: stored, envelope } = this.sealer.seal(
+      recordKey,
+      properties,
+      // A reference (${file:…}) is no secret, and stays readable as written.
+      (k, v) => this.isSecret(className, k) && !isOnlyPlaceholders(v),
+    );
+    const record: PropertiesRecord =
+      envelope === undefined ? { properties: stored } : { properties: stored, 'sluice.encryption': envelope };
+    this.opened.set(record, { ...properties });
+    return record;
+  }
+
+  /**
+   * With a key, rewrites the records that still hold secrets in plain text (written before the key
+   * was set) encrypted. The plain records stay in the topic's older segments until it is compacted.
+   */
+  async sealPlainSecrets(): Promise<string[]> {
+    if (this.sealer.cipher === undefined) return [];
+    const rewritten: string[] = [];
+    for (const [name, state] of this.connectors()) {
+      const record = this.store.get(`connector-${name}`) as PropertiesRecord;
+      const className = state.config['connector.class'];
+      const plainSecret = (r: PropertiesRecord | undefined) =>
+        r !== undefined &&
+        r['sluice.encryption'] === undefined &&
+        Object.entries(r.properties).some(
+          ([k, v]) =>
+            typeof v === 'string' && v !== '' && this.isSecret(className, k) && !isOnlyPlaceholders(v),
+        );
+      const tasks = state.taskConfigs.map((_, i) => this.store.get(`task-${name}-${i}`) as PropertiesRecord);
+      if (!plainSecret(record) && !tasks.some(plainSecret)) continue;
+      await this.putConnectorConfig(name, state.config);
+      if (state.taskConfigs.length > 0) await this.putTaskConfigs(name, state.taskConfigs);
+      rewritten.push(name);
+    }
+    return rewritten;
   }
 
   /** Every connector with its config, target state and committed task configs. */
@@ -33,7 +115,7 @@ export class ConfigStore {
       if (!key.startsWith('connector-')) continue;
       const name = key.slice('connector-'.length);
       out.set(name, {
-        config: (value as { properties: Record<string, string> }).properties,
+        config: this.properties(key, name),
         targetState: this.targetState(name),
         taskConfigs: this.taskConfigs(name),
       });
@@ -51,20 +133,27 @@ export class ConfigStore {
     const commit = this.store.get(`commit-${name}`) as { tasks: number } | undefined;
     const out: Record<string, string>[] = [];
     for (let i = 0; i < (commit?.tasks ?? 0); i++) {
-      const task = this.store.get(`task-${name}-${i}`) as { properties: Record<string, string> } | undefined;
-      if (task !== undefined) out.push(task.properties);
+      if (this.store.get(`task-${name}-${i}`) !== undefined)
+        out.push(this.properties(`task-${name}-${i}`, name));
     }
     return out;
   }
 
   putConnectorConfig(name: string, config: Readonly<Record<string, string>>): Promise<void> {
-    return this.store.put(`connector-${name}`, { properties: config });
+    const key = `connector-${name}`;
+    return this.store.put(key, this.sealed(key, config['connector.class'], config));
   }
 
   /** Task configs then the commit record, in one append, so they take effect together. */
   putTaskConfigs(name: string, configs: readonly Readonly<Record<string, string>>[]): Promise<void> {
+    const className =
+      this.store.get(`connector-${name}`) === undefined
+        ? undefined
+        : this.properties(`connector-${name}`, name)['connector.class'];
     return this.store.putAll([
-      ...configs.map((c, i) => [`task-${name}-${i}`, { properties: c }] as const),
+      ...configs.map(
+        (c, i) => [`task-${name}-${i}`, this.sealed(`task-${name}-${i}`, className, c)] as const,
+      ),
       [`commit-${name}`, { tasks: configs.length }],
     ]);
   }

@@ -18,6 +18,7 @@ import {
   type TargetState,
 } from './backing-stores.js';
 import { commonConnectorConfig } from './common-config.js';
+import { ConfigCipher, ConfigSealer } from './config-encryption.js';
 import {
   ConfigProviders,
   describeProblem,
@@ -138,6 +139,8 @@ export class Herder {
   /** The worker's config providers, which resolve `${provider:path:key}` references at start. */
   private readonly providers: ConfigProviders;
   private readonly running = new Map<string, RunningConnector>();
+  /** Each connector class's declarations, for telling its secrets (the plugins are fixed at start). */
+  private readonly secretDefs = new Map<string, ConfigDef | undefined>();
   /** Changes run one at a time, so the config topic sees them in order. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -146,7 +149,12 @@ export class Herder {
     this.worker = worker;
     this.plugins = plugins;
     this.providers = ConfigProviders.fromWorkerProperties(worker.properties);
-    this.configs = new ConfigStore(log, worker);
+    this.configs = new ConfigStore(
+      log,
+      worker,
+      new ConfigSealer(ConfigCipher.fromWorkerProperties(worker.properties), worker.configTopic),
+      (className, key) => this.secretTest(className)(key),
+    );
     this.offsets = new OffsetStore(log, worker);
     this.statuses = new StatusStore(log, worker);
   }
@@ -165,6 +173,8 @@ export class Herder {
     checkConfigTopicPresent(log, worker);
     const herder = new Herder(log, worker, plugins);
     await herder.configs.load();
+    for (const name of await herder.configs.sealPlainSecrets())
+      connectLogger(name).info(`The connector's secrets in ${worker.configTopic} are now encrypted`);
     await herder.offsets.load();
     await herder.statuses.load();
     if (options.deferConnectors !== true) await herder.startConnectors();
@@ -186,6 +196,11 @@ export class Herder {
     return run;
   }
 
+  /** Whether secret settings are encrypted in the config topic (the worker has a key). */
+  get encryptsSecrets(): boolean {
+    return this.configs.encryptsSecrets;
+  }
+
   connectorNames(): string[] {
     return [...this.configs.connectors().keys()].sort();
   }
@@ -198,12 +213,15 @@ export class Herder {
 
   /** Whether a key holds a secret: a PASSWORD key of the connector class, or a name that says so. */
   private secretTest(className: string | undefined): (key: string) => boolean {
-    const plugin = this.plugins.findConnector(className ?? '');
-    let def: ConfigDef | undefined;
-    try {
-      def = plugin?.create().config();
-    } catch {
-      def = undefined;
+    const name = className ?? '';
+    let def = this.secretDefs.get(name);
+    if (!this.secretDefs.has(name)) {
+      try {
+        def = this.plugins.findConnector(name)?.create().config();
+      } catch {
+        def = undefined;
+      }
+      this.secretDefs.set(name, def);
     }
     return (k) => def?.isSecret(k) === true || isSecretKeyName(k);
   }

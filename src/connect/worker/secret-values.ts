@@ -3,7 +3,7 @@
  * keep secret (sasl.jaas.config, basic.auth.user.info, *token*, api.key, …) and any *password* or
  * *secret* key.
  */
-const SECRET_KEY = /password|secret|jaas\.config|user\.info|api\.key|token|credentials/i;
+const SECRET_KEY = /password|secret|jaas\.config|user\.info|api\.key|token|credentials|encryption\.key$/i;
 
 export function isSecretKeyName(key: string): boolean {
   return SECRET_KEY.test(key);

@@ -22,6 +22,8 @@ export const WORKER_KEYS_USED: readonly string[] = [
   'rest.host.name',
   'rest.port',
   'config.providers',
+  'sluice.config.encryption.key',
+  'sluice.config.encryption.key.file',
 ];
 
 /**
