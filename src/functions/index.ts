@@ -2,10 +2,23 @@
  * Sluice's function library: the built-in scalar functions with ksqlDB's names and semantics, how a
  * call is resolved to one overload, and what SHOW FUNCTIONS and DESCRIBE FUNCTION report.
  */
-import type { Overload } from './function-declaration.js';
+import { type AggregateOverload, builtinAggregates } from './aggregate/index.js';
+import type { Overload, Parameter } from './function-declaration.js';
 import { builtinFunctions, FunctionResolutionError } from './registry.js';
 import { formatPattern, t } from './type-pattern.js';
 
+export {
+  type AggregateConfig,
+  type AggregateFunction,
+  type AggregateOverload,
+  AggregateRegistry,
+  AggregateResolutionError,
+  builtinAggregates,
+  DEFAULT_AGGREGATE_CONFIG,
+  type ResolvedAggregate,
+  tableAggregationError,
+  type Udaf,
+} from './aggregate/index.js';
 export type {
   FunctionCategory,
   Overload,
@@ -28,7 +41,7 @@ export type { TypeConstraint, TypePattern } from './type-pattern.js';
 /** One row of SHOW FUNCTIONS. */
 export interface FunctionSummary {
   readonly name: string;
-  readonly type: 'SCALAR';
+  readonly type: 'SCALAR' | 'AGGREGATE';
   readonly category: string;
 }
 
@@ -39,7 +52,7 @@ export interface FunctionDescription {
   readonly author: string;
   readonly version: string;
   readonly path: string;
-  readonly type: 'SCALAR';
+  readonly type: 'SCALAR' | 'AGGREGATE';
   readonly variations: readonly FunctionVariation[];
 }
 
@@ -59,12 +72,33 @@ export interface FunctionArgument {
 const AUTHOR = 'Sluice';
 const VERSION = '0.1.0';
 
+/** Scalar and aggregate functions, by name; aggregates in ksqlDB's AGGREGATE category. */
 export function listFunctions(): FunctionSummary[] {
-  return builtinFunctions.list().map((fn) => ({ name: fn.name, type: 'SCALAR', category: fn.category }));
+  const all: FunctionSummary[] = [
+    ...builtinFunctions
+      .list()
+      .map((fn): FunctionSummary => ({ name: fn.name, type: 'SCALAR', category: fn.category })),
+    ...builtinAggregates
+      .list()
+      .map((fn): FunctionSummary => ({ name: fn.name, type: 'AGGREGATE', category: 'AGGREGATE' })),
+  ];
+  return all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Describes a function by name (case-insensitive); throws FunctionResolutionError when there is none. */
 export function describeFunction(name: string): FunctionDescription {
+  const aggregate = builtinAggregates.get(name);
+  if (aggregate !== undefined) {
+    return {
+      name: aggregate.name,
+      description: aggregate.description,
+      author: AUTHOR,
+      version: VERSION,
+      path: 'internal',
+      type: 'AGGREGATE',
+      variations: aggregate.overloads.map(describeAggregateOverload),
+    };
+  }
   const fn = builtinFunctions.get(name);
   if (fn === undefined) throw new FunctionResolutionError(name.toUpperCase(), [], []);
   return {
@@ -78,15 +112,30 @@ export function describeFunction(name: string): FunctionDescription {
   };
 }
 
+function describeArgument(p: Parameter): FunctionArgument {
+  return {
+    name: p.name,
+    // A variadic parameter is shown as the array its values arrive in, as ksqlDB shows it.
+    type: formatPattern(p.variadic ? t.arrayOf(p.type) : p.type),
+    description: p.description,
+    isVariadic: p.variadic === true,
+  };
+}
+
+function describeAggregateOverload(overload: AggregateOverload): FunctionVariation {
+  return {
+    arguments: [...overload.columns, ...(overload.literals ?? [])].map(describeArgument),
+    returnType:
+      typeof overload.returns === 'function'
+        ? (overload.returnTypeName ?? 'ANY')
+        : formatPattern(overload.returns),
+    description: overload.description ?? '',
+  };
+}
+
 function describeOverload(overload: Overload): FunctionVariation {
   return {
-    arguments: overload.params.map((p) => ({
-      name: p.name,
-      // A variadic parameter is shown as the array its values arrive in, as ksqlDB shows it.
-      type: formatPattern(p.variadic ? t.arrayOf(p.type) : p.type),
-      description: p.description,
-      isVariadic: p.variadic === true,
-    })),
+    arguments: overload.params.map(describeArgument),
     returnType:
       typeof overload.returns === 'function'
         ? (overload.returnTypeName ?? 'ANY')

@@ -80,12 +80,16 @@ describe('resolveFunction', () => {
 });
 
 describe('listFunctions and describeFunction', () => {
-  test('lists every function once, sorted, as SCALAR with a category', () => {
+  test('lists every function once, sorted, scalar ones with a category and aggregates as AGGREGATE', () => {
     const all = listFunctions();
     const names = all.map((f) => f.name);
     assert.deepEqual(names, [...names].sort());
     assert.equal(new Set(names).size, names.length);
-    assert.ok(all.every((f) => f.type === 'SCALAR' && f.category.length > 0));
+    assert.ok(all.every((f) => f.category.length > 0));
+    assert.deepEqual(
+      all.find((f) => f.name === 'COUNT'),
+      { name: 'COUNT', type: 'AGGREGATE', category: 'AGGREGATE' },
+    );
     assert.deepEqual(
       all.find((f) => f.name === 'ABS'),
       { name: 'ABS', type: 'SCALAR', category: 'MATHEMATICAL' },
