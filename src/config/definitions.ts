@@ -237,6 +237,21 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     validator: atLeast(1),
   },
   {
+    name: 'sluice.kafka.listeners',
+    group: 'Storage',
+    type: 'string',
+    default: 'PLAINTEXT://127.0.0.1:9092',
+    importance: 'high',
+    doc: "Where the embedded log listens for Kafka clients (producers, consumers, admin tools), as PLAINTEXT://HOST:PORT; empty turns the Kafka listener off. 'sluice server --kafka-port N' sets the port. A server whose REST port is 0 takes a free port here too unless this is set.",
+    validator: {
+      describe: 'PLAINTEXT://HOST:PORT, or empty',
+      check: (value) =>
+        value === '' || /^PLAINTEXT:\/\/(\[[^\]]+\]|[^:/]*):\d{1,5}$/i.test(String(value))
+          ? undefined
+          : 'must be PLAINTEXT://HOST:PORT (e.g. PLAINTEXT://127.0.0.1:9092), or empty to turn the Kafka listener off',
+    },
+  },
+  {
     name: 'bootstrap.servers',
     group: 'Storage',
     type: 'list',

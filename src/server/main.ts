@@ -9,12 +9,13 @@ import { STOP_USAGE, stopServer } from './stop-command.js';
 /** `sluice server`: starts, prints the effective config and a ready line, stops cleanly on SIGTERM. */
 export async function runServerCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'stop') return runStopCommand(argv.slice(1));
-  let values: { port?: string; 'data-dir'?: string; config?: string; help?: boolean };
+  let values: { port?: string; 'kafka-port'?: string; 'data-dir'?: string; config?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         port: { type: 'string' },
+        'kafka-port': { type: 'string' },
         'data-dir': { type: 'string' },
         config: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -33,12 +34,18 @@ export async function runServerCommand(argv: string[]): Promise<number> {
     process.stderr.write(`sluice server: --port must be a number, got '${values.port}'.\n`);
     return 2;
   }
+  const kafkaPort = values['kafka-port'];
+  if (kafkaPort !== undefined && (!/^\d+$/.test(kafkaPort) || Number(kafkaPort) > 65535)) {
+    process.stderr.write(`sluice server: --kafka-port must be a port number, got '${kafkaPort}'.\n`);
+    return 2;
+  }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     const config = loadServerConfig({
       flags: {
         listeners: values.port === undefined ? undefined : `http://0.0.0.0:${values.port}`,
         'sluice.data.dir': values['data-dir'],
+        'sluice.kafka.listeners': kafkaPort === undefined ? undefined : `PLAINTEXT://127.0.0.1:${kafkaPort}`,
       },
       env: process.env,
       file: values.config,
@@ -83,6 +90,7 @@ export async function runServerCommand(argv: string[]): Promise<number> {
     stopWhenNpmLauncherExits(process.env, (reason) => stop(`Stopping: ${reason};`));
   });
   if (server.connectUrl !== undefined) process.stdout.write(`Kafka Connect REST API: ${server.connectUrl}\n`);
+  if (server.kafkaUrl !== undefined) process.stdout.write(`Kafka listener: ${server.kafkaUrl}\n`);
   // Announced only once the signal handlers are in place, so a SIGTERM right after it is handled.
   process.stdout.write(`Sluice ${server.url} is ready.\n`);
   return stopped;

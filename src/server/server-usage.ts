@@ -1,11 +1,14 @@
 // The help of `sluice server`, apart from the server's code so `sluice help server` loads nothing else.
 
-export const SERVER_USAGE = `Usage: sluice server [--port N] [--data-dir DIR] [--config FILE]
+export const SERVER_USAGE = `Usage: sluice server [--port N] [--kafka-port N] [--data-dir DIR] [--config FILE]
        sluice server stop [--data-dir DIR] [--timeout SECONDS]
 
-Starts Sluice: the REST API (ksqlDB's) on port 8088, the embedded log, and a Kafka Connect worker.
+Starts Sluice: the REST API (ksqlDB's) on port 8088, the embedded log (served to Kafka clients on
+port 9092), and a Kafka Connect worker.
 
   --port N         The REST API's port (listeners=http://0.0.0.0:N)
+  --kafka-port N   The port Kafka clients connect to (sluice.kafka.listeners=PLAINTEXT://127.0.0.1:N,
+                   default 9092; set sluice.kafka.listeners empty to turn it off)
   --data-dir DIR   Where the log, the command topic and the connectors' state live
                    (sluice.data.dir, default ./sluice-data); one server per data dir
   --config FILE    A properties file (ksqlDB's names: listeners, ksql.service.id, …)

@@ -5,7 +5,8 @@ import { checkTlsMaterial, connectListenerTls } from '../connect/rest/listener-t
 import { type RunningWorker, startConnectWorker } from '../connect/start-worker.js';
 import { builtinConnectors } from '../connectors/index.js';
 import { KsqlEngine } from '../engine/index.js';
-import { type Durability, SegmentLog } from '../log/index.js';
+import { parseKafkaListener, type RunningKafkaListener, startKafkaListener } from '../kafka/index.js';
+import { type Durability, type InternalTopics, SegmentLog } from '../log/index.js';
 import { BasicAuthenticator } from './auth/basic-authenticator.js';
 import { type CrossOriginPolicy, guardCrossOrigin } from './auth/cross-origin.js';
 import { requireConnectAuthentication } from './auth/request-auth.js';
@@ -77,6 +78,8 @@ function serverPort(config: ServerConfig): number {
 export interface RunningServer {
   /** The Connect REST API in use: the embedded worker's, or ksql.connect.url. */
   readonly connectUrl: string | undefined;
+  /** Where Kafka clients connect (PLAINTEXT://host:port), unless sluice.kafka.listeners is empty. */
+  readonly kafkaUrl: string | undefined;
   /** The URL clients use, e.g. http://127.0.0.1:8088. */
   readonly url: string;
   readonly log: SegmentLog;
@@ -142,6 +145,37 @@ function authenticatorFor(config: ServerConfig): BasicAuthenticator | undefined 
   });
 }
 
+/**
+ * sluice.kafka.listeners: where Kafka clients reach the log, or undefined when it is empty. A server
+ * on a free REST port (tests, a second server for a try) takes a free Kafka port too unless the
+ * listener is set, rather than 9092, which a real server may hold.
+ */
+function kafkaListenerFor(config: ServerConfig): string | undefined {
+  const listener = config.getString('sluice.kafka.listeners').trim();
+  if (listener === '') return undefined;
+  parseKafkaListener(listener);
+  if (!config.isSetByUser('sluice.kafka.listeners') && serverPort(config) === 0)
+    return 'PLAINTEXT://127.0.0.1:0';
+  return listener;
+}
+
+async function startKafka(
+  listener: string,
+  log: SegmentLog,
+  internalTopics: InternalTopics,
+): Promise<RunningKafkaListener> {
+  try {
+    return await startKafkaListener({ log, internalTopics, listener });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(
+        `The Kafka listener's address ${listener} is already in use. Stop what uses it, pass --kafka-port, or set sluice.kafka.listeners= (empty) to turn the Kafka listener off.`,
+      );
+    }
+    throw err;
+  }
+}
+
 /** access.control.allow.*: the web origins admitted besides the server's own. */
 function crossOriginPolicy(config: ServerConfig): CrossOriginPolicy {
   return {
@@ -168,6 +202,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const crossOrigin = crossOriginPolicy(config);
   const workerProperties = embeddedWorkerProperties(config);
   if (workerProperties !== undefined) connectListenerTls(workerProperties);
+  const kafkaListener = kafkaListenerFor(config);
   const log = await SegmentLog.open({
     dataDir: config.getString('sluice.data.dir'),
     durability: config.getString('sluice.log.durability') as Durability,
@@ -178,6 +213,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let engine: KsqlEngine | undefined;
   let worker: RunningWorker | undefined;
   let app: ReturnType<typeof buildRestApp> | undefined;
+  let kafka: RunningKafkaListener | undefined;
   try {
     const connect = await connectFor(config, log, workerProperties, authenticator, crossOrigin, (w) => {
       worker = w;
@@ -186,6 +222,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     // The engine's own topics are there already; the REST API guards the same set.
     const internalTopics = engine.internalTopics;
     for (const [name, role] of worker?.internalTopics ?? []) internalTopics.add(name, role);
+    if (kafkaListener !== undefined) kafka = await startKafka(kafkaListener, log, internalTopics);
     app = buildRestApp({
       log,
       engine,
@@ -207,6 +244,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await app.listen({ host, port });
   } catch (err) {
     await app?.close().catch(() => {});
+    await kafka?.close();
     await engine?.close();
     await (worker as RunningWorker | undefined)?.close();
     await log.close();
@@ -216,7 +254,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     }
     throw err;
   }
-  const running = { app, engine, worker: worker as RunningWorker | undefined };
+  const running = { app, engine, worker: worker as RunningWorker | undefined, kafka };
   // Only now the stored connectors start: however busy they keep the worker, the server answers.
   running.worker?.startConnectors().catch((err: unknown) => {
     process.stderr.write(`WARNING could not start the stored connectors: ${(err as Error).message}\n`);
@@ -230,8 +268,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     connectUrl:
       running.worker?.restUrl ??
       (config.isSetByUser('ksql.connect.url') ? config.getString('ksql.connect.url') : undefined),
+    kafkaUrl: running.kafka?.url,
     async close() {
       await running.app.close();
+      await running.kafka?.close();
       await running.engine.close();
       await running.worker?.close();
       await log.close();

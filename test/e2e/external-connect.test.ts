@@ -168,6 +168,7 @@ test('a sluice connect worker whose Sluice server restarts retries and resumes, 
     // External mode (no worker of its own); connector statements are not used here.
     flags: {
       listeners: `http://127.0.0.1:${port}`,
+      'sluice.kafka.listeners': '',
       'sluice.data.dir': join(dir, 'server'),
       'ksql.connect.url': 'http://127.0.0.1:9',
     },

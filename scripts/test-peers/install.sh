@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs the independent Kafka clients the Kafka listener's tests run against, when missing:
+#   kcat (librdkafka) from Debian, kafka-python and confluent-kafka from PyPI into a venv, and Apache
+#   Kafka's Java clients and tools from Maven Central into one classpath folder.
+# Idempotent and quick when everything is there. A peer that cannot be installed is reported here and
+# its tests are skipped with a message naming it; this script itself never fails the test run.
+# Where things go: $SLUICE_PEERS_DIR (default ~/.cache/sluice), where test/e2e/kafka-peers.fixture.ts
+# finds them.
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cache="${SLUICE_PEERS_DIR:-$HOME/.cache/sluice}"
+mkdir -p "$cache"
+log="$cache/test-peers.log"
+: >"$log"
+
+say() { echo "test-peers: $*"; }
+
+# kcat from Debian.
+if ! command -v kcat >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    say "installing kcat (apt-get)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat) >>"$log" 2>&1 ||
+      say "kcat could not be installed (see $log); its tests will be skipped"
+  else
+    say "kcat missing and no apt-get; its tests will be skipped"
+  fi
+fi
+
+# kafka-python and confluent-kafka in a venv of their own.
+venv="$cache/python"
+if ! "$venv/bin/python" -c 'import kafka, confluent_kafka' >/dev/null 2>&1; then
+  say "installing kafka-python and confluent-kafka (pip, into $venv)"
+  { python3 -m venv "$venv" && "$venv/bin/pip" install -q kafka-python==3.0.12 confluent-kafka==2.16.1; } >>"$log" 2>&1 ||
+    say "the Python clients could not be installed (see $log); their tests will be skipped"
+fi
+
+# Apache Kafka's Java clients and tools.
+jars="$cache/kafka-jars"
+stamp="$jars/.complete-$(sha1sum "$here/pom.xml" | cut -c1-12)"
+if [ ! -e "$stamp" ]; then
+  if command -v mvn >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then
+    say "copying Apache Kafka's Java clients and tools (mvn, into $jars)"
+    rm -rf "$jars"
+    if mvn -q -B -f "$here/pom.xml" -Dmaven.repo.local="$cache/maven" dependency:copy-dependencies \
+      -DoutputDirectory="$jars" >>"$log" 2>&1; then
+      touch "$stamp"
+    else
+      say "the Kafka jars could not be copied (see $log); the Java tools' tests will be skipped"
+    fi
+  else
+    say "mvn or java missing; the Java tools' tests will be skipped"
+  fi
+fi
+exit 0

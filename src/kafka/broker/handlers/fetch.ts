@@ -1,0 +1,180 @@
+import { ErrorCode, type ErrorCodeValue } from '../../protocol/error-codes.js';
+import type { Struct } from '../../protocol/schema.js';
+import { encodeBatch } from '../../records/record-batch.js';
+import type { RequestContext } from '../context.js';
+import { kafkaErrorOf } from '../log-errors.js';
+
+interface FetchPartition {
+  readonly partition: number;
+  readonly fetchOffset: number;
+  readonly partitionMaxBytes: number;
+}
+interface FetchTopic {
+  readonly topic: string;
+  readonly partitions: readonly FetchPartition[];
+}
+
+interface PartitionState {
+  readonly topic: string;
+  readonly partition: number;
+  readonly maxBytes: number;
+  offset: number;
+  errorCode: ErrorCodeValue;
+  highWatermark: number;
+  logStartOffset: number;
+  batches: Buffer[];
+  bytes: number;
+}
+
+/** Most records one read of one partition returns; a fetch reads again until its byte limits are met. */
+const RECORDS_PER_READ = 2000;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Fetch: whole batches from each partition's fetch offset, up to the partition's and the request's
+ * byte limits (the first batch always, even when larger: KIP-74). With fewer than MinBytes ready it
+ * waits on the log's data signal (no polling) until enough arrives or MaxWaitMs passes. No fetch
+ * sessions: answering SessionId 0 keeps clients on full fetch requests.
+ */
+export async function handleFetch(request: Struct, ctx: RequestContext): Promise<Struct> {
+  const topics = request.topics as FetchTopic[];
+  const maxWaitMs = Math.max(0, request.maxWaitMs as number);
+  const minBytes = Math.max(0, request.minBytes as number);
+  const maxBytes = Math.max(1, request.maxBytes as number);
+  const states: PartitionState[] = [];
+  for (const t of topics) {
+    for (const p of t.partitions) {
+      states.push({
+        topic: t.topic,
+        partition: p.partition,
+        maxBytes: Math.max(1, p.partitionMaxBytes),
+        offset: p.fetchOffset,
+        errorCode: ErrorCode.NONE,
+        highWatermark: -1,
+        logStartOffset: -1,
+        batches: [],
+        bytes: 0,
+      });
+    }
+  }
+  const deadline = Date.now() + maxWaitMs;
+  let total = await readAll(ctx, states, maxBytes, 0);
+  while (
+    total < Math.max(1, minBytes) &&
+    !ctx.signal.aborted &&
+    states.some((s) => s.errorCode === ErrorCode.NONE)
+  ) {
+    const left = deadline - Date.now();
+    if (left <= 0) break;
+    const arrived = await waitForAny(ctx, states, left);
+    if (!arrived) break;
+    total = await readAll(ctx, states, maxBytes, total);
+  }
+  const byTopic = new Map<string, Struct[]>();
+  for (const s of states) {
+    let list = byTopic.get(s.topic);
+    if (list === undefined) {
+      list = [];
+      byTopic.set(s.topic, list);
+    }
+    list.push({
+      partitionIndex: s.partition,
+      errorCode: s.errorCode,
+      highWatermark: s.highWatermark,
+      lastStableOffset: s.highWatermark,
+      logStartOffset: s.logStartOffset,
+      abortedTransactions: null,
+      preferredReadReplica: -1,
+      records:
+        s.batches.length === 0 ? EMPTY : s.batches.length === 1 ? s.batches[0] : Buffer.concat(s.batches),
+    });
+  }
+  return {
+    throttleTimeMs: 0,
+    errorCode: ErrorCode.NONE,
+    sessionId: 0,
+    responses: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+  };
+}
+
+/** Reads what is ready in every partition still without an error; returns the response's byte total. */
+async function readAll(
+  ctx: RequestContext,
+  states: PartitionState[],
+  maxBytes: number,
+  total: number,
+): Promise<number> {
+  const { log } = ctx.broker;
+  for (const s of states) {
+    if (s.errorCode !== ErrorCode.NONE) continue;
+    try {
+      const start = await log.beginningOffset(s.topic, s.partition);
+      const end = await log.endOffset(s.topic, s.partition);
+      s.logStartOffset = start;
+      s.highWatermark = end;
+      if (s.offset < start || s.offset > end) {
+        s.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
+        continue;
+      }
+      while (s.offset < end && s.bytes < s.maxBytes && total < maxBytes) {
+        // KIP-74: the first batch of the response goes out whatever its size, so a big record never blocks.
+        const budget =
+          total === 0
+            ? Math.max(1, Math.min(s.maxBytes, maxBytes))
+            : Math.min(s.maxBytes - s.bytes, maxBytes - total);
+        const result = await log.read(s.topic, s.partition, s.offset, {
+          maxRecords: RECORDS_PER_READ,
+          maxBytes: budget,
+        });
+        if (result.nextOffset <= s.offset) break;
+        if (result.records.length > 0 && total > 0 && estimate(result.records) > budget) break;
+        const batch = encodeBatch(result.records, s.offset, result.nextOffset);
+        s.batches.push(batch);
+        s.bytes += batch.length;
+        total += batch.length;
+        s.offset = result.nextOffset;
+        s.highWatermark = Math.max(s.highWatermark, result.endOffset);
+      }
+    } catch (err) {
+      s.errorCode = kafkaErrorOf(err).code;
+    }
+  }
+  return total;
+}
+
+function estimate(records: readonly { key: Buffer | null; value: Buffer | null }[]): number {
+  let n = 61;
+  for (const r of records) n += 16 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  return n;
+}
+
+/** Resolves true once any partition has data past its position, false when `timeoutMs` passes. */
+async function waitForAny(
+  ctx: RequestContext,
+  states: PartitionState[],
+  timeoutMs: number,
+): Promise<boolean> {
+  const stop = new AbortController();
+  const onClose = () => stop.abort();
+  ctx.signal.addEventListener('abort', onClose, { once: true });
+  try {
+    const waits = states
+      .filter((s) => s.errorCode === ErrorCode.NONE)
+      .map((s) =>
+        ctx.broker.log.waitForData(s.topic, s.partition, s.offset, timeoutMs, stop.signal).catch(() => false),
+      );
+    if (waits.length === 0) return false;
+    return await new Promise<boolean>((resolve) => {
+      let pending = waits.length;
+      for (const w of waits) {
+        w.then((arrived) => {
+          if (arrived) resolve(true);
+          else if (--pending === 0) resolve(false);
+        });
+      }
+    });
+  } finally {
+    stop.abort();
+    ctx.signal.removeEventListener('abort', onClose);
+  }
+}

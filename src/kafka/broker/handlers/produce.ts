@@ -1,0 +1,214 @@
+import type { ProduceRecord } from '../../../log/index.js';
+import { ErrorCode, type ErrorCodeValue } from '../../protocol/error-codes.js';
+import type { Struct } from '../../protocol/schema.js';
+import { decompress } from '../../records/compression.js';
+import { BatchError, decodeRecords, readBatchHeaders } from '../../records/record-batch.js';
+import type { RequestContext } from '../context.js';
+import { kafkaErrorOf } from '../log-errors.js';
+
+interface PartitionData {
+  readonly index: number;
+  readonly records: Buffer | null;
+}
+interface TopicData {
+  readonly name: string;
+  readonly partitionData: readonly PartitionData[];
+}
+
+interface PartitionResult {
+  index: number;
+  errorCode: ErrorCodeValue;
+  baseOffset: number;
+  logAppendTimeMs: number;
+  logStartOffset: number;
+  recordErrors: Struct[];
+  errorMessage: string | null;
+}
+
+function failed(index: number, code: ErrorCodeValue, message: string | null): PartitionResult {
+  return {
+    index,
+    errorCode: code,
+    baseOffset: -1,
+    logAppendTimeMs: -1,
+    logStartOffset: -1,
+    recordErrors: [],
+    errorMessage: message,
+  };
+}
+
+/**
+ * Produce: each partition's batch is checked (CRC-32C, layout, idempotent sequence), decompressed
+ * and appended to the log with its records' timestamps, keys, values and headers. With acks=0 the
+ * client gets no response, as Kafka does; acks=1 and acks=all both answer once the log has the
+ * records durably under its durability setting (one node: the leader is the whole ISR).
+ */
+export async function handleProduce(request: Struct, ctx: RequestContext): Promise<Struct | undefined> {
+  const acks = request.acks as number;
+  const topics = request.topicData as TopicData[];
+  const responses: Struct[] = [];
+  if (request.transactionalId !== null) {
+    for (const t of topics) {
+      responses.push({
+        name: t.name,
+        partitionResponses: t.partitionData.map((p) =>
+          failed(
+            p.index,
+            ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+            'transactional producers are not supported yet',
+          ),
+        ),
+      });
+    }
+  } else if (acks !== 0 && acks !== 1 && acks !== -1) {
+    for (const t of topics) {
+      responses.push({
+        name: t.name,
+        partitionResponses: t.partitionData.map((p) =>
+          failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks=${acks}: use 0, 1 or -1 (all)`),
+        ),
+      });
+    }
+  } else {
+    const work: Promise<Struct>[] = topics.map(async (t) => ({
+      name: t.name,
+      partitionResponses: await Promise.all(t.partitionData.map((p) => producePartition(ctx, t.name, p))),
+    }));
+    responses.push(...(await Promise.all(work)));
+  }
+  if (acks === 0) {
+    for (const r of responses) {
+      for (const p of r.partitionResponses as PartitionResult[]) {
+        if (p.errorCode !== ErrorCode.NONE) {
+          ctx.broker.writeLine(
+            `Kafka listener: an acks=0 produce from ${ctx.clientId} to ${r.name as string}-${p.index} failed: ${p.errorMessage ?? p.errorCode}`,
+          );
+        }
+      }
+    }
+    return undefined;
+  }
+  return { responses, throttleTimeMs: 0 };
+}
+
+async function producePartition(
+  ctx: RequestContext,
+  topic: string,
+  data: PartitionData,
+): Promise<PartitionResult> {
+  const { log, internalTopics, producers } = ctx.broker;
+  const role = internalTopics.roleOf(topic);
+  if (role !== undefined) {
+    return failed(
+      data.index,
+      ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+      `Topic '${topic}' is ${role}: Sluice refuses to write to it from outside.`,
+    );
+  }
+  let count: number;
+  try {
+    count = (await log.describeTopic(topic)).partitions.length;
+  } catch (err) {
+    return failed(data.index, kafkaErrorOf(err).code, kafkaErrorOf(err).message);
+  }
+  if (data.index < 0 || data.index >= count) {
+    return failed(
+      data.index,
+      ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+      `topic '${topic}' has ${count} partitions`,
+    );
+  }
+  if (data.records === null || data.records.length === 0) {
+    return failed(data.index, ErrorCode.INVALID_RECORD, 'no records');
+  }
+  try {
+    const headers = readBatchHeaders(data.records);
+    if (headers.length !== 1) {
+      throw new BatchError(
+        ErrorCode.INVALID_RECORD,
+        `${headers.length} batches in one partition: send exactly one`,
+      );
+    }
+    const batch = headers[0];
+    if (batch.control)
+      throw new BatchError(ErrorCode.INVALID_RECORD, 'clients may not write control batches');
+    if (batch.transactional) {
+      throw new BatchError(ErrorCode.INVALID_RECORD, 'transactional batches are not supported yet');
+    }
+    if (batch.lastOffsetDelta + 1 !== batch.recordsCount) {
+      throw new BatchError(
+        ErrorCode.INVALID_RECORD,
+        `lastOffsetDelta ${batch.lastOffsetDelta} does not match ${batch.recordsCount} records`,
+      );
+    }
+    const idempotent = batch.producerId >= 0;
+    if (idempotent) {
+      if (batch.baseSequence < 0) {
+        throw new BatchError(ErrorCode.INVALID_RECORD, `producer ${batch.producerId} sent no base sequence`);
+      }
+      const check = producers.check(
+        topic,
+        data.index,
+        batch.producerId,
+        batch.producerEpoch,
+        batch.baseSequence,
+        batch.recordsCount,
+      );
+      if (check.kind === 'error') return failed(data.index, check.code, check.message);
+      if (check.kind === 'duplicate') {
+        return { ...failed(data.index, ErrorCode.NONE, null), baseOffset: check.baseOffset };
+      }
+    }
+    const plain = await decompress(batch.compression, batch.payload, ctx.broker.maxBatchBytes);
+    const decoded = decodeRecords(batch, plain);
+    const logAppendTime = batch.timestampType === 1 ? Date.now() : undefined;
+    const records: ProduceRecord[] = decoded.map((r) => ({
+      partition: data.index,
+      key: r.key,
+      value: r.value,
+      timestamp: logAppendTime ?? r.timestamp,
+      headers: r.headers,
+    }));
+    // Checked again after the append's await: a retry racing its original must not append twice.
+    if (idempotent) {
+      const again = producers.check(
+        topic,
+        data.index,
+        batch.producerId,
+        batch.producerEpoch,
+        batch.baseSequence,
+        batch.recordsCount,
+      );
+      if (again.kind === 'duplicate')
+        return { ...failed(data.index, ErrorCode.NONE, null), baseOffset: again.baseOffset };
+      if (again.kind === 'error') return failed(data.index, again.code, again.message);
+    }
+    const positions = await log.append(topic, records);
+    const baseOffset = positions.length > 0 ? positions[0].offset : -1;
+    if (idempotent) {
+      producers.appended(
+        topic,
+        data.index,
+        batch.producerId,
+        batch.producerEpoch,
+        batch.baseSequence,
+        batch.recordsCount,
+        baseOffset,
+      );
+    }
+    return {
+      ...failed(data.index, ErrorCode.NONE, null),
+      baseOffset,
+      logAppendTimeMs: logAppendTime ?? -1,
+      logStartOffset: await log.beginningOffset(topic, data.index),
+    };
+  } catch (err) {
+    if (err instanceof BatchError) return failed(data.index, err.code, err.message);
+    const e = kafkaErrorOf(err);
+    const result = failed(data.index, e.code, e.message);
+    const recordIndex = (err as { recordIndex?: number }).recordIndex;
+    if (recordIndex !== undefined)
+      result.recordErrors = [{ batchIndex: recordIndex, batchIndexErrorMessage: e.message }];
+    return result;
+  }
+}

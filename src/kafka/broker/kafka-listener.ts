@@ -1,0 +1,88 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { hostname } from 'node:os';
+import type { InternalTopics, Log } from '../../log/index.js';
+import { KafkaConnection } from './connection.js';
+import type { BrokerContext } from './context.js';
+import { ProducerStates } from './producer-states.js';
+
+export interface KafkaListenerOptions {
+  readonly log: Log;
+  /** Sluice's own topics: clients may not write or delete them. */
+  readonly internalTopics: InternalTopics;
+  /** `PLAINTEXT://host:port`; port 0 takes a free port. */
+  readonly listener: string;
+  /** Kafka's socket.request.max.bytes: a larger request closes its connection (default 100 MiB). */
+  readonly maxRequestBytes?: number;
+  readonly defaultPartitions?: number;
+  readonly autoCreateTopics?: boolean;
+  readonly writeLine?: (line: string) => void;
+}
+
+export interface RunningKafkaListener {
+  /** `PLAINTEXT://host:port` with the port bound. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Parses `PLAINTEXT://host:port`; throws naming what is wrong. */
+export function parseKafkaListener(text: string): { host: string; port: number } {
+  const m = /^PLAINTEXT:\/\/(\[[^\]]+\]|[^:/]*):(\d+)$/i.exec(text.trim());
+  if (m === null) {
+    throw new Error(
+      `sluice.kafka.listeners='${text}' is not a listener: write PLAINTEXT://HOST:PORT (e.g. PLAINTEXT://127.0.0.1:9092), or leave it empty to turn the Kafka listener off.`,
+    );
+  }
+  const port = Number(m[2]);
+  if (port > 65535) throw new Error(`sluice.kafka.listeners='${text}': port ${port} is above 65535.`);
+  return { host: m[1].replace(/^\[|\]$/g, '') || '0.0.0.0', port };
+}
+
+/**
+ * Serves a Log to Kafka clients over Kafka's wire protocol: one node that is the only broker, the
+ * controller, every partition's leader and the group coordinator.
+ */
+export async function startKafkaListener(options: KafkaListenerOptions): Promise<RunningKafkaListener> {
+  const { host, port } = parseKafkaListener(options.listener);
+  const connections = new Set<KafkaConnection>();
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+  // Clients reconnect to the address Metadata gives: a wildcard bind is not an address.
+  const advertisedHost = host === '0.0.0.0' || host === '::' ? hostname() : host;
+  const broker: BrokerContext = {
+    log: options.log,
+    node: { nodeId: 1, host: advertisedHost, port: boundPort },
+    internalTopics: options.internalTopics,
+    producers: new ProducerStates(),
+    defaultPartitions: options.defaultPartitions ?? 1,
+    autoCreateTopics: options.autoCreateTopics ?? true,
+    maxBatchBytes: 16 * 1024 * 1024,
+    writeLine: options.writeLine ?? ((line) => process.stderr.write(`${line}\n`)),
+  };
+  const maxRequestBytes = options.maxRequestBytes ?? 100 * 1024 * 1024;
+  server.on('connection', (socket: Socket) => {
+    const connection = new KafkaConnection(socket, broker, maxRequestBytes);
+    connections.add(connection);
+    socket.on('close', () => connections.delete(connection));
+  });
+  const shownHost = advertisedHost.includes(':') ? `[${advertisedHost}]` : advertisedHost;
+  return {
+    url: `PLAINTEXT://${shownHost}:${boundPort}`,
+    host: advertisedHost,
+    port: boundPort,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const c of connections) c.close();
+      await closed;
+    },
+  };
+}

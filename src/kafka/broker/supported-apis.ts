@@ -1,0 +1,49 @@
+import {
+  API_VERSIONS,
+  type ApiSchema,
+  CREATE_TOPICS,
+  DELETE_TOPICS,
+  FETCH,
+  INIT_PRODUCER_ID,
+  LIST_OFFSETS,
+  METADATA,
+  PRODUCE,
+} from '../protocol/messages.js';
+import type { Struct } from '../protocol/schema.js';
+import type { Handler } from './context.js';
+import { handleApiVersions } from './handlers/api-versions.js';
+import { handleFetch } from './handlers/fetch.js';
+import { handleInitProducerId } from './handlers/init-producer-id.js';
+import { handleListOffsets } from './handlers/list-offsets.js';
+import { handleMetadata } from './handlers/metadata.js';
+import { handleProduce } from './handlers/produce.js';
+import { handleCreateTopics, handleDeleteTopics } from './handlers/topics.js';
+
+export interface SupportedApi {
+  readonly schema: ApiSchema;
+  readonly handle: Handler;
+}
+
+/** Every API the listener answers, by key. An API not here is not advertised, and a request for it closes the connection. */
+export const SUPPORTED_APIS: ReadonlyMap<number, SupportedApi> = new Map(
+  (
+    [
+      [API_VERSIONS, handleApiVersions],
+      [METADATA, handleMetadata],
+      [PRODUCE, handleProduce],
+      [FETCH, handleFetch],
+      [LIST_OFFSETS, handleListOffsets],
+      [CREATE_TOPICS, handleCreateTopics],
+      [DELETE_TOPICS, handleDeleteTopics],
+      [INIT_PRODUCER_ID, handleInitProducerId],
+    ] as const
+  ).map(([schema, handle]) => [schema.key, { schema, handle }]),
+);
+
+export function advertisedApis(): Struct[] {
+  return [...SUPPORTED_APIS.values()].map(({ schema }) => ({
+    apiKey: schema.key,
+    minVersion: schema.minVersion,
+    maxVersion: schema.maxVersion,
+  }));
+}

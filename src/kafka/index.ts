@@ -1,0 +1,6 @@
+export {
+  type KafkaListenerOptions,
+  parseKafkaListener,
+  type RunningKafkaListener,
+  startKafkaListener,
+} from './broker/kafka-listener.js';

@@ -1,0 +1,140 @@
+// `sluice server` serves its log to independent Kafka clients: kcat (librdkafka), kafka-python
+// (pure Python) and Apache Kafka's own Java tools, each a real process against a real server.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { kafkaJava, kafkaPython, kcat, run, runKafkaTool } from './kafka-peers.fixture.js';
+import { killServerChildren, type ServerChild, startServerChild } from './server-child.fixture.js';
+
+let dataDir: string;
+let server: ServerChild;
+let bootstrap: string;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'sluice-kafka-clients-'));
+  server = await startServerChild(['--data-dir', dataDir]);
+  const listener = /Kafka listener: PLAINTEXT:\/\/(\S+)/.exec(server.output())?.[1];
+  assert.ok(listener, `no Kafka listener line in:\n${server.output()}`);
+  bootstrap = listener;
+});
+
+after(() => {
+  killServerChildren();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('kcat (librdkafka)', { skip: kcat.missing }, () => {
+  test('lists the broker and topics, produces keyed records and consumes them back', async () => {
+    const produced = await run('kcat', ['-b', bootstrap, '-P', '-t', 'kcat-topic', '-K', ':'], {
+      input: 'k1:one\nk2:two\nk3:three\n',
+    });
+    assert.equal(produced.code, 0, produced.stderr);
+    const listed = await run('kcat', ['-b', bootstrap, '-L']);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, new RegExp(`broker 1 at ${bootstrap.replace('.', '\\.')}`));
+    assert.match(listed.stdout, /topic "kcat-topic" with 1 partitions/);
+    const consumed = await run('kcat', [
+      '-b',
+      bootstrap,
+      '-C',
+      '-t',
+      'kcat-topic',
+      '-o',
+      'beginning',
+      '-e',
+      '-f',
+      '%k=%s\n',
+    ]);
+    assert.equal(consumed.code, 0, consumed.stderr);
+    assert.deepEqual(consumed.stdout.trim().split('\n'), ['k1=one', 'k2=two', 'k3=three']);
+  });
+
+  test('produces gzip-compressed batches', async () => {
+    const produced = await run('kcat', ['-b', bootstrap, '-P', '-t', 'kcat-gzip', '-z', 'gzip'], {
+      input: 'a\nb\n',
+    });
+    assert.equal(produced.code, 0, produced.stderr);
+    const consumed = await run('kcat', ['-b', bootstrap, '-C', '-t', 'kcat-gzip', '-o', 'beginning', '-e']);
+    assert.deepEqual(consumed.stdout.trim().split('\n'), ['a', 'b']);
+  });
+});
+
+describe('kafka-python', { skip: kafkaPython.missing }, () => {
+  test('creates a topic, produces idempotently, reads every partition back and deletes the topic', async () => {
+    const script = `
+import json, sys
+from kafka import KafkaProducer, KafkaConsumer, TopicPartition
+from kafka.admin import KafkaAdminClient, NewTopic
+b = sys.argv[1]
+admin = KafkaAdminClient(bootstrap_servers=b)
+admin.create_topics([NewTopic('py-topic', 3, 1)])
+producer = KafkaProducer(bootstrap_servers=b, acks='all', enable_idempotence=True)
+for i in range(30):
+    producer.send('py-topic', key=str(i).encode(), value=('v%d' % i).encode())
+producer.flush()
+parts = [TopicPartition('py-topic', p) for p in range(3)]
+consumer = KafkaConsumer(bootstrap_servers=b, auto_offset_reset='earliest', consumer_timeout_ms=5000)
+consumer.assign(parts)
+values = sorted(m.value.decode() for m in consumer)
+ends = consumer.end_offsets(parts)
+topics_before = sorted(admin.list_topics())
+admin.delete_topics(['py-topic'])
+print(json.dumps({'values': values, 'total': sum(ends.values()), 'listed': 'py-topic' in topics_before,
+                  'after': 'py-topic' in admin.list_topics()}))
+`;
+    const result = await run(kafkaPython.python, ['-c', script, bootstrap], { timeoutMs: 90_000 });
+    assert.equal(result.code, 0, result.stderr);
+    const out = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
+    assert.equal(out.total, 30);
+    assert.deepEqual(out.values, Array.from({ length: 30 }, (_, i) => `v${i}`).sort());
+    assert.equal(out.listed, true);
+    assert.equal(out.after, false);
+  });
+});
+
+describe("Apache Kafka's Java tools", { skip: kafkaJava.missing }, () => {
+  test('kafka-topics creates and lists; the console producer writes what the console consumer reads', async () => {
+    const created = await runKafkaTool('org.apache.kafka.tools.TopicCommand', [
+      '--bootstrap-server',
+      bootstrap,
+      '--create',
+      '--topic',
+      'java-topic',
+      '--partitions',
+      '1',
+      '--replication-factor',
+      '1',
+    ]);
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /Created topic java-topic/);
+    const listed = await runKafkaTool('org.apache.kafka.tools.TopicCommand', [
+      '--bootstrap-server',
+      bootstrap,
+      '--list',
+    ]);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.ok(listed.stdout.split('\n').includes('java-topic'), listed.stdout);
+    const produced = await runKafkaTool(
+      'org.apache.kafka.tools.ConsoleProducer',
+      ['--bootstrap-server', bootstrap, '--topic', 'java-topic'],
+      { input: 'first\nsecond\nthird\n' },
+    );
+    assert.equal(produced.code, 0, produced.stderr);
+    const consumed = await runKafkaTool('org.apache.kafka.tools.consumer.ConsoleConsumer', [
+      '--bootstrap-server',
+      bootstrap,
+      '--topic',
+      'java-topic',
+      '--partition',
+      '0',
+      '--offset',
+      'earliest',
+      '--max-messages',
+      '3',
+    ]);
+    assert.equal(consumed.code, 0, consumed.stderr);
+    assert.deepEqual(consumed.stdout.trim().split('\n'), ['first', 'second', 'third']);
+  });
+});
