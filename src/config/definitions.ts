@@ -652,18 +652,16 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     type: 'string',
     default: undefined,
     importance: 'high',
-    doc: 'Trust store with the certificates of clients to accept, when client authentication is on.',
-    notSupported: 'client certificates are not checked (ssl.client.authentication must be NONE)',
+    doc: 'The CA certificates (PEM) that client certificates must be signed by, when ssl.client.authentication is REQUESTED or REQUIRED.',
   },
   {
     name: 'ssl.truststore.type',
     group: 'TLS',
     type: 'string',
-    default: 'PKCS12',
+    default: 'PEM',
     importance: 'medium',
-    doc: 'Format of the trust store: PKCS12 or PEM.',
+    doc: 'Format of the trust store: PEM (a PKCS12 trust store is refused: convert it to PEM).',
     validator: oneOfIgnoringCase('PKCS12', 'PEM'),
-    notSupported: 'client certificates are not checked (ssl.client.authentication must be NONE)',
   },
   {
     name: 'ssl.truststore.password',
@@ -672,7 +670,7 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: undefined,
     importance: 'high',
     doc: 'Password of the trust store.',
-    notSupported: 'client certificates are not checked (ssl.client.authentication must be NONE)',
+    notSupported: 'the trust store must be PEM, which has no password',
   },
   {
     name: 'ssl.client.authentication',
@@ -682,7 +680,6 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'medium',
     doc: 'Whether https:// clients must present a certificate: NONE, REQUESTED or REQUIRED.',
     validator: oneOf('NONE', 'REQUESTED', 'REQUIRED'),
-    notSupported: 'client certificates are not checked yet',
   },
 ];
 

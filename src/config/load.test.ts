@@ -305,10 +305,10 @@ describe('loadServerConfig refuses what Sluice would not enforce', () => {
       key: 'bootstrap.servers',
       includes: ['embedded log', 'environment variable KSQL_BOOTSTRAP_SERVERS'],
     });
-    assertConfigError(() => loadServerConfig({ flags: { 'ssl.client.authentication': 'REQUIRED' } }), {
+    assertConfigError(() => loadServerConfig({ flags: { 'ssl.truststore.password': 'x' } }), {
       code: 'NOT_SUPPORTED',
-      key: 'ssl.client.authentication',
-      includes: ['client certificates'],
+      key: 'ssl.truststore.password',
+      includes: ['PEM, which has no password'],
     });
   });
 

@@ -7,6 +7,10 @@ import {
   type Http2ServerResponse,
 } from 'node:http2';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import {
+  type ClientCertificateOptions,
+  refuseUntrustedCertificates,
+} from '../connect/rest/client-certificates.js';
 
 export type RequestHandler = (
   req: IncomingMessage | Http2ServerRequest,
@@ -53,10 +57,14 @@ export function createDualProtocolServer(handler: RequestHandler, idleTimeoutMs?
   return server;
 }
 
-/** The server's certificate and key: a PKCS#12 keystore, or PEM text holding both. */
-export type TlsOptions =
+/**
+ * The server's certificate and key (a PKCS#12 keystore, or PEM text holding both), and the client
+ * certificates it asks for (mutual TLS), if any.
+ */
+export type TlsOptions = (
   | { readonly pfx: Buffer; readonly passphrase: string | undefined }
-  | { readonly pem: Buffer; readonly passphrase: string | undefined };
+  | { readonly pem: Buffer; readonly passphrase: string | undefined }
+) & { readonly clientCertificates?: ClientCertificateOptions };
 
 /**
  * HTTP/1.1 and HTTP/2 over TLS on one port: ALPN chooses the protocol, as ksqlDB's TLS listener does.
@@ -72,10 +80,18 @@ export function createTlsServer(
       allowHTTP1: true,
       ...material,
       ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
+      ...(tls.clientCertificates === undefined
+        ? {}
+        : {
+            ca: tls.clientCertificates.ca,
+            requestCert: true,
+            rejectUnauthorized: tls.clientCertificates.rejectUnauthorized,
+          }),
     },
     handler as (req: Http2ServerRequest, res: Http2ServerResponse) => void,
   );
   server.on('connection', (socket: Socket) => closeWhenIdle(socket, idleTimeoutMs));
+  refuseUntrustedCertificates(server, tls.clientCertificates);
   return server;
 }
 

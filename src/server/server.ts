@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readPropertiesFile, type ServerConfig } from '../config/index.js';
 import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
+import { clientCertificateOptions, parseClientAuthentication } from '../connect/rest/client-certificates.js';
 import { checkTlsMaterial, connectListenerTls } from '../connect/rest/listener-tls.js';
 import { type RunningWorker, startConnectWorker } from '../connect/start-worker.js';
 import { builtinConnectors } from '../connectors/index.js';
@@ -121,7 +122,21 @@ function tlsOptions(config: ServerConfig): TlsOptions {
   const password =
     config.getOptionalPassword('ssl.keystore.password') ?? config.getOptionalPassword('ssl.key.password');
   const passphrase = password?.reveal();
-  const options: TlsOptions = type === 'PEM' ? { pem: bytes, passphrase } : { pfx: bytes, passphrase };
+  const clientCertificates = clientCertificateOptions({
+    clientAuthentication: parseClientAuthentication(
+      config.getString('ssl.client.authentication'),
+      'ssl.client.authentication',
+    ),
+    clientAuthenticationSetting: 'ssl.client.authentication',
+    location: config.getOptionalString('ssl.truststore.location'),
+    locationSetting: 'ssl.truststore.location',
+    type: config.isSetByUser('ssl.truststore.type') ? config.getString('ssl.truststore.type') : undefined,
+    typeSetting: 'ssl.truststore.type',
+  });
+  const options: TlsOptions = {
+    ...(type === 'PEM' ? { pem: bytes, passphrase } : { pfx: bytes, passphrase }),
+    ...(clientCertificates === undefined ? {} : { clientCertificates }),
+  };
   checkTlsMaterial(
     { ...tlsMaterial(options), ...(passphrase === undefined ? {} : { passphrase }) },
     `the keystore ssl.keystore.location=${location}`,
@@ -197,6 +212,10 @@ function crossOriginPolicy(config: ServerConfig): CrossOriginPolicy {
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const listener = config.getList('listeners')[0] ?? 'http://0.0.0.0:8088';
   const { host, port, secure } = parseListener(listener);
+  if (!secure && config.getString('ssl.client.authentication') !== 'NONE')
+    throw new Error(
+      `ssl.client.authentication=${config.getString('ssl.client.authentication')} needs an https:// listener (listeners=${listener}).`,
+    );
   const tls = secure ? tlsOptions(config) : undefined;
   const authenticator = authenticatorFor(config);
   const crossOrigin = crossOriginPolicy(config);

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { ConnectError } from '../worker/connect-error.js';
 import { LOG4J_LEVELS, loggerLevel, logLevels, setLoggerLevel } from '../worker/connect-logger.js';
 import type { Herder } from '../worker/herder.js';
+import { refuseUntrustedCertificates } from './client-certificates.js';
 import type { ListenerTls } from './listener-tls.js';
 
 const LEVELS: ReadonlySet<string> = new Set(LOG4J_LEVELS);
@@ -19,6 +20,21 @@ function isConfigMap(v: unknown): v is Record<string, string> {
   );
 }
 
+function httpsOptions(tls: ListenerTls) {
+  const { clientCertificates, ...material } = tls;
+  return {
+    allowHTTP1: true,
+    ...material,
+    ...(clientCertificates === undefined
+      ? {}
+      : {
+          ca: clientCertificates.ca,
+          requestCert: true,
+          rejectUnauthorized: clientCertificates.rejectUnauthorized,
+        }),
+  };
+}
+
 /**
  * The Kafka Connect REST API over a Herder: the same paths, bodies, status codes and error format
  * (`{"error_code", "message"}`) as Kafka Connect, so its tools and ksqlDB work against it.
@@ -28,10 +44,12 @@ export function buildConnectRestApp(
   info: { version: string; clusterId: string },
   tls?: ListenerTls,
 ): FastifyInstance {
-  // The https overload types the instance for an https server; routes and hooks are the same.
-  const app = (
-    tls === undefined ? Fastify({ logger: false }) : Fastify({ logger: false, https: tls })
-  ) as FastifyInstance;
+  // Over TLS, HTTP/1.1 and HTTP/2 by ALPN; the http2 overload types the instance for an HTTP/2
+  // server, whose routes and hooks are the same.
+  const app = (tls === undefined
+    ? Fastify({ logger: false })
+    : Fastify({ logger: false, http2: true, https: httpsOptions(tls) })) as unknown as FastifyInstance;
+  if (tls !== undefined) refuseUntrustedCertificates(app.server, tls.clientCertificates);
   // Jersey takes an empty body with Content-Type: application/json on endpoints that read none
   // (`curl -X PUT -H 'Content-Type: application/json' .../pause` is common); Fastify would refuse it.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {

@@ -1,10 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
+import {
+  type ClientCertificateOptions,
+  clientCertificateOptions,
+  parseClientAuthentication,
+} from './client-certificates.js';
 
-/** The key and certificate an https:// Connect listener serves, ready for node:https. */
-export type ListenerTls =
+/**
+ * The key and certificate an https:// Connect listener serves, ready for node:https, and the client
+ * certificates it asks for (`ssl.client.auth`), if any.
+ */
+export type ListenerTls = (
   | { pfx: Buffer; passphrase?: string }
-  | { key: Buffer; cert: Buffer; passphrase?: string };
+  | { key: Buffer; cert: Buffer; passphrase?: string }
+) & { clientCertificates?: ClientCertificateOptions };
 
 /**
  * The TLS material of an https:// Connect listener, from Kafka Connect's worker properties
@@ -46,7 +55,18 @@ export function connectListenerTls(props: Readonly<Record<string, string>>): Lis
       ? { key: bytes, cert: bytes, ...(passphrase === undefined ? {} : { passphrase }) }
       : { pfx: bytes, ...(passphrase === undefined ? {} : { passphrase }) };
   checkTlsMaterial(material, `the Connect keystore ${locationKey}=${location}`);
-  return material;
+  const [authKey, auth] = setting('ssl.client.auth');
+  const [truststoreKey, truststore] = setting('ssl.truststore.location');
+  const [typeKey, truststoreType] = setting('ssl.truststore.type');
+  const clientCertificates = clientCertificateOptions({
+    clientAuthentication: parseClientAuthentication(auth, authKey),
+    clientAuthenticationSetting: authKey,
+    location: truststore,
+    locationSetting: truststoreKey,
+    type: truststoreType,
+    typeSetting: typeKey,
+  });
+  return clientCertificates === undefined ? material : { ...material, clientCertificates };
 }
 
 /** Opens the key material once, so a wrong password or a broken file stops the start with a clear message. */

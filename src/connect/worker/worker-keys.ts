@@ -22,6 +22,8 @@ export const WORKER_KEYS_USED: readonly string[] = [
   'rest.host.name',
   'rest.port',
   'config.providers',
+  'ssl.key.password',
+  'ssl.client.auth',
   'sluice.config.encryption.key',
   'sluice.config.encryption.key.file',
 ];
@@ -65,6 +67,10 @@ export const WORKER_KEY_PREFIXES: readonly string[] = [
   'value.converter.',
   'header.converter.',
   'config.providers.',
+  // The https:// Connect listener's key and the client certificates it trusts.
+  'ssl.keystore.',
+  'ssl.truststore.',
+  'listeners.https.ssl.',
 ];
 
 /** Prefixes of Kafka client and security settings: no Kafka clients run in the embedded worker. */
