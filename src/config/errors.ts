@@ -1,3 +1,6 @@
+import { SluiceError } from '../errors/index.js';
+
+/** The configuration's codes; each is an entry of the error catalogue (src/errors/catalogue.ts). */
 export type ConfigErrorCode =
   | 'INVALID_VALUE'
   | 'MISSING_VALUE'
@@ -11,13 +14,13 @@ export type ConfigErrorCode =
  * A configuration problem a user can fix. `key` names the offending property (or the file, for
  * syntax errors) so callers can point at it without parsing the message.
  */
-export class ConfigError extends Error {
+export class ConfigError extends SluiceError {
   override readonly name = 'ConfigError';
-  readonly code: ConfigErrorCode;
-  readonly key: string;
+  override readonly code: ConfigErrorCode;
+  override readonly key: string;
 
   constructor(code: ConfigErrorCode, key: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, { cause: options?.cause, key });
     this.code = code;
     this.key = key;
   }

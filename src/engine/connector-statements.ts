@@ -80,9 +80,12 @@ function configOf(properties: readonly Property[]): Record<string, string> {
 /** Connect's errors keep their HTTP status in ksqlDB's error code (409 → 40900). */
 function connectError(prefix: string, err: unknown): StatementError {
   if (err instanceof ConnectClientError) {
-    return new StatementError(prefix === '' ? err.message : `${prefix}${err.message}`, err.status * 100);
+    return new StatementError(prefix === '' ? err.message : `${prefix}${err.message}`, 'CONNECT_ERROR', {
+      errorCode: err.status * 100,
+      cause: err,
+    });
   }
-  return new StatementError(`${prefix}${(err as Error).message}`, 50000);
+  return new StatementError(`${prefix}${(err as Error).message}`, 'CONNECT_ERROR', { cause: err });
 }
 
 /** A JSON object given as SQL text, or a clear error naming what it is for. */
@@ -91,12 +94,15 @@ function jsonObject(text: string, what: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new StatementError(`The ${what} '${text}' is not valid JSON: ${(err as Error).message}`, 40000);
+    throw new StatementError(
+      `The ${what} '${text}' is not valid JSON: ${(err as Error).message}`,
+      'BAD_REQUEST',
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw new StatementError(
       `The ${what} '${text}' must be a JSON object, such as '{"filename": "in.txt"}'.`,
-      40000,
+      'BAD_REQUEST',
     );
   return value as Record<string, unknown>;
 }
@@ -117,7 +123,7 @@ function offsetOf(entry: ConnectorOffsetEntry): ConnectorOffset {
     default:
       throw new StatementError(
         `The offset of partition '${entry.partition}' must be a JSON object in quotes, a number (a sink's kafka_offset) or NULL.`,
-        40000,
+        'BAD_REQUEST',
       );
   }
 }
@@ -129,7 +135,7 @@ function offsetsError(name: string, verb: 'reset' | 'alter', err: unknown): Stat
     /This can be done for the specified connector by issuing a 'PUT' request to the '[^']*' endpoint$/,
     `Stop it first with STOP CONNECTOR ${quotedName(name)}.`,
   );
-  return sql === e.message ? e : new StatementError(sql, e.errorCode);
+  return sql === e.message ? e : new StatementError(sql, e.code, { errorCode: e.errorCode });
 }
 
 /** A connector name as SQL must spell it to keep its case. */
@@ -196,13 +202,13 @@ export async function checkNewConnector(
   if (existing.some((n) => n.toLowerCase() === s.name.toLowerCase())) {
     if (s.ifNotExists)
       return { kind: 'exists', warning: warning(text, `Connector ${s.name} already exists`) };
-    throw new StatementError(`Connector ${s.name} already exists`, 40900);
+    throw new StatementError(`Connector ${s.name} already exists`, 'CONFLICT');
   }
   const className = config['connector.class'];
   if (className === undefined || className.trim() === '') {
     throw new StatementError(
       `Validation error: Connector config ${JSON.stringify({ name: s.name })} contains no connector type`,
-      40000,
+      'BAD_REQUEST',
     );
   }
   // Every problem of the config, by key, before anything is created.
@@ -221,7 +227,7 @@ export async function checkNewConnector(
     const lines = infos.configs
       .filter((c) => (c.value.errors as string[]).length > 0)
       .map((c) => `${c.value.name as string} - ${(c.value.errors as string[]).join('. ')}`);
-    throw new StatementError(`Validation error: ${lines.join('\n')}`, 40000);
+    throw new StatementError(`Validation error: ${lines.join('\n')}`, 'BAD_REQUEST');
   }
   return { kind: 'new', config };
 }
@@ -334,7 +340,7 @@ export async function deadLetterStream(
   if (topic === '') {
     throw new StatementError(
       `Connector ${s.connector} has no dead letter queue: set one with ALTER CONNECTOR ${connector} SET ('errors.tolerance'='all', 'errors.deadletterqueue.topic.name'='<topic>', 'errors.deadletterqueue.context.headers.enable'='true') (sink connectors only).`,
-      40000,
+      'BAD_REQUEST',
     );
   }
   const bytes = { kind: 'primitiveType', name: 'BYTES' } as const;

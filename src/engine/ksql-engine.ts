@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerConfig } from '../config/index.js';
 import type { ConnectClient } from '../connect/client/index.js';
+import { type ErrorCode, SluiceError } from '../errors/index.js';
 import { describeFunction, FunctionResolutionError, listFunctions } from '../functions/index.js';
 import { InternalTopics, type Log, LogError } from '../log/index.js';
 import { PlanningError, planSelect, resolveType } from '../planner/index.js';
@@ -27,14 +28,7 @@ import {
 import type { DataSource } from './data-source.js';
 import { createSource, type FormatDefaults } from './ddl.js';
 import { type Entity, entity, schemaInfo, sourceDescription, sourceInfo } from './entities.js';
-import {
-  BAD_STATEMENT,
-  FORBIDDEN,
-  MAX_PUSH_QUERIES_EXCEEDED,
-  QUERY_ENDPOINT,
-  SERVER_ERROR,
-  StatementError,
-} from './errors.js';
+import { StatementError } from './errors.js';
 import { queryDescription } from './explain.js';
 import { MetaStore } from './metastore.js';
 import { printTopic } from './print-topic.js';
@@ -56,16 +50,25 @@ import { sandboxLog } from './sandbox-log.js';
  * A failed request: the error of the statement that failed and the entities of those before it
  * (none when the request failed validation, so nothing of it ran).
  */
-export class KsqlRequestError extends Error {
+export class KsqlRequestError extends SluiceError {
   override readonly name = 'KsqlRequestError';
-  readonly errorCode: number;
-  readonly statementText: string;
+  override readonly statementText: string;
   readonly entities: readonly Entity[];
-  constructor(errorCode: number, message: string, statementText: string, entities: readonly Entity[]) {
-    super(message);
-    this.errorCode = errorCode;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    statementText: string,
+    entities: readonly Entity[],
+    options: { cause?: unknown; errorCode?: number } = {},
+  ) {
+    super(code, message, { ...options, statementText });
     this.statementText = statementText;
     this.entities = entities;
+  }
+
+  /** The request error for a statement's error, keeping its code and number. */
+  static of(err: SluiceError, statementText: string, entities: readonly Entity[]): KsqlRequestError {
+    return new KsqlRequestError(err.code, err.message, statementText, entities, { errorCode: err.errorCode });
   }
 }
 
@@ -89,7 +92,7 @@ function checkAuthorized(parsed: readonly ParsedStatement[], options: ExecuteOpt
     const denied = options.authorize(p.statement);
     if (denied !== undefined) {
       throw new KsqlRequestError(
-        FORBIDDEN,
+        'FORBIDDEN',
         denied,
         maskConnectorStatement(p.statement, statementText(p)),
         [],
@@ -181,7 +184,7 @@ function checkProperties(context: Context, text: string): void {
     try {
       checkRequestProperty(name, value);
     } catch (err) {
-      if (err instanceof StatementError) throw new KsqlRequestError(err.errorCode, err.message, text, []);
+      if (err instanceof StatementError) throw KsqlRequestError.of(err, text, []);
       throw err;
     }
   }
@@ -206,13 +209,14 @@ function onlyConnectorStatements(text: string, options: ExecuteOptions, limits: 
 function requestError(err: unknown, p: ParsedStatement, entities: readonly Entity[]): KsqlRequestError {
   // Connector statements are echoed masked: their WITH values may hold secrets.
   const shown = maskConnectorStatement(p.statement, statementText(p));
-  if (err instanceof StatementError) return new KsqlRequestError(err.errorCode, err.message, shown, entities);
-  if (err instanceof LogError) return new KsqlRequestError(logErrorCode(err), err.message, shown, entities);
-  return new KsqlRequestError(SERVER_ERROR, (err as Error).message, shown, entities);
+  if (err instanceof StatementError) return KsqlRequestError.of(err, shown, entities);
+  if (err instanceof LogError)
+    return new KsqlRequestError(logErrorCode(err), err.message, shown, entities, { cause: err });
+  return new KsqlRequestError('SERVER_ERROR', (err as Error).message, shown, entities, { cause: err });
 }
 
 /** What the statement asked of the log was wrong (a bad topic name, too many partitions): the client's error. */
-function logErrorCode(err: LogError): number {
+function logErrorCode(err: LogError): ErrorCode {
   switch (err.code) {
     case 'INVALID_TOPIC':
     case 'INVALID_PARTITION':
@@ -221,11 +225,11 @@ function logErrorCode(err: LogError): number {
     case 'UNKNOWN_TOPIC':
     case 'INVALID_RECORD':
     case 'RECORD_TOO_LARGE':
-      return BAD_STATEMENT;
+      return 'BAD_STATEMENT';
     case 'INTERNAL_TOPIC':
-      return FORBIDDEN;
+      return 'FORBIDDEN';
     default:
-      return SERVER_ERROR;
+      return 'SERVER_ERROR';
   }
 }
 
@@ -413,7 +417,7 @@ export class KsqlEngine {
     } catch (err) {
       if (err instanceof SqlParseError) {
         const shown = maskUnparsedText(text, err.message);
-        throw new KsqlRequestError(BAD_STATEMENT, shown.message, shown.text, []);
+        throw new KsqlRequestError('BAD_STATEMENT', shown.message, shown.text, []);
       }
       throw err;
     }
@@ -753,7 +757,7 @@ export class KsqlEngine {
       case 'print':
         throw new StatementError(
           "The following statement types should be issued to the websocket endpoint '/query':\n\t* PRINT\n\t* SELECT",
-          QUERY_ENDPOINT,
+          'QUERY_ENDPOINT',
         );
       case 'terminate': {
         const target = s.target;
@@ -909,7 +913,7 @@ export class KsqlEngine {
     try {
       parsed = parseStatements(sql, { variables: context.variables, limits: this.parseLimits });
     } catch (err) {
-      if (err instanceof SqlParseError) throw new KsqlRequestError(BAD_STATEMENT, err.message, sql, []);
+      if (err instanceof SqlParseError) throw new KsqlRequestError('BAD_STATEMENT', err.message, sql, []);
       throw err;
     }
     checkAuthorized(parsed, options);
@@ -922,7 +926,7 @@ export class KsqlEngine {
       (statement.statement.kind !== 'select' && statement.statement.kind !== 'print')
     ) {
       throw new KsqlRequestError(
-        BAD_STATEMENT,
+        'BAD_STATEMENT',
         'The query endpoints take one SELECT … EMIT CHANGES or PRINT statement; send other statements to /ksql.',
         sql,
         [],
@@ -950,7 +954,7 @@ export class KsqlEngine {
     const maxPerClient = this.config.getNumber('sluice.push.queries.max.per.client');
     if (this.streaming.total >= max) {
       throw new KsqlRequestError(
-        MAX_PUSH_QUERIES_EXCEEDED,
+        'MAX_PUSH_QUERIES',
         `Maximum number of push queries exceeded: ${max} run now (ksql.max.push.queries). Close some (POST /close-query) or raise the limit.`,
         sql,
         [],
@@ -958,7 +962,7 @@ export class KsqlEngine {
     }
     if (perClient >= maxPerClient) {
       throw new KsqlRequestError(
-        MAX_PUSH_QUERIES_EXCEEDED,
+        'MAX_PUSH_QUERIES',
         `Maximum number of push queries exceeded: this client runs ${perClient} already (sluice.push.queries.max.per.client). Close some (POST /close-query) or raise the limit.`,
         sql,
         [],
@@ -983,7 +987,7 @@ export class KsqlEngine {
       const print = statement.statement;
       if (!this.log.hasTopic(print.topic)) {
         throw new KsqlRequestError(
-          BAD_STATEMENT,
+          'BAD_STATEMENT',
           `Could not find topic '${print.topic}', or the KSQL user does not have permissions to list the topic. Topic names are case-sensitive.`,
           statementText(statement),
           [],
@@ -1006,7 +1010,7 @@ export class KsqlEngine {
     const opened = await this.openQuery(sql, options);
     if (opened.kind !== 'rows') {
       opened.close();
-      throw new KsqlRequestError(BAD_STATEMENT, 'Expected a SELECT … EMIT CHANGES statement.', sql, []);
+      throw new KsqlRequestError('BAD_STATEMENT', 'Expected a SELECT … EMIT CHANGES statement.', sql, []);
     }
     return opened.handle;
   }
@@ -1019,14 +1023,14 @@ export class KsqlEngine {
       plan = planSelect(query, (name) => this.metastore.get(name), { kind: 'push' }, this.metastore.types);
     } catch (err) {
       if (err instanceof PlanningError)
-        throw new KsqlRequestError(BAD_STATEMENT, err.message, statementText(statement), []);
+        throw new KsqlRequestError('BAD_STATEMENT', err.message, statementText(statement), []);
       throw err;
     }
     const source = this.metastore.require(plan.source.name);
     // A query over a topic that is gone could only fail once streaming: refuse it with a 400 now.
     if (!this.log.hasTopic(source.topic)) {
       throw new KsqlRequestError(
-        BAD_STATEMENT,
+        'BAD_STATEMENT',
         `Topic '${source.topic}' of ${source.name} does not exist (it was deleted). Create it again (sluice topic create ${source.topic}) or DROP ${source.kind} ${source.name}.`,
         statementText(statement),
         [],
@@ -1075,7 +1079,7 @@ export class KsqlEngine {
         target,
       );
     } catch (err) {
-      if (err instanceof StatementError) throw new KsqlRequestError(err.errorCode, err.message, target, []);
+      if (err instanceof StatementError) throw KsqlRequestError.of(err, target, []);
       if (err instanceof LogError) throw new KsqlRequestError(logErrorCode(err), err.message, target, []);
       throw err;
     }

@@ -26,7 +26,7 @@ export class MetaStore {
     if (source === undefined) {
       throw new StatementError(
         `${name} does not exist. Check the name (unquoted names are upper-cased) with SHOW STREAMS; or SHOW TABLES;.`,
-        40001,
+        'BAD_STATEMENT',
       );
     }
     return source;

@@ -1,3 +1,6 @@
+import { SluiceError } from '../errors/index.js';
+
+/** The log's codes; each is an entry of the error catalogue (src/errors/catalogue.ts). */
 export type LogErrorCode =
   | 'UNKNOWN_TOPIC'
   | 'TOPIC_EXISTS'
@@ -19,16 +22,16 @@ export type LogErrorCode =
   | 'UNAVAILABLE';
 
 /** An error of the log with a stable code and a message that says what to do. */
-export class LogError extends Error {
+export class LogError extends SluiceError {
   override readonly name = 'LogError';
-  readonly code: LogErrorCode;
+  override readonly code: LogErrorCode;
   /**
    * For INVALID_RECORD and RECORD_TOO_LARGE: the index, in the append's input, of the first record
    * that can never be written. Nothing of that append was written.
    */
   readonly recordIndex: number | undefined;
   constructor(code: LogErrorCode, message: string, options?: { cause?: unknown; recordIndex?: number }) {
-    super(message, options);
+    super(code, message, { cause: options?.cause });
     this.code = code;
     this.recordIndex = options?.recordIndex;
   }

@@ -1,3 +1,5 @@
+import { ERROR_CATALOGUE, type ErrorCode, httpStatusOf, SluiceError } from '../errors/index.js';
+
 /** ksqlDB's error body: error_code is the HTTP status × 100 plus a detail number. */
 export interface KsqlErrorBody {
   readonly '@type': 'generic_error' | 'statement_error';
@@ -7,19 +9,50 @@ export interface KsqlErrorBody {
   readonly entities?: readonly unknown[];
 }
 
-export function genericError(errorCode: number, message: string): KsqlErrorBody {
-  return { '@type': 'generic_error', error_code: errorCode, message };
+/** A generic_error body for a catalogue code. */
+export function genericError(code: ErrorCode, message: string): KsqlErrorBody {
+  return { '@type': 'generic_error', error_code: ERROR_CATALOGUE[code].errorCode, message };
 }
 
-export function statementError(
-  errorCode: number,
-  message: string,
-  statementText: string,
-  entities: readonly unknown[] = [],
-): KsqlErrorBody {
-  return { '@type': 'statement_error', error_code: errorCode, message, statementText, entities };
+const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'REQUEST_TOO_LARGE',
+};
+
+/**
+ * The error for an HTTP status the framework or a guard answers with (a body too large, a refused
+ * origin): the catalogue's code for that status, else a server error keeping the status × 100.
+ */
+export function errorOfStatus(status: number, message: string): SluiceError {
+  const code = CODE_OF_STATUS[status];
+  return code === undefined
+    ? new SluiceError('SERVER_ERROR', message, { errorCode: status * 100 })
+    : new SluiceError(code, message);
 }
 
-export function httpStatusOf(errorCode: number): number {
-  return Math.floor(errorCode / 100);
+/**
+ * The body of an error that reaches a user: statement_error when a statement caused it (with the
+ * entities of the statements that ran before it), else generic_error.
+ */
+export function errorBody(err: SluiceError, entities: readonly unknown[] = []): KsqlErrorBody {
+  return err.statementText === undefined
+    ? genericErrorOf(err)
+    : {
+        '@type': 'statement_error',
+        error_code: err.errorCode,
+        message: err.message,
+        statementText: err.statementText,
+        entities,
+      };
 }
+
+/** The generic_error body of an error, even one a statement caused (ksqlDB's /inserts-stream target). */
+export function genericErrorOf(err: SluiceError): KsqlErrorBody {
+  return { '@type': 'generic_error', error_code: err.errorCode, message: err.message };
+}
+
+export { httpStatusOf };

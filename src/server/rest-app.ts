@@ -5,7 +5,7 @@ import type { BasicAuthenticator } from './auth/basic-authenticator.js';
 import { type CrossOriginPolicy, guardCrossOrigin } from './auth/cross-origin.js';
 import { requireKsqlAuthentication } from './auth/request-auth.js';
 import { createDualProtocolServer, createTlsServer, type TlsOptions } from './dual-protocol-server.js';
-import { genericError } from './errors.js';
+import { errorBody, errorOfStatus, genericError } from './errors.js';
 import { type InsertsStreamLimits, registerInsertsStreamRoute } from './routes/inserts-stream.js';
 import { registerKsqlRoutes } from './routes/ksql.js';
 import { registerQueryRoutes } from './routes/query.js';
@@ -68,7 +68,7 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
     app,
     options.crossOrigin ?? { allowOrigins: [], allowMethods: [], allowHeaders: [] },
     options.tls !== undefined,
-    (status, message) => genericError(status * 100, message),
+    (status, message) => errorBody(errorOfStatus(status, message)),
   );
   const internal = options.internalTopics ?? new InternalTopics();
   if (options.authenticator !== undefined) {
@@ -85,10 +85,10 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
   });
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
     const status = err.statusCode ?? 500;
-    reply.code(status).send(genericError(status * 100, err.message));
+    reply.code(status).send(errorBody(errorOfStatus(status, err.message)));
   });
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send(genericError(40400, `Not Found: ${req.method} ${req.url}`));
+    reply.code(404).send(genericError('NOT_FOUND', `Not Found: ${req.method} ${req.url}`));
   });
   registerServerInfoRoutes(app, options.log, options.identity, options.engine);
   registerRestProxyRoutes(app, options.log, internal);

@@ -11,6 +11,11 @@ const LEVELS: ReadonlySet<string> = new Set(LOG4J_LEVELS);
  * A connector config as sent: string values, or null, which Kafka Connect reports as a validation
  * error ("Null value can not be supplied as the configuration value.") rather than a bad request.
  */
+/** Kafka Connect's error body: the HTTP status is the error_code. */
+function connectErrorBody(err: ConnectError): { error_code: number; message: string } {
+  return { error_code: err.errorCode, message: err.message };
+}
+
 function isConfigMap(v: unknown): v is Record<string, string> {
   return (
     typeof v === 'object' &&
@@ -68,8 +73,8 @@ export function buildConnectRestApp(
     }
   });
   const fail = (reply: FastifyReply, err: unknown) => {
-    const status = err instanceof ConnectError ? err.status : 500;
-    return reply.code(status).send({ error_code: status, message: (err as Error).message });
+    const e = err instanceof ConnectError ? err : new ConnectError(500, (err as Error).message);
+    return reply.code(e.httpStatus).send(connectErrorBody(e));
   };
   const wrap =
     <T>(
@@ -93,11 +98,13 @@ export function buildConnectRestApp(
       }
     };
   app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ error_code: 404, message: `HTTP 404 Not Found: ${req.method} ${req.url}` }),
+    reply
+      .code(404)
+      .send(connectErrorBody(new ConnectError(404, `HTTP 404 Not Found: ${req.method} ${req.url}`))),
   );
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
-    const status = err.statusCode ?? 500;
-    reply.code(status).send({ error_code: status, message: err.message });
+    const e = new ConnectError(err.statusCode ?? 500, err.message);
+    reply.code(e.httpStatus).send(connectErrorBody(e));
   });
 
   app.get('/', async () => ({ version: info.version, commit: 'sluice', kafka_cluster_id: info.clusterId }));

@@ -1,9 +1,21 @@
-/** An error the Connect REST API answers with its HTTP status and Kafka Connect's message. */
-export class ConnectError extends Error {
+import { type ErrorCode, SluiceError } from '../../errors/index.js';
+
+const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'CONNECT_BAD_REQUEST',
+  404: 'CONNECT_NOT_FOUND',
+  409: 'CONNECT_CONFLICT',
+};
+
+/**
+ * An error the Connect REST API answers with its HTTP status (Kafka Connect's error_code) and
+ * Kafka Connect's message.
+ */
+export class ConnectError extends SluiceError {
   override readonly name = 'ConnectError';
   readonly status: number;
   constructor(status: number, message: string) {
-    super(message);
+    const code = CODE_OF_STATUS[status];
+    super(code ?? 'CONNECT_SERVER_ERROR', message, code === undefined ? { errorCode: status } : {});
     this.status = status;
   }
 }

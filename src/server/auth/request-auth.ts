@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Statement } from '../../engine/index.js';
-import { genericError } from '../errors.js';
+import { errorBody, errorOfStatus } from '../errors.js';
 import {
   connectRequestDenied,
   type InternalTopicRole,
@@ -35,7 +35,7 @@ export function statementAuthorizer(req: FastifyRequest): StatementAuthorizer | 
 
 type ErrorBody = (status: number, message: string) => unknown;
 
-const ksqlErrorBody: ErrorBody = (status, message) => genericError(status * 100, message);
+const ksqlErrorBody: ErrorBody = (status, message) => errorBody(errorOfStatus(status, message));
 /** Kafka Connect's error shape. */
 const connectErrorBody: ErrorBody = (status, message) => ({ error_code: status, message });
 

@@ -1,22 +1,19 @@
-import { RestProxyError } from './rest-proxy-error.js';
+import type { SluiceError } from '../../errors/index.js';
+import { badRestProxyRequest } from './rest-proxy-error.js';
 
 /*
  * Field checks for REST Proxy bodies: a value of the wrong JSON type is the client's mistake (400,
  * naming the field and what it must be), never a 500 or a silently coerced value in the log.
  */
 
-function invalid(field: string, must: string, value: unknown): RestProxyError {
-  return new RestProxyError(
-    400,
-    40002,
-    `${field} must be ${must}, got ${JSON.stringify(value) ?? 'nothing'}.`,
-  );
+function invalid(field: string, must: string, value: unknown): SluiceError {
+  return badRestProxyRequest(`${field} must be ${must}, got ${JSON.stringify(value) ?? 'nothing'}.`);
 }
 
 export function objectBody(body: unknown, example: string): Record<string, unknown> {
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) {
-    throw new RestProxyError(400, 40002, `The request body must be a JSON object: ${example}.`);
+    throw badRestProxyRequest(`The request body must be a JSON object: ${example}.`);
   }
   return body as Record<string, unknown>;
 }
@@ -74,9 +71,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 /** Standard base64, refused when it is anything else (Node's decoder skips what it cannot read). */
 export function base64Field(value: string, field: string): Buffer {
   if (!BASE64.test(value)) {
-    throw new RestProxyError(
-      400,
-      40002,
+    throw badRestProxyRequest(
       `${field} is not base64: BINARY data and header values are standard base64 (A-Z, a-z, 0-9, +, /, = padding).`,
     );
   }

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { type KsqlEngine, KsqlRequestError } from '../../engine/index.js';
-import { genericError, httpStatusOf } from '../errors.js';
+import { ERROR_CATALOGUE } from '../../errors/index.js';
+import { genericError, genericErrorOf } from '../errors.js';
 import { StreamingResponse } from '../streaming-response.js';
 
 /** How much one inserts stream may carry (sluice.inserts.stream.max.line.bytes, …max.bytes). */
@@ -84,7 +85,7 @@ export function registerInsertsStreamRoute(
       first = await source.next();
     } catch (err) {
       if (!(err instanceof InsertsLimitError)) throw err;
-      return reply.code(400).send(genericError(40000, err.message));
+      return reply.code(400).send(genericError('BAD_REQUEST', err.message));
     }
     let header: { target?: unknown };
     const [head, ...firstRows] = first.done ? [] : first.value;
@@ -97,7 +98,10 @@ export function registerInsertsStreamRoute(
       return reply
         .code(400)
         .send(
-          genericError(40000, 'The first line of an inserts stream must be {"target": "<stream name>"}.'),
+          genericError(
+            'BAD_REQUEST',
+            'The first line of an inserts stream must be {"target": "<stream name>"}.',
+          ),
         );
     }
     let insert: (rows: readonly string[]) => Promise<(number | Error)[]>;
@@ -106,7 +110,7 @@ export function registerInsertsStreamRoute(
     } catch (err) {
       // ksqlDB answers a bad target with a generic error (400, 40001).
       if (err instanceof KsqlRequestError) {
-        return reply.code(httpStatusOf(err.errorCode)).send(genericError(err.errorCode, err.message));
+        return reply.code(err.httpStatus).send(genericErrorOf(err));
       }
       throw err;
     }
@@ -123,7 +127,12 @@ export function registerInsertsStreamRoute(
       const s = seq++;
       const text =
         result instanceof Error
-          ? JSON.stringify({ status: 'error', seq: s, error_code: 40000, message: result.message })
+          ? JSON.stringify({
+              status: 'error',
+              seq: s,
+              error_code: ERROR_CATALOGUE.BAD_REQUEST.errorCode,
+              message: result.message,
+            })
           : JSON.stringify({ status: 'ok', seq: s });
       if (!asJson) return `${text}\n`;
       const out = `${firstAck ? '[' : ','}${text}`;

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type KsqlEngine, KsqlRequestError } from '../../engine/index.js';
 import { statementAuthorizer } from '../auth/request-auth.js';
-import { genericError, httpStatusOf, statementError } from '../errors.js';
+import { errorBody, genericError } from '../errors.js';
 
 const KSQL_REQUEST_FIELDS = new Set([
   'ksql',
@@ -12,7 +12,7 @@ const KSQL_REQUEST_FIELDS = new Set([
 ]);
 
 function badRequest(reply: FastifyReply, message: string): FastifyReply {
-  return reply.code(400).type('application/json').send(genericError(40000, message));
+  return reply.code(400).type('application/json').send(genericError('BAD_REQUEST', message));
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -51,10 +51,7 @@ export function registerKsqlRoutes(app: FastifyInstance, engine: KsqlEngine): vo
       return reply.type('application/json').send(entities);
     } catch (err) {
       if (err instanceof KsqlRequestError) {
-        return reply
-          .code(httpStatusOf(err.errorCode))
-          .type('application/json')
-          .send(statementError(err.errorCode, err.message, err.statementText, err.entities));
+        return reply.code(err.httpStatus).type('application/json').send(errorBody(err, err.entities));
       }
       throw err;
     }

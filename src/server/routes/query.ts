@@ -6,7 +6,7 @@ import {
   type QueryStream,
 } from '../../engine/index.js';
 import { statementAuthorizer } from '../auth/request-auth.js';
-import { genericError, httpStatusOf, type KsqlErrorBody, statementError } from '../errors.js';
+import { errorBody, genericError, type KsqlErrorBody } from '../errors.js';
 import { rowJson } from '../row-json.js';
 import { StreamingResponse } from '../streaming-response.js';
 
@@ -24,10 +24,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function sendKsqlError(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof KsqlRequestError) {
-    return reply
-      .code(httpStatusOf(err.errorCode))
-      .type('application/json')
-      .send(statementError(err.errorCode, err.message, err.statementText, err.entities));
+    return reply.code(err.httpStatus).type('application/json').send(errorBody(err, err.entities));
   }
   throw err;
 }
@@ -99,7 +96,7 @@ async function stream(reply: FastifyReply, handle: PushQueryHandle, format: Answ
     }
   } catch (err) {
     failed = true;
-    await out.write(format.error(genericError(50000, (err as Error).message)));
+    await out.write(format.error(genericError('SERVER_ERROR', (err as Error).message)));
   } finally {
     handle.close();
     out.end(format.tail(failed ? 'error' : sent === handle.limit ? 'limit' : 'completed'));
@@ -129,7 +126,10 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
       return reply
         .code(400)
         .send(
-          genericError(40000, 'The request needs a "sql" field holding one SELECT … EMIT CHANGES statement.'),
+          genericError(
+            'BAD_REQUEST',
+            'The request needs a "sql" field holding one SELECT … EMIT CHANGES statement.',
+          ),
         );
     }
     let opened: QueryStream;
@@ -165,7 +165,7 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
         .code(400)
         .send(
           genericError(
-            40000,
+            'BAD_REQUEST',
             'The request needs a "ksql" field holding one SELECT … EMIT CHANGES statement.',
           ),
         );
@@ -189,9 +189,9 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
     const body = req.body;
     const id = isObject(body) ? body.queryId : undefined;
     if (typeof id !== 'string')
-      return reply.code(400).send(genericError(40000, 'The request needs a "queryId" field.'));
+      return reply.code(400).send(genericError('BAD_REQUEST', 'The request needs a "queryId" field.'));
     if (!engine.closePushQuery(id))
-      return reply.code(400).send(genericError(40000, `No query with id ${id}`));
+      return reply.code(400).send(genericError('BAD_REQUEST', `No query with id ${id}`));
     return reply.code(200).send();
   });
 }

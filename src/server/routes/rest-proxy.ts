@@ -1,12 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import {
-  type InternalTopics,
-  type Log,
-  LogError,
-  type ProduceRecord,
-  type RecordHeader,
-  type TopicDescription,
-} from '../../log/index.js';
+import { SluiceError } from '../../errors/index.js';
+import type { InternalTopics, Log, ProduceRecord, RecordHeader, TopicDescription } from '../../log/index.js';
 import {
   base64Field,
   nameValueList,
@@ -15,7 +9,7 @@ import {
   optionalWholeNumber,
   stringField,
 } from './body-fields.js';
-import { RestProxyError } from './rest-proxy-error.js';
+import { badRestProxyRequest, restProxyErrorBody } from './rest-proxy-error.js';
 
 /*
  * The part of Confluent REST Proxy's v3 API that lets HTTP clients and webhooks manage and write
@@ -25,8 +19,6 @@ import { RestProxyError } from './rest-proxy-error.js';
  */
 
 type DataType = 'JSON' | 'STRING' | 'BINARY';
-
-export { RestProxyError };
 
 /** Fields as sent: every one is checked for its JSON type before use. */
 interface ProduceData {
@@ -42,35 +34,16 @@ interface ProduceRequestBody {
   readonly timestamp?: unknown;
 }
 
-function fromLogError(err: LogError): RestProxyError {
-  switch (err.code) {
-    case 'UNKNOWN_TOPIC':
-      return new RestProxyError(404, 40403, err.message, err.code);
-    case 'INTERNAL_TOPIC':
-      return new RestProxyError(403, 40301, err.message, err.code);
-    case 'TOPIC_EXISTS':
-    case 'INVALID_PARTITION':
-    case 'INVALID_TOPIC':
-    case 'INVALID_CONFIG':
-    case 'INVALID_RECORD':
-    case 'RECORD_TOO_LARGE':
-    case 'OFFSET_OUT_OF_RANGE':
-      return new RestProxyError(400, 40002, err.message, err.code);
-    default:
-      return new RestProxyError(500, 50001, err.message, err.code);
-  }
-}
-
+/**
+ * A failed REST Proxy request in REST Proxy's body. A log error's catalogue entry holds REST
+ * Proxy's number for it (40403 unknown topic, 40301 internal topic, 40002 a bad name or record).
+ */
 export function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   const e =
-    err instanceof RestProxyError
+    err instanceof SluiceError
       ? err
-      : err instanceof LogError
-        ? fromLogError(err)
-        : new RestProxyError(500, 50001, String((err as Error)?.message ?? err));
-  return reply
-    .code(e.status)
-    .send({ error_code: e.errorCode, message: e.message, ...(e.code === undefined ? {} : { code: e.code }) });
+      : new SluiceError('REST_PROXY_SERVER_ERROR', String((err as Error)?.message ?? err), { cause: err });
+  return reply.code(e.httpStatus).send(restProxyErrorBody(e));
 }
 
 /** Turns `{type, data}` into bytes; JSON is the default type, as in REST Proxy. */
@@ -79,9 +52,7 @@ function toBytes(part: unknown, what: string): { bytes: Buffer | null; type: Dat
   const { type: declared, data } = objectBody(part, `${what} as {"type": "JSON", "data": …}`) as ProduceData;
   const type = (optionalString(declared, `${what}.type`) ?? 'JSON').toUpperCase();
   if (type !== 'JSON' && type !== 'STRING' && type !== 'BINARY') {
-    throw new RestProxyError(
-      400,
-      40002,
+    throw badRestProxyRequest(
       `${what}.type ${type} is not supported: use JSON, STRING or BINARY (schema-registry types come with Schema Registry support).`,
     );
   }
@@ -104,7 +75,7 @@ function toRecord(raw: unknown): {
   if (stamp !== undefined) {
     timestamp = Date.parse(stamp);
     if (Number.isNaN(timestamp)) {
-      throw new RestProxyError(400, 40002, `timestamp '${stamp}' is not an ISO-8601 date-time.`);
+      throw badRestProxyRequest(`timestamp '${stamp}' is not an ISO-8601 date-time.`);
     }
   }
   const headers: RecordHeader[] = nameValueList(body.headers, 'headers').map((h, i) => ({
@@ -141,10 +112,10 @@ export function splitJsonObjects(text: string): unknown[] {
     } else if (c === '}') {
       if (--depth === 0) out.push(JSON.parse(text.slice(start, i + 1)));
     } else if (depth === 0 && !/\s/.test(c)) {
-      throw new RestProxyError(400, 40002, `Unexpected '${c}' at position ${i}: send JSON objects.`);
+      throw badRestProxyRequest(`Unexpected '${c}' at position ${i}: send JSON objects.`);
     }
   }
-  if (depth !== 0) throw new RestProxyError(400, 40002, 'The request body ends inside a JSON object.');
+  if (depth !== 0) throw badRestProxyRequest('The request body ends inside a JSON object.');
   return out;
 }
 
@@ -152,14 +123,14 @@ export function splitJsonObjects(text: string): unknown[] {
 export function configMap(value: unknown, field: string): Record<string, string> {
   const config: Record<string, string> = {};
   nameValueList(value, field).forEach((c, i) => {
-    if (c.value === null) throw new RestProxyError(400, 40002, `${field}[${i}] (${c.name}) needs a value.`);
+    if (c.value === null) throw badRestProxyRequest(`${field}[${i}] (${c.name}) needs a value.`);
     config[c.name] = c.value;
   });
   return config;
 }
 
 export function checkClusterId(log: Log, id: string): void {
-  if (id !== log.clusterId) throw new RestProxyError(404, 40401, `Cluster ${id} cannot be found.`);
+  if (id !== log.clusterId) throw new SluiceError('CLUSTER_NOT_FOUND', `Cluster ${id} cannot be found.`);
 }
 
 export function registerRestProxyRoutes(app: FastifyInstance, log: Log, internal: InternalTopics): void {
@@ -217,7 +188,7 @@ export function registerRestProxyRoutes(app: FastifyInstance, log: Log, internal
     try {
       checkCluster(req.params.cluster);
       const body = objectBody(req.body, '{"topic_name": "…", "partitions_count": 1}');
-      if (body.topic_name === undefined) throw new RestProxyError(400, 40002, 'topic_name is required.');
+      if (body.topic_name === undefined) throw badRestProxyRequest('topic_name is required.');
       const name = stringField(body.topic_name, 'topic_name');
       const partitions = optionalWholeNumber(body.partitions_count, 'partitions_count', 1) ?? 1;
       const config = configMap(body.configs, 'configs');
@@ -262,7 +233,7 @@ export function registerRestProxyRoutes(app: FastifyInstance, log: Log, internal
         internal.check(req.params.topic, 'write to');
         const raw = req.body as string;
         const bodies = splitJsonObjects(typeof raw === 'string' ? raw : JSON.stringify(raw));
-        if (bodies.length === 0) throw new RestProxyError(400, 40002, 'The request body holds no record.');
+        if (bodies.length === 0) throw badRestProxyRequest('The request body holds no record.');
         // One append for every valid object, so a streamed body is written as one batch; a bad
         // object gets its own error line and does not stop the others.
         const results: Record<string, unknown>[] = [];
@@ -273,8 +244,11 @@ export function registerRestProxyRoutes(app: FastifyInstance, log: Log, internal
             results.push({});
           } catch (err) {
             if (bodies.length === 1) throw err;
-            const e = err as RestProxyError;
-            results.push({ error_code: e.errorCode ?? 500, message: e.message });
+            results.push(
+              err instanceof SluiceError
+                ? { ...restProxyErrorBody(err) }
+                : { error_code: 500, message: (err as Error).message },
+            );
           }
         }
         const positions = await log.append(

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { KsqlEngine } from '../../engine/index.js';
 import type { Log } from '../../log/index.js';
+import { genericError } from '../errors.js';
 
 export interface ServerIdentity {
   readonly version: string;
@@ -57,9 +58,7 @@ export function registerServerInfoRoutes(
       const id = `${req.params.type}/${req.params.entity}/${req.params.action}`;
       const status = engine.commandStatuses.get(id);
       if (status === undefined) {
-        return reply
-          .code(404)
-          .send({ '@type': 'generic_error', error_code: 40400, message: `Command ${id} not found.` });
+        return reply.code(404).send(genericError('NOT_FOUND', `Command ${id} not found.`));
       }
       return { status, message: '' };
     },

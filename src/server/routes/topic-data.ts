@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { type InternalTopics, type Log, type LogRecord, TOPIC_CONFIG_DEFAULTS } from '../../log/index.js';
 import { arrayField, objectBody, optionalString, stringField, wholeNumberField } from './body-fields.js';
-import { checkClusterId, configMap, RestProxyError, sendError } from './rest-proxy.js';
+import { checkClusterId, configMap, sendError } from './rest-proxy.js';
+import { badRestProxyRequest } from './rest-proxy-error.js';
 
 /*
  * Sluice's additions beside REST Proxy v3, under the same paths and conventions: partitions with
@@ -30,11 +31,7 @@ function wholeNumber(value: string | undefined, name: string, fallback: number):
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) {
-    throw new RestProxyError(
-      400,
-      40002,
-      `Query parameter ${name} must be a whole number ≥ 0, got '${value}'.`,
-    );
+    throw badRestProxyRequest(`Query parameter ${name} must be a whole number ≥ 0, got '${value}'.`);
   }
   return n;
 }

@@ -1,0 +1,24 @@
+// Writes the docs pages generated from declarations in the code (`npm run docs`, which builds first).
+// Each page has a test that fails when the checked-in copy differs from what this writes.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const pages = [
+  {
+    path: 'docs/errors.md',
+    render: async () => (await import('../dist/src/errors/index.js')).renderErrorsReference(),
+  },
+];
+
+for (const page of pages) {
+  const text = await page.render();
+  let old = '';
+  try {
+    old = readFileSync(page.path, 'utf8');
+  } catch {}
+  if (old === text) {
+    console.log(`${page.path}: up to date`);
+  } else {
+    writeFileSync(page.path, text);
+    console.log(`${page.path}: written`);
+  }
+}
