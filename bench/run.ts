@@ -7,6 +7,7 @@ import { benchLog, type Figure } from './log-throughput.js';
 import { benchPostgresCdc } from './postgres-cdc.js';
 import { benchPushStreaming } from './push-streaming.js';
 import { benchQueries } from './query-throughput.js';
+import { benchStateStores } from './state-stores.js';
 import { benchVoluble } from './voluble.js';
 
 function line(f: Figure, baseline?: Figure): string {
@@ -81,6 +82,19 @@ for (const [i, f] of sinks.entries()) {
     i === 0 ? '' : `  ${((100 * f.recordsPerSecond) / sinks[0].recordsPerSecond).toFixed(0)} % of baseline`;
   console.log(
     `  ${f.name.padEnd(44)} ${Math.round(f.recordsPerSecond).toLocaleString('en-US').padStart(12)} records/s${ratio}`,
+  );
+}
+
+const stores = await benchStateStores();
+console.log('');
+console.log(
+  'State store, COUNT-like get + put over 100,000 keys, batches of 1,000 committed to changelog and lmdb, 200,000 updates, best of 3',
+);
+for (const [i, f] of stores.entries()) {
+  const ratio =
+    i === 0 ? '' : `  ${((100 * f.opsPerSecond) / stores[0].opsPerSecond).toFixed(0)} % of baseline`;
+  console.log(
+    `  ${f.name.padEnd(44)} ${Math.round(f.opsPerSecond).toLocaleString('en-US').padStart(12)} ops/s${ratio}`,
   );
 }
 

@@ -2,7 +2,8 @@
 // exactly-once (changelog records, output records to `out` and the input offset in one log
 // transaction, then the store files). With `killBatch` ≥ 0 it kills itself with SIGKILL in that batch
 // at `killStage`: before the transaction commits (mid-batch), after it commits but before the files
-// are written, or after both. It prints its restore reports as one JSON line first.
+// are flushed to the files, or after the flush. Files are flushed only when asked, so the restart's
+// replay is predictable. It prints its restore reports as one JSON line first.
 import { SegmentLog } from '../../log/index.js';
 import { StateStores, type ValueCodec } from './index.js';
 
@@ -25,6 +26,8 @@ const stores = await StateStores.open({
   partition: 0,
   partitions: 1,
   stores: [{ name: 'Aggregate-Aggregate-Materialize', kind: 'keyValue' }],
+  maxUnflushedEntries: Number.MAX_SAFE_INTEGER,
+  flushIntervalMs: Number.MAX_SAFE_INTEGER,
 });
 process.stdout.write(`${JSON.stringify(stores.restored)}\n`);
 const counts = stores.keyValueStore('Aggregate-Aggregate-Materialize', countCodec);
@@ -49,7 +52,10 @@ for (let batch = 0; offset < end; batch++) {
   await tx.commit();
   if (kill && killStage === 'after-log-commit') process.kill(process.pid, 'SIGKILL');
   stores.applyCommitted();
-  if (kill && killStage === 'after-files') process.kill(process.pid, 'SIGKILL');
+  if (kill && killStage === 'after-flush') {
+    stores.flush();
+    process.kill(process.pid, 'SIGKILL');
+  }
   offset = read.nextOffset;
 }
 await stores.close();

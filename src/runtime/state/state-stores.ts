@@ -46,6 +46,14 @@ export interface StateStoresOptions {
   /** Partitions of the changelog topics when they are created (the input topic's count). */
   readonly partitions: number;
   readonly stores: readonly StoreSpec[];
+  /**
+   * Committed changes are kept in memory and written to the files (one lmdb transaction with the
+   * checkpoints) once this many entries wait (default 50,000) or `flushIntervalMs` (default 2,000,
+   * ksqlDB's commit interval) has passed; a crash meanwhile only means a longer changelog replay on
+   * restart. A key changed by several batches in between is written once.
+   */
+  readonly maxUnflushedEntries?: number;
+  readonly flushIntervalMs?: number;
 }
 
 /** What opening a store replayed from its changelog. */
@@ -63,11 +71,20 @@ export interface RestoreReport {
 const WINDOWED_CHANGELOG_EXTRA_RETENTION_MS = 86_400_000;
 const CHECKPOINTS_DB = '__checkpoints';
 
+/**
+ * lmdb's TransactionFlags ABORTABLE | SYNCHRONOUS_COMMIT | NO_SYNC_FLUSH: commit now and let the disk
+ * flush overlap the next batch (lmdb's overlappingSync keeps the files consistent meanwhile). A flush
+ * lost to an OS crash only leaves the checkpoint behind, and the changelog replays the rest.
+ */
+const COMMIT_WITHOUT_WAITING_FOR_FLUSH = 0x1 | 0x2 | 0x10000;
+
 interface Change {
   readonly storeKey: Buffer;
   readonly changelogKey: Buffer;
   readonly value: unknown;
   readonly timestamp: number;
+  /** The value's bytes, set once when the change goes to the changelog (null for a delete). */
+  bytes?: Buffer | null;
 }
 
 type BinaryDb = Database<Buffer, Buffer>;
@@ -91,6 +108,11 @@ export class StateStores {
   readonly #env: RootDatabase;
   readonly #checkpoints: Database<number, string>;
   readonly #stores: Map<string, StoreBase>;
+  readonly #maxUnflushed: number;
+  readonly #flushIntervalMs: number;
+  /** Each changelog's end offset after the last committed batch: the checkpoint of the next flush. */
+  readonly #committedOffsets = new Map<string, number>();
+  #lastFlush = Date.now();
   #closed = false;
 
   private constructor(
@@ -106,6 +128,8 @@ export class StateStores {
     this.#checkpoints = checkpoints;
     this.#stores = stores;
     this.restored = restored;
+    this.#maxUnflushed = options.maxUnflushedEntries ?? 50_000;
+    this.#flushIntervalMs = options.flushIntervalMs ?? 2_000;
   }
 
   /** Opens (creating what is missing) the task's stores and their changelogs, and restores them. */
@@ -163,7 +187,7 @@ export class StateStores {
 
   /** Whether the current batch wrote anything. */
   get hasPendingWrites(): boolean {
-    for (const store of this.#stores.values()) if (store.pendingCount > 0) return true;
+    for (const store of this.#stores.values()) if (store.batchCount > 0) return true;
     return false;
   }
 
@@ -175,21 +199,36 @@ export class StateStores {
     }
   }
 
-  /** After the transaction holding `stageChangelog`'s records committed: writes the batch to disk. */
+  /**
+   * After the transaction holding `stageChangelog`'s records committed: the batch is durable in the
+   * changelog; it is written to the files now or with a later batch (see maxUnflushedEntries).
+   */
   applyCommitted(): void {
     this.#check();
-    const checkpoints: [string, number][] = [];
+    let unflushed = 0;
     for (const store of this.#stores.values()) {
-      checkpoints.push([store.spec.name, this.#log.endOffset(store.changelog, this.#partition)]);
+      this.#committedOffsets.set(store.spec.name, this.#log.endOffset(store.changelog, this.#partition));
+      store.commitBatch();
+      unflushed += store.unflushedCount;
     }
-    this.#env.transactionSync(() => {
-      for (const store of this.#stores.values()) store.writePending();
-      for (const [name, offset] of checkpoints) this.#checkpoints.putSync(name, offset);
-    });
-    for (const store of this.#stores.values()) store.clearPending();
+    if (unflushed >= this.#maxUnflushed || Date.now() - this.#lastFlush >= this.#flushIntervalMs)
+      this.flush();
   }
 
-  /** At-least-once commit without a transaction: appends the changelog records, then writes to disk. */
+  /** Writes every committed change to the files with the checkpoints, in one lmdb transaction. */
+  flush(): void {
+    this.#check();
+    this.#lastFlush = Date.now();
+    if (this.#committedOffsets.size === 0) return;
+    this.#env.transactionSync(() => {
+      for (const store of this.#stores.values()) store.writeUnflushed();
+      for (const [name, offset] of this.#committedOffsets) this.#checkpoints.putSync(name, offset);
+    }, COMMIT_WITHOUT_WAITING_FOR_FLUSH);
+    for (const store of this.#stores.values()) store.clearUnflushed();
+    this.#committedOffsets.clear();
+  }
+
+  /** At-least-once commit without a transaction: appends the changelog records, then applies them. */
   async commit(): Promise<void> {
     this.#check();
     for (const store of this.#stores.values()) {
@@ -201,7 +240,7 @@ export class StateStores {
 
   /** Forgets the current batch's writes (its transaction aborted). */
   discardBatch(): void {
-    for (const store of this.#stores.values()) store.clearPending();
+    for (const store of this.#stores.values()) store.discardBatch();
   }
 
   /** The changelog offset each store's files reflect. */
@@ -211,9 +250,12 @@ export class StateStores {
     return out;
   }
 
+  /** Flushes what is committed (an uncommitted batch is dropped) and closes the files. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.flush();
     this.#closed = true;
+    await this.#env.flushed;
     await this.#env.close();
   }
 
@@ -322,15 +364,42 @@ function checkKey(store: string, key: Buffer, extra: number): void {
   }
 }
 
-/** What every kind of store shares: the pending batch, its changelog records, its write to disk. */
+/** A change's place among its store's changes: the key, then what tells its windows apart ('' for key-value). */
+type ChangeIndex = Map<string, Map<string | number, Change>>;
+
+function indexGet(index: ChangeIndex, id: string, sub: string | number): Change | undefined {
+  return index.get(id)?.get(sub);
+}
+
+function indexSet(index: ChangeIndex, id: string, sub: string | number, change: Change): boolean {
+  let inner = index.get(id);
+  if (inner === undefined) {
+    inner = new Map();
+    index.set(id, inner);
+  }
+  const added = !inner.has(sub);
+  inner.set(sub, change);
+  return added;
+}
+
+function* indexValues(index: ChangeIndex): Iterable<Change> {
+  for (const inner of index.values()) yield* inner.values();
+}
+
+/**
+ * What every kind of store shares. Changes live in two layers above the files: the current batch
+ * (not yet in the changelog) and the committed ones not yet flushed to lmdb. Reads look at the batch,
+ * then the unflushed changes, then the files.
+ */
 abstract class StoreBase {
   codec: ValueCodec<unknown> | undefined;
-  /** Encoded once per batch, for the changelog and then the files. */
-  #encoded = new Map<Change, Buffer | null>();
-
   readonly spec: StoreSpec;
   readonly db: BinaryDb;
   readonly changelog: string;
+  protected batch: ChangeIndex = new Map();
+  protected unflushed: ChangeIndex = new Map();
+  #batchCount = 0;
+  #unflushedCount = 0;
 
   constructor(spec: StoreSpec, db: BinaryDb, changelog: string) {
     this.spec = spec;
@@ -338,11 +407,20 @@ abstract class StoreBase {
     this.changelog = changelog;
   }
 
-  abstract get pendingCount(): number;
-  abstract pending(): Iterable<Change>;
-  abstract clearPending(): void;
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get batchCount(): number {
+    return this.#batchCount;
+  }
+
+  get unflushedCount(): number {
+    return this.#unflushedCount;
+  }
+
   abstract storeKeyOfChangelog(changelogKey: Buffer): Buffer;
-  /** Drops what retention no longer keeps; runs inside the commit's lmdb transaction. */
+  /** Drops what retention no longer keeps; runs inside the flush's lmdb transaction. */
   protected sweep(): void {}
 
   protected decode(bytes: Buffer): unknown {
@@ -355,77 +433,107 @@ abstract class StoreBase {
     return this.codec;
   }
 
-  #bytesOf(change: Change): Buffer | null {
-    let bytes = this.#encoded.get(change);
-    if (bytes === undefined) {
-      bytes = change.value === null ? null : this.#codec().encode(change.value);
-      this.#encoded.set(change, bytes);
-    }
-    return bytes;
+  protected record(id: string, sub: string | number, change: Change): void {
+    if (indexSet(this.batch, id, sub, change)) this.#batchCount++;
   }
 
+  /** The newest change of one entry above the files, if any. */
+  protected latest(id: string, sub: string | number): Change | undefined {
+    return indexGet(this.batch, id, sub) ?? indexGet(this.unflushed, id, sub);
+  }
+
+  /** Every change above the files, the batch's replacing older ones of the same entry. */
+  protected *changesAbove(): Iterable<Change> {
+    for (const [id, inner] of this.unflushed) {
+      const newer = this.batch.get(id);
+      for (const [sub, change] of inner) if (!newer?.has(sub)) yield change;
+    }
+    yield* indexValues(this.batch);
+  }
+
+  /** The changes above the files for one key. */
+  protected changesOf(id: string): Change[] {
+    const older = this.unflushed.get(id);
+    const newer = this.batch.get(id);
+    if (older === undefined) return newer === undefined ? [] : [...newer.values()];
+    const out = [...older].filter(([sub]) => !newer?.has(sub)).map(([, c]) => c);
+    if (newer !== undefined) out.push(...newer.values());
+    return out;
+  }
+
+  /** Whether an entry read from the files is shadowed by a change above them. */
+  protected shadowed(id: string, sub: string | number): boolean {
+    return this.batch.get(id)?.has(sub) === true || this.unflushed.get(id)?.has(sub) === true;
+  }
+
+  /** The batch's changes as changelog records; encodes each value once, for the changelog and the files. */
   changelogRecords(partition: number): ProduceRecord[] {
     const records: ProduceRecord[] = [];
-    for (const change of this.pending()) {
-      records.push({
-        key: change.changelogKey,
-        value: this.#bytesOf(change),
-        timestamp: change.timestamp,
-        partition,
-      });
+    for (const change of indexValues(this.batch)) {
+      if (change.bytes === undefined)
+        change.bytes = change.value === null ? null : this.#codec().encode(change.value);
+      records.push({ key: change.changelogKey, value: change.bytes, timestamp: change.timestamp, partition });
     }
     return records;
   }
 
-  writePending(): void {
-    for (const change of this.pending()) {
-      const bytes = this.#bytesOf(change);
-      if (bytes === null) this.db.removeSync(change.storeKey);
-      else this.db.putSync(change.storeKey, bytes);
+  /** The batch is in the changelog: it becomes unflushed. */
+  commitBatch(): void {
+    for (const [id, inner] of this.batch) {
+      for (const [sub, change] of inner)
+        if (indexSet(this.unflushed, id, sub, change)) this.#unflushedCount++;
     }
-    this.sweep();
-    this.#encoded = new Map();
+    this.batch = new Map();
+    this.#batchCount = 0;
   }
 
-  protected forgetEncoded(): void {
-    this.#encoded = new Map();
+  /**
+   * Forgets the batch. A value the batch changed in place (aggregates update their accumulators) may
+   * be the one an unflushed change holds, so those are decoded again from their committed bytes.
+   */
+  discardBatch(): void {
+    for (const [id, inner] of this.batch) {
+      for (const sub of inner.keys()) {
+        const committed = indexGet(this.unflushed, id, sub);
+        if (committed?.bytes !== undefined && committed.bytes !== null) {
+          indexSet(this.unflushed, id, sub, { ...committed, value: this.decode(committed.bytes) });
+        }
+      }
+    }
+    this.batch = new Map();
+    this.#batchCount = 0;
+  }
+
+  /** Writes the unflushed changes to the files; runs inside the flush's lmdb transaction. */
+  writeUnflushed(): void {
+    for (const change of indexValues(this.unflushed)) {
+      if (change.bytes === null || change.bytes === undefined) this.db.removeSync(change.storeKey);
+      else this.db.putSync(change.storeKey, change.bytes);
+    }
+    this.sweep();
+  }
+
+  clearUnflushed(): void {
+    this.unflushed = new Map();
+    this.#unflushedCount = 0;
   }
 }
 
 class KeyValueStoreImpl extends StoreBase implements KeyValueStore<unknown> {
-  readonly #pending = new Map<string, Change>();
-
-  get name(): string {
-    return this.spec.name;
-  }
-
-  get pendingCount(): number {
-    return this.#pending.size;
-  }
-
-  pending(): Iterable<Change> {
-    return this.#pending.values();
-  }
-
-  clearPending(): void {
-    this.#pending.clear();
-    this.forgetEncoded();
-  }
-
   storeKeyOfChangelog(changelogKey: Buffer): Buffer {
     return changelogKey;
   }
 
   get(key: Buffer): unknown {
-    const change = this.#pending.get(key.toString('latin1'));
+    const change = this.latest(key.toString('latin1'), '');
     if (change !== undefined) return change.value === null ? undefined : change.value;
-    const bytes = this.db.getBinary(key);
+    const bytes = this.db.getBinaryFast(key);
     return bytes === undefined ? undefined : this.decode(bytes);
   }
 
   put(key: Buffer, value: unknown, timestamp: number): void {
     checkKey(this.spec.name, key, 0);
-    this.#pending.set(key.toString('latin1'), { storeKey: key, changelogKey: key, value, timestamp });
+    this.record(key.toString('latin1'), '', { storeKey: key, changelogKey: key, value, timestamp });
   }
 
   all(): Iterable<KeyValueEntry<unknown>> {
@@ -435,10 +543,10 @@ class KeyValueStoreImpl extends StoreBase implements KeyValueStore<unknown> {
   range(from: Buffer | undefined, to: Buffer | undefined): KeyValueEntry<unknown>[] {
     const out: KeyValueEntry<unknown>[] = [];
     for (const { key, value } of this.db.getRange({ start: from, end: to, inclusiveEnd: true })) {
-      if (!this.#pending.has(key.toString('latin1'))) out.push({ key, value: this.decode(value) });
+      if (!this.shadowed(key.toString('latin1'), '')) out.push({ key, value: this.decode(value) });
     }
-    if (this.#pending.size === 0) return out;
-    for (const change of this.#pending.values()) {
+    if (this.batchCount === 0 && this.unflushedCount === 0) return out;
+    for (const change of this.changesAbove()) {
       const key = change.storeKey;
       if (change.value === null) continue;
       if (from !== undefined && Buffer.compare(key, from) < 0) continue;
@@ -452,16 +560,11 @@ class KeyValueStoreImpl extends StoreBase implements KeyValueStore<unknown> {
 abstract class TimedStoreBase extends StoreBase {
   protected streamTime = Number.NEGATIVE_INFINITY;
   #sweptAt = Number.NEGATIVE_INFINITY;
-
   readonly retentionMs: number;
 
   constructor(spec: StoreSpec, db: BinaryDb, changelog: string, retentionMs: number) {
     super(spec, db, changelog);
     this.retentionMs = retentionMs;
-  }
-
-  get name(): string {
-    return this.spec.name;
   }
 
   observeStreamTime(streamTime: number): void {
@@ -488,24 +591,6 @@ abstract class TimedStoreBase extends StoreBase {
 }
 
 class WindowStoreImpl extends TimedStoreBase implements WindowStore<unknown> {
-  /** This batch's writes by key, then window start. */
-  readonly #pending = new Map<string, Map<number, Change>>();
-  #pendingCount = 0;
-
-  get pendingCount(): number {
-    return this.#pendingCount;
-  }
-
-  *pending(): Iterable<Change> {
-    for (const windows of this.#pending.values()) yield* windows.values();
-  }
-
-  clearPending(): void {
-    this.#pending.clear();
-    this.#pendingCount = 0;
-    this.forgetEncoded();
-  }
-
   storeKeyOfChangelog(changelogKey: Buffer): Buffer {
     return windowStoreKeyOfChangelog(changelogKey);
   }
@@ -516,22 +601,15 @@ class WindowStoreImpl extends TimedStoreBase implements WindowStore<unknown> {
 
   get(key: Buffer, windowStart: number): unknown {
     if (windowStart < this.expiredBefore) return undefined;
-    const change = this.#pending.get(key.toString('latin1'))?.get(windowStart);
+    const change = this.latest(key.toString('latin1'), windowStart);
     if (change !== undefined) return change.value === null ? undefined : change.value;
-    const bytes = this.db.getBinary(windowStoreKey(key, windowStart));
+    const bytes = this.db.getBinaryFast(windowStoreKey(key, windowStart));
     return bytes === undefined ? undefined : this.decode(bytes);
   }
 
   put(key: Buffer, windowStart: number, value: unknown, timestamp: number): void {
     checkKey(this.spec.name, key, 10);
-    const id = key.toString('latin1');
-    let windows = this.#pending.get(id);
-    if (windows === undefined) {
-      windows = new Map();
-      this.#pending.set(id, windows);
-    }
-    if (!windows.has(windowStart)) this.#pendingCount++;
-    windows.set(windowStart, {
+    this.record(key.toString('latin1'), windowStart, {
       storeKey: windowStoreKey(key, windowStart),
       changelogKey: windowChangelogKey(key, windowStart),
       value,
@@ -542,7 +620,7 @@ class WindowStoreImpl extends TimedStoreBase implements WindowStore<unknown> {
   fetch(key: Buffer, fromStart: number, toStart: number): WindowEntry<unknown>[] {
     const from = Math.max(fromStart, this.expiredBefore, 0);
     if (toStart < from) return [];
-    const pending = this.#pending.get(key.toString('latin1'));
+    const id = key.toString('latin1');
     const out: WindowEntry<unknown>[] = [];
     for (const { key: storeKey, value } of this.db.getRange({
       start: windowStoreKey(key, from),
@@ -550,11 +628,12 @@ class WindowStoreImpl extends TimedStoreBase implements WindowStore<unknown> {
       inclusiveEnd: true,
     })) {
       const windowStart = windowStartOfStoreKey(storeKey);
-      if (pending?.has(windowStart)) continue;
-      out.push({ key, windowStart, value: this.decode(value) });
+      if (!this.shadowed(id, windowStart)) out.push({ key, windowStart, value: this.decode(value) });
     }
-    if (pending === undefined) return out;
-    for (const [windowStart, change] of pending) {
+    const above = this.changesOf(id);
+    if (above.length === 0) return out;
+    for (const change of above) {
+      const windowStart = windowStartOfStoreKey(change.storeKey);
       if (change.value === null || windowStart < from || windowStart > toStart) continue;
       out.push({ key, windowStart, value: change.value });
     }
@@ -568,38 +647,19 @@ class WindowStoreImpl extends TimedStoreBase implements WindowStore<unknown> {
       const windowStart = windowStartOfStoreKey(storeKey);
       if (windowStart < from || windowStart > toStart) continue;
       const key = keyOfStoreKey(storeKey);
-      if (this.#pending.get(key.toString('latin1'))?.has(windowStart)) continue;
+      if (this.shadowed(key.toString('latin1'), windowStart)) continue;
       out.push({ key: Buffer.from(key), windowStart, value: this.decode(value) });
     }
-    for (const windows of this.#pending.values()) {
-      for (const [windowStart, change] of windows) {
-        if (change.value === null || windowStart < from || windowStart > toStart) continue;
-        out.push({ key: keyOfStoreKey(change.storeKey), windowStart, value: change.value });
-      }
+    for (const change of this.changesAbove()) {
+      const windowStart = windowStartOfStoreKey(change.storeKey);
+      if (change.value === null || windowStart < from || windowStart > toStart) continue;
+      out.push({ key: keyOfStoreKey(change.storeKey), windowStart, value: change.value });
     }
     return out.sort((a, b) => Buffer.compare(a.key, b.key) || a.windowStart - b.windowStart);
   }
 }
 
 class SessionStoreImpl extends TimedStoreBase implements SessionStore<unknown> {
-  /** This batch's writes by key, then `end:start`. */
-  readonly #pending = new Map<string, Map<string, Change>>();
-  #pendingCount = 0;
-
-  get pendingCount(): number {
-    return this.#pendingCount;
-  }
-
-  *pending(): Iterable<Change> {
-    for (const sessions of this.#pending.values()) yield* sessions.values();
-  }
-
-  clearPending(): void {
-    this.#pending.clear();
-    this.#pendingCount = 0;
-    this.forgetEncoded();
-  }
-
   storeKeyOfChangelog(changelogKey: Buffer): Buffer {
     return sessionStoreKeyOfChangelog(changelogKey);
   }
@@ -611,15 +671,7 @@ class SessionStoreImpl extends TimedStoreBase implements SessionStore<unknown> {
   put(key: Buffer, start: number, end: number, value: unknown, timestamp: number): void {
     checkKey(this.spec.name, key, 18);
     if (end < start) throw new StateStoreError(`A session cannot end (${end}) before it starts (${start}).`);
-    const id = key.toString('latin1');
-    let sessions = this.#pending.get(id);
-    if (sessions === undefined) {
-      sessions = new Map();
-      this.#pending.set(id, sessions);
-    }
-    const at = `${end}:${start}`;
-    if (!sessions.has(at)) this.#pendingCount++;
-    sessions.set(at, {
+    this.record(key.toString('latin1'), `${end}:${start}`, {
       storeKey: sessionStoreKey(key, start, end),
       changelogKey: sessionChangelogKey(key, start, end),
       value,
@@ -629,7 +681,7 @@ class SessionStoreImpl extends TimedStoreBase implements SessionStore<unknown> {
 
   findSessions(key: Buffer, earliestEnd: number, latestStart: number): SessionEntry<unknown>[] {
     const minEnd = Math.max(earliestEnd, this.expiredBefore, 0);
-    const pending = this.#pending.get(key.toString('latin1'));
+    const id = key.toString('latin1');
     const out: SessionEntry<unknown>[] = [];
     for (const { key: storeKey, value } of this.db.getRange({
       start: sessionStoreKey(key, 0, minEnd),
@@ -637,11 +689,12 @@ class SessionStoreImpl extends TimedStoreBase implements SessionStore<unknown> {
       inclusiveEnd: true,
     })) {
       const { start, end } = sessionOfStoreKey(storeKey);
-      if (start > latestStart || pending?.has(`${end}:${start}`)) continue;
+      if (start > latestStart || this.shadowed(id, `${end}:${start}`)) continue;
       out.push({ key, start, end, value: this.decode(value) });
     }
-    if (pending === undefined) return out;
-    for (const change of pending.values()) {
+    const above = this.changesOf(id);
+    if (above.length === 0) return out;
+    for (const change of above) {
       const { start, end } = sessionOfStoreKey(change.storeKey);
       if (change.value === null || end < minEnd || start > latestStart) continue;
       out.push({ key, start, end, value: change.value });
@@ -656,15 +709,13 @@ class SessionStoreImpl extends TimedStoreBase implements SessionStore<unknown> {
       const { start, end } = sessionOfStoreKey(storeKey);
       if (end < minEnd || start > latestStart) continue;
       const key = keyOfStoreKey(storeKey);
-      if (this.#pending.get(key.toString('latin1'))?.has(`${end}:${start}`)) continue;
+      if (this.shadowed(key.toString('latin1'), `${end}:${start}`)) continue;
       out.push({ key: Buffer.from(key), start, end, value: this.decode(value) });
     }
-    for (const sessions of this.#pending.values()) {
-      for (const change of sessions.values()) {
-        const { start, end } = sessionOfStoreKey(change.storeKey);
-        if (change.value === null || end < minEnd || start > latestStart) continue;
-        out.push({ key: keyOfStoreKey(change.storeKey), start, end, value: change.value });
-      }
+    for (const change of this.changesAbove()) {
+      const { start, end } = sessionOfStoreKey(change.storeKey);
+      if (change.value === null || end < minEnd || start > latestStart) continue;
+      out.push({ key: keyOfStoreKey(change.storeKey), start, end, value: change.value });
     }
     return out.sort((a, b) => Buffer.compare(a.key, b.key) || a.end - b.end || a.start - b.start);
   }

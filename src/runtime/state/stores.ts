@@ -10,6 +10,7 @@
 /** Turns a store's values into bytes and back, for its changelog and its files. */
 export interface ValueCodec<V> {
   encode(value: V): Buffer;
+  /** `bytes` may be lmdb's reused read buffer: copy what the value keeps. */
   decode(bytes: Buffer): V;
 }
 
