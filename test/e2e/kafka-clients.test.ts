@@ -51,6 +51,30 @@ describe('kcat (librdkafka)', { skip: kcat.missing }, () => {
     assert.deepEqual(consumed.stdout.trim().split('\n'), ['k1=one', 'k2=two', 'k3=three']);
   });
 
+  test('a group consumer (-G) reads, commits, and its next run starts where it stopped', async () => {
+    await run('kcat', ['-b', bootstrap, '-P', '-t', 'kcat-group', '-K', ':'], { input: 'a:1\nb:2\n' });
+    const consume = () =>
+      run('kcat', [
+        '-b',
+        bootstrap,
+        '-G',
+        'kcat-readers',
+        '-X',
+        'auto.offset.reset=earliest',
+        '-e',
+        '-f',
+        '%s\n',
+        'kcat-group',
+      ]);
+    const first = await consume();
+    assert.equal(first.code, 0, first.stderr);
+    assert.deepEqual(first.stdout.trim().split('\n'), ['1', '2']);
+    await run('kcat', ['-b', bootstrap, '-P', '-t', 'kcat-group', '-K', ':'], { input: 'c:3\n' });
+    const second = await consume();
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual(second.stdout.trim().split('\n'), ['3']);
+  });
+
   test('produces gzip-compressed batches', async () => {
     const produced = await run('kcat', ['-b', bootstrap, '-P', '-t', 'kcat-gzip', '-z', 'gzip'], {
       input: 'a\nb\n',
@@ -91,6 +115,49 @@ print(json.dumps({'values': values, 'total': sum(ends.values()), 'listed': 'py-t
     assert.deepEqual(out.values, Array.from({ length: 30 }, (_, i) => `v${i}`).sort());
     assert.equal(out.listed, true);
     assert.equal(out.after, false);
+  });
+});
+
+describe('kafka-python consumer group', { skip: kafkaPython.missing }, () => {
+  test('two members split the partitions after a rebalance, and one leaving gives all back to the other', async () => {
+    const script = `
+import json, sys, time
+from kafka import KafkaConsumer
+from kafka.admin import KafkaAdminClient, NewTopic
+b = sys.argv[1]
+KafkaAdminClient(bootstrap_servers=b).create_topics([NewTopic('py-group-topic', 4, 1)])
+def member():
+    return KafkaConsumer('py-group-topic', bootstrap_servers=b, group_id='py-group',
+                         session_timeout_ms=10000, heartbeat_interval_ms=500)
+def parts(c):
+    return sorted(tp.partition for tp in c.assignment())
+def poll_until(members, done, limit=60):
+    end = time.time() + limit
+    while time.time() < end:
+        for m in members:
+            m.poll(timeout_ms=100)
+        if done():
+            return True
+    return False
+a = member()
+alone = poll_until([a], lambda: len(parts(a)) == 4)
+first = parts(a)
+c = member()
+split = poll_until([a, c], lambda: parts(a) and parts(c) and sorted(parts(a) + parts(c)) == [0, 1, 2, 3])
+shared = [parts(a), parts(c)]
+c.close()
+back = poll_until([a], lambda: len(parts(a)) == 4)
+print(json.dumps({'first': first, 'shared': shared, 'back': parts(a), 'ok': [alone, split, back]}))
+a.close()
+`;
+    const result = await run(kafkaPython.python, ['-c', script, bootstrap], { timeoutMs: 180_000 });
+    assert.equal(result.code, 0, result.stderr);
+    const out = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
+    assert.deepEqual(out.ok, [true, true, true], result.stdout);
+    assert.deepEqual(out.first, [0, 1, 2, 3]);
+    assert.equal(out.shared[0].length + out.shared[1].length, 4);
+    assert.ok(out.shared[0].length > 0 && out.shared[1].length > 0);
+    assert.deepEqual(out.back, [0, 1, 2, 3]);
   });
 });
 
@@ -136,5 +203,37 @@ describe("Apache Kafka's Java tools", { skip: kafkaJava.missing }, () => {
     ]);
     assert.equal(consumed.code, 0, consumed.stderr);
     assert.deepEqual(consumed.stdout.trim().split('\n'), ['first', 'second', 'third']);
+  });
+
+  test('a console consumer in a group commits; kafka-consumer-groups --describe shows its offsets and lag', async () => {
+    const consumed = await runKafkaTool('org.apache.kafka.tools.consumer.ConsoleConsumer', [
+      '--bootstrap-server',
+      bootstrap,
+      '--topic',
+      'java-topic',
+      '--group',
+      'java-readers',
+      '--from-beginning',
+      '--max-messages',
+      '2',
+    ]);
+    assert.equal(consumed.code, 0, consumed.stderr);
+    assert.deepEqual(consumed.stdout.trim().split('\n'), ['first', 'second']);
+    const described = await runKafkaTool('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', [
+      '--bootstrap-server',
+      bootstrap,
+      '--describe',
+      '--group',
+      'java-readers',
+    ]);
+    assert.equal(described.code, 0, described.stderr);
+    // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG …
+    assert.match(described.stdout, /java-readers\s+java-topic\s+0\s+2\s+3\s+1\s/);
+    const listed = await runKafkaTool('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', [
+      '--bootstrap-server',
+      bootstrap,
+      '--list',
+    ]);
+    assert.ok(listed.stdout.split('\n').includes('java-readers'), listed.stdout);
   });
 });

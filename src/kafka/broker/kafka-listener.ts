@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { InternalTopics, Log } from '../../log/index.js';
 import { KafkaConnection } from './connection.js';
 import type { BrokerContext } from './context.js';
+import { GroupCoordinator } from './group-coordinator.js';
 import { ProducerStates } from './producer-states.js';
 
 export interface KafkaListenerOptions {
@@ -15,6 +16,8 @@ export interface KafkaListenerOptions {
   readonly maxRequestBytes?: number;
   readonly defaultPartitions?: number;
   readonly autoCreateTopics?: boolean;
+  /** Kafka's group.initial.rebalance.delay.ms (default 3000). */
+  readonly groupInitialRebalanceDelayMs?: number;
   readonly writeLine?: (line: string) => void;
 }
 
@@ -63,6 +66,7 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
     node: { nodeId: 1, host: advertisedHost, port: boundPort },
     internalTopics: options.internalTopics,
     producers: new ProducerStates(),
+    groups: new GroupCoordinator({ initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs ?? 3000 }),
     defaultPartitions: options.defaultPartitions ?? 1,
     autoCreateTopics: options.autoCreateTopics ?? true,
     maxBatchBytes: 16 * 1024 * 1024,
@@ -82,6 +86,7 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const c of connections) c.close();
+      broker.groups.close();
       await closed;
     },
   };

@@ -1,4 +1,15 @@
 import {
+  DESCRIBE_GROUPS,
+  FIND_COORDINATOR,
+  HEARTBEAT,
+  JOIN_GROUP,
+  LEAVE_GROUP,
+  LIST_GROUPS,
+  OFFSET_COMMIT,
+  OFFSET_FETCH,
+  SYNC_GROUP,
+} from '../protocol/group-messages.js';
+import {
   API_VERSIONS,
   type ApiSchema,
   CREATE_TOPICS,
@@ -13,6 +24,17 @@ import type { Struct } from '../protocol/schema.js';
 import type { Handler } from './context.js';
 import { handleApiVersions } from './handlers/api-versions.js';
 import { handleFetch } from './handlers/fetch.js';
+import {
+  handleDescribeGroups,
+  handleFindCoordinator,
+  handleHeartbeat,
+  handleJoinGroup,
+  handleLeaveGroup,
+  handleListGroups,
+  handleOffsetCommit,
+  handleOffsetFetch,
+  handleSyncGroup,
+} from './handlers/groups.js';
 import { handleInitProducerId } from './handlers/init-producer-id.js';
 import { handleListOffsets } from './handlers/list-offsets.js';
 import { handleMetadata } from './handlers/metadata.js';
@@ -36,6 +58,15 @@ export const SUPPORTED_APIS: ReadonlyMap<number, SupportedApi> = new Map(
       [CREATE_TOPICS, handleCreateTopics],
       [DELETE_TOPICS, handleDeleteTopics],
       [INIT_PRODUCER_ID, handleInitProducerId],
+      [FIND_COORDINATOR, handleFindCoordinator],
+      [JOIN_GROUP, handleJoinGroup],
+      [SYNC_GROUP, handleSyncGroup],
+      [HEARTBEAT, handleHeartbeat],
+      [LEAVE_GROUP, handleLeaveGroup],
+      [OFFSET_COMMIT, handleOffsetCommit],
+      [OFFSET_FETCH, handleOffsetFetch],
+      [DESCRIBE_GROUPS, handleDescribeGroups],
+      [LIST_GROUPS, handleListGroups],
     ] as const
   ).map(([schema, handle]) => [schema.key, { schema, handle }]),
 );
