@@ -573,7 +573,6 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     importance: 'low',
     doc: 'Where the Authorization header for requests to ksql.connect.url comes from: NONE sends none, FILE sends basic credentials read from ksql.connect.basic.auth.credentials.file.',
     validator: oneOfIgnoringCase('NONE', 'FILE'),
-    notSupported: 'no credentials are sent to ksql.connect.url',
   },
   {
     name: 'ksql.connect.basic.auth.credentials.file',
@@ -582,7 +581,6 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: '',
     importance: 'low',
     doc: 'Properties file with username and password for Connect, used when the credentials source is FILE.',
-    notSupported: 'no credentials are sent to ksql.connect.url',
   },
   {
     name: 'ksql.connect.basic.auth.credentials.reload',
@@ -591,7 +589,6 @@ export const SERVER_PROPERTIES: readonly PropertyDefinition[] = [
     default: false,
     importance: 'low',
     doc: 'Whether the credentials file is re-read when it changes.',
-    notSupported: 'no credentials are sent to ksql.connect.url',
   },
   {
     name: 'ksql.connect.request.timeout.ms',

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { readPropertiesFile, type ServerConfig } from '../config/index.js';
-import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
+import {
+  type ConnectClient,
+  connectCredentialsFromFile,
+  RestConnectClient,
+} from '../connect/client/index.js';
 import { clientCertificateOptions, parseClientAuthentication } from '../connect/rest/client-certificates.js';
 import { checkTlsMaterial, connectListenerTls } from '../connect/rest/listener-tls.js';
 import { type RunningWorker, startConnectWorker } from '../connect/start-worker.js';
@@ -35,6 +39,18 @@ function embeddedWorkerProperties(config: ServerConfig): Record<string, string> 
   return properties;
 }
 
+/** ksql.connect.basic.auth.*: the credentials sent to an external Connect cluster, if any. */
+function connectAuthorization(config: ServerConfig): (() => string) | undefined {
+  if (config.getString('ksql.connect.basic.auth.credentials.source').toUpperCase() !== 'FILE')
+    return undefined;
+  const file = config.getString('ksql.connect.basic.auth.credentials.file');
+  if (file === '')
+    throw new Error(
+      'ksql.connect.basic.auth.credentials.source=FILE needs ksql.connect.basic.auth.credentials.file: a properties file with username=… and password=….',
+    );
+  return connectCredentialsFromFile(file, config.getBoolean('ksql.connect.basic.auth.credentials.reload'));
+}
+
 async function connectFor(
   config: ServerConfig,
   log: SegmentLog,
@@ -47,6 +63,7 @@ async function connectFor(
     return new RestConnectClient(
       config.getString('ksql.connect.url'),
       config.getOptionalNumber('ksql.connect.request.timeout.ms') ?? 5000,
+      connectAuthorization(config),
     );
   }
   // Named once, at start: settings that are misspelt or do nothing here.

@@ -11,6 +11,8 @@ Where the worker keeps its topics (connector data, configs, offsets, statuses):
 Worker properties come from WORKER_PROPERTIES (Kafka Connect's names), then CONNECT_* variables
 (CONNECT_GROUP_ID sets group.id, as in Confluent's image), then the options below.
 Each CONNECTOR_PROPERTIES file (name=…, connector.class=…, …) is created or updated at start.
+The worker property sluice.authentication.password.file (a 'sluice passwd' file) makes the REST API
+ask for those users, with their roles.
 
 Options:
   --bootstrap-server URL  The Sluice server that holds the worker's topics (bootstrap.servers)

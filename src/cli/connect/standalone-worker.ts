@@ -1,6 +1,8 @@
 import { type RunningWorker, startConnectWorker } from '../../connect/start-worker.js';
 import { builtinConnectors } from '../../connectors/index.js';
 import { type Log, SegmentLog } from '../../log/index.js';
+import { BasicAuthenticator } from '../../server/auth/basic-authenticator.js';
+import { requireConnectAuthentication } from '../../server/auth/request-auth.js';
 import { RemoteLog } from '../../server/client/remote-log.js';
 import { sluiceVersion } from '../version.js';
 import { sluiceServerUrl } from './worker-properties.js';
@@ -31,6 +33,8 @@ export interface StandaloneWorker {
  * write; or in a log of its own with a data folder.
  */
 export async function startStandaloneWorker(options: StandaloneOptions): Promise<StandaloneWorker> {
+  // Read before anything starts: a missing or broken password file stops the worker.
+  const authenticator = workerAuthenticator(options.properties);
   let log: Log;
   let storage: string;
   if (options.dataDir !== undefined) {
@@ -48,6 +52,9 @@ export async function startStandaloneWorker(options: StandaloneOptions): Promise
       connectors: builtinConnectors,
       version: sluiceVersion(),
       listenersSetting: 'listeners (or rest.port, CONNECT_LISTENERS, --port)',
+      ...(authenticator === undefined
+        ? {}
+        : { configureRest: (app) => requireConnectAuthentication(app, authenticator) }),
       ...(options.env === undefined ? {} : { env: options.env }),
     });
   } catch (err) {
@@ -65,4 +72,27 @@ export async function startStandaloneWorker(options: StandaloneOptions): Promise
     throw err;
   }
   return { worker, storage, close };
+}
+
+/** Worker properties that turn on basic authentication for the worker's REST API. */
+export const WORKER_PASSWORD_FILE = 'sluice.authentication.password.file';
+export const WORKER_AUTH_REALM = 'sluice.authentication.realm';
+export const WORKER_AUTH_ROLES = 'sluice.authentication.roles';
+
+/**
+ * Basic authentication on the REST API with the users of a `sluice passwd` file and the roles a
+ * server's embedded worker applies (Kafka Connect's BasicAuthSecurityRestExtension, without JAAS):
+ * without it anyone who reaches the port could create any connector.
+ */
+function workerAuthenticator(properties: Readonly<Record<string, string>>): BasicAuthenticator | undefined {
+  const passwordFile = properties[WORKER_PASSWORD_FILE];
+  if (passwordFile === undefined || passwordFile === '') return undefined;
+  return new BasicAuthenticator({
+    passwordFile,
+    realm: properties[WORKER_AUTH_REALM] ?? '',
+    allowedRoles: (properties[WORKER_AUTH_ROLES] ?? '*')
+      .split(',')
+      .map((r) => r.trim())
+      .filter((r) => r !== ''),
+  });
 }

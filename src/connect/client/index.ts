@@ -9,5 +9,6 @@ export {
   type PluginInfo,
   type TaskMetricsInfo,
 } from './connect-client.js';
+export { connectCredentialsFromFile } from './connect-credentials.js';
 export { EmbeddedConnectClient } from './embedded-connect-client.js';
 export { RestConnectClient } from './rest-connect-client.js';

@@ -15,10 +15,13 @@ import {
 export class RestConnectClient implements ConnectClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  /** The Authorization header to send (ksql.connect.basic.auth.*), if any. */
+  private readonly authorization: (() => string) | undefined;
 
-  constructor(url: string, timeoutMs = 5000) {
+  constructor(url: string, timeoutMs = 5000, authorization?: () => string) {
     this.baseUrl = url.replace(/\/+$/, '');
     this.timeoutMs = timeoutMs;
+    this.authorization = authorization;
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -31,6 +34,7 @@ export class RestConnectClient implements ConnectClient {
           headers: {
             accept: 'application/json',
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(this.authorization === undefined ? {} : { authorization: this.authorization() }),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(this.timeoutMs),
