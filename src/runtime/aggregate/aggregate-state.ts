@@ -1,0 +1,64 @@
+import { deserialize, serialize } from 'node:v8';
+import type { Udaf } from '../../functions/index.js';
+import type { SqlValue } from '../../types/sql-value.js';
+import type { ValueCodec } from '../state/index.js';
+
+/** One group's state: every aggregate call's accumulator and the largest timestamp folded in (the row's ROWTIME). */
+export interface AggregateState {
+  t: number;
+  a: unknown[];
+}
+
+/**
+ * Accumulators are plain data (see Udaf), which V8's structured serialization round-trips exactly:
+ * bigints, Maps, Sets, Uint8Arrays and DECIMAL objects included.
+ */
+export const aggregateStateCodec: ValueCodec<AggregateState> = {
+  encode: (state) => serialize(state),
+  decode: (bytes) => deserialize(bytes) as AggregateState,
+};
+
+/** The aggregate calls of one query, applied together to a group's state. */
+export class AggregateCalls {
+  readonly udafs: readonly Udaf[];
+
+  constructor(udafs: readonly Udaf[]) {
+    this.udafs = udafs;
+  }
+
+  initialize(): AggregateState {
+    return { t: Number.NEGATIVE_INFINITY, a: this.udafs.map((u) => u.initialize()) };
+  }
+
+  /** Folds one row in: `inputs[i]` is call i's argument (an array for several column arguments). */
+  aggregate(state: AggregateState, inputs: readonly SqlValue[], timestamp: number): AggregateState {
+    const a = state.a;
+    for (let i = 0; i < this.udafs.length; i++) a[i] = this.udafs[i].aggregate(inputs[i], a[i]);
+    if (timestamp > state.t) state.t = timestamp;
+    return state;
+  }
+
+  /** Takes a row back out (tables); every call must be table-capable. */
+  undo(state: AggregateState, inputs: readonly SqlValue[], timestamp: number): AggregateState {
+    const a = state.a;
+    for (let i = 0; i < this.udafs.length; i++) {
+      const undo = this.udafs[i].undo;
+      if (undo === undefined) throw new Error('an aggregate without undo was used on a table');
+      a[i] = undo.call(this.udafs[i], inputs[i], a[i]);
+    }
+    if (timestamp > state.t) state.t = timestamp;
+    return state;
+  }
+
+  merge(first: AggregateState, second: AggregateState): AggregateState {
+    return {
+      t: Math.max(first.t, second.t),
+      a: this.udafs.map((u, i) => u.merge(first.a[i], second.a[i])),
+    };
+  }
+
+  /** The results the query shows, one per call. */
+  results(state: AggregateState): SqlValue[] {
+    return this.udafs.map((u, i) => u.map(state.a[i]));
+  }
+}

@@ -1,0 +1,16 @@
+export { AggregateCalls, type AggregateState, aggregateStateCodec } from './aggregate-state.js';
+export type {
+  AggregateChange,
+  AggregateOutput,
+  DroppedRecord,
+  GroupedRecord,
+  WindowBounds,
+} from './grouped-records.js';
+export { StreamAggregator } from './stream-aggregator.js';
+export { TableAggregator, type TableRowChange } from './table-aggregator.js';
+export {
+  SessionWindowAggregator,
+  type SessionWindowOptions,
+  TimeWindowAggregator,
+  type TimeWindowOptions,
+} from './windowed-aggregator.js';

@@ -1,0 +1,199 @@
+import type { SessionStore, WindowStore } from '../state/index.js';
+import { ClosedSessions, ClosedTimeWindows, SessionMerger, TimeWindowAssigner } from '../windows/index.js';
+import type { AggregateCalls, AggregateState } from './aggregate-state.js';
+import {
+  type AggregateChange,
+  type AggregateOutput,
+  type DroppedRecord,
+  type GroupedRecord,
+  nullGroupingColumn,
+} from './grouped-records.js';
+
+const lateMessage = (record: GroupedRecord, start: number, end: number, closeTime: number) =>
+  `Skipping record for expired window. timestamp=[${record.timestamp}] window=[${start},${end}] expiration=[${closeTime}]`;
+
+export interface TimeWindowOptions {
+  readonly sizeMs: number;
+  /** = sizeMs for TUMBLING. */
+  readonly advanceMs: number;
+  readonly graceMs: number;
+  /** EMIT FINAL: nothing on update; each window once, when it closes. */
+  readonly emitFinal: boolean;
+}
+
+/**
+ * GROUP BY over a stream with a TUMBLING or HOPPING window: each record updates every open window it
+ * falls in (a late window drops it, reported for the processing log). With EMIT CHANGES each update
+ * emits the window's row; with EMIT FINAL windows are emitted, for all keys in start order, once
+ * stream time − grace passes their end. A window row's timestamp is its largest record timestamp.
+ */
+export class TimeWindowAggregator {
+  readonly #calls: AggregateCalls;
+  readonly #store: WindowStore<AggregateState>;
+  readonly #assigner: TimeWindowAssigner;
+  readonly #closed: ClosedTimeWindows | undefined;
+  readonly #sizeMs: number;
+
+  constructor(calls: AggregateCalls, store: WindowStore<AggregateState>, options: TimeWindowOptions) {
+    this.#calls = calls;
+    this.#store = store;
+    this.#sizeMs = options.sizeMs;
+    this.#assigner = new TimeWindowAssigner(options.sizeMs, options.advanceMs, options.graceMs);
+    this.#closed = options.emitFinal ? new ClosedTimeWindows(options.sizeMs) : undefined;
+  }
+
+  get streamTime(): number {
+    return this.#assigner.streamTime;
+  }
+
+  process(batch: readonly GroupedRecord[]): AggregateOutput {
+    const changes: AggregateChange[] = [];
+    const dropped: DroppedRecord[] = [];
+    for (const record of batch) {
+      const nullKey = nullGroupingColumn(record);
+      if (nullKey !== undefined) {
+        dropped.push(nullKey);
+        continue;
+      }
+      for (const window of this.#assigner.assign(record.timestamp)) {
+        if (window.late) {
+          dropped.push({
+            record,
+            message: lateMessage(record, window.start, window.end, this.#assigner.closeTime),
+          });
+          continue;
+        }
+        const state = this.#calls.aggregate(
+          this.#store.get(record.key, window.start) ?? this.#calls.initialize(),
+          record.inputs,
+          record.timestamp,
+        );
+        this.#store.put(record.key, window.start, state, record.timestamp);
+        if (this.#closed === undefined) {
+          changes.push({
+            key: record.key,
+            keyValues: record.keyValues,
+            window: { start: window.start, end: window.end },
+            results: this.#calls.results(state),
+            timestamp: state.t,
+          });
+        }
+      }
+      this.#store.observeStreamTime(this.#assigner.streamTime);
+      if (this.#closed !== undefined) this.#emitClosed(changes);
+    }
+    return { changes, dropped };
+  }
+
+  #emitClosed(changes: AggregateChange[]): void {
+    const range = this.#closed?.advance(this.#assigner.closeTime);
+    if (range === undefined) return;
+    const windows = this.#store.fetchAll(range.fromStart, range.toStart);
+    windows.sort((a, b) => a.windowStart - b.windowStart || Buffer.compare(a.key, b.key));
+    for (const w of windows) {
+      changes.push({
+        key: w.key,
+        window: { start: w.windowStart, end: w.windowStart + this.#sizeMs },
+        results: this.#calls.results(w.value),
+        timestamp: w.value.t,
+      });
+    }
+  }
+}
+
+export interface SessionWindowOptions {
+  readonly gapMs: number;
+  readonly graceMs: number;
+  readonly emitFinal: boolean;
+}
+
+/**
+ * GROUP BY over a stream with a SESSION window: a record merges its key's sessions within the gap
+ * (each absorbed session emits a tombstone, timestamped with its end), then the merged session's row
+ * is emitted, timestamped with its end. With EMIT FINAL, sessions are emitted once close time
+ * (stream time − grace − gap) passes their end.
+ */
+export class SessionWindowAggregator {
+  readonly #calls: AggregateCalls;
+  readonly #store: SessionStore<AggregateState>;
+  readonly #merger: SessionMerger;
+  readonly #closed: ClosedSessions | undefined;
+
+  constructor(calls: AggregateCalls, store: SessionStore<AggregateState>, options: SessionWindowOptions) {
+    this.#calls = calls;
+    this.#store = store;
+    this.#merger = new SessionMerger(options.gapMs, options.graceMs);
+    this.#closed = options.emitFinal ? new ClosedSessions() : undefined;
+  }
+
+  process(batch: readonly GroupedRecord[]): AggregateOutput {
+    const changes: AggregateChange[] = [];
+    const dropped: DroppedRecord[] = [];
+    const calls = this.#calls;
+    for (const record of batch) {
+      const nullKey = nullGroupingColumn(record);
+      if (nullKey !== undefined) {
+        dropped.push(nullKey);
+        continue;
+      }
+      const { earliestEnd, latestStart } = this.#merger.searchBounds(record.timestamp);
+      const found = this.#store
+        .findSessions(record.key, earliestEnd, latestStart)
+        .map((s) => ({ start: s.start, end: s.end, value: s.value }));
+      const update = this.#merger.update(record.timestamp, found, {
+        initialize: () => calls.initialize(),
+        merge: (a, b) => calls.merge(a, b),
+        aggregate: (state) => calls.aggregate(state, record.inputs, record.timestamp),
+      });
+      if (update.late) {
+        dropped.push({
+          record,
+          message: lateMessage(record, update.start, update.end, this.#merger.closeTime),
+        });
+      } else {
+        for (const s of update.removed) {
+          this.#store.put(record.key, s.start, s.end, null, s.end);
+          if (this.#closed === undefined) {
+            changes.push({
+              key: record.key,
+              keyValues: record.keyValues,
+              window: { start: s.start, end: s.end },
+              results: null,
+              timestamp: s.end,
+            });
+          }
+        }
+        this.#store.put(record.key, update.start, update.end, update.value, update.end);
+        if (this.#closed === undefined) {
+          changes.push({
+            key: record.key,
+            keyValues: record.keyValues,
+            window: { start: update.start, end: update.end },
+            results: calls.results(update.value),
+            timestamp: update.end,
+          });
+        }
+      }
+      this.#store.observeStreamTime(this.#merger.streamTime);
+      if (this.#closed !== undefined) this.#emitClosed(changes);
+    }
+    return { changes, dropped };
+  }
+
+  #emitClosed(changes: AggregateChange[]): void {
+    const range = this.#closed?.advance(this.#merger.closeTime);
+    if (range === undefined) return;
+    const sessions = this.#store
+      .fetchAll(range.fromEnd, Number.MAX_SAFE_INTEGER)
+      .filter((s) => s.end <= range.toEnd)
+      .sort((a, b) => a.end - b.end || Buffer.compare(a.key, b.key));
+    for (const s of sessions) {
+      changes.push({
+        key: s.key,
+        window: { start: s.start, end: s.end },
+        results: this.#calls.results(s.value),
+        timestamp: s.end,
+      });
+    }
+  }
+}
