@@ -9,6 +9,12 @@ const pages = [
   },
 ];
 
+// docs/configuration.md and the connector property tables inside their pages, from the property
+// declarations (src/app/generated-docs.ts; its test names this command when they drift).
+const { writeGeneratedDocs } = await import('../dist/src/app/generated-docs.js');
+for (const path of writeGeneratedDocs(new URL('..', import.meta.url).pathname))
+  console.log(`${path}: written`);
+
 for (const page of pages) {
   const text = await page.render();
   let old = '';

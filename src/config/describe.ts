@@ -1,27 +1,16 @@
 import { valueToText } from './coerce.js';
+import type { ConfigKey } from './config-def.js';
 import type { ServerConfig } from './load.js';
 import { HIDDEN } from './password.js';
-import type { PropertyDefinition } from './property.js';
+import { isSecretKey, maskedValue, maskUrlCredentials } from './secrets.js';
+import { WORKER_CONFIG_DEF } from './worker-properties.js';
 
-/**
- * Undeclared keys are masked by name, because pass-through settings such as
- * `ksql.connect.ssl.keystore.password` or `sasl.jaas.config` carry secrets too.
- */
-const SECRET_NAME = /password|secret|jaas\.config|user\.info|api\.key|token|credentials|encryption\.key$/i;
-
-export function isSecretProperty(name: string, definition: PropertyDefinition | undefined): boolean {
-  return definition === undefined ? SECRET_NAME.test(name) : definition.type === 'password';
+/** A declared PASSWORD, or an undeclared key named as a secret (see secrets.ts). */
+export function isSecretProperty(name: string, definition: ConfigKey | undefined): boolean {
+  return isSecretKey(definition, name);
 }
 
 const UNSET = '(unset)';
-
-/** A password inside a URL value (http://user:pw@host, JDBC's ;password=pw). */
-const URL_USER_INFO = /([a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:)[^\s@/]+@/gi;
-const URL_PASSWORD_PARAMETER = /([?&;]password=)[^&;\s]*/gi;
-
-function maskUrlCredentials(text: string): string {
-  return text.replace(URL_USER_INFO, `$1${HIDDEN}@`).replace(URL_PASSWORD_PARAMETER, `$1${HIDDEN}`);
-}
 
 /** Every effective key with its value as text; secrets are `[hidden]`, unset values `(unset)`. */
 export function maskSecrets(config: ServerConfig): Record<string, string> {
@@ -36,11 +25,11 @@ export function maskSecrets(config: ServerConfig): Record<string, string> {
   return masked;
 }
 
-/** Connect worker properties from KSQL_CONNECT_*, masked by name. */
+/** Connect worker properties from KSQL_CONNECT_*, masked by their declarations. */
 export function maskConnectWorkerSecrets(config: ServerConfig): Record<string, string> {
   const masked: Record<string, string> = {};
   for (const name of Object.keys(config.connectWorker).sort()) {
-    masked[name] = SECRET_NAME.test(name) ? HIDDEN : maskUrlCredentials(config.connectWorker[name]);
+    masked[name] = maskedValue(WORKER_CONFIG_DEF, name, config.connectWorker[name]);
   }
   return masked;
 }

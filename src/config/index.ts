@@ -1,4 +1,30 @@
 export type { RawValue } from './coerce.js';
+export {
+  ConfigDef,
+  ConfigException,
+  type ConfigKey,
+  type ConfigKeyOf,
+  type ConfigType,
+  type ConfigValue,
+  type ConfigValueType,
+  type DefaultOfType,
+  type DerivedDefault,
+  defaultOf,
+  enumValue,
+  type Importance,
+  isPasswordKey,
+  type ParsedConfig,
+  type ParsedOf,
+  type PropertyValue,
+  type Recommender,
+  shownValue,
+  type Validator,
+  type ValidatorFunction,
+  type ValueOfType,
+  validatorDescription,
+  validatorProblem,
+  type Width,
+} from './config-def.js';
 export { findServerProperty, PASS_THROUGH_PREFIXES, SERVER_PROPERTIES } from './definitions.js';
 export {
   describeEffectiveConfig,
@@ -6,7 +32,7 @@ export {
   maskConnectWorkerSecrets,
   maskSecrets,
 } from './describe.js';
-export { renderConfigurationReference, renderPropertiesTable } from './docs.js';
+export { byGroup, type EnvVarFor, renderConfigurationReference, renderPropertiesTable } from './docs.js';
 export {
   type Environment,
   type EnvironmentProperties,
@@ -34,13 +60,20 @@ export {
   propertiesToRecord,
   readPropertiesFile,
 } from './properties-file.js';
-export type {
-  DerivedDefault,
-  Importance,
-  PropertyDefinition,
-  PropertyType,
-  PropertyValue,
-  Validator,
-  ValueOfType,
-} from './property.js';
+export {
+  isSecret,
+  isSecretKey,
+  type KeyDeclarations,
+  maskedConfig,
+  maskedValue,
+  maskUrlCredentials,
+  secretKeys,
+} from './secrets.js';
 export { closestName } from './suggest.js';
+export { Validators } from './validators.js';
+export {
+  WITHOUT_EFFECT_GROUP,
+  WORKER_CONFIG_DEF,
+  WORKER_KEY_PREFIXES,
+  WORKER_PREFIXES_WITHOUT_EFFECT,
+} from './worker-properties.js';

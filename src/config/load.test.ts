@@ -235,7 +235,7 @@ describe('loadServerConfig types and validation', () => {
     assertConfigError(() => loadServerConfig().getBoolean('sluice.data.dir'), {
       code: 'WRONG_TYPE_ACCESS',
       key: 'sluice.data.dir',
-      includes: ['declared as string'],
+      includes: ['declared as STRING'],
     });
   });
 

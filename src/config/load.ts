@@ -1,4 +1,5 @@
 import { coerce, type RawValue, valueToText } from './coerce.js';
+import { type ConfigKey, defaultOf, type PropertyValue, validatorProblem } from './config-def.js';
 import {
   findServerProperty,
   PASS_THROUGH_PREFIXES,
@@ -10,7 +11,6 @@ import { type Environment, propertiesFromEnvironment } from './env.js';
 import { ConfigError } from './errors.js';
 import { HIDDEN, Password } from './password.js';
 import { type PropertiesFile, readPropertiesFile } from './properties-file.js';
-import { isDerivedDefault, type PropertyDefinition, type PropertyValue } from './property.js';
 import { closestName } from './suggest.js';
 
 /** Where an effective value came from, highest precedence first. */
@@ -35,7 +35,7 @@ export interface EffectiveProperty {
   /** Human-readable origin: "environment variable KSQL_KSQL_SERVICE_ID", "server.properties line 3". */
   readonly origin: string;
   /** Undefined for keys Sluice does not declare and hands on as text. */
-  readonly definition: PropertyDefinition | undefined;
+  readonly definition: ConfigKey | undefined;
 }
 
 interface RawSetting {
@@ -94,7 +94,7 @@ export class ServerConfig {
   }
 
   getOptionalString(name: string): string | undefined {
-    const value = this.#typed(name, ['string', 'class']);
+    const value = this.#typed(name, ['STRING', 'CLASS']);
     return typeof value === 'string' ? value : value === undefined ? undefined : valueToText(value);
   }
 
@@ -104,7 +104,7 @@ export class ServerConfig {
   }
 
   getOptionalNumber(name: string): number | undefined {
-    const value = this.#typed(name, ['int', 'long', 'double']);
+    const value = this.#typed(name, ['SHORT', 'INT', 'LONG', 'DOUBLE']);
     return typeof value === 'number' ? value : undefined;
   }
 
@@ -113,7 +113,7 @@ export class ServerConfig {
   }
 
   getOptionalBoolean(name: string): boolean | undefined {
-    const value = this.#typed(name, ['boolean']);
+    const value = this.#typed(name, ['BOOLEAN']);
     return typeof value === 'boolean' ? value : undefined;
   }
 
@@ -122,12 +122,12 @@ export class ServerConfig {
   }
 
   getOptionalList(name: string): readonly string[] | undefined {
-    const value = this.#typed(name, ['list']);
+    const value = this.#typed(name, ['LIST']);
     return Array.isArray(value) ? (value as readonly string[]) : undefined;
   }
 
   getOptionalPassword(name: string): Password | undefined {
-    const value = this.#typed(name, ['password']);
+    const value = this.#typed(name, ['PASSWORD']);
     return value instanceof Password ? value : undefined;
   }
 
@@ -166,19 +166,19 @@ export class ServerConfig {
   }
 }
 
-function describeValue(definition: PropertyDefinition | undefined, raw: RawValue): string {
-  if (definition?.type === 'password') return HIDDEN;
+function describeValue(definition: ConfigKey | undefined, raw: RawValue): string {
+  if (definition?.type === 'PASSWORD') return HIDDEN;
   return Array.isArray(raw) ? raw.join(',') : String(raw);
 }
 
-function describeDefault(definition: PropertyDefinition): string | undefined {
-  const d = definition.default;
-  if (d === undefined) return undefined;
-  if (isDerivedDefault(d)) return d.describe;
-  return definition.type === 'password' ? HIDDEN : valueToText(d);
+function describeDefault(definition: ConfigKey): string | undefined {
+  if (definition.derivedDefault !== undefined) return definition.derivedDefault.describe;
+  const d = definition.defaultValue;
+  if (d === undefined || d === null) return undefined;
+  return definition.type === 'PASSWORD' ? HIDDEN : valueToText(d);
 }
 
-function invalidValue(definition: PropertyDefinition, setting: RawSetting, reason: string): ConfigError {
+function invalidValue(definition: ConfigKey, setting: RawSetting, reason: string): ConfigError {
   const fallback = describeDefault(definition);
   const remedy =
     fallback === undefined
@@ -191,24 +191,26 @@ function invalidValue(definition: PropertyDefinition, setting: RawSetting, reaso
   );
 }
 
-function parseSetting(definition: PropertyDefinition, setting: RawSetting): PropertyValue {
+function parseSetting(definition: ConfigKey, setting: RawSetting): PropertyValue {
   const coerced = coerce(definition.type, setting.raw);
   if (!coerced.ok) throw invalidValue(definition, setting, `expected ${coerced.expected}; ${coerced.hint}`);
-  const problem = definition.validator?.check(coerced.value);
-  if (problem !== undefined) throw invalidValue(definition, setting, problem);
+  const problem = validatorProblem(definition, coerced.value);
+  // Kafka's validator messages start a sentence ("Value must be…"); here they follow a colon.
+  if (problem !== undefined)
+    throw invalidValue(definition, setting, problem.charAt(0).toLowerCase() + problem.slice(1));
   if (definition.notSupported !== undefined && !isDefaultValue(definition, coerced.value)) {
     throw notSupported(definition, setting);
   }
   return coerced.value;
 }
 
-function isDefaultValue(definition: PropertyDefinition, value: PropertyValue): boolean {
-  const d = definition.default;
-  if (d === undefined || isDerivedDefault(d)) return false;
+function isDefaultValue(definition: ConfigKey, value: PropertyValue): boolean {
+  const d = definition.defaultValue;
+  if (d === undefined || d === null || definition.derivedDefault !== undefined) return false;
   return valueToText(value).toLowerCase() === valueToText(d).toLowerCase();
 }
 
-function notSupported(definition: PropertyDefinition, setting: RawSetting): ConfigError {
+function notSupported(definition: ConfigKey, setting: RawSetting): ConfigError {
   const fallback = describeDefault(definition);
   const remedy =
     fallback === undefined
@@ -322,16 +324,16 @@ export function loadServerConfig(sources: ServerConfigSources = {}): ServerConfi
   const merged = mergeLayers([fileLayer(sources.file), envLayer, javaOptionsLayer, flagLayer(sources.flags)]);
 
   const properties = new Map<string, EffectiveProperty>();
-  const derived: PropertyDefinition[] = [];
+  const derived: ConfigKey[] = [];
   for (const definition of SERVER_PROPERTIES) {
     const setting = merged.get(definition.name);
     if (setting !== undefined) {
       const value = parseSetting(definition, setting);
       properties.set(definition.name, { ...setting, name: definition.name, value, definition });
-    } else if (isDerivedDefault(definition.default)) {
+    } else if (definition.derivedDefault !== undefined) {
       derived.push(definition);
     } else {
-      const value = definition.default;
+      const value = defaultOf(definition) ?? undefined;
       properties.set(definition.name, {
         name: definition.name,
         value,
@@ -342,8 +344,7 @@ export function loadServerConfig(sources: ServerConfigSources = {}): ServerConfi
     }
   }
   for (const definition of derived) {
-    const rule = definition.default;
-    const value = isDerivedDefault(rule) ? rule.compute((name) => properties.get(name)?.value) : undefined;
+    const value = definition.derivedDefault?.compute((name) => properties.get(name)?.value) ?? undefined;
     properties.set(definition.name, {
       name: definition.name,
       value,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ServerConfig } from '../config/index.js';
+import { isSecretProperty, type ServerConfig } from '../config/index.js';
 import type { ConnectClient } from '../connect/client/index.js';
 import { type ErrorCode, SluiceError } from '../errors/index.js';
 import { describeFunction, FunctionResolutionError, listFunctions } from '../functions/index.js';
@@ -889,7 +889,7 @@ export class KsqlEngine {
     const defaults: string[] = [];
     for (const p of this.config.entries()) {
       if (p.value === undefined) continue;
-      const secret = p.definition?.type === 'password';
+      const secret = isSecretProperty(p.name, p.definition);
       properties.push({ name: p.name, scope: 'KSQL', value: secret ? '[hidden]' : String(p.value) });
       if (p.source === 'default') defaults.push(p.name);
     }

@@ -106,7 +106,7 @@ test('an https listener without a keystore, or with a JKS one, is refused with w
   // JKS is refused by the configuration itself, naming the types that work.
   assert.throws(
     () => loadServerConfig({ flags: { 'ssl.keystore.type': 'JKS' }, env: {} }),
-    /must be one of PKCS12, PEM/,
+    /must be one of: PKCS12, PEM/,
   );
   const dir = mkdtempSync(join(tmpdir(), 'sluice-tls-'));
   try {

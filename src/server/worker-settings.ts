@@ -1,10 +1,10 @@
-import { closestName } from '../config/index.js';
 import {
+  closestName,
+  WITHOUT_EFFECT_GROUP,
+  WORKER_CONFIG_DEF,
   WORKER_KEY_PREFIXES,
-  WORKER_KEYS_USED,
-  WORKER_KEYS_WITHOUT_EFFECT,
   WORKER_PREFIXES_WITHOUT_EFFECT,
-} from '../connect/worker/worker-keys.js';
+} from '../config/index.js';
 
 /** The KSQL_CONNECT_* variable that sets a worker property, as ksqlDB's image maps them. */
 export function connectEnvName(key: string): string {
@@ -18,19 +18,22 @@ export interface WorkerSettingsReview {
   readonly withoutEffect: string[];
 }
 
-/** Sorts the embedded worker's properties into misspelt, without effect, and fine. */
+/** Sorts the embedded worker's properties into misspelt, without effect, and fine, by their declarations. */
 export function reviewWorkerSettings(properties: Readonly<Record<string, string>>): WorkerSettingsReview {
-  const known = [...WORKER_KEYS_USED, ...WORKER_KEYS_WITHOUT_EFFECT];
+  const known = WORKER_CONFIG_DEF.names();
   const unknown: WorkerSettingsReview['unknown'] = [];
   const withoutEffect: string[] = [];
   for (const key of Object.keys(properties).sort()) {
-    if (WORKER_KEYS_USED.includes(key) || WORKER_KEY_PREFIXES.some((p) => key.startsWith(p))) continue;
+    const declared = WORKER_CONFIG_DEF.key(key);
     if (
-      WORKER_KEYS_WITHOUT_EFFECT.includes(key) ||
+      declared?.group === WITHOUT_EFFECT_GROUP ||
       WORKER_PREFIXES_WITHOUT_EFFECT.some((p) => key.startsWith(p))
-    )
-      withoutEffect.push(key);
-    else unknown.push({ key, suggestion: closestName(key, known) });
+    ) {
+      if (declared === undefined || declared.group === WITHOUT_EFFECT_GROUP) withoutEffect.push(key);
+      continue;
+    }
+    if (declared !== undefined || WORKER_KEY_PREFIXES.some((p) => key.startsWith(p))) continue;
+    unknown.push({ key, suggestion: closestName(key, known) });
   }
   return { unknown, withoutEffect };
 }

@@ -1,5 +1,5 @@
-// The contract a connector package implements. It depends on nothing else of Sluice, so a
-// connector written against it runs on any Sluice worker.
+// The contract a connector package implements. Besides config/'s declaration model (re-exported
+// here) it depends on nothing else of Sluice, so a connector written against it runs on any worker.
 export {
   ConfigDef,
   ConfigException,
@@ -7,9 +7,16 @@ export {
   type ConfigType,
   type ConfigValue,
   type ConfigValueType,
+  enumValue,
+  HIDDEN,
   type Importance,
+  type ParsedConfig,
+  Password,
+  type Recommender,
   type Validator,
+  type ValidatorFunction,
   Validators,
+  type ValueOfType,
   type Width,
 } from './config-def.js';
 export type {

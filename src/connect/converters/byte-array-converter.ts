@@ -12,7 +12,7 @@ import { converterTypeKey } from './converter-support.js';
 
 /** org.apache.kafka.connect.converters.ByteArrayConverter: bytes pass through unchanged. */
 export class ByteArrayConverter implements Converter {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef().define(converterTypeKey());
+  static readonly CONFIG_DEF = new ConfigDef().define(converterTypeKey());
 
   configure(configs: Readonly<Record<string, string>>, _isKey: boolean): void {
     ByteArrayConverter.CONFIG_DEF.parse(configs);

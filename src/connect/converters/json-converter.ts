@@ -37,7 +37,7 @@ import {
  * {"schema": ..., "payload": ...} envelope so a reader gets the schema back.
  */
 export class JsonConverter implements Converter {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef()
+  static readonly CONFIG_DEF = new ConfigDef()
     .define({
       name: 'schemas.enable',
       type: 'BOOLEAN',
@@ -60,7 +60,7 @@ export class JsonConverter implements Converter {
       importance: 'LOW',
       documentation:
         'Controls which format this converter will serialize decimals in: BASE64 (bytes, base64 encoded) or NUMERIC (a JSON number).',
-      validator: Validators.oneOf('BASE64', 'NUMERIC'),
+      validator: Validators.oneOfIgnoringCase('BASE64', 'NUMERIC'),
       recommendedValues: ['BASE64', 'NUMERIC'],
     })
     .define({

@@ -28,7 +28,7 @@ const CHARSETS: Record<string, 'utf8' | 'latin1' | 'ascii' | 'utf16le' | 'utf16b
  * converter.encoding; reads any bytes as an optional string.
  */
 export class StringConverter implements Converter {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef()
+  static readonly CONFIG_DEF = new ConfigDef()
     .define({
       name: 'converter.encoding',
       type: 'STRING',

@@ -97,7 +97,7 @@ const TARGET_SCHEMAS: Partial<Record<SchemaType, Schema>> = {
 
 /** org.apache.kafka.connect.transforms.Cast$Key/$Value: casts fields, or the whole value, to primitive types. */
 export class Cast implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef()
+  static readonly CONFIG_DEF = new ConfigDef()
     .define({
       name: 'spec',
       type: 'LIST',

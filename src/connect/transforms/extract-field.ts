@@ -20,7 +20,7 @@ const PURPOSE = 'field extraction';
 
 /** org.apache.kafka.connect.transforms.ExtractField$Key/$Value: the key or value becomes one of its fields. */
 export class ExtractField implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef()
+  static readonly CONFIG_DEF = new ConfigDef()
     .define({ name: 'field', type: 'STRING', importance: 'MEDIUM', documentation: 'Field name to extract.' })
     .define({
       name: 'field.syntax.version',
@@ -29,7 +29,7 @@ export class ExtractField implements Transformation {
       importance: 'HIGH',
       documentation:
         'Defines the version of the syntax to access fields. If set to `V1`, then the field paths are limited to access the elements at the root level of the struct or map. If set to `V2`, the syntax will support accessing nested elements. To access nested elements, dotted notation is used. If dots are already included in the field name, then backtick pairs can be used to wrap field names containing dots. E.g. to access the subfield `baz` from a field named "foo.bar" in a struct/map the following format can be used to access its elements: "`foo.bar`.baz".',
-      validator: Validators.oneOf('V1', 'V2'),
+      validator: Validators.oneOfIgnoringCase('V1', 'V2'),
       recommendedValues: ['V1', 'V2'],
     })
     .define(REPLACE_NULL_WITH_DEFAULT);

@@ -44,7 +44,7 @@ const ENVELOPE_FIELDS = new Set([
  * are not envelopes (a value without `op`, heartbeats) pass unchanged, as in Debezium.
  */
 export class ExtractNewRecordState implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef()
+  static readonly CONFIG_DEF = new ConfigDef()
     .define({
       name: 'delete.tombstone.handling.mode',
       type: 'STRING',
@@ -52,9 +52,7 @@ export class ExtractNewRecordState implements Transformation {
       importance: 'MEDIUM',
       documentation:
         'What delete events and tombstones become: drop (both dropped), tombstone (a delete becomes a tombstone; tombstones that follow are dropped; the default), rewrite (a delete becomes its before state with __deleted=true; tombstones dropped), rewrite-with-tombstone (rewrite, and tombstones kept). Wins over the older drop.tombstones and delete.handling.mode.',
-      validator: (_name, v) => {
-        if (v !== null) Validators.oneOf('drop', 'tombstone', 'rewrite', 'rewrite-with-tombstone')(_name, v);
-      },
+      validator: Validators.oneOfIgnoringCase('drop', 'tombstone', 'rewrite', 'rewrite-with-tombstone'),
       recommendedValues: ['drop', 'tombstone', 'rewrite', 'rewrite-with-tombstone'],
     })
     .define({
@@ -71,9 +69,7 @@ export class ExtractNewRecordState implements Transformation {
       importance: 'LOW',
       documentation:
         'Older setting: drop delete events (drop), turn them into records with a null value (none), or into their before state with __deleted=true (rewrite).',
-      validator: (_name, v) => {
-        if (v !== null) Validators.oneOf('drop', 'none', 'rewrite')(_name, v);
-      },
+      validator: Validators.oneOfIgnoringCase('drop', 'none', 'rewrite'),
       recommendedValues: ['drop', 'none', 'rewrite'],
     })
     .define({

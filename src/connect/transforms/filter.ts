@@ -2,7 +2,7 @@ import { ConfigDef, type ConnectRecord, type Transformation } from '../api/index
 
 /** org.apache.kafka.connect.transforms.Filter: drops every record it is applied to (use it with a predicate). */
 export class Filter implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef();
+  static readonly CONFIG_DEF = new ConfigDef();
 
   configure(_configs: Readonly<Record<string, string>>): void {}
 

@@ -24,7 +24,7 @@ const PURPOSE = 'flattening';
 
 /** org.apache.kafka.connect.transforms.Flatten$Key/$Value: nested structs (or maps) become top-level fields named a.b.c. */
 export class Flatten implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef().define({
+  static readonly CONFIG_DEF = new ConfigDef().define({
     name: 'delimiter',
     type: 'STRING',
     defaultValue: '.',

@@ -28,7 +28,7 @@ import {
 
 /** org.apache.kafka.connect.transforms.InsertHeader: adds a header with a literal value. */
 export class InsertHeader implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef()
+  static readonly CONFIG_DEF = new ConfigDef()
     .define({
       name: 'header',
       type: 'STRING',
@@ -64,7 +64,7 @@ export class InsertHeader implements Transformation {
 
 /** org.apache.kafka.connect.transforms.DropHeaders: removes every header with one of the names. */
 export class DropHeaders implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef().define({
+  static readonly CONFIG_DEF = new ConfigDef().define({
     name: 'headers',
     type: 'LIST',
     importance: 'HIGH',
@@ -91,7 +91,7 @@ export class DropHeaders implements Transformation {
 
 /** org.apache.kafka.connect.transforms.HeaderFrom$Key/$Value: copies or moves fields into headers. */
 export class HeaderFrom implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef()
+  static readonly CONFIG_DEF = new ConfigDef()
     .define({
       name: 'fields',
       type: 'LIST',
@@ -113,7 +113,7 @@ export class HeaderFrom implements Transformation {
       importance: 'HIGH',
       documentation:
         'Either <code>move</code> if the fields are to be moved to the headers (removed from the key/value), or <code>copy</code> if the fields are to be copied to the headers (retained in the key/value).',
-      validator: Validators.oneOf('move', 'copy'),
+      validator: Validators.oneOfIgnoringCase('move', 'copy'),
       recommendedValues: ['move', 'copy'],
     })
     .define(REPLACE_NULL_WITH_DEFAULT);

@@ -10,7 +10,7 @@ import {
 
 /** org.apache.kafka.connect.transforms.HoistField$Key/$Value: wraps the key or value in a one-field struct (or map). */
 export class HoistField implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef().define({
+  static readonly CONFIG_DEF = new ConfigDef().define({
     name: 'field',
     type: 'STRING',
     importance: 'MEDIUM',

@@ -45,7 +45,7 @@ function fieldKey(name: string, documentation: string) {
 
 /** org.apache.kafka.connect.transforms.InsertField$Key/$Value: adds record metadata or a static field. */
 export class InsertField implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef()
+  static readonly CONFIG_DEF = new ConfigDef()
     .define(fieldKey('topic.field', `Field name for Kafka topic. ${OPTIONALITY_DOC}`))
     .define(fieldKey('partition.field', `Field name for Kafka partition. ${OPTIONALITY_DOC}`))
     .define(

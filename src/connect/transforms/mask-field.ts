@@ -68,7 +68,7 @@ function maskKind(schema: Schema | null, value: ConnectValue): MaskKind | undefi
 
 /** org.apache.kafka.connect.transforms.MaskField$Key/$Value: replaces fields with an empty value or `replacement`. */
 export class MaskField implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef()
+  static readonly CONFIG_DEF = new ConfigDef()
     .define({
       name: 'fields',
       type: 'LIST',

@@ -4,15 +4,12 @@ import { validRegex } from './routers.js';
 
 /** org.apache.kafka.connect.transforms.predicates.TopicNameMatches: the whole topic name matches `pattern`. */
 export class TopicNameMatches implements Predicate {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef().define({
+  static readonly CONFIG_DEF = new ConfigDef().define({
     name: 'pattern',
     type: 'STRING',
     importance: 'MEDIUM',
     documentation: "A Java regular expression for matching against the name of a record's topic.",
-    validator: (name, value) => {
-      Validators.nonEmptyString()(name, value);
-      validRegex(name, value);
-    },
+    validator: Validators.allOf(Validators.nonEmptyString(), validRegex),
   });
 
   private pattern = new JavaRegex('');
@@ -34,7 +31,7 @@ export class TopicNameMatches implements Predicate {
 
 /** org.apache.kafka.connect.transforms.predicates.HasHeaderKey: the record has a header with this name. */
 export class HasHeaderKey implements Predicate {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef().define({
+  static readonly CONFIG_DEF = new ConfigDef().define({
     name: 'name',
     type: 'STRING',
     importance: 'MEDIUM',
@@ -61,7 +58,7 @@ export class HasHeaderKey implements Predicate {
 
 /** org.apache.kafka.connect.transforms.predicates.RecordIsTombstone: the value is null. */
 export class RecordIsTombstone implements Predicate {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef();
+  static readonly CONFIG_DEF = new ConfigDef();
 
   configure(_configs: Readonly<Record<string, string>>): void {}
 

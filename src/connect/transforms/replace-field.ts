@@ -28,7 +28,7 @@ function validRenames(_name: string, value: unknown): void {
 
 /** org.apache.kafka.connect.transforms.ReplaceField$Key/$Value: drops, keeps or renames fields. */
 export class ReplaceField implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef()
+  static readonly CONFIG_DEF = new ConfigDef()
     .define({
       name: 'exclude',
       type: 'LIST',

@@ -14,7 +14,7 @@ export function validRegex(_name: string, value: unknown): void {
 
 /** org.apache.kafka.connect.transforms.RegexRouter: renames a topic that matches `regex` wholly. */
 export class RegexRouter implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef()
+  static readonly CONFIG_DEF = new ConfigDef()
     .define({
       name: 'regex',
       type: 'STRING',
@@ -56,7 +56,7 @@ const TIMESTAMP = '$' + '{timestamp}';
 
 /** org.apache.kafka.connect.transforms.TimestampRouter: topic from the topic and the record's timestamp. */
 export class TimestampRouter implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef()
+  static readonly CONFIG_DEF = new ConfigDef()
     .define({
       name: 'topic.format',
       type: 'STRING',

@@ -18,7 +18,7 @@ import {
 
 /** org.apache.kafka.connect.transforms.SetSchemaMetadata$Key/$Value: sets the schema's name and/or version. */
 export class SetSchemaMetadata implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef()
+  static readonly CONFIG_DEF = new ConfigDef()
     .define({
       name: 'schema.name',
       type: 'STRING',

@@ -41,7 +41,7 @@ const PER_MS: Record<UnixPrecision, bigint> = {
 
 /** org.apache.kafka.connect.transforms.TimestampConverter$Key/$Value: between unix numbers, strings and Connect's Date/Time/Timestamp. */
 export class TimestampConverter implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef()
+  static readonly CONFIG_DEF = new ConfigDef()
     .define({
       name: 'field',
       type: 'STRING',

@@ -21,7 +21,7 @@ const PURPOSE = 'copying fields from value to key';
 
 /** org.apache.kafka.connect.transforms.ValueToKey: the key becomes a struct (or map) of some value fields. */
 export class ValueToKey implements Transformation {
-  static readonly CONFIG_DEF: ConfigDef = new ConfigDef()
+  static readonly CONFIG_DEF = new ConfigDef()
     .define({
       name: 'fields',
       type: 'LIST',

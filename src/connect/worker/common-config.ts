@@ -84,7 +84,7 @@ export function commonConnectorConfig(kind: 'source' | 'sink'): ConfigDef {
       importance: 'MEDIUM',
       documentation: 'none fails the task on the first error; all skips problematic records.',
       group: 'Error Handling',
-      validator: Validators.oneOf('none', 'all'),
+      validator: Validators.oneOfIgnoringCase('none', 'all'),
     })
     .define({
       name: 'errors.log.enable',

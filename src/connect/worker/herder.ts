@@ -1,3 +1,10 @@
+import {
+  HIDDEN,
+  isSecret,
+  type KeyDeclarations,
+  maskedValue,
+  maskUrlCredentials,
+} from '../../config/index.js';
 import type { Log } from '../../log/index.js';
 import type {
   ConfigValue,
@@ -29,10 +36,9 @@ import {
 import { ConnectError, notFound } from './connect-error.js';
 import { connectLogger, withRecentLines } from './connect-logger.js';
 import { readErrorPolicy } from './error-policy.js';
-import { FILE_CONNECTORS_ROOT, fileRootViolations } from './file-root-policy.js';
+import { fileRootViolations } from './file-root-policy.js';
 import { createTopicIfMissing } from './log-unavailable.js';
 import type { PluginInfo, PluginRegistry } from './plugin-registry.js';
-import { HIDDEN, isSecretKeyName, maskUrlCredentials } from './secret-values.js';
 import { SinkTaskRunner } from './sink-task-runner.js';
 import { SourceTaskRunner } from './source-task-runner.js';
 import type { WorkerConfig } from './worker-config.js';
@@ -115,7 +121,7 @@ export interface ConfigInfos {
  */
 function checkConfigTopicPresent(log: Log, worker: WorkerConfig): void {
   if (log.hasTopic(worker.configTopic) || !log.hasTopic(worker.statusTopic)) return;
-  if (worker.properties['sluice.allow.missing.config.topic'] === 'true') return;
+  if (worker.allowMissingConfigTopic) return;
   throw new Error(
     `The Connect config topic ${worker.configTopic} is missing, though its status topic ${worker.statusTopic} ` +
       'is here: starting would forget every connector. Restore the data from a backup; to start with no ' +
@@ -211,31 +217,40 @@ export class Herder {
     return state;
   }
 
-  /** Whether a key holds a secret: a PASSWORD key of the connector class, or a name that says so. */
-  private secretTest(className: string | undefined): (key: string) => boolean {
+  /** The keys a connector class declares (its own, then the common ones), to tell which values are secret. */
+  private declarations(className: string | undefined): KeyDeclarations {
     const name = className ?? '';
-    let def = this.secretDefs.get(name);
     if (!this.secretDefs.has(name)) {
+      let own: ConfigDef | undefined;
       try {
-        def = this.plugins.findConnector(name)?.create().config();
+        own = this.plugins.findConnector(name)?.create().config();
       } catch {
-        def = undefined;
+        own = undefined;
       }
-      this.secretDefs.set(name, def);
+      this.secretDefs.set(name, own);
     }
-    return (k) => def?.isSecret(k) === true || isSecretKeyName(k);
+    const own = this.secretDefs.get(name);
+    const common = commonConnectorConfig(this.plugins.findConnector(name)?.type ?? 'source');
+    return { key: (key) => own?.key(key) ?? common.key(key) };
+  }
+
+  /** Whether a key of the class's configs holds a secret (see config/secrets.ts). */
+  private secretTest(className: string | undefined): (key: string) => boolean {
+    const declarations = this.declarations(className);
+    return (k) => isSecret(declarations, k);
   }
 
   /**
-   * Config with PASSWORD values hidden, for anything a user sees. `className` names the connector
-   * class when the config itself may not (a task's config).
+   * Config with secrets hidden, for anything a user sees (see config/secrets.ts). `className` names
+   * the connector class when the config itself may not (a task's config).
    */
   maskedConfig(config: Readonly<Record<string, string>>, className?: string): Record<string, string> {
-    const secret = this.secretTest(className ?? config['connector.class']);
+    const declarations = this.declarations(className ?? config['connector.class']);
     const out: Record<string, string> = {};
     // A reference to a secret (${file:…:key}) is no secret: it is shown as it was given.
     for (const [k, v] of Object.entries(config))
-      out[k] = v === null ? v : secret(k) && !isOnlyPlaceholders(v) ? HIDDEN : maskUrlCredentials(v);
+      out[k] =
+        v === null ? v : isOnlyPlaceholders(v) ? maskUrlCredentials(v) : maskedValue(declarations, k, v);
     return out;
   }
 
@@ -427,7 +442,7 @@ export class Herder {
         });
       }
     }
-    extra.push(...fileRootViolations(plugin.className, config, this.worker.properties[FILE_CONNECTORS_ROOT]));
+    extra.push(...fileRootViolations(plugin.className, config, this.worker.fileConnectorsRoot));
     for (const p of this.plugins.transforms.validate(config)) {
       extra.push({
         name: p.key,
@@ -460,7 +475,7 @@ export class Herder {
           errors: [describeProblem(p)],
         });
     }
-    const secret = (n: string) => defs.isSecret(n);
+    const secret = (n: string) => isSecret(defs, n);
     return {
       name: className,
       error_count: all.reduce((n, v) => n + v.errors.length, 0),
@@ -576,7 +591,8 @@ export class Herder {
     stored: Readonly<Record<string, string>>,
     config: Readonly<Record<string, string>>,
   ): Record<string, string> {
-    const secret = this.secretTest(config['connector.class'] ?? stored['connector.class']);
+    const declarations = this.declarations(config['connector.class'] ?? stored['connector.class']);
+    const secret = (k: string) => isSecret(declarations, k);
     const out: Record<string, string> = { ...config };
     for (const [k, v] of Object.entries(config)) {
       const kept = stored[k];

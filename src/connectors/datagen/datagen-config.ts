@@ -162,12 +162,12 @@ export function parseDatagenConfig(props: Readonly<Record<string, string>>): Dat
   if (problems.length > 0) throw new ConfigException(problems);
   const typed = DATAGEN_CONFIG_DEF.parse(props);
   const { schema, defaultKey } = readSchema(props);
-  const keyField = (typed['schema.keyfield'] as string).trim() || defaultKey;
+  const keyField = typed['schema.keyfield'].trim() || defaultKey;
   return {
-    topic: typed['kafka.topic'] as string,
-    maxIntervalMs: typed['max.interval'] as number,
-    iterations: typed.iterations as number,
-    seed: typed['random.seed'] as number | null,
+    topic: typed['kafka.topic'],
+    maxIntervalMs: typed['max.interval'],
+    iterations: typed.iterations,
+    seed: typed['random.seed'],
     schema,
     keyField,
   };

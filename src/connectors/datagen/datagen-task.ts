@@ -1,4 +1,5 @@
 import {
+  ConfigDef,
   type ConnectHeader,
   Schemas,
   type SourceOffset,
@@ -46,6 +47,15 @@ function numberIn(offset: SourceOffset, key: string): number | null {
   return typeof v === 'number' && Number.isSafeInteger(v) ? v : null;
 }
 
+/** The key the connector adds to each task's config: which of its tasks this is. */
+const TASK_CONFIG = new ConfigDef().define({
+  name: 'task.id',
+  type: 'INT',
+  defaultValue: 0,
+  importance: 'LOW',
+  documentation: "Which of the connector's tasks this is (set by the connector, not by users).",
+});
+
 export class DatagenTask implements SourceTask {
   private context: SourceTaskContext | undefined;
   private settings: DatagenSettings | undefined;
@@ -72,7 +82,7 @@ export class DatagenTask implements SourceTask {
 
   async start(props: Readonly<Record<string, string>>): Promise<void> {
     this.settings = parseDatagenConfig(props);
-    this.taskId = Number(props['task.id'] ?? 0) || 0;
+    this.taskId = TASK_CONFIG.parse(props)['task.id'];
     this.partition = { 'task.id': this.taskId };
     this.stopping = new AbortController();
     const stored = (await this.context?.offsetStorageReader.offset(this.partition)) ?? null;

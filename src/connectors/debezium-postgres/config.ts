@@ -1,4 +1,10 @@
-import { ConfigDef, type ConfigValue, type ConfigValueType, Validators } from '../../connect/api/index.js';
+import {
+  ConfigDef,
+  type ConfigValue,
+  type ConfigValueType,
+  enumValue,
+  Validators,
+} from '../../connect/api/index.js';
 import type { PostgresConnection } from '../postgres/connection.js';
 
 // Debezium's PostgreSQL connector settings, under Debezium's names and defaults (plugin.name aside:
@@ -53,7 +59,7 @@ export interface CdcConfig {
 }
 
 function oneOf(values: readonly string[]) {
-  return { validator: Validators.oneOf(...values), recommendedValues: values };
+  return { validator: Validators.oneOfIgnoringCase(...values), recommendedValues: values };
 }
 
 function regexList(_name: string, value: ConfigValueType): void {
@@ -67,7 +73,7 @@ function regexList(_name: string, value: ConfigValueType): void {
 }
 
 /** A STRING key without a default: Kafka Connect reports it missing by name. */
-function required(name: string, documentation: string, group: string) {
+function required<N extends string>(name: N, documentation: string, group: string) {
   return {
     name,
     type: 'STRING' as const,
@@ -78,12 +84,12 @@ function required(name: string, documentation: string, group: string) {
   };
 }
 
-export function cdcConfigDef(): ConfigDef {
+export function cdcConfigDef() {
   const db = 'Connection';
   const filters = 'Filters';
   const events = 'Events';
   const runtime = 'Runtime';
-  const list = (name: string, documentation: string) =>
+  const list = <N extends string>(name: N, documentation: string) =>
     ({
       name,
       type: 'LIST',
@@ -348,44 +354,42 @@ export function readCdcConfig(props: Readonly<Record<string, string>>): CdcConfi
   if (problems.length > 0)
     throw new Error(`Invalid PostgresConnector configuration:\n${problems.join('\n')}`);
   const p = cdcConfigDef().parse(props);
-  const str = (k: string) => String(p[k]);
-  const strs = (k: string) => (p[k] as readonly string[] | null) ?? [];
-  const sslmode = str('database.sslmode').toLowerCase();
-  const snapshot = str('snapshot.mode').toLowerCase();
-  const maxBatchSize = Number(p['max.batch.size']);
+  const sslmode = p['database.sslmode'].toLowerCase();
+  const snapshot = enumValue(SNAPSHOT_MODES, p['snapshot.mode']);
+  const maxBatchSize = p['max.batch.size'];
   return {
     connection: {
-      host: str('database.hostname'),
-      port: Number(p['database.port']),
-      database: str('database.dbname'),
-      user: str('database.user'),
-      password: p['database.password'] === null ? undefined : str('database.password'),
+      host: p['database.hostname'],
+      port: p['database.port'],
+      database: p['database.dbname'],
+      user: p['database.user'],
+      password: p['database.password']?.reveal(),
       ssl: !['disable', 'allow', 'prefer'].includes(sslmode),
     },
-    topicPrefix: str('topic.prefix'),
-    slotName: str('slot.name'),
-    publicationName: str('publication.name'),
-    publicationMode: str('publication.autocreate.mode').toLowerCase() as PublicationMode,
-    tableInclude: strs('table.include.list'),
-    tableExclude: strs('table.exclude.list'),
-    schemaInclude: strs('schema.include.list'),
-    schemaExclude: strs('schema.exclude.list'),
-    columnInclude: strs('column.include.list'),
-    columnExclude: strs('column.exclude.list'),
-    snapshotMode: (snapshot === 'no_data' ? 'never' : snapshot) as SnapshotMode,
+    topicPrefix: p['topic.prefix'],
+    slotName: p['slot.name'],
+    publicationName: p['publication.name'],
+    publicationMode: enumValue(PUBLICATION_MODES, p['publication.autocreate.mode']),
+    tableInclude: p['table.include.list'] ?? [],
+    tableExclude: p['table.exclude.list'] ?? [],
+    schemaInclude: p['schema.include.list'] ?? [],
+    schemaExclude: p['schema.exclude.list'] ?? [],
+    columnInclude: p['column.include.list'] ?? [],
+    columnExclude: p['column.exclude.list'] ?? [],
+    snapshotMode: snapshot === 'no_data' ? 'never' : snapshot,
     modes: {
-      decimal: str('decimal.handling.mode').toLowerCase() as DecimalMode,
-      time: str('time.precision.mode').toLowerCase() as TimePrecisionMode,
-      interval: str('interval.handling.mode').toLowerCase() as IntervalMode,
-      binary: str('binary.handling.mode').toLowerCase() as BinaryMode,
+      decimal: enumValue(DECIMAL_MODES, p['decimal.handling.mode']),
+      time: enumValue(TIME_PRECISION_MODES, p['time.precision.mode']),
+      interval: enumValue(INTERVAL_MODES, p['interval.handling.mode']),
+      binary: enumValue(BINARY_MODES, p['binary.handling.mode']),
     },
-    tombstonesOnDelete: p['tombstones.on.delete'] === true,
+    tombstonesOnDelete: p['tombstones.on.delete'],
     maxBatchSize,
-    maxQueueSize: Math.max(Number(p['max.queue.size']), maxBatchSize),
-    pollIntervalMs: Number(p['poll.interval.ms']),
-    statusUpdateIntervalMs: Number(p['status.update.interval.ms']),
-    slotDropOnStop: p['slot.drop.on.stop'] === true,
-    maxRetries: Number(p['errors.max.retries']),
-    retryWaitMs: Number(p['retriable.restart.connector.wait.ms']),
+    maxQueueSize: Math.max(p['max.queue.size'], maxBatchSize),
+    pollIntervalMs: p['poll.interval.ms'],
+    statusUpdateIntervalMs: p['status.update.interval.ms'],
+    slotDropOnStop: p['slot.drop.on.stop'],
+    maxRetries: p['errors.max.retries'],
+    retryWaitMs: p['retriable.restart.connector.wait.ms'],
   };
 }

@@ -25,6 +25,16 @@ function text(value: unknown): string {
 }
 
 /** Appends each record's value as a line of a file; what was written is flushed before offsets are committed. */
+function sinkConfig() {
+  return new ConfigDef().define({
+    name: 'file',
+    type: 'STRING',
+    defaultValue: null,
+    importance: 'HIGH',
+    documentation: 'Destination filename. If not specified, the standard output will be used',
+  });
+}
+
 class FileStreamSinkTask implements SinkTask {
   private fd: number | undefined;
 
@@ -34,7 +44,7 @@ class FileStreamSinkTask implements SinkTask {
   initialize(_context: SinkTaskContext): void {}
 
   start(props: Readonly<Record<string, string>>): void {
-    const file = props.file ?? '';
+    const file = sinkConfig().parse(props).file ?? '';
     if (file === '')
       throw new Error('Writing to standard output is not supported by the embedded worker: set file.');
     this.fd = openSync(file, 'a');
@@ -89,13 +99,7 @@ export class FileStreamSinkConnector implements SinkConnector {
   }
   initialize(_context: SinkConnectorContext): void {}
   config(): ConfigDef {
-    return new ConfigDef().define({
-      name: 'file',
-      type: 'STRING',
-      defaultValue: null,
-      importance: 'HIGH',
-      documentation: 'Destination filename. If not specified, the standard output will be used',
-    });
+    return sinkConfig();
   }
   start(props: Readonly<Record<string, string>>): void {
     this.props = props;

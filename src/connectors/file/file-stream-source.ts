@@ -14,7 +14,7 @@ import {
 const VERSION = '1.0.0';
 const IDLE_WAIT_MS = 1000;
 
-function sourceConfig(): ConfigDef {
+function sourceConfig() {
   return new ConfigDef()
     .define({
       name: 'file',
@@ -67,9 +67,10 @@ class FileStreamSourceTask implements SourceTask {
   }
 
   start(props: Readonly<Record<string, string>>): void {
-    this.file = props.file ?? '';
-    this.topic = props.topic;
-    this.batchSize = Number(props['batch.size'] ?? 2000);
+    const config = sourceConfig().parse(props);
+    this.file = config.file ?? '';
+    this.topic = config.topic[0];
+    this.batchSize = config['batch.size'];
     if (this.file === '')
       throw new Error('Reading standard input is not supported by the embedded worker: set file.');
   }

@@ -3,6 +3,7 @@ import {
   ConfigException,
   type ConfigValue,
   type ConfigValueType,
+  enumValue,
   Validators,
 } from '../../connect/api/index.js';
 import {
@@ -55,7 +56,7 @@ const DATA = 'Data Mapping';
 const DDL = 'DDL Support';
 const RETRIES = 'Retries';
 
-export function jdbcSinkConfigDef(): ConfigDef {
+export function jdbcSinkConfigDef() {
   return defineConnectionConfig(new ConfigDef(), 'Connection')
     .define({
       name: 'dialect.name',
@@ -77,7 +78,7 @@ export function jdbcSinkConfigDef(): ConfigDef {
       group: WRITES,
       documentation:
         'insert: plain INSERT (COPY); upsert: INSERT … ON CONFLICT (pk) DO UPDATE; update: UPDATE rows matched by pk.',
-      validator: Validators.oneOf(...INSERT_MODES),
+      validator: Validators.oneOfIgnoringCase(...INSERT_MODES),
       recommendedValues: [...INSERT_MODES],
     })
     .define({
@@ -122,7 +123,7 @@ export function jdbcSinkConfigDef(): ConfigDef {
       group: DATA,
       documentation:
         'none: no key; kafka: topic, partition and offset; record_key: fields of the key (or the key itself); record_value: fields of the value.',
-      validator: Validators.oneOf(...PK_MODES),
+      validator: Validators.oneOfIgnoringCase(...PK_MODES),
       recommendedValues: [...PK_MODES],
     })
     .define({
@@ -176,7 +177,7 @@ export function jdbcSinkConfigDef(): ConfigDef {
       group: DDL,
       documentation:
         'always: table and column names are quoted (kept as written); never: unquoted (PostgreSQL folds them to lower case).',
-      validator: Validators.oneOf('always', 'never'),
+      validator: Validators.oneOfIgnoringCase('always', 'never'),
       recommendedValues: ['always', 'never'],
     })
     .define({
@@ -223,7 +224,8 @@ export function validateJdbcSinkConfig(props: Readonly<Record<string, string>>):
       'pk.mode',
       `insert.mode=${lower('insert.mode')} needs a primary key: set pk.mode to kafka, record_key or record_value.`,
     );
-  const pkFields = (value('pk.fields') as readonly string[] | null) ?? [];
+  const given = value('pk.fields');
+  const pkFields = Array.isArray(given) ? given : [];
   if (ok('pk.mode') && lower('pk.mode') === 'kafka' && pkFields.length !== 0 && pkFields.length !== 3)
     add(
       'pk.fields',
@@ -238,28 +240,28 @@ export function parseJdbcSinkConfig(props: Readonly<Record<string, string>>): Jd
   const results = validateJdbcSinkConfig(props);
   const problems = results.flatMap((r) => r.errors.map((message) => ({ key: r.name, message })));
   if (problems.length > 0) throw new ConfigException(problems);
-  const v = Object.fromEntries(results.map((r) => [r.name, r.value]));
-  const pkMode = String(v['pk.mode']).toLowerCase() as PkMode;
-  const pkFields = v['pk.fields'] as readonly string[];
+  const v = jdbcSinkConfigDef().parse(props);
+  const pkMode = enumValue(PK_MODES, v['pk.mode']);
+  const pkFields = v['pk.fields'];
   return {
-    connection: parseConnectionUrl(String(v['connection.url']), {
-      user: v['connection.user'] as string | null,
-      password: v['connection.password'] as string | null,
+    connection: parseConnectionUrl(v['connection.url'], {
+      user: v['connection.user'],
+      password: v['connection.password'],
     }),
-    connectionAttempts: Math.max(1, Number(v['connection.attempts'])),
-    connectionBackoffMs: Number(v['connection.backoff.ms']),
-    tableNameFormat: String(v['table.name.format']),
-    insertMode: String(v['insert.mode']).toLowerCase() as InsertMode,
+    connectionAttempts: Math.max(1, v['connection.attempts']),
+    connectionBackoffMs: v['connection.backoff.ms'],
+    tableNameFormat: v['table.name.format'],
+    insertMode: enumValue(INSERT_MODES, v['insert.mode']),
     pkMode,
     pkFields: pkMode === 'kafka' && pkFields.length === 0 ? [...KAFKA_PK_DEFAULTS] : pkFields,
-    fieldsWhitelist: v['fields.whitelist'] as readonly string[],
-    autoCreate: v['auto.create'] === true,
-    autoEvolve: v['auto.evolve'] === true,
-    deleteEnabled: v['delete.enabled'] === true,
-    batchSize: Number(v['batch.size']),
-    maxRetries: Number(v['max.retries']),
-    retryBackoffMs: Number(v['retry.backoff.ms']),
-    dbTimezone: String(v['db.timezone']),
-    quoteIdentifiers: String(v['quote.sql.identifiers']).toLowerCase() === 'always',
+    fieldsWhitelist: v['fields.whitelist'],
+    autoCreate: v['auto.create'],
+    autoEvolve: v['auto.evolve'],
+    deleteEnabled: v['delete.enabled'],
+    batchSize: v['batch.size'],
+    maxRetries: v['max.retries'],
+    retryBackoffMs: v['retry.backoff.ms'],
+    dbTimezone: v['db.timezone'],
+    quoteIdentifiers: v['quote.sql.identifiers'].toLowerCase() === 'always',
   };
 }

@@ -1,4 +1,11 @@
-import { ConfigDef, ConfigException, type ConfigValue, Validators } from '../../connect/api/index.js';
+import {
+  ConfigDef,
+  ConfigException,
+  type ConfigValue,
+  type ConfigValueType,
+  enumValue,
+  Validators,
+} from '../../connect/api/index.js';
 import {
   defineConnectionConfig,
   type PostgresConnection,
@@ -26,6 +33,11 @@ export const TABLE_TYPES = [
   'SYSTEM VIEW',
 ] as const;
 
+/** A LIST value's non-empty items (none for null or another type). */
+function listOf(v: ConfigValueType | undefined): string[] {
+  return Array.isArray(v) ? v.filter((s) => s !== '') : [];
+}
+
 const TABLE_LISTS = [
   'table.whitelist',
   'table.blacklist',
@@ -33,8 +45,8 @@ const TABLE_LISTS = [
   'table.exclude.list',
 ] as const;
 
-function regexList(_name: string, value: unknown): void {
-  for (const source of (value as string[] | null) ?? []) {
+function regexList(_name: string, value: ConfigValueType): void {
+  for (const source of listOf(value)) {
     try {
       tablePattern(source);
     } catch {
@@ -98,7 +110,7 @@ export const JDBC_SOURCE_CONFIG_DEF = defineConnectionConfig(new ConfigDef())
     importance: 'LOW',
     group: 'Database',
     recommendedValues: NUMERIC_MAPPINGS,
-    validator: Validators.oneOf(...NUMERIC_MAPPINGS),
+    validator: Validators.oneOfIgnoringCase(...NUMERIC_MAPPINGS),
     documentation:
       'NUMERIC columns: none (Connect Decimal), precision_only (integers for scale 0 and precision up to 18), best_fit (also FLOAT64 for a scale above 0 and precision up to 18), best_fit_eager_double (FLOAT64 for any scale above 0).',
   })
@@ -116,7 +128,7 @@ export const JDBC_SOURCE_CONFIG_DEF = defineConnectionConfig(new ConfigDef())
     defaultValue: '',
     importance: 'LOW',
     group: 'Database',
-    validator: Validators.oneOf('', 'PostgreSqlDatabaseDialect'),
+    validator: Validators.oneOfIgnoringCase('', 'PostgreSqlDatabaseDialect'),
     documentation: 'Only PostgreSQL is supported: empty or PostgreSqlDatabaseDialect.',
   })
   .define({
@@ -126,9 +138,7 @@ export const JDBC_SOURCE_CONFIG_DEF = defineConnectionConfig(new ConfigDef())
     importance: 'HIGH',
     group: GROUP_MODE,
     recommendedValues: MODES,
-    validator: (name, value) => {
-      if (value !== '') Validators.oneOf(...MODES)(name, value);
-    },
+    validator: Validators.emptyOr(Validators.oneOfIgnoringCase(...MODES)),
     documentation:
       'How each poll reads a table: bulk (all rows), incrementing (rows with a greater incrementing column), timestamp (rows with a newer timestamp), timestamp+incrementing (both, so updates are caught and every row has a unique position).',
   })
@@ -176,9 +186,8 @@ export const JDBC_SOURCE_CONFIG_DEF = defineConnectionConfig(new ConfigDef())
     group: GROUP_CONNECTOR,
     recommendedValues: TABLE_TYPES,
     validator: (_name, value) => {
-      const bad = ((value as string[] | null) ?? []).filter(
-        (t) => !(TABLE_TYPES as readonly string[]).includes(t.toUpperCase()),
-      );
+      const known: readonly string[] = TABLE_TYPES;
+      const bad = listOf(value).filter((t) => !known.includes(t.toUpperCase()));
       if (bad.length > 0)
         throw new Error(`Unknown table types ${bad.join(', ')}; use ${TABLE_TYPES.join(', ')}`);
     },
@@ -278,13 +287,12 @@ export interface JdbcSourceSettings {
 
 type Problem = { key: string; message: string };
 
-const blank = (v: unknown) => typeof v !== 'string' || v.trim() === '';
-const listOf = (v: unknown) => ((v as string[] | null) ?? []).filter((s) => s !== '');
+const blank = (v: ConfigValueType | undefined) => typeof v !== 'string' || v.trim() === '';
 
 /** What single keys cannot say: the mode's columns, and keys that exclude each other. */
-function crossKeyProblems(typed: Record<string, unknown>): Problem[] {
+function crossKeyProblems(typed: Readonly<Record<string, ConfigValueType>>): Problem[] {
   const problems: Problem[] = [];
-  const mode = String(typed.mode ?? '').toLowerCase();
+  const mode = typeof typed.mode === 'string' ? typed.mode.toLowerCase() : '';
   if (mode === '') problems.push({ key: 'mode', message: 'Query mode must be specified' });
   if (
     (mode === 'incrementing' || mode === 'timestamp+incrementing') &&
@@ -346,23 +354,24 @@ export function parseJdbcSourceConfig(props: Readonly<Record<string, string>>): 
   const values = validateJdbcSourceConfig(props);
   const problems = values.flatMap((v) => v.errors.map((message) => ({ key: v.name, message })));
   if (problems.length > 0) throw new ConfigException(problems);
-  const t = Object.fromEntries(values.map((v) => [v.name, v.value])) as Record<string, unknown>;
-  const numericMapping =
-    (t['numeric.mapping'] as string | null)?.toLowerCase() ??
-    (t['numeric.precision.mapping'] === true ? 'precision_only' : 'none');
-  const query = (t.query as string).trim().replace(/\s*;\s*$/, '');
-  const incrementing = (t['incrementing.column.name'] as string).trim();
+  const t = JDBC_SOURCE_CONFIG_DEF.parse(props);
+  const numericMapping = enumValue(
+    NUMERIC_MAPPINGS,
+    t['numeric.mapping'] ?? (t['numeric.precision.mapping'] ? 'precision_only' : 'none'),
+  );
+  const query = t.query.trim().replace(/\s*;\s*$/, '');
+  const incrementing = t['incrementing.column.name'].trim();
   return {
-    connection: parseConnectionUrl(t['connection.url'] as string, {
-      user: t['connection.user'] as string | null,
-      password: t['connection.password'] as string | null,
+    connection: parseConnectionUrl(t['connection.url'], {
+      user: t['connection.user'],
+      password: t['connection.password'],
     }),
-    connectionAttempts: t['connection.attempts'] as number,
-    connectionBackoffMs: t['connection.backoff.ms'] as number,
-    mode: (t.mode as string).toLowerCase() as Mode,
+    connectionAttempts: t['connection.attempts'],
+    connectionBackoffMs: t['connection.backoff.ms'],
+    mode: enumValue(MODES, t.mode),
     incrementingColumn: incrementing === '' ? null : incrementing,
     timestampColumns: listOf(t['timestamp.column.name']),
-    validateNonNull: t['validate.non.null'] as boolean,
+    validateNonNull: t['validate.non.null'],
     query: query === '' ? null : query,
     tableFilter: tableFilter({
       whitelist: listOf(t['table.whitelist']),
@@ -371,14 +380,14 @@ export function parseJdbcSourceConfig(props: Readonly<Record<string, string>>): 
       exclude: listOf(t['table.exclude.list']),
     }),
     tableTypes: listOf(t['table.types']).map((s) => s.toUpperCase()),
-    schemaPattern: t['schema.pattern'] as string | null,
-    topicPrefix: t['topic.prefix'] as string,
-    pollIntervalMs: t['poll.interval.ms'] as number,
-    batchMaxRows: t['batch.max.rows'] as number,
-    tablePollIntervalMs: t['table.poll.interval.ms'] as number,
-    timestampDelayMs: t['timestamp.delay.interval.ms'] as number,
-    timestampInitialMs: t['timestamp.initial'] as number | null,
-    numericMapping: numericMapping as NumericMapping,
-    timeZone: new TimeZone(t['db.timezone'] as string),
+    schemaPattern: t['schema.pattern'],
+    topicPrefix: t['topic.prefix'],
+    pollIntervalMs: t['poll.interval.ms'],
+    batchMaxRows: t['batch.max.rows'],
+    tablePollIntervalMs: t['table.poll.interval.ms'],
+    timestampDelayMs: t['timestamp.delay.interval.ms'],
+    timestampInitialMs: t['timestamp.initial'],
+    numericMapping,
+    timeZone: new TimeZone(t['db.timezone']),
   };
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ConfigDef } from '../../connect/api/index.js';
+import type { ConfigDef, Password } from '../../connect/api/index.js';
 
 /** Where and how to connect, as node-postgres takes it. */
 export interface PostgresConnection {
@@ -18,7 +18,7 @@ export interface PostgresConnection {
  */
 export function parseConnectionUrl(
   url: string,
-  explicit: { user?: string | null; password?: string | null } = {},
+  explicit: { user?: string | null; password?: Password | null } = {},
 ): PostgresConnection {
   const trimmed = url.trim();
   const bare = trimmed.replace(/^jdbc:/i, '');
@@ -39,7 +39,7 @@ export function parseConnectionUrl(
   const user =
     nonEmpty(explicit.user) ?? nonEmpty(decodeURIComponent(parsed.username)) ?? nonEmpty(query.get('user'));
   const password =
-    nonEmpty(explicit.password) ??
+    nonEmpty(explicit.password?.reveal()) ??
     nonEmpty(decodeURIComponent(parsed.password)) ??
     nonEmpty(query.get('password'));
   const sslmode = query.get('sslmode') ?? (query.get('ssl') === 'true' ? 'require' : 'disable');
@@ -80,7 +80,7 @@ export function clientConfig(c: PostgresConnection, applicationName: string): pg
 }
 
 /** The JDBC connectors' `connection.*` keys. */
-export function defineConnectionConfig(def: ConfigDef, group = 'Database'): ConfigDef {
+export function defineConnectionConfig<T extends object>(def: ConfigDef<T>, group = 'Database') {
   return def
     .define({
       name: 'connection.url',

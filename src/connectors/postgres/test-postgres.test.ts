@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
+import { Password } from '../../connect/api/index.js';
 import { clientConfig, parseConnectionUrl } from './connection.js';
 import { startTestPostgres, type TestPostgres } from './test-postgres.fixture.js';
 
@@ -14,7 +15,7 @@ after(async () => {
 
 test('both URL forms reach the same server, values arrive as text and the session is in UTC', async () => {
   for (const url of [db.jdbcUrl, db.url]) {
-    const connection = parseConnectionUrl(url, { user: db.user, password: db.password });
+    const connection = parseConnectionUrl(url, { user: db.user, password: new Password(db.password) });
     const c = new pg.Client(clientConfig(connection, 'sluice-test'));
     await c.connect();
     try {

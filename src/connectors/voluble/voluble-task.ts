@@ -1,10 +1,11 @@
-import type {
-  ConnectHeader,
-  SourceOffset,
-  SourcePartition,
-  SourceRecord,
-  SourceTask,
-  SourceTaskContext,
+import {
+  ConfigDef,
+  type ConnectHeader,
+  type SourceOffset,
+  type SourcePartition,
+  type SourceRecord,
+  type SourceTask,
+  type SourceTaskContext,
 } from '../../connect/api/index.js';
 import { createRandomSource } from './random-source.js';
 import { parseValidVolubleConfig } from './voluble-config.js';
@@ -56,6 +57,15 @@ function emittedFrom(offset: SourceOffset | null): number {
  * Generates every topic of the config. Offsets count each topic's records so that
  * `records.exactly` holds across restarts (history is not restored: upstream commits nothing).
  */
+/** The key the connector adds to each task's config: which of its tasks this is. */
+const TASK_CONFIG = new ConfigDef().define({
+  name: 'task.id',
+  type: 'INT',
+  defaultValue: 0,
+  importance: 'LOW',
+  documentation: "Which of the connector's tasks this is (set by the connector, not by users).",
+});
+
 export class VolubleSourceTask implements SourceTask {
   private context: SourceTaskContext | undefined;
   private generator: VolubleGenerator | undefined;
@@ -81,7 +91,7 @@ export class VolubleSourceTask implements SourceTask {
 
   async start(props: Readonly<Record<string, string>>): Promise<void> {
     const spec = parseValidVolubleConfig(props);
-    this.taskId = Number(props['task.id'] ?? 0) || 0;
+    this.taskId = TASK_CONFIG.parse(props)['task.id'];
     this.stopping = new AbortController();
     const partitions = spec.topics.map((t) => volublePartition(t.name, this.taskId));
     const stored = this.context ? await this.context.offsetStorageReader.offsets(partitions) : new Map();
