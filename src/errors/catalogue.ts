@@ -77,6 +77,13 @@ export const ERROR_CATALOGUE = {
     "The caller's role may not do what the request asks (for example a read-only user creating a stream, or anyone but an admin reading an internal topic).",
     'Ask with a user whose role allows it; the message names what was refused.',
   ),
+  TOO_MANY_FAILED_LOGINS: entry(
+    'ksql',
+    42900,
+    429,
+    'Too many logins failed lately from this client address or for this user name (sluice.authentication.max.failed.logins within sluice.authentication.failed.login.window.seconds); the password is not checked until the pause ends.',
+    'Wait the seconds the Retry-After header gives, then log in with the right password; a user who logged in before is not held back by guesses at their name.',
+  ),
   NOT_FOUND: entry(
     'ksql',
     40400,

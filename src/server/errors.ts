@@ -21,6 +21,7 @@ const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'REQUEST_TOO_LARGE',
+  429: 'TOO_MANY_FAILED_LOGINS',
 };
 
 /**

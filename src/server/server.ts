@@ -174,6 +174,10 @@ function authenticatorFor(config: ServerConfig): BasicAuthenticator | undefined 
     passwordFile,
     realm: config.getString('authentication.realm'),
     allowedRoles: config.getList('authentication.roles'),
+    failedLogins: {
+      maxFailures: config.getNumber('sluice.authentication.max.failed.logins'),
+      windowMs: config.getNumber('sluice.authentication.failed.login.window.seconds') * 1000,
+    },
   });
 }
 

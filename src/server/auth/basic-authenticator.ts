@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { FailedLoginLimiter, type FailedLoginLimits } from './failed-login-limiter.js';
 import {
   type PasswordEntry,
   PasswordFileError,
@@ -16,7 +17,13 @@ export interface Principal {
 /** What checking a request's credentials found. */
 export type AuthenticationResult =
   | { readonly ok: true; readonly principal: Principal }
-  | { readonly ok: false; readonly status: 401 | 403 | 500; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly status: 401 | 403 | 429 | 500;
+      readonly message: string;
+      /** With 429: seconds until the client may try again (the Retry-After header). */
+      readonly retryAfterSeconds?: number;
+    };
 
 export interface BasicAuthOptions {
   readonly passwordFile: string;
@@ -24,7 +31,11 @@ export interface BasicAuthOptions {
   readonly realm: string;
   /** authentication.roles: the roles admitted; `*` admits every role. */
   readonly allowedRoles: readonly string[];
+  /** Failed logins admitted per client address and per user before a pause (default 10 a minute). */
+  readonly failedLogins?: FailedLoginLimits;
 }
+
+export const DEFAULT_FAILED_LOGIN_LIMITS: FailedLoginLimits = { maxFailures: 10, windowMs: 60_000 };
 
 /** Compared against when the user does not exist, so an unknown name costs as long as a known one. */
 const DUMMY_ENTRY: PasswordEntry = {
@@ -49,10 +60,12 @@ export class BasicAuthenticator {
   #version: string;
   /** Credentials already verified (by digest), so each request does not cost a scrypt. */
   readonly #verified = new Map<string, Principal>();
+  readonly #failures: FailedLoginLimiter;
 
   constructor(options: BasicAuthOptions) {
     this.#options = options;
     this.realm = options.realm === '' ? 'Sluice' : options.realm;
+    this.#failures = new FailedLoginLimiter(options.failedLogins ?? DEFAULT_FAILED_LOGIN_LIMITS);
     this.#version = this.#fileVersion();
     this.#users = this.#read();
     if (this.#users.size === 0) {
@@ -67,7 +80,8 @@ export class BasicAuthenticator {
     return `Basic realm="${this.realm.replaceAll('"', "'")}"`;
   }
 
-  async authenticate(authorization: string | undefined): Promise<AuthenticationResult> {
+  /** Checks a request's credentials; `address` is the client's, for the failed-login limit. */
+  async authenticate(authorization: string | undefined, address = ''): Promise<AuthenticationResult> {
     const credentials = parseBasic(authorization);
     if (credentials === undefined) {
       return {
@@ -84,12 +98,27 @@ export class BasicAuthenticator {
     }
     const digest = createHash('sha256').update(`${credentials.user}\0${credentials.password}`).digest('hex');
     let principal = this.#verified.get(digest);
+    // Credentials already proven right pass a pause that others' guesses at the name caused;
+    // a pause of the address holds for every request from it.
+    const blocked = this.#failures.blocked(address, principal === undefined ? credentials.user : undefined);
+    if (blocked !== undefined) {
+      const seconds = Math.ceil(blocked.retryAfterMs / 1000);
+      const { maxFailures, windowMs } = this.#failures.limits;
+      return {
+        ok: false,
+        status: 429,
+        retryAfterSeconds: seconds,
+        message: `Too many failed logins ${blocked.what} (${maxFailures} within ${windowMs / 1000} s): try again in ${seconds} s. The limit is sluice.authentication.max.failed.logins.`,
+      };
+    }
     if (principal === undefined) {
       const entry = this.#users.get(credentials.user);
       const matches = await verifyPassword(entry ?? DUMMY_ENTRY, credentials.password);
       if (entry === undefined || !matches) {
+        this.#failures.recordFailure(address, credentials.user);
         return { ok: false, status: 401, message: 'Unauthorized: wrong user name or password.' };
       }
+      this.#failures.recordSuccess(entry.user);
       principal = { user: entry.user, role: entry.role };
       if (this.#verified.size >= MAX_CACHED) this.#verified.clear();
       this.#verified.set(digest, principal);

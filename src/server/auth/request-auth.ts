@@ -45,8 +45,10 @@ function refuse(
   status: number,
   message: string,
   body: ErrorBody,
+  retryAfterSeconds?: number,
 ): FastifyReply {
   if (status === 401) reply.header('www-authenticate', authenticator.challenge);
+  if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
   return reply.code(status).type('application/json').send(body(status, message));
 }
 
@@ -56,9 +58,9 @@ async function authenticate(
   authenticator: BasicAuthenticator,
   body: ErrorBody,
 ): Promise<Principal | undefined> {
-  const result = await authenticator.authenticate(req.headers.authorization);
+  const result = await authenticator.authenticate(req.headers.authorization, req.ip);
   if (!result.ok) {
-    refuse(reply, authenticator, result.status, result.message, body);
+    refuse(reply, authenticator, result.status, result.message, body, result.retryAfterSeconds);
     return undefined;
   }
   principals.set(req.raw, result.principal);
