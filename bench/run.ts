@@ -3,6 +3,7 @@
 import { benchFileSink } from './file-sink.js';
 import { benchJdbcSink } from './jdbc-sink.js';
 import { benchJdbcSource } from './jdbc-source.js';
+import { benchKafkaListener } from './kafka-listener.js';
 import { benchLog, type Figure } from './log-throughput.js';
 import { benchPostgresCdc } from './postgres-cdc.js';
 import { benchPushStreaming } from './push-streaming.js';
@@ -107,4 +108,22 @@ for (const [title, bench] of [
   console.log('');
   console.log(title);
   for (const line of await bench()) console.log(line);
+}
+
+const kafka = await benchKafkaListener();
+console.log('');
+console.log(
+  `Kafka listener, 200-byte records, ${(500_000).toLocaleString('en-US')} records: Kafka's perf tools (acks=1) against the listener, the embedded log directly as baseline`,
+);
+if (typeof kafka === 'string') console.log(`  ${kafka}`);
+else {
+  for (const [i, f] of kafka.entries()) {
+    const ratio =
+      i % 2 === 0
+        ? ''
+        : `  ${((100 * f.recordsPerSecond) / kafka[i - 1].recordsPerSecond).toFixed(0)} % of baseline`;
+    console.log(
+      `  ${f.name.padEnd(44)} ${Math.round(f.recordsPerSecond).toLocaleString('en-US').padStart(12)} records/s ${f.megabytesPerSecond.toFixed(0).padStart(6)} MB/s${ratio}`,
+    );
+  }
 }

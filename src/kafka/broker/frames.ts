@@ -75,7 +75,7 @@ export function encodeResponseFrame(
   if (flexible && schema.key !== API_VERSIONS.key) w.unsignedVarint(0);
   encodeStruct(w, schema.response, version, flexible, body);
   w.patchInt32(sizeAt, w.offset - 4);
-  return Buffer.from(w.result());
+  return w.result();
 }
 
 /** The answer to an ApiVersions request newer than ours: v0 layout, UNSUPPORTED_VERSION, our ApiVersions range. */

@@ -191,26 +191,13 @@ function varintSize(v: number): number {
 export function encodeBatch(records: readonly LogRecord[], baseOffset: number, nextOffset: number): Buffer {
   const baseTimestamp = records.length === 0 ? -1 : records[0].timestamp;
   let maxTimestamp = baseTimestamp;
-  const w = new ByteWriter(BATCH_OVERHEAD + records.length * 32);
-  w.int64(baseOffset);
-  const lengthAt = w.reserveInt32();
-  w.int32(-1); // partitionLeaderEpoch
-  w.int8(2);
-  const crcAt = w.reserveInt32();
-  w.int16(0); // attributes: no compression, CreateTime
-  w.int32(nextOffset - 1 - baseOffset);
-  w.int64(baseTimestamp);
-  const maxTsAt = w.offset;
-  w.int64(0);
-  w.int64(-1); // producerId
-  w.int16(-1); // producerEpoch
-  w.int32(-1); // baseSequence
-  w.int32(records.length);
-  for (const rec of records) {
+  // Sized exactly first, so the batch is written into one allocation with no copy.
+  const bodies = new Array<number>(records.length);
+  let size = BATCH_OVERHEAD;
+  for (let i = 0; i < records.length; i++) {
+    const rec = records[i];
     if (rec.timestamp > maxTimestamp) maxTimestamp = rec.timestamp;
-    const tsDelta = rec.timestamp - baseTimestamp;
-    const offDelta = rec.offset - baseOffset;
-    let body = 1 + varintSize(tsDelta) + varintSize(offDelta);
+    let body = 1 + varintSize(rec.timestamp - baseTimestamp) + varintSize(rec.offset - baseOffset);
     body += rec.key === null ? 1 : varintSize(rec.key.length) + rec.key.length;
     body += rec.value === null ? 1 : varintSize(rec.value.length) + rec.value.length;
     body += varintSize(rec.headers.length);
@@ -218,10 +205,30 @@ export function encodeBatch(records: readonly LogRecord[], baseOffset: number, n
       const kl = Buffer.byteLength(h.key);
       body += varintSize(kl) + kl + (h.value === null ? 1 : varintSize(h.value.length) + h.value.length);
     }
-    w.varint(body);
+    bodies[i] = body;
+    size += varintSize(body) + body;
+  }
+  // A few spare bytes: the writer reserves room for a longest varint before writing one.
+  const w = new ByteWriter(size + 16);
+  w.int64(baseOffset);
+  w.int32(size - LOG_OVERHEAD);
+  w.int32(-1); // partitionLeaderEpoch
+  w.int8(2);
+  const crcAt = w.reserveInt32();
+  w.int16(0); // attributes: no compression, CreateTime
+  w.int32(nextOffset - 1 - baseOffset);
+  w.int64(baseTimestamp);
+  w.int64(maxTimestamp);
+  w.int64(-1); // producerId
+  w.int16(-1); // producerEpoch
+  w.int32(-1); // baseSequence
+  w.int32(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const rec = records[i];
+    w.varint(bodies[i]);
     w.int8(0);
-    w.varlong(tsDelta);
-    w.varint(offDelta);
+    w.varlong(rec.timestamp - baseTimestamp);
+    w.varint(rec.offset - baseOffset);
     if (rec.key === null) w.varint(-1);
     else {
       w.varint(rec.key.length);
@@ -244,10 +251,7 @@ export function encodeBatch(records: readonly LogRecord[], baseOffset: number, n
       }
     }
   }
-  const out = Buffer.from(w.result());
-  out.writeInt32BE(out.length - LOG_OVERHEAD, lengthAt);
-  out.writeInt32BE(Math.floor(maxTimestamp / 4294967296), maxTsAt);
-  out.writeUInt32BE(maxTimestamp >>> 0, maxTsAt + 4);
+  const out = w.result();
   out.writeUInt32BE(crc32c(out, CRC_FROM), crcAt);
   return out;
 }
