@@ -127,19 +127,21 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
   {
     name: 'sluice.authentication.max.failed.logins',
     group: 'Server',
-    type: 'int',
-    default: 10,
-    importance: 'medium',
-    doc: 'Failed logins admitted from one client address, and for one user name, within sluice.authentication.failed.login.window.seconds; more are answered 429 with Retry-After, without checking the password, until that long after the last failure. 0 turns the limit off.',
+    type: 'INT',
+    defaultValue: 10,
+    importance: 'MEDIUM',
+    documentation:
+      'Failed logins admitted from one client address, and for one user name, within sluice.authentication.failed.login.window.seconds; more are answered 429 with Retry-After, without checking the password, until that long after the last failure. 0 turns the limit off.',
     validator: atLeast(0),
   },
   {
     name: 'sluice.authentication.failed.login.window.seconds',
     group: 'Server',
-    type: 'int',
-    default: 60,
-    importance: 'low',
-    doc: 'How long failed logins are remembered, and how long a client or user name that reached sluice.authentication.max.failed.logins is refused after its last failure.',
+    type: 'INT',
+    defaultValue: 60,
+    importance: 'LOW',
+    documentation:
+      'How long failed logins are remembered, and how long a client or user name that reached sluice.authentication.max.failed.logins is refused after its last failure.',
     validator: atLeast(1),
   },
 
