@@ -19,7 +19,7 @@ async function rawRead(log: SegmentLog): Promise<number> {
   const start = performance.now();
   let offset = 0;
   let count = 0;
-  while (offset < log.endOffset('lines', 0)) {
+  while (offset < (await log.endOffset('lines', 0))) {
     const r = await log.read('lines', 0, offset);
     count += r.records.length;
     offset = r.nextOffset;

@@ -80,7 +80,7 @@ async function logRead(log: SegmentLog): Promise<Figure> {
   let offset = 0;
   let count = 0;
   let checksum = 0;
-  const end = log.endOffset('bench', 0);
+  const end = await log.endOffset('bench', 0);
   while (offset < end) {
     const r = await log.read('bench', 0, offset, { maxRecords: 100_000, maxBytes: 1024 * 1024 });
     count += r.records.length;

@@ -188,7 +188,7 @@ async function workerLatency(db: TestPostgres): Promise<number[]> {
     const reader = (async () => {
       let offset = 0;
       while (writing || latencies.length < issued.size) {
-        if (!log.hasTopic(topic)) {
+        if (!(await log.hasTopic(topic))) {
           await new Promise((r) => setTimeout(r, 5));
           continue;
         }

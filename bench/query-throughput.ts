@@ -83,7 +83,7 @@ async function persistentQuery(
     );
     await engine.waitUntilIdle(120_000);
     const seconds = (performance.now() - start) / 1000;
-    const produced = log.endOffset('BIG', 0);
+    const produced = await log.endOffset('BIG', 0);
     if (produced === 0) throw new Error('the query produced nothing');
     await engine.close();
     return RECORDS / seconds;

@@ -72,7 +72,7 @@ async function intoTheLog(round: number): Promise<number> {
       ...CONFIG,
       'topic.people.records.exactly': String(RECORDS),
     });
-    while (!log.hasTopic('people') || log.endOffset('people', 0) < RECORDS) {
+    while (!(await log.hasTopic('people')) || (await log.endOffset('people', 0)) < RECORDS) {
       await new Promise((r) => setTimeout(r, 2));
     }
     return RECORDS / ((performance.now() - started) / 1000);

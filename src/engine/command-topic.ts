@@ -1,4 +1,4 @@
-import type { Log } from '../log/index.js';
+import { type Log, type LogRecord, replayToEnd } from '../log/index.js';
 
 /** One entry of the command topic: a statement that changed the metastore or the running queries. */
 export interface Command {
@@ -6,6 +6,13 @@ export interface Command {
   /** Properties set (SET) when the statement ran, so a replay plans it the same way. */
   readonly streamsProperties: Readonly<Record<string, string>>;
   readonly originalProperties: Readonly<Record<string, string>>;
+}
+
+/** A command as replayed: its offset in the command topic is its sequence number. */
+export interface CommandEntry {
+  readonly sequence: number;
+  readonly commandId: string;
+  readonly command: Command;
 }
 
 /** Where executed statements are recorded: the command topic, or a sandbox that only counts. */
@@ -38,6 +45,8 @@ export class CommandTopic implements CommandWriter {
   readonly topic: string;
   private readonly log: Log;
   private queryNumber = 0;
+  /** The topic's end offset: this process is its only writer, so it follows it without asking. */
+  private next = 0;
 
   constructor(log: Log, serviceId: string) {
     this.log = log;
@@ -45,13 +54,14 @@ export class CommandTopic implements CommandWriter {
   }
 
   async ensure(): Promise<void> {
-    if (!this.log.hasTopic(this.topic)) {
+    if (!(await this.log.hasTopic(this.topic))) {
       await this.log.createTopic(this.topic, { partitions: 1, config: { 'retention.ms': '-1' } });
     }
+    this.next = await this.log.endOffset(this.topic, 0);
   }
 
   nextSequence(): number {
-    return this.log.endOffset(this.topic, 0);
+    return this.next;
   }
 
   nextQueryNumber(): number {
@@ -64,23 +74,21 @@ export class CommandTopic implements CommandWriter {
       { key: Buffer.from(commandId), value: Buffer.from(JSON.stringify(command)), partition: 0 },
     ]);
     if (movesQueryNumber(commandId)) this.queryNumber = position.offset + 1;
+    this.next = Math.max(this.next, position.offset + 1);
     return position.offset;
   }
 
   /** Every command in order; the query id counter follows each once the caller has run it. */
-  async *replay(): AsyncGenerator<{ sequence: number; commandId: string; command: Command }> {
-    let offset = this.log.beginningOffset(this.topic, 0);
-    const end = this.log.endOffset(this.topic, 0);
-    while (offset < end) {
-      const { records, nextOffset } = await this.log.read(this.topic, 0, offset);
+  async replay(run: (entry: CommandEntry) => Promise<void>): Promise<void> {
+    const [end] = await replayToEnd(this.log, this.topic, async (records: readonly LogRecord[]) => {
       for (const r of records) {
         if (r.value === null || r.key === null) continue;
         const commandId = r.key.toString();
-        yield { sequence: r.offset, commandId, command: JSON.parse(r.value.toString()) as Command };
+        await run({ sequence: r.offset, commandId, command: JSON.parse(r.value.toString()) as Command });
         if (movesQueryNumber(commandId)) this.queryNumber = r.offset + 1;
       }
-      offset = nextOffset;
-    }
+    });
+    this.next = Math.max(this.next, end);
   }
 }
 

@@ -22,7 +22,7 @@ async function start(mode: 'embedded' | 'rest') {
 
 /** The values in partition 0 of a topic, as text. */
 async function values(log: Log, topic: string): Promise<string[]> {
-  if (!log.hasTopic(topic)) return [];
+  if (!(await log.hasTopic(topic))) return [];
   const { records } = await log.read(topic, 0, 0, { maxRecords: 10_000 });
   return records.map((r) => {
     const text = r.value?.toString('utf8') ?? '';

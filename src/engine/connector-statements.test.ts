@@ -369,7 +369,7 @@ for (const mode of ['embedded', 'rest'] as const) {
       assert.equal(bad.errorCode, 40000);
       assert.match(bad.message, /^Validation error: tasks\.max - /);
       assert.equal(engine.metastore.get('LINES'), undefined);
-      assert.equal(log.hasTopic('lines'), false);
+      assert.equal(await log.hasTopic('lines'), false);
       assert.deepEqual(worker.herder.connectorNames(), []);
     });
 

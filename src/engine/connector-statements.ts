@@ -327,7 +327,7 @@ const DEAD_LETTER_HEADERS: readonly (readonly [string, string])[] = [
 export async function deadLetterStream(
   s: Extract<Statement, { kind: 'createDeadLetterStream' }>,
   connect: ConnectClient,
-  topicExists: (topic: string) => boolean,
+  topicExists: (topic: string) => Promise<boolean>,
 ): Promise<Extract<Statement, { kind: 'createSource' }>> {
   let config: Record<string, string>;
   try {
@@ -365,7 +365,9 @@ export async function deadLetterStream(
       { key: 'KEY_FORMAT', value: { kind: 'string', value: 'KAFKA' } },
       { key: 'VALUE_FORMAT', value: { kind: 'string', value: 'KAFKA' } },
       // The worker creates the topic at the first error, with one partition: before it, so does this.
-      ...(topicExists(topic) ? [] : [{ key: 'PARTITIONS', value: { kind: 'number', text: '1' } } as const]),
+      ...((await topicExists(topic))
+        ? []
+        : [{ key: 'PARTITIONS', value: { kind: 'number', text: '1' } } as const]),
     ],
   };
 }

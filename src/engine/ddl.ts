@@ -146,7 +146,7 @@ export async function ensureTopic(
   kind: string,
   statement: string,
 ): Promise<number> {
-  if (log.hasTopic(name)) {
+  if (await log.hasTopic(name)) {
     const d = await log.describeTopic(name);
     if (props.partitions !== undefined && props.partitions !== d.partitions.length) {
       throw new StatementError(

@@ -23,7 +23,7 @@ test('DROP of a source written by its CREATE … AS SELECT query terminates the 
   );
   assert.deepEqual(await queryIds(engine), []);
   assert.equal(engine.metastore.get('SINK'), undefined);
-  assert.equal(log.hasTopic('SINK'), false);
+  assert.equal(await log.hasTopic('SINK'), false);
   // Nothing reads src any more: it drops too.
   await engine.execute('DROP STREAM src;');
 });

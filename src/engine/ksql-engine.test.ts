@@ -103,7 +103,7 @@ test('a request with a failing statement is refused whole: the statements before
   assert.match(err.statementText, /CREATE STREAM bad/);
   assert.deepEqual(err.entities, []);
   assert.equal(engine.metastore.get('PAGEVIEWS'), undefined, 'the first statement did not run');
-  assert.equal(log.hasTopic('pageviews'), false);
+  assert.equal(await log.hasTopic('pageviews'), false);
   assert.equal(engine.metastore.get('BAD'), undefined);
 });
 
@@ -158,7 +158,7 @@ test('the metastore is rebuilt from the command topic after a restart', async ()
      CREATE STREAM gone (a INT) WITH (KAFKA_TOPIC='gone', VALUE_FORMAT='JSON', PARTITIONS=1);
      DROP STREAM gone DELETE TOPIC;`,
   );
-  assert.equal(first.log.hasTopic('gone'), false);
+  assert.equal(await first.log.hasTopic('gone'), false);
   await first.log.close();
   const log = await SegmentLog.open({ dataDir: first.dir, cleanerIntervalMs: 0 });
   cleanup.push(() => log.close());

@@ -151,13 +151,13 @@ interface EngineParts {
  * server's back), and starting would quietly begin with no streams, tables or queries. Refused unless
  * sluice.allow.missing.command.topic says to start empty.
  */
-function checkCommandTopicPresent(
+async function checkCommandTopicPresent(
   log: Log,
   config: ServerConfig,
   commandTopic: string,
   processingLog: string,
-): void {
-  if (log.hasTopic(commandTopic) || !log.hasTopic(processingLog)) return;
+): Promise<void> {
+  if ((await log.hasTopic(commandTopic)) || !(await log.hasTopic(processingLog))) return;
   if (config.getBoolean('sluice.allow.missing.command.topic')) return;
   throw new Error(
     `The command topic ${commandTopic} is missing, though this data dir was used by a server with the same ` +
@@ -309,10 +309,10 @@ export class KsqlEngine {
         .add(processingLogTopic, 'the processing log'),
       sandbox: false,
     });
-    checkCommandTopicPresent(log, config, commands.topic, processingLogTopic);
+    await checkCommandTopicPresent(log, config, commands.topic, processingLogTopic);
     await commands.ensure();
     await engine.processingLog.ensure();
-    for await (const { command, sequence } of commands.replay()) {
+    await commands.replay(async ({ command, sequence }) => {
       const context: Context = {
         properties: new Map(Object.entries(command.streamsProperties)),
         variables: new Map(),
@@ -328,7 +328,7 @@ export class KsqlEngine {
           `WARNING could not replay command '${command.statement}': ${(err as Error).message}\n`,
         );
       }
-    }
+    });
     // After the replay, as ksqlDB does: a restart finds the stream and records nothing again.
     await engine.createProcessingLogStream();
     return engine;
@@ -828,7 +828,7 @@ export class KsqlEngine {
     const sequence = await this.record(commandId, text, context);
     this.metastore.delete(s.name);
     for (const q of this.queries.writing(s.name).filter((x) => x.createAs)) await this.stopQuery(q);
-    if (s.deleteTopic && !context.replaying && this.log.hasTopic(source.topic)) {
+    if (s.deleteTopic && !context.replaying && (await this.log.hasTopic(source.topic))) {
       await this.log.deleteTopic(source.topic);
     }
     return this.status(
@@ -847,7 +847,7 @@ export class KsqlEngine {
 
   private async describe(source: DataSource, extended: boolean) {
     let partitions = 0;
-    if (this.log.hasTopic(source.topic))
+    if (await this.log.hasTopic(source.topic))
       partitions = (await this.log.describeTopic(source.topic)).partitions.length;
     return sourceDescription(source, extended, {
       readQueries: this.queries.reading(source.name).map(queryRef),
@@ -934,7 +934,7 @@ export class KsqlEngine {
     }
     const release = this.admitPushQuery(options.client ?? '', sql);
     try {
-      return this.openAdmitted(statement, context, release);
+      return await this.openAdmitted(statement, context, release);
     } catch (err) {
       release();
       throw err;
@@ -981,11 +981,15 @@ export class KsqlEngine {
     };
   }
 
-  private openAdmitted(statement: ParsedStatement, context: Context, release: () => void): QueryStream {
+  private async openAdmitted(
+    statement: ParsedStatement,
+    context: Context,
+    release: () => void,
+  ): Promise<QueryStream> {
     if (statement.statement.kind === 'print') {
       const stopper = new AbortController();
       const print = statement.statement;
-      if (!this.log.hasTopic(print.topic)) {
+      if (!(await this.log.hasTopic(print.topic))) {
         throw new KsqlRequestError(
           'BAD_STATEMENT',
           `Could not find topic '${print.topic}', or the KSQL user does not have permissions to list the topic. Topic names are case-sensitive.`,
@@ -1002,7 +1006,7 @@ export class KsqlEngine {
         },
       };
     }
-    return { kind: 'rows', handle: this.startPushQuery(statement, context, release) };
+    return { kind: 'rows', handle: await this.startPushQuery(statement, context, release) };
   }
 
   /** Starts SELECT … EMIT CHANGES; see openQuery. */
@@ -1015,7 +1019,11 @@ export class KsqlEngine {
     return opened.handle;
   }
 
-  private startPushQuery(statement: ParsedStatement, context: Context, release: () => void): PushQueryHandle {
+  private async startPushQuery(
+    statement: ParsedStatement,
+    context: Context,
+    release: () => void,
+  ): Promise<PushQueryHandle> {
     if (statement.statement.kind !== 'select') throw new Error('not a query');
     const query = statement.statement.query;
     let plan: ReturnType<typeof planSelect>;
@@ -1028,7 +1036,7 @@ export class KsqlEngine {
     }
     const source = this.metastore.require(plan.source.name);
     // A query over a topic that is gone could only fail once streaming: refuse it with a 400 now.
-    if (!this.log.hasTopic(source.topic)) {
+    if (!(await this.log.hasTopic(source.topic))) {
       throw new KsqlRequestError(
         'BAD_STATEMENT',
         `Topic '${source.topic}' of ${source.name} does not exist (it was deleted). Create it again (sluice topic create ${source.topic}) or DROP ${source.kind} ${source.name}.`,
@@ -1103,7 +1111,7 @@ export class KsqlEngine {
     // Two quiet looks in a row: a query may have just appended what another one reads next.
     while (quietRounds < 2) {
       if (Date.now() > deadline) throw new Error(`Queries did not catch up within ${timeoutMs} ms.`);
-      const idle = this.queries.all().every((q) => q.query.isIdle());
+      const idle = (await Promise.all(this.queries.all().map((q) => q.query.isIdle()))).every(Boolean);
       quietRounds = idle ? quietRounds + 1 : 0;
       await new Promise((resolve) => setTimeout(resolve, idle ? 5 : 10));
     }

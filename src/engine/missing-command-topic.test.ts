@@ -31,5 +31,5 @@ test('a data dir whose command topic was deleted behind its back does not start 
 
 test('a fresh data dir starts without the setting', async () => {
   const fresh = await startEngine();
-  assert.ok(fresh.log.hasTopic('_confluent-ksql-default__command_topic'));
+  assert.ok(await fresh.log.hasTopic('_confluent-ksql-default__command_topic'));
 });

@@ -16,15 +16,16 @@ async function readTopic(log: SegmentLog, topic: string, count: number): Promise
   while (Date.now() < deadline) {
     out.length = 0;
     for (const p of partitions) {
-      let offset = log.beginningOffset(topic, p);
-      while (offset < log.endOffset(topic, p)) {
+      let offset = await log.beginningOffset(topic, p);
+      while (offset < (await log.endOffset(topic, p))) {
         const r = await log.read(topic, p, offset);
         out.push(...r.records);
         offset = r.nextOffset;
       }
     }
     if (out.length >= count) return out;
-    await Promise.race(partitions.map((p) => log.waitForData(topic, p, log.endOffset(topic, p), 200)));
+    const ends = await Promise.all(partitions.map((p) => log.endOffset(topic, p)));
+    await Promise.race(partitions.map((p, i) => log.waitForData(topic, p, ends[i], 200)));
   }
   assert.fail(`${topic} holds ${out.length} records, expected ${count}`);
 }
@@ -202,7 +203,7 @@ test('a restart with ksql.logging.processing.stream.auto.create finds the stream
     const log = await SegmentLog.open({ dataDir: dir, cleanerIntervalMs: 0 });
     const engine = await KsqlEngine.start(log, loadServerConfig({ flags, env: {} }));
     assert.ok(engine.metastore.get('KSQL_PROCESSING_LOG'));
-    ends.push(log.endOffset(engine.commandTopic, 0));
+    ends.push(await log.endOffset(engine.commandTopic, 0));
     await engine.close();
     await log.close();
   }

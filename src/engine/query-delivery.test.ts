@@ -41,8 +41,8 @@ async function start(dir: string, flags: Record<string, string> = {}, wrap?: (lo
 async function readAll(log: Log, topic: string): Promise<LogRecord[]> {
   const out: LogRecord[] = [];
   for (const { partition } of (await log.describeTopic(topic)).partitions) {
-    let offset = log.beginningOffset(topic, partition);
-    while (offset < log.endOffset(topic, partition)) {
+    let offset = await log.beginningOffset(topic, partition);
+    while (offset < (await log.endOffset(topic, partition))) {
       const r = await log.read(topic, partition, offset);
       out.push(...r.records);
       offset = r.nextOffset;
@@ -56,7 +56,7 @@ async function waitForCount(log: Log, topic: string, count: number): Promise<Log
   for (;;) {
     const records = await readAll(log, topic);
     if (records.length >= count) return records;
-    await log.waitForData(topic, 0, log.endOffset(topic, 0), 1000);
+    await log.waitForData(topic, 0, await log.endOffset(topic, 0), 1000);
   }
 }
 
@@ -295,7 +295,7 @@ test('processing.guarantee takes at_least_once, exactly_once_v2 or exactly_once,
     }),
     /Invalid value exactly-once for configuration processing.guarantee: String must be one of: at_least_once, exactly_once, exactly_once_v2/,
   );
-  assert.equal(log.hasTopic('COPIED'), false);
+  assert.equal(await log.hasTopic('COPIED'), false);
   assert.equal(engine.queries.all().length, 0);
   await engine.execute('CREATE STREAM copied AS SELECT id, text FROM src;', {
     streamsProperties: { 'processing.guarantee': 'exactly_once_v2', 'auto.offset.reset': 'earliest' },

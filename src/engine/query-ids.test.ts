@@ -56,7 +56,7 @@ test('a query persisted under its old mixed-case id resumes from the offsets of 
     INSERT INTO src (id, v) VALUES ('b', 2);
     INSERT INTO src (id, v) VALUES ('c', 3);`);
   // The next command's offset is the query's N; its group under the id Sluice used to build.
-  const n = first.log.endOffset(first.engine.commandTopic, 0);
+  const n = await first.log.endOffset(first.engine.commandTopic, 0);
   await first.log.commitOffsets(`_confluent-ksql-default_query_CSAS_lower_sink_${n}`, [
     { topic: 'src', partition: 0, offset: 2 },
   ]);
@@ -67,7 +67,7 @@ test('a query persisted under its old mixed-case id resumes from the offsets of 
   await first.engine.waitUntilIdle();
   const keys: string[] = [];
   let offset = 0;
-  while (offset < first.log.endOffset('lower_sink', 0)) {
+  while (offset < (await first.log.endOffset('lower_sink', 0))) {
     const r = await first.log.read('lower_sink', 0, offset);
     keys.push(...r.records.map((x) => x.key!.toString()));
     offset = r.nextOffset;
@@ -89,7 +89,7 @@ test("N follows ksqlDB's query id counter: a TERMINATE moves no counter, and a r
   const [insert] = await first.engine.execute('INSERT INTO c SELECT * FROM src;');
   assert.equal(queryIdOf(insert), `INSERTQUERY_${insert.commandSequenceNumber}`);
   // Validating a request numbers its queries the same way, so a TERMINATE later in it finds them.
-  const n = first.log.endOffset(first.engine.commandTopic, 0);
+  const n = await first.log.endOffset(first.engine.commandTopic, 0);
   await first.engine.execute(
     `TERMINATE ${queryIdOf(insert)}; CREATE STREAM d AS SELECT * FROM src; TERMINATE CSAS_D_${n};`,
   );
@@ -109,7 +109,7 @@ test('a query whose id a TERMINATE before it now changes resumes from the group 
   const [b] = await first.engine.execute('CREATE STREAM b AS SELECT * FROM src;');
   await first.engine.execute(`TERMINATE ${queryIdOf(b)};`);
   // Older Sluice named the next query after its own offset; its group holds the committed offsets.
-  const own = first.log.endOffset(first.engine.commandTopic, 0);
+  const own = await first.log.endOffset(first.engine.commandTopic, 0);
   await first.log.commitOffsets(`_confluent-ksql-default_query_CSAS_C_${own}`, [
     { topic: 'src', partition: 0, offset: 1 },
   ]);

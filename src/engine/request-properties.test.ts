@@ -16,7 +16,7 @@ test('SET of an unknown property is refused with ksqlDB message, before anything
     err.message,
     "Not recognizable as ksql, streams, consumer, or producer property: 'auto.offset.rest'",
   );
-  assert.equal(log.hasTopic('s'), false, 'the CREATE before it did not run');
+  assert.equal(await log.hasTopic('s'), false, 'the CREATE before it did not run');
 });
 
 test('values Sluice reads are checked: auto.offset.reset and the commit interval', async () => {

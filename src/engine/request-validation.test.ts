@@ -10,7 +10,7 @@ async function queryIds(engine: KsqlEngine): Promise<string[]> {
 
 test('when statement 3 fails, statements 1 and 2 leave no metastore entry, topic, command, query or record', async () => {
   const { engine, log } = await startEngine();
-  const before = log.endOffset(engine.commandTopic, 0);
+  const before = await log.endOffset(engine.commandTopic, 0);
   const third = 'CREATE STREAM c AS SELECT id, nope FROM b;';
   const err = await refusal(
     engine.execute(
@@ -27,9 +27,9 @@ test('when statement 3 fails, statements 1 and 2 leave no metastore entry, topic
   assert.deepEqual(err.entities, []);
   assert.equal(engine.metastore.get('A'), undefined);
   assert.equal(engine.metastore.get('B'), undefined);
-  assert.equal(log.hasTopic('a'), false);
-  assert.equal(log.hasTopic('B'), false);
-  assert.equal(log.endOffset(engine.commandTopic, 0), before, 'no command written');
+  assert.equal(await log.hasTopic('a'), false);
+  assert.equal(await log.hasTopic('B'), false);
+  assert.equal(await log.endOffset(engine.commandTopic, 0), before, 'no command written');
   assert.deepEqual(await queryIds(engine), []);
 });
 
@@ -43,7 +43,7 @@ test('statements validate against what the earlier ones of the request create', 
     INSERT INTO a (id, v) VALUES ('k', 1);
     DESCRIBE b EXTENDED;`);
   assert.equal(entities.length, 5);
-  assert.ok(log.hasTopic('B'));
+  assert.ok(await log.hasTopic('B'));
   assert.equal((await queryIds(engine)).length, 2);
 });
 
@@ -53,13 +53,13 @@ test('a query created earlier in the request can be terminated and its sink drop
     "CREATE STREAM a (id STRING KEY, v INT) WITH (KAFKA_TOPIC='a', VALUE_FORMAT='JSON', PARTITIONS=1);",
   );
   // The sandbox numbers commands as the command topic will, so the id is known in advance.
-  const n = log.endOffset(engine.commandTopic, 0);
+  const n = await log.endOffset(engine.commandTopic, 0);
   const entities = await engine.execute(
     `CREATE STREAM b AS SELECT * FROM a; TERMINATE CSAS_B_${n}; DROP STREAM b DELETE TOPIC;`,
   );
   assert.equal(entities.length, 3);
   assert.deepEqual(await queryIds(engine), []);
-  assert.equal(log.hasTopic('B'), false);
+  assert.equal(await log.hasTopic('B'), false);
 });
 
 test('validation stops no running query and deletes no topic when the request fails after a TERMINATE or DROP', async () => {
@@ -72,11 +72,11 @@ test('validation stops no running query and deletes no topic when the request fa
   await refusal(engine.execute(`TERMINATE ${id}; DROP STREAM b DELETE TOPIC; DROP STREAM nowhere;`));
   assert.deepEqual(await queryIds(engine), [id]);
   assert.ok(engine.metastore.get('B'));
-  assert.ok(log.hasTopic('B'));
+  assert.ok(await log.hasTopic('B'));
   // The query still runs: a new record reaches its sink.
   await engine.execute("INSERT INTO a (id, v) VALUES ('k', 1);");
   await engine.waitUntilIdle();
-  assert.equal(log.endOffset('B', 0), 1);
+  assert.equal(await log.endOffset('B', 0), 1);
 });
 
 test('a request that fails leaves nothing to replay: a restart rebuilds only what succeeded', async () => {

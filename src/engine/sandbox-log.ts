@@ -16,7 +16,8 @@ import {
 export function sandboxLog(log: Log): Log {
   const created = new Map<string, TopicDescription>();
   const deleted = new Set<string>();
-  const exists = (name: string) => created.has(name) || (!deleted.has(name) && log.hasTopic(name));
+  const exists = async (name: string) =>
+    created.has(name) || (!deleted.has(name) && (await log.hasTopic(name)));
   const unknown = (name: string) => new Error(`Topic ${name} does not exist.`);
   const overrides: Partial<Log> = {
     hasTopic: exists,
@@ -27,7 +28,7 @@ export function sandboxLog(log: Log): Log {
       return log.describeTopic(name);
     },
     async createTopic(name: string, spec: TopicSpec = {}): Promise<TopicDescription> {
-      if (exists(name)) throw new LogError('TOPIC_EXISTS', `Topic '${name}' already exists.`);
+      if (await exists(name)) throw new LogError('TOPIC_EXISTS', `Topic '${name}' already exists.`);
       // A name, partition count or config the real log would refuse fails the request here.
       if (!deleted.has(name)) log.validateTopic(name, spec);
       const partitions: PartitionDescription[] = Array.from(
@@ -46,7 +47,7 @@ export function sandboxLog(log: Log): Log {
       return description;
     },
     async deleteTopic(name: string): Promise<void> {
-      if (!exists(name)) throw unknown(name);
+      if (!(await exists(name))) throw unknown(name);
       created.delete(name);
       deleted.add(name);
     },
@@ -58,7 +59,7 @@ export function sandboxLog(log: Log): Log {
       return overrides.describeTopic!(name);
     },
     async append(topic: string, records: readonly ProduceRecord[]): Promise<RecordPosition[]> {
-      if (!exists(topic)) throw unknown(topic);
+      if (!(await exists(topic))) throw unknown(topic);
       return records.map((r) => ({
         partition: r.partition ?? 0,
         offset: 0,
@@ -66,10 +67,10 @@ export function sandboxLog(log: Log): Log {
       }));
     },
     async commitOffsets(): Promise<void> {},
-    beginningOffset(topic: string, partition: number): number {
+    async beginningOffset(topic: string, partition: number): Promise<number> {
       return created.has(topic) ? 0 : log.beginningOffset(topic, partition);
     },
-    endOffset(topic: string, partition: number): number {
+    async endOffset(topic: string, partition: number): Promise<number> {
       return created.has(topic) ? 0 : log.endOffset(topic, partition);
     },
   };

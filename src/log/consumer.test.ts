@@ -111,7 +111,7 @@ test('a committed offset no longer in the log starts from the reset position, an
   await log.append('t', [{ value: Buffer.from('kept'), timestamp: now }]);
   await log.commitOffsets('g', [{ topic: 't', partition: 0, offset: 1 }]);
   await log.runCleaner(now);
-  const begin = log.beginningOffset('t', 0);
+  const begin = await log.beginningOffset('t', 0);
   assert.ok(begin > 1);
 
   const consumer = new Consumer(log, { group: 'g', autoOffsetReset: 'earliest' });

@@ -172,9 +172,12 @@ export class Consumer {
     return [];
   }
 
-  /** One round over the partitions that may have records, in turn from `next`. */
+  /**
+   * One round over the partitions that may have records, in turn from `next`. Positions move once
+   * every read of the round has succeeded: a read that fails (a remote log away) loses nothing.
+   */
   private async readAvailable(maxRecords: number): Promise<PartitionRecords[]> {
-    const out: PartitionRecords[] = [];
+    const reads: { a: Assigned; result: ReadResult }[] = [];
     const n = this.assigned.length;
     let total = 0;
     let last = -1;
@@ -183,17 +186,18 @@ export class Consumer {
       const a = this.assigned[i];
       if (a.paused || (a.knownEnd !== undefined && a.position >= a.knownEnd)) continue;
       const result = await this.read(a, maxRecords - total);
+      reads.push({ a, result });
+      if (result.records.length === 0) continue;
+      total += result.records.length;
+      last = i;
+    }
+    const out: PartitionRecords[] = [];
+    for (const { a, result } of reads) {
       a.knownEnd = result.endOffset;
       a.position = result.nextOffset;
       if (result.records.length === 0) continue;
-      out.push({
-        topic: a.topic,
-        partition: a.partition,
-        records: result.records,
-        nextOffset: result.nextOffset,
-      });
-      total += result.records.length;
-      last = i;
+      const { records, nextOffset } = result;
+      out.push({ topic: a.topic, partition: a.partition, records, nextOffset });
     }
     if (last >= 0) this.next = (last + 1) % n;
     return out;

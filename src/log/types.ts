@@ -115,7 +115,8 @@ export interface Log {
   deleteTopic(name: string): Promise<void>;
   listTopics(): Promise<string[]>;
   describeTopic(name: string): Promise<TopicDescription>;
-  hasTopic(name: string): boolean;
+  /** Asks the store (a remote one answers from its server, not from what it saw before). */
+  hasTopic(name: string): Promise<boolean>;
   /**
    * Throws what `createTopic` would throw for this name and spec (a bad name or partition count, a
    * bad config, too many partitions for the process's open-file limit), and creates nothing: what
@@ -135,8 +136,10 @@ export interface Log {
   /** Reads records at or after `offset`. Never returns a partial batch. */
   read(topic: string, partition: number, offset: number, options?: ReadOptions): Promise<ReadResult>;
 
-  beginningOffset(topic: string, partition: number): number;
-  endOffset(topic: string, partition: number): number;
+  /** The first offset still in the partition (Kafka's log start offset), asked of the store now. */
+  beginningOffset(topic: string, partition: number): Promise<number>;
+  /** The offset the next appended record will get (the high watermark), asked of the store now. */
+  endOffset(topic: string, partition: number): Promise<number>;
 
   /**
    * Resolves true as soon as the partition's end offset is beyond `offset`, false when `timeoutMs`

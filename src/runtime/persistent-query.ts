@@ -1,4 +1,12 @@
-import { type Log, LogError, type LogRecord, type LogTransaction, type ProduceRecord } from '../log/index.js';
+import {
+  Consumer,
+  type Log,
+  LogError,
+  type LogRecord,
+  type LogTransaction,
+  type PartitionRecords,
+  type ProduceRecord,
+} from '../log/index.js';
 import type { SqlValue } from '../types/index.js';
 import type { ProcessingLog } from './processing-log.js';
 import { columnError, processRow, type RowExpressions } from './row-processor.js';
@@ -6,7 +14,6 @@ import type { RuntimeSource } from './runtime-source.js';
 import type { SinkEncoder } from './sink-encoder.js';
 import { DecodeError, SourceDecoder } from './source-decoder.js';
 import { TimeSlicer } from './time-slicer.js';
-import { startPositions, TopicFollower } from './topic-follower.js';
 
 export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
 
@@ -104,7 +111,7 @@ export class PersistentQuery {
   private loop: Promise<void> | undefined;
   /** The projected row, reused: it is encoded before the next row is computed. */
   private readonly scratch: SqlValue[];
-  private follower: TopicFollower | undefined;
+  private consumer: Consumer | undefined;
   private stateWaiters: { state: QueryState; resolve: () => void }[] = [];
   private logClosed = false;
   /** The open transaction of an exactly-once query. */
@@ -179,9 +186,10 @@ export class PersistentQuery {
   }
 
   /** True when the query has processed everything in its source so far (or has stopped). */
-  isIdle(): boolean {
+  async isIdle(): Promise<boolean> {
     if (this.state !== 'RUNNING') return true;
-    return !this.busy && !this.uncommitted && this.follower?.caughtUp() === true;
+    if (this.busy || this.uncommitted || this.consumer === undefined) return false;
+    return this.consumer.caughtUp();
   }
 
   /** Stops after the batch in hand, with its offsets committed (or during a backoff). */
@@ -200,14 +208,14 @@ export class PersistentQuery {
 
   private async run(): Promise<void> {
     const { source, group } = this.spec;
-    const { partitions, positions } = await startPositions(
-      this.log,
-      source.topic,
+    const consumer = new Consumer(this.log, {
       group,
-      this.spec.fromEarliest,
-    );
-    const follower = new TopicFollower(this.log, source.topic, partitions, positions);
-    this.follower = follower;
+      autoOffsetReset: this.spec.fromEarliest ? 'earliest' : 'latest',
+    });
+    await consumer.assignTopic(source.topic);
+    this.consumer = consumer;
+    const partitions = consumer.assignment().map((tp) => tp.partition);
+    const positions = consumer.positions().map((p) => p.offset);
     // Where each partition's output is written up to (into the transaction, when exactly once): all
     // a commit may claim.
     const written = [...positions];
@@ -221,7 +229,7 @@ export class PersistentQuery {
       const list = partitions.map((partition, i) => ({ topic: source.topic, partition, offset: offsets[i] }));
       const tx = this.transaction;
       if (tx === undefined) {
-        await this.log.commitOffsets(group, list);
+        await consumer.commit(list);
       } else {
         tx.commitOffsets(group, list);
         await tx.commit();
@@ -242,35 +250,28 @@ export class PersistentQuery {
         this.busy = false;
         // With output not committed yet, a quiet source still gets its commit within the interval.
         const pending = written.some((p, i) => p !== committed[i]);
-        const batch = await follower.read(
-          signal,
+        const batches = await consumer.poll(
           BATCH_RECORDS,
-          pending ? lastCommit + this.spec.commitIntervalMs : undefined,
+          signal,
+          pending ? lastCommit + this.spec.commitIntervalMs - Date.now() : undefined,
         );
         this.busy = true;
-        if (batch === undefined) break;
-        if (batch === null) {
+        if (batches.length === 0) {
+          if (signal.aborted) break;
           await commit();
           continue;
         }
-        const out: ProduceRecord[] = [];
-        // The input offset each output record comes from, to commit up to a record that failed.
-        const from: number[] = [];
-        for (const record of batch.records) {
-          const before = out.length;
-          this.processRecord(record, batch.partition, out);
-          for (let i = before; i < out.length; i++) from.push(record.offset);
+        for (const batch of batches) {
+          const index = partitions.indexOf(batch.partition);
+          const stoppedAt = await this.processBatch(batch);
+          if (stoppedAt !== undefined) {
+            // What came before the record that cannot be written is committed, and nothing after it.
+            written[index] = stoppedAt.offset;
+            await commit();
+            throw stoppedAt.error;
+          }
+          written[index] = batch.nextOffset;
         }
-        this.processed += batch.records.length;
-        const stoppedAt = await this.writeOutput(out, from);
-        await this.processingLog.flush();
-        if (stoppedAt !== undefined) {
-          // What came before the record that cannot be written is committed, and nothing after it.
-          written[batch.index] = stoppedAt.offset;
-          await commit();
-          throw stoppedAt.error;
-        }
-        written[batch.index] = batch.nextOffset;
         this.uncommitted = this.transaction !== undefined;
         if (
           Date.now() - lastCommit >= this.spec.commitIntervalMs ||
@@ -288,6 +289,25 @@ export class PersistentQuery {
       else if (this.transaction === undefined) await commit().catch(() => {});
       else await this.transaction.abort();
     }
+  }
+
+  /**
+   * Processes one partition's records and writes their output; returns the input offset to resume
+   * from and the error when a record's output can never be written and the query must stop there.
+   */
+  private async processBatch(batch: PartitionRecords): Promise<{ offset: number; error: Error } | undefined> {
+    const out: ProduceRecord[] = [];
+    // The input offset each output record comes from, to commit up to a record that failed.
+    const from: number[] = [];
+    for (const record of batch.records) {
+      const before = out.length;
+      this.processRecord(record, batch.partition, out);
+      for (let i = before; i < out.length; i++) from.push(record.offset);
+    }
+    this.processed += batch.records.length;
+    const stoppedAt = await this.writeOutput(out, from);
+    await this.processingLog.flush();
+    return stoppedAt;
   }
 
   /** Decodes, filters and projects one source record into `out` (none, one row or a tombstone). */

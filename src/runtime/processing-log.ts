@@ -23,7 +23,7 @@ export class ProcessingLog {
   }
 
   async ensure(): Promise<void> {
-    if (!this.log.hasTopic(this.topic)) await this.log.createTopic(this.topic, { partitions: 1 });
+    if (!(await this.log.hasTopic(this.topic))) await this.log.createTopic(this.topic, { partitions: 1 });
   }
 
   private add(logger: string, message: Record<string, unknown>): void {

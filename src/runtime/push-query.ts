@@ -1,10 +1,9 @@
-import type { Log, LogRecord } from '../log/index.js';
+import { Consumer, type Log, type LogRecord } from '../log/index.js';
 import type { SqlValue } from '../types/index.js';
 import type { ProcessingLog } from './processing-log.js';
 import { columnError, processRow, type RowExpressions } from './row-processor.js';
 import type { RuntimeSource } from './runtime-source.js';
 import { DecodeError, SourceDecoder } from './source-decoder.js';
-import { startPositions, TopicFollower } from './topic-follower.js';
 
 export interface PushQuerySpec {
   readonly id: string;
@@ -46,50 +45,50 @@ export async function* runPushQuery(
   const decoder = new SourceDecoder(spec.source, spec.usesPseudoColumns);
   const isTable = spec.source.kind === 'TABLE';
   const shown = new Set<string>();
-  const { partitions, positions } = await startPositions(
-    log,
-    spec.source.topic,
-    undefined,
-    spec.fromEarliest,
-  );
-  const follower = new TopicFollower(log, spec.source.topic, partitions, positions);
+  const consumer = new Consumer(log, { autoOffsetReset: spec.fromEarliest ? 'earliest' : 'latest' });
+  await consumer.assignTopic(spec.source.topic);
   let remaining = spec.limit ?? Number.POSITIVE_INFINITY;
   while (remaining > 0) {
-    const batch = await follower.read(signal, 1000);
-    if (batch === undefined) return;
-    if (batch === null) continue;
+    const batches = await consumer.poll(1000, signal);
+    if (signal.aborted) return;
     const rows: SqlValue[][] = [];
     const tombstones: boolean[] | undefined = isTable ? [] : undefined;
-    for (const record of batch.records) {
-      try {
-        const row = decoder.decode(record, batch.partition);
-        const result =
-          row === null
-            ? undefined
-            : processRow(row, spec.expressions, undefined, (err, i) =>
-                processingLog.processingError(spec.id, record.offset, columnError(spec.expressions, err, i)),
-              );
-        if (tombstones === undefined) {
-          if (result === undefined) continue;
-          rows.push(result);
-        } else {
-          const key = keyIdentity(record);
-          if (result !== undefined) {
-            shown.add(key);
+    for (const batch of batches)
+      for (const record of batch.records) {
+        if (remaining === 0) break;
+        try {
+          const row = decoder.decode(record, batch.partition);
+          const result =
+            row === null
+              ? undefined
+              : processRow(row, spec.expressions, undefined, (err, i) =>
+                  processingLog.processingError(
+                    spec.id,
+                    record.offset,
+                    columnError(spec.expressions, err, i),
+                  ),
+                );
+          if (tombstones === undefined) {
+            if (result === undefined) continue;
             rows.push(result);
-            tombstones.push(false);
-          } else if (shown.delete(key)) {
-            rows.push(deletedRow(decoder, record, spec));
-            tombstones.push(true);
-          } else continue;
+          } else {
+            const key = keyIdentity(record);
+            if (result !== undefined) {
+              shown.add(key);
+              rows.push(result);
+              tombstones.push(false);
+            } else if (shown.delete(key)) {
+              rows.push(deletedRow(decoder, record, spec));
+              tombstones.push(true);
+            } else continue;
+          }
+          remaining--;
+        } catch (err) {
+          if (err instanceof DecodeError)
+            processingLog.deserializationError(spec.id, spec.source.topic, err.target, record, err);
+          else processingLog.processingError(spec.id, record.offset, err as Error);
         }
-        if (--remaining === 0) break;
-      } catch (err) {
-        if (err instanceof DecodeError)
-          processingLog.deserializationError(spec.id, spec.source.topic, err.target, record, err);
-        else processingLog.processingError(spec.id, record.offset, err as Error);
       }
-    }
     await processingLog.flush();
     if (rows.length > 0) yield { rows, tombstones };
   }

@@ -30,19 +30,19 @@ const internal = [
 
 test('internal topics cannot be deleted through REST Proxy, and stay', async () => {
   for (const [name, role] of internal) {
-    assert.ok(server.log.hasTopic(name), `${name} exists to begin with`);
+    assert.ok(await server.log.hasTopic(name), `${name} exists to begin with`);
     const res = await call('DELETE', `${topics}/${name}`);
     assert.equal(res.status, 403, name);
     assert.equal(res.json.error_code, 40301);
     assert.match(res.json.message, role);
     assert.match(res.json.message, new RegExp(`Topic '${name}' is .*refuses to delete it`));
-    assert.ok(server.log.hasTopic(name), `${name} is still there`);
+    assert.ok(await server.log.hasTopic(name), `${name} is still there`);
   }
 });
 
 test('internal topics cannot be written or reconfigured through REST Proxy', async () => {
   for (const [name] of internal) {
-    const end = server.log.endOffset(name, 0);
+    const end = await server.log.endOffset(name, 0);
     const produced = await call('POST', `${topics}/${name}/records`, { value: { type: 'JSON', data: {} } });
     assert.equal(produced.status, 403, name);
     assert.match(produced.json.message, /refuses to write to it/);
@@ -51,7 +51,7 @@ test('internal topics cannot be written or reconfigured through REST Proxy', asy
     });
     assert.equal(altered.status, 403, name);
     assert.match(altered.json.message, /refuses to change the configs of it/);
-    assert.equal(server.log.endOffset(name, 0), end, `nothing was written to ${name}`);
+    assert.equal(await server.log.endOffset(name, 0), end, `nothing was written to ${name}`);
     assert.notEqual((await server.log.describeTopic(name)).config['retention.ms'], '1');
   }
 });
@@ -102,11 +102,11 @@ test('SQL may read internal topics but not write into or delete them', async () 
     body: `${JSON.stringify({ target: 'CMD' })}\n${JSON.stringify({ STATEMENT: 'DROP STREAM src;' })}\n`,
   });
   assert.equal(inserts.status, 403);
-  assert.ok(server.log.hasTopic('_confluent-ksql-default__command_topic'));
+  assert.ok(await server.log.hasTopic('_confluent-ksql-default__command_topic'));
   const { records } = await server.log.read('_confluent-ksql-default__command_topic', 0, 0);
   const inserted = records.filter((r) => r.value?.toString().includes('"STATEMENT":"DROP STREAM src;"'));
   assert.deepEqual(inserted, [], 'no row was written into the command topic');
-  assert.equal(server.log.hasTopic('EVIL'), false);
+  assert.equal(await server.log.hasTopic('EVIL'), false);
   const listed = await ksql('SHOW QUERIES;');
   assert.deepEqual(listed.json[0].queries, [], 'no query was started');
 });

@@ -26,20 +26,21 @@ test('/info answers while a request of 1,500 statements is still running', async
   // The statements create their topics in order as they run (validation creates none): a probe sent
   // once some exist and answered before the last does was served in the middle of the request. Were
   // the request to hold the event loop, this loop could never see it part-way.
-  const created = () =>
-    Array.from({ length: n }, (_, i) => server.log.hasTopic(`t${i}`)).filter(Boolean).length;
+  const created = async () =>
+    (await Promise.all(Array.from({ length: n }, (_, i) => server.log.hasTopic(`t${i}`)))).filter(Boolean)
+      .length;
   let answeredDuring = false;
   while (!finished && !answeredDuring) {
-    if (created() > 0) {
+    if ((await created()) > 0) {
       const info = await fetch(`${server.url}/info`);
       assert.equal(info.status, 200);
       await info.text();
-      answeredDuring = created() < n;
+      answeredDuring = (await created()) < n;
     } else {
       await new Promise((r) => setImmediate(r));
     }
   }
   assert.equal(await long, 200);
   assert.ok(answeredDuring, '/info was answered while the statements were still being executed');
-  assert.equal(created(), n);
+  assert.equal(await created(), n);
 });

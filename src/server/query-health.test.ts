@@ -81,7 +81,7 @@ test('a query in ERROR shows in SHOW QUERIES and /healthcheck, and recovers on i
       data: [{ name: 'max.message.bytes', value: '100000' }],
     })) as undefined | { message: string };
     assert.equal(altered, undefined, 'configs:alter answers 204');
-    await eventually('every record in the sink', async () => server.log.endOffset('out', 0) === 3);
+    await eventually('every record in the sink', async () => (await server.log.endOffset('out', 0)) === 3);
     await eventually('SHOW QUERIES and /healthcheck to report it running', async () => {
       const [q] = await queries();
       return q.state === 'RUNNING' && (await health()).details.queries.isHealthy;

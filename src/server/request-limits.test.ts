@@ -42,7 +42,7 @@ test('a request with more statements than sluice.request.max.statements runs non
   const res = await post('/ksql', { ksql: script });
   assert.equal(res.status, 400);
   assert.match(res.json.message, /holds 4 statements, more than the 3 .*sluice\.request\.max\.statements/);
-  assert.equal(server.log.hasTopic('s1'), false, 'nothing ran');
+  assert.equal(await server.log.hasTopic('s1'), false, 'nothing ran');
   const three = await post('/ksql', { ksql: script.split('\n').slice(0, 3).join('\n') });
   assert.equal(three.status, 200, JSON.stringify(three.json));
 });
@@ -58,7 +58,7 @@ test('a bad topic name or partition count is a 400 checked before any statement 
   });
   assert.equal(badName.status, 400);
   assert.match(badName.json.message, /Invalid topic name 'bad topic!'/);
-  assert.equal(server.log.hasTopic('first'), false, 'the first statement left no topic');
+  assert.equal(await server.log.hasTopic('first'), false, 'the first statement left no topic');
   const listed = await post('/ksql', { ksql: 'SHOW STREAMS;' });
   assert.doesNotMatch(JSON.stringify(listed.json), /FIRST/);
 });

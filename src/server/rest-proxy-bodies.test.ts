@@ -59,7 +59,7 @@ test('committed offsets must be whole numbers ≥ 0 with a topic name', async ()
 });
 
 test('BINARY data and header values must be base64', async () => {
-  const before = server.log.endOffset('events', 0) + server.log.endOffset('events', 1);
+  const before = (await server.log.endOffset('events', 0)) + (await server.log.endOffset('events', 1));
   const notBase64 = await post('/topics/events/records', { value: { type: 'BINARY', data: 'not base64!' } });
   assert.equal(notBase64.status, 400);
   assert.match(notBase64.json.message, /value\.data is not base64/);
@@ -70,7 +70,7 @@ test('BINARY data and header values must be base64', async () => {
   assert.equal(header.status, 400);
   assert.match(header.json.message, /headers\[0\]\.value is not base64/);
   assert.equal(
-    server.log.endOffset('events', 0) + server.log.endOffset('events', 1),
+    (await server.log.endOffset('events', 0)) + (await server.log.endOffset('events', 1)),
     before,
     'nothing written',
   );
@@ -126,5 +126,5 @@ test('produce and topic bodies with wrongly typed fields answer 400 naming the f
     assert.equal(res.status, 400, `${path} ${JSON.stringify(body)}: ${res.json.message}`);
     assert.match(res.json.message, message);
   }
-  assert.equal(server.log.hasTopic('x'), false);
+  assert.equal(await server.log.hasTopic('x'), false);
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadServerConfig } from '../config/index.js';
 import { type DataSource, KsqlEngine, KsqlRequestError } from '../engine/index.js';
-import { type Log, type LogRecord, SegmentLog } from '../log/index.js';
+import { type Log, type LogRecord, replayToEnd, SegmentLog } from '../log/index.js';
 import { type ParsedStatement, parseStatements, SqlParseError } from '../sql/index.js';
 import { topicsToCreate } from './missing-topics.js';
 import { type ActualRecord, diffTopic } from './output-diff.js';
@@ -62,16 +62,11 @@ function sourceFor(
 /** Every record of a topic; several partitions are merged by timestamp, keeping each partition's order. */
 async function readAll(log: Log, topic: string): Promise<LogRecord[]> {
   const partitions: LogRecord[][] = [];
-  for (const { partition } of (await log.describeTopic(topic)).partitions) {
-    const records: LogRecord[] = [];
-    let offset = log.beginningOffset(topic, partition);
-    while (offset < log.endOffset(topic, partition)) {
-      const read = await log.read(topic, partition, offset);
-      records.push(...read.records);
-      offset = read.nextOffset;
-    }
-    partitions.push(records);
-  }
+  await replayToEnd(log, topic, (records, partition) => {
+    partitions[partition] ??= [];
+    partitions[partition].push(...records);
+  });
+  for (let p = 0; p < partitions.length; p++) partitions[p] ??= [];
   const merged: LogRecord[] = [];
   const heads = partitions.map(() => 0);
   for (;;) {
@@ -126,7 +121,8 @@ class TestCaseRun {
         throw new TestAbort(`the statements could not be parsed: ${err.message}`);
       throw err;
     }
-    for (const topic of topicsToCreate(parsed, (t) => this.log.hasTopic(t))) {
+    const existing = new Set(await this.log.listTopics());
+    for (const topic of topicsToCreate(parsed, (t) => existing.has(t))) {
       await this.log.createTopic(topic, { partitions: 1 });
     }
     try {
@@ -189,7 +185,7 @@ class TestCaseRun {
     const problems: string[] = [];
     for (const [topic, expected] of byTopic) {
       const source = sourceFor(this.engine.metastore.all(), topic, 'sink');
-      if (source === undefined || !this.log.hasTopic(topic)) {
+      if (source === undefined || !(await this.log.hasTopic(topic))) {
         problems.push(
           `Topic '${topic}' (${expected[0].location}) is not the topic of any stream or table the statements create.`,
         );

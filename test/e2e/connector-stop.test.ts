@@ -64,7 +64,7 @@ test('a STOPPED connector and its reset offsets survive a SIGKILL: the restarted
     const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
     try {
       // Read once before the stop, nothing while stopped, once again after the reset.
-      assert.equal(log.endOffset('lines', 0), 6);
+      assert.equal(await log.endOffset('lines', 0), 6);
     } finally {
       await log.close();
     }

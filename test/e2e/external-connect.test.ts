@@ -39,9 +39,9 @@ function startWorker(
 }
 
 async function values(log: SegmentLog, topic: string): Promise<string[]> {
-  if (!log.hasTopic(topic)) return [];
+  if (!(await log.hasTopic(topic))) return [];
   const out: string[] = [];
-  for (let offset = 0; offset < log.endOffset(topic, 0); ) {
+  for (let offset = 0; offset < (await log.endOffset(topic, 0)); ) {
     const r = await log.read(topic, 0, offset);
     out.push(...r.records.map((x) => x.value!.toString()));
     offset = r.nextOffset;
@@ -98,7 +98,9 @@ test('a server in external mode manages connectors on a sluice connect worker th
     );
     assert.deepEqual(await values(server.log, 'lines'), ['one', 'two']);
     // The worker's own state lives on the server too.
-    assert.ok(server.log.hasTopic('connect-configs') && server.log.hasTopic('connect-offsets'));
+    assert.ok(
+      (await server.log.hasTopic('connect-configs')) && (await server.log.hasTopic('connect-offsets')),
+    );
 
     // Connector SQL on the server reaches the worker.
     const made = await ksql(

@@ -56,7 +56,7 @@ test('with the default settings offsets are committed within about a second, so 
     // Nothing was replayed: each line once in the topic and once in the sink's file.
     const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
     try {
-      assert.equal(log.endOffset('lines', 0), 1001);
+      assert.equal(await log.endOffset('lines', 0), 1001);
     } finally {
       await log.close();
     }

@@ -43,7 +43,7 @@ test("the seed's Voluble statement runs unchanged in embedded mode and its data 
 
     // Records arrive in the topic the directives name.
     const deadline = Date.now() + 15_000;
-    while (!(server.log.hasTopic('people') && server.log.endOffset('people', 0) >= 2)) {
+    while (!((await server.log.hasTopic('people')) && (await server.log.endOffset('people', 0)) >= 2)) {
       assert.ok(Date.now() < deadline, 'no records reached topic people');
       await new Promise((r) => setTimeout(r, 100));
     }

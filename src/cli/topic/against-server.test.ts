@@ -60,7 +60,7 @@ test('creates, lists, describes and deletes topics through a running server', as
   assert.equal(d.config['retention.ms'], '60000');
   const deleted = await runSluice(['topic', 'delete', 'clicks', ...at()]);
   assert.equal(deleted.code, 0, deleted.stderr);
-  assert.equal(server.log.hasTopic('clicks'), false);
+  assert.equal(await server.log.hasTopic('clicks'), false);
 });
 
 test('produces and consumes through a running server, with keys, headers, timestamps and groups', async () => {
@@ -82,7 +82,7 @@ test('produces and consumes through a running server, with keys, headers, timest
   );
   assert.equal(produced.code, 0, produced.stderr);
   // The server wrote them into its own log.
-  assert.equal(server.log.endOffset('pages', 0), 3);
+  assert.equal(await server.log.endOffset('pages', 0), 3);
 
   const first = await runSluice([
     'topic',

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Log } from '../../log/index.js';
+import { Consumer, type Log } from '../../log/index.js';
 import { CliError, usageError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
 import { OutputWriter } from '../output-writer.js';
@@ -8,7 +8,6 @@ import { watchStopSignals } from '../stop-signals.js';
 import { DATA_DIR_HELP, DATA_DIR_OPTIONS, resolveTarget, withLog } from './data-dir.js';
 import { formatRecord, type RecordFormat } from './record-format.js';
 import type { TopicCommand } from './topic-command.js';
-import { waitForAnyPartition } from './wait-for-any-partition.js';
 
 const COMMAND = 'topic consume';
 const RECORDS_PER_READ = 10_000;
@@ -128,11 +127,7 @@ function parseStartOffset(value: string): StartOffset {
 
 /** Reads until a stop condition; commits the group's next offsets; returns how many records it printed. */
 async function consume(log: Log, o: ConsumeOptions, io: CliIo): Promise<number> {
-  const description = await log.describeTopic(o.topic);
-  const partitions =
-    o.partition === undefined ? description.partitions.map((p) => p.partition) : [o.partition];
-  const positions = await startPositions(log, o, partitions);
-
+  const consumer = await startConsumer(log, o);
   const stop = new AbortController();
   const signals = watchStopSignals();
   signals.signal.addEventListener('abort', () => stop.abort(), { once: true });
@@ -141,41 +136,20 @@ async function consume(log: Log, o: ConsumeOptions, io: CliIo): Promise<number> 
   let printed = 0;
   try {
     while (!stop.signal.aborted) {
-      let progressed = false;
-      for (let i = 0; i < partitions.length && !stop.signal.aborted; i++) {
-        if (positions[i] >= log.endOffset(o.topic, partitions[i])) continue;
-        const limit =
-          o.maxMessages === undefined
-            ? RECORDS_PER_READ
-            : Math.min(RECORDS_PER_READ, o.maxMessages - printed);
-        const { records, nextOffset } = await log.read(o.topic, partitions[i], positions[i], {
-          maxRecords: limit,
-        });
-        let text = '';
-        for (const r of records) text += formatRecord(o.topic, partitions[i], r, o.format);
-        progressed ||= nextOffset > positions[i];
-        positions[i] = nextOffset;
+      const limit =
+        o.maxMessages === undefined ? RECORDS_PER_READ : Math.min(RECORDS_PER_READ, o.maxMessages - printed);
+      const batches = await consumer.poll(limit, stop.signal, o.timeoutMs);
+      // Nothing within --timeout-ms, or stopped.
+      if (batches.length === 0) break;
+      let text = '';
+      for (const { partition, records } of batches) {
+        for (const r of records) text += formatRecord(o.topic, partition, r, o.format);
         printed += records.length;
-        await out.write(text);
-        if (o.maxMessages !== undefined && printed >= o.maxMessages) stop.abort();
       }
-      if (progressed || stop.signal.aborted) continue;
-      const arrived = await waitForAnyPartition(
-        log,
-        o.topic,
-        partitions,
-        positions,
-        o.timeoutMs,
-        stop.signal,
-      );
-      if (!arrived) break;
+      await out.write(text);
+      if (o.maxMessages !== undefined && printed >= o.maxMessages) stop.abort();
     }
-    if (o.group !== undefined) {
-      await log.commitOffsets(
-        o.group,
-        partitions.map((partition, i) => ({ topic: o.topic, partition, offset: positions[i] })),
-      );
-    }
+    if (o.group !== undefined) await consumer.commit();
     return printed;
   } finally {
     out.dispose();
@@ -187,26 +161,26 @@ async function consume(log: Log, o: ConsumeOptions, io: CliIo): Promise<number> 
  * Kafka's rules: an explicit --offset wins; then the group's committed offset (if still in the log);
  * then the beginning with --from-beginning, else the end.
  */
-async function startPositions(log: Log, o: ConsumeOptions, partitions: readonly number[]): Promise<number[]> {
-  const committed = new Map<number, number>();
-  if (o.group !== undefined) {
-    for (const c of await log.committedOffsets(o.group, o.topic)) committed.set(c.partition, c.offset);
-  }
-  return partitions.map((p) => {
-    const begin = log.beginningOffset(o.topic, p);
-    const end = log.endOffset(o.topic, p);
-    if (o.offset === 'earliest') return begin;
-    if (o.offset === 'latest') return end;
-    if (o.offset !== undefined) {
+async function startConsumer(log: Log, o: ConsumeOptions): Promise<Consumer> {
+  const consumer = new Consumer(log, {
+    group: o.group,
+    autoOffsetReset: o.fromBeginning ? 'earliest' : 'latest',
+  });
+  if (o.partition === undefined) await consumer.assignTopic(o.topic);
+  else await consumer.assign([{ topic: o.topic, partition: o.partition }]);
+  if (o.offset === 'earliest') await consumer.seekToBeginning();
+  else if (o.offset === 'latest') await consumer.seekToEnd();
+  else if (o.offset !== undefined) {
+    for (const tp of consumer.assignment()) {
+      const begin = await log.beginningOffset(tp.topic, tp.partition);
+      const end = await log.endOffset(tp.topic, tp.partition);
       if (o.offset < begin || o.offset > end) {
         throw new CliError(
-          `Offset ${o.offset} is out of range for ${o.topic} partition ${p}: valid offsets are ${begin} to ${end}.`,
+          `Offset ${o.offset} is out of range for ${o.topic} partition ${tp.partition}: valid offsets are ${begin} to ${end}.`,
         );
       }
-      return o.offset;
+      consumer.seek(tp, o.offset);
     }
-    const c = committed.get(p);
-    if (c !== undefined && c >= begin && c <= end) return c;
-    return o.fromBeginning ? begin : end;
-  });
+  }
+  return consumer;
 }

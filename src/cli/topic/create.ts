@@ -52,7 +52,7 @@ Example:
     };
     const target = resolveTarget(values, io.env);
     return withLog(target, undefined, async (log) => {
-      if (values['if-not-exists'] && log.hasTopic(topic)) return 0;
+      if (values['if-not-exists'] && (await log.hasTopic(topic))) return 0;
       const created = await log.createTopic(topic, spec);
       const n = created.partitions.length;
       io.stdout.write(`Created topic ${topic} with ${n} partition${n === 1 ? '' : 's'}.\n`);

@@ -43,7 +43,7 @@ ${DATA_DIR_HELP}`,
     checkNotInternal(target, topic, 'delete');
     if (values['if-exists'] && !targetExists(target)) return 0;
     return withLog(target, topic, async (log) => {
-      if (values['if-exists'] && !log.hasTopic(topic)) return 0;
+      if (values['if-exists'] && !(await log.hasTopic(topic))) return 0;
       await log.deleteTopic(topic);
       io.stdout.write(`Deleted topic ${topic}.\n`);
       return 0;

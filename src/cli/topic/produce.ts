@@ -74,7 +74,7 @@ Example:
     return withLog(target, topic, async (log) => {
       // Fail before reading any input, so a typo is reported at once rather than after Ctrl-D.
       await log.describeTopic(topic);
-      if (template.partition !== undefined) log.endOffset(topic, template.partition);
+      if (template.partition !== undefined) await log.endOffset(topic, template.partition);
       await produceLines(log, topic, template, io, values.verbose === true);
       return 0;
     });

@@ -17,9 +17,9 @@ import {
 after(removeTempDirs);
 
 async function topicValues(log: SegmentLog, topic: string): Promise<string[]> {
-  if (!log.hasTopic(topic)) return [];
+  if (!(await log.hasTopic(topic))) return [];
   const out: string[] = [];
-  for (let offset = 0; offset < log.endOffset(topic, 0); ) {
+  for (let offset = 0; offset < (await log.endOffset(topic, 0)); ) {
     const r = await log.read(topic, 0, offset);
     out.push(...r.records.map((x) => x.value!.toString()));
     offset = r.nextOffset;

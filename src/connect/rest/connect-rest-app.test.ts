@@ -55,10 +55,10 @@ async function startWorker(properties: Record<string, string> = {}) {
 }
 
 async function topicRecords(log: SegmentLog, topic: string) {
-  if (!log.hasTopic(topic)) return [];
+  if (!(await log.hasTopic(topic))) return [];
   const out: Awaited<ReturnType<SegmentLog['read']>>['records'] = [];
-  let offset = log.beginningOffset(topic, 0);
-  while (offset < log.endOffset(topic, 0)) {
+  let offset = await log.beginningOffset(topic, 0);
+  while (offset < (await log.endOffset(topic, 0))) {
     const r = await log.read(topic, 0, offset);
     out.push(...r.records);
     offset = r.nextOffset;
@@ -748,7 +748,7 @@ test('a source connector applies its transformation chain to the records it writ
     { line: 'one', origin: 'file' },
     { line: 'two', origin: 'file' },
   ]);
-  assert.equal(log.hasTopic('raw-lines'), false);
+  assert.equal(await log.hasTopic('raw-lines'), false);
   assert.deepEqual((await call('GET', '/connectors/xf/topics')).body, { xf: { topics: ['clean-lines'] } });
 
   const badChain = await call('POST', '/connectors', {

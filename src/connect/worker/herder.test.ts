@@ -21,10 +21,10 @@ async function start(existing?: string) {
 }
 
 async function topicValues(log: SegmentLog, topic: string): Promise<string[]> {
-  if (!log.hasTopic(topic)) return [];
+  if (!(await log.hasTopic(topic))) return [];
   const out: string[] = [];
   let offset = 0;
-  while (offset < log.endOffset(topic, 0)) {
+  while (offset < (await log.endOffset(topic, 0))) {
     const r = await log.read(topic, 0, offset);
     out.push(...r.records.map((x) => x.value!.toString()));
     offset = r.nextOffset;

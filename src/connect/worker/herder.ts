@@ -119,8 +119,8 @@ export interface ConfigInfos {
  * holds the status topic but not the config topic lost it (deleted behind the worker's back), and
  * starting would quietly forget every connector. Refused unless sluice.allow.missing.config.topic=true.
  */
-function checkConfigTopicPresent(log: Log, worker: WorkerConfig): void {
-  if (log.hasTopic(worker.configTopic) || !log.hasTopic(worker.statusTopic)) return;
+async function checkConfigTopicPresent(log: Log, worker: WorkerConfig): Promise<void> {
+  if ((await log.hasTopic(worker.configTopic)) || !(await log.hasTopic(worker.statusTopic))) return;
   if (worker.allowMissingConfigTopic) return;
   throw new Error(
     `The Connect config topic ${worker.configTopic} is missing, though its status topic ${worker.statusTopic} ` +
@@ -176,7 +176,7 @@ export class Herder {
     plugins: PluginRegistry,
     options: { deferConnectors?: boolean } = {},
   ): Promise<Herder> {
-    checkConfigTopicPresent(log, worker);
+    await checkConfigTopicPresent(log, worker);
     const herder = new Herder(log, worker, plugins);
     await herder.configs.load();
     for (const name of await herder.configs.sealPlainSecrets())
@@ -328,7 +328,7 @@ export class Herder {
           records_in: c.recordsIn,
           records_out: c.recordsOut,
           last_record_time: c.lastRecordAt === 0 ? null : new Date(c.lastRecordAt).toISOString(),
-          lag: t instanceof SinkTaskRunner ? t.lag() : null,
+          lag: t instanceof SinkTaskRunner ? await t.lag() : null,
           lag_bytes: t instanceof SourceTaskRunner ? await t.lagBytes() : null,
           errors: c.errors,
           dead_lettered: c.deadLettered,
@@ -997,7 +997,7 @@ export class Herder {
         : topics;
     const partitions: TopicPartition[] = [];
     for (const topic of names) {
-      if (!this.log.hasTopic(topic)) await createTopicIfMissing(this.log, topic, 1);
+      if (!(await this.log.hasTopic(topic))) await createTopicIfMissing(this.log, topic, 1);
       for (const p of (await this.log.describeTopic(topic)).partitions)
         partitions.push({ topic, partition: p.partition });
     }

@@ -1,4 +1,4 @@
-import type { Log } from '../../log/index.js';
+import { type Log, replayToEnd } from '../../log/index.js';
 
 /**
  * A compacted topic of JSON values by string key: the shape of all three of Kafka Connect's
@@ -19,27 +19,21 @@ export class JsonTopicStore {
 
   /** Creates the topic (compacted) if needed and reads it into memory. */
   async load(): Promise<void> {
-    if (!this.log.hasTopic(this.topic)) {
+    if (!(await this.log.hasTopic(this.topic))) {
       await this.log.createTopic(this.topic, {
         partitions: this.partitions,
         config: { 'cleanup.policy': 'compact' },
       });
       return;
     }
-    const d = await this.log.describeTopic(this.topic);
-    for (const p of d.partitions) {
-      let offset = p.beginningOffset;
-      while (offset < p.endOffset) {
-        const { records, nextOffset } = await this.log.read(this.topic, p.partition, offset);
-        for (const r of records) {
-          if (r.key === null) continue;
-          const key = r.key.toString('utf8');
-          if (r.value === null) this.values.delete(key);
-          else this.values.set(key, JSON.parse(r.value.toString('utf8')));
-        }
-        offset = nextOffset;
+    await replayToEnd(this.log, this.topic, (records) => {
+      for (const r of records) {
+        if (r.key === null) continue;
+        const key = r.key.toString('utf8');
+        if (r.value === null) this.values.delete(key);
+        else this.values.set(key, JSON.parse(r.value.toString('utf8')));
       }
-    }
+    });
   }
 
   /** Writes several keys in one append; null deletes. */

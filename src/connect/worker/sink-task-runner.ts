@@ -1,4 +1,4 @@
-import type { Log, LogRecord, RecordHeader } from '../../log/index.js';
+import { Consumer, type Log, type LogRecord, type RecordHeader } from '../../log/index.js';
 import type {
   ConnectHeader,
   ConnectLogger,
@@ -59,8 +59,8 @@ export class SinkTaskRunner extends TaskRunner {
   private readonly task: SinkTask;
   private readonly stopper = new AbortController();
   private loop: Promise<void> | undefined;
-  private readonly positions = new Map<string, number>();
-  private readonly pausedPartitions = new Set<string>();
+  /** Reads the assignment from the group's committed offsets, earliest when none, as Kafka Connect's. */
+  private readonly consumer: Consumer;
   private readonly group: string;
   private timeoutMs = 0;
   private commitRequested = false;
@@ -73,6 +73,7 @@ export class SinkTaskRunner extends TaskRunner {
     this.task = task;
     this.o = options;
     this.group = `connect-${options.connector}`;
+    this.consumer = new Consumer(options.log, { group: this.group, autoOffsetReset: 'earliest' });
   }
 
   start(): void {
@@ -87,31 +88,23 @@ export class SinkTaskRunner extends TaskRunner {
   }
 
   private async run(): Promise<void> {
-    const { log, connector, taskId, logger } = this.o;
+    const { connector, taskId, logger } = this.o;
     try {
-      const committed = new Map<string, number>();
-      for (const c of await log.committedOffsets(this.group)) committed.set(tpKey(c), c.offset);
-      for (const tp of this.o.assignment) {
-        const begin = log.beginningOffset(tp.topic, tp.partition);
-        const c = committed.get(tpKey(tp));
-        this.positions.set(tpKey(tp), c !== undefined && c >= begin ? c : begin);
-      }
+      await this.consumer.assign(this.o.assignment);
+      const assigned = new Set(this.o.assignment.map(tpKey));
+      const ours = (tps: readonly TopicPartition[]) => tps.filter((tp) => assigned.has(tpKey(tp)));
       this.task.initialize({
         configs: this.o.taskConfig,
         logger,
         offset: (offsets) => {
-          for (const [tp, offset] of offsets) this.positions.set(tpKey(tp), offset);
+          for (const [tp, offset] of offsets) if (assigned.has(tpKey(tp))) this.consumer.seek(tp, offset);
         },
         timeout: (ms) => {
           this.timeoutMs = ms;
         },
         assignment: () => this.o.assignment,
-        pause: (...tps) => {
-          for (const tp of tps) this.pausedPartitions.add(tpKey(tp));
-        },
-        resume: (...tps) => {
-          for (const tp of tps) this.pausedPartitions.delete(tpKey(tp));
-        },
+        pause: (...tps) => this.consumer.pause(ours(tps)),
+        resume: (...tps) => this.consumer.resume(ours(tps)),
         requestCommit: () => {
           this.commitRequested = true;
         },
@@ -187,53 +180,34 @@ export class SinkTaskRunner extends TaskRunner {
     }
   }
 
-  /** Records from the partitions with data, or waits for some; undefined once stopping. */
+  /**
+   * Records from the partitions with data, waiting up to a second for some (so a commit interval
+   * passes even without new records); undefined once stopping. A read that fails (the log away)
+   * moves no position.
+   */
   private async nextBatch(): Promise<SinkRecord[] | undefined> {
-    const { log } = this.o;
-    while (!this.stopper.signal.aborted) {
-      const out: SinkRecord[] = [];
-      // Read every partition first: a read that fails (the log away) leaves all positions as they were.
-      const reads: { tp: TopicPartition; key: string; records: LogRecord[]; nextOffset: number }[] = [];
-      for (const tp of this.o.assignment) {
-        const key = tpKey(tp);
-        if (this.pausedPartitions.has(key)) continue;
-        const position = this.positions.get(key)!;
-        if (position >= log.endOffset(tp.topic, tp.partition)) continue;
-        const { records, nextOffset } = await log.read(tp.topic, tp.partition, position, {
-          maxRecords: BATCH,
-        });
-        reads.push({ tp, key, records, nextOffset });
-      }
-      for (const { tp, key, records, nextOffset } of reads) {
-        this.positions.set(key, nextOffset);
-        this.movedSinceCommit = true;
-        this.counters.recordsIn += records.length;
-        if (records.length > 0) this.counters.lastRecordAt = Date.now();
-        for (const r of records) {
-          const converted = this.convert(tp, r);
-          if (converted === null) continue;
-          if ('failed' in converted) await this.failRecord(converted.stage, converted, converted.error);
-          else out.push(converted);
-        }
-      }
-      if (out.length > 0) return out;
-      const done = new AbortController();
-      const stop = () => done.abort();
-      this.stopper.signal.addEventListener('abort', stop, { once: true });
-      try {
-        await Promise.race(
-          this.o.assignment.map((tp) =>
-            log.waitForData(tp.topic, tp.partition, this.positions.get(tpKey(tp))!, 1000, done.signal),
-          ),
-        );
-      } finally {
-        this.stopper.signal.removeEventListener('abort', stop);
-        done.abort();
-      }
-      // Wake up now and then so a commit interval passes even without new records.
+    const batches = await this.consumer.poll(BATCH, this.stopper.signal, 1000);
+    if (batches.length === 0) return this.stopper.signal.aborted ? undefined : [];
+    if (this.pauser.paused) {
+      // Paused while waiting: what arrived is read after the resume, and counts as lag meanwhile.
+      for (const { topic, partition, records } of batches)
+        this.consumer.seek({ topic, partition }, records[0].offset);
       return [];
     }
-    return undefined;
+    const out: SinkRecord[] = [];
+    this.movedSinceCommit = true;
+    for (const { topic, partition, records } of batches) {
+      const tp = { topic, partition };
+      this.counters.recordsIn += records.length;
+      this.counters.lastRecordAt = Date.now();
+      for (const r of records) {
+        const converted = this.convert(tp, r);
+        if (converted === null) continue;
+        if ('failed' in converted) await this.failRecord(converted.stage, converted, converted.error);
+        else out.push(converted);
+      }
+    }
+    return out;
   }
 
   /**
@@ -310,7 +284,7 @@ export class SinkTaskRunner extends TaskRunner {
   private async deadLetter(tp: TopicPartition, r: LogRecord, stage: ErrorStage, error: Error): Promise<void> {
     const topic = this.o.errors.deadLetterTopic;
     if (topic === undefined) return;
-    if (!this.o.log.hasTopic(topic)) await this.o.log.createTopic(topic, { partitions: 1 });
+    if (!(await this.o.log.hasTopic(topic))) await this.o.log.createTopic(topic, { partitions: 1 });
     const context: RecordHeader[] = this.o.errors.deadLetterContextHeaders
       ? [
           ['__connect.errors.topic', tp.topic],
@@ -368,23 +342,16 @@ export class SinkTaskRunner extends TaskRunner {
   }
 
   /** Records behind: from each partition's position to its end, and the batch not yet delivered. */
-  lag(): number {
-    let behind = this.inFlight;
-    for (const tp of this.o.assignment) {
-      const position = this.positions.get(tpKey(tp));
-      if (position !== undefined)
-        behind += Math.max(0, this.o.log.endOffset(tp.topic, tp.partition) - position);
-    }
-    return behind;
+  async lag(): Promise<number> {
+    const inFlight = this.inFlight;
+    return inFlight + (await this.consumer.lag());
   }
 
   /** Moves each partition of an undelivered batch back to its first record. */
   private rewind(batch: readonly SinkRecord[]): void {
     for (const r of batch) {
-      const key = tpKey({ topic: r.originalTopic, partition: r.originalKafkaPartition });
-      const position = this.positions.get(key);
-      if (position === undefined || r.originalKafkaOffset < position)
-        this.positions.set(key, r.originalKafkaOffset);
+      const tp = { topic: r.originalTopic, partition: r.originalKafkaPartition };
+      if (r.originalKafkaOffset < this.consumer.position(tp)) this.consumer.seek(tp, r.originalKafkaOffset);
     }
   }
 
@@ -392,7 +359,7 @@ export class SinkTaskRunner extends TaskRunner {
     this.commitRequested = false;
     this.movedSinceCommit = false;
     const current = new Map<TopicPartition, number>(
-      this.o.assignment.map((tp) => [tp, this.positions.get(tpKey(tp))!] as const),
+      this.o.assignment.map((tp) => [tp, this.consumer.position(tp)] as const),
     );
     let safe: ReadonlyMap<TopicPartition, number> = current;
     if (this.task.preCommit !== undefined) safe = await this.task.preCommit(current);
@@ -400,8 +367,7 @@ export class SinkTaskRunner extends TaskRunner {
     // What the task holds back (written later) is committed with a later round.
     for (const [tp, offset] of current) if ((safe.get(tp) ?? offset) < offset) this.movedSinceCommit = true;
     if (safe.size === 0) return;
-    await this.o.log.commitOffsets(
-      this.group,
+    await this.consumer.commit(
       [...safe].map(([tp, offset]) => ({ topic: tp.topic, partition: tp.partition, offset })),
     );
   }

@@ -247,7 +247,7 @@ export class SourceTaskRunner extends TaskRunner {
     for (const [topic, list] of byTopic) {
       const positions = await this.whileUnavailable(async () => {
         if (
-          !this.o.log.hasTopic(topic) &&
+          !(await this.o.log.hasTopic(topic)) &&
           (await createTopicIfMissing(this.o.log, topic, this.o.newTopicPartitions))
         )
           this.o.logger.info(`Created topic ${topic} with ${this.o.newTopicPartitions} partition(s)`);

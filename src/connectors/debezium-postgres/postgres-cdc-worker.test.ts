@@ -45,10 +45,10 @@ interface Event {
 
 /** The topic's records as JsonConverter wrote them ({schema, payload}); tombstones have op null. */
 async function events(log: SegmentLog, topic: string): Promise<Event[]> {
-  if (!log.hasTopic(topic)) return [];
+  if (!(await log.hasTopic(topic))) return [];
   const out: Event[] = [];
   let offset = 0;
-  while (offset < log.endOffset(topic, 0)) {
+  while (offset < (await log.endOffset(topic, 0))) {
     const r = await log.read(topic, 0, offset);
     for (const x of r.records) {
       const key = x.key === null ? null : JSON.parse(x.key.toString()).payload;

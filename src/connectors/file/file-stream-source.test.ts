@@ -24,7 +24,7 @@ test('a file that stops growing is read to its end, past batch.size lines per po
     // Nothing is appended after the connector starts: every line must still arrive.
     await until(
       '5000 lines',
-      () => worker.log.hasTopic('lines') && worker.log.endOffset('lines', 0) === 5000,
+      async () => (await worker.log.hasTopic('lines')) && (await worker.log.endOffset('lines', 0)) === 5000,
       50_000,
     );
     const last = await worker.log.read('lines', 0, 4999);

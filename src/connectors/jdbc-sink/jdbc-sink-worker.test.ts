@@ -40,7 +40,7 @@ after(async () => {
 });
 
 async function produce(topic: string, records: [string | null, unknown][]): Promise<void> {
-  if (!log.hasTopic(topic)) await log.createTopic(topic, { partitions: 1 });
+  if (!(await log.hasTopic(topic))) await log.createTopic(topic, { partitions: 1 });
   await log.append(
     topic,
     records.map(([key, value]) => ({

@@ -48,10 +48,10 @@ interface JsonRecord {
 }
 
 async function topicRecords(log: SegmentLog, topic: string): Promise<JsonRecord[]> {
-  if (!log.hasTopic(topic)) return [];
+  if (!(await log.hasTopic(topic))) return [];
   const out: JsonRecord[] = [];
   let offset = 0;
-  while (offset < log.endOffset(topic, 0)) {
+  while (offset < (await log.endOffset(topic, 0))) {
     const r = await log.read(topic, 0, offset);
     out.push(...r.records.map((x) => JSON.parse(x.value!.toString()) as JsonRecord));
     offset = r.nextOffset;

@@ -23,8 +23,8 @@ async function openLog(dataDir?: string): Promise<SegmentLog> {
 
 async function readAll(log: SegmentLog, topic: string): Promise<LogRecord[]> {
   const out: LogRecord[] = [];
-  let offset = log.beginningOffset(topic, 0);
-  while (offset < log.endOffset(topic, 0)) {
+  let offset = await log.beginningOffset(topic, 0);
+  while (offset < (await log.endOffset(topic, 0))) {
     const r = await log.read(topic, 0, offset, { maxRecords: 3 });
     out.push(...r.records);
     offset = r.nextOffset;
@@ -42,7 +42,7 @@ test('time retention deletes whole old segments and advances the beginning offse
     await log.append('t', [{ value: Buffer.alloc(100), timestamp: now - 3_600_000 }]);
   for (let i = 0; i < 5; i++) await log.append('t', [{ value: Buffer.alloc(100, 1), timestamp: now }]);
   await log.runCleaner(now);
-  const begin = log.beginningOffset('t', 0);
+  const begin = await log.beginningOffset('t', 0);
   assert.ok(begin > 0 && begin <= 30, `beginning offset ${begin}`);
   const records = await readAll(log, 't');
   assert.ok(records.every((r) => r.offset >= begin));
@@ -88,7 +88,7 @@ test('compaction keeps the latest value per key with its original offset', async
     after.map((r) => r.offset),
     [...after.map((r) => r.offset)].sort((x, y) => x - y),
   );
-  assert.equal(log.endOffset('t', 0), before.length);
+  assert.equal(await log.endOffset('t', 0), before.length);
 });
 
 test('compaction keeps tombstones until delete.retention.ms has passed, then removes them', async () => {
@@ -151,5 +151,5 @@ test('compacted data survives a restart', async () => {
     reread.map((r) => [r.offset, r.value!.toString()]),
     compacted.map((r) => [r.offset, r.value!.toString()]),
   );
-  assert.equal(again.endOffset('t', 0), 40);
+  assert.equal(await again.endOffset('t', 0), 40);
 });

@@ -12,8 +12,8 @@ const [dataDir, killIn, killAfterWrite] = process.argv.slice(2).map((a, i) => (i
   number,
 ];
 const log = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
-if (!log.hasTopic('a')) await log.createTopic('a', { partitions: 3 });
-if (!log.hasTopic('b')) await log.createTopic('b', { partitions: 2 });
+if (!(await log.hasTopic('a'))) await log.createTopic('a', { partitions: 3 });
+if (!(await log.hasTopic('b'))) await log.createTopic('b', { partitions: 2 });
 const committed = (await log.committedOffsets('g', 'a'))[0]?.offset ?? 0;
 process.stdout.write(`start ${committed} ${log.openReport.abortedTransactions.length}\n`);
 

@@ -8,8 +8,8 @@ const log = await SegmentLog.open({
   durability: durability === 'fsync' ? 'fsync' : 'interval',
   cleanerIntervalMs: 0,
 });
-if (!log.hasTopic('seq')) await log.createTopic('seq', { config: { 'segment.bytes': '262144' } });
-let next = log.endOffset('seq', 0);
+if (!(await log.hasTopic('seq'))) await log.createTopic('seq', { config: { 'segment.bytes': '262144' } });
+let next = await log.endOffset('seq', 0);
 process.stdout.write(`start ${next} ${log.openReport.truncatedBytes}\n`);
 const padding = 'x'.repeat(Number(batchBytes ?? '100'));
 for (;;) {

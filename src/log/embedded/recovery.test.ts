@@ -67,7 +67,7 @@ async function readAll(dataDir: string): Promise<{ values: string[]; log: Segmen
   const log = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
   const values: string[] = [];
   let offset = 0;
-  while (offset < log.endOffset('seq', 0)) {
+  while (offset < (await log.endOffset('seq', 0))) {
     const r = await log.read('seq', 0, offset);
     for (const rec of r.records) values.push(rec.value!.toString().split(':')[0]);
     offset = r.nextOffset;
@@ -117,7 +117,7 @@ function writeAndExitUncleanly(dataDir: string, batches: number): void {
   const script = `
     import { SegmentLog } from ${JSON.stringify(new URL('./segment-log.js', import.meta.url).href)};
     const log = await SegmentLog.open({ dataDir: ${JSON.stringify(dataDir)}, cleanerIntervalMs: 0 });
-    if (!log.hasTopic('t')) await log.createTopic('t');
+    if (!await log.hasTopic('t')) await log.createTopic('t');
     for (let b = 0; b < ${batches}; b++) {
       await log.append('t', Array.from({ length: 10 }, (_, i) => ({ value: Buffer.from('v' + (b * 10 + i)) })));
     }
@@ -138,7 +138,7 @@ test('cuts a half-written batch off the tail on start and keeps everything befor
   try {
     assert.equal(log.openReport.recovered, true);
     assert.equal(log.openReport.truncatedBytes, 60);
-    assert.equal(log.endOffset('t', 0), 50);
+    assert.equal(await log.endOffset('t', 0), 50);
     const { records } = await log.read('t', 0, 0, { maxRecords: 100 });
     assert.deepEqual(
       records.map((r) => r.value!.toString()),
@@ -160,7 +160,7 @@ test('cuts a last batch whose checksum does not match', async () => {
   writeFileSync(segment, bytes);
   const log = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
   try {
-    assert.equal(log.endOffset('t', 0), 20);
+    assert.equal(await log.endOffset('t', 0), 20);
     assert.ok(log.openReport.truncatedBytes > 0);
   } finally {
     await log.close();
@@ -211,7 +211,7 @@ test('a crash during a segment roll loses nothing', async () => {
   writeFileSync(join(segment, '..', `${String(20).padStart(20, '0')}.log`), '');
   const log = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
   try {
-    assert.equal(log.endOffset('t', 0), 20);
+    assert.equal(await log.endOffset('t', 0), 20);
     const [next] = await log.append('t', [{ value: Buffer.from('v20') }]);
     assert.equal(next.offset, 20);
   } finally {
@@ -242,9 +242,9 @@ test('a full disk gives DISK_FULL, leaves no partial batch, and the log works ag
       }
     }
     assert.ok(filled, 'the disk never filled');
-    const end = log.endOffset('filler', 0);
+    const end = await log.endOffset('filler', 0);
     await assert.rejects(log.append('t', [{ value: Buffer.alloc(200 * 1024) }]), /DISK_FULL|disk is full/);
-    assert.equal(log.endOffset('t', 0), 0);
+    assert.equal(await log.endOffset('t', 0), 0);
     const { records } = await log.read('filler', 0, 0, { maxRecords: 1000, maxBytes: 64 * 1024 * 1024 });
     assert.equal(records.length, end);
     await log.deleteTopic('filler');

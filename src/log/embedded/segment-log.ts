@@ -194,7 +194,8 @@ export class SegmentLog implements Log {
     return p;
   }
 
-  hasTopic(name: string): boolean {
+  async hasTopic(name: string): Promise<boolean> {
+    this.check();
     return this.topics.has(name);
   }
 
@@ -516,11 +517,11 @@ export class SegmentLog implements Log {
     return this.partition(topic, partition).read(offset, options);
   }
 
-  beginningOffset(topic: string, partition: number): number {
+  async beginningOffset(topic: string, partition: number): Promise<number> {
     return this.partition(topic, partition).beginningOffset;
   }
 
-  endOffset(topic: string, partition: number): number {
+  async endOffset(topic: string, partition: number): Promise<number> {
     return this.partition(topic, partition).endOffset;
   }
 

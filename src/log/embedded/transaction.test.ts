@@ -28,8 +28,8 @@ function tempDir(): string {
 
 async function values(log: SegmentLog, topic: string, partition: number): Promise<string[]> {
   const out: string[] = [];
-  let offset = log.beginningOffset(topic, partition);
-  while (offset < log.endOffset(topic, partition)) {
+  let offset = await log.beginningOffset(topic, partition);
+  while (offset < (await log.endOffset(topic, partition))) {
     const r = await log.read(topic, partition, offset);
     for (const rec of r.records) out.push(rec.value!.toString());
     offset = r.nextOffset;
@@ -51,7 +51,7 @@ test('a transaction makes its records and offsets visible together at commit, an
   tx.commitOffsets('g', [{ topic: 'in', partition: 0, offset: 0 }]);
   assert.equal(tx.size, 2);
   assert.equal(tx.bytes, 8);
-  assert.equal(log.endOffset('out', 0), 0, 'nothing visible before the commit');
+  assert.equal(await log.endOffset('out', 0), 0, 'nothing visible before the commit');
   assert.deepEqual(await log.committedOffsets('g'), []);
   await tx.commit();
   assert.deepEqual(await values(log, 'out', 0), ['v1']);
@@ -67,7 +67,7 @@ test('an aborted transaction leaves nothing behind', async () => {
   tx.append('out', [{ value: text('v') }]);
   tx.commitOffsets('g', [{ topic: 'out', partition: 0, offset: 1 }]);
   await tx.abort();
-  assert.equal(log.endOffset('out', 0), 0);
+  assert.equal(await log.endOffset('out', 0), 0);
   assert.deepEqual(await log.committedOffsets('g'), []);
 });
 

@@ -325,7 +325,7 @@ describe('clients with credentials', () => {
     worker.kill('SIGTERM');
     const run = await done;
     assert.equal(run.code, 0, run.stderr);
-    assert.ok(server.log.hasTopic('auth-configs'), 'the worker created its config topic on the server');
+    assert.ok(await server.log.hasTopic('auth-configs'), 'the worker created its config topic on the server');
   });
 
   test('the topic tools pass --user/--password (or the environment) with --server', async () => {

@@ -26,6 +26,14 @@ interface RecordJson {
   headers: { name: string; value: string | null }[];
 }
 
+interface PartitionJson {
+  partition_id: number;
+  beginning_offset: number;
+  end_offset: number;
+  size_bytes: number;
+  segments: number;
+}
+
 interface ReadJson {
   records: RecordJson[];
   next_offset: number;
@@ -39,14 +47,13 @@ const toBase64 = (b: Uint8Array | null | undefined) =>
 
 /**
  * The `Log` interface over a running Sluice server's REST API (REST Proxy v3 and Sluice's additions),
- * so tools written against `Log` work the same on a data dir and against a server. Offsets that the
- * interface reads synchronously come from the latest answer the server gave.
+ * so tools written against `Log` work the same on a data dir and against a server. Every question
+ * (does a topic exist, where a partition begins and ends) is asked of the server when it is asked:
+ * nothing is answered from an earlier reply.
  */
 export class RemoteLog implements Log {
   readonly clusterId: string;
   private readonly baseUrl: string;
-  private readonly topics = new Set<string>();
-  private readonly offsets = new Map<string, { beginning: number; end: number }>();
   /** Records a wait already fetched, handed out by the next read at the same offset. */
   private readonly prefetched = new Map<string, { offset: number; result: ReadResult }>();
 
@@ -82,9 +89,7 @@ export class RemoteLog implements Log {
         `Cannot reach a Sluice server at ${baseUrl} (${(err as Error).message}). Start one with 'sluice server', check the URL, or use --data-dir.`,
       );
     }
-    const log = new RemoteLog(baseUrl, clusters.data[0].cluster_id, auth);
-    for (const t of await log.listTopics()) log.topics.add(t);
-    return log;
+    return new RemoteLog(baseUrl, clusters.data[0].cluster_id, auth);
   }
 
   private url(path: string): string {
@@ -146,13 +151,11 @@ export class RemoteLog implements Log {
       partitions_count: spec.partitions ?? 1,
       configs: Object.entries(spec.config ?? {}).map(([k, v]) => ({ name: k, value: v })),
     });
-    this.topics.add(name);
     return this.describeTopic(name);
   }
 
   async deleteTopic(name: string): Promise<void> {
     await this.call('DELETE', this.path(name));
-    this.topics.delete(name);
   }
 
   async listTopics(): Promise<string[]> {
@@ -160,31 +163,39 @@ export class RemoteLog implements Log {
     return list.data.map((t) => t.topic_name).sort();
   }
 
-  hasTopic(name: string): boolean {
-    return this.topics.has(name);
+  async hasTopic(name: string): Promise<boolean> {
+    try {
+      await this.call('GET', this.path(name));
+      return true;
+    } catch (err) {
+      if (err instanceof LogError && err.code === 'UNKNOWN_TOPIC') return false;
+      throw err;
+    }
+  }
+
+  private partitions(name: string): Promise<{ data: PartitionJson[] }> {
+    return this.call<{ data: PartitionJson[] }>('GET', `${this.path(name)}/partitions`);
+  }
+
+  /** One partition's offsets, as the server has them now. */
+  private async partitionOffsets(topic: string, partition: number): Promise<PartitionJson> {
+    const list = (await this.partitions(topic)).data;
+    const found = list.find((p) => p.partition_id === partition);
+    if (found === undefined) {
+      throw new LogError(
+        'INVALID_PARTITION',
+        `Topic '${topic}' has no partition ${partition}: it has ${list.length} partition${list.length === 1 ? '' : 's'}.`,
+      );
+    }
+    return found;
   }
 
   async describeTopic(name: string): Promise<TopicDescription> {
-    const partitions = await this.call<{
-      data: {
-        partition_id: number;
-        beginning_offset: number;
-        end_offset: number;
-        size_bytes: number;
-        segments: number;
-      }[];
-    }>('GET', `${this.path(name)}/partitions`);
+    const partitions = await this.partitions(name);
     const configs = await this.call<{ data: { name: string; value: string }[] }>(
       'GET',
       `${this.path(name)}/configs`,
     );
-    this.topics.add(name);
-    for (const p of partitions.data) {
-      this.offsets.set(`${name}\u0000${p.partition_id}`, {
-        beginning: p.beginning_offset,
-        end: p.end_offset,
-      });
-    }
     return {
       name,
       partitions: partitions.data.map((p) => ({
@@ -272,10 +283,6 @@ export class RemoteLog implements Log {
       undefined,
       signal,
     );
-    this.offsets.set(`${topic}\u0000${partition}`, {
-      beginning: answer.beginning_offset,
-      end: answer.end_offset,
-    });
     const records: LogRecord[] = answer.records.map((r) => ({
       offset: r.offset,
       timestamp: r.timestamp,
@@ -297,23 +304,12 @@ export class RemoteLog implements Log {
     return this.fetchRecords(topic, partition, offset, options, 0);
   }
 
-  private cachedOffsets(topic: string, partition: number): { beginning: number; end: number } {
-    const cached = this.offsets.get(`${topic}\u0000${partition}`);
-    if (cached === undefined) {
-      throw new LogError(
-        'UNKNOWN_TOPIC',
-        `No offsets known for ${topic}-${partition}: describe the topic first.`,
-      );
-    }
-    return cached;
+  async beginningOffset(topic: string, partition: number): Promise<number> {
+    return (await this.partitionOffsets(topic, partition)).beginning_offset;
   }
 
-  beginningOffset(topic: string, partition: number): number {
-    return this.cachedOffsets(topic, partition).beginning;
-  }
-
-  endOffset(topic: string, partition: number): number {
-    return this.cachedOffsets(topic, partition).end;
+  async endOffset(topic: string, partition: number): Promise<number> {
+    return (await this.partitionOffsets(topic, partition)).end_offset;
   }
 
   /** A long poll: the server answers when records arrive or the wait ends. */

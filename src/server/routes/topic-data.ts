@@ -73,9 +73,9 @@ export function registerTopicDataRoutes(app: FastifyInstance, log: Log, internal
       checkClusterId(log, req.params.cluster);
       const { topic } = req.params;
       const partition = wholeNumber(req.params.partition, 'partition', 0);
-      const offset = wholeNumber(req.query.offset, 'offset', log.beginningOffset(topic, partition));
+      const offset = wholeNumber(req.query.offset, 'offset', await log.beginningOffset(topic, partition));
       const timeoutMs = Math.min(wholeNumber(req.query.timeout_ms, 'timeout_ms', 0), MAX_WAIT_MS);
-      if (timeoutMs > 0 && log.endOffset(topic, partition) <= offset) {
+      if (timeoutMs > 0 && (await log.endOffset(topic, partition)) <= offset) {
         // Stop waiting when the client goes away.
         const gone = new AbortController();
         req.raw.once('close', () => gone.abort());
@@ -88,8 +88,8 @@ export function registerTopicDataRoutes(app: FastifyInstance, log: Log, internal
       return {
         records: result.records.map(recordJson),
         next_offset: result.nextOffset,
-        beginning_offset: log.beginningOffset(topic, partition),
-        end_offset: log.endOffset(topic, partition),
+        beginning_offset: await log.beginningOffset(topic, partition),
+        end_offset: await log.endOffset(topic, partition),
       };
     } catch (err) {
       return sendError(reply, err);
