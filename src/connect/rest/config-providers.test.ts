@@ -128,8 +128,8 @@ async function startWorker(dir: string, properties: Record<string, string> = PRO
 
 async function rawTopicText(log: SegmentLog, topic: string): Promise<string> {
   let text = '';
-  let offset = log.beginningOffset(topic, 0);
-  while (offset < log.endOffset(topic, 0)) {
+  let offset = await log.beginningOffset(topic, 0);
+  while (offset < (await log.endOffset(topic, 0))) {
     const r = await log.read(topic, 0, offset);
     for (const rec of r.records) text += `${rec.key?.toString('latin1')}=${rec.value?.toString('latin1')}\n`;
     offset = r.nextOffset;

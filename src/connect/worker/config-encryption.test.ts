@@ -37,8 +37,8 @@ async function start(dir: string, properties: Record<string, string> = {}) {
 /** Every record of the config topic as raw bytes read back as text, key=value per line. */
 async function rawConfigTopic(log: SegmentLog): Promise<{ key: string; value: string }[]> {
   const out: { key: string; value: string }[] = [];
-  let offset = log.beginningOffset('connect-configs', 0);
-  while (offset < log.endOffset('connect-configs', 0)) {
+  let offset = await log.beginningOffset('connect-configs', 0);
+  while (offset < (await log.endOffset('connect-configs', 0))) {
     const r = await log.read('connect-configs', 0, offset);
     for (const rec of r.records)
       out.push({ key: rec.key?.toString('latin1') ?? '', value: rec.value?.toString('latin1') ?? '' });

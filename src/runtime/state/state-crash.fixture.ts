@@ -33,7 +33,7 @@ process.stdout.write(`${JSON.stringify(stores.restored)}\n`);
 const counts = stores.keyValueStore('Aggregate-Aggregate-Materialize', countCodec);
 
 let offset = (await log.committedOffsets(GROUP, 'in'))[0]?.offset ?? 0;
-const end = log.endOffset('in', 0);
+const end = await log.endOffset('in', 0);
 for (let batch = 0; offset < end; batch++) {
   const read = await log.read('in', 0, offset, { maxRecords: batchSize });
   const outputs = [];
@@ -51,7 +51,7 @@ for (let batch = 0; offset < end; batch++) {
   if (kill && killStage === 'before-commit') process.kill(process.pid, 'SIGKILL');
   await tx.commit();
   if (kill && killStage === 'after-log-commit') process.kill(process.pid, 'SIGKILL');
-  stores.applyCommitted();
+  await stores.applyCommitted();
   if (kill && killStage === 'after-flush') {
     stores.flush();
     process.kill(process.pid, 'SIGKILL');

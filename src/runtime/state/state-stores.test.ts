@@ -47,8 +47,8 @@ async function openStores(
 
 async function changelog(log: Log, topic: string): Promise<{ key: Buffer; value: string | null }[]> {
   const out: { key: Buffer; value: string | null }[] = [];
-  let offset = log.beginningOffset(topic, 0);
-  while (offset < log.endOffset(topic, 0)) {
+  let offset = await log.beginningOffset(topic, 0);
+  while (offset < (await log.endOffset(topic, 0))) {
     const r = await log.read(topic, 0, offset);
     for (const rec of r.records) out.push({ key: rec.key as Buffer, value: rec.value?.toString() ?? null });
     offset = r.nextOffset;
@@ -77,7 +77,7 @@ test('a batch reads its own writes at once and reaches files and changelog only 
   kv.put(k('b'), 'three', 12);
   assert.equal(kv.get(k('b')), 'three');
   const topic = changelogTopicName(APP, 'Aggregate-Aggregate-Materialize');
-  assert.equal(log.endOffset(topic, 0), 0);
+  assert.equal(await log.endOffset(topic, 0), 0);
   await stores.commit();
   // One record per key and batch: the key written twice is written once, with its last value.
   assert.deepEqual(
@@ -315,7 +315,7 @@ test('an aborted transaction leaves neither changelog nor files changed', async 
   await tx.abort();
   stores.discardBatch();
   assert.equal(kv.get(k('a')), undefined);
-  assert.equal(log.endOffset(changelogTopicName(APP, 'Aggregate-Aggregate-Materialize'), 0), 0);
+  assert.equal(await log.endOffset(changelogTopicName(APP, 'Aggregate-Aggregate-Materialize'), 0), 0);
 });
 
 test('asking for an undeclared store or the wrong kind names it', async () => {

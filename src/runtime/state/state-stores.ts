@@ -203,11 +203,14 @@ export class StateStores {
    * After the transaction holding `stageChangelog`'s records committed: the batch is durable in the
    * changelog; it is written to the files now or with a later batch (see maxUnflushedEntries).
    */
-  applyCommitted(): void {
+  async applyCommitted(): Promise<void> {
     this.#check();
     let unflushed = 0;
     for (const store of this.#stores.values()) {
-      this.#committedOffsets.set(store.spec.name, this.#log.endOffset(store.changelog, this.#partition));
+      this.#committedOffsets.set(
+        store.spec.name,
+        await this.#log.endOffset(store.changelog, this.#partition),
+      );
       store.commitBatch();
       unflushed += store.unflushedCount;
     }
@@ -235,7 +238,7 @@ export class StateStores {
       const records = store.changelogRecords(this.#partition);
       if (records.length > 0) await this.#log.append(store.changelog, records);
     }
-    this.applyCommitted();
+    await this.applyCommitted();
   }
 
   /** Forgets the current batch's writes (its transaction aborted). */
@@ -271,7 +274,7 @@ async function ensureChangelog(
   partitions: number,
   partition: number,
 ): Promise<void> {
-  if (!log.hasTopic(topic)) {
+  if (!(await log.hasTopic(topic))) {
     const config: Record<string, string> =
       spec.kind === 'keyValue'
         ? { 'cleanup.policy': 'compact' }
@@ -308,8 +311,8 @@ async function restore(
   existed: boolean,
 ): Promise<RestoreReport> {
   const topic = store.changelog;
-  const begin = log.beginningOffset(topic, partition);
-  const end = log.endOffset(topic, partition);
+  const begin = await log.beginningOffset(topic, partition);
+  const end = await log.endOffset(topic, partition);
   const checkpoint = existed ? checkpoints.get(store.spec.name) : undefined;
   // Files ahead of the changelog (it was deleted and made again) or behind its start cannot be trusted.
   const rebuilt = checkpoint === undefined || checkpoint > end || checkpoint < begin;
