@@ -173,9 +173,23 @@ describe("Apache Kafka's Java tools", { skip: kafkaJava.missing }, () => {
       '1',
       '--replication-factor',
       '1',
+      '--config',
+      'retention.ms=3600000',
     ]);
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /Created topic java-topic/);
+    const described = await runKafkaTool('org.apache.kafka.tools.TopicCommand', [
+      '--bootstrap-server',
+      bootstrap,
+      '--describe',
+      '--topic',
+      'java-topic',
+    ]);
+    assert.equal(described.code, 0, described.stderr);
+    assert.match(
+      described.stdout,
+      /Topic: java-topic\s+PartitionCount: 1\s+ReplicationFactor: 1\s+Configs: retention.ms=3600000/,
+    );
     const listed = await runKafkaTool('org.apache.kafka.tools.TopicCommand', [
       '--bootstrap-server',
       bootstrap,

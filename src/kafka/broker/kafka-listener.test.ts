@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { InternalTopics, SegmentLog } from '../../log/index.js';
+import {
+  ALTER_CONFIGS,
+  DESCRIBE_CLUSTER,
+  DESCRIBE_CONFIGS,
+  INCREMENTAL_ALTER_CONFIGS,
+} from '../protocol/admin-messages.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import {
   API_VERSIONS,
@@ -313,6 +319,83 @@ describe('the Kafka listener', () => {
       allowAutoTopicCreation: false,
     });
     assert.equal(((missing.topics as Struct[])[0] as Struct).errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  });
+
+  test('DescribeConfigs shows set configs as topic configs and the rest as defaults; both alters change them', async () => {
+    await log.createTopic('configured', { config: { 'cleanup.policy': 'compact' } });
+    const c = await client();
+    const describe = async () => {
+      const answer = await c.request(DESCRIBE_CONFIGS, 4, {
+        resources: [{ resourceType: 2, resourceName: 'configured', configurationKeys: null }],
+        includeSynonyms: false,
+        includeDocumentation: false,
+      });
+      const [result] = answer.results as Struct[];
+      assert.equal(result.errorCode, ErrorCode.NONE);
+      return new Map(
+        (result.configs as { name: string; value: string; configSource: number }[]).map((x) => [
+          x.name,
+          [x.value, x.configSource],
+        ]),
+      );
+    };
+    const before = await describe();
+    assert.deepEqual(before.get('cleanup.policy'), ['compact', 1]);
+    assert.deepEqual(before.get('retention.ms'), ['604800000', 5]);
+    const changed = await c.request(INCREMENTAL_ALTER_CONFIGS, 1, {
+      resources: [
+        {
+          resourceType: 2,
+          resourceName: 'configured',
+          configs: [
+            { name: 'retention.ms', configOperation: 0, value: '1000' },
+            { name: 'cleanup.policy', configOperation: 2, value: 'delete' },
+          ],
+        },
+      ],
+      validateOnly: false,
+    });
+    assert.equal((changed.responses as Struct[])[0].errorCode, ErrorCode.NONE);
+    const after = await describe();
+    assert.deepEqual(after.get('retention.ms'), ['1000', 1]);
+    assert.deepEqual(after.get('cleanup.policy'), ['compact,delete', 1]);
+    // AlterConfigs replaces the whole config: retention.ms goes back to its default.
+    const replaced = await c.request(ALTER_CONFIGS, 2, {
+      resources: [
+        {
+          resourceType: 2,
+          resourceName: 'configured',
+          configs: [{ name: 'cleanup.policy', value: 'compact' }],
+        },
+      ],
+      validateOnly: false,
+    });
+    assert.equal((replaced.responses as Struct[])[0].errorCode, ErrorCode.NONE);
+    const last = await describe();
+    assert.deepEqual(last.get('retention.ms'), ['604800000', 5]);
+    assert.deepEqual(last.get('cleanup.policy'), ['compact', 1]);
+    const bad = await c.request(INCREMENTAL_ALTER_CONFIGS, 1, {
+      resources: [
+        {
+          resourceType: 2,
+          resourceName: '_commands',
+          configs: [{ name: 'retention.ms', configOperation: 0, value: '1' }],
+        },
+      ],
+      validateOnly: false,
+    });
+    assert.equal((bad.responses as Struct[])[0].errorCode, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+  });
+
+  test("DescribeCluster gives the log's cluster id and this node as broker and controller", async () => {
+    const c = await client();
+    const answer = await c.request(DESCRIBE_CLUSTER, 1, {
+      includeClusterAuthorizedOperations: false,
+      endpointType: 1,
+    });
+    assert.equal(answer.clusterId, log.clusterId);
+    assert.equal(answer.controllerId, 1);
+    assert.deepEqual(answer.brokers, [{ brokerId: 1, host: '127.0.0.1', port: listener.port, rack: null }]);
   });
 
   test('a malformed request closes only its own connection, with a log line; others go on', async () => {

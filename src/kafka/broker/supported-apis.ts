@@ -1,4 +1,10 @@
 import {
+  ALTER_CONFIGS,
+  DESCRIBE_CLUSTER,
+  DESCRIBE_CONFIGS,
+  INCREMENTAL_ALTER_CONFIGS,
+} from '../protocol/admin-messages.js';
+import {
   DESCRIBE_GROUPS,
   FIND_COORDINATOR,
   HEARTBEAT,
@@ -23,6 +29,12 @@ import {
 import type { Struct } from '../protocol/schema.js';
 import type { Handler } from './context.js';
 import { handleApiVersions } from './handlers/api-versions.js';
+import {
+  handleAlterConfigs,
+  handleDescribeCluster,
+  handleDescribeConfigs,
+  handleIncrementalAlterConfigs,
+} from './handlers/configs.js';
 import { handleFetch } from './handlers/fetch.js';
 import {
   handleDescribeGroups,
@@ -67,6 +79,10 @@ export const SUPPORTED_APIS: ReadonlyMap<number, SupportedApi> = new Map(
       [OFFSET_FETCH, handleOffsetFetch],
       [DESCRIBE_GROUPS, handleDescribeGroups],
       [LIST_GROUPS, handleListGroups],
+      [DESCRIBE_CONFIGS, handleDescribeConfigs],
+      [ALTER_CONFIGS, handleAlterConfigs],
+      [INCREMENTAL_ALTER_CONFIGS, handleIncrementalAlterConfigs],
+      [DESCRIBE_CLUSTER, handleDescribeCluster],
     ] as const
   ).map(([schema, handle]) => [schema.key, { schema, handle }]),
 );
