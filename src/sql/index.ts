@@ -16,6 +16,7 @@ export {
   type StatementText,
   splitStatements,
   statementsOf,
+  statementTextsOf,
 } from './parser.js';
 export { printExpression, printName, printQuery, printStatement, printString, printType } from './printer.js';
 export { type SourceSpan, spanOf } from './spans.js';

@@ -67,7 +67,16 @@ const DIGIT = /[0-9]/;
  * point into the script.
  */
 export function tokenize(text: string, origin: SourcePosition = { line: 1, column: 1 }): Token[] {
-  const tokens: Token[] = [];
+  return Array.from(tokensOf(text, origin));
+}
+
+/**
+ * `tokenize` one token at a time: a caller that needs only the start of a long script (its first
+ * statements) lexes no more of it than that.
+ */
+export function* tokensOf(text: string, origin: SourcePosition = { line: 1, column: 1 }): Generator<Token> {
+  /** The token the current step read, handed out after the step (a closure cannot yield). */
+  let pending: Token | undefined;
   let index = 0;
   let line = origin.line;
   let column = origin.column;
@@ -101,7 +110,7 @@ export function tokenize(text: string, origin: SourcePosition = { line: 1, colum
     index = end;
   };
   const push = (kind: TokenKind, value: string, start: number, position: SourcePosition): void => {
-    tokens.push({ kind, value, text: text.slice(start, index), ...position, start, end: index });
+    pending = { kind, value, text: text.slice(start, index), ...position, start, end: index };
   };
 
   /** Reads a quoted run that ends at `quote`, where a doubled quote stands for one. */
@@ -201,9 +210,12 @@ export function tokenize(text: string, origin: SourcePosition = { line: 1, colum
       advance(symbol.length);
       push('symbol', symbol, start, position);
     }
+    if (pending !== undefined) {
+      yield pending;
+      pending = undefined;
+    }
   }
-  tokens.push({ kind: 'eof', value: '', text: '', line, column, start: index, end: index });
-  return tokens;
+  yield { kind: 'eof', value: '', text: '', line, column, start: index, end: index };
 }
 
 /** How a token is named in error messages: `'FROM'`, `'it''s'`, or `end of input`. */

@@ -5,7 +5,7 @@
 
 import type { Expression, SqlType, Statement } from './ast.js';
 import { type SourcePosition, SqlParseError } from './errors.js';
-import { tokenize } from './lexer.js';
+import { tokenize, tokensOf } from './lexer.js';
 import { parseExpression } from './parse-expression.js';
 import { parseStatementTokens } from './parse-statement.js';
 import { parseType } from './parse-type.js';
@@ -44,10 +44,17 @@ export interface ParseOptions {
 
 /** Splits a script on the `;` that end its statements (not those in strings or comments). */
 export function splitStatements(script: string): StatementText[] {
-  const pieces: StatementText[] = [];
+  return Array.from(statementTextsOf(script));
+}
+
+/**
+ * `splitStatements` one statement at a time, lexing the script only as far as the statement handed
+ * out: a huge request is split as it is parsed, so its caller can give the event loop turns.
+ */
+export function* statementTextsOf(script: string): Generator<StatementText> {
   let first: { start: number; line: number; column: number } | undefined;
   let lastEnd = 0;
-  for (const token of tokenize(script)) {
+  for (const token of tokensOf(script)) {
     const ends = token.kind === 'eof' || (token.kind === 'symbol' && token.value === ';');
     if (!ends) {
       first ??= token;
@@ -55,11 +62,10 @@ export function splitStatements(script: string): StatementText[] {
       continue;
     }
     if (first !== undefined) {
-      pieces.push({ text: script.slice(first.start, lastEnd), line: first.line, column: first.column });
+      yield { text: script.slice(first.start, lastEnd), line: first.line, column: first.column };
     }
     first = undefined;
   }
-  return pieces;
 }
 
 /**
@@ -79,16 +85,18 @@ export function* statementsOf(script: string, options: ParseOptions = {}): Gener
   const variables = options.variables === undefined ? undefined : lowerCaseNamed(options.variables);
   const limits = options.limits ?? {};
   const maxLength = limits.maxStatementLength ?? Number.POSITIVE_INFINITY;
-  const pieces = splitStatements(script);
   const maxStatements = limits.maxStatements ?? Number.POSITIVE_INFINITY;
-  if (pieces.length > maxStatements) {
-    throw new SqlParseError(
-      pieces[maxStatements],
-      `The request holds ${pieces.length} statements, more than the ${maxStatements} one request may hold. ` +
-        'Send them in several requests, or raise sluice.request.max.statements.',
-    );
-  }
-  for (const piece of pieces) {
+  let count = 0;
+  // Split as parsed: the statements after the limit are never lexed, so an oversized request is
+  // refused after as little work as a request at the limit.
+  for (const piece of statementTextsOf(script)) {
+    if (++count > maxStatements) {
+      throw new SqlParseError(
+        piece,
+        `The request holds more than the ${maxStatements} statements one request may hold (statement ${count} starts here). ` +
+          'Send them in several requests, or raise sluice.request.max.statements.',
+      );
+    }
     const text =
       variables === undefined
         ? withinLength(piece, maxLength)
