@@ -184,24 +184,40 @@ function authenticatorFor(config: ServerConfig): BasicAuthenticator | undefined 
 /**
  * sluice.kafka.listeners: where Kafka clients reach the log, or undefined when it is empty. A server
  * on a free REST port (tests, a second server for a try) takes a free Kafka port too unless the
- * listener is set, rather than 9092, which a real server may hold.
+ * listener is set, rather than 9092, which a real server may hold. With authentication on, the
+ * listener asks for SASL/PLAIN whatever its scheme, so no Kafka client gets round the password file.
  */
-function kafkaListenerFor(config: ServerConfig): string | undefined {
-  const listener = config.getString('sluice.kafka.listeners').trim();
+function kafkaListenerFor(config: ServerConfig, authenticated: boolean): string | undefined {
+  let listener = config.getString('sluice.kafka.listeners').trim();
   if (listener === '') return undefined;
   parseKafkaListener(listener);
   if (!config.isSetByUser('sluice.kafka.listeners') && serverPort(config) === 0)
-    return 'PLAINTEXT://127.0.0.1:0';
-  return listener;
+    listener = 'PLAINTEXT://127.0.0.1:0';
+  return authenticated ? listener.replace(/^PLAINTEXT:/i, 'SASL_PLAINTEXT:') : listener;
 }
 
 async function startKafka(
   listener: string,
   log: SegmentLog,
   internalTopics: InternalTopics,
+  authenticator: BasicAuthenticator | undefined,
 ): Promise<RunningKafkaListener> {
   try {
-    return await startKafkaListener({ log, internalTopics, listener });
+    return await startKafkaListener({
+      log,
+      internalTopics,
+      listener,
+      ...(authenticator === undefined
+        ? {}
+        : {
+            // The same users, roles and failed-login limits as the REST API (PLAIN's user and password as basic credentials).
+            authenticatePlain: async (user: string, password: string, address: string) => {
+              const header = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+              const result = await authenticator.authenticate(header, address);
+              return result.ok ? undefined : result.message;
+            },
+          }),
+    });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(
@@ -242,7 +258,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const crossOrigin = crossOriginPolicy(config);
   const workerProperties = embeddedWorkerProperties(config);
   if (workerProperties !== undefined) connectListenerTls(workerProperties);
-  const kafkaListener = kafkaListenerFor(config);
+  const kafkaListener = kafkaListenerFor(config, authenticator !== undefined);
   const log = await SegmentLog.open({
     dataDir: config.getString('sluice.data.dir'),
     durability: config.getString('sluice.log.durability') as Durability,
@@ -262,7 +278,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     // The engine's own topics are there already; the REST API guards the same set.
     const internalTopics = engine.internalTopics;
     for (const [name, role] of worker?.internalTopics ?? []) internalTopics.add(name, role);
-    if (kafkaListener !== undefined) kafka = await startKafka(kafkaListener, log, internalTopics);
+    if (kafkaListener !== undefined)
+      kafka = await startKafka(kafkaListener, log, internalTopics, authenticator);
     app = buildRestApp({
       log,
       engine,

@@ -1,7 +1,11 @@
 import type { Socket } from 'node:net';
 import { MalformedRequestError } from '../protocol/malformed.js';
-import type { BrokerContext } from './context.js';
+import type { BrokerContext, SaslSession } from './context.js';
 import { apiName, apiVersionsTooNewFrame, decodeRequestFrame, encodeResponseFrame } from './frames.js';
+import { checkPlainToken } from './handlers/sasl.js';
+
+/** What a connection may ask before it has authenticated on a SASL listener: ApiVersions and SASL's own. */
+const BEFORE_AUTHENTICATION = new Set([18, 17, 36]);
 
 /** Frames queued while one is being handled; past this the socket stops reading (backpressure). */
 const MAX_QUEUED_FRAMES = 64;
@@ -21,12 +25,20 @@ export class KafkaConnection {
   #bufferedBytes = 0;
   readonly #queue: Buffer[] = [];
   #working = false;
+  readonly #session: SaslSession;
 
   constructor(socket: Socket, broker: BrokerContext, maxRequestBytes: number) {
     this.#socket = socket;
     this.#broker = broker;
     this.#maxRequestBytes = maxRequestBytes;
     this.#peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.#session = {
+      authenticated: broker.authenticatePlain === undefined,
+      mechanism: undefined,
+      rawTokenNext: false,
+      user: undefined,
+      closeAfterResponse: false,
+    };
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.#onData(chunk));
     socket.on('error', () => {});
@@ -83,6 +95,11 @@ export class KafkaConnection {
         const response = await this.#handle(frame);
         if (response === 'close') return;
         if (response !== undefined && !this.closed) this.#socket.write(response);
+        if (this.#session.closeAfterResponse) {
+          this.#socket.end();
+          this.#queue.length = 0;
+          return;
+        }
       }
     } finally {
       this.#working = false;
@@ -90,6 +107,20 @@ export class KafkaConnection {
   }
 
   async #handle(frame: Buffer): Promise<Buffer | undefined | 'close'> {
+    if (this.#session.rawTokenNext) {
+      // SaslHandshake v0: a bare PLAIN token, answered by a bare (empty) token.
+      this.#session.rawTokenNext = false;
+      const refused = await checkPlainToken(
+        frame,
+        { broker: this.#broker, clientHost: this.#socket.remoteAddress ?? '' },
+        this.#session,
+      );
+      if (refused !== undefined) {
+        this.#fail(`SASL/PLAIN authentication failed: ${refused}`);
+        return 'close';
+      }
+      return Buffer.alloc(4);
+    }
     let decoded: ReturnType<typeof decodeRequestFrame>;
     try {
       decoded = decodeRequestFrame(frame);
@@ -103,12 +134,17 @@ export class KafkaConnection {
     const { header } = decoded;
     if (decoded.kind === 'api-versions-too-new') return apiVersionsTooNewFrame(header.correlationId);
     const { api, body } = decoded;
+    if (!this.#session.authenticated && !BEFORE_AUTHENTICATION.has(header.apiKey)) {
+      this.#fail(`${api.schema.name} before SASL authentication: this listener needs SASL/PLAIN first`);
+      return 'close';
+    }
     try {
       const result = await api.handle(body, {
         broker: this.#broker,
         version: header.apiVersion,
         clientId: header.clientId ?? '',
         clientHost: this.#socket.remoteAddress ?? '',
+        session: this.#session,
         signal: this.#closed.signal,
       });
       if (result === undefined) return undefined;

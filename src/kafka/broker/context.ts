@@ -23,6 +23,24 @@ export interface BrokerContext {
   /** Largest batch a produce may carry decompressed (Kafka's message.max.bytes, a bit more). */
   readonly maxBatchBytes: number;
   readonly writeLine: (line: string) => void;
+  /**
+   * Set on a SASL_PLAINTEXT listener: checks a user's password (SASL/PLAIN); resolves undefined when
+   * admitted, else why not. Every API but ApiVersions and SASL's needs an authenticated connection.
+   */
+  readonly authenticatePlain:
+    | ((user: string, password: string, address: string) => Promise<string | undefined>)
+    | undefined;
+}
+
+/** A connection's SASL state. */
+export interface SaslSession {
+  authenticated: boolean;
+  mechanism: string | undefined;
+  /** SaslHandshake v0: the next frame is a bare token, not a Kafka request. */
+  rawTokenNext: boolean;
+  user: string | undefined;
+  /** Answer, then close (a failed authentication). */
+  closeAfterResponse: boolean;
 }
 
 /** One request as a handler sees it. */
@@ -31,6 +49,7 @@ export interface RequestContext {
   readonly version: number;
   readonly clientId: string;
   readonly clientHost: string;
+  readonly session: SaslSession;
   /** Aborted when the connection closes: long polls stop waiting. */
   readonly signal: AbortSignal;
 }

@@ -19,6 +19,15 @@ export interface KafkaListenerOptions {
   /** Kafka's group.initial.rebalance.delay.ms (default 3000). */
   readonly groupInitialRebalanceDelayMs?: number;
   readonly writeLine?: (line: string) => void;
+  /**
+   * For a SASL_PLAINTEXT:// listener (required there): checks a SASL/PLAIN user's password; resolves
+   * undefined when admitted, else the reason.
+   */
+  readonly authenticatePlain?: (
+    user: string,
+    password: string,
+    address: string,
+  ) => Promise<string | undefined>;
 }
 
 export interface RunningKafkaListener {
@@ -29,17 +38,21 @@ export interface RunningKafkaListener {
   close(): Promise<void>;
 }
 
-/** Parses `PLAINTEXT://host:port`; throws naming what is wrong. */
-export function parseKafkaListener(text: string): { host: string; port: number } {
-  const m = /^PLAINTEXT:\/\/(\[[^\]]+\]|[^:/]*):(\d+)$/i.exec(text.trim());
+/** Parses `PLAINTEXT://host:port` or `SASL_PLAINTEXT://host:port`; throws naming what is wrong. */
+export function parseKafkaListener(text: string): { host: string; port: number; sasl: boolean } {
+  const m = /^(PLAINTEXT|SASL_PLAINTEXT):\/\/(\[[^\]]+\]|[^:/]*):(\d+)$/i.exec(text.trim());
   if (m === null) {
     throw new Error(
-      `sluice.kafka.listeners='${text}' is not a listener: write PLAINTEXT://HOST:PORT (e.g. PLAINTEXT://127.0.0.1:9092), or leave it empty to turn the Kafka listener off.`,
+      `sluice.kafka.listeners='${text}' is not a listener: write PLAINTEXT://HOST:PORT (e.g. PLAINTEXT://127.0.0.1:9092) or SASL_PLAINTEXT://HOST:PORT, or leave it empty to turn the Kafka listener off.`,
     );
   }
-  const port = Number(m[2]);
+  const port = Number(m[3]);
   if (port > 65535) throw new Error(`sluice.kafka.listeners='${text}': port ${port} is above 65535.`);
-  return { host: m[1].replace(/^\[|\]$/g, '') || '0.0.0.0', port };
+  return {
+    host: m[2].replace(/^\[|\]$/g, '') || '0.0.0.0',
+    port,
+    sasl: m[1].toUpperCase() === 'SASL_PLAINTEXT',
+  };
 }
 
 /**
@@ -47,7 +60,12 @@ export function parseKafkaListener(text: string): { host: string; port: number }
  * controller, every partition's leader and the group coordinator.
  */
 export async function startKafkaListener(options: KafkaListenerOptions): Promise<RunningKafkaListener> {
-  const { host, port } = parseKafkaListener(options.listener);
+  const { host, port, sasl } = parseKafkaListener(options.listener);
+  if (sasl && options.authenticatePlain === undefined) {
+    throw new Error(
+      `${options.listener}: a SASL_PLAINTEXT listener checks users against the server's password file: set authentication.method=BASIC and sluice.authentication.password.file.`,
+    );
+  }
   const connections = new Set<KafkaConnection>();
   const server: Server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -71,6 +89,7 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
     autoCreateTopics: options.autoCreateTopics ?? true,
     maxBatchBytes: 16 * 1024 * 1024,
     writeLine: options.writeLine ?? ((line) => process.stderr.write(`${line}\n`)),
+    authenticatePlain: sasl ? options.authenticatePlain : undefined,
   };
   const maxRequestBytes = options.maxRequestBytes ?? 100 * 1024 * 1024;
   server.on('connection', (socket: Socket) => {
@@ -80,7 +99,7 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
   });
   const shownHost = advertisedHost.includes(':') ? `[${advertisedHost}]` : advertisedHost;
   return {
-    url: `PLAINTEXT://${shownHost}:${boundPort}`,
+    url: `${sasl ? 'SASL_PLAINTEXT' : 'PLAINTEXT'}://${shownHost}:${boundPort}`,
     host: advertisedHost,
     port: boundPort,
     async close() {

@@ -3,6 +3,8 @@ import {
   DESCRIBE_CLUSTER,
   DESCRIBE_CONFIGS,
   INCREMENTAL_ALTER_CONFIGS,
+  SASL_AUTHENTICATE,
+  SASL_HANDSHAKE,
 } from '../protocol/admin-messages.js';
 import {
   DESCRIBE_GROUPS,
@@ -51,6 +53,7 @@ import { handleInitProducerId } from './handlers/init-producer-id.js';
 import { handleListOffsets } from './handlers/list-offsets.js';
 import { handleMetadata } from './handlers/metadata.js';
 import { handleProduce } from './handlers/produce.js';
+import { handleSaslAuthenticate, handleSaslHandshake } from './handlers/sasl.js';
 import { handleCreateTopics, handleDeleteTopics } from './handlers/topics.js';
 
 export interface SupportedApi {
@@ -83,6 +86,8 @@ export const SUPPORTED_APIS: ReadonlyMap<number, SupportedApi> = new Map(
       [ALTER_CONFIGS, handleAlterConfigs],
       [INCREMENTAL_ALTER_CONFIGS, handleIncrementalAlterConfigs],
       [DESCRIBE_CLUSTER, handleDescribeCluster],
+      [SASL_HANDSHAKE, handleSaslHandshake],
+      [SASL_AUTHENTICATE, handleSaslAuthenticate],
     ] as const
   ).map(([schema, handle]) => [schema.key, { schema, handle }]),
 );

@@ -25,6 +25,8 @@ export class RawKafkaClient {
         const size = this.#buffer.readInt32BE(0);
         const frame = this.#buffer.subarray(4, 4 + size);
         this.#buffer = this.#buffer.subarray(4 + size);
+        // A bare SASL token (SaslHandshake v0) has no correlation id.
+        if (frame.length < 4) continue;
         const r = new ByteReader(frame);
         const id = r.int32();
         this.arrived.push(id);

@@ -162,3 +162,29 @@ export const DESCRIBE_CLUSTER: ApiSchema = {
     field('clusterAuthorizedOperations', 'int32', '0+', { default: INT32_MIN }),
   ],
 };
+
+/** Never flexible: any broker can read it before it knows the client. */
+export const SASL_HANDSHAKE: ApiSchema = {
+  key: 17,
+  name: 'SaslHandshake',
+  minVersion: 0,
+  maxVersion: 1,
+  flexibleFrom: 32767,
+  request: [field('mechanism', 'string', '0+')],
+  response: [field('errorCode', 'int16', '0+'), array('mechanisms', 'string', '0+')],
+};
+
+export const SASL_AUTHENTICATE: ApiSchema = {
+  key: 36,
+  name: 'SaslAuthenticate',
+  minVersion: 0,
+  maxVersion: 2,
+  flexibleFrom: 2,
+  request: [field('authBytes', 'bytes', '0+')],
+  response: [
+    field('errorCode', 'int16', '0+'),
+    field('errorMessage', 'string', '0+', { nullable: '0+' }),
+    field('authBytes', 'bytes', '0+'),
+    field('sessionLifetimeMs', 'int64', '1+'),
+  ],
+};
