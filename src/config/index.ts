@@ -72,6 +72,7 @@ export {
 export { closestName } from './suggest.js';
 export { Validators } from './validators.js';
 export {
+  unknownWorkerKeys,
   WITHOUT_EFFECT_GROUP,
   WORKER_CONFIG_DEF,
   WORKER_KEY_PREFIXES,

@@ -1,4 +1,5 @@
 import { ConfigDef } from './config-def.js';
+import { closestName } from './suggest.js';
 import { atLeast, oneOfIgnoringCase } from './validators.js';
 
 const TOPICS = 'Topics';
@@ -365,3 +366,21 @@ export const WORKER_PREFIXES_WITHOUT_EFFECT: readonly string[] = [
   'ssl.',
   'listeners.https.',
 ];
+
+/**
+ * The worker properties nobody declares or passes on (likely misspellings), each with the declared
+ * key it most likely means.
+ */
+export function unknownWorkerKeys(
+  properties: Readonly<Record<string, string>>,
+): { readonly key: string; readonly suggestion: string | undefined }[] {
+  const known = WORKER_CONFIG_DEF.names();
+  return Object.keys(properties)
+    .sort()
+    .filter(
+      (key) =>
+        WORKER_CONFIG_DEF.key(key) === undefined &&
+        ![...WORKER_KEY_PREFIXES, ...WORKER_PREFIXES_WITHOUT_EFFECT].some((p) => key.startsWith(p)),
+    )
+    .map((key) => ({ key, suggestion: closestName(key, known) }));
+}

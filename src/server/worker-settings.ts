@@ -1,5 +1,5 @@
 import {
-  closestName,
+  unknownWorkerKeys,
   WITHOUT_EFFECT_GROUP,
   WORKER_CONFIG_DEF,
   WORKER_KEY_PREFIXES,
@@ -20,22 +20,15 @@ export interface WorkerSettingsReview {
 
 /** Sorts the embedded worker's properties into misspelt, without effect, and fine, by their declarations. */
 export function reviewWorkerSettings(properties: Readonly<Record<string, string>>): WorkerSettingsReview {
-  const known = WORKER_CONFIG_DEF.names();
-  const unknown: WorkerSettingsReview['unknown'] = [];
-  const withoutEffect: string[] = [];
-  for (const key of Object.keys(properties).sort()) {
-    const declared = WORKER_CONFIG_DEF.key(key);
-    if (
-      declared?.group === WITHOUT_EFFECT_GROUP ||
-      WORKER_PREFIXES_WITHOUT_EFFECT.some((p) => key.startsWith(p))
-    ) {
-      if (declared === undefined || declared.group === WITHOUT_EFFECT_GROUP) withoutEffect.push(key);
-      continue;
-    }
-    if (declared !== undefined || WORKER_KEY_PREFIXES.some((p) => key.startsWith(p))) continue;
-    unknown.push({ key, suggestion: closestName(key, known) });
-  }
-  return { unknown, withoutEffect };
+  const withoutEffect = Object.keys(properties)
+    .sort()
+    .filter((key) => {
+      const declared = WORKER_CONFIG_DEF.key(key);
+      if (declared !== undefined) return declared.group === WITHOUT_EFFECT_GROUP;
+      const passedOn = WORKER_KEY_PREFIXES.some((p) => key.startsWith(p));
+      return !passedOn && WORKER_PREFIXES_WITHOUT_EFFECT.some((p) => key.startsWith(p));
+    });
+  return { unknown: unknownWorkerKeys(properties), withoutEffect };
 }
 
 /** The lines the server prints once at start about its worker's settings (none when all is well). */

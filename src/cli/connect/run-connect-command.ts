@@ -2,7 +2,11 @@ import { parseArgs } from 'node:util';
 import { basicAuthorization } from '../credentials.js';
 import { CONNECT_USAGE } from './connect-usage.js';
 import type { StandaloneWorker } from './standalone-worker.js';
-import { readConnectorFile, standaloneWorkerProperties } from './worker-properties.js';
+import {
+  readConnectorFile,
+  standaloneWorkerProperties,
+  unknownWorkerSettingWarnings,
+} from './worker-properties.js';
 
 /** `sluice connect`: starts, prints a ready line, stops cleanly on SIGTERM or SIGINT. */
 export async function runConnectCommand(argv: string[]): Promise<number> {
@@ -28,6 +32,7 @@ export async function runConnectCommand(argv: string[]): Promise<number> {
         ? {}
         : { bootstrapServer: parsed.values['bootstrap-server'] }),
     });
+    for (const line of unknownWorkerSettingWarnings(properties)) process.stderr.write(`${line}\n`);
     const connectors = connectorFiles.map(readConnectorFile);
     // Loaded only now: the worker pulls in every connector (faker among them).
     const { startStandaloneWorker } = await import('./standalone-worker.js');

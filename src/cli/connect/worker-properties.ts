@@ -1,4 +1,4 @@
-import { envSuffixToPropertyName, readPropertiesFile } from '../../config/index.js';
+import { envSuffixToPropertyName, readPropertiesFile, unknownWorkerKeys } from '../../config/index.js';
 
 /** Worker variables as Confluent's cp-kafka-connect image names them: CONNECT_GROUP_ID → group.id. */
 export const STANDALONE_ENV_PREFIX = 'CONNECT_';
@@ -34,6 +34,14 @@ export function standaloneWorkerProperties(sources: StandaloneSources): Record<s
   if (sources.port !== undefined) props.listeners = `http://0.0.0.0:${sources.port}`;
   if (sources.bootstrapServer !== undefined) props['bootstrap.servers'] = sources.bootstrapServer;
   return props;
+}
+
+/** Warnings for worker properties no one reads (likely misspelt), naming the nearest declared key. */
+export function unknownWorkerSettingWarnings(properties: Readonly<Record<string, string>>): string[] {
+  return unknownWorkerKeys(properties).map(
+    ({ key, suggestion }) =>
+      `WARNING unknown Connect worker setting ${key} is ignored${suggestion === undefined ? '' : `: did you mean ${suggestion}?`}`,
+  );
 }
 
 /** The default: the Sluice server on this machine, whose log the worker then shares. */

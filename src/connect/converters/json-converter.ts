@@ -81,11 +81,11 @@ export class JsonConverter implements Converter {
 
   configure(configs: Readonly<Record<string, string>>, _isKey: boolean): void {
     const parsed = JsonConverter.CONFIG_DEF.parse(configs);
-    this.schemasEnabled = parsed['schemas.enable'] === true;
-    this.decimalNumeric = String(parsed['decimal.format']).toUpperCase() === 'NUMERIC';
-    this.replaceNullWithDefault = parsed['replace.null.with.default'] === true;
+    this.schemasEnabled = parsed['schemas.enable'];
+    this.decimalNumeric = parsed['decimal.format'].toUpperCase() === 'NUMERIC';
+    this.replaceNullWithDefault = parsed['replace.null.with.default'];
     this.schemaJsonCache = new WeakMap();
-    this.schemaCache = new SchemaCache(Number(parsed['schemas.cache.size']));
+    this.schemaCache = new SchemaCache(parsed['schemas.cache.size']);
   }
 
   config(): ConfigDef {

@@ -48,7 +48,7 @@ export class StringConverter implements Converter {
 
   configure(configs: Readonly<Record<string, string>>, _isKey: boolean): void {
     const parsed = StringConverter.CONFIG_DEF.parse(configs);
-    this.charset = CHARSETS[String(parsed['converter.encoding']).trim().toLowerCase()];
+    this.charset = CHARSETS[parsed['converter.encoding'].trim().toLowerCase()];
   }
 
   config(): ConfigDef {

@@ -105,7 +105,7 @@ export class Cast implements Transformation {
       documentation:
         'List of fields and the type to cast them to of the form field1:type,field2:type to cast fields of Maps or Structs. A single type to cast the entire value. Valid types are int8, int16, int32, int64, float32, float64, boolean, and string. Note that binary fields can only be cast to string.',
       validator: (_name, value) => {
-        parseSpec((value as string[] | null) ?? []);
+        parseSpec(Array.isArray(value) ? value : []);
       },
     })
     .define(REPLACE_NULL_WITH_DEFAULT);
@@ -120,7 +120,7 @@ export class Cast implements Transformation {
   }
 
   configure(configs: Readonly<Record<string, string>>): void {
-    this.casts = parseSpec(Cast.CONFIG_DEF.parse(configs).spec as string[]);
+    this.casts = parseSpec(Cast.CONFIG_DEF.parse(configs).spec);
     this.wholeValueType = this.casts.get('');
     this.schemaCache.clear();
   }

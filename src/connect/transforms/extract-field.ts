@@ -2,6 +2,7 @@ import {
   ConfigDef,
   type ConnectRecord,
   DataException,
+  enumValue,
   type Transformation,
   Validators,
 } from '../api/index.js';
@@ -44,10 +45,10 @@ export class ExtractField implements Transformation {
 
   configure(configs: Readonly<Record<string, string>>): void {
     const parsed = ExtractField.CONFIG_DEF.parse(configs);
-    this.originalPath = String(parsed.field);
+    this.originalPath = parsed.field;
     this.path = new SingleFieldPath(
       this.originalPath,
-      String(parsed['field.syntax.version']).toUpperCase() as 'V1' | 'V2',
+      enumValue(['V1', 'V2'] as const, parsed['field.syntax.version']),
     );
   }
 

@@ -110,8 +110,8 @@ export class ExtractNewRecordState implements Transformation {
   configure(configs: Readonly<Record<string, string>>): void {
     const parsed = ExtractNewRecordState.CONFIG_DEF.parse(configs);
     this.handling = deleteHandling(parsed);
-    this.fields = copied(parsed['add.fields'] as string[], String(parsed['add.fields.prefix']));
-    this.headers = copied(parsed['add.headers'] as string[], String(parsed['add.headers.prefix']));
+    this.fields = copied(parsed['add.fields'], parsed['add.fields.prefix']);
+    this.headers = copied(parsed['add.headers'], parsed['add.headers.prefix']);
     this.schemas.clear();
   }
 

@@ -42,7 +42,7 @@ export class Flatten implements Transformation {
   }
 
   configure(configs: Readonly<Record<string, string>>): void {
-    this.delimiter = String(Flatten.CONFIG_DEF.parse(configs).delimiter);
+    this.delimiter = Flatten.CONFIG_DEF.parse(configs).delimiter;
     this.schemaCache.clear();
   }
 

@@ -47,8 +47,8 @@ export class InsertHeader implements Transformation {
 
   configure(configs: Readonly<Record<string, string>>): void {
     const parsed = InsertHeader.CONFIG_DEF.parse(configs);
-    const literal = parseLiteral(String(parsed['value.literal']));
-    this.header = { key: String(parsed.header), schema: literal.schema, value: literal.value };
+    const literal = parseLiteral(parsed['value.literal']);
+    this.header = { key: parsed.header, schema: literal.schema, value: literal.value };
   }
 
   apply<R extends ConnectRecord>(record: R): R {
@@ -75,7 +75,7 @@ export class DropHeaders implements Transformation {
   private names = new Set<string>();
 
   configure(configs: Readonly<Record<string, string>>): void {
-    this.names = new Set(DropHeaders.CONFIG_DEF.parse(configs).headers as string[]);
+    this.names = new Set(DropHeaders.CONFIG_DEF.parse(configs).headers);
   }
 
   apply<R extends ConnectRecord>(record: R): R {
@@ -119,8 +119,8 @@ export class HeaderFrom implements Transformation {
     .define(REPLACE_NULL_WITH_DEFAULT);
 
   private readonly side: RecordSide;
-  private fields: string[] = [];
-  private headers: string[] = [];
+  private fields: readonly string[] = [];
+  private headers: readonly string[] = [];
   private move = false;
   private readonly schemaCache = new SchemaUpdateCache();
 
@@ -130,8 +130,8 @@ export class HeaderFrom implements Transformation {
 
   configure(configs: Readonly<Record<string, string>>): void {
     const parsed = HeaderFrom.CONFIG_DEF.parse(configs);
-    this.fields = parsed.fields as string[];
-    this.headers = parsed.headers as string[];
+    this.fields = parsed.fields;
+    this.headers = parsed.headers;
     if (this.fields.length !== this.headers.length)
       throw new ConfigException([
         {
@@ -139,7 +139,7 @@ export class HeaderFrom implements Transformation {
           message: "'fields' config must have the same number of elements as 'headers' config.",
         },
       ]);
-    this.move = String(parsed.operation).toLowerCase() === 'move';
+    this.move = parsed.operation.toLowerCase() === 'move';
   }
 
   apply<R extends ConnectRecord>(record: R): R {

@@ -26,7 +26,7 @@ export class HoistField implements Transformation {
   }
 
   configure(configs: Readonly<Record<string, string>>): void {
-    this.fieldName = String(HoistField.CONFIG_DEF.parse(configs).field);
+    this.fieldName = HoistField.CONFIG_DEF.parse(configs).field;
     this.schemaCache.clear();
   }
 

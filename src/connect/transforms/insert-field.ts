@@ -79,7 +79,7 @@ export class InsertField implements Transformation {
     this.offsetField = insertionSpec(parsed['offset.field']);
     this.timestampField = insertionSpec(parsed['timestamp.field']);
     this.staticField = insertionSpec(parsed['static.field']);
-    this.staticValue = typeof parsed['static.value'] === 'string' ? parsed['static.value'] : null;
+    this.staticValue = parsed['static.value'];
     this.schemaCache.clear();
   }
 

@@ -97,8 +97,8 @@ export class MaskField implements Transformation {
 
   configure(configs: Readonly<Record<string, string>>): void {
     const parsed = MaskField.CONFIG_DEF.parse(configs);
-    this.fields = new Set(parsed.fields as string[]);
-    this.replacement = typeof parsed.replacement === 'string' ? parsed.replacement : null;
+    this.fields = new Set(parsed.fields);
+    this.replacement = parsed.replacement;
   }
 
   apply<R extends ConnectRecord>(record: R): R {

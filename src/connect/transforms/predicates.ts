@@ -15,7 +15,7 @@ export class TopicNameMatches implements Predicate {
   private pattern = new JavaRegex('');
 
   configure(configs: Readonly<Record<string, string>>): void {
-    this.pattern = new JavaRegex(String(TopicNameMatches.CONFIG_DEF.parse(configs).pattern));
+    this.pattern = new JavaRegex(TopicNameMatches.CONFIG_DEF.parse(configs).pattern);
   }
 
   test(record: ConnectRecord): boolean {
@@ -42,7 +42,7 @@ export class HasHeaderKey implements Predicate {
   private name = '';
 
   configure(configs: Readonly<Record<string, string>>): void {
-    this.name = String(HasHeaderKey.CONFIG_DEF.parse(configs).name);
+    this.name = HasHeaderKey.CONFIG_DEF.parse(configs).name;
   }
 
   test(record: ConnectRecord): boolean {

@@ -1,5 +1,6 @@
 import {
   ConfigDef,
+  type ConfigValueType,
   type ConnectRecord,
   type ConnectValue,
   Struct,
@@ -20,8 +21,8 @@ import {
 
 const PURPOSE = 'field replacement';
 
-function validRenames(_name: string, value: unknown): void {
-  for (const mapping of (value as string[]) ?? []) {
+function validRenames(_name: string, value: ConfigValueType): void {
+  for (const mapping of Array.isArray(value) ? value : []) {
     if (mapping.split(':').length !== 2) throw new Error(`Invalid rename mapping: ${mapping}`);
   }
 }
@@ -69,9 +70,9 @@ export class ReplaceField implements Transformation {
     if (props.exclude === undefined && props.blacklist !== undefined) props.exclude = props.blacklist;
     if (props.include === undefined && props.whitelist !== undefined) props.include = props.whitelist;
     const parsed = ReplaceField.CONFIG_DEF.parse(props);
-    this.exclude = new Set(parsed.exclude as string[]);
-    this.include = new Set(parsed.include as string[]);
-    this.renames = new Map((parsed.renames as string[]).map((m) => m.split(':') as [string, string]));
+    this.exclude = new Set(parsed.exclude);
+    this.include = new Set(parsed.include);
+    this.renames = new Map(parsed.renames.map((m) => m.split(':') as [string, string]));
     this.schemaCache.clear();
   }
 

@@ -34,8 +34,8 @@ export class RegexRouter implements Transformation {
 
   configure(configs: Readonly<Record<string, string>>): void {
     const parsed = RegexRouter.CONFIG_DEF.parse(configs);
-    this.regex = new JavaRegex(String(parsed.regex));
-    this.replacement = String(parsed.replacement);
+    this.regex = new JavaRegex(parsed.regex);
+    this.replacement = parsed.replacement;
   }
 
   apply<R extends ConnectRecord>(record: R): R {
@@ -79,8 +79,8 @@ export class TimestampRouter implements Transformation {
 
   configure(configs: Readonly<Record<string, string>>): void {
     const parsed = TimestampRouter.CONFIG_DEF.parse(configs);
-    this.topicFormat = String(parsed['topic.format']);
-    this.timestampFormat = new SimpleDateFormat(String(parsed['timestamp.format']));
+    this.topicFormat = parsed['topic.format'];
+    this.timestampFormat = new SimpleDateFormat(parsed['timestamp.format']);
   }
 
   apply<R extends ConnectRecord>(record: R): R {

@@ -46,8 +46,8 @@ export class SetSchemaMetadata implements Transformation {
 
   configure(configs: Readonly<Record<string, string>>): void {
     const parsed = SetSchemaMetadata.CONFIG_DEF.parse(configs);
-    this.schemaName = typeof parsed['schema.name'] === 'string' ? parsed['schema.name'] : null;
-    this.schemaVersion = typeof parsed['schema.version'] === 'number' ? parsed['schema.version'] : null;
+    this.schemaName = parsed['schema.name'];
+    this.schemaVersion = parsed['schema.version'];
     if (this.schemaName === null && this.schemaVersion === null)
       throw new ConfigException([
         { key: 'schema.name', message: 'Neither schema name nor version configured' },

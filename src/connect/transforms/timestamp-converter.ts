@@ -5,6 +5,7 @@ import {
   type ConnectValue,
   DataException,
   dateSchema,
+  enumValue,
   LOGICAL,
   type Schema,
   Schemas,
@@ -30,8 +31,10 @@ import {
 
 const PURPOSE = 'converting timestamp formats';
 const MS_PER_DAY = 86_400_000;
-type TimestampType = 'string' | 'unix' | 'Date' | 'Time' | 'Timestamp';
-type UnixPrecision = 'seconds' | 'milliseconds' | 'microseconds' | 'nanoseconds';
+const TIMESTAMP_TYPES = ['string', 'unix', 'Date', 'Time', 'Timestamp'] as const;
+const UNIX_PRECISIONS = ['nanoseconds', 'microseconds', 'milliseconds', 'seconds'] as const;
+type TimestampType = (typeof TIMESTAMP_TYPES)[number];
+type UnixPrecision = (typeof UNIX_PRECISIONS)[number];
 const PER_MS: Record<UnixPrecision, bigint> = {
   seconds: 1n,
   milliseconds: 1n,
@@ -99,9 +102,9 @@ export class TimestampConverter implements Transformation {
 
   configure(configs: Readonly<Record<string, string>>): void {
     const parsed = TimestampConverter.CONFIG_DEF.parse(configs);
-    this.field = String(parsed.field);
-    this.targetType = parsed['target.type'] as TimestampType;
-    const pattern = String(parsed.format);
+    this.field = parsed.field;
+    this.targetType = enumValue(TIMESTAMP_TYPES, parsed['target.type']);
+    const pattern = parsed.format;
     if (this.targetType === 'string' && pattern.trim() === '')
       throw new ConfigException([
         {
@@ -110,7 +113,7 @@ export class TimestampConverter implements Transformation {
         },
       ]);
     this.format = pattern.trim() === '' ? null : new SimpleDateFormat(pattern);
-    this.precision = parsed['unix.precision'] as UnixPrecision;
+    this.precision = enumValue(UNIX_PRECISIONS, parsed['unix.precision']);
     this.schemaCache.clear();
   }
 

@@ -31,11 +31,11 @@ export class ValueToKey implements Transformation {
     })
     .define(REPLACE_NULL_WITH_DEFAULT);
 
-  private fields: string[] = [];
+  private fields: readonly string[] = [];
   private readonly schemaCache = new SchemaUpdateCache();
 
   configure(configs: Readonly<Record<string, string>>): void {
-    this.fields = ValueToKey.CONFIG_DEF.parse(configs).fields as string[];
+    this.fields = ValueToKey.CONFIG_DEF.parse(configs).fields;
     this.schemaCache.clear();
   }
 
