@@ -182,6 +182,13 @@ describe('aggregate functions', () => {
     assert.deepEqual(earliest.map(earliest.merge(b, earliest.aggregate('x2', a))), ['x1', 'y1', 'x2']);
   });
 
+  test('by-offset sequence numbers follow the clock, so values aggregated after a restart sort after stored ones', () => {
+    const latest = builtinAggregates.resolve('LATEST_BY_OFFSET', [STRING]).create();
+    const acc = latest.aggregate('x', latest.initialize()) as { seq: number };
+    // A process started an hour ago numbered its values below this one's.
+    assert.ok(acc.seq > (Date.now() - 3_600_000) * 1000, String(acc.seq));
+  });
+
   test('TOPK keeps the k largest, earlier rows first among ties, and can carry other columns', () => {
     assert.deepEqual(run('TOPK', [INTEGER], [3, 1, null, 5, 3, 4], [3]), [5, 4, 3]);
     assert.deepEqual(run('TOPK', [STRING], ['a', 'c', 'b'], [2]), ['c', 'b']);

@@ -6,8 +6,10 @@ import type { AggregateFunction, AggregateOverload, Udaf } from './udaf.js';
 /**
  * EARLIEST_BY_OFFSET and LATEST_BY_OFFSET order values by a sequence number taken when each is
  * aggregated (ksqlDB's process-wide counter), which also orders them when session windows merge.
+ * ksqlDB's counter starts at 0 in every process, so after a restart new values sort before stored
+ * ones; this one starts at the clock in microseconds, so it keeps rising across restarts.
  */
-let sequence = 0;
+let sequence = Date.now() * 1000;
 const nextSequence = () => sequence++;
 
 interface Sequenced {

@@ -187,6 +187,54 @@ test('EMIT FINAL emits each window once it closes, for every key in start order'
   assert.deepEqual(show(aggregator.process([row('c', 1, 205)]).changes), [['a', 100, 200, [2, 9], 150]]);
 });
 
+test('EMIT FINAL remembers what it emitted across a restart', async () => {
+  const dirs = { data: tempDir(), state: tempDir() };
+  const specs: StoreSpec[] = [
+    { name: STORE, kind: 'window', retentionMs: 1000 },
+    { name: 'Aggregate-Emit-Progress', kind: 'keyValue' },
+  ];
+  const open = async () => {
+    const log = await SegmentLog.open({ dataDir: dirs.data, cleanerIntervalMs: 0 });
+    const stores = await StateStores.open({
+      log,
+      stateDir: dirs.state,
+      applicationId: '_confluent-ksql-default_query_CTAS_T_0',
+      partition: 0,
+      partitions: 1,
+      stores: specs,
+    });
+    const aggregator = new TimeWindowAggregator(
+      countAndSum(),
+      stores.windowStore(STORE, aggregateStateCodec),
+      {
+        sizeMs: 100,
+        advanceMs: 100,
+        graceMs: 0,
+        emitFinal: true,
+        emitProgress: stores.keyValueStore('Aggregate-Emit-Progress', {
+          encode: (n: number) => Buffer.from(String(n)),
+          decode: (b: Buffer) => Number(b.toString()),
+        }),
+      },
+    );
+    const close = async () => {
+      await stores.close();
+      await log.close();
+    };
+    cleanup.push(close);
+    return { stores, aggregator, close };
+  };
+  let q = await open();
+  assert.deepEqual(show(q.aggregator.process([row('a', 1, 10), row('a', 2, 150)]).changes), [
+    ['a', 0, 100, [1, 1], 10],
+  ]);
+  await q.stores.commit();
+  await q.close();
+  q = await open();
+  // Window [0, 100) went out before the restart; only [100, 200) closes now.
+  assert.deepEqual(show(q.aggregator.process([row('a', 3, 210)]).changes), [['a', 100, 200, [1, 2], 150]]);
+});
+
 test('a session absorbed by a merge emits a tombstone before the merged session', async () => {
   const stores = await openStores({ name: STORE, kind: 'session', retentionMs: 10_000 });
   const aggregator = new SessionWindowAggregator(

@@ -1,4 +1,4 @@
-import type { SessionStore, WindowStore } from '../state/index.js';
+import type { KeyValueStore, SessionStore, WindowStore } from '../state/index.js';
 import { ClosedSessions, ClosedTimeWindows, SessionMerger, TimeWindowAssigner } from '../windows/index.js';
 import type { AggregateCalls, AggregateState } from './aggregate-state.js';
 import {
@@ -19,6 +19,26 @@ export interface TimeWindowOptions {
   readonly graceMs: number;
   /** EMIT FINAL: nothing on update; each window once, when it closes. */
   readonly emitFinal: boolean;
+  /** EMIT FINAL: where the close time of the last emission is kept, so a restart emits no window twice. */
+  readonly emitProgress?: KeyValueStore<number>;
+}
+
+const PROGRESS_KEY = Buffer.from('last-emit-close-time');
+
+/** The last emission's close time from its store, and a function that records a new one. */
+function emitProgress(store: KeyValueStore<number> | undefined): {
+  last: number | undefined;
+  save(closeTime: number | undefined): void;
+} {
+  let saved = store?.get(PROGRESS_KEY);
+  return {
+    last: saved,
+    save(closeTime) {
+      if (store === undefined || closeTime === undefined || closeTime === saved) return;
+      store.put(PROGRESS_KEY, closeTime, closeTime);
+      saved = closeTime;
+    },
+  };
 }
 
 /**
@@ -32,6 +52,7 @@ export class TimeWindowAggregator {
   readonly #store: WindowStore<AggregateState>;
   readonly #assigner: TimeWindowAssigner;
   readonly #closed: ClosedTimeWindows | undefined;
+  readonly #progress: ReturnType<typeof emitProgress>;
   readonly #sizeMs: number;
 
   constructor(calls: AggregateCalls, store: WindowStore<AggregateState>, options: TimeWindowOptions) {
@@ -39,7 +60,8 @@ export class TimeWindowAggregator {
     this.#store = store;
     this.#sizeMs = options.sizeMs;
     this.#assigner = new TimeWindowAssigner(options.sizeMs, options.advanceMs, options.graceMs);
-    this.#closed = options.emitFinal ? new ClosedTimeWindows(options.sizeMs) : undefined;
+    this.#progress = emitProgress(options.emitProgress);
+    this.#closed = options.emitFinal ? new ClosedTimeWindows(options.sizeMs, this.#progress.last) : undefined;
   }
 
   get streamTime(): number {
@@ -87,6 +109,7 @@ export class TimeWindowAggregator {
 
   #emitClosed(changes: AggregateChange[]): void {
     const range = this.#closed?.advance(this.#assigner.closeTime);
+    this.#progress.save(this.#closed?.lastCloseTime);
     if (range === undefined) return;
     const windows = this.#store.fetchAll(range.fromStart, range.toStart);
     windows.sort((a, b) => a.windowStart - b.windowStart || Buffer.compare(a.key, b.key));
@@ -105,6 +128,8 @@ export interface SessionWindowOptions {
   readonly gapMs: number;
   readonly graceMs: number;
   readonly emitFinal: boolean;
+  /** EMIT FINAL: where the close time of the last emission is kept, so a restart emits no session twice. */
+  readonly emitProgress?: KeyValueStore<number>;
 }
 
 /**
@@ -118,12 +143,14 @@ export class SessionWindowAggregator {
   readonly #store: SessionStore<AggregateState>;
   readonly #merger: SessionMerger;
   readonly #closed: ClosedSessions | undefined;
+  readonly #progress: ReturnType<typeof emitProgress>;
 
   constructor(calls: AggregateCalls, store: SessionStore<AggregateState>, options: SessionWindowOptions) {
     this.#calls = calls;
     this.#store = store;
     this.#merger = new SessionMerger(options.gapMs, options.graceMs);
-    this.#closed = options.emitFinal ? new ClosedSessions() : undefined;
+    this.#progress = emitProgress(options.emitProgress);
+    this.#closed = options.emitFinal ? new ClosedSessions(this.#progress.last) : undefined;
   }
 
   process(batch: readonly GroupedRecord[]): AggregateOutput {
@@ -182,6 +209,7 @@ export class SessionWindowAggregator {
 
   #emitClosed(changes: AggregateChange[]): void {
     const range = this.#closed?.advance(this.#merger.closeTime);
+    this.#progress.save(this.#closed?.lastCloseTime);
     if (range === undefined) return;
     const sessions = this.#store
       .fetchAll(range.fromEnd, Number.MAX_SAFE_INTEGER)

@@ -89,6 +89,15 @@ export class SessionMerger {
 export class ClosedSessions {
   #lastClose: number | undefined;
 
+  constructor(lastCloseTime?: number) {
+    this.#lastClose = lastCloseTime;
+  }
+
+  /** The close time of the last emission (kept across restarts so no session is emitted twice). */
+  get lastCloseTime(): number | undefined {
+    return this.#lastClose;
+  }
+
   advance(closeTime: number): { readonly fromEnd: number; readonly toEnd: number } | undefined {
     if (this.#lastClose !== undefined && closeTime <= this.#lastClose) return undefined;
     const fromEnd = this.#lastClose ?? 0;

@@ -72,8 +72,14 @@ export class ClosedTimeWindows {
   #lastClose: number | undefined;
   readonly sizeMs: number;
 
-  constructor(sizeMs: number) {
+  constructor(sizeMs: number, lastCloseTime?: number) {
     this.sizeMs = sizeMs;
+    this.#lastClose = lastCloseTime;
+  }
+
+  /** The close time of the last emission (kept across restarts so no window is emitted twice). */
+  get lastCloseTime(): number | undefined {
+    return this.#lastClose;
   }
 
   /** The starts [from, to] of windows to emit now, or undefined when close time has not advanced. */
