@@ -857,6 +857,29 @@ test('PASSWORD values never come back: not on create, info, config, tasks, expan
   assert.equal((await call('GET', '/connectors/sec/tasks')).body[0].config.token, '[hidden]');
 });
 
+test('a declared key is secret by its PASSWORD type alone: a PASSWORD default is hidden, an INT named token.count shown', async () => {
+  const { call } = await startWorker();
+  const keys = (await call('GET', '/connector-plugins/com.example.SecretSourceConnector/config')).body as {
+    name: string;
+    default_value: string | null;
+  }[];
+  assert.equal(keys.find((k) => k.name === 'fallback.token')?.default_value, '[hidden]');
+  assert.equal(keys.find((k) => k.name === 'token.count')?.default_value, '1');
+  const config = {
+    'connector.class': 'com.example.SecretSourceConnector',
+    token: 's3cr3t',
+    'token.count': '3',
+    'fallback.token': 'other',
+  };
+  const created = await call('POST', '/connectors', { name: 'typed', config });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const shown = (await call('GET', '/connectors/typed/config')).body;
+  assert.deepEqual(
+    [shown.token, shown['fallback.token'], shown['token.count']],
+    ['[hidden]', '[hidden]', '3'],
+  );
+});
+
 test('a PUT that sends back a hidden PASSWORD value keeps the stored secret', async () => {
   const { call, worker } = await startWorker();
   const config = { 'connector.class': 'com.example.SecretSourceConnector', token: 's3cr3t' };

@@ -4,6 +4,7 @@ import {
   type KeyDeclarations,
   maskedValue,
   maskUrlCredentials,
+  shownValue,
 } from '../../config/index.js';
 import type { Log } from '../../log/index.js';
 import type {
@@ -1141,12 +1142,8 @@ function keyInfo(k: ConfigKey): Record<string, unknown> {
     name: k.name,
     type: k.type,
     required: k.defaultValue === undefined,
-    default_value:
-      k.defaultValue === undefined || k.defaultValue === null
-        ? null
-        : Array.isArray(k.defaultValue)
-          ? k.defaultValue.join(',')
-          : String(k.defaultValue),
+    // A PASSWORD's default is shown as [hidden], as Kafka Connect's ConfigKeyInfo shows it.
+    default_value: shownValue(k, k.defaultValue ?? null),
     importance: k.importance,
     documentation: k.documentation,
     group: k.group ?? null,

@@ -21,6 +21,20 @@ export const secretPlugin: ConnectorPlugin = {
         new ConfigDef()
           .define({ name: 'token', type: 'PASSWORD', importance: 'HIGH', documentation: 'An API token.' })
           .define({
+            name: 'fallback.token',
+            type: 'PASSWORD',
+            defaultValue: 'changeme',
+            importance: 'LOW',
+            documentation: 'A token with a default, which is a secret too.',
+          })
+          .define({
+            name: 'token.count',
+            type: 'INT',
+            defaultValue: 1,
+            importance: 'LOW',
+            documentation: 'Named like a secret, declared as an INT: shown.',
+          })
+          .define({
             name: 'endpoint',
             type: 'STRING',
             defaultValue: 'https://example.com',
