@@ -8,8 +8,8 @@ import { connect, createServer as createHttp2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServer } from '../src/app/index.js';
 import { loadServerConfig } from '../src/config/index.js';
-import { startServer } from '../src/server/server.js';
 
 const ROWS = 100_000;
 

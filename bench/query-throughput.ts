@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServer } from '../src/app/index.js';
 import { loadServerConfig } from '../src/config/index.js';
 import { KsqlEngine } from '../src/engine/index.js';
 import { type ProduceRecord, SegmentLog } from '../src/log/index.js';
-import { startServer } from '../src/server/server.js';
 
 const RECORDS = 200_000;
 

@@ -1,11 +1,11 @@
 import { LogError } from '../log/index.js';
-import { SERVER_USAGE } from '../server/server-usage.js';
-import { TEST_RUNNER_USAGE } from '../testing/test-runner-usage.js';
+import { runTestRunnerCommand, TEST_RUNNER_USAGE } from '../testing/index.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
 import { type CliIo, processIo } from './cli-io.js';
 import { CONNECT_USAGE } from './connect/connect-usage.js';
 import { PASSWD_USAGE } from './passwd-usage.js';
 import { pluginHelp, runPluginCommand } from './plugin/run-plugin-command.js';
+import { SERVER_USAGE } from './server/server-usage.js';
 import { runShellCommand, shellHelp } from './shell/run-shell-command.js';
 import { runTopicCommand, topicHelp } from './topic/run-topic-command.js';
 import { sluiceVersion } from './version.js';
@@ -29,7 +29,7 @@ const COMMANDS: readonly Command[] = [
     summary: "Start the Sluice server (embedded log, REST API on port 8088); 'server stop' stops it",
     help: () => SERVER_USAGE,
     // Loaded on demand: the server is not the CLI's code, and the topic tools should start fast.
-    run: async (args) => (await import('../server/main.js')).runServerCommand(args),
+    run: async (args) => (await import('./server/run-server-command.js')).runServerCommand(args),
   },
   {
     name: 'cli',
@@ -42,8 +42,7 @@ const COMMANDS: readonly Command[] = [
     summary: 'Run ksqlDB-style query tests: statements, input records, expected output',
     help: () => TEST_RUNNER_USAGE,
     // Loaded on demand, like the server: it starts an engine.
-    run: async (args, io) =>
-      (await import('../testing/run-test-runner-command.js')).runTestRunnerCommand(args, io),
+    run: runTestRunnerCommand,
   },
   {
     name: 'plugin',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
-import { parsePasswordFile, verifyPassword } from '../server/auth/password-file.js';
+import { parsePasswordFile, verifyPassword } from '../server/client/index.js';
 import { main } from './main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-passwd-'));

@@ -8,7 +8,7 @@ import {
   ROLES,
   userNameProblem,
   withUserLine,
-} from '../server/auth/password-file.js';
+} from '../server/client/index.js';
 import { CliError, usageError } from './cli-error.js';
 import type { CliIo } from './cli-io.js';
 import { expectPositionals, parseFlags } from './parse-flags.js';

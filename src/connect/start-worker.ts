@@ -4,13 +4,16 @@ import { EmbeddedConnectClient } from './client/index.js';
 import { converterByClass, converterClassNames } from './converters/index.js';
 import { freePort } from './free-port.js';
 import { effectivePluginPath, loadPluginPackages, type PluginLoadReport } from './plugins/index.js';
-import { buildConnectRestApp } from './rest/connect-rest-app.js';
-import { connectListenerTls } from './rest/listener-tls.js';
+import { buildConnectRestApp, connectListenerTls } from './rest/index.js';
 import { transformChainFactory } from './transforms/index.js';
-import { ENCRYPTION_KEY, ENCRYPTION_KEY_FILE } from './worker/config-encryption.js';
-import { Herder } from './worker/herder.js';
-import { type ConnectorPlugin, PluginRegistry } from './worker/plugin-registry.js';
-import { readWorkerConfig } from './worker/worker-config.js';
+import {
+  type ConnectorPlugin,
+  ENCRYPTION_KEY,
+  ENCRYPTION_KEY_FILE,
+  Herder,
+  PluginRegistry,
+  readWorkerConfig,
+} from './worker/index.js';
 
 export interface RunningWorker {
   readonly herder: Herder;

@@ -15,3 +15,6 @@ export const builtinConnectors: readonly ConnectorPlugin[] = [
   ...jdbcSink,
   ...debeziumPostgres,
 ];
+
+/** FileStreamSource and FileStreamSink alone: the test worker registers them by default. */
+export const fileStreamConnectors: readonly ConnectorPlugin[] = file;

@@ -8,7 +8,7 @@ import { afterEach } from 'node:test';
 import { loadServerConfig } from '../config/index.js';
 import type { ConnectorPlugin } from '../connect/api/index.js';
 import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
-import { startConnectWorker } from '../connect/start-worker.js';
+import { startConnectWorker } from '../connect/index.js';
 import { builtinConnectors } from '../connectors/index.js';
 import { SegmentLog } from '../log/index.js';
 import type { Entity } from './entities.js';

@@ -1,5 +1,4 @@
-import type { SqlType } from '../types/sql-type.js';
-import type { SqlValue } from '../types/sql-value.js';
+import type { SqlType, SqlValue } from '../types/index.js';
 import { decimalToNumber, isDecimal } from './decimal.js';
 
 /** Converts a value of numeric type `from` to the wider numeric type `to` (ksqlDB's implicit widening). */

@@ -1,5 +1,4 @@
-import type { SqlType } from '../types/sql-type.js';
-import type { SqlValue } from '../types/sql-value.js';
+import type { SqlType, SqlValue } from '../types/index.js';
 import { resolveFunction } from './registry.js';
 
 /** Resolves `name` for the argument types and runs it on the values, as the runtime would. */

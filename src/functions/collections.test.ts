@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { array, BOOLEAN, DOUBLE, decimal, INTEGER, map, STRING, struct } from '../types/sql-type.js';
+import { array, BOOLEAN, DOUBLE, decimal, INTEGER, map, STRING, struct } from '../types/index.js';
 import { call, dec } from './call-function.fixture.js';
 import { resolveFunction } from './registry.js';
 

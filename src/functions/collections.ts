@@ -1,6 +1,5 @@
-import type { ArrayType, MapType, SqlType } from '../types/sql-type.js';
-import { array, BIGINT, BOOLEAN, INTEGER, STRING, struct } from '../types/sql-type.js';
-import type { Decimal, SqlValue } from '../types/sql-value.js';
+import type { ArrayType, Decimal, MapType, SqlType, SqlValue } from '../types/index.js';
+import { array, BIGINT, BOOLEAN, INTEGER, STRING, struct } from '../types/index.js';
 import { decimalToString, isDecimal } from './decimal.js';
 import { FunctionInvocationError, param, type ScalarFunction, variadic } from './function-declaration.js';
 import { BIGINT_P, BOOLEAN_P, INTEGER_P, K, STRING_P, T, t, V } from './type-pattern.js';

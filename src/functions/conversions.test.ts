@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { BYTES, STRING } from '../types/sql-type.js';
+import { BYTES, STRING } from '../types/index.js';
 import { call } from './call-function.fixture.js';
 
 const b64 = (text: string) => Buffer.from(text, 'base64');

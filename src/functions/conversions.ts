@@ -1,4 +1,4 @@
-import type { SqlValue } from '../types/sql-value.js';
+import type { SqlValue } from '../types/index.js';
 import { FunctionInvocationError, param, type ScalarFunction } from './function-declaration.js';
 import { BIGINT_P, BYTES_P, DOUBLE_P, INTEGER_P, STRING_P, type TypePattern } from './type-pattern.js';
 

@@ -1,5 +1,5 @@
-import { DATE, INTEGER, TIMESTAMP } from '../types/sql-type.js';
-import type { SqlValue } from '../types/sql-value.js';
+import type { SqlValue } from '../types/index.js';
+import { DATE, INTEGER, TIMESTAMP } from '../types/index.js';
 import { floorDiv, floorMod, MS_PER_DAY } from './civil-time.js';
 import {
   compilePattern,

@@ -1,4 +1,4 @@
-import type { Decimal } from '../types/sql-value.js';
+import type { Decimal } from '../types/index.js';
 
 /** How a decimal is rounded when its scale shrinks; the names follow java.math.RoundingMode. */
 export type RoundingMode = 'HALF_UP' | 'HALF_DOWN' | 'FLOOR' | 'CEILING' | 'DOWN';

@@ -1,5 +1,4 @@
-import type { SqlType } from '../types/sql-type.js';
-import type { SqlValue } from '../types/sql-value.js';
+import type { SqlType, SqlValue } from '../types/index.js';
 import type { TypeBindings, TypePattern } from './type-pattern.js';
 
 /** Groups shown by SHOW FUNCTIONS, spelled as ksqlDB spells them. */

@@ -1,5 +1,4 @@
-import type { SqlType } from '../types/sql-type.js';
-import type { Decimal, SqlValue } from '../types/sql-value.js';
+import type { Decimal, SqlType, SqlValue } from '../types/index.js';
 import { civilFromDays, floorDiv, MS_PER_DAY } from './civil-time.js';
 import { decimalToString } from './decimal.js';
 import { javaDoubleToString } from './values.js';

@@ -14,7 +14,7 @@ import {
   struct,
   TIME,
   TIMESTAMP,
-} from '../types/sql-type.js';
+} from '../types/index.js';
 import { call, dec } from './call-function.fixture.js';
 
 const S = STRING;

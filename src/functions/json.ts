@@ -1,5 +1,5 @@
-import { array, INTEGER, map, type SqlType, STRING } from '../types/sql-type.js';
-import type { SqlValue } from '../types/sql-value.js';
+import type { SqlValue } from '../types/index.js';
+import { array, INTEGER, map, type SqlType, STRING } from '../types/index.js';
 import { FunctionInvocationError, param, type ScalarFunction, variadic } from './function-declaration.js';
 import { compileJsonPath } from './json-path.js';
 import { isJsonObject, jsonText, jsonWriterFor, tryParseJson } from './json-text.js';

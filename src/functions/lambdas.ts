@@ -3,7 +3,7 @@
  * lambdas (their parameters are typed from the collection) and calls the loops here with them; the
  * declarations below are what SHOW FUNCTIONS and DESCRIBE FUNCTION show.
  */
-import type { SqlValue } from '../types/sql-value.js';
+import type { SqlValue } from '../types/index.js';
 import { FunctionInvocationError, param, type ScalarFunction } from './function-declaration.js';
 import { BOOLEAN_P, K, T, t, V } from './type-pattern.js';
 

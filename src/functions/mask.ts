@@ -1,4 +1,4 @@
-import type { SqlValue } from '../types/sql-value.js';
+import type { SqlValue } from '../types/index.js';
 import {
   FunctionInvocationError,
   type Overload,

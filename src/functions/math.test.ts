@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { BIGINT, DATE, DOUBLE, decimal, INTEGER, STRING } from '../types/sql-type.js';
+import { BIGINT, DATE, DOUBLE, decimal, INTEGER, STRING } from '../types/index.js';
 import { call, dec } from './call-function.fixture.js';
 import { resolveFunction } from './registry.js';
 

@@ -1,6 +1,5 @@
-import type { DecimalType, SqlType } from '../types/sql-type.js';
-import { BIGINT, DOUBLE, decimal, INTEGER } from '../types/sql-type.js';
-import type { Decimal, SqlValue } from '../types/sql-value.js';
+import type { Decimal, DecimalType, SqlType, SqlValue } from '../types/index.js';
+import { BIGINT, DOUBLE, decimal, INTEGER } from '../types/index.js';
 import { decimalFromNumber, decimalToNumber, type RoundingMode, setScale } from './decimal.js';
 import type {
   Overload,

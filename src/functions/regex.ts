@@ -1,5 +1,5 @@
-import { array, STRING } from '../types/sql-type.js';
-import type { SqlValue } from '../types/sql-value.js';
+import type { SqlValue } from '../types/index.js';
+import { array, STRING } from '../types/index.js';
 import { FunctionInvocationError, param, type ScalarFunction } from './function-declaration.js';
 import { compileRegex } from './regex-cache.js';
 import { INTEGER_P, STRING_P, t } from './type-pattern.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { array, BIGINT, DOUBLE, decimal, formatType, INTEGER, map, STRING } from '../types/sql-type.js';
+import { array, BIGINT, DOUBLE, decimal, formatType, INTEGER, map, STRING } from '../types/index.js';
 import { call, dec } from './call-function.fixture.js';
 import { describeFunction, FunctionResolutionError, listFunctions, resolveFunction } from './index.js';
 

@@ -1,6 +1,5 @@
-import type { SqlType } from '../types/sql-type.js';
-import { formatType } from '../types/sql-type.js';
-import type { SqlValue } from '../types/sql-value.js';
+import type { SqlType, SqlValue } from '../types/index.js';
+import { formatType } from '../types/index.js';
 import { converterFor, type ValueConverter } from './argument-conversion.js';
 import { keyFunctions } from './as-value.js';
 import { collectionFunctions } from './collections.js';

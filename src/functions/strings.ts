@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { array, BYTES, INTEGER, map, STRING } from '../types/sql-type.js';
-import type { SqlValue } from '../types/sql-value.js';
+import type { SqlValue } from '../types/index.js';
+import { array, BYTES, INTEGER, map, STRING } from '../types/index.js';
 import { bytesToText, textEncoding, textToBytes } from './bytes-encoding.js';
 import { type Overload, param, type ScalarFunction, variadic } from './function-declaration.js';
 import { maskFunctions } from './mask.js';

@@ -1,6 +1,14 @@
-import { decimalOf, isNumeric, NUMERIC_RANK, widerNumeric } from '../types/numeric-rules.js';
-import type { PrimitiveKind, SqlType } from '../types/sql-type.js';
-import { decimal, formatType, primitive, typesEqual } from '../types/sql-type.js';
+import type { PrimitiveKind, SqlType } from '../types/index.js';
+import {
+  decimal,
+  decimalOf,
+  formatType,
+  isNumeric,
+  NUMERIC_RANK,
+  primitive,
+  typesEqual,
+  widerNumeric,
+} from '../types/index.js';
 
 /** What a type variable may stand for; `ANY` places no limit. */
 export type TypeConstraint = 'ANY' | 'NUMERIC' | 'PRIMITIVE';

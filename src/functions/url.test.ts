@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { STRING } from '../types/sql-type.js';
+import { STRING } from '../types/index.js';
 import { call } from './call-function.fixture.js';
 
 const S = STRING;

@@ -1,4 +1,4 @@
-import type { Decimal, SqlValue } from '../types/sql-value.js';
+import type { Decimal, SqlValue } from '../types/index.js';
 import { compareDecimals, decimalToString, isDecimal } from './decimal.js';
 
 /** Natural order of two non-null values of the same primitive type (strings by UTF-16 unit, as Java). */

@@ -5,8 +5,8 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { startServer } from '../app/index.js';
 import { loadServerConfig } from '../config/index.js';
-import { startServer } from './server.js';
 
 // The test's own timeout is the failure: without the idle timeout the connection stays open for ever.
 test('ksql.idle.connection.timeout.seconds closes a connection that carries nothing', {

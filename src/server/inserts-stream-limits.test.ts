@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { test } from 'node:test';
-import type { RunningServer } from './server.js';
+import type { RunningServer } from '../app/index.js';
 import { serverForTests } from './test-server.fixture.js';
 
 // A streamed /inserts-stream body is bounded per line and in all; rows before the limit are written.

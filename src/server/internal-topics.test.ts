@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RemoteLog } from './client/remote-log.js';
-import type { RunningServer } from './server.js';
+import type { RunningServer } from '../app/index.js';
+import { RemoteLog } from './client/index.js';
 import { serverForTests } from './test-server.fixture.js';
 
 // The state a restart rebuilds from lives in topics; no REST request may delete, write or reconfigure them.

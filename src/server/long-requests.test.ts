@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RunningServer } from './server.js';
+import type { RunningServer } from '../app/index.js';
 import { serverForTests } from './test-server.fixture.js';
 
 // A long /ksql request shares the event loop: other requests are answered while it runs.

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
+import { type RunningServer, startServer } from '../app/index.js';
 import { loadServerConfig } from '../config/index.js';
-import { type RunningServer, startServer } from './server.js';
 import { until } from './streaming-test-client.fixture.js';
 
 // A push query lives as long as its client: whatever way the client goes, nothing stays registered.

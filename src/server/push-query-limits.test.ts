@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ClientRequest, request } from 'node:http';
 import { test } from 'node:test';
-import type { RunningServer } from './server.js';
+import type { RunningServer } from '../app/index.js';
 import { serverForTests } from './test-server.fixture.js';
 
 // Push queries are limited in all (ksql.max.push.queries, as ksqlDB) and per client address.

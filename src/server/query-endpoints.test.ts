@@ -4,8 +4,8 @@ import { connect } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { type RunningServer, startServer } from '../app/index.js';
 import { loadServerConfig } from '../config/index.js';
-import { type RunningServer, startServer } from './server.js';
 import { http2Post } from './streaming-test-client.fixture.js';
 
 let server: RunningServer;

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { startServer } from '../app/index.js';
 import { loadServerConfig } from '../config/index.js';
-import { startServer } from './server.js';
 
 /** Asks `check` (the server's answers) again until it holds; fails after 30 s. */
 async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { RunningServer } from './server.js';
+import type { RunningServer } from '../app/index.js';
 import { serverForTests } from './test-server.fixture.js';
 
 // Requests past the sluice.request/statement limits answer 400 with ksqlDB's error shape, at once,

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import ksqldbClient, { type OptionalExtraParams } from 'ksqldb-client';
+import { type RunningServer, startServer } from '../app/index.js';
 import { loadServerConfig } from '../config/index.js';
-import { type RunningServer, startServer } from './server.js';
 import { http2Post, until } from './streaming-test-client.fixture.js';
 
 // Every streaming endpoint over real HTTP/2, reading from the earliest offset with many rows of

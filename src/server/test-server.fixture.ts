@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
+import { type RunningServer, startServer } from '../app/index.js';
 import { loadServerConfig } from '../config/index.js';
-import { type RunningServer, startServer } from './server.js';
 
 /** Registers the hooks; `started` receives the server before the file's own `before` hooks run. */
 export function serverForTests(

@@ -5,9 +5,9 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { startServer } from '../app/index.js';
 import { loadServerConfig } from '../config/index.js';
 import { makeKeystore } from './keystore.fixture.js';
-import { startServer } from './server.js';
 import { http2Post } from './streaming-test-client.fixture.js';
 
 test('an https listener serves HTTP/1.1 and HTTP/2 over TLS on one port with a PKCS12 keystore', async (t) => {

@@ -4,11 +4,11 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
+import { startServer } from '../../src/app/index.js';
 import { loadServerConfig } from '../../src/config/index.js';
 import { freePort } from '../../src/connect/free-port.js';
 import { until } from '../../src/connect/worker/test-worker.fixture.js';
 import type { SegmentLog } from '../../src/log/index.js';
-import { startServer } from '../../src/server/server.js';
 
 // External mode end to end: `sluice server` drives a `sluice connect` worker (a real process)
 // through ksql.connect.url, and the worker keeps its topics on that server's log.

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { passwordLine } from '../../src/server/auth/password-file.js';
+import { passwordLine } from '../../src/server/client/index.js';
 import { kcat, run } from './kafka-peers.fixture.js';
 import { killServerChildren, type ServerChild, startServerChild } from './server-child.fixture.js';
 

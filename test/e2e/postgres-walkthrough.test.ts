@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { type RunningServer, startServer } from '../../src/app/index.js';
 import { loadServerConfig } from '../../src/config/index.js';
 import { startTestPostgres, type TestPostgres } from '../../src/connectors/postgres/test-postgres.fixture.js';
-import { type RunningServer, startServer } from '../../src/server/server.js';
 
 // The walkthrough in docs/postgres-walkthrough.md, run for real: a PostgreSQL table → the CDC
 // connector → a table in Sluice → a persistent query that filters and reshapes → the JDBC sink

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { type RunningServer, startServer } from '../../src/app/index.js';
 import { loadServerConfig } from '../../src/config/index.js';
-import { type RunningServer, startServer } from '../../src/server/server.js';
 
 // The seed document's statement, unchanged.
 const SEED = `CREATE SOURCE CONNECTOR s WITH (

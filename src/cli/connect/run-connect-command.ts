@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
-import { basicAuthorization } from '../credentials.js';
-import { CONNECT_USAGE } from './connect-usage.js';
-import type { StandaloneWorker } from './standalone-worker.js';
 import {
   readConnectorFile,
+  type StandaloneWorker,
   standaloneWorkerProperties,
   unknownWorkerSettingWarnings,
-} from './worker-properties.js';
+} from '../../app/index.js';
+import { basicAuthorization } from '../credentials.js';
+import { CONNECT_USAGE } from './connect-usage.js';
 
 /** `sluice connect`: starts, prints a ready line, stops cleanly on SIGTERM or SIGINT. */
 export async function runConnectCommand(argv: string[]): Promise<number> {
@@ -35,7 +35,7 @@ export async function runConnectCommand(argv: string[]): Promise<number> {
     for (const line of unknownWorkerSettingWarnings(properties)) process.stderr.write(`${line}\n`);
     const connectors = connectorFiles.map(readConnectorFile);
     // Loaded only now: the worker pulls in every connector (faker among them).
-    const { startStandaloneWorker } = await import('./standalone-worker.js');
+    const { startStandaloneWorker } = await import('../../app/index.js');
     running = await startStandaloneWorker({
       properties,
       connectors,

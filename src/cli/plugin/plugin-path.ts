@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { DEFAULT_PLUGIN_PATH, defaultPluginPath } from '../../connect/plugins/default-plugin-path.js';
+import { DEFAULT_PLUGIN_PATH, defaultPluginPath } from '../../connect/plugins/index.js';
 import { usageError } from '../cli-error.js';
 
 export const PLUGIN_PATH_OPTIONS = {

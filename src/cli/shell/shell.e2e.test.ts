@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { type RunningServer, startServer } from '../../app/index.js';
 import { loadServerConfig } from '../../config/index.js';
-import { type RunningServer, startServer } from '../../server/server.js';
 import { finished, runSluice, startSluice } from '../run-sluice.fixture.js';
 
 let server: RunningServer;

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type RunningServer, startServer } from '../../app/index.js';
 import { loadServerConfig } from '../../config/index.js';
-import { type RunningServer, startServer } from '../../server/server.js';
 import { SLUICE_BIN } from '../run-sluice.fixture.js';
 
 function hasTmux(): boolean {

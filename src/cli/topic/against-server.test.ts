@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { type RunningServer, startServer } from '../../app/index.js';
 import { loadServerConfig } from '../../config/index.js';
-import { type RunningServer, startServer } from '../../server/server.js';
 import { removeTempDirs, runSluice, tempDataDir } from '../run-sluice.fixture.js';
 
 // The same topic tools, through a running server's REST API instead of a data dir.

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type InternalTopicAction, InternalTopics, type Log, SegmentLog } from '../../log/index.js';
-import { RemoteLog } from '../../server/client/index.js';
+import { openTopicLog, type TopicLogTarget } from '../../app/index.js';
+import { type InternalTopicAction, InternalTopics, type Log } from '../../log/index.js';
 import { CliError, EXIT_USAGE } from '../cli-error.js';
 import { basicAuthorization } from '../credentials.js';
 
@@ -30,9 +30,7 @@ export interface DataDirFlags {
 }
 
 /** Where a topic command works: a data dir opened directly, or a running server. */
-export type Target =
-  | { readonly dataDir: string }
-  | { readonly server: string; readonly authorization?: string };
+export type Target = TopicLogTarget;
 
 /**
  * --server, else --data-dir, else $SLUICE_SERVER, else $SLUICE_DATA_DIR, else ./sluice-data. A data
@@ -82,16 +80,13 @@ export function targetExists(target: Target): boolean {
  * (usually a typo in --data-dir) is reported instead of silently created.
  */
 export async function openLog(target: Target, mustExistFor?: string): Promise<Log> {
-  if ('server' in target) return RemoteLog.connect(target.server, target.authorization);
-  const dataDir = target.dataDir;
-  if (mustExistFor !== undefined && !targetExists(target)) {
+  if (mustExistFor !== undefined && 'dataDir' in target && !targetExists(target)) {
     throw new CliError(
-      `Topic '${mustExistFor}' does not exist: there is no Sluice data dir at ${resolve(dataDir)}. ` +
+      `Topic '${mustExistFor}' does not exist: there is no Sluice data dir at ${resolve(target.dataDir)}. ` +
         `Create the topic first (sluice topic create ${mustExistFor}), or point --data-dir or SLUICE_DATA_DIR at an existing data dir.`,
     );
   }
-  // The background cleaner belongs to the server; a short-lived tool should not delete segments.
-  return SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
+  return openTopicLog(target);
 }
 
 /** Opens the log, runs `work`, and always closes the log so the data dir is unlocked and flushed. */

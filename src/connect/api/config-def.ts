@@ -8,8 +8,10 @@ export {
   type ConfigValue,
   type ConfigValueType,
   enumValue,
+  HIDDEN,
   type Importance,
   type ParsedConfig,
+  Password,
   type Recommender,
   type Validator,
   type ValidatorFunction,
@@ -17,4 +19,3 @@ export {
   type ValueOfType,
   type Width,
 } from '../../config/index.js';
-export { HIDDEN, Password } from '../../config/password.js';

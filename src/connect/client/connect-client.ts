@@ -3,9 +3,9 @@ import type {
   ConnectorInfo,
   ConnectorMetricsInfo,
   ConnectorStateInfo,
+  PluginInfo,
   TaskMetricsInfo,
-} from '../worker/herder.js';
-import type { PluginInfo } from '../worker/plugin-registry.js';
+} from '../worker/index.js';
 
 export type {
   ConfigInfos,

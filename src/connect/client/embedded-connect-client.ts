@@ -1,5 +1,5 @@
-import { ConnectError } from '../worker/connect-error.js';
-import type { Herder } from '../worker/herder.js';
+import type { Herder } from '../worker/index.js';
+import { ConnectError } from '../worker/index.js';
 import { type ConnectClient, ConnectClientError, type ConnectorOffset } from './connect-client.js';
 
 /** The ConnectClient over the worker running in this process. */

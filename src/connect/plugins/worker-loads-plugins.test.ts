@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { builtinConnectors } from '../../connectors/index.js';
 import { SegmentLog } from '../../log/index.js';
-import { startConnectWorker } from '../start-worker.js';
+import { startConnectWorker } from '../index.js';
 import { until } from '../worker/test-worker.fixture.js';
 import {
   COUNTER_CLASS,

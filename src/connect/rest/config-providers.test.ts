@@ -11,7 +11,7 @@ import {
   type SourceRecord,
   type SourceTask,
 } from '../api/index.js';
-import { startConnectWorker } from '../start-worker.js';
+import { startConnectWorker } from '../index.js';
 import { until } from '../worker/test-worker.fixture.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { builtinConnectors } from '../../connectors/index.js';
 import { SegmentLog } from '../../log/index.js';
-import { startConnectWorker } from '../start-worker.js';
-import { logLevels } from '../worker/connect-logger.js';
+import { startConnectWorker } from '../index.js';
+import { logLevels } from '../worker/index.js';
 import { secretPlugin } from '../worker/secret-plugin.fixture.js';
 import { until } from '../worker/test-worker.fixture.js';
 

@@ -1,7 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { ConnectError } from '../worker/connect-error.js';
-import { LOG4J_LEVELS, loggerLevel, logLevels, setLoggerLevel } from '../worker/connect-logger.js';
-import type { Herder } from '../worker/herder.js';
+import type { Herder } from '../worker/index.js';
+import { ConnectError, LOG4J_LEVELS, loggerLevel, logLevels, setLoggerLevel } from '../worker/index.js';
 import { refuseUntrustedCertificates } from './client-certificates.js';
 import type { ListenerTls } from './listener-tls.js';
 

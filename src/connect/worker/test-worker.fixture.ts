@@ -3,7 +3,7 @@
 // here records pass through unchanged.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { plugins as filePlugins } from '../../connectors/file/index.js';
+import { fileStreamConnectors as filePlugins } from '../../connectors/index.js';
 import { SegmentLog } from '../../log/index.js';
 import type { ConnectorPlugin } from '../api/index.js';
 import { converterByClass, converterClassNames } from '../converters/index.js';

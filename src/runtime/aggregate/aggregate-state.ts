@@ -1,6 +1,6 @@
 import { deserialize, serialize } from 'node:v8';
 import type { Udaf } from '../../functions/index.js';
-import type { SqlValue } from '../../types/sql-value.js';
+import type { SqlValue } from '../../types/index.js';
 import type { ValueCodec } from '../state/index.js';
 
 /** One group's state: every aggregate call's accumulator and the largest timestamp folded in (the row's ROWTIME). */

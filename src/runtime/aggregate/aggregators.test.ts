@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { builtinAggregates } from '../../functions/index.js';
 import { SegmentLog } from '../../log/index.js';
-import type { SqlType } from '../../types/sql-type.js';
-import { BIGINT, INTEGER, STRING } from '../../types/sql-type.js';
-import type { SqlValue } from '../../types/sql-value.js';
+import type { SqlType, SqlValue } from '../../types/index.js';
+import { BIGINT, INTEGER, STRING } from '../../types/index.js';
 import { StateStores, type StoreSpec } from '../state/index.js';
 import {
   AggregateCalls,

@@ -1,4 +1,4 @@
-import type { SqlValue } from '../../types/sql-value.js';
+import type { SqlValue } from '../../types/index.js';
 
 /**
  * A row on its way into an aggregation, already grouped by the caller: the GROUP BY values, their

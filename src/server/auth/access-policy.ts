@@ -1,5 +1,5 @@
 import type { Statement } from '../../engine/index.js';
-import type { Role } from './password-file.js';
+import type { Role } from '../client/index.js';
 
 /**
  * Who may do what. admin: everything. developer: statements, queries and writes, but no

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { type RunningServer, startServer } from '../../app/index.js';
 import { finished, runSluice, startSluice } from '../../cli/run-sluice.fixture.js';
 import { loadServerConfig } from '../../config/index.js';
-import { type RunningServer, startServer } from '../server.js';
-import { passwordLine, type Role } from './password-file.js';
+import { passwordLine, type Role } from '../client/index.js';
 
 // Each role against each class of endpoint, on a real server with authentication.method=BASIC.
 let server: RunningServer;

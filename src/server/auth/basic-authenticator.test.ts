@@ -3,14 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { BasicAuthenticator } from './basic-authenticator.js';
 import {
   PasswordFileError,
   parsePasswordFile,
   passwordLine,
   verifyPassword,
   withUserLine,
-} from './password-file.js';
+} from '../client/index.js';
+import { BasicAuthenticator } from './basic-authenticator.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-passwords-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { FailedLoginLimiter, type FailedLoginLimits } from './failed-login-limiter.js';
 import {
   type PasswordEntry,
   PasswordFileError,
   parsePasswordFile,
   type Role,
   verifyPassword,
-} from './password-file.js';
+} from '../client/index.js';
+import { FailedLoginLimiter, type FailedLoginLimits } from './failed-login-limiter.js';
 
 export interface Principal {
   readonly user: string;

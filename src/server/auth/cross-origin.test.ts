@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { type RunningServer, startServer } from '../../app/index.js';
 import { loadServerConfig } from '../../config/index.js';
-import { type RunningServer, startServer } from '../server.js';
 
 // A web page can make its visitor's browser POST a text/plain body anywhere without a preflight;
 // these requests carry the page's Origin, which is what the server judges.

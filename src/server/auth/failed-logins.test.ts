@@ -4,10 +4,10 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { type RunningServer, startServer } from '../../app/index.js';
 import { loadServerConfig } from '../../config/index.js';
-import { type RunningServer, startServer } from '../server.js';
+import { passwordLine } from '../client/index.js';
 import { FailedLoginLimiter } from './failed-login-limiter.js';
-import { passwordLine } from './password-file.js';
 
 let server: RunningServer;
 let dir: string;

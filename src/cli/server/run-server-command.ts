@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, describeEffectiveConfig, loadServerConfig } from '../config/index.js';
-import { LogError } from '../log/index.js';
+import { startServer } from '../../app/index.js';
+import { ConfigError, describeEffectiveConfig, loadServerConfig } from '../../config/index.js';
+import { LogError } from '../../log/index.js';
 import { stopWhenNpmLauncherExits } from './launcher-watch.js';
-import { startServer } from './server.js';
 import { SERVER_USAGE as USAGE } from './server-usage.js';
 import { STOP_USAGE, stopServer } from './stop-command.js';
 

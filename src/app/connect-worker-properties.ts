@@ -1,4 +1,4 @@
-import { envSuffixToPropertyName, readPropertiesFile, unknownWorkerKeys } from '../../config/index.js';
+import { envSuffixToPropertyName, readPropertiesFile, unknownWorkerKeys } from '../config/index.js';
 
 /** Worker variables as Confluent's cp-kafka-connect image names them: CONNECT_GROUP_ID → group.id. */
 export const STANDALONE_ENV_PREFIX = 'CONNECT_';

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadServerConfig } from '../../config/index.js';
-import { passwordLine } from '../../server/auth/password-file.js';
-import { startServer } from '../../server/server.js';
-import { type StandaloneWorker, startStandaloneWorker } from './standalone-worker.js';
+import { loadServerConfig } from '../config/index.js';
+import { passwordLine } from '../server/client/index.js';
+import { type StandaloneWorker, startStandaloneWorker } from './connect-process.js';
+import { startServer } from './server-process.js';
 
 let dir: string;
 let passwordFile: string;

@@ -5,18 +5,27 @@ import {
   connectCredentialsFromFile,
   RestConnectClient,
 } from '../connect/client/index.js';
-import { clientCertificateOptions, parseClientAuthentication } from '../connect/rest/client-certificates.js';
-import { checkTlsMaterial, connectListenerTls } from '../connect/rest/listener-tls.js';
-import { type RunningWorker, startConnectWorker } from '../connect/start-worker.js';
+import { type RunningWorker, startConnectWorker } from '../connect/index.js';
+import {
+  checkTlsMaterial,
+  clientCertificateOptions,
+  connectListenerTls,
+  parseClientAuthentication,
+} from '../connect/rest/index.js';
 import { builtinConnectors } from '../connectors/index.js';
 import { KsqlEngine } from '../engine/index.js';
 import { parseKafkaListener, type RunningKafkaListener, startKafkaListener } from '../kafka/index.js';
 import { type Durability, type InternalTopics, SegmentLog } from '../log/index.js';
-import { BasicAuthenticator } from './auth/basic-authenticator.js';
-import { type CrossOriginPolicy, guardCrossOrigin } from './auth/cross-origin.js';
-import { requireConnectAuthentication } from './auth/request-auth.js';
-import { type TlsOptions, tlsMaterial } from './dual-protocol-server.js';
-import { buildRestApp } from './rest-app.js';
+import {
+  BasicAuthenticator,
+  buildRestApp,
+  type CrossOriginPolicy,
+  guardCrossOrigin,
+  requireConnectAuthentication,
+  type TlsOptions,
+  tlsMaterial,
+} from '../server/index.js';
+import { packageVersion } from './package-version.js';
 import { connectEnvName, describeWorkerSettingsReview, reviewWorkerSettings } from './worker-settings.js';
 
 /**
@@ -102,13 +111,6 @@ export interface RunningServer {
   readonly url: string;
   readonly log: SegmentLog;
   close(): Promise<void>;
-}
-
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
 }
 
 function parseListener(listener: string): { host: string; port: number; secure: boolean } {

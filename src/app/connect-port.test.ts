@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadServerConfig } from '../config/index.js';
 import { SegmentLog } from '../log/index.js';
-import { startServer } from './server.js';
+import { startServer } from './server-process.js';
 
 test('a Connect REST port in use stops the start with the port and the setting to change', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-connect-port-'));

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runSluice } from '../cli/run-sluice.fixture.js';
 import { loadServerConfig } from '../config/index.js';
-import { makeKeystore } from './keystore.fixture.js';
-import { startServer } from './server.js';
+import { makeKeystore } from '../server/keystore.fixture.js';
+import { startServer } from './server-process.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();

@@ -1,11 +1,10 @@
-import { type RunningWorker, startConnectWorker } from '../../connect/start-worker.js';
-import { builtinConnectors } from '../../connectors/index.js';
-import { type Log, SegmentLog } from '../../log/index.js';
-import { BasicAuthenticator } from '../../server/auth/basic-authenticator.js';
-import { requireConnectAuthentication } from '../../server/auth/request-auth.js';
-import { RemoteLog } from '../../server/client/remote-log.js';
-import { sluiceVersion } from '../version.js';
-import { sluiceServerUrl } from './worker-properties.js';
+import { type RunningWorker, startConnectWorker } from '../connect/index.js';
+import { builtinConnectors } from '../connectors/index.js';
+import { type Log, SegmentLog } from '../log/index.js';
+import { RemoteLog } from '../server/client/index.js';
+import { BasicAuthenticator, requireConnectAuthentication } from '../server/index.js';
+import { sluiceServerUrl } from './connect-worker-properties.js';
+import { packageVersion } from './package-version.js';
 
 export interface StandaloneOptions {
   /** Worker properties (Kafka Connect's names). */
@@ -50,7 +49,7 @@ export async function startStandaloneWorker(options: StandaloneOptions): Promise
       log,
       properties: options.properties,
       connectors: builtinConnectors,
-      version: sluiceVersion(),
+      version: packageVersion(),
       listenersSetting: 'listeners (or rest.port, CONNECT_LISTENERS, --port)',
       ...(authenticator === undefined
         ? {}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadServerConfig, propertiesFromEnvironment } from '../config/index.js';
 import { SegmentLog } from '../log/index.js';
-import { startServer } from './server.js';
+import { startServer } from './server-process.js';
 import { connectEnvName, describeWorkerSettingsReview, reviewWorkerSettings } from './worker-settings.js';
 
 test('misspelt worker settings are named with the nearest known one, and those without effect once', () => {

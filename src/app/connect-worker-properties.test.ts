@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { unknownWorkerSettingWarnings } from './worker-properties.js';
+import { unknownWorkerSettingWarnings } from './connect-worker-properties.js';
 
 test('sluice connect names a misspelt worker property with the declared key it likely means', () => {
   assert.deepEqual(

@@ -1,0 +1,15 @@
+// The worker's public surface: the herder that decides, its errors and logger, and the worker
+// properties it reads.
+export { ENCRYPTION_KEY, ENCRYPTION_KEY_FILE } from './config-encryption.js';
+export { ConnectError } from './connect-error.js';
+export { LOG4J_LEVELS, loggerLevel, logLevels, recentLogLines, setLoggerLevel } from './connect-logger.js';
+export {
+  type ConfigInfos,
+  type ConnectorInfo,
+  type ConnectorMetricsInfo,
+  type ConnectorStateInfo,
+  Herder,
+  type TaskMetricsInfo,
+} from './herder.js';
+export { type ConnectorPlugin, type PluginInfo, PluginRegistry } from './plugin-registry.js';
+export { readWorkerConfig } from './worker-config.js';
