@@ -1,3 +1,4 @@
+import { VOLUBLE_CONFIG_DEF } from './global-config.js';
 import type {
   ConfigProblem,
   GeneratorSpec,
@@ -17,12 +18,6 @@ const COMPLEX_ATTR = /^attr([kv])\.([^.]+)\.([^.]+)\.(.+)$/;
 const TOPIC_CONFIG = /^topic\.([^.]+)\.(.+)$/;
 const GLOBAL_CONFIG = /^global\.(.+)$/;
 const VOLUBLE_FAMILY = /^(genkp|genvp|genk|genv|attrkp|attrvp|attrk|attrv)\./;
-
-export const DEFAULTS = {
-  throttleMs: 0,
-  matchingRate: 0.1,
-  historyMax: 1_000_000,
-} as const;
 
 interface GeneratorKey {
   readonly key: string;
@@ -240,34 +235,37 @@ interface Knobs {
   seed: number | null;
 }
 
+/**
+ * The global.* knobs, from their declarations: a bad value is a problem of its key (and the default
+ * is used meanwhile); a global.* key nobody declares is Voluble's "Unrecognized global configuration".
+ */
 function parseGlobals(
+  props: Readonly<Record<string, string>>,
   globals: ReadonlyMap<string, { key: string; value: string }>,
   problems: ConfigProblem[],
 ): Knobs {
-  const knobs: Knobs = { ...DEFAULTS, seed: null };
-  for (const [prop, { key, value }] of globals) {
-    switch (prop) {
-      case 'throttle.ms':
-        knobs.throttleMs = parseCount(key, value, 0, problems) ?? knobs.throttleMs;
-        break;
-      case 'matching.rate':
-        knobs.matchingRate = parseRate(key, value, problems) ?? knobs.matchingRate;
-        break;
-      case 'history.records.max':
-        knobs.historyMax = parseCount(key, value, 1, problems) ?? knobs.historyMax;
-        break;
-      case 'seed':
-        knobs.seed = parseCount(key, value, Number.MIN_SAFE_INTEGER, problems);
-        break;
-      default:
-        problems.push({
-          key,
-          value,
-          message: `Unrecognized global configuration: ${key}. Known: global.throttle.ms, global.matching.rate, global.history.records.max, global.seed.`,
-        });
-    }
+  const valid: Record<string, string> = {};
+  for (const v of VOLUBLE_CONFIG_DEF.validate(props)) {
+    const value = props[v.name];
+    if (value === undefined) continue;
+    for (const message of v.errors) problems.push({ key: v.name, value, message });
+    if (v.errors.length === 0) valid[v.name] = value;
   }
-  return knobs;
+  for (const { key, value } of globals.values()) {
+    if (VOLUBLE_CONFIG_DEF.key(key) === undefined)
+      problems.push({
+        key,
+        value,
+        message: `Unrecognized global configuration: ${key}. Known: ${VOLUBLE_CONFIG_DEF.names().join(', ')}.`,
+      });
+  }
+  const p = VOLUBLE_CONFIG_DEF.parse(valid);
+  return {
+    throttleMs: p['global.throttle.ms'],
+    matchingRate: p['global.matching.rate'],
+    historyMax: p['global.history.records.max'],
+    seed: p['global.seed'],
+  };
 }
 
 function leafKey(path: readonly string[]): string {
@@ -281,7 +279,7 @@ export function parseVolubleConfig(props: Readonly<Record<string, string>>): {
 } {
   const problems: ConfigProblem[] = [];
   const { generators, attrs, topicKeys, globals } = classify(props, problems);
-  const knobs = parseGlobals(globals, problems);
+  const knobs = parseGlobals(props, globals, problems);
   const drafts = draftSlots(generators);
 
   // Attribute knobs by "topic/side/attr" (attr '' for a primitive slot).

@@ -1,47 +1,12 @@
-import { ConfigDef, ConfigException, type ConfigValue } from '../../connect/api/index.js';
+import { ConfigException, type ConfigValue } from '../../connect/api/index.js';
 import { DirectiveError } from './directives.js';
 import { compileExpression } from './expression.js';
-import { DEFAULTS, parseVolubleConfig } from './parse-config.js';
+import { VOLUBLE_CONFIG_DEF } from './global-config.js';
+import { parseVolubleConfig } from './parse-config.js';
 import { createRandomSource, type RandomSource } from './random-source.js';
 import type { ConfigProblem, VolubleSpec } from './voluble-spec.js';
 
-/**
- * The fixed keys. Everything else Voluble reads (genkp.*, genv.*, attrk.*, topic.*) is a key
- * pattern, checked by `volubleConfigProblems`, which the connector's `validate` adds to these.
- */
-export const VOLUBLE_CONFIG_DEF = new ConfigDef()
-  .define({
-    name: 'global.throttle.ms',
-    type: 'LONG',
-    defaultValue: DEFAULTS.throttleMs,
-    importance: 'MEDIUM',
-    documentation:
-      'Least milliseconds between two records of one topic; topic.<t>.throttle.ms overrides it per topic.',
-  })
-  .define({
-    name: 'global.matching.rate',
-    type: 'DOUBLE',
-    defaultValue: DEFAULTS.matchingRate,
-    importance: 'LOW',
-    documentation:
-      'Probability that a .sometimes generator copies a matched value instead of generating one.',
-  })
-  .define({
-    name: 'global.history.records.max',
-    type: 'LONG',
-    defaultValue: DEFAULTS.historyMax,
-    importance: 'LOW',
-    documentation: 'Records retained per topic for matching; the oldest are dropped first.',
-  })
-  .define({
-    name: 'global.seed',
-    type: 'LONG',
-    defaultValue: null,
-    importance: 'LOW',
-    documentation:
-      'Sluice extension: seeds every random choice, so a config produces the same records each run ' +
-      '(task i uses seed + i). Unset: different data every run, as upstream Voluble.',
-  });
+export { VOLUBLE_CONFIG_DEF } from './global-config.js';
 
 const NO_WORK = 'No usable properties - refusing to start since there is no work to do.';
 

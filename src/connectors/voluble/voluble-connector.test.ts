@@ -167,6 +167,22 @@ test('every malformed directive is reported against its own key', () => {
     assert.match(errors[key] ?? '(no error)', pattern, key);
 });
 
+test('the global knobs are read from their declarations: a bad one fails the start under its key, once', () => {
+  assert.deepEqual(errorsOf({ ...SEED_CONFIG, 'global.history.records.max': '0' }), {
+    'global.history.records.max':
+      'Invalid value 0 for configuration global.history.records.max: Value must be at least 1',
+  });
+  const connector = new VolubleSourceConnector();
+  assert.throws(
+    () => connector.start({ ...SEED_CONFIG, 'global.throttle.ms': '-5' }),
+    (err: unknown) =>
+      err instanceof ConfigException &&
+      err.problems.length === 1 &&
+      err.problems[0].key === 'global.throttle.ms' &&
+      /Value must be at least 0/.test(err.message),
+  );
+});
+
 test('Kafka Connect topic.creation settings are left to the worker', () => {
   assert.deepEqual(errorsOf({ ...SEED_CONFIG, 'topic.creation.default.partitions': '3' }), {});
 });
