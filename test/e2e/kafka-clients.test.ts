@@ -75,13 +75,16 @@ describe('kcat (librdkafka)', { skip: kcat.missing }, () => {
     assert.deepEqual(second.stdout.trim().split('\n'), ['3']);
   });
 
-  test('produces gzip-compressed batches', async () => {
-    const produced = await run('kcat', ['-b', bootstrap, '-P', '-t', 'kcat-gzip', '-z', 'gzip'], {
-      input: 'a\nb\n',
-    });
-    assert.equal(produced.code, 0, produced.stderr);
-    const consumed = await run('kcat', ['-b', bootstrap, '-C', '-t', 'kcat-gzip', '-o', 'beginning', '-e']);
-    assert.deepEqual(consumed.stdout.trim().split('\n'), ['a', 'b']);
+  test('produces gzip, snappy, lz4 and zstd batches', async () => {
+    for (const codec of ['gzip', 'snappy', 'lz4', 'zstd']) {
+      const topic = `kcat-${codec}`;
+      const produced = await run('kcat', ['-b', bootstrap, '-P', '-t', topic, '-z', codec], {
+        input: 'a\nb\n',
+      });
+      assert.equal(produced.code, 0, `${codec}: ${produced.stderr}`);
+      const consumed = await run('kcat', ['-b', bootstrap, '-C', '-t', topic, '-o', 'beginning', '-e']);
+      assert.deepEqual(consumed.stdout.trim().split('\n'), ['a', 'b'], `${codec}: ${consumed.stderr}`);
+    }
   });
 });
 
@@ -217,6 +220,42 @@ describe("Apache Kafka's Java tools", { skip: kafkaJava.missing }, () => {
     ]);
     assert.equal(consumed.code, 0, consumed.stderr);
     assert.deepEqual(consumed.stdout.trim().split('\n'), ['first', 'second', 'third']);
+  });
+
+  test('the Java producer compresses with snappy (snappy-java framing), lz4 and zstd', async () => {
+    for (const codec of ['snappy', 'lz4', 'zstd']) {
+      const topic = `java-${codec}`;
+      const produced = await runKafkaTool(
+        'org.apache.kafka.tools.ConsoleProducer',
+        [
+          '--bootstrap-server',
+          bootstrap,
+          '--topic',
+          topic,
+          '--producer-property',
+          `compression.type=${codec}`,
+        ],
+        { input: `${codec}-1\n${codec}-2\n` },
+      );
+      assert.equal(produced.code, 0, `${codec}: ${produced.stderr}`);
+      const consumed = await runKafkaTool('org.apache.kafka.tools.consumer.ConsoleConsumer', [
+        '--bootstrap-server',
+        bootstrap,
+        '--topic',
+        topic,
+        '--partition',
+        '0',
+        '--offset',
+        'earliest',
+        '--max-messages',
+        '2',
+      ]);
+      assert.deepEqual(
+        consumed.stdout.trim().split('\n'),
+        [`${codec}-1`, `${codec}-2`],
+        `${codec}: ${consumed.stderr}`,
+      );
+    }
   });
 
   test('a console consumer in a group commits; kafka-consumer-groups --describe shows its offsets and lag', async () => {

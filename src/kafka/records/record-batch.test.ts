@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { compressFrameSync as lz4Frame } from 'lz4-napi';
+import { compressSync as snappyBlock } from 'snappy';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { decompress } from './compression.js';
 import { crc32c } from './crc32c.js';
@@ -148,5 +150,40 @@ describe('record batch v2', () => {
         /codec 7/.test(err.message)
       );
     });
+  });
+
+  test('decompresses snappy (raw and snappy-java framed), lz4 frames and zstd', async () => {
+    const text = Buffer.from('records, records, records, records');
+    const raw = snappyBlock(text);
+    const framed = Buffer.concat([
+      Buffer.from('82534e415050590000000001000000010000', 'hex').subarray(0, 16),
+      Buffer.from([0, 0, 0, raw.length]),
+      raw,
+    ]);
+    assert.deepEqual(await decompress(Compression.SNAPPY, raw, 1 << 20), text);
+    assert.deepEqual(await decompress(Compression.SNAPPY, framed, 1 << 20), text);
+    assert.deepEqual(await decompress(Compression.LZ4, lz4Frame(text), 1 << 20), text);
+    // `printf 'zstd fixture' | zstd -c`
+    const zstdFrame = Buffer.from('28b52ffd04586100007a73746420666978747572659c90a52d', 'hex');
+    assert.equal((await decompress(Compression.ZSTD, zstdFrame, 1 << 20)).toString(), 'zstd fixture');
+  });
+
+  test('refuses records that decompress past the limit, and broken compressed bytes', async () => {
+    const big = Buffer.alloc(100_000, 'a');
+    for (const [codec, bytes] of [
+      [Compression.GZIP, gzipSync(big)],
+      [Compression.SNAPPY, snappyBlock(big)],
+      [Compression.LZ4, lz4Frame(big)],
+    ] as const) {
+      await assert.rejects(
+        decompress(codec, bytes, 1000),
+        (err: unknown) => err instanceof BatchError,
+        `codec ${codec}`,
+      );
+    }
+    await assert.rejects(
+      decompress(Compression.ZSTD, Buffer.from('28b52ffd0458', 'hex'), 1000),
+      (err: unknown) => err instanceof BatchError && err.code === ErrorCode.CORRUPT_MESSAGE,
+    );
   });
 });

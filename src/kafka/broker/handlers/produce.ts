@@ -106,8 +106,11 @@ async function producePartition(
     );
   }
   let count: number;
+  let maxMessageBytes: number;
   try {
-    count = (await log.describeTopic(topic)).partitions.length;
+    const described = await log.describeTopic(topic);
+    count = described.partitions.length;
+    maxMessageBytes = Number(described.config['max.message.bytes'] ?? 1048588);
   } catch (err) {
     return failed(data.index, kafkaErrorOf(err).code, kafkaErrorOf(err).message);
   }
@@ -120,6 +123,13 @@ async function producePartition(
   }
   if (data.records === null || data.records.length === 0) {
     return failed(data.index, ErrorCode.INVALID_RECORD, 'no records');
+  }
+  if (data.records.length > maxMessageBytes) {
+    return failed(
+      data.index,
+      ErrorCode.MESSAGE_TOO_LARGE,
+      `a batch of ${data.records.length} bytes is larger than the topic's max.message.bytes (${maxMessageBytes})`,
+    );
   }
   try {
     const headers = readBatchHeaders(data.records);
