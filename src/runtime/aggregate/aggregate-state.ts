@@ -1,7 +1,7 @@
-import { deserialize, serialize } from 'node:v8';
 import type { Udaf } from '../../functions/index.js';
 import type { SqlValue } from '../../types/index.js';
 import type { ValueCodec } from '../state/index.js';
+import { decodeAccumulator, encodeAccumulator } from './state-codec.js';
 
 /** One group's state: every aggregate call's accumulator and the largest timestamp folded in (the row's ROWTIME). */
 export interface AggregateState {
@@ -9,13 +9,10 @@ export interface AggregateState {
   a: unknown[];
 }
 
-/**
- * Accumulators are plain data (see Udaf), which V8's structured serialization round-trips exactly:
- * bigints, Maps, Sets, Uint8Arrays and DECIMAL objects included.
- */
+/** Accumulators are plain data (see Udaf), which the accumulator codec round-trips exactly. */
 export const aggregateStateCodec: ValueCodec<AggregateState> = {
-  encode: (state) => serialize(state),
-  decode: (bytes) => deserialize(bytes) as AggregateState,
+  encode: (state) => encodeAccumulator(state),
+  decode: (bytes) => decodeAccumulator(bytes) as AggregateState,
 };
 
 /** The aggregate calls of one query, applied together to a group's state. */

@@ -276,6 +276,33 @@ test('an aborted batch that changed a committed value in place reads the committ
   assert.deepEqual(kv.get(k('a')), { n: 1 });
 });
 
+test('an aborted batch that changed a cached flushed value in place reads the flushed value again', async () => {
+  const log = await openLog();
+  const stores = await StateStores.open({
+    log,
+    stateDir: tempDir(),
+    applicationId: APP,
+    partition: 0,
+    partitions: 1,
+    stores: KV,
+    maxUnflushedEntries: 1,
+  });
+  cleanup.push(() => stores.close());
+  const json: ValueCodec<{ n: number }> = {
+    encode: (v) => Buffer.from(JSON.stringify(v)),
+    decode: (b) => JSON.parse(b.toString()),
+  };
+  const kv = stores.keyValueStore('Aggregate-Aggregate-Materialize', json);
+  kv.put(k('a'), { n: 1 }, 1);
+  await stores.commit(); // flushed at once: the value stays cached
+  assert.deepEqual(stores.checkpoints(), { 'Aggregate-Aggregate-Materialize': 1 });
+  const cached = kv.get(k('a')) as { n: number };
+  cached.n = 99;
+  kv.put(k('a'), cached, 2);
+  stores.discardBatch();
+  assert.deepEqual(kv.get(k('a')), { n: 1 });
+});
+
 test('committed changes are read from memory until flushed, then from the files', async () => {
   const log = await openLog();
   const stateDir = tempDir();

@@ -54,6 +54,11 @@ export interface StateStoresOptions {
    */
   readonly maxUnflushedEntries?: number;
   readonly flushIntervalMs?: number;
+  /**
+   * Flushed values are kept decoded in memory, up to this many per store (default 100,000, the
+   * oldest dropped first), so a hot key is neither read from lmdb nor decoded again.
+   */
+  readonly cachedEntries?: number;
 }
 
 /** What opening a store replayed from its changelog. */
@@ -153,6 +158,7 @@ export class StateStores {
         const changelog = changelogTopicName(options.applicationId, spec.name);
         await ensureChangelog(options.log, changelog, spec, options.partitions, options.partition);
         const store = createStore(spec, db, changelog);
+        store.cacheCapacity = options.cachedEntries ?? 100_000;
         stores.set(spec.name, store);
         restored.push(await restore(options.log, env, checkpoints, store, options.partition, existed));
       }
@@ -389,6 +395,10 @@ function* indexValues(index: ChangeIndex): Iterable<Change> {
   for (const inner of index.values()) yield* inner.values();
 }
 
+function cacheKey(id: string, sub: string | number): string {
+  return sub === '' ? id : `${id}\u0000${sub}`;
+}
+
 /**
  * What every kind of store shares. Changes live in two layers above the files: the current batch
  * (not yet in the changelog) and the committed ones not yet flushed to lmdb. Reads look at the batch,
@@ -401,6 +411,9 @@ abstract class StoreBase {
   readonly changelog: string;
   protected batch: ChangeIndex = new Map();
   protected unflushed: ChangeIndex = new Map();
+  /** Flushed changes whose decoded values are kept, oldest first, by `cacheKey`. */
+  #cache = new Map<string, Change>();
+  cacheCapacity = 0;
   #batchCount = 0;
   #unflushedCount = 0;
 
@@ -440,9 +453,13 @@ abstract class StoreBase {
     if (indexSet(this.batch, id, sub, change)) this.#batchCount++;
   }
 
-  /** The newest change of one entry above the files, if any. */
+  /** The newest change of one entry above the files (or its cached flushed value), if any. */
   protected latest(id: string, sub: string | number): Change | undefined {
-    return indexGet(this.batch, id, sub) ?? indexGet(this.unflushed, id, sub);
+    return (
+      indexGet(this.batch, id, sub) ??
+      indexGet(this.unflushed, id, sub) ??
+      (this.#cache.size === 0 ? undefined : this.#cache.get(cacheKey(id, sub)))
+    );
   }
 
   /** Every change above the files, the batch's replacing older ones of the same entry. */
@@ -497,6 +514,7 @@ abstract class StoreBase {
   discardBatch(): void {
     for (const [id, inner] of this.batch) {
       for (const sub of inner.keys()) {
+        this.#cache.delete(cacheKey(id, sub));
         const committed = indexGet(this.unflushed, id, sub);
         if (committed?.bytes !== undefined && committed.bytes !== null) {
           indexSet(this.unflushed, id, sub, { ...committed, value: this.decode(committed.bytes) });
@@ -516,7 +534,24 @@ abstract class StoreBase {
     this.sweep();
   }
 
+  /** After a flush: the flushed values stay cached (deletes and the oldest beyond capacity go). */
   clearUnflushed(): void {
+    if (this.cacheCapacity > 0) {
+      for (const [id, inner] of this.unflushed) {
+        for (const [sub, change] of inner) {
+          const at = cacheKey(id, sub);
+          this.#cache.delete(at); // re-inserted as the newest
+          if (change.value !== null) this.#cache.set(at, change);
+        }
+      }
+      let excess = this.#cache.size - this.cacheCapacity;
+      if (excess > 0) {
+        for (const at of this.#cache.keys()) {
+          this.#cache.delete(at);
+          if (--excess === 0) break;
+        }
+      }
+    }
     this.unflushed = new Map();
     this.#unflushedCount = 0;
   }
