@@ -227,13 +227,20 @@ export class IncrementalQuerier extends Querier {
     return { records, more };
   }
 
+  /** The incrementing column, quoted; only the incrementing modes, which require it, ask. */
+  private quotedIncrementingColumn(): string {
+    if (this.incrementingColumn === null)
+      throw new Error(`${this.settings.mode} mode has no incrementing column`);
+    return quoteIdent(this.incrementingColumn);
+  }
+
   /** The page of rows after `after`, in offset order. */
   private async pageQuery(client: pg.Client, limit: number, after: IncrementalPosition) {
     const { mode, timestampDelayMs } = this.settings;
     const base = this.source.sql;
     const upper = (p: string) => `now() - (${p}::double precision * interval '1 millisecond')`;
     if (mode === 'incrementing') {
-      const id = quoteIdent(this.incrementingColumn as string);
+      const id = this.quotedIncrementingColumn();
       return this.query(client, 'inc', `${base} WHERE ${id} > $1 ORDER BY ${id} ASC LIMIT $2`, [
         String(after.incrementing),
         limit,
@@ -249,7 +256,7 @@ export class IncrementalQuerier extends Querier {
         [begin, timestampDelayMs, limit],
       );
     }
-    const id = quoteIdent(this.incrementingColumn as string);
+    const id = this.quotedIncrementingColumn();
     return this.query(
       client,
       'tsinc',
