@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { InternalTopics, type Log, SegmentLog } from '../../log/index.js';
 import {
   changelogTopicName,
+  deleteQueryState,
   queryApplicationId,
   StateStores,
   type StoreSpec,
@@ -343,6 +344,26 @@ test('an aborted transaction leaves neither changelog nor files changed', async 
   stores.discardBatch();
   assert.equal(kv.get(k('a')), undefined);
   assert.equal(await log.endOffset(changelogTopicName(APP, 'Aggregate-Aggregate-Materialize'), 0), 0);
+});
+
+test('a terminated query’s changelogs and state directory can be removed, and nothing else', async () => {
+  const log = await openLog();
+  const stateDir = tempDir();
+  const stores = await openStores(log, stateDir, [...KV, { name: 'Other', kind: 'keyValue' }]);
+  stores.keyValueStore('Other', text).put(k('a'), 'x', 1);
+  await stores.commit();
+  await stores.close();
+  await log.createTopic(`${APP}-notes`);
+  await log.createTopic('_confluent-ksql-default_query_CTAS_T_01-Other-changelog');
+  const deleted = await deleteQueryState(log, stateDir, APP);
+  assert.deepEqual(deleted.sort(), [
+    changelogTopicName(APP, 'Aggregate-Aggregate-Materialize'),
+    changelogTopicName(APP, 'Other'),
+  ]);
+  assert.equal(existsSync(join(stateDir, APP)), false);
+  // A topic of another query whose id merely starts alike stays.
+  assert.ok(log.hasTopic('_confluent-ksql-default_query_CTAS_T_01-Other-changelog'));
+  assert.ok(log.hasTopic(`${APP}-notes`));
 });
 
 test('asking for an undeclared store or the wrong kind names it', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Database, open, type RootDatabase } from 'lmdb';
 import type { Log, LogTransaction, ProduceRecord } from '../../log/index.js';
@@ -757,4 +757,21 @@ class SessionStoreImpl extends TimedStoreBase implements SessionStore<unknown> {
     }
     return out.sort((a, b) => Buffer.compare(a.key, b.key) || a.end - b.end || a.start - b.start);
   }
+}
+
+/**
+ * Removes what a terminated query's state stores left: its changelog topics (every
+ * `<application id>-…-changelog`) and its state directory (all partitions). The stores must be closed.
+ */
+export async function deleteQueryState(log: Log, stateDir: string, applicationId: string): Promise<string[]> {
+  const prefix = `${applicationId}-`;
+  const deleted: string[] = [];
+  for (const topic of await log.listTopics()) {
+    if (topic.startsWith(prefix) && topic.endsWith('-changelog')) {
+      await log.deleteTopic(topic);
+      deleted.push(topic);
+    }
+  }
+  rmSync(join(stateDir, applicationId), { recursive: true, force: true });
+  return deleted;
 }
