@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { type RunningServer, startServer } from '../app/index.js';
 import { loadServerConfig } from '../config/index.js';
-import { type RunningServer, startServer } from './server.js';
 
 // Config providers through SQL: the embedded worker's KSQL_CONNECT_CONFIG_PROVIDERS resolve the
 // references of a CREATE … CONNECTOR, which are stored and shown as written.
