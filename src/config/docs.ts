@@ -123,8 +123,8 @@ export function renderConfigurationReference(
     '(the column below); `sluice connect` from its worker properties file, `CONNECT_*` variables and flags.',
     'A key not listed here is named at start with the nearest known key, as a likely misspelling; keys',
     'starting with `key.converter.`, `value.converter.`, `header.converter.` and `config.providers.` are',
-    "passed to the converter or provider they name, and Kafka clients' `producer.`, `consumer.`, `admin.`,",
-    '`sasl.` and `ssl.` settings are accepted without effect.',
+    "passed to the converter or provider they name; Kafka clients' `producer.`, `consumer.`, `admin.`,",
+    '`sasl.` and other `ssl.` settings are accepted without effect (no Kafka clients run in the worker).',
   );
   for (const [group, list] of byGroup(worker, 'Other')) {
     parts.push('', `### ${group}`, '', renderPropertiesTable(list, envVarForConnectProperty));
