@@ -113,7 +113,7 @@ export function comparisonNode(
     // ksqlDB's ComparisonUtil message, with base type names.
     const left = l.type === null ? 'NULL' : l.type.kind;
     const right = r.type === null ? 'NULL' : r.type.kind;
-    throw new ExpressionError(
+    throw ExpressionError.ksqlDb(
       `Comparison with NULL not supported: ${left} ${op} ${right}\nUse 'IS NULL' or 'IS NOT NULL' instead.`,
     );
   }

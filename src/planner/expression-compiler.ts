@@ -1,12 +1,19 @@
-// Turns a parsed expression into a type-checked tree of closures: all checking and planning happen
-// here, once, so evaluating a row is just calling closures.
+// The binder/checker: turns a parsed expression into a typed tree (each node with its type, its span
+// and, for columns, the column it resolved to) and emits the closures that evaluate it. All checking
+// and planning happen here, once, so evaluating a row is just calling closures.
 import type { BinaryExpression, ColumnReference, Expression, UnaryExpression } from '../sql/index.js';
-import { printExpression } from '../sql/index.js';
+import { printExpression, spanOf } from '../sql/index.js';
 import { BOOLEAN, formatType, type SqlType, STRING } from '../types/index.js';
 import { arithmeticEvaluator, arithmeticResultType, negation, toOperandType } from './arithmetic.js';
 import { castConverter } from './cast.js';
 import { converted } from './comparison.js';
-import { type ColumnScope, type CompiledExpression, ExpressionError } from './compiled-expression.js';
+import {
+  type ColumnScope,
+  type CompiledExpression,
+  ExpressionError,
+  type ScopeColumn,
+  type TypedExpression,
+} from './compiled-expression.js';
 import { type CompiledNode, constantNode, NULL_NODE, node } from './compiled-node.js';
 import {
   type Compile,
@@ -38,30 +45,89 @@ import {
 const NO_CUSTOM_TYPES: ReadonlyMap<string, SqlType> = new Map();
 
 /**
- * Type-checks `expression` against the columns in `scope` with ksqlDB's rules and returns its type
- * and an evaluator. Throws ExpressionError for anything wrong with the expression itself.
+ * Builds the typed tree while the checker runs: each `compile` of a node collects the typed nodes of
+ * the sub-expressions it compiles, and gives an error the position of the innermost node written.
+ */
+class Binder {
+  private readonly stack: TypedExpression[][] = [[]];
+  readonly customTypes: ReadonlyMap<string, SqlType>;
+
+  constructor(customTypes: ReadonlyMap<string, SqlType>) {
+    this.customTypes = customTypes;
+  }
+
+  compileIn(scope: ColumnScope): Compile {
+    const compile: Compile = (e) => this.bind(e, scope, compile);
+    return compile;
+  }
+
+  private bind(e: Expression, scope: ColumnScope, compile: Compile): CompiledNode {
+    const children: TypedExpression[] = [];
+    this.stack.push(children);
+    let compiled: CompiledNode;
+    try {
+      compiled = compileNode(e, scope, this, compile);
+    } catch (err) {
+      if (err instanceof ExpressionError && err.position === undefined) {
+        const span = spanOf(e);
+        if (span !== undefined) err.position = { line: span.line, column: span.column };
+      }
+      throw err;
+    } finally {
+      this.stack.pop();
+    }
+    const column = e.kind === 'column' ? resolvedColumns.get(compiled) : undefined;
+    this.stack[this.stack.length - 1].push({
+      ast: e,
+      type: compiled.type,
+      span: spanOf(e),
+      constant: compiled.constant,
+      children,
+      ...(column === undefined ? {} : { column }),
+    });
+    return compiled;
+  }
+
+  /** The typed node of the expression compiled last at the top level. */
+  root(): TypedExpression {
+    const top = this.stack[0];
+    return top[top.length - 1];
+  }
+}
+
+/** The column each column-reference node resolved to, for the typed tree. */
+const resolvedColumns = new WeakMap<CompiledNode, ScopeColumn>();
+
+/**
+ * Binds and type-checks `expression` against the columns in `scope` with ksqlDB's rules and returns
+ * its typed tree, its type and an evaluator. Throws ExpressionError (with the position of the node
+ * at fault when the expression came from the parser) for anything wrong with the expression itself.
  */
 export function compileExpression(
   expression: Expression,
   scope: ColumnScope,
   customTypes: ReadonlyMap<string, SqlType> = NO_CUSTOM_TYPES,
 ): CompiledExpression {
-  const compile: Compile = (e) => compileNode(e, scope, customTypes, compile);
-  const compiled = compile(expression);
+  const binder = new Binder(customTypes);
+  const compiled = binder.compileIn(scope)(expression);
   if (compiled.type === null) {
-    throw new ExpressionError(
+    const error = new ExpressionError(
       `Can't infer a type of NULL in ${printExpression(expression)}. CAST it to the type you need, e.g. CAST(NULL AS STRING).`,
     );
+    const span = spanOf(expression);
+    if (span !== undefined) error.position = { line: span.line, column: span.column };
+    throw error;
   }
-  return { type: compiled.type, evaluate: compiled.evaluate };
+  return { type: compiled.type, tree: binder.root(), evaluate: compiled.evaluate };
 }
 
 function compileNode(
   expression: Expression,
   scope: ColumnScope,
-  customTypes: ReadonlyMap<string, SqlType>,
+  binder: Binder,
   compile: Compile,
 ): CompiledNode {
+  const customTypes = binder.customTypes;
   switch (expression.kind) {
     case 'string':
       return constantNode(STRING, expression.value);
@@ -106,11 +172,7 @@ function compileNode(
     case 'functionCall': {
       const name = expression.name.toUpperCase();
       if (!LAMBDA_FUNCTIONS.has(name)) return compileFunctionCall(expression, compile);
-      const compileIn = (inner: ColumnScope): Compile => {
-        const c: Compile = (e) => compileNode(e, inner, customTypes, c);
-        return c;
-      };
-      return compileLambdaCall(expression, name, scope, compile, compileIn);
+      return compileLambdaCall(expression, name, scope, compile, (inner) => binder.compileIn(inner));
     }
     case 'lambda':
       throw new ExpressionError(
@@ -138,7 +200,13 @@ function compileColumn(reference: ColumnReference, scope: ColumnScope): Compiled
     throw new ExpressionError(`Column '${name}' cannot be resolved. ${listing}`);
   }
   const index = column.index;
-  return { type: column.type, evaluate: (row) => row[index] ?? null, constant: false };
+  const compiled: CompiledNode = {
+    type: column.type,
+    evaluate: (row) => row[index] ?? null,
+    constant: false,
+  };
+  resolvedColumns.set(compiled, column);
+  return compiled;
 }
 
 function compileUnary(expression: UnaryExpression, compile: Compile): CompiledNode {
@@ -194,7 +262,7 @@ function compileArithmetic(
   // ksqlDB's Operator.resultType: a NULL literal operand has no type, so no arithmetic.
   if (leftType === null || rightType === null) {
     const name = (t: SqlType | null) => (t === null ? 'null' : formatType(t));
-    throw new ExpressionError(
+    throw ExpressionError.ksqlDb(
       `Error processing expression: ${ksqlExpressionText(expression)}. Arithmetic on types ${name(leftType)} and ${name(rightType)} are not supported.`,
     );
   }
@@ -215,7 +283,7 @@ function compileArithmetic(
     );
   }
   if (!isNumeric(leftType) || !isNumeric(rightType)) {
-    throw new ExpressionError(
+    throw ExpressionError.ksqlDb(
       `Error processing expression: ${ksqlExpressionText(expression)}. Unsupported arithmetic types. ` +
         `${leftType.kind} ${rightType.kind}`,
     );

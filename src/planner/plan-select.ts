@@ -7,7 +7,7 @@ import {
 } from '../sql/index.js';
 import { formatType, type SqlType } from '../types/index.js';
 import { ColumnAliasGenerator } from './column-aliases.js';
-import { type CompiledExpression, ExpressionError } from './compiled-expression.js';
+import { type CompiledExpression, type ErrorPosition, ExpressionError } from './compiled-expression.js';
 import { columnsOf, mapColumns } from './expression-columns.js';
 import { compileExpression } from './expression-compiler.js';
 import { type PlannerSource, PSEUDO_COLUMNS, SourceScope } from './source-scope.js';
@@ -15,6 +15,18 @@ import { type PlannerSource, PSEUDO_COLUMNS, SourceScope } from './source-scope.
 /** A query the planner cannot turn into a plan: the message says why and what to do. */
 export class PlanningError extends Error {
   override readonly name = 'PlanningError';
+  /** Where the clause or expression at fault was written, when known. */
+  readonly position: ErrorPosition | undefined;
+
+  constructor(message: string, position?: ErrorPosition) {
+    super(position === undefined ? message : `Line: ${position.line}, Col: ${position.column}: ${message}`);
+    this.position = position;
+  }
+
+  /** An expression's error, pointing at where the expression at fault was written, as ksqlDB's do. */
+  static from(error: ExpressionError): PlanningError {
+    return new PlanningError(error.message, error.position ?? undefined);
+  }
 }
 
 export interface ProjectedColumn {
@@ -328,7 +340,7 @@ export function planSelect(
     const repartitioned = newKey !== undefined;
     return { source, scope, filter, columns, limit: query.limit, repartitioned };
   } catch (err) {
-    if (err instanceof ExpressionError) throw new PlanningError(err.message);
+    if (err instanceof ExpressionError) throw PlanningError.from(err);
     throw err;
   }
 }
