@@ -4,7 +4,15 @@ import type { ConnectClient } from '../connect/client/index.js';
 import { type ErrorCode, SluiceError } from '../errors/index.js';
 import { describeFunction, FunctionResolutionError, listFunctions } from '../functions/index.js';
 import { InternalTopics, type Log, LogError } from '../log/index.js';
-import { PlanningError, planSelect, resolveType } from '../planner/index.js';
+import {
+  outputColumns,
+  PlanningError,
+  planPhysical,
+  planQuery as planSelectQuery,
+  planSource,
+  resolveType,
+  type SinkNode,
+} from '../planner/index.js';
 import { ProcessingLog, type PushBatch, runPushQuery, TimeSlicer } from '../runtime/index.js';
 import {
   type ParsedStatement,
@@ -35,7 +43,6 @@ import { printTopic } from './print-topic.js';
 import { pushQueryRef, QueryRegistry, queryRef, type RegisteredQuery } from './query-registry.js';
 import {
   createAsSelect,
-  expressions,
   insertInto,
   insertValues,
   plan as planQuery,
@@ -45,6 +52,7 @@ import {
 } from './query-statements.js';
 import { checkRequestProperty } from './request-properties.js';
 import { sandboxLog } from './sandbox-log.js';
+import { buildTopology } from './topology.js';
 
 /**
  * A failed request: the error of the statement that failed and the entities of those before it
@@ -1026,15 +1034,24 @@ export class KsqlEngine {
   ): Promise<PushQueryHandle> {
     if (statement.statement.kind !== 'select') throw new Error('not a query');
     const query = statement.statement.query;
-    let plan: ReturnType<typeof planSelect>;
+    let plan: SinkNode;
+    let physical: ReturnType<typeof planPhysical>;
     try {
-      plan = planSelect(query, (name) => this.metastore.get(name), { kind: 'push' }, this.metastore.types);
+      plan = planSelectQuery(
+        query,
+        (name) => this.metastore.get(name),
+        { kind: 'push' },
+        this.metastore.types,
+      );
+      physical = planPhysical(plan);
     } catch (err) {
       if (err instanceof PlanningError)
         throw new KsqlRequestError('BAD_STATEMENT', err.message, statementText(statement), []);
       throw err;
     }
-    const source = this.metastore.require(plan.source.name);
+    const source = this.metastore.require(planSource(plan).source.name);
+    const columns = outputColumns(plan);
+    const limit = physical.kind === 'clientSink' ? physical.limit : undefined;
     // A query over a topic that is gone could only fail once streaming: refuse it with a 400 now.
     if (!(await this.log.hasTopic(source.topic))) {
       throw new KsqlRequestError(
@@ -1052,22 +1069,20 @@ export class KsqlEngine {
       {
         id: queryId,
         source,
-        expressions: expressions(plan),
-        keyProjections: plan.columns.flatMap((c, i) => (c.sourceKey ? [i] : [])),
+        build: (operatorContext) => buildTopology(physical, source, operatorContext),
         fromEarliest: this.queryContext(context).fromEarliest,
-        limit: plan.limit,
-        usesPseudoColumns: plan.scope.pseudoColumnsUsed,
+        limit,
       },
       stopper.signal,
     );
     const handle: PushQueryHandle = {
       queryId,
       statementText: statementText(statement),
-      columnNames: plan.columns.map((c) => c.name),
-      columnTypes: plan.columns.map((c) => formatType(c.type)),
-      types: plan.columns.map((c) => c.type),
+      columnNames: columns.map((c) => c.name),
+      columnTypes: columns.map((c) => formatType(c.type)),
+      types: columns.map((c) => c.type),
       rows,
-      limit: plan.limit,
+      limit,
       close: () => {
         stopper.abort();
         this.pushQueries.delete(queryId);

@@ -1,4 +1,4 @@
-import type { SelectPlan } from '../planner/index.js';
+import type { SinkNode } from '../planner/index.js';
 import type { PersistentQuery } from '../runtime/index.js';
 import type { QueryRef } from './entities.js';
 
@@ -11,7 +11,8 @@ export interface RegisteredQuery {
   /** Started by CREATE … AS SELECT (dropped with its sink), rather than by INSERT INTO … SELECT. */
   readonly createAs: boolean;
   readonly query: PersistentQuery;
-  readonly plan: SelectPlan;
+  /** The query's logical plan, for EXPLAIN. */
+  readonly plan: SinkNode;
 }
 
 /** The persistent queries running now, by id. */

@@ -1,19 +1,17 @@
 import type { InternalTopics, Log, ProduceRecord } from '../log/index.js';
 import {
   compileExpression,
+  outputColumns,
   PlanningError,
-  planSelect,
-  type SelectPlan,
+  type ProjectedColumn,
+  planPhysical,
+  planQuery,
+  planSource,
+  type SinkNode,
   SourceScope,
+  transformPlan,
 } from '../planner/index.js';
-import {
-  errorLabel,
-  PersistentQuery,
-  type ProcessingLog,
-  type RetryPolicy,
-  type RowExpressions,
-  SinkEncoder,
-} from '../runtime/index.js';
+import { PersistentQuery, type ProcessingLog, type RetryPolicy, SinkEncoder } from '../runtime/index.js';
 import { jsonFormat } from '../serde/index.js';
 import type { CreateAsSelect, InsertInto, InsertValues } from '../sql/index.js';
 import { formatType, type SqlType, type SqlValue } from '../types/index.js';
@@ -22,6 +20,7 @@ import { checkSourceShape, ensureTopic, type FormatDefaults, serdeOptions } from
 import { StatementError } from './errors.js';
 import type { MetaStore } from './metastore.js';
 import type { QueryRegistry } from './query-registry.js';
+import { buildTopicTopology } from './topology.js';
 import { coerceValue } from './value-coercion.js';
 import { readSourceProperties } from './with-clause.js';
 
@@ -44,9 +43,9 @@ export interface QueryContext {
   readonly startQueries: boolean;
 }
 
-export function plan(ctx: QueryContext, query: CreateAsSelect['query'], sinkName: string): SelectPlan {
+export function plan(ctx: QueryContext, query: CreateAsSelect['query'], sinkName: string): SinkNode {
   try {
-    return planSelect(
+    return planQuery(
       query,
       (name) => ctx.metastore.get(name),
       { kind: 'persistent', sinkName },
@@ -58,11 +57,11 @@ export function plan(ctx: QueryContext, query: CreateAsSelect['query'], sinkName
   }
 }
 
-export function expressions(p: SelectPlan): RowExpressions {
+/** The plan with its projection's columns in the given order (INSERT INTO's target order). */
+function reorderedProjection(p: SinkNode, columns: readonly ProjectedColumn[]): SinkNode {
   return {
-    filter: p.filter?.evaluate,
-    projections: p.columns.map((c) => c.expression.evaluate),
-    errorLabels: p.columns.map((c, i) => errorLabel(c.text, c.name, i)),
+    ...p,
+    input: transformPlan(p.input, (node) => (node.kind === 'project' ? { ...node, columns } : node)),
   };
 }
 
@@ -133,23 +132,21 @@ function startQuery(
   ctx: QueryContext,
   id: string,
   text: string,
-  p: SelectPlan,
+  p: SinkNode,
   sink: DataSource,
   sinkColumns: readonly Column[],
   group: string,
   createAs: boolean,
 ): void {
-  const source = ctx.metastore.require(p.source.name);
+  const source = ctx.metastore.require(planSource(p).source.name);
   const encoder = sinkEncoder(sink, sinkColumns);
+  const physical = planPhysical(p);
+  if (physical.kind !== 'topicSink') throw new Error('A persistent query writes to a topic.');
   const query = new PersistentQuery(ctx.log, ctx.processingLog, {
     id,
     source,
     sinkTopic: sink.topic,
-    encoder,
-    expressions: expressions(p),
-    keyProjections: p.columns.flatMap((c, i) => (c.namespace === 'KEY' && c.keyOnly ? [i] : [])),
-    keepsSourceKey: !p.repartitioned,
-    usesPseudoColumns: p.scope.pseudoColumnsUsed,
+    build: (context) => buildTopicTopology(physical, source, { topic: sink.topic, encoder }, context),
     group,
     fromEarliest: ctx.fromEarliest,
     commitIntervalMs: ctx.commitIntervalMs,
@@ -182,14 +179,21 @@ export async function createAsSelect(
 ): Promise<{ source: DataSource; queryId: string }> {
   isExactlyOnce(ctx.processingGuarantee);
   const p = plan(ctx, s.query, s.name);
-  if (p.source.kind !== s.sourceType) {
+  const produces = planSource(p).source.kind;
+  if (produces !== s.sourceType) {
     throw new StatementError(
-      `Invalid result type. Your SELECT query produces a ${p.source.kind}. Please use CREATE ${p.source.kind} AS SELECT statement instead.`,
+      `Invalid result type. Your SELECT query produces a ${produces}. Please use CREATE ${produces} AS SELECT statement instead.`,
     );
   }
-  const source = ctx.metastore.require(p.source.name);
+  // Planned now, so a plan with a step that cannot run yet is refused before anything is created.
+  planPhysical(p);
+  const source = ctx.metastore.require(planSource(p).source.name);
   const props = readSourceProperties(s.properties);
-  const columns: Column[] = p.columns.map((c) => ({ name: c.name, type: c.type, namespace: c.namespace }));
+  const columns: Column[] = outputColumns(p).map((c) => ({
+    name: c.name,
+    type: c.type,
+    namespace: c.namespace,
+  }));
   const inheritedKeyFormat = source.keyFormat === 'NONE' ? ctx.defaults.keyFormat : source.keyFormat;
   const keyless = !columns.some((c) => c.namespace === 'KEY');
   // A format the sink inherits comes with its delimiter, as in ksqlDB.
@@ -249,23 +253,28 @@ export async function insertInto(
   if (target.kind === 'TABLE')
     throw new StatementError('INSERT INTO can only be used to insert into a stream. A table was given.');
   const p = plan(ctx, s.query, s.target);
+  planPhysical(p);
+  const resultColumns = outputColumns(p);
   const targetColumns = target.columns.filter((c) => c.namespace !== 'HEADERS');
   const describe = (cols: readonly { name: string; type: SqlType; namespace: string }[]) =>
     cols.map((c) => `\`${c.name}\` ${formatType(c.type)}${c.namespace === 'KEY' ? ' KEY' : ''}`).join(', ');
-  const byName = new Map(p.columns.map((c) => [c.name, c]));
+  const byName = new Map(resultColumns.map((c) => [c.name, c]));
   const compatible =
-    p.columns.length === targetColumns.length &&
+    resultColumns.length === targetColumns.length &&
     targetColumns.every((c) => {
       const r = byName.get(c.name);
       return r !== undefined && r.namespace === c.namespace && formatType(r.type) === formatType(c.type);
     });
   if (!compatible) {
     throw new StatementError(
-      `Incompatible schema between results and sink.\nResult schema is ${describe(p.columns)}\nSink schema is ${describe(targetColumns)}`,
+      `Incompatible schema between results and sink.\nResult schema is ${describe(resultColumns)}\nSink schema is ${describe(targetColumns)}`,
     );
   }
   // Reorder the projections into the target's column order.
-  const ordered = { ...p, columns: targetColumns.map((c) => byName.get(c.name)!) };
+  const ordered = reorderedProjection(
+    p,
+    targetColumns.map((c) => byName.get(c.name) as ProjectedColumn),
+  );
   const queryId = `INSERTQUERY_${numbering.number}`;
   const group = await queryGroup(ctx, queryId, [`INSERTQUERY_${numbering.sequence}`]);
   startQuery(ctx, queryId, text, ordered, target, targetColumns, group, false);

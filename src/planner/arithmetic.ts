@@ -15,7 +15,6 @@ import {
   type ArithmeticOperator,
   arithmeticResultType,
   type DecimalType,
-  decimal,
   type SqlType,
 } from '../types/index.js';
 import { EvaluationError } from './compiled-expression.js';

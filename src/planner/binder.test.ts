@@ -4,7 +4,7 @@ import { parseStatement } from '../sql/index.js';
 import { BIGINT, formatType, INTEGER, STRING } from '../types/index.js';
 import { ExpressionError, type TypedExpression } from './compiled-expression.js';
 import { compileText } from './expression-test-scope.fixture.js';
-import { PlanningError, planSelect } from './plan-select.js';
+import { PlanningError, planQuery } from './plan-select.js';
 import type { PlannerSource } from './source-scope.js';
 
 function shape(t: TypedExpression): unknown {
@@ -59,7 +59,7 @@ describe('the binder', () => {
     const s = parseStatement('SELECT ID,\n       UCASE(NAME) || NICKNAME FROM S EMIT CHANGES;');
     if (s.kind !== 'select') throw new Error('not a select');
     assert.throws(
-      () => planSelect(s.query, () => source, { kind: 'push' }),
+      () => planQuery(s.query, () => source, { kind: 'push' }),
       (e: PlanningError) =>
         e instanceof PlanningError &&
         e.position?.line === 2 &&

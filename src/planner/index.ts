@@ -1,17 +1,49 @@
 export {
   type ColumnScope,
   type CompiledExpression,
+  type ErrorPosition,
   EvaluationError,
   ExpressionError,
   type ScopeColumn,
+  type TypedExpression,
 } from './compiled-expression.js';
+export { executionPlanText, topologyText } from './explain-plan.js';
 export { compileExpression } from './expression-compiler.js';
 export {
-  PlanningError,
+  type AggregateCall,
+  type AggregateNode,
+  type FilterNode,
+  type LogicalPlan,
+  mapPlanInputs,
+  outputColumns,
+  type PlanColumn,
   type ProjectedColumn,
-  planSelect,
-  type SelectMode,
-  type SelectPlan,
-} from './plan-select.js';
+  type ProjectNode,
+  planInputs,
+  planSchema,
+  planSource,
+  type RepartitionNode,
+  type SinkNode,
+  type SinkTarget,
+  type SourceNode,
+  type SuppressNode,
+  type TableFunctionNode,
+  transformPlan,
+  visitPlan,
+  type WindowNode,
+} from './logical-plan.js';
+export {
+  type ClientSinkStep,
+  errorLabel,
+  type FilterStep,
+  type PhysicalPlan,
+  type ProjectStep,
+  physicalSteps,
+  planPhysical,
+  type SelectKeyStep,
+  type SourceScanStep,
+  type TopicSinkStep,
+} from './physical-plan.js';
+export { PlanningError, planQuery, type SelectMode } from './plan-select.js';
 export { resolveType } from './resolve-type.js';
 export { type PlannerSource, PSEUDO_COLUMNS, SourceScope } from './source-scope.js';

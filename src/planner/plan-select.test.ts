@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseStatement } from '../sql/index.js';
 import type { SqlType } from '../types/index.js';
-import { PlanningError, planSelect, type SelectPlan } from './plan-select.js';
+import { outputColumns, type SinkNode } from './logical-plan.js';
+import { PlanningError, planQuery } from './plan-select.js';
 import type { PlannerSource } from './source-scope.js';
 
 const INT: SqlType = { kind: 'INTEGER' };
@@ -48,17 +49,19 @@ const sources: Record<string, PlannerSource> = {
   },
 };
 
-function plan(sql: string): SelectPlan {
+function plan(sql: string): SinkNode {
   const statement = parseStatement(sql);
   if (statement.kind === 'createAsSelect') {
-    return planSelect(statement.query, (n) => sources[n], { kind: 'persistent', sinkName: statement.name });
+    return planQuery(statement.query, (n) => sources[n], { kind: 'persistent', sinkName: statement.name });
   }
-  if (statement.kind === 'select') return planSelect(statement.query, (n) => sources[n], { kind: 'push' });
+  if (statement.kind === 'select') return planQuery(statement.query, (n) => sources[n], { kind: 'push' });
   throw new Error(`not a query: ${sql}`);
 }
 
-const schema = (p: SelectPlan) =>
-  p.columns.map((c) => `${c.name}${c.namespace === 'KEY' ? ' KEY' : ''}`).join(', ');
+const schema = (p: SinkNode) =>
+  outputColumns(p)
+    .map((c) => `${c.name}${c.namespace === 'KEY' ? ' KEY' : ''}`)
+    .join(', ');
 
 function refusal(sql: string): string {
   try {
@@ -169,7 +172,7 @@ test('a key computed only from key columns or constants is marked so it can be c
     'CREATE STREAM O AS SELECT ABS(ID), 1, AGE + 2 AS K3, NAME FROM INPUT PARTITION BY ABS(ID), 1, AGE + 2;',
   );
   assert.deepEqual(
-    p.columns.map((c) => [c.name, c.keyOnly]),
+    outputColumns(p).map((c) => [c.name, c.keyOnly]),
     [
       ['KSQL_COL_0', true],
       ['KSQL_COL_1', true],

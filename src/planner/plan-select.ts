@@ -4,12 +4,22 @@ import {
   printExpression,
   type Query,
   type SelectItem,
+  spanOf,
+  visitExpression,
 } from '../sql/index.js';
 import { formatType, type SqlType } from '../types/index.js';
 import { ColumnAliasGenerator } from './column-aliases.js';
 import { type CompiledExpression, type ErrorPosition, ExpressionError } from './compiled-expression.js';
 import { columnsOf, mapColumns } from './expression-columns.js';
 import { compileExpression } from './expression-compiler.js';
+import type {
+  FilterNode,
+  LogicalPlan,
+  ProjectedColumn,
+  RepartitionNode,
+  SinkNode,
+  SourceNode,
+} from './logical-plan.js';
 import { type PlannerSource, PSEUDO_COLUMNS, SourceScope } from './source-scope.js';
 
 /** A query the planner cannot turn into a plan: the message says why and what to do. */
@@ -29,43 +39,62 @@ export class PlanningError extends Error {
   }
 }
 
-export interface ProjectedColumn {
-  readonly name: string;
-  readonly type: SqlType;
-  /** KEY columns go to the record key of a persistent query's output. */
-  readonly namespace: 'KEY' | 'VALUE';
-  readonly expression: CompiledExpression;
-  /**
-   * True when the expression reads only key columns of the source (or no column): such a key can
-   * be computed for a record without a value, as ksqlDB computes it.
-   */
-  readonly keyOnly: boolean;
-  /** True when the item is a key column of the source itself (perhaps renamed). */
-  readonly sourceKey: boolean;
-  /** The expression as SQL text, for messages (ksqlDB's "Error computing expression …"). */
-  readonly text: string;
-}
-
-/** A stateless query: read a source, filter, project. */
-export interface SelectPlan {
-  readonly source: PlannerSource;
-  readonly scope: SourceScope;
-  readonly filter: CompiledExpression | undefined;
-  /** In SELECT order. */
-  readonly columns: readonly ProjectedColumn[];
-  readonly limit: number | undefined;
-  /** True when PARTITION BY chose a new key. */
-  readonly repartitioned: boolean;
-}
-
 export type SelectMode =
   | { readonly kind: 'push' }
   | { readonly kind: 'persistent'; readonly sinkName: string };
 
-function notYet(what: string): PlanningError {
+function notYet(what: string, at?: Expression): PlanningError {
+  const span = at === undefined ? undefined : spanOf(at);
   return new PlanningError(
     `${what} is not supported yet in this version of Sluice: only stateless queries (WHERE, projections, PARTITION BY) run so far.`,
+    span === undefined ? undefined : { line: span.line, column: span.column },
   );
+}
+
+/**
+ * ksqlDB's aggregate and table functions: they have no operator yet, so a call is refused naming its
+ * clause rather than as an unknown scalar function.
+ */
+const AGGREGATE_FUNCTIONS = new Set([
+  'COUNT',
+  'COUNT_DISTINCT',
+  'SUM',
+  'SUM_LIST',
+  'AVG',
+  'MIN',
+  'MAX',
+  'COLLECT_LIST',
+  'COLLECT_SET',
+  'HISTOGRAM',
+  'EARLIEST_BY_OFFSET',
+  'LATEST_BY_OFFSET',
+  'TOPK',
+  'TOPKDISTINCT',
+  'STDDEV_SAMP',
+  'STDDEV_SAMPLE',
+  'CORRELATION',
+]);
+const TABLE_FUNCTIONS = new Set(['EXPLODE', 'CUBE_EXPLODE']);
+
+/** Refuses what needs a stateful operator, naming the clause and where it was written. */
+function refuseStateful(query: Query, mode: SelectMode): void {
+  if (query.from.kind === 'join') throw notYet('JOIN', query.from.on);
+  if (query.window !== undefined) throw notYet('WINDOW');
+  if (query.groupBy !== undefined) throw notYet('GROUP BY (aggregation)', query.groupBy[0]);
+  if (query.having !== undefined) throw notYet('HAVING', query.having);
+  if (query.emit === 'FINAL')
+    throw new PlanningError('EMIT FINAL is only supported for windowed aggregations.');
+  for (const item of query.select) {
+    visitExpression(item.expression, (e) => {
+      if (e.kind !== 'functionCall') return;
+      const name = e.name.toUpperCase();
+      if (AGGREGATE_FUNCTIONS.has(name)) throw notYet(`The aggregate function ${name}`, e);
+      if (TABLE_FUNCTIONS.has(name)) throw notYet(`The table function ${name}`, e);
+    });
+  }
+  if (mode.kind === 'push' && query.emit !== 'CHANGES') {
+    throw notYet('A pull query (SELECT without EMIT CHANGES)');
+  }
 }
 
 interface NamedItem {
@@ -283,20 +312,18 @@ function projected(item: NamedItem, namespace: 'KEY' | 'VALUE', scope: SourceSco
   };
 }
 
-/** Plans SELECT … FROM source [WHERE …] [PARTITION BY …] for a push or persistent query. */
-export function planSelect(
+/**
+ * Plans SELECT … FROM source [WHERE …] [PARTITION BY …] for a push or persistent query: the logical
+ * plan source → filter → repartition → project → sink, every expression bound and type-checked.
+ */
+export function planQuery(
   query: Query,
   lookup: (name: string) => PlannerSource | undefined,
   mode: SelectMode,
   customTypes: ReadonlyMap<string, SqlType> = new Map(),
-): SelectPlan {
+): SinkNode {
+  refuseStateful(query, mode);
   if (query.from.kind === 'join') throw notYet('JOIN');
-  if (query.window !== undefined) throw notYet('WINDOW');
-  if (query.groupBy !== undefined) throw notYet('GROUP BY (aggregation)');
-  if (query.having !== undefined) throw notYet('HAVING');
-  if (mode.kind === 'push' && query.emit !== 'CHANGES') {
-    throw notYet('A pull query (SELECT without EMIT CHANGES)');
-  }
   const source = lookup(query.from.name);
   if (source === undefined) {
     throw new PlanningError(
@@ -337,8 +364,22 @@ export function planSelect(
       }
     }
     checkUnique(columns);
-    const repartitioned = newKey !== undefined;
-    return { source, scope, filter, columns, limit: query.limit, repartitioned };
+    let plan: LogicalPlan = { kind: 'source', source, scope } satisfies SourceNode;
+    if (filter !== undefined)
+      plan = { kind: 'filter', input: plan, clause: 'WHERE', predicate: filter } satisfies FilterNode;
+    if (newKey !== undefined) {
+      const keys = newKey.columns.map((c) => ({ name: c.name, expression: c.compiled }));
+      plan = { kind: 'repartition', input: plan, keys } satisfies RepartitionNode;
+    }
+    plan = { kind: 'project', input: plan, columns };
+    return {
+      kind: 'sink',
+      input: plan,
+      target:
+        mode.kind === 'persistent'
+          ? { kind: 'topic', name: mode.sinkName }
+          : { kind: 'client', limit: query.limit },
+    };
   } catch (err) {
     if (err instanceof ExpressionError) throw PlanningError.from(err);
     throw err;

@@ -5,6 +5,8 @@ import type { ColumnScope, ScopeColumn } from './compiled-expression.js';
 export interface PlannerSource {
   readonly kind: 'STREAM' | 'TABLE';
   readonly name: string;
+  /** The topic it is read from, for EXPLAIN. */
+  readonly topic?: string;
   readonly columns: readonly {
     readonly name: string;
     readonly type: SqlType;

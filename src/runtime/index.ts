@@ -1,4 +1,15 @@
 export {
+  FilterOperator,
+  type FilterSpec,
+  type Operator,
+  type OperatorContext,
+  ProjectOperator,
+  type ProjectSpec,
+  type RowBatch,
+  SourceOperator,
+  Topology,
+} from './operators.js';
+export {
   nextBackoff,
   PersistentQuery,
   type PersistentQuerySpec,
@@ -7,9 +18,9 @@ export {
   type RetryPolicy,
 } from './persistent-query.js';
 export { ProcessingLog } from './processing-log.js';
-export { type PushBatch, type PushQuerySpec, runPushQuery } from './push-query.js';
-export { errorLabel, type RowExpressions } from './row-processor.js';
+export { type PushQuerySpec, runPushQuery } from './push-query.js';
 export type { RuntimeSource } from './runtime-source.js';
 export { type SinkColumn, SinkEncoder, type SinkFormats } from './sink-encoder.js';
+export { ClientSink, type PushBatch, TopicSink, type TopicSinkSpec } from './sinks.js';
 export { DecodeError, SourceDecoder } from './source-decoder.js';
 export { TimeSlicer } from './time-slicer.js';

@@ -2,17 +2,14 @@ import {
   Consumer,
   type Log,
   LogError,
-  type LogRecord,
   type LogTransaction,
   type PartitionRecords,
   type ProduceRecord,
 } from '../log/index.js';
-import type { SqlValue } from '../types/index.js';
+import type { OperatorContext, Topology } from './operators.js';
 import type { ProcessingLog } from './processing-log.js';
-import { columnError, processRow, type RowExpressions } from './row-processor.js';
 import type { RuntimeSource } from './runtime-source.js';
-import type { SinkEncoder } from './sink-encoder.js';
-import { DecodeError, SourceDecoder } from './source-decoder.js';
+import type { TopicSink } from './sinks.js';
 import { TimeSlicer } from './time-slicer.js';
 
 export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
@@ -49,20 +46,8 @@ export interface PersistentQuerySpec {
   readonly id: string;
   readonly source: RuntimeSource;
   readonly sinkTopic: string;
-  readonly encoder: SinkEncoder;
-  readonly expressions: RowExpressions;
-  /**
-   * Indexes of the key projections that read only key columns: what a record without value (a
-   * table's delete, a stream's null value) can still compute of its output key.
-   */
-  readonly keyProjections: readonly number[];
-  /**
-   * True when the output key is the source's key (no PARTITION BY): a record without key then goes
-   * out without key, as ksqlDB passes the null key on, rather than as key columns that are all NULL.
-   */
-  readonly keepsSourceKey?: boolean;
-  /** False when no expression reads ROWTIME, ROWPARTITION or ROWOFFSET. */
-  readonly usesPseudoColumns: boolean;
+  /** Builds the query's operators and its topic sink (once per query, with the query's context). */
+  readonly build: (context: OperatorContext) => { readonly topology: Topology; readonly sink: TopicSink };
   /** Consumer group holding this query's committed offsets. */
   readonly group: string;
   /** auto.offset.reset: where to start when the group has no committed offset. */
@@ -106,11 +91,10 @@ export class PersistentQuery {
   failed = 0;
   private readonly log: Log;
   private readonly processingLog: ProcessingLog;
-  private readonly decoder: SourceDecoder;
+  private readonly topology: Topology;
+  private readonly sink: TopicSink;
   private readonly stopper = new AbortController();
   private loop: Promise<void> | undefined;
-  /** The projected row, reused: it is encoded before the next row is computed. */
-  private readonly scratch: SqlValue[];
   private consumer: Consumer | undefined;
   private stateWaiters: { state: QueryState; resolve: () => void }[] = [];
   private logClosed = false;
@@ -125,8 +109,15 @@ export class PersistentQuery {
     this.log = log;
     this.processingLog = processingLog;
     this.spec = spec;
-    this.decoder = new SourceDecoder(spec.source, spec.usesPseudoColumns);
-    this.scratch = new Array<SqlValue>(spec.expressions.projections.length).fill(null);
+    const { topology, sink } = spec.build({
+      queryId: spec.id,
+      processingLog,
+      countFailure: () => {
+        this.failed++;
+      },
+    });
+    this.topology = topology;
+    this.sink = sink;
   }
 
   /** Resolves once the query is in `state`, now or later. */
@@ -296,64 +287,12 @@ export class PersistentQuery {
    * from and the error when a record's output can never be written and the query must stop there.
    */
   private async processBatch(batch: PartitionRecords): Promise<{ offset: number; error: Error } | undefined> {
-    const out: ProduceRecord[] = [];
-    // The input offset each output record comes from, to commit up to a record that failed.
-    const from: number[] = [];
-    for (const record of batch.records) {
-      const before = out.length;
-      this.processRecord(record, batch.partition, out);
-      for (let i = before; i < out.length; i++) from.push(record.offset);
-    }
+    // Each output record comes with its input offset, to commit up to a record that failed.
+    const { records: out, from } = this.sink.write(this.topology.process(batch.records, batch.partition));
     this.processed += batch.records.length;
     const stoppedAt = await this.writeOutput(out, from);
     await this.processingLog.flush();
     return stoppedAt;
-  }
-
-  /** Decodes, filters and projects one source record into `out` (none, one row or a tombstone). */
-  private processRecord(record: LogRecord, partition: number, out: ProduceRecord[]): void {
-    const { id, source } = this.spec;
-    let row: SqlValue[] | null;
-    try {
-      row = this.decoder.decode(record, partition);
-    } catch (err) {
-      this.failed++;
-      if (err instanceof DecodeError) {
-        this.processingLog.deserializationError(id, source.topic, err.target, record, err);
-        return;
-      }
-      throw err;
-    }
-    if (row === null) {
-      // A record without a value goes on without one, keyed: a table's delete, and a stream's too
-      // unless a WHERE drops it, as in ksqlDB.
-      if (source.kind === 'TABLE' || this.spec.expressions.filter === undefined) this.tombstone(record, out);
-      return;
-    }
-    let result: SqlValue[] | undefined;
-    try {
-      // A column that cannot be computed is NULL and logged; the record still goes out, as in ksqlDB.
-      result = processRow(row, this.spec.expressions, this.scratch, (err, i) => {
-        this.failed++;
-        this.processingLog.processingError(id, row, columnError(this.spec.expressions, err, i));
-      });
-    } catch (err) {
-      this.failed++;
-      this.processingLog.processingError(id, row, err as Error);
-      return;
-    }
-    const timestamp = this.decoder.lastTimestamp;
-    if (result === undefined) {
-      // A table row that no longer passes the filter is deleted downstream.
-      if (source.kind === 'TABLE') out.push(this.spec.encoder.tombstone(this.keyOnly(row), timestamp));
-      return;
-    }
-    try {
-      out.push(this.withoutKeyIfNone(record, this.spec.encoder.encode(result, timestamp)));
-    } catch (err) {
-      this.failed++;
-      this.processingLog.serializationError(id, this.spec.sinkTopic, err as Error);
-    }
   }
 
   /**
@@ -391,38 +330,6 @@ export class PersistentQuery {
   private async write(records: readonly ProduceRecord[]): Promise<void> {
     if (this.transaction === undefined) await this.log.append(this.spec.sinkTopic, records);
     else this.transaction.append(this.spec.sinkTopic, records);
-  }
-
-  /**
-   * The output key row of a source row: only the key projections computable from the key are
-   * evaluated; the others, and any that fail, are null (ksqlDB's key for a record without value).
-   */
-  private keyOnly(row: readonly SqlValue[]): SqlValue[] {
-    const keyRow = new Array<SqlValue>(this.spec.expressions.projections.length).fill(null);
-    for (const i of this.spec.keyProjections) {
-      try {
-        keyRow[i] = this.spec.expressions.projections[i](row);
-      } catch {
-        keyRow[i] = null;
-      }
-    }
-    return keyRow;
-  }
-
-  private tombstone(record: LogRecord, out: ProduceRecord[]): void {
-    const keys = this.decoder.decodeKey(record) ?? [];
-    const row = new Array<SqlValue>(this.spec.source.columns.length + 3).fill(null);
-    let k = 0;
-    this.spec.source.columns.forEach((c, i) => {
-      if (c.namespace === 'KEY') row[i] = keys[k++] ?? null;
-    });
-    out.push(this.withoutKeyIfNone(record, this.spec.encoder.tombstone(this.keyOnly(row), record.timestamp)));
-  }
-
-  private withoutKeyIfNone(record: LogRecord, produced: ProduceRecord): ProduceRecord {
-    return this.spec.keepsSourceKey && record.key === null && produced.key !== null
-      ? { ...produced, key: null }
-      : produced;
   }
 }
 

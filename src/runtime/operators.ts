@@ -1,0 +1,230 @@
+// The operators a query's topology is made of. Each takes a batch of rows and gives a batch of rows
+// (batch in, batch out), so the same chain serves a persistent query and a push query; only the
+// sink at the end differs. Stateful operators (aggregate, window, suppress) take the same batches
+// and a handle on the query's state stores (OperatorContext.stores).
+import type { LogRecord } from '../log/index.js';
+import type { SqlValue } from '../types/index.js';
+import type { ProcessingLog } from './processing-log.js';
+import type { RuntimeSource } from './runtime-source.js';
+import { DecodeError, SourceDecoder } from './source-decoder.js';
+import type { StateStores } from './state/index.js';
+
+/**
+ * Rows of one batch of source records, in the layout of the operator that produced them. A row
+ * marked in `deletes` is a deleted key (a table's tombstone, a stream record without value, a table
+ * row that no longer passes the WHERE): only its key columns are known.
+ */
+export interface RowBatch {
+  readonly rows: SqlValue[][];
+  readonly deletes: boolean[];
+  /** Each row's record time (ROWTIME). */
+  readonly timestamps: number[];
+  /** Each row's source record, as an index into `records`. */
+  readonly origins: number[];
+  readonly records: readonly LogRecord[];
+  readonly partition: number;
+}
+
+/** What every operator of a query may use. */
+export interface OperatorContext {
+  /** The query's id, which names its processing-log entries. */
+  readonly queryId: string;
+  readonly processingLog: ProcessingLog;
+  /** Counts a record the query could not process (the query's `failed` figure). */
+  readonly countFailure: () => void;
+  /** The query's state stores, for stateful operators; absent for stateless topologies. */
+  readonly stores?: StateStores;
+}
+
+/** One step of a topology: a batch of rows in, a batch of rows out. */
+export interface Operator {
+  /** The step's name in EXPLAIN and the processing log (ksqlDB's logger suffix, e.g. `Project`). */
+  readonly name: string;
+  process(batch: RowBatch): RowBatch;
+}
+
+function emptyBatch(records: readonly LogRecord[], partition: number): RowBatch {
+  return { rows: [], deletes: [], timestamps: [], origins: [], records, partition };
+}
+
+/**
+ * Reads records of the source topic into rows: the source's columns, then ROWTIME, ROWPARTITION and
+ * ROWOFFSET. A record without value becomes a delete holding its key columns; a record that cannot
+ * be read goes to the processing log.
+ */
+export class SourceOperator {
+  readonly name = 'KsqlTopic.Source';
+  private readonly decoder: SourceDecoder;
+  private readonly source: RuntimeSource;
+  private readonly context: OperatorContext;
+
+  constructor(source: RuntimeSource, usesPseudoColumns: boolean, context: OperatorContext) {
+    this.source = source;
+    this.context = context;
+    this.decoder = new SourceDecoder(source, usesPseudoColumns);
+  }
+
+  read(records: readonly LogRecord[], partition: number): RowBatch {
+    const out = emptyBatch(records, partition);
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i];
+      try {
+        const row = this.decoder.decode(record, partition);
+        if (row === null) {
+          out.rows.push(this.keyRow(record));
+          out.deletes.push(true);
+          out.timestamps.push(record.timestamp);
+        } else {
+          out.rows.push(row);
+          out.deletes.push(false);
+          out.timestamps.push(this.decoder.lastTimestamp);
+        }
+        out.origins.push(i);
+      } catch (err) {
+        if (!(err instanceof DecodeError)) throw err;
+        this.context.countFailure();
+        const { processingLog, queryId } = this.context;
+        processingLog.deserializationError(queryId, this.source.topic, err.target, record, err);
+      }
+    }
+    return out;
+  }
+
+  /** A row holding only the record's key columns (what a deleted key can still tell). */
+  private keyRow(record: LogRecord): SqlValue[] {
+    const keys = this.decoder.decodeKey(record) ?? [];
+    const row = new Array<SqlValue>(this.source.columns.length + 3).fill(null);
+    let k = 0;
+    this.source.columns.forEach((c, i) => {
+      if (c.namespace === 'KEY') row[i] = keys[k++] ?? null;
+    });
+    return row;
+  }
+}
+
+export interface FilterSpec {
+  readonly predicate: (row: readonly SqlValue[]) => SqlValue;
+  /**
+   * Over a table, a row that fails the predicate deletes its key downstream, and deletes pass on;
+   * over a stream, both are dropped.
+   */
+  readonly overTable: boolean;
+}
+
+/** WHERE: keeps rows whose predicate is TRUE (NULL counts as false); a failing predicate drops the row. */
+export class FilterOperator implements Operator {
+  readonly name = 'WhereFilter';
+  private readonly spec: FilterSpec;
+  private readonly context: OperatorContext;
+
+  constructor(spec: FilterSpec, context: OperatorContext) {
+    this.spec = spec;
+    this.context = context;
+  }
+
+  process(batch: RowBatch): RowBatch {
+    const out = emptyBatch(batch.records, batch.partition);
+    const { predicate, overTable } = this.spec;
+    for (let i = 0; i < batch.rows.length; i++) {
+      const row = batch.rows[i];
+      let deleted = batch.deletes[i];
+      if (deleted) {
+        if (!overTable) continue;
+      } else {
+        let passes: boolean;
+        try {
+          passes = predicate(row) === true;
+        } catch (err) {
+          this.context.countFailure();
+          this.context.processingLog.processingError(this.context.queryId, row, err as Error);
+          continue;
+        }
+        if (!passes) {
+          if (!overTable) continue;
+          deleted = true;
+        }
+      }
+      out.rows.push(row);
+      out.deletes.push(deleted);
+      out.timestamps.push(batch.timestamps[i]);
+      out.origins.push(batch.origins[i]);
+    }
+    return out;
+  }
+}
+
+export interface ProjectSpec {
+  readonly projections: readonly ((row: readonly SqlValue[]) => SqlValue)[];
+  /** Per projection, ksqlDB's "Error computing expression …" label for the processing log. */
+  readonly errorLabels: readonly string[];
+  /** The projections a deleted key can still compute (from its key columns); the others are NULL. */
+  readonly keyProjections: readonly number[];
+}
+
+/**
+ * SELECT: computes the output columns of each row. A column that cannot be computed is NULL and
+ * goes to the processing log, the row still goes on, as ksqlDB computes it.
+ */
+export class ProjectOperator implements Operator {
+  readonly name = 'Project';
+  private readonly spec: ProjectSpec;
+  private readonly context: OperatorContext;
+
+  constructor(spec: ProjectSpec, context: OperatorContext) {
+    this.spec = spec;
+    this.context = context;
+  }
+
+  process(batch: RowBatch): RowBatch {
+    const { projections, errorLabels, keyProjections } = this.spec;
+    const rows: SqlValue[][] = new Array(batch.rows.length);
+    for (let r = 0; r < batch.rows.length; r++) {
+      const row = batch.rows[r];
+      const out = new Array<SqlValue>(projections.length);
+      if (batch.deletes[r]) {
+        out.fill(null);
+        for (const i of keyProjections) {
+          try {
+            out[i] = projections[i](row);
+          } catch {
+            out[i] = null;
+          }
+        }
+      } else {
+        for (let i = 0; i < projections.length; i++) {
+          try {
+            out[i] = projections[i](row);
+          } catch (err) {
+            out[i] = null;
+            this.context.countFailure();
+            const error = new Error(errorLabels[i], { cause: err });
+            this.context.processingLog.processingError(this.context.queryId, row, error);
+          }
+        }
+      }
+      rows[r] = out;
+    }
+    return { ...batch, rows };
+  }
+}
+
+/** The runnable chain of one query: the source, its operators in order, then a sink of the caller's. */
+export class Topology {
+  readonly source: SourceOperator;
+  readonly operators: readonly Operator[];
+
+  constructor(source: SourceOperator, operators: readonly Operator[]) {
+    this.source = source;
+    this.operators = operators;
+  }
+
+  /** Runs one batch of source records through every operator. */
+  process(records: readonly LogRecord[], partition: number): RowBatch {
+    let batch = this.source.read(records, partition);
+    for (const operator of this.operators) {
+      if (batch.rows.length === 0) break;
+      batch = operator.process(batch);
+    }
+    return batch;
+  }
+}
