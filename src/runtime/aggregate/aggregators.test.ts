@@ -186,6 +186,34 @@ test('EMIT FINAL emits each window once it closes, for every key in start order'
   assert.deepEqual(show(aggregator.process([row('c', 1, 205)]).changes), [['a', 100, 200, [2, 9], 150]]);
 });
 
+test('EMIT FINAL skips a closed window that retention dropped after a jump in time, as ksqlDB does', async () => {
+  // Retention = size + grace, ksqlDB's default.
+  const stores = await openStores({ name: STORE, kind: 'window', retentionMs: 100 });
+  const aggregator = new TimeWindowAggregator(countAndSum(), stores.windowStore(STORE, aggregateStateCodec), {
+    sizeMs: 100,
+    advanceMs: 100,
+    graceMs: 0,
+    emitFinal: true,
+  });
+  // Window [0, 100) closes at 500, but the newest window start is 500: it is gone by then.
+  assert.deepEqual(aggregator.process([row('a', 1, 10), row('a', 2, 500)]).changes, []);
+  assert.deepEqual(show(aggregator.process([row('a', 3, 650)]).changes), [['a', 500, 600, [1, 2], 500]]);
+});
+
+test('EMIT FINAL keeps a window while its start is within retention of the newest window start', async () => {
+  const stores = await openStores({ name: STORE, kind: 'window', retentionMs: 100 });
+  const aggregator = new TimeWindowAggregator(countAndSum(), stores.windowStore(STORE, aggregateStateCodec), {
+    sizeMs: 100,
+    advanceMs: 100,
+    graceMs: 0,
+    emitFinal: true,
+  });
+  // Stream time 599 is 199 past window [400, 500)'s start, but the newest start (500) only 100.
+  assert.deepEqual(show(aggregator.process([row('a', 1, 450), row('a', 2, 599)]).changes), [
+    ['a', 400, 500, [1, 1], 450],
+  ]);
+});
+
 test('EMIT FINAL remembers what it emitted across a restart', async () => {
   const dirs = { data: tempDir(), state: tempDir() };
   const specs: StoreSpec[] = [

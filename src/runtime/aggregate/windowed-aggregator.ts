@@ -91,6 +91,10 @@ export class TimeWindowAggregator {
           record.timestamp,
         );
         this.#store.put(record.key, window.start, state, record.timestamp);
+        // Kafka Streams' window stores expire by the newest window start they hold, not by record
+        // time: a window survives while start ≥ newest start − retention (ksqlDB's EMIT FINAL skips
+        // older windows after a jump in time, and so does this).
+        this.#store.observeStreamTime(window.start);
         if (this.#closed === undefined) {
           changes.push({
             key: record.key,
@@ -101,7 +105,6 @@ export class TimeWindowAggregator {
           });
         }
       }
-      this.#store.observeStreamTime(this.#assigner.streamTime);
       if (this.#closed !== undefined) this.#emitClosed(changes);
     }
     return { changes, dropped };
