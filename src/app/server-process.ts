@@ -73,6 +73,7 @@ async function connectFor(
       config.getString('ksql.connect.url'),
       config.getOptionalNumber('ksql.connect.request.timeout.ms') ?? 5000,
       connectAuthorization(config),
+      config.getNumber('sluice.connect.create.wait.ms'),
     );
   }
   // Named once, at start: settings that are misspelt or do nothing here.

@@ -663,6 +663,16 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
     validator: atLeast(1),
   },
   {
+    name: 'sluice.connect.create.wait.ms',
+    group: 'Connect',
+    type: 'LONG',
+    defaultValue: 5000,
+    importance: 'LOW',
+    documentation:
+      "External mode: milliseconds CREATE … CONNECTOR watches a new connector's status on ksql.connect.url; one that fails to start within them (it or a task FAILED) is removed and the statement fails with the reason. 0 does not watch.",
+    validator: atLeast(0),
+  },
+  {
     name: 'ksql.connect.request.headers.plugin',
     group: 'Connect',
     type: 'CLASS',

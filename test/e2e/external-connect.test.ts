@@ -218,3 +218,53 @@ test('a sluice connect worker whose Sluice server restarts retries and resumes, 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('in external mode a connector that fails to start fails its CREATE with the reason and is removed again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-external-'));
+  const port = await freePort();
+  const server = await startServer(
+    loadServerConfig({
+      flags: {
+        listeners: 'http://127.0.0.1:0',
+        'sluice.data.dir': join(dir, 'server'),
+        'ksql.connect.url': `http://127.0.0.1:${port}`,
+      },
+      env: {},
+    }),
+  );
+  try {
+    const workerFile = join(dir, 'worker.properties');
+    writeFileSync(workerFile, `listeners=http://127.0.0.1:${port}\ngroup.id=create-test\n`);
+    await startWorker([workerFile, '--bootstrap-server', server.url]);
+    const ksql = async (statement: string) => {
+      const res = await fetch(`${server.url}/ksql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ksql: statement }),
+      });
+      return { status: res.status, body: (await res.json()) as { message?: string } };
+    };
+    // Voluble with nothing to generate passes validation and fails in its start.
+    const failed = await ksql(
+      "CREATE SOURCE CONNECTOR idle WITH ('connector.class'='io.mdrogalis.voluble.VolubleSourceConnector');",
+    );
+    assert.equal(failed.status, 400, JSON.stringify(failed.body));
+    assert.match(
+      failed.body.message ?? '',
+      /^Failed to create connector: Connector IDLE could not start: .*No usable properties.*It was removed again: fix what the error names and run the statement again\.$/s,
+    );
+    assert.deepEqual(await (await fetch(`http://127.0.0.1:${port}/connectors`)).json(), []);
+
+    // Fixed, the same statement runs.
+    const made = await ksql(
+      "CREATE SOURCE CONNECTOR idle WITH ('connector.class'='io.mdrogalis.voluble.VolubleSourceConnector', " +
+        "'genkp.people.with'='#{Name.full_name}', 'global.throttle.ms'='1000');",
+    );
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    assert.deepEqual(await (await fetch(`http://127.0.0.1:${port}/connectors`)).json(), ['IDLE']);
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -17,11 +17,17 @@ export class RestConnectClient implements ConnectClient {
   private readonly timeoutMs: number;
   /** The Authorization header to send (ksql.connect.basic.auth.*), if any. */
   private readonly authorization: (() => string) | undefined;
+  private readonly createWaitMs: number;
 
-  constructor(url: string, timeoutMs = 5000, authorization?: () => string) {
+  /**
+   * `createWaitMs`: how long `create` watches the new connector's status for a failed start
+   * (sluice.connect.create.wait.ms); 0 answers as soon as Connect accepted the config.
+   */
+  constructor(url: string, timeoutMs = 5000, authorization?: () => string, createWaitMs = 0) {
     this.baseUrl = url.replace(/\/+$/, '');
     this.timeoutMs = timeoutMs;
     this.authorization = authorization;
+    this.createWaitMs = createWaitMs;
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -68,8 +74,59 @@ export class RestConnectClient implements ConnectClient {
   connectors() {
     return this.request<string[]>('GET', '/connectors');
   }
-  create(name: string, config: Readonly<Record<string, string>>) {
-    return this.request<ConnectorInfo>('POST', '/connectors', { name, config: { ...config, name } });
+  /**
+   * Creates a connector and, like the embedded client, resolves only for one that starts: Connect
+   * answers the POST before the connector starts, so its status is watched for createWaitMs. One
+   * that fails (it or a task FAILED) is deleted again, so that the same statement, fixed, can be
+   * run again, and the creation is refused with the first line of its trace.
+   */
+  async create(name: string, config: Readonly<Record<string, string>>) {
+    const info = await this.request<ConnectorInfo>('POST', '/connectors', {
+      name,
+      config: { ...config, name },
+    });
+    const failure = await this.startFailure(name);
+    if (failure === undefined) return info;
+    const removed = await this.delete(name).then(
+      () => true,
+      () => false,
+    );
+    throw new ConnectClientError(
+      400,
+      `Connector ${name} could not start: ${failure}. ${
+        removed
+          ? 'It was removed again: fix what the error names and run the statement again.'
+          : `It is left FAILED on ${this.baseUrl}: fix what the error names, then DROP CONNECTOR ${name} and create it again.`
+      }`,
+    );
+  }
+
+  /**
+   * Watches a new connector's status for up to createWaitMs: the first line of the trace of the
+   * connector or a task that FAILED, or undefined once the connector and all its tasks run (or
+   * when the wait is over without a failure).
+   */
+  private async startFailure(name: string): Promise<string | undefined> {
+    if (this.createWaitMs <= 0) return undefined;
+    const deadline = Date.now() + this.createWaitMs;
+    for (let pause = 25; ; pause = Math.min(pause * 2, 500)) {
+      // A distributed Connect may not know the connector for a moment (404) while it reads its config.
+      const status = await this.status(name).catch(() => undefined);
+      if (status !== undefined) {
+        if (status.connector.state === 'FAILED') return firstLine(status.connector.trace);
+        const task = status.tasks.find((t) => t.state === 'FAILED');
+        if (task !== undefined) return `task ${task.id} failed: ${firstLine(task.trace)}`;
+        if (
+          status.connector.state === 'RUNNING' &&
+          status.tasks.length > 0 &&
+          status.tasks.every((t) => t.state === 'RUNNING')
+        )
+          return undefined;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      await new Promise((r) => setTimeout(r, Math.min(pause, left)));
+    }
   }
   validate(className: string, config: Readonly<Record<string, string>>) {
     return this.request<import('./connect-client.js').ConfigInfos>(
@@ -146,4 +203,10 @@ export class RestConnectClient implements ConnectClient {
   config(name: string) {
     return this.request<Record<string, string>>('GET', `${this.path(name)}/config`);
   }
+}
+
+/** A trace's first line (the exception and its message), or a stand-in when Connect gave none. */
+function firstLine(trace: string | undefined): string {
+  const line = trace?.split('\n')[0]?.trim();
+  return line === undefined || line === '' ? 'Connect gave no reason (no trace)' : line;
 }
