@@ -113,7 +113,7 @@ test('deletes need pk.mode=record_key, upsert and update need a key, kafka keys 
   );
 });
 
-test("the connector validates with these rules, refuses to start on a bad config, and is registered under Confluent's class", () => {
+test("the connector validates with these rules, refuses to start on a bad config, and is registered under Confluent's class", async () => {
   const connector = new JdbcSinkConnector();
   const values = connector.validate({ ...base, 'insert.mode': 'upsert' });
   assert.deepEqual(
@@ -126,8 +126,14 @@ test("the connector validates with these rules, refuses to start on a bad config
     (err: unknown) =>
       err instanceof ConfigException && err.problems.length === 1 && err.problems[0].key === 'delete.enabled',
   );
-  connector.start(base);
+  // A good config goes on to check the database, which is not there: stopping ends the wait.
+  const started = connector.start(base);
   assert.deepEqual(connector.taskConfigs(2), [base, base]);
+  connector.stop();
+  await assert.rejects(
+    started,
+    /Could not connect to PostgreSQL at db\.example:5433\/shop \(connection\.url\)/,
+  );
   assert.deepEqual(
     plugins.map((p) => [p.className, p.type]),
     [['io.confluent.connect.jdbc.JdbcSinkConnector', 'sink']],

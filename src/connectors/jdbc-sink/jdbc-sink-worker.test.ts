@@ -202,3 +202,63 @@ test('the worker refuses a config the sink cannot run, listing every problem', a
     },
   );
 });
+
+test('the sink checks its database when it starts: a wrong password, a missing table or a missing grant fail the start, naming the server and never the password', async () => {
+  // SQL's CREATE … CONNECTOR: a connector that cannot start is refused and removed.
+  const create = (name: string, config: Record<string, string>) =>
+    herder.createConnector(name, config, 'STARTED', { requireStart: true });
+  const server = db.jdbcUrl.replace(/^jdbc:postgresql:\/\//, '').replaceAll('.', '\\.');
+  await assert.rejects(
+    create('wrong-password', {
+      ...connection(),
+      'connection.password': 'not-the-password',
+      topics: 'start_a',
+      'auto.create': 'true',
+    }),
+    (err: Error) => {
+      assert.match(
+        err.message,
+        new RegExp(
+          `could not start: Could not connect to PostgreSQL at ${server} \\(connection\\.url\\): password authentication failed .*\\(SQLSTATE 28P01\\)\\. Check connection\\.url, connection\\.user and connection\\.password\\.`,
+        ),
+      );
+      assert.doesNotMatch(err.message, /not-the-password/);
+      return true;
+    },
+  );
+  await assert.rejects(
+    create('no-table', { ...connection(), topics: 'start_absent' }),
+    new RegExp(
+      `Table start_absent \\(topic start_absent\\) does not exist in PostgreSQL at ${server} \\(connection\\.url\\) and auto\\.create is disabled: create the table, or set auto\\.create=true\\.`,
+    ),
+  );
+  await db.query("create role start_writer login password 'writer-pw'");
+  await db.query('create schema start_locked');
+  await db.query('grant usage on schema start_locked to start_writer');
+  await db.query('create table start_readonly (id int)');
+  const asWriter = { ...connection(), 'connection.user': 'start_writer', 'connection.password': 'writer-pw' };
+  await assert.rejects(
+    create('no-create', {
+      ...asWriter,
+      topics: 'start_b',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: table.name.format's placeholder.
+      'table.name.format': 'start_locked.${topic}',
+      'auto.create': 'true',
+    }),
+    /Table start_locked\.start_b \(topic start_b\) does not exist in .*, and user start_writer may not create it in schema start_locked \(auto\.create=true\): grant CREATE on the schema, or create the table\./,
+  );
+  await assert.rejects(
+    create('no-insert', { ...asWriter, topics: 'start_readonly' }),
+    /User start_writer may not INSERT table start_readonly \(topic start_readonly\) in PostgreSQL at .*: grant INSERT on it, or connect as another user\./,
+  );
+  assert.deepEqual(
+    herder
+      .connectorNames()
+      .filter((n) => ['wrong-password', 'no-table', 'no-create', 'no-insert'].includes(n)),
+    [],
+  );
+  // Granted, the same sink starts.
+  await db.query('grant insert on start_readonly to start_writer');
+  await create('granted', { ...asWriter, topics: 'start_readonly' });
+  await herder.deleteConnector('granted');
+});

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ConnectLogger } from '../../connect/api/index.js';
-import type { PostgresConnection } from '../postgres/connection.js';
+import { describeServer, type PostgresConnection } from '../postgres/connection.js';
 import { databaseMessage } from '../postgres/errors.js';
 import { openClient } from '../postgres/open-client.js';
 import type { TimeZone } from './instants.js';
@@ -8,10 +8,6 @@ import type { TimeZone } from './instants.js';
 // One connection for a task or the connector, with Confluent's connection.attempts and
 // connection.backoff.ms: failed attempts are counted across calls (the caller waits until
 // `retryAt` between them, in steps short enough for poll), and the last one throws.
-
-export function describeServer(c: PostgresConnection): string {
-  return `${c.host}:${c.port}/${c.database}`;
-}
 
 export interface SessionOptions {
   readonly attempts: number;

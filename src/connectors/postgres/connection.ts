@@ -53,6 +53,11 @@ export function parseConnectionUrl(
   };
 }
 
+/** The server and database, for messages: never the credentials. */
+export function describeServer(c: PostgresConnection): string {
+  return `${c.host}:${c.port}/${c.database}`;
+}
+
 function nonEmpty(s: string | null | undefined): string | undefined {
   return s === null || s === undefined || s === '' ? undefined : s;
 }
