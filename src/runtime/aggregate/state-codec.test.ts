@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { builtinAggregates } from '../../functions/index.js';
-import { array, BIGINT, DOUBLE, decimal, INTEGER, STRING } from '../../types/sql-type.js';
-import type { SqlValue } from '../../types/sql-value.js';
+import type { SqlValue } from '../../types/index.js';
+import { array, BIGINT, DOUBLE, decimal, INTEGER, STRING } from '../../types/index.js';
 import { decodeAccumulator, encodeAccumulator } from './state-codec.js';
 
 test('plain data round-trips exactly, edge numbers included', () => {
