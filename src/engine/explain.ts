@@ -26,7 +26,10 @@ export function queryDescription(
     ...(c.namespace === 'KEY' ? { type: 'KEY' as const } : {}),
   }));
   const executionPlan = executionPlanText(plan, id, sink?.topic);
-  const physical = planPhysical(plan);
+  // Without a sink (EXPLAIN SELECT, a push query) the rows go to a client.
+  const physical = planPhysical(
+    sink === undefined ? { ...plan, target: { kind: 'client', limit: undefined } } : plan,
+  );
   return {
     id,
     statementText,

@@ -167,9 +167,19 @@ test('EXPLAIN shows a running query and a statement that is only planned', async
   assert.deepEqual(d.sinks, ['BIG_ORDERS']);
   assert.equal(d.state, 'RUNNING');
   assert.match(d.executionPlan, /\[ SINK \].*\n.*\[ PROJECT \].*\n.*\[ FILTER \].*\n.*\[ SOURCE \]/);
+  const topology = (running.queryDescription as { topology: string }).topology;
+  assert.match(topology, /Source: KsqlTopic\.Source \(topics: \[orders\]\)/);
+  assert.match(topology, /Sink: BIG_ORDERS \(topic: big_orders\)\n {6}<-- Project\n$/);
   const [planned] = await engine.execute('EXPLAIN SELECT id, qty FROM orders WHERE qty > 1 EMIT CHANGES;');
-  const p = planned.queryDescription as { queryType: string; fields: { name: string }[] };
+  const p = planned.queryDescription as {
+    queryType: string;
+    fields: { name: string }[];
+    executionPlan: string;
+    topology: string;
+  };
   assert.equal(p.queryType, 'PUSH');
+  assert.match(p.executionPlan, /^ > \[ PROJECT \]/);
+  assert.match(p.topology, /Sink: Client \(push query client\)\n {6}<-- Project\n$/);
   assert.deepEqual(
     p.fields.map((f) => f.name),
     ['ID', 'QTY'],
