@@ -7,6 +7,8 @@ import { decodeAccumulator, encodeAccumulator } from './state-codec.js';
 export interface AggregateState {
   t: number;
   a: unknown[];
+  /** The group's GROUP BY values, so rows emitted from the store (EMIT FINAL) carry them. */
+  k?: readonly SqlValue[];
 }
 
 /** Accumulators are plain data (see Udaf), which the accumulator codec round-trips exactly. */
@@ -23,8 +25,10 @@ export class AggregateCalls {
     this.udafs = udafs;
   }
 
-  initialize(): AggregateState {
-    return { t: Number.NEGATIVE_INFINITY, a: this.udafs.map((u) => u.initialize()) };
+  initialize(keyValues?: readonly SqlValue[]): AggregateState {
+    const state: AggregateState = { t: Number.NEGATIVE_INFINITY, a: this.udafs.map((u) => u.initialize()) };
+    if (keyValues !== undefined) state.k = keyValues;
+    return state;
   }
 
   /** Folds one row in: `inputs[i]` is call i's argument (an array for several column arguments). */
@@ -48,10 +52,13 @@ export class AggregateCalls {
   }
 
   merge(first: AggregateState, second: AggregateState): AggregateState {
-    return {
+    const merged: AggregateState = {
       t: Math.max(first.t, second.t),
       a: this.udafs.map((u, i) => u.merge(first.a[i], second.a[i])),
     };
+    const k = first.k ?? second.k;
+    if (k !== undefined) merged.k = k;
+    return merged;
   }
 
   /** The results the query shows, one per call. */

@@ -11,6 +11,8 @@ export interface GroupedRecord {
   /** One argument per aggregate call, in call order: the value, or an array for several columns. */
   readonly inputs: readonly SqlValue[];
   readonly timestamp: number;
+  /** Passed through to the changes this record causes (e.g. the index of its source record). */
+  readonly origin?: number;
 }
 
 /** A window's bounds as the output key carries them (time windows: end exclusive; sessions: inclusive). */
@@ -22,13 +24,15 @@ export interface WindowBounds {
 /** One change of the aggregation's result table, in the order it must be emitted. */
 export interface AggregateChange {
   readonly key: Buffer;
-  /** The GROUP BY values; absent on EMIT FINAL rows (emitted from the store: decode `key`). */
+  /** The GROUP BY values (on EMIT FINAL rows, as stored with the group's state). */
   readonly keyValues?: readonly SqlValue[];
   readonly window?: WindowBounds;
   /** One result per aggregate call; null for a tombstone (a session absorbed by a merge). */
   readonly results: SqlValue[] | null;
   /** The output record's timestamp (ROWTIME). */
   readonly timestamp: number;
+  /** The `origin` of the record that caused the change. */
+  readonly origin?: number;
 }
 
 /** A record the aggregation dropped, with ksqlDB's reason, for the processing log. */

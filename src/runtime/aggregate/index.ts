@@ -1,3 +1,12 @@
+export {
+  AGGREGATE_STORE,
+  AggregateOperator,
+  type AggregateOperatorSpec,
+  aggregateStoreSpecs,
+  EMIT_PROGRESS_STORE,
+  type OperatorWindow,
+  TABLE_SOURCE_STORE,
+} from './aggregate-operator.js';
 export { AggregateCalls, type AggregateState, aggregateStateCodec } from './aggregate-state.js';
 export type {
   AggregateChange,

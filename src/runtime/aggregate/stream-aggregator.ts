@@ -31,7 +31,7 @@ export class StreamAggregator {
         continue;
       }
       const state = this.#calls.aggregate(
-        this.#store.get(record.key) ?? this.#calls.initialize(),
+        this.#store.get(record.key) ?? this.#calls.initialize(record.keyValues),
         record.inputs,
         record.timestamp,
       );
@@ -41,6 +41,7 @@ export class StreamAggregator {
         keyValues: record.keyValues,
         results: this.#calls.results(state),
         timestamp: state.t,
+        origin: record.origin,
       });
     }
     return { changes, dropped };

@@ -49,7 +49,7 @@ export class TableAggregator {
         const current = this.#store.get(record.key);
         // Taking a row out of a group that was never built (its row was dropped) changes nothing.
         if (subtract && current === undefined) continue;
-        const base = current ?? this.#calls.initialize();
+        const base = current ?? this.#calls.initialize(record.keyValues);
         const state = subtract
           ? this.#calls.undo(base, record.inputs, change.timestamp)
           : this.#calls.aggregate(base, record.inputs, change.timestamp);
@@ -59,6 +59,7 @@ export class TableAggregator {
           keyValues: record.keyValues,
           results: this.#calls.results(state),
           timestamp: state.t,
+          origin: record.origin,
         });
       }
     }

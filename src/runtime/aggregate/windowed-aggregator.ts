@@ -86,7 +86,7 @@ export class TimeWindowAggregator {
           continue;
         }
         const state = this.#calls.aggregate(
-          this.#store.get(record.key, window.start) ?? this.#calls.initialize(),
+          this.#store.get(record.key, window.start) ?? this.#calls.initialize(record.keyValues),
           record.inputs,
           record.timestamp,
         );
@@ -102,15 +102,16 @@ export class TimeWindowAggregator {
             window: { start: window.start, end: window.end },
             results: this.#calls.results(state),
             timestamp: state.t,
+            origin: record.origin,
           });
         }
       }
-      if (this.#closed !== undefined) this.#emitClosed(changes);
+      if (this.#closed !== undefined) this.#emitClosed(changes, record.origin);
     }
     return { changes, dropped };
   }
 
-  #emitClosed(changes: AggregateChange[]): void {
+  #emitClosed(changes: AggregateChange[], origin: number | undefined): void {
     const range = this.#closed?.advance(this.#assigner.closeTime);
     this.#progress.save(this.#closed?.lastCloseTime);
     if (range === undefined) return;
@@ -119,9 +120,11 @@ export class TimeWindowAggregator {
     for (const w of windows) {
       changes.push({
         key: w.key,
+        keyValues: w.value.k,
         window: { start: w.windowStart, end: w.windowStart + this.#sizeMs },
         results: this.#calls.results(w.value),
         timestamp: w.value.t,
+        origin,
       });
     }
   }
@@ -171,7 +174,7 @@ export class SessionWindowAggregator {
         .findSessions(record.key, earliestEnd, latestStart)
         .map((s) => ({ start: s.start, end: s.end, value: s.value }));
       const update = this.#merger.update(record.timestamp, found, {
-        initialize: () => calls.initialize(),
+        initialize: () => calls.initialize(record.keyValues),
         merge: (a, b) => calls.merge(a, b),
         aggregate: (state) => calls.aggregate(state, record.inputs, record.timestamp),
       });
@@ -190,6 +193,7 @@ export class SessionWindowAggregator {
               window: { start: s.start, end: s.end },
               results: null,
               timestamp: s.end,
+              origin: record.origin,
             });
           }
         }
@@ -201,16 +205,17 @@ export class SessionWindowAggregator {
             window: { start: update.start, end: update.end },
             results: calls.results(update.value),
             timestamp: update.end,
+            origin: record.origin,
           });
         }
       }
       this.#store.observeStreamTime(this.#merger.streamTime);
-      if (this.#closed !== undefined) this.#emitClosed(changes);
+      if (this.#closed !== undefined) this.#emitClosed(changes, record.origin);
     }
     return { changes, dropped };
   }
 
-  #emitClosed(changes: AggregateChange[]): void {
+  #emitClosed(changes: AggregateChange[], origin: number | undefined): void {
     const range = this.#closed?.advance(this.#merger.closeTime);
     this.#progress.save(this.#closed?.lastCloseTime);
     if (range === undefined) return;
@@ -221,9 +226,11 @@ export class SessionWindowAggregator {
     for (const s of sessions) {
       changes.push({
         key: s.key,
+        keyValues: s.value.k,
         window: { start: s.start, end: s.end },
         results: this.#calls.results(s.value),
         timestamp: s.end,
+        origin,
       });
     }
   }

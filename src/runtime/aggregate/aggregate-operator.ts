@@ -1,0 +1,220 @@
+import type { ResolvedAggregate } from '../../functions/index.js';
+import type { SqlValue } from '../../types/sql-value.js';
+import type { Operator, OperatorContext, RowBatch } from '../operators.js';
+import type { StateStores, StoreSpec } from '../state/index.js';
+import { AggregateCalls, type AggregateState, aggregateStateCodec } from './aggregate-state.js';
+import type { AggregateOutput, GroupedRecord } from './grouped-records.js';
+import { decodeAccumulator, encodeAccumulator } from './state-codec.js';
+import { StreamAggregator } from './stream-aggregator.js';
+import { TableAggregator, type TableRowChange } from './table-aggregator.js';
+import { SessionWindowAggregator, TimeWindowAggregator } from './windowed-aggregator.js';
+
+type RowFunction = (row: readonly SqlValue[]) => SqlValue;
+
+/** A window as the operator runs it, grace already resolved (see resolveWindow in runtime/windows). */
+export type OperatorWindow =
+  | {
+      readonly kind: 'TUMBLING' | 'HOPPING';
+      readonly sizeMs: number;
+      readonly advanceMs: number;
+      readonly graceMs: number;
+      readonly retentionMs: number;
+    }
+  | {
+      readonly kind: 'SESSION';
+      readonly gapMs: number;
+      readonly graceMs: number;
+      readonly retentionMs: number;
+    };
+
+/** What the plan gives the GROUP BY operator. */
+export interface AggregateOperatorSpec {
+  /** The GROUP BY expressions over the input row. */
+  readonly groupBy: readonly RowFunction[];
+  /** The output key's bytes for the GROUP BY values (the sink's key format). */
+  readonly serializeKey: (values: readonly SqlValue[]) => Buffer;
+  /** Each aggregate call: its resolved function and its column arguments over the input row. */
+  readonly calls: readonly { readonly aggregate: ResolvedAggregate; readonly args: readonly RowFunction[] }[];
+  /** A table source's rows replace each other by key: the input row's key column positions. */
+  readonly tableKeyColumns?: readonly number[];
+  readonly window?: OperatorWindow;
+  readonly emitFinal?: boolean;
+}
+
+/** ksqlDB's store names: the aggregate's, a table source's materialization, EMIT FINAL's progress. */
+export const AGGREGATE_STORE = 'Aggregate-Aggregate-Materialize';
+export const TABLE_SOURCE_STORE = 'KsqlTopic-Reduce';
+export const EMIT_PROGRESS_STORE = 'Aggregate-Aggregate-Emit';
+
+/** The state stores a GROUP BY needs, to declare when the query's StateStores are opened. */
+export function aggregateStoreSpecs(spec: AggregateOperatorSpec): StoreSpec[] {
+  const w = spec.window;
+  const stores: StoreSpec[] = [
+    w === undefined
+      ? { name: AGGREGATE_STORE, kind: 'keyValue' }
+      : {
+          name: AGGREGATE_STORE,
+          kind: w.kind === 'SESSION' ? 'session' : 'window',
+          retentionMs: w.retentionMs,
+        },
+  ];
+  if (spec.tableKeyColumns !== undefined) stores.push({ name: TABLE_SOURCE_STORE, kind: 'keyValue' });
+  if (w !== undefined && spec.emitFinal === true)
+    stores.push({ name: EMIT_PROGRESS_STORE, kind: 'keyValue' });
+  return stores;
+}
+
+const rowCodec = {
+  encode: (row: readonly SqlValue[]) => encodeAccumulator(row),
+  decode: (bytes: Buffer) => decodeAccumulator(bytes) as SqlValue[],
+};
+const numberCodec = {
+  encode: (n: number) => encodeAccumulator(n),
+  decode: (bytes: Buffer) => decodeAccumulator(bytes) as number,
+};
+
+/**
+ * GROUP BY as one step of a topology (runtime's Operator): rows in, the aggregation's changes out.
+ * An output row is the GROUP BY values, then each call's result, then, under a window, WINDOWSTART
+ * and WINDOWEND (BIGINT); a deleted row (a session absorbed by a merge) carries only the GROUP BY
+ * values and window bounds. Rows whose GROUP BY values are NULL, and records too late for their
+ * window, go to the processing log. Stream deletes are skipped; a table source's change subtracts
+ * the row it replaces (kept in `KsqlTopic-Reduce`) before adding the new one.
+ */
+export class AggregateOperator implements Operator {
+  readonly name = 'Aggregate';
+  readonly #spec: AggregateOperatorSpec;
+  readonly #context: OperatorContext;
+  readonly #run: (records: GroupedRecord[], batch: RowBatch, rows: number[]) => AggregateOutput;
+
+  constructor(spec: AggregateOperatorSpec, context: OperatorContext) {
+    const stores = context.stores;
+    if (stores === undefined)
+      throw new Error('a GROUP BY needs the query’s state stores (OperatorContext.stores)');
+    this.#spec = spec;
+    this.#context = context;
+    const calls = new AggregateCalls(spec.calls.map((c) => c.aggregate.create()));
+    const progress = () => stores.keyValueStore(EMIT_PROGRESS_STORE, numberCodec);
+    const w = spec.window;
+    if (spec.tableKeyColumns !== undefined) {
+      const aggregator = new TableAggregator(
+        calls,
+        stores.keyValueStore(AGGREGATE_STORE, aggregateStateCodec),
+      );
+      const sourceRows = stores.keyValueStore(TABLE_SOURCE_STORE, rowCodec);
+      const keyColumns = spec.tableKeyColumns;
+      this.#run = (_records, batch, rows) => {
+        const changes: TableRowChange[] = [];
+        for (const r of rows) {
+          const row = batch.rows[r];
+          const sourceKey = rowCodec.encode(keyColumns.map((i) => row[i]));
+          const previous = sourceRows.get(sourceKey);
+          const deleted = batch.deletes[r];
+          // A delete of a key never seen changes nothing.
+          if (deleted && previous === undefined) continue;
+          sourceRows.put(sourceKey, deleted ? null : row, batch.timestamps[r]);
+          const old =
+            previous === undefined ? null : this.#group(previous, batch.timestamps[r], batch.origins[r]);
+          const next = deleted ? null : this.#group(row, batch.timestamps[r], batch.origins[r]);
+          if (old === undefined || next === undefined) continue;
+          changes.push({ old, new: next, timestamp: batch.timestamps[r] });
+        }
+        return aggregator.process(changes);
+      };
+    } else if (w === undefined) {
+      const aggregator = new StreamAggregator(
+        calls,
+        stores.keyValueStore(AGGREGATE_STORE, aggregateStateCodec),
+      );
+      this.#run = (records) => aggregator.process(records);
+    } else if (w.kind === 'SESSION') {
+      const aggregator = new SessionWindowAggregator(
+        calls,
+        stores.sessionStore<AggregateState>(AGGREGATE_STORE, aggregateStateCodec),
+        {
+          gapMs: w.gapMs,
+          graceMs: w.graceMs,
+          emitFinal: spec.emitFinal === true,
+          emitProgress: spec.emitFinal === true ? progress() : undefined,
+        },
+      );
+      this.#run = (records) => aggregator.process(records);
+    } else {
+      const aggregator = new TimeWindowAggregator(
+        calls,
+        stores.windowStore<AggregateState>(AGGREGATE_STORE, aggregateStateCodec),
+        {
+          sizeMs: w.sizeMs,
+          advanceMs: w.advanceMs,
+          graceMs: w.graceMs,
+          emitFinal: spec.emitFinal === true,
+          emitProgress: spec.emitFinal === true ? progress() : undefined,
+        },
+      );
+      this.#run = (records) => aggregator.process(records);
+    }
+  }
+
+  /** The row grouped, or undefined when a GROUP BY expression failed (already in the processing log). */
+  #group(row: readonly SqlValue[], timestamp: number, origin: number): GroupedRecord | undefined {
+    const { groupBy, serializeKey, calls } = this.#spec;
+    let keyValues: SqlValue[];
+    try {
+      keyValues = groupBy.map((f) => f(row));
+    } catch (err) {
+      this.#fail(row, err as Error);
+      return undefined;
+    }
+    const inputs = calls.map(({ aggregate, args }) => {
+      try {
+        if (args.length === 0) return BigInt(timestamp); // COUNT(*) counts ROWTIME
+        return aggregate.columnCount > 1 || args.length > 1 ? args.map((f) => f(row)) : args[0](row);
+      } catch (err) {
+        this.#fail(row, err as Error);
+        return null;
+      }
+    });
+    const key = keyValues.includes(null) ? Buffer.alloc(0) : serializeKey(keyValues);
+    return { key, keyValues, inputs, timestamp, origin };
+  }
+
+  #fail(row: unknown, error: Error): void {
+    this.#context.countFailure();
+    this.#context.processingLog.processingError(this.#context.queryId, row, error);
+  }
+
+  process(batch: RowBatch): RowBatch {
+    const records: GroupedRecord[] = [];
+    const rows: number[] = [];
+    for (let r = 0; r < batch.rows.length; r++) {
+      if (this.#spec.tableKeyColumns !== undefined) {
+        rows.push(r);
+        continue;
+      }
+      if (batch.deletes[r]) continue; // a stream record without value is not aggregated
+      const grouped = this.#group(batch.rows[r], batch.timestamps[r], batch.origins[r]);
+      if (grouped !== undefined) records.push(grouped);
+    }
+    const { changes, dropped } = this.#run(records, batch, rows);
+    for (const d of dropped) this.#fail(d.record.keyValues, new Error(d.message));
+    const out: RowBatch = {
+      rows: [],
+      deletes: [],
+      timestamps: [],
+      origins: [],
+      records: batch.records,
+      partition: batch.partition,
+    };
+    const calls = this.#spec.calls.length;
+    for (const change of changes) {
+      const keyValues = change.keyValues ?? [];
+      const row: SqlValue[] = [...keyValues, ...(change.results ?? new Array<SqlValue>(calls).fill(null))];
+      if (change.window !== undefined) row.push(BigInt(change.window.start), BigInt(change.window.end));
+      out.rows.push(row);
+      out.deletes.push(change.results === null);
+      out.timestamps.push(change.timestamp);
+      out.origins.push(change.origin ?? 0);
+    }
+    return out;
+  }
+}
