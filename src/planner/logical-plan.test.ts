@@ -65,7 +65,7 @@ describe('the logical plan', () => {
     const plan = persistent('CREATE STREAM S3 AS SELECT ID, ITEM FROM ORDERS EMIT CHANGES;');
     const cases: [(input: LogicalPlan) => LogicalPlan, RegExp][] = [
       [
-        (input) => ({ kind: 'aggregate', input, groupBy: [], aggregates: [] }),
+        (input) => ({ kind: 'aggregate', input, groupBy: [], aggregates: [], schema: [] }),
         /^GROUP BY \(aggregation\) is not supported yet/,
       ],
       [
@@ -77,7 +77,7 @@ describe('the logical plan', () => {
         /^WINDOW is not supported yet/,
       ],
       [
-        (input) => ({ kind: 'tableFunction', input, calls: [] }),
+        (input) => ({ kind: 'tableFunction', input, calls: [], schema: [] }),
         /^A table function \(EXPLODE, CUBE_EXPLODE\) is not supported yet/,
       ],
       [(input) => ({ kind: 'suppress', input }), /^EMIT FINAL is not supported yet/],

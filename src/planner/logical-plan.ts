@@ -1,7 +1,7 @@
 // What a query computes, as a tree of plain nodes (DataFusion's LogicalPlan): each node names its
 // input and the schema it produces. Every pass over plans is an exhaustive switch on `kind`, so a new
 // node kind does not compile until each pass handles it.
-import type { Expression, SourceSpan, WindowExpression } from '../sql/index.js';
+import type { SourceSpan, WindowExpression } from '../sql/index.js';
 import type { SqlType } from '../types/index.js';
 import type { CompiledExpression } from './compiled-expression.js';
 import type { PlannerSource, SourceScope } from './source-scope.js';
@@ -59,35 +59,47 @@ export interface RepartitionNode {
 
 /** One aggregate call of a SELECT or HAVING, e.g. COUNT(*) or SUM(amount). */
 export interface AggregateCall {
+  /** The function's name, upper-cased. */
   readonly name: string;
-  readonly args: readonly Expression[];
+  /** The arguments, bound against the input row: what the operator evaluates per row. */
+  readonly args: readonly CompiledExpression[];
+  readonly type: SqlType;
   readonly span: SourceSpan | undefined;
 }
 
 /**
  * GROUP BY: folds the rows of each group into one row per group (and per window, under a window
- * node), kept in a state store. The operator that runs it takes batches and the query's state
- * stores (runtime's OperatorContext.stores).
+ * node), kept in a state store. Its operator takes batches of input rows and the query's state
+ * stores (runtime's OperatorContext.stores): per row it evaluates `groupBy` (the key, in GROUP BY
+ * order) and each call's `args`, the shape runtime/aggregate's GroupedRecord takes.
  */
 export interface AggregateNode {
   readonly kind: 'aggregate';
   readonly input: LogicalPlan;
-  readonly groupBy: readonly Expression[];
+  readonly groupBy: readonly CompiledExpression[];
   readonly aggregates: readonly AggregateCall[];
+  /** The grouping columns (KEY, named as ksqlDB names them), then one column per aggregate call. */
+  readonly schema: readonly PlanColumn[];
 }
 
-/** WINDOW TUMBLING | HOPPING | SESSION: assigns each row its windows before it is aggregated. */
+/**
+ * WINDOW TUMBLING | HOPPING | SESSION: assigns each row its windows; the aggregate above it keeps
+ * one row per key and window.
+ */
 export interface WindowNode {
   readonly kind: 'window';
   readonly input: LogicalPlan;
   readonly window: WindowExpression;
 }
 
-/** A table function in SELECT (EXPLODE, CUBE_EXPLODE): one input row gives any number of rows. */
+/** Table functions in SELECT (EXPLODE, CUBE_EXPLODE): one input row gives any number of rows. */
 export interface TableFunctionNode {
   readonly kind: 'tableFunction';
   readonly input: LogicalPlan;
-  readonly calls: readonly Expression[];
+  /** The calls, bound against the input row; N rows out, N the longest result (ksqlDB's zip). */
+  readonly calls: readonly CompiledExpression[];
+  /** The input's columns, then one column per call. */
+  readonly schema: readonly PlanColumn[];
 }
 
 /** EMIT FINAL: holds a window's row back until the window closes. */
@@ -175,13 +187,14 @@ export function planSchema(plan: LogicalPlan): readonly PlanColumn[] {
       );
     case 'project':
       return plan.columns;
+    case 'aggregate':
+    case 'tableFunction':
+      return plan.schema;
     case 'filter':
     case 'repartition':
     case 'window':
     case 'suppress':
     case 'sink':
-    case 'tableFunction':
-    case 'aggregate':
       return planSchema(plan.input);
     default: {
       const never: never = plan;

@@ -32,7 +32,11 @@ export interface OperatorContext {
   readonly processingLog: ProcessingLog;
   /** Counts a record the query could not process (the query's `failed` figure). */
   readonly countFailure: () => void;
-  /** The query's state stores, for stateful operators; absent for stateless topologies. */
+  /**
+   * The query's state stores, for stateful operators (an aggregate takes
+   * `stores.keyValueStore(name, codec)` and hands it to runtime/aggregate's StreamAggregator); absent
+   * for stateless topologies. The query commits them with its output and offsets.
+   */
   readonly stores?: StateStores;
 }
 
