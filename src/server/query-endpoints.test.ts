@@ -110,10 +110,16 @@ test('/query-stream over HTTP/2 delivers rows as they are inserted, and /close-q
       });
     });
     const ended = new Promise<void>((resolve) => req.on('end', () => resolve()));
-    // Latest by default: only rows inserted after the query started arrive.
-    await new Promise((r) => setTimeout(r, 300));
-    await ksql("INSERT INTO readings (sensor, temp) VALUES ('live', 1.5);");
-    await gotRow;
+    // Latest by default: only rows inserted after the query starts reading arrive, and nothing tells
+    // when that is, so the row is inserted again until one arrives (no guess at a start-up time).
+    let arrived = false;
+    void gotRow.then(() => {
+      arrived = true;
+    });
+    while (!arrived) {
+      await ksql("INSERT INTO readings (sensor, temp) VALUES ('live', 1.5);");
+      await Promise.race([gotRow, new Promise((r) => setTimeout(r, 50))]);
+    }
     assert.equal(text.split('\n')[1], '["live",1.5]');
     const closed = await fetch(`${server.url}/close-query`, {
       method: 'POST',
