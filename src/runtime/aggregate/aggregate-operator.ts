@@ -1,5 +1,5 @@
 import type { ResolvedAggregate } from '../../functions/index.js';
-import type { SqlValue } from '../../types/sql-value.js';
+import type { SqlValue } from '../../types/index.js';
 import type { Operator, OperatorContext, RowBatch } from '../operators.js';
 import type { StateStores, StoreSpec } from '../state/index.js';
 import { AggregateCalls, type AggregateState, aggregateStateCodec } from './aggregate-state.js';
