@@ -38,7 +38,10 @@ const LONGEST_WAIT_MS = 60_000;
 interface Assigned extends TopicPartition {
   readonly key: string;
   position: number;
-  /** The partition's end offset as the last read saw it; undefined when it must be read to know. */
+  /**
+   * The partition's end offset as this poll's last read saw it, so a waiting poll reads only the
+   * partitions the log says have more; undefined when it must be read to know.
+   */
   knownEnd: number | undefined;
   paused: boolean;
   readonly cursor: ReadCursor;
@@ -162,6 +165,8 @@ export class Consumer {
     timeoutMs = Number.POSITIVE_INFINITY,
   ): Promise<PartitionRecords[]> {
     const deadline = Date.now() + timeoutMs;
+    // What the last poll learnt of the end offsets may be old by now: look again once per poll.
+    for (const a of this.assigned) a.knownEnd = undefined;
     while (!signal.aborted) {
       const batch = await this.readAvailable(Math.max(1, maxRecords));
       if (batch.length > 0) return batch;

@@ -12,6 +12,7 @@ import {
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidPartition, LogError, unknownTopic } from '../errors.js';
+import { CONSUMER_OFFSETS_TOPIC, GroupCoordinator, offsetCommitRecord } from '../group-coordinator.js';
 import { partitionForKey } from '../partitioner.js';
 import type {
   Log,
@@ -78,13 +79,13 @@ interface TopicMeta {
   readonly config: Record<string, string>;
 }
 
-export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets';
 const NO_HEADERS: readonly RecordHeader[] = [];
 
 /** The embedded `Log`: topics of partitions of segment files under one data dir. */
 export class SegmentLog implements Log {
   private readonly topics = new Map<string, Topic>();
-  private readonly groupOffsets = new Map<string, Map<string, TopicPartitionOffset>>();
+  /** Committed group offsets: a coordinator over this log's __consumer_offsets, set once open. */
+  private coordinator!: GroupCoordinator;
   /** The newest epoch of each transactional id: older transactions with that id are fenced. */
   private readonly transactionEpochs = new Map<string, number>();
   /** Rolled-back transactions whose `abort` record could not be written yet (a full disk). */
@@ -155,7 +156,8 @@ export class SegmentLog implements Log {
         abortedTransactions: [],
       });
       for (const t of loaded) log.topics.set(t.name, t);
-      await log.loadGroupOffsets();
+      await log.recoverTransactions();
+      log.coordinator = await GroupCoordinator.open(log);
       log.startTimers(options);
       return log;
     } catch (err) {
@@ -433,7 +435,7 @@ export class SegmentLog implements Log {
     const offsetRecords: ProduceRecord[] = [];
     const now = Date.now();
     for (const [group, list] of offsets) {
-      for (const o of list) offsetRecords.push(offsetRecord(group, o, now));
+      for (const o of list) offsetRecords.push(offsetCommitRecord(group, o, now));
     }
     if (targets.length === 0 && offsetRecords.length === 0) return;
     const starts = targets.map(({ t, p }) => ({
@@ -450,7 +452,6 @@ export class SegmentLog implements Log {
       this.rollBack(id, starts);
       throw err;
     }
-    for (const [group, list] of offsets) this.noteCommitted(group, list);
   }
 
   /** Takes a transaction's batches out again and records that it was aborted. */
@@ -541,81 +542,46 @@ export class SegmentLog implements Log {
 
   async commitOffsets(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
     this.check();
-    this.checkOffsets(group, offsets);
-    this.resolvePendingAborts();
-    const now = Date.now();
-    this.appendInternal(offsets.map((o) => offsetRecord(group, o, now)));
-    this.noteCommitted(group, offsets);
+    await this.coordinator.commitOffsets(group, offsets);
   }
 
+  /** What a transaction's offsets are checked for when added: the group and each partition exist. */
   private checkOffsets(group: string, offsets: readonly TopicPartitionOffset[]): void {
     if (group.length === 0) throw new LogError('INVALID_CONFIG', 'A consumer group id must not be empty.');
     for (const o of offsets) this.partition(o.topic, o.partition);
   }
 
-  private noteCommitted(group: string, offsets: readonly TopicPartitionOffset[]): void {
-    let committed = this.groupOffsets.get(group);
-    if (committed === undefined) {
-      committed = new Map();
-      this.groupOffsets.set(group, committed);
-    }
-    for (const o of offsets)
-      committed.set(`${o.topic}\u0000${o.partition}`, { ...o, metadata: o.metadata ?? '' });
-  }
-
   async committedOffsets(group: string, topic?: string): Promise<TopicPartitionOffset[]> {
     this.check();
-    const committed = this.groupOffsets.get(group);
-    if (committed === undefined) return [];
-    return [...committed.values()]
-      .filter((o) => topic === undefined || o.topic === topic)
-      .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+    return this.coordinator.committedOffsets(group, topic);
   }
 
   async listGroups(): Promise<string[]> {
     this.check();
-    return [...this.groupOffsets.keys()].sort();
+    return this.coordinator.listGroups();
   }
 
-  /** Replays the offsets topic into memory; a tombstone removes a group's partition entry. */
-  private async loadGroupOffsets(): Promise<void> {
-    if (!this.topics.has(CONSUMER_OFFSETS_TOPIC)) {
-      // Kafka's offsets.topic.segment.bytes: small enough that compaction gets closed segments.
-      await this.createTopic(CONSUMER_OFFSETS_TOPIC, {
-        partitions: 1,
-        config: { 'cleanup.policy': 'compact', 'segment.bytes': '104857600' },
-      });
-      return;
-    }
+  /**
+   * Replays the transaction states in __consumer_offsets: a transaction whose newest record is
+   * `prepare` did not commit, and its batches are taken out again. (The offsets beside them are the
+   * group coordinator's.)
+   */
+  private async recoverTransactions(): Promise<void> {
+    if (!this.topics.has(CONSUMER_OFFSETS_TOPIC)) return;
     const p = this.partition(CONSUMER_OFFSETS_TOPIC, 0);
     const transactions = new Map<string, TransactionState>();
     let offset = p.beginningOffset;
     while (offset < p.endOffset) {
       const { records, nextOffset } = p.read(offset, { maxRecords: 10_000 });
       for (const r of records) {
-        if (r.key === null) continue;
-        const key = JSON.parse(r.key.toString()) as [string, string, number] | { transaction: string };
-        if (!Array.isArray(key)) {
-          if (r.value === null) transactions.delete(key.transaction);
-          else transactions.set(key.transaction, JSON.parse(r.value.toString()) as TransactionState);
-          continue;
-        }
-        const [group, topic, partition] = key;
-        let committed = this.groupOffsets.get(group);
-        if (committed === undefined) {
-          committed = new Map();
-          this.groupOffsets.set(group, committed);
-        }
-        const id = `${topic}\u0000${partition}`;
-        if (r.value === null) committed.delete(id);
-        else {
-          const v = JSON.parse(r.value.toString()) as { offset: number; metadata: string };
-          committed.set(id, { topic, partition, offset: v.offset, metadata: v.metadata });
-        }
+        // Transaction keys are JSON objects; the coordinator's offset keys are arrays.
+        if (r.key === null || r.key[0] !== 0x7b /* { */) continue;
+        const key = JSON.parse(r.key.toString()) as { transaction: string };
+        if (r.value === null) transactions.delete(key.transaction);
+        else transactions.set(key.transaction, JSON.parse(r.value.toString()) as TransactionState);
       }
       offset = nextOffset;
     }
-    // A transaction whose newest record is `prepare` did not commit: take its batches out.
     for (const [id, state] of transactions) {
       if (state.state !== 'prepare') continue;
       this.rollBack(id, state.partitions);
@@ -745,14 +711,4 @@ type TransactionState =
 
 function transactionRecord(id: string, state: TransactionState): ProduceRecord {
   return { key: Buffer.from(JSON.stringify({ transaction: id })), value: Buffer.from(JSON.stringify(state)) };
-}
-
-function offsetRecord(group: string, o: TopicPartitionOffset, now: number): ProduceRecord {
-  return {
-    key: Buffer.from(JSON.stringify([group, o.topic, o.partition])),
-    value: Buffer.from(
-      JSON.stringify({ offset: o.offset, metadata: o.metadata ?? '', commitTimestamp: now }),
-    ),
-    timestamp: now,
-  };
 }
