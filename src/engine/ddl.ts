@@ -1,4 +1,4 @@
-import type { Log } from '../log/index.js';
+import { type Log, LogError } from '../log/index.js';
 import { resolveType } from '../planner/index.js';
 import type { CreateSource, TableElement } from '../sql/index.js';
 import { formatType } from '../types/index.js';
@@ -146,7 +146,7 @@ export async function ensureTopic(
   kind: string,
   statement: string,
 ): Promise<number> {
-  if (await log.hasTopic(name)) {
+  const existing = async () => {
     const d = await log.describeTopic(name);
     if (props.partitions !== undefined && props.partitions !== d.partitions.length) {
       throw new StatementError(
@@ -154,16 +154,23 @@ export async function ensureTopic(
       );
     }
     return d.partitions.length;
-  }
+  };
+  if (await log.hasTopic(name)) return existing();
   if (props.partitions === undefined) {
     throw new StatementError(
       `Topic '${name}' does not exist. If you want to create a new topic for the ${kind.toLowerCase()} please re-run the statement providing the required 'PARTITIONS' configuration in the WITH clause (and optionally 'REPLICAS'). For example: ${statement.replace(/;?\s*$/, '')} ... WITH (KAFKA_TOPIC='${name}', PARTITIONS=1, ...);`,
     );
   }
-  await log.createTopic(name, {
-    partitions: props.partitions,
-    config: props.retentionMs === undefined ? {} : { 'retention.ms': String(props.retentionMs) },
-  });
+  try {
+    await log.createTopic(name, {
+      partitions: props.partitions,
+      config: props.retentionMs === undefined ? {} : { 'retention.ms': String(props.retentionMs) },
+    });
+  } catch (err) {
+    // Created meanwhile by someone else (a connector's dead-letter queue, another server): as if it had been there.
+    if (err instanceof LogError && err.code === 'TOPIC_EXISTS') return existing();
+    throw err;
+  }
   return props.partitions;
 }
 

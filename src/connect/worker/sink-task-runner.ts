@@ -12,7 +12,7 @@ import { abortableSleep } from './abortable-sleep.js';
 import type { StatusStore } from './backing-stores.js';
 import { withRecentLines } from './connect-logger.js';
 import { backoffMs, type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
-import { isUnavailable } from './log-unavailable.js';
+import { createTopicIfMissing, isUnavailable } from './log-unavailable.js';
 import type { RecordTransformer } from './plugin-registry.js';
 import { TaskRunner } from './task-runner.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
@@ -284,7 +284,8 @@ export class SinkTaskRunner extends TaskRunner {
   private async deadLetter(tp: TopicPartition, r: LogRecord, stage: ErrorStage, error: Error): Promise<void> {
     const topic = this.o.errors.deadLetterTopic;
     if (topic === undefined) return;
-    if (!(await this.o.log.hasTopic(topic))) await this.o.log.createTopic(topic, { partitions: 1 });
+    // Another task of the connector may create it at the same moment.
+    if (!(await this.o.log.hasTopic(topic))) await createTopicIfMissing(this.o.log, topic, 1);
     const context: RecordHeader[] = this.o.errors.deadLetterContextHeaders
       ? [
           ['__connect.errors.topic', tp.topic],
