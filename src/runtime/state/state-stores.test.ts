@@ -362,8 +362,8 @@ test('a terminated query’s changelogs and state directory can be removed, and 
   ]);
   assert.equal(existsSync(join(stateDir, APP)), false);
   // A topic of another query whose id merely starts alike stays.
-  assert.ok(log.hasTopic('_confluent-ksql-default_query_CTAS_T_01-Other-changelog'));
-  assert.ok(log.hasTopic(`${APP}-notes`));
+  assert.ok(await log.hasTopic('_confluent-ksql-default_query_CTAS_T_01-Other-changelog'));
+  assert.ok(await log.hasTopic(`${APP}-notes`));
 });
 
 test('asking for an undeclared store or the wrong kind names it', async () => {
