@@ -1,3 +1,4 @@
+import { builtinAggregates } from '../functions/index.js';
 import {
   type Expression,
   expressionsEqual,
@@ -52,28 +53,9 @@ function notYet(what: string, at?: Expression): PlanningError {
 }
 
 /**
- * ksqlDB's aggregate and table functions: they have no operator yet, so a call is refused naming its
- * clause rather than as an unknown scalar function.
+ * ksqlDB's table functions: they have no operator yet, so a call is refused naming its clause rather
+ * than as an unknown scalar function (aggregate functions are found in the aggregate registry).
  */
-const AGGREGATE_FUNCTIONS = new Set([
-  'COUNT',
-  'COUNT_DISTINCT',
-  'SUM',
-  'SUM_LIST',
-  'AVG',
-  'MIN',
-  'MAX',
-  'COLLECT_LIST',
-  'COLLECT_SET',
-  'HISTOGRAM',
-  'EARLIEST_BY_OFFSET',
-  'LATEST_BY_OFFSET',
-  'TOPK',
-  'TOPKDISTINCT',
-  'STDDEV_SAMP',
-  'STDDEV_SAMPLE',
-  'CORRELATION',
-]);
 const TABLE_FUNCTIONS = new Set(['EXPLODE', 'CUBE_EXPLODE']);
 
 /** Refuses what needs a stateful operator, naming the clause and where it was written. */
@@ -88,7 +70,7 @@ function refuseStateful(query: Query, mode: SelectMode): void {
     visitExpression(item.expression, (e) => {
       if (e.kind !== 'functionCall') return;
       const name = e.name.toUpperCase();
-      if (AGGREGATE_FUNCTIONS.has(name)) throw notYet(`The aggregate function ${name}`, e);
+      if (builtinAggregates.isAggregate(name)) throw notYet(`The aggregate function ${name}`, e);
       if (TABLE_FUNCTIONS.has(name)) throw notYet(`The table function ${name}`, e);
     });
   }
