@@ -15,18 +15,21 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[] | 'everything'>> = {
   planner: ['sql', 'functions', 'types'],
   functions: ['types'],
   runtime: ['log', 'serde', 'functions', 'types'],
-  engine: ['sql', 'planner', 'runtime', 'serde', 'functions', 'connect/client', 'log', 'types'],
+  engine: ['sql', 'planner', 'runtime', 'serde', 'functions', 'connect/client', 'log', 'types', 'rest-model'],
   serde: ['types'],
   registry: ['serde', 'log'],
   log: [],
   kafka: ['log'],
   connect: ['log', 'serde', 'types'],
   connectors: ['connect/api'],
-  server: ['engine', 'connect/client', 'log'],
-  cli: ['server/client', 'app'],
+  server: ['engine', 'connect/client', 'log', 'rest-model'],
+  cli: ['server/client', 'app', 'rest-model'],
   config: [],
   testing: ['engine', 'sql', 'serde', 'log', 'config', 'types'],
   app: 'everything',
+  // Not in DESIGN.md's table yet: the REST API's JSON shapes (entities, error bodies, streamed rows),
+  // built by engine/, sent by server/ and read by cli/ from one typed model; it imports nothing.
+  'rest-model': [],
 };
 
 /**

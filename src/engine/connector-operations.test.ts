@@ -10,7 +10,7 @@ import { RestConnectClient } from '../connect/client/index.js';
 import { until } from '../connect/worker/test-worker.fixture.js';
 import { type Log, SegmentLog } from '../log/index.js';
 import { KsqlEngine } from './ksql-engine.js';
-import { onCleanup, startEngineWithConnect } from './test-engine.fixture.js';
+import { fieldsOf, onCleanup, startEngineWithConnect } from './test-engine.fixture.js';
 
 async function start(mode: 'embedded' | 'rest') {
   const started = await startEngineWithConnect(mode);
@@ -48,9 +48,9 @@ for (const mode of ['embedded', 'rest'] as const) {
       assert.equal(stopped['@type'], 'warning_entity');
       assert.equal(stopped.message, 'Stopped connector SRC');
       const d = await one('DESCRIBE CONNECTOR src;');
-      assert.equal(d.state, 'STOPPED');
-      assert.deepEqual((d.status as { tasks: unknown[] }).tasks, []);
-      const listed = (await one('SHOW CONNECTORS;')).connectors as { name: string; state: string }[];
+      assert.equal(fieldsOf(d).state, 'STOPPED');
+      assert.deepEqual((fieldsOf(d).status as { tasks: unknown[] }).tasks, []);
+      const listed = fieldsOf(await one('SHOW CONNECTORS;')).connectors as { name: string; state: string }[];
       assert.deepEqual(listed, [
         { name: 'SRC', type: 'source', className: 'FileStreamSource', state: 'STOPPED' },
       ]);
@@ -71,7 +71,7 @@ for (const mode of ['embedded', 'rest'] as const) {
         `CREATE SOURCE CONNECTOR src WITH ('connector.class'='FileStreamSource', 'file'='${path}', 'topic'='lines');`,
       );
       await until('the offset after the last line', async () => {
-        const o = (await one('SHOW CONNECTOR OFFSETS src;')).offsets as Offsets;
+        const o = fieldsOf(await one('SHOW CONNECTOR OFFSETS src;')).offsets as Offsets;
         return o[0]?.offset?.position === 6;
       });
       const shown = await one('SHOW CONNECTOR OFFSETS src;');
@@ -84,7 +84,7 @@ for (const mode of ['embedded', 'rest'] as const) {
       const reset = await one('ALTER CONNECTOR src RESET OFFSETS;');
       assert.equal(reset['@type'], 'warning_entity');
       assert.equal(reset.message, 'The offsets for this connector have been reset successfully');
-      assert.deepEqual((await one('SHOW CONNECTOR OFFSETS src;')).offsets, []);
+      assert.deepEqual(fieldsOf(await one('SHOW CONNECTOR OFFSETS src;')).offsets, []);
       await one('RESUME CONNECTOR src;');
       await until(
         'the file read again from the start',
@@ -100,8 +100,11 @@ for (const mode of ['embedded', 'rest'] as const) {
       const altered = await one(
         `ALTER CONNECTOR src SET OFFSETS ('${JSON.stringify({ filename: path })}'='{"position": 2}');`,
       );
-      assert.equal(altered.message, 'The offsets for this connector have been altered successfully');
-      assert.deepEqual((await one('SHOW CONNECTOR OFFSETS src;')).offsets, [
+      assert.equal(
+        fieldsOf(altered).message,
+        'The offsets for this connector have been altered successfully',
+      );
+      assert.deepEqual(fieldsOf(await one('SHOW CONNECTOR OFFSETS src;')).offsets, [
         { partition: { filename: path }, offset: { position: 2 } },
       ]);
       await one('RESUME CONNECTOR src;');
@@ -161,7 +164,7 @@ for (const mode of ['embedded', 'rest'] as const) {
       );
       type Task = Record<string, unknown>;
       type Row = { name: string; type: string; className: string; state: string; tasks: Task[] };
-      const status = async () => (await one('SHOW CONNECTOR STATUS;')).connectors as Row[];
+      const status = async () => fieldsOf(await one('SHOW CONNECTOR STATUS;')).connectors as Row[];
       await until('both tasks done with their records', async () => {
         const [snk, src] = await status();
         return (
@@ -171,7 +174,7 @@ for (const mode of ['embedded', 'rest'] as const) {
       const shown = await one('SHOW CONNECTOR STATUS;');
       assert.equal(shown['@type'], 'connector_status_list');
       assert.deepEqual(shown.warnings, []);
-      const [snk, src] = shown.connectors as Row[];
+      const [snk, src] = fieldsOf(shown).connectors as Row[];
       assert.deepEqual(
         { name: src.name, type: src.type, className: src.className, state: src.state },
         { name: 'SRC', type: 'source', className: 'FileStreamSource', state: 'RUNNING (1/1 tasks RUNNING)' },
@@ -206,14 +209,14 @@ for (const mode of ['embedded', 'rest'] as const) {
         'in',
         ['"p"', '"q"'].map((v) => ({ key: null, value: Buffer.from(v) })),
       );
-      const paused = (await one('SHOW CONNECTOR STATUS snk;')).connectors as Row[];
+      const paused = fieldsOf(await one('SHOW CONNECTOR STATUS snk;')).connectors as Row[];
       assert.deepEqual(
         paused.map((c) => [c.name, c.state, c.tasks[0].state, c.tasks[0].lag]),
         [['SNK', 'PAUSED', 'PAUSED', 2]],
       );
       // A stopped connector has no tasks.
       await one('STOP CONNECTOR src;');
-      assert.deepEqual(((await one('SHOW CONNECTOR STATUS src;')).connectors as Row[])[0].tasks, []);
+      assert.deepEqual((fieldsOf(await one('SHOW CONNECTOR STATUS src;')).connectors as Row[])[0].tasks, []);
       const missing = await failure('SHOW CONNECTOR STATUS nope;');
       assert.equal(missing.errorCode, 40400);
       assert.equal(missing.message, 'Failed to query connector status: Connector NOPE not found');
@@ -267,7 +270,7 @@ for (const mode of ['embedded', 'rest'] as const) {
       assert.deepEqual(rows, [['k', '{bad', 'in', '1', 'VALUE_CONVERTER', 'SNK']]);
 
       const exists = await one('CREATE STREAM IF NOT EXISTS bad FROM DEAD LETTER QUEUE OF CONNECTOR snk;');
-      assert.match(String((exists.commandStatus as { message: string }).message), /already exists/);
+      assert.match(String((fieldsOf(exists).commandStatus as { message: string }).message), /already exists/);
       await one(
         `CREATE SINK CONNECTOR plain WITH ('connector.class'='FileStreamSink', 'file'='${join(dir, 'plain.txt')}', 'topics'='in',
            'value.converter'='org.apache.kafka.connect.storage.StringConverter');`,
@@ -299,22 +302,22 @@ for (const mode of ['embedded', 'rest'] as const) {
       );
       const partition = { kafka_topic: 'in', kafka_partition: 0 };
       await until('all three delivered', async () => {
-        const o = (await one('SHOW CONNECTOR OFFSETS snk;')).offsets as Offsets;
+        const o = fieldsOf(await one('SHOW CONNECTOR OFFSETS snk;')).offsets as Offsets;
         return o[0]?.offset?.kafka_offset === 3;
       });
-      assert.deepEqual((await one('SHOW CONNECTOR OFFSETS snk;')).offsets, [
+      assert.deepEqual(fieldsOf(await one('SHOW CONNECTOR OFFSETS snk;')).offsets, [
         { partition, offset: { kafka_offset: 3 } },
       ]);
       await one('STOP CONNECTOR snk;');
       await one(`ALTER CONNECTOR snk SET OFFSETS ('${JSON.stringify(partition)}'=1);`);
-      assert.deepEqual((await one('SHOW CONNECTOR OFFSETS snk;')).offsets, [
+      assert.deepEqual(fieldsOf(await one('SHOW CONNECTOR OFFSETS snk;')).offsets, [
         { partition, offset: { kafka_offset: 1 } },
       ]);
       await one('RESUME CONNECTOR snk;');
       await until('y and z delivered again', () => worker.herder.written('SNK') === 2);
       await one('STOP CONNECTOR snk;');
       await one('ALTER CONNECTOR snk RESET OFFSETS;');
-      assert.deepEqual((await one('SHOW CONNECTOR OFFSETS snk;')).offsets, []);
+      assert.deepEqual(fieldsOf(await one('SHOW CONNECTOR OFFSETS snk;')).offsets, []);
     });
   });
 }
@@ -379,7 +382,7 @@ test("against a Connect without per-task metrics (Apache Kafka's), SHOW CONNECTO
   );
   await until('the task runs', () => worker.herder.connectorStatus('SRC').tasks[0]?.state === 'RUNNING');
   const [shown] = await engine.execute('SHOW CONNECTOR STATUS;');
-  const [row] = shown.connectors as { name: string; tasks: Record<string, unknown>[] }[];
+  const [row] = fieldsOf(shown).connectors as { name: string; tasks: Record<string, unknown>[] }[];
   assert.equal(row.name, 'SRC');
   assert.deepEqual(
     { state: row.tasks[0].state, recordsIn: row.tasks[0].recordsIn, lag: row.tasks[0].lag },

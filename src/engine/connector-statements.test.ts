@@ -13,7 +13,7 @@ import { SegmentLog } from '../log/index.js';
 import { connectorState } from './connector-statements.js';
 import type { Entity } from './entities.js';
 import { KsqlEngine, type KsqlRequestError } from './ksql-engine.js';
-import { onCleanup, startEngineWithConnect } from './test-engine.fixture.js';
+import { fieldsOf, onCleanup, startEngineWithConnect } from './test-engine.fixture.js';
 
 type Mode = 'embedded' | 'rest';
 
@@ -29,7 +29,7 @@ async function start(mode: Mode) {
 }
 
 type Row = { name: string; type?: string; className?: string; state?: string };
-const rows = (e: Entity) => e.connectors as Row[];
+const rows = (e: Entity) => fieldsOf(e).connectors as Row[];
 
 for (const mode of ['embedded', 'rest'] as const) {
   describe(`connector statements (${mode === 'embedded' ? 'embedded worker' : 'external Connect over REST'})`, () => {
@@ -175,7 +175,7 @@ for (const mode of ['embedded', 'rest'] as const) {
       );
       const dropped = await one('DROP CONNECTOR d;');
       assert.deepEqual(
-        { type: dropped['@type'], name: dropped.connectorName, text: dropped.statementText },
+        { type: dropped['@type'], name: fieldsOf(dropped).connectorName, text: dropped.statementText },
         { type: 'drop_connector', name: 'D', text: 'DROP CONNECTOR d;' },
       );
       assert.deepEqual(worker.herder.connectorNames(), []);
@@ -241,8 +241,8 @@ for (const mode of ['embedded', 'rest'] as const) {
       const listed = rows(await one('SHOW CONNECTORS;'));
       assert.equal(listed.find((r) => r.name === 'P')?.state, 'PAUSED');
       const described = await one('DESCRIBE CONNECTOR broken;');
-      assert.equal(described.state, 'FAILED (0/1 tasks RUNNING)');
-      const status = described.status as { tasks: { state: string; trace?: string }[] };
+      assert.equal(fieldsOf(described).state, 'FAILED (0/1 tasks RUNNING)');
+      const status = fieldsOf(described).status as { tasks: { state: string; trace?: string }[] };
       assert.equal(status.tasks[0].state, 'FAILED');
       assert.match(status.tasks[0].trace ?? '', /EISDIR/);
     });
@@ -280,16 +280,13 @@ for (const mode of ['embedded', 'rest'] as const) {
       );
       await until('the task runs', async () => {
         const d = await one('DESCRIBE CONNECTOR src;');
-        return (d.status as { tasks: { state: string }[] }).tasks[0]?.state === 'RUNNING';
+        return (fieldsOf(d).status as { tasks: { state: string }[] }).tasks[0]?.state === 'RUNNING';
       });
       const d = await one('DESCRIBE CONNECTOR src;');
       assert.equal(d['@type'], 'connector_description');
       assert.equal(d.statementText, 'DESCRIBE CONNECTOR src;');
       assert.equal(d.connectorClass, 'FileStreamSource');
-      const status = d.status as Record<string, unknown> & {
-        connector: Record<string, unknown>;
-        tasks: Record<string, unknown>[];
-      };
+      const status = d.status;
       assert.equal(status.name, 'SRC');
       assert.equal(status.type, 'source');
       assert.deepEqual(Object.keys(status.connector).sort(), ['state', 'worker_id']);
@@ -300,7 +297,7 @@ for (const mode of ['embedded', 'rest'] as const) {
       );
       assert.deepEqual(d.topics, ['lines']);
       assert.deepEqual(
-        (d.sources as { name: string }[]).map((x) => x.name),
+        d.sources.map((x) => x.name),
         ['LINES_S'],
       );
       const missing = await failure('DESCRIBE CONNECTOR nope;');
@@ -314,13 +311,13 @@ for (const mode of ['embedded', 'rest'] as const) {
         `CREATE SOURCE CONNECTOR c WITH ('connector.class'='FileStreamSource', 'file'='${file()}', 'topic'='t');`,
       );
       const paused = await one('PAUSE CONNECTOR c;');
-      assert.equal(paused.message, 'Paused connector C');
+      assert.equal(fieldsOf(paused).message, 'Paused connector C');
       assert.equal(worker.herder.connectorStatus('C').connector.state, 'PAUSED');
       const resumed = await one('RESUME CONNECTOR c;');
-      assert.equal(resumed.message, 'Resumed connector C');
+      assert.equal(fieldsOf(resumed).message, 'Resumed connector C');
       assert.equal(worker.herder.connectorStatus('C').connector.state, 'RUNNING');
       const restarted = await one('RESTART CONNECTOR c;');
-      assert.equal(restarted.message, 'Restarted connector C');
+      assert.equal(fieldsOf(restarted).message, 'Restarted connector C');
       await until('running again', () => {
         const s = worker.herder.connectorStatus('C');
         return s.connector.state === 'RUNNING' && s.tasks[0]?.state === 'RUNNING';
@@ -336,7 +333,7 @@ for (const mode of ['embedded', 'rest'] as const) {
         "CREATE SOURCE CONNECTOR sec WITH ('connector.class'='com.example.SecretSourceConnector', 'token'='s3cr3t');",
       );
       const created = await one('DESCRIBE CONNECTOR sec;');
-      assert.equal(created.connectorClass, 'com.example.SecretSourceConnector');
+      assert.equal(fieldsOf(created).connectorClass, 'com.example.SecretSourceConnector');
       const altered = await one("ALTER CONNECTOR sec SET ('endpoint'='https://changed');");
       assert.equal(altered['@type'], 'warning_entity');
       assert.equal(altered.message, 'Altered connector SEC');

@@ -4,6 +4,7 @@ import {
   type ConnectorOffset,
   type ConnectorStateInfo,
 } from '../connect/client/index.js';
+import type { ConnectorListRow, ConnectorStatusRow } from '../rest-model/index.js';
 import {
   type ConnectorOffsetEntry,
   type Literal,
@@ -169,6 +170,8 @@ export function maskConnectorStatement(s: Statement, text: string): string {
  * RUNNING)", WARNING when no task runs), and beyond it: FAILED when every task failed, and the
  * tasks that run but retry something they lost (a database, a server) counted apart.
  */
+export function connectorState(status: ConnectorStateInfo): string;
+export function connectorState(status: ConnectorStateInfo | undefined): string | undefined;
 export function connectorState(status: ConnectorStateInfo | undefined): string | undefined {
   if (status === undefined) return undefined;
   const state = status.connector.state;
@@ -248,7 +251,7 @@ async function connectorStatusList(
   } catch (err) {
     throw connectError('Failed to list connectors: ', err);
   }
-  const connectors: Record<string, unknown>[] = [];
+  const connectors: ConnectorStatusRow[] = [];
   const warnings: { message: string }[] = [];
   let withoutMetrics = false;
   for (const name of names) {
@@ -300,7 +303,7 @@ async function connectorStatusList(
       message:
         'This Kafka Connect serves no per-task metrics (a Sluice worker does at /connectors/{name}/metrics): only states are shown.',
     });
-  return { ...entity('connector_status_list', text, { connectors }), warnings };
+  return entity('connector_status_list', text, { connectors }, warnings);
 }
 
 /** Kafka Connect's error context headers, and the column each becomes in a dead-letter stream. */
@@ -436,17 +439,19 @@ export async function executeConnectorStatement(
             sourceConstraints: metastore.referencing(x.name),
           }),
         );
-      return {
-        ...entity('connector_description', text, {
+      return entity(
+        'connector_description',
+        text,
+        {
           connectorClass: info.config['connector.class'] ?? '',
           // Beyond ksqlDB: the state in one phrase, as SHOW CONNECTORS shows it.
           state: connectorState(status),
           status,
           sources,
           topics,
-        }),
+        },
         warnings,
-      };
+      );
     }
     case 'listConnectors': {
       let names: string[];
@@ -455,7 +460,7 @@ export async function executeConnectorStatement(
       } catch (err) {
         throw connectError('Failed to list connectors: ', err);
       }
-      const rows: Record<string, unknown>[] = [];
+      const rows: ConnectorListRow[] = [];
       const warnings: { message: string }[] = [];
       for (const name of names) {
         try {
@@ -473,7 +478,7 @@ export async function executeConnectorStatement(
           if (s.scope === 'ALL') rows.push({ name, type: 'unknown' });
         }
       }
-      return { ...entity('connector_list', text, { connectors: rows }), warnings };
+      return entity('connector_list', text, { connectors: rows }, warnings);
     }
     case 'listConnectorPlugins':
       try {

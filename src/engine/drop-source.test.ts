@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KsqlEngine } from './ksql-engine.js';
-import { refusal, startEngine } from './test-engine.fixture.js';
+import { fieldsOf, refusal, startEngine } from './test-engine.fixture.js';
 
 const setup = `
   CREATE STREAM src (id STRING KEY, v INT) WITH (KAFKA_TOPIC='src', VALUE_FORMAT='JSON', PARTITIONS=1);
@@ -9,7 +9,7 @@ const setup = `
 
 async function queryIds(engine: KsqlEngine): Promise<string[]> {
   const [queries] = await engine.execute('SHOW QUERIES;');
-  return (queries.queries as { id: string }[]).map((q) => q.id);
+  return (fieldsOf(queries).queries as { id: string }[]).map((q) => q.id);
 }
 
 test('DROP of a source written by its CREATE … AS SELECT query terminates the query and drops it', async () => {
@@ -18,7 +18,7 @@ test('DROP of a source written by its CREATE … AS SELECT query terminates the 
   assert.equal((await queryIds(engine)).length, 1);
   const [dropped] = await engine.execute('DROP STREAM sink DELETE TOPIC;');
   assert.equal(
-    (dropped.commandStatus as { message: string }).message,
+    (fieldsOf(dropped).commandStatus as { message: string }).message,
     'Source `SINK` (topic: SINK) was dropped.',
   );
   assert.deepEqual(await queryIds(engine), []);
@@ -39,7 +39,7 @@ test('the drop and its terminated query stay so after a restart from the command
   assert.ok(again.engine.metastore.get('SRC'));
   // The sink can be created again, with a new query.
   const [created] = await again.engine.execute('CREATE STREAM sink AS SELECT * FROM src;');
-  assert.match((created.commandStatus as { queryId: string }).queryId, /^CSAS_SINK_\d+$/);
+  assert.match((fieldsOf(created).commandStatus as { queryId: string }).queryId, /^CSAS_SINK_\d+$/);
   assert.equal((await queryIds(again.engine)).length, 1);
 });
 
@@ -55,10 +55,10 @@ test('a source that a query-built stream reads cannot be dropped, even with that
   await engine.execute('TERMINATE ALL;');
   await refusal(engine.execute('DROP STREAM src;'));
   const [described] = await engine.execute('DESCRIBE src EXTENDED;');
-  assert.deepEqual((described.sourceDescription as { sourceConstraints: string[] }).sourceConstraints, [
-    'OTHER',
-    'SINK',
-  ]);
+  assert.deepEqual(
+    (fieldsOf(described).sourceDescription as { sourceConstraints: string[] }).sourceConstraints,
+    ['OTHER', 'SINK'],
+  );
   await engine.execute('DROP STREAM sink; DROP STREAM other; DROP STREAM src;');
 });
 
@@ -69,7 +69,7 @@ test('INSERT INTO queries that read or write a source refuse its drop with the q
     "CREATE STREAM more (id STRING KEY, v INT) WITH (KAFKA_TOPIC='more', VALUE_FORMAT='JSON', PARTITIONS=1);",
   );
   const [insert] = await engine.execute('INSERT INTO sink SELECT * FROM more;');
-  const insertId = (insert.commandStatus as { queryId: string }).queryId;
+  const insertId = (fieldsOf(insert).commandStatus as { queryId: string }).queryId;
   const writing = await refusal(engine.execute('DROP STREAM sink;'));
   assert.equal(
     writing.message,

@@ -1,38 +1,24 @@
+import type {
+  FieldInfo,
+  KsqlEntity,
+  QueryError,
+  RunningQuery,
+  SchemaInfo,
+  SourceDescription,
+  SourceInfo,
+} from '../rest-model/index.js';
 import type { SqlType } from '../types/index.js';
 import type { Column, DataSource } from './data-source.js';
 
 /*
- * The JSON entities POST /ksql answers with, in ksqlDB's shapes (ksqldb-rest-model), so that ksqlDB's
- * CLI, its Java client and other tools read them unchanged.
+ * The engine's side of the REST model (src/rest-model/): entities built from the metastore's sources
+ * and types.
  */
 
-export interface Entity {
-  readonly '@type': string;
-  readonly statementText: string;
-  readonly warnings: readonly { readonly message: string }[];
-  readonly [field: string]: unknown;
-}
-
-export function entity(type: string, statementText: string, body: Record<string, unknown>): Entity {
-  return { '@type': type, statementText, ...body, warnings: [] };
-}
-
-export function warning(statementText: string, message: string): Entity {
-  return entity('warning_entity', statementText, { message });
-}
-
-export interface SchemaInfo {
-  readonly type: string;
-  readonly fields: FieldInfo[] | null;
-  readonly memberSchema: SchemaInfo | null;
-  readonly parameters?: Record<string, number>;
-}
-
-export interface FieldInfo {
-  readonly name: string;
-  readonly schema: SchemaInfo;
-  readonly type?: 'KEY' | 'HEADER';
-}
+export { entity, warning } from '../rest-model/index.js';
+export type { FieldInfo, QueryError, SchemaInfo };
+/** An entity of POST /ksql's answer. */
+export type Entity = KsqlEntity;
 
 export function schemaInfo(type: SqlType): SchemaInfo {
   switch (type.kind) {
@@ -67,15 +53,7 @@ function fieldInfo(c: Column): FieldInfo {
   return base;
 }
 
-export interface QueryRef {
-  readonly queryString: string;
-  readonly sinks: readonly string[];
-  readonly sinkKafkaTopics: readonly string[];
-  readonly id: string;
-  readonly statusCount: Record<string, number>;
-  readonly queryType: 'PERSISTENT' | 'PUSH';
-  readonly state: string;
-}
+export type QueryRef = RunningQuery;
 
 export interface SourceExtras {
   readonly readQueries: readonly QueryRef[];
@@ -88,7 +66,11 @@ export interface SourceExtras {
 }
 
 /** ksqlDB's SourceDescription. */
-export function sourceDescription(source: DataSource, extended: boolean, extras: SourceExtras) {
+export function sourceDescription(
+  source: DataSource,
+  extended: boolean,
+  extras: SourceExtras,
+): SourceDescription {
   return {
     name: source.name,
     windowType: null,
@@ -114,7 +96,7 @@ export function sourceDescription(source: DataSource, extended: boolean, extras:
 }
 
 /** A row of SHOW STREAMS / SHOW TABLES. */
-export function sourceInfo(source: DataSource) {
+export function sourceInfo(source: DataSource): SourceInfo {
   return {
     type: source.kind,
     name: source.name,

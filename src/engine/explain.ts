@@ -6,6 +6,7 @@ import {
   type SinkNode,
   topologyText,
 } from '../planner/index.js';
+import type { QueryDescription } from '../rest-model/index.js';
 import { type FieldInfo, schemaInfo } from './entities.js';
 
 /**
@@ -19,7 +20,7 @@ export function queryDescription(
   sink: { name: string; topic: string } | undefined,
   state: string | undefined,
   queryErrors: readonly { timestamp: number; errorMessage: string; type: string }[] = [],
-) {
+): QueryDescription {
   const fields: FieldInfo[] = outputColumns(plan).map((c) => ({
     name: c.name,
     schema: schemaInfo(c.type),

@@ -7,6 +7,7 @@ import { loadServerConfig } from '../config/index.js';
 import { SegmentLog } from '../log/index.js';
 import type { Entity } from './entities.js';
 import { KsqlEngine, KsqlRequestError } from './ksql-engine.js';
+import { fieldsOf } from './test-engine.fixture.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -176,11 +177,11 @@ test('IF NOT EXISTS and IF EXISTS succeed quietly; without them a clash is an er
   const { engine } = await startEngine();
   await engine.execute(pageviews);
   const [again] = await engine.execute(pageviews.replace('CREATE STREAM', 'CREATE STREAM IF NOT EXISTS'));
-  assert.match(String((again.commandStatus as { message: string }).message), /already exists/);
+  assert.match(String((fieldsOf(again).commandStatus as { message: string }).message), /already exists/);
   const clash = await failure(engine.execute(pageviews));
   assert.match(clash.message, /Cannot add stream 'PAGEVIEWS': A stream with the same name already exists/);
   const [dropped] = await engine.execute('DROP STREAM IF EXISTS nothing;');
-  assert.match(String((dropped.commandStatus as { message: string }).message), /does not exist/);
+  assert.match(String((fieldsOf(dropped).commandStatus as { message: string }).message), /does not exist/);
   const wrongKind = await failure(engine.execute('DROP TABLE pageviews;'));
   assert.match(wrongKind.message, /Use DROP STREAM/);
 });

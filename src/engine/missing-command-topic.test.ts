@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SegmentLog } from '../log/index.js';
-import { startEngine } from './test-engine.fixture.js';
+import { fieldsOf, startEngine } from './test-engine.fixture.js';
 
 test('a data dir whose command topic was deleted behind its back does not start empty unless told to', async () => {
   const first = await startEngine();
@@ -20,7 +20,7 @@ test('a data dir whose command topic was deleted behind its back does not start 
   const empty = await startEngine(first.dir, { 'sluice.allow.missing.command.topic': 'true' });
   const [streams] = await empty.engine.execute('SHOW STREAMS;');
   assert.deepEqual(
-    (streams.streams as { name: string }[]).map((s) => s.name),
+    (fieldsOf(streams).streams as { name: string }[]).map((s) => s.name),
     [],
     'started empty, as asked',
   );

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { loadServerConfig } from '../config/index.js';
 import { type LogRecord, SegmentLog } from '../log/index.js';
 import { KsqlEngine, KsqlRequestError } from './ksql-engine.js';
-import { onCleanup, startEngine } from './test-engine.fixture.js';
+import { fieldsOf, onCleanup, startEngine } from './test-engine.fixture.js';
 
 /** Reads a topic until it holds `count` records (queries run in the background). */
 async function readTopic(log: SegmentLog, topic: string, count: number): Promise<LogRecord[]> {
@@ -42,7 +42,7 @@ test('a persistent query filters and projects every record into its sink topic',
   const { engine, log } = await startEngine();
   const [, created] = await engine.execute(setup);
   assert.match(
-    String((created.commandStatus as { message: string }).message),
+    String((fieldsOf(created).commandStatus as { message: string }).message),
     /Created query with ID CSAS_BIG_ORDERS_\d+/,
   );
   await engine.execute(`
@@ -60,7 +60,7 @@ test('a persistent query filters and projects every record into its sink topic',
   assert.equal(byKey.get('o3')!.value!.toString(), '{"ITEM":"FIG","TOTAL":5.00,"BULK":true}');
   assert.equal(byKey.get('o3')!.timestamp, 1700000000000, 'ROWTIME carries over');
   const [queries] = await engine.execute('SHOW QUERIES;');
-  const list = queries.queries as { id: string; sinks: string[]; state: string }[];
+  const list = fieldsOf(queries).queries as { id: string; sinks: string[]; state: string }[];
   assert.equal(list.length, 1);
   assert.deepEqual(list[0].sinks, ['BIG_ORDERS']);
   assert.equal(list[0].state, 'RUNNING');
@@ -90,7 +90,11 @@ test('after a restart queries resume from their committed offsets: nothing lost,
   await first.close();
   const again = await startEngine(first.dir);
   const [queries] = await again.engine.execute('SHOW QUERIES;');
-  assert.equal((queries.queries as unknown[]).length, 1, 'the query was restarted from the command topic');
+  assert.equal(
+    (fieldsOf(queries).queries as unknown[]).length,
+    1,
+    'the query was restarted from the command topic',
+  );
   await again.engine.execute("INSERT INTO orders (id, item, qty, price) VALUES ('b', 'y', 9, 1);");
   const out = await readTopic(again.log, 'big_orders', 2);
   // Once the query has processed all of its input, whatever it repeated would be in the topic.
@@ -125,7 +129,7 @@ test('a push query streams matching rows and stops at its LIMIT', async () => {
 test('TERMINATE stops a query; DROP refuses while a stream built from the source exists', async () => {
   const { engine } = await startEngine();
   const [, created] = await engine.execute(setup);
-  const queryId = (created.commandStatus as { queryId: string }).queryId;
+  const queryId = (fieldsOf(created).commandStatus as { queryId: string }).queryId;
   await assert.rejects(engine.execute('DROP STREAM orders;'), (err: unknown) => {
     assert.ok(err instanceof KsqlRequestError);
     assert.match(err.message, /read from this source: \[BIG_ORDERS\]/);
@@ -133,7 +137,7 @@ test('TERMINATE stops a query; DROP refuses while a stream built from the source
   });
   await engine.execute(`TERMINATE ${queryId};`);
   const [queries] = await engine.execute('SHOW QUERIES;');
-  assert.deepEqual(queries.queries, []);
+  assert.deepEqual(fieldsOf(queries).queries, []);
   await engine.execute('DROP STREAM big_orders; DROP STREAM orders;');
 });
 
@@ -159,10 +163,10 @@ test('query mistakes are statement errors that say what is wrong', async () => {
 test('EXPLAIN shows a running query and a statement that is only planned', async () => {
   const { engine } = await startEngine();
   const [, created] = await engine.execute(setup);
-  const queryId = (created.commandStatus as { queryId: string }).queryId;
+  const queryId = (fieldsOf(created).commandStatus as { queryId: string }).queryId;
   const [running] = await engine.execute(`EXPLAIN ${queryId};`);
   assert.equal(running['@type'], 'queryDescription');
-  const d = running.queryDescription as { id: string; sinks: string[]; executionPlan: string; state: string };
+  const d = running.queryDescription;
   assert.equal(d.id, queryId);
   assert.deepEqual(d.sinks, ['BIG_ORDERS']);
   assert.equal(d.state, 'RUNNING');
@@ -171,7 +175,7 @@ test('EXPLAIN shows a running query and a statement that is only planned', async
   assert.match(topology, /Source: KsqlTopic\.Source \(topics: \[orders\]\)/);
   assert.match(topology, /Sink: BIG_ORDERS \(topic: big_orders\)\n {6}<-- Project\n$/);
   const [planned] = await engine.execute('EXPLAIN SELECT id, qty FROM orders WHERE qty > 1 EMIT CHANGES;');
-  const p = planned.queryDescription as {
+  const p = fieldsOf(planned).queryDescription as {
     queryType: string;
     fields: { name: string }[];
     executionPlan: string;

@@ -7,6 +7,7 @@ import { afterEach, test } from 'node:test';
 import { loadServerConfig } from '../config/index.js';
 import { type Log, LogError, type LogRecord, type ProduceRecord, SegmentLog } from '../log/index.js';
 import { KsqlEngine } from './ksql-engine.js';
+import { fieldsOf } from './test-engine.fixture.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -265,14 +266,15 @@ test('a query in ERROR retries with backoff and recovers on its own once writes 
   const query = engine.queries.all()[0].query;
   await query.waitForState('ERROR');
   const [listed] = await engine.execute('SHOW QUERIES;');
-  const row = (listed.queries as { state: string; statusCount: Record<string, number> }[])[0];
+  const row = (fieldsOf(listed).queries as { state: string; statusCount: Record<string, number> }[])[0];
   // Between attempts the query is in ERROR; an attempt in flight shows RUNNING for a moment.
   assert.ok(row.state === 'ERROR' || row.state === 'RUNNING');
   while (query.restarts < 2)
     await query.waitForState('ERROR').then(() => new Promise((r) => setImmediate(r)));
   const [explained] = await engine.execute(`EXPLAIN ${engine.queries.all()[0].id};`);
-  const errors = (explained.queryDescription as { queryErrors: { errorMessage: string; type: string }[] })
-    .queryErrors;
+  const errors = (
+    fieldsOf(explained).queryDescription as { queryErrors: { errorMessage: string; type: string }[] }
+  ).queryErrors;
   assert.ok(errors.length >= 2, 'each failed attempt is listed');
   assert.match(errors[0].errorMessage, /disk is full/);
   assert.equal(await committed(log), 20, 'nothing past the written output is committed');

@@ -1,37 +1,38 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Entity } from './entities.js';
 import type { KsqlEngine } from './ksql-engine.js';
-import { startEngine } from './test-engine.fixture.js';
+import { fieldsOf, startEngine } from './test-engine.fixture.js';
 
 const source =
   "CREATE STREAM src (id STRING KEY, v INT) WITH (KAFKA_TOPIC='src', VALUE_FORMAT='JSON', PARTITIONS=1);";
 
 async function queryIds(engine: KsqlEngine): Promise<string[]> {
   const [queries] = await engine.execute('SHOW QUERIES;');
-  return (queries.queries as { id: string }[]).map((q) => q.id);
+  return (fieldsOf(queries).queries as { id: string }[]).map((q) => q.id);
 }
 
-function queryIdOf(status: Record<string, unknown>): string {
-  return (status.commandStatus as { queryId: string }).queryId;
+function queryIdOf(status: Entity): string {
+  return (fieldsOf(status).commandStatus as { queryId: string }).queryId;
 }
 
 test('query ids are built as ksqlDB builds them: prefix, sink upper-cased, command offset', async () => {
   const { engine } = await startEngine();
   await engine.execute(source);
   const [csas] = await engine.execute('CREATE STREAM "lower_sink" AS SELECT * FROM src;');
-  const n = csas.commandSequenceNumber as number;
+  const n = fieldsOf(csas).commandSequenceNumber as number;
   assert.equal(queryIdOf(csas), `CSAS_LOWER_SINK_${n}`);
   assert.equal(
-    (csas.commandStatus as { message: string }).message,
+    (fieldsOf(csas).commandStatus as { message: string }).message,
     `Created query with ID CSAS_LOWER_SINK_${n}`,
   );
   await engine.execute(
     "CREATE TABLE t (id STRING PRIMARY KEY, v INT) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='JSON', PARTITIONS=1);",
   );
   const [ctas] = await engine.execute('CREATE TABLE "Totals" AS SELECT * FROM t;');
-  assert.equal(queryIdOf(ctas), `CTAS_TOTALS_${ctas.commandSequenceNumber}`);
+  assert.equal(queryIdOf(ctas), `CTAS_TOTALS_${fieldsOf(ctas).commandSequenceNumber}`);
   const [insert] = await engine.execute('INSERT INTO "lower_sink" SELECT * FROM src;');
-  assert.equal(queryIdOf(insert), `INSERTQUERY_${insert.commandSequenceNumber}`);
+  assert.equal(queryIdOf(insert), `INSERTQUERY_${fieldsOf(insert).commandSequenceNumber}`);
 });
 
 test('TERMINATE and EXPLAIN take a query id in any case', async () => {
@@ -40,12 +41,12 @@ test('TERMINATE and EXPLAIN take a query id in any case', async () => {
   const [csas] = await engine.execute('CREATE STREAM "lower_sink" AS SELECT * FROM src;');
   const id = queryIdOf(csas);
   const [explained] = await engine.execute(`EXPLAIN "${id.toLowerCase()}";`);
-  assert.equal((explained.queryDescription as { id: string }).id, id);
+  assert.equal((fieldsOf(explained).queryDescription as { id: string }).id, id);
   const [plain] = await engine.execute(`EXPLAIN ${id.toLowerCase()};`);
-  assert.equal((plain.queryDescription as { id: string }).id, id);
+  assert.equal((fieldsOf(plain).queryDescription as { id: string }).id, id);
   await engine.execute(`TERMINATE "${id.toLowerCase().replace('csas', 'Csas')}";`);
   const [queries] = await engine.execute('SHOW QUERIES;');
-  assert.deepEqual(queries.queries, []);
+  assert.deepEqual(fieldsOf(queries).queries, []);
 });
 
 test('a query persisted under its old mixed-case id resumes from the offsets of its old consumer group', async () => {
@@ -80,14 +81,14 @@ test("N follows ksqlDB's query id counter: a TERMINATE moves no counter, and a r
   await first.engine.execute(source);
   const [b] = await first.engine.execute('CREATE STREAM b AS SELECT * FROM src;');
   const bId = queryIdOf(b);
-  assert.equal(bId, `CSAS_B_${b.commandSequenceNumber}`);
+  assert.equal(bId, `CSAS_B_${fieldsOf(b).commandSequenceNumber}`);
   const [terminated] = await first.engine.execute(`TERMINATE ${bId};`);
   const [c] = await first.engine.execute('CREATE STREAM c AS SELECT * FROM src;');
   // ksqlDB sets its generator to one past each planned command; TERMINATE has no plan.
-  assert.equal(c.commandSequenceNumber, (terminated.commandSequenceNumber as number) + 1);
-  assert.equal(queryIdOf(c), `CSAS_C_${terminated.commandSequenceNumber}`);
+  assert.equal(fieldsOf(c).commandSequenceNumber, (fieldsOf(terminated).commandSequenceNumber as number) + 1);
+  assert.equal(queryIdOf(c), `CSAS_C_${fieldsOf(terminated).commandSequenceNumber}`);
   const [insert] = await first.engine.execute('INSERT INTO c SELECT * FROM src;');
-  assert.equal(queryIdOf(insert), `INSERTQUERY_${insert.commandSequenceNumber}`);
+  assert.equal(queryIdOf(insert), `INSERTQUERY_${fieldsOf(insert).commandSequenceNumber}`);
   // Validating a request numbers its queries the same way, so a TERMINATE later in it finds them.
   const n = await first.log.endOffset(first.engine.commandTopic, 0);
   await first.engine.execute(

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KsqlEngine } from './ksql-engine.js';
-import { refusal, startEngine } from './test-engine.fixture.js';
+import { fieldsOf, refusal, startEngine } from './test-engine.fixture.js';
 
 async function queryIds(engine: KsqlEngine): Promise<string[]> {
   const [queries] = await engine.execute('SHOW QUERIES;');
-  return (queries.queries as { id: string }[]).map((q) => q.id);
+  return (fieldsOf(queries).queries as { id: string }[]).map((q) => q.id);
 }
 
 test('when statement 3 fails, statements 1 and 2 leave no metastore entry, topic, command, query or record', async () => {

@@ -1,16 +1,11 @@
 import { ERROR_CATALOGUE, type ErrorCode, httpStatusOf, SluiceError } from '../errors/index.js';
 
-/** ksqlDB's error body: error_code is the HTTP status × 100 plus a detail number. */
-export interface KsqlErrorBody {
-  readonly '@type': 'generic_error' | 'statement_error';
-  readonly error_code: number;
-  readonly message: string;
-  readonly statementText?: string;
-  readonly entities?: readonly unknown[];
-}
+import type { GenericErrorBody, KsqlEntity, KsqlErrorBody } from '../rest-model/index.js';
+
+export type { KsqlErrorBody };
 
 /** A generic_error body for a catalogue code. */
-export function genericError(code: ErrorCode, message: string): KsqlErrorBody {
+export function genericError(code: ErrorCode, message: string): GenericErrorBody {
   return { '@type': 'generic_error', error_code: ERROR_CATALOGUE[code].errorCode, message };
 }
 
@@ -39,7 +34,7 @@ export function errorOfStatus(status: number, message: string): SluiceError {
  * The body of an error that reaches a user: statement_error when a statement caused it (with the
  * entities of the statements that ran before it), else generic_error.
  */
-export function errorBody(err: SluiceError, entities: readonly unknown[] = []): KsqlErrorBody {
+export function errorBody(err: SluiceError, entities: readonly KsqlEntity[] = []): KsqlErrorBody {
   return err.statementText === undefined
     ? genericErrorOf(err)
     : {
@@ -52,7 +47,7 @@ export function errorBody(err: SluiceError, entities: readonly unknown[] = []): 
 }
 
 /** The generic_error body of an error, even one a statement caused (ksqlDB's /inserts-stream target). */
-export function genericErrorOf(err: SluiceError): KsqlErrorBody {
+export function genericErrorOf(err: SluiceError): GenericErrorBody {
   return { '@type': 'generic_error', error_code: err.errorCode, message: err.message };
 }
 

@@ -1,4 +1,10 @@
-import { isKsqlErrorBody, type KsqlEntity, type KsqlErrorBody } from './ksql-entity.js';
+import {
+  isQueryStreamHeader,
+  isServerErrorBody,
+  type QueryStreamHeader,
+  type ServerEntity,
+  type ServerErrorBody,
+} from './ksql-entity.js';
 
 /** The server could not be reached at all (refused, unknown host, reset). */
 export class ServerUnreachableError extends Error {
@@ -13,8 +19,8 @@ export class ServerUnreachableError extends Error {
 /** The server answered with an error body (or something that is not ksqlDB JSON at all). */
 export class ServerError extends Error {
   override readonly name = 'ServerError';
-  readonly body: KsqlErrorBody;
-  constructor(body: KsqlErrorBody) {
+  readonly body: ServerErrorBody;
+  constructor(body: ServerErrorBody) {
     super(body.message);
     this.body = body;
   }
@@ -31,12 +37,9 @@ export interface ServerInfo {
   readonly serverStatus?: string;
 }
 
-export interface QueryStream {
-  readonly queryId: string;
-  readonly columnNames: readonly string[];
-  readonly columnTypes: readonly string[];
+export interface QueryStream extends QueryStreamHeader {
   /** Rows as the server sends them; ends when the query ends or the request is aborted. */
-  readonly rows: AsyncIterable<unknown[]>;
+  readonly rows: AsyncIterable<readonly unknown[]>;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
@@ -87,7 +90,7 @@ export class KsqlClient {
   }
 
   /** POST /ksql: the entities of the statements, or a ServerError with those that ran before. */
-  async execute(ksql: string, scope: RequestScope): Promise<KsqlEntity[]> {
+  async execute(ksql: string, scope: RequestScope): Promise<ServerEntity[]> {
     const res = await this.post('/ksql', {
       ksql,
       streamsProperties: scope.properties,
@@ -95,7 +98,7 @@ export class KsqlClient {
     });
     const body = await readJson(res);
     if (!res.ok || !Array.isArray(body)) throw new ServerError(errorBody(res, body));
-    return body as KsqlEntity[];
+    return body as ServerEntity[];
   }
 
   /**
@@ -117,14 +120,14 @@ export class KsqlClient {
   async streamQuery(sql: string, scope: RequestScope, signal: AbortSignal): Promise<QueryStream> {
     const lines = await this.streamLines(sql, scope, signal);
     const first = await lines.next();
-    const meta = first.done ? undefined : (JSON.parse(first.value) as Partial<QueryStream>);
-    if (meta === undefined || typeof meta.queryId !== 'string') {
+    const meta: unknown = first.done ? undefined : JSON.parse(first.value);
+    if (!isQueryStreamHeader(meta)) {
       throw new ServerError({ message: `Unexpected answer from ${this.serverUrl}/query-stream.` });
     }
     return {
       queryId: meta.queryId,
-      columnNames: meta.columnNames ?? [],
-      columnTypes: meta.columnTypes ?? [],
+      columnNames: meta.columnNames,
+      columnTypes: meta.columnTypes,
       rows: rowsOf({ [Symbol.asyncIterator]: () => lines }),
     };
   }
@@ -148,8 +151,8 @@ async function readJson(res: Response): Promise<unknown> {
   }
 }
 
-function errorBody(res: Response, body: unknown): KsqlErrorBody {
-  if (isKsqlErrorBody(body)) return body;
+function errorBody(res: Response, body: unknown): ServerErrorBody {
+  if (isServerErrorBody(body)) return body;
   const detail = typeof body === 'string' && body.trim() !== '' ? `: ${body.trim()}` : '';
   return { message: `The server answered HTTP ${res.status} ${res.statusText}${detail}` };
 }
@@ -176,15 +179,20 @@ async function* readLines(body: ReadableStream<Uint8Array>, signal: AbortSignal)
   if (buffered.trim() !== '') yield buffered.trim();
 }
 
-/** Row arrays; an `{"errorMessage": …}` line (a query failing midway) becomes a ServerError. */
-async function* rowsOf(lines: AsyncIterable<string>): AsyncGenerator<unknown[]> {
+/**
+ * Row arrays. A query failing midway ends with an error body (Sluice and ksqlDB write it bare in the
+ * delimited format; older servers wrapped it in `{"errorMessage": …}`): it becomes a ServerError.
+ */
+export async function* rowsOf(lines: AsyncIterable<string>): AsyncGenerator<readonly unknown[]> {
   for await (const line of lines) {
     const value = JSON.parse(line) as unknown;
     if (Array.isArray(value)) {
       yield value;
+    } else if (isServerErrorBody(value)) {
+      throw new ServerError(value);
     } else if (typeof value === 'object' && value !== null && 'errorMessage' in value) {
       const error = (value as { errorMessage: unknown }).errorMessage;
-      throw new ServerError(isKsqlErrorBody(error) ? error : { message: String(error) });
+      throw new ServerError(isServerErrorBody(error) ? error : { message: String(error) });
     }
   }
 }

@@ -1,93 +1,50 @@
-import type { SchemaInfo } from './schema-type-text.js';
+import type { KsqlEntity, Warning } from '../../rest-model/index.js';
 
 /*
- * The JSON shapes of POST /ksql entities that the shell reads (ksqlDB's ksqldb-rest-model). Only
- * the fields the renderers use are declared; servers may send more.
+ * The shell reads the server's answers through the REST model the server builds them with
+ * (src/rest-model/): one typed definition of every entity, error body and streamed row.
  */
+export type {
+  CurrentStatusEntity,
+  FieldInfo,
+  FunctionArgument,
+  FunctionDescriptionEntity,
+  KsqlEntity,
+  QueryDescription,
+  QueryStreamHeader,
+  RunningQuery,
+  SchemaInfo,
+  SourceDescription,
+  SourceInfo,
+} from '../../rest-model/index.js';
+export { isKnownEntity, isQueryStreamHeader } from '../../rest-model/index.js';
 
-export interface KsqlEntity {
+/**
+ * An entity of a type the model does not know: another server's (ksqlDB's assert_topic, say). The
+ * shell shows it as JSON rather than nothing; Sluice's own entities are all known (a contract test
+ * runs every statement kind through the server and the renderer).
+ */
+export interface UnknownEntity {
   readonly '@type': string;
   readonly statementText?: string;
-  readonly warnings?: readonly { readonly message: string }[];
-  readonly [field: string]: unknown;
+  readonly warnings?: readonly Warning[];
 }
 
-export interface SourceInfo {
-  readonly name: string;
-  readonly topic: string;
-  readonly keyFormat: string;
-  readonly valueFormat: string;
-  readonly isWindowed: boolean;
-}
+/** What a server's /ksql answer holds. */
+export type ServerEntity = KsqlEntity | UnknownEntity;
 
-export interface RunningQuery {
-  readonly queryString: string;
-  readonly sinks: readonly string[];
-  readonly sinkKafkaTopics: readonly string[];
-  readonly id: string;
-  readonly statusCount: Readonly<Record<string, number>>;
-  readonly queryType: string;
-  readonly state?: string;
-}
-
-export interface FieldInfo {
-  readonly name: string;
-  readonly schema: SchemaInfo;
-  readonly type?: 'KEY' | 'HEADER';
-  readonly headerKey?: string;
-}
-
-export interface SourceDescription {
-  readonly name: string;
-  readonly windowType: string | null;
-  readonly readQueries: readonly RunningQuery[];
-  readonly writeQueries: readonly RunningQuery[];
-  readonly fields: readonly FieldInfo[];
-  readonly type: string;
-  readonly timestamp: string;
-  readonly statistics: string;
-  readonly errorStats: string;
-  readonly extended: boolean;
-  readonly keyFormat: string;
-  readonly valueFormat: string;
-  readonly topic: string;
-  readonly partitions: number;
-  readonly replication: number;
-  readonly statement: string;
-  readonly sourceConstraints?: readonly string[];
-}
-
-export interface FunctionArgument {
-  readonly name: string;
-  readonly type: string;
-  readonly description: string;
-  readonly isVariadic: boolean;
-}
-
-export interface FunctionDescription {
-  readonly name: string;
-  readonly description: string;
-  readonly author: string;
-  readonly version: string;
-  readonly path: string;
-  readonly type: string;
-  readonly functions: readonly {
-    readonly arguments: readonly FunctionArgument[];
-    readonly returnType: string;
-    readonly description: string;
-  }[];
-}
-
-/** The error bodies of ksqlDB's REST API (generic_error, statement_error). */
-export interface KsqlErrorBody {
-  readonly '@type'?: string;
-  readonly error_code?: number;
+/**
+ * A failed request as the shell reports it: ksqlDB's error body, or the message the shell made of
+ * an answer that was none (an HTTP error page, a Connect-style body).
+ */
+export interface ServerErrorBody {
   readonly message: string;
-  readonly statementText?: string;
-  readonly entities?: readonly KsqlEntity[];
+  /** The entities of the statements that ran before the failing one. */
+  readonly entities?: readonly ServerEntity[];
 }
 
-export function isKsqlErrorBody(body: unknown): body is KsqlErrorBody {
+/** Any JSON object with a message: ksqlDB's bodies, and older or foreign servers' error bodies. */
+export function isServerErrorBody(body: unknown): body is ServerErrorBody {
   return (
     typeof body === 'object' &&
     body !== null &&

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { jacksonPretty } from './jackson-json.js';
-import type { KsqlEntity, SourceDescription } from './ksql-entity.js';
+import type { KsqlEntity, ServerEntity, SourceDescription } from './ksql-entity.js';
 import { renderEntity, renderEntityList } from './render-entity.js';
 import { renderTextTable } from './text-table.js';
 
@@ -39,11 +39,22 @@ function source(extended: boolean): SourceDescription {
     partitions: 2,
     replication: 1,
     statement: 'CREATE STREAM orders (id INT KEY, item STRING) WITH (...);',
+    queryOffsetSummaries: [],
+    sourceConstraints: [],
+    clusterStatistics: [],
+    clusterErrorStats: [],
   };
 }
 
+/** An entity as a server's JSON holds it (checked by the renderer's switch, not here). */
 function entity(type: string, body: Record<string, unknown>, warnings: string[] = []): KsqlEntity {
-  return { '@type': type, statementText: 'X;', ...body, warnings: warnings.map((message) => ({ message })) };
+  const json = {
+    '@type': type,
+    statementText: 'X;',
+    ...body,
+    warnings: warnings.map((message) => ({ message })),
+  };
+  return json as unknown as KsqlEntity;
 }
 
 test('a table pads every column to its widest cell between dashed lines', () => {
@@ -208,15 +219,22 @@ test('DESCRIBE of a table marks the primary key and nested types are spelled out
         schema: {
           type: 'STRUCT',
           fields: [
-            { name: 'A', schema: { type: 'ARRAY', memberSchema: integer } },
+            { name: 'A', schema: { type: 'ARRAY', fields: null, memberSchema: integer } },
             {
               name: 'M',
               schema: {
                 type: 'MAP',
-                memberSchema: { type: 'DECIMAL', parameters: { precision: 4, scale: 2 } },
+                fields: null,
+                memberSchema: {
+                  type: 'DECIMAL',
+                  fields: null,
+                  memberSchema: null,
+                  parameters: { precision: 4, scale: 2 },
+                },
               },
             },
           ],
+          memberSchema: null,
         },
       },
     ],
@@ -489,6 +507,68 @@ test('SHOW CONNECTOR OFFSETS renders each partition and offset as JSON, and says
   );
 });
 
+test('EXPLAIN shows the query, its columns, sources, sinks, execution plan and topology as ksqlDB does', () => {
+  const explained = entity('queryDescription', {
+    queryDescription: {
+      id: 'CSAS_BIG_3',
+      statementText: 'CREATE STREAM big AS SELECT * FROM orders;',
+      windowType: null,
+      fields: [
+        { name: 'ID', schema: integer, type: 'KEY' },
+        { name: 'ITEM', schema: string },
+      ],
+      sources: ['ORDERS'],
+      sinks: ['BIG'],
+      topology: 'Topologies:\n   Sub-topology: 0\n',
+      executionPlan: ' > [ SINK ] | Logger: CSAS_BIG_3.BIG\n',
+      overriddenProperties: {},
+      ksqlHostQueryStatus: {},
+      queryType: 'PERSISTENT',
+      queryErrors: [],
+      tasksMetadata: [],
+      state: 'RUNNING',
+    },
+  });
+  assert.equal(
+    renderEntity(explained),
+    [
+      'ID                   : CSAS_BIG_3',
+      'Query Type           : PERSISTENT',
+      'SQL                  : CREATE STREAM big AS SELECT * FROM orders;',
+      '',
+      ' Field | Type                   ',
+      '--------------------------------',
+      ' ID    | INTEGER          (key) ',
+      ' ITEM  | VARCHAR(STRING)        ',
+      '--------------------------------',
+      '',
+      'Sources that this query reads from: ',
+      '-----------------------------------',
+      'ORDERS',
+      '',
+      'For source description please run: DESCRIBE [EXTENDED] <SourceId>',
+      '',
+      'Sinks that this query writes to: ',
+      '-----------------------------------',
+      'BIG',
+      '',
+      'For sink description please run: DESCRIBE [EXTENDED] <SinkId>',
+      '',
+      'Execution plan      ',
+      '--------------      ',
+      ' > [ SINK ] | Logger: CSAS_BIG_3.BIG',
+      '',
+      '',
+      'Processing topology ',
+      '------------------- ',
+      'Topologies:',
+      '   Sub-topology: 0',
+      '',
+      '',
+    ].join('\n'),
+  );
+});
+
 test('a response with several entities shows each statement before its result', () => {
   const a = { ...entity('warning_entity', { message: 'one' }), statementText: 'DROP STREAM IF EXISTS a;' };
   const b = { ...entity('warning_entity', { message: 'two' }), statementText: 'DROP STREAM IF EXISTS b;' };
@@ -502,7 +582,7 @@ test('a response with several entities shows each statement before its result', 
 
 test('an entity the shell does not know is shown as JSON rather than dropped', () => {
   assert.equal(
-    renderEntity({ '@type': 'assert_topic', exists: true, warnings: [] }),
+    renderEntity({ '@type': 'assert_topic', exists: true, warnings: [] } as ServerEntity),
     '{\n  "@type" : "assert_topic",\n  "exists" : true,\n  "warnings" : [ ]\n}\n',
   );
 });

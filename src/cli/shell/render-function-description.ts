@@ -1,4 +1,4 @@
-import type { FunctionArgument, FunctionDescription } from './ksql-entity.js';
+import type { FunctionArgument, FunctionDescriptionEntity } from './ksql-entity.js';
 
 const LABEL_WIDTH = 12;
 
@@ -39,7 +39,7 @@ function describedLine(indent: string, label: string, description: string, width
 }
 
 /** DESCRIBE FUNCTION, as ksqlDB's CLI prints it. */
-export function renderFunctionDescription(fn: FunctionDescription, width = 80): string {
+export function renderFunctionDescription(fn: FunctionDescriptionEntity, width = 80): string {
   const name = fn.name.toUpperCase();
   const line = (label: string, value: string) => `${label.padEnd(LABEL_WIDTH)}: ${value}\n`;
   let out = line('Name', name);

@@ -20,16 +20,22 @@ function fieldTypeText(field: FieldInfo, windowType: string | null, isTable: boo
   return type;
 }
 
-function schemaTable(source: SourceDescription, maxWidth?: number): string {
-  if (source.fields.length === 0) return '';
-  const isTable = source.type.toUpperCase() === 'TABLE';
+/** The `Field | Type` table of a source's or a query's columns; empty when there are none. */
+export function fieldsTable(
+  fields: readonly FieldInfo[],
+  windowType: string | null,
+  isTable: boolean,
+  maxWidth?: number,
+): string {
+  if (fields.length === 0) return '';
   return renderTextTable(
-    {
-      headers: ['Field', 'Type'],
-      rows: source.fields.map((f) => [f.name, fieldTypeText(f, source.windowType, isTable)]),
-    },
+    { headers: ['Field', 'Type'], rows: fields.map((f) => [f.name, fieldTypeText(f, windowType, isTable)]) },
     maxWidth,
   );
+}
+
+function schemaTable(source: SourceDescription, maxWidth?: number): string {
+  return fieldsTable(source.fields, source.windowType, source.type.toUpperCase() === 'TABLE', maxWidth);
 }
 
 function queriesSection(queries: readonly RunningQuery[], type: string, operation: string): string {

@@ -1,10 +1,6 @@
-/** ksqlDB's SchemaInfo, as DESCRIBE and SHOW TYPES return it. */
-export interface SchemaInfo {
-  readonly type: string;
-  readonly fields?: readonly { readonly name: string; readonly schema: SchemaInfo }[] | null;
-  readonly memberSchema?: SchemaInfo | null;
-  readonly parameters?: Readonly<Record<string, number | string>>;
-}
+import type { SchemaInfo } from './ksql-entity.js';
+
+export type { SchemaInfo };
 
 /**
  * A schema as ksqlDB's CLI writes it (SchemaInfo.toTypeString): strings show as `VARCHAR(STRING)`

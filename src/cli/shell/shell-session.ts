@@ -1,7 +1,7 @@
 import { OutputWriter } from '../output-writer.js';
 import { jacksonPretty } from './jackson-json.js';
 import { KsqlClient, type RequestScope, ServerError, ServerUnreachableError } from './ksql-client.js';
-import type { KsqlEntity } from './ksql-entity.js';
+import { type CurrentStatusEntity, isKnownEntity, type ServerEntity } from './ksql-entity.js';
 import { queryRowLayout, renderQueryHeader, renderQueryRow } from './query-rows.js';
 import { renderEntityList } from './render-entity.js';
 import { classifyStatement, type ShellStatement } from './statement-kind.js';
@@ -143,17 +143,14 @@ export class ShellSession {
     const entities = await this.client.execute(ksql, this.scope());
     // ksqlDB reports a command that failed while running as an error, not as a table.
     const failed = entities.find(
-      (e) => e['@type'] === 'currentStatus' && (e.commandStatus as { status?: string })?.status === 'ERROR',
+      (e): e is CurrentStatusEntity =>
+        isKnownEntity(e) && e['@type'] === 'currentStatus' && e.commandStatus.status === 'ERROR',
     );
-    if (failed !== undefined) {
-      throw new ShellStatementError(
-        String((failed.commandStatus as { message?: string }).message ?? '').split('\n')[0],
-      );
-    }
+    if (failed !== undefined) throw new ShellStatementError(failed.commandStatus.message.split('\n')[0]);
     await this.printEntities(entities);
   }
 
-  private printEntities(entities: readonly KsqlEntity[]): Promise<void> {
+  private printEntities(entities: readonly ServerEntity[]): Promise<void> {
     if (this.outputFormat === 'JSON') return this.print(`${jacksonPretty(entities)}\n`);
     return this.print(renderEntityList(entities, { width: this.terminalWidth }));
   }

@@ -5,6 +5,7 @@ import {
   type PushQueryHandle,
   type QueryStream,
 } from '../../engine/index.js';
+import type { QueryStreamHeader, StreamedRow } from '../../rest-model/index.js';
 import { statementAuthorizer } from '../auth/request-auth.js';
 import { errorBody, genericError, type KsqlErrorBody } from '../errors.js';
 import { rowJson } from '../row-json.js';
@@ -15,7 +16,8 @@ const KSQL_V1_JSON = 'application/vnd.ksql.v1+json';
 
 function streamedRowHeader(handle: PushQueryHandle): string {
   const schema = handle.columnNames.map((n, i) => `\`${n}\` ${handle.columnTypes[i]}`).join(', ');
-  return JSON.stringify({ header: { queryId: handle.queryId, schema } });
+  const header: StreamedRow = { header: { queryId: handle.queryId, schema } };
+  return JSON.stringify(header);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -66,7 +68,7 @@ const streamedRowFormat = (header: string): AnswerFormat => ({
   head: `[${header}`,
   row: (json) => `,\n{"row":{"columns":${json}}}`,
   tombstone: (json) => `,\n{"row":{"columns":${json},"tombstone":true}}`,
-  error: (body) => `,\n${JSON.stringify({ errorMessage: body })}`,
+  error: (body) => `,\n${JSON.stringify({ errorMessage: body } satisfies StreamedRow)}`,
   // After an error ksqlDB closes the array without a final message.
   tail: (end) =>
     end === 'error'
@@ -149,7 +151,7 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
       queryId: handle.queryId,
       columnNames: handle.columnNames,
       columnTypes: handle.columnTypes,
-    });
+    } satisfies QueryStreamHeader);
     const accept = req.headers.accept ?? '';
     if (accept.includes(KSQL_V1_JSON) && !accept.includes(DELIMITED)) {
       return stream(reply, handle, streamedRowFormat(streamedRowHeader(handle)));
