@@ -258,3 +258,21 @@ test('replayToEnd hands over every record up to the end at the call, and nothing
   await log.createTopic('empty');
   assert.deepEqual(await replayToEnd(log, 'empty', () => assert.fail('no records')), [0]);
 });
+
+test('replayToEnd can replay some partitions from given offsets, as a restore from a checkpoint does', async () => {
+  const log = await openLog();
+  await log.createTopic('t', { partitions: 3 });
+  await log.append('t', [...values(5, 'a', 0), ...values(5, 'b', 1), ...values(5, 'c', 2)]);
+  const seen: string[] = [];
+  const ends = await replayToEnd(
+    log,
+    't',
+    (records) => {
+      for (const r of records) seen.push(String(r.value));
+    },
+    { partitions: [1, 2], from: (p) => (p === 1 ? 3 : 99) },
+  );
+  // Partition 1 from its checkpoint; partition 2's checkpoint is past its end: nothing to replay.
+  assert.deepEqual(seen, ['b3', 'b4']);
+  assert.deepEqual([ends[1], ends[2]], [5, 5]);
+});

@@ -34,5 +34,5 @@ export {
 export { type InternalTopicAction, InternalTopics } from './internal-topics.js';
 export { murmur2, partitionForKey } from './partitioner.js';
 export { ReadCursor } from './read-cursor.js';
-export { type ReplayHandler, replayToEnd } from './replay.js';
+export { type ReplayHandler, type ReplayOptions, replayToEnd } from './replay.js';
 export type * from './types.js';

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Database, open, type RootDatabase } from 'lmdb';
-import type { Log, LogTransaction, ProduceRecord } from '../../log/index.js';
+import { type Log, type LogTransaction, type ProduceRecord, replayToEnd } from '../../log/index.js';
 import {
   keyOfStoreKey,
   MAX_STORE_KEY_BYTES,
@@ -322,35 +322,35 @@ async function restore(
   const checkpoint = existed ? checkpoints.get(store.spec.name) : undefined;
   // Files ahead of the changelog (it was deleted and made again) or behind its start cannot be trusted.
   const rebuilt = checkpoint === undefined || checkpoint > end || checkpoint < begin;
-  let offset = rebuilt ? begin : checkpoint;
+  const fromOffset = rebuilt ? begin : checkpoint;
   if (rebuilt && existed) {
     env.transactionSync(() => {
       store.db.clearSync();
       checkpoints.removeSync(store.spec.name);
     });
   }
-  const fromOffset = offset;
   let records = 0;
-  while (offset < end) {
-    const read = await log.read(topic, partition, offset, { maxRecords: 10_000 });
-    const next = read.nextOffset;
-    env.transactionSync(() => {
-      for (const r of read.records) {
-        if (r.offset >= end || r.key === null) continue;
-        const storeKey = store.storeKeyOfChangelog(r.key);
-        if (r.value === null) store.db.removeSync(storeKey);
-        else store.db.putSync(storeKey, r.value);
-        records++;
-      }
-      checkpoints.putSync(store.spec.name, Math.min(next, end));
-    });
-    if (next <= offset) break;
-    offset = next;
-  }
-  if (records === 0 && fromOffset >= end) {
-    // Nothing to replay: remember where the files stand so the next open need not look again.
+  // One lmdb transaction per batch, with the checkpoint after it: a crash mid-restore goes on from there.
+  await replayToEnd(
+    log,
+    topic,
+    (batch) => {
+      env.transactionSync(() => {
+        for (const r of batch) {
+          if (r.key === null) continue;
+          const storeKey = store.storeKeyOfChangelog(r.key);
+          if (r.value === null) store.db.removeSync(storeKey);
+          else store.db.putSync(storeKey, r.value);
+          records++;
+        }
+        checkpoints.putSync(store.spec.name, batch[batch.length - 1].offset + 1);
+      });
+    },
+    { partitions: [partition], from: () => fromOffset },
+  );
+  // Replayed to the end (or nothing to replay): remember where the files stand.
+  if (checkpoints.get(store.spec.name) !== end)
     env.transactionSync(() => checkpoints.putSync(store.spec.name, end));
-  }
   return { store: store.spec.name, changelog: topic, fromOffset, toOffset: end, records, rebuilt };
 }
 
