@@ -149,6 +149,15 @@ export const WORKER_CONFIG_DEF = new ConfigDef()
     documentation: 'A file holding sluice.config.encryption.key, so the key stays out of the environment.',
   })
   .define({
+    name: 'sluice.config.encryption.previous.keys',
+    type: 'PASSWORD',
+    defaultValue: null,
+    importance: 'LOW',
+    group: PLUGINS,
+    documentation:
+      'Keys (comma-separated) that connector secrets in the config topic may still be encrypted with: to change sluice.config.encryption.key, give the old key here for one start, which rewrites them with the new one.',
+  })
+  .define({
     name: 'sluice.file.connectors.root',
     type: 'STRING',
     defaultValue: null,

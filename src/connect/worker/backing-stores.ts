@@ -84,7 +84,8 @@ export class ConfigStore {
 
   /**
    * With a key, rewrites the records that still hold secrets in plain text (written before the key
-   * was set) encrypted. The plain records stay in the topic's older segments until it is compacted.
+   * was set), or encrypted with a previous key, with the current key. The old records stay in the
+   * topic's older segments until it is compacted.
    */
   async sealPlainSecrets(): Promise<string[]> {
     if (this.sealer.cipher === undefined) return [];
@@ -94,11 +95,12 @@ export class ConfigStore {
       const className = state.config['connector.class'];
       const plainSecret = (r: PropertiesRecord | undefined) =>
         r !== undefined &&
-        r['sluice.encryption'] === undefined &&
-        Object.entries(r.properties).some(
-          ([k, v]) =>
-            typeof v === 'string' && v !== '' && this.isSecret(className, k) && !isOnlyPlaceholders(v),
-        );
+        (this.sealer.needsResealing(r['sluice.encryption']) ||
+          (r['sluice.encryption'] === undefined &&
+            Object.entries(r.properties).some(
+              ([k, v]) =>
+                typeof v === 'string' && v !== '' && this.isSecret(className, k) && !isOnlyPlaceholders(v),
+            )));
       const tasks = state.taskConfigs.map((_, i) => this.store.get(`task-${name}-${i}`) as PropertiesRecord);
       if (!plainSecret(record) && !tasks.some(plainSecret)) continue;
       await this.putConnectorConfig(name, state.config);

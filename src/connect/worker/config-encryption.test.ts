@@ -159,3 +159,31 @@ test('a reference to a secret elsewhere is stored as written, not encrypted', as
   assert.equal(record.properties.token, reference);
   assert.deepEqual(record['sluice.encryption'].keys, ['connection.password']);
 });
+
+test('a key is changed by giving the old one in sluice.config.encryption.previous.keys for one start, which rewrites the secrets with the new one', async () => {
+  const dir = tempDir();
+  const first = await start(dir, { 'sluice.config.encryption.key': KEY });
+  await first.herder.createConnector('sec', CONFIG);
+  await first.close();
+  const newKey = randomBytes(32).toString('hex');
+  await assert.rejects(
+    start(dir, { 'sluice.config.encryption.key': newKey }),
+    /was encrypted with another key .*give that one in sluice.config.encryption.previous.keys/,
+  );
+  const rotating = await start(dir, {
+    'sluice.config.encryption.key': newKey,
+    'sluice.config.encryption.previous.keys': KEY,
+  });
+  assert.equal(rotating.herder.connectorConfig('sec').token, SECRET);
+  await rotating.close();
+  // Rewritten: the new key alone reads it now, and the old one no longer does.
+  const rotated = await start(dir, { 'sluice.config.encryption.key': newKey });
+  assert.equal(rotated.herder.connectorConfig('sec').token, SECRET);
+  assert.equal(rotated.herder.taskConfigs('sec')[0].config.token, SECRET);
+  await rotated.close();
+  await assert.rejects(start(dir, { 'sluice.config.encryption.key': KEY }), /was encrypted with another key/);
+  await assert.rejects(
+    start(dir, { 'sluice.config.encryption.previous.keys': KEY }),
+    /sluice.config.encryption.previous.keys is set without sluice.config.encryption.key/,
+  );
+});

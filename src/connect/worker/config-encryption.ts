@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 
 export const ENCRYPTION_KEY = 'sluice.config.encryption.key';
 export const ENCRYPTION_KEY_FILE = 'sluice.config.encryption.key.file';
+export const PREVIOUS_ENCRYPTION_KEYS = 'sluice.config.encryption.previous.keys';
 
 /** The envelope's version: a record without an envelope is plain (written before, or without a key). */
 export const ENVELOPE_VERSION = 1;
@@ -56,7 +57,7 @@ export class ConfigCipher {
     const file = props[ENCRYPTION_KEY_FILE];
     if (inline !== undefined && file !== undefined)
       throw new Error(`Set either ${ENCRYPTION_KEY} or ${ENCRYPTION_KEY_FILE}, not both.`);
-    if (inline !== undefined) return new ConfigCipher(parseKey(inline, ENCRYPTION_KEY), ENCRYPTION_KEY);
+    if (inline !== undefined) return ConfigCipher.fromKeyText(inline, ENCRYPTION_KEY);
     if (file === undefined) return undefined;
     let text: string;
     try {
@@ -70,6 +71,11 @@ export class ConfigCipher {
       parseKey(text, `${ENCRYPTION_KEY_FILE} (${file})`),
       `${ENCRYPTION_KEY_FILE}=${file}`,
     );
+  }
+
+  /** A key given as text (base64 or hex); `setting` names where, for messages. */
+  static fromKeyText(text: string, setting: string): ConfigCipher {
+    return new ConfigCipher(parseKey(text, setting), setting);
   }
 
   /** base64(iv ‖ tag ‖ ciphertext), authenticated with `context` (the record key and setting). */
@@ -109,9 +115,33 @@ export class ConfigSealer {
   readonly cipher: ConfigCipher | undefined;
   private readonly topic: string;
 
-  constructor(cipher: ConfigCipher | undefined, topic: string) {
+  /** Keys secrets may still be encrypted with, by fingerprint: records are read with them and rewritten. */
+  private readonly previous: ReadonlyMap<string, ConfigCipher>;
+
+  constructor(cipher: ConfigCipher | undefined, topic: string, previous: readonly ConfigCipher[] = []) {
     this.cipher = cipher;
     this.topic = topic;
+    this.previous = new Map(previous.map((c) => [c.fingerprint, c]));
+  }
+
+  /** The worker's key and the previous ones it still reads. */
+  static fromWorkerProperties(props: Readonly<Record<string, string>>, topic: string): ConfigSealer {
+    const cipher = ConfigCipher.fromWorkerProperties(props);
+    const previous = (props[PREVIOUS_ENCRYPTION_KEYS] ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k !== '')
+      .map((k, i) => ConfigCipher.fromKeyText(k, `${PREVIOUS_ENCRYPTION_KEYS} (key ${i + 1})`));
+    if (previous.length > 0 && cipher === undefined)
+      throw new Error(
+        `${PREVIOUS_ENCRYPTION_KEYS} is set without ${ENCRYPTION_KEY}: set the new key, which the secrets are rewritten with.`,
+      );
+    return new ConfigSealer(cipher, topic, previous);
+  }
+
+  /** Whether a stored record must be rewritten with the current key (it was written with another). */
+  needsResealing(envelope: EncryptionEnvelope | undefined): boolean {
+    return envelope !== undefined && this.cipher !== undefined && envelope.key !== this.cipher.fingerprint;
   }
 
   /** The properties with the secret ones encrypted, and the envelope naming them (none: plain). */
@@ -157,16 +187,17 @@ export class ConfigSealer {
       throw new Error(
         `${what(first)} is encrypted, but no ${ENCRYPTION_KEY} or ${ENCRYPTION_KEY_FILE} is set: start the worker with the key it was written with.`,
       );
-    if (envelope.key !== this.cipher.fingerprint)
+    const cipher = envelope.key === this.cipher.fingerprint ? this.cipher : this.previous.get(envelope.key);
+    if (cipher === undefined)
       throw new Error(
-        `${what(first)} was encrypted with another key (fingerprint ${envelope.key}) than the one ${this.cipher.setting} gives (${this.cipher.fingerprint}): start the worker with the key it was written with.`,
+        `${what(first)} was encrypted with another key (fingerprint ${envelope.key}) than the one ${this.cipher.setting} gives (${this.cipher.fingerprint}): start the worker with the key it was written with, or, to change keys, give that one in ${PREVIOUS_ENCRYPTION_KEYS}.`,
       );
     const out: Record<string, string> = { ...properties };
     for (const k of envelope.keys) {
       const value = properties[k];
       if (value === undefined) continue;
       try {
-        out[k] = this.cipher.decrypt(value, `${recordKey}\u0000${k}`);
+        out[k] = cipher.decrypt(value, `${recordKey}\u0000${k}`);
       } catch (err) {
         throw new Error(`${what(k)} cannot be read: ${(err as Error).message}.`);
       }

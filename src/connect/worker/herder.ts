@@ -26,7 +26,7 @@ import {
   type TargetState,
 } from './backing-stores.js';
 import { commonConnectorConfig } from './common-config.js';
-import { ConfigCipher, ConfigSealer } from './config-encryption.js';
+import { ConfigSealer } from './config-encryption.js';
 import {
   ConfigProviders,
   describeProblem,
@@ -159,7 +159,7 @@ export class Herder {
     this.configs = new ConfigStore(
       log,
       worker,
-      new ConfigSealer(ConfigCipher.fromWorkerProperties(worker.properties), worker.configTopic),
+      ConfigSealer.fromWorkerProperties(worker.properties, worker.configTopic),
       (className, key) => this.secretTest(className)(key),
     );
     this.offsets = new OffsetStore(log, worker);
@@ -181,7 +181,9 @@ export class Herder {
     const herder = new Herder(log, worker, plugins);
     await herder.configs.load();
     for (const name of await herder.configs.sealPlainSecrets())
-      connectLogger(name).info(`The connector's secrets in ${worker.configTopic} are now encrypted`);
+      connectLogger(name).info(
+        `The connector's secrets in ${worker.configTopic} are now encrypted with the current key`,
+      );
     await herder.offsets.load();
     await herder.statuses.load();
     if (options.deferConnectors !== true) await herder.startConnectors();
