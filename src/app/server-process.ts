@@ -125,10 +125,43 @@ function parseListener(listener: string): { host: string; port: number; secure: 
 
 /** The keystore for an https:// listener, as ksqlDB's ssl.keystore.* properties name it. */
 function tlsOptions(config: ServerConfig): TlsOptions {
+  const clientCertificates = clientCertificateOptions({
+    clientAuthentication: parseClientAuthentication(
+      config.getString('ssl.client.authentication'),
+      'ssl.client.authentication',
+    ),
+    clientAuthenticationSetting: 'ssl.client.authentication',
+    location: config.getOptionalString('ssl.truststore.location'),
+    locationSetting: 'ssl.truststore.location',
+    type: config.isSetByUser('ssl.truststore.type') ? config.getString('ssl.truststore.type') : undefined,
+    typeSetting: 'ssl.truststore.type',
+    certificates: config.getOptionalString('ssl.truststore.certificates'),
+    certificatesSetting: 'ssl.truststore.certificates',
+  });
+  const inlineKey = config.getOptionalPassword('ssl.keystore.key')?.reveal();
+  if (inlineKey !== undefined && inlineKey !== '') {
+    // Kafka's PEM in the config itself (KIP-651): the key and its chain as text, read as one PEM.
+    const chain = config.getOptionalString('ssl.keystore.certificate.chain');
+    if (chain === undefined || chain === '')
+      throw new Error(
+        'ssl.keystore.key is set but ssl.keystore.certificate.chain is not: give the certificate chain in PEM.',
+      );
+    const passphrase = config.getOptionalPassword('ssl.key.password')?.reveal();
+    const options: TlsOptions = {
+      pem: Buffer.from(`${inlineKey}\n${chain}`),
+      passphrase,
+      ...(clientCertificates === undefined ? {} : { clientCertificates }),
+    };
+    checkTlsMaterial(
+      { ...tlsMaterial(options), ...(passphrase === undefined ? {} : { passphrase }) },
+      'ssl.keystore.key and ssl.keystore.certificate.chain',
+    );
+    return options;
+  }
   const location = config.getOptionalString('ssl.keystore.location');
   if (location === undefined) {
     throw new Error(
-      'An https:// listener needs ssl.keystore.location (a PKCS12 keystore) and ssl.keystore.password.',
+      'An https:// listener needs ssl.keystore.location (a PKCS12 or PEM keystore) and ssl.keystore.password, or ssl.keystore.key and ssl.keystore.certificate.chain (PEM text).',
     );
   }
   // The config only admits PKCS12 and PEM: Node reads both; JKS would need a Java keystore parser.
@@ -142,17 +175,6 @@ function tlsOptions(config: ServerConfig): TlsOptions {
   const password =
     config.getOptionalPassword('ssl.keystore.password') ?? config.getOptionalPassword('ssl.key.password');
   const passphrase = password?.reveal();
-  const clientCertificates = clientCertificateOptions({
-    clientAuthentication: parseClientAuthentication(
-      config.getString('ssl.client.authentication'),
-      'ssl.client.authentication',
-    ),
-    clientAuthenticationSetting: 'ssl.client.authentication',
-    location: config.getOptionalString('ssl.truststore.location'),
-    locationSetting: 'ssl.truststore.location',
-    type: config.isSetByUser('ssl.truststore.type') ? config.getString('ssl.truststore.type') : undefined,
-    typeSetting: 'ssl.truststore.type',
-  });
   const options: TlsOptions = {
     ...(type === 'PEM' ? { pem: bytes, passphrase } : { pfx: bytes, passphrase }),
     ...(clientCertificates === undefined ? {} : { clientCertificates }),

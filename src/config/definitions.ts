@@ -692,6 +692,32 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
     documentation: 'Key store with the server certificate, for https:// listeners.',
   },
   {
+    name: 'ssl.keystore.key',
+    group: 'TLS',
+    type: 'PASSWORD',
+    defaultValue: null,
+    importance: 'HIGH',
+    documentation:
+      'The private key in PEM, given in the config itself instead of ssl.keystore.location (with ssl.keystore.type=PEM and ssl.keystore.certificate.chain); ssl.key.password decrypts an encrypted one.',
+  },
+  {
+    name: 'ssl.keystore.certificate.chain',
+    group: 'TLS',
+    type: 'STRING',
+    defaultValue: null,
+    importance: 'HIGH',
+    documentation: 'The certificate chain in PEM that goes with ssl.keystore.key.',
+  },
+  {
+    name: 'ssl.truststore.certificates',
+    group: 'TLS',
+    type: 'STRING',
+    defaultValue: null,
+    importance: 'HIGH',
+    documentation:
+      'The CA certificates in PEM, given in the config itself instead of ssl.truststore.location, that client certificates must be signed by.',
+  },
+  {
     name: 'ssl.keystore.type',
     group: 'TLS',
     type: 'STRING',

@@ -277,6 +277,32 @@ export const WORKER_CONFIG_DEF = new ConfigDef()
     validator: oneOfIgnoringCase('none', 'requested', 'required'),
   })
   .define({
+    name: 'ssl.keystore.key',
+    type: 'PASSWORD',
+    defaultValue: null,
+    importance: 'HIGH',
+    group: REST,
+    documentation:
+      "The https:// listener's private key in PEM, given in the config itself (ssl.keystore.type=PEM, with ssl.keystore.certificate.chain).",
+  })
+  .define({
+    name: 'ssl.keystore.certificate.chain',
+    type: 'STRING',
+    defaultValue: null,
+    importance: 'HIGH',
+    group: REST,
+    documentation: 'The certificate chain in PEM that goes with ssl.keystore.key.',
+  })
+  .define({
+    name: 'ssl.truststore.certificates',
+    type: 'STRING',
+    defaultValue: null,
+    importance: 'MEDIUM',
+    group: REST,
+    documentation:
+      'The CA certificates in PEM, given in the config itself instead of ssl.truststore.location.',
+  })
+  .define({
     name: 'ssl.truststore.location',
     type: 'STRING',
     defaultValue: null,

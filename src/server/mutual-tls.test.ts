@@ -167,3 +167,39 @@ test('client authentication without a PEM truststore, or on an http:// listener,
     /ssl.client.authentication=REQUIRED needs an https:\/\/ listener/,
   );
 });
+
+test('keys, certificates and CA certificates given as PEM text in the config serve both listeners', async (t) => {
+  if (certs === undefined) return t.skip('needs the openssl command to make test certificates');
+  const ca = certs.ca.toString();
+  const server = await startServer(
+    loadServerConfig({
+      flags: {
+        listeners: 'https://127.0.0.1:0',
+        'sluice.data.dir': join(dir, 'data-inline'),
+        'ssl.keystore.type': 'PEM',
+        'ssl.keystore.key': certs.serverKey,
+        'ssl.keystore.certificate.chain': certs.serverCertificate,
+        'ssl.truststore.certificates': ca,
+        'ssl.client.authentication': 'REQUIRED',
+      },
+      env: {
+        KSQL_CONNECT_LISTENERS: 'https://127.0.0.1:0',
+        KSQL_CONNECT_SSL_KEYSTORE_TYPE: 'PEM',
+        KSQL_CONNECT_SSL_KEYSTORE_KEY: certs.serverKey,
+        KSQL_CONNECT_SSL_KEYSTORE_CERTIFICATE_CHAIN: certs.serverCertificate,
+        KSQL_CONNECT_SSL_TRUSTSTORE_CERTIFICATES: ca,
+        KSQL_CONNECT_SSL_CLIENT_AUTH: 'required',
+      },
+    }),
+  );
+  try {
+    const connectUrl = server.connectUrl ?? assert.fail('the Connect REST API listens');
+    for (const url of [`${server.url}/info`, `${connectUrl}/connectors`]) {
+      assert.ok((await get(url, {})) instanceof Error, `${url} served a client without a certificate`);
+      const good = await get(url, certs.client);
+      assert.ok(!(good instanceof Error) && good.status === 200, String(good));
+    }
+  } finally {
+    await server.close();
+  }
+});

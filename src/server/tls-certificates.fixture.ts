@@ -13,6 +13,9 @@ export interface TestCertificates {
   /** A client certificate signed by another CA. */
   readonly stranger: { readonly key: Buffer; readonly cert: Buffer };
   readonly ca: Buffer;
+  /** The server's key and certificate as PEM text, for ssl.keystore.key and ssl.keystore.certificate.chain. */
+  readonly serverKey: string;
+  readonly serverCertificate: string;
 }
 
 function openssl(args: string[]): void {
@@ -104,6 +107,8 @@ export function makeTestCertificates(dir: string): TestCertificates | undefined 
   writeFileSync(serverPem, Buffer.concat([readFileSync(server.key), readFileSync(server.cert)]));
   return {
     caPem: ca.cert,
+    serverKey: readFileSync(server.key, 'utf8'),
+    serverCertificate: readFileSync(server.cert, 'utf8'),
     ca: readFileSync(ca.cert),
     serverPem,
     client: { key: readFileSync(client.key), cert: readFileSync(client.cert) },

@@ -21,6 +21,9 @@ export interface TruststoreSettings {
   readonly clientAuthenticationSetting: string;
   readonly location: string | undefined;
   readonly locationSetting: string;
+  /** PEM certificates given in the config itself (ssl.truststore.certificates), and its setting. */
+  readonly certificates?: string | undefined;
+  readonly certificatesSetting?: string;
   /** As given, or undefined when left to its default (the file's content then decides). */
   readonly type: string | undefined;
   readonly typeSetting: string;
@@ -32,6 +35,16 @@ export interface TruststoreSettings {
  */
 export function clientCertificateOptions(s: TruststoreSettings): ClientCertificateOptions | undefined {
   if (s.clientAuthentication === 'NONE') return undefined;
+  if (s.certificates !== undefined && s.certificates !== '') {
+    if (!s.certificates.includes('-----BEGIN CERTIFICATE-----'))
+      throw new Error(`${s.certificatesSetting} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+    return {
+      ca: Buffer.from(s.certificates),
+      requestCert: true,
+      rejectUnauthorized: s.clientAuthentication === 'REQUIRED',
+      clientAuthentication: s.clientAuthentication,
+    };
+  }
   if (s.location === undefined || s.location === '')
     throw new Error(
       `${s.clientAuthenticationSetting}=${s.clientAuthentication} needs the CA certificates to trust: set ${s.locationSetting} to a PEM file (and ${s.typeSetting}=PEM).`,

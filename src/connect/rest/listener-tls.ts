@@ -29,6 +29,40 @@ export function connectListenerTls(props: Readonly<Record<string, string>>): Lis
     return props[scoped] !== undefined ? [scoped, props[scoped]] : [name, props[name]];
   };
   const [locationKey, location] = setting('ssl.keystore.location');
+  const [, inlineKey] = setting('ssl.keystore.key');
+  const [chainKey, inlineChain] = setting('ssl.keystore.certificate.chain');
+  const clientCertificates = () => {
+    const [authKey, auth] = setting('ssl.client.auth');
+    const [truststoreKey, truststore] = setting('ssl.truststore.location');
+    const [typeKey, truststoreType] = setting('ssl.truststore.type');
+    const [certificatesKey, certificates] = setting('ssl.truststore.certificates');
+    return clientCertificateOptions({
+      clientAuthentication: parseClientAuthentication(auth, authKey),
+      clientAuthenticationSetting: authKey,
+      location: truststore,
+      locationSetting: truststoreKey,
+      type: truststoreType,
+      typeSetting: typeKey,
+      certificates,
+      certificatesSetting: certificatesKey,
+    });
+  };
+  if (inlineKey !== undefined && inlineKey !== '') {
+    // Kafka's PEM in the config itself (KIP-651): the key and its chain as text.
+    if (inlineChain === undefined || inlineChain === '')
+      throw new Error(
+        `ssl.keystore.key is set for the Connect listener ${listener} but ${chainKey} is not: give the certificate chain in PEM.`,
+      );
+    const [, keyPassword] = setting('ssl.key.password');
+    const material: ListenerTls = {
+      key: Buffer.from(inlineKey),
+      cert: Buffer.from(inlineChain),
+      ...(keyPassword === undefined ? {} : { passphrase: keyPassword }),
+    };
+    checkTlsMaterial(material, "the Connect listener's ssl.keystore.key and ssl.keystore.certificate.chain");
+    const client = clientCertificates();
+    return client === undefined ? material : { ...material, clientCertificates: client };
+  }
   if (location === undefined || location === '') {
     throw new Error(
       `The Connect listener ${listener} is https:// but no keystore is set: set ssl.keystore.location and ssl.keystore.password (KSQL_CONNECT_SSL_KEYSTORE_LOCATION for the embedded worker).`,
@@ -55,18 +89,8 @@ export function connectListenerTls(props: Readonly<Record<string, string>>): Lis
       ? { key: bytes, cert: bytes, ...(passphrase === undefined ? {} : { passphrase }) }
       : { pfx: bytes, ...(passphrase === undefined ? {} : { passphrase }) };
   checkTlsMaterial(material, `the Connect keystore ${locationKey}=${location}`);
-  const [authKey, auth] = setting('ssl.client.auth');
-  const [truststoreKey, truststore] = setting('ssl.truststore.location');
-  const [typeKey, truststoreType] = setting('ssl.truststore.type');
-  const clientCertificates = clientCertificateOptions({
-    clientAuthentication: parseClientAuthentication(auth, authKey),
-    clientAuthenticationSetting: authKey,
-    location: truststore,
-    locationSetting: truststoreKey,
-    type: truststoreType,
-    typeSetting: typeKey,
-  });
-  return clientCertificates === undefined ? material : { ...material, clientCertificates };
+  const client = clientCertificates();
+  return client === undefined ? material : { ...material, clientCertificates: client };
 }
 
 /** Opens the key material once, so a wrong password or a broken file stops the start with a clear message. */
