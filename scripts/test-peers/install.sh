@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the independent Kafka clients the Kafka listener's tests run against, when missing:
 #   kcat (librdkafka) from Debian, kafka-python and confluent-kafka from PyPI into a venv, and Apache
-#   Kafka's Java clients and tools from Maven Central into one classpath folder.
+#   Kafka's Java clients and tools from Maven Central into one classpath folder, and a real Apache Kafka
+#   broker (kafka_2.13) into another, for the Kafka backend's tests.
 # Idempotent and quick when everything is there. A peer that cannot be installed is reported here and
 # its tests are skipped with a message naming it; this script itself never fails the test run.
 # Where things go: $SLUICE_PEERS_DIR (default ~/.cache/sluice), where test/e2e/kafka-peers.fixture.ts
@@ -49,6 +50,24 @@ if [ ! -e "$stamp" ]; then
     fi
   else
     say "mvn or java missing; the Java tools' tests will be skipped"
+  fi
+fi
+
+# A real Apache Kafka broker (KRaft), in a folder of its own: the tools' classpath stays as it is.
+broker="$cache/kafka-broker-jars"
+stamp="$broker/.complete-$(sha1sum "$here/broker-pom.xml" | cut -c1-12)"
+if [ ! -e "$stamp" ]; then
+  if command -v mvn >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then
+    say "copying Apache Kafka's broker (mvn, into $broker)"
+    rm -rf "$broker"
+    if mvn -q -B -f "$here/broker-pom.xml" -Dmaven.repo.local="$cache/maven" dependency:copy-dependencies \
+      -DoutputDirectory="$broker" >>"$log" 2>&1; then
+      touch "$stamp"
+    else
+      say "the Kafka broker's jars could not be copied (see $log); the Kafka backend's tests will be skipped"
+    fi
+  else
+    say "mvn or java missing; the Kafka backend's tests will be skipped"
   fi
 fi
 exit 0
