@@ -1,6 +1,6 @@
 import type { InternalTopics, Log } from '../../log/index.js';
 import type { Struct } from '../protocol/schema.js';
-import type { GroupCoordinator } from './group-coordinator.js';
+import type { ClassicGroupCoordinator } from './classic-group-coordinator.js';
 import type { ProducerStates } from './producer-states.js';
 
 /** This node as clients must reach it: the address in Metadata, FindCoordinator and DescribeCluster. */
@@ -16,7 +16,7 @@ export interface BrokerContext {
   readonly node: NodeAddress;
   readonly internalTopics: InternalTopics;
   readonly producers: ProducerStates;
-  readonly groups: GroupCoordinator;
+  readonly groups: ClassicGroupCoordinator;
   /** Partitions of a topic created by Metadata's auto-creation or CreateTopics with -1. */
   readonly defaultPartitions: number;
   readonly autoCreateTopics: boolean;

@@ -1,9 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import type { InternalTopics, Log } from '../../log/index.js';
+import { ClassicGroupCoordinator } from './classic-group-coordinator.js';
 import { KafkaConnection } from './connection.js';
 import type { BrokerContext } from './context.js';
-import { GroupCoordinator } from './group-coordinator.js';
 import { ProducerStates } from './producer-states.js';
 
 export interface KafkaListenerOptions {
@@ -84,7 +84,9 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
     node: { nodeId: 1, host: advertisedHost, port: boundPort },
     internalTopics: options.internalTopics,
     producers: new ProducerStates(),
-    groups: new GroupCoordinator({ initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs ?? 3000 }),
+    groups: new ClassicGroupCoordinator({
+      initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs ?? 3000,
+    }),
     defaultPartitions: options.defaultPartitions ?? 1,
     autoCreateTopics: options.autoCreateTopics ?? true,
     maxBatchBytes: 16 * 1024 * 1024,

@@ -1,8 +1,8 @@
 import type { TopicPartitionOffset } from '../../../log/index.js';
 import { ErrorCode, type ErrorCodeValue } from '../../protocol/error-codes.js';
 import type { Struct } from '../../protocol/schema.js';
+import type { Protocol } from '../classic-group-coordinator.js';
 import type { RequestContext } from '../context.js';
-import type { Protocol } from '../group-coordinator.js';
 import { kafkaErrorOf } from '../log-errors.js';
 
 /** FindCoordinator: this node coordinates every group (and would every transaction). */

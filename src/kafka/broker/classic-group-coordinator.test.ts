@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { GroupCoordinator, type JoinRequest } from './group-coordinator.js';
+import { ClassicGroupCoordinator, type JoinRequest } from './classic-group-coordinator.js';
 
-const coordinators: GroupCoordinator[] = [];
+const coordinators: ClassicGroupCoordinator[] = [];
 afterEach(() => {
   for (const c of coordinators.splice(0)) c.close();
 });
 
-function coordinator(): GroupCoordinator {
-  const c = new GroupCoordinator({ minSessionTimeoutMs: 10, initialRebalanceDelayMs: 0 });
+function coordinator(): ClassicGroupCoordinator {
+  const c = new ClassicGroupCoordinator({ minSessionTimeoutMs: 10, initialRebalanceDelayMs: 0 });
   coordinators.push(c);
   return c;
 }
@@ -34,7 +34,7 @@ function joinRequest(memberId: string, overrides: Partial<JoinRequest> = {}): Jo
 }
 
 /** Joins as a new member the v4+ way: MEMBER_ID_REQUIRED first, then the join with that id. */
-async function joinNew(c: GroupCoordinator, overrides: Partial<JoinRequest> = {}) {
+async function joinNew(c: ClassicGroupCoordinator, overrides: Partial<JoinRequest> = {}) {
   const first = await c.join(joinRequest('', overrides));
   assert.equal(first.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
   assert.match(first.memberId, /^client-/);
@@ -168,7 +168,7 @@ describe('the classic group coordinator', () => {
   });
 
   test('refuses a bad session timeout, an empty group id and a protocol no member shares', async () => {
-    const c = new GroupCoordinator({ initialRebalanceDelayMs: 0 });
+    const c = new ClassicGroupCoordinator({ initialRebalanceDelayMs: 0 });
     coordinators.push(c);
     assert.equal(
       (await c.join(joinRequest('', { sessionTimeoutMs: 1000 }))).errorCode,

@@ -97,7 +97,7 @@ class ClassicGroup {
 
 const EMPTY = Buffer.alloc(0);
 
-export interface GroupCoordinatorOptions {
+export interface ClassicGroupCoordinatorOptions {
   /** group.min.session.timeout.ms / group.max.session.timeout.ms (Kafka: 6 s, 30 min). */
   readonly minSessionTimeoutMs?: number;
   readonly maxSessionTimeoutMs?: number;
@@ -105,13 +105,13 @@ export interface GroupCoordinatorOptions {
   readonly initialRebalanceDelayMs?: number;
 }
 
-export class GroupCoordinator {
+export class ClassicGroupCoordinator {
   readonly #groups = new Map<string, ClassicGroup>();
   readonly #minSession: number;
   readonly #maxSession: number;
   readonly #initialDelay: number;
 
-  constructor(options: GroupCoordinatorOptions = {}) {
+  constructor(options: ClassicGroupCoordinatorOptions = {}) {
     this.#minSession = options.minSessionTimeoutMs ?? 6000;
     this.#maxSession = options.maxSessionTimeoutMs ?? 1_800_000;
     this.#initialDelay = options.initialRebalanceDelayMs ?? 3000;
