@@ -1,9 +1,25 @@
+import { connectCredentialsFromFile } from '../connect/client/index.js';
 import { type RunningWorker, startConnectWorker } from '../connect/index.js';
 import { builtinConnectors } from '../connectors/index.js';
 import { type Log, SegmentLog } from '../log/index.js';
 import { RemoteLog } from '../server/client/index.js';
 import { BasicAuthenticator, requireConnectAuthentication } from '../server/index.js';
 import { sluiceServerUrl } from './connect-worker-properties.js';
+
+/** The worker property naming a file with the server's username and password. */
+const SERVER_CREDENTIALS_FILE = 'sluice.server.credentials.file';
+
+/**
+ * An unattended worker's credentials for its server in a file (username=…, password=…, as ksqlDB's
+ * Connect credentials file), kept out of the process list and the environment; -u/-p and
+ * SLUICE_USER/SLUICE_PASSWORD come first.
+ */
+function serverCredentialsFromFile(properties: Readonly<Record<string, string>>): string | undefined {
+  const file = properties[SERVER_CREDENTIALS_FILE];
+  if (file === undefined || file === '') return undefined;
+  return connectCredentialsFromFile(file, false, SERVER_CREDENTIALS_FILE)();
+}
+
 import { packageVersion } from './package-version.js';
 
 export interface StandaloneOptions {
@@ -41,7 +57,10 @@ export async function startStandaloneWorker(options: StandaloneOptions): Promise
     storage = options.dataDir;
   } else {
     storage = sluiceServerUrl(options.properties['bootstrap.servers']);
-    log = await RemoteLog.connect(storage, options.authorization);
+    log = await RemoteLog.connect(
+      storage,
+      options.authorization ?? serverCredentialsFromFile(options.properties),
+    );
   }
   let worker: RunningWorker;
   try {

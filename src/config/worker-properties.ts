@@ -277,6 +277,15 @@ export const WORKER_CONFIG_DEF = new ConfigDef()
     validator: oneOfIgnoringCase('none', 'requested', 'required'),
   })
   .define({
+    name: 'sluice.server.credentials.file',
+    type: 'STRING',
+    defaultValue: null,
+    importance: 'MEDIUM',
+    group: TOPICS,
+    documentation:
+      "For 'sluice connect' on a server with authentication.method=BASIC: a properties file with username=… and password=… of a developer, used when neither -u nor SLUICE_USER is given.",
+  })
+  .define({
     name: 'ssl.keystore.key',
     type: 'PASSWORD',
     defaultValue: null,

@@ -20,5 +20,7 @@ Options:
   --port N                The REST API's port (listeners=http://0.0.0.0:N)
   -u, --user USER         User on a server with authentication.method=BASIC (default: $SLUICE_USER);
                           the developer role lets the worker read and write its topics there
-  -p, --password PW       Its password (default: $SLUICE_PASSWORD)
+  -p, --password PW       Its password (default: $SLUICE_PASSWORD). Without either, the worker
+                          property sluice.server.credentials.file may name a file holding
+                          username=… and password=…
   -h, --help              Show this help`;

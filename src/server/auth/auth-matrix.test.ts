@@ -328,6 +328,36 @@ describe('clients with credentials', () => {
     assert.ok(await server.log.hasTopic('auth-configs'), 'the worker created its config topic on the server');
   });
 
+  test('sluice connect reads its server credentials from the file sluice.server.credentials.file names', async () => {
+    const credentials = join(dir, 'server-credentials.properties');
+    writeFileSync(credentials, `username=developer\npassword=${PASSWORDS.developer}\n`);
+    const worker = startSluice(['connect', '--bootstrap-server', server.url, '--port', '0'], {
+      env: {
+        CONNECT_SLUICE_SERVER_CREDENTIALS_FILE: credentials,
+        CONNECT_GROUP_ID: 'file-auth-test',
+        CONNECT_CONFIG_STORAGE_TOPIC: 'file-auth-configs',
+        CONNECT_OFFSET_STORAGE_TOPIC: 'file-auth-offsets',
+        CONNECT_STATUS_STORAGE_TOPIC: 'file-auth-status',
+      },
+    });
+    const done = finished(worker);
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      worker.stdout?.on('data', (c: Buffer) => {
+        out += c;
+        if (out.includes('is ready')) resolve();
+      });
+      worker.once('exit', () => reject(new Error(`sluice connect exited before it was ready: ${out}`)));
+    });
+    worker.kill('SIGTERM');
+    const run = await done;
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(
+      await server.log.hasTopic('file-auth-configs'),
+      'the worker created its config topic on the server',
+    );
+  });
+
   test('the topic tools pass --user/--password (or the environment) with --server', async () => {
     const list = await runSluice([
       'topic',
