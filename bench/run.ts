@@ -3,6 +3,7 @@
 import { benchFileSink } from './file-sink.js';
 import { benchJdbcSink } from './jdbc-sink.js';
 import { benchJdbcSource } from './jdbc-source.js';
+import { benchKafkaClients } from './kafka-clients.js';
 import { benchKafkaListener } from './kafka-listener.js';
 import { benchLog, type Figure } from './log-throughput.js';
 import { benchPostgresCdc } from './postgres-cdc.js';
@@ -124,6 +125,24 @@ else {
         : `  ${((100 * f.recordsPerSecond) / kafka[i - 1].recordsPerSecond).toFixed(0)} % of baseline`;
     console.log(
       `  ${f.name.padEnd(44)} ${Math.round(f.recordsPerSecond).toLocaleString('en-US').padStart(12)} records/s ${f.megabytesPerSecond.toFixed(0).padStart(6)} MB/s${ratio}`,
+    );
+  }
+}
+
+const clients = await benchKafkaClients();
+console.log('');
+console.log(
+  `Node Kafka client against a real Apache Kafka 4.1 broker, 200-byte records, ${(200_000).toLocaleString('en-US')} records (acks=1, batches of 1,000): Kafka's Java perf tools as baseline`,
+);
+if (typeof clients === 'string') console.log(`  ${clients}`);
+else {
+  for (const [i, f] of clients.entries()) {
+    const ratio =
+      i % 2 === 0
+        ? ''
+        : `  ${((100 * f.recordsPerSecond) / clients[i - 1].recordsPerSecond).toFixed(0)} % of baseline`;
+    console.log(
+      `  ${f.name.padEnd(44)} ${Math.round(f.recordsPerSecond).toLocaleString('en-US').padStart(12)} records/s${ratio}`,
     );
   }
 }
