@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { ReadCursor } from '../../log/index.js';
 import { MalformedRequestError } from '../protocol/malformed.js';
 import type { BrokerContext, SaslSession } from './context.js';
 import { apiName, apiVersionsTooNewFrame, decodeRequestFrame, encodeResponseFrame } from './frames.js';
@@ -26,6 +27,7 @@ export class KafkaConnection {
   readonly #queue: Buffer[] = [];
   #working = false;
   readonly #session: SaslSession;
+  readonly #cursors = new Map<string, ReadCursor>();
 
   constructor(socket: Socket, broker: BrokerContext, maxRequestBytes: number) {
     this.#socket = socket;
@@ -145,6 +147,7 @@ export class KafkaConnection {
         clientId: header.clientId ?? '',
         clientHost: this.#socket.remoteAddress ?? '',
         session: this.#session,
+        cursors: this.#cursors,
         signal: this.#closed.signal,
       });
       if (result === undefined) return undefined;

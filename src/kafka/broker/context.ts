@@ -1,4 +1,4 @@
-import type { InternalTopics, Log } from '../../log/index.js';
+import type { InternalTopics, Log, ReadCursor } from '../../log/index.js';
 import type { Struct } from '../protocol/schema.js';
 import type { ClassicGroupCoordinator } from './classic-group-coordinator.js';
 import type { ProducerStates } from './producer-states.js';
@@ -50,6 +50,8 @@ export interface RequestContext {
   readonly clientId: string;
   readonly clientHost: string;
   readonly session: SaslSession;
+  /** This connection's place in each partition it fetches (`topic NUL partition`), so its reads go on where they stopped. */
+  readonly cursors: Map<string, ReadCursor>;
   /** Aborted when the connection closes: long polls stop waiting. */
   readonly signal: AbortSignal;
 }

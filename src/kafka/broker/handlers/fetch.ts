@@ -1,3 +1,4 @@
+import { ReadCursor } from '../../../log/index.js';
 import { ErrorCode, type ErrorCodeValue } from '../../protocol/error-codes.js';
 import type { Struct } from '../../protocol/schema.js';
 import { encodeBatch } from '../../records/record-batch.js';
@@ -116,6 +117,12 @@ async function readAll(
         s.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
         continue;
       }
+      const key = `${s.topic}\u0000${s.partition}`;
+      let cursor = ctx.cursors.get(key);
+      if (cursor === undefined) {
+        cursor = new ReadCursor();
+        ctx.cursors.set(key, cursor);
+      }
       while (s.offset < end && s.bytes < s.maxBytes && total < maxBytes) {
         // KIP-74: the first batch of the response goes out whatever its size, so a big record never blocks.
         const budget =
@@ -125,6 +132,7 @@ async function readAll(
         const result = await log.read(s.topic, s.partition, s.offset, {
           maxRecords: RECORDS_PER_READ,
           maxBytes: budget,
+          cursor,
         });
         if (result.nextOffset <= s.offset) break;
         if (result.records.length > 0 && total > 0 && estimate(result.records) > budget) break;
