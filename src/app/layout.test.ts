@@ -76,16 +76,6 @@ const EXCEPTIONS: readonly { from: string; to: string; reason: string }[] = [
       'the topic tools produce, consume and describe on the Log app/ opens for them; the table lets cli import only app and the server client',
   },
   {
-    from: 'cli/main.ts',
-    to: 'log/',
-    reason: 'the CLI reports a LogError (e.g. a locked data dir) as one line',
-  },
-  {
-    from: 'cli/server/',
-    to: 'log/',
-    reason: "sluice server reports the log's recovery after an unclean stop and a LogError",
-  },
-  {
     from: 'cli/plugin/',
     to: 'connect/plugins/',
     reason:

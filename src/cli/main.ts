@@ -1,4 +1,4 @@
-import { LogError } from '../log/index.js';
+import { SluiceError } from '../errors/index.js';
 import { runTestRunnerCommand, TEST_RUNNER_USAGE } from '../testing/index.js';
 import { CliError, EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
 import { type CliIo, processIo } from './cli-io.js';
@@ -140,7 +140,8 @@ function reportError(err: unknown, io: CliIo): number {
     io.stderr.write(`sluice: ${err.message}\n${err.hint === undefined ? '' : `${err.hint}\n`}`);
     return err.exitCode;
   }
-  if (err instanceof LogError) {
+  // An error from the catalogue (a locked data dir, a missing topic, …) says what to do already.
+  if (err instanceof SluiceError) {
     io.stderr.write(`sluice: ${err.message}\n`);
     return EXIT_FAILURE;
   }

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startServer } from '../../app/index.js';
 import { ConfigError, describeEffectiveConfig, loadServerConfig } from '../../config/index.js';
-import { LogError } from '../../log/index.js';
 import { stopWhenNpmLauncherExits } from './launcher-watch.js';
 import { SERVER_USAGE as USAGE } from './server-usage.js';
 import { STOP_USAGE, stopServer } from './stop-command.js';
@@ -53,7 +52,7 @@ export async function runServerCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${describeEffectiveConfig(config)}\n`);
     server = await startServer(config);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof LogError || err instanceof Error) {
+    if (err instanceof ConfigError || err instanceof Error) {
       process.stderr.write(`sluice server: ${err.message}\n`);
       return 1;
     }
