@@ -12,6 +12,7 @@
  *   `__consumer_offsets`; the embedded log answers `commitOffsets`/`committedOffsets`/`listGroups`
  *   through it.
  * - `SegmentLog`: the embedded implementation (embedded/).
+ * - `KafkaLog`: the implementation over an Apache Kafka cluster (kafka/), used with bootstrap.servers.
  */
 export type {
   ConsumerOptions,
@@ -32,6 +33,7 @@ export {
   offsetCommitRecord,
 } from './group-coordinator.js';
 export { type InternalTopicAction, InternalTopics } from './internal-topics.js';
+export { KafkaLog, type KafkaLogOptions } from './kafka/index.js';
 export { murmur2, partitionForKey } from './partitioner.js';
 export { ReadCursor } from './read-cursor.js';
 export { type ReplayHandler, type ReplayOptions, replayToEnd } from './replay.js';

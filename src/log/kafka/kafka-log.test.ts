@@ -1,0 +1,109 @@
+// KafkaLog against a real Apache Kafka 4.1 broker (KRaft, started from Maven Central's jars).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type KafkaBroker, kafkaBroker, startKafkaBroker } from '../../../test/e2e/kafka-broker.fixture.js';
+import { Consumer } from '../consumer.js';
+import type { LogError } from '../errors.js';
+import { partitionForKey } from '../partitioner.js';
+import { KafkaLog } from './kafka-log.js';
+
+let broker: KafkaBroker | undefined;
+let log: KafkaLog;
+
+describe('KafkaLog over a real Kafka broker', { skip: kafkaBroker.missing, timeout: 180_000 }, () => {
+  before(async () => {
+    broker = await startKafkaBroker();
+    log = await KafkaLog.open({ bootstrapServers: [broker.bootstrap], replicationFactor: 1 });
+  });
+
+  after(async () => {
+    await log?.close();
+    await broker?.stop();
+  });
+
+  test('creates, describes, lists and deletes topics, asking the cluster each time', async () => {
+    assert.ok(log.clusterId.length > 0);
+    assert.equal(await log.hasTopic('t-admin'), false);
+    const created = await log.createTopic('t-admin', { partitions: 3, config: { 'retention.ms': '60000' } });
+    assert.equal(created.partitions.length, 3);
+    assert.equal(created.config['retention.ms'], '60000');
+    assert.equal(await log.hasTopic('t-admin'), true);
+    assert.ok((await log.listTopics()).includes('t-admin'));
+    await assert.rejects(log.createTopic('t-admin'), (e: LogError) => e.code === 'TOPIC_EXISTS');
+    const altered = await log.alterTopicConfig('t-admin', { 'retention.ms': '120000' });
+    assert.equal(altered.config['retention.ms'], '120000');
+    await log.deleteTopic('t-admin');
+    assert.equal(await log.hasTopic('t-admin'), false);
+    await assert.rejects(log.describeTopic('t-admin'), (e: LogError) => e.code === 'UNKNOWN_TOPIC');
+  });
+
+  test('appends batches where the key hashes (murmur2) or the record says, and reads them back', async () => {
+    await log.createTopic('t-data', { partitions: 2 });
+    const positions = await log.append('t-data', [
+      { key: Buffer.from('a'), value: Buffer.from('1'), headers: [{ key: 'h', value: Buffer.from('x') }] },
+      { key: Buffer.from('b'), value: Buffer.from('2') },
+      { value: Buffer.from('3'), partition: 1, timestamp: 1_700_000_000_000 },
+    ]);
+    assert.equal(positions[0].partition, partitionForKey(Buffer.from('a'), 2));
+    assert.equal(positions[1].partition, partitionForKey(Buffer.from('b'), 2));
+    assert.equal(positions[2].partition, 1);
+    for (const [i, p] of positions.entries()) {
+      const read = await log.read('t-data', p.partition, p.offset, { maxRecords: 1 });
+      assert.equal(read.records[0].offset, p.offset);
+      assert.equal(read.records[0].value?.toString(), String(i + 1));
+    }
+    const third = await log.read('t-data', 1, positions[2].offset, { maxRecords: 1 });
+    assert.equal(third.records[0].timestamp, 1_700_000_000_000);
+    const first = await log.read('t-data', positions[0].partition, positions[0].offset, { maxRecords: 1 });
+    assert.deepEqual(first.records[0].headers, [{ key: 'h', value: Buffer.from('x') }]);
+    const end = await log.endOffset('t-data', 1);
+    assert.equal(end, positions.filter((p) => p.partition === 1).length);
+    assert.equal(await log.beginningOffset('t-data', 1), 0);
+    await assert.rejects(log.read('t-data', 5, 0), (e: LogError) => e.code === 'INVALID_PARTITION');
+    await assert.rejects(
+      log.append('nope', [{ value: Buffer.from('x') }]),
+      (e: LogError) => e.code === 'UNKNOWN_TOPIC',
+    );
+  });
+
+  test('waitForData wakes on an append, and times out or aborts to false', async () => {
+    await log.createTopic('t-wait');
+    assert.equal(await log.waitForData('t-wait', 0, 0, 300), false);
+    const aborted = new AbortController();
+    const waitAborted = log.waitForData('t-wait', 0, 0, 60_000, aborted.signal);
+    aborted.abort();
+    assert.equal(await waitAborted, false);
+    const woken = log.waitForData('t-wait', 0, 0, 60_000);
+    await log.append('t-wait', [{ value: Buffer.from('v') }]);
+    assert.equal(await woken, true);
+  });
+
+  test('group offsets are Kafka’s own, and the log’s Consumer starts from them', async () => {
+    await log.createTopic('t-group');
+    await log.append(
+      't-group',
+      [0, 1, 2, 3].map((i) => ({ value: Buffer.from(`v${i}`) })),
+    );
+    await log.commitOffsets('g1', [{ topic: 't-group', partition: 0, offset: 2 }]);
+    assert.deepEqual(await log.committedOffsets('g1', 't-group'), [
+      { topic: 't-group', partition: 0, offset: 2 },
+    ]);
+    assert.ok((await log.listGroups()).includes('g1'));
+    const consumer = new Consumer(log, { group: 'g1', autoOffsetReset: 'earliest' });
+    await consumer.assignTopic('t-group');
+    const polled = await consumer.poll(100, new AbortController().signal, 10_000);
+    assert.deepEqual(
+      polled.flatMap((p) => p.records.map((r) => r.value?.toString())),
+      ['v2', 'v3'],
+    );
+    await consumer.commit();
+    assert.equal((await log.committedOffsets('g1', 't-group'))[0].offset, 4);
+  });
+
+  test('what the Kafka backend does not do says so', () => {
+    assert.throws(
+      () => log.beginTransaction('tx'),
+      (e: LogError) => e.code === 'UNSUPPORTED' && /not implemented on the Kafka backend/.test(e.message),
+    );
+  });
+});

@@ -1,0 +1,535 @@
+import {
+  Admin,
+  ConfigResourceTypes,
+  ConnectionPool,
+  Consumer,
+  FetchIsolationLevels,
+  ProduceAcks,
+  Producer,
+} from '@platformatic/kafka';
+import { checkTopicName } from '../embedded/topic-config.js';
+import { invalidPartition, LogError, unknownTopic } from '../errors.js';
+import { partitionForKey } from '../partitioner.js';
+import type {
+  Log,
+  LogRecord,
+  LogTransaction,
+  ProduceRecord,
+  ReadOptions,
+  ReadResult,
+  RecordPosition,
+  TopicDescription,
+  TopicPartitionOffset,
+  TopicSpec,
+} from '../types.js';
+import { fromKafkaError, kafkaErrorIds, notOnKafka } from './kafka-errors.js';
+
+export interface KafkaLogOptions {
+  /** host:port of one or more brokers (bootstrap.servers). */
+  readonly bootstrapServers: readonly string[];
+  readonly clientId?: string;
+  /** Replication factor of the topics it creates (ksql.internal.topic.replicas); -1: the broker's default. */
+  readonly replicationFactor?: number;
+}
+
+interface TopicMeta {
+  readonly id: string;
+  readonly leaders: readonly number[];
+}
+
+/** Record batch attributes (Kafka's DefaultRecordBatch). */
+const LOG_APPEND_TIME = 0x08;
+const CONTROL_BATCH = 0x20;
+/** How long one long-poll Fetch of waitForData waits at the broker before the waiter asks again. */
+const WAIT_ROUND_MS = 250;
+
+type Client = Consumer<Buffer, Buffer, Buffer, Buffer>;
+
+interface Waiter {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly finish: (hasData: boolean) => void;
+}
+
+/**
+ * The `Log` over an Apache Kafka cluster (bootstrap.servers), through @platformatic/kafka: topics are
+ * Kafka topics, appends are produced with acks=all, reads are Fetch requests at the offset asked,
+ * offset queries are ListOffsets asked each time, group offsets are Kafka's own (OffsetCommit through
+ * the group coordinator, so kafka-consumer-groups sees them). Waiting for data is a long-poll Fetch
+ * on a connection of its own, shared by every waiter (a Fetch holds its connection until it answers).
+ * Transactions are not implemented here yet and say so.
+ */
+export class KafkaLog implements Log {
+  readonly clusterId: string;
+  readonly #admin: Admin;
+  readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
+  readonly #client: Client;
+  readonly #waitPool: ConnectionPool;
+  readonly #replicationFactor: number;
+  readonly #topics = new Map<string, TopicMeta>();
+  readonly #roundRobin = new Map<string, number>();
+  readonly #waiters = new Set<Waiter>();
+  #waiting = false;
+  #closed = false;
+
+  private constructor(
+    clusterId: string,
+    admin: Admin,
+    producer: Producer<Buffer, Buffer, Buffer, Buffer>,
+    client: Client,
+    waitPool: ConnectionPool,
+    replicationFactor: number,
+  ) {
+    this.clusterId = clusterId;
+    this.#admin = admin;
+    this.#producer = producer;
+    this.#client = client;
+    this.#waitPool = waitPool;
+    this.#replicationFactor = replicationFactor;
+  }
+
+  /** Connects to the cluster; fails naming the brokers when none answers. */
+  static async open(options: KafkaLogOptions): Promise<KafkaLog> {
+    const clientId = options.clientId ?? 'sluice';
+    const bootstrapBrokers = [...options.bootstrapServers];
+    const base = { clientId, bootstrapBrokers, retries: 3, retryDelay: 200 };
+    const admin = new Admin(base);
+    const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
+      ...base,
+      acks: ProduceAcks.ALL,
+      autocreateTopics: false,
+    });
+    const client: Client = new Consumer({ ...base, groupId: `${clientId}-log-reader` });
+    const waitPool = new ConnectionPool(`${clientId}-wait`);
+    try {
+      const metadata = await client.metadata({ topics: [] });
+      return new KafkaLog(metadata.id, admin, producer, client, waitPool, options.replicationFactor ?? -1);
+    } catch (err) {
+      await Promise.allSettled([admin.close(), producer.close(), client.close(), waitPool.close()]);
+      throw new LogError(
+        'UNAVAILABLE',
+        `No Kafka broker of bootstrap.servers=${bootstrapBrokers.join(',')} answered (${(err as Error).message}). Start the cluster or fix bootstrap.servers.`,
+        { cause: err },
+      );
+    }
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new LogError('LOG_CLOSED', 'The Kafka log is closed.');
+  }
+
+  /** The topic's id and partition leaders, from the cache or (fresh=true, or unknown) the cluster. */
+  async #meta(topic: string, fresh = false): Promise<TopicMeta> {
+    this.#checkOpen();
+    const cached = fresh ? undefined : this.#topics.get(topic);
+    if (cached !== undefined) return cached;
+    try {
+      const metadata = await this.#client.metadata({ topics: [topic], forceUpdate: true });
+      const t = metadata.topics.get(topic);
+      if (t === undefined) throw unknownTopic(topic);
+      const meta = { id: t.id, leaders: t.partitions.map((p) => p.leader) };
+      this.#topics.set(topic, meta);
+      return meta;
+    } catch (err) {
+      this.#topics.delete(topic);
+      const e = fromKafkaError(err, `Topic '${topic}'`);
+      throw e.code === 'UNKNOWN_TOPIC' ? unknownTopic(topic) : e;
+    }
+  }
+
+  async #partitionMeta(topic: string, partition: number): Promise<TopicMeta> {
+    let meta = await this.#meta(topic);
+    // Partitions may have been added since the cache was filled.
+    if (partition >= meta.leaders.length) meta = await this.#meta(topic, true);
+    if (!Number.isInteger(partition) || partition < 0 || partition >= meta.leaders.length)
+      throw invalidPartition(topic, partition, meta.leaders.length);
+    return meta;
+  }
+
+  validateTopic(name: string, spec?: TopicSpec): void {
+    checkTopicName(name);
+    const partitions = spec?.partitions ?? 1;
+    if (!Number.isInteger(partitions) || partitions < 1)
+      throw new LogError(
+        'INVALID_PARTITION',
+        `Invalid partition count ${partitions}: use a whole number ≥ 1.`,
+      );
+  }
+
+  async createTopic(name: string, spec?: TopicSpec): Promise<TopicDescription> {
+    this.#checkOpen();
+    this.validateTopic(name, spec);
+    try {
+      await this.#admin.createTopics({
+        topics: [name],
+        partitions: spec?.partitions ?? 1,
+        replicas: this.#replicationFactor,
+        configs: Object.entries(spec?.config ?? {}).map(([n, value]) => ({ name: n, value })),
+      });
+    } catch (err) {
+      throw fromKafkaError(err, `Creating topic '${name}'`);
+    }
+    return this.describeTopic(name);
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    this.#checkOpen();
+    try {
+      await this.#admin.deleteTopics({ topics: [name] });
+    } catch (err) {
+      const e = fromKafkaError(err, `Deleting topic '${name}'`);
+      throw e.code === 'UNKNOWN_TOPIC' ? unknownTopic(name) : e;
+    } finally {
+      this.#topics.delete(name);
+    }
+  }
+
+  async listTopics(): Promise<string[]> {
+    this.#checkOpen();
+    return (await this.#admin.listTopics({ includeInternals: false })).sort();
+  }
+
+  async hasTopic(name: string): Promise<boolean> {
+    try {
+      await this.#meta(name, true);
+      return true;
+    } catch (err) {
+      if (err instanceof LogError && err.code === 'UNKNOWN_TOPIC') return false;
+      throw err;
+    }
+  }
+
+  async #offsets(topic: string, timestamp: bigint): Promise<bigint[]> {
+    try {
+      const offsets = await this.#client.listOffsets({ topics: [topic], timestamp });
+      return offsets.get(topic) ?? [];
+    } catch (err) {
+      const e = fromKafkaError(err, `Offsets of topic '${topic}'`);
+      throw e.code === 'UNKNOWN_TOPIC' ? unknownTopic(topic) : e;
+    }
+  }
+
+  async describeTopic(name: string): Promise<TopicDescription> {
+    const meta = await this.#meta(name, true);
+    const [earliest, latest] = await Promise.all([this.#offsets(name, -2n), this.#offsets(name, -1n)]);
+    let config: Record<string, string> = {};
+    try {
+      const [described] = await this.#admin.describeConfigs({
+        resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: name }],
+      });
+      config = Object.fromEntries(
+        (described?.configs ?? []).filter((c) => c.value !== null).map((c) => [c.name, c.value as string]),
+      );
+    } catch (err) {
+      throw fromKafkaError(err, `Describing topic '${name}'`);
+    }
+    return {
+      name,
+      partitions: meta.leaders.map((_, partition) => ({
+        partition,
+        beginningOffset: Number(earliest[partition] ?? 0n),
+        endOffset: Number(latest[partition] ?? 0n),
+        // The broker keeps these; DescribeLogDirs would tell them, not asked here.
+        sizeBytes: 0,
+        segments: 0,
+      })),
+      config,
+    };
+  }
+
+  async alterTopicConfig(name: string, config: Readonly<Record<string, string>>): Promise<TopicDescription> {
+    this.#checkOpen();
+    try {
+      await this.#admin.incrementalAlterConfigs({
+        resources: [
+          {
+            resourceType: ConfigResourceTypes.TOPIC,
+            resourceName: name,
+            configs: Object.entries(config).map(([n, value]) => ({ name: n, value, configOperation: 0 })),
+          },
+        ],
+      });
+    } catch (err) {
+      throw fromKafkaError(err, `Altering the config of topic '${name}'`);
+    }
+    return this.describeTopic(name);
+  }
+
+  async append(topic: string, records: readonly ProduceRecord[]): Promise<RecordPosition[]> {
+    if (records.length === 0) return [];
+    const meta = await this.#meta(topic);
+    const count = meta.leaders.length;
+    const rr = this.#roundRobin.get(topic) ?? 0;
+    this.#roundRobin.set(topic, (rr + 1) % count);
+    const now = Date.now();
+    const partitions = records.map((r) => {
+      const p = r.partition ?? (r.key ? partitionForKey(r.key, count) : rr);
+      if (!Number.isInteger(p) || p < 0 || p >= count) throw invalidPartition(topic, p, count);
+      return p;
+    });
+    const messages = records.map((r, i) => ({
+      topic,
+      partition: partitions[i],
+      key: r.key ?? undefined,
+      value: r.value ?? undefined,
+      timestamp: BigInt(r.timestamp ?? now),
+      headers: new Map((r.headers ?? []).map((h) => [Buffer.from(h.key), h.value ?? Buffer.alloc(0)])),
+    }));
+    let result: { offsets?: { partition: number; offset: bigint }[] };
+    try {
+      result = await this.#producer.send({ messages: messages as never, acks: ProduceAcks.ALL });
+    } catch (err) {
+      if (kafkaErrorIds(err).has('UNKNOWN_TOPIC_OR_PARTITION')) this.#topics.delete(topic);
+      throw fromKafkaError(err, `Appending to topic '${topic}'`);
+    }
+    // Records of one partition are written in input order from the partition's base offset.
+    const next = new Map<number, number>();
+    for (const o of result.offsets ?? []) next.set(o.partition, Number(o.offset));
+    return records.map((r, i) => {
+      const partition = partitions[i];
+      const offset = next.get(partition);
+      if (offset === undefined)
+        throw new LogError(
+          'UNAVAILABLE',
+          `Kafka did not say where the records of ${topic}-${partition} landed.`,
+        );
+      next.set(partition, offset + 1);
+      return { partition, offset, timestamp: r.timestamp ?? now };
+    });
+  }
+
+  async #fetch(topic: string, partition: number, offset: number, maxBytes: number) {
+    const meta = await this.#partitionMeta(topic, partition);
+    try {
+      const response = await this.#client.fetch({
+        node: meta.leaders[partition],
+        maxWaitTime: 0,
+        minBytes: 0,
+        maxBytes,
+        isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED,
+        topics: [
+          {
+            topicId: meta.id,
+            partitions: [
+              {
+                partition,
+                fetchOffset: BigInt(offset),
+                partitionMaxBytes: maxBytes,
+                currentLeaderEpoch: -1,
+                lastFetchedEpoch: -1,
+              },
+            ],
+          },
+        ],
+      });
+      return response.responses[0].partitions[0];
+    } catch (err) {
+      const ids = kafkaErrorIds(err);
+      if (ids.has('UNKNOWN_TOPIC_ID') || ids.has('NOT_LEADER_OR_FOLLOWER')) this.#topics.delete(topic);
+      throw fromKafkaError(err, `Reading ${topic}-${partition} at offset ${offset}`);
+    }
+  }
+
+  async read(topic: string, partition: number, offset: number, options?: ReadOptions): Promise<ReadResult> {
+    const maxRecords = options?.maxRecords ?? 10_000;
+    const fetched = await this.#fetch(topic, partition, offset, options?.maxBytes ?? 1 << 20);
+    const records: LogRecord[] = [];
+    let nextOffset = offset;
+    batches: for (const batch of fetched.records ?? []) {
+      const first = Number(batch.firstOffset);
+      if ((batch.attributes & CONTROL_BATCH) === 0) {
+        const logAppendTime = (batch.attributes & LOG_APPEND_TIME) !== 0;
+        for (const r of batch.records) {
+          const at = first + r.offsetDelta;
+          if (at < offset) continue;
+          if (records.length >= maxRecords) {
+            nextOffset = at;
+            break batches;
+          }
+          records.push({
+            offset: at,
+            timestamp: Number(logAppendTime ? batch.maxTimestamp : batch.firstTimestamp + r.timestampDelta),
+            key: r.key,
+            value: r.value,
+            headers: r.headers.map(([k, v]) => ({ key: k?.toString() ?? '', value: v })),
+          });
+        }
+      }
+      nextOffset = Math.max(nextOffset, first + batch.lastOffsetDelta + 1);
+    }
+    return { records, nextOffset, endOffset: Number(fetched.highWatermark) };
+  }
+
+  async beginningOffset(topic: string, partition: number): Promise<number> {
+    await this.#partitionMeta(topic, partition);
+    return Number((await this.#offsets(topic, -2n))[partition] ?? 0n);
+  }
+
+  async endOffset(topic: string, partition: number): Promise<number> {
+    await this.#partitionMeta(topic, partition);
+    return Number((await this.#offsets(topic, -1n))[partition] ?? 0n);
+  }
+
+  waitForData(
+    topic: string,
+    partition: number,
+    offset: number,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    if (signal?.aborted || this.#closed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const finish = (hasData: boolean) => {
+        if (!this.#waiters.delete(waiter)) return;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(hasData);
+      };
+      const waiter: Waiter = { topic, partition, offset, finish };
+      const onAbort = () => finish(false);
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.add(waiter);
+      if (!this.#waiting) void this.#waitRounds();
+    });
+  }
+
+  /**
+   * Long-polls every partition someone waits on in one Fetch per leader (min 1 byte, at most
+   * WAIT_ROUND_MS at the broker), wakes the waiters whose partition's high watermark passed their
+   * offset, and asks again while anyone waits. An error wakes the waiters, whose read then says it.
+   */
+  async #waitRounds(): Promise<void> {
+    this.#waiting = true;
+    try {
+      while (this.#waiters.size > 0 && !this.#closed) {
+        const byNode = new Map<number, Map<string, { meta: TopicMeta; partitions: Map<number, number> }>>();
+        for (const w of [...this.#waiters]) {
+          let meta: TopicMeta;
+          try {
+            meta = await this.#partitionMeta(w.topic, w.partition);
+          } catch {
+            w.finish(true);
+            continue;
+          }
+          const node = meta.leaders[w.partition];
+          const topics = byNode.get(node) ?? new Map();
+          byNode.set(node, topics);
+          const t = topics.get(w.topic) ?? { meta, partitions: new Map<number, number>() };
+          topics.set(w.topic, t);
+          t.partitions.set(w.partition, Math.min(t.partitions.get(w.partition) ?? w.offset, w.offset));
+        }
+        await Promise.all(
+          [...byNode].map(async ([node, topics]) => {
+            const ids = new Map([...topics].map(([name, t]) => [t.meta.id, name]));
+            try {
+              const response = await this.#client.fetch({
+                node,
+                maxWaitTime: WAIT_ROUND_MS,
+                minBytes: 1,
+                maxBytes: 1,
+                connectionPool: this.#waitPool,
+                isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED,
+                topics: [...topics.values()].map((t) => ({
+                  topicId: t.meta.id,
+                  partitions: [...t.partitions].map(([partition, offset]) => ({
+                    partition,
+                    fetchOffset: BigInt(offset),
+                    partitionMaxBytes: 1,
+                    currentLeaderEpoch: -1,
+                    lastFetchedEpoch: -1,
+                  })),
+                })),
+              });
+              for (const t of response.responses) {
+                const name = ids.get(t.topicId);
+                for (const p of t.partitions) {
+                  const end = Number(p.highWatermark);
+                  for (const w of this.#waiters)
+                    if (
+                      w.topic === name &&
+                      w.partition === p.partitionIndex &&
+                      (end > w.offset || p.errorCode !== 0)
+                    )
+                      w.finish(true);
+                }
+              }
+            } catch {
+              for (const w of this.#waiters) if (topics.has(w.topic)) w.finish(true);
+            }
+          }),
+        );
+      }
+    } finally {
+      this.#waiting = false;
+    }
+  }
+
+  async commitOffsets(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    this.#checkOpen();
+    if (offsets.length === 0) return;
+    const byTopic = new Map<string, { partition: number; offset: bigint }[]>();
+    for (const o of offsets) {
+      const list = byTopic.get(o.topic) ?? [];
+      list.push({ partition: o.partition, offset: BigInt(o.offset) });
+      byTopic.set(o.topic, list);
+    }
+    try {
+      await this.#admin.alterConsumerGroupOffsets({
+        groupId: group,
+        topics: [...byTopic].map(([name, partitionOffsets]) => ({ name, partitionOffsets })),
+      });
+    } catch (err) {
+      throw fromKafkaError(err, `Committing offsets of group '${group}'`);
+    }
+  }
+
+  async committedOffsets(group: string, topic?: string): Promise<TopicPartitionOffset[]> {
+    this.#checkOpen();
+    let groups: Awaited<ReturnType<Admin['listConsumerGroupOffsets']>>;
+    try {
+      groups = await this.#admin.listConsumerGroupOffsets({ groups: [group] });
+    } catch (err) {
+      throw fromKafkaError(err, `Offsets of group '${group}'`);
+    }
+    const out: TopicPartitionOffset[] = [];
+    for (const g of groups)
+      for (const t of g.topics)
+        if (topic === undefined || t.name === topic)
+          for (const p of t.partitions)
+            if (p.committedOffset >= 0n)
+              out.push({
+                topic: t.name,
+                partition: p.partitionIndex,
+                offset: Number(p.committedOffset),
+                ...(p.metadata ? { metadata: p.metadata } : {}),
+              });
+    return out.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  }
+
+  async listGroups(): Promise<string[]> {
+    this.#checkOpen();
+    return [...(await this.#admin.listGroups()).keys()].sort();
+  }
+
+  beginTransaction(_transactionalId: string): LogTransaction {
+    throw notOnKafka('A transaction (processing.guarantee=exactly_once_v2)');
+  }
+
+  async flush(): Promise<void> {
+    // Every append waited for acks=all already.
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const w of [...this.#waiters]) w.finish(false);
+    await Promise.allSettled([
+      this.#admin.close(),
+      this.#producer.close(),
+      this.#client.close(true),
+      this.#waitPool.close(),
+    ]);
+  }
+}
