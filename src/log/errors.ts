@@ -30,8 +30,13 @@ export class LogError extends SluiceError {
    * that can never be written. Nothing of that append was written.
    */
   readonly recordIndex: number | undefined;
-  constructor(code: LogErrorCode, message: string, options?: { cause?: unknown; recordIndex?: number }) {
-    super(code, message, { cause: options?.cause });
+  /** `key`: the topic (or topic-partition) the error is about, when there is one. */
+  constructor(
+    code: LogErrorCode,
+    message: string,
+    options?: { cause?: unknown; recordIndex?: number; key?: string },
+  ) {
+    super(code, message, { cause: options?.cause, key: options?.key });
     this.code = code;
     this.recordIndex = options?.recordIndex;
   }
@@ -41,6 +46,7 @@ export function unknownTopic(topic: string): LogError {
   return new LogError(
     'UNKNOWN_TOPIC',
     `Topic '${topic}' does not exist. Create it first (sluice topic create ${topic}) or check the name.`,
+    { key: topic },
   );
 }
 
@@ -48,5 +54,6 @@ export function invalidPartition(topic: string, partition: number, count: number
   return new LogError(
     'INVALID_PARTITION',
     `Topic '${topic}' has no partition ${partition}: it has ${count} partition${count === 1 ? '' : 's'} (0 to ${count - 1}).`,
+    { key: `${topic}-${partition}` },
   );
 }

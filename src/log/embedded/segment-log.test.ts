@@ -76,6 +76,15 @@ test('rejects bad topic names, partition counts, duplicate topics and unknown co
   await assert.rejects(log.createTopic('t'), assertLogError('TOPIC_EXISTS'));
 });
 
+test('a log error names the topic it is about as its key', async () => {
+  const log = await openLog();
+  await log.createTopic('t');
+  const keyOf = async (p: Promise<unknown>) => ((await p.catch((e: unknown) => e)) as LogError).key;
+  assert.equal(await keyOf(log.createTopic('t')), 't');
+  assert.equal(await keyOf(log.createTopic('bad/name')), 'bad/name');
+  assert.equal(await keyOf(log.read('missing', 0, 0)), 'missing');
+});
+
 test('validateTopic throws what createTopic would and creates nothing', async () => {
   const log = await openLog();
   assert.throws(() => log.validateTopic('bad/name'), assertLogError('INVALID_TOPIC'));

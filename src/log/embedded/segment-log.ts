@@ -205,7 +205,7 @@ export class SegmentLog implements Log {
     this.check();
     checkTopicName(name);
     if (this.topics.has(name)) {
-      throw new LogError('TOPIC_EXISTS', `Topic '${name}' already exists.`);
+      throw new LogError('TOPIC_EXISTS', `Topic '${name}' already exists.`, { key: name });
     }
     const count = spec.partitions ?? 1;
     const max = this.maxPartitionsPerTopic;

@@ -118,6 +118,7 @@ export function checkTopicName(name: string): void {
     throw new LogError(
       'INVALID_TOPIC',
       `Invalid topic name '${name}': use 1 to 249 letters, digits, '.', '_' or '-' (not '.' or '..' alone).`,
+      { key: name },
     );
   }
 }
