@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { ConnectError } from '../../connect/worker/index.js';
-import { startTestWorker, until } from '../../connect/worker/test-worker.fixture.js';
+import { startTestWorker, type TestWorker, until } from '../../connect/worker/test-worker.fixture.js';
 import type { SegmentLog } from '../../log/index.js';
 import { startTestPostgres, type TestPostgres } from '../postgres/test-postgres.fixture.js';
 import { plugins } from './index.js';
@@ -59,6 +59,33 @@ async function topicRecords(log: SegmentLog, topic: string): Promise<JsonRecord[
   return out;
 }
 
+/**
+ * Waits on the log (no deadline, no reading the topic over and over) until `topic` holds `count`
+ * records; a task of `connector` that fails ends the wait at once with its trace.
+ */
+async function untilRecords(
+  worker: TestWorker,
+  connector: string,
+  topic: string,
+  count: number,
+): Promise<void> {
+  const failed = () => {
+    const task = worker.herder.connectorStatus(connector).tasks.find((t) => t.state === 'FAILED');
+    if (task !== undefined) assert.fail(`task ${connector}-${task.id} failed: ${task.trace}`);
+  };
+  // Until the first record, the topic does not exist: check it at each tick of the test worker's own pace.
+  await until(
+    `topic ${topic}`,
+    async () => {
+      failed();
+      return worker.log.hasTopic(topic);
+    },
+    Number.POSITIVE_INFINITY,
+  );
+  // Woken by the append that reaches `count`; the periodic wake-up only looks at the task's state.
+  while (!(await worker.log.waitForData(topic, 0, count - 1, 1000))) failed();
+}
+
 /** A Connect Decimal's base64 bytes as its unscaled integer (two's complement, big-endian). */
 function unscaled(base64: string): bigint {
   const bytes = Buffer.from(base64, 'base64');
@@ -79,7 +106,10 @@ function connectorConfig(extra: Record<string, string>): Record<string, string> 
   };
 }
 
-test('a restarted worker resumes each table from its committed offset: every row exactly once, in order', async () => {
+// The timeout only stops a hang: the waits below end on the rows themselves, however loaded the machine.
+test('a restarted worker resumes each table from its committed offset: every row exactly once, in order', {
+  timeout: 300_000,
+}, async () => {
   await db.query(
     'CREATE TABLE payments (id bigserial PRIMARY KEY, amount numeric(12,2) NOT NULL, paid_at timestamptz NOT NULL)',
   );
@@ -96,14 +126,14 @@ test('a restarted worker resumes each table from its committed offset: every row
     'batch.max.rows': '7',
   });
   // Stopped while it is still reading, most likely in the middle of the table.
-  await until('some rows', async () => (await topicRecords(first.log, 'pg-payments')).length >= 100);
+  await untilRecords(first, 'payments-source', 'pg-payments', 100);
   await first.close();
   await db.query(
     'INSERT INTO payments (amount, paid_at) SELECT -g / 100.0, now() FROM generate_series(3001, 3500) g',
   );
 
   const again = await startWorker(first.dir);
-  await until('3500 rows', async () => (await topicRecords(again.log, 'pg-payments')).length >= 3500);
+  await untilRecords(again, 'payments-source', 'pg-payments', 3500);
   const records = await topicRecords(again.log, 'pg-payments');
   assert.deepEqual(
     records.map((r) => r.payload.id),
