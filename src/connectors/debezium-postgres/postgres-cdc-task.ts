@@ -27,7 +27,7 @@ import {
 import { SnapshotReader } from './snapshot-reader.js';
 import { type ResumePoint, StreamDecoder } from './stream-decoder.js';
 import { tableSchemaOf } from './table-schema.js';
-import { StreamEndedError, WalStream } from './wal-stream.js';
+import { SlotGoneError, StreamEndedError, WalStream } from './wal-stream.js';
 
 const APPLICATION_NAME = 'sluice-debezium-postgres';
 /** How long to wait for a slot still held by a previous run's walsender. */
@@ -198,10 +198,7 @@ export class PostgresCdcTask implements SourceTask {
       await dropSlot(meta, config.slotName);
       slot = null;
     }
-    if (slot === null && streamOnly)
-      throw new Error(
-        `Replication slot ${config.slotName} no longer exists (was it dropped?): changes made since it was last read cannot be streamed. Restart the task to create the slot anew (changes made meanwhile are lost), or take a new snapshot.`,
-      );
+    if (slot === null && streamOnly) throw new SlotGoneError(config.slotName);
     let confirmed: bigint;
     if (slot === null) {
       if (wantSnapshot) {

@@ -20,6 +20,7 @@ import { CaptureFilter } from './filters.js';
 import { createSlotWithSnapshot } from './replication-setup.js';
 import { SnapshotReader } from './snapshot-reader.js';
 import { tableSchemaOf } from './table-schema.js';
+import { SlotGoneError, WalStream } from './wal-stream.js';
 
 let db: TestPostgres;
 before(async () => {
@@ -700,5 +701,31 @@ test('a snapshot connection lost midway reconnects and takes the snapshot again,
     );
   } finally {
     await run.stop();
+  }
+});
+
+test('a slot dropped just before START_REPLICATION is reported as gone, not as an unknown object', async () => {
+  const pgConfig = clientConfig(
+    { host: db.host, port: db.port, database: db.database, user: db.user, password: db.password, ssl: false },
+    'test',
+  );
+  await db.query(`create publication pub_gone for all tables`);
+  // The slot the task found a moment ago is dropped before the stream asks for it.
+  await db.query(`select pg_create_logical_replication_slot('slot_gone', 'pgoutput')`);
+  await db.query(`select pg_drop_replication_slot('slot_gone')`);
+  const stream = new WalStream(pgConfig, 'slot_gone', 'pub_gone', 0n, 1000, {
+    message: async () => {},
+    keepalive: () => {},
+    failed: () => {},
+  });
+  try {
+    await assert.rejects(stream.start(0n), (err: Error) => {
+      assert.ok(err instanceof SlotGoneError, String(err));
+      assert.match(err.message, /^Replication slot slot_gone no longer exists \(was it dropped\?\)/);
+      assert.match(String((err.cause as Error)?.message), /slot_gone/);
+      return true;
+    });
+  } finally {
+    await stream.stop();
   }
 });

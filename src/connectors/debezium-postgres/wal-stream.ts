@@ -29,6 +29,23 @@ export class StreamEndedError extends Error {
   }
 }
 
+/**
+ * The slot is gone: found missing when the task (re)connects, or dropped in the moment between
+ * that check and START_REPLICATION. Not retriable: what it held since last read is lost.
+ */
+export class SlotGoneError extends Error {
+  constructor(slot: string, options?: ErrorOptions) {
+    super(
+      `Replication slot ${slot} no longer exists (was it dropped?): changes made since it was last read cannot be streamed. Restart the task to create the slot anew (changes made meanwhile are lost), or take a new snapshot.`,
+      options,
+    );
+    this.name = 'SlotGoneError';
+  }
+}
+
+/** SQLSTATE undefined_object: START_REPLICATION's answer for a slot that does not exist. */
+const UNDEFINED_OBJECT = '42704';
+
 const identity = (text: unknown) => text;
 
 /** pgoutput, with values kept as PostgreSQL's text and every received message counted. */
@@ -100,7 +117,12 @@ export class WalStream {
           if (!this.stopping) this.handlers.failed(new StreamEndedError());
         },
         (err: Error) => {
-          if (!started) reject(err);
+          if (!started)
+            reject(
+              (err as { code?: unknown }).code === UNDEFINED_OBJECT
+                ? new SlotGoneError(this.slot, { cause: err })
+                : err,
+            );
           else if (!this.stopping) this.handlers.failed(err);
         },
       );
