@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { isSecretProperty, type ServerConfig } from '../config/index.js';
 import type { ConnectClient } from '../connect/client/index.js';
 import { type ErrorCode, SluiceError } from '../errors/index.js';
@@ -52,7 +53,7 @@ import {
 } from './query-statements.js';
 import { checkRequestProperty } from './request-properties.js';
 import { sandboxLog } from './sandbox-log.js';
-import { buildTopology } from './topology.js';
+import { aggregateStepOf, buildTopology } from './topology.js';
 
 /**
  * A failed request: the error of the statement that failed and the entities of those before it
@@ -506,6 +507,9 @@ export class KsqlEngine {
       processingLog: this.processingLog,
       internalTopics: this.internalTopics,
       serviceId: this.config.getString('ksql.service.id'),
+      stateDir:
+        this.config.getOptionalString('ksql.streams.state.dir') ??
+        join(this.config.getString('sluice.data.dir'), 'state'),
       outputTopicPrefix: this.config.getOptionalString('ksql.output.topic.name.prefix') ?? '',
       commitIntervalMs: this.config.getOptionalNumber('ksql.streams.commit.interval.ms') ?? 2000,
       failOnProductionError:
@@ -1044,6 +1048,10 @@ export class KsqlEngine {
         this.metastore.types,
       );
       physical = planPhysical(plan);
+      if (aggregateStepOf(physical) !== undefined)
+        throw new PlanningError(
+          'A push query with GROUP BY is not supported yet in this version of Sluice: create a table with CREATE TABLE … AS SELECT … GROUP BY and follow it with SELECT * FROM that_table EMIT CHANGES.',
+        );
     } catch (err) {
       if (err instanceof PlanningError)
         throw new KsqlRequestError('BAD_STATEMENT', err.message, statementText(statement), []);

@@ -10,8 +10,17 @@ import {
   type SinkNode,
   SourceScope,
   transformPlan,
+  visitPlan,
 } from '../planner/index.js';
-import { PersistentQuery, type ProcessingLog, type RetryPolicy, SinkEncoder } from '../runtime/index.js';
+import {
+  aggregateStoreSpecs,
+  PersistentQuery,
+  type ProcessingLog,
+  queryApplicationId,
+  type RetryPolicy,
+  SinkEncoder,
+  WindowSpecError,
+} from '../runtime/index.js';
 import { jsonFormat } from '../serde/index.js';
 import type { CreateAsSelect, InsertInto, InsertValues } from '../sql/index.js';
 import { formatType, type SqlType, type SqlValue } from '../types/index.js';
@@ -20,7 +29,7 @@ import { checkSourceShape, ensureTopic, type FormatDefaults, serdeOptions } from
 import { StatementError } from './errors.js';
 import type { MetaStore } from './metastore.js';
 import type { QueryRegistry } from './query-registry.js';
-import { buildTopicTopology } from './topology.js';
+import { aggregateOperatorSpec, aggregateStepOf, buildTopicTopology } from './topology.js';
 import { coerceValue } from './value-coercion.js';
 import { readSourceProperties } from './with-clause.js';
 
@@ -31,6 +40,8 @@ export interface QueryContext {
   readonly processingLog: ProcessingLog;
   readonly internalTopics: InternalTopics;
   readonly serviceId: string;
+  /** ksqlDB's ksql.streams.state.dir: where stateful queries keep their state stores. */
+  readonly stateDir: string;
   readonly outputTopicPrefix: string;
   readonly commitIntervalMs: number;
   readonly failOnProductionError: boolean;
@@ -55,6 +66,15 @@ export function plan(ctx: QueryContext, query: CreateAsSelect['query'], sinkName
     if (err instanceof PlanningError) throw new StatementError(err.message);
     throw err;
   }
+}
+
+/** Whether the plan aggregates (GROUP BY): its result is a table. */
+function aggregates(p: SinkNode): boolean {
+  let found = false;
+  visitPlan(p, (node) => {
+    found ||= node.kind === 'aggregate';
+  });
+  return found;
 }
 
 /** The plan with its projection's columns in the given order (INSERT INTO's target order). */
@@ -142,11 +162,23 @@ function startQuery(
   const encoder = sinkEncoder(sink, sinkColumns);
   const physical = planPhysical(p);
   if (physical.kind !== 'topicSink') throw new Error('A persistent query writes to a topic.');
+  const aggregate = aggregateStepOf(physical);
+  const keyFormat = sink.keyFormat;
   const query = new PersistentQuery(ctx.log, ctx.processingLog, {
     id,
     source,
     sinkTopic: sink.topic,
-    build: (context) => buildTopicTopology(physical, source, { topic: sink.topic, encoder }, context),
+    build: (context) =>
+      buildTopicTopology(physical, source, { topic: sink.topic, encoder, keyFormat }, context),
+    ...(aggregate === undefined
+      ? {}
+      : {
+          state: {
+            stores: aggregateStoreSpecs(aggregateOperatorSpec(aggregate, keyFormat)),
+            stateDir: ctx.stateDir,
+            applicationId: queryApplicationId(ctx.serviceId, id),
+          },
+        }),
     group,
     fromEarliest: ctx.fromEarliest,
     commitIntervalMs: ctx.commitIntervalMs,
@@ -179,14 +211,23 @@ export async function createAsSelect(
 ): Promise<{ source: DataSource; queryId: string }> {
   isExactlyOnce(ctx.processingGuarantee);
   const p = plan(ctx, s.query, s.name);
-  const produces = planSource(p).source.kind;
+  const produces = aggregates(p) ? 'TABLE' : planSource(p).source.kind;
   if (produces !== s.sourceType) {
     throw new StatementError(
       `Invalid result type. Your SELECT query produces a ${produces}. Please use CREATE ${produces} AS SELECT statement instead.`,
     );
   }
   // Planned now, so a plan with a step that cannot run yet is refused before anything is created.
-  planPhysical(p);
+  const physical = planPhysical(p);
+  const aggregate = aggregateStepOf(physical);
+  if (aggregate !== undefined) {
+    try {
+      aggregateOperatorSpec(aggregate, 'JSON');
+    } catch (err) {
+      if (err instanceof WindowSpecError) throw new StatementError(err.message);
+      throw err;
+    }
+  }
   const source = ctx.metastore.require(planSource(p).source.name);
   const props = readSourceProperties(s.properties);
   const columns: Column[] = outputColumns(p).map((c) => ({
@@ -253,6 +294,10 @@ export async function insertInto(
   if (target.kind === 'TABLE')
     throw new StatementError('INSERT INTO can only be used to insert into a stream. A table was given.');
   const p = plan(ctx, s.query, s.target);
+  if (aggregates(p))
+    throw new StatementError(
+      `INSERT INTO can only be used to insert into a stream. The query's result is a table: use CREATE TABLE ${s.target} AS SELECT … GROUP BY instead.`,
+    );
   planPhysical(p);
   const resultColumns = outputColumns(p);
   const targetColumns = target.columns.filter((c) => c.namespace !== 'HEADERS');

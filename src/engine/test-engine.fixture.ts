@@ -33,7 +33,14 @@ export async function startEngine(dir?: string, flags: Readonly<Record<string, s
   try {
     engine = await KsqlEngine.start(
       log,
-      loadServerConfig({ flags: { 'ksql.streams.commit.interval.ms': '0', ...flags }, env: {} }),
+      loadServerConfig({
+        flags: {
+          'ksql.streams.commit.interval.ms': '0',
+          'ksql.streams.state.dir': join(dataDir, 'state'),
+          ...flags,
+        },
+        env: {},
+      }),
     );
   } catch (err) {
     await log.close();

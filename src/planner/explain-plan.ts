@@ -91,6 +91,8 @@ function operatorName(step: PhysicalPlan): string | undefined {
       return undefined;
     case 'project':
       return 'Project';
+    case 'aggregate':
+      return 'Aggregate.Aggregate';
     case 'topicSink':
       return step.name;
     case 'clientSink':
@@ -117,6 +119,8 @@ export function topologyText(plan: PhysicalPlan, sinkTopic: string | undefined):
       lines.push(`    Source: ${name} (topics: [${step.source.topic ?? step.source.name}])`);
     else if (step.kind === 'topicSink') lines.push(`    Sink: ${name} (topic: ${sinkTopic ?? name})`);
     else if (step.kind === 'clientSink') lines.push(`    Sink: ${name} (push query client)`);
+    else if (step.kind === 'aggregate')
+      lines.push(`    Processor: ${name} (stores: [Aggregate-Aggregate-Materialize])`);
     else lines.push(`    Processor: ${name} (stores: [])`);
     if (i + 1 < steps.length) lines.push(`      --> ${names[i + 1]}`);
     if (i > 0) lines.push(`      <-- ${names[i - 1]}`);

@@ -33,6 +33,7 @@ export {
   type WindowNode,
 } from './logical-plan.js';
 export {
+  type AggregateStep,
   type ClientSinkStep,
   errorLabel,
   type FilterStep,

@@ -1,6 +1,7 @@
 // What a query computes, as a tree of plain nodes (DataFusion's LogicalPlan): each node names its
 // input and the schema it produces. Every pass over plans is an exhaustive switch on `kind`, so a new
 // node kind does not compile until each pass handles it.
+import type { ResolvedAggregate } from '../functions/index.js';
 import type { SourceSpan, WindowExpression } from '../sql/index.js';
 import type { SqlType } from '../types/index.js';
 import type { CompiledExpression } from './compiled-expression.js';
@@ -65,6 +66,8 @@ export interface AggregateCall {
   readonly args: readonly CompiledExpression[];
   readonly type: SqlType;
   readonly span: SourceSpan | undefined;
+  /** The function resolved for the arguments' types: what builds the operator's aggregation. */
+  readonly resolved: ResolvedAggregate;
 }
 
 /**

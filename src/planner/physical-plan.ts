@@ -1,7 +1,9 @@
 // How a query runs (DataFusion's ExecutionPlan): the operators of runtime/ in order, each with the
 // evaluators the binder emitted. Built from the logical plan by planPhysical; the engine turns it into
 // a runtime Topology, the same one for a persistent query (topic sink) and a push query (client sink).
-import type { SqlValue } from '../types/index.js';
+import type { ResolvedAggregate } from '../functions/index.js';
+import type { WindowExpression } from '../sql/index.js';
+import type { SqlType, SqlValue } from '../types/index.js';
 import { type LogicalPlan, type PlanColumn, planSource, type SinkNode } from './logical-plan.js';
 import { PlanningError } from './plan-select.js';
 import type { PlannerSource } from './source-scope.js';
@@ -44,12 +46,32 @@ export interface ProjectStep {
   readonly keyProjections: readonly number[];
 }
 
+/**
+ * GROUP BY (runtime's AggregateOperator): per input row the GROUP BY values and each call's
+ * arguments; out one row per change of a group: the GROUP BY values, each call's result, then
+ * WINDOWSTART and WINDOWEND under a window.
+ */
+export interface AggregateStep {
+  readonly kind: 'aggregate';
+  readonly input: PhysicalPlan;
+  readonly groupBy: readonly Evaluator[];
+  readonly groupTypes: readonly SqlType[];
+  readonly calls: readonly { readonly aggregate: ResolvedAggregate; readonly args: readonly Evaluator[] }[];
+  /** A table source's rows replace each other by key: the input row's key column positions. */
+  readonly tableKeyColumns: readonly number[] | undefined;
+  readonly window: WindowExpression | undefined;
+  /** EMIT FINAL: a window's row goes out once, when the window closes. */
+  readonly emitFinal: boolean;
+}
+
 export interface TopicSinkStep {
   readonly kind: 'topicSink';
   readonly input: PhysicalPlan;
   readonly name: string;
   /** No PARTITION BY: a record without key goes out without key. */
   readonly keepsSourceKey: boolean;
+  /** A windowed aggregate: keys are written windowed, from the bounds after the row's columns. */
+  readonly windowed: { readonly kind: 'TIME' | 'SESSION'; readonly boundsIndex: number } | undefined;
 }
 
 export interface ClientSinkStep {
@@ -63,6 +85,7 @@ export type PhysicalPlan =
   | SourceScanStep
   | FilterStep
   | SelectKeyStep
+  | AggregateStep
   | ProjectStep
   | TopicSinkStep
   | ClientSinkStep;
@@ -74,10 +97,7 @@ export function errorLabel(text: string, column: string, index: number): string 
 
 /** What stateful node kinds are called in messages: the clause that asked for them. */
 const CLAUSES = {
-  aggregate: 'GROUP BY (aggregation)',
-  window: 'WINDOW',
   tableFunction: 'A table function (EXPLODE, CUBE_EXPLODE)',
-  suppress: 'EMIT FINAL',
 } as const;
 
 /**
@@ -86,14 +106,43 @@ const CLAUSES = {
  */
 export function planPhysical(plan: SinkNode): TopicSinkStep | ClientSinkStep {
   const sink = plan.target;
-  const overTable = planSource(plan).source.kind === 'TABLE';
+  let overTable = planSource(plan).source.kind === 'TABLE';
   const input = physicalInput(plan.input, sink.kind);
-  if (sink.kind === 'client') return { kind: 'clientSink', input, overTable, limit: sink.limit };
   let keepsSourceKey = true;
   for (let node: PhysicalPlan = input; node.kind !== 'sourceScan'; node = node.input) {
     if (node.kind === 'selectKey') keepsSourceKey = false;
+    // An aggregate's result is a table keyed by its GROUP BY values.
+    if (node.kind === 'aggregate') {
+      keepsSourceKey = false;
+      overTable = true;
+    }
   }
-  return { kind: 'topicSink', input, name: sink.name, keepsSourceKey };
+  if (sink.kind === 'client') return { kind: 'clientSink', input, overTable, limit: sink.limit };
+  const window = input.kind === 'project' ? windowOf(input.input) : undefined;
+  const windowed =
+    window === undefined || input.kind !== 'project'
+      ? undefined
+      : {
+          kind: window.kind === 'sessionWindow' ? ('SESSION' as const) : ('TIME' as const),
+          boundsIndex: input.columns.length,
+        };
+  return { kind: 'topicSink', input, name: sink.name, keepsSourceKey, windowed };
+}
+
+/** The window of the aggregate right below a projection (through HAVING), if any. */
+function windowOf(plan: PhysicalPlan): WindowExpression | undefined {
+  let node = plan;
+  while (node.kind === 'filter') node = node.input;
+  return node.kind === 'aggregate' ? node.window : undefined;
+}
+
+/** Where an aggregate's row holds WINDOWSTART: after its GROUP BY values and calls. */
+function windowBounds(plan: PhysicalPlan): number | undefined {
+  let node = plan;
+  while (node.kind === 'filter') node = node.input;
+  return node.kind === 'aggregate' && node.window !== undefined
+    ? node.groupBy.length + node.calls.length
+    : undefined;
 }
 
 function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client'): PhysicalPlan {
@@ -105,7 +154,8 @@ function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client'): PhysicalPla
         kind: 'filter',
         input: physicalInput(plan.input, sink),
         predicate: plan.predicate.evaluate,
-        overTable: planSource(plan).source.kind === 'TABLE',
+        // HAVING filters a table (the aggregate's): a row that fails deletes its key.
+        overTable: plan.clause === 'HAVING' || planSource(plan).source.kind === 'TABLE',
       };
     case 'repartition':
       return {
@@ -115,22 +165,59 @@ function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client'): PhysicalPla
       };
     case 'project': {
       const columns = plan.columns;
+      const input = physicalInput(plan.input, sink);
+      // A topic's windowed key needs the window bounds: they ride after the output columns.
+      const bounds = sink === 'topic' ? windowBounds(input) : undefined;
+      const extra: Evaluator[] = bounds === undefined ? [] : [(row) => row[bounds], (row) => row[bounds + 1]];
       return {
         kind: 'project',
-        input: physicalInput(plan.input, sink),
+        input,
         columns,
-        projections: columns.map((c) => c.expression.evaluate),
+        projections: [...columns.map((c) => c.expression.evaluate), ...extra],
         errorLabels: columns.map((c, i) => errorLabel(c.text, c.name, i)),
         // A topic's tombstone needs the output key; a client's tombstone row shows the key columns.
-        keyProjections: columns.flatMap((c, i) =>
-          (sink === 'topic' ? c.namespace === 'KEY' && c.keyOnly : c.sourceKey) ? [i] : [],
-        ),
+        keyProjections: [
+          ...columns.flatMap((c, i) =>
+            (sink === 'topic' ? c.namespace === 'KEY' && c.keyOnly : c.sourceKey) ? [i] : [],
+          ),
+          ...extra.map((_, i) => columns.length + i),
+        ],
       };
     }
-    case 'aggregate':
+    case 'aggregate': {
+      let below = plan.input;
+      let window: WindowExpression | undefined;
+      if (below.kind === 'window') {
+        window = below.window;
+        below = below.input;
+      }
+      const source = planSource(plan).source;
+      return {
+        kind: 'aggregate',
+        input: physicalInput(below, sink),
+        groupBy: plan.groupBy.map((g) => g.evaluate),
+        groupTypes: plan.groupBy.map((g) => g.type),
+        calls: plan.aggregates.map((c) => ({
+          aggregate: c.resolved,
+          args: c.args.map((a) => a.evaluate),
+        })),
+        tableKeyColumns:
+          source.kind === 'TABLE'
+            ? source.columns.flatMap((c, i) => (c.namespace === 'KEY' ? [i] : []))
+            : undefined,
+        window,
+        emitFinal: false,
+      };
+    }
+    case 'suppress': {
+      const input = physicalInput(plan.input, sink);
+      if (input.kind !== 'aggregate' || input.window === undefined)
+        throw new PlanningError('EMIT FINAL is only supported for windowed aggregations.');
+      return { ...input, emitFinal: true };
+    }
     case 'window':
+      throw new PlanningError('A WINDOW clause needs a GROUP BY clause.');
     case 'tableFunction':
-    case 'suppress':
       throw new PlanningError(
         `${CLAUSES[plan.kind]} is not supported yet in this version of Sluice: only stateless queries (WHERE, projections, PARTITION BY) run so far.`,
       );

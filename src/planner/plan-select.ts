@@ -1,4 +1,3 @@
-import { builtinAggregates } from '../functions/index.js';
 import {
   type Expression,
   expressionsEqual,
@@ -21,6 +20,7 @@ import type {
   SinkNode,
   SourceNode,
 } from './logical-plan.js';
+import { isAggregateQuery, planAggregate } from './plan-aggregate.js';
 import { type PlannerSource, PSEUDO_COLUMNS, SourceScope } from './source-scope.js';
 
 /** A query the planner cannot turn into a plan: the message says why and what to do. */
@@ -58,19 +58,15 @@ function notYet(what: string, at?: Expression): PlanningError {
  */
 const TABLE_FUNCTIONS = new Set(['EXPLODE', 'CUBE_EXPLODE']);
 
-/** Refuses what needs a stateful operator, naming the clause and where it was written. */
+/** Refuses what has no operator yet, naming the clause and where it was written. */
 function refuseStateful(query: Query, mode: SelectMode): void {
   if (query.from.kind === 'join') throw notYet('JOIN', query.from.on);
-  if (query.window !== undefined) throw notYet('WINDOW');
-  if (query.groupBy !== undefined) throw notYet('GROUP BY (aggregation)', query.groupBy[0]);
-  if (query.having !== undefined) throw notYet('HAVING', query.having);
-  if (query.emit === 'FINAL')
+  if (query.emit === 'FINAL' && query.window === undefined)
     throw new PlanningError('EMIT FINAL is only supported for windowed aggregations.');
   for (const item of query.select) {
     visitExpression(item.expression, (e) => {
       if (e.kind !== 'functionCall') return;
       const name = e.name.toUpperCase();
-      if (builtinAggregates.isAggregate(name)) throw notYet(`The aggregate function ${name}`, e);
       if (TABLE_FUNCTIONS.has(name)) throw notYet(`The table function ${name}`, e);
     });
   }
@@ -319,6 +315,23 @@ export function planQuery(
       throw new PlanningError(
         `Type error in WHERE expression: Should evaluate to boolean but is ${printExpression(query.where!)} (${formatType(filter.type)}) instead.`,
       );
+    }
+    if (isAggregateQuery(query)) {
+      if (query.partitionBy !== undefined)
+        throw new PlanningError('Queries only support one of PARTITION BY and GROUP BY');
+      let input: LogicalPlan = { kind: 'source', source, scope } satisfies SourceNode;
+      if (filter !== undefined)
+        input = { kind: 'filter', input, clause: 'WHERE', predicate: filter } satisfies FilterNode;
+      const planned = planAggregate(query, input, scope, mode, customTypes);
+      checkUnique(planned.columns);
+      return {
+        kind: 'sink',
+        input: { kind: 'project', input: planned.plan, columns: planned.columns },
+        target:
+          mode.kind === 'persistent'
+            ? { kind: 'topic', name: mode.sinkName }
+            : { kind: 'client', limit: query.limit },
+      };
     }
     const partitionBy = mode.kind === 'persistent' ? query.partitionBy : undefined;
     if (query.partitionBy !== undefined && mode.kind !== 'persistent') {

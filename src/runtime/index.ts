@@ -1,4 +1,10 @@
 export {
+  AggregateOperator,
+  type AggregateOperatorSpec,
+  aggregateStoreSpecs,
+  type OperatorWindow,
+} from './aggregate/index.js';
+export {
   FilterOperator,
   type FilterSpec,
   type Operator,
@@ -23,4 +29,6 @@ export type { RuntimeSource } from './runtime-source.js';
 export { type SinkColumn, SinkEncoder, type SinkFormats } from './sink-encoder.js';
 export { ClientSink, type PushBatch, TopicSink, type TopicSinkSpec } from './sinks.js';
 export { DecodeError, SourceDecoder } from './source-decoder.js';
+export { deleteQueryState, queryApplicationId, StateStores, type StoreSpec } from './state/index.js';
 export { TimeSlicer } from './time-slicer.js';
+export { durationMs, resolveWindow, WindowSpecError } from './windows/index.js';

@@ -10,6 +10,7 @@ import type { OperatorContext, Topology } from './operators.js';
 import type { ProcessingLog } from './processing-log.js';
 import type { RuntimeSource } from './runtime-source.js';
 import type { TopicSink } from './sinks.js';
+import { StateStores, type StoreSpec } from './state/index.js';
 import { TimeSlicer } from './time-slicer.js';
 
 export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
@@ -64,6 +65,16 @@ export interface PersistentQuerySpec {
    * transaction, so a crash neither loses nor repeats any. Output becomes visible at each commit.
    */
   readonly exactlyOnce: boolean;
+  /**
+   * A stateful query's state stores (GROUP BY): one set per input partition, opened (and restored
+   * from their changelogs) when the query starts reading, committed with its output and offsets.
+   */
+  readonly state?: {
+    readonly stores: readonly StoreSpec[];
+    /** ksqlDB's ksql.streams.state.dir. */
+    readonly stateDir: string;
+    readonly applicationId: string;
+  };
 }
 
 const BATCH_RECORDS = 5000;
@@ -91,8 +102,8 @@ export class PersistentQuery {
   failed = 0;
   private readonly log: Log;
   private readonly processingLog: ProcessingLog;
-  private readonly topology: Topology;
-  private readonly sink: TopicSink;
+  /** The running topology; a stateful query's is built with its stores each time it starts. */
+  private task: { topology: Topology; sink: TopicSink; stores?: StateStores } | undefined;
   private readonly stopper = new AbortController();
   private loop: Promise<void> | undefined;
   private consumer: Consumer | undefined;
@@ -109,15 +120,54 @@ export class PersistentQuery {
     this.log = log;
     this.processingLog = processingLog;
     this.spec = spec;
-    const { topology, sink } = spec.build({
-      queryId: spec.id,
-      processingLog,
+    if (spec.state === undefined) this.task = spec.build(this.context());
+  }
+
+  private context(stores?: StateStores): OperatorContext {
+    return {
+      queryId: this.spec.id,
+      processingLog: this.processingLog,
       countFailure: () => {
         this.failed++;
       },
+      ...(stores === undefined ? {} : { stores }),
+    };
+  }
+
+  /**
+   * Builds a stateful query's topology, opening (and restoring) its state stores first. One task
+   * reads every input partition into one set of stores: the process sees all partitions, so a GROUP
+   * BY of any expression needs no repartition topic (ksqlDB's Aggregate-GroupBy-repartition) to
+   * bring each group's rows together; the output is partitioned by the sink's key.
+   */
+  private async openTask(): Promise<void> {
+    const state = this.spec.state;
+    if (state === undefined) return;
+    const stores = await StateStores.open({
+      log: this.log,
+      stateDir: state.stateDir,
+      applicationId: state.applicationId,
+      partition: 0,
+      partitions: 1,
+      stores: state.stores,
     });
-    this.topology = topology;
-    this.sink = sink;
+    try {
+      this.task = { ...this.spec.build(this.context(stores)), stores };
+    } catch (err) {
+      await stores.close();
+      throw err;
+    }
+  }
+
+  /** Closes the stores: what is committed is flushed, an uncommitted batch is dropped. */
+  private async closeTask(): Promise<void> {
+    const stores = this.task?.stores;
+    this.task = undefined;
+    await stores?.close();
+  }
+
+  private storesOf(): StateStores[] {
+    return this.task?.stores === undefined ? [] : [this.task.stores];
   }
 
   /** Resolves once the query is in `state`, now or later. */
@@ -206,6 +256,7 @@ export class PersistentQuery {
     await consumer.assignTopic(source.topic);
     this.consumer = consumer;
     const partitions = consumer.assignment().map((tp) => tp.partition);
+    await this.openTask();
     const positions = consumer.positions().map((p) => p.offset);
     // Where each partition's output is written up to (into the transaction, when exactly once): all
     // a commit may claim.
@@ -219,11 +270,15 @@ export class PersistentQuery {
       const offsets = [...written];
       const list = partitions.map((partition, i) => ({ topic: source.topic, partition, offset: offsets[i] }));
       const tx = this.transaction;
+      // State changes commit before (at least once) or with (exactly once) the offsets that caused them.
       if (tx === undefined) {
+        for (const stores of this.storesOf()) await stores.commit();
         await consumer.commit(list);
       } else {
+        for (const stores of this.storesOf()) stores.stageChangelog(tx);
         tx.commitOffsets(group, list);
         await tx.commit();
+        for (const stores of this.storesOf()) await stores.applyCommitted();
         this.transaction = this.log.beginTransaction(group);
       }
       committed = offsets;
@@ -278,7 +333,11 @@ export class PersistentQuery {
       // After a failure, what was written is committed and nothing past it; a transaction's output
       // is dropped instead, and its input read again by the next run.
       else if (this.transaction === undefined) await commit().catch(() => {});
-      else await this.transaction.abort();
+      else {
+        await this.transaction.abort();
+        for (const stores of this.storesOf()) stores.discardBatch();
+      }
+      if (this.spec.state !== undefined) await this.closeTask();
     }
   }
 
@@ -288,7 +347,10 @@ export class PersistentQuery {
    */
   private async processBatch(batch: PartitionRecords): Promise<{ offset: number; error: Error } | undefined> {
     // Each output record comes with its input offset, to commit up to a record that failed.
-    const { records: out, from } = this.sink.write(this.topology.process(batch.records, batch.partition));
+    const task = this.task;
+    if (task === undefined)
+      throw new Error(`Query ${this.spec.id} has no topology: its state stores are closed.`);
+    const { records: out, from } = task.sink.write(task.topology.process(batch.records, batch.partition));
     this.processed += batch.records.length;
     const stoppedAt = await this.writeOutput(out, from);
     await this.processingLog.flush();

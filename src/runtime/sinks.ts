@@ -3,6 +3,7 @@ import type { LogRecord, ProduceRecord } from '../log/index.js';
 import type { SqlValue } from '../types/index.js';
 import type { OperatorContext, RowBatch } from './operators.js';
 import type { SinkEncoder } from './sink-encoder.js';
+import { serializeSessionWindowedKey, serializeTimeWindowedKey } from './windows/index.js';
 
 export interface TopicSinkSpec {
   readonly topic: string;
@@ -12,6 +13,12 @@ export interface TopicSinkSpec {
    * out without key, as ksqlDB passes the null key on, rather than as key columns that are all NULL.
    */
   readonly keepsSourceKey: boolean;
+  /**
+   * A windowed aggregate's output: the key is written windowed (Kafka Streams' time- or
+   * session-windowed key), from the window bounds each row carries at `boundsIndex` (start, end)
+   * after its columns.
+   */
+  readonly windowed?: { readonly kind: 'TIME' | 'SESSION'; readonly boundsIndex: number };
 }
 
 /** Records for the sink topic, each with the input offset it came from (what a commit may claim). */
@@ -47,6 +54,20 @@ export class TopicSink {
         this.context.countFailure();
         this.context.processingLog.serializationError(this.context.queryId, topic, err as Error);
         continue;
+      }
+      const windowed = this.spec.windowed;
+      const plainKey = produced.key;
+      if (windowed !== undefined && plainKey !== null && plainKey !== undefined) {
+        const row = batch.rows[i];
+        const start = Number(row[windowed.boundsIndex]);
+        const end = Number(row[windowed.boundsIndex + 1]);
+        produced = {
+          ...produced,
+          key:
+            windowed.kind === 'TIME'
+              ? serializeTimeWindowedKey(plainKey, start)
+              : serializeSessionWindowedKey(plainKey, { start, end }),
+        };
       }
       records.push(
         keepsSourceKey && source.key === null && produced.key !== null

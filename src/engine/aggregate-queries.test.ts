@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { LogRecord, SegmentLog } from '../log/index.js';
+import { refusal, startEngine } from './test-engine.fixture.js';
+
+/** Every record of a topic, all partitions, once it holds at least `count`. */
+async function readTopic(log: SegmentLog, topic: string, count: number): Promise<LogRecord[]> {
+  const out: LogRecord[] = [];
+  const deadline = Date.now() + 20_000;
+  const partitions = (await log.describeTopic(topic)).partitions.map((p) => p.partition);
+  while (Date.now() < deadline) {
+    out.length = 0;
+    for (const p of partitions) {
+      let offset = await log.beginningOffset(topic, p);
+      while (offset < (await log.endOffset(topic, p))) {
+        const r = await log.read(topic, p, offset);
+        out.push(...r.records);
+        offset = r.nextOffset;
+      }
+    }
+    if (out.length >= count) return out;
+    const ends = await Promise.all(partitions.map((p) => log.endOffset(topic, p)));
+    await Promise.race(partitions.map((p, i) => log.waitForData(topic, p, ends[i], 200)));
+  }
+  assert.fail(`${topic} holds ${out.length} records, expected ${count}`);
+}
+
+/** The latest value per key (a table's upserts), tombstones removing the key. */
+function latest(records: readonly LogRecord[]): Map<string, unknown> {
+  const rows = new Map<string, unknown>();
+  for (const r of records) {
+    const key = r.key?.toString() ?? '';
+    if (r.value === null) rows.delete(key);
+    else rows.set(key, JSON.parse(r.value.toString()));
+  }
+  return rows;
+}
+
+const setup = `
+  CREATE STREAM orders (id STRING KEY, item STRING, qty INT, region STRING)
+    WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON', PARTITIONS=2);
+  SET 'auto.offset.reset'='earliest';`;
+
+test('CREATE TABLE … AS SELECT … GROUP BY counts and sums per key, upserting the output, and a restart counts on without counting twice', async () => {
+  const first = await startEngine();
+  await first.engine.execute(
+    `${setup}
+     CREATE TABLE per_item WITH (KAFKA_TOPIC='per_item') AS
+       SELECT item, COUNT(*) AS n, SUM(qty) AS total FROM orders GROUP BY item EMIT CHANGES;`,
+  );
+  const table = first.engine.metastore.get('PER_ITEM');
+  assert.equal(table?.kind, 'TABLE');
+  assert.deepEqual(
+    table?.columns.map((c) => `${c.name} ${c.namespace}`),
+    ['ITEM KEY', 'N VALUE', 'TOTAL VALUE'],
+  );
+  await first.engine.execute(`
+    INSERT INTO orders (id, item, qty) VALUES ('o1', 'apple', 3);
+    INSERT INTO orders (id, item, qty) VALUES ('o2', 'pear', 5);
+    INSERT INTO orders (id, item, qty) VALUES ('o3', 'apple', 4);`);
+  let out = await readTopic(first.log, 'per_item', 3);
+  // One upsert per input record, keyed by the GROUP BY value.
+  assert.equal(out.length, 3);
+  assert.deepEqual(Object.fromEntries(latest(out)), {
+    apple: { N: 2, TOTAL: 7 },
+    pear: { N: 1, TOTAL: 5 },
+  });
+  await first.close();
+
+  const second = await startEngine(first.dir);
+  await second.engine.execute(`INSERT INTO orders (id, item, qty) VALUES ('o4', 'apple', 10);`);
+  out = await readTopic(second.log, 'per_item', 4);
+  assert.equal(out.length, 4, 'the records counted before the restart are not counted again');
+  assert.deepEqual(latest(out).get('apple'), { N: 3, TOTAL: 17 });
+});
+
+test('HAVING and a multi-column key: groups whose aggregate fails HAVING are absent from the table', async () => {
+  const { engine, log } = await startEngine();
+  await engine.execute(
+    `${setup}
+     CREATE TABLE busy WITH (KAFKA_TOPIC='busy', KEY_FORMAT='JSON') AS
+       SELECT region, item, COUNT(*) AS n FROM orders GROUP BY region, item HAVING COUNT(*) > 1;
+     INSERT INTO orders (id, item, qty, region) VALUES ('o1', 'apple', 1, 'north');
+     INSERT INTO orders (id, item, qty, region) VALUES ('o2', 'apple', 1, 'south');
+     INSERT INTO orders (id, item, qty, region) VALUES ('o3', 'apple', 1, 'north');`,
+  );
+  assert.deepEqual(
+    engine.metastore.get('BUSY')?.columns.map((c) => `${c.name} ${c.namespace}`),
+    ['REGION KEY', 'ITEM KEY', 'N VALUE'],
+  );
+  const out = await readTopic(log, 'busy', 3);
+  assert.deepEqual(Object.fromEntries(latest(out)), { '{"REGION":"north","ITEM":"apple"}': { N: 2 } });
+});
+
+test('an aggregate is a table: CREATE STREAM … AS and INSERT INTO a stream are refused', async () => {
+  const { engine } = await startEngine();
+  await engine.execute(setup);
+  const asStream = await refusal(
+    engine.execute('CREATE STREAM s AS SELECT item, COUNT(*) AS n FROM orders GROUP BY item;'),
+  );
+  assert.match(asStream.message, /Your SELECT query produces a TABLE\. Please use CREATE TABLE AS SELECT/);
+  await engine.execute(
+    `CREATE STREAM other (item STRING KEY, n BIGINT) WITH (KAFKA_TOPIC='other', VALUE_FORMAT='JSON', PARTITIONS=1);`,
+  );
+  const insert = await refusal(
+    engine.execute('INSERT INTO other SELECT item, COUNT(*) AS n FROM orders GROUP BY item;'),
+  );
+  assert.match(insert.message, /INSERT INTO can only be used to insert into a stream/);
+});
+
+test('TUMBLING windows: one row per key and window, with WINDOWSTART as a value when aliased', async () => {
+  const { engine, log } = await startEngine();
+  await engine.execute(
+    `${setup}
+     CREATE TABLE per_minute WITH (KAFKA_TOPIC='per_minute') AS
+       SELECT item, WINDOWSTART AS ws, COUNT(*) AS n FROM orders WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY item;
+     INSERT INTO orders (id, item, qty, ROWTIME) VALUES ('o1', 'apple', 1, 60000);
+     INSERT INTO orders (id, item, qty, ROWTIME) VALUES ('o2', 'apple', 1, 90000);
+     INSERT INTO orders (id, item, qty, ROWTIME) VALUES ('o3', 'apple', 1, 120000);`,
+  );
+  const out = await readTopic(log, 'per_minute', 3);
+  // Keys are time-windowed: the key's bytes, then the window start as 8 bytes big-endian.
+  assert.deepEqual(
+    out.map((r) => `${r.key!.subarray(0, -8).toString()}@${r.key!.readBigInt64BE(r.key!.length - 8)}`).sort(),
+    ['apple@120000', 'apple@60000', 'apple@60000'],
+  );
+  const values = out.map((r) => JSON.parse(r.value!.toString()) as { WS: number; N: number });
+  assert.deepEqual(
+    values.sort((a, b) => a.WS - b.WS || a.N - b.N),
+    [
+      { WS: 60000, N: 1 },
+      { WS: 60000, N: 2 },
+      { WS: 120000, N: 1 },
+    ],
+  );
+});
