@@ -26,14 +26,25 @@ function props(extra: Record<string, string>): Record<string, string> {
   };
 }
 
-function context(): SourceConnectorContext & { reconfigurations: number; errors: Error[] } {
+function context(): SourceConnectorContext & {
+  reconfigurations: number;
+  errors: Error[];
+  /** Resolves at the next reconfiguration request. */
+  nextReconfiguration(): Promise<void>;
+} {
+  const waiting: (() => void)[] = [];
   const ctx = {
     reconfigurations: 0,
     errors: [] as Error[],
     logger: { debug() {}, info() {}, warn() {}, error() {} },
     requestTaskReconfiguration() {
       ctx.reconfigurations++;
+      for (const wake of waiting.splice(0)) wake();
     },
+    nextReconfiguration: () =>
+      new Promise<void>((r) => {
+        waiting.push(r);
+      }),
     raiseError(e: Error) {
       ctx.errors.push(e);
     },
@@ -101,8 +112,9 @@ test('a new table is noticed every table.poll.interval.ms and asks for new task 
     );
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(ctx.reconfigurations, 0, 'nothing changed, nothing asked');
+    const asked = ctx.nextReconfiguration();
     await db.query('CREATE TABLE public.fresh_one (id int)');
-    for (let i = 0; i < 200 && ctx.reconfigurations === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await asked;
     assert.equal(ctx.reconfigurations, 1);
     assert.deepEqual(
       (await c.taskConfigs(2)).map((t) => t.tables),
