@@ -10,7 +10,7 @@ import { secretPlugin } from '../connect/worker/secret-plugin.fixture.js';
 import { until } from '../connect/worker/test-worker.fixture.js';
 import { builtinConnectors } from '../connectors/index.js';
 import { SegmentLog } from '../log/index.js';
-import { connectorState } from './connector-statements.js';
+import { connectorState, connectorStatusEntity } from './connector-statements.js';
 import type { Entity } from './entities.js';
 import { KsqlEngine, type KsqlRequestError } from './ksql-engine.js';
 import { fieldsOf, onCleanup, startEngineWithConnect } from './test-engine.fixture.js';
@@ -465,6 +465,33 @@ test('a connector state phrase counts tasks that retry apart and says FAILED whe
     connectorState(status([{ state: 'FAILED' }, { state: 'RUNNING' }])),
     'RUNNING (1/2 tasks RUNNING)',
   );
+});
+
+test("a connector_description's status keeps ksqlDB's fields and drops those newer Connect workers add", () => {
+  // GET /connectors/C/status from a Kafka Connect 4.1 worker: a version per connector and task.
+  const fromKafka41 = {
+    name: 'C',
+    type: 'source' as const,
+    connector: { state: 'RUNNING', worker_id: '127.0.0.1:8083', version: '4.1.1', trace: '' },
+    tasks: [
+      { id: 0, state: 'FAILED', worker_id: '127.0.0.1:8083', version: '4.1.1', trace: 'boom' },
+      { id: 1, state: 'RUNNING', worker_id: '127.0.0.1:8083', version: '4.1.1' },
+    ],
+  };
+  assert.deepEqual(connectorStatusEntity(fromKafka41), {
+    name: 'C',
+    connector: { state: 'RUNNING', worker_id: '127.0.0.1:8083' },
+    tasks: [
+      { id: 0, state: 'FAILED', worker_id: '127.0.0.1:8083', trace: 'boom' },
+      { id: 1, state: 'RUNNING', worker_id: '127.0.0.1:8083' },
+    ],
+    type: 'source',
+  });
+  const retrying = { since: '2026-01-01T00:00:00.000Z', error: 'connection refused' };
+  const sluice = { ...fromKafka41, tasks: [{ id: 0, state: 'RUNNING', worker_id: 'w', retrying }] };
+  assert.deepEqual(connectorStatusEntity(sluice).tasks, [
+    { id: 0, state: 'RUNNING', worker_id: 'w', retrying },
+  ]);
 });
 
 test('CREATE reports success only for a connector that starts: one with nothing to do is refused and not kept', async () => {

@@ -190,6 +190,32 @@ export function connectorState(status: ConnectorStateInfo | undefined): string |
 }
 
 /**
+ * The `status` of a connector_description in ksqlDB's shape: the fields of Kafka Connect's
+ * ConnectorStateInfo that ksqlDB's model knows (`trace` only when non-empty), and Sluice's `retrying`.
+ * Newer Connect workers add fields (Kafka 4.1 a `version` per connector and task); ksqlDB's model
+ * drops them, so entities look alike whichever worker answered.
+ */
+export function connectorStatusEntity(status: ConnectorStateInfo): ConnectorStateInfo {
+  const trace = (t: string | undefined) => (t ? { trace: t } : {});
+  return {
+    name: status.name,
+    connector: {
+      state: status.connector.state,
+      worker_id: status.connector.worker_id,
+      ...trace(status.connector.trace),
+    },
+    tasks: status.tasks.map((t) => ({
+      id: t.id,
+      state: t.state,
+      worker_id: t.worker_id,
+      ...trace(t.trace),
+      ...(t.retrying !== undefined ? { retrying: t.retrying } : {}),
+    })),
+    type: status.type,
+  };
+}
+
+/**
  * What CREATE CONNECTOR checks before creating (also while a request is validated): the name is
  * free (compared case-insensitively), and Connect finds no error in the config.
  */
@@ -446,7 +472,7 @@ export async function executeConnectorStatement(
           connectorClass: info.config['connector.class'] ?? '',
           // Beyond ksqlDB: the state in one phrase, as SHOW CONNECTORS shows it.
           state: connectorState(status),
-          status,
+          status: connectorStatusEntity(status),
           sources,
           topics,
         },

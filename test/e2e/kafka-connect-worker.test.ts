@@ -3,79 +3,41 @@
 // its group through the listener's coordinator, and a FileStreamSource connector's records land in
 // Sluice's log, where Kafka's console consumer reads them back.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { freePort } from '../../src/connect/free-port.js';
-import { kafkaJava, runKafkaTool } from './kafka-peers.fixture.js';
+import {
+  type JavaConnectWorker,
+  javaConnectMissing,
+  startJavaConnectWorker,
+} from './java-connect-worker.fixture.js';
+import { runKafkaTool } from './kafka-peers.fixture.js';
 import { killServerChildren, type ServerChild, startServerChild } from './server-child.fixture.js';
 
 let dir: string;
 let server: ServerChild;
-let worker: ChildProcess | undefined;
+let worker: JavaConnectWorker | undefined;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sluice-kafka-connect-'));
-  if (kafkaJava.missing === undefined) server = await startServerChild(['--data-dir', join(dir, 'data')]);
+  if (javaConnectMissing === undefined) server = await startServerChild(['--data-dir', join(dir, 'data')]);
 });
 
 after(() => {
-  worker?.kill('SIGKILL');
+  worker?.child.kill('SIGKILL');
   killServerChildren();
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Resolves once the worker's output matches `pattern`; rejects if it exits first. */
-function waitForOutput(child: ChildProcess, pattern: RegExp, output: { text: string }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = (chunk: Buffer) => {
-      output.text += chunk.toString();
-      if (pattern.test(output.text)) resolve();
-    };
-    child.stdout?.on('data', check);
-    child.stderr?.on('data', check);
-    child.once('exit', (code) =>
-      reject(new Error(`the Connect worker exited with ${code}:\n${output.text.slice(-4000)}`)),
-    );
-  });
-}
-
 test('a Kafka Connect worker joins through the listener and its FileStreamSource writes into the log', {
-  skip: kafkaJava.missing,
+  skip: javaConnectMissing,
   timeout: 240_000,
 }, async () => {
   const bootstrap = /Kafka listener: PLAINTEXT:\/\/(\S+)/.exec(server.output())?.[1];
   assert.ok(bootstrap, server.output());
-  const restPort = await freePort();
-  const properties = join(dir, 'worker.properties');
-  writeFileSync(
-    properties,
-    [
-      `bootstrap.servers=${bootstrap}`,
-      'group.id=sluice-connect-test',
-      'key.converter=org.apache.kafka.connect.storage.StringConverter',
-      'value.converter=org.apache.kafka.connect.storage.StringConverter',
-      'config.storage.topic=test-connect-configs',
-      'offset.storage.topic=test-connect-offsets',
-      'status.storage.topic=test-connect-status',
-      'offset.flush.interval.ms=1000',
-      `listeners=http://127.0.0.1:${restPort}`,
-    ].join('\n'),
-  );
-  worker = spawn(
-    'java',
-    ['-cp', kafkaJava.classpath, 'org.apache.kafka.connect.cli.ConnectDistributed', properties],
-    {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const output = { text: '' };
-  // The herder logs this once it has read its config topic and joined the group.
-  await waitForOutput(worker, /Finished starting connectors and tasks|Joined group at generation/, output);
-  const rest = `http://127.0.0.1:${restPort}`;
+  worker = await startJavaConnectWorker({ dir, bootstrap, groupId: 'sluice-connect-test' });
+  const rest = worker.restUrl;
   const root = (await (await fetch(`${rest}/`)).json()) as { kafka_cluster_id: string };
   assert.ok(root.kafka_cluster_id.length > 0);
   const input = join(dir, 'input.txt');
