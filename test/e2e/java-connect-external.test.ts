@@ -87,6 +87,8 @@ test('SQL on sluice server manages Java FileStream connectors on a real Kafka Co
   const server: ServerChild = await startServerChild(['--data-dir', join(dir, 'external')], {
     KSQL_CONNECT_LISTENERS: undefined,
     KSQL_KSQL_CONNECT_URL: `http://127.0.0.1:${restPort}`,
+    // A distributed worker answers writes once its config topic has them back: slow on a loaded machine.
+    KSQL_KSQL_CONNECT_REQUEST_TIMEOUT_MS: '60000',
   });
   // The server names the Connect REST API it drives: the Java worker's, not one of its own.
   assert.equal(server.connectUrl, `http://127.0.0.1:${restPort}`, server.output());
