@@ -76,6 +76,10 @@ const lifecycle = (name: string) => [
   `DESCRIBE CONNECTOR ${name};`,
   `PAUSE CONNECTOR ${name};`,
   `RESUME CONNECTOR ${name};`,
+  `RESTART CONNECTOR ${name};`,
+  `ALTER CONNECTOR ${name} SET ('batch.size' = '10');`,
+  `STOP CONNECTOR ${name};`,
+  `RESUME CONNECTOR ${name};`,
 ];
 
 test('SQL on sluice server manages Java FileStream connectors on a real Kafka Connect worker', {
@@ -138,6 +142,13 @@ test('SQL on sluice server manages Java FileStream connectors on a real Kafka Co
   ]);
   const described = external[1] as { status: { connector: { worker_id: string } }; topics: string[] };
   assert.equal(described.status.connector.worker_id, `127.0.0.1:${restPort}`);
+  // ALTER reached the worker: the Java worker's own config has the new key beside the old ones.
+  const config = (await (await fetch(`${worker.restUrl}/connectors/FILE_IN/config`)).json()) as Record<
+    string,
+    string
+  >;
+  assert.equal(config['batch.size'], '10');
+  assert.equal(config.file, input);
   external.push(await ok(server.url, 'DROP CONNECTOR FILE_IN;'));
   await ok(server.url, 'DROP CONNECTOR FILE_OUT;');
   assert.deepEqual((await ok(server.url, 'SHOW CONNECTORS;')).connectors, []);
