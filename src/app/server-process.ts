@@ -15,7 +15,14 @@ import {
 import { builtinConnectors } from '../connectors/index.js';
 import { KsqlEngine } from '../engine/index.js';
 import { parseKafkaListener, type RunningKafkaListener, startKafkaListener } from '../kafka/index.js';
-import { type Durability, type InternalTopics, SegmentLog } from '../log/index.js';
+import {
+  type Durability,
+  type InternalTopics,
+  KafkaLog,
+  type Log,
+  type OpenReport,
+  SegmentLog,
+} from '../log/index.js';
 import {
   BasicAuthenticator,
   buildRestApp,
@@ -62,7 +69,7 @@ function connectAuthorization(config: ServerConfig): (() => string) | undefined 
 
 async function connectFor(
   config: ServerConfig,
-  log: SegmentLog,
+  log: Log,
   properties: Record<string, string> | undefined,
   authenticator: BasicAuthenticator | undefined,
   crossOrigin: CrossOriginPolicy,
@@ -110,7 +117,9 @@ export interface RunningServer {
   readonly kafkaUrl: string | undefined;
   /** The URL clients use, e.g. http://127.0.0.1:8088. */
   readonly url: string;
-  readonly log: SegmentLog;
+  readonly log: Log;
+  /** What opening the embedded log found (undefined on the Kafka backend). */
+  readonly openReport: OpenReport | undefined;
   close(): Promise<void>;
 }
 
@@ -223,7 +232,7 @@ function kafkaListenerFor(config: ServerConfig, authenticated: boolean): string 
 
 async function startKafka(
   listener: string,
-  log: SegmentLog,
+  log: Log,
   internalTopics: InternalTopics,
   authenticator: BasicAuthenticator | undefined,
 ): Promise<RunningKafkaListener> {
@@ -267,6 +276,27 @@ function crossOriginPolicy(config: ServerConfig): CrossOriginPolicy {
 }
 
 /**
+ * The log every topic lives in: the Apache Kafka cluster of bootstrap.servers when it is set,
+ * else the embedded log under sluice.data.dir.
+ */
+async function openLog(config: ServerConfig): Promise<Log> {
+  const brokers = config.getOptionalList('bootstrap.servers') ?? [];
+  if (brokers.length > 0)
+    return KafkaLog.open({
+      bootstrapServers: brokers,
+      clientId: config.getString('ksql.service.id'),
+      replicationFactor: config.getNumber('ksql.internal.topic.replicas'),
+    });
+  return SegmentLog.open({
+    dataDir: config.getString('sluice.data.dir'),
+    durability: config.getString('sluice.log.durability') as Durability,
+    flushIntervalMs: config.getNumber('sluice.log.flush.interval.ms'),
+    cleanerIntervalMs: config.getNumber('sluice.log.retention.check.interval.ms'),
+    maxPartitionsPerTopic: config.getNumber('sluice.topic.max.partitions'),
+  });
+}
+
+/**
  * Opens the data dir and serves the REST API on the first listener. Everything that can be checked
  * (keystores, the password file) is checked before the data dir is locked, and a failure after
  * that closes whatever started, so a failed start leaves no lock, port or worker behind.
@@ -284,13 +314,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const workerProperties = embeddedWorkerProperties(config);
   if (workerProperties !== undefined) connectListenerTls(workerProperties);
   const kafkaListener = kafkaListenerFor(config, authenticator !== undefined);
-  const log = await SegmentLog.open({
-    dataDir: config.getString('sluice.data.dir'),
-    durability: config.getString('sluice.log.durability') as Durability,
-    flushIntervalMs: config.getNumber('sluice.log.flush.interval.ms'),
-    cleanerIntervalMs: config.getNumber('sluice.log.retention.check.interval.ms'),
-    maxPartitionsPerTopic: config.getNumber('sluice.topic.max.partitions'),
-  });
+  const log = await openLog(config);
   let engine: KsqlEngine | undefined;
   let worker: RunningWorker | undefined;
   let app: ReturnType<typeof buildRestApp> | undefined;
@@ -347,6 +371,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   return {
     url: `${secure ? 'https' : 'http'}://${shownHost}:${boundPort}`,
     log,
+    openReport: log instanceof SegmentLog ? log.openReport : undefined,
     connectUrl:
       running.worker?.restUrl ??
       (config.isSetByUser('ksql.connect.url') ? config.getString('ksql.connect.url') : undefined),

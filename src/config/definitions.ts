@@ -300,9 +300,7 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
     defaultValue: null,
     importance: 'HIGH',
     documentation:
-      'Kafka brokers (host:port, comma-separated). Unset, Sluice stores topics in its embedded log under sluice.data.dir.',
-    notSupported:
-      'the server keeps every topic in its embedded log under sluice.data.dir; Apache Kafka as storage is not implemented',
+      'Kafka brokers (host:port, comma-separated). Set, every topic of the server (streams, tables, the command topic, the processing log, consumer groups) lives in that Apache Kafka cluster; state stores stay under sluice.data.dir. Transactions (processing.guarantee=exactly_once_v2) are not implemented there yet. Unset, Sluice stores topics in its embedded log under sluice.data.dir.',
   },
   {
     name: 'ksql.internal.topic.replicas',
@@ -311,9 +309,8 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
     defaultValue: 1,
     importance: 'LOW',
     documentation:
-      'Replication factor of the internal topics the server creates (command topic, changelogs). Only meaningful with Kafka.',
+      'Replication factor of the topics the server creates in Kafka (with bootstrap.servers; every topic it creates gets it for now, WITH (REPLICAS=…) is not read yet). The embedded log keeps one copy of every topic.',
     validator: atLeast(1),
-    notSupported: 'the embedded log keeps one copy of every topic',
   },
   {
     name: 'ksql.hidden.topics',

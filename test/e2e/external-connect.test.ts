@@ -8,7 +8,7 @@ import { startServer } from '../../src/app/index.js';
 import { loadServerConfig } from '../../src/config/index.js';
 import { freePort } from '../../src/connect/free-port.js';
 import { until } from '../../src/connect/worker/test-worker.fixture.js';
-import type { SegmentLog } from '../../src/log/index.js';
+import type { Log } from '../../src/log/index.js';
 
 // External mode end to end: `sluice server` drives a `sluice connect` worker (a real process)
 // through ksql.connect.url, and the worker keeps its topics on that server's log.
@@ -38,7 +38,7 @@ function startWorker(
   });
 }
 
-async function values(log: SegmentLog, topic: string): Promise<string[]> {
+async function values(log: Log, topic: string): Promise<string[]> {
   if (!(await log.hasTopic(topic))) return [];
   const out: string[] = [];
   for (let offset = 0; offset < (await log.endOffset(topic, 0)); ) {

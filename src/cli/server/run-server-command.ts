@@ -58,13 +58,13 @@ export async function runServerCommand(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const report = server.log.openReport;
-  if (report.recovered) {
+  const report = server.openReport;
+  if (report?.recovered) {
     process.stdout.write(
       `Recovered the log after an unclean shutdown (${report.truncatedBytes} bytes of torn tail cut).\n`,
     );
   }
-  for (const c of report.corruptSegments)
+  for (const c of report?.corruptSegments ?? [])
     process.stdout.write(`WARNING corrupt segment left in place: ${c}\n`);
   const running = server;
   const stopped = new Promise<number>((resolve) => {

@@ -40,6 +40,32 @@ interface TopicMeta {
 /** Record batch attributes (Kafka's DefaultRecordBatch). */
 const LOG_APPEND_TIME = 0x08;
 const CONTROL_BATCH = 0x20;
+/** Errors a moment after a topic is created or a leader moves: asking again (metadata refreshed) succeeds. */
+const TRANSIENT = new Set([
+  'NOT_LEADER_OR_FOLLOWER',
+  'LEADER_NOT_AVAILABLE',
+  'UNKNOWN_LEADER_EPOCH',
+  'FENCED_LEADER_EPOCH',
+  'NOT_COORDINATOR',
+  'COORDINATOR_NOT_AVAILABLE',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'REQUEST_TIMED_OUT',
+]);
+const RETRIES = 8;
+
+/** Runs `attempt` again (backing off 50, 100, … ms) while it fails with a transient Kafka error. */
+async function retryTransient<T>(attempt: () => Promise<T>, onRetry: () => void): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (i >= RETRIES || ![...kafkaErrorIds(err)].some((id) => TRANSIENT.has(id))) throw err;
+      onRetry();
+      await new Promise((resolve) => setTimeout(resolve, 50 * i));
+    }
+  }
+}
+
 /** How long one long-poll Fetch of waitForData waits at the broker before the waiter asks again. */
 const WAIT_ROUND_MS = 250;
 
@@ -125,16 +151,29 @@ export class KafkaLog implements Log {
     const cached = fresh ? undefined : this.#topics.get(topic);
     if (cached !== undefined) return cached;
     try {
-      const metadata = await this.#client.metadata({ topics: [topic], forceUpdate: true });
-      const t = metadata.topics.get(topic);
-      if (t === undefined) throw unknownTopic(topic);
-      const meta = { id: t.id, leaders: t.partitions.map((p) => p.leader) };
-      this.#topics.set(topic, meta);
-      return meta;
+      return await retryTransient(
+        () => this.#fetchMeta(topic),
+        () => {},
+      );
     } catch (err) {
       this.#topics.delete(topic);
       const e = fromKafkaError(err, `Topic '${topic}'`);
       throw e.code === 'UNKNOWN_TOPIC' ? unknownTopic(topic) : e;
+    }
+  }
+
+  async #fetchMeta(topic: string): Promise<TopicMeta> {
+    {
+      const metadata = await this.#client.metadata({ topics: [topic], forceUpdate: true });
+      const t = metadata.topics.get(topic);
+      if (t === undefined) throw unknownTopic(topic);
+      if (t.partitions.some((p) => p === undefined || p.leader < 0))
+        throw Object.assign(new Error(`${topic} has a partition without a leader yet`), {
+          apiId: 'LEADER_NOT_AVAILABLE',
+        });
+      const meta = { id: t.id, leaders: t.partitions.map((p) => p.leader) };
+      this.#topics.set(topic, meta);
+      return meta;
     }
   }
 
@@ -202,7 +241,10 @@ export class KafkaLog implements Log {
 
   async #offsets(topic: string, timestamp: bigint): Promise<bigint[]> {
     try {
-      const offsets = await this.#client.listOffsets({ topics: [topic], timestamp });
+      const offsets = await retryTransient(
+        () => this.#client.listOffsets({ topics: [topic], timestamp }),
+        () => this.#topics.delete(topic),
+      );
       return offsets.get(topic) ?? [];
     } catch (err) {
       const e = fromKafkaError(err, `Offsets of topic '${topic}'`);
@@ -278,7 +320,10 @@ export class KafkaLog implements Log {
     }));
     let result: { offsets?: { partition: number; offset: bigint }[] };
     try {
-      result = await this.#producer.send({ messages: messages as never, acks: ProduceAcks.ALL });
+      result = await retryTransient(
+        () => this.#producer.send({ messages: messages as never, acks: ProduceAcks.ALL }),
+        () => this.#topics.delete(topic),
+      );
     } catch (err) {
       if (kafkaErrorIds(err).has('UNKNOWN_TOPIC_OR_PARTITION')) this.#topics.delete(topic);
       throw fromKafkaError(err, `Appending to topic '${topic}'`);
@@ -300,8 +345,21 @@ export class KafkaLog implements Log {
   }
 
   async #fetch(topic: string, partition: number, offset: number, maxBytes: number) {
-    const meta = await this.#partitionMeta(topic, partition);
     try {
+      return await retryTransient(
+        () => this.#fetchOnce(topic, partition, offset, maxBytes),
+        () => this.#topics.delete(topic),
+      );
+    } catch (err) {
+      if (err instanceof LogError) throw err;
+      if (kafkaErrorIds(err).has('UNKNOWN_TOPIC_ID')) this.#topics.delete(topic);
+      throw fromKafkaError(err, `Reading ${topic}-${partition} at offset ${offset}`);
+    }
+  }
+
+  async #fetchOnce(topic: string, partition: number, offset: number, maxBytes: number) {
+    const meta = await this.#partitionMeta(topic, partition);
+    {
       const response = await this.#client.fetch({
         node: meta.leaders[partition],
         maxWaitTime: 0,
@@ -324,10 +382,6 @@ export class KafkaLog implements Log {
         ],
       });
       return response.responses[0].partitions[0];
-    } catch (err) {
-      const ids = kafkaErrorIds(err);
-      if (ids.has('UNKNOWN_TOPIC_ID') || ids.has('NOT_LEADER_OR_FOLLOWER')) this.#topics.delete(topic);
-      throw fromKafkaError(err, `Reading ${topic}-${partition} at offset ${offset}`);
     }
   }
 
@@ -476,10 +530,14 @@ export class KafkaLog implements Log {
       byTopic.set(o.topic, list);
     }
     try {
-      await this.#admin.alterConsumerGroupOffsets({
-        groupId: group,
-        topics: [...byTopic].map(([name, partitionOffsets]) => ({ name, partitionOffsets })),
-      });
+      await retryTransient(
+        () =>
+          this.#admin.alterConsumerGroupOffsets({
+            groupId: group,
+            topics: [...byTopic].map(([name, partitionOffsets]) => ({ name, partitionOffsets })),
+          }),
+        () => {},
+      );
     } catch (err) {
       throw fromKafkaError(err, `Committing offsets of group '${group}'`);
     }
@@ -489,7 +547,10 @@ export class KafkaLog implements Log {
     this.#checkOpen();
     let groups: Awaited<ReturnType<Admin['listConsumerGroupOffsets']>>;
     try {
-      groups = await this.#admin.listConsumerGroupOffsets({ groups: [group] });
+      groups = await retryTransient(
+        () => this.#admin.listConsumerGroupOffsets({ groups: [group] }),
+        () => {},
+      );
     } catch (err) {
       throw fromKafkaError(err, `Offsets of group '${group}'`);
     }
