@@ -134,3 +134,37 @@ test('TUMBLING windows: one row per key and window, with WINDOWSTART as a value 
     ],
   );
 });
+
+test('a push query SELECT … GROUP BY … EMIT CHANGES streams every change of each group, and removes its state when it ends', async () => {
+  const { engine, log } = await startEngine();
+  await engine.execute(`${setup}
+    INSERT INTO orders (id, item, qty) VALUES ('o1', 'apple', 3);
+    INSERT INTO orders (id, item, qty) VALUES ('o2', 'pear', 5);`);
+  const handle = await engine.pushQuery(
+    'SELECT item, COUNT(*) AS n, SUM(qty) AS total FROM orders GROUP BY item EMIT CHANGES LIMIT 3;',
+    { streamsProperties: { 'auto.offset.reset': 'earliest' } },
+  );
+  assert.deepEqual(handle.columnNames, ['ITEM', 'N', 'TOTAL']);
+  assert.deepEqual(handle.columnTypes, ['STRING', 'BIGINT', 'INTEGER']);
+  const rows: unknown[][] = [];
+  const reading = (async () => {
+    for await (const batch of handle.rows) rows.push(...batch.rows);
+  })();
+  await engine.execute("INSERT INTO orders (id, item, qty) VALUES ('o3', 'apple', 4);");
+  await reading;
+  handle.close();
+  assert.deepEqual(
+    rows.sort((a, b) => String(a).localeCompare(String(b))),
+    [
+      ['apple', 1n, 3],
+      ['apple', 2n, 7],
+      ['pear', 1n, 5],
+    ],
+  );
+  const topics = await log.listTopics();
+  assert.deepEqual(
+    topics.filter((t) => t.includes('transient')),
+    [],
+    'the transient changelog is deleted',
+  );
+});

@@ -14,7 +14,15 @@ import {
   resolveType,
   type SinkNode,
 } from '../planner/index.js';
-import { ProcessingLog, type PushBatch, runPushQuery, TimeSlicer } from '../runtime/index.js';
+import {
+  aggregateStoreSpecs,
+  ProcessingLog,
+  type PushBatch,
+  queryApplicationId,
+  runPushQuery,
+  TimeSlicer,
+  WindowSpecError,
+} from '../runtime/index.js';
 import {
   type ParsedStatement,
   type ParseLimits,
@@ -53,7 +61,7 @@ import {
 } from './query-statements.js';
 import { checkRequestProperty } from './request-properties.js';
 import { sandboxLog } from './sandbox-log.js';
-import { aggregateStepOf, buildTopology } from './topology.js';
+import { aggregateOperatorSpec, aggregateStepOf, buildTopology } from './topology.js';
 
 /**
  * A failed request: the error of the statement that failed and the entities of those before it
@@ -1048,10 +1056,6 @@ export class KsqlEngine {
         this.metastore.types,
       );
       physical = planPhysical(plan);
-      if (aggregateStepOf(physical) !== undefined)
-        throw new PlanningError(
-          'A push query with GROUP BY is not supported yet in this version of Sluice: create a table with CREATE TABLE … AS SELECT … GROUP BY and follow it with SELECT * FROM that_table EMIT CHANGES.',
-        );
     } catch (err) {
       if (err instanceof PlanningError)
         throw new KsqlRequestError('BAD_STATEMENT', err.message, statementText(statement), []);
@@ -1070,6 +1074,16 @@ export class KsqlEngine {
       );
     }
     const queryId = `transient_${source.name}_${randomBytes(8).readBigUInt64BE().toString()}`;
+    const aggregate = aggregateStepOf(physical);
+    if (aggregate !== undefined) {
+      try {
+        aggregateOperatorSpec(aggregate, 'JSON');
+      } catch (err) {
+        if (err instanceof WindowSpecError)
+          throw new KsqlRequestError('BAD_STATEMENT', err.message, statementText(statement), []);
+        throw err;
+      }
+    }
     const stopper = new AbortController();
     const rows = runPushQuery(
       this.log,
@@ -1080,6 +1094,16 @@ export class KsqlEngine {
         build: (operatorContext) => buildTopology(physical, source, operatorContext),
         fromEarliest: this.queryContext(context).fromEarliest,
         limit,
+        overTable: physical.kind === 'clientSink' && physical.overTable,
+        ...(aggregate === undefined
+          ? {}
+          : {
+              state: {
+                stores: aggregateStoreSpecs(aggregateOperatorSpec(aggregate, 'JSON')),
+                stateDir: this.queryContext(context).stateDir,
+                applicationId: queryApplicationId(this.config.getString('ksql.service.id'), queryId),
+              },
+            }),
       },
       stopper.signal,
     );

@@ -4,6 +4,7 @@ import type { OperatorContext, Topology } from './operators.js';
 import type { ProcessingLog } from './processing-log.js';
 import type { RuntimeSource } from './runtime-source.js';
 import { ClientSink, type PushBatch } from './sinks.js';
+import { deleteQueryState, StateStores, type StoreSpec } from './state/index.js';
 
 export type { PushBatch } from './sinks.js';
 
@@ -14,6 +15,18 @@ export interface PushQuerySpec {
   readonly build: (context: OperatorContext) => Topology;
   readonly fromEarliest: boolean;
   readonly limit: number | undefined;
+  /** The rows are a table's changes (a table source, or an aggregate): a deleted key is a tombstone. */
+  readonly overTable?: boolean;
+  /**
+   * A GROUP BY's state stores: opened empty when the query starts, committed after each batch (so
+   * they do not grow in memory), deleted with their changelogs when it ends, as ksqlDB removes a
+   * transient query's internal topics.
+   */
+  readonly state?: {
+    readonly stores: readonly StoreSpec[];
+    readonly stateDir: string;
+    readonly applicationId: string;
+  };
 }
 
 /**
@@ -27,21 +40,57 @@ export async function* runPushQuery(
   spec: PushQuerySpec,
   signal: AbortSignal,
 ): AsyncGenerator<PushBatch> {
-  const topology = spec.build({ queryId: spec.id, processingLog, countFailure: () => {} });
-  const sink = new ClientSink(spec.source.kind === 'TABLE', spec.limit);
+  const state = spec.state;
+  const stores =
+    state === undefined
+      ? undefined
+      : await StateStores.open({
+          log,
+          stateDir: state.stateDir,
+          applicationId: state.applicationId,
+          partition: 0,
+          partitions: 1,
+          stores: state.stores,
+        });
+  try {
+    yield* follow(log, processingLog, spec, signal, stores);
+  } finally {
+    if (stores !== undefined && state !== undefined) {
+      await stores.close();
+      await deleteQueryState(log, state.stateDir, state.applicationId);
+    }
+  }
+}
+
+async function* follow(
+  log: Log,
+  processingLog: ProcessingLog,
+  spec: PushQuerySpec,
+  signal: AbortSignal,
+  stores: StateStores | undefined,
+): AsyncGenerator<PushBatch> {
+  const topology = spec.build({
+    queryId: spec.id,
+    processingLog,
+    countFailure: () => {},
+    ...(stores === undefined ? {} : { stores }),
+  });
+  const overTable = spec.overTable ?? spec.source.kind === 'TABLE';
+  const sink = new ClientSink(overTable, spec.limit);
   const consumer = new Consumer(log, { autoOffsetReset: spec.fromEarliest ? 'earliest' : 'latest' });
   await consumer.assignTopic(spec.source.topic);
   while (!sink.done()) {
     const batches = await consumer.poll(1000, signal);
     if (signal.aborted) return;
     const rows: SqlValue[][] = [];
-    const tombstones: boolean[] | undefined = spec.source.kind === 'TABLE' ? [] : undefined;
+    const tombstones: boolean[] | undefined = overTable ? [] : undefined;
     for (const batch of batches) {
       if (sink.done()) break;
       const out = sink.write(topology.process(batch.records, batch.partition));
       rows.push(...out.rows);
       if (tombstones !== undefined && out.tombstones !== undefined) tombstones.push(...out.tombstones);
     }
+    if (stores?.hasPendingWrites) await stores.commit();
     await processingLog.flush();
     if (rows.length > 0) yield { rows, tombstones };
   }
