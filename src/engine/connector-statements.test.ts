@@ -297,8 +297,8 @@ for (const mode of ['embedded', 'rest'] as const) {
       );
       assert.deepEqual(d.topics, ['lines']);
       assert.deepEqual(
-        d.sources.map((x) => x.name),
-        ['LINES_S'],
+        d.sources.map((x) => [x.name, x.partitions]),
+        [['LINES_S', (await log.describeTopic('lines')).partitions.length]],
       );
       const missing = await failure('DESCRIBE CONNECTOR nope;');
       assert.equal(missing.errorCode, 40400);

@@ -4,7 +4,7 @@ import {
   type ConnectorOffset,
   type ConnectorStateInfo,
 } from '../connect/client/index.js';
-import type { ConnectorListRow, ConnectorStatusRow } from '../rest-model/index.js';
+import type { ConnectorListRow, ConnectorStatusRow, SourceDescription } from '../rest-model/index.js';
 import {
   type ConnectorOffsetEntry,
   type Literal,
@@ -14,7 +14,8 @@ import {
   type Statement,
   spanOf,
 } from '../sql/index.js';
-import { type Entity, entity, sourceDescription, warning } from './entities.js';
+import type { DataSource } from './data-source.js';
+import { type Entity, entity, warning } from './entities.js';
 import { StatementError } from './errors.js';
 import type { MetaStore } from './metastore.js';
 
@@ -407,6 +408,8 @@ export async function executeConnectorStatement(
   text: string,
   connect: ConnectClient,
   metastore: MetaStore,
+  /** A stream or table as DESCRIBE shows it (its topic's partitions, the queries over it). */
+  describeSource: (source: DataSource) => Promise<SourceDescription>,
 ): Promise<Entity> {
   switch (s.kind) {
     case 'createConnector': {
@@ -452,19 +455,12 @@ export async function executeConnectorStatement(
       }
       // Beyond ksqlDB (which does this for the JDBC source only): the streams and tables over
       // every topic the connector reads or writes.
-      const sources = metastore
-        .all()
-        .filter((x) => topics.includes(x.topic))
-        .map((x) =>
-          sourceDescription(x, false, {
-            readQueries: [],
-            writeQueries: [],
-            partitions: 0,
-            statistics: '',
-            errorStats: '',
-            sourceConstraints: metastore.referencing(x.name),
-          }),
-        );
+      const sources = await Promise.all(
+        metastore
+          .all()
+          .filter((x) => topics.includes(x.topic))
+          .map((x) => describeSource(x)),
+      );
       return entity(
         'connector_description',
         text,

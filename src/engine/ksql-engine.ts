@@ -726,7 +726,13 @@ export class KsqlEngine {
           if (s.kind === 'createConnector') await checkNewConnector(s, text, this.connect);
           return undefined;
         }
-        return executeConnectorStatement(s, maskConnectorStatement(s, text), this.connect, this.metastore);
+        return executeConnectorStatement(
+          s,
+          maskConnectorStatement(s, text),
+          this.connect,
+          this.metastore,
+          (x) => this.describe(x, false),
+        );
       case 'listFunctions':
         return entity('function_names', text, { functions: listFunctions() });
       case 'describeFunction': {
