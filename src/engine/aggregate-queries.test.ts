@@ -168,3 +168,31 @@ test('a push query SELECT … GROUP BY … EMIT CHANGES streams every change of 
     'the transient changelog is deleted',
   );
 });
+
+test('SESSION windows: a merge deletes the absorbed session and upserts the merged one, keys session-windowed', async () => {
+  const { engine, log } = await startEngine();
+  await engine.execute(
+    // One input partition, so the records are aggregated in the order written.
+    `CREATE STREAM visits (id STRING KEY, item STRING, qty INT) WITH (KAFKA_TOPIC='visits', VALUE_FORMAT='JSON', PARTITIONS=1);
+     SET 'auto.offset.reset'='earliest';
+     CREATE TABLE sessions WITH (KAFKA_TOPIC='sessions') AS
+       SELECT item, COUNT(*) AS n FROM visits WINDOW SESSION (1 MINUTE) GROUP BY item;
+     INSERT INTO visits (id, item, qty, ROWTIME) VALUES ('o1', 'apple', 1, 1000);
+     INSERT INTO visits (id, item, qty, ROWTIME) VALUES ('o2', 'apple', 1, 31000);
+     INSERT INTO visits (id, item, qty, ROWTIME) VALUES ('o3', 'apple', 1, 300000);`,
+  );
+  const out = await readTopic(log, 'sessions', 4);
+  // Kafka Streams' session key: the key's bytes, then the end and the start, 8 bytes each.
+  const described = out.map((r) => {
+    const k = r.key!;
+    const start = Number(k.readBigInt64BE(k.length - 8));
+    const end = Number(k.readBigInt64BE(k.length - 16));
+    return `${k.subarray(0, -16).toString()}[${start},${end}] ${r.value === null ? 'deleted' : r.value.toString()}`;
+  });
+  assert.deepEqual(described, [
+    'apple[1000,1000] {"N":1}',
+    'apple[1000,1000] deleted',
+    'apple[1000,31000] {"N":2}',
+    'apple[300000,300000] {"N":1}',
+  ]);
+});
