@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
 import { readPropertiesFile, type ServerConfig } from '../config/index.js';
 import {
   type ConnectClient,
@@ -23,6 +24,7 @@ import {
   type OpenReport,
   SegmentLog,
 } from '../log/index.js';
+import { buildRegistryApp, SchemaStore } from '../registry/index.js';
 import {
   BasicAuthenticator,
   buildRestApp,
@@ -115,6 +117,8 @@ export interface RunningServer {
   readonly connectUrl: string | undefined;
   /** Where Kafka clients connect (PLAINTEXT://host:port), unless sluice.kafka.listeners is empty. */
   readonly kafkaUrl: string | undefined;
+  /** Sluice's Schema Registry (http://host:port), unless sluice.schema.registry.listeners is empty. */
+  readonly schemaRegistryUrl: string | undefined;
   /** The URL clients use, e.g. http://127.0.0.1:8088. */
   readonly url: string;
   readonly log: Log;
@@ -262,6 +266,48 @@ async function startKafka(
   }
 }
 
+/**
+ * sluice.schema.registry.listeners: where the Schema Registry listens, or undefined when it is empty.
+ * A server on a free REST port takes a free registry port too unless the listener is set.
+ */
+function registryListenerFor(config: ServerConfig): { host: string; port: number } | undefined {
+  const listener = config.getString('sluice.schema.registry.listeners').trim();
+  if (listener === '') return undefined;
+  if (!config.isSetByUser('sluice.schema.registry.listeners') && serverPort(config) === 0)
+    return { host: '127.0.0.1', port: 0 };
+  const url = new URL(listener);
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port === '' ? 8081 : Number(url.port) };
+}
+
+async function startRegistry(
+  listener: { host: string; port: number },
+  log: Log,
+  authenticator: BasicAuthenticator | undefined,
+): Promise<FastifyInstance> {
+  const store = await SchemaStore.open(log);
+  const app = buildRegistryApp(store);
+  // The same users as the REST API: readers read, developers and admins register and delete.
+  if (authenticator !== undefined) requireConnectAuthentication(app, authenticator);
+  try {
+    await app.listen(listener);
+  } catch (err) {
+    await app.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new Error(
+        `The Schema Registry's address ${listener.host}:${listener.port} is already in use. Stop what uses it, or set sluice.schema.registry.listeners to another address, or empty to turn the registry off.`,
+      );
+    throw err;
+  }
+  return app;
+}
+
+function urlOf(app: FastifyInstance, host: string): string {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
 /** access.control.allow.*: the web origins admitted besides the server's own. */
 function crossOriginPolicy(config: ServerConfig): CrossOriginPolicy {
   return {
@@ -314,11 +360,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const workerProperties = embeddedWorkerProperties(config);
   if (workerProperties !== undefined) connectListenerTls(workerProperties);
   const kafkaListener = kafkaListenerFor(config, authenticator !== undefined);
+  const registryListener = registryListenerFor(config);
   const log = await openLog(config);
   let engine: KsqlEngine | undefined;
   let worker: RunningWorker | undefined;
   let app: ReturnType<typeof buildRestApp> | undefined;
   let kafka: RunningKafkaListener | undefined;
+  let registry: FastifyInstance | undefined;
   try {
     const connect = await connectFor(config, log, workerProperties, authenticator, crossOrigin, (w) => {
       worker = w;
@@ -327,6 +375,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     // The engine's own topics are there already; the REST API guards the same set.
     const internalTopics = engine.internalTopics;
     for (const [name, role] of worker?.internalTopics ?? []) internalTopics.add(name, role);
+    if (registryListener !== undefined) {
+      registry = await startRegistry(registryListener, log, authenticator);
+    }
     if (kafkaListener !== undefined)
       kafka = await startKafka(kafkaListener, log, internalTopics, authenticator);
     app = buildRestApp({
@@ -350,6 +401,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await app.listen({ host, port });
   } catch (err) {
     await app?.close().catch(() => {});
+    await registry?.close();
     await kafka?.close();
     await engine?.close();
     await (worker as RunningWorker | undefined)?.close();
@@ -360,7 +412,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     }
     throw err;
   }
-  const running = { app, engine, worker: worker as RunningWorker | undefined, kafka };
+  const running = {
+    app,
+    engine,
+    worker: worker as RunningWorker | undefined,
+    kafka,
+    registry: registry as FastifyInstance | undefined,
+  };
   // Only now the stored connectors start: however busy they keep the worker, the server answers.
   running.worker?.startConnectors().catch((err: unknown) => {
     process.stderr.write(`WARNING could not start the stored connectors: ${(err as Error).message}\n`);
@@ -376,8 +434,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       running.worker?.restUrl ??
       (config.isSetByUser('ksql.connect.url') ? config.getString('ksql.connect.url') : undefined),
     kafkaUrl: running.kafka?.url,
+    schemaRegistryUrl:
+      running.registry === undefined || registryListener === undefined
+        ? undefined
+        : urlOf(running.registry, registryListener.host),
     async close() {
       await running.app.close();
+      await running.registry?.close();
       await running.kafka?.close();
       await running.engine.close();
       await running.worker?.close();

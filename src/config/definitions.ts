@@ -294,6 +294,22 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
     },
   },
   {
+    name: 'sluice.schema.registry.listeners',
+    group: 'Schema Registry',
+    type: 'STRING',
+    defaultValue: 'http://127.0.0.1:8081',
+    importance: 'HIGH',
+    documentation:
+      "Where Sluice's own Confluent-compatible Schema Registry listens, as http://HOST:PORT; empty turns it off. Its schemas live in the compacted _schemas topic. It binds 127.0.0.1 by default, as the Kafka listener does, since anyone who reaches it can register and delete schemas: set http://0.0.0.0:8081 to serve other machines (with authentication.method=BASIC it asks for the same users: readers read, developers and admins write). A server whose REST port is 0 takes a free port here too unless this is set.",
+    validator: {
+      describe: 'http://HOST:PORT, or empty',
+      check: (value) =>
+        value === '' || /^http:\/\/(\[[^\]]+\]|[^:/]*):\d{1,5}\/?$/i.test(String(value))
+          ? undefined
+          : 'must be http://HOST:PORT (e.g. http://127.0.0.1:8081), or empty to turn the Schema Registry off; https:// is not served yet',
+    },
+  },
+  {
     name: 'bootstrap.servers',
     group: 'Storage',
     type: 'LIST',

@@ -10,7 +10,7 @@
  */
 
 /** Where an error is met: which API answers with it, or which step of running Sluice. */
-export type ErrorSurface = 'ksql' | 'rest-proxy' | 'connect' | 'log' | 'config';
+export type ErrorSurface = 'ksql' | 'rest-proxy' | 'connect' | 'schema-registry' | 'log' | 'config';
 
 export interface ErrorEntry {
   /** The `error_code` of REST bodies. */
@@ -171,6 +171,99 @@ export const ERROR_CATALOGUE = {
     500,
     'The Connect worker failed while serving a valid request.',
     'Read the message for the cause; a connector class that cannot load names the plugin path to check.',
+  ),
+
+  // The Confluent-compatible Schema Registry (sluice.schema.registry.listeners, 8081 by default).
+  REGISTRY_SUBJECT_NOT_FOUND: entry(
+    'schema-registry',
+    40401,
+    404,
+    'The subject named in the path has no schema (or only soft-deleted ones where live ones are asked for).',
+    'Check the name: GET /subjects lists the subjects, GET /subjects?deleted=true the soft-deleted ones too.',
+  ),
+  REGISTRY_VERSION_NOT_FOUND: entry(
+    'schema-registry',
+    40402,
+    404,
+    'The subject has no version of that number.',
+    'GET /subjects/{subject}/versions lists its versions.',
+  ),
+  REGISTRY_SCHEMA_NOT_FOUND: entry(
+    'schema-registry',
+    40403,
+    404,
+    'No schema has that id, or the schema looked up is not registered under the subject.',
+    'Register the schema first (POST /subjects/{subject}/versions), or check the id the record carries.',
+  ),
+  REGISTRY_SUBJECT_SOFT_DELETED: entry(
+    'schema-registry',
+    40404,
+    404,
+    'The subject was soft-deleted already.',
+    'Add ?permanent=true to delete it for good.',
+  ),
+  REGISTRY_SUBJECT_NOT_SOFT_DELETED: entry(
+    'schema-registry',
+    40405,
+    404,
+    'A permanent delete was asked of a subject that was not soft-deleted first.',
+    'Delete it without permanent=true first, then with it.',
+  ),
+  REGISTRY_VERSION_SOFT_DELETED: entry(
+    'schema-registry',
+    40406,
+    404,
+    'The version was soft-deleted already.',
+    'Add ?permanent=true to delete it for good.',
+  ),
+  REGISTRY_VERSION_NOT_SOFT_DELETED: entry(
+    'schema-registry',
+    40407,
+    404,
+    'A permanent delete was asked of a version that was not soft-deleted first.',
+    'Delete it without permanent=true first, then with it.',
+  ),
+  REGISTRY_NO_SUBJECT_CONFIG: entry(
+    'schema-registry',
+    40408,
+    404,
+    'The subject has no compatibility level of its own; the global one applies.',
+    'Add ?defaultToGlobal=true to get the level in force, or PUT /config/{subject} to set one.',
+  ),
+  REGISTRY_INCOMPATIBLE: entry(
+    'schema-registry',
+    40901,
+    409,
+    "The schema breaks the subject's compatibility level against an earlier version.",
+    'Change the schema as the message says (e.g. give an added field a default), or change the level with PUT /config/{subject}.',
+  ),
+  REGISTRY_INVALID_SCHEMA: entry(
+    'schema-registry',
+    42201,
+    422,
+    'The schema text does not parse as its schema type, or the type is not supported.',
+    'Fix the schema the message names; the schema is a JSON string in the "schema" field.',
+  ),
+  REGISTRY_INVALID_VERSION: entry(
+    'schema-registry',
+    42202,
+    422,
+    'The version in the path is not a number from 1 to 2^31-1, "latest" or -1.',
+    'Use a version number GET /subjects/{subject}/versions lists, or latest.',
+  ),
+  REGISTRY_INVALID_COMPATIBILITY: entry(
+    'schema-registry',
+    42203,
+    422,
+    'The compatibility level is not one the registry knows.',
+    'Use none, backward, forward, full, backward_transitive, forward_transitive or full_transitive.',
+  ),
+  REGISTRY_STORE_ERROR: entry(
+    'schema-registry',
+    50001,
+    500,
+    'The registry could not write its _schemas topic, or a request body was not what the registry expects.',
+    'Read the message for the cause; a full disk or a closed log stops registrations until fixed.',
   ),
 
   // The log (embedded or Apache Kafka): met by the topic tools, REST Proxy and statements.

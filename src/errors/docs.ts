@@ -20,6 +20,12 @@ const SECTIONS: readonly { surface: ErrorSurface; title: string; intro: string }
       'Answers of the Connect REST API (the embedded worker, port 8083 by default, and `sluice connect`) in Kafka Connect\'s body `{"error_code", "message"}`, where the code is the HTTP status.',
   },
   {
+    surface: 'schema-registry',
+    title: 'Schema Registry API',
+    intro:
+      'Answers of the Confluent-compatible Schema Registry (`sluice.schema.registry.listeners`, port 8081 by default) in Confluent\'s body `{"error_code", "message"}`; the HTTP status is the first three digits of the code.',
+  },
+  {
     surface: 'log',
     title: 'Log',
     intro:

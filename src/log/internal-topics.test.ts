@@ -24,3 +24,14 @@ test('other topics that merely look alike stay ordinary', () => {
   assert.equal(internal.roleOf('_confluent-ksql-default_query_CTAS_T_1-notes'), undefined);
   internal.check('orders-changelog', 'delete');
 });
+
+test("the Schema Registry's _schemas topic is internal without being listed", () => {
+  const internal = new InternalTopics();
+  assert.match(internal.roleOf('_schemas') ?? '', /Schema Registry/);
+  assert.throws(
+    () => internal.check('_schemas', 'write to'),
+    (err: unknown) =>
+      err instanceof LogError && err.code === 'INTERNAL_TOPIC' && err.message.includes('_schemas'),
+  );
+  assert.equal(internal.roleOf('_schemas2'), undefined);
+});

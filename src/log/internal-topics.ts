@@ -1,13 +1,20 @@
 import { LogError } from './errors.js';
 
+/**
+ * The Schema Registry's store (Confluent's kafkastore.topic): internal whether or not this process
+ * serves the registry, since turning it on later, or a Confluent registry sharing the log, reads it.
+ */
+const SCHEMAS_TOPIC = '_schemas';
+
 /** What would be done to an internal topic from outside its owner. */
 export type InternalTopicAction = 'delete' | 'write to' | 'change the configs of';
 
 /**
  * The topics that hold a process's own state (the command topic, the processing log, Connect's
- * config, offset and status topics, `__consumer_offsets`). Their owners write them through the log
- * directly; every door the outside world has (REST Proxy, the topic tools, SQL) asks here first, so
- * no request can delete, truncate or overwrite the state a restart rebuilds from.
+ * config, offset and status topics, `__consumer_offsets`, the Schema Registry's `_schemas`). Their
+ * owners write them through the log directly; every door the outside world has (REST Proxy, the
+ * topic tools, SQL) asks here first, so no request can delete, truncate or overwrite the state a
+ * restart rebuilds from.
  */
 export class InternalTopics {
   private readonly roles = new Map<string, string>();
@@ -21,7 +28,11 @@ export class InternalTopics {
   roleOf(name: string): string | undefined {
     return (
       this.roles.get(name) ??
-      (name.startsWith('__') ? 'internal to the log (as Kafka names such topics)' : queryInternalRole(name))
+      (name.startsWith('__')
+        ? 'internal to the log (as Kafka names such topics)'
+        : name === SCHEMAS_TOPIC
+          ? "the Schema Registry's store, which holds every subject's schemas and ids"
+          : queryInternalRole(name))
     );
   }
 

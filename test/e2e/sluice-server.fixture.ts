@@ -8,6 +8,8 @@ export interface SluiceProcess {
   readonly child: ChildProcess;
   readonly url: string;
   readonly clusterId: string;
+  /** Sluice's Schema Registry, as the server announced it, unless it is off. */
+  readonly schemaRegistryUrl: string | undefined;
   /** Resolves with the exit signal or code. */
   readonly exited: Promise<NodeJS.Signals | number | null>;
   output(): string;
@@ -70,6 +72,7 @@ export function startSluice(dataDir: string, env: NodeJS.ProcessEnv = {}): Promi
         child,
         url,
         clusterId,
+        schemaRegistryUrl: /Schema Registry: (http:\/\/\S+)/.exec(out)?.[1],
         exited,
         output: () => out,
         async ksql(statements, streamsProperties = {}) {

@@ -90,6 +90,8 @@ export async function runServerCommand(argv: string[]): Promise<number> {
   });
   if (server.connectUrl !== undefined) process.stdout.write(`Kafka Connect REST API: ${server.connectUrl}\n`);
   if (server.kafkaUrl !== undefined) process.stdout.write(`Kafka listener: ${server.kafkaUrl}\n`);
+  if (server.schemaRegistryUrl !== undefined)
+    process.stdout.write(`Schema Registry: ${server.schemaRegistryUrl}\n`);
   // Announced only once the signal handlers are in place, so a SIGTERM right after it is handled.
   process.stdout.write(`Sluice ${server.url} is ready.\n`);
   return stopped;

@@ -1,0 +1,219 @@
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { SluiceError } from '../errors/index.js';
+import { type CompatibilityLevel, isCompatibilityLevel } from './compatibility.js';
+import type { RegisterRequest, SchemaStore, SchemaVersion } from './schema-store.js';
+
+const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+
+type Query = Record<string, string | undefined>;
+type Params = Record<string, string>;
+
+/**
+ * Confluent Schema Registry's REST API over a SchemaStore: the paths, bodies and error codes its
+ * clients (Java serializers, confluent-kafka, @kafkajs/confluent-schema-registry) call.
+ */
+export function buildRegistryApp(store: SchemaStore): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
+  // Clients send application/vnd.schemaregistry.v1+json, …+json, application/json or
+  // application/octet-stream (curl -d a form type): every body is JSON text.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(
+        new SluiceError('REGISTRY_STORE_ERROR', `The request body is not JSON: ${(err as Error).message}`, {
+          errorCode: 50005,
+        }),
+        undefined,
+      );
+    }
+  });
+  app.setErrorHandler((err, _req, reply) => {
+    if (err instanceof SluiceError)
+      return send(reply.code(err.httpStatus), { error_code: err.errorCode, message: err.message });
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    return send(reply.code(status), { error_code: status, message: (err as Error).message });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    send(reply.code(404), { error_code: 404, message: `HTTP 404 Not Found: ${req.method} ${req.url}` }),
+  );
+
+  app.get('/', (_req, reply) => send(reply, {}));
+  app.get('/schemas/types', (_req, reply) => send(reply, ['AVRO']));
+  app.get('/contexts', (_req, reply) => send(reply, ['.']));
+
+  app.get('/schemas/ids/:id', (req, reply) => {
+    const found = store.schemaById(schemaId((req.params as Params).id));
+    return send(reply, schemaBody(found));
+  });
+  app.get('/schemas/ids/:id/schema', (req, reply) =>
+    reply.type(CONTENT_TYPE).send(store.schemaById(schemaId((req.params as Params).id)).schema),
+  );
+
+  app.get('/subjects', (req, reply) => {
+    const query = req.query as Query;
+    const prefix = query.subjectPrefix ?? '';
+    return send(
+      reply,
+      store.subjectNames(flag(query.deleted)).filter((s) => s.startsWith(prefix)),
+    );
+  });
+
+  app.get('/subjects/:subject/versions', (req, reply) => {
+    const versions = store.versions((req.params as Params).subject, flag((req.query as Query).deleted));
+    return send(
+      reply,
+      versions.map((v) => v.version),
+    );
+  });
+
+  app.get('/subjects/:subject/versions/:version', (req, reply) => {
+    const params = req.params as Params;
+    const found = store.version(
+      params.subject,
+      versionId(params.version),
+      flag((req.query as Query).deleted),
+    );
+    return send(reply, versionBody(found));
+  });
+  app.get('/subjects/:subject/versions/:version/schema', (req, reply) => {
+    const params = req.params as Params;
+    const found = store.version(
+      params.subject,
+      versionId(params.version),
+      flag((req.query as Query).deleted),
+    );
+    return reply.type(CONTENT_TYPE).send(found.schema);
+  });
+
+  app.post('/subjects/:subject/versions', async (req, reply) => {
+    const stored = await store.register((req.params as Params).subject, registerRequest(req.body));
+    return send(reply, { id: stored.id, version: stored.version });
+  });
+
+  app.post('/subjects/:subject', (req, reply) => {
+    const found = store.lookup(
+      (req.params as Params).subject,
+      registerRequest(req.body),
+      flag((req.query as Query).deleted),
+    );
+    return send(reply, versionBody(found));
+  });
+
+  app.delete('/subjects/:subject', async (req, reply) =>
+    send(
+      reply,
+      await store.deleteSubject((req.params as Params).subject, flag((req.query as Query).permanent)),
+    ),
+  );
+  app.delete('/subjects/:subject/versions/:version', async (req, reply) => {
+    const params = req.params as Params;
+    return send(
+      reply,
+      await store.deleteVersion(
+        params.subject,
+        versionId(params.version),
+        flag((req.query as Query).permanent),
+      ),
+    );
+  });
+
+  app.get('/config', (_req, reply) => send(reply, { compatibilityLevel: store.globalCompatibility() }));
+  app.put('/config', async (req, reply) => {
+    const level = compatibilityOf(req.body);
+    await store.setCompatibility(undefined, level);
+    return send(reply, { compatibility: level });
+  });
+  app.delete('/config', async (_req, reply) =>
+    send(reply, { compatibilityLevel: await store.deleteCompatibility(undefined) }),
+  );
+  app.get('/config/:subject', (req, reply) => {
+    const subject = (req.params as Params).subject;
+    const own = store.subjectCompatibility(subject);
+    if (own !== undefined) return send(reply, { compatibilityLevel: own });
+    if (flag((req.query as Query).defaultToGlobal))
+      return send(reply, { compatibilityLevel: store.globalCompatibility() });
+    throw new SluiceError(
+      'REGISTRY_NO_SUBJECT_CONFIG',
+      `Subject '${subject}' does not have subject-level compatibility configured`,
+    );
+  });
+  app.put('/config/:subject', async (req, reply) => {
+    const level = compatibilityOf(req.body);
+    await store.setCompatibility((req.params as Params).subject, level);
+    return send(reply, { compatibility: level });
+  });
+  app.delete('/config/:subject', async (req, reply) =>
+    send(reply, { compatibilityLevel: await store.deleteCompatibility((req.params as Params).subject) }),
+  );
+  // 2025+ Java serializers ask for associations first; none here means TopicNameStrategy.
+  app.get('/associations/*', (_req, reply) =>
+    send(reply.code(404), {
+      error_code: 404,
+      message: 'No associations: Sluice uses subject name strategies.',
+    }),
+  );
+  return app;
+}
+
+function send(reply: FastifyReply, body: unknown): FastifyReply {
+  return reply.type(CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+function flag(value: string | undefined): boolean {
+  return value !== undefined && value.toLowerCase() === 'true';
+}
+
+function schemaBody(found: { schemaType: string; schema: string; references: readonly unknown[] }): object {
+  return {
+    schema: found.schema,
+    schemaType: found.schemaType,
+    ...(found.references.length === 0 ? {} : { references: found.references }),
+  };
+}
+
+function versionBody(v: SchemaVersion): object {
+  return { subject: v.subject, version: v.version, id: v.id, ...schemaBody(v) };
+}
+
+/** 1..2^31-1, `latest` in any case, or -1 (= latest); anything else is 42202. */
+function versionId(text: string): number | 'latest' {
+  if (text.toLowerCase() === 'latest' || text === '-1') return 'latest';
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1)
+    throw new SluiceError(
+      'REGISTRY_INVALID_VERSION',
+      `The specified version '${text}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string "latest"`,
+    );
+  return n;
+}
+
+function schemaId(text: string): number {
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n))
+    throw new SluiceError('REGISTRY_SCHEMA_NOT_FOUND', `Schema ${text} not found`);
+  return n;
+}
+
+function registerRequest(body: unknown): RegisterRequest {
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new SluiceError(
+      'REGISTRY_INVALID_SCHEMA',
+      'The request body must be a JSON object with "schema" (the schema text as a string) and optionally "schemaType".',
+    );
+  return body as RegisterRequest;
+}
+
+function compatibilityOf(body: unknown): CompatibilityLevel {
+  const given = (body as { compatibility?: unknown } | undefined)?.compatibility;
+  const level = typeof given === 'string' ? given.toUpperCase() : '';
+  if (!isCompatibilityLevel(level))
+    throw new SluiceError(
+      'REGISTRY_INVALID_COMPATIBILITY',
+      'Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive',
+    );
+  return level;
+}
