@@ -33,6 +33,7 @@ import {
   requireConnectAuthentication,
   type TlsOptions,
   tlsMaterial,
+  tlsServerOptions,
 } from '../server/index.js';
 import { packageVersion } from './package-version.js';
 import { connectEnvName, describeWorkerSettingsReview, reviewWorkerSettings } from './worker-settings.js';
@@ -231,7 +232,23 @@ function kafkaListenerFor(config: ServerConfig, authenticated: boolean): string 
   parseKafkaListener(listener);
   if (!config.isSetByUser('sluice.kafka.listeners') && serverPort(config) === 0)
     listener = 'PLAINTEXT://127.0.0.1:0';
-  return authenticated ? listener.replace(/^PLAINTEXT:/i, 'SASL_PLAINTEXT:') : listener;
+  return authenticated ? listener.replace(/^(PLAINTEXT|SSL):/i, 'SASL_$1:') : listener;
+}
+
+/**
+ * The keystore for an SSL:// or SASL_SSL:// Kafka listener: the same ssl.* settings as the https://
+ * listener, or undefined for a plaintext one. Refuses to start, naming the setting, when none is set.
+ */
+function kafkaTlsFor(config: ServerConfig, kafkaListener: string | undefined): TlsOptions | undefined {
+  if (kafkaListener === undefined || !parseKafkaListener(kafkaListener).ssl) return undefined;
+  const hasKeystore =
+    config.getOptionalString('ssl.keystore.location') !== undefined ||
+    (config.getOptionalPassword('ssl.keystore.key')?.reveal() ?? '') !== '';
+  if (!hasKeystore)
+    throw new Error(
+      `sluice.kafka.listeners=${kafkaListener} serves TLS but no keystore is set: set ssl.keystore.location (a PKCS12 or PEM keystore) and ssl.keystore.password, or ssl.keystore.key and ssl.keystore.certificate.chain, or use a PLAINTEXT:// listener.`,
+    );
+  return tlsOptions(config);
 }
 
 async function startKafka(
@@ -239,12 +256,14 @@ async function startKafka(
   log: Log,
   internalTopics: InternalTopics,
   authenticator: BasicAuthenticator | undefined,
+  tls: TlsOptions | undefined,
 ): Promise<RunningKafkaListener> {
   try {
     return await startKafkaListener({
       log,
       internalTopics,
       listener,
+      ...(tls === undefined ? {} : { tls: tlsServerOptions(tls) }),
       ...(authenticator === undefined
         ? {}
         : {
@@ -350,16 +369,17 @@ async function openLog(config: ServerConfig): Promise<Log> {
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const listener = config.getList('listeners')[0] ?? 'http://0.0.0.0:8088';
   const { host, port, secure } = parseListener(listener);
-  if (!secure && config.getString('ssl.client.authentication') !== 'NONE')
+  const authenticator = authenticatorFor(config);
+  const kafkaListener = kafkaListenerFor(config, authenticator !== undefined);
+  const kafkaTls = kafkaTlsFor(config, kafkaListener);
+  if (!secure && kafkaTls === undefined && config.getString('ssl.client.authentication') !== 'NONE')
     throw new Error(
-      `ssl.client.authentication=${config.getString('ssl.client.authentication')} needs an https:// listener (listeners=${listener}).`,
+      `ssl.client.authentication=${config.getString('ssl.client.authentication')} needs an https:// listener (listeners=${listener}) or an SSL:// Kafka listener.`,
     );
   const tls = secure ? tlsOptions(config) : undefined;
-  const authenticator = authenticatorFor(config);
   const crossOrigin = crossOriginPolicy(config);
   const workerProperties = embeddedWorkerProperties(config);
   if (workerProperties !== undefined) connectListenerTls(workerProperties);
-  const kafkaListener = kafkaListenerFor(config, authenticator !== undefined);
   const registryListener = registryListenerFor(config);
   const log = await openLog(config);
   let engine: KsqlEngine | undefined;
@@ -379,7 +399,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       registry = await startRegistry(registryListener, log, authenticator);
     }
     if (kafkaListener !== undefined)
-      kafka = await startKafka(kafkaListener, log, internalTopics, authenticator);
+      kafka = await startKafka(kafkaListener, log, internalTopics, authenticator, kafkaTls);
     app = buildRestApp({
       log,
       engine,

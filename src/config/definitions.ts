@@ -284,13 +284,13 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
     defaultValue: 'PLAINTEXT://127.0.0.1:9092',
     importance: 'HIGH',
     documentation:
-      "Where the embedded log listens for Kafka clients (producers, consumers, admin tools), as PLAINTEXT://HOST:PORT or SASL_PLAINTEXT://HOST:PORT (SASL/PLAIN against sluice.authentication.password.file; with authentication.method=BASIC the listener always asks for it); empty turns the Kafka listener off. 'sluice server --kafka-port N' sets the port. A server whose REST port is 0 takes a free port here too unless this is set.",
+      "Where the embedded log listens for Kafka clients (producers, consumers, admin tools), as PLAINTEXT://HOST:PORT, SASL_PLAINTEXT://HOST:PORT (SASL/PLAIN against sluice.authentication.password.file; with authentication.method=BASIC the listener always asks for it), or SSL://HOST:PORT / SASL_SSL://HOST:PORT (TLS with the ssl.keystore.* and, for client certificates, ssl.client.authentication and ssl.truststore.* settings); empty turns the Kafka listener off. 'sluice server --kafka-port N' sets the port. A server whose REST port is 0 takes a free port here too unless this is set.",
     validator: {
-      describe: 'PLAINTEXT://HOST:PORT, SASL_PLAINTEXT://HOST:PORT, or empty',
+      describe: 'PLAINTEXT://, SASL_PLAINTEXT://, SSL:// or SASL_SSL://HOST:PORT, or empty',
       check: (value) =>
-        value === '' || /^(SASL_)?PLAINTEXT:\/\/(\[[^\]]+\]|[^:/]*):\d{1,5}$/i.test(String(value))
+        value === '' || /^(SASL_)?(PLAINTEXT|SSL):\/\/(\[[^\]]+\]|[^:/]*):\d{1,5}$/i.test(String(value))
           ? undefined
-          : 'must be PLAINTEXT://HOST:PORT (e.g. PLAINTEXT://127.0.0.1:9092) or SASL_PLAINTEXT://HOST:PORT, or empty to turn the Kafka listener off',
+          : 'must be PLAINTEXT://HOST:PORT (e.g. PLAINTEXT://127.0.0.1:9092) SASL_PLAINTEXT://, SSL:// or SASL_SSL://HOST:PORT, or empty to turn the Kafka listener off',
     },
   },
   {

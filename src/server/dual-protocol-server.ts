@@ -7,6 +7,7 @@ import {
   type Http2ServerResponse,
 } from 'node:http2';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import type { TlsOptions as TlsServerOptions } from 'node:tls';
 import {
   type ClientCertificateOptions,
   refuseUntrustedCertificates,
@@ -74,25 +75,31 @@ export function createTlsServer(
   tls: TlsOptions,
   idleTimeoutMs?: number,
 ): Http2SecureServer {
-  const material = tlsMaterial(tls);
   const server = createSecureServer(
-    {
-      allowHTTP1: true,
-      ...material,
-      ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
-      ...(tls.clientCertificates === undefined
-        ? {}
-        : {
-            ca: tls.clientCertificates.ca,
-            requestCert: true,
-            rejectUnauthorized: tls.clientCertificates.rejectUnauthorized,
-          }),
-    },
+    { allowHTTP1: true, ...tlsServerOptions(tls) },
     handler as (req: Http2ServerRequest, res: Http2ServerResponse) => void,
   );
   server.on('connection', (socket: Socket) => closeWhenIdle(socket, idleTimeoutMs));
   refuseUntrustedCertificates(server, tls.clientCertificates);
   return server;
+}
+
+/**
+ * What a node:tls server takes for these options: the keystore, its password, and the CAs and
+ * checks for client certificates. Shared by the REST listener and the Kafka SSL:// listener.
+ */
+export function tlsServerOptions(tls: TlsOptions): TlsServerOptions {
+  return {
+    ...tlsMaterial(tls),
+    ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
+    ...(tls.clientCertificates === undefined
+      ? {}
+      : {
+          ca: tls.clientCertificates.ca,
+          requestCert: true,
+          rejectUnauthorized: tls.clientCertificates.rejectUnauthorized,
+        }),
+  };
 }
 
 /** The options node:tls takes for a keystore. */

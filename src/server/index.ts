@@ -2,5 +2,5 @@
 export { BasicAuthenticator } from './auth/basic-authenticator.js';
 export { type CrossOriginPolicy, guardCrossOrigin } from './auth/cross-origin.js';
 export { requireConnectAuthentication } from './auth/request-auth.js';
-export { type TlsOptions, tlsMaterial } from './dual-protocol-server.js';
+export { type TlsOptions, tlsMaterial, tlsServerOptions } from './dual-protocol-server.js';
 export { buildRestApp, type RestAppOptions } from './rest-app.js';

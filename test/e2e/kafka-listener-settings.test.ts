@@ -35,7 +35,7 @@ test('a bad --kafka-port or listener, and a port in use, stop the start naming w
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--kafka-port must be a port number, got 'ninety'/);
   const scheme = await runSluice(['server', '--data-dir', join(dir, 'c')], {
-    env: { KSQL_LISTENERS: 'http://127.0.0.1:0', KSQL_SLUICE_KAFKA_LISTENERS: 'SSL://127.0.0.1:9093' },
+    env: { KSQL_LISTENERS: 'http://127.0.0.1:0', KSQL_SLUICE_KAFKA_LISTENERS: 'SASL_SCRAM://127.0.0.1:9093' },
   });
   assert.equal(scheme.code, 1);
   assert.match(scheme.stderr, /sluice\.kafka\.listeners.*PLAINTEXT:\/\/HOST:PORT/);

@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { hostname } from 'node:os';
+import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import type { InternalTopics, Log } from '../../log/index.js';
 import { ClassicGroupCoordinator } from './classic-group-coordinator.js';
 import { KafkaConnection } from './connection.js';
@@ -10,8 +11,13 @@ export interface KafkaListenerOptions {
   readonly log: Log;
   /** Sluice's own topics: clients may not write or delete them. */
   readonly internalTopics: InternalTopics;
-  /** `PLAINTEXT://host:port`; port 0 takes a free port. */
+  /** `PLAINTEXT://`, `SASL_PLAINTEXT://`, `SSL://` or `SASL_SSL://host:port`; port 0 takes a free port. */
   readonly listener: string;
+  /**
+   * For an SSL:// or SASL_SSL:// listener (required there): the node:tls server options, i.e. the
+   * keystore and, for client certificates, the CAs with requestCert/rejectUnauthorized.
+   */
+  readonly tls?: TlsOptions;
   /** Kafka's socket.request.max.bytes: a larger request closes its connection (default 100 MiB). */
   readonly maxRequestBytes?: number;
   readonly defaultPartitions?: number;
@@ -31,19 +37,24 @@ export interface KafkaListenerOptions {
 }
 
 export interface RunningKafkaListener {
-  /** `PLAINTEXT://host:port` with the port bound. */
+  /** The listener (`PLAINTEXT://host:port`, `SSL://…`) with the port bound. */
   readonly url: string;
   readonly host: string;
   readonly port: number;
   close(): Promise<void>;
 }
 
-/** Parses `PLAINTEXT://host:port` or `SASL_PLAINTEXT://host:port`; throws naming what is wrong. */
-export function parseKafkaListener(text: string): { host: string; port: number; sasl: boolean } {
-  const m = /^(PLAINTEXT|SASL_PLAINTEXT):\/\/(\[[^\]]+\]|[^:/]*):(\d+)$/i.exec(text.trim());
+/** Parses `PLAINTEXT|SASL_PLAINTEXT|SSL|SASL_SSL://host:port`; throws naming what is wrong. */
+export function parseKafkaListener(text: string): {
+  host: string;
+  port: number;
+  sasl: boolean;
+  ssl: boolean;
+} {
+  const m = /^(PLAINTEXT|SASL_PLAINTEXT|SSL|SASL_SSL):\/\/(\[[^\]]+\]|[^:/]*):(\d+)$/i.exec(text.trim());
   if (m === null) {
     throw new Error(
-      `sluice.kafka.listeners='${text}' is not a listener: write PLAINTEXT://HOST:PORT (e.g. PLAINTEXT://127.0.0.1:9092) or SASL_PLAINTEXT://HOST:PORT, or leave it empty to turn the Kafka listener off.`,
+      `sluice.kafka.listeners='${text}' is not a listener: write PLAINTEXT://HOST:PORT (e.g. PLAINTEXT://127.0.0.1:9092) SASL_PLAINTEXT://, SSL:// or SASL_SSL://HOST:PORT, or leave it empty to turn the Kafka listener off.`,
     );
   }
   const port = Number(m[3]);
@@ -51,7 +62,8 @@ export function parseKafkaListener(text: string): { host: string; port: number; 
   return {
     host: m[2].replace(/^\[|\]$/g, '') || '0.0.0.0',
     port,
-    sasl: m[1].toUpperCase() === 'SASL_PLAINTEXT',
+    sasl: m[1].toUpperCase().startsWith('SASL_'),
+    ssl: m[1].toUpperCase().endsWith('SSL'),
   };
 }
 
@@ -60,14 +72,19 @@ export function parseKafkaListener(text: string): { host: string; port: number; 
  * controller, every partition's leader and the group coordinator.
  */
 export async function startKafkaListener(options: KafkaListenerOptions): Promise<RunningKafkaListener> {
-  const { host, port, sasl } = parseKafkaListener(options.listener);
+  const { host, port, sasl, ssl } = parseKafkaListener(options.listener);
+  if (ssl && options.tls === undefined) {
+    throw new Error(
+      `${options.listener}: an SSL listener needs the server's keystore: set ssl.keystore.location and ssl.keystore.password (or ssl.keystore.key and ssl.keystore.certificate.chain).`,
+    );
+  }
   if (sasl && options.authenticatePlain === undefined) {
     throw new Error(
-      `${options.listener}: a SASL_PLAINTEXT listener checks users against the server's password file: set authentication.method=BASIC and sluice.authentication.password.file.`,
+      `${options.listener}: a SASL listener checks users against the server's password file: set authentication.method=BASIC and sluice.authentication.password.file.`,
     );
   }
   const connections = new Set<KafkaConnection>();
-  const server: Server = createServer();
+  const server: Server = ssl ? createTlsServer(options.tls ?? {}) : createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port }, () => {
@@ -94,14 +111,26 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
     authenticatePlain: sasl ? options.authenticatePlain : undefined,
   };
   const maxRequestBytes = options.maxRequestBytes ?? 100 * 1024 * 1024;
-  server.on('connection', (socket: Socket) => {
+  const serve = (socket: Socket) => {
     const connection = new KafkaConnection(socket, broker, maxRequestBytes);
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));
-  });
+  };
+  if (ssl) {
+    // A client that fails the handshake (a plaintext client, an untrusted certificate) is dropped by
+    // node:tls before any Kafka request is read. REQUESTED client authentication admits a client
+    // without a certificate but, as Kafka does, not one whose certificate the truststore rejects.
+    server.on('secureConnection', (socket: TLSSocket) => {
+      if (options.tls?.requestCert === true && !socket.authorized && hasPeerCertificate(socket)) {
+        socket.destroy();
+        return;
+      }
+      serve(socket);
+    });
+  } else server.on('connection', serve);
   const shownHost = advertisedHost.includes(':') ? `[${advertisedHost}]` : advertisedHost;
   return {
-    url: `${sasl ? 'SASL_PLAINTEXT' : 'PLAINTEXT'}://${shownHost}:${boundPort}`,
+    url: `${sasl ? 'SASL_' : ''}${ssl ? 'SSL' : 'PLAINTEXT'}://${shownHost}:${boundPort}`,
     host: advertisedHost,
     port: boundPort,
     async close() {
@@ -111,4 +140,9 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
       await closed;
     },
   };
+}
+
+function hasPeerCertificate(socket: TLSSocket): boolean {
+  const peer = socket.getPeerCertificate();
+  return peer !== null && typeof peer === 'object' && Object.keys(peer).length > 0;
 }
