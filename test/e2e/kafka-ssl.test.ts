@@ -119,6 +119,32 @@ describe('an SSL:// Kafka listener with kcat', { skip: kcat.missing }, () => {
     ]);
     assert.notEqual(stranger.code, 0, 'a client with an untrusted certificate got metadata');
   });
+
+  test('ssl.client.authentication=REQUESTED admits a client without a certificate, not one with an untrusted one', async (t) => {
+    if (certs === undefined) return t.skip('openssl is missing');
+    const { bootstrap } = await sslServer('requested', {
+      KSQL_SSL_CLIENT_AUTHENTICATION: 'REQUESTED',
+      KSQL_SSL_TRUSTSTORE_LOCATION: certs.caPem,
+      KSQL_SSL_TRUSTSTORE_TYPE: 'PEM',
+    });
+    await produceAndConsume(bootstrap, 'requested', ssl());
+    writeFileSync(join(dir, 'requested-stranger.key'), certs.stranger.key);
+    writeFileSync(join(dir, 'requested-stranger.crt'), certs.stranger.cert);
+    const stranger = await run('kcat', [
+      '-b',
+      bootstrap,
+      ...ssl(
+        '-X',
+        `ssl.key.location=${join(dir, 'requested-stranger.key')}`,
+        '-X',
+        `ssl.certificate.location=${join(dir, 'requested-stranger.crt')}`,
+      ),
+      '-L',
+      '-m',
+      '5',
+    ]);
+    assert.notEqual(stranger.code, 0, 'a client with an untrusted certificate got metadata');
+  });
 });
 
 test('an SSL:// Kafka listener without a keystore refuses to start, naming the setting', async () => {
