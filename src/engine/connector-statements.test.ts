@@ -222,7 +222,7 @@ for (const mode of ['embedded', 'rest'] as const) {
     });
 
     test('LIST shows PAUSED raw, and FAILED in LIST and DESCRIBE when its only task failed', async () => {
-      const { one, file, log, dir } = await start(mode);
+      const { one, file, log, dir, worker } = await start(mode);
       await one(
         `CREATE SOURCE CONNECTOR p WITH ('connector.class'='FileStreamSource', 'file'='${file()}', 'topic'='t');`,
       );
@@ -231,9 +231,17 @@ for (const mode of ['embedded', 'rest'] as const) {
       await log.createTopic('in');
       const directory = join(dir, 'a-directory');
       mkdirSync(directory);
-      await one(
-        `CREATE SINK CONNECTOR broken WITH ('connector.class'='FileStreamSink', 'file'='${directory}', 'topics'='in');`,
-      );
+      // Created through Connect's REST API, which (as Kafka Connect's) accepts a connector whose task
+      // then fails; SQL's CREATE refuses it (tested below).
+      const posted = await fetch(`${worker.restUrl}/connectors`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'BROKEN',
+          config: { 'connector.class': 'FileStreamSink', file: directory, topics: 'in' },
+        }),
+      });
+      assert.equal(posted.status, 201);
       await until('the sink task fails', async () => {
         const r = rows(await one('SHOW CONNECTORS;')).find((x) => x.name === 'BROKEN');
         return r?.state === 'FAILED (0/1 tasks RUNNING)';
@@ -245,6 +253,29 @@ for (const mode of ['embedded', 'rest'] as const) {
       const status = fieldsOf(described).status as { tasks: { state: string; trace?: string }[] };
       assert.equal(status.tasks[0].state, 'FAILED');
       assert.match(status.tasks[0].trace ?? '', /EISDIR/);
+    });
+
+    // External mode watches the status for sluice.connect.create.wait.ms (tested with sluice connect).
+    test("CREATE … CONNECTOR whose task fails to start is refused with the task's error and leaves nothing behind", {
+      skip: mode === 'rest' && 'this fixture creates with sluice.connect.create.wait.ms=0',
+    }, async () => {
+      const { one, failure, log, dir } = await start(mode);
+      await log.createTopic('in');
+      const directory = join(dir, 'a-directory');
+      mkdirSync(directory);
+      const refused = await failure(
+        `CREATE SINK CONNECTOR broken WITH ('connector.class'='FileStreamSink', 'file'='${directory}', 'topics'='in');`,
+      );
+      assert.match(refused.message, /Connector BROKEN could not start: task 0 failed: .*EISDIR/);
+      assert.deepEqual(rows(await one('SHOW CONNECTORS;')), []);
+      // Fixed, the same statement runs.
+      await one(
+        `CREATE SINK CONNECTOR broken WITH ('connector.class'='FileStreamSink', 'file'='${join(dir, 'out.txt')}', 'topics'='in');`,
+      );
+      assert.deepEqual(
+        rows(await one('SHOW CONNECTORS;')).map((r) => r.name),
+        ['BROKEN'],
+      );
     });
 
     test('SHOW CONNECTOR PLUGINS answers connectorsPlugins with className, type and version', async () => {

@@ -46,6 +46,9 @@ import type { WorkerConfig } from './worker-config.js';
 
 type AnyTaskRunner = SourceTaskRunner | SinkTaskRunner;
 
+/** How long SQL's CREATE … CONNECTOR waits for its tasks' starts before reporting it created. */
+const TASK_START_WAIT_MS = 5000;
+
 interface RunningConnector {
   readonly name: string;
   readonly type: 'source' | 'sink';
@@ -541,13 +544,13 @@ export class Herder {
    * Connect's REST API), a connector whose start fails (its own checks: nothing to generate, a
    * database that refuses the login) is removed again and the creation refused with the reason.
    */
-  createConnector(
+  async createConnector(
     name: string,
     config: Readonly<Record<string, string>>,
     initialState: TargetState = 'STARTED',
-    options: { requireStart?: boolean } = {},
+    options: { requireStart?: boolean; taskStartWaitMs?: number } = {},
   ): Promise<ConnectorInfo> {
-    return this.serial(async () => {
+    const info = await this.serial(async () => {
       if (this.configs.connectors().has(name))
         throw new ConnectError(409, `Connector ${name} already exists`);
       const full = this.check(name, config);
@@ -563,6 +566,42 @@ export class Herder {
       }
       return this.connectorInfo(name);
     });
+    if (options.requireStart === true)
+      await this.refuseFailedTaskStart(name, options.taskStartWaitMs ?? TASK_START_WAIT_MS);
+    return info;
+  }
+
+  /**
+   * With `requireStart`, the tasks' own starts count too (a file sink pointed at a directory fails
+   * in its task, not its connector): a task that fails to start within the wait removes the
+   * connector again and refuses the creation with its error. The wait is outside the serial queue,
+   * so other connector operations do not wait behind it; a slower start is reported by status.
+   */
+  private async refuseFailedTaskStart(name: string, waitMs: number): Promise<void> {
+    const entry = this.running.get(name);
+    if (entry === undefined || waitMs <= 0 || entry.tasks.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const outcomes = await Promise.race([
+      Promise.all(entry.tasks.map((task) => task.started)),
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), waitMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    const id = outcomes?.findIndex((failure) => failure !== undefined) ?? -1;
+    if (outcomes === undefined || id < 0) return;
+    const removed = await this.serial(async () => {
+      // Dropped or replaced meanwhile: that change stands.
+      if (this.running.get(name) !== entry || !this.configs.connectors().has(name)) return false;
+      await this.remove(name);
+      return true;
+    });
+    if (!removed) return;
+    const failure = outcomes[id];
+    throw new ConnectError(
+      400,
+      `Connector ${name} could not start: task ${id} failed: ${(failure as Error)?.message ?? failure}`,
+    );
   }
 
   /** PUT /connectors/{name}/config: creates or replaces; resolves whether it was created. */

@@ -117,6 +117,7 @@ export class SinkTaskRunner extends TaskRunner {
       });
       await this.task.start(this.o.taskConfig);
       await this.task.open?.(this.o.assignment);
+      this.startSucceeded();
       await this.o.statuses.putTask(connector, taskId, this.pauser.paused ? 'PAUSED' : 'RUNNING');
       logger.info(
         `Sink task started on ${this.o.assignment.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}`,
@@ -165,6 +166,7 @@ export class SinkTaskRunner extends TaskRunner {
       await this.task.stop();
       logger.info('Sink task stopped');
     } catch (err) {
+      this.startFailed(err);
       this.state = 'FAILED';
       logger.error('Sink task failed', err);
       this.trace = withRecentLines(
@@ -178,6 +180,7 @@ export class SinkTaskRunner extends TaskRunner {
         // Already failed.
       }
     }
+    this.startFailed(new Error('the task stopped before it started'));
   }
 
   /**

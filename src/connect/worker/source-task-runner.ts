@@ -115,6 +115,7 @@ export class SourceTaskRunner extends TaskRunner {
         retrying: (reason) => this.noteRetrying(reason),
       });
       await this.task.start(this.o.taskConfig);
+      this.startSucceeded();
       await statuses.putTask(connector, taskId, this.pauser.paused ? 'PAUSED' : 'RUNNING');
       logger.info('Source task started');
       let retryAttempt = 0;
@@ -150,8 +151,10 @@ export class SourceTaskRunner extends TaskRunner {
       await this.finalFlush();
       logger.info('Source task stopped');
     } catch (err) {
+      this.startFailed(err);
       await this.fail(err);
     }
+    this.startFailed(new Error('the task stopped before it started'));
   }
 
   private async fail(err: unknown): Promise<void> {

@@ -37,6 +37,14 @@ export abstract class TaskRunner {
     deadLettered: 0,
   };
   protected readonly pauser = new Pauser();
+  private settleStart: (failure: unknown) => void = () => {};
+  /**
+   * Settles once the task's own start (and a sink's open) returned: with undefined, or with the
+   * error it failed with; SQL's CREATE waits on it so it never reports a task that failed to start.
+   */
+  readonly started: Promise<unknown> = new Promise((resolve) => {
+    this.settleStart = resolve;
+  });
   protected readonly identity: {
     readonly connector: string;
     readonly taskId: number;
@@ -51,6 +59,16 @@ export abstract class TaskRunner {
   noteRetrying(reason: string | null): void {
     if (reason === null) this.retrying = undefined;
     else this.retrying = { since: this.retrying?.since ?? new Date().toISOString(), error: reason };
+  }
+
+  /** The task started; a later failure does not change what `started` said. */
+  protected startSucceeded(): void {
+    this.settleStart(undefined);
+  }
+
+  /** The task failed (or stopped) before it started. */
+  protected startFailed(err: unknown): void {
+    this.settleStart(err);
   }
 
   abstract start(): void;
