@@ -113,7 +113,7 @@ export class ConfigStore {
   /** Every connector with its config, target state and committed task configs. */
   connectors(): Map<string, ConnectorState> {
     const out = new Map<string, ConnectorState>();
-    for (const [key, value] of this.store.values) {
+    for (const key of this.store.values.keys()) {
       if (!key.startsWith('connector-')) continue;
       const name = key.slice('connector-'.length);
       out.set(name, {

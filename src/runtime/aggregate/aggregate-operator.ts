@@ -1,7 +1,7 @@
 import type { ResolvedAggregate } from '../../functions/index.js';
 import type { SqlValue } from '../../types/index.js';
 import type { Operator, OperatorContext, RowBatch } from '../operators.js';
-import type { StateStores, StoreSpec } from '../state/index.js';
+import type { StoreSpec } from '../state/index.js';
 import { AggregateCalls, type AggregateState, aggregateStateCodec } from './aggregate-state.js';
 import type { AggregateOutput, GroupedRecord } from './grouped-records.js';
 import { decodeAccumulator, encodeAccumulator } from './state-codec.js';
