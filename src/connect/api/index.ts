@@ -1,24 +1,6 @@
 // The contract a connector package implements. Besides config/'s declaration model (re-exported
 // here) it depends on nothing else of Sluice, so a connector written against it runs on any worker.
-export {
-  ConfigDef,
-  ConfigException,
-  type ConfigKey,
-  type ConfigType,
-  type ConfigValue,
-  type ConfigValueType,
-  enumValue,
-  HIDDEN,
-  type Importance,
-  type ParsedConfig,
-  Password,
-  type Recommender,
-  type Validator,
-  type ValidatorFunction,
-  Validators,
-  type ValueOfType,
-  type Width,
-} from './config-def.js';
+export * from './config-def.js';
 export type {
   ConnectLogger,
   Connector,
