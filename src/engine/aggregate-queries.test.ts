@@ -1,29 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { LogRecord, SegmentLog } from '../log/index.js';
-import { refusal, startEngine } from './test-engine.fixture.js';
-
-/** Every record of a topic, all partitions, once it holds at least `count`. */
-async function readTopic(log: SegmentLog, topic: string, count: number): Promise<LogRecord[]> {
-  const out: LogRecord[] = [];
-  const deadline = Date.now() + 20_000;
-  const partitions = (await log.describeTopic(topic)).partitions.map((p) => p.partition);
-  while (Date.now() < deadline) {
-    out.length = 0;
-    for (const p of partitions) {
-      let offset = await log.beginningOffset(topic, p);
-      while (offset < (await log.endOffset(topic, p))) {
-        const r = await log.read(topic, p, offset);
-        out.push(...r.records);
-        offset = r.nextOffset;
-      }
-    }
-    if (out.length >= count) return out;
-    const ends = await Promise.all(partitions.map((p) => log.endOffset(topic, p)));
-    await Promise.race(partitions.map((p, i) => log.waitForData(topic, p, ends[i], 200)));
-  }
-  assert.fail(`${topic} holds ${out.length} records, expected ${count}`);
-}
+import type { LogRecord } from '../log/index.js';
+import { readTopic, refusal, startEngine } from './test-engine.fixture.js';
 
 /** The latest value per key (a table's upserts), tombstones removing the key. */
 function latest(records: readonly LogRecord[]): Map<string, unknown> {

@@ -4,31 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadServerConfig } from '../config/index.js';
-import { type LogRecord, SegmentLog } from '../log/index.js';
+import { SegmentLog } from '../log/index.js';
 import { KsqlEngine, KsqlRequestError } from './ksql-engine.js';
-import { fieldsOf, onCleanup, startEngine } from './test-engine.fixture.js';
-
-/** Reads a topic until it holds `count` records (queries run in the background). */
-async function readTopic(log: SegmentLog, topic: string, count: number): Promise<LogRecord[]> {
-  const out: LogRecord[] = [];
-  const deadline = Date.now() + 10_000;
-  const partitions = (await log.describeTopic(topic)).partitions.map((p) => p.partition);
-  while (Date.now() < deadline) {
-    out.length = 0;
-    for (const p of partitions) {
-      let offset = await log.beginningOffset(topic, p);
-      while (offset < (await log.endOffset(topic, p))) {
-        const r = await log.read(topic, p, offset);
-        out.push(...r.records);
-        offset = r.nextOffset;
-      }
-    }
-    if (out.length >= count) return out;
-    const ends = await Promise.all(partitions.map((p) => log.endOffset(topic, p)));
-    await Promise.race(partitions.map((p, i) => log.waitForData(topic, p, ends[i], 200)));
-  }
-  assert.fail(`${topic} holds ${out.length} records, expected ${count}`);
-}
+import { fieldsOf, onCleanup, readTopic, startEngine } from './test-engine.fixture.js';
 
 const setup = `
   CREATE STREAM orders (id STRING KEY, item STRING, qty INT, price DECIMAL(8,2), ts BIGINT)

@@ -10,7 +10,7 @@ import type { ConnectorPlugin } from '../connect/api/index.js';
 import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
 import { startConnectWorker } from '../connect/index.js';
 import { builtinConnectors } from '../connectors/index.js';
-import { SegmentLog } from '../log/index.js';
+import { type LogRecord, SegmentLog } from '../log/index.js';
 import type { Entity } from './entities.js';
 import { KsqlEngine, KsqlRequestError } from './ksql-engine.js';
 
@@ -106,4 +106,34 @@ export async function startEngineWithConnect(
 /** An entity's fields by name, for tests that read what the engine built without narrowing its type. */
 export function fieldsOf(e: Entity): Readonly<Record<string, unknown>> {
   return e as unknown as Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Every record of a topic, all partitions, once it holds at least `count` (queries run in the
+ * background): re-read each time the log signals new data, failing after `timeoutMs`.
+ */
+export async function readTopic(
+  log: SegmentLog,
+  topic: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<LogRecord[]> {
+  const out: LogRecord[] = [];
+  const deadline = Date.now() + timeoutMs;
+  const partitions = (await log.describeTopic(topic)).partitions.map((p) => p.partition);
+  while (Date.now() < deadline) {
+    out.length = 0;
+    for (const p of partitions) {
+      let offset = await log.beginningOffset(topic, p);
+      while (offset < (await log.endOffset(topic, p))) {
+        const r = await log.read(topic, p, offset);
+        out.push(...r.records);
+        offset = r.nextOffset;
+      }
+    }
+    if (out.length >= count) return out;
+    const ends = await Promise.all(partitions.map((p) => log.endOffset(topic, p)));
+    await Promise.race(partitions.map((p, i) => log.waitForData(topic, p, ends[i], 200)));
+  }
+  assert.fail(`${topic} holds ${out.length} records, expected ${count}`);
 }
