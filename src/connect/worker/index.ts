@@ -1,5 +1,5 @@
-// The worker's public surface: the herder that decides, its errors and logger, and the worker
-// properties it reads.
+// The worker's public surface: the herder that decides, the worker that runs, the validator, their
+// errors and logger, and the worker properties they read.
 export { ENCRYPTION_KEY, ENCRYPTION_KEY_FILE } from './config-encryption.js';
 export { ConnectError } from './connect-error.js';
 export { LOG4J_LEVELS, loggerLevel, logLevels, recentLogLines, setLoggerLevel } from './connect-logger.js';
@@ -12,4 +12,13 @@ export {
   type TaskMetricsInfo,
 } from './herder.js';
 export { type ConnectorPlugin, type PluginInfo, PluginRegistry } from './plugin-registry.js';
+export type {
+  SinkConsumerPort,
+  SinkLogPort,
+  SourceLogPort,
+  SourceOffsetPort,
+  TaskStatusPort,
+} from './task-port.js';
+export { ConfigValidator } from './validator.js';
+export { Worker } from './worker.js';
 export { readWorkerConfig } from './worker-config.js';

@@ -1,4 +1,4 @@
-import { type Log, LogError } from '../../log/index.js';
+import { LogError, type TopicSpec } from '../../log/index.js';
 
 /** The log cannot be reached now (a remote log's server restarting): retrying can succeed. */
 export function isUnavailable(err: unknown): boolean {
@@ -9,7 +9,11 @@ export function isUnavailable(err: unknown): boolean {
  * Creates a topic unless another writer (a sink's assignment, another task, another worker) just
  * did: resolves whether this call created it.
  */
-export async function createTopicIfMissing(log: Log, topic: string, partitions: number): Promise<boolean> {
+export async function createTopicIfMissing(
+  log: { createTopic(topic: string, spec: TopicSpec): Promise<unknown> },
+  topic: string,
+  partitions: number,
+): Promise<boolean> {
   try {
     await log.createTopic(topic, { partitions });
     return true;

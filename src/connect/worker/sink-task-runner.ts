@@ -1,4 +1,4 @@
-import { Consumer, type Log, type LogRecord, type RecordHeader } from '../../log/index.js';
+import type { LogRecord, RecordHeader } from '../../log/index.js';
 import type {
   ConnectHeader,
   ConnectLogger,
@@ -9,16 +9,18 @@ import type {
 } from '../api/index.js';
 import { RetriableException } from '../api/index.js';
 import { abortableSleep } from './abortable-sleep.js';
-import type { StatusStore } from './backing-stores.js';
 import { withRecentLines } from './connect-logger.js';
 import { backoffMs, type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
 import { createTopicIfMissing, isUnavailable } from './log-unavailable.js';
 import type { RecordTransformer } from './plugin-registry.js';
+import type { SinkConsumerPort, SinkLogPort, TaskStatusPort } from './task-port.js';
 import { TaskRunner } from './task-runner.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
 
 export interface SinkTaskRunnerOptions {
-  readonly log: Log;
+  readonly log: SinkLogPort;
+  /** Reads the assignment from the group `connect-<name>`'s committed offsets, earliest when none. */
+  readonly consumer: SinkConsumerPort;
   readonly connector: string;
   readonly taskId: number;
   readonly taskConfig: Readonly<Record<string, string>>;
@@ -28,7 +30,7 @@ export interface SinkTaskRunnerOptions {
   readonly valueConverter: Converter;
   readonly transform: RecordTransformer;
   readonly errors: ErrorPolicy;
-  readonly statuses: StatusStore;
+  readonly statuses: TaskStatusPort;
   readonly offsetFlushIntervalMs: number;
   readonly logger: ConnectLogger;
 }
@@ -59,9 +61,7 @@ export class SinkTaskRunner extends TaskRunner {
   private readonly task: SinkTask;
   private readonly stopper = new AbortController();
   private loop: Promise<void> | undefined;
-  /** Reads the assignment from the group's committed offsets, earliest when none, as Kafka Connect's. */
-  private readonly consumer: Consumer;
-  private readonly group: string;
+  private readonly consumer: SinkConsumerPort;
   private timeoutMs = 0;
   private commitRequested = false;
   private movedSinceCommit = false;
@@ -72,8 +72,7 @@ export class SinkTaskRunner extends TaskRunner {
     super(options);
     this.task = task;
     this.o = options;
-    this.group = `connect-${options.connector}`;
-    this.consumer = new Consumer(options.log, { group: this.group, autoOffsetReset: 'earliest' });
+    this.consumer = options.consumer;
   }
 
   start(): void {

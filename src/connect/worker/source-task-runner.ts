@@ -1,17 +1,17 @@
-import type { Log, ProduceRecord, RecordHeader } from '../../log/index.js';
+import type { ProduceRecord, RecordHeader } from '../../log/index.js';
 import type { ConnectLogger, Converter, SourcePartition, SourceRecord, SourceTask } from '../api/index.js';
 import { RetriableException } from '../api/index.js';
 import { abortableSleep } from './abortable-sleep.js';
-import type { OffsetStore, StatusStore } from './backing-stores.js';
 import { withRecentLines } from './connect-logger.js';
 import { backoffMs, type ErrorPolicy, type ErrorStage, ToleranceExceededError } from './error-policy.js';
 import { createTopicIfMissing, isUnavailable } from './log-unavailable.js';
 import type { RecordTransformer } from './plugin-registry.js';
+import type { SourceLogPort, SourceOffsetPort, TaskStatusPort } from './task-port.js';
 import { TaskRunner } from './task-runner.js';
 import { yieldToEventLoop } from './yield-to-event-loop.js';
 
 export interface SourceTaskRunnerOptions {
-  readonly log: Log;
+  readonly log: SourceLogPort;
   readonly connector: string;
   readonly taskId: number;
   readonly taskConfig: Readonly<Record<string, string>>;
@@ -19,8 +19,8 @@ export interface SourceTaskRunnerOptions {
   readonly valueConverter: Converter;
   readonly transform: RecordTransformer;
   readonly errors: ErrorPolicy;
-  readonly offsets: OffsetStore;
-  readonly statuses: StatusStore;
+  readonly offsets: SourceOffsetPort;
+  readonly statuses: TaskStatusPort;
   readonly offsetFlushIntervalMs: number;
   /** Partitions for topics a source writes to that do not exist yet (topic.creation.default.partitions). */
   readonly newTopicPartitions: number;

@@ -1,5 +1,5 @@
-import type { StatusStore } from './backing-stores.js';
 import { Pauser } from './pauser.js';
+import type { TaskStatusPort } from './task-port.js';
 
 export type TaskRunState = 'RUNNING' | 'PAUSED' | 'FAILED' | 'STOPPED';
 
@@ -48,10 +48,10 @@ export abstract class TaskRunner {
   protected readonly identity: {
     readonly connector: string;
     readonly taskId: number;
-    readonly statuses: StatusStore;
+    readonly statuses: TaskStatusPort;
   };
 
-  protected constructor(identity: { connector: string; taskId: number; statuses: StatusStore }) {
+  protected constructor(identity: { connector: string; taskId: number; statuses: TaskStatusPort }) {
     this.identity = identity;
   }
 
