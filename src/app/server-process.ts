@@ -24,7 +24,14 @@ import {
   type OpenReport,
   SegmentLog,
 } from '../log/index.js';
-import { buildRegistryApp, SchemaStore } from '../registry/index.js';
+import {
+  buildRegistryApp,
+  HttpSchemaRegistryClient,
+  InProcessSchemaRegistryClient,
+  type RegistryClientSettings,
+  registryClientSettings,
+  SchemaStore,
+} from '../registry/index.js';
 import {
   BasicAuthenticator,
   buildRestApp,
@@ -298,12 +305,38 @@ function registryListenerFor(config: ServerConfig): { host: string; port: number
   return { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port === '' ? 8081 : Number(url.port) };
 }
 
+/** The client settings of ksql.schema.registry.url, or undefined when it is unset (the in-process registry). */
+function registryClientSettingsFor(config: ServerConfig): RegistryClientSettings | undefined {
+  const url = config.getOptionalString('ksql.schema.registry.url');
+  if (url === undefined || url.trim() === '') return undefined;
+  const props: Record<string, string | undefined> = {};
+  for (const name of [
+    'ksql.schema.registry.basic.auth.credentials.source',
+    'ksql.schema.registry.bearer.auth.credentials.source',
+    'ksql.schema.registry.ssl.truststore.location',
+    'ksql.schema.registry.ssl.truststore.type',
+    'ksql.schema.registry.ssl.truststore.certificates',
+    'ksql.schema.registry.ssl.keystore.location',
+    'ksql.schema.registry.ssl.keystore.type',
+    'ksql.schema.registry.ssl.endpoint.identification.algorithm',
+  ])
+    props[name.slice('ksql.schema.registry.'.length)] = config.getOptionalString(name);
+  for (const name of [
+    'ksql.schema.registry.basic.auth.user.info',
+    'ksql.schema.registry.bearer.auth.token',
+    'ksql.schema.registry.ssl.truststore.password',
+    'ksql.schema.registry.ssl.keystore.password',
+    'ksql.schema.registry.ssl.key.password',
+  ])
+    props[name.slice('ksql.schema.registry.'.length)] = config.getOptionalPassword(name)?.reveal();
+  return registryClientSettings(url, props, 'ksql.schema.registry.');
+}
+
 async function startRegistry(
   listener: { host: string; port: number },
-  log: Log,
+  store: SchemaStore,
   authenticator: BasicAuthenticator | undefined,
 ): Promise<FastifyInstance> {
-  const store = await SchemaStore.open(log);
   const app = buildRegistryApp(store);
   // The same users as the REST API: readers read, developers and admins register and delete.
   if (authenticator !== undefined) requireConnectAuthentication(app, authenticator);
@@ -381,6 +414,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const workerProperties = embeddedWorkerProperties(config);
   if (workerProperties !== undefined) connectListenerTls(workerProperties);
   const registryListener = registryListenerFor(config);
+  const registrySettings = registryClientSettingsFor(config);
   const log = await openLog(config);
   let engine: KsqlEngine | undefined;
   let worker: RunningWorker | undefined;
@@ -388,16 +422,23 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let kafka: RunningKafkaListener | undefined;
   let registry: FastifyInstance | undefined;
   try {
+    // The registry serves before anything that may use it (replayed queries, converters) starts,
+    // so a ksql.schema.registry.url naming this very listener works from the first statement.
+    const schemaStore = await SchemaStore.open(log);
+    if (registryListener !== undefined) {
+      registry = await startRegistry(registryListener, schemaStore, authenticator);
+    }
+    const schemaRegistry =
+      registrySettings === undefined
+        ? new InProcessSchemaRegistryClient(schemaStore)
+        : new HttpSchemaRegistryClient(registrySettings);
     const connect = await connectFor(config, log, workerProperties, authenticator, crossOrigin, (w) => {
       worker = w;
     });
-    engine = await KsqlEngine.start(log, config, connect);
+    engine = await KsqlEngine.start(log, config, connect, schemaRegistry);
     // The engine's own topics are there already; the REST API guards the same set.
     const internalTopics = engine.internalTopics;
     for (const [name, role] of worker?.internalTopics ?? []) internalTopics.add(name, role);
-    if (registryListener !== undefined) {
-      registry = await startRegistry(registryListener, log, authenticator);
-    }
     if (kafkaListener !== undefined)
       kafka = await startKafka(kafkaListener, log, internalTopics, authenticator, kafkaTls);
     app = buildRestApp({

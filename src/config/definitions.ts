@@ -464,14 +464,26 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
   },
   {
     name: 'ksql.schema.registry.url',
-    group: 'Queries',
+    group: 'Schema Registry',
     type: 'STRING',
     defaultValue: null,
     importance: 'MEDIUM',
-    documentation: 'Schema Registry URL, needed for the AVRO, PROTOBUF and JSON_SR formats.',
-    validator: httpUrl(),
-    notSupported: 'Sluice has no Schema Registry client; AVRO, PROTOBUF and JSON_SR are refused',
+    documentation:
+      'The Schema Registry the AVRO format uses (a comma list of http(s):// URLs, tried in turn). Unset, Sluice uses its own registry in-process (the one sluice.schema.registry.listeners serves). Credentials may be given in the URL (http://user:password@host:8081) or by the ksql.schema.registry.basic.auth.* and bearer.auth.* settings; https:// takes the ksql.schema.registry.ssl.* settings.',
+    validator: {
+      describe: 'comma-separated http:// or https:// URLs',
+      check: (value, name) => {
+        if (typeof value !== 'string') return undefined;
+        for (const url of value.split(',')) {
+          const problem = httpUrl().check(url.trim(), name);
+          if (problem !== undefined) return problem;
+        }
+        return undefined;
+      },
+    },
   },
+  ...registryClientKeys(),
+
   {
     name: 'ksql.query.pull.table.scan.enabled',
     group: 'Queries',
@@ -806,4 +818,84 @@ const byName = new Map(SERVER_PROPERTIES.map((d) => [d.name, d]));
 
 export function findServerProperty(name: string): ConfigKey | undefined {
   return byName.get(name);
+}
+
+/** Confluent's Schema Registry client settings, as ksqlDB takes them under ksql.schema.registry.*. */
+function registryClientKeys(): ConfigKey[] {
+  const key = (
+    suffix: string,
+    type: 'STRING' | 'PASSWORD',
+    documentation: string,
+    defaultValue: string | null = null,
+  ): ConfigKey => ({
+    name: `ksql.schema.registry.${suffix}`,
+    group: 'Schema Registry',
+    type,
+    defaultValue,
+    importance: 'LOW',
+    documentation,
+  });
+  return [
+    {
+      ...key(
+        'basic.auth.credentials.source',
+        'STRING',
+        'Where the basic-auth credentials for ksql.schema.registry.url come from: URL (user:password@ in the URL) or USER_INFO (ksql.schema.registry.basic.auth.user.info).',
+        'URL',
+      ),
+      validator: oneOfIgnoringCase('URL', 'USER_INFO', 'SASL_INHERIT'),
+    },
+    key(
+      'basic.auth.user.info',
+      'PASSWORD',
+      'The user:password for the Schema Registry, with basic.auth.credentials.source=USER_INFO.',
+    ),
+    {
+      ...key(
+        'bearer.auth.credentials.source',
+        'STRING',
+        'STATIC_TOKEN: send ksql.schema.registry.bearer.auth.token as a bearer token to the Schema Registry.',
+      ),
+      validator: oneOfIgnoringCase('STATIC_TOKEN'),
+    },
+    key(
+      'bearer.auth.token',
+      'PASSWORD',
+      'The bearer token for the Schema Registry (bearer.auth.credentials.source=STATIC_TOKEN).',
+    ),
+    key(
+      'ssl.truststore.location',
+      'STRING',
+      'PEM file of the CA certificates that an https:// Schema Registry must be signed by (default: the system CAs).',
+    ),
+    key(
+      'ssl.truststore.type',
+      'STRING',
+      'Type of ksql.schema.registry.ssl.truststore.location; only PEM is read.',
+      'PEM',
+    ),
+    key(
+      'ssl.truststore.password',
+      'PASSWORD',
+      'Accepted for compatibility; a PEM truststore has no password.',
+    ),
+    key(
+      'ssl.truststore.certificates',
+      'STRING',
+      'The CA certificates in PEM, given in the config itself instead of a truststore file.',
+    ),
+    key(
+      'ssl.keystore.location',
+      'STRING',
+      'Client certificate and key for an https:// Schema Registry that asks for one: a PKCS12 or PEM file.',
+    ),
+    key('ssl.keystore.type', 'STRING', "PKCS12 or PEM; unset, the file's content decides."),
+    key('ssl.keystore.password', 'PASSWORD', 'Password of the PKCS12 keystore.'),
+    key('ssl.key.password', 'PASSWORD', 'Password of the private key in a PEM keystore.'),
+    key(
+      'ssl.endpoint.identification.algorithm',
+      'STRING',
+      "With https (the default) the Schema Registry certificate's host name is checked; empty turns the check off.",
+    ),
+  ];
 }

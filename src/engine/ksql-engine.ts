@@ -23,6 +23,7 @@ import {
   TimeSlicer,
   WindowSpecError,
 } from '../runtime/index.js';
+import type { SchemaRegistryClient } from '../serde/index.js';
 import {
   type ParsedStatement,
   type ParseLimits,
@@ -160,6 +161,8 @@ interface EngineParts {
   readonly pushQueries: Map<string, PushQueryHandle>;
   readonly internalTopics: InternalTopics;
   readonly sandbox: boolean;
+  /** The Schema Registry the AVRO format uses; undefined refuses AVRO (a bare engine in tests). */
+  readonly schemaRegistry: SchemaRegistryClient | undefined;
 }
 
 /**
@@ -283,6 +286,7 @@ export class KsqlEngine {
    * records no command, starts and stops no query, and only asks Connect to validate.
    */
   private readonly sandbox: boolean;
+  private readonly schemaRegistry: SchemaRegistryClient | undefined;
 
   /** Where connector statements go; undefined when the server runs without Connect. */
   private readonly connect: ConnectClient | undefined;
@@ -306,10 +310,16 @@ export class KsqlEngine {
     this.pushQueries = parts.pushQueries;
     this.internalTopics = parts.internalTopics;
     this.sandbox = parts.sandbox;
+    this.schemaRegistry = parts.schemaRegistry;
   }
 
   /** Starts the engine, replaying the command topic. */
-  static async start(log: Log, config: ServerConfig, connect?: ConnectClient): Promise<KsqlEngine> {
+  static async start(
+    log: Log,
+    config: ServerConfig,
+    connect?: ConnectClient,
+    schemaRegistry?: SchemaRegistryClient,
+  ): Promise<KsqlEngine> {
     const commands = new CommandTopic(log, config.getString('ksql.service.id'));
     const processingLogTopic = config.getString('ksql.logging.processing.topic.name');
     const engine = new KsqlEngine({
@@ -325,6 +335,7 @@ export class KsqlEngine {
         .add(commands.topic, 'the command topic, which defines every stream, table and query')
         .add(processingLogTopic, 'the processing log'),
       sandbox: false,
+      schemaRegistry,
     });
     await checkCommandTopicPresent(log, config, commands.topic, processingLogTopic);
     await commands.ensure();
@@ -364,6 +375,7 @@ export class KsqlEngine {
       pushQueries: this.pushQueries,
       internalTopics: this.internalTopics,
       sandbox: true,
+      schemaRegistry: this.schemaRegistry,
     });
   }
 

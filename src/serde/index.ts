@@ -6,6 +6,14 @@ import { kafkaFormat } from './kafka-format.js';
 
 export * from './decimal.js';
 export type { Format, FormatOptions, RowDeserializer, RowSerializer, SerdeColumn } from './format.js';
+export {
+  type RegistrySchema,
+  type RegistrySchemaReference,
+  type RegistrySchemaType,
+  type RegistrySubjectVersion,
+  type SchemaRegistryClient,
+  SchemaRegistryError,
+} from './schema-registry-client.js';
 export { FormatSchemaError, SerdeError } from './serde-error.js';
 export { delimitedFormat, jsonFormat, kafkaFormat };
 

@@ -1,0 +1,192 @@
+// Confluent's Schema Registry client settings (the keys its Java client and serializers take),
+// read into what the HTTP client needs. ksqlDB passes its `ksql.schema.registry.*` keys to the client
+// with that prefix removed; Connect converters pass `key.converter.*` / `value.converter.*` the same way.
+import { readFileSync } from 'node:fs';
+
+/** TLS material for https:// registries, as node:https takes it. */
+export interface RegistryTls {
+  readonly ca?: Buffer;
+  readonly pfx?: Buffer;
+  readonly key?: Buffer;
+  readonly cert?: Buffer;
+  readonly passphrase?: string;
+  /** ssl.endpoint.identification.algorithm empty: the certificate's host name is not checked. */
+  readonly checkHostName: boolean;
+}
+
+export interface RegistryClientSettings {
+  /** One or more base URLs; the next is tried when one cannot be reached. */
+  readonly urls: readonly string[];
+  readonly basicAuth?: { readonly username: string; readonly password: string };
+  readonly bearerToken?: string;
+  readonly tls?: RegistryTls;
+  /** How long one request may take before the next URL is tried (default 30 s). */
+  readonly requestTimeoutMs?: number;
+}
+
+/** A setting that cannot be used: names the key as the user wrote it. */
+export class RegistryClientSettingsError extends Error {
+  override readonly name = 'RegistryClientSettingsError';
+}
+
+/**
+ * Reads `url` (a comma list, as `schema.registry.url` is) and the client keys in `props` (prefix
+ * already removed; `prefix` is only for messages, e.g. `ksql.schema.registry.`):
+ * - `basic.auth.credentials.source`: URL (default: `http://user:pass@host` in the URL), USER_INFO
+ *   (`basic.auth.user.info` = `user:password`); SASL_INHERIT is refused as Sluice has no SASL client.
+ * - `bearer.auth.credentials.source` = STATIC_TOKEN with `bearer.auth.token`.
+ * - `ssl.truststore.*`, `ssl.keystore.*`, `ssl.key.password`, `ssl.endpoint.identification.algorithm`
+ *   (also under `schema.registry.ssl.*`, as Confluent's serializers take them).
+ */
+export function registryClientSettings(
+  url: string,
+  props: Readonly<Record<string, string | undefined>>,
+  prefix = '',
+): RegistryClientSettings {
+  const get = (key: string): string | undefined => {
+    const v = props[key] ?? (key.startsWith('ssl.') ? props[`schema.registry.${key}`] : undefined);
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const named = (key: string) => `${prefix}${key}`;
+  const urls = url
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+  if (urls.length === 0) throw new RegistryClientSettingsError('No Schema Registry URL is set.');
+  let basicAuth: { username: string; password: string } | undefined;
+  const parsedUrls = urls.map((u) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(u);
+    } catch {
+      throw new RegistryClientSettingsError(
+        `The Schema Registry URL '${u}' is not a URL: give http(s)://host:port.`,
+      );
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new RegistryClientSettingsError(
+        `The Schema Registry URL '${u}' must start with http:// or https://.`,
+      );
+    return parsed;
+  });
+  const source = (get('basic.auth.credentials.source') ?? 'URL').toUpperCase();
+  if (source === 'URL') {
+    const withUser = parsedUrls.find((u) => u.username !== '');
+    if (withUser !== undefined)
+      basicAuth = {
+        username: decodeURIComponent(withUser.username),
+        password: decodeURIComponent(withUser.password),
+      };
+  } else if (source === 'USER_INFO') {
+    const info = get('basic.auth.user.info') ?? get('schema.registry.basic.auth.user.info');
+    const colon = info?.indexOf(':') ?? -1;
+    if (info === undefined || colon < 0)
+      throw new RegistryClientSettingsError(
+        `${named('basic.auth.credentials.source')}=USER_INFO needs ${named('basic.auth.user.info')} set to user:password.`,
+      );
+    basicAuth = { username: info.slice(0, colon), password: info.slice(colon + 1) };
+  } else if (source === 'SASL_INHERIT') {
+    throw new RegistryClientSettingsError(
+      `${named('basic.auth.credentials.source')}=SASL_INHERIT is not supported: Sluice has no SASL settings to inherit. Use USER_INFO with ${named('basic.auth.user.info')}=user:password.`,
+    );
+  } else {
+    throw new RegistryClientSettingsError(
+      `${named('basic.auth.credentials.source')}=${source} is not one of URL, USER_INFO.`,
+    );
+  }
+  let bearerToken: string | undefined;
+  const bearerSource = get('bearer.auth.credentials.source')?.toUpperCase();
+  if (bearerSource !== undefined) {
+    if (bearerSource !== 'STATIC_TOKEN')
+      throw new RegistryClientSettingsError(
+        `${named('bearer.auth.credentials.source')}=${bearerSource} is not supported yet: use STATIC_TOKEN with ${named('bearer.auth.token')}.`,
+      );
+    bearerToken = get('bearer.auth.token');
+    if (bearerToken === undefined)
+      throw new RegistryClientSettingsError(
+        `${named('bearer.auth.credentials.source')}=STATIC_TOKEN needs ${named('bearer.auth.token')}.`,
+      );
+    if (basicAuth !== undefined && source === 'USER_INFO')
+      throw new RegistryClientSettingsError(
+        `Both basic (${named('basic.auth.credentials.source')}) and bearer (${named('bearer.auth.credentials.source')}) authentication are set: keep one.`,
+      );
+  }
+  const algorithm =
+    props['ssl.endpoint.identification.algorithm'] ??
+    props['schema.registry.ssl.endpoint.identification.algorithm'];
+  const tls = parsedUrls.some((u) => u.protocol === 'https:')
+    ? // Kafka's default is https (check the host name); an explicitly empty value turns the check off.
+      readTls(get, named, algorithm === undefined || algorithm.trim() !== '')
+    : undefined;
+  return {
+    urls: parsedUrls.map((u) => {
+      // Credentials travel in the Authorization header, never in the request line.
+      u.username = '';
+      u.password = '';
+      return u.toString().replace(/\/+$/, '');
+    }),
+    ...(basicAuth === undefined ? {} : { basicAuth }),
+    ...(bearerToken === undefined ? {} : { bearerToken }),
+    ...(tls === undefined ? {} : { tls }),
+  };
+}
+
+function readTls(
+  get: (key: string) => string | undefined,
+  named: (key: string) => string,
+  checkHostName: boolean,
+): RegistryTls {
+  const read = (key: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new RegistryClientSettingsError(`Cannot read ${named(key)}=${path}: ${(err as Error).message}`);
+    }
+  };
+  let ca: Buffer | undefined;
+  const inlineCa = get('ssl.truststore.certificates');
+  const truststore = get('ssl.truststore.location');
+  if (inlineCa !== undefined) ca = Buffer.from(inlineCa);
+  else if (truststore !== undefined) {
+    ca = read('ssl.truststore.location', truststore);
+    const type = get('ssl.truststore.type')?.toUpperCase();
+    if (type !== undefined && type !== 'PEM')
+      throw new RegistryClientSettingsError(
+        `${named('ssl.truststore.type')}=${type} is not supported (Node reads PEM truststores only): export the certificates (keytool -exportcert -rfc, or openssl pkcs12 -nokeys) and set ${named('ssl.truststore.type')}=PEM.`,
+      );
+    if (!ca.includes('-----BEGIN CERTIFICATE-----'))
+      throw new RegistryClientSettingsError(
+        `${named('ssl.truststore.location')}=${truststore} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificates as PEM.`,
+      );
+  }
+  const keyPassword = get('ssl.key.password') ?? get('ssl.keystore.password');
+  let material: Pick<RegistryTls, 'pfx' | 'key' | 'cert'> = {};
+  const inlineKey = get('ssl.keystore.key');
+  const keystore = get('ssl.keystore.location');
+  if (inlineKey !== undefined) {
+    const chain = get('ssl.keystore.certificate.chain');
+    if (chain === undefined)
+      throw new RegistryClientSettingsError(
+        `${named('ssl.keystore.key')} is set but ${named('ssl.keystore.certificate.chain')} is not: give the certificate chain in PEM.`,
+      );
+    material = { key: Buffer.from(inlineKey), cert: Buffer.from(chain) };
+  } else if (keystore !== undefined) {
+    const bytes = read('ssl.keystore.location', keystore);
+    const type = (
+      get('ssl.keystore.type') ?? (bytes.includes('-----BEGIN') ? 'PEM' : 'PKCS12')
+    ).toUpperCase();
+    if (type === 'PKCS12') material = { pfx: bytes };
+    else if (type === 'PEM') material = { key: bytes, cert: bytes };
+    else
+      throw new RegistryClientSettingsError(
+        `${named('ssl.keystore.type')}=${type} is not supported: convert the keystore to PKCS12 (keytool -importkeystore -deststoretype PKCS12) or PEM.`,
+      );
+  }
+  const storePassword = material.pfx !== undefined ? get('ssl.keystore.password') : keyPassword;
+  return {
+    ...(ca === undefined ? {} : { ca }),
+    ...material,
+    ...(storePassword === undefined ? {} : { passphrase: storePassword }),
+    checkHostName,
+  };
+}
