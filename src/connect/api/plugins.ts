@@ -19,6 +19,14 @@ export interface Converter {
   ): Uint8Array | null;
   toConnectData(topic: string, bytes: Uint8Array | null, headers?: readonly ConnectHeader[]): SchemaAndValue;
   config(): ConfigDef;
+  /**
+   * Optional, for converters that ask a service (a schema registry) about a schema: a promise the
+   * worker awaits before fromConnectData for this schema, or undefined when it can convert now
+   * (the usual case once the schema is known). A rejection is the record's converter error.
+   */
+  prepareFromConnectData?(topic: string, schema: Schema | null): Promise<void> | undefined;
+  /** The same before toConnectData for these bytes (a schema id to fetch, say). */
+  prepareToConnectData?(topic: string, bytes: Uint8Array | null): Promise<void> | undefined;
 }
 
 /** A single message transform: returns the changed record, or null to drop it. */

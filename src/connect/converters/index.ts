@@ -1,5 +1,6 @@
 // Converters between Connect data and record bytes, found by their Kafka Connect class names.
 import type { Converter } from '../api/index.js';
+import { AvroConverter } from './avro-converter.js';
 import { ByteArrayConverter } from './byte-array-converter.js';
 import { JsonConverter } from './json-converter.js';
 import {
@@ -40,6 +41,7 @@ export {
   javaToString,
 } from './java-text.js';
 export {
+  AvroConverter,
   BooleanConverter,
   ByteArrayConverter,
   DoubleConverter,
@@ -61,6 +63,7 @@ const CONVERTERS: ReadonlyMap<string, () => Converter> = new Map<string, () => C
   ['org.apache.kafka.connect.converters.FloatConverter', () => new FloatConverter()],
   ['org.apache.kafka.connect.converters.DoubleConverter', () => new DoubleConverter()],
   ['org.apache.kafka.connect.converters.BooleanConverter', () => new BooleanConverter()],
+  ['io.confluent.connect.avro.AvroConverter', () => new AvroConverter()],
 ]);
 
 /** Kafka Connect's plugin aliases: the simple class name, and that name without "Converter". */

@@ -202,6 +202,7 @@ export class SinkTaskRunner extends TaskRunner {
       const tp = { topic, partition };
       this.counters.recordsIn += records.length;
       this.counters.lastRecordAt = Date.now();
+      await this.prepareConverters(topic, records);
       for (const r of records) {
         const converted = this.convert(tp, r);
         if (converted === null) continue;
@@ -210,6 +211,24 @@ export class SinkTaskRunner extends TaskRunner {
       }
     }
     return out;
+  }
+
+  /**
+   * Lets converters that fetch schemas (a registry's) do so for a batch before the synchronous
+   * conversion; a fetch that fails fails those records' conversion, through errors.tolerance.
+   */
+  private async prepareConverters(topic: string, records: readonly LogRecord[]): Promise<void> {
+    const { keyConverter, valueConverter } = this.o;
+    if (keyConverter.prepareToConnectData === undefined && valueConverter.prepareToConnectData === undefined)
+      return;
+    const waits: Promise<void>[] = [];
+    for (const r of records) {
+      const k = keyConverter.prepareToConnectData?.(topic, r.key);
+      if (k !== undefined) waits.push(k);
+      const v = valueConverter.prepareToConnectData?.(topic, r.value);
+      if (v !== undefined) waits.push(v);
+    }
+    if (waits.length > 0) await Promise.allSettled(waits);
   }
 
   /**

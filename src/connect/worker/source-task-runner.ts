@@ -205,12 +205,16 @@ export class SourceTaskRunner extends TaskRunner {
       let key: Uint8Array | null;
       let value: Uint8Array | null;
       try {
+        const ready = this.o.keyConverter.prepareFromConnectData?.(record.topic, record.keySchema);
+        if (ready !== undefined) await ready;
         key = this.o.keyConverter.fromConnectData(record.topic, record.keySchema, record.key, record.headers);
       } catch (err) {
         this.tolerate('KEY_CONVERTER', original, err);
         continue;
       }
       try {
+        const ready = this.o.valueConverter.prepareFromConnectData?.(record.topic, record.valueSchema);
+        if (ready !== undefined) await ready;
         value = this.o.valueConverter.fromConnectData(
           record.topic,
           record.valueSchema,

@@ -1,0 +1,296 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import avro from 'avsc';
+import type { FastifyInstance } from 'fastify';
+import { SegmentLog } from '../../log/index.js';
+import { buildRegistryApp, SchemaStore } from '../../registry/index.js';
+import {
+  arraySchema,
+  type ConnectValue,
+  dateSchema,
+  decimalSchema,
+  mapSchema,
+  type Schema,
+  Schemas,
+  Struct,
+  structSchema,
+  timeSchema,
+  timestampSchema,
+} from '../api/index.js';
+import { AvroConverter } from './avro-converter.js';
+import { converterByClass } from './index.js';
+
+// Against Sluice's own registry on a real port: what the converter registers, under which subject,
+// and the bytes it writes (Confluent's wire format, readable by a plain Avro decoder).
+
+let dataDir: string;
+let log: SegmentLog;
+let app: FastifyInstance;
+let url: string;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'avro-converter-'));
+  log = await SegmentLog.open({ dataDir });
+  app = buildRegistryApp(await SchemaStore.open(log));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+});
+
+after(async () => {
+  await app.close();
+  await log.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function get(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${url}${path}`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+function converter(isKey: boolean, configs: Record<string, string> = {}): AvroConverter {
+  const c = converterByClass('io.confluent.connect.avro.AvroConverter') as AvroConverter;
+  c.configure({ 'schema.registry.url': url, ...configs }, isKey);
+  return c;
+}
+
+async function write(c: AvroConverter, topic: string, schema: Schema | null, value: ConnectValue) {
+  await c.prepareFromConnectData(topic, schema);
+  return c.fromConnectData(topic, schema, value);
+}
+
+async function read(c: AvroConverter, topic: string, bytes: Uint8Array | null) {
+  await c.prepareToConnectData(topic, bytes);
+  return c.toConnectData(topic, bytes);
+}
+
+const inner = structSchema([{ name: 'city', schema: Schemas.STRING }], { optional: true });
+const everything = structSchema(
+  [
+    { name: 'i8', schema: Schemas.INT8 },
+    { name: 'i16', schema: Schemas.INT16 },
+    { name: 'i32', schema: Schemas.INT32 },
+    { name: 'i64', schema: Schemas.INT64 },
+    { name: 'f32', schema: Schemas.FLOAT32 },
+    { name: 'f64', schema: Schemas.FLOAT64 },
+    { name: 'flag', schema: Schemas.BOOLEAN },
+    { name: 'text', schema: Schemas.OPTIONAL_STRING },
+    { name: 'raw', schema: Schemas.BYTES },
+    { name: 'price', schema: decimalSchema(2) },
+    { name: 'day', schema: dateSchema() },
+    { name: 'clock', schema: timeSchema() },
+    { name: 'at', schema: timestampSchema(true) },
+    { name: 'tags', schema: arraySchema(Schemas.STRING) },
+    { name: 'scores', schema: mapSchema(Schemas.STRING, Schemas.INT32) },
+    { name: 'byId', schema: mapSchema(Schemas.INT32, Schemas.STRING) },
+    { name: 'address', schema: inner },
+  ],
+  { name: 'com.example.Everything', version: 3 },
+);
+
+function everythingValue(i64: bigint | number = 2n ** 62n + 1n): Struct {
+  return new Struct(everything)
+    .put('i8', -8)
+    .put('i16', 1600)
+    .put('i32', 320000)
+    .put('i64', i64)
+    .put('f32', 1.5)
+    .put('f64', 2.25)
+    .put('flag', true)
+    .put('text', null)
+    .put('raw', new Uint8Array([0, 1, 255]))
+    .put('price', { unscaled: -12345n, scale: 2 })
+    .put('day', new Date(Date.UTC(2024, 1, 29)))
+    .put('clock', new Date(13 * 3600_000 + 5))
+    .put('at', new Date(Date.UTC(2024, 1, 29, 12, 0, 0, 7)))
+    .put('tags', ['a', 'b'])
+    .put('scores', new Map([['x', 1]]))
+    .put('byId', new Map([[7, 'seven']]))
+    .put('address', new Struct(inner).put('city', 'Oslo'));
+}
+
+describe('io.confluent.connect.avro.AvroConverter', () => {
+  test('registers the schema under <topic>-value and writes magic byte 0, the id, then Avro binary', async () => {
+    const c = converter(false);
+    // A long a plain reader (53-bit numbers) reads too; the round trip below takes a 64-bit one.
+    const bytes = await write(c, 'everything', everything, everythingValue(2 ** 40));
+    assert.ok(bytes !== null);
+    assert.equal(bytes[0], 0);
+    const id = Buffer.from(bytes).readInt32BE(1);
+    const latest = await get('/subjects/everything-value/versions/latest');
+    assert.equal(latest.body.id, id);
+    const registered = JSON.parse(String(latest.body.schema));
+    // Confluent's AvroData mapping.
+    assert.equal(registered.name, 'Everything');
+    assert.equal(registered.namespace, 'com.example');
+    assert.equal(registered['connect.name'], 'com.example.Everything');
+    assert.equal(registered['connect.version'], 3);
+    const field = (name: string) => registered.fields.find((f: { name: string }) => f.name === name);
+    assert.deepEqual(field('i8').type, { type: 'int', 'connect.type': 'int8' });
+    assert.deepEqual(field('i16').type, { type: 'int', 'connect.type': 'int16' });
+    assert.deepEqual(field('text'), { name: 'text', type: ['null', 'string'], default: null });
+    assert.deepEqual(field('price').type, {
+      type: 'bytes',
+      scale: 2,
+      precision: 64,
+      'connect.version': 1,
+      'connect.parameters': { scale: '2' },
+      'connect.name': 'org.apache.kafka.connect.data.Decimal',
+      logicalType: 'decimal',
+    });
+    assert.deepEqual(field('day').type, {
+      type: 'int',
+      'connect.version': 1,
+      'connect.name': 'org.apache.kafka.connect.data.Date',
+      logicalType: 'date',
+    });
+    assert.equal(field('clock').type.logicalType, 'time-millis');
+    assert.equal(field('at').type[1].logicalType, 'timestamp-millis');
+    assert.deepEqual(field('scores').type, { type: 'map', values: 'int' });
+    assert.equal(field('byId').type.items.name, 'MapEntry');
+    assert.equal(field('byId').type.items.namespace, 'io.confluent.connect.avro');
+    assert.equal(field('address').type[1].name, 'ConnectDefault');
+
+    // Any Avro reader reads the payload with the registered schema.
+    const plain = avro.Type.forSchema(registered, { wrapUnions: false }).fromBuffer(
+      Buffer.from(bytes).subarray(5),
+    );
+    assert.equal(plain.i16, 1600);
+    assert.equal(plain.i64, 2 ** 40);
+    assert.equal(plain.text, null);
+    assert.equal(plain.day, 19782);
+    assert.equal(plain.clock, 13 * 3600_000 + 5);
+    assert.equal(plain.address.city, 'Oslo');
+  });
+
+  test('reads its own bytes back to the same schema and values, fetching the schema by id', async () => {
+    const bytes = await write(converter(false), 'everything2', everything, everythingValue());
+    const { schema, value } = await read(converter(false), 'everything2', bytes);
+    assert.equal(schema?.name, 'com.example.Everything');
+    assert.equal(schema?.version, 3);
+    assert.deepEqual(
+      schema?.fields?.map((f) => [f.name, f.schema.type, f.schema.optional, f.schema.name]),
+      everything.fields?.map((f) => [f.name, f.schema.type, f.schema.optional, f.schema.name]),
+    );
+    const s = value as Struct;
+    assert.equal(s.get('i8'), -8);
+    assert.equal(s.get('i64'), 2n ** 62n + 1n);
+    assert.deepEqual(s.get('raw'), new Uint8Array([0, 1, 255]));
+    assert.deepEqual(s.get('price'), { unscaled: -12345n, scale: 2 });
+    assert.deepEqual(s.get('day'), new Date(Date.UTC(2024, 1, 29)));
+    assert.deepEqual(s.get('at'), new Date(Date.UTC(2024, 1, 29, 12, 0, 0, 7)));
+    assert.deepEqual(s.get('scores'), new Map([['x', 1]]));
+    assert.deepEqual(s.get('byId'), new Map([[7, 'seven']]));
+    assert.equal((s.get('address') as Struct).get('city'), 'Oslo');
+    assert.equal((s.get('address') as Struct).schema.name, undefined);
+  });
+
+  test('an optional string key is a union with null under <topic>-key; a null value is null bytes', async () => {
+    const c = converter(true);
+    const bytes = await write(c, 'keys', Schemas.OPTIONAL_STRING, 'k1');
+    const latest = await get('/subjects/keys-key/versions/latest');
+    assert.deepEqual(JSON.parse(String(latest.body.schema)), ['null', 'string']);
+    assert.equal(Buffer.from(bytes ?? []).readInt32BE(1), latest.body.id);
+    assert.equal((await read(converter(true), 'keys', bytes)).value, 'k1');
+    assert.equal(await write(c, 'keys', Schemas.OPTIONAL_STRING, null), null);
+  });
+
+  test('RecordNameStrategy and TopicRecordNameStrategy name subjects after the record', async () => {
+    const schema = structSchema([{ name: 'n', schema: Schemas.INT32 }], { name: 'demo.Rec' });
+    const value = new Struct(schema).put('n', 1);
+    await write(
+      converter(false, {
+        'value.subject.name.strategy': 'io.confluent.kafka.serializers.subject.RecordNameStrategy',
+      }),
+      'whatever',
+      schema,
+      value,
+    );
+    assert.equal((await get('/subjects/demo.Rec/versions/latest')).status, 200);
+    await write(
+      converter(false, { 'value.subject.name.strategy': 'TopicRecordNameStrategy' }),
+      'orders',
+      schema,
+      value,
+    );
+    assert.equal((await get('/subjects/orders-demo.Rec/versions/latest')).status, 200);
+    await assert.rejects(
+      write(
+        converter(false, { 'value.subject.name.strategy': 'RecordNameStrategy' }),
+        't',
+        Schemas.STRING,
+        'x',
+      ),
+      /value\.subject\.name\.strategy = RecordNameStrategy, the message value must only be a record schema/,
+    );
+  });
+
+  test('auto.register.schemas=false looks the schema up and fails naming the subject when it is missing', async () => {
+    const schema = structSchema([{ name: 'n', schema: Schemas.INT32 }], { name: 'demo.Unregistered' });
+    const c = converter(false, { 'auto.register.schemas': 'false' });
+    await assert.rejects(
+      write(c, 'noreg', schema, new Struct(schema).put('n', 1)),
+      /Failed to serialize Avro data from topic noreg: Error retrieving Avro schema for subject noreg-value: .*error code: 404/,
+    );
+    assert.equal((await get('/subjects/noreg-value/versions')).status, 404);
+  });
+
+  test('use.latest.version writes with the id of the subject’s latest version', async () => {
+    const v1 = structSchema([{ name: 'n', schema: Schemas.INT32 }], { name: 'demo.Latest' });
+    const v2 = structSchema(
+      [
+        { name: 'n', schema: Schemas.INT32 },
+        { name: 'extra', schema: Schemas.OPTIONAL_STRING },
+      ],
+      { name: 'demo.Latest' },
+    );
+    await write(converter(false), 'latest', v1, new Struct(v1).put('n', 1));
+    const second = await write(converter(false), 'latest', v2, new Struct(v2).put('n', 2));
+    const latestId = Buffer.from(second ?? []).readInt32BE(1);
+    const c = converter(false, { 'auto.register.schemas': 'false', 'use.latest.version': 'true' });
+    const bytes = await write(c, 'latest', v1, new Struct(v1).put('n', 3));
+    assert.equal(Buffer.from(bytes ?? []).readInt32BE(1), latestId);
+    const back = (await read(converter(false), 'latest', bytes)).value as Struct;
+    assert.equal(back.get('n'), 3);
+    assert.equal(back.get('extra'), null);
+  });
+
+  test('a change that breaks BACKWARD compatibility is refused with the registry’s reason', async () => {
+    const v1 = structSchema([{ name: 'n', schema: Schemas.INT32 }], { name: 'demo.Breaking' });
+    const v2 = structSchema([{ name: 'm', schema: Schemas.STRING }], { name: 'demo.Breaking' });
+    await write(converter(false), 'breaking', v1, new Struct(v1).put('n', 1));
+    await assert.rejects(
+      write(converter(false), 'breaking', v2, new Struct(v2).put('m', 'x')),
+      /Failed to serialize Avro data from topic breaking: Error registering Avro schema for subject breaking-value: Schema being registered is incompatible.*error code: 409/,
+    );
+  });
+
+  test('bad bytes: a wrong magic byte and an unknown schema id are named', async () => {
+    const c = converter(false);
+    assert.throws(
+      () => c.toConnectData('t', new Uint8Array([1, 0, 0, 0, 1, 2])),
+      /Failed to deserialize data for topic t to Avro: Unknown magic byte!/,
+    );
+    await assert.rejects(
+      read(c, 't', new Uint8Array([0, 0, 0, 0x7f, 0x7f, 2])),
+      /Error retrieving Avro schema for id 32639: Schema 32639 not found; error code: 40403/,
+    );
+  });
+
+  test('a record without a schema and a converter without schema.registry.url get clear errors', async () => {
+    assert.throws(() => converter(false).fromConnectData('t', null, 'x'), /AvroConverter needs a schema/);
+    assert.throws(
+      () => new AvroConverter().configure({}, false),
+      /Missing required configuration "schema.registry.url" which has no default value/,
+    );
+  });
+
+  test('schemas.enable is accepted and ignored', async () => {
+    const c = converter(false, { 'schemas.enable': 'false' });
+    const bytes = await write(c, 'noenvelope', Schemas.STRING, 'plain');
+    assert.equal(bytes?.[0], 0);
+  });
+});

@@ -1,0 +1,48 @@
+import type { ConnectValue, Schema } from '../api/index.js';
+import {
+  avroToConnectSchema,
+  compileAvroType,
+  connectToAvroSchema,
+  decoderFor,
+  encoderFor,
+} from './avro-data.js';
+import {
+  type ReaderSchema,
+  RegistryConverter,
+  type RegistryFormat,
+  type WriterSchema,
+} from './registry-converter.js';
+
+/** Avro under Confluent's AvroData mapping (see avro-data.ts), compiled with avsc once per schema. */
+const AVRO: RegistryFormat = {
+  schemaType: 'AVRO',
+  label: 'Avro',
+  fromConnectSchema(schema: Schema): WriterSchema {
+    const json = connectToAvroSchema(schema);
+    const type = compileAvroType(json);
+    const encode = encoderFor(schema);
+    return {
+      text: JSON.stringify(json),
+      recordName: schema.type === 'STRUCT' ? (type.name ?? undefined) : undefined,
+      encode: (value: ConnectValue) => type.toBuffer(encode(value)),
+    };
+  },
+  fromRegisteredSchema(text: string): ReaderSchema {
+    const json = JSON.parse(text);
+    const type = compileAvroType(json);
+    const schema = avroToConnectSchema(json);
+    const decode = decoderFor(schema);
+    return {
+      schema,
+      decode: (payload) =>
+        decode(type.fromBuffer(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength))),
+    };
+  },
+};
+
+/** io.confluent.connect.avro.AvroConverter. */
+export class AvroConverter extends RegistryConverter {
+  constructor() {
+    super(AVRO);
+  }
+}

@@ -1,0 +1,321 @@
+import {
+  ConfigDef,
+  type ConnectValue,
+  type Converter,
+  DataException,
+  type Schema,
+  type SchemaAndValue,
+} from '../api/index.js';
+import { converterTypeKey } from './converter-support.js';
+import { RegistryClient } from './registry-client.js';
+import { type SubjectNameStrategy, subjectNameStrategy } from './subject-name-strategy.js';
+
+/**
+ * What a schema format (Avro, …) gives the registry converter: a Connect schema as the schema text
+ * it registers, a codec for it, and a registered schema's text back as a Connect schema and codec.
+ */
+export interface RegistryFormat {
+  /** AVRO, JSON or PROTOBUF, as the registry names it; and Confluent's name for errors (Avro, …). */
+  readonly schemaType: string;
+  readonly label: string;
+  fromConnectSchema(schema: Schema): WriterSchema;
+  fromRegisteredSchema(text: string): ReaderSchema;
+}
+
+export interface WriterSchema {
+  readonly text: string;
+  /** The record's full name, for RecordNameStrategy; undefined for non-record schemas. */
+  readonly recordName: string | undefined;
+  /** The payload after the 5-byte header. */
+  encode(value: ConnectValue): Uint8Array;
+}
+
+export interface ReaderSchema {
+  readonly schema: Schema;
+  decode(payload: Uint8Array): ConnectValue;
+}
+
+/** Confluent's wire format: magic byte 0, then the schema id as a big-endian int32. */
+const MAGIC = 0;
+const HEADER = 5;
+
+/**
+ * The shared half of Confluent's registry converters (AvroConverter, …): settings, subject names,
+ * registration or lookup of the writer's schema, and the wire format. Registry calls are async, so
+ * the worker awaits `prepareFromConnectData`/`prepareToConnectData` for a record before converting
+ * it; they resolve at once from memory once a schema is known, as Confluent's cached client does.
+ */
+export class RegistryConverter implements Converter {
+  static readonly CONFIG_DEF = new ConfigDef()
+    .define({
+      name: 'schema.registry.url',
+      type: 'LIST',
+      importance: 'HIGH',
+      documentation: 'Comma-separated list of URLs for Schema Registry instances.',
+    })
+    .define({
+      name: 'auto.register.schemas',
+      type: 'BOOLEAN',
+      defaultValue: true,
+      importance: 'MEDIUM',
+      documentation: 'Specify if the converter should attempt to register new schemas.',
+    })
+    .define({
+      name: 'use.latest.version',
+      type: 'BOOLEAN',
+      defaultValue: false,
+      importance: 'LOW',
+      documentation:
+        "Use the subject's latest version for serialization (needs auto.register.schemas=false).",
+    })
+    .define({
+      name: 'normalize.schemas',
+      type: 'BOOLEAN',
+      defaultValue: false,
+      importance: 'LOW',
+      documentation: 'Whether the registry normalizes schemas before registering or looking them up.',
+    })
+    .define({
+      name: 'key.subject.name.strategy',
+      type: 'STRING',
+      defaultValue: 'io.confluent.kafka.serializers.subject.TopicNameStrategy',
+      importance: 'MEDIUM',
+      documentation: 'How the subject of a key schema is named.',
+    })
+    .define({
+      name: 'value.subject.name.strategy',
+      type: 'STRING',
+      defaultValue: 'io.confluent.kafka.serializers.subject.TopicNameStrategy',
+      importance: 'MEDIUM',
+      documentation: 'How the subject of a value schema is named.',
+    })
+    .define({
+      name: 'basic.auth.credentials.source',
+      type: 'STRING',
+      defaultValue: 'URL',
+      importance: 'MEDIUM',
+      documentation: 'Where BASIC auth credentials come from: URL or USER_INFO.',
+      recommendedValues: ['URL', 'USER_INFO'],
+    })
+    .define({
+      name: 'basic.auth.user.info',
+      type: 'PASSWORD',
+      defaultValue: null,
+      importance: 'MEDIUM',
+      documentation: 'user:password, with basic.auth.credentials.source=USER_INFO.',
+    })
+    .define({
+      name: 'schemas.enable',
+      type: 'BOOLEAN',
+      defaultValue: true,
+      importance: 'LOW',
+      documentation: 'Ignored, as by Confluent: a registry converter always has a schema.',
+    })
+    .define(converterTypeKey());
+
+  private readonly format: RegistryFormat;
+  private client: RegistryClient | undefined;
+  private isKey = false;
+  private autoRegister = true;
+  private useLatest = false;
+  private normalize = false;
+  private strategy: SubjectNameStrategy = subjectNameStrategy('TopicNameStrategy');
+
+  /** Per Connect schema object: its writer schema (compiled once). */
+  private readonly writers = new WeakMap<Schema, WriterSchema>();
+  /** Per subject and schema text: the id to write. */
+  private readonly ids = new Map<string, number>();
+  private readonly pendingIds = new Map<string, Promise<void>>();
+  /** Per id: the registered schema as a reader. */
+  private readonly readers = new Map<number, ReaderSchema>();
+  private readonly pendingReaders = new Map<number, Promise<void>>();
+  /** use.latest.version: per subject, the latest version's id and writer. */
+  private readonly latest = new Map<string, { id: number; writer: WriterSchema }>();
+
+  constructor(format: RegistryFormat) {
+    this.format = format;
+  }
+
+  config(): ConfigDef {
+    return RegistryConverter.CONFIG_DEF;
+  }
+
+  configure(configs: Readonly<Record<string, string>>, isKey: boolean): void {
+    const parsed = RegistryConverter.CONFIG_DEF.parse(configs);
+    this.isKey = isKey;
+    this.autoRegister = parsed['auto.register.schemas'];
+    this.useLatest = parsed['use.latest.version'];
+    this.normalize = parsed['normalize.schemas'];
+    this.strategy = subjectNameStrategy(
+      parsed[isKey ? 'key.subject.name.strategy' : 'value.subject.name.strategy'],
+    );
+    const source = parsed['basic.auth.credentials.source'].toUpperCase();
+    const userInfo =
+      parsed['basic.auth.user.info']?.reveal() ??
+      configs['schema.registry.basic.auth.user.info'] ??
+      undefined;
+    if (source === 'USER_INFO' && (userInfo === undefined || userInfo === ''))
+      throw new Error('basic.auth.credentials.source=USER_INFO needs basic.auth.user.info (user:password)');
+    if (source !== 'URL' && source !== 'USER_INFO')
+      throw new Error(
+        `basic.auth.credentials.source=${source} is not supported by Sluice's converters: use URL or USER_INFO`,
+      );
+    this.client = new RegistryClient({
+      urls: parsed['schema.registry.url'],
+      ...(source === 'USER_INFO' && userInfo !== undefined ? { userInfo } : {}),
+    });
+  }
+
+  // ---- Connect → bytes
+
+  prepareFromConnectData(topic: string, schema: Schema | null): Promise<void> | undefined {
+    if (schema === null) return undefined;
+    const writer = this.writerFor(schema);
+    const subject = this.subjectFor(topic, writer);
+    if (this.useLatest) return this.latest.has(subject) ? undefined : this.loadLatest(subject);
+    const key = `${subject}\u0000${writer.text}`;
+    if (this.ids.has(key)) return undefined;
+    let pending = this.pendingIds.get(key);
+    if (pending === undefined) {
+      pending = this.resolveId(topic, subject, writer.text, key).finally(() => this.pendingIds.delete(key));
+      this.pendingIds.set(key, pending);
+    }
+    return pending;
+  }
+
+  fromConnectData(topic: string, schema: Schema | null, value: ConnectValue): Uint8Array | null {
+    if (value === null && (schema === null || schema.optional)) return null;
+    if (schema === null)
+      throw new DataException(
+        `${this.format.label}Converter needs a schema: the record for topic ${topic} has none (schemaless data is not supported by Sluice's ${this.format.label}Converter yet; give the connector a schema or use JsonConverter)`,
+      );
+    let writer = this.writerFor(schema);
+    const subject = this.subjectFor(topic, writer);
+    let id: number | undefined;
+    if (this.useLatest) {
+      const latest = this.latest.get(subject);
+      id = latest?.id;
+      if (latest !== undefined) writer = latest.writer;
+    } else id = this.ids.get(`${subject}\u0000${writer.text}`);
+    if (id === undefined)
+      throw new DataException(
+        `Failed to serialize ${this.format.label} data from topic ${topic}: the schema of subject ${subject} is not known yet (the worker awaits prepareFromConnectData first)`,
+      );
+    let payload: Uint8Array;
+    try {
+      payload = writer.encode(value);
+    } catch (err) {
+      throw new DataException(
+        `Failed to serialize ${this.format.label} data from topic ${topic}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    const out = Buffer.allocUnsafe(HEADER + payload.length);
+    out[0] = MAGIC;
+    out.writeInt32BE(id, 1);
+    out.set(payload, HEADER);
+    return out;
+  }
+
+  // ---- bytes → Connect
+
+  prepareToConnectData(_topic: string, bytes: Uint8Array | null): Promise<void> | undefined {
+    if (bytes === null || bytes.length < HEADER || bytes[0] !== MAGIC) return undefined;
+    const id = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readInt32BE(1);
+    if (this.readers.has(id)) return undefined;
+    let pending = this.pendingReaders.get(id);
+    if (pending === undefined) {
+      pending = this.loadReader(id).finally(() => this.pendingReaders.delete(id));
+      this.pendingReaders.set(id, pending);
+    }
+    return pending;
+  }
+
+  toConnectData(topic: string, bytes: Uint8Array | null): SchemaAndValue {
+    if (bytes === null) return { schema: null, value: null };
+    const fail = (why: string): never => {
+      throw new DataException(
+        `Failed to deserialize data for topic ${topic} to ${this.format.label}: ${why}`,
+      );
+    };
+    if (bytes.length < HEADER || bytes[0] !== MAGIC) fail('Unknown magic byte!');
+    const id = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).readInt32BE(1);
+    const reader = this.readers.get(id);
+    if (reader === undefined)
+      return fail(
+        `Error retrieving ${this.format.label} schema for id ${id}: not fetched yet (the worker awaits prepareToConnectData first)`,
+      );
+    try {
+      return { schema: reader.schema, value: reader.decode(bytes.subarray(HEADER)) };
+    } catch (err) {
+      return fail(`Error deserializing ${this.format.label} message for id ${id}: ${(err as Error).message}`);
+    }
+  }
+
+  // ---- registry calls
+
+  private writerFor(schema: Schema): WriterSchema {
+    let writer = this.writers.get(schema);
+    if (writer === undefined) {
+      writer = this.format.fromConnectSchema(schema);
+      this.writers.set(schema, writer);
+    }
+    return writer;
+  }
+
+  private subjectFor(topic: string, writer: WriterSchema): string {
+    return this.strategy(topic, this.isKey, writer.recordName);
+  }
+
+  private async resolveId(topic: string, subject: string, text: string, key: string): Promise<void> {
+    const client = this.registry();
+    const { schemaType, label } = this.format;
+    try {
+      const id = this.autoRegister
+        ? await client.register(subject, schemaType, text, this.normalize)
+        : await client.lookup(subject, schemaType, text, this.normalize);
+      this.ids.set(key, id);
+    } catch (err) {
+      const what = this.autoRegister
+        ? `Error registering ${label} schema`
+        : `Error retrieving ${label} schema`;
+      throw new DataException(
+        `Failed to serialize ${label} data from topic ${topic}: ${what} for subject ${subject}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+
+  private async loadLatest(subject: string): Promise<void> {
+    const { label } = this.format;
+    try {
+      const found = await this.registry().latest(subject);
+      const reader = this.format.fromRegisteredSchema(found.schema);
+      this.latest.set(subject, { id: found.id, writer: this.format.fromConnectSchema(reader.schema) });
+    } catch (err) {
+      throw new DataException(
+        `Error retrieving latest ${label} schema for subject ${subject} (use.latest.version=true): ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+
+  private async loadReader(id: number): Promise<void> {
+    const { label, schemaType } = this.format;
+    try {
+      const found = await this.registry().byId(id);
+      if (found.schemaType !== schemaType)
+        throw new Error(`schema ${id} is ${found.schemaType}, not ${schemaType}`);
+      this.readers.set(id, this.format.fromRegisteredSchema(found.schema));
+    } catch (err) {
+      throw new DataException(`Error retrieving ${label} schema for id ${id}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  private registry(): RegistryClient {
+    if (this.client === undefined) throw new Error('The converter is not configured: call configure first');
+    return this.client;
+  }
+}
