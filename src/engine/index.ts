@@ -9,3 +9,4 @@ export {
   type PushQueryHandle,
   type QueryStream,
 } from './ksql-engine.js';
+export type { PullQuery } from './pull-query.js';

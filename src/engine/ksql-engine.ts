@@ -50,6 +50,7 @@ import { StatementError } from './errors.js';
 import { queryDescription } from './explain.js';
 import { MetaStore } from './metastore.js';
 import { printTopic } from './print-topic.js';
+import { openPullQuery, type PullQuery } from './pull-query.js';
 import { pushQueryRef, QueryRegistry, queryRef, type RegisteredQuery } from './query-registry.js';
 import {
   createAsSelect,
@@ -130,6 +131,7 @@ interface Context {
 /** What the query endpoints stream: result rows, or PRINT's text lines. */
 export type QueryStream =
   | { readonly kind: 'rows'; readonly handle: PushQueryHandle }
+  | { readonly kind: 'pull'; readonly query: PullQuery }
   | { readonly kind: 'print'; readonly lines: AsyncGenerator<string[]>; close(): void };
 
 /** A running transient push query, as the query endpoints stream it. */
@@ -970,11 +972,35 @@ export class KsqlEngine {
         [],
       );
     }
+    if (statement.statement.kind === 'select' && statement.statement.query.emit === undefined) {
+      return { kind: 'pull', query: await this.openPull(statement, context) };
+    }
     const release = this.admitPushQuery(options.client ?? '', sql);
     try {
       return await this.openAdmitted(statement, context, release);
     } catch (err) {
       release();
+      throw err;
+    }
+  }
+
+  /** A pull query (SELECT without EMIT): not counted against the push-query limits, it ends by itself. */
+  private async openPull(statement: ParsedStatement, context: Context): Promise<PullQuery> {
+    if (statement.statement.kind !== 'select') throw new Error('not a query');
+    const scan = context.properties.get('ksql.query.pull.table.scan.enabled');
+    try {
+      return await openPullQuery(
+        {
+          log: this.log,
+          metastore: this.metastore,
+          queries: this.queries,
+          processingLog: this.processingLog,
+          tableScanEnabled: scan === undefined || scan.toLowerCase() !== 'false',
+        },
+        statement.statement.query,
+      );
+    } catch (err) {
+      if (err instanceof StatementError) throw KsqlRequestError.of(err, statementText(statement), []);
       throw err;
     }
   }
@@ -1051,7 +1077,8 @@ export class KsqlEngine {
   async pushQuery(sql: string, options: ExecuteOptions = {}): Promise<PushQueryHandle> {
     const opened = await this.openQuery(sql, options);
     if (opened.kind !== 'rows') {
-      opened.close();
+      if (opened.kind === 'pull') opened.query.close();
+      else opened.close();
       throw new KsqlRequestError('BAD_STATEMENT', 'Expected a SELECT … EMIT CHANGES statement.', sql, []);
     }
     return opened.handle;

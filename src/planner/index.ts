@@ -45,6 +45,20 @@ export {
   type SourceScanStep,
   type TopicSinkStep,
 } from './physical-plan.js';
+export {
+  type KeyAccess,
+  PULL_QUERY_HELP,
+  type PullColumn,
+  type PullOptions,
+  type PullTable,
+  planStreamPull,
+  planTablePull,
+  pullTableScope,
+  type StreamPullPlan,
+  type TablePullPlan,
+  validatePullQuery,
+  type WindowRange,
+} from './plan-pull.js';
 export { PlanningError, planQuery, type SelectMode } from './plan-select.js';
 export { resolveType } from './resolve-type.js';
 export { type PlannerSource, PSEUDO_COLUMNS, SourceScope } from './source-scope.js';

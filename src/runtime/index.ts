@@ -1,8 +1,11 @@
 export {
   AggregateOperator,
   type AggregateOperatorSpec,
+  AggregateReader,
+  type AggregateRow,
   aggregateStoreSpecs,
   type OperatorWindow,
+  type WindowLimits,
 } from './aggregate/index.js';
 export {
   FilterOperator,
@@ -30,5 +33,6 @@ export { type SinkColumn, SinkEncoder, type SinkFormats } from './sink-encoder.j
 export { ClientSink, type PushBatch, TopicSink, type TopicSinkSpec } from './sinks.js';
 export { DecodeError, SourceDecoder } from './source-decoder.js';
 export { deleteQueryState, queryApplicationId, StateStores, type StoreSpec } from './state/index.js';
+export { runStreamPull, type StreamPullSpec, streamEndOffsets } from './stream-pull.js';
 export { TimeSlicer } from './time-slicer.js';
 export { durationMs, resolveWindow, WindowSpecError } from './windows/index.js';

@@ -166,6 +166,11 @@ export class PersistentQuery {
     await stores?.close();
   }
 
+  /** The open state stores of a stateful query while it runs (pull queries read them); else undefined. */
+  stateStores(): StateStores | undefined {
+    return this.task?.stores;
+  }
+
   private storesOf(): StateStores[] {
     return this.task?.stores === undefined ? [] : [this.task.stores];
   }

@@ -7,6 +7,7 @@ export {
   type OperatorWindow,
   TABLE_SOURCE_STORE,
 } from './aggregate-operator.js';
+export { AggregateReader, type AggregateRow, type WindowLimits } from './aggregate-reader.js';
 export { AggregateCalls, type AggregateState, aggregateStateCodec } from './aggregate-state.js';
 export type {
   AggregateChange,

@@ -14,9 +14,18 @@ import { StreamingResponse } from '../streaming-response.js';
 const DELIMITED = 'application/vnd.ksqlapi.delimited.v1';
 const KSQL_V1_JSON = 'application/vnd.ksql.v1+json';
 
-function streamedRowHeader(handle: PushQueryHandle): string {
-  const schema = handle.columnNames.map((n, i) => `\`${n}\` ${handle.columnTypes[i]}`).join(', ');
-  const header: StreamedRow = { header: { queryId: handle.queryId, schema } };
+/** The columns and rows of a push or pull query, as the writers below need them. */
+type QueryResults = Pick<
+  PushQueryHandle,
+  'queryId' | 'columnNames' | 'columnTypes' | 'types' | 'rows' | 'limit' | 'close'
+>;
+
+/** `keys` marks a table pull query's key columns, which ksqlDB's header schema shows as `KEY`. */
+function streamedRowHeader(results: QueryResults, keys?: readonly boolean[]): string {
+  const schema = results.columnNames
+    .map((n, i) => `\`${n}\` ${results.columnTypes[i]}${keys?.[i] === true ? ' KEY' : ''}`)
+    .join(', ');
+  const header: StreamedRow = { header: { queryId: results.queryId, schema } };
   return JSON.stringify(header);
 }
 
@@ -62,8 +71,11 @@ const jsonArrayFormat = (meta: string): AnswerFormat => ({
   tail: () => ']',
 });
 
-/** ksqlDB's StreamedRow array: /query, and /query-stream asked for application/vnd.ksql.v1+json. */
-const streamedRowFormat = (header: string): AnswerFormat => ({
+/**
+ * ksqlDB's StreamedRow array: /query, and /query-stream asked for application/vnd.ksql.v1+json. A
+ * pull query over a table ends with its last row, without a final message (ksqlDB's buffered writer).
+ */
+const streamedRowFormat = (header: string, finalMessage = true): AnswerFormat => ({
   contentType: 'application/json',
   head: `[${header}`,
   row: (json) => `,\n{"row":{"columns":${json}}}`,
@@ -71,16 +83,25 @@ const streamedRowFormat = (header: string): AnswerFormat => ({
   error: (body) => `,\n${JSON.stringify({ errorMessage: body } satisfies StreamedRow)}`,
   // After an error ksqlDB closes the array without a final message.
   tail: (end) =>
-    end === 'error'
+    end === 'error' || !finalMessage
       ? ']\n'
       : `,\n{"finalMessage":"${end === 'limit' ? 'Limit Reached' : 'Query Completed'}"}]\n`,
 });
+
+/** The StreamedRow layout of a push or pull query's answer. */
+function streamedRowAnswer(opened: Exclude<QueryStream, { kind: 'print' }>): AnswerFormat {
+  if (opened.kind === 'rows') return streamedRowFormat(streamedRowHeader(opened.handle));
+  const q = opened.query;
+  return q.overTable
+    ? streamedRowFormat(streamedRowHeader(q, q.keyColumns), false)
+    : streamedRowFormat(streamedRowHeader(q));
+}
 
 /**
  * Streams a push query's rows until its LIMIT, the client going away, or POST /close-query, one
  * row per write. Works the same over HTTP/1.1 (chunked) and HTTP/2.
  */
-async function stream(reply: FastifyReply, handle: PushQueryHandle, format: AnswerFormat): Promise<void> {
+async function stream(reply: FastifyReply, handle: QueryResults, format: AnswerFormat): Promise<void> {
   const types = handle.types;
   const out = new StreamingResponse(reply, 200, format.contentType, () => handle.close());
   let sent = 0;
@@ -146,7 +167,7 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
       return sendKsqlError(reply, err);
     }
     if (opened.kind === 'print') return streamPrint(reply, opened);
-    const handle = opened.handle;
+    const handle = opened.kind === 'pull' ? opened.query : opened.handle;
     const meta = JSON.stringify({
       queryId: handle.queryId,
       columnNames: handle.columnNames,
@@ -154,7 +175,7 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
     } satisfies QueryStreamHeader);
     const accept = req.headers.accept ?? '';
     if (accept.includes(KSQL_V1_JSON) && !accept.includes(DELIMITED)) {
-      return stream(reply, handle, streamedRowFormat(streamedRowHeader(handle)));
+      return stream(reply, handle, streamedRowAnswer(opened));
     }
     const asJson = accept.includes('application/json') && !accept.includes(DELIMITED);
     await stream(reply, handle, asJson ? jsonArrayFormat(meta) : delimitedFormat(meta));
@@ -184,7 +205,7 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
       return sendKsqlError(reply, err);
     }
     if (opened.kind === 'print') return streamPrint(reply, opened);
-    await stream(reply, opened.handle, streamedRowFormat(streamedRowHeader(opened.handle)));
+    await stream(reply, opened.kind === 'pull' ? opened.query : opened.handle, streamedRowAnswer(opened));
   });
 
   app.post('/close-query', async (req, reply) => {

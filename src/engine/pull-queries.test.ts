@@ -1,0 +1,263 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KsqlEngine } from './ksql-engine.js';
+import { refusal, startEngine } from './test-engine.fixture.js';
+
+/** Runs a pull query to its end: its header and rows (values as the engine holds them). */
+async function pull(engine: KsqlEngine, sql: string, properties: Record<string, string> = {}) {
+  const opened = await engine.openQuery(sql, { streamsProperties: properties });
+  assert.equal(opened.kind, 'pull');
+  if (opened.kind !== 'pull') throw new Error('not a pull query');
+  const q = opened.query;
+  const rows: unknown[][] = [];
+  for await (const batch of q.rows) rows.push(...batch.rows);
+  return { names: q.columnNames, types: q.columnTypes, keys: q.keyColumns, rows, overTable: q.overTable };
+}
+
+const n = (v: number) => BigInt(v);
+
+const orders = `
+  CREATE STREAM orders (id STRING KEY, item STRING, qty INT, region STRING)
+    WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON', PARTITIONS=2);
+  SET 'auto.offset.reset'='earliest';`;
+
+async function perItem() {
+  const started = await startEngine();
+  const { engine } = started;
+  await engine.execute(`${orders}
+    CREATE TABLE per_item AS SELECT item, COUNT(*) AS n, SUM(qty) AS total FROM orders GROUP BY item EMIT CHANGES;
+    INSERT INTO orders (id, item, qty, region) VALUES ('o1', 'pear', 3, 'north');
+    INSERT INTO orders (id, item, qty, region) VALUES ('o2', 'apple', 5, 'south');
+    INSERT INTO orders (id, item, qty, region) VALUES ('o3', 'pear', 4, 'north');
+    INSERT INTO orders (id, item, qty, region) VALUES ('o4', 'fig', 1, 'north');`);
+  await engine.waitUntilIdle();
+  return started;
+}
+
+test('pull query by key: =, IN (rows in request order, missing keys left out) and OR of key equalities', async () => {
+  const { engine } = await perItem();
+  const one = await pull(engine, "SELECT * FROM per_item WHERE item = 'pear';");
+  assert.deepEqual(one.names, ['ITEM', 'N', 'TOTAL']);
+  assert.deepEqual(one.types, ['STRING', 'BIGINT', 'INTEGER']);
+  assert.deepEqual(one.keys, [true, false, false]);
+  assert.equal(one.overTable, true);
+  assert.deepEqual(one.rows, [['pear', n(2), 7]]);
+  const some = await pull(engine, "SELECT item, total FROM per_item WHERE item IN ('fig', 'kiwi', 'apple');");
+  assert.deepEqual(some.rows, [
+    ['fig', 1],
+    ['apple', 5],
+  ]);
+  const either = await pull(engine, "SELECT item FROM per_item WHERE item = 'fig' OR item = 'pear';");
+  assert.deepEqual(either.rows, [['fig'], ['pear']]);
+  const none = await pull(engine, "SELECT * FROM per_item WHERE item = 'kiwi';");
+  assert.deepEqual(none.rows, []);
+});
+
+test('pull query scans: every row in key-byte order, WHERE on values and key ranges, expressions, ROWTIME and LIMIT', async () => {
+  const { engine } = await perItem();
+  const all = await pull(engine, 'SELECT * FROM per_item;');
+  assert.deepEqual(
+    all.rows.map((r) => r[0]),
+    ['apple', 'fig', 'pear'],
+  );
+  const big = await pull(engine, 'SELECT item, total * 10 AS t10 FROM per_item WHERE total > 2;');
+  assert.deepEqual(big.names, ['ITEM', 'T10']);
+  assert.deepEqual(big.keys, [true, false]);
+  assert.deepEqual(big.rows, [
+    ['apple', 50],
+    ['pear', 70],
+  ]);
+  const range = await pull(engine, "SELECT item FROM per_item WHERE item >= 'b' AND item < 'g';");
+  assert.deepEqual(range.rows, [['fig']]);
+  const keyAndValue = await pull(engine, "SELECT item FROM per_item WHERE item = 'pear' AND n > 5;");
+  assert.deepEqual(keyAndValue.rows, []);
+  const limited = await pull(engine, 'SELECT item FROM per_item LIMIT 2;');
+  assert.deepEqual(limited.rows, [['apple'], ['fig']]);
+  const times = await pull(engine, "SELECT ROWTIME > 0 AS stamped FROM per_item WHERE item = 'fig';");
+  assert.deepEqual(times.rows, [[true]]);
+});
+
+test('pull query reads what the CTAS has processed since: the same key again shows the new aggregate', async () => {
+  const { engine } = await perItem();
+  await engine.execute("INSERT INTO orders (id, item, qty) VALUES ('o5', 'fig', 10);");
+  await engine.waitUntilIdle();
+  const fig = await pull(engine, "SELECT n, total FROM per_item WHERE item = 'fig';");
+  assert.deepEqual(fig.rows, [[n(2), 11]]);
+});
+
+test('pull query over a HAVING table leaves out the groups HAVING removes; a multi-column key needs every key column', async () => {
+  const { engine } = await startEngine();
+  await engine.execute(`${orders}
+    CREATE TABLE busy WITH (KEY_FORMAT='JSON') AS
+      SELECT region, item, COUNT(*) AS n FROM orders GROUP BY region, item HAVING COUNT(*) > 1;
+    INSERT INTO orders (id, item, qty, region) VALUES ('o1', 'pear', 3, 'north');
+    INSERT INTO orders (id, item, qty, region) VALUES ('o2', 'pear', 5, 'north');
+    INSERT INTO orders (id, item, qty, region) VALUES ('o3', 'fig', 4, 'north');`);
+  await engine.waitUntilIdle();
+  assert.deepEqual((await pull(engine, 'SELECT * FROM busy;')).rows, [['north', 'pear', n(2)]]);
+  assert.deepEqual(
+    (await pull(engine, "SELECT n FROM busy WHERE region = 'north' AND item = 'pear';")).rows,
+    [[n(2)]],
+  );
+  assert.deepEqual(
+    (await pull(engine, "SELECT n FROM busy WHERE region = 'north' AND item = 'fig';")).rows,
+    [],
+    'HAVING removed this group',
+  );
+  const partial = await refusal(
+    engine.openQuery("SELECT * FROM busy WHERE region = 'north';", {
+      streamsProperties: { 'ksql.query.pull.table.scan.enabled': false },
+    }),
+  );
+  assert.match(partial.message, /Multi-column sources must specify every key in the WHERE clause\./);
+});
+
+test('pull query over a TUMBLING table: rows per window, WINDOWSTART/WINDOWEND bounds as numbers or ISO text', async () => {
+  const { engine } = await startEngine();
+  await engine.execute(`
+    CREATE STREAM clicks (user STRING KEY, page STRING) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1);
+    SET 'auto.offset.reset'='earliest';
+    CREATE TABLE per_minute AS SELECT user, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY user;
+    INSERT INTO clicks (ROWTIME, user, page) VALUES (0, 'u1', 'a');
+    INSERT INTO clicks (ROWTIME, user, page) VALUES (1000, 'u1', 'b');
+    INSERT INTO clicks (ROWTIME, user, page) VALUES (60000, 'u1', 'c');
+    INSERT INTO clicks (ROWTIME, user, page) VALUES (120000, 'u2', 'd');`);
+  await engine.waitUntilIdle();
+  const all = await pull(engine, "SELECT * FROM per_minute WHERE user = 'u1';");
+  assert.deepEqual(all.names, ['USER', 'WINDOWSTART', 'WINDOWEND', 'N']);
+  assert.deepEqual(all.keys, [true, true, true, false]);
+  assert.deepEqual(all.rows, [
+    ['u1', n(0), n(60000), n(2)],
+    ['u1', n(60000), n(120000), n(1)],
+  ]);
+  const later = await pull(
+    engine,
+    "SELECT WINDOWSTART, n FROM per_minute WHERE user = 'u1' AND WINDOWSTART >= 60000;",
+  );
+  assert.deepEqual(later.rows, [[n(60000), n(1)]]);
+  const iso = await pull(
+    engine,
+    "SELECT n FROM per_minute WHERE user = 'u1' AND WINDOWSTART = '1970-01-01T00:00:00.000' AND WINDOWEND <= 60000;",
+  );
+  assert.deepEqual(iso.rows, [[n(2)]]);
+  const scan = await pull(engine, 'SELECT user, WINDOWSTART FROM per_minute WHERE WINDOWSTART > 0;');
+  assert.deepEqual(scan.rows, [
+    ['u1', n(60000)],
+    ['u2', n(120000)],
+  ]);
+});
+
+test('pull query over a SESSION table: each session with its bounds', async () => {
+  const { engine } = await startEngine();
+  await engine.execute(`
+    CREATE STREAM clicks (user STRING KEY, page STRING) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1);
+    SET 'auto.offset.reset'='earliest';
+    CREATE TABLE sessions AS SELECT user, COUNT(*) AS n FROM clicks WINDOW SESSION (10 SECONDS) GROUP BY user;
+    INSERT INTO clicks (ROWTIME, user, page) VALUES (1000, 'u1', 'a');
+    INSERT INTO clicks (ROWTIME, user, page) VALUES (5000, 'u1', 'b');
+    INSERT INTO clicks (ROWTIME, user, page) VALUES (60000, 'u1', 'c');`);
+  await engine.waitUntilIdle();
+  const rows = await pull(engine, "SELECT * FROM sessions WHERE user = 'u1';");
+  assert.deepEqual(rows.rows, [
+    ['u1', n(1000), n(5000), n(2)],
+    ['u1', n(60000), n(60000), n(1)],
+  ]);
+  const first = await pull(engine, "SELECT n FROM sessions WHERE user = 'u1' AND WINDOWEND < 10000;");
+  assert.deepEqual(first.rows, [[n(2)]]);
+});
+
+test('pull query over a stream: the topic from the beginning to its end at the start, then it ends; WHERE and LIMIT apply', async () => {
+  const { engine } = await startEngine();
+  await engine.execute(`${orders}
+    INSERT INTO orders (id, item, qty) VALUES ('o1', 'pear', 3);
+    INSERT INTO orders (id, item, qty) VALUES ('o2', 'apple', 5);
+    INSERT INTO orders (id, item, qty) VALUES ('o3', 'pear', 4);`);
+  const opened = await engine.openQuery("SELECT id, qty FROM orders WHERE item = 'pear';");
+  assert.equal(opened.kind, 'pull');
+  if (opened.kind !== 'pull') return;
+  assert.equal(opened.query.overTable, false);
+  assert.deepEqual(opened.query.keyColumns, [false, false]);
+  // Appended after the query started: not part of its answer.
+  await engine.execute("INSERT INTO orders (id, item, qty) VALUES ('o4', 'pear', 9);");
+  const rows: unknown[][] = [];
+  for await (const b of opened.query.rows) rows.push(...b.rows);
+  assert.deepEqual(
+    rows.sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    [
+      ['o1', 3],
+      ['o3', 4],
+    ],
+  );
+  const limited = await pull(engine, 'SELECT id FROM orders LIMIT 1;');
+  assert.equal(limited.rows.length, 1);
+  const empty = await startEngine();
+  await empty.engine.execute(
+    "CREATE STREAM e (id STRING KEY, v INT) WITH (KAFKA_TOPIC='e', VALUE_FORMAT='JSON', PARTITIONS=1);",
+  );
+  assert.deepEqual((await pull(empty.engine, 'SELECT * FROM e;')).rows, [], 'an empty stream ends at once');
+});
+
+test("pull queries are refused with ksqlDB's messages for what they cannot do", async () => {
+  const { engine } = await perItem();
+  await engine.execute(
+    "CREATE TABLE users (id STRING PRIMARY KEY, name STRING) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON', PARTITIONS=1);",
+  );
+  const refused = async (sql: string, properties: Record<string, unknown> = {}) =>
+    (await refusal(engine.openQuery(sql, { streamsProperties: properties }))).message;
+  const help =
+    ' See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.';
+  assert.equal(
+    await refused('SELECT * FROM users;'),
+    "The `USERS` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_USERS AS SELECT * FROM USERS'. See https://cnfl.io/queries for more info.",
+  );
+  assert.equal(
+    await refused('SELECT item, COUNT(*) FROM orders GROUP BY item;'),
+    `Pull queries don't support GROUP BY clauses.${help}`,
+  );
+  assert.equal(
+    await refused('SELECT ROWPARTITION FROM per_item;'),
+    `Pull queries don't support the following columns in SELECT clauses: \`ROWPARTITION\`\n${help}`,
+  );
+  assert.match(
+    await refused('SELECT * FROM per_item WHERE item = NULL;'),
+    /Primary key columns can not be NULL: \(ITEM = null\)/,
+  );
+  assert.match(
+    await refused('SELECT * FROM per_item WHERE item = 11;'),
+    /Error in WHERE expression: Cannot compare ITEM \(STRING\) to 11 \(INTEGER\) with EQUAL\./,
+  );
+  assert.match(
+    await refused('SELECT * FROM per_item WHERE WINDOWSTART > 0;'),
+    /WHERE column 'WINDOWSTART' cannot be resolved/,
+  );
+  const noScan = { 'ksql.query.pull.table.scan.enabled': false };
+  assert.equal(
+    await refused('SELECT * FROM per_item WHERE n > 1;', noScan),
+    'Query requires table scan to be enabled. Table scans can be enabled by setting ksql.query.pull.table.scan.enabled=true',
+  );
+  assert.match(
+    await refused("SELECT * FROM per_item WHERE item = 'a' OR n > 1;", noScan),
+    /WHERE clause missing key column for disjunct: \(?N > 1\)?/,
+  );
+  assert.match(
+    await refused("SELECT * FROM per_item WHERE item IN ('a', 'b') AND item > 'a';", noScan),
+    /A comparison condition on the key column cannot be combined with other comparisons such as an IN predicate/,
+  );
+  // With scans off, lookups and STRING key ranges still run.
+  assert.deepEqual(
+    (
+      await pull(engine, "SELECT n FROM per_item WHERE item = 'fig';", {
+        'ksql.query.pull.table.scan.enabled': 'false',
+      })
+    ).rows,
+    [[n(1)]],
+  );
+  assert.deepEqual(
+    (
+      await pull(engine, "SELECT item FROM per_item WHERE item > 'g';", {
+        'ksql.query.pull.table.scan.enabled': 'false',
+      })
+    ).rows,
+    [['pear']],
+  );
+});

@@ -1,0 +1,297 @@
+// Pull queries (SELECT without EMIT CHANGES): over a table, the rows of the running CTAS query's
+// state store, read in this process; over a stream, the topic from the beginning to the end offsets
+// seen at the start. Both give their rows as one or more batches and then end.
+import { randomBytes } from 'node:crypto';
+import type { Log } from '../log/index.js';
+import {
+  type PhysicalPlan,
+  PlanningError,
+  type PullTable,
+  planPhysical,
+  planStreamPull,
+  planTablePull,
+  type TablePullPlan,
+  validatePullQuery,
+} from '../planner/index.js';
+import {
+  AggregateReader,
+  type AggregateRow,
+  FilterOperator,
+  type Operator,
+  type OperatorContext,
+  type ProcessingLog,
+  ProjectOperator,
+  type PushBatch,
+  type RowBatch,
+  runStreamPull,
+  streamEndOffsets,
+} from '../runtime/index.js';
+import type { Query } from '../sql/index.js';
+import { formatType, type SqlType, type SqlValue } from '../types/index.js';
+import type { DataSource } from './data-source.js';
+import { StatementError } from './errors.js';
+import type { MetaStore } from './metastore.js';
+import type { QueryRegistry, RegisteredQuery } from './query-registry.js';
+import { aggregateOperatorSpec, aggregateStepOf, buildTopology } from './topology.js';
+
+export interface PullQueryContext {
+  readonly log: Log;
+  readonly metastore: MetaStore;
+  readonly queries: QueryRegistry;
+  readonly processingLog: ProcessingLog;
+  /** ksql.query.pull.table.scan.enabled as the request has it. */
+  readonly tableScanEnabled: boolean;
+}
+
+/** A pull query ready to stream: its columns, then its rows; it ends by itself. */
+export interface PullQuery {
+  readonly queryId: string;
+  readonly columnNames: readonly string[];
+  readonly columnTypes: readonly string[];
+  readonly types: readonly SqlType[];
+  /** Which columns ksqlDB's /query header marks KEY (a table's key columns selected as they are). */
+  readonly keyColumns: readonly boolean[];
+  /** Over a table: the answer is the table's rows now, with no final message; over a stream: like a push query's. */
+  readonly overTable: boolean;
+  readonly limit: number | undefined;
+  readonly rows: AsyncGenerator<PushBatch>;
+  close(): void;
+}
+
+/** How many rows one batch of a table's answer holds, so a large scan is written as it is read. */
+const ROWS_PER_BATCH = 1000;
+
+function planned<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof PlanningError) throw new StatementError(err.message);
+    throw err;
+  }
+}
+
+/** ksqlDB's message for a table without a materialization a pull query could read. */
+function notQueryable(name: string): StatementError {
+  return new StatementError(
+    `The \`${name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${name} AS SELECT * FROM ${name}'. See https://cnfl.io/queries for more info.`,
+  );
+}
+
+/** The steps a table's rows go through after the aggregate (HAVING, projection), bottom-up. */
+function stepsAfterAggregate(plan: PhysicalPlan): PhysicalPlan[] {
+  const steps: PhysicalPlan[] = [];
+  for (let node = plan; node.kind !== 'aggregate'; ) {
+    if (node.kind === 'sourceScan') return [];
+    steps.unshift(node);
+    node = node.input;
+  }
+  return steps;
+}
+
+/**
+ * What reads a CTAS's table: its aggregate store, then the query's own HAVING and projection, giving
+ * rows in the table's column order (then window bounds), with each row's ROWTIME.
+ */
+class MaterializedTable {
+  readonly reader: AggregateReader;
+  readonly #operators: Operator[];
+
+  constructor(registered: RegisteredQuery, table: DataSource, processingLog: ProcessingLog) {
+    const physical = planPhysical(registered.plan);
+    const aggregate = aggregateStepOf(physical);
+    const stores = registered.query.stateStores();
+    if (aggregate === undefined) throw notQueryable(table.name);
+    if (stores === undefined) {
+      throw new StatementError(
+        `The \`${table.name}\` table can't be queried now: its query ${registered.id} is ${registered.query.state} and its state stores are not open. Try again once it runs (SHOW QUERIES;).`,
+      );
+    }
+    this.reader = new AggregateReader(stores, aggregateOperatorSpec(aggregate, table.keyFormat));
+    const context: OperatorContext = { queryId: registered.id, processingLog, countFailure: () => {} };
+    this.#operators = stepsAfterAggregate(physical).flatMap((step): Operator[] => {
+      if (step.kind === 'filter') return [new FilterOperator(step, context)];
+      if (step.kind === 'project') return [new ProjectOperator(step, context)];
+      return [];
+    });
+  }
+
+  /** The table's rows for these aggregate rows (rows HAVING removes are left out). */
+  rows(read: readonly AggregateRow[]): { rows: SqlValue[][]; timestamps: number[] } {
+    let batch: RowBatch = {
+      rows: read.map((r) => r.row),
+      deletes: read.map(() => false),
+      timestamps: read.map((r) => r.timestamp),
+      origins: read.map((_, i) => i),
+      records: [],
+      partition: 0,
+    };
+    for (const operator of this.#operators) batch = operator.process(batch);
+    const rows: SqlValue[][] = [];
+    const timestamps: number[] = [];
+    batch.rows.forEach((row, i) => {
+      if (batch.deletes[i]) return;
+      rows.push(row);
+      timestamps.push(batch.timestamps[i]);
+    });
+    return { rows, timestamps };
+  }
+}
+
+/** Whether the CTAS behind a table aggregates under a window, and which kind. */
+function windowOf(registered: RegisteredQuery): 'TIME' | 'SESSION' | undefined {
+  const physical = planPhysical(registered.plan);
+  const w = aggregateStepOf(physical)?.window;
+  if (w === undefined) return undefined;
+  return w.kind === 'sessionWindow' ? 'SESSION' : 'TIME';
+}
+
+/** Reads the rows a table pull plan asks for, in batches, through its filter, projection and limit. */
+async function* tableRows(
+  plan: TablePullPlan,
+  table: DataSource,
+  materialized: MaterializedTable,
+  windowed: boolean,
+  signal: AbortSignal,
+): AsyncGenerator<PushBatch> {
+  // Table column i → its slot in the pull query's row (keys, window bounds, values, pseudo columns).
+  const keyCount = table.columns.filter((c) => c.namespace === 'KEY').length;
+  const bounds = windowed ? 2 : 0;
+  let nextKey = 0;
+  let nextValue = keyCount + bounds;
+  const slots = table.columns.map((c) => (c.namespace === 'KEY' ? nextKey++ : nextValue++));
+  const width = plan.scope.width;
+  const rowtime = table.columns.length + bounds;
+  const toPullRow = (row: readonly SqlValue[], timestamp: number): SqlValue[] => {
+    const out = new Array<SqlValue>(width).fill(null);
+    for (let i = 0; i < slots.length; i++) out[slots[i]] = row[i];
+    if (windowed) {
+      out[keyCount] = row[table.columns.length];
+      out[keyCount + 1] = row[table.columns.length + 1];
+    }
+    out[rowtime] = BigInt(timestamp);
+    return out;
+  };
+  let remaining = plan.limit ?? Number.POSITIVE_INFINITY;
+  const { filter, columns } = plan;
+  const emit = (read: readonly AggregateRow[]): SqlValue[][] => {
+    const { rows, timestamps } = materialized.rows(read);
+    const out: SqlValue[][] = [];
+    for (let i = 0; i < rows.length && remaining > 0; i++) {
+      const row = toPullRow(rows[i], timestamps[i]);
+      if (filter !== undefined && filter.evaluate(row) !== true) continue;
+      out.push(columns.map((c) => c.evaluate(row)));
+      remaining--;
+    }
+    return out;
+  };
+  let pending: AggregateRow[] = [];
+  const source: Iterable<AggregateRow> =
+    plan.access.kind === 'lookup'
+      ? lookups(materialized.reader, plan.access.keys, plan.windows)
+      : materialized.reader.scan(plan.windows);
+  for (const r of source) {
+    if (remaining <= 0 || signal.aborted) return;
+    pending.push(r);
+    if (pending.length < ROWS_PER_BATCH) continue;
+    const rows = emit(pending);
+    pending = [];
+    if (rows.length > 0) yield { rows, tombstones: undefined };
+  }
+  if (pending.length > 0 && remaining > 0) {
+    const rows = emit(pending);
+    if (rows.length > 0) yield { rows, tombstones: undefined };
+  }
+}
+
+function* lookups(
+  reader: AggregateReader,
+  keys: readonly (readonly SqlValue[])[],
+  windows: TablePullPlan['windows'],
+): Generator<AggregateRow> {
+  for (const key of keys) yield* reader.lookup(key, windows);
+}
+
+/** A pull query over a table materialized by a CREATE TABLE … AS SELECT … GROUP BY. */
+function openTablePull(
+  ctx: PullQueryContext,
+  query: Query,
+  table: DataSource,
+  customTypes: ReadonlyMap<string, SqlType>,
+): PullQuery {
+  const registered = table.createdByQuery === undefined ? undefined : ctx.queries.get(table.createdByQuery);
+  if (registered === undefined) throw notQueryable(table.name);
+  const window = windowOf(registered);
+  const pullTable: PullTable = { kind: 'TABLE', name: table.name, columns: table.columns, window };
+  const plan = planned(() =>
+    planTablePull(query, pullTable, { tableScanEnabled: ctx.tableScanEnabled }, customTypes),
+  );
+  const materialized = new MaterializedTable(registered, table, ctx.processingLog);
+  const stopper = new AbortController();
+  return {
+    // ksqlDB names pull queries query_<epoch ms>.
+    queryId: `query_${Date.now()}`,
+    columnNames: plan.columns.map((c) => c.name),
+    columnTypes: plan.columns.map((c) => formatType(c.type)),
+    types: plan.columns.map((c) => c.type),
+    keyColumns: plan.columns.map((c) => c.key),
+    overTable: true,
+    limit: plan.limit,
+    rows: tableRows(plan, table, materialized, window !== undefined, stopper.signal),
+    close: () => stopper.abort(),
+  };
+}
+
+/** A pull query over a stream: its topic from the beginning to the end offsets seen now. */
+async function openStreamPull(
+  ctx: PullQueryContext,
+  query: Query,
+  stream: DataSource,
+  customTypes: ReadonlyMap<string, SqlType>,
+): Promise<PullQuery> {
+  const plan = planned(() => planStreamPull(query, stream, customTypes));
+  const physical = planned(() => planPhysical(plan.plan));
+  if (!(await ctx.log.hasTopic(stream.topic))) {
+    throw new StatementError(
+      `Topic '${stream.topic}' of ${stream.name} does not exist (it was deleted). Create it again (sluice topic create ${stream.topic}) or DROP STREAM ${stream.name}.`,
+    );
+  }
+  const queryId = `transient_${stream.name}_${randomBytes(8).readBigUInt64BE().toString()}`;
+  const columns = plan.plan.input.kind === 'project' ? plan.plan.input.columns : [];
+  const ends = await streamEndOffsets(ctx.log, stream.topic);
+  const stopper = new AbortController();
+  return {
+    queryId,
+    columnNames: columns.map((c) => c.name),
+    columnTypes: columns.map((c) => formatType(c.type)),
+    types: columns.map((c) => c.type),
+    keyColumns: columns.map(() => false),
+    overTable: false,
+    limit: plan.limit,
+    rows: runStreamPull(
+      ctx.log,
+      ctx.processingLog,
+      {
+        id: queryId,
+        source: stream,
+        build: (context) => buildTopology(physical, stream, context),
+        limit: plan.limit,
+        ends,
+      },
+      stopper.signal,
+    ),
+    close: () => stopper.abort(),
+  };
+}
+
+/** Opens a pull query; throws StatementError with ksqlDB's message for what cannot be pulled. */
+export async function openPullQuery(ctx: PullQueryContext, query: Query): Promise<PullQuery> {
+  planned(() => validatePullQuery(query));
+  const name = query.from.kind === 'source' ? query.from.name : '';
+  const source = ctx.metastore.get(name);
+  if (source === undefined) {
+    throw new StatementError(`${name} does not exist. Check the name with SHOW STREAMS; or SHOW TABLES;.`);
+  }
+  const types = ctx.metastore.types;
+  if (source.kind === 'STREAM') return openStreamPull(ctx, query, source, types);
+  return openTablePull(ctx, query, source, types);
+}
