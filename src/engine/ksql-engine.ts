@@ -48,6 +48,7 @@ import { createSource, type FormatDefaults } from './ddl.js';
 import { type Entity, entity, schemaInfo, sourceDescription, sourceInfo } from './entities.js';
 import { StatementError } from './errors.js';
 import { queryDescription } from './explain.js';
+import { coPartitioningError, inputTopicsOf, joinStoreSpecs, sourceNamesOf } from './join-topology.js';
 import { MetaStore } from './metastore.js';
 import { printTopic } from './print-topic.js';
 import { openPullQuery, type PullQuery } from './pull-query.js';
@@ -1110,14 +1111,23 @@ export class KsqlEngine {
     const columns = outputColumns(plan);
     const limit = physical.kind === 'clientSink' ? physical.limit : undefined;
     // A query over a topic that is gone could only fail once streaming: refuse it with a 400 now.
-    if (!(await this.log.hasTopic(source.topic))) {
-      throw new KsqlRequestError(
-        'BAD_STATEMENT',
-        `Topic '${source.topic}' of ${source.name} does not exist (it was deleted). Create it again (sluice topic create ${source.topic}) or DROP ${source.kind} ${source.name}.`,
-        statementText(statement),
-        [],
-      );
+    for (const read of sourceNamesOf(plan).map((name) => this.metastore.require(name))) {
+      if (!(await this.log.hasTopic(read.topic))) {
+        throw new KsqlRequestError(
+          'BAD_STATEMENT',
+          `Topic '${read.topic}' of ${read.name} does not exist (it was deleted). Create it again (sluice topic create ${read.topic}) or DROP ${read.kind} ${read.name}.`,
+          statementText(statement),
+          [],
+        );
+      }
     }
+    const partitioning = await coPartitioningError(
+      this.log,
+      plan,
+      (name) => this.metastore.require(name).topic,
+    );
+    if (partitioning !== undefined)
+      throw new KsqlRequestError('BAD_STATEMENT', partitioning, statementText(statement), []);
     const queryId = `transient_${source.name}_${randomBytes(8).readBigUInt64BE().toString()}`;
     const aggregate = aggregateStepOf(physical);
     if (aggregate !== undefined) {
@@ -1129,6 +1139,10 @@ export class KsqlEngine {
         throw err;
       }
     }
+    const stores = [
+      ...(aggregate === undefined ? [] : aggregateStoreSpecs(aggregateOperatorSpec(aggregate, 'JSON'))),
+      ...joinStoreSpecs(physical),
+    ];
     const stopper = new AbortController();
     const rows = runPushQuery(
       this.log,
@@ -1136,15 +1150,17 @@ export class KsqlEngine {
       {
         id: queryId,
         source,
-        build: (operatorContext) => buildTopology(physical, source, operatorContext),
+        topics: inputTopicsOf(physical),
+        build: (operatorContext) =>
+          buildTopology(physical, (name) => this.metastore.require(name), operatorContext),
         fromEarliest: this.queryContext(context).fromEarliest,
         limit,
         overTable: physical.kind === 'clientSink' && physical.overTable,
-        ...(aggregate === undefined
+        ...(stores.length === 0
           ? {}
           : {
               state: {
-                stores: aggregateStoreSpecs(aggregateOperatorSpec(aggregate, 'JSON')),
+                stores,
                 stateDir: this.queryContext(context).stateDir,
                 applicationId: queryApplicationId(this.config.getString('ksql.service.id'), queryId),
               },

@@ -27,6 +27,7 @@ import { formatType, type SqlType, type SqlValue } from '../types/index.js';
 import type { Column, DataSource } from './data-source.js';
 import { checkSourceShape, ensureTopic, type FormatDefaults, serdeOptions } from './ddl.js';
 import { StatementError } from './errors.js';
+import { coPartitioningError, inputTopicsOf, joinStoreSpecs, sourceNamesOf } from './join-topology.js';
 import type { MetaStore } from './metastore.js';
 import type { QueryRegistry } from './query-registry.js';
 import { aggregateOperatorSpec, aggregateStepOf, buildTopicTopology } from './topology.js';
@@ -66,6 +67,11 @@ export function plan(ctx: QueryContext, query: CreateAsSelect['query'], sinkName
     if (err instanceof PlanningError) throw new StatementError(err.message);
     throw err;
   }
+}
+
+async function checkCoPartitioned(ctx: QueryContext, p: SinkNode): Promise<void> {
+  const error = await coPartitioningError(ctx.log, p, (name) => ctx.metastore.require(name).topic);
+  if (error !== undefined) throw new StatementError(error);
 }
 
 /** Whether the plan aggregates (GROUP BY): its result is a table. */
@@ -164,17 +170,27 @@ function startQuery(
   if (physical.kind !== 'topicSink') throw new Error('A persistent query writes to a topic.');
   const aggregate = aggregateStepOf(physical);
   const keyFormat = sink.keyFormat;
+  const stores = [
+    ...(aggregate === undefined ? [] : aggregateStoreSpecs(aggregateOperatorSpec(aggregate, keyFormat))),
+    ...joinStoreSpecs(physical),
+  ];
   const query = new PersistentQuery(ctx.log, ctx.processingLog, {
     id,
     source,
+    topics: inputTopicsOf(physical),
     sinkTopic: sink.topic,
     build: (context) =>
-      buildTopicTopology(physical, source, { topic: sink.topic, encoder, keyFormat }, context),
-    ...(aggregate === undefined
+      buildTopicTopology(
+        physical,
+        (name) => ctx.metastore.require(name),
+        { topic: sink.topic, encoder, keyFormat },
+        context,
+      ),
+    ...(stores.length === 0
       ? {}
       : {
           state: {
-            stores: aggregateStoreSpecs(aggregateOperatorSpec(aggregate, keyFormat)),
+            stores,
             stateDir: ctx.stateDir,
             applicationId: queryApplicationId(ctx.serviceId, id),
           },
@@ -191,7 +207,7 @@ function startQuery(
     statementText: text,
     sink: sink.name,
     sinkTopic: sink.topic,
-    sources: [source.name],
+    sources: sourceNamesOf(p),
     createAs,
     query,
     plan: p,
@@ -229,6 +245,7 @@ export async function createAsSelect(
     }
   }
   const source = ctx.metastore.require(planSource(p).source.name);
+  await checkCoPartitioned(ctx, p);
   const props = readSourceProperties(s.properties);
   const columns: Column[] = outputColumns(p).map((c) => ({
     name: c.name,
@@ -273,7 +290,7 @@ export async function createAsSelect(
     readOnly: false,
     statement: text,
     createdByQuery: queryId,
-    references: [source.name],
+    references: sourceNamesOf(p),
   };
   ctx.metastore.put(sink);
   startQuery(ctx, queryId, text, p, sink, columns, group, true);
@@ -299,6 +316,7 @@ export async function insertInto(
       `INSERT INTO can only be used to insert into a stream. The query's result is a table: use CREATE TABLE ${s.target} AS SELECT … GROUP BY instead.`,
     );
   planPhysical(p);
+  await checkCoPartitioned(ctx, p);
   const resultColumns = outputColumns(p);
   const targetColumns = target.columns.filter((c) => c.namespace !== 'HEADERS');
   const describe = (cols: readonly { name: string; type: SqlType; namespace: string }[]) =>

@@ -19,6 +19,7 @@ import {
 } from '../runtime/index.js';
 import { formatByName } from '../serde/index.js';
 import type { WindowExpression } from '../sql/index.js';
+import { joinOperatorSides } from './join-topology.js';
 
 /** The window an aggregate runs with, grace and retention resolved as ksqlDB resolves them. */
 function operatorWindow(w: WindowExpression, emitFinal: boolean): OperatorWindow {
@@ -90,55 +91,75 @@ export function aggregateStepOf(plan: PhysicalPlan): AggregateStep | undefined {
   }
 }
 
-/** The operators from the source to (not including) the sink. */
+/** A query's sources by name (a join reads two), or its one source. */
+export type SourceResolver = RuntimeSource | ((name: string) => RuntimeSource);
+
+/** What the steps below a point give: each input's chain so far, then the steps all rows take. */
+interface Branches {
+  readonly inputs: { source: SourceOperator; operators: Operator[] }[];
+  readonly shared: Operator[];
+}
+
+/** The operators from the sources to (not including) the sink. */
 export function buildTopology(
   plan: PhysicalPlan,
-  source: RuntimeSource,
+  source: SourceResolver,
   context: OperatorContext,
   keyFormat = 'JSON',
 ): Topology {
-  const operators: Operator[] = [];
-  let scan: SourceOperator | undefined;
-  const add = (step: PhysicalPlan): void => {
+  const resolve = (name: string) => (typeof source === 'function' ? source(name) : source);
+  const build = (step: PhysicalPlan): Branches => {
+    const then = (operator: Operator | undefined): Branches => {
+      const below = build((step as { input: PhysicalPlan }).input);
+      if (operator !== undefined) below.shared.push(operator);
+      return below;
+    };
     switch (step.kind) {
       case 'sourceScan':
-        scan = new SourceOperator(source, step.usesPseudoColumns, context);
-        return;
+        return {
+          inputs: [
+            {
+              source: new SourceOperator(resolve(step.source.name), step.usesPseudoColumns, context),
+              operators: [],
+            },
+          ],
+          shared: [],
+        };
       case 'filter':
-        add(step.input);
-        operators.push(new FilterOperator(step, context));
-        return;
+        return then(new FilterOperator(step, context));
       case 'selectKey':
         // The projection computes the new key and the sink writes it.
-        add(step.input);
-        return;
+        return then(undefined);
       case 'project':
-        add(step.input);
-        operators.push(new ProjectOperator(step, context));
-        return;
+        return then(new ProjectOperator(step, context));
       case 'aggregate':
-        add(step.input);
-        operators.push(new AggregateOperator(aggregateOperatorSpec(step, keyFormat), context));
-        return;
+        return then(new AggregateOperator(aggregateOperatorSpec(step, keyFormat), context));
+      case 'join': {
+        const left = build(step.input);
+        const right = build(step.right);
+        const sides = joinOperatorSides(step, context);
+        // Each side's own steps run before its rows reach the join; what follows runs on joined rows.
+        const end = (b: Branches, last: Operator) =>
+          b.inputs.map((i) => ({ source: i.source, operators: [...i.operators, ...b.shared, last] }));
+        return { inputs: [...end(left, sides.left), ...end(right, sides.right)], shared: [] };
+      }
       case 'topicSink':
       case 'clientSink':
-        add(step.input);
-        return;
+        return then(undefined);
       default: {
         const never: never = step;
         throw new Error(`Unhandled physical step ${JSON.stringify(never)}`);
       }
     }
   };
-  add(plan);
-  if (scan === undefined) throw new Error('A physical plan starts at a source scan.');
-  return new Topology(scan, operators);
+  const { inputs, shared } = build(plan);
+  return new Topology(inputs, shared);
 }
 
 /** A persistent query's topology and its topic sink. */
 export function buildTopicTopology(
   plan: TopicSinkStep,
-  source: RuntimeSource,
+  source: SourceResolver,
   sink: { readonly topic: string; readonly encoder: SinkEncoder; readonly keyFormat: string },
   context: OperatorContext,
 ): { topology: Topology; sink: TopicSink } {

@@ -3,7 +3,7 @@
 // plan as the topology of operators in the shape of Kafka Streams' topology description.
 import { formatType, type SqlType } from '../types/index.js';
 import { type LogicalPlan, planInputs, planSchema, planSource, type SinkNode } from './logical-plan.js';
-import { type PhysicalPlan, physicalSteps } from './physical-plan.js';
+import type { PhysicalPlan } from './physical-plan.js';
 
 function schemaText(
   columns: readonly { readonly name: string; readonly type: SqlType; readonly namespace: string }[],
@@ -18,6 +18,8 @@ function stepOf(plan: LogicalPlan): { step: string; logger: string } {
   switch (plan.kind) {
     case 'source':
       return { step: 'SOURCE', logger: 'KsqlTopic.Source' };
+    case 'join':
+      return { step: 'JOIN', logger: 'Join' };
     case 'filter':
       return plan.clause === 'WHERE'
         ? { step: 'FILTER', logger: 'WhereFilter' }
@@ -46,8 +48,12 @@ function stepOf(plan: LogicalPlan): { step: string; logger: string } {
 /** The schema a logical step is shown with: a source's columns, or what the step produces. */
 function stepSchema(plan: LogicalPlan): string {
   switch (plan.kind) {
-    case 'source':
     case 'filter':
+      // WHERE over a join filters joined rows.
+      return plan.input.kind === 'join'
+        ? schemaText(planSchema(plan.input))
+        : schemaText(planSource(plan).source.columns);
+    case 'source':
       return schemaText(planSource(plan).source.columns);
     case 'repartition': {
       const keys = new Set(plan.keys.map((k) => k.name));
@@ -69,21 +75,31 @@ function stepSchema(plan: LogicalPlan): string {
  */
 export function executionPlanText(plan: SinkNode, queryId: string, sinkTopic: string | undefined): string {
   const lines: string[] = [];
-  let node: LogicalPlan | undefined = sinkTopic === undefined ? plan.input : plan;
-  while (node !== undefined) {
-    const { step, logger } = stepOf(node);
+  const print = (node: LogicalPlan, depth: number, side: 'Left' | 'Right' | undefined): void => {
+    const { step, logger: own } = stepOf(node);
+    // A join's sources log as ksqlDB's KafkaTopic_Left / KafkaTopic_Right.
+    const logger = node.kind === 'source' && side !== undefined ? `KafkaTopic_${side}.Source` : own;
     const topic = node.kind === 'sink' && sinkTopic !== undefined ? ` | Topic: ${sinkTopic}` : '';
-    lines.push(`[ ${step} ] | Schema: ${stepSchema(node)} | Logger: ${queryId}.${logger}${topic}`);
-    node = planInputs(node)[0];
-  }
-  return lines.map((s, depth) => `${'\t\t'.repeat(depth)} > ${s}\n`).join('');
+    lines.push(
+      `${'\t\t'.repeat(depth)} > [ ${step} ] | Schema: ${stepSchema(node)} | Logger: ${queryId}.${logger}${topic}\n`,
+    );
+    if (node.kind === 'join') {
+      print(node.left, depth + 1, 'Left');
+      print(node.right, depth + 1, 'Right');
+    } else for (const input of planInputs(node)) print(input, depth + 1, side);
+  };
+  print(sinkTopic === undefined ? plan.input : plan, 0, undefined);
+  return lines.join('');
 }
 
+/** The state store a stream-table join keeps its table side in (runtime/join's, ksqlDB's name). */
+const JOIN_TABLE_STORE = 'KafkaTopic_Right-Reduce';
+
 /** The operator a physical step runs as, by the name its logs and the topology show. */
-function operatorName(step: PhysicalPlan): string | undefined {
+function operatorName(step: PhysicalPlan, side: 'Left' | 'Right' | undefined): string | undefined {
   switch (step.kind) {
     case 'sourceScan':
-      return 'KsqlTopic.Source';
+      return side === undefined ? 'KsqlTopic.Source' : `KafkaTopic_${side}.Source`;
     case 'filter':
       return 'WhereFilter';
     case 'selectKey':
@@ -93,6 +109,8 @@ function operatorName(step: PhysicalPlan): string | undefined {
       return 'Project';
     case 'aggregate':
       return 'Aggregate.Aggregate';
+    case 'join':
+      return 'Join';
     case 'topicSink':
       return step.name;
     case 'clientSink':
@@ -104,26 +122,69 @@ function operatorName(step: PhysicalPlan): string | undefined {
   }
 }
 
+interface TopologyNode {
+  readonly name: string;
+  readonly line: string;
+  readonly next: string[];
+  readonly prev: readonly string[];
+}
+
+function nodeLine(step: PhysicalPlan, name: string, sinkTopic: string | undefined): string {
+  switch (step.kind) {
+    case 'sourceScan':
+      return `    Source: ${name} (topics: [${step.source.topic ?? step.source.name}])`;
+    case 'topicSink':
+      return `    Sink: ${name} (topic: ${sinkTopic ?? name})`;
+    case 'clientSink':
+      return `    Sink: ${name} (push query client)`;
+    case 'aggregate':
+      return `    Processor: ${name} (stores: [Aggregate-Aggregate-Materialize])`;
+    case 'join':
+      return `    Processor: ${name} (stores: [${step.joinKind === 'STREAM_TABLE' ? JOIN_TABLE_STORE : ''}])`;
+    default:
+      return `    Processor: ${name} (stores: [])`;
+  }
+}
+
 /**
  * The physical plan as the operators that run it, in the shape of Kafka Streams' topology
  * description (what ksqlDB's EXPLAIN shows as `topology`): one sub-topology, each operator with
- * the one after it (-->) and the one before it (<--).
+ * the ones after it (-->) and before it (<--); a join's table side first goes into its store.
  */
 export function topologyText(plan: PhysicalPlan, sinkTopic: string | undefined): string {
-  const steps = physicalSteps(plan).filter((s) => operatorName(s) !== undefined);
-  const names = steps.map((s) => operatorName(s) as string);
+  const nodes: TopologyNode[] = [];
+  const add = (name: string, line: string, prev: readonly string[]): string => {
+    for (const p of prev) nodes.find((n) => n.name === p)?.next.push(name);
+    nodes.push({ name, line, next: [], prev });
+    return name;
+  };
+  const walk = (step: PhysicalPlan, side: 'Left' | 'Right' | undefined): string[] => {
+    let inputs: string[] = [];
+    if (step.kind === 'join') {
+      const left = walk(step.input, 'Left');
+      const right = walk(step.right, 'Right');
+      inputs = [
+        ...left,
+        ...(step.joinKind === 'STREAM_TABLE'
+          ? [
+              add(
+                JOIN_TABLE_STORE,
+                `    Processor: ${JOIN_TABLE_STORE} (stores: [${JOIN_TABLE_STORE}])`,
+                right,
+              ),
+            ]
+          : right),
+      ];
+    } else if (step.kind !== 'sourceScan') inputs = walk(step.input, side);
+    const name = operatorName(step, side);
+    return name === undefined ? inputs : [add(name, nodeLine(step, name, sinkTopic), inputs)];
+  };
+  walk(plan, undefined);
   const lines = ['Topologies:', '   Sub-topology: 0'];
-  steps.forEach((step, i) => {
-    const name = names[i];
-    if (step.kind === 'sourceScan')
-      lines.push(`    Source: ${name} (topics: [${step.source.topic ?? step.source.name}])`);
-    else if (step.kind === 'topicSink') lines.push(`    Sink: ${name} (topic: ${sinkTopic ?? name})`);
-    else if (step.kind === 'clientSink') lines.push(`    Sink: ${name} (push query client)`);
-    else if (step.kind === 'aggregate')
-      lines.push(`    Processor: ${name} (stores: [Aggregate-Aggregate-Materialize])`);
-    else lines.push(`    Processor: ${name} (stores: [])`);
-    if (i + 1 < steps.length) lines.push(`      --> ${names[i + 1]}`);
-    if (i > 0) lines.push(`      <-- ${names[i - 1]}`);
-  });
+  for (const node of nodes) {
+    lines.push(node.line);
+    if (node.next.length > 0) lines.push(`      --> ${node.next.join(', ')}`);
+    if (node.prev.length > 0) lines.push(`      <-- ${node.prev.join(', ')}`);
+  }
   return `${lines.join('\n')}\n`;
 }

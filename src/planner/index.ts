@@ -9,6 +9,7 @@ export {
 } from './compiled-expression.js';
 export { executionPlanText, topologyText } from './explain-plan.js';
 export { compileExpression } from './expression-compiler.js';
+export type { JoinKind, JoinNode, JoinWindowMs } from './join-node.js';
 export {
   type AggregateCall,
   type AggregateNode,
@@ -37,6 +38,7 @@ export {
   type ClientSinkStep,
   errorLabel,
   type FilterStep,
+  type JoinStep,
   type PhysicalPlan,
   type ProjectStep,
   physicalSteps,

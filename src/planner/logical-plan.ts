@@ -5,6 +5,7 @@ import type { ResolvedAggregate } from '../functions/index.js';
 import type { SourceSpan, WindowExpression } from '../sql/index.js';
 import type { SqlType } from '../types/index.js';
 import type { CompiledExpression } from './compiled-expression.js';
+import type { JoinNode } from './join-node.js';
 import type { PlannerSource, SourceScope } from './source-scope.js';
 
 export interface PlanColumn {
@@ -122,8 +123,11 @@ export interface SinkNode {
   readonly target: SinkTarget;
 }
 
+export type { JoinNode } from './join-node.js';
+
 export type LogicalPlan =
   | SourceNode
+  | JoinNode
   | FilterNode
   | ProjectNode
   | RepartitionNode
@@ -138,6 +142,8 @@ export function planInputs(plan: LogicalPlan): LogicalPlan[] {
   switch (plan.kind) {
     case 'source':
       return [];
+    case 'join':
+      return [plan.left, plan.right];
     case 'filter':
     case 'project':
     case 'repartition':
@@ -157,6 +163,11 @@ export function planInputs(plan: LogicalPlan): LogicalPlan[] {
 /** `plan` with its inputs replaced by `fn(input)`; `plan` itself when none changed. */
 export function mapPlanInputs(plan: LogicalPlan, fn: (input: LogicalPlan) => LogicalPlan): LogicalPlan {
   if (plan.kind === 'source') return plan;
+  if (plan.kind === 'join') {
+    const left = fn(plan.left);
+    const right = fn(plan.right);
+    return left === plan.left && right === plan.right ? plan : { ...plan, left, right };
+  }
   const input = fn(plan.input);
   return input === plan.input ? plan : { ...plan, input };
 }
@@ -190,6 +201,7 @@ export function planSchema(plan: LogicalPlan): readonly PlanColumn[] {
       );
     case 'project':
       return plan.columns;
+    case 'join':
     case 'aggregate':
     case 'tableFunction':
       return plan.schema;

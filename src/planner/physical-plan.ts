@@ -2,8 +2,9 @@
 // evaluators the binder emitted. Built from the logical plan by planPhysical; the engine turns it into
 // a runtime Topology, the same one for a persistent query (topic sink) and a push query (client sink).
 import type { ResolvedAggregate } from '../functions/index.js';
-import type { WindowExpression } from '../sql/index.js';
+import type { JoinType, WindowExpression } from '../sql/index.js';
 import type { SqlType, SqlValue } from '../types/index.js';
+import type { JoinKind, JoinWindowMs } from './join-node.js';
 import { type LogicalPlan, type PlanColumn, planSource, type SinkNode } from './logical-plan.js';
 import { PlanningError } from './plan-select.js';
 import type { PlannerSource } from './source-scope.js';
@@ -64,6 +65,23 @@ export interface AggregateStep {
   readonly emitFinal: boolean;
 }
 
+/**
+ * A join (runtime/join): `input` is the left side's steps, `right` the right side's; both end at
+ * this step, which gives joined rows in JoinNode's layout to the steps after it.
+ */
+export interface JoinStep {
+  readonly kind: 'join';
+  readonly input: PhysicalPlan;
+  readonly right: PhysicalPlan;
+  readonly joinKind: JoinKind;
+  readonly joinType: JoinType;
+  readonly leftKey: Evaluator;
+  readonly rightKey: Evaluator;
+  readonly leftWidth: number;
+  readonly rightWidth: number;
+  readonly window: JoinWindowMs | undefined;
+}
+
 export interface TopicSinkStep {
   readonly kind: 'topicSink';
   readonly input: PhysicalPlan;
@@ -86,6 +104,7 @@ export type PhysicalPlan =
   | FilterStep
   | SelectKeyStep
   | AggregateStep
+  | JoinStep
   | ProjectStep
   | TopicSinkStep
   | ClientSinkStep;
@@ -111,6 +130,11 @@ export function planPhysical(plan: SinkNode): TopicSinkStep | ClientSinkStep {
   let keepsSourceKey = true;
   for (let node: PhysicalPlan = input; node.kind !== 'sourceScan'; node = node.input) {
     if (node.kind === 'selectKey') keepsSourceKey = false;
+    // A join's result is keyed by the join key; a table-table join's is a table.
+    if (node.kind === 'join') {
+      keepsSourceKey = false;
+      overTable = node.joinKind === 'TABLE_TABLE';
+    }
     // An aggregate's result is a table keyed by its GROUP BY values.
     if (node.kind === 'aggregate') {
       keepsSourceKey = false;
@@ -215,6 +239,19 @@ function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client'): PhysicalPla
         throw new PlanningError('EMIT FINAL is only supported for windowed aggregations.');
       return { ...input, emitFinal: true };
     }
+    case 'join':
+      return {
+        kind: 'join',
+        input: physicalInput(plan.left, sink),
+        right: physicalInput(plan.right, sink),
+        joinKind: plan.joinKind,
+        joinType: plan.joinType,
+        leftKey: plan.leftKey.evaluate,
+        rightKey: plan.rightKey.evaluate,
+        leftWidth: plan.leftWidth,
+        rightWidth: plan.rightWidth,
+        window: plan.window,
+      };
     case 'window':
       throw new PlanningError('A WINDOW clause needs a GROUP BY clause.');
     case 'tableFunction':

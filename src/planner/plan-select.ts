@@ -21,6 +21,7 @@ import type {
   SourceNode,
 } from './logical-plan.js';
 import { isAggregateQuery, planAggregate } from './plan-aggregate.js';
+import { planJoinQuery } from './plan-join.js';
 import { type PlannerSource, PSEUDO_COLUMNS, SourceScope } from './source-scope.js';
 
 /** A query the planner cannot turn into a plan: the message says why and what to do. */
@@ -60,7 +61,6 @@ const TABLE_FUNCTIONS = new Set(['EXPLODE', 'CUBE_EXPLODE']);
 
 /** Refuses what has no operator yet, naming the clause and where it was written. */
 function refuseStateful(query: Query, mode: SelectMode): void {
-  if (query.from.kind === 'join') throw notYet('JOIN', query.from.on);
   if (query.emit === 'FINAL' && query.window === undefined)
     throw new PlanningError('EMIT FINAL is only supported for windowed aggregations.');
   for (const item of query.select) {
@@ -115,7 +115,7 @@ function projectItems(
 }
 
 /** Fails on two columns of one name, as ksqlDB's schema builder does (keys and values apart). */
-function checkUnique(columns: readonly ProjectedColumn[]): void {
+export function checkUnique(columns: readonly ProjectedColumn[]): void {
   const seen = { KEY: new Set<string>(), VALUE: new Set<string>() };
   for (const c of columns) {
     if (seen[c.namespace].has(c.name)) {
@@ -301,7 +301,7 @@ export function planQuery(
   customTypes: ReadonlyMap<string, SqlType> = new Map(),
 ): SinkNode {
   refuseStateful(query, mode);
-  if (query.from.kind === 'join') throw notYet('JOIN');
+  if (query.from.kind === 'join') return planJoinQuery(query, query.from, lookup, mode, customTypes);
   const source = lookup(query.from.name);
   if (source === undefined) {
     throw new PlanningError(

@@ -7,6 +7,8 @@ export interface PlannerSource {
   readonly name: string;
   /** The topic it is read from, for EXPLAIN. */
   readonly topic?: string;
+  /** Its value format: a KAFKA-format source cannot be joined. */
+  readonly valueFormat?: string;
   readonly columns: readonly {
     readonly name: string;
     readonly type: SqlType;

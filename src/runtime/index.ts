@@ -8,6 +8,12 @@ export {
   type WindowLimits,
 } from './aggregate/index.js';
 export {
+  JOIN_TABLE_STORE,
+  StreamTableJoin,
+  type StreamTableJoinSpec,
+  streamTableJoinStores,
+} from './join/index.js';
+export {
   FilterOperator,
   type FilterSpec,
   type Operator,
@@ -17,6 +23,7 @@ export {
   type RowBatch,
   SourceOperator,
   Topology,
+  type TopologyInput,
 } from './operators.js';
 export {
   nextBackoff,

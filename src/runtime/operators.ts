@@ -58,12 +58,15 @@ function emptyBatch(records: readonly LogRecord[], partition: number): RowBatch 
  */
 export class SourceOperator {
   readonly name = 'KsqlTopic.Source';
+  /** The topic whose records it reads. */
+  readonly topic: string;
   private readonly decoder: SourceDecoder;
   private readonly source: RuntimeSource;
   private readonly context: OperatorContext;
 
   constructor(source: RuntimeSource, usesPseudoColumns: boolean, context: OperatorContext) {
     this.source = source;
+    this.topic = source.topic;
     this.context = context;
     this.decoder = new SourceDecoder(source, usesPseudoColumns);
   }
@@ -212,23 +215,67 @@ export class ProjectOperator implements Operator {
   }
 }
 
-/** The runnable chain of one query: the source, its operators in order, then a sink of the caller's. */
-export class Topology {
+/** One input topic of a topology: its source and the operators only its rows go through. */
+export interface TopologyInput {
   readonly source: SourceOperator;
   readonly operators: readonly Operator[];
+}
 
-  constructor(source: SourceOperator, operators: readonly Operator[]) {
-    this.source = source;
+/**
+ * The runnable chain of one query: each input's source and its own operators (the two sides of a
+ * join), then the operators every row goes through, then a sink of the caller's.
+ */
+export class Topology {
+  readonly inputs: readonly TopologyInput[];
+  readonly operators: readonly Operator[];
+
+  constructor(source: SourceOperator | readonly TopologyInput[], operators: readonly Operator[]) {
+    this.inputs = source instanceof SourceOperator ? [{ source, operators: [] }] : source;
     this.operators = operators;
   }
 
-  /** Runs one batch of source records through every operator. */
-  process(records: readonly LogRecord[], partition: number): RowBatch {
-    let batch = this.source.read(records, partition);
+  /** The first input's source (the only one unless the query joins). */
+  get source(): SourceOperator {
+    return this.inputs[0].source;
+  }
+
+  /** The topics the query reads, each once. */
+  get topics(): string[] {
+    return [...new Set(this.inputs.map((i) => i.source.topic))];
+  }
+
+  /** Runs one batch of source records (of `topic`, by default the first input's) through the operators. */
+  process(records: readonly LogRecord[], partition: number, topic?: string): RowBatch {
+    const inputs =
+      topic === undefined || this.inputs.length === 1
+        ? [this.inputs[0]]
+        : this.inputs.filter((i) => i.source.topic === topic);
+    let batch: RowBatch | undefined;
+    for (const input of inputs) {
+      let own = input.source.read(records, partition);
+      for (const operator of input.operators) {
+        if (own.rows.length === 0) break;
+        own = operator.process(own);
+      }
+      batch = batch === undefined ? own : concat(batch, own);
+    }
+    if (batch === undefined) return emptyBatch(records, partition);
     for (const operator of this.operators) {
       if (batch.rows.length === 0) break;
       batch = operator.process(batch);
     }
     return batch;
   }
+}
+
+/** Two batches of the same records as one (two inputs reading one topic). */
+function concat(a: RowBatch, b: RowBatch): RowBatch {
+  return {
+    rows: [...a.rows, ...b.rows],
+    deletes: [...a.deletes, ...b.deletes],
+    timestamps: [...a.timestamps, ...b.timestamps],
+    origins: [...a.origins, ...b.origins],
+    records: a.records,
+    partition: a.partition,
+  };
 }

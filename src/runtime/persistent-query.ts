@@ -47,6 +47,12 @@ export interface PersistentQuerySpec {
   readonly id: string;
   readonly source: RuntimeSource;
   readonly sinkTopic: string;
+  /**
+   * Every topic the query reads (a join reads two), default the source's. Within one poll, batches
+   * of an earlier topic here are processed first: a join lists its table side first, so a table
+   * row and the stream rows after it in the same poll meet.
+   */
+  readonly topics?: readonly string[];
   /** Builds the query's operators and its topic sink (once per query, with the query's context). */
   readonly build: (context: OperatorContext) => { readonly topology: Topology; readonly sink: TopicSink };
   /** Consumer group holding this query's committed offsets. */
@@ -258,9 +264,17 @@ export class PersistentQuery {
       group,
       autoOffsetReset: this.spec.fromEarliest ? 'earliest' : 'latest',
     });
-    await consumer.assignTopic(source.topic);
+    const topics = this.spec.topics ?? [source.topic];
+    const wanted = [];
+    for (const topic of topics) {
+      const d = await this.log.describeTopic(topic);
+      wanted.push(...d.partitions.map((p) => ({ topic, partition: p.partition })));
+    }
+    await consumer.assign(wanted);
     this.consumer = consumer;
-    const partitions = consumer.assignment().map((tp) => tp.partition);
+    const assignment = consumer.assignment();
+    const slotOf = (topic: string, partition: number) =>
+      assignment.findIndex((tp) => tp.topic === topic && tp.partition === partition);
     await this.openTask();
     const positions = consumer.positions().map((p) => p.offset);
     // Where each partition's output is written up to (into the transaction, when exactly once): all
@@ -273,7 +287,11 @@ export class PersistentQuery {
     const commit = async () => {
       if (written.every((p, i) => p === committed[i])) return;
       const offsets = [...written];
-      const list = partitions.map((partition, i) => ({ topic: source.topic, partition, offset: offsets[i] }));
+      const list = assignment.map((tp, i) => ({
+        topic: tp.topic,
+        partition: tp.partition,
+        offset: offsets[i],
+      }));
       const tx = this.transaction;
       // State changes commit before (at least once) or with (exactly once) the offsets that caused them.
       if (tx === undefined) {
@@ -312,8 +330,9 @@ export class PersistentQuery {
           await commit();
           continue;
         }
+        if (topics.length > 1) batches.sort((a, b) => topics.indexOf(a.topic) - topics.indexOf(b.topic));
         for (const batch of batches) {
-          const index = partitions.indexOf(batch.partition);
+          const index = slotOf(batch.topic, batch.partition);
           const stoppedAt = await this.processBatch(batch);
           if (stoppedAt !== undefined) {
             // What came before the record that cannot be written is committed, and nothing after it.
@@ -355,7 +374,9 @@ export class PersistentQuery {
     const task = this.task;
     if (task === undefined)
       throw new Error(`Query ${this.spec.id} has no topology: its state stores are closed.`);
-    const { records: out, from } = task.sink.write(task.topology.process(batch.records, batch.partition));
+    const { records: out, from } = task.sink.write(
+      task.topology.process(batch.records, batch.partition, batch.topic),
+    );
     this.processed += batch.records.length;
     const stoppedAt = await this.writeOutput(out, from);
     await this.processingLog.flush();

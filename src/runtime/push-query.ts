@@ -11,6 +11,8 @@ export type { PushBatch } from './sinks.js';
 export interface PushQuerySpec {
   readonly id: string;
   readonly source: RuntimeSource;
+  /** Every topic the query reads, table sides of joins first (see PersistentQuerySpec.topics). */
+  readonly topics?: readonly string[];
   /** Builds the query's operators (the same topology a persistent query of this SELECT runs). */
   readonly build: (context: OperatorContext) => Topology;
   readonly fromEarliest: boolean;
@@ -78,15 +80,22 @@ async function* follow(
   const overTable = spec.overTable ?? spec.source.kind === 'TABLE';
   const sink = new ClientSink(overTable, spec.limit);
   const consumer = new Consumer(log, { autoOffsetReset: spec.fromEarliest ? 'earliest' : 'latest' });
-  await consumer.assignTopic(spec.source.topic);
+  const topics = spec.topics ?? [spec.source.topic];
+  const wanted = [];
+  for (const topic of topics) {
+    const d = await log.describeTopic(topic);
+    wanted.push(...d.partitions.map((p) => ({ topic, partition: p.partition })));
+  }
+  await consumer.assign(wanted);
   while (!sink.done()) {
     const batches = await consumer.poll(1000, signal);
     if (signal.aborted) return;
+    if (topics.length > 1) batches.sort((a, b) => topics.indexOf(a.topic) - topics.indexOf(b.topic));
     const rows: SqlValue[][] = [];
     const tombstones: boolean[] | undefined = overTable ? [] : undefined;
     for (const batch of batches) {
       if (sink.done()) break;
-      const out = sink.write(topology.process(batch.records, batch.partition));
+      const out = sink.write(topology.process(batch.records, batch.partition, batch.topic));
       rows.push(...out.rows);
       if (tombstones !== undefined && out.tombstones !== undefined) tombstones.push(...out.tombstones);
     }

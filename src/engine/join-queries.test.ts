@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { readTopic, refusal, startEngine } from './test-engine.fixture.js';
+
+const setup = `
+  CREATE STREAM orders (id STRING KEY, customer INT, amount INT)
+    WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON', PARTITIONS=2);
+  CREATE TABLE customers (id INT PRIMARY KEY, name STRING)
+    WITH (KAFKA_TOPIC='customers', VALUE_FORMAT='JSON', PARTITIONS=2);
+  SET 'auto.offset.reset'='earliest';`;
+
+/** Waits until the engine's queries have processed everything so far. */
+async function settle(engine: { waitUntilIdle(ms?: number): Promise<void> }): Promise<void> {
+  await engine.waitUntilIdle(30_000);
+}
+
+test('a stream-table join keeps the table in a changelogged store: after a restart later orders still meet the customers read before it', async () => {
+  const first = await startEngine();
+  await first.engine.execute(
+    `${setup}
+     CREATE STREAM enriched WITH (KAFKA_TOPIC='enriched') AS
+       SELECT o.customer, o.id AS order_id, c.name FROM orders o LEFT JOIN customers c ON o.customer = c.id;
+     INSERT INTO customers (id, name) VALUES (1, 'alice');
+     INSERT INTO customers (id, name) VALUES (2, 'bob');`,
+  );
+  await settle(first.engine);
+  await first.engine.execute(`INSERT INTO orders (id, customer, amount) VALUES ('o1', 1, 10);`);
+  const before = await readTopic(first.log, 'enriched', 1);
+  assert.deepEqual(JSON.parse(before[0].value!.toString()), { ORDER_ID: 'o1', C_NAME: 'alice' });
+  const topics = await first.log.listTopics();
+  const queryId = first.engine.queries.all()[0].id;
+  assert.ok(
+    topics.includes(`_confluent-ksql-default_query_${queryId}-KafkaTopic_Right-Reduce-changelog`),
+    topics.join(', '),
+  );
+  assert.deepEqual(first.engine.metastore.get('ENRICHED')?.references, ['ORDERS', 'CUSTOMERS']);
+  await first.close();
+
+  const second = await startEngine(first.dir);
+  await second.engine.execute(`
+    INSERT INTO orders (id, customer, amount) VALUES ('o2', 2, 20);
+    INSERT INTO orders (id, customer, amount) VALUES ('o3', 3, 30);`);
+  const after = await readTopic(second.log, 'enriched', 3);
+  assert.equal(after.length, 3, 'the order read before the restart is not joined again');
+  assert.deepEqual(
+    after
+      .map((r) => [r.key!.readInt32BE(), JSON.parse(r.value!.toString())])
+      .filter(([, v]) => v.ORDER_ID !== 'o1')
+      .sort(),
+    [
+      [2, { ORDER_ID: 'o2', C_NAME: 'bob' }],
+      [3, { ORDER_ID: 'o3', C_NAME: null }],
+    ],
+  );
+});
+
+test('sources with different partition counts cannot be joined, persistent or push', async () => {
+  const { engine } = await startEngine();
+  await engine.execute(`${setup}
+    CREATE TABLE one (id INT PRIMARY KEY, name STRING) WITH (KAFKA_TOPIC='one', VALUE_FORMAT='JSON', PARTITIONS=1);`);
+  const message =
+    "Can't join `ORDERS` with `ONE` since the number of partitions don't match. `ORDERS` partitions = 2; `ONE` partitions = 1. Please repartition either one so that the number of partitions match.";
+  const persistent = await refusal(
+    engine.execute(
+      'CREATE STREAM j AS SELECT o.customer, t.name FROM orders o JOIN one t ON o.customer = t.id;',
+    ),
+  );
+  assert.equal(persistent.message, message);
+  assert.equal(engine.metastore.get('J'), undefined, 'nothing is created');
+  const push = await refusal(
+    engine.pushQuery('SELECT o.customer, t.name FROM orders o JOIN one t ON o.customer = t.id EMIT CHANGES;'),
+  );
+  assert.equal(push.message, message);
+});
+
+test('a push query over a stream-table join streams the joined rows; a join source cannot be dropped while a query reads it', async () => {
+  const { engine } = await startEngine();
+  await engine.execute(`${setup}
+    INSERT INTO customers (id, name) VALUES (1, 'alice');`);
+  await settle(engine);
+  const handle = await engine.pushQuery(
+    'SELECT o.id, c.name, amount FROM orders o JOIN customers c ON o.customer = c.id EMIT CHANGES LIMIT 1;',
+    { streamsProperties: { 'auto.offset.reset': 'earliest' } },
+  );
+  assert.deepEqual(handle.columnNames, ['O_ID', 'C_NAME', 'AMOUNT']);
+  const rows: unknown[][] = [];
+  const reading = (async () => {
+    for await (const batch of handle.rows) rows.push(...batch.rows);
+  })();
+  await engine.execute(`
+    INSERT INTO orders (id, customer, amount) VALUES ('o0', 9, 1);
+    INSERT INTO orders (id, customer, amount) VALUES ('o1', 1, 10);`);
+  await reading;
+  handle.close();
+  assert.deepEqual(rows, [['o1', 'alice', 10]]);
+
+  await engine.execute(
+    'CREATE STREAM j AS SELECT o.customer, c.name FROM orders o JOIN customers c ON o.customer = c.id;',
+  );
+  const drop = await refusal(engine.execute('DROP TABLE customers;'));
+  assert.match(drop.message, /read from this source: \[J\]/);
+});
+
+test('EXPLAIN of a running join query shows the join in the execution plan and the topology', async () => {
+  const { engine } = await startEngine();
+  await engine.execute(`${setup}
+    CREATE STREAM j AS SELECT o.customer, c.name FROM orders o JOIN customers c ON o.customer = c.id;`);
+  const queryId = engine.queries.all()[0].id;
+  const [explained] = await engine.execute(`EXPLAIN ${queryId};`);
+  const description = JSON.stringify(explained);
+  assert.match(description, /\[ JOIN \] \| Schema: O_CUSTOMER INTEGER KEY/);
+  assert.ok(description.includes(`Logger: ${queryId}.KafkaTopic_Right.Source`), description);
+  assert.match(description, /Processor: Join \(stores: \[KafkaTopic_Right-Reduce\]\)/);
+});

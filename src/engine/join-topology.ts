@@ -1,0 +1,110 @@
+// The runtime operators and state stores of a plan's join steps.
+import type { Log } from '../log/index.js';
+import {
+  type JoinNode,
+  type JoinStep,
+  type PhysicalPlan,
+  planSource,
+  type SinkNode,
+  visitPlan,
+} from '../planner/index.js';
+import {
+  type Operator,
+  type OperatorContext,
+  type StoreSpec,
+  StreamTableJoin,
+  streamTableJoinStores,
+} from '../runtime/index.js';
+
+/** The join's two entry points: where the left side's rows and the right side's rows go in. */
+export function joinOperatorSides(
+  step: JoinStep,
+  context: OperatorContext,
+): { left: Operator; right: Operator } {
+  if (step.joinKind !== 'STREAM_TABLE' || (step.joinType !== 'INNER' && step.joinType !== 'LEFT'))
+    throw new Error(`A ${step.joinKind} ${step.joinType} join has no operator yet.`);
+  const join = new StreamTableJoin(
+    {
+      joinType: step.joinType,
+      streamKey: step.leftKey,
+      tableKey: step.rightKey,
+      leftWidth: step.leftWidth,
+      rightWidth: step.rightWidth,
+    },
+    context,
+  );
+  return { left: join.streamSide, right: join.tableSide };
+}
+
+/** The join steps of a plan. */
+export function joinStepsOf(plan: PhysicalPlan): JoinStep[] {
+  const found: JoinStep[] = [];
+  const walk = (step: PhysicalPlan): void => {
+    if (step.kind === 'join') {
+      found.push(step);
+      walk(step.right);
+    }
+    if (step.kind !== 'sourceScan') walk(step.input);
+  };
+  walk(plan);
+  return found;
+}
+
+/** The state stores a plan's joins keep. */
+export function joinStoreSpecs(plan: PhysicalPlan): StoreSpec[] {
+  return joinStepsOf(plan).flatMap(() => streamTableJoinStores());
+}
+
+/**
+ * The topics a plan reads, the right (table) sides of its joins first: a poll that brings a table
+ * row and stream rows processes the table row first (see PersistentQuerySpec.topics).
+ */
+export function inputTopicsOf(plan: PhysicalPlan): string[] {
+  const topics: string[] = [];
+  const walk = (step: PhysicalPlan): void => {
+    if (step.kind === 'sourceScan') {
+      topics.push(step.source.topic ?? step.source.name);
+      return;
+    }
+    if (step.kind === 'join') walk(step.right);
+    walk(step.input);
+  };
+  walk(plan);
+  return [...new Set(topics)];
+}
+
+/** Every source a plan reads, left to right. */
+export function sourceNamesOf(plan: SinkNode): string[] {
+  const names: string[] = [];
+  visitPlan(plan, (node) => {
+    if (node.kind === 'source') names.push(node.source.name);
+  });
+  return [...new Set(names)];
+}
+
+/**
+ * ksqlDB's co-partitioning check: the two sides of each join read topics with as many partitions.
+ * Returns its message, or undefined when they match.
+ */
+export async function coPartitioningError(
+  log: Log,
+  plan: SinkNode,
+  topicOf: (name: string) => string,
+): Promise<string | undefined> {
+  let error: string | undefined;
+  const joins: JoinNode[] = [];
+  visitPlan(plan, (node) => {
+    if (node.kind === 'join') joins.push(node);
+  });
+  for (const join of joins) {
+    const left = planSource(join.left).source.name;
+    const right = planSource(join.right).source.name;
+    const [l, r] = await Promise.all(
+      [left, right].map(async (name) => (await log.describeTopic(topicOf(name))).partitions.length),
+    );
+    if (l !== r && error === undefined) {
+      error = `Can't join \`${left}\` with \`${right}\` since the number of partitions don't match. \`${left}\` partitions = ${l}; \`${right}\` partitions = ${r}. Please repartition either one so that the number of partitions match.`;
+    }
+  }
+  return error;
+}

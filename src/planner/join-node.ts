@@ -1,0 +1,39 @@
+// The JOIN node of a logical plan: two inputs, the expressions that key each side, and the shape
+// of the joined row its operator produces.
+import type { JoinType } from '../sql/index.js';
+import type { CompiledExpression } from './compiled-expression.js';
+import type { LogicalPlan, PlanColumn } from './logical-plan.js';
+
+/** Which kinds of source meet: they decide the operator and the state it keeps (ksqlDB's table). */
+export type JoinKind = 'STREAM_STREAM' | 'STREAM_TABLE' | 'TABLE_TABLE';
+
+/** A stream-stream join's window, in milliseconds: right at tR joins left at tL iff tL − before ≤ tR ≤ tL + after. */
+export interface JoinWindowMs {
+  readonly beforeMs: number;
+  readonly afterMs: number;
+  /** Undefined without GRACE PERIOD (ksqlDB's legacy JoinWindows.of). */
+  readonly graceMs: number | undefined;
+}
+
+/**
+ * `left [INNER|LEFT|RIGHT|FULL] JOIN right ON leftKey = rightKey`. The joined row is the left
+ * source's row (its columns, ROWTIME, ROWPARTITION, ROWOFFSET), then the right source's row, then
+ * the join key and the result's ROWTIME: `JoinScope` resolves names against this layout.
+ */
+export interface JoinNode {
+  readonly kind: 'join';
+  readonly joinKind: JoinKind;
+  readonly joinType: JoinType;
+  readonly left: LogicalPlan;
+  readonly right: LogicalPlan;
+  /** The left side's join expression, over the left source's row. */
+  readonly leftKey: CompiledExpression;
+  /** The right side's join expression, over the right source's row (a table's primary key). */
+  readonly rightKey: CompiledExpression;
+  /** How many slots each side's row takes in the joined row. */
+  readonly leftWidth: number;
+  readonly rightWidth: number;
+  readonly window: JoinWindowMs | undefined;
+  /** The key column, then every column of each side as `<ALIAS>_<COLUMN>` (ksqlDB's join schema). */
+  readonly schema: readonly PlanColumn[];
+}

@@ -1,0 +1,265 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseStatement } from '../sql/index.js';
+import type { SqlType } from '../types/index.js';
+import { executionPlanText, topologyText } from './explain-plan.js';
+import { type JoinNode, outputColumns, type SinkNode, visitPlan } from './logical-plan.js';
+import { planPhysical } from './physical-plan.js';
+import { planQuery } from './plan-select.js';
+import type { PlannerSource } from './source-scope.js';
+
+const INT: SqlType = { kind: 'INTEGER' };
+const BIGINT: SqlType = { kind: 'BIGINT' };
+const STRING: SqlType = { kind: 'STRING' };
+
+const sources: Record<string, PlannerSource> = {
+  ORDERS: {
+    kind: 'STREAM',
+    name: 'ORDERS',
+    topic: 'orders',
+    columns: [
+      { name: 'ID', type: STRING, namespace: 'KEY' },
+      { name: 'CUSTOMER', type: INT, namespace: 'VALUE' },
+      { name: 'NAME', type: STRING, namespace: 'VALUE' },
+      { name: 'BIG', type: BIGINT, namespace: 'VALUE' },
+    ],
+  },
+  CUSTOMERS: {
+    kind: 'TABLE',
+    name: 'CUSTOMERS',
+    topic: 'customers',
+    columns: [
+      { name: 'ID', type: INT, namespace: 'KEY' },
+      { name: 'NAME', type: STRING, namespace: 'VALUE' },
+      { name: 'CITY', type: STRING, namespace: 'VALUE' },
+    ],
+  },
+  BY_ID: {
+    kind: 'STREAM',
+    name: 'BY_ID',
+    topic: 'by_id',
+    columns: [
+      { name: 'ID', type: INT, namespace: 'KEY' },
+      { name: 'V', type: STRING, namespace: 'VALUE' },
+    ],
+  },
+  RAW: {
+    kind: 'STREAM',
+    name: 'RAW',
+    valueFormat: 'KAFKA',
+    columns: [
+      { name: 'ID', type: INT, namespace: 'KEY' },
+      { name: 'V', type: INT, namespace: 'VALUE' },
+    ],
+  },
+  TWO_KEYS: {
+    kind: 'TABLE',
+    name: 'TWO_KEYS',
+    columns: [
+      { name: 'A', type: INT, namespace: 'KEY' },
+      { name: 'B', type: INT, namespace: 'KEY' },
+      { name: 'V', type: INT, namespace: 'VALUE' },
+    ],
+  },
+};
+
+function plan(sql: string): SinkNode {
+  const statement = parseStatement(sql);
+  if (statement.kind === 'createAsSelect') {
+    return planQuery(statement.query, (n) => sources[n], { kind: 'persistent', sinkName: statement.name });
+  }
+  if (statement.kind === 'select') return planQuery(statement.query, (n) => sources[n], { kind: 'push' });
+  throw new Error(`not a query: ${sql}`);
+}
+
+function columns(p: SinkNode): string[] {
+  return outputColumns(p).map((c) => `${c.name}${c.namespace === 'KEY' ? ' KEY' : ''}`);
+}
+
+function joinOf(p: SinkNode): JoinNode {
+  let found: JoinNode | undefined;
+  visitPlan(p, (n) => {
+    if (n.kind === 'join') found = n;
+  });
+  assert.ok(found);
+  return found;
+}
+
+test('SELECT * over a stream-table join is every column as <ALIAS>_<COLUMN>, keyed by the first join column projected', () => {
+  const p = plan('CREATE STREAM J AS SELECT * FROM orders o JOIN customers c ON o.customer = c.id;');
+  assert.deepEqual(columns(p), ['O_CUSTOMER KEY', 'O_ID', 'O_NAME', 'O_BIG', 'C_ID', 'C_NAME', 'C_CITY']);
+  assert.equal(joinOf(p).joinKind, 'STREAM_TABLE');
+});
+
+test('a qualified column is named <ALIAS>_<COLUMN> and a bare one keeps its name; the left join column wins', () => {
+  const p = plan(
+    'CREATE STREAM J AS SELECT c.id, o.customer, city, UCASE(c.name) FROM orders o LEFT JOIN customers c ON o.customer = c.id;',
+  );
+  assert.deepEqual(columns(p), ['O_CUSTOMER KEY', 'C_ID', 'CITY', 'KSQL_COL_0']);
+});
+
+test('without an alias a column is prefixed by its source name', () => {
+  const p = plan(
+    'CREATE STREAM J AS SELECT by_id.id, customers.name FROM by_id JOIN customers ON by_id.id = customers.id;',
+  );
+  assert.deepEqual(columns(p), ['BY_ID_ID KEY', 'CUSTOMERS_NAME']);
+});
+
+test('a persistent join query must project a join column', () => {
+  assert.throws(
+    () =>
+      plan('CREATE STREAM OUT AS SELECT o.name, c.city FROM orders o JOIN customers c ON o.customer = c.id;'),
+    {
+      message:
+        'Key missing from projection (ie, SELECT). \nThe query used to build `OUT` must include the join expressions O.CUSTOMER or C.ID in its projection (eg, SELECT O.CUSTOMER...).',
+    },
+  );
+  assert.throws(
+    () =>
+      plan(
+        'CREATE STREAM OUT AS SELECT o.name, c.city FROM orders o JOIN customers c ON o.customer + 1 = c.id;',
+      ),
+    /must include the join expression C\.ID in its projection \(eg, SELECT C\.ID\.\.\.\)/,
+  );
+  assert.throws(
+    () =>
+      plan(
+        'CREATE STREAM OUT AS SELECT c.id, c.id AS k2, o.name FROM orders o JOIN customers c ON o.customer = c.id;',
+      ),
+    { message: 'The projection contains a key column (`C_ID`) more than once, aliased as: C_ID and K2.' },
+  );
+});
+
+test('a stream joined on an expression is re-keyed by it before the join', () => {
+  const p = plan(
+    'CREATE STREAM J AS SELECT c.id, o.name FROM orders o JOIN customers c ON o.customer + 1 = c.id;',
+  );
+  assert.equal(joinOf(p).left.kind, 'repartition');
+  const onKey = plan('CREATE STREAM J AS SELECT b.id, c.name FROM by_id b JOIN customers c ON b.id = c.id;');
+  assert.equal(joinOf(onKey).left.kind, 'source');
+});
+
+test('a push query over a join needs no key column', () => {
+  const p = plan('SELECT o.name, c.name FROM orders o JOIN customers c ON o.customer = c.id EMIT CHANGES;');
+  assert.deepEqual(columns(p), ['O_NAME', 'C_NAME']);
+});
+
+test('join errors are ksqlDB’s, with the position of what is wrong', () => {
+  const cases: [string, string | RegExp][] = [
+    [
+      'SELECT * FROM orders o JOIN customers c ON o.name = c.id EMIT CHANGES;',
+      "Line: 1, Col: 44: Invalid join condition: types don't match. Got O.NAME{STRING} = C.ID{INTEGER}.",
+    ],
+    [
+      'SELECT * FROM orders o JOIN customers c ON o.customer = c.city EMIT CHANGES;',
+      /Invalid join condition: types don't match/,
+    ],
+    [
+      'SELECT * FROM orders o JOIN customers c ON o.name = c.city EMIT CHANGES;',
+      "Line: 1, Col: 53: Invalid join condition: stream-table joins require to join on the table's primary key. Got O.NAME = C.CITY.",
+    ],
+    [
+      'SELECT name FROM orders o JOIN customers c ON o.customer = c.id EMIT CHANGES;',
+      "Line: 1, Col: 8: Column 'NAME' is ambiguous. Could be any of: O.NAME, C.NAME. Qualify it with its source's name or alias.",
+    ],
+    [
+      'SELECT * FROM orders o JOIN customers c ON customer = id EMIT CHANGES;',
+      "Line: 1, Col: 55: JOIN ON column 'ID' is ambiguous. Could be any of: O.ID, C.ID. Qualify it with its source's name or alias.",
+    ],
+    [
+      'SELECT * FROM orders o JOIN customers c ON o.nope = c.id EMIT CHANGES;',
+      "Line: 1, Col: 44: JOIN ON column 'O.NOPE' cannot be resolved.",
+    ],
+    [
+      'SELECT * FROM orders o JOIN customers c ON c.id = 0 EMIT CHANGES;',
+      "Line: 1, Col: 51: Invalid comparison expression '0' in join '(C.ID = 0)'. Each side of the join comparision must contain references from exactly one source.",
+    ],
+    [
+      'SELECT * FROM orders o JOIN customers c ON o.customer = c.id AND o.customer = c.id EMIT CHANGES;',
+      /Invalid join condition: joins on multiple conditions are not yet supported\. Got \(\(O\.CUSTOMER = C\.ID\) AND/,
+    ],
+    [
+      'SELECT * FROM customers c JOIN orders o ON o.customer = c.id EMIT CHANGES;',
+      'Line: 1, Col: 44: Invalid join order: table-stream joins are not supported; only stream-table joins. Got C [INNER] JOIN O.',
+    ],
+    [
+      'SELECT * FROM orders o FULL OUTER JOIN customers c ON o.customer = c.id EMIT CHANGES;',
+      /Invalid join type: full-outer join not supported for stream-table join\. Got O \[FULL\] OUTER JOIN C\./,
+    ],
+    [
+      'SELECT * FROM orders o RIGHT JOIN customers c ON o.customer = c.id EMIT CHANGES;',
+      /Invalid join type: right-outer join not supported for stream-table join/,
+    ],
+    [
+      'SELECT * FROM orders o JOIN customers c WITHIN 1 SECOND ON o.customer = c.id EMIT CHANGES;',
+      /A window definition was provided for a Stream-Table join\. These joins are not windowed\./,
+    ],
+    [
+      'SELECT * FROM orders o JOIN by_id b ON o.customer = b.id EMIT CHANGES;',
+      /Stream-Stream joins must have a WITHIN clause specified\. None was provided\./,
+    ],
+    ['SELECT * FROM orders a JOIN orders b ON a.id = b.id EMIT CHANGES;', /self joins are not yet supported/],
+    [
+      'SELECT * FROM raw r JOIN customers c ON r.id = c.id EMIT CHANGES;',
+      "Source(s) RAW are using the 'KAFKA' value format. This format does not yet support JOIN.",
+    ],
+    [
+      'SELECT * FROM by_id b JOIN two_keys t ON b.id = t.a EMIT CHANGES;',
+      /only tables with exactly one key column/,
+    ],
+    ['SELECT * FROM orders o JOIN nope n ON o.id = n.id EMIT CHANGES;', /NOPE does not exist/],
+  ];
+  for (const [sql, message] of cases) {
+    assert.throws(() => plan(sql), typeof message === 'string' ? { message } : message, sql);
+  }
+});
+
+test('EXPLAIN shows the join and both of its sources in the logical and the physical plan', () => {
+  const p = plan(
+    "CREATE STREAM J AS SELECT c.id, o.name FROM orders o JOIN customers c ON o.customer = c.id WHERE c.city = 'x';",
+  );
+  const logical = executionPlanText(p, 'CSAS_J_0', 'J');
+  assert.match(
+    logical,
+    /^ > \[ SINK \] \| Schema: C_ID INTEGER KEY, O_NAME STRING \| Logger: CSAS_J_0\.J \| Topic: J\n/,
+  );
+  assert.match(
+    logical,
+    /\t\t\t\t\t\t > \[ JOIN \] \| Schema: O_CUSTOMER INTEGER KEY, O_ID STRING, .* \| Logger: CSAS_J_0\.Join\n/,
+  );
+  assert.match(
+    logical,
+    /\t\t\t\t\t\t\t\t > \[ REKEY \] .*\n\t\t\t\t\t\t\t\t\t\t > \[ SOURCE \] \| Schema: ID STRING KEY, CUSTOMER INTEGER, NAME STRING, BIG BIGINT \| Logger: CSAS_J_0\.KafkaTopic_Left\.Source\n/,
+  );
+  assert.match(
+    logical,
+    /\t\t\t\t\t\t\t\t > \[ SOURCE \] \| Schema: ID INTEGER KEY, NAME STRING, CITY STRING \| Logger: CSAS_J_0\.KafkaTopic_Right\.Source\n$/,
+  );
+  const physical = topologyText(planPhysical(p), 'J');
+  assert.equal(
+    physical,
+    [
+      'Topologies:',
+      '   Sub-topology: 0',
+      '    Source: KafkaTopic_Left.Source (topics: [orders])',
+      '      --> Join',
+      '    Source: KafkaTopic_Right.Source (topics: [customers])',
+      '      --> KafkaTopic_Right-Reduce',
+      '    Processor: KafkaTopic_Right-Reduce (stores: [KafkaTopic_Right-Reduce])',
+      '      --> Join',
+      '      <-- KafkaTopic_Right.Source',
+      '    Processor: Join (stores: [KafkaTopic_Right-Reduce])',
+      '      --> WhereFilter',
+      '      <-- KafkaTopic_Left.Source, KafkaTopic_Right-Reduce',
+      '    Processor: WhereFilter (stores: [])',
+      '      --> Project',
+      '      <-- Join',
+      '    Processor: Project (stores: [])',
+      '      --> J',
+      '      <-- WhereFilter',
+      '    Sink: J (topic: J)',
+      '      <-- Project',
+      '',
+    ].join('\n'),
+  );
+});

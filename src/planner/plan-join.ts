@@ -1,0 +1,497 @@
+// Plans SELECT … FROM a JOIN b ON … as ksqlDB does (LogicalPlanner#verifyJoin, JoinNode): which
+// kinds of source may meet and how, the join criteria, the result's key (a join column or the
+// synthetic ROWKEY) and its naming, then WHERE and the projection over the joined row.
+import {
+  type Expression,
+  type Join,
+  type JoinWindow,
+  printExpression,
+  type Query,
+  type SourceSpan,
+  spanOf,
+} from '../sql/index.js';
+import { BIGINT, formatType, type SqlType } from '../types/index.js';
+import { ColumnAliasGenerator } from './column-aliases.js';
+import { type CompiledExpression, type ErrorPosition, ExpressionError } from './compiled-expression.js';
+import { columnsOf } from './expression-columns.js';
+import { compileExpression } from './expression-compiler.js';
+import type { JoinKind, JoinNode, JoinWindowMs } from './join-node.js';
+import { JoinScope, type JoinSide } from './join-scope.js';
+import { ksqlExpressionText } from './ksql-expression-text.js';
+import type { LogicalPlan, PlanColumn, ProjectedColumn, SinkNode, SourceNode } from './logical-plan.js';
+import { isAggregateQuery } from './plan-aggregate.js';
+import { checkUnique, PlanningError, type SelectMode } from './plan-select.js';
+import { type PlannerSource, PSEUDO_COLUMNS, SourceScope } from './source-scope.js';
+
+const UNIT_MS: Record<string, number> = {
+  MILLISECOND: 1,
+  SECOND: 1000,
+  MINUTE: 60_000,
+  HOUR: 3_600_000,
+  DAY: 86_400_000,
+};
+
+function durationMs(d: { readonly value: number; readonly unit: string }): number {
+  const unit = d.unit.endsWith('S') ? d.unit.slice(0, -1) : d.unit;
+  return d.value * (UNIT_MS[unit] ?? Number.NaN);
+}
+
+function positionOf(node: object | undefined): ErrorPosition | undefined {
+  const span: SourceSpan | undefined = node === undefined ? undefined : spanOf(node);
+  return span === undefined ? undefined : { line: span.line, column: span.column };
+}
+
+/** ksqlDB's `T [LEFT] OUTER JOIN S` text of a join in its messages. */
+function joinText(left: string, type: Join['type'], right: string): string {
+  return type === 'INNER' ? `${left} [INNER] JOIN ${right}` : `${left} [${type}] OUTER JOIN ${right}`;
+}
+
+function lookupSource(
+  name: string,
+  lookup: (name: string) => PlannerSource | undefined,
+  at: object,
+): PlannerSource {
+  const source = lookup(name);
+  if (source === undefined)
+    throw new PlanningError(
+      `${name} does not exist. Check the name with SHOW STREAMS; or SHOW TABLES;.`,
+      positionOf(at),
+    );
+  return source;
+}
+
+/** Checks which kinds of source may meet with this join type and window (ksqlDB's table). */
+function joinKindOf(
+  left: PlannerSource,
+  right: PlannerSource,
+  join: Join,
+  leftName: string,
+  rightName: string,
+): JoinKind {
+  const at = positionOf(join.on);
+  if (left.kind === 'TABLE' && right.kind === 'STREAM') {
+    throw new PlanningError(
+      `Invalid join order: table-stream joins are not supported; only stream-table joins. Got ${joinText(leftName, join.type, rightName)}.`,
+      at,
+    );
+  }
+  if (left.kind === 'STREAM' && right.kind === 'STREAM') {
+    if (join.within === undefined) {
+      throw new PlanningError(
+        'Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select',
+        at,
+      );
+    }
+    return 'STREAM_STREAM';
+  }
+  if (join.within !== undefined) {
+    throw new PlanningError(
+      `A window definition was provided for a ${left.kind === 'STREAM' ? 'Stream-Table' : 'Table-Table'} join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.`,
+      at,
+    );
+  }
+  if (left.kind === 'STREAM') {
+    if (join.type === 'FULL' || join.type === 'RIGHT') {
+      const name = join.type === 'FULL' ? 'full-outer' : 'right-outer';
+      throw new PlanningError(
+        `Invalid join type: ${name} join not supported for stream-table join. Got ${joinText(leftName, join.type, rightName)}.`,
+        at,
+      );
+    }
+    return 'STREAM_TABLE';
+  }
+  return 'TABLE_TABLE';
+}
+
+function windowOf(within: JoinWindow | undefined): JoinWindowMs | undefined {
+  if (within === undefined) return undefined;
+  const beforeMs = durationMs(within.before);
+  return {
+    beforeMs,
+    afterMs: within.after === undefined ? beforeMs : durationMs(within.after),
+    graceMs: within.grace === undefined ? undefined : durationMs(within.grace),
+  };
+}
+
+/** The sides an expression's columns come from; ambiguity and unknown columns are ksqlDB's errors. */
+function sidesOf(e: Expression, scope: JoinScope): Set<JoinSide> {
+  const sides = new Set<JoinSide>();
+  for (const c of columnsOf(e)) {
+    if (c.source !== undefined) {
+      const side = scope.sideOf(c.source);
+      if (side === undefined || side.scope.resolve(c.name) === undefined)
+        throw new PlanningError(`JOIN ON column '${c.source}.${c.name}' cannot be resolved.`, positionOf(c));
+      sides.add(side);
+      continue;
+    }
+    const found = scope.sidesWith(c.name);
+    if (found.length > 1) {
+      throw new PlanningError(
+        `JOIN ON column '${c.name}' is ambiguous. Could be any of: ${found.map((s) => `${s.scope.qualifier}.${c.name}`).join(', ')}. Qualify it with its source's name or alias.`,
+        positionOf(c),
+      );
+    }
+    if (found.length === 0)
+      throw new PlanningError(`JOIN ON column '${c.name}' cannot be resolved.`, positionOf(c));
+    sides.add(found[0]);
+  }
+  return sides;
+}
+
+/** A column reference's qualified text as ksqlDB prints join expressions (`T.ID`). */
+function qualifiedText(e: Expression, side: JoinSide): string {
+  return printExpression(
+    e.kind === 'column' && e.source === undefined ? { ...e, source: side.scope.qualifier } : e,
+  );
+}
+
+interface Criteria {
+  readonly left: Expression;
+  readonly right: Expression;
+}
+
+/** `ON a = b`, each side from exactly one source, put in the order of the join's sources. */
+function criteriaOf(on: Expression, scope: JoinScope): Criteria {
+  if (on.kind !== 'binary' || on.operator !== '=') {
+    if (on.kind === 'binary' && on.operator === 'AND') {
+      throw new PlanningError(
+        `Invalid join condition: joins on multiple conditions are not yet supported. Got ${ksqlExpressionText(on)}.`,
+        positionOf(on),
+      );
+    }
+    throw new PlanningError(
+      `Unsupported join expression: ${ksqlExpressionText(on)}. A join's ON must be one equality between an expression of each source (ON a.x = b.y).`,
+      positionOf(on),
+    );
+  }
+  const a = sidesOf(on.left, scope);
+  const b = sidesOf(on.right, scope);
+  for (const [e, sides] of [
+    [on.left, a],
+    [on.right, b],
+  ] as const) {
+    if (sides.size !== 1) {
+      throw new PlanningError(
+        `Invalid comparison expression '${ksqlExpressionText(e)}' in join '${ksqlExpressionText(on)}'. Each side of the join comparision must contain references from exactly one source.`,
+        positionOf(e),
+      );
+    }
+  }
+  const [sa] = a;
+  const [sb] = b;
+  if (sa === sb) {
+    throw new PlanningError(
+      `Invalid comparison expression '${ksqlExpressionText(on)}' in join: each side must reference a different source.`,
+      positionOf(on),
+    );
+  }
+  return sa === scope.left ? { left: on.left, right: on.right } : { left: on.right, right: on.left };
+}
+
+/** A plain column reference of one side: what may become the result's key column. */
+interface ViableKey {
+  readonly side: JoinSide;
+  readonly column: string;
+}
+
+function viableKey(e: Expression, side: JoinSide): ViableKey | undefined {
+  return e.kind === 'column' ? { side, column: e.name } : undefined;
+}
+
+interface NamedItem {
+  readonly name: string;
+  readonly ast: Expression;
+  readonly compiled: CompiledExpression;
+}
+
+/** ksqlDB's name of a side's column in a join: `<ALIAS>_<COLUMN>`. */
+function prefixed(side: JoinSide, column: string): string {
+  return `${side.scope.qualifier}_${column}`;
+}
+
+/** A side's columns (keys first) as `*` expands them, each named `<ALIAS>_<COLUMN>`. */
+function sideStar(side: JoinSide, scope: JoinScope, customTypes: ReadonlyMap<string, SqlType>): NamedItem[] {
+  const columns = side.scope.source.columns;
+  const ordered = [
+    ...columns.filter((c) => c.namespace === 'KEY'),
+    ...columns.filter((c) => c.namespace !== 'KEY'),
+  ];
+  return ordered.map((c) => {
+    const ast: Expression = { kind: 'column', source: side.scope.qualifier, name: c.name };
+    return { name: prefixed(side, c.name), ast, compiled: compileExpression(ast, scope, customTypes) };
+  });
+}
+
+function projectItems(
+  query: Query,
+  scope: JoinScope,
+  customTypes: ReadonlyMap<string, SqlType>,
+): NamedItem[] {
+  const out: NamedItem[] = [];
+  const aliases = new ColumnAliasGenerator(
+    scope.sides.flatMap((s) => s.scope.source.columns.map((c) => prefixed(s, c.name))),
+  );
+  for (const item of query.select) {
+    const e = item.expression;
+    if (e.kind === 'allColumns') {
+      if (e.source === undefined) {
+        if (scope.syntheticKey !== undefined) {
+          const ast: Expression = { kind: 'column', name: scope.syntheticKey };
+          out.push({ name: scope.syntheticKey, ast, compiled: compileExpression(ast, scope, customTypes) });
+        }
+        for (const side of scope.sides) out.push(...sideStar(side, scope, customTypes));
+        continue;
+      }
+      const side = scope.sideOf(e.source);
+      if (side === undefined) {
+        throw new PlanningError(
+          `'${e.source}' is not a source in this query; use ${scope.sides.map((s) => `${s.scope.qualifier}.*`).join(', ')} or *.`,
+          positionOf(e),
+        );
+      }
+      out.push(...sideStar(side, scope, customTypes));
+      continue;
+    }
+    let name = item.alias;
+    if (name === undefined) {
+      if (e.kind === 'column') name = e.source === undefined ? e.name : `${e.source}_${e.name}`;
+      else if (e.kind === 'dereference') name = aliases.forField(e.field);
+      else name = aliases.nextGenerated();
+    }
+    out.push({ name, ast: e, compiled: compileExpression(e, scope, customTypes) });
+  }
+  return out;
+}
+
+/** Whether a SELECT item is exactly the viable key column. */
+function isKeyColumn(item: NamedItem, key: ViableKey, scope: JoinScope): boolean {
+  const e = item.ast;
+  if (e.kind !== 'column' || e.name !== key.column) return false;
+  // Sides are compared by their source scope: the viable keys were found with a first JoinScope.
+  if (e.source !== undefined) return scope.sideOf(e.source)?.scope === key.side.scope;
+  const sides = scope.sidesWith(e.name);
+  return sides.length === 1 && sides[0].scope === key.side.scope;
+}
+
+/** "A", "A or B", "A, B or C". */
+function orList(items: readonly string[]): string {
+  return items.length <= 1
+    ? items.join('')
+    : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+/**
+ * The result's key among the SELECT items (persistent queries must project it): the first viable
+ * join column that is projected, else the synthetic key by its name.
+ */
+function keyItem(
+  items: readonly NamedItem[],
+  viable: readonly ViableKey[],
+  scope: JoinScope,
+  sinkName: string,
+): NamedItem {
+  const candidates: { text: string; matches: NamedItem[] }[] =
+    scope.syntheticKey !== undefined
+      ? [
+          {
+            text: scope.syntheticKey,
+            matches: items.filter(
+              (i) =>
+                i.ast.kind === 'column' && i.ast.source === undefined && i.ast.name === scope.syntheticKey,
+            ),
+          },
+        ]
+      : viable.map((v) => ({
+          text: `${v.side.scope.qualifier}.${v.column}`,
+          matches: items.filter((i) => isKeyColumn(i, v, scope)),
+        }));
+  for (const { text, matches } of candidates) {
+    if (matches.length === 0) continue;
+    if (matches.length > 1) {
+      const internal = scope.syntheticKey ?? text.replace('.', '_');
+      throw new PlanningError(
+        `The projection contains a key column (\`${internal}\`) more than once, aliased as: ${[...matches.map((m) => m.name)].sort().join(' and ')}.`,
+      );
+    }
+    return matches[0];
+  }
+  const texts = candidates.map((c) => c.text);
+  const plural = texts.length > 1;
+  const synthetic =
+    scope.syntheticKey === undefined
+      ? ''
+      : `\n${scope.syntheticKey} was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased.`;
+  throw new PlanningError(
+    `Key missing from projection (ie, SELECT). \nThe query used to build \`${sinkName}\` must include the join expression${plural ? 's' : ''} ${orList(texts)} in its projection (eg, SELECT ${texts[0]}...).${synthetic}`,
+  );
+}
+
+/** ROWKEY, or ROWKEY_1, ROWKEY_2… when a source already has a column of that name. */
+function syntheticKeyName(left: PlannerSource, right: PlannerSource): string {
+  const taken = new Set([...left.columns, ...right.columns].map((c) => c.name));
+  let name = 'ROWKEY';
+  for (let n = 1; taken.has(name); n++) name = `ROWKEY_${n}`;
+  return name;
+}
+
+function notYet(what: string, at?: ErrorPosition): PlanningError {
+  return new PlanningError(`${what} is not supported yet in this version of Sluice.`, at);
+}
+
+/**
+ * Plans a query whose FROM is a two-source join: source → join → [WHERE] → project → sink. The
+ * joined row's layout and names are JoinScope's; the key and output names are ksqlDB's.
+ */
+export function planJoinQuery(
+  query: Query,
+  join: Join,
+  lookup: (name: string) => PlannerSource | undefined,
+  mode: SelectMode,
+  customTypes: ReadonlyMap<string, SqlType>,
+): SinkNode {
+  if (join.left.kind === 'join')
+    throw notYet('A join of more than two sources (multi-way join)', positionOf(join.on));
+  const left = lookupSource(join.left.name, lookup, join.left);
+  const right = lookupSource(join.right.name, lookup, join.right);
+  if (left.name === right.name)
+    throw new PlanningError(
+      `Can not join '${left.name}' to '${right.name}': self joins are not yet supported.`,
+    );
+  const leftScope = new SourceScope(left, join.left.alias);
+  const rightScope = new SourceScope(right, join.right.alias);
+  const kafka = [left, right].filter((s) => s.valueFormat === 'KAFKA').map((s) => s.name);
+  if (kafka.length > 0) {
+    throw new PlanningError(
+      `Source(s) ${kafka.join(', ')} are using the 'KAFKA' value format. This format does not yet support JOIN.`,
+    );
+  }
+  const joinKind = joinKindOf(left, right, join, leftScope.qualifier, rightScope.qualifier);
+  if (joinKind === 'STREAM_STREAM') throw notYet('A stream-stream join', positionOf(join.on));
+  if (joinKind === 'TABLE_TABLE') throw notYet('A table-table join', positionOf(join.on));
+  if (isAggregateQuery(query)) throw notYet('GROUP BY over a JOIN', positionOf(join.on));
+  if (query.partitionBy !== undefined) throw notYet('PARTITION BY over a JOIN', positionOf(join.on));
+  try {
+    // The key's type and synthetic name are settled below; this first scope only tells sides apart.
+    const probe = new JoinScope(leftScope, rightScope, BIGINT, undefined);
+    const criteria = criteriaOf(join.on, probe);
+    const leftKey = compileExpression(criteria.left, leftScope, customTypes);
+    const rightKey = compileExpression(criteria.right, rightScope, customTypes);
+    const leftText = qualifiedText(criteria.left, probe.left);
+    const rightText = qualifiedText(criteria.right, probe.right);
+    if (formatType(leftKey.type) !== formatType(rightKey.type)) {
+      throw new PlanningError(
+        `Invalid join condition: types don't match. Got ${leftText}{${formatType(leftKey.type)}} = ${rightText}{${formatType(rightKey.type)}}.`,
+        positionOf(join.on),
+      );
+    }
+    if (right.kind === 'TABLE') {
+      const keys = right.columns.filter((c) => c.namespace === 'KEY');
+      if (keys.length !== 1) {
+        throw new PlanningError(
+          `Invalid join condition: ${right.name} has ${keys.length} PRIMARY KEY columns; only tables with exactly one key column can be joined.`,
+          positionOf(join.on),
+        );
+      }
+      if (criteria.right.kind !== 'column' || criteria.right.name !== keys[0].name) {
+        throw new PlanningError(
+          `Invalid join condition: ${joinKind === 'STREAM_TABLE' ? "stream-table joins require to join on the table's primary key" : 'table-table joins require to join on the primary key of the right input table'}. Got ${leftText} = ${rightText}.`,
+          positionOf(criteria.right),
+        );
+      }
+    }
+    const viable = [viableKey(criteria.left, probe.left), viableKey(criteria.right, probe.right)].filter(
+      (v): v is ViableKey => v !== undefined,
+    );
+    const synthetic = join.type === 'FULL' || viable.length === 0 ? syntheticKeyName(left, right) : undefined;
+    const scope = new JoinScope(leftScope, rightScope, leftKey.type, synthetic);
+
+    const filter = query.where === undefined ? undefined : compileExpression(query.where, scope, customTypes);
+    if (filter !== undefined && filter.type.kind !== 'BOOLEAN') {
+      throw new PlanningError(
+        `Type error in WHERE expression: Should evaluate to boolean but is ${printExpression(query.where!)} (${formatType(filter.type)}) instead.`,
+        positionOf(query.where),
+      );
+    }
+    const items = projectItems(query, scope, customTypes);
+    const projectedItem = (item: NamedItem, namespace: 'KEY' | 'VALUE'): ProjectedColumn => ({
+      name: item.name,
+      type: item.compiled.type,
+      namespace,
+      expression: item.compiled,
+      keyOnly: false,
+      sourceKey: false,
+      text: printExpression(item.ast),
+    });
+    let columns: ProjectedColumn[];
+    if (mode.kind === 'push') {
+      columns = items.map((i) => projectedItem(i, 'VALUE'));
+    } else {
+      const key = keyItem(items, viable, scope, mode.sinkName);
+      // The key is the join's key, whichever side's column names it (a RIGHT join's unmatched row
+      // still has one), as ksqlDB keys its result.
+      const keyIndex = scope.key.index;
+      const keyColumn: ProjectedColumn = {
+        ...projectedItem(key, 'KEY'),
+        type: leftKey.type,
+        expression: { ...key.compiled, type: leftKey.type, evaluate: (row) => row[keyIndex] ?? null },
+        keyOnly: true,
+      };
+      columns = [keyColumn, ...items.filter((i) => i !== key).map((i) => projectedItem(i, 'VALUE'))];
+      if (!columns.some((c) => c.namespace === 'VALUE'))
+        throw new PlanningError('The projection contains no value columns.');
+    }
+    checkUnique(columns);
+
+    const keyName = synthetic ?? (viable.length > 0 ? prefixed(viable[0].side, viable[0].column) : 'ROWKEY');
+    const schema: PlanColumn[] = [
+      { name: keyName, type: leftKey.type, namespace: 'KEY' },
+      ...scope.sides.flatMap((side) => [
+        ...side.scope.source.columns.map((c) => ({
+          name: prefixed(side, c.name),
+          type: c.type,
+          namespace: 'VALUE' as const,
+        })),
+        ...PSEUDO_COLUMNS.map((p) => ({
+          name: prefixed(side, p.name),
+          type: p.type,
+          namespace: 'VALUE' as const,
+        })),
+      ]),
+    ];
+    let leftInput: LogicalPlan = { kind: 'source', source: left, scope: leftScope } satisfies SourceNode;
+    // A stream joined on anything but its one key column is re-keyed by the join expression
+    // (ksqlDB's Join-repartition); every partition is read by one task, so no topic is written.
+    const leftKeys = left.columns.filter((c) => c.namespace === 'KEY');
+    const rekeyed =
+      criteria.left.kind !== 'column' || leftKeys.length !== 1 || leftKeys[0].name !== criteria.left.name;
+    if (rekeyed)
+      leftInput = { kind: 'repartition', input: leftInput, keys: [{ name: keyName, expression: leftKey }] };
+    const joinNode: JoinNode = {
+      kind: 'join',
+      joinKind,
+      joinType: join.type,
+      left: leftInput,
+      right: { kind: 'source', source: right, scope: rightScope } satisfies SourceNode,
+      leftKey,
+      rightKey,
+      leftWidth: scope.right.offset,
+      rightWidth: scope.key.index - scope.right.offset,
+      window: windowOf(join.within),
+      schema,
+    };
+    let plan: LogicalPlan = joinNode;
+    if (filter !== undefined) plan = { kind: 'filter', input: plan, clause: 'WHERE', predicate: filter };
+    plan = { kind: 'project', input: plan, columns };
+    return {
+      kind: 'sink',
+      input: plan,
+      target:
+        mode.kind === 'persistent'
+          ? { kind: 'topic', name: mode.sinkName }
+          : { kind: 'client', limit: query.limit },
+    };
+  } catch (err) {
+    if (err instanceof ExpressionError) throw PlanningError.from(err);
+    throw err;
+  }
+}

@@ -1,0 +1,94 @@
+// A stream-table join (ksqlDB's StreamTableJoinBuilder over Kafka Streams' KStream-KTable join):
+// the table's rows are kept by key in a changelogged state store (ksqlDB's KafkaTopic_Right-Reduce),
+// upserted and deleted as its records arrive; only stream records emit, each joined with the
+// table row its key has at that moment.
+import type { SqlValue } from '../../types/index.js';
+import type { Operator, OperatorContext, RowBatch } from '../operators.js';
+import type { KeyValueStore, StoreSpec } from '../state/index.js';
+import { joinKeyBytes, storedRowCodec } from './join-keys.js';
+import { emptyLike, type JoinedRowLayout, joinedRow } from './joined-rows.js';
+
+type RowFunction = (row: readonly SqlValue[]) => SqlValue;
+
+/** ksqlDB's name of the store a join keeps its right (table) side in. */
+export const JOIN_TABLE_STORE = 'KafkaTopic_Right-Reduce';
+
+export interface StreamTableJoinSpec extends JoinedRowLayout {
+  readonly joinType: 'INNER' | 'LEFT';
+  /** The stream's join expression over its row. */
+  readonly streamKey: RowFunction;
+  /** The table's primary key over its row. */
+  readonly tableKey: RowFunction;
+}
+
+export function streamTableJoinStores(): StoreSpec[] {
+  return [{ name: JOIN_TABLE_STORE, kind: 'keyValue' }];
+}
+
+/**
+ * The join's two entry points: `tableSide` takes the table's rows (a deleted row removes its key)
+ * and gives nothing; `streamSide` takes the stream's rows and gives the joined rows: INNER only
+ * when the table has the key now, LEFT with NULLs for the table's columns otherwise. A stream row
+ * without value or with a NULL join key joins nothing. The result keeps the stream row's time.
+ */
+export class StreamTableJoin {
+  readonly tableSide: Operator;
+  readonly streamSide: Operator;
+  readonly #spec: StreamTableJoinSpec;
+  readonly #table: KeyValueStore<SqlValue[]>;
+  readonly #context: OperatorContext;
+
+  constructor(spec: StreamTableJoinSpec, context: OperatorContext) {
+    const stores = context.stores;
+    if (stores === undefined)
+      throw new Error('a join needs the query’s state stores (OperatorContext.stores)');
+    this.#spec = spec;
+    this.#context = context;
+    this.#table = stores.keyValueStore(JOIN_TABLE_STORE, storedRowCodec);
+    this.tableSide = { name: `${JOIN_TABLE_STORE}`, process: (batch) => this.#materialize(batch) };
+    this.streamSide = { name: 'Join', process: (batch) => this.#join(batch) };
+  }
+
+  #materialize(batch: RowBatch): RowBatch {
+    const { tableKey } = this.#spec;
+    for (let i = 0; i < batch.rows.length; i++) {
+      const row = batch.rows[i];
+      const key = joinKeyBytes(this.#evaluate(tableKey, row));
+      // A table record without key is dropped, as ksqlDB drops it.
+      if (key === null) continue;
+      this.#table.put(key, batch.deletes[i] ? null : row, batch.timestamps[i]);
+    }
+    return emptyLike(batch);
+  }
+
+  #join(batch: RowBatch): RowBatch {
+    const out = emptyLike(batch);
+    const { streamKey, joinType } = this.#spec;
+    for (let i = 0; i < batch.rows.length; i++) {
+      if (batch.deletes[i]) continue;
+      const row = batch.rows[i];
+      const key = this.#evaluate(streamKey, row);
+      const bytes = joinKeyBytes(key);
+      if (bytes === null) continue;
+      const match = this.#table.get(bytes);
+      if (match === undefined && joinType === 'INNER') continue;
+      const timestamp = batch.timestamps[i];
+      out.rows.push(joinedRow(this.#spec, row, match, key, timestamp));
+      out.deletes.push(false);
+      out.timestamps.push(timestamp);
+      out.origins.push(batch.origins[i]);
+    }
+    return out;
+  }
+
+  /** A join expression that fails counts as NULL (no match) and goes to the processing log. */
+  #evaluate(fn: RowFunction, row: readonly SqlValue[]): SqlValue {
+    try {
+      return fn(row);
+    } catch (err) {
+      this.#context.countFailure();
+      this.#context.processingLog.processingError(this.#context.queryId, row, err as Error);
+      return null;
+    }
+  }
+}
