@@ -16,6 +16,7 @@ import {
 } from '../planner/index.js';
 import {
   aggregateStoreSpecs,
+  deleteQueryState,
   ProcessingLog,
   type PushBatch,
   queryApplicationId,
@@ -880,9 +881,16 @@ export class KsqlEngine {
     );
   }
 
-  /** Terminates a query; a sandbox only forgets it (the query is the live engine's). */
+  /**
+   * Terminates a query and deletes its state stores and their changelog topics, as ksqlDB cleans up a
+   * terminated query's internal topics and state; a sandbox only forgets it (it is the live engine's).
+   */
   private async stopQuery(q: RegisteredQuery): Promise<void> {
-    if (!this.sandbox) await q.query.stop();
+    if (!this.sandbox) {
+      await q.query.stop();
+      const state = q.query.spec.state;
+      if (state !== undefined) await deleteQueryState(this.log, state.stateDir, state.applicationId);
+    }
     this.queries.remove(q.id);
   }
 
