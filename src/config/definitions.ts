@@ -579,10 +579,13 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
     name: 'ksql.logging.processing.topic.auto.create',
     group: 'Processing log',
     type: 'BOOLEAN',
-    defaultValue: false,
+    // ksqlDB's default is false; Sluice creates the topic at every start, which is what true asks
+    // for (the seed's compose file sets true), so true is its default and the value accepted.
+    defaultValue: true,
     importance: 'LOW',
     documentation: 'Whether the server creates the processing-log topic at start.',
-    notSupported: 'the processing-log topic is created as Sluice needs it, with one partition',
+    notSupported:
+      'Sluice creates the processing-log topic (one partition) at every start; false, leaving it to be created elsewhere, is not implemented',
   },
   {
     name: 'ksql.logging.processing.topic.partitions',
