@@ -2,7 +2,9 @@
 # Installs the independent Kafka clients the Kafka listener's tests run against, when missing:
 #   kcat (librdkafka) from Debian, kafka-python and confluent-kafka from PyPI into a venv, and Apache
 #   Kafka's Java clients and tools from Maven Central into one classpath folder, and a real Apache Kafka
-#   broker (kafka_2.13) into another, for the Kafka backend's tests.
+#   broker (kafka_2.13) into another, for the Kafka backend's tests, and plugins for the real Kafka Connect
+#   worker (Debezium's PostgreSQL connector, Kafka's basic-auth REST extension), one folder each under
+#   connect-plugins/.
 # Idempotent and quick when everything is there. A peer that cannot be installed is reported here and
 # its tests are skipped with a message naming it; this script itself never fails the test run.
 # Where things go: $SLUICE_PEERS_DIR (default ~/.cache/sluice), where test/e2e/kafka-peers.fixture.ts
@@ -70,4 +72,27 @@ if [ ! -e "$stamp" ]; then
     say "mvn or java missing; the Kafka backend's tests will be skipped"
   fi
 fi
+# Plugins for the real Connect worker, one folder each (its plugin.path, or its classpath for the REST
+# extension). Kafka's own jars are left out of Debezium's folder: the worker supplies its Connect API.
+plugin() { # NAME POM EXTRA-MVN-ARGS…
+  local name="$1" pom="$here/$2"
+  shift 2
+  local dest="$cache/connect-plugins/$name"
+  local stamp="$dest/.complete-$(sha1sum "$pom" | cut -c1-12)"
+  [ -e "$stamp" ] && return
+  if command -v mvn >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then
+    say "copying the Connect plugin $name (mvn, into $dest)"
+    rm -rf "$dest"
+    if mvn -q -B -f "$pom" -Dmaven.repo.local="$cache/maven" dependency:copy-dependencies \
+      -DoutputDirectory="$dest" "$@" >>"$log" 2>&1; then
+      touch "$stamp"
+    else
+      say "the Connect plugin $name could not be copied (see $log); its tests will be skipped"
+    fi
+  else
+    say "mvn or java missing; the tests of the Connect plugin $name will be skipped"
+  fi
+}
+plugin debezium-postgres debezium-pom.xml -DexcludeGroupIds=org.apache.kafka
+plugin basic-auth basic-auth-pom.xml -DexcludeTransitive=true
 exit 0

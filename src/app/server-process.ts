@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { readPropertiesFile, type ServerConfig } from '../config/index.js';
-import {
-  type ConnectClient,
-  connectCredentialsFromFile,
-  RestConnectClient,
-} from '../connect/client/index.js';
+import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
 import { type RunningWorker, startConnectWorker } from '../connect/index.js';
 import {
   checkTlsMaterial,
@@ -42,6 +38,7 @@ import {
   tlsMaterial,
   tlsServerOptions,
 } from '../server/index.js';
+import { restConnectClientOptions } from './connect-client-options.js';
 import { packageVersion } from './package-version.js';
 import { connectEnvName, describeWorkerSettingsReview, reviewWorkerSettings } from './worker-settings.js';
 
@@ -65,18 +62,6 @@ function embeddedWorkerProperties(config: ServerConfig): Record<string, string> 
   return properties;
 }
 
-/** ksql.connect.basic.auth.*: the credentials sent to an external Connect cluster, if any. */
-function connectAuthorization(config: ServerConfig): (() => string) | undefined {
-  if (config.getString('ksql.connect.basic.auth.credentials.source').toUpperCase() !== 'FILE')
-    return undefined;
-  const file = config.getString('ksql.connect.basic.auth.credentials.file');
-  if (file === '')
-    throw new Error(
-      'ksql.connect.basic.auth.credentials.source=FILE needs ksql.connect.basic.auth.credentials.file: a properties file with username=… and password=….',
-    );
-  return connectCredentialsFromFile(file, config.getBoolean('ksql.connect.basic.auth.credentials.reload'));
-}
-
 async function connectFor(
   config: ServerConfig,
   log: Log,
@@ -86,12 +71,7 @@ async function connectFor(
   started: (worker: RunningWorker) => void,
 ): Promise<ConnectClient> {
   if (properties === undefined) {
-    return new RestConnectClient(
-      config.getString('ksql.connect.url'),
-      config.getOptionalNumber('ksql.connect.request.timeout.ms') ?? 5000,
-      connectAuthorization(config),
-      config.getNumber('sluice.connect.create.wait.ms'),
-    );
+    return new RestConnectClient(config.getString('ksql.connect.url'), restConnectClientOptions(config));
   }
   // Named once, at start: settings that are misspelt or do nothing here.
   for (const line of describeWorkerSettingsReview(reviewWorkerSettings(properties)))

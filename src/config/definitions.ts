@@ -701,6 +701,16 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
     validator: atLeast(0),
   },
   {
+    name: 'sluice.connect.request.headers',
+    group: 'Connect',
+    type: 'PASSWORD',
+    defaultValue: null,
+    importance: 'LOW',
+    documentation:
+      "Headers sent with every request to ksql.connect.url, as Name:value pairs separated by commas (a value cannot hold a comma), e.g. X-Tenant:analytics,X-Api-Key:abc. What ksqlDB's ksql.connect.request.headers.plugin adds from Java code; a PASSWORD because such headers often carry tokens. An Authorization header here gives way to ksql.connect.basic.auth.*.",
+  },
+  ...connectSslSettings(),
+  {
     name: 'ksql.connect.request.headers.plugin',
     group: 'Connect',
     type: 'CLASS',
@@ -899,6 +909,86 @@ function registryClientKeys(): ConfigKey[] {
       'ssl.endpoint.identification.algorithm',
       'STRING',
       "With https (the default) the Schema Registry certificate's host name is checked; empty turns the check off.",
+    ),
+  ];
+}
+
+/**
+ * ksql.connect.ssl.*: TLS for the server's requests to an https:// ksql.connect.url. Each falls back
+ * to the same ssl.* setting, as ksqlDB's Connect client takes ssl.* overridden by these.
+ */
+function connectSslSettings(): ConfigKey[] {
+  const setting = (
+    suffix: string,
+    type: 'STRING' | 'PASSWORD',
+    documentation: string,
+    validator?: ConfigKey['validator'],
+  ): ConfigKey => ({
+    name: `ksql.connect.ssl.${suffix}`,
+    group: 'Connect',
+    type,
+    defaultValue: null,
+    importance: 'LOW',
+    documentation: suffix.startsWith('endpoint')
+      ? documentation
+      : `${documentation} Falls back to ssl.${suffix}.`,
+    ...(validator === undefined ? {} : { validator }),
+  });
+  return [
+    setting(
+      'truststore.location',
+      'STRING',
+      "CA certificates (PEM) that an https:// ksql.connect.url's certificate must be signed by, instead of Node's bundled CAs.",
+    ),
+    setting(
+      'truststore.certificates',
+      'STRING',
+      'The same CA certificates as PEM text in the config itself, instead of ksql.connect.ssl.truststore.location.',
+    ),
+    setting(
+      'truststore.type',
+      'STRING',
+      'Format of the trust store: PEM (a PKCS12 trust store is refused with the command to convert it).',
+      oneOfIgnoringCase('PKCS12', 'PEM'),
+    ),
+    setting(
+      'keystore.location',
+      'STRING',
+      'A client certificate and key (PKCS12 or PEM) presented to a Connect that asks for one (mutual TLS).',
+    ),
+    setting(
+      'keystore.type',
+      'STRING',
+      'Format of the client keystore: PKCS12 or PEM.',
+      oneOfIgnoringCase('PKCS12', 'PEM'),
+    ),
+    setting('keystore.password', 'PASSWORD', 'Password of the client keystore.'),
+    setting(
+      'key.password',
+      'PASSWORD',
+      'Password of the client key, if it differs from the keystore password.',
+    ),
+    setting(
+      'keystore.key',
+      'PASSWORD',
+      'The client key as PEM text, instead of ksql.connect.ssl.keystore.location.',
+    ),
+    setting(
+      'keystore.certificate.chain',
+      'STRING',
+      'The certificate chain (PEM) that goes with ksql.connect.ssl.keystore.key.',
+    ),
+    setting(
+      'endpoint.identification.algorithm',
+      'STRING',
+      "https (the default) checks that the Connect certificate names the URL's host; empty or none skips that check (the chain is still verified).",
+      {
+        describe: 'https, none or empty',
+        check: (value) =>
+          typeof value === 'string' && !['https', 'none', ''].includes(value.toLowerCase())
+            ? 'String must be one of: https, none, or empty'
+            : undefined,
+      },
     ),
   ];
 }

@@ -1,0 +1,136 @@
+// How the server reaches an external Connect (ksql.connect.url): credentials, extra headers, TLS and
+// timeouts, read from ksqlDB's ksql.connect.* settings (and sluice.connect.* where ksqlDB has Java
+// plugins). Everything is read at start, so a missing file or a bad keystore stops the start.
+import { readFileSync } from 'node:fs';
+import type { ServerConfig } from '../config/index.js';
+import {
+  type ConnectTls,
+  connectCredentialsFromFile,
+  type RestConnectClientOptions,
+} from '../connect/client/index.js';
+import { checkTlsMaterial } from '../connect/rest/index.js';
+
+export function restConnectClientOptions(config: ServerConfig): RestConnectClientOptions {
+  const url = config.getString('ksql.connect.url');
+  const authorization = connectAuthorization(config);
+  const tls = /^https:/i.test(url) ? connectTls(config) : undefined;
+  return {
+    timeoutMs: config.getNumber('ksql.connect.request.timeout.ms'),
+    createWaitMs: config.getNumber('sluice.connect.create.wait.ms'),
+    headers: requestHeaders(config.getOptionalPassword('sluice.connect.request.headers')?.reveal()),
+    ...(authorization === undefined ? {} : { authorization }),
+    ...(tls === undefined ? {} : { tls }),
+  };
+}
+
+/** ksql.connect.basic.auth.*: the credentials sent to an external Connect cluster, if any. */
+function connectAuthorization(config: ServerConfig): (() => string) | undefined {
+  if (config.getString('ksql.connect.basic.auth.credentials.source').toUpperCase() !== 'FILE')
+    return undefined;
+  const file = config.getString('ksql.connect.basic.auth.credentials.file');
+  if (file === '')
+    throw new Error(
+      'ksql.connect.basic.auth.credentials.source=FILE needs ksql.connect.basic.auth.credentials.file: a properties file with username=… and password=….',
+    );
+  return connectCredentialsFromFile(file, config.getBoolean('ksql.connect.basic.auth.credentials.reload'));
+}
+
+/** sluice.connect.request.headers: `Name:value,Name:value`. */
+export function requestHeaders(text: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (text === undefined || text.trim() === '') return headers;
+  for (const entry of text.split(',')) {
+    const colon = entry.indexOf(':');
+    const name = colon < 0 ? '' : entry.slice(0, colon).trim();
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+      throw new Error(
+        `sluice.connect.request.headers has an entry that is not Name:value (${colon < 0 ? 'no colon' : `header name '${name}' is not a valid HTTP header name`}): give headers as Name:value pairs separated by commas.`,
+      );
+    headers[name.toLowerCase()] = entry.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+/**
+ * ksql.connect.ssl.*, each falling back to the same ssl.* setting as ksqlDB does: the CAs to trust,
+ * a client certificate for a Connect that asks for one, and whether the host name is checked.
+ */
+function connectTls(config: ServerConfig): ConnectTls {
+  // The setting in force for a suffix: ksql.connect.ssl.X when set, else ssl.X.
+  const name = (suffix: string) =>
+    config.isSetByUser(`ksql.connect.ssl.${suffix}`) || !config.has(`ssl.${suffix}`)
+      ? `ksql.connect.ssl.${suffix}`
+      : `ssl.${suffix}`;
+  const text = (suffix: string) => {
+    const key = name(suffix);
+    const value = config.getOptionalString(key);
+    return value === undefined || value === '' ? undefined : { key, value };
+  };
+  const secret = (suffix: string) => config.getOptionalPassword(name(suffix))?.reveal();
+
+  const algorithm = (
+    config.getOptionalString('ksql.connect.ssl.endpoint.identification.algorithm') ?? 'https'
+  )
+    .trim()
+    .toLowerCase();
+  const tls: { -readonly [K in keyof ConnectTls]: ConnectTls[K] } = {
+    verifyHostname: algorithm === 'https',
+  };
+
+  const inline = text('truststore.certificates');
+  const location = text('truststore.location');
+  if (inline !== undefined) {
+    if (!inline.value.includes('-----BEGIN CERTIFICATE-----'))
+      throw new Error(`${inline.key} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+    tls.ca = Buffer.from(inline.value);
+  } else if (location !== undefined) {
+    const type = text('truststore.type');
+    if (type !== undefined && type.value.toUpperCase() !== 'PEM')
+      throw new Error(
+        `${type.key}=${type.value} is not supported for the Connect client: give the CA certificates as PEM (openssl pkcs12 -in ${location.value} -nokeys -out ca.pem, or keytool -exportcert -rfc for JKS) and set ${type.key}=PEM.`,
+      );
+    tls.ca = readFile(location.key, location.value, 'truststore');
+    if (!tls.ca.includes('-----BEGIN CERTIFICATE-----'))
+      throw new Error(
+        `The truststore ${location.key}=${location.value} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificates as PEM.`,
+      );
+  }
+
+  const keyText = secret('keystore.key');
+  const keystore = text('keystore.location');
+  if (keyText !== undefined && keyText !== '') {
+    const chain = text('keystore.certificate.chain');
+    if (chain === undefined)
+      throw new Error(
+        `${name('keystore.key')} is set but ${name('keystore.certificate.chain')} is not: give the client certificate chain in PEM.`,
+      );
+    tls.key = Buffer.from(keyText);
+    tls.cert = Buffer.from(chain.value);
+    tls.passphrase = secret('key.password');
+  } else if (keystore !== undefined) {
+    const bytes = readFile(keystore.key, keystore.value, 'keystore');
+    const type = (text('keystore.type')?.value ?? 'PKCS12').toUpperCase();
+    if (type === 'PEM') {
+      tls.key = bytes;
+      tls.cert = bytes;
+    } else tls.pfx = bytes;
+    tls.passphrase = secret('key.password') ?? secret('keystore.password');
+  }
+  if (tls.pfx !== undefined || tls.key !== undefined)
+    checkTlsMaterial(
+      {
+        ...(tls.pfx === undefined ? { key: tls.key, cert: tls.cert } : { pfx: tls.pfx }),
+        ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
+      },
+      `the Connect client's keystore (${keystore?.key ?? name('keystore.key')})`,
+    );
+  return tls;
+}
+
+function readFile(setting: string, path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new Error(`Cannot read the Connect client's ${what} ${setting}=${path}: ${(err as Error).message}`);
+  }
+}
