@@ -55,18 +55,31 @@ export function requestHeaders(text: string | undefined): Record<string, string>
  * ksql.connect.ssl.*, each falling back to the same ssl.* setting as ksqlDB does: the CAs to trust,
  * a client certificate for a Connect that asks for one, and whether the host name is checked.
  */
+/** Each ksql.connect.ssl.* setting and the ssl.* one it falls back to (undefined: none). */
+const CONNECT_SSL = {
+  truststoreLocation: ['ksql.connect.ssl.truststore.location', 'ssl.truststore.location'],
+  truststoreCertificates: ['ksql.connect.ssl.truststore.certificates', 'ssl.truststore.certificates'],
+  truststoreType: ['ksql.connect.ssl.truststore.type', 'ssl.truststore.type'],
+  keystoreLocation: ['ksql.connect.ssl.keystore.location', 'ssl.keystore.location'],
+  keystoreType: ['ksql.connect.ssl.keystore.type', 'ssl.keystore.type'],
+  keystorePassword: ['ksql.connect.ssl.keystore.password', 'ssl.keystore.password'],
+  keyPassword: ['ksql.connect.ssl.key.password', 'ssl.key.password'],
+  keystoreKey: ['ksql.connect.ssl.keystore.key', 'ssl.keystore.key'],
+  keystoreCertificateChain: ['ksql.connect.ssl.keystore.certificate.chain', 'ssl.keystore.certificate.chain'],
+} as const;
+
 function connectTls(config: ServerConfig): ConnectTls {
-  // The setting in force for a suffix: ksql.connect.ssl.X when set, else ssl.X.
-  const name = (suffix: string) =>
-    config.isSetByUser(`ksql.connect.ssl.${suffix}`) || !config.has(`ssl.${suffix}`)
-      ? `ksql.connect.ssl.${suffix}`
-      : `ssl.${suffix}`;
-  const text = (suffix: string) => {
-    const key = name(suffix);
+  // The setting in force: ksql.connect.ssl.X when set, else ssl.X.
+  const name = (which: keyof typeof CONNECT_SSL) => {
+    const [own, fallback] = CONNECT_SSL[which];
+    return config.isSetByUser(own) ? own : fallback;
+  };
+  const text = (which: keyof typeof CONNECT_SSL) => {
+    const key = name(which);
     const value = config.getOptionalString(key);
     return value === undefined || value === '' ? undefined : { key, value };
   };
-  const secret = (suffix: string) => config.getOptionalPassword(name(suffix))?.reveal();
+  const secret = (which: keyof typeof CONNECT_SSL) => config.getOptionalPassword(name(which))?.reveal();
 
   const algorithm = (
     config.getOptionalString('ksql.connect.ssl.endpoint.identification.algorithm') ?? 'https'
@@ -77,14 +90,14 @@ function connectTls(config: ServerConfig): ConnectTls {
     verifyHostname: algorithm === 'https',
   };
 
-  const inline = text('truststore.certificates');
-  const location = text('truststore.location');
+  const inline = text('truststoreCertificates');
+  const location = text('truststoreLocation');
   if (inline !== undefined) {
     if (!inline.value.includes('-----BEGIN CERTIFICATE-----'))
       throw new Error(`${inline.key} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
     tls.ca = Buffer.from(inline.value);
   } else if (location !== undefined) {
-    const type = text('truststore.type');
+    const type = text('truststoreType');
     if (type !== undefined && type.value.toUpperCase() !== 'PEM')
       throw new Error(
         `${type.key}=${type.value} is not supported for the Connect client: give the CA certificates as PEM (openssl pkcs12 -in ${location.value} -nokeys -out ca.pem, or keytool -exportcert -rfc for JKS) and set ${type.key}=PEM.`,
@@ -96,25 +109,25 @@ function connectTls(config: ServerConfig): ConnectTls {
       );
   }
 
-  const keyText = secret('keystore.key');
-  const keystore = text('keystore.location');
+  const keyText = secret('keystoreKey');
+  const keystore = text('keystoreLocation');
   if (keyText !== undefined && keyText !== '') {
-    const chain = text('keystore.certificate.chain');
+    const chain = text('keystoreCertificateChain');
     if (chain === undefined)
       throw new Error(
-        `${name('keystore.key')} is set but ${name('keystore.certificate.chain')} is not: give the client certificate chain in PEM.`,
+        `${name('keystoreKey')} is set but ${name('keystoreCertificateChain')} is not: give the client certificate chain in PEM.`,
       );
     tls.key = Buffer.from(keyText);
     tls.cert = Buffer.from(chain.value);
-    tls.passphrase = secret('key.password');
+    tls.passphrase = secret('keyPassword');
   } else if (keystore !== undefined) {
     const bytes = readFile(keystore.key, keystore.value, 'keystore');
-    const type = (text('keystore.type')?.value ?? 'PKCS12').toUpperCase();
+    const type = (text('keystoreType')?.value ?? 'PKCS12').toUpperCase();
     if (type === 'PEM') {
       tls.key = bytes;
       tls.cert = bytes;
     } else tls.pfx = bytes;
-    tls.passphrase = secret('key.password') ?? secret('keystore.password');
+    tls.passphrase = secret('keyPassword') ?? secret('keystorePassword');
   }
   if (tls.pfx !== undefined || tls.key !== undefined)
     checkTlsMaterial(
@@ -122,7 +135,7 @@ function connectTls(config: ServerConfig): ConnectTls {
         ...(tls.pfx === undefined ? { key: tls.key, cert: tls.cert } : { pfx: tls.pfx }),
         ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
       },
-      `the Connect client's keystore (${keystore?.key ?? name('keystore.key')})`,
+      `the Connect client's keystore (${keystore?.key ?? name('keystoreKey')})`,
     );
   return tls;
 }

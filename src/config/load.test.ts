@@ -259,7 +259,7 @@ describe('loadServerConfig unknown keys', () => {
 
   test('undeclared ksql.streams.* and ksql.connect.* keys are kept with a warning that nothing reads them', () => {
     const config = loadServerConfig({
-      file: file('ksql.streams.producer.compression.type=lz4\nksql.connect.ssl.truststore.location=/ts'),
+      file: file('ksql.streams.producer.compression.type=lz4\nksql.connect.ssl.keymanager.algorithm=SunX509'),
     });
     assert.equal(config.warnings.length, 2);
     for (const w of config.warnings) assert.match(w, /has no effect in Sluice/);
@@ -271,7 +271,7 @@ describe('loadServerConfig unknown keys', () => {
       'processing.guarantee': 'at_least_once',
       'producer.compression.type': 'lz4',
     });
-    assert.equal(config.get('ksql.connect.ssl.truststore.location'), '/ts');
+    assert.equal(config.get('ksql.connect.ssl.keymanager.algorithm'), 'SunX509');
   });
 
   test('other unknown keys are kept with a warning that suggests a close name', () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { makeTestCertificates } from '../../server/tls-certificates.fixture.js';
-import { freePort } from '../free-port.js';
+import { freePort } from '../index.js';
 import { ConnectClientError } from './connect-client.js';
 import { RestConnectClient } from './rest-connect-client.js';
 
