@@ -981,7 +981,7 @@ function connectSslSettings(): ConfigKey[] {
     setting(
       'endpoint.identification.algorithm',
       'STRING',
-      "https (the default) checks that the Connect certificate names the URL's host; empty or none skips that check (the chain is still verified).",
+      "With https (the default), the Connect certificate must name the URL's host; empty or none skips that check (the chain is still verified).",
       {
         describe: 'https, none or empty',
         check: (value) =>
