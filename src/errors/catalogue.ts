@@ -230,6 +230,13 @@ export const ERROR_CATALOGUE = {
     'The subject has no compatibility level of its own; the global one applies.',
     'Add ?defaultToGlobal=true to get the level in force, or PUT /config/{subject} to set one.',
   ),
+  REGISTRY_NO_SUBJECT_MODE: entry(
+    'schema-registry',
+    40409,
+    404,
+    'The subject has no mode of its own; the global one applies.',
+    'Add ?defaultToGlobal=true to get the mode in force, or PUT /mode/{subject} to set one.',
+  ),
   REGISTRY_INCOMPATIBLE: entry(
     'schema-registry',
     40901,
@@ -257,6 +264,34 @@ export const ERROR_CATALOGUE = {
     422,
     'The compatibility level is not one the registry knows.',
     'Use none, backward, forward, full, backward_transitive, forward_transitive or full_transitive.',
+  ),
+  REGISTRY_INVALID_MODE: entry(
+    'schema-registry',
+    42204,
+    422,
+    'The mode is not one the registry knows.',
+    'Use READWRITE, READONLY, READONLY_OVERRIDE or IMPORT.',
+  ),
+  REGISTRY_OPERATION_NOT_PERMITTED: entry(
+    'schema-registry',
+    42205,
+    422,
+    "The subject's mode does not allow the operation: a write in READONLY, an id given outside IMPORT, IMPORT over existing schemas.",
+    'Change the mode with PUT /mode or PUT /mode/{subject} (IMPORT over existing schemas needs ?force=true).',
+  ),
+  REGISTRY_REFERENCE_EXISTS: entry(
+    'schema-registry',
+    42206,
+    422,
+    'Another schema references the version being deleted.',
+    'Delete the referencing schemas first (GET /subjects/{subject}/versions/{version}/referencedby lists them).',
+  ),
+  REGISTRY_ID_DOES_NOT_MATCH: entry(
+    'schema-registry',
+    42207,
+    422,
+    'In IMPORT mode, the id given is held by another schema, or the schema is registered under another id.',
+    'Import each schema under the id it had in the registry it comes from.',
   ),
   REGISTRY_STORE_ERROR: entry(
     'schema-registry',

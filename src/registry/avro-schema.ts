@@ -12,8 +12,20 @@ export interface ParsedAvroSchema {
   readonly type: avro.Type;
 }
 
-/** Throws an Error naming what is wrong when `text` is not an Avro schema. */
-export function parseAvroSchema(text: string): ParsedAvroSchema {
+/**
+ * Throws an Error naming what is wrong when `text` is not an Avro schema. `references` (schema
+ * texts, dependencies first) define the named types the schema may use by name.
+ */
+export function parseAvroSchema(text: string, references: readonly string[] = []): ParsedAvroSchema {
+  const registry: Record<string, avro.Type> = {};
+  for (const ref of references)
+    avro.Type.forSchema(jsonOf(ref) as avro.Schema, { wrapUnions: true, registry });
+  const json = jsonOf(text);
+  const type = avro.Type.forSchema(json as avro.Schema, { wrapUnions: true, registry });
+  return { canonical: JSON.stringify(canonicalNode(json)), type };
+}
+
+function jsonOf(text: string): unknown {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -22,8 +34,7 @@ export function parseAvroSchema(text: string): ParsedAvroSchema {
     if (/^[A-Za-z_][A-Za-z0-9_.]*$/.test(text.trim())) json = text.trim();
     else throw new Error(`the schema is not JSON: ${text.length > 80 ? `${text.slice(0, 80)}…` : text}`);
   }
-  const type = avro.Type.forSchema(json as avro.Schema, { wrapUnions: true });
-  return { canonical: JSON.stringify(canonicalNode(json)), type };
+  return json;
 }
 
 const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);

@@ -1,5 +1,4 @@
-import type avro from 'avsc';
-import { avroReadProblem } from './avro-schema.js';
+import type { ParsedSchema } from './schema-kinds.js';
 
 export const COMPATIBILITY_LEVELS = [
   'NONE',
@@ -20,17 +19,17 @@ export function isCompatibilityLevel(value: string): value is CompatibilityLevel
 export interface EarlierSchema {
   readonly version: number;
   readonly schema: string;
-  readonly type: avro.Type;
+  readonly parsed: ParsedSchema;
 }
 
 /**
  * Why `candidate` breaks `level` against the subject's live versions (newest first), or undefined.
  * The non-transitive levels check the newest only; the transitive ones every version, newest first,
- * stopping at the first failure, as Confluent's checker does.
+ * stopping at the first failure, as Confluent's checker does. A different schema type always fails.
  */
 export function compatibilityProblem(
   level: CompatibilityLevel,
-  candidate: avro.Type,
+  candidate: ParsedSchema,
   earlierNewestFirst: readonly EarlierSchema[],
 ): { readonly version: number; readonly schema: string; readonly message: string } | undefined {
   if (level === 'NONE') return undefined;
@@ -38,12 +37,18 @@ export function compatibilityProblem(
   const backward = level.startsWith('BACKWARD') || level.startsWith('FULL');
   const forward = level.startsWith('FORWARD') || level.startsWith('FULL');
   for (const earlier of against) {
+    if (earlier.parsed.schemaType !== candidate.schemaType)
+      return {
+        version: earlier.version,
+        schema: earlier.schema,
+        message: 'Incompatible because of different schema type',
+      };
     const problem =
       (backward
-        ? explain('the new schema cannot read data written with', candidate, earlier.type, earlier)
+        ? explain('the new schema cannot read data written with', candidate, earlier.parsed, earlier)
         : undefined) ??
       (forward
-        ? explain('data written with the new schema cannot be read by', earlier.type, candidate, earlier)
+        ? explain('data written with the new schema cannot be read by', earlier.parsed, candidate, earlier)
         : undefined);
     if (problem !== undefined) return { version: earlier.version, schema: earlier.schema, message: problem };
   }
@@ -52,10 +57,10 @@ export function compatibilityProblem(
 
 function explain(
   what: string,
-  reader: avro.Type,
-  writer: avro.Type,
+  reader: ParsedSchema,
+  writer: ParsedSchema,
   earlier: EarlierSchema,
 ): string | undefined {
-  const problem = avroReadProblem(reader, writer);
+  const problem = reader.readProblem(writer);
   return problem === undefined ? undefined : `${what} version ${earlier.version}: ${problem}`;
 }

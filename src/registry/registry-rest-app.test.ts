@@ -100,7 +100,7 @@ describe('Schema Registry REST API', () => {
       2,
     );
     assert.deepEqual((await call('GET', '/schemas/ids/1')).body, { schema: canonical, schemaType: 'AVRO' });
-    assert.deepEqual((await call('GET', '/schemas/types')).body, ['AVRO']);
+    assert.deepEqual((await call('GET', '/schemas/types')).body, ['JSON', 'PROTOBUF', 'AVRO']);
   });
 
   test('looks a schema up under a subject (POST /subjects/{s}) as register canonicalises it', async () => {
@@ -138,11 +138,12 @@ describe('Schema Registry REST API', () => {
     assert.equal(bad.status, 422);
     assert.equal((bad.body as { error_code: number }).error_code, 42201);
     assert.match((bad.body as { message: string }).message, /^Invalid schema .*nosuch/);
-    const proto = await register('p-value', 'syntax = "proto3"; message M { int32 a = 1; }', {
-      schemaType: 'PROTOBUF',
-    });
-    assert.equal((proto.body as { error_code: number }).error_code, 42201);
-    assert.match((proto.body as { message: string }).message, /AVRO schemas only/);
+    const xml = await register('x-value', '<schema/>', { schemaType: 'XML' });
+    assert.equal((xml.body as { error_code: number }).error_code, 42201);
+    assert.match(
+      (xml.body as { message: string }).message,
+      /Invalid schema type XML: use one of JSON, PROTOBUF, AVRO/,
+    );
   });
 
   test('refuses a schema that breaks BACKWARD compatibility (409) and accepts it under NONE', async () => {

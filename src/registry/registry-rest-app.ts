@@ -1,7 +1,14 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { SluiceError } from '../errors/index.js';
 import { type CompatibilityLevel, isCompatibilityLevel } from './compatibility.js';
-import type { RegisterRequest, SchemaStore, SchemaVersion } from './schema-store.js';
+import { SCHEMA_TYPES } from './schema-kinds.js';
+import {
+  MODES,
+  type Mode,
+  type RegisterRequest,
+  type SchemaStore,
+  type SchemaVersion,
+} from './schema-store.js';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
@@ -42,12 +49,12 @@ export function buildRegistryApp(store: SchemaStore): FastifyInstance {
   );
 
   app.get('/', (_req, reply) => send(reply, {}));
-  app.get('/schemas/types', (_req, reply) => send(reply, ['AVRO']));
+  app.get('/schemas/types', (_req, reply) => send(reply, SCHEMA_TYPES));
   app.get('/contexts', (_req, reply) => send(reply, ['.']));
 
   app.get('/schemas/ids/:id', (req, reply) => {
     const found = store.schemaById(schemaId((req.params as Params).id));
-    return send(reply, schemaBody(found));
+    return send(reply, schemaBody(found, serializedFormat(store, req.query as Query)));
   });
   app.get('/schemas/ids/:id/schema', (req, reply) =>
     reply.type(CONTENT_TYPE).send(store.schemaById(schemaId((req.params as Params).id)).schema),
@@ -77,7 +84,12 @@ export function buildRegistryApp(store: SchemaStore): FastifyInstance {
       versionId(params.version),
       flag((req.query as Query).deleted),
     );
-    return send(reply, versionBody(found));
+    return send(reply, versionBody(found, serializedFormat(store, req.query as Query)));
+  });
+  app.get('/subjects/:subject/versions/:version/referencedby', (req, reply) => {
+    const params = req.params as Params;
+    const found = store.version(params.subject, versionId(params.version), true);
+    return send(reply, store.referencedBy(found.subject, found.version));
   });
   app.get('/subjects/:subject/versions/:version/schema', (req, reply) => {
     const params = req.params as Params;
@@ -90,7 +102,11 @@ export function buildRegistryApp(store: SchemaStore): FastifyInstance {
   });
 
   app.post('/subjects/:subject/versions', async (req, reply) => {
-    const stored = await store.register((req.params as Params).subject, registerRequest(req.body));
+    const stored = await store.register(
+      (req.params as Params).subject,
+      registerRequest(req.body),
+      flag((req.query as Query).normalize),
+    );
     return send(reply, { id: stored.id, version: stored.version });
   });
 
@@ -99,6 +115,7 @@ export function buildRegistryApp(store: SchemaStore): FastifyInstance {
       (req.params as Params).subject,
       registerRequest(req.body),
       flag((req.query as Query).deleted),
+      flag((req.query as Query).normalize),
     );
     return send(reply, versionBody(found));
   });
@@ -149,6 +166,30 @@ export function buildRegistryApp(store: SchemaStore): FastifyInstance {
   app.delete('/config/:subject', async (req, reply) =>
     send(reply, { compatibilityLevel: await store.deleteCompatibility((req.params as Params).subject) }),
   );
+  app.get('/mode', (_req, reply) => send(reply, { mode: store.globalMode() }));
+  app.put('/mode', async (req, reply) => {
+    const mode = modeOf(req.body);
+    await store.setMode(undefined, mode, flag((req.query as Query).force));
+    return send(reply, { mode });
+  });
+  app.get('/mode/:subject', (req, reply) => {
+    const subject = (req.params as Params).subject;
+    const own = store.subjectMode(subject);
+    if (own !== undefined) return send(reply, { mode: own });
+    if (flag((req.query as Query).defaultToGlobal)) return send(reply, { mode: store.globalMode() });
+    throw new SluiceError(
+      'REGISTRY_NO_SUBJECT_MODE',
+      `Subject '${subject}' does not have subject-level mode configured`,
+    );
+  });
+  app.put('/mode/:subject', async (req, reply) => {
+    const mode = modeOf(req.body);
+    await store.setMode((req.params as Params).subject, mode, flag((req.query as Query).force));
+    return send(reply, { mode });
+  });
+  app.delete('/mode/:subject', async (req, reply) =>
+    send(reply, { mode: await store.deleteMode((req.params as Params).subject) }),
+  );
   // 2025+ Java serializers ask for associations first; none here means TopicNameStrategy.
   app.get('/associations/*', (_req, reply) =>
     send(reply.code(404), {
@@ -167,16 +208,40 @@ function flag(value: string | undefined): boolean {
   return value !== undefined && value.toLowerCase() === 'true';
 }
 
-function schemaBody(found: { schemaType: string; schema: string; references: readonly unknown[] }): object {
+type StoredSchema = { schemaType: string; schema: string; references: SchemaVersion['references'] };
+
+/** `?format=serialized`: the schema as its serialized form (PROTOBUF: base64 FileDescriptorProto). */
+function serializedFormat(store: SchemaStore, query: Query): ((found: StoredSchema) => string) | undefined {
+  if (query.format === undefined || query.format === '' || query.format === 'default') return undefined;
+  if (query.format !== 'serialized')
+    throw new SluiceError(
+      'REGISTRY_INVALID_SCHEMA',
+      `Invalid format ${query.format}: Sluice's registry answers format=serialized (PROTOBUF descriptors) or the default.`,
+    );
+  return (found) => store.serialized(found);
+}
+
+function schemaBody(found: StoredSchema, format?: (found: StoredSchema) => string): object {
   return {
-    schema: found.schema,
+    schema: format === undefined ? found.schema : format(found),
     schemaType: found.schemaType,
     ...(found.references.length === 0 ? {} : { references: found.references }),
   };
 }
 
-function versionBody(v: SchemaVersion): object {
-  return { subject: v.subject, version: v.version, id: v.id, ...schemaBody(v) };
+function versionBody(v: SchemaVersion, format?: (found: StoredSchema) => string): object {
+  return { subject: v.subject, version: v.version, id: v.id, ...schemaBody(v, format) };
+}
+
+function modeOf(body: unknown): Mode {
+  const given = (body as { mode?: unknown } | undefined)?.mode;
+  const mode = typeof given === 'string' ? given.toUpperCase() : '';
+  if (!(MODES as readonly string[]).includes(mode))
+    throw new SluiceError(
+      'REGISTRY_INVALID_MODE',
+      'Invalid mode. Valid values are READWRITE, READONLY, READONLY_OVERRIDE and IMPORT',
+    );
+  return mode as Mode;
 }
 
 /** 1..2^31-1, `latest` in any case, or -1 (= latest); anything else is 42202. */

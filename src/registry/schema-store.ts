@@ -1,8 +1,13 @@
-import type avro from 'avsc';
 import { SluiceError } from '../errors/index.js';
 import { type Log, type LogRecord, replayToEnd } from '../log/index.js';
-import { parseAvroSchema } from './avro-schema.js';
 import { type CompatibilityLevel, compatibilityProblem } from './compatibility.js';
+import {
+  isSchemaType,
+  type ParsedSchema,
+  parseSchema,
+  type ResolvedReference,
+  SCHEMA_TYPES,
+} from './schema-kinds.js';
 
 /** Confluent's kafkastore.topic: one partition, compacted, keyed as Confluent keys it. */
 export const SCHEMAS_TOPIC = '_schemas';
@@ -28,9 +33,17 @@ export interface RegisterRequest {
   readonly schema: string;
   readonly schemaType?: string;
   readonly references?: readonly SchemaReference[];
+  /** Honoured in IMPORT mode only: the id and version to register under. */
+  readonly id?: number;
+  readonly version?: number;
 }
 
 const DEFAULT_COMPATIBILITY: CompatibilityLevel = 'BACKWARD';
+
+/** Confluent's modes: READONLY refuses schema writes, IMPORT takes given ids and skips compatibility. */
+export const MODES = ['READWRITE', 'READONLY', 'READONLY_OVERRIDE', 'IMPORT'] as const;
+export type Mode = (typeof MODES)[number];
+const DEFAULT_MODE: Mode = 'READWRITE';
 
 /**
  * The registry's state: every subject's versions, the global ids, the compatibility levels. Kept in
@@ -46,7 +59,8 @@ export class SchemaStore {
   >();
   private readonly idByContent = new Map<string, number>();
   private readonly configs = new Map<string, CompatibilityLevel>();
-  private readonly parsed = new Map<string, avro.Type>();
+  private readonly modes = new Map<string, Mode>();
+  private readonly parsed = new Map<string, ParsedSchema>();
   private maxId = 0;
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -103,10 +117,39 @@ export class SchemaStore {
     return found;
   }
 
+  /** The schema text as `?format=serialized` asks for it (PROTOBUF: a base64 FileDescriptorProto). */
+  serialized(found: { schemaType: string; schema: string; references: readonly SchemaReference[] }): string {
+    if (found.schemaType !== 'PROTOBUF') return found.schema;
+    return this.parsedOf(found.schemaType, found.schema, found.references).serialized();
+  }
+
+  /** Ids of the schemas that reference this version (GET …/referencedby). */
+  referencedBy(subject: string, version: number): number[] {
+    const ids = new Set<number>();
+    for (const versions of this.subjects.values())
+      for (const v of versions.values())
+        if (!v.deleted && v.references.some((r) => r.subject === subject && r.version === version))
+          ids.add(v.id);
+    return [...ids].sort((a, b) => a - b);
+  }
+
+  globalMode(): Mode {
+    return this.modes.get('') ?? DEFAULT_MODE;
+  }
+
+  subjectMode(subject: string): Mode | undefined {
+    return this.modes.get(subject);
+  }
+
   /** The version of `subject` holding this schema (POST /subjects/{s}), canonicalised as register does. */
-  lookup(subject: string, request: RegisterRequest, includeDeleted: boolean): SchemaVersion {
+  lookup(
+    subject: string,
+    request: RegisterRequest,
+    includeDeleted: boolean,
+    normalize = false,
+  ): SchemaVersion {
     const versions = this.versions(subject, includeDeleted);
-    const { schemaType, canonical, references } = canonicalise(request);
+    const { schemaType, canonical, references } = this.canonicalise(request, normalize);
     const found = versions.find(
       (v) =>
         v.schemaType === schemaType && v.schema === canonical && sameReferences(v.references, references),
@@ -131,22 +174,40 @@ export class SchemaStore {
    * schema is checked against the subject's compatibility level and stored as the next version,
    * reusing the id any subject already gave the same schema.
    */
-  register(subject: string, request: RegisterRequest): Promise<SchemaVersion> {
+  register(subject: string, request: RegisterRequest, normalize = false): Promise<SchemaVersion> {
     return this.serialised(async () => {
-      const { schemaType, canonical, references, type } = canonicalise(request);
+      const mode = this.modeOf(subject);
+      this.checkWritable(subject, mode);
+      const importing = mode === 'IMPORT';
+      if (request.id !== undefined && request.id >= 0 && !importing)
+        throw new SluiceError('REGISTRY_OPERATION_NOT_PERMITTED', `Subject ${subject} is not in import mode`);
+      const { schemaType, canonical, references, parsed } = this.canonicalise(request, normalize);
       const existing = [...(this.subjects.get(subject)?.values() ?? [])];
       const live = existing.filter((v) => !v.deleted).sort((a, b) => b.version - a.version);
       const same = live.find(
         (v) =>
           v.schemaType === schemaType && v.schema === canonical && sameReferences(v.references, references),
       );
-      if (same !== undefined) return same;
+      if (same !== undefined) {
+        if (importing && request.id !== undefined && request.id >= 0 && request.id !== same.id)
+          throw new SluiceError(
+            'REGISTRY_ID_DOES_NOT_MATCH',
+            `Schema already registered with id ${same.id} instead of input id ${request.id}`,
+          );
+        return same;
+      }
       const level = this.configs.get(subject) ?? this.globalCompatibility();
-      const problem = compatibilityProblem(
-        level,
-        type,
-        live.map((v) => ({ version: v.version, schema: v.schema, type: this.avroType(v.schema) })),
-      );
+      const problem = importing
+        ? undefined
+        : compatibilityProblem(
+            level,
+            parsed,
+            live.map((v) => ({
+              version: v.version,
+              schema: v.schema,
+              parsed: this.parsedOf(v.schemaType, v.schema, v.references),
+            })),
+          );
       if (problem !== undefined)
         throw new SluiceError(
           'REGISTRY_INCOMPATIBLE',
@@ -156,8 +217,28 @@ export class SchemaStore {
             `{compatibility: '${level}'}]`,
         );
       const contentKey = contentKeyOf(schemaType, canonical, references);
-      const id = this.idByContent.get(contentKey) ?? this.maxId + 1;
-      const version = Math.max(0, ...existing.map((v) => v.version)) + 1;
+      let id = this.idByContent.get(contentKey) ?? this.maxId + 1;
+      let version = Math.max(0, ...existing.map((v) => v.version)) + 1;
+      if (importing && request.id !== undefined && request.id >= 0) {
+        const holder = this.schemasById.get(request.id);
+        if (
+          holder !== undefined &&
+          contentKeyOf(holder.schemaType, holder.schema, holder.references) !== contentKey
+        )
+          throw new SluiceError(
+            'REGISTRY_ID_DOES_NOT_MATCH',
+            `Overwrite new schema with id ${request.id} is not permitted: that id holds another schema.`,
+          );
+        id = request.id;
+      }
+      if (importing && request.version !== undefined && request.version > 0) {
+        if (existing.some((v) => v.version === request.version))
+          throw new SluiceError(
+            'REGISTRY_INVALID_VERSION',
+            `Version ${request.version} of subject '${subject}' exists already: import into a free version.`,
+          );
+        version = request.version;
+      }
       const stored: SchemaVersion = {
         subject,
         version,
@@ -175,8 +256,10 @@ export class SchemaStore {
   /** Soft delete (all live versions leave the subject) or, after that, permanent: the versions are gone. */
   deleteSubject(subject: string, permanent: boolean): Promise<number[]> {
     return this.serialised(async () => {
+      this.checkWritable(subject, this.modeOf(subject));
       const all = this.versions(subject, true);
       const live = all.filter((v) => !v.deleted);
+      for (const v of all) this.checkNotReferenced(v);
       if (!permanent) {
         if (live.length === 0)
           throw new SluiceError(
@@ -194,13 +277,16 @@ export class SchemaStore {
         );
       for (const v of [...all].reverse()) await this.append(schemaKey(subject, v.version), null);
       if (this.configs.has(subject)) await this.append(configKey(subject), null);
+      if (this.modes.has(subject)) await this.append(modeKey(subject), null);
       return all.map((v) => v.version);
     });
   }
 
   deleteVersion(subject: string, version: number | 'latest', permanent: boolean): Promise<number> {
     return this.serialised(async () => {
+      this.checkWritable(subject, this.modeOf(subject));
       const found = this.version(subject, version, permanent);
+      this.checkNotReferenced(found);
       if (!permanent) {
         if (found.deleted)
           throw new SluiceError(
@@ -238,6 +324,139 @@ export class SchemaStore {
       if (previous !== undefined) await this.append(configKey(subject), null);
       return previous ?? DEFAULT_COMPATIBILITY;
     });
+  }
+
+  /** Sets the global mode (`subject` undefined) or a subject's; IMPORT globally needs an empty registry or `force`. */
+  setMode(subject: string | undefined, mode: Mode, force: boolean): Promise<void> {
+    return this.serialised(async () => {
+      if (mode === 'IMPORT' && !force) {
+        const hasSchemas =
+          subject === undefined ? this.subjectNames(true).length > 0 : this.subjects.has(subject);
+        if (hasSchemas)
+          throw new SluiceError(
+            'REGISTRY_OPERATION_NOT_PERMITTED',
+            'Cannot import since found existing subjects',
+          );
+      }
+      await this.append(modeKey(subject), { ...(subject === undefined ? {} : { subject }), mode });
+    });
+  }
+
+  /** Removes a subject's mode; resolves to the one it replaced. */
+  deleteMode(subject: string): Promise<Mode> {
+    return this.serialised(async () => {
+      const previous = this.modes.get(subject);
+      if (previous === undefined) throw subjectNotFound(subject);
+      await this.append(modeKey(subject), null);
+      return previous;
+    });
+  }
+
+  private modeOf(subject: string): Mode {
+    return this.modes.get(subject) ?? this.globalMode();
+  }
+
+  private checkWritable(subject: string, mode: Mode): void {
+    if (mode === 'READONLY' || mode === 'READONLY_OVERRIDE')
+      throw new SluiceError('REGISTRY_OPERATION_NOT_PERMITTED', `Subject ${subject} is in read-only mode`);
+  }
+
+  private checkNotReferenced(v: SchemaVersion): void {
+    if (this.referencedBy(v.subject, v.version).length > 0)
+      throw new SluiceError(
+        'REGISTRY_REFERENCE_EXISTS',
+        `One or more references exist to the schema {magic=1,keytype=SCHEMA,subject=${v.subject},version=${v.version}}.`,
+      );
+  }
+
+  /** Parses a request's schema with its references resolved to their texts (dependencies first). */
+  private canonicalise(
+    request: RegisterRequest,
+    normalize: boolean,
+  ): { schemaType: string; canonical: string; references: readonly SchemaReference[]; parsed: ParsedSchema } {
+    const schemaType = (request.schemaType ?? 'AVRO').toUpperCase();
+    if (typeof request.schema !== 'string')
+      throw new SluiceError(
+        'REGISTRY_INVALID_SCHEMA',
+        'The request has no "schema": give the schema text as a JSON string.',
+      );
+    if (!isSchemaType(schemaType))
+      throw new SluiceError(
+        'REGISTRY_INVALID_SCHEMA',
+        `Invalid schema type ${schemaType}: use one of ${SCHEMA_TYPES.join(', ')}.`,
+      );
+    let references = this.checkedReferences(request.references);
+    if (normalize)
+      references = [...new Map(references.map((r) => [r.name, r])).values()].sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      );
+    try {
+      const parsed = parseSchema(schemaType, request.schema, this.resolve(references, []), normalize);
+      return { schemaType, canonical: parsed.canonical, references, parsed };
+    } catch (err) {
+      throw new SluiceError(
+        'REGISTRY_INVALID_SCHEMA',
+        `Invalid schema ${request.schema}, details: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  private checkedReferences(given: unknown): SchemaReference[] {
+    if (given === undefined || given === null) return [];
+    if (!Array.isArray(given))
+      throw new SluiceError(
+        'REGISTRY_INVALID_SCHEMA',
+        '"references" must be an array of {name, subject, version}.',
+      );
+    return given.map((r: Partial<SchemaReference> | null) => {
+      if (
+        r === null ||
+        typeof r.name !== 'string' ||
+        typeof r.subject !== 'string' ||
+        !Number.isInteger(r.version)
+      )
+        throw new SluiceError(
+          'REGISTRY_INVALID_SCHEMA',
+          `Invalid reference ${JSON.stringify(r)}: each reference needs "name", "subject" and an integer "version".`,
+        );
+      return { name: r.name, subject: r.subject, version: r.version as number };
+    });
+  }
+
+  /** The referenced versions' texts, each one's own references before it; a missing one is named. */
+  private resolve(references: readonly SchemaReference[], seen: readonly string[]): ResolvedReference[] {
+    const out: ResolvedReference[] = [];
+    for (const ref of references) {
+      const key = `${ref.subject}/${ref.version}`;
+      if (seen.includes(key)) throw new Error(`the references loop through ${key}`);
+      const versions = this.subjects.get(ref.subject);
+      const found =
+        ref.version === -1
+          ? [...(versions?.values() ?? [])].filter((v) => !v.deleted).sort((a, b) => b.version - a.version)[0]
+          : versions?.get(ref.version);
+      if (found === undefined)
+        throw new Error(
+          `the reference ${ref.name} names version ${ref.version} of subject ${ref.subject}, which does not exist: register it first`,
+        );
+      out.push(...this.resolve(found.references, [...seen, key]));
+      out.push({ name: ref.name, schemaType: found.schemaType, schema: found.schema });
+    }
+    return out;
+  }
+
+  private parsedOf(schemaType: string, schema: string, references: readonly SchemaReference[]): ParsedSchema {
+    const key = contentKeyOf(schemaType, schema, references);
+    let parsed = this.parsed.get(key);
+    if (parsed === undefined) {
+      parsed = parseSchema(
+        isSchemaType(schemaType) ? schemaType : 'AVRO',
+        schema,
+        this.resolve(references, []),
+        false,
+      );
+      this.parsed.set(key, parsed);
+    }
+    return parsed;
   }
 
   // ---- the topic ----
@@ -292,6 +511,13 @@ export class SchemaStore {
         else this.configs.delete(subject);
         break;
       }
+      case 'MODE': {
+        const subject = key.subject ?? '';
+        const mode = value?.mode;
+        if (typeof mode === 'string') this.modes.set(subject, mode as Mode);
+        else this.modes.delete(subject);
+        break;
+      }
       case 'DELETE_SUBJECT': {
         const upTo = Number(value?.version);
         for (const v of this.subjects.get(String(key.subject))?.values() ?? [])
@@ -299,7 +525,7 @@ export class SchemaStore {
             this.subjects.get(v.subject)?.set(v.version, { ...v, deleted: true });
         break;
       }
-      // MODE, CLEAR_SUBJECT, NOOP, CONTEXT, ASSOC: nothing this registry keeps.
+      // CLEAR_SUBJECT, NOOP, CONTEXT, ASSOC: nothing this registry keeps.
     }
   }
 
@@ -327,53 +553,10 @@ export class SchemaStore {
     this.maxId = Math.max(this.maxId, stored.id);
   }
 
-  private avroType(schema: string): avro.Type {
-    let type = this.parsed.get(schema);
-    if (type === undefined) {
-      type = parseAvroSchema(schema).type;
-      this.parsed.set(schema, type);
-    }
-    return type;
-  }
-
   private serialised<T>(work: () => Promise<T>): Promise<T> {
     const result = this.writes.then(work, work);
     this.writes = result.catch(() => {});
     return result;
-  }
-}
-
-function canonicalise(request: RegisterRequest): {
-  schemaType: string;
-  canonical: string;
-  references: readonly SchemaReference[];
-  type: avro.Type;
-} {
-  const schemaType = (request.schemaType ?? 'AVRO').toUpperCase();
-  if (typeof request.schema !== 'string')
-    throw new SluiceError(
-      'REGISTRY_INVALID_SCHEMA',
-      'The request has no "schema": give the schema text as a JSON string.',
-    );
-  if (schemaType !== 'AVRO')
-    throw new SluiceError(
-      'REGISTRY_INVALID_SCHEMA',
-      `Invalid schema type ${schemaType}: Sluice's registry serves AVRO schemas only so far (PROTOBUF and JSON are to come, issue 15).`,
-    );
-  const references = request.references ?? [];
-  if (references.length > 0)
-    throw new SluiceError(
-      'REGISTRY_INVALID_SCHEMA',
-      "Schema references are not supported by Sluice's registry yet (issue 15): inline the referenced types.",
-    );
-  try {
-    const { canonical, type } = parseAvroSchema(request.schema);
-    return { schemaType, canonical, references, type };
-  } catch (err) {
-    throw new SluiceError(
-      'REGISTRY_INVALID_SCHEMA',
-      `Invalid schema ${request.schema}, details: ${(err as Error).message}`,
-    );
   }
 }
 
@@ -387,6 +570,10 @@ function contentKeyOf(schemaType: string, schema: string, references: readonly S
 
 function schemaKey(subject: string, version: number): object {
   return { keytype: 'SCHEMA', subject, version, magic: 1 };
+}
+
+function modeKey(subject: string | undefined): object {
+  return subject === undefined ? { keytype: 'MODE', magic: 0 } : { keytype: 'MODE', subject, magic: 0 };
 }
 
 function configKey(subject: string | undefined): object {
