@@ -29,11 +29,12 @@ if ! command -v kcat >/dev/null 2>&1; then
   fi
 fi
 
-# kafka-python and confluent-kafka in a venv of their own.
+# kafka-python and confluent-kafka in a venv of their own, with confluent-kafka's Schema Registry
+# client and its Avro and Protobuf serializers (the avro, protobuf and schemaregistry extras).
 venv="$cache/python"
-if ! "$venv/bin/python" -c 'import kafka, confluent_kafka' >/dev/null 2>&1; then
+if ! "$venv/bin/python" -c 'import kafka, confluent_kafka.schema_registry.avro, confluent_kafka.schema_registry.protobuf' >/dev/null 2>&1; then
   say "installing kafka-python and confluent-kafka (pip, into $venv)"
-  { python3 -m venv "$venv" && "$venv/bin/pip" install -q kafka-python==3.0.12 confluent-kafka==2.16.1; } >>"$log" 2>&1 ||
+  { python3 -m venv "$venv" && "$venv/bin/pip" install -q kafka-python==3.0.12 'confluent-kafka[avro,protobuf,schemaregistry]==2.16.1'; } >>"$log" 2>&1 ||
     say "the Python clients could not be installed (see $log); their tests will be skipped"
 fi
 
