@@ -3,6 +3,7 @@
 import { benchFileSink } from './file-sink.js';
 import { benchJdbcSink } from './jdbc-sink.js';
 import { benchJdbcSource } from './jdbc-source.js';
+import { benchJoins, printJoinFigures } from './joins.js';
 import { benchKafkaBackend } from './kafka-backend.js';
 import { benchKafkaClients } from './kafka-clients.js';
 import { benchKafkaListener } from './kafka-listener.js';
@@ -50,6 +51,9 @@ const l = queries.latency;
 console.log(
   `  push query latency, append → HTTP client, 1,000 records/s: p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms (${l.count} rows)`,
 );
+
+console.log('');
+printJoinFigures(await benchJoins());
 
 const streaming = await benchPushStreaming();
 console.log('');

@@ -30,6 +30,7 @@ export function joinOperatorSides(
       tableKey: step.rightKey,
       leftWidth: step.leftWidth,
       rightWidth: step.rightWidth,
+      fillsRowtime: step.usesRowtime,
     },
     context,
   );

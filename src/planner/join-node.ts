@@ -34,6 +34,8 @@ export interface JoinNode {
   readonly leftWidth: number;
   readonly rightWidth: number;
   readonly window: JoinWindowMs | undefined;
+  /** False when no expression reads the joined row's ROWTIME: the operator leaves it NULL. */
+  readonly usesRowtime: boolean;
   /** The key column, then every column of each side as `<ALIAS>_<COLUMN>` (ksqlDB's join schema). */
   readonly schema: readonly PlanColumn[];
 }

@@ -19,6 +19,8 @@ export class JoinScope implements ColumnScope {
   readonly syntheticKey: string | undefined;
   readonly rowtime: ScopeColumn;
   readonly width: number;
+  /** Set once an expression reads the joined row's ROWTIME, so the join fills it only then. */
+  rowtimeUsed = false;
 
   constructor(left: SourceScope, right: SourceScope, keyType: SqlType, syntheticKey: string | undefined) {
     const leftWidth = left.source.columns.length + PSEUDO_COLUMNS.length;
@@ -56,7 +58,10 @@ export class JoinScope implements ColumnScope {
         name: `${side.scope.qualifier}.${name}`,
       };
     }
-    if (name === 'ROWTIME') return this.rowtime;
+    if (name === 'ROWTIME') {
+      this.rowtimeUsed = true;
+      return this.rowtime;
+    }
     if (this.syntheticKey !== undefined && name === this.syntheticKey) return this.key;
     const sides = PSEUDO_COLUMNS.some((p) => p.name === name) ? this.sides : this.sidesWith(name);
     if (sides.length > 1) {

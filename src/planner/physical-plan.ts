@@ -80,6 +80,7 @@ export interface JoinStep {
   readonly leftWidth: number;
   readonly rightWidth: number;
   readonly window: JoinWindowMs | undefined;
+  readonly usesRowtime: boolean;
 }
 
 export interface TopicSinkStep {
@@ -251,6 +252,7 @@ function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client'): PhysicalPla
         leftWidth: plan.leftWidth,
         rightWidth: plan.rightWidth,
         window: plan.window,
+        usesRowtime: plan.usesRowtime,
       };
     case 'window':
       throw new PlanningError('A WINDOW clause needs a GROUP BY clause.');

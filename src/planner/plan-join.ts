@@ -477,6 +477,7 @@ export function planJoinQuery(
       leftWidth: scope.right.offset,
       rightWidth: scope.key.index - scope.right.offset,
       window: windowOf(join.within),
+      usesRowtime: scope.rowtimeUsed,
       schema,
     };
     let plan: LogicalPlan = joinNode;

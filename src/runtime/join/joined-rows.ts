@@ -9,6 +9,8 @@ import type { RowBatch } from '../operators.js';
 export interface JoinedRowLayout {
   readonly leftWidth: number;
   readonly rightWidth: number;
+  /** False when nothing reads the result's ROWTIME: its slot stays NULL. */
+  readonly fillsRowtime?: boolean;
 }
 
 export function joinedRow(
@@ -19,12 +21,28 @@ export function joinedRow(
   timestamp: number,
 ): SqlValue[] {
   const { leftWidth, rightWidth } = layout;
-  const row = new Array<SqlValue>(leftWidth + rightWidth + 2);
-  for (let i = 0; i < leftWidth; i++) row[i] = left === undefined ? null : (left[i] ?? null);
-  for (let i = 0; i < rightWidth; i++) row[leftWidth + i] = right === undefined ? null : (right[i] ?? null);
-  row[leftWidth + rightWidth] = key;
-  row[leftWidth + rightWidth + 1] = BigInt(timestamp);
+  // Source rows are exactly their side's width (columns and pseudo columns): one native concat.
+  const row =
+    left !== undefined && left.length === leftWidth && right !== undefined && right.length === rightWidth
+      ? left.concat(right)
+      : [...padded(left, leftWidth), ...padded(right, rightWidth)];
+  row.push(key, layout.fillsRowtime === false ? null : BigInt(timestamp));
   return row;
+}
+
+function padded(row: readonly SqlValue[] | undefined, width: number): readonly SqlValue[] {
+  if (row === undefined) return nulls(width);
+  const out = new Array<SqlValue>(width);
+  for (let i = 0; i < width; i++) out[i] = row[i] ?? null;
+  return out;
+}
+
+const NULL_ROWS: SqlValue[][] = [];
+
+/** A row of `width` NULLs, shared (it is only read). */
+function nulls(width: number): readonly SqlValue[] {
+  NULL_ROWS[width] ??= new Array<SqlValue>(width).fill(null);
+  return NULL_ROWS[width];
 }
 
 /** A batch to fill with joined rows, for the same source records as `from`. */

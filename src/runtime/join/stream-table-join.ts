@@ -13,6 +13,9 @@ type RowFunction = (row: readonly SqlValue[]) => SqlValue;
 /** ksqlDB's name of the store a join keeps its right (table) side in. */
 export const JOIN_TABLE_STORE = 'KafkaTopic_Right-Reduce';
 
+/** How many table rows the join keeps at hand by their key value (beside the store's own cache). */
+const MIRROR_ENTRIES = 100_000;
+
 export interface StreamTableJoinSpec extends JoinedRowLayout {
   readonly joinType: 'INNER' | 'LEFT';
   /** The stream's join expression over its row. */
@@ -37,6 +40,13 @@ export class StreamTableJoin {
   readonly #spec: StreamTableJoinSpec;
   readonly #table: KeyValueStore<SqlValue[]>;
   readonly #context: OperatorContext;
+  /**
+   * Table rows by their key value (a primitive: number, string, bigint), null for a key the table
+   * does not have: a lookup without encoding the key. Every table change goes through
+   * `#materialize`, which keeps it in step with the store; a query whose batch is rolled back
+   * builds its operators again, and with them an empty mirror.
+   */
+  readonly #mirror = new Map<SqlValue, SqlValue[] | null>();
 
   constructor(spec: StreamTableJoinSpec, context: OperatorContext) {
     const stores = context.stores;
@@ -53,10 +63,12 @@ export class StreamTableJoin {
     const { tableKey } = this.#spec;
     for (let i = 0; i < batch.rows.length; i++) {
       const row = batch.rows[i];
-      const key = joinKeyBytes(this.#evaluate(tableKey, row));
+      const key = this.#evaluate(tableKey, row);
       // A table record without key is dropped, as ksqlDB drops it.
       if (key === null) continue;
-      this.#table.put(key, batch.deletes[i] ? null : row, batch.timestamps[i]);
+      const value = batch.deletes[i] ? null : row;
+      this.#table.put(joinKeyBytes(key) as Buffer, value, batch.timestamps[i]);
+      if (isPrimitive(key)) this.#remember(key, value);
     }
     return emptyLike(batch);
   }
@@ -68,9 +80,8 @@ export class StreamTableJoin {
       if (batch.deletes[i]) continue;
       const row = batch.rows[i];
       const key = this.#evaluate(streamKey, row);
-      const bytes = joinKeyBytes(key);
-      if (bytes === null) continue;
-      const match = this.#table.get(bytes);
+      if (key === null) continue;
+      const match = this.#lookup(key);
       if (match === undefined && joinType === 'INNER') continue;
       const timestamp = batch.timestamps[i];
       out.rows.push(joinedRow(this.#spec, row, match, key, timestamp));
@@ -79,6 +90,27 @@ export class StreamTableJoin {
       out.origins.push(batch.origins[i]);
     }
     return out;
+  }
+
+  #lookup(key: SqlValue): SqlValue[] | undefined {
+    if (!isPrimitive(key)) return this.#table.get(joinKeyBytes(key) as Buffer);
+    const known = this.#mirror.get(key);
+    if (known !== undefined) return known ?? undefined;
+    const row = this.#table.get(joinKeyBytes(key) as Buffer);
+    this.#remember(key, row ?? null);
+    return row;
+  }
+
+  #remember(key: SqlValue, row: SqlValue[] | null): void {
+    const mirror = this.#mirror;
+    if (!mirror.has(key) && mirror.size >= MIRROR_ENTRIES) {
+      // Map keeps insertion order: the oldest entry goes.
+      for (const oldest of mirror.keys()) {
+        mirror.delete(oldest);
+        break;
+      }
+    }
+    mirror.set(key, row);
   }
 
   /** A join expression that fails counts as NULL (no match) and goes to the processing log. */
@@ -91,4 +123,9 @@ export class StreamTableJoin {
       return null;
     }
   }
+}
+
+function isPrimitive(value: SqlValue): boolean {
+  const type = typeof value;
+  return type === 'number' || type === 'string' || type === 'bigint' || type === 'boolean';
 }
