@@ -16,6 +16,7 @@ import {
 /** Avro under Confluent's AvroData mapping (see avro-data.ts), compiled with avsc once per schema. */
 const AVRO: RegistryFormat = {
   schemaType: 'AVRO',
+  converter: 'AvroConverter',
   label: 'Avro',
   fromConnectSchema(schema: Schema): WriterSchema {
     const json = connectToAvroSchema(schema);

@@ -3,6 +3,7 @@ import type { Converter } from '../api/index.js';
 import { AvroConverter } from './avro-converter.js';
 import { ByteArrayConverter } from './byte-array-converter.js';
 import { JsonConverter } from './json-converter.js';
+import { JsonSchemaConverter } from './json-schema-converter.js';
 import {
   BooleanConverter,
   DoubleConverter,
@@ -48,6 +49,7 @@ export {
   FloatConverter,
   IntegerConverter,
   JsonConverter,
+  JsonSchemaConverter,
   LongConverter,
   ShortConverter,
   StringConverter,
@@ -64,6 +66,7 @@ const CONVERTERS: ReadonlyMap<string, () => Converter> = new Map<string, () => C
   ['org.apache.kafka.connect.converters.DoubleConverter', () => new DoubleConverter()],
   ['org.apache.kafka.connect.converters.BooleanConverter', () => new BooleanConverter()],
   ['io.confluent.connect.avro.AvroConverter', () => new AvroConverter()],
+  ['io.confluent.connect.json.JsonSchemaConverter', () => new JsonSchemaConverter()],
 ]);
 
 /** Kafka Connect's plugin aliases: the simple class name, and that name without "Converter". */

@@ -18,6 +18,8 @@ export interface RegistryFormat {
   /** AVRO, JSON or PROTOBUF, as the registry names it; and Confluent's name for errors (Avro, …). */
   readonly schemaType: string;
   readonly label: string;
+  /** The converter's simple class name, for errors. */
+  readonly converter: string;
   fromConnectSchema(schema: Schema): WriterSchema;
   fromRegisteredSchema(text: string): ReaderSchema;
 }
@@ -187,7 +189,7 @@ export class RegistryConverter implements Converter {
     if (value === null && (schema === null || schema.optional)) return null;
     if (schema === null)
       throw new DataException(
-        `${this.format.label}Converter needs a schema: the record for topic ${topic} has none (schemaless data is not supported by Sluice's ${this.format.label}Converter yet; give the connector a schema or use JsonConverter)`,
+        `${this.format.converter} needs a schema: the record for topic ${topic} has none (schemaless data is not supported by Sluice's ${this.format.converter} yet; give the connector a schema or use JsonConverter)`,
       );
     let writer = this.writerFor(schema);
     const subject = this.subjectFor(topic, writer);
