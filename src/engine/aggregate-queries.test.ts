@@ -66,7 +66,8 @@ test('HAVING and a multi-column key: groups whose aggregate fails HAVING are abs
     engine.metastore.get('BUSY')?.columns.map((c) => `${c.name} ${c.namespace}`),
     ['REGION KEY', 'ITEM KEY', 'N VALUE'],
   );
-  const out = await readTopic(log, 'busy', 3);
+  // Groups that never passed HAVING emit nothing (no tombstones).
+  const out = await readTopic(log, 'busy', 1);
   assert.deepEqual(Object.fromEntries(latest(out)), { '{"REGION":"north","ITEM":"apple"}': { N: 2 } });
 });
 

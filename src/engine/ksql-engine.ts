@@ -15,7 +15,6 @@ import {
   type SinkNode,
 } from '../planner/index.js';
 import {
-  aggregateStoreSpecs,
   deleteQueryState,
   ProcessingLog,
   type PushBatch,
@@ -65,7 +64,8 @@ import {
 } from './query-statements.js';
 import { checkRequestProperty } from './request-properties.js';
 import { sandboxLog } from './sandbox-log.js';
-import { aggregateOperatorSpec, aggregateStepOf, buildTopology } from './topology.js';
+import { materializeSourceTable } from './source-tables.js';
+import { aggregateOperatorSpec, aggregateStepOf, buildTopology, topologyStoreSpecs } from './topology.js';
 
 /**
  * A failed request: the error of the statement that failed and the entities of those before it
@@ -588,9 +588,17 @@ export class KsqlEngine {
           if (s.ifNotExists) return this.status(text, commandId, -1, message);
           throw new StatementError(message);
         }
+        if (s.orReplace && (s.readOnly || existing?.readOnly === true))
+          throw new StatementError(
+            `Cannot add ${noun} '${s.name}': CREATE OR REPLACE is not supported on source ${noun}s.`,
+          );
         const source = await createSource(s, text, this.metastore, this.log, this.formatDefaults(context));
+        const numbering = this.queryNumbering(context);
         const sequence = await this.record(commandId, text, context);
         this.metastore.put(source);
+        // A source table is materialized by a query of its own, for pull queries (ksqlDB's CST_…).
+        if (source.readOnly && source.kind === 'TABLE')
+          materializeSourceTable(this.queryContext(context), source, text, numbering);
         return this.status(text, commandId, sequence, `${noun === 'stream' ? 'Stream' : 'Table'} created`);
       }
       case 'dropSource':
@@ -1147,10 +1155,7 @@ export class KsqlEngine {
         throw err;
       }
     }
-    const stores = [
-      ...(aggregate === undefined ? [] : aggregateStoreSpecs(aggregateOperatorSpec(aggregate, 'JSON'))),
-      ...joinStoreSpecs(physical),
-    ];
+    const stores = [...topologyStoreSpecs(physical, 'JSON'), ...joinStoreSpecs(physical)];
     const stopper = new AbortController();
     const rows = runPushQuery(
       this.log,

@@ -13,7 +13,6 @@ import {
   visitPlan,
 } from '../planner/index.js';
 import {
-  aggregateStoreSpecs,
   PersistentQuery,
   type ProcessingLog,
   queryApplicationId,
@@ -30,7 +29,12 @@ import { StatementError } from './errors.js';
 import { coPartitioningError, inputTopicsOf, joinStoreSpecs, sourceNamesOf } from './join-topology.js';
 import type { MetaStore } from './metastore.js';
 import type { QueryRegistry } from './query-registry.js';
-import { aggregateOperatorSpec, aggregateStepOf, buildTopicTopology } from './topology.js';
+import {
+  aggregateOperatorSpec,
+  aggregateStepOf,
+  buildTopicTopology,
+  topologyStoreSpecs,
+} from './topology.js';
 import { coerceValue } from './value-coercion.js';
 import { readSourceProperties } from './with-clause.js';
 
@@ -168,12 +172,8 @@ function startQuery(
   const encoder = sinkEncoder(sink, sinkColumns);
   const physical = planPhysical(p);
   if (physical.kind !== 'topicSink') throw new Error('A persistent query writes to a topic.');
-  const aggregate = aggregateStepOf(physical);
   const keyFormat = sink.keyFormat;
-  const stores = [
-    ...(aggregate === undefined ? [] : aggregateStoreSpecs(aggregateOperatorSpec(aggregate, keyFormat))),
-    ...joinStoreSpecs(physical),
-  ];
+  const stores = [...topologyStoreSpecs(physical, keyFormat), ...joinStoreSpecs(physical)];
   const query = new PersistentQuery(ctx.log, ctx.processingLog, {
     id,
     source,
@@ -306,10 +306,12 @@ export async function insertInto(
 ): Promise<string> {
   isExactlyOnce(ctx.processingGuarantee);
   const target = ctx.metastore.require(s.target);
+  if (target.kind === 'TABLE')
+    throw new StatementError(
+      `INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`,
+    );
   if (target.readOnly)
     throw new StatementError(`Cannot insert into read-only ${target.kind.toLowerCase()}: ${target.name}`);
-  if (target.kind === 'TABLE')
-    throw new StatementError('INSERT INTO can only be used to insert into a stream. A table was given.');
   const p = plan(ctx, s.query, s.target);
   if (aggregates(p))
     throw new StatementError(

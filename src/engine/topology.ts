@@ -4,6 +4,7 @@ import type { AggregateStep, PhysicalPlan, TopicSinkStep } from '../planner/inde
 import {
   AggregateOperator,
   type AggregateOperatorSpec,
+  aggregateStoreSpecs,
   durationMs,
   FilterOperator,
   type Operator,
@@ -14,8 +15,11 @@ import {
   resolveWindow,
   type SinkEncoder,
   SourceOperator,
+  type StoreSpec,
+  TableSourceOperator,
   TopicSink,
   Topology,
+  tableSourceStoreSpec,
 } from '../runtime/index.js';
 import { formatByName } from '../serde/index.js';
 import type { WindowExpression } from '../sql/index.js';
@@ -80,6 +84,7 @@ export function aggregateOperatorSpec(step: AggregateStep, keyFormat: string): A
     ...(step.tableKeyColumns === undefined ? {} : { tableKeyColumns: step.tableKeyColumns }),
     ...(step.window === undefined ? {} : { window: operatorWindow(step.window, step.emitFinal) }),
     emitFinal: step.emitFinal,
+    sendOldValues: step.sendOldValues,
   };
 }
 
@@ -89,6 +94,20 @@ export function aggregateStepOf(plan: PhysicalPlan): AggregateStep | undefined {
     if (node.kind === 'aggregate') return node;
     if (node.kind === 'sourceScan') return undefined;
   }
+}
+
+/**
+ * The state stores a plan's operators keep (a table source's rows, a GROUP BY's groups), to open
+ * before its topology is built; none for a stateless plan.
+ */
+export function topologyStoreSpecs(plan: PhysicalPlan, keyFormat: string): StoreSpec[] {
+  const stores: StoreSpec[] = [];
+  for (let node: PhysicalPlan = plan; node.kind !== 'sourceScan'; node = node.input) {
+    if (node.kind === 'tableSource') stores.push(tableSourceStoreSpec(node.store));
+    if (node.kind === 'aggregate')
+      stores.push(...aggregateStoreSpecs(aggregateOperatorSpec(node, keyFormat)));
+  }
+  return stores;
 }
 
 /** A query's sources by name (a join reads two), or its one source. */
@@ -125,6 +144,8 @@ export function buildTopology(
           ],
           shared: [],
         };
+      case 'tableSource':
+        return then(new TableSourceOperator(resolve(step.input.source.name), context, step.store));
       case 'filter':
         return then(new FilterOperator(step, context));
       case 'selectKey':

@@ -100,6 +100,8 @@ function operatorName(step: PhysicalPlan, side: 'Left' | 'Right' | undefined): s
   switch (step.kind) {
     case 'sourceScan':
       return side === undefined ? 'KsqlTopic.Source' : `KafkaTopic_${side}.Source`;
+    case 'tableSource':
+      return 'KsqlTopic.Reduce';
     case 'filter':
       return 'WhereFilter';
     case 'selectKey':
@@ -137,6 +139,8 @@ function nodeLine(step: PhysicalPlan, name: string, sinkTopic: string | undefine
       return `    Sink: ${name} (topic: ${sinkTopic ?? name})`;
     case 'clientSink':
       return `    Sink: ${name} (push query client)`;
+    case 'tableSource':
+      return `    Processor: ${name} (stores: [${step.store}])`;
     case 'aggregate':
       return `    Processor: ${name} (stores: [Aggregate-Aggregate-Materialize])`;
     case 'join':

@@ -45,6 +45,7 @@ export {
   planPhysical,
   type SelectKeyStep,
   type SourceScanStep,
+  type TableSourceStep,
   type TopicSinkStep,
 } from './physical-plan.js';
 export {

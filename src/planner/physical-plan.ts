@@ -5,7 +5,7 @@ import type { ResolvedAggregate } from '../functions/index.js';
 import type { JoinType, WindowExpression } from '../sql/index.js';
 import type { SqlType, SqlValue } from '../types/index.js';
 import type { JoinKind, JoinWindowMs } from './join-node.js';
-import { type LogicalPlan, type PlanColumn, planSource, type SinkNode } from './logical-plan.js';
+import { type LogicalPlan, type PlanColumn, planSource, type SinkNode, visitPlan } from './logical-plan.js';
 import { PlanningError } from './plan-select.js';
 import type { PlannerSource } from './source-scope.js';
 
@@ -16,6 +16,18 @@ export interface SourceScanStep {
   readonly source: PlannerSource;
   /** False when no expression reads ROWTIME, ROWPARTITION or ROWOFFSET: the runtime skips them. */
   readonly usesPseudoColumns: boolean;
+}
+
+/**
+ * A table source's materialization (ksqlDB's `KsqlTopic-Reduce` store): upserts and deletes by key,
+ * each change passed on with the row it replaces, so a WHERE, HAVING or GROUP BY over the table can
+ * retract what it emitted. Records with a NULL key are dropped (processing log).
+ */
+export interface TableSourceStep {
+  readonly kind: 'tableSource';
+  readonly input: SourceScanStep;
+  /** The state store holding the rows. */
+  readonly store: string;
 }
 
 export interface FilterStep {
@@ -63,6 +75,8 @@ export interface AggregateStep {
   readonly window: WindowExpression | undefined;
   /** EMIT FINAL: a window's row goes out once, when the window closes. */
   readonly emitFinal: boolean;
+  /** A HAVING follows: each change carries the row it replaces, so HAVING deletes only what passed. */
+  readonly sendOldValues: boolean;
 }
 
 /**
@@ -102,6 +116,7 @@ export interface ClientSinkStep {
 
 export type PhysicalPlan =
   | SourceScanStep
+  | TableSourceStep
   | FilterStep
   | SelectKeyStep
   | AggregateStep
@@ -127,7 +142,13 @@ const CLAUSES = {
 export function planPhysical(plan: SinkNode): TopicSinkStep | ClientSinkStep {
   const sink = plan.target;
   let overTable = planSource(plan).source.kind === 'TABLE';
-  const input = physicalInput(plan.input, sink.kind);
+  // A persistent query, or a GROUP BY, reads a table through its materialization (ksqlDB always
+  // materializes table sources); a plain push query over a table needs no store.
+  let aggregates = false;
+  visitPlan(plan, (node) => {
+    aggregates ||= node.kind === 'aggregate';
+  });
+  const input = physicalInput(plan.input, sink.kind, overTable && (sink.kind === 'topic' || aggregates));
   let keepsSourceKey = true;
   for (let node: PhysicalPlan = input; node.kind !== 'sourceScan'; node = node.input) {
     if (node.kind === 'selectKey') keepsSourceKey = false;
@@ -170,27 +191,36 @@ function windowBounds(plan: PhysicalPlan): number | undefined {
     : undefined;
 }
 
-function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client'): PhysicalPlan {
+function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client', materialize: boolean): PhysicalPlan {
   switch (plan.kind) {
-    case 'source':
-      return { kind: 'sourceScan', source: plan.source, usesPseudoColumns: plan.scope.pseudoColumnsUsed };
-    case 'filter':
+    case 'source': {
+      const scan: SourceScanStep = {
+        kind: 'sourceScan',
+        source: plan.source,
+        usesPseudoColumns: plan.scope.pseudoColumnsUsed,
+      };
+      return materialize ? { kind: 'tableSource', input: scan, store: 'KsqlTopic-Reduce' } : scan;
+    }
+    case 'filter': {
+      let input = physicalInput(plan.input, sink, materialize);
+      if (plan.clause === 'HAVING' && input.kind === 'aggregate') input = { ...input, sendOldValues: true };
       return {
         kind: 'filter',
-        input: physicalInput(plan.input, sink),
+        input,
         predicate: plan.predicate.evaluate,
         // HAVING filters a table (the aggregate's): a row that fails deletes its key.
         overTable: plan.clause === 'HAVING' || planSource(plan).source.kind === 'TABLE',
       };
+    }
     case 'repartition':
       return {
         kind: 'selectKey',
-        input: physicalInput(plan.input, sink),
+        input: physicalInput(plan.input, sink, materialize),
         keys: plan.keys.map((k) => k.name),
       };
     case 'project': {
       const columns = plan.columns;
-      const input = physicalInput(plan.input, sink);
+      const input = physicalInput(plan.input, sink, materialize);
       // A topic's windowed key needs the window bounds: they ride after the output columns.
       const bounds = sink === 'topic' ? windowBounds(input) : undefined;
       const extra: Evaluator[] = bounds === undefined ? [] : [(row) => row[bounds], (row) => row[bounds + 1]];
@@ -219,7 +249,7 @@ function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client'): PhysicalPla
       const source = planSource(plan).source;
       return {
         kind: 'aggregate',
-        input: physicalInput(below, sink),
+        input: physicalInput(below, sink, materialize),
         groupBy: plan.groupBy.map((g) => g.evaluate),
         groupTypes: plan.groupBy.map((g) => g.type),
         calls: plan.aggregates.map((c) => ({
@@ -232,10 +262,11 @@ function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client'): PhysicalPla
             : undefined,
         window,
         emitFinal: false,
+        sendOldValues: false,
       };
     }
     case 'suppress': {
-      const input = physicalInput(plan.input, sink);
+      const input = physicalInput(plan.input, sink, materialize);
       if (input.kind !== 'aggregate' || input.window === undefined)
         throw new PlanningError('EMIT FINAL is only supported for windowed aggregations.');
       return { ...input, emitFinal: true };
@@ -243,8 +274,9 @@ function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client'): PhysicalPla
     case 'join':
       return {
         kind: 'join',
-        input: physicalInput(plan.left, sink),
-        right: physicalInput(plan.right, sink),
+        // A join keeps its table sides in its own stores (runtime/join).
+        input: physicalInput(plan.left, sink, false),
+        right: physicalInput(plan.right, sink, false),
         joinKind: plan.joinKind,
         joinType: plan.joinType,
         leftKey: plan.leftKey.evaluate,

@@ -37,9 +37,16 @@ export { ProcessingLog } from './processing-log.js';
 export { type PushQuerySpec, runPushQuery } from './push-query.js';
 export type { RuntimeSource } from './runtime-source.js';
 export { type SinkColumn, SinkEncoder, type SinkFormats } from './sink-encoder.js';
-export { ClientSink, type PushBatch, TopicSink, type TopicSinkSpec } from './sinks.js';
+export { ClientSink, type PushBatch, type TopicOutput, TopicSink, type TopicSinkSpec } from './sinks.js';
 export { DecodeError, SourceDecoder } from './source-decoder.js';
 export { deleteQueryState, queryApplicationId, StateStores, type StoreSpec } from './state/index.js';
 export { runStreamPull, type StreamPullSpec, streamEndOffsets } from './stream-pull.js';
+export {
+  keyColumnPositions,
+  TABLE_SOURCE_STORE,
+  TableSourceOperator,
+  tableRowCodec,
+  tableSourceStoreSpec,
+} from './tables/index.js';
 export { TimeSlicer } from './time-slicer.js';
 export { durationMs, resolveWindow, WindowSpecError } from './windows/index.js';

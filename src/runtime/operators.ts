@@ -23,6 +23,12 @@ export interface RowBatch {
   readonly origins: number[];
   readonly records: readonly LogRecord[];
   readonly partition: number;
+  /**
+   * A table's changes carry the row each change replaces (Kafka Streams' old value), or null when
+   * the key had no row: what a table's WHERE, HAVING or GROUP BY needs to retract what it emitted.
+   * Absent when the rows are a stream's, or a table read without its materialization.
+   */
+  readonly previous?: (SqlValue[] | null)[];
 }
 
 /** What every operator of a query may use. */
@@ -130,22 +136,17 @@ export class FilterOperator implements Operator {
   }
 
   process(batch: RowBatch): RowBatch {
+    if (batch.previous !== undefined) return this.#changes(batch, batch.previous);
     const out = emptyBatch(batch.records, batch.partition);
-    const { predicate, overTable } = this.spec;
+    const { overTable } = this.spec;
     for (let i = 0; i < batch.rows.length; i++) {
       const row = batch.rows[i];
       let deleted = batch.deletes[i];
       if (deleted) {
         if (!overTable) continue;
       } else {
-        let passes: boolean;
-        try {
-          passes = predicate(row) === true;
-        } catch (err) {
-          this.context.countFailure();
-          this.context.processingLog.processingError(this.context.queryId, row, err as Error);
-          continue;
-        }
+        const passes = this.#passes(row, true);
+        if (passes === undefined) continue;
         if (!passes) {
           if (!overTable) continue;
           deleted = true;
@@ -157,6 +158,46 @@ export class FilterOperator implements Operator {
       out.origins.push(batch.origins[i]);
     }
     return out;
+  }
+
+  /** TRUE passes; undefined when the predicate failed (reported for a new row, not for an old one). */
+  #passes(row: readonly SqlValue[], report: boolean): boolean | undefined {
+    try {
+      return this.spec.predicate(row) === true;
+    } catch (err) {
+      if (!report) return false;
+      this.context.countFailure();
+      this.context.processingLog.processingError(this.context.queryId, row, err as Error);
+      return undefined;
+    }
+  }
+
+  /**
+   * A table's changes with the rows they replace (Kafka Streams' KTableFilter with old values): a
+   * row that passes is an upsert; one that fails deletes its key only if the row it replaces had
+   * passed; otherwise nothing goes on. The rows passed on carry their old row only if it passed.
+   */
+  #changes(batch: RowBatch, previous: readonly (SqlValue[] | null)[]): RowBatch {
+    const out = emptyBatch(batch.records, batch.partition);
+    const kept: (SqlValue[] | null)[] = [];
+    for (let i = 0; i < batch.rows.length; i++) {
+      const row = batch.rows[i];
+      const old = previous[i];
+      const oldPassed = old !== null && this.#passes(old, false) === true;
+      let deleted = batch.deletes[i];
+      if (!deleted) {
+        const passes = this.#passes(row, true);
+        if (passes === undefined) continue;
+        deleted = !passes;
+      }
+      if (deleted && !oldPassed) continue;
+      out.rows.push(row);
+      out.deletes.push(deleted);
+      out.timestamps.push(batch.timestamps[i]);
+      out.origins.push(batch.origins[i]);
+      kept.push(oldPassed ? old : null);
+    }
+    return { ...out, previous: kept };
   }
 }
 
@@ -211,7 +252,8 @@ export class ProjectOperator implements Operator {
       }
       rows[r] = out;
     }
-    return { ...batch, rows };
+    // The rows replaced are in the input's layout: nothing after a projection asks for them.
+    return { ...batch, rows, previous: undefined };
   }
 }
 

@@ -54,7 +54,11 @@ export interface PersistentQuerySpec {
    */
   readonly topics?: readonly string[];
   /** Builds the query's operators and its topic sink (once per query, with the query's context). */
-  readonly build: (context: OperatorContext) => { readonly topology: Topology; readonly sink: TopicSink };
+  readonly build: (context: OperatorContext) => {
+    readonly topology: Topology;
+    /** The topic sink; a query that only materializes (a source table's) writes nothing. */
+    readonly sink: Pick<TopicSink, 'write'>;
+  };
   /** Consumer group holding this query's committed offsets. */
   readonly group: string;
   /** auto.offset.reset: where to start when the group has no committed offset. */
@@ -109,7 +113,7 @@ export class PersistentQuery {
   private readonly log: Log;
   private readonly processingLog: ProcessingLog;
   /** The running topology; a stateful query's is built with its stores each time it starts. */
-  private task: { topology: Topology; sink: TopicSink; stores?: StateStores } | undefined;
+  private task: { topology: Topology; sink: Pick<TopicSink, 'write'>; stores?: StateStores } | undefined;
   private readonly stopper = new AbortController();
   private loop: Promise<void> | undefined;
   private consumer: Consumer | undefined;

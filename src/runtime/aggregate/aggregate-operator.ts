@@ -35,15 +35,22 @@ export interface AggregateOperatorSpec {
   readonly serializeKey: (values: readonly SqlValue[]) => Buffer;
   /** Each aggregate call: its resolved function and its column arguments over the input row. */
   readonly calls: readonly { readonly aggregate: ResolvedAggregate; readonly args: readonly RowFunction[] }[];
-  /** A table source's rows replace each other by key: the input row's key column positions. */
+  /**
+   * Over a table source (whose TableSourceOperator gives each change the row it replaces): the
+   * input row's key column positions. A change subtracts the old row before adding the new one.
+   */
   readonly tableKeyColumns?: readonly number[];
   readonly window?: OperatorWindow;
   readonly emitFinal?: boolean;
+  /**
+   * Each output row comes with the row it replaces (`RowBatch.previous`), for a HAVING after the
+   * aggregate: it deletes a group only if the group's old row had passed.
+   */
+  readonly sendOldValues?: boolean;
 }
 
-/** ksqlDB's store names: the aggregate's, a table source's materialization, EMIT FINAL's progress. */
+/** ksqlDB's store names: the aggregate's and EMIT FINAL's progress. */
 export const AGGREGATE_STORE = 'Aggregate-Aggregate-Materialize';
-export const TABLE_SOURCE_STORE = 'KsqlTopic-Reduce';
 export const EMIT_PROGRESS_STORE = 'Aggregate-Aggregate-Emit';
 
 /** The state stores a GROUP BY needs, to declare when the query's StateStores are opened. */
@@ -58,16 +65,11 @@ export function aggregateStoreSpecs(spec: AggregateOperatorSpec): StoreSpec[] {
           retentionMs: w.retentionMs,
         },
   ];
-  if (spec.tableKeyColumns !== undefined) stores.push({ name: TABLE_SOURCE_STORE, kind: 'keyValue' });
   if (w !== undefined && spec.emitFinal === true)
     stores.push({ name: EMIT_PROGRESS_STORE, kind: 'keyValue' });
   return stores;
 }
 
-const rowCodec = {
-  encode: (row: readonly SqlValue[]) => encodeAccumulator(row),
-  decode: (bytes: Buffer) => decodeAccumulator(bytes) as SqlValue[],
-};
 const numberCodec = {
   encode: (n: number) => encodeAccumulator(n),
   decode: (bytes: Buffer) => decodeAccumulator(bytes) as number,
@@ -79,7 +81,8 @@ const numberCodec = {
  * and WINDOWEND (BIGINT); a deleted row (a session absorbed by a merge) carries only the GROUP BY
  * values and window bounds. Rows whose GROUP BY values are NULL, and records too late for their
  * window, go to the processing log. Stream deletes are skipped; a table source's change subtracts
- * the row it replaces (kept in `KsqlTopic-Reduce`) before adding the new one.
+ * the row it replaces (the batch's `previous`, from the table's materialization) before adding the
+ * new one.
  */
 export class AggregateOperator implements Operator {
   readonly name = 'Aggregate';
@@ -93,7 +96,10 @@ export class AggregateOperator implements Operator {
       throw new Error('a GROUP BY needs the query’s state stores (OperatorContext.stores)');
     this.#spec = spec;
     this.#context = context;
-    const calls = new AggregateCalls(spec.calls.map((c) => c.aggregate.create()));
+    const calls = new AggregateCalls(
+      spec.calls.map((c) => c.aggregate.create()),
+      { sendOldValues: spec.sendOldValues === true },
+    );
     const progress = () => stores.keyValueStore(EMIT_PROGRESS_STORE, numberCodec);
     const w = spec.window;
     if (spec.tableKeyColumns !== undefined) {
@@ -101,21 +107,18 @@ export class AggregateOperator implements Operator {
         calls,
         stores.keyValueStore(AGGREGATE_STORE, aggregateStateCodec),
       );
-      const sourceRows = stores.keyValueStore(TABLE_SOURCE_STORE, rowCodec);
-      const keyColumns = spec.tableKeyColumns;
       this.#run = (_records, batch, rows) => {
+        const previous = batch.previous;
+        if (previous === undefined)
+          throw new Error('a GROUP BY over a table needs the rows its changes replace (TableSourceOperator)');
         const changes: TableRowChange[] = [];
         for (const r of rows) {
-          const row = batch.rows[r];
-          const sourceKey = rowCodec.encode(keyColumns.map((i) => row[i]));
-          const previous = sourceRows.get(sourceKey);
+          const before = previous[r];
           const deleted = batch.deletes[r];
-          // A delete of a key never seen changes nothing.
-          if (deleted && previous === undefined) continue;
-          sourceRows.put(sourceKey, deleted ? null : row, batch.timestamps[r]);
-          const old =
-            previous === undefined ? null : this.#group(previous, batch.timestamps[r], batch.origins[r]);
-          const next = deleted ? null : this.#group(row, batch.timestamps[r], batch.origins[r]);
+          // A delete of a row the groups never had changes nothing.
+          if (deleted && before === null) continue;
+          const old = before === null ? null : this.#group(before, batch.timestamps[r], batch.origins[r]);
+          const next = deleted ? null : this.#group(batch.rows[r], batch.timestamps[r], batch.origins[r]);
           if (old === undefined || next === undefined) continue;
           changes.push({ old, new: next, timestamp: batch.timestamps[r] });
         }
@@ -206,15 +209,20 @@ export class AggregateOperator implements Operator {
       partition: batch.partition,
     };
     const calls = this.#spec.calls.length;
+    const previous: (SqlValue[] | null)[] | undefined = this.#spec.sendOldValues === true ? [] : undefined;
     for (const change of changes) {
       const keyValues = change.keyValues ?? [];
-      const row: SqlValue[] = [...keyValues, ...(change.results ?? new Array<SqlValue>(calls).fill(null))];
-      if (change.window !== undefined) row.push(BigInt(change.window.start), BigInt(change.window.end));
-      out.rows.push(row);
+      const bounds: SqlValue[] =
+        change.window === undefined ? [] : [BigInt(change.window.start), BigInt(change.window.end)];
+      out.rows.push([...keyValues, ...(change.results ?? new Array<SqlValue>(calls).fill(null)), ...bounds]);
       out.deletes.push(change.results === null);
       out.timestamps.push(change.timestamp);
       out.origins.push(change.origin ?? 0);
+      if (previous !== undefined) {
+        const old = change.previous ?? null;
+        previous.push(old === null ? null : [...keyValues, ...old, ...bounds]);
+      }
     }
-    return out;
+    return previous === undefined ? out : { ...out, previous };
   }
 }

@@ -20,9 +20,21 @@ export const aggregateStateCodec: ValueCodec<AggregateState> = {
 /** The aggregate calls of one query, applied together to a group's state. */
 export class AggregateCalls {
   readonly udafs: readonly Udaf[];
+  /** Changes carry the results they replace (for a HAVING over the aggregate, a KTable filter). */
+  readonly sendOldValues: boolean;
 
-  constructor(udafs: readonly Udaf[]) {
+  constructor(udafs: readonly Udaf[], options: { readonly sendOldValues?: boolean } = {}) {
     this.udafs = udafs;
+    this.sendOldValues = options.sendOldValues === true;
+  }
+
+  /**
+   * With sendOldValues, the results a group's state shows before it changes (null for a group not
+   * there yet); otherwise undefined. Call it before the state is updated: updates are in place.
+   */
+  oldResults(state: AggregateState | undefined): SqlValue[] | null | undefined {
+    if (!this.sendOldValues) return undefined;
+    return state === undefined ? null : this.results(state);
   }
 
   initialize(keyValues?: readonly SqlValue[]): AggregateState {

@@ -31,6 +31,8 @@ export interface AggregateChange {
   readonly results: SqlValue[] | null;
   /** The output record's timestamp (ROWTIME). */
   readonly timestamp: number;
+  /** With AggregateCalls.sendOldValues: the results this change replaces, null for a new row. */
+  readonly previous?: SqlValue[] | null;
   /** The `origin` of the record that caused the change. */
   readonly origin?: number;
 }

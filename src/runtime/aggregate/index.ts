@@ -5,7 +5,6 @@ export {
   aggregateStoreSpecs,
   EMIT_PROGRESS_STORE,
   type OperatorWindow,
-  TABLE_SOURCE_STORE,
 } from './aggregate-operator.js';
 export { AggregateReader, type AggregateRow, type WindowLimits } from './aggregate-reader.js';
 export { AggregateCalls, type AggregateState, aggregateStateCodec } from './aggregate-state.js';
@@ -16,6 +15,7 @@ export type {
   GroupedRecord,
   WindowBounds,
 } from './grouped-records.js';
+export { decodeAccumulator, encodeAccumulator } from './state-codec.js';
 export { StreamAggregator } from './stream-aggregator.js';
 export { TableAggregator, type TableRowChange } from './table-aggregator.js';
 export {

@@ -30,8 +30,10 @@ export class StreamAggregator {
         dropped.push(nullKey);
         continue;
       }
+      const current = this.#store.get(record.key);
+      const previous = this.#calls.oldResults(current);
       const state = this.#calls.aggregate(
-        this.#store.get(record.key) ?? this.#calls.initialize(record.keyValues),
+        current ?? this.#calls.initialize(record.keyValues),
         record.inputs,
         record.timestamp,
       );
@@ -41,6 +43,7 @@ export class StreamAggregator {
         keyValues: record.keyValues,
         results: this.#calls.results(state),
         timestamp: state.t,
+        ...(previous === undefined ? {} : { previous }),
         origin: record.origin,
       });
     }

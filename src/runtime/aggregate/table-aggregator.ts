@@ -49,6 +49,7 @@ export class TableAggregator {
         const current = this.#store.get(record.key);
         // Taking a row out of a group that was never built (its row was dropped) changes nothing.
         if (subtract && current === undefined) continue;
+        const previous = this.#calls.oldResults(current);
         const base = current ?? this.#calls.initialize(record.keyValues);
         const state = subtract
           ? this.#calls.undo(base, record.inputs, change.timestamp)
@@ -59,6 +60,7 @@ export class TableAggregator {
           keyValues: record.keyValues,
           results: this.#calls.results(state),
           timestamp: state.t,
+          ...(previous === undefined ? {} : { previous }),
           origin: record.origin,
         });
       }

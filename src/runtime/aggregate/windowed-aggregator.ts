@@ -85,8 +85,10 @@ export class TimeWindowAggregator {
           });
           continue;
         }
+        const current = this.#store.get(record.key, window.start);
+        const previous = this.#closed === undefined ? this.#calls.oldResults(current) : undefined;
         const state = this.#calls.aggregate(
-          this.#store.get(record.key, window.start) ?? this.#calls.initialize(record.keyValues),
+          current ?? this.#calls.initialize(record.keyValues),
           record.inputs,
           record.timestamp,
         );
@@ -102,6 +104,7 @@ export class TimeWindowAggregator {
             window: { start: window.start, end: window.end },
             results: this.#calls.results(state),
             timestamp: state.t,
+            ...(previous === undefined ? {} : { previous }),
             origin: record.origin,
           });
         }
@@ -173,6 +176,8 @@ export class SessionWindowAggregator {
       const found = this.#store
         .findSessions(record.key, earliestEnd, latestStart)
         .map((s) => ({ start: s.start, end: s.end, value: s.value }));
+      // An absorbed session's tombstone carries the results it had (before the merge touches them).
+      const before = found.map((s) => calls.oldResults(s.value));
       const update = this.#merger.update(record.timestamp, found, {
         initialize: () => calls.initialize(record.keyValues),
         merge: (a, b) => calls.merge(a, b),
@@ -184,19 +189,21 @@ export class SessionWindowAggregator {
           message: lateMessage(record, update.start, update.end, this.#merger.closeTime),
         });
       } else {
-        for (const s of update.removed) {
+        update.removed.forEach((s, i) => {
           this.#store.put(record.key, s.start, s.end, null, s.end);
           if (this.#closed === undefined) {
+            const previous = before[i];
             changes.push({
               key: record.key,
               keyValues: record.keyValues,
               window: { start: s.start, end: s.end },
               results: null,
               timestamp: s.end,
+              ...(previous === undefined ? {} : { previous }),
               origin: record.origin,
             });
           }
-        }
+        });
         this.#store.put(record.key, update.start, update.end, update.value, update.end);
         if (this.#closed === undefined) {
           changes.push({
@@ -205,6 +212,8 @@ export class SessionWindowAggregator {
             window: { start: update.start, end: update.end },
             results: calls.results(update.value),
             timestamp: update.end,
+            // Kafka Streams forwards a merged session as new: its old value is null.
+            ...(calls.sendOldValues ? { previous: null } : {}),
             origin: record.origin,
           });
         }

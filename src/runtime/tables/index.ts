@@ -1,0 +1,7 @@
+export {
+  keyColumnPositions,
+  TABLE_SOURCE_STORE,
+  TableSourceOperator,
+  tableRowCodec,
+  tableSourceStoreSpec,
+} from './table-source-operator.js';
