@@ -35,8 +35,10 @@ const AVRO: RegistryFormat = {
     const decode = decoderFor(schema);
     return {
       schema,
-      decode: (payload) =>
-        decode(type.fromBuffer(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength))),
+      read: (payload) => ({
+        schema,
+        value: decode(type.fromBuffer(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength))),
+      }),
     };
   },
 };

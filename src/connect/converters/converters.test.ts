@@ -108,7 +108,7 @@ test('numeric converters read with optional schemas, keep large longs exact and 
 });
 
 test('converters are found by class name or alias, and an unknown class lists the known ones', () => {
-  assert.equal(converterClassNames().length, 11);
+  assert.equal(converterClassNames().length, 12);
   assert.ok(converterByClass('JsonConverter'));
   assert.ok(converterByClass('StringConverter'));
   assert.throws(

@@ -12,6 +12,7 @@ import {
   LongConverter,
   ShortConverter,
 } from './number-converters.js';
+import { ProtobufConverter } from './protobuf-converter.js';
 import { StringConverter } from './string-converter.js';
 
 export {
@@ -51,6 +52,7 @@ export {
   JsonConverter,
   JsonSchemaConverter,
   LongConverter,
+  ProtobufConverter,
   ShortConverter,
   StringConverter,
 };
@@ -67,6 +69,7 @@ const CONVERTERS: ReadonlyMap<string, () => Converter> = new Map<string, () => C
   ['org.apache.kafka.connect.converters.BooleanConverter', () => new BooleanConverter()],
   ['io.confluent.connect.avro.AvroConverter', () => new AvroConverter()],
   ['io.confluent.connect.json.JsonSchemaConverter', () => new JsonSchemaConverter()],
+  ['io.confluent.connect.protobuf.ProtobufConverter', () => new ProtobufConverter()],
 ]);
 
 /** Kafka Connect's plugin aliases: the simple class name, and that name without "Converter". */

@@ -31,8 +31,10 @@ const JSON_SCHEMA: RegistryFormat = {
     const read = jsonTextReader(schema);
     return {
       schema,
-      decode: (payload) =>
-        read(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8')),
+      read: (payload) => ({
+        schema,
+        value: read(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8')),
+      }),
     };
   },
 };

@@ -33,8 +33,10 @@ export interface WriterSchema {
 }
 
 export interface ReaderSchema {
+  /** The schema of the record (for Protobuf, the message its indexes name) and its value. */
+  read(payload: Uint8Array): SchemaAndValue;
+  /** The schema of the first (or only) type, as use.latest.version writes with it. */
   readonly schema: Schema;
-  decode(payload: Uint8Array): ConnectValue;
 }
 
 /** Confluent's wire format: magic byte 0, then the schema id as a big-endian int32. */
@@ -248,7 +250,7 @@ export class RegistryConverter implements Converter {
         `Error retrieving ${this.format.label} schema for id ${id}: not fetched yet (the worker awaits prepareToConnectData first)`,
       );
     try {
-      return { schema: reader.schema, value: reader.decode(bytes.subarray(HEADER)) };
+      return reader.read(bytes.subarray(HEADER));
     } catch (err) {
       return fail(`Error deserializing ${this.format.label} message for id ${id}: ${(err as Error).message}`);
     }

@@ -1,0 +1,502 @@
+import protobuf from 'protobufjs';
+import {
+  type ConnectValue,
+  DataException,
+  LOGICAL,
+  type Schema,
+  type SchemaAndValue,
+  Struct,
+} from '../api/index.js';
+import { int64Value, isSchemalessMap, mapEntries, typeName } from './connect-values.js';
+
+/**
+ * Confluent's ProtobufData, the common part: a Connect STRUCT is a proto3 message (named after the
+ * Connect name, package and all; `ConnectDefault1`, `ConnectDefault2`… when unnamed), field tags are
+ * positions + 1, INT8/16/32 → int32, INT64 → int64, FLOAT32 → float, FLOAT64 → double, BOOLEAN → bool,
+ * ARRAY → repeated, MAP → map<>, Timestamp → google.protobuf.Timestamp; a top-level primitive is its
+ * google.protobuf wrapper message (wrapper.for.raw.primitives=true). Proto3 scalars have no null: an
+ * optional field that is null is left out and reads back as the type's zero, as with Confluent's
+ * defaults. Reading maps messages back to STRUCTs (every field optional), uint32/fixed32 and 64-bit
+ * kinds to INT64, enums to STRING, a oneof to a STRUCT named io.confluent.connect.protobuf.Union.
+ */
+
+const WRAPPERS: Partial<Record<Schema['type'], { message: string; scalar: string }>> = {
+  INT8: { message: 'Int32Value', scalar: 'int32' },
+  INT16: { message: 'Int32Value', scalar: 'int32' },
+  INT32: { message: 'Int32Value', scalar: 'int32' },
+  INT64: { message: 'Int64Value', scalar: 'int64' },
+  FLOAT32: { message: 'FloatValue', scalar: 'float' },
+  FLOAT64: { message: 'DoubleValue', scalar: 'double' },
+  BOOLEAN: { message: 'BoolValue', scalar: 'bool' },
+  STRING: { message: 'StringValue', scalar: 'string' },
+  BYTES: { message: 'BytesValue', scalar: 'bytes' },
+};
+const UNION = 'io.confluent.connect.protobuf.Union';
+const TIMESTAMP = 'google.protobuf.Timestamp';
+
+export interface ProtoWriter {
+  readonly text: string;
+  /** The message's full name (RecordNameStrategy names subjects after it). */
+  readonly messageName: string;
+  /** The payload after the id: the message-index array [0], then the message. */
+  encode(value: ConnectValue): Uint8Array;
+}
+
+// ---------------------------------------------------------------- Connect → .proto
+
+export function connectToProto(schema: Schema): ProtoWriter {
+  const imports = new Set<string>();
+  let text: string;
+  let messageName: string;
+  if (schema.type !== 'STRUCT') {
+    const wrapper = WRAPPERS[schema.type];
+    if (wrapper === undefined || schema.name !== undefined)
+      throw new DataException(
+        `ProtobufConverter writes a STRUCT or a primitive; a top-level ${schema.name ?? schema.type} is not supported by Sluice's ProtobufConverter yet`,
+      );
+    messageName = `google.protobuf.${wrapper.message}`;
+    text = `syntax = "proto3";\npackage google.protobuf;\n\nmessage ${wrapper.message} {\n  ${wrapper.scalar} value = 1;\n}\n`;
+  } else {
+    const counter = { n: 0 };
+    const full = schema.name ?? `ConnectDefault${++counter.n}`;
+    const dot = full.lastIndexOf('.');
+    const pkg = dot < 0 ? '' : full.slice(0, dot);
+    const lines = messageLines(schema, dot < 0 ? full : full.slice(dot + 1), '', counter, imports);
+    messageName = full;
+    text = [
+      'syntax = "proto3";',
+      ...(pkg === '' ? [] : [`package ${pkg};`]),
+      ...(imports.size === 0 ? [] : ['', ...[...imports].sort().map((i) => `import "${i}";`)]),
+      '',
+      ...lines,
+      '',
+    ].join('\n');
+  }
+  const type = compileProto(text).lookupType(messageName);
+  const toObject = objectEncoder(schema, '');
+  return {
+    text,
+    messageName,
+    encode: (value) => {
+      const message = type.fromObject(toObject(value) as Record<string, unknown>);
+      const body = type.encode(message).finish();
+      const out = Buffer.allocUnsafe(body.length + 1);
+      out[0] = 0; // message indexes [0]: the first message
+      out.set(body, 1);
+      return out;
+    },
+  };
+}
+
+function messageLines(
+  schema: Schema,
+  name: string,
+  indent: string,
+  counter: { n: number },
+  imports: Set<string>,
+): string[] {
+  const nested: string[] = [];
+  const fields = (schema.fields ?? []).map((f, i) => {
+    const type = fieldType(f.schema, f.name, indent, counter, imports, nested);
+    return `${indent}  ${type} ${f.name} = ${i + 1};`;
+  });
+  return [`${indent}message ${name} {`, ...fields, ...nested, `${indent}}`];
+}
+
+function fieldType(
+  schema: Schema,
+  field: string,
+  indent: string,
+  counter: { n: number },
+  imports: Set<string>,
+  nested: string[],
+): string {
+  if (schema.type === 'ARRAY') {
+    const item = schema.valueSchema;
+    if (item === undefined || item.type === 'ARRAY' || item.type === 'MAP')
+      throw new DataException(
+        `Field ${field}: Protobuf has no arrays of arrays or maps (not supported by Sluice's ProtobufConverter yet)`,
+      );
+    return `repeated ${elementType(item, field, indent, counter, imports, nested)}`;
+  }
+  if (schema.type === 'MAP') {
+    const key = schema.keySchema;
+    const value = schema.valueSchema;
+    if (
+      key === undefined ||
+      !['STRING', 'INT8', 'INT16', 'INT32', 'INT64', 'BOOLEAN'].includes(key.type) ||
+      key.name !== undefined
+    )
+      throw new DataException(
+        `Field ${field}: Protobuf map keys are integers, booleans or strings, not ${key?.type}`,
+      );
+    if (value === undefined || value.type === 'ARRAY' || value.type === 'MAP')
+      throw new DataException(`Field ${field}: Protobuf map values cannot be arrays or maps`);
+    return `map<${scalarType(key)}, ${elementType(value, field, indent, counter, imports, nested)}>`;
+  }
+  return elementType(schema, field, indent, counter, imports, nested);
+}
+
+function elementType(
+  schema: Schema,
+  field: string,
+  indent: string,
+  counter: { n: number },
+  imports: Set<string>,
+  nested: string[],
+): string {
+  if (schema.name === LOGICAL.timestamp) {
+    imports.add('google/protobuf/timestamp.proto');
+    return TIMESTAMP;
+  }
+  if (schema.name === LOGICAL.decimal || schema.name === LOGICAL.date || schema.name === LOGICAL.time)
+    throw new DataException(
+      `Field ${field}: ${schema.name} maps to a Protobuf type from a referenced schema (confluent.type.Decimal, google.type.Date/TimeOfDay), which Sluice's ProtobufConverter does not register yet`,
+    );
+  if (schema.type === 'STRUCT') {
+    const simple =
+      schema.name === undefined
+        ? `ConnectDefault${++counter.n}`
+        : schema.name.slice(schema.name.lastIndexOf('.') + 1);
+    nested.push(...messageLines(schema, simple, `${indent}  `, counter, imports));
+    return simple;
+  }
+  return scalarType(schema);
+}
+
+function scalarType(schema: Schema): string {
+  const wrapper = WRAPPERS[schema.type];
+  if (wrapper === undefined) throw new DataException(`No Protobuf scalar for ${schema.type}`);
+  return wrapper.scalar;
+}
+
+function compileProto(text: string): protobuf.Root {
+  const root = new protobuf.Root();
+  const parsed = protobuf.parse(text, root, { keepCase: true });
+  for (const name of parsed.imports ?? []) {
+    const common = protobuf.common.get(name);
+    if (common === null || common === undefined)
+      throw new DataException(
+        `The schema imports ${name}: schemas with references are not supported by Sluice's ProtobufConverter yet`,
+      );
+    root.addJSON((common as { nested?: protobuf.INamespace['nested'] }).nested ?? {});
+  }
+  root.resolveAll();
+  return root;
+}
+
+type ToObject = (value: ConnectValue) => unknown;
+
+/** Connect value → the plain object protobufjs' fromObject takes. */
+function objectEncoder(schema: Schema, path: string): ToObject {
+  const bad = (v: ConnectValue, expected: string): never => {
+    throw new DataException(
+      `Invalid value for schema type ${schema.type}${path === '' ? '' : ` (field ${path})`}: expected ${expected}, got ${typeName(v)}`,
+    );
+  };
+  if (schema.type !== 'STRUCT' && path === '') {
+    const inner = valueEncoder(schema, 'value', bad);
+    return (v) => ({ value: inner(v) });
+  }
+  return valueEncoder(schema, path, bad);
+}
+
+function valueEncoder(schema: Schema, path: string, bad: (v: ConnectValue, e: string) => never): ToObject {
+  if (schema.name === LOGICAL.timestamp)
+    return (v) => {
+      const ms = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : bad(v, 'a Date');
+      return { seconds: String(Math.floor(ms / 1000)), nanos: (((ms % 1000) + 1000) % 1000) * 1_000_000 };
+    };
+  switch (schema.type) {
+    case 'INT64':
+      return (v) => (typeof v === 'bigint' || typeof v === 'number' ? String(v) : bad(v, 'an integer'));
+    case 'BYTES':
+      return (v) =>
+        v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : bad(v, 'bytes');
+    case 'ARRAY': {
+      const item = valueEncoder(schema.valueSchema as Schema, `${path}[]`, bad);
+      return (v) => (Array.isArray(v) ? v.map(item) : bad(v, 'an array'));
+    }
+    case 'MAP': {
+      const value = valueEncoder(schema.valueSchema as Schema, `${path}{}`, bad);
+      return (v) => {
+        if (!isSchemalessMap(v)) return bad(v, 'a map');
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of mapEntries(v)) out[String(k)] = value(x);
+        return out;
+      };
+    }
+    case 'STRUCT': {
+      const fields = (schema.fields ?? []).map(
+        (f) =>
+          [
+            f.name,
+            valueEncoder(f.schema, path === '' ? f.name : `${path}.${f.name}`, bad),
+            f.schema,
+          ] as const,
+      );
+      return (v) => {
+        if (!(v instanceof Struct)) return bad(v, 'a Struct');
+        const out: Record<string, unknown> = {};
+        for (const [name, encode, fieldSchema] of fields) {
+          const x = v.get(name);
+          if (x === null) {
+            if (!fieldSchema.optional)
+              throw new DataException(
+                `Found null value for non-optional schema (field ${path === '' ? name : `${path}.${name}`})`,
+              );
+            continue;
+          }
+          out[name] = encode(x);
+        }
+        return out;
+      };
+    }
+    default:
+      return (v) => v;
+  }
+}
+
+// ---------------------------------------------------------------- .proto → Connect
+
+export interface ProtoReader {
+  /** The first message's Connect schema (use.latest.version writes with it). */
+  readonly schema: Schema;
+  read(payload: Uint8Array): SchemaAndValue;
+}
+
+export function protoReader(text: string): ProtoReader {
+  const parsed = protobuf.parse(text, new protobuf.Root(), { keepCase: true });
+  const root = compileProto(text);
+  const pkg = parsed.package === undefined || parsed.package === '' ? root : root.lookup(parsed.package);
+  const topLevel = ((pkg as protobuf.Namespace | null)?.nestedArray ?? []).filter(
+    (n): n is protobuf.Type => n instanceof protobuf.Type,
+  );
+  if (topLevel.length === 0) throw new DataException('The Protobuf schema defines no message');
+  const compiled = new Map<
+    protobuf.Type,
+    { schema: Schema; decode: (payload: Uint8Array) => ConnectValue }
+  >();
+  const compile = (type: protobuf.Type) => {
+    let found = compiled.get(type);
+    if (found === undefined) {
+      const schema = messageSchema(type, true, []);
+      const toConnect = messageDecoder(type, schema);
+      found = {
+        schema,
+        decode: (payload) =>
+          toConnect(
+            type.toObject(type.decode(payload), {
+              longs: String,
+              enums: String,
+              defaults: true,
+              arrays: true,
+            }),
+          ),
+      };
+      compiled.set(type, found);
+    }
+    return found;
+  };
+  return {
+    schema: compile(topLevel[0]).schema,
+    read(payload) {
+      const { indexes, offset } = readIndexes(payload);
+      let type = topLevel[indexes[0]];
+      for (const i of indexes.slice(1))
+        type = type?.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type)[i];
+      if (type === undefined) throw new DataException(`Invalid message indexes: [${indexes.join(', ')}]`);
+      const { schema, decode } = compile(type);
+      return { schema, value: decode(payload.subarray(offset)) };
+    },
+  };
+}
+
+/** The message-index array: a zig-zag varint count, then that many zig-zag varints; 0 means [0]. */
+function readIndexes(bytes: Uint8Array): { indexes: number[]; offset: number } {
+  let offset = 0;
+  const varint = (): number => {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      if (offset >= bytes.length)
+        throw new DataException('Invalid message indexes: the payload ends inside them');
+      const b = bytes[offset++];
+      result |= (b & 0x7f) << shift;
+      if ((b & 0x80) === 0) break;
+      shift += 7;
+      if (shift > 28) throw new DataException('Invalid message indexes: a varint is too long');
+    }
+    return (result >>> 1) ^ -(result & 1);
+  };
+  const count = varint();
+  if (count === 0) return { indexes: [0], offset };
+  if (count < 0 || count > 64) throw new DataException(`Invalid message indexes: count ${count}`);
+  const indexes: number[] = [];
+  for (let i = 0; i < count; i++) indexes.push(varint());
+  return { indexes, offset };
+}
+
+const SCALARS: Record<string, Schema['type']> = {
+  int32: 'INT32',
+  sint32: 'INT32',
+  sfixed32: 'INT32',
+  uint32: 'INT64',
+  fixed32: 'INT64',
+  int64: 'INT64',
+  uint64: 'INT64',
+  sint64: 'INT64',
+  fixed64: 'INT64',
+  sfixed64: 'INT64',
+  float: 'FLOAT32',
+  double: 'FLOAT64',
+  bool: 'BOOLEAN',
+  string: 'STRING',
+  bytes: 'BYTES',
+};
+
+function isWrapper(type: protobuf.Type): boolean {
+  return /^\.?google\.protobuf\.[A-Za-z0-9]+Value$/.test(type.fullName) && type.fields.value !== undefined;
+}
+
+function messageSchema(type: protobuf.Type, top: boolean, seen: readonly protobuf.Type[]): Schema {
+  if (isWrapper(type)) return { type: SCALARS[type.fields.value.type], optional: true };
+  if (type.fullName.replace(/^\./, '') === TIMESTAMP)
+    return { type: 'INT64', optional: true, name: LOGICAL.timestamp, version: 1 };
+  if (seen.includes(type))
+    throw new DataException(`Recursive Protobuf message ${type.fullName} has no Connect schema`);
+  const fields: { name: string; index: number; schema: Schema }[] = [];
+  const unions = new Set<string>();
+  for (const f of type.fieldsArray) {
+    const oneof =
+      f.partOf !== null && f.partOf !== undefined && f.options?.proto3_optional !== true
+        ? f.partOf
+        : undefined;
+    if (oneof !== undefined) {
+      if (unions.has(oneof.name)) continue;
+      unions.add(oneof.name);
+      const members = oneof.fieldsArray.map((m, i) => ({
+        name: m.name,
+        index: i,
+        schema: fieldSchema(m, [...seen, type]),
+      }));
+      fields.push({
+        name: oneof.name,
+        index: fields.length,
+        schema: { type: 'STRUCT', optional: true, name: UNION, fields: members },
+      });
+      continue;
+    }
+    fields.push({ name: f.name, index: fields.length, schema: fieldSchema(f, [...seen, type]) });
+  }
+  return { type: 'STRUCT', optional: !top, name: type.fullName.replace(/^\./, ''), fields };
+}
+
+function fieldSchema(field: protobuf.Field, seen: readonly protobuf.Type[]): Schema {
+  field.resolve();
+  const element = (): Schema => {
+    const resolved = field.resolvedType;
+    if (resolved instanceof protobuf.Type) return messageSchema(resolved, false, seen);
+    if (resolved instanceof protobuf.Enum) return { type: 'STRING', optional: true };
+    const scalar = SCALARS[field.type];
+    if (scalar === undefined) throw new DataException(`Unknown Protobuf type ${field.type}`);
+    return { type: scalar, optional: true };
+  };
+  if (field.map) {
+    const keyType = SCALARS[(field as unknown as protobuf.MapField).keyType];
+    return {
+      type: 'MAP',
+      optional: true,
+      keySchema: { type: keyType, optional: false },
+      valueSchema: element(),
+    };
+  }
+  if (field.repeated)
+    return { type: 'ARRAY', optional: true, valueSchema: { ...element(), optional: false } };
+  return element();
+}
+
+/** toObject's plain object → Connect value, following the schema messageSchema built. */
+function messageDecoder(
+  type: protobuf.Type,
+  schema: Schema,
+): (object: Record<string, unknown>) => ConnectValue {
+  if (isWrapper(type)) {
+    const scalar = scalarDecoder(schema);
+    return (o) => scalar(o.value);
+  }
+  const decode = valueDecoder(schema);
+  return (o) => decode(o);
+}
+
+function scalarDecoder(schema: Schema): (v: unknown) => ConnectValue {
+  switch (schema.type) {
+    case 'INT64':
+      return (v) => (v === null || v === undefined ? null : int64Value(BigInt(String(v))));
+    case 'BYTES':
+      return (v) => (v === null || v === undefined ? null : new Uint8Array(v as Uint8Array));
+    default:
+      return (v) => (v === undefined ? null : (v as ConnectValue));
+  }
+}
+
+function valueDecoder(schema: Schema): (v: unknown) => ConnectValue {
+  if (schema.name === LOGICAL.timestamp)
+    return (v) => {
+      if (v === null || v === undefined) return null;
+      const t = v as { seconds?: string | number; nanos?: number };
+      return new Date(Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1_000_000));
+    };
+  switch (schema.type) {
+    case 'ARRAY': {
+      const item = valueDecoder(schema.valueSchema as Schema);
+      return (v) => (Array.isArray(v) ? v.map(item) : []);
+    }
+    case 'MAP': {
+      const key = scalarDecoder(schema.keySchema as Schema);
+      const keyType = (schema.keySchema as Schema).type;
+      const value = valueDecoder(schema.valueSchema as Schema);
+      return (v) =>
+        new Map(
+          Object.entries((v ?? {}) as Record<string, unknown>).map(([k, x]) => [
+            keyType === 'STRING'
+              ? k
+              : keyType === 'BOOLEAN'
+                ? k === 'true'
+                : key(keyType === 'INT64' ? k : Number(k)),
+            value(x),
+          ]),
+        );
+    }
+    case 'STRUCT': {
+      const fields = (schema.fields ?? []).map((f) => {
+        const decode = valueDecoder(f.schema);
+        if (f.schema.name === UNION) {
+          const members = (f.schema.fields ?? []).map((m) => [m.name, valueDecoder(m.schema)] as const);
+          return [
+            f.name,
+            (o: Record<string, unknown>) => {
+              const union = new Struct(f.schema);
+              let any = false;
+              for (const [name, d] of members)
+                if (o[name] !== undefined && o[name] !== null) {
+                  union.put(name, d(o[name]));
+                  any = true;
+                }
+              return any ? union : null;
+            },
+          ] as const;
+        }
+        return [f.name, (o: Record<string, unknown>) => decode(o[f.name])] as const;
+      });
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        const struct = new Struct(schema);
+        for (const [name, read] of fields) struct.put(name, read(v as Record<string, unknown>));
+        return struct;
+      };
+    }
+    default:
+      return scalarDecoder(schema);
+  }
+}
