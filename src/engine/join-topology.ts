@@ -12,15 +12,41 @@ import {
   type Operator,
   type OperatorContext,
   type StoreSpec,
+  StreamStreamJoin,
+  type StreamStreamJoinSpec,
   StreamTableJoin,
+  streamStreamJoinStores,
   streamTableJoinStores,
 } from '../runtime/index.js';
+
+/** What a stream-stream join step runs with. */
+function streamStreamSpec(step: JoinStep): StreamStreamJoinSpec {
+  const stores = step.stores;
+  if (stores.kind !== 'STREAM_STREAM' || step.window === undefined)
+    throw new Error('A stream-stream join step has window stores and a window.');
+  return {
+    joinType: step.joinType,
+    leftKey: step.leftKey,
+    rightKey: step.rightKey,
+    leftWidth: step.leftWidth,
+    rightWidth: step.rightWidth,
+    fillsRowtime: step.usesRowtime,
+    beforeMs: step.window.beforeMs,
+    afterMs: step.window.afterMs,
+    graceMs: step.window.graceMs,
+    stores: { left: stores.left, right: stores.right, outer: stores.outer },
+  };
+}
 
 /** The join's two entry points: where the left side's rows and the right side's rows go in. */
 export function joinOperatorSides(
   step: JoinStep,
   context: OperatorContext,
 ): { left: Operator; right: Operator } {
+  if (step.joinKind === 'STREAM_STREAM') {
+    const join = new StreamStreamJoin(streamStreamSpec(step), context);
+    return { left: join.leftSide, right: join.rightSide };
+  }
   if (step.joinKind !== 'STREAM_TABLE' || (step.joinType !== 'INNER' && step.joinType !== 'LEFT'))
     throw new Error(`A ${step.joinKind} ${step.joinType} join has no operator yet.`);
   const join = new StreamTableJoin(
@@ -53,7 +79,11 @@ export function joinStepsOf(plan: PhysicalPlan): JoinStep[] {
 
 /** The state stores a plan's joins keep. */
 export function joinStoreSpecs(plan: PhysicalPlan): StoreSpec[] {
-  return joinStepsOf(plan).flatMap(() => streamTableJoinStores());
+  return joinStepsOf(plan).flatMap((step) =>
+    step.joinKind === 'STREAM_STREAM'
+      ? streamStreamJoinStores(streamStreamSpec(step))
+      : streamTableJoinStores(),
+  );
 }
 
 /**

@@ -143,8 +143,14 @@ function nodeLine(step: PhysicalPlan, name: string, sinkTopic: string | undefine
       return `    Processor: ${name} (stores: [${step.store}])`;
     case 'aggregate':
       return `    Processor: ${name} (stores: [Aggregate-Aggregate-Materialize])`;
-    case 'join':
-      return `    Processor: ${name} (stores: [${step.joinKind === 'STREAM_TABLE' ? JOIN_TABLE_STORE : ''}])`;
+    case 'join': {
+      const s = step.stores;
+      const names =
+        s.kind === 'STREAM_TABLE'
+          ? [s.table]
+          : [s.left, s.right, ...(s.outer === undefined ? [] : [s.outer])];
+      return `    Processor: ${name} (stores: [${names.join(', ')}])`;
+    }
     default:
       return `    Processor: ${name} (stores: [])`;
   }

@@ -9,7 +9,7 @@ export {
 } from './compiled-expression.js';
 export { executionPlanText, topologyText } from './explain-plan.js';
 export { compileExpression } from './expression-compiler.js';
-export type { JoinKind, JoinNode, JoinWindowMs } from './join-node.js';
+export type { JoinKind, JoinNode, JoinStores, JoinWindowMs } from './join-node.js';
 export {
   type AggregateCall,
   type AggregateNode,

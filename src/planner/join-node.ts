@@ -15,6 +15,34 @@ export interface JoinWindowMs {
   readonly graceMs: number | undefined;
 }
 
+/** The state stores a join keeps, by ksqlDB's (Kafka Streams') names. */
+export type JoinStores =
+  | { readonly kind: 'STREAM_TABLE'; readonly table: string }
+  | {
+      readonly kind: 'STREAM_STREAM';
+      readonly left: string;
+      readonly right: string;
+      readonly outer: string | undefined;
+    };
+
+/**
+ * A stream-table join keeps the table in `KafkaTopic_Right-Reduce`; a stream-stream join each side
+ * in a window store (OUTER… for a side whose unmatched records are given too) and, with GRACE
+ * PERIOD, outer records still waiting for a match in a shared store.
+ */
+export function joinStores(kind: JoinKind, type: JoinType, window: JoinWindowMs | undefined): JoinStores {
+  if (kind !== 'STREAM_STREAM') return { kind: 'STREAM_TABLE', table: 'KafkaTopic_Right-Reduce' };
+  const leftOuter = type === 'LEFT' || type === 'FULL';
+  const rightOuter = type === 'RIGHT' || type === 'FULL';
+  return {
+    kind: 'STREAM_STREAM',
+    left: `KSTREAM-${leftOuter ? 'OUTERTHIS' : 'JOINTHIS'}-0000000004-store`,
+    right: `KSTREAM-${rightOuter ? 'OUTEROTHER' : 'JOINOTHER'}-0000000005-store`,
+    outer:
+      type !== 'INNER' && window?.graceMs !== undefined ? 'KSTREAM-OUTERSHARED-0000000004-store' : undefined,
+  };
+}
+
 /**
  * `left [INNER|LEFT|RIGHT|FULL] JOIN right ON leftKey = rightKey`. The joined row is the left
  * source's row (its columns, ROWTIME, ROWPARTITION, ROWOFFSET), then the right source's row, then

@@ -4,7 +4,7 @@
 import type { ResolvedAggregate } from '../functions/index.js';
 import type { JoinType, WindowExpression } from '../sql/index.js';
 import type { SqlType, SqlValue } from '../types/index.js';
-import type { JoinKind, JoinWindowMs } from './join-node.js';
+import { type JoinKind, type JoinStores, type JoinWindowMs, joinStores } from './join-node.js';
 import { type LogicalPlan, type PlanColumn, planSource, type SinkNode, visitPlan } from './logical-plan.js';
 import { PlanningError } from './plan-select.js';
 import type { PlannerSource } from './source-scope.js';
@@ -95,6 +95,7 @@ export interface JoinStep {
   readonly rightWidth: number;
   readonly window: JoinWindowMs | undefined;
   readonly usesRowtime: boolean;
+  readonly stores: JoinStores;
 }
 
 export interface TopicSinkStep {
@@ -285,6 +286,7 @@ function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client', materialize:
         rightWidth: plan.rightWidth,
         window: plan.window,
         usesRowtime: plan.usesRowtime,
+        stores: joinStores(plan.joinKind, plan.joinType, plan.window),
       };
     case 'window':
       throw new PlanningError('A WINDOW clause needs a GROUP BY clause.');

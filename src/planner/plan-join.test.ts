@@ -263,3 +263,32 @@ test('EXPLAIN shows the join and both of its sources in the logical and the phys
     ].join('\n'),
   );
 });
+
+test('a stream-stream join keeps each side in a window store, and outer records waiting for a match in a shared one with GRACE PERIOD', () => {
+  const topology = (sql: string) => topologyText(planPhysical(plan(sql)), 'J');
+  assert.match(
+    topology(
+      'CREATE STREAM J AS SELECT o.customer, b.v FROM orders o JOIN by_id b WITHIN 1 MINUTE ON o.customer = b.id;',
+    ),
+    /Processor: Join \(stores: \[KSTREAM-JOINTHIS-0000000004-store, KSTREAM-JOINOTHER-0000000005-store\]\)/,
+  );
+  assert.match(
+    topology(
+      'CREATE STREAM J AS SELECT ROWKEY AS k, b.v FROM orders o FULL JOIN by_id b WITHIN (1 SECOND, 2 SECONDS) GRACE PERIOD 3 SECONDS ON o.customer = b.id;',
+    ),
+    /stores: \[KSTREAM-OUTERTHIS-0000000004-store, KSTREAM-OUTEROTHER-0000000005-store, KSTREAM-OUTERSHARED-0000000004-store\]/,
+  );
+  const p = plan(
+    'CREATE STREAM J AS SELECT b.id, o.name FROM orders o LEFT JOIN by_id b WITHIN (1 SECOND, 2 SECONDS) ON o.customer = b.id;',
+  );
+  assert.deepEqual(joinOf(p).window, { beforeMs: 1000, afterMs: 2000, graceMs: undefined });
+  assert.equal(joinOf(p).left.kind, 'repartition');
+  assert.equal(joinOf(p).right.kind, 'source');
+  assert.throws(
+    () =>
+      plan(
+        'CREATE STREAM J AS SELECT o.name, b.v FROM orders o FULL JOIN by_id b WITHIN 1 SECOND ON o.customer = b.id;',
+      ),
+    /must include the join expression ROWKEY in its projection/,
+  );
+});

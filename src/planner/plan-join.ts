@@ -366,7 +366,6 @@ export function planJoinQuery(
     );
   }
   const joinKind = joinKindOf(left, right, join, leftScope.qualifier, rightScope.qualifier);
-  if (joinKind === 'STREAM_STREAM') throw notYet('A stream-stream join', positionOf(join.on));
   if (joinKind === 'TABLE_TABLE') throw notYet('A table-table join', positionOf(join.on));
   if (isAggregateQuery(query)) throw notYet('GROUP BY over a JOIN', positionOf(join.on));
   if (query.partitionBy !== undefined) throw notYet('PARTITION BY over a JOIN', positionOf(join.on));
@@ -458,20 +457,22 @@ export function planJoinQuery(
         })),
       ]),
     ];
-    let leftInput: LogicalPlan = { kind: 'source', source: left, scope: leftScope } satisfies SourceNode;
     // A stream joined on anything but its one key column is re-keyed by the join expression
     // (ksqlDB's Join-repartition); every partition is read by one task, so no topic is written.
-    const leftKeys = left.columns.filter((c) => c.namespace === 'KEY');
-    const rekeyed =
-      criteria.left.kind !== 'column' || leftKeys.length !== 1 || leftKeys[0].name !== criteria.left.name;
-    if (rekeyed)
-      leftInput = { kind: 'repartition', input: leftInput, keys: [{ name: keyName, expression: leftKey }] };
+    const input = (source: PlannerSource, scope: SourceScope, on: Expression, key: CompiledExpression) => {
+      const plan: LogicalPlan = { kind: 'source', source, scope } satisfies SourceNode;
+      const keys = source.columns.filter((c) => c.namespace === 'KEY');
+      const rekeyed = on.kind !== 'column' || keys.length !== 1 || keys[0].name !== on.name;
+      return source.kind === 'STREAM' && rekeyed
+        ? ({ kind: 'repartition', input: plan, keys: [{ name: keyName, expression: key }] } as const)
+        : plan;
+    };
     const joinNode: JoinNode = {
       kind: 'join',
       joinKind,
       joinType: join.type,
-      left: leftInput,
-      right: { kind: 'source', source: right, scope: rightScope } satisfies SourceNode,
+      left: input(left, leftScope, criteria.left, leftKey),
+      right: input(right, rightScope, criteria.right, rightKey),
       leftKey,
       rightKey,
       leftWidth: scope.right.offset,

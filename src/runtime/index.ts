@@ -9,8 +9,12 @@ export {
 } from './aggregate/index.js';
 export {
   JOIN_TABLE_STORE,
+  StreamStreamJoin,
+  type StreamStreamJoinSpec,
+  type StreamStreamJoinStores,
   StreamTableJoin,
   type StreamTableJoinSpec,
+  streamStreamJoinStores,
   streamTableJoinStores,
 } from './join/index.js';
 export {

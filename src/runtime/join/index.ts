@@ -1,4 +1,10 @@
 export {
+  StreamStreamJoin,
+  type StreamStreamJoinSpec,
+  type StreamStreamJoinStores,
+  streamStreamJoinStores,
+} from './stream-stream-join.js';
+export {
   JOIN_TABLE_STORE,
   StreamTableJoin,
   type StreamTableJoinSpec,
