@@ -1,10 +1,10 @@
 import { connectCredentialsFromFile } from '../connect/client/index.js';
 import { type RunningWorker, startConnectWorker } from '../connect/index.js';
 import { builtinConnectors } from '../connectors/index.js';
-import { type Log, SegmentLog } from '../log/index.js';
+import { KafkaLog, type Log, SegmentLog } from '../log/index.js';
 import { RemoteLog } from '../server/client/index.js';
 import { BasicAuthenticator, requireConnectAuthentication } from '../server/index.js';
-import { sluiceServerUrl } from './connect-worker-properties.js';
+import { kafkaBootstrapServers, sluiceServerUrl } from './connect-worker-properties.js';
 
 /** The worker property naming a file with the server's username and password. */
 const SERVER_CREDENTIALS_FILE = 'sluice.server.credentials.file';
@@ -36,6 +36,8 @@ export interface StandaloneOptions {
 
 export interface StandaloneWorker {
   readonly worker: RunningWorker;
+  /** Distributed mode: settles with the error that stops the worker (a Java Connect worker in its group). */
+  readonly fatal: Promise<Error>;
   /** Where the worker keeps its topics: a data folder or a server URL. */
   readonly storage: string;
   close(): Promise<void>;
@@ -52,9 +54,22 @@ export async function startStandaloneWorker(options: StandaloneOptions): Promise
   const authenticator = workerAuthenticator(options.properties);
   let log: Log;
   let storage: string;
+  const brokers =
+    options.dataDir === undefined
+      ? kafkaBootstrapServers(options.properties['bootstrap.servers'])
+      : undefined;
+  let reportFatal: (err: Error) => void = () => {};
+  const fatal = new Promise<Error>((resolve) => {
+    reportFatal = resolve;
+  });
   if (options.dataDir !== undefined) {
     log = await SegmentLog.open({ dataDir: options.dataDir });
     storage = options.dataDir;
+  } else if (brokers !== undefined) {
+    // Distributed: topics on the Kafka brokers (Sluice's Kafka listener or Apache Kafka), and the
+    // group.id's workers share connectors and tasks through Kafka's group protocol.
+    log = await KafkaLog.open({ bootstrapServers: brokers, clientId: 'sluice-connect' });
+    storage = `Kafka ${brokers.join(',')} (distributed, group.id=${options.properties['group.id'] ?? 'connect-cluster'})`;
   } else {
     storage = sluiceServerUrl(options.properties['bootstrap.servers']);
     log = await RemoteLog.connect(
@@ -74,6 +89,7 @@ export async function startStandaloneWorker(options: StandaloneOptions): Promise
         ? {}
         : { configureRest: (app) => requireConnectAuthentication(app, authenticator) }),
       ...(options.env === undefined ? {} : { env: options.env }),
+      ...(brokers === undefined ? {} : { group: { bootstrapServers: brokers }, onFatal: reportFatal }),
     });
   } catch (err) {
     await log.close();
@@ -89,7 +105,7 @@ export async function startStandaloneWorker(options: StandaloneOptions): Promise
     await close();
     throw err;
   }
-  return { worker, storage, close };
+  return { worker, storage, fatal, close };
 }
 
 /** Worker properties that turn on basic authentication for the worker's REST API. */

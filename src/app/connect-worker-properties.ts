@@ -48,6 +48,25 @@ export function unknownWorkerSettingWarnings(properties: Readonly<Record<string,
 export const DEFAULT_BOOTSTRAP_SERVER = 'http://localhost:8088';
 
 /**
+ * The Kafka brokers bootstrap.servers names (host:port entries, not a Sluice server's http URL):
+ * then the worker keeps its topics there and shares its connectors with the group.id's other
+ * workers (distributed mode); undefined for a Sluice server's URL.
+ */
+export function kafkaBootstrapServers(bootstrapServers: string | undefined): string[] | undefined {
+  const entries = (bootstrapServers ?? DEFAULT_BOOTSTRAP_SERVER)
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  if (entries.length === 0 || entries.some((e) => /^https?:\/\//i.test(e))) return undefined;
+  for (const e of entries)
+    if (!/^[^\s/:]+:\d+$/.test(e) && !/^\[[0-9a-f:]+\]:\d+$/i.test(e))
+      throw new Error(
+        `bootstrap.servers entry ${e} is neither a Kafka broker (host:port) nor a Sluice server (http://HOST:8088).`,
+      );
+  return entries;
+}
+
+/**
  * The Sluice server named by bootstrap.servers (its first entry). Kafka brokers (host:port) are
  * refused with what to do instead: this worker speaks to Sluice's REST API, not Kafka's protocol.
  */

@@ -43,11 +43,13 @@ test('no command at all prints the usage to stderr and exits 2', async () => {
   assert.match(run.stderr, /Usage: sluice <command>/);
 });
 
-test('sluice connect refuses a Kafka broker as bootstrap server, and bad flags, saying what to do', async () => {
-  const broker = await runSluice(['connect', '--bootstrap-server', 'broker:9092']);
+test('sluice connect names an unreachable Kafka broker, and refuses bad flags, saying what to do', async () => {
+  const broker = await runSluice(['connect', '--bootstrap-server', 'broker.invalid:9092']);
   assert.equal(broker.code, 1);
-  assert.match(broker.stderr, /bootstrap.servers=broker:9092 looks like a Kafka broker/);
-  assert.match(broker.stderr, /--data-dir DIR/);
+  assert.match(broker.stderr, /No Kafka broker of bootstrap.servers=broker.invalid:9092 answered/);
+  const neither = await runSluice(['connect', '--bootstrap-server', 'ftp://h/x']);
+  assert.equal(neither.code, 1);
+  assert.match(neither.stderr, /neither a Kafka broker \(host:port\) nor a Sluice server/);
   const both = await runSluice(['connect', '--data-dir', 'x', '--bootstrap-server', 'http://h:8088']);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /give one/);

@@ -335,7 +335,7 @@ export const WORKER_CONFIG_DEF = new ConfigDef()
     importance: 'HIGH',
     group: WITHOUT_EFFECT_GROUP,
     documentation:
-      "For sluice connect: the Sluice server (http://host:8088) whose log holds the worker's topics. The embedded worker uses its server's log.",
+      "For sluice connect: the Sluice server (http://host:8088) whose log holds the worker's topics, or Kafka brokers (host:port: Sluice's Kafka listener or Apache Kafka), where the worker keeps its topics and shares connectors and tasks with the other workers of its group.id (distributed mode). The embedded worker uses its server's log.",
   })
   .with(withoutEffect());
 
@@ -369,7 +369,11 @@ function withoutEffect(): ConfigDef {
     'rebalance.timeout.ms',
     'scheduled.rebalance.max.delay.ms',
   ])
-    declare(name, 'LONG', 'The embedded worker is the only member of its group.');
+    declare(
+      name,
+      'LONG',
+      'The embedded worker is the only member of its group; sluice connect reads it in distributed mode (bootstrap.servers naming Kafka brokers).',
+    );
   declare('connect.protocol', 'STRING', 'The embedded worker is the only member of its group.');
   declare('offset.flush.timeout.ms', 'LONG', 'Offsets are written to the log directly.');
   declare('header.converter', 'CLASS', 'Headers are kept as they are.');

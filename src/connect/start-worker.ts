@@ -10,6 +10,7 @@ import {
   type ConnectorPlugin,
   ENCRYPTION_KEY,
   ENCRYPTION_KEY_FILE,
+  type GroupOptions,
   Herder,
   PluginRegistry,
   readWorkerConfig,
@@ -50,6 +51,13 @@ export interface WorkerOptions {
   readonly describeSetting?: (key: string) => string;
   /** Where SLUICE_PLUGIN_PATH is read when plugin.path is unset (default: process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Distributed mode: share connectors and tasks with the other workers of group.id through the
+   * Kafka group protocol, on these brokers.
+   */
+  readonly group?: GroupOptions;
+  /** Distributed mode: the worker cannot go on (a Java Kafka Connect worker in its group, say). */
+  readonly onFatal?: (err: Error) => void;
 }
 
 /**
@@ -150,7 +158,11 @@ export async function startConnectWorker(options: WorkerOptions): Promise<Runnin
   );
   for (const pkg of pluginPackages.loaded) for (const p of pkg.plugins) plugins.register(p);
   reportPluginPackages(pluginPackages);
-  const herder = await Herder.start(options.log, config, plugins, { deferConnectors: true });
+  const herder = await Herder.start(options.log, config, plugins, {
+    deferConnectors: true,
+    ...(options.group === undefined ? {} : { group: options.group }),
+    ...(options.onFatal === undefined ? {} : { onFatal: options.onFatal }),
+  });
   if (!herder.encryptsSecrets) {
     const describe = options.describeSetting ?? ((k: string) => k);
     process.stdout.write(

@@ -66,6 +66,16 @@ export async function runConnectCommand(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    // Distributed: an error the worker cannot go on from stops it.
+    void worker.fatal.then((err) => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`sluice connect: ${err.message}\n`);
+      worker.close().then(
+        () => resolve(1),
+        () => resolve(1),
+      );
+    });
   });
   process.stdout.write(`Topics and worker state: ${worker.storage}\n`);
   if (worker.worker.restUrl === undefined) {

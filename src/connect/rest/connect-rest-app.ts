@@ -1,7 +1,15 @@
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Herder } from '../worker/index.js';
-import { ConnectError, LOG4J_LEVELS, loggerLevel, logLevels, setLoggerLevel } from '../worker/index.js';
+import {
+  ConnectError,
+  ForwardRequest,
+  LOG4J_LEVELS,
+  loggerLevel,
+  logLevels,
+  setLoggerLevel,
+} from '../worker/index.js';
 import { refuseUntrustedCertificates } from './client-certificates.js';
+import { forwardToLeader } from './forward.js';
 import type { ListenerTls } from './listener-tls.js';
 
 const LEVELS: ReadonlySet<string> = new Set(LOG4J_LEVELS);
@@ -82,7 +90,7 @@ export function buildConnectRestApp(
         reply: FastifyReply,
       ) => Promise<T>,
     ) =>
-    async (req: { params: unknown; query: unknown; body: unknown }, reply: FastifyReply) => {
+    async (req: FastifyRequest, reply: FastifyReply) => {
       try {
         return await work(
           {
@@ -93,6 +101,9 @@ export function buildConnectRestApp(
           reply,
         );
       } catch (err) {
+        // Distributed: the leader serves it.
+        if (err instanceof ForwardRequest)
+          return forwardToLeader(req, reply, err.url).catch((e) => fail(reply, e));
         return fail(reply, err);
       }
     };

@@ -13,6 +13,16 @@ export interface ConnectorState {
   readonly taskConfigs: readonly Readonly<Record<string, string>>[];
 }
 
+/**
+ * Kafka Connect's restart request record; `task` (Sluice's, for one task's restart) names a single
+ * task to restart instead.
+ */
+export interface RestartRequest {
+  readonly includeTasks: boolean;
+  readonly onlyFailed: boolean;
+  readonly task?: number;
+}
+
 /** A connector or task record: Kafka Connect's `properties`, and Sluice's envelope when some are encrypted. */
 interface PropertiesRecord {
   readonly properties: Record<string, string>;
@@ -52,6 +62,41 @@ export class ConfigStore {
       const task = /^task-(.*)-\d+$/.exec(key);
       if (task !== null) this.properties(key, task[1]);
     }
+  }
+
+  /**
+   * Hears restart requests (Kafka Connect's `restart-connector-<name>` records) read after the
+   * start: a distributed worker restarts what of them runs on it.
+   */
+  onRestartRequest(listener: (name: string, request: RestartRequest) => void): void {
+    this.store.onRecord = (key, value) => {
+      if (!key.startsWith('restart-connector-') || value === null) return;
+      const v = value as { 'include-tasks'?: unknown; 'only-failed'?: unknown; 'sluice.task'?: unknown };
+      listener(key.slice('restart-connector-'.length), {
+        includeTasks: v['include-tasks'] === true,
+        onlyFailed: v['only-failed'] === true,
+        ...(typeof v['sluice.task'] === 'number' ? { task: v['sluice.task'] } : {}),
+      });
+    };
+  }
+
+  /** A restart request for the workers that run the connector's instance and tasks. */
+  putRestartRequest(name: string, request: RestartRequest): Promise<void> {
+    return this.store.put(`restart-connector-${name}`, {
+      'include-tasks': request.includeTasks,
+      'only-failed': request.onlyFailed,
+      ...(request.task === undefined ? {} : { 'sluice.task': request.task }),
+    });
+  }
+
+  /** Reads what other workers wrote since; resolves whether anything changed. */
+  catchUp(): Promise<boolean> {
+    return this.store.catchUp();
+  }
+
+  /** How far the config topic has been read (its next offset). */
+  get position(): number {
+    return this.store.position;
   }
 
   /** The plain properties of a connector or task record. */
@@ -192,6 +237,11 @@ export class OffsetStore {
     return this.store.load();
   }
 
+  /** Reads offsets other workers committed since (before a task moved here starts). */
+  catchUp(): Promise<boolean> {
+    return this.store.catchUp();
+  }
+
   static key(connector: string, partition: SourcePartition): string {
     return JSON.stringify([connector, partition]);
   }
@@ -241,6 +291,11 @@ export class StatusStore {
 
   load(): Promise<void> {
     return this.store.load();
+  }
+
+  /** Reads statuses other workers wrote since. */
+  catchUp(): Promise<boolean> {
+    return this.store.catchUp();
   }
 
   private status(state: StatusState, trace: string | null): Status {

@@ -21,3 +21,16 @@ export class ConnectError extends SluiceError {
 }
 
 export const notFound = (name: string) => new ConnectError(404, `Connector ${name} not found`);
+
+/**
+ * A request this worker does not serve in distributed mode: the leader (or the worker that runs the
+ * work) does, at `url` (undefined while no leader is known). The REST API forwards it there.
+ */
+export class ForwardRequest extends Error {
+  override readonly name = 'ForwardRequest';
+  readonly url: string | undefined;
+  constructor(url: string | undefined) {
+    super(url === undefined ? 'no known leader' : `served by the leader at ${url}`);
+    this.url = url;
+  }
+}

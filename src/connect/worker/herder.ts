@@ -1,8 +1,9 @@
 import type { Log } from '../../log/index.js';
 import { ConfigStore, OffsetStore, type Status, StatusStore, type TargetState } from './backing-stores.js';
+import { type ClusterHost, type GroupOptions, WorkerCluster } from './cluster.js';
 import { ConfigSealer } from './config-encryption.js';
 import { ConfigProviders } from './config-providers.js';
-import { ConnectError, notFound } from './connect-error.js';
+import { ConnectError, ForwardRequest, notFound } from './connect-error.js';
 import { connectLogger } from './connect-logger.js';
 import { ConnectorSecrets } from './connector-secrets.js';
 import type { PluginInfo, PluginRegistry } from './plugin-registry.js';
@@ -77,6 +78,8 @@ export class Herder {
   private readonly validator: ConfigValidator;
   /** Runs the connectors and tasks this herder starts. */
   private readonly runtime: Worker;
+  /** Distributed mode: the group this worker shares its connectors and tasks with. */
+  private cluster: WorkerCluster | undefined;
   /** Changes run one at a time, so the config topic sees them in order. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -108,7 +111,10 @@ export class Herder {
             const state = this.configs.connectors().get(name);
             if (state === undefined || !current()) return;
             await this.runtime.stopRunning(name);
-            await this.runtime.startConnector(name, state.config, state.targetState);
+            // Distributed: the new task configs go to the config topic; the leader assigns them.
+            await this.runtime.startConnector(name, state.config, state.targetState, {
+              withTasks: this.cluster === undefined,
+            });
           });
         },
       },
@@ -131,10 +137,27 @@ export class Herder {
     log: Log,
     worker: WorkerConfig,
     plugins: PluginRegistry,
-    options: { deferConnectors?: boolean } = {},
+    options: {
+      deferConnectors?: boolean;
+      /** Distributed mode: share connectors and tasks with the group.id's other workers. */
+      group?: GroupOptions;
+      /** Distributed mode: the worker cannot go on (a Java Connect worker in its group, say). */
+      onFatal?: (err: Error) => void;
+    } = {},
   ): Promise<Herder> {
     await checkConfigTopicPresent(log, worker);
     const herder = new Herder(log, worker, plugins);
+    if (options.group !== undefined) {
+      const host: ClusterHost = {
+        log,
+        config: worker,
+        configs: herder.configs,
+        statuses: herder.statuses,
+        runtime: herder.runtime,
+        serial: (work) => herder.serial(work),
+      };
+      herder.cluster = new WorkerCluster(host, options.group, options.onFatal ?? (() => {}));
+    }
     await herder.configs.load();
     for (const name of await herder.configs.sealPlainSecrets())
       connectLogger(name).info(
@@ -148,12 +171,31 @@ export class Herder {
 
   /** Starts the stored connectors that do not run yet (once, after a deferred start). */
   startConnectors(): Promise<void> {
+    // Distributed: the group's leader decides what runs here.
+    if (this.cluster !== undefined) {
+      this.cluster.start();
+      return Promise.resolve();
+    }
     return this.serial(async () => {
       for (const [name, state] of this.configs.connectors()) {
         if (this.runtime.connector(name) === undefined)
           await this.runtime.startConnector(name, state.config, state.targetState);
       }
     });
+  }
+
+  /**
+   * Distributed mode: a request only the leader serves (config writes, deletes, stop, restarts,
+   * offsets) is forwarded to it from the other workers.
+   */
+  private leaderOnly(): void {
+    if (this.cluster !== undefined && !this.cluster.isLeader)
+      throw new ForwardRequest(this.cluster.leaderUrl);
+  }
+
+  /** Distributed mode: the leader of the group (this worker's URL when it leads), once known. */
+  get leaderUrl(): string | undefined {
+    return this.cluster === undefined ? undefined : this.cluster.leaderUrl;
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -218,7 +260,8 @@ export class Herder {
       name,
       connector: {
         state: connector.state,
-        worker_id: this.worker.workerId,
+        // Distributed: work that runs elsewhere is reported by its own worker.
+        worker_id: running === undefined ? this.elsewhere(stored) : this.worker.workerId,
         ...(connector.trace ? { trace: connector.trace } : {}),
       },
       tasks,
@@ -230,7 +273,7 @@ export class Herder {
     const state = this.configs.connectors().get(name);
     if (state === undefined || !Number.isInteger(id) || id < 0 || id >= state.taskConfigs.length)
       throw new ConnectError(404, `No status found for task ${name}-${id}`);
-    const runner = this.runtime.connector(name)?.tasks[id];
+    const runner = this.runtime.task(name, id);
     const stored: Status | undefined = this.statuses.task(name, id);
     const st = runner?.state === 'STOPPED' ? 'UNASSIGNED' : (runner?.state ?? stored?.state ?? 'UNASSIGNED');
     const trace = runner?.trace ?? stored?.trace ?? null;
@@ -238,10 +281,15 @@ export class Herder {
     return {
       id,
       state: st,
-      worker_id: this.worker.workerId,
+      worker_id: runner === undefined ? this.elsewhere(stored) : this.worker.workerId,
       ...(trace ? { trace } : {}),
       ...(retrying === undefined ? {} : { retrying }),
     };
+  }
+
+  /** The worker a stored status names, in distributed mode (standalone: this one). */
+  private elsewhere(stored: Status | undefined): string {
+    return this.cluster !== undefined && stored !== undefined ? stored.worker_id : this.worker.workerId;
   }
 
   /** Each running task's counters; a STOPPED connector has no tasks. */
@@ -294,12 +342,14 @@ export class Herder {
     initialState: TargetState = 'STARTED',
     options: { requireStart?: boolean; taskStartWaitMs?: number } = {},
   ): Promise<ConnectorInfo> {
+    this.leaderOnly();
     const info = await this.serial(async () => {
       if (this.configs.connectors().has(name))
         throw new ConnectError(409, `Connector ${name} already exists`);
       const full = this.validator.check(name, config);
       await this.configs.putTargetState(name, initialState);
       await this.configs.putConnectorConfig(name, full);
+      if (this.cluster !== undefined) return this.connectorInfo(name);
       const failure = await this.runtime.startConnector(name, full, initialState);
       if (failure !== undefined && options.requireStart === true) {
         await this.remove(name);
@@ -310,7 +360,8 @@ export class Herder {
       }
       return this.connectorInfo(name);
     });
-    if (options.requireStart === true)
+    await this.cluster?.configWritten();
+    if (options.requireStart === true && this.cluster === undefined)
       await this.refuseFailedTaskStart(name, options.taskStartWaitMs ?? TASK_START_WAIT_MS);
     return info;
   }
@@ -353,29 +404,38 @@ export class Herder {
     name: string,
     config: Readonly<Record<string, string>>,
   ): Promise<{ created: boolean; info: ConnectorInfo }> {
+    this.leaderOnly();
     this.runtime.interruptStart(name);
-    return this.serial(async () => {
+    const done = this.serial(async () => {
       const existing = this.configs.connectors().get(name);
       const full = this.validator.check(
         name,
         existing === undefined ? config : this.secrets.keepHiddenSecrets(existing.config, config),
       );
       const target = existing?.targetState ?? 'STARTED';
-      if (existing !== undefined) await this.runtime.stopRunning(name);
-      else await this.configs.putTargetState(name, target);
+      const here = this.cluster === undefined;
+      if (existing !== undefined) {
+        if (here) await this.runtime.stopRunning(name);
+      } else await this.configs.putTargetState(name, target);
       await this.configs.putConnectorConfig(name, full);
-      await this.runtime.startConnector(name, full, target);
+      if (here) await this.runtime.startConnector(name, full, target);
       return { created: existing === undefined, info: this.connectorInfo(name) };
+    });
+    return done.then(async (result) => {
+      await this.cluster?.configWritten();
+      return result;
     });
   }
 
-  deleteConnector(name: string): Promise<void> {
+  async deleteConnector(name: string): Promise<void> {
+    this.leaderOnly();
     const interrupted = this.runtime.interruptStart(name);
     // A creation that needed the start to succeed has removed it already: that is the DROP done.
-    return this.serial(async () => {
+    await this.serial(async () => {
       if (interrupted && !this.configs.connectors().has(name)) return;
       await this.remove(name);
     });
+    await this.cluster?.configWritten();
   }
 
   private async remove(name: string): Promise<void> {
@@ -395,16 +455,24 @@ export class Herder {
   }
 
   stopConnector(name: string): Promise<void> {
+    this.leaderOnly();
     this.runtime.interruptStart(name);
     return this.setTargetState(name, 'STOPPED');
   }
 
-  private setTargetState(name: string, target: TargetState): Promise<void> {
-    return this.serial(async () => {
+  private async setTargetState(name: string, target: TargetState): Promise<void> {
+    await this.serial(async () => {
       const state = this.configs.connectors().get(name);
       // Kafka Connect's pause, resume and stop word it so.
       if (state === undefined) throw new ConnectError(404, `Unknown connector ${name}`);
       if (state.targetState === target) return;
+      if (this.cluster !== undefined) {
+        // As Kafka Connect's leader: a stop empties the task configs, then the target state
+        // follows; the workers that run the connector and its tasks act on it.
+        if (target === 'STOPPED') await this.configs.putTaskConfigs(name, []);
+        await this.configs.putTargetState(name, target);
+        return;
+      }
       await this.configs.putTargetState(name, target);
       const running = this.runtime.connector(name) !== undefined;
       // Between STARTED and PAUSED the tasks stay and only pause or resume. A FAILED connector
@@ -417,6 +485,7 @@ export class Herder {
       await this.runtime.stopRunning(name);
       await this.runtime.startConnector(name, state.config, target);
     });
+    await this.cluster?.configWritten();
   }
 
   /** Kafka Connect's restart: the connector iff !onlyFailed or FAILED; tasks likewise when includeTasks. */
@@ -424,6 +493,7 @@ export class Herder {
     name: string,
     options: { includeTasks?: boolean; onlyFailed?: boolean } = {},
   ): Promise<ConnectorStateInfo> {
+    this.leaderOnly();
     return this.serial(async () => {
       const state = this.stateOf(name);
       // The plan, as Kafka Connect answers it: what restarts is shown RESTARTING.
@@ -437,7 +507,14 @@ export class Herder {
         connector: restartConnector ? { ...before.connector, state: 'RESTARTING' } : before.connector,
         tasks: before.tasks.map((t) => (taskIds.includes(t.id) ? { ...t, state: 'RESTARTING' } : t)),
       };
-      if (restartConnector) {
+      if (this.cluster !== undefined) {
+        // Distributed: a restart request in the config topic, which the workers that run the
+        // connector and its tasks carry out.
+        await this.configs.putRestartRequest(name, {
+          includeTasks: options.includeTasks === true,
+          onlyFailed: options.onlyFailed === true,
+        });
+      } else if (restartConnector) {
         // A connector restarts as a new instance, which rewrites its task configs: its tasks
         // restart with it.
         await this.statuses.putConnector(name, 'RESTARTING');
@@ -453,10 +530,15 @@ export class Herder {
 
   /** POST /connectors/{name}/tasks/{id}/restart: that task only. */
   restartTask(name: string, id: number): Promise<void> {
+    this.leaderOnly();
     return this.serial(async () => {
       const state = this.stateOf(name);
       if (!Number.isInteger(id) || id < 0 || id >= state.taskConfigs.length)
         throw new ConnectError(404, `Unknown task: ${name}-${id}`);
+      if (this.cluster !== undefined) {
+        await this.configs.putRestartRequest(name, { includeTasks: true, onlyFailed: false, task: id });
+        return;
+      }
       await this.runtime.restartTasks(name, [id], state);
     });
   }
@@ -467,6 +549,8 @@ export class Herder {
   ): Promise<{ offsets: { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[] }> {
     return this.serial(async () => {
       const state = this.stateOf(name);
+      // Distributed: other workers' tasks commit source offsets too.
+      if (this.cluster !== undefined) await this.offsets.catchUp();
       const type = this.plugins.findConnector(state.config['connector.class'] ?? '')?.type;
       if (type === 'sink') {
         // A negative committed offset is a reset partition (the log cannot delete a group's offset).
@@ -491,6 +575,7 @@ export class Herder {
     name: string,
     offsets: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[] | null,
   ): Promise<string> {
+    this.leaderOnly();
     return this.serial(async () => {
       const state = this.stateOf(name);
       if (state.targetState !== 'STOPPED') {
@@ -565,6 +650,7 @@ export class Herder {
 
   /** Stops everything; statuses become UNASSIGNED, as when a worker leaves. */
   async close(): Promise<void> {
+    if (this.cluster !== undefined) return this.cluster.close();
     await this.serial(async () => {
       for (const name of this.runtime.connectorNames()) {
         const entry = this.runtime.connector(name)!;

@@ -1,7 +1,8 @@
 // The worker's public surface: the herder that decides, the worker that runs, the validator, their
 // errors and logger, and the worker properties they read.
+export type { GroupOptions } from './cluster.js';
 export { ENCRYPTION_KEY, ENCRYPTION_KEY_FILE } from './config-encryption.js';
-export { ConnectError } from './connect-error.js';
+export { ConnectError, ForwardRequest } from './connect-error.js';
 export { LOG4J_LEVELS, loggerLevel, logLevels, recentLogLines, setLoggerLevel } from './connect-logger.js';
 export {
   type ConfigInfos,

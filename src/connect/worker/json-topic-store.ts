@@ -1,4 +1,5 @@
 import { type Log, replayToEnd } from '../../log/index.js';
+import { createTopicIfMissing } from './log-unavailable.js';
 
 /**
  * A compacted topic of JSON values by string key: the shape of all three of Kafka Connect's
@@ -10,6 +11,11 @@ export class JsonTopicStore {
   private readonly log: Log;
   private readonly partitions: number;
   readonly values = new Map<string, unknown>();
+  /** Hears each record read after `load` (records other workers wrote, and this one's own). */
+  onRecord: ((key: string, value: unknown) => void) | undefined;
+  private loaded = false;
+  /** Where the next read of each partition starts (what `load` and `catchUp` have read). */
+  private next: number[] = [];
 
   constructor(log: Log, topic: string, partitions: number) {
     this.log = log;
@@ -19,21 +25,42 @@ export class JsonTopicStore {
 
   /** Creates the topic (compacted) if needed and reads it into memory. */
   async load(): Promise<void> {
-    if (!(await this.log.hasTopic(this.topic))) {
-      await this.log.createTopic(this.topic, {
-        partitions: this.partitions,
-        config: { 'cleanup.policy': 'compact' },
-      });
-      return;
-    }
-    await replayToEnd(this.log, this.topic, (records) => {
-      for (const r of records) {
-        if (r.key === null) continue;
-        const key = r.key.toString('utf8');
-        if (r.value === null) this.values.delete(key);
-        else this.values.set(key, JSON.parse(r.value.toString('utf8')));
-      }
-    });
+    // Another worker of the group may create it at the same moment: then it is read like any other.
+    const created =
+      !(await this.log.hasTopic(this.topic)) &&
+      (await createTopicIfMissing(this.log, this.topic, this.partitions, { 'cleanup.policy': 'compact' }));
+    if (!created) await this.catchUp();
+    this.loaded = true;
+  }
+
+  /**
+   * Reads what other workers of the group wrote since the last read (a distributed worker follows
+   * the topic); resolves whether anything was read. Own writes are read again, to the same values.
+   */
+  async catchUp(): Promise<boolean> {
+    let changed = false;
+    this.next = await replayToEnd(
+      this.log,
+      this.topic,
+      (records) => {
+        changed = true;
+        for (const r of records) {
+          if (r.key === null) continue;
+          const key = r.key.toString('utf8');
+          const value = r.value === null ? null : JSON.parse(r.value.toString('utf8'));
+          if (value === null) this.values.delete(key);
+          else this.values.set(key, value);
+          if (this.loaded) this.onRecord?.(key, value);
+        }
+      },
+      { from: (partition) => this.next[partition] ?? 0 },
+    );
+    return changed;
+  }
+
+  /** How far the topic has been read: the sum of every partition's next offset (the config topic has one). */
+  get position(): number {
+    return this.next.reduce((a, b) => a + (b ?? 0), 0);
   }
 
   /** Writes several keys in one append; null deletes. */

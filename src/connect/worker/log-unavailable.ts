@@ -13,9 +13,10 @@ export async function createTopicIfMissing(
   log: { createTopic(topic: string, spec: TopicSpec): Promise<unknown> },
   topic: string,
   partitions: number,
+  config?: Readonly<Record<string, string>>,
 ): Promise<boolean> {
   try {
-    await log.createTopic(topic, { partitions });
+    await log.createTopic(topic, config === undefined ? { partitions } : { partitions, config });
     return true;
   } catch (err) {
     if (err instanceof LogError && err.code === 'TOPIC_EXISTS') return false;

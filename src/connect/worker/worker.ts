@@ -81,6 +81,11 @@ export class Worker {
   private readonly statuses: StatusStore;
   private readonly hooks: WorkerHooks;
   private readonly running = new Map<string, RunningConnector>();
+  /**
+   * Distributed: tasks assigned to this worker, by connector, apart from the connector instances
+   * (which may run on another worker).
+   */
+  private readonly taskHosts = new Map<string, RunningConnector>();
 
   constructor(options: {
     log: Log;
@@ -98,6 +103,88 @@ export class Worker {
     this.offsets = options.offsets;
     this.statuses = options.statuses;
     this.hooks = options.hooks;
+  }
+
+  /** A task running here, whether its connector runs here too (standalone) or not (distributed). */
+  task(name: string, id: number): AnyTaskRunner | undefined {
+    return this.running.get(name)?.tasks[id] ?? this.taskHosts.get(name)?.tasks[id];
+  }
+
+  /** Every task of a connector running here, by id (distributed: only some ids). */
+  private tasksOf(name: string): [number, AnyTaskRunner][] {
+    const out: [number, AnyTaskRunner][] = [];
+    for (const entry of [this.running.get(name), this.taskHosts.get(name)])
+      entry?.tasks.forEach((t, id) => {
+        out.push([id, t]);
+      });
+    return out.sort((a, b) => a[0] - b[0]);
+  }
+
+  /**
+   * Distributed: starts one task the leader assigned here, from its stored config, after reading
+   * the offsets its previous worker committed. Its connector may run elsewhere.
+   */
+  async startTask(
+    name: string,
+    id: number,
+    connectorConfig: Readonly<Record<string, string>>,
+    taskConfigs: readonly Readonly<Record<string, string>>[],
+    target: TargetState,
+  ): Promise<void> {
+    const plugin = this.plugins.findConnector(connectorConfig['connector.class'] ?? '');
+    let entry = this.taskHosts.get(name);
+    if (entry === undefined) {
+      entry = {
+        name,
+        type: plugin?.type ?? 'source',
+        className: plugin?.className ?? connectorConfig['connector.class'] ?? '',
+        connector: undefined,
+        tasks: [],
+        state: 'UNASSIGNED',
+        trace: null,
+        topics: new Set(),
+      };
+      this.taskHosts.set(name, entry);
+    }
+    try {
+      if (plugin === undefined)
+        throw new Error(
+          `Failed to find any class that implements Connector and which name matches ${connectorConfig['connector.class']}`,
+        );
+      const resolved = this.providers.resolveOrThrow(connectorConfig);
+      const taskConfig = this.providers.resolveOrThrow(taskConfigs[id] ?? {});
+      await this.offsets.catchUp();
+      const assignment =
+        plugin.type === 'sink' ? ((await this.sinkAssignments(resolved, taskConfigs.length))[id] ?? []) : [];
+      const runner = this.createRunner(entry, plugin.create(), resolved, id, taskConfig, assignment);
+      entry.tasks[id] = runner;
+      if (target === 'PAUSED') await runner.pause();
+      runner.start();
+    } catch (err) {
+      const trace = withRecentLines((err as Error)?.stack ?? String(err), `${name}-${id}`);
+      connectLogger(name, id).error('Task failed to start', err);
+      await this.statuses.putTask(name, id, 'FAILED', trace);
+    }
+  }
+
+  /** Distributed: stops one task running here (revoked, or its config changed). */
+  async stopAssignedTask(name: string, id: number): Promise<void> {
+    const entry = this.taskHosts.get(name);
+    const runner = entry?.tasks[id];
+    if (entry === undefined || runner === undefined) return;
+    await this.stopTask(runner, name, id);
+    delete entry.tasks[id];
+    if (!entry.tasks.some((t) => t !== undefined)) this.taskHosts.delete(name);
+  }
+
+  /** Distributed: the ids of the tasks of a connector running here. */
+  assignedTaskIds(name: string): number[] {
+    return this.tasksOf(name).map(([id]) => id);
+  }
+
+  /** Distributed: connectors with tasks running here. */
+  taskHostNames(): string[] {
+    return [...this.taskHosts.keys()];
   }
 
   /** The connector running here under that name, if any. */
@@ -138,7 +225,11 @@ export class Worker {
 
   /** The topics a connector's tasks write or read, as seen so far. */
   connectorTopics(name: string): string[] {
-    return [...(this.running.get(name)?.topics ?? [])].sort();
+    const topics = new Set([
+      ...(this.running.get(name)?.topics ?? []),
+      ...(this.taskHosts.get(name)?.topics ?? []),
+    ]);
+    return [...topics].sort();
   }
 
   converter(config: Readonly<Record<string, string>>, side: 'key' | 'value'): Converter {
@@ -163,6 +254,7 @@ export class Worker {
     name: string,
     config: Readonly<Record<string, string>>,
     target: TargetState,
+    options: { withTasks?: boolean } = {},
   ): Promise<unknown> {
     const plugin = this.plugins.findConnector(config['connector.class'] ?? '');
     const logger = connectLogger(name);
@@ -254,6 +346,8 @@ export class Worker {
       entry.state = target === 'PAUSED' ? 'PAUSED' : 'RUNNING';
       await this.statuses.putConnector(name, entry.state);
       logger.info(`Connector started with ${taskConfigs.length} task(s)`);
+      // Distributed: the group's leader assigns the tasks, maybe to other workers.
+      if (options.withTasks === false) return undefined;
       const assignments =
         plugin.type === 'sink' ? await this.sinkAssignments(resolved, taskConfigs.length) : [];
       for (const [id, taskConfig] of taskConfigs.entries()) {
@@ -407,7 +501,7 @@ export class Worker {
   /** Each running task's counters; a STOPPED connector has no tasks. */
   async connectorMetrics(name: string): Promise<ConnectorMetricsInfo> {
     const tasks = await Promise.all(
-      (this.running.get(name)?.tasks ?? []).map(async (t, id): Promise<TaskMetricsInfo> => {
+      this.tasksOf(name).map(async ([id, t]): Promise<TaskMetricsInfo> => {
         const c = t.counters;
         return {
           id,
@@ -441,8 +535,8 @@ export class Worker {
 
   /** Records written by each of a source connector's tasks (for tests and benchmarks). */
   written(name: string): number {
-    return (this.running.get(name)?.tasks ?? []).reduce(
-      (n, t) => n + (t instanceof SourceTaskRunner ? t.written : t.delivered),
+    return this.tasksOf(name).reduce(
+      (n, [, t]) => n + (t instanceof SourceTaskRunner ? t.written : t.delivered),
       0,
     );
   }

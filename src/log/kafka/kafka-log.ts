@@ -368,7 +368,9 @@ export class KafkaLog implements Log {
         isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED,
         topics: [
           {
-            topicId: meta.id,
+            // A broker without topic ids (Sluice's own Kafka listener: Fetch up to v12, zero ids)
+            // is asked by name, which the v12 request carries in this field.
+            topicId: /^[0-]+$/.test(meta.id) ? topic : meta.id,
             partitions: [
               {
                 partition,
