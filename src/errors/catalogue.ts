@@ -400,6 +400,13 @@ export const ERROR_CATALOGUE = {
     'A newer producer with the same transactional id took over.',
     'Stop the older producer; only one may write with a transactional id.',
   ),
+  GROUP_NOT_EMPTY: entry(
+    'log',
+    40900,
+    409,
+    'The consumer group still has active members, so its committed offsets cannot be deleted.',
+    "Stop the group's consumers (or wait for their session to time out), then delete the group or its offsets again.",
+  ),
   UNSUPPORTED: entry(
     'log',
     50001,

@@ -1,12 +1,8 @@
 import { LogError } from './errors.js';
 import { ReadCursor } from './read-cursor.js';
-import type { Log, LogRecord, ReadResult, TopicPartitionOffset } from './types.js';
+import type { Log, LogRecord, ReadResult, TopicPartition, TopicPartitionOffset } from './types.js';
 
-/** One partition of one topic. */
-export interface TopicPartition {
-  readonly topic: string;
-  readonly partition: number;
-}
+export type { TopicPartition } from './types.js';
 
 /**
  * Where a partition starts when the group has no committed offset for it (or no group is used), and

@@ -16,6 +16,8 @@ export type LogErrorCode =
   | 'INVALID_RECORD'
   | 'RECORD_TOO_LARGE'
   | 'PRODUCER_FENCED'
+  /** A consumer group that still has members: its offsets cannot be deleted. */
+  | 'GROUP_NOT_EMPTY'
   | 'UNSUPPORTED'
   | 'IO_ERROR'
   /** The log's server cannot be reached (a remote log whose server restarts): retrying can succeed. */

@@ -1,7 +1,7 @@
 import { Consumer } from './consumer.js';
 import { invalidPartition, LogError, unknownTopic } from './errors.js';
 import { replayToEnd } from './replay.js';
-import type { Log, LogRecord, ProduceRecord, TopicPartitionOffset } from './types.js';
+import type { Log, LogRecord, ProduceRecord, TopicPartition, TopicPartitionOffset } from './types.js';
 
 /** Where committed group offsets live, as in Kafka: a compacted topic keyed by group, topic and partition. */
 export const CONSUMER_OFFSETS_TOPIC = '__consumer_offsets';
@@ -113,6 +113,26 @@ export class GroupCoordinator {
     await this.store.append(
       CONSUMER_OFFSETS_TOPIC,
       offsets.map((o) => offsetCommitRecord(group, o, now)),
+    );
+  }
+
+  /**
+   * Forgets committed offsets with tombstones: the group's every one, or those of `partitions`. Only
+   * offsets the group has get one, so deleting twice writes nothing the second time.
+   */
+  async deleteOffsets(group: string, partitions?: readonly TopicPartition[]): Promise<void> {
+    await this.catchUp();
+    const committed = this.groups.get(group);
+    if (committed === undefined) return;
+    const keys =
+      partitions === undefined
+        ? [...committed.values()]
+        : partitions.filter((p) => committed.has(keyOf(p.topic, p.partition)));
+    if (keys.length === 0) return;
+    const now = Date.now();
+    await this.store.append(
+      CONSUMER_OFFSETS_TOPIC,
+      keys.map((k) => ({ ...offsetCommitRecord(group, { ...k, offset: -1 }, now), value: null })),
     );
   }
 

@@ -7,7 +7,12 @@ import { LogError } from './errors.js';
 const SCHEMAS_TOPIC = '_schemas';
 
 /** What would be done to an internal topic from outside its owner. */
-export type InternalTopicAction = 'delete' | 'write to' | 'change the configs of';
+export type InternalTopicAction =
+  | 'delete'
+  | 'write to'
+  | 'change the configs of'
+  | 'add partitions to'
+  | 'delete records of';
 
 /**
  * The topics that hold a process's own state (the command topic, the processing log, Connect's

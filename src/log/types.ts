@@ -72,6 +72,12 @@ export interface ReadResult {
   readonly endOffset: number;
 }
 
+/** One partition of one topic. */
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
 export interface TopicPartitionOffset {
   readonly topic: string;
   readonly partition: number;
@@ -125,6 +131,20 @@ export interface Log {
   validateTopic(name: string, spec?: TopicSpec): void;
   /** Changes topic configs (merged into the existing ones). */
   alterTopicConfig(name: string, config: Readonly<Record<string, string>>): Promise<TopicDescription>;
+  /**
+   * Raises the topic's partition count to `count` (Kafka's CreatePartitions: the new total). Records
+   * already written stay where they are, so keys hash to other partitions from now on. A count not
+   * above the current one throws INVALID_PARTITION.
+   */
+  createPartitions(name: string, count: number): Promise<TopicDescription>;
+  /**
+   * Deletes the partition's records before `offset` (Kafka's DeleteRecords): the log start offset
+   * moves there for good (reads before it fail with OFFSET_OUT_OF_RANGE, `beginningOffset` answers
+   * it) and the space is freed as whole segments fall below it. Resolves the new log start offset;
+   * an offset below the current start changes nothing, one past the end offset throws
+   * OFFSET_OUT_OF_RANGE.
+   */
+  deleteRecords(topic: string, partition: number, offset: number): Promise<number>;
 
   /**
    * Appends records; each goes to its own `partition`, or the one its key hashes to (Kafka's murmur2
@@ -157,6 +177,12 @@ export interface Log {
   commitOffsets(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void>;
   committedOffsets(group: string, topic?: string): Promise<TopicPartitionOffset[]>;
   listGroups(): Promise<string[]>;
+  /**
+   * Forgets a group's committed offsets: every one, so the group is gone from `listGroups` (Kafka's
+   * DeleteGroups), or those of the partitions given (Kafka's OffsetDelete). Offsets the group never
+   * committed are no error. Throws GROUP_NOT_EMPTY where the store knows the group has members.
+   */
+  deleteCommittedOffsets(group: string, partitions?: readonly TopicPartition[]): Promise<void>;
 
   /**
    * Starts a transaction. Beginning another with the same id fences this one: its commit then fails

@@ -1,7 +1,7 @@
 // `sluice server` serves its log to independent Kafka clients: kcat (librdkafka), kafka-python
 // (pure Python) and Apache Kafka's own Java tools, each a real process against a real server.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -164,6 +164,56 @@ a.close()
   });
 });
 
+describe('kafka-python admin', { skip: kafkaPython.missing }, () => {
+  test('adds partitions, deletes records before an offset and deletes a group, with Kafka errors for bad requests', async () => {
+    const script = `
+import json, sys
+from kafka import KafkaProducer, KafkaConsumer, TopicPartition
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.structs import OffsetAndMetadata
+from kafka.errors import KafkaError
+b = sys.argv[1]
+admin = KafkaAdminClient(bootstrap_servers=b)
+admin.create_topics([NewTopic('py-admin', 1, 1)])
+producer = KafkaProducer(bootstrap_servers=b)
+for i in range(5):
+    producer.send('py-admin', value=('v%d' % i).encode(), partition=0)
+producer.flush()
+admin.create_partitions({'py-admin': 3})
+try:
+    admin.create_partitions({'py-admin': 2})
+    shrink = 'accepted'
+except KafkaError as e:
+    shrink = type(e).__name__
+tp = TopicPartition('py-admin', 0)
+low = admin.delete_records({tp: 2})[tp]['low_watermark']
+consumer = KafkaConsumer(bootstrap_servers=b, auto_offset_reset='earliest', consumer_timeout_ms=3000)
+consumer.assign([tp])
+values = [m.value.decode() for m in consumer]
+earliest = consumer.beginning_offsets([tp])[tp]
+consumer.close()
+admin.alter_group_offsets('py-admin-group', {tp: OffsetAndMetadata(4, '', -1)})
+before = [g['group_id'] for g in admin.list_groups()]
+deleted = admin.delete_groups(['py-admin-group', 'py-no-such-group'])
+after = [g['group_id'] for g in admin.list_groups()]
+partitions = len(admin.describe_topics(['py-admin'])[0]['partitions'])
+print(json.dumps({'shrink': shrink, 'low': low, 'values': values, 'earliest': earliest, 'partitions': partitions,
+                  'before': before, 'after': after, 'deleted': deleted}))
+`;
+    const result = await run(kafkaPython.python, ['-c', script, bootstrap], { timeoutMs: 90_000 });
+    assert.equal(result.code, 0, result.stderr);
+    const out = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}');
+    assert.equal(out.partitions, 3);
+    assert.equal(out.shrink, 'InvalidPartitionsError');
+    assert.equal(out.low, 2);
+    assert.deepEqual(out.values, ['v2', 'v3', 'v4']);
+    assert.equal(out.earliest, 2);
+    assert.ok(out.before.includes('py-admin-group'), JSON.stringify(out.before));
+    assert.ok(!out.after.includes('py-admin-group'), JSON.stringify(out.after));
+    assert.deepEqual(out.deleted, { 'py-admin-group': 'OK', 'py-no-such-group': 'GroupIdNotFoundError' });
+  });
+});
+
 describe("Apache Kafka's Java tools", { skip: kafkaJava.missing }, () => {
   test('kafka-topics creates and lists; the console producer writes what the console consumer reads', async () => {
     const created = await runKafkaTool('org.apache.kafka.tools.TopicCommand', [
@@ -288,5 +338,95 @@ describe("Apache Kafka's Java tools", { skip: kafkaJava.missing }, () => {
       '--list',
     ]);
     assert.ok(listed.stdout.split('\n').includes('java-readers'), listed.stdout);
+  });
+
+  test('kafka-topics --alter adds partitions, kafka-delete-records trims a partition, kafka-consumer-groups --delete forgets a group', async () => {
+    const topics = (...args: string[]) =>
+      runKafkaTool('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', bootstrap, ...args]);
+    const created = await topics('--create', '--topic', 'java-admin', '--partitions', '1');
+    assert.equal(created.code, 0, created.stderr);
+    const produced = await runKafkaTool(
+      'org.apache.kafka.tools.ConsoleProducer',
+      ['--bootstrap-server', bootstrap, '--topic', 'java-admin'],
+      { input: 'a\nb\nc\nd\n' },
+    );
+    assert.equal(produced.code, 0, produced.stderr);
+
+    const altered = await topics('--alter', '--topic', 'java-admin', '--partitions', '3');
+    assert.equal(altered.code, 0, altered.stderr);
+    const described = await topics('--describe', '--topic', 'java-admin');
+    assert.match(described.stdout, /Topic: java-admin\s+PartitionCount: 3/);
+    const shrunk = await topics('--alter', '--topic', 'java-admin', '--partitions', '2');
+    assert.notEqual(shrunk.code, 0);
+    assert.match(
+      shrunk.stdout + shrunk.stderr,
+      /InvalidPartitionsException: Topic currently has 3 partitions, which is higher than the requested 2/,
+    );
+
+    const offsets = join(dataDir, 'delete-records.json');
+    writeFileSync(
+      offsets,
+      JSON.stringify({ partitions: [{ topic: 'java-admin', partition: 0, offset: 2 }], version: 1 }),
+    );
+    const trimmed = await runKafkaTool('org.apache.kafka.tools.DeleteRecordsCommand', [
+      '--bootstrap-server',
+      bootstrap,
+      '--offset-json-file',
+      offsets,
+    ]);
+    assert.equal(trimmed.code, 0, trimmed.stderr);
+    assert.match(trimmed.stdout, /partition: java-admin-0\s+low_watermark: 2/);
+    const consumed = await runKafkaTool('org.apache.kafka.tools.consumer.ConsoleConsumer', [
+      '--bootstrap-server',
+      bootstrap,
+      '--topic',
+      'java-admin',
+      '--partition',
+      '0',
+      '--offset',
+      'earliest',
+      '--max-messages',
+      '2',
+    ]);
+    assert.deepEqual(consumed.stdout.trim().split('\n'), ['c', 'd'], consumed.stderr);
+
+    const groups = (...args: string[]) =>
+      runKafkaTool('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', [
+        '--bootstrap-server',
+        bootstrap,
+        ...args,
+      ]);
+    const committed = await groups(
+      '--reset-offsets',
+      '--group',
+      'java-admin-group',
+      '--topic',
+      'java-admin',
+      '--to-earliest',
+      '--execute',
+    );
+    assert.equal(committed.code, 0, committed.stderr);
+    assert.ok((await groups('--list')).stdout.split('\n').includes('java-admin-group'));
+    const offsetDeleted = await groups(
+      '--delete-offsets',
+      '--group',
+      'java-admin-group',
+      '--topic',
+      'java-admin:0',
+    );
+    assert.equal(offsetDeleted.code, 0, offsetDeleted.stderr);
+    assert.match(offsetDeleted.stdout, /java-admin\s+0\s+Successful/);
+    const left = await groups('--describe', '--group', 'java-admin-group');
+    assert.doesNotMatch(left.stdout, /java-admin\s+0\s/);
+    assert.match(left.stdout, /java-admin\s+1\s/);
+    const deleted = await groups('--delete', '--group', 'java-admin-group');
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.match(
+      deleted.stdout,
+      /Deletion of requested consumer groups \('java-admin-group'\) was successful/,
+    );
+    assert.ok(!(await groups('--list')).stdout.split('\n').includes('java-admin-group'));
+    const missing = await groups('--delete', '--group', 'java-admin-group');
+    assert.match(missing.stdout + missing.stderr, /GroupIdNotFoundException|does not exist/);
   });
 });

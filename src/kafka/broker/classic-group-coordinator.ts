@@ -520,6 +520,38 @@ export class ClassicGroupCoordinator {
     };
   }
 
+  /**
+   * Forgets a group for DeleteGroups: NONE when it had no members (or was unknown here), else
+   * NON_EMPTY_GROUP and the group stays.
+   */
+  remove(groupId: string): ErrorCodeValue {
+    const group = this.#groups.get(groupId);
+    if (group === undefined) return ErrorCode.NONE;
+    if (group.members.size > 0 || (group.state !== 'Empty' && group.state !== 'Dead'))
+      return ErrorCode.NON_EMPTY_GROUP;
+    for (const t of group.pending.values()) clearTimeout(t);
+    clearTimeout(group.joinTimer);
+    this.#groups.delete(groupId);
+    return ErrorCode.NONE;
+  }
+
+  /**
+   * What OffsetDelete may not touch: undefined for a group without members (any offset may go), else
+   * the topics its members subscribe to, from their `consumer` protocol subscriptions, or null when
+   * the group speaks another protocol (Connect's), whose offsets stay while it has members.
+   */
+  subscribedTopics(groupId: string): Set<string> | null | undefined {
+    const group = this.#groups.get(groupId);
+    if (group === undefined || group.members.size === 0) return undefined;
+    if (group.protocolType !== 'consumer') return null;
+    const topics = new Set<string>();
+    for (const m of group.members.values()) {
+      const chosen = m.protocols.find((p) => p.name === group.protocolName) ?? m.protocols[0];
+      if (chosen !== undefined) for (const t of subscriptionTopics(chosen.metadata)) topics.add(t);
+    }
+    return topics;
+  }
+
   /** Every group with members or once joined, with its state and protocol type. */
   list(): { groupId: string; state: GroupState; protocolType: string }[] {
     return [...this.#groups.values()].map((g) => ({
@@ -527,6 +559,29 @@ export class ClassicGroupCoordinator {
       state: g.state,
       protocolType: g.protocolType ?? '',
     }));
+  }
+}
+
+/**
+ * The topics of a `consumer` protocol subscription (ConsumerProtocolSubscription: int16 version,
+ * then an array of int16-length strings); none when the bytes do not read as one.
+ */
+function subscriptionTopics(metadata: Buffer): string[] {
+  try {
+    let pos = 2;
+    const count = metadata.readInt32BE(pos);
+    pos += 4;
+    const topics: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const length = metadata.readInt16BE(pos);
+      pos += 2;
+      if (length < 0 || pos + length > metadata.length) return topics;
+      topics.push(metadata.toString('utf8', pos, pos + length));
+      pos += length;
+    }
+    return topics;
+  } catch {
+    return [];
   }
 }
 

@@ -29,6 +29,8 @@ export function kafkaErrorOf(err: unknown): { code: ErrorCodeValue; message: str
         return ErrorCode.MESSAGE_TOO_LARGE;
       case 'PRODUCER_FENCED':
         return ErrorCode.PRODUCER_FENCED;
+      case 'GROUP_NOT_EMPTY':
+        return ErrorCode.NON_EMPTY_GROUP;
       case 'DISK_FULL':
       case 'IO_ERROR':
         return ErrorCode.KAFKA_STORAGE_ERROR;

@@ -1,5 +1,7 @@
 import {
   ALTER_CONFIGS,
+  CREATE_PARTITIONS,
+  DELETE_RECORDS,
   DESCRIBE_CLUSTER,
   DESCRIBE_CONFIGS,
   INCREMENTAL_ALTER_CONFIGS,
@@ -7,6 +9,7 @@ import {
   SASL_HANDSHAKE,
 } from '../protocol/admin-messages.js';
 import {
+  DELETE_GROUPS,
   DESCRIBE_GROUPS,
   FIND_COORDINATOR,
   HEARTBEAT,
@@ -14,6 +17,7 @@ import {
   LEAVE_GROUP,
   LIST_GROUPS,
   OFFSET_COMMIT,
+  OFFSET_DELETE,
   OFFSET_FETCH,
   SYNC_GROUP,
 } from '../protocol/group-messages.js';
@@ -39,6 +43,7 @@ import {
 } from './handlers/configs.js';
 import { handleFetch } from './handlers/fetch.js';
 import {
+  handleDeleteGroups,
   handleDescribeGroups,
   handleFindCoordinator,
   handleHeartbeat,
@@ -46,12 +51,14 @@ import {
   handleLeaveGroup,
   handleListGroups,
   handleOffsetCommit,
+  handleOffsetDelete,
   handleOffsetFetch,
   handleSyncGroup,
 } from './handlers/groups.js';
 import { handleInitProducerId } from './handlers/init-producer-id.js';
 import { handleListOffsets } from './handlers/list-offsets.js';
 import { handleMetadata } from './handlers/metadata.js';
+import { handleCreatePartitions, handleDeleteRecords } from './handlers/partitions.js';
 import { handleProduce } from './handlers/produce.js';
 import { handleSaslAuthenticate, handleSaslHandshake } from './handlers/sasl.js';
 import { handleCreateTopics, handleDeleteTopics } from './handlers/topics.js';
@@ -72,6 +79,8 @@ export const SUPPORTED_APIS: ReadonlyMap<number, SupportedApi> = new Map(
       [LIST_OFFSETS, handleListOffsets],
       [CREATE_TOPICS, handleCreateTopics],
       [DELETE_TOPICS, handleDeleteTopics],
+      [CREATE_PARTITIONS, handleCreatePartitions],
+      [DELETE_RECORDS, handleDeleteRecords],
       [INIT_PRODUCER_ID, handleInitProducerId],
       [FIND_COORDINATOR, handleFindCoordinator],
       [JOIN_GROUP, handleJoinGroup],
@@ -82,6 +91,8 @@ export const SUPPORTED_APIS: ReadonlyMap<number, SupportedApi> = new Map(
       [OFFSET_FETCH, handleOffsetFetch],
       [DESCRIBE_GROUPS, handleDescribeGroups],
       [LIST_GROUPS, handleListGroups],
+      [DELETE_GROUPS, handleDeleteGroups],
+      [OFFSET_DELETE, handleOffsetDelete],
       [DESCRIBE_CONFIGS, handleDescribeConfigs],
       [ALTER_CONFIGS, handleAlterConfigs],
       [INCREMENTAL_ALTER_CONFIGS, handleIncrementalAlterConfigs],

@@ -188,3 +188,74 @@ export const SASL_AUTHENTICATE: ApiSchema = {
     field('sessionLifetimeMs', 'int64', '1+'),
   ],
 };
+
+export const CREATE_PARTITIONS: ApiSchema = {
+  key: 37,
+  name: 'CreatePartitions',
+  minVersion: 0,
+  maxVersion: 3,
+  flexibleFrom: 2,
+  request: [
+    array(
+      'topics',
+      [
+        field('name', 'string', '0+'),
+        field('count', 'int32', '0+'),
+        array('assignments', [array('brokerIds', 'int32', '0+')], '0+', { nullable: '0+' }),
+      ],
+      '0+',
+    ),
+    field('timeoutMs', 'int32', '0+'),
+    field('validateOnly', 'bool', '0+'),
+  ],
+  response: [
+    throttle,
+    array(
+      'results',
+      [
+        field('name', 'string', '0+'),
+        field('errorCode', 'int16', '0+'),
+        field('errorMessage', 'string', '0+', { nullable: '0+' }),
+      ],
+      '0+',
+    ),
+  ],
+};
+
+export const DELETE_RECORDS: ApiSchema = {
+  key: 21,
+  name: 'DeleteRecords',
+  minVersion: 0,
+  maxVersion: 2,
+  flexibleFrom: 2,
+  request: [
+    array(
+      'topics',
+      [
+        field('name', 'string', '0+'),
+        array('partitions', [field('partitionIndex', 'int32', '0+'), field('offset', 'int64', '0+')], '0+'),
+      ],
+      '0+',
+    ),
+    field('timeoutMs', 'int32', '0+'),
+  ],
+  response: [
+    throttle,
+    array(
+      'topics',
+      [
+        field('name', 'string', '0+'),
+        array(
+          'partitions',
+          [
+            field('partitionIndex', 'int32', '0+'),
+            field('lowWatermark', 'int64', '0+'),
+            field('errorCode', 'int16', '0+'),
+          ],
+          '0+',
+        ),
+      ],
+      '0+',
+    ),
+  ],
+};

@@ -311,3 +311,49 @@ export const LIST_GROUPS: ApiSchema = {
     ),
   ],
 };
+
+export const DELETE_GROUPS: ApiSchema = {
+  key: 42,
+  name: 'DeleteGroups',
+  minVersion: 0,
+  maxVersion: 2,
+  flexibleFrom: 2,
+  request: [array('groupsNames', 'string', '0+')],
+  response: [
+    field('throttleTimeMs', 'int32', '0+'),
+    array('results', [field('groupId', 'string', '0+'), field('errorCode', 'int16', '0+')], '0+'),
+  ],
+};
+
+/** Never flexible (v0 only in Kafka 4.x). */
+export const OFFSET_DELETE: ApiSchema = {
+  key: 47,
+  name: 'OffsetDelete',
+  minVersion: 0,
+  maxVersion: 0,
+  flexibleFrom: 32767,
+  request: [
+    field('groupId', 'string', '0+'),
+    array(
+      'topics',
+      [field('name', 'string', '0+'), array('partitions', [field('partitionIndex', 'int32', '0+')], '0+')],
+      '0+',
+    ),
+  ],
+  response: [
+    field('errorCode', 'int16', '0+'),
+    field('throttleTimeMs', 'int32', '0+'),
+    array(
+      'topics',
+      [
+        field('name', 'string', '0+'),
+        array(
+          'partitions',
+          [field('partitionIndex', 'int32', '0+'), field('errorCode', 'int16', '0+')],
+          '0+',
+        ),
+      ],
+      '0+',
+    ),
+  ],
+};

@@ -1,4 +1,15 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
 import { LogError } from '../errors.js';
 import { ReadCursor } from '../read-cursor.js';
 import type { LogRecord, ReadOptions, ReadResult } from '../types.js';
@@ -37,6 +48,11 @@ export class PartitionLog {
   private readonly sharedCursor = new ReadCursor();
   /** Bumped when segments change under the readers: every cursor older than it starts over. */
   private generation = 0;
+  /**
+   * Where DeleteRecords moved the log's start (Kafka's log start offset), kept in a file beside the
+   * segments; records before it are gone for readers even while their segment still holds them.
+   */
+  private deletedBefore = 0;
 
   readonly topic: string;
   readonly partition: number;
@@ -72,6 +88,9 @@ export class PartitionLog {
       log.segments.push(segment);
     });
     if (log.segments.length === 0) log.segments.push(Segment.create(dir, 0));
+    log.deletedBefore = readLogStart(dir);
+    // A DeleteRecords the process died in the middle of: its start was saved, its segments not yet dropped.
+    log.dropSegmentsBeforeStart();
     return { log, report: { truncatedBytes, corruptSegments } };
   }
 
@@ -80,7 +99,37 @@ export class PartitionLog {
   }
 
   get beginningOffset(): number {
-    return this.segments[0].baseOffset;
+    return Math.min(Math.max(this.segments[0].baseOffset, this.deletedBefore), this.endOffset);
+  }
+
+  /**
+   * Moves the log start offset to `offset` (at most the end offset) durably, then deletes the
+   * segments wholly before it; the active one is rolled first when nothing in it is kept. Returns
+   * the new log start offset.
+   */
+  deleteRecordsBefore(offset: number): number {
+    const end = this.endOffset;
+    if (offset > end) {
+      throw new LogError(
+        'OFFSET_OUT_OF_RANGE',
+        `Cannot delete records of ${this.topic}-${this.partition} before offset ${offset}: its end offset is ${end}. Use an offset up to ${end} (the end deletes every record).`,
+      );
+    }
+    if (offset <= this.beginningOffset) return this.beginningOffset;
+    writeLogStart(this.dir, offset);
+    this.deletedBefore = offset;
+    if (this.active.size > 0 && this.active.nextOffset <= offset) this.roll();
+    this.dropSegmentsBeforeStart();
+    return this.beginningOffset;
+  }
+
+  private dropSegmentsBeforeStart(): void {
+    let dropped = false;
+    while (this.segments.length > 1 && this.segments[1].baseOffset <= this.deletedBefore) {
+      this.segments.shift()!.delete();
+      dropped = true;
+    }
+    if (dropped) this.resetCursors();
   }
 
   get endOffset(): number {
@@ -113,6 +162,10 @@ export class PartitionLog {
    */
   truncateTo(offset: number): void {
     if (offset >= this.endOffset) return;
+    if (this.deletedBefore > offset) {
+      writeLogStart(this.dir, offset);
+      this.deletedBefore = offset;
+    }
     while (this.segments.length > 1 && this.active.baseOffset >= offset) this.segments.pop()!.delete();
     this.active.truncateTo(offset);
     this.resetCursors();
@@ -358,4 +411,27 @@ function readPartial(
   cursor.partial = partial;
   cursor.offset = next;
   return next;
+}
+
+const LOG_START_FILE = 'log-start-offset';
+
+function readLogStart(dir: string): number {
+  const path = join(dir, LOG_START_FILE);
+  if (!existsSync(path)) return 0;
+  const n = Number(readFileSync(path, 'utf8').trim());
+  return Number.isSafeInteger(n) && n > 0 ? n : 0;
+}
+
+/** Written to a temporary file, synced and renamed over the old one: a crash leaves the old or the new start. */
+function writeLogStart(dir: string, offset: number): void {
+  const path = join(dir, LOG_START_FILE);
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, String(offset));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
 }

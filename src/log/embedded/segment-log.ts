@@ -23,6 +23,7 @@ import type {
   RecordHeader,
   RecordPosition,
   TopicDescription,
+  TopicPartition,
   TopicPartitionOffset,
   TopicSpec,
 } from '../types.js';
@@ -289,6 +290,54 @@ export class SegmentLog implements Log {
     t.config = merged;
     t.settings = topicSettings(merged);
     return this.describeTopic(name);
+  }
+
+  async createPartitions(name: string, count: number): Promise<TopicDescription> {
+    const t = this.topic(name);
+    const current = t.partitions.length;
+    const max = this.maxPartitionsPerTopic;
+    if (!Number.isInteger(count) || count <= current || count > max) {
+      throw new LogError(
+        'INVALID_PARTITION',
+        count === current
+          ? `Topic '${name}' already has ${current} partitions: give a larger count to add partitions.`
+          : `Invalid partition count ${count} for topic '${name}': it has ${current} partitions, and a count ` +
+              `can only grow (up to ${max}, sluice.topic.max.partitions); partitions cannot be removed.`,
+        { key: name },
+      );
+    }
+    const open = this.openSegmentCount();
+    if (open + count - current > this.maxOpenSegments) {
+      throw new LogError(
+        'INVALID_PARTITION',
+        `Topic '${name}' with ${count} partitions would need ${count - current} more open files: the log holds ${open} ` +
+          `segment files and may keep ${this.maxOpenSegments} open under this process's open-file limit ` +
+          '(ulimit -n, less a reserve for connections). Add fewer partitions or raise the limit before starting the server.',
+      );
+    }
+    const added: PartitionLog[] = [];
+    for (let p = current; p < count; p++) {
+      // A directory left by an earlier attempt that died before the metadata said so holds nothing of use.
+      const dir = join(t.dir, String(p));
+      rmSync(dir, { recursive: true, force: true });
+      added.push(PartitionLog.open(name, p, dir, true).log);
+    }
+    // As at creation, the metadata file is the commit point: a crash before it leaves the old count.
+    writeMeta(t.dir, { name, partitions: count, config: nonDefaults(t.config) });
+    t.partitions.push(...added);
+    return this.describeTopic(name);
+  }
+
+  async deleteRecords(topic: string, partition: number, offset: number): Promise<number> {
+    const t = this.topic(topic);
+    if (!t.settings.deleteOld) {
+      throw new LogError(
+        'INVALID_CONFIG',
+        `Records of topic '${topic}' cannot be deleted: its cleanup.policy is ${t.config['cleanup.policy']} (compaction keeps the latest record of each key). Add delete to cleanup.policy first.`,
+        { key: topic },
+      );
+    }
+    return this.partition(topic, partition).deleteRecordsBefore(offset);
   }
 
   async append(topic: string, records: readonly ProduceRecord[]): Promise<RecordPosition[]> {
@@ -559,6 +608,11 @@ export class SegmentLog implements Log {
   async listGroups(): Promise<string[]> {
     this.check();
     return this.coordinator.listGroups();
+  }
+
+  async deleteCommittedOffsets(group: string, partitions?: readonly TopicPartition[]): Promise<void> {
+    this.check();
+    await this.coordinator.deleteOffsets(group, partitions);
   }
 
   /**

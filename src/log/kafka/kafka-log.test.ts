@@ -100,6 +100,44 @@ describe('KafkaLog over a real Kafka broker', { skip: kafkaBroker.missing, timeo
     assert.equal((await log.committedOffsets('g1', 't-group'))[0].offset, 4);
   });
 
+  test('adds partitions, deletes records before an offset and forgets group offsets in Kafka', async () => {
+    await log.createTopic('t-grow', { partitions: 1 });
+    const grown = await log.createPartitions('t-grow', 3);
+    assert.equal(grown.partitions.length, 3);
+    const [placed] = await log.append('t-grow', [{ partition: 2, value: Buffer.from('new') }]);
+    assert.equal(placed.partition, 2);
+    await assert.rejects(log.createPartitions('t-grow', 2), (e: LogError) => e.code === 'INVALID_PARTITION');
+    await assert.rejects(log.createPartitions('t-grow', 3), (e: LogError) => /already has 3/.test(e.message));
+
+    await log.createTopic('t-trim');
+    await log.append(
+      't-trim',
+      [0, 1, 2, 3, 4].map((i) => ({ value: Buffer.from(`v${i}`) })),
+    );
+    assert.equal(await log.deleteRecords('t-trim', 0, 3), 3);
+    assert.equal(await log.beginningOffset('t-trim', 0), 3);
+    assert.equal((await log.describeTopic('t-trim')).partitions[0].beginningOffset, 3);
+    const read = await log.read('t-trim', 0, 3, { maxRecords: 1 });
+    assert.equal(read.records[0].value?.toString(), 'v3');
+    await assert.rejects(
+      log.deleteRecords('t-trim', 0, 9),
+      (e: LogError) => e.code === 'OFFSET_OUT_OF_RANGE',
+    );
+
+    await log.commitOffsets('g-del', [
+      { topic: 't-grow', partition: 0, offset: 0 },
+      { topic: 't-grow', partition: 1, offset: 0 },
+    ]);
+    await log.deleteCommittedOffsets('g-del', [{ topic: 't-grow', partition: 0 }]);
+    assert.deepEqual(
+      (await log.committedOffsets('g-del')).map((o) => o.partition),
+      [1],
+    );
+    await log.deleteCommittedOffsets('g-del');
+    assert.ok(!(await log.listGroups()).includes('g-del'));
+    await log.deleteCommittedOffsets('g-never-there');
+  });
+
   test('what the Kafka backend does not do says so', () => {
     assert.throws(
       () => log.beginTransaction('tx'),

@@ -19,6 +19,7 @@ import type {
   ReadResult,
   RecordPosition,
   TopicDescription,
+  TopicPartition,
   TopicPartitionOffset,
   TopicSpec,
 } from '../types.js';
@@ -298,6 +299,53 @@ export class KafkaLog implements Log {
     return this.describeTopic(name);
   }
 
+  async createPartitions(name: string, count: number): Promise<TopicDescription> {
+    const current = (await this.#meta(name, true)).leaders.length;
+    if (!Number.isInteger(count) || count <= current)
+      throw new LogError(
+        'INVALID_PARTITION',
+        count === current
+          ? `Topic '${name}' already has ${current} partitions: give a larger count to add partitions.`
+          : `Invalid partition count ${count} for topic '${name}': it has ${current} partitions, and a count can only grow; partitions cannot be removed.`,
+        { key: name },
+      );
+    try {
+      // No assignments (written as null): an empty list asks Kafka to place no replicas and is refused.
+      await this.#admin.createPartitions({ topics: [{ name, count } as never] });
+    } catch (err) {
+      throw fromKafkaError(err, `Adding partitions to topic '${name}'`);
+    } finally {
+      this.#topics.delete(name);
+    }
+    // The new partitions' leaders are elected a moment after the answer: #meta waits for them.
+    await this.#meta(name, true);
+    return this.describeTopic(name);
+  }
+
+  async deleteRecords(topic: string, partition: number, offset: number): Promise<number> {
+    await this.#partitionMeta(topic, partition);
+    const end = await this.endOffset(topic, partition);
+    if (offset > end)
+      throw new LogError(
+        'OFFSET_OUT_OF_RANGE',
+        `Cannot delete records of ${topic}-${partition} before offset ${offset}: its end offset is ${end}. Use an offset up to ${end} (the end deletes every record).`,
+      );
+    if (offset <= (await this.beginningOffset(topic, partition)))
+      return this.beginningOffset(topic, partition);
+    try {
+      const [deleted] = await retryTransient(
+        () =>
+          this.#admin.deleteRecords({
+            topics: [{ name: topic, partitions: [{ partition, offset: BigInt(offset) }] }],
+          }),
+        () => this.#topics.delete(topic),
+      );
+      return Number(deleted?.partitions.find((p) => p.partition === partition)?.lowWatermark ?? offset);
+    } catch (err) {
+      throw fromKafkaError(err, `Deleting records of ${topic}-${partition} before offset ${offset}`);
+    }
+  }
+
   async append(topic: string, records: readonly ProduceRecord[]): Promise<RecordPosition[]> {
     if (records.length === 0) return [];
     const meta = await this.#meta(topic);
@@ -574,6 +622,41 @@ export class KafkaLog implements Log {
   async listGroups(): Promise<string[]> {
     this.#checkOpen();
     return [...(await this.#admin.listGroups()).keys()].sort();
+  }
+
+  async deleteCommittedOffsets(group: string, partitions?: readonly TopicPartition[]): Promise<void> {
+    this.#checkOpen();
+    try {
+      if (partitions === undefined) {
+        await retryTransient(
+          () => this.#admin.deleteGroups({ groups: [group] }),
+          () => {},
+        );
+        return;
+      }
+      if (partitions.length === 0) return;
+      const byTopic = new Map<string, number[]>();
+      for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+      await retryTransient(
+        () =>
+          this.#admin.deleteConsumerGroupOffsets({
+            groupId: group,
+            topics: [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes })),
+          }),
+        () => {},
+      );
+    } catch (err) {
+      const ids = kafkaErrorIds(err);
+      // A group Kafka does not know has no offsets to forget.
+      if (ids.has('GROUP_ID_NOT_FOUND')) return;
+      if (ids.has('NON_EMPTY_GROUP') || ids.has('GROUP_SUBSCRIBED_TO_TOPIC'))
+        throw new LogError(
+          'GROUP_NOT_EMPTY',
+          `Group '${group}' has active members in Kafka${ids.has('GROUP_SUBSCRIBED_TO_TOPIC') ? ' subscribed to these topics' : ''}: stop its consumers first, then delete its offsets.`,
+          { cause: err, key: group },
+        );
+      throw fromKafkaError(err, `Deleting the offsets of group '${group}'`);
+    }
   }
 
   beginTransaction(_transactionalId: string): LogTransaction {

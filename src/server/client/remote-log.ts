@@ -376,10 +376,36 @@ export class RemoteLog implements Log {
     return answer.data.map((g) => g.consumer_group_id);
   }
 
+  // The REST API has no route for these yet; a server's Kafka listener serves them to Kafka's tools.
+  async createPartitions(name: string): Promise<TopicDescription> {
+    throw notOverRest(
+      `Adding partitions to '${name}'`,
+      `kafka-topics --alter --topic ${name} --partitions N`,
+    );
+  }
+
+  async deleteRecords(topic: string): Promise<number> {
+    throw notOverRest(`Deleting records of '${topic}'`, 'kafka-delete-records');
+  }
+
+  async deleteCommittedOffsets(group: string): Promise<void> {
+    throw notOverRest(
+      `Deleting the offsets of group '${group}'`,
+      `kafka-consumer-groups --delete --group ${group}`,
+    );
+  }
+
   /** The server owns durability; nothing to do here. */
   async flush(): Promise<void> {}
 
   async close(): Promise<void> {
     this.prefetched.clear();
   }
+}
+
+function notOverRest(what: string, tool: string): LogError {
+  return new LogError(
+    'UNSUPPORTED',
+    `${what} is not offered over a server's REST API yet: use --data-dir on a stopped server, or Kafka's own tool against the server's Kafka listener (${tool}).`,
+  );
 }

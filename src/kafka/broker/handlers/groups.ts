@@ -257,3 +257,76 @@ export async function handleListGroups(request: Struct, ctx: RequestContext): Pr
     }));
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, groups };
 }
+
+/**
+ * DeleteGroups: a group without members loses its committed offsets and is gone; one with members
+ * is NON_EMPTY_GROUP, one never seen GROUP_ID_NOT_FOUND, as Kafka answers.
+ */
+export async function handleDeleteGroups(request: Struct, ctx: RequestContext): Promise<Struct> {
+  const withOffsets = new Set(await ctx.broker.log.listGroups());
+  const results: Struct[] = [];
+  for (const groupId of request.groupsNames as string[]) {
+    const answer = (errorCode: ErrorCodeValue) => results.push({ groupId, errorCode });
+    if (ctx.broker.groups.describe(groupId) === undefined && !withOffsets.has(groupId)) {
+      answer(ErrorCode.GROUP_ID_NOT_FOUND);
+      continue;
+    }
+    const code = ctx.broker.groups.remove(groupId);
+    if (code !== ErrorCode.NONE) {
+      answer(code);
+      continue;
+    }
+    try {
+      await ctx.broker.log.deleteCommittedOffsets(groupId);
+      ctx.broker.writeLine(`Kafka listener: deleted group '${groupId}' for ${ctx.clientId}`);
+      answer(ErrorCode.NONE);
+    } catch (err) {
+      answer(kafkaErrorOf(err).code);
+    }
+  }
+  return { throttleTimeMs: 0, results };
+}
+
+/**
+ * OffsetDelete: forgets a group's offsets of the partitions named. While the group has members, the
+ * partitions of topics they subscribe to keep theirs (GROUP_SUBSCRIBED_TO_TOPIC), and a group of
+ * another protocol than `consumer` keeps all (NON_EMPTY_GROUP), as in Kafka.
+ */
+export async function handleOffsetDelete(request: Struct, ctx: RequestContext): Promise<Struct> {
+  const groupId = request.groupId as string;
+  const asked = request.topics as { name: string; partitions: { partitionIndex: number }[] }[];
+  const topLevel = (errorCode: ErrorCodeValue) => ({ errorCode, throttleTimeMs: 0, topics: [] });
+  const { groups, log } = ctx.broker;
+  if (groups.describe(groupId) === undefined && !(await log.listGroups()).includes(groupId))
+    return topLevel(ErrorCode.GROUP_ID_NOT_FOUND);
+  const subscribed = groups.subscribedTopics(groupId);
+  if (subscribed === null) return topLevel(ErrorCode.NON_EMPTY_GROUP);
+  const toDelete: { topic: string; partition: number }[] = [];
+  const deleting: { errorCode: ErrorCodeValue }[] = [];
+  const topics: Struct[] = [];
+  for (const t of asked) {
+    const count = await partitionsOf(ctx, t.name);
+    const partitions = t.partitions.map((p) => {
+      let errorCode: ErrorCodeValue = ErrorCode.NONE;
+      if (count === undefined || p.partitionIndex < 0 || p.partitionIndex >= count)
+        errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      else if (subscribed?.has(t.name)) errorCode = ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC;
+      const result = { partitionIndex: p.partitionIndex, errorCode };
+      if (errorCode === ErrorCode.NONE) {
+        toDelete.push({ topic: t.name, partition: p.partitionIndex });
+        deleting.push(result);
+      }
+      return result;
+    });
+    topics.push({ name: t.name, partitions });
+  }
+  if (toDelete.length > 0) {
+    try {
+      await log.deleteCommittedOffsets(groupId, toDelete);
+    } catch (err) {
+      const code = kafkaErrorOf(err).code;
+      for (const r of deleting) r.errorCode = code;
+    }
+  }
+  return { errorCode: ErrorCode.NONE, throttleTimeMs: 0, topics };
+}
