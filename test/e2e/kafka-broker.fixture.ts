@@ -117,10 +117,10 @@ export async function startKafkaBroker(): Promise<KafkaBroker> {
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   // A cluster id is 16 random bytes in URL-safe base64 without padding (kafka-storage random-uuid).
   const clusterId = randomBytes(16).toString('base64url');
+  // `--cluster-id=…` in one argument: an id starting with '-' (1 in 64) would read as an option.
   const format = java(dir, 'kafka.tools.StorageTool', [
     'format',
-    '-t',
-    clusterId,
+    `--cluster-id=${clusterId}`,
     '-c',
     join(dir, 'server.properties'),
   ]);
