@@ -223,6 +223,11 @@ export class KafkaLog implements Log {
     } finally {
       this.#topics.delete(name);
     }
+    // The controller answers before every broker's metadata has dropped the topic: wait (briefly)
+    // until it has, so a `hasTopic` or a create of the same name right after sees it gone.
+    for (let i = 1; i <= RETRIES && (await this.hasTopic(name)); i++)
+      await new Promise((resolve) => setTimeout(resolve, 50 * i));
+    this.#topics.delete(name);
   }
 
   async listTopics(): Promise<string[]> {
