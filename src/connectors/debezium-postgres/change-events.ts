@@ -1,4 +1,6 @@
 import {
+  type ConnectHeader,
+  Schemas,
   type SourceOffset,
   type SourcePartition,
   type SourceRecord,
@@ -39,13 +41,39 @@ export function sequenceOf(lastCommitLsn: bigint | null, lsn: bigint): string {
   return `[${lastCommitLsn === null ? 'null' : `"${lastCommitLsn}"`},"${lsn}"]`;
 }
 
+/** source.snapshot: where a record stands in the snapshot, or 'false' for a streamed change. */
+export type SnapshotMarker =
+  | 'first'
+  | 'first_in_data_collection'
+  | 'true'
+  | 'last_in_data_collection'
+  | 'last'
+  | 'false';
+
+/**
+ * Debezium's marker for a snapshot row: the last of the whole snapshot, else the first, else the
+ * last of its table, else the first of its table, else 'true'.
+ */
+export function snapshotMarker(at: {
+  firstInSnapshot: boolean;
+  lastInSnapshot: boolean;
+  firstInTable: boolean;
+  lastInTable: boolean;
+}): SnapshotMarker {
+  if (at.lastInSnapshot) return 'last';
+  if (at.firstInSnapshot) return 'first';
+  if (at.lastInTable) return 'last_in_data_collection';
+  if (at.firstInTable) return 'first_in_data_collection';
+  return 'true';
+}
+
 /** Where an event comes from: the `source` block of the envelope. */
 export interface SourceInfo {
   readonly serverName: string;
   readonly db: string;
   /** Commit time (streaming) or read time (snapshot). */
   readonly time: EventTime;
-  readonly snapshot: 'true' | 'last' | 'false';
+  readonly snapshot: SnapshotMarker;
   readonly sequence: string | null;
   readonly txId: number | null;
   readonly lsn: bigint | null;
@@ -66,13 +94,40 @@ function sourceStruct(table: TableSchema, info: SourceInfo): Struct {
     .put('table', table.id.table)
     .put('txId', info.txId)
     .put('lsn', info.lsn === null ? null : Number(info.lsn))
-    .put('xmin', null);
+    .put('xmin', null)
+    .put('origin', null)
+    .put('origin_lsn', null);
 }
 
 export interface EventPosition {
   readonly partition: SourcePartition;
   readonly offset: SourceOffset;
   readonly source: SourceInfo;
+}
+
+/**
+ * The headers Debezium 3 puts on every record it writes, tombstones included: which connector, task
+ * and run wrote it. `runId` is new on each start of the task.
+ */
+export function contextHeaders(serverName: string, runId: string): readonly ConnectHeader[] {
+  const header = (key: string, value: string): ConnectHeader => ({ key, schema: Schemas.STRING, value });
+  return [
+    header('__debezium.context.connectorLogicalName', serverName),
+    header('__debezium.context.taskId', '0'),
+    header('__debezium.context.connectorName', 'postgresql'),
+    header('__debezium.context.runId', runId),
+  ];
+}
+
+/**
+ * When an update changes the key, Debezium marks the delete (and its tombstone) with the new key,
+ * `__debezium.newkey`, and the create with the old one, `__debezium.oldkey`: the key's fields as
+ * JSON, as Kafka's SimpleHeaderConverter writes a struct.
+ */
+export function keyChangeHeader(name: 'newkey' | 'oldkey', key: Struct | null): ConnectHeader {
+  const fields: Record<string, unknown> = {};
+  for (const f of key?.schema.fields ?? []) fields[f.name] = key?.get(f.name);
+  return { key: `__debezium.${name}`, schema: Schemas.STRING, value: JSON.stringify(fields) };
 }
 
 /** A change event record for one row. */
@@ -83,6 +138,7 @@ export function changeRecord(
   before: Struct | null,
   after: Struct | null,
   at: EventPosition,
+  headers: readonly ConnectHeader[] = [],
 ): SourceRecord {
   const now = processingTime();
   const value = new Struct(table.envelopeSchema)
@@ -102,16 +158,23 @@ export function changeRecord(
     key,
     valueSchema: table.envelopeSchema,
     value,
+    headers,
   });
 }
 
 /** The tombstone after a delete: same key, null value, so log compaction can drop the key. */
-export function tombstoneRecord(table: TableSchema, key: Struct | null, at: EventPosition): SourceRecord {
+export function tombstoneRecord(
+  table: TableSchema,
+  key: Struct | null,
+  at: EventPosition,
+  headers: readonly ConnectHeader[] = [],
+): SourceRecord {
   return sourceRecord({
     topic: table.topic,
     sourcePartition: at.partition,
     sourceOffset: at.offset,
     keySchema: table.keySchema,
     key,
+    headers,
   });
 }

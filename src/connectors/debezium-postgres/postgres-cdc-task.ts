@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type {
+  ConnectHeader,
   SourceOffset,
   SourcePartition,
   SourceRecord,
@@ -10,7 +12,7 @@ import { clientConfig } from '../postgres/connection.js';
 import { databaseMessage, isTransientError } from '../postgres/errors.js';
 import { Catalog } from './catalog.js';
 import { ChangeBuffer } from './change-buffer.js';
-import { CONNECTOR_VERSION, changeRecord, eventTime, sequenceOf } from './change-events.js';
+import { CONNECTOR_VERSION, changeRecord, contextHeaders, eventTime, sequenceOf } from './change-events.js';
 import { CommitTracker } from './commit-tracker.js';
 import { type CdcConfig, readCdcConfig } from './config.js';
 import { CaptureFilter, type TableId } from './filters.js';
@@ -109,6 +111,8 @@ export class PostgresCdcTask implements SourceTask {
   /** The reconnect loop, while one runs. */
   private recovery: Promise<void> | undefined;
   private wakeRetry: (() => void) | undefined;
+  /** Debezium's context headers for this run of the task. */
+  private headers: readonly ConnectHeader[] = [];
 
   version(): string {
     return CONNECTOR_VERSION;
@@ -135,6 +139,7 @@ export class PostgresCdcTask implements SourceTask {
     this.config = config;
     this.pgConfig = clientConfig(config.connection, APPLICATION_NAME);
     this.partition = { server: config.topicPrefix };
+    this.headers = contextHeaders(config.topicPrefix, randomUUID());
     this.filter = new CaptureFilter(config);
     this.buffer = new ChangeBuffer(config.maxQueueSize);
     await this.open(false);
@@ -305,12 +310,13 @@ export class PostgresCdcTask implements SourceTask {
             serverName: this.config.topicPrefix,
             db: this.config.connection.database,
             time,
-            snapshot: last ? 'last' : 'true',
+            snapshot: row.marker,
             sequence: sequenceOf(null, run.lsn),
             txId: run.reader.txId,
             lsn: run.lsn,
           },
         },
+        this.headers,
       );
       this.tracker.add(record);
       return record;
@@ -346,6 +352,7 @@ export class PostgresCdcTask implements SourceTask {
         filter: this.filter,
         modes: this.config.modes,
         tombstonesOnDelete: this.config.tombstonesOnDelete,
+        headers: this.headers,
       },
       this.catalog,
       this.tracker,

@@ -54,13 +54,14 @@ test('snapshot rows (op r) then streamed inserts, updates and deletes, in Debezi
         ['before', 'shop.public.customers.Value', true],
         ['after', 'shop.public.customers.Value', true],
         ['source', 'io.debezium.connector.postgresql.Source', false],
+        ['transaction', 'event.block', true],
         ['op', 'STRING', false],
         ['ts_ms', 'INT64', true],
         ['ts_us', 'INT64', true],
         ['ts_ns', 'INT64', true],
-        ['transaction', 'event.block', true],
       ],
     );
+    assert.equal(first.valueSchema?.version, 2);
     const valueFields = first.valueSchema?.fields?.[1].schema.fields ?? [];
     assert.deepEqual(
       valueFields.map((f) => [f.name, f.schema.type, f.schema.optional]),
@@ -88,14 +89,26 @@ test('snapshot rows (op r) then streamed inserts, updates and deletes, in Debezi
       'txId',
       'lsn',
       'xmin',
+      'origin',
+      'origin_lsn',
     ]);
     assert.equal(source.connector, 'postgresql');
     assert.equal(source.name, 'shop');
     assert.equal(source.db, 'postgres');
     assert.equal(source.schema, 'public');
     assert.equal(source.table, 'customers');
-    assert.equal(source.snapshot, 'true');
+    assert.equal(source.snapshot, 'first');
     assert.equal((field(last, 'source') as Record<string, unknown>).snapshot, 'last');
+    // Debezium 3's context headers, on every record.
+    assert.deepEqual(
+      first.headers.map((h) => [h.key, h.key.endsWith('runId') ? typeof h.value : h.value]),
+      [
+        ['__debezium.context.connectorLogicalName', 'shop'],
+        ['__debezium.context.taskId', '0'],
+        ['__debezium.context.connectorName', 'postgresql'],
+        ['__debezium.context.runId', 'string'],
+      ],
+    );
     assert.deepEqual(first.sourcePartition, { server: 'shop' });
     assert.equal(first.sourceOffset.snapshot, true);
     assert.equal(first.sourceOffset.last_snapshot_record, false);
@@ -160,6 +173,40 @@ test('REPLICA IDENTITY FULL gives the whole old row; a key change is a delete, t
     assert.deepEqual(plain(records[5].key), { id: 2 });
     assert.deepEqual(plain(records[6].key), { id: 3 });
     assert.deepEqual(field(records[6], 'after'), { id: 3, label: 'TWO', qty: 20 });
+    // Each side of a key change names the other key, as Debezium's headers do.
+    const keyHeaders = (r: SourceRecord) =>
+      r.headers.filter((h) => !h.key.startsWith('__debezium.context.')).map((h) => [h.key, h.value]);
+    assert.deepEqual(keyHeaders(records[4]), [['__debezium.newkey', '{"id":3}']]);
+    assert.deepEqual(keyHeaders(records[5]), [['__debezium.newkey', '{"id":3}']]);
+    assert.deepEqual(keyHeaders(records[6]), [['__debezium.oldkey', '{"id":2}']]);
+    assert.deepEqual(keyHeaders(records[2]), []);
+  } finally {
+    await run.stop();
+  }
+});
+
+test("snapshot markers as Debezium's: first, last of each table, first of the next, last", async () => {
+  await db.query(`create table mark_a (id int primary key)`);
+  await db.query(`create table mark_b (id int primary key)`);
+  await db.query(`insert into mark_a values (1), (2), (3)`);
+  await db.query(`insert into mark_b values (1), (2), (3)`);
+  // Batches of two: the markers do not depend on where a batch ends.
+  const run = await startTask(
+    cdcProps(db, 'marks', { 'table.include.list': 'public.mark_a,public.mark_b', 'max.batch.size': '2' }),
+  );
+  try {
+    const snapshot = await run.take(6);
+    assert.deepEqual(
+      snapshot.map((r) => [r.topic, (field(r, 'source') as { snapshot: string }).snapshot]),
+      [
+        ['marks.public.mark_a', 'first'],
+        ['marks.public.mark_a', 'true'],
+        ['marks.public.mark_a', 'last_in_data_collection'],
+        ['marks.public.mark_b', 'first_in_data_collection'],
+        ['marks.public.mark_b', 'true'],
+        ['marks.public.mark_b', 'last'],
+      ],
+    );
   } finally {
     await run.stop();
   }
@@ -475,7 +522,7 @@ test('temporal, text, JSON, UUID, array and enum columns read the same from the 
       t3: 47655123,
       ts: 1709212455123456,
       ts3: 1709212455123,
-      tstz: '2024-02-29T11:14:15.5Z',
+      tstz: '2024-02-29T11:14:15.500000Z',
       ttz: '08:00:00Z',
       iv: Math.round(((14 * 365.25) / 12 + 3) * 86_400_000_000) + ((4 * 60 + 5) * 60 + 6.5) * 1_000_000,
       j: '{"a": [1, 2]}',

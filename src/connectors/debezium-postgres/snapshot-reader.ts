@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { quoteIdent } from '../postgres/connection.js';
+import { type SnapshotMarker, snapshotMarker } from './change-events.js';
 import type { TableSchema, TupleValues } from './table-schema.js';
 
 // Reads every captured table inside one REPEATABLE READ transaction, a batch at a time through
@@ -15,6 +16,9 @@ export class SnapshotReader {
   private tableIndex = 0;
   private cursorOpen = false;
   private held: SnapshotRow[] = [];
+  /** The table of the last row handed out; undefined before the first. */
+  private lastTable: TableSchema | undefined;
+  private started = false;
 
   private readonly client: pg.Client;
   private readonly tables: readonly TableSchema[];
@@ -52,10 +56,11 @@ export class SnapshotReader {
   }
 
   /**
-   * Up to `max` rows, table after table. `done` says these were the last: one row is always read
-   * ahead, so the final snapshot event can be marked as such.
+   * Up to `max` rows, table after table, each with Debezium's snapshot marker. `done` says these
+   * were the last: one row is always read ahead, so the last row of a table and of the whole
+   * snapshot can be marked as such.
    */
-  async next(max: number): Promise<{ rows: SnapshotRow[]; done: boolean }> {
+  async next(max: number): Promise<{ rows: (SnapshotRow & { marker: SnapshotMarker })[]; done: boolean }> {
     while (this.held.length <= max && this.tableIndex < this.tables.length) {
       const table = this.tables[this.tableIndex];
       if (!this.cursorOpen) {
@@ -75,7 +80,24 @@ export class SnapshotReader {
       }
     }
     const rows = this.held.splice(0, max);
-    return { rows, done: this.held.length === 0 && this.tableIndex >= this.tables.length };
+    const done = this.held.length === 0 && this.tableIndex >= this.tables.length;
+    // The row read ahead tells whether each row is the last of its table.
+    const marked = rows.map((row, i) => {
+      const next = rows[i + 1] ?? this.held[0];
+      const previous = i > 0 ? rows[i - 1].table : this.lastTable;
+      const marker = snapshotMarker({
+        firstInSnapshot: !this.started && i === 0,
+        lastInSnapshot: done && i === rows.length - 1,
+        firstInTable: previous !== row.table,
+        lastInTable: next === undefined || next.table !== row.table,
+      });
+      return { ...row, marker };
+    });
+    if (rows.length > 0) {
+      this.started = true;
+      this.lastTable = rows[rows.length - 1].table;
+    }
+    return { rows: marked, done };
   }
 
   /** Ends the transaction and the connection. */

@@ -1,10 +1,11 @@
-import type { SourcePartition, SourceRecord } from '../../connect/api/index.js';
+import type { ConnectHeader, SourcePartition, SourceRecord } from '../../connect/api/index.js';
 import type { Catalog } from './catalog.js';
 import {
   changeRecord,
   type EventPosition,
   type EventTime,
   eventTime,
+  keyChangeHeader,
   sequenceOf,
   tombstoneRecord,
 } from './change-events.js';
@@ -42,6 +43,8 @@ export interface DecoderOptions {
   readonly filter: CaptureFilter;
   readonly modes: ValueModes;
   readonly tombstonesOnDelete: boolean;
+  /** Debezium's context headers, put on every record (see contextHeaders). */
+  readonly headers: readonly ConnectHeader[];
 }
 
 export class StreamDecoder {
@@ -80,7 +83,9 @@ export class StreamDecoder {
       }
       case 'commit':
         this.tracker.complete(parseLsn(message.commitEndLsn));
-        if (this.txn !== undefined) this.lastCommitLsn = this.txn.commitLsn;
+        // Debezium's sequence names the end of the last commit (where its COMMIT message is sent
+        // from), not the commit record's start.
+        if (this.txn !== undefined) this.lastCommitLsn = parseLsn(message.commitEndLsn);
         this.txn = undefined;
         return [];
       case 'relation':
@@ -171,9 +176,12 @@ export class StreamDecoder {
     // Records that complete the change carry its number; earlier ones (a delete before its
     // tombstone) the previous number, so a restart after them re-sends the whole change.
     const done = this.position(lsn, txn, txn.events);
+    const headers = this.options.headers;
     if (message.tag === 'insert') {
       const values = message.new as TupleValues;
-      return [changeRecord(table, 'c', table.key(values), null, table.row(values, 'unavailable'), done)];
+      return [
+        changeRecord(table, 'c', table.key(values), null, table.row(values, 'unavailable'), done, headers),
+      ];
     }
     // A full old row (REPLICA IDENTITY FULL) or only the key columns (the default identity).
     const full = message.old !== null;
@@ -182,20 +190,28 @@ export class StreamDecoder {
     const partial = this.position(lsn, txn, txn.events - 1);
     if (message.tag === 'delete') {
       const key = table.key(old ?? {});
-      if (!this.options.tombstonesOnDelete) return [changeRecord(table, 'd', key, before, null, done)];
-      return [changeRecord(table, 'd', key, before, null, partial), tombstoneRecord(table, key, done)];
+      if (!this.options.tombstonesOnDelete)
+        return [changeRecord(table, 'd', key, before, null, done, headers)];
+      return [
+        changeRecord(table, 'd', key, before, null, partial, headers),
+        tombstoneRecord(table, key, done, headers),
+      ];
     }
     const values = message.new as TupleValues;
     const after = table.row(values, 'unavailable');
     if (old !== null && table.keyChanged(old, values)) {
       // As Debezium does when an UPDATE changes the primary key: a delete of the old key, its
-      // tombstone, and a create under the new key.
+      // tombstone, and a create under the new key, each naming the other key in a header.
       const oldKey = table.key(old);
-      const out = [changeRecord(table, 'd', oldKey, before, null, partial)];
-      if (this.options.tombstonesOnDelete) out.push(tombstoneRecord(table, oldKey, partial));
-      out.push(changeRecord(table, 'c', table.key(values), null, after, done));
+      const newKey = table.key(values);
+      const toNew = [keyChangeHeader('newkey', newKey), ...headers];
+      const out = [changeRecord(table, 'd', oldKey, before, null, partial, toNew)];
+      if (this.options.tombstonesOnDelete) out.push(tombstoneRecord(table, oldKey, partial, toNew));
+      out.push(
+        changeRecord(table, 'c', newKey, null, after, done, [keyChangeHeader('oldkey', oldKey), ...headers]),
+      );
       return out;
     }
-    return [changeRecord(table, 'u', table.key(values), before, after, done)];
+    return [changeRecord(table, 'u', table.key(values), before, after, done, headers)];
   }
 }

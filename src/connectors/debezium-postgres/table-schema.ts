@@ -27,7 +27,9 @@ export const SOURCE_SCHEMA: Schema = structSchema(
         optional: true,
         name: 'io.debezium.data.Enum',
         version: 1,
-        parameters: { allowed: 'true,last,false,incremental' },
+        parameters: {
+          allowed: 'true,first,first_in_data_collection,last_in_data_collection,last,false,incremental',
+        },
         defaultValue: 'false',
       },
     },
@@ -40,8 +42,11 @@ export const SOURCE_SCHEMA: Schema = structSchema(
     { name: 'txId', schema: Schemas.OPTIONAL_INT64 },
     { name: 'lsn', schema: Schemas.OPTIONAL_INT64 },
     { name: 'xmin', schema: Schemas.OPTIONAL_INT64 },
+    // Debezium 3's logical-replication origin of the change; pgoutput proto_version 1 sends none.
+    { name: 'origin', schema: Schemas.OPTIONAL_STRING },
+    { name: 'origin_lsn', schema: Schemas.OPTIONAL_INT64 },
   ],
-  { name: 'io.debezium.connector.postgresql.Source' },
+  { name: 'io.debezium.connector.postgresql.Source', version: 1 },
 );
 
 const TRANSACTION_SCHEMA: Schema = structSchema(
@@ -111,13 +116,14 @@ export class TableSchema {
         { name: 'before', schema: this.valueSchema },
         { name: 'after', schema: this.valueSchema },
         { name: 'source', schema: SOURCE_SCHEMA },
+        { name: 'transaction', schema: TRANSACTION_SCHEMA },
         { name: 'op', schema: Schemas.STRING },
         { name: 'ts_ms', schema: Schemas.OPTIONAL_INT64 },
         { name: 'ts_us', schema: Schemas.OPTIONAL_INT64 },
         { name: 'ts_ns', schema: Schemas.OPTIONAL_INT64 },
-        { name: 'transaction', schema: TRANSACTION_SCHEMA },
       ],
-      { name: `${base}.Envelope` },
+      // Debezium 3's envelope schema is version 2 (the field order above is its order).
+      { name: `${base}.Envelope`, version: 2 },
     );
   }
 

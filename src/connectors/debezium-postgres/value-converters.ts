@@ -179,8 +179,10 @@ export function debeziumConverter(type: PgType, schema: Schema, modes: ValueMode
     case OID.timestamp:
       if (modes.time === 'connect') return (t) => columnValue(t, type, schema);
       return schema.name === DBZ.timestamp ? (t) => timestampEpoch(t, 'ms') : (t) => timestampEpoch(t, 'us');
-    case OID.timestamptz:
-      return zonedTimestamp;
+    case OID.timestamptz: {
+      const width = precision(type.typmod);
+      return (t) => zonedTimestamp(t, width);
+    }
     case OID.timetz:
       return zonedTime;
     case OID.interval:
@@ -340,14 +342,19 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
-/** io.debezium.time.ZonedTimestamp: ISO-8601 in UTC, e.g. 2024-05-01T10:15:30.5Z. */
-function zonedTimestamp(text: string): string {
+/**
+ * io.debezium.time.ZonedTimestamp: ISO-8601 in UTC with as many fraction digits as the column's
+ * precision (6 unless given), as Debezium 3 prints it: timestamptz 2024-05-01T10:15:30.500000Z,
+ * timestamptz(3) …30.500Z, timestamptz(0) …30Z.
+ */
+function zonedTimestamp(text: string, width: number): string {
   if (text === 'infinity' || text === '-infinity') return text;
   const { seconds, micros } = parseInstant(text, 'TIMESTAMPTZ');
   const d = new Date(seconds * 1000);
   const year = d.getUTCFullYear();
   const y = year >= 0 && year <= 9999 ? pad(year, 4) : `${year < 0 ? '-' : '+'}${pad(Math.abs(year), 4)}`;
-  return `${y}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${isoFraction(micros)}Z`;
+  const fraction = width === 0 ? '' : `.${String(micros).padStart(6, '0').slice(0, width)}`;
+  return `${y}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${fraction}Z`;
 }
 
 const TIMETZ = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?$/;
