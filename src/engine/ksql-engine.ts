@@ -51,7 +51,13 @@ import { queryDescription } from './explain.js';
 import { coPartitioningError, inputTopicsOf, joinStoreSpecs, sourceNamesOf } from './join-topology.js';
 import { MetaStore } from './metastore.js';
 import { printTopic } from './print-topic.js';
-import { openPullQuery, type PullQuery } from './pull-query.js';
+import {
+  type PreparedPull,
+  PreparedPullQueries,
+  type PullQuery,
+  type PullQueryContext,
+  preparePullQuery,
+} from './pull-query.js';
 import { pushQueryRef, QueryRegistry, queryRef, type RegisteredQuery } from './query-registry.js';
 import {
   createAsSelect,
@@ -966,6 +972,8 @@ export class KsqlEngine {
   async openQuery(sql: string, options: ExecuteOptions = {}): Promise<QueryStream> {
     const context = requestContext(options);
     checkProperties(context, sql);
+    const reopened = await this.reopenPull(sql, context, options);
+    if (reopened !== undefined) return reopened;
     let parsed: ParsedStatement[];
     try {
       parsed = parseStatements(sql, { variables: context.variables, limits: this.parseLimits });
@@ -990,7 +998,7 @@ export class KsqlEngine {
       );
     }
     if (statement.statement.kind === 'select' && statement.statement.query.emit === undefined) {
-      return { kind: 'pull', query: await this.openPull(statement, context) };
+      return { kind: 'pull', query: await this.openPull(sql, statement, context) };
     }
     const release = this.admitPushQuery(options.client ?? '', sql);
     try {
@@ -1001,25 +1009,57 @@ export class KsqlEngine {
     }
   }
 
-  /** A pull query (SELECT without EMIT): not counted against the push-query limits, it ends by itself. */
-  private async openPull(statement: ParsedStatement, context: Context): Promise<PullQuery> {
-    if (statement.statement.kind !== 'select') throw new Error('not a query');
+  /** Pull queries prepared from statement texts (variables aside), to open again without planning. */
+  private readonly preparedPulls = new PreparedPullQueries();
+
+  private pullContext(context: Context): PullQueryContext {
     const scan = context.properties.get('ksql.query.pull.table.scan.enabled');
+    return {
+      log: this.log,
+      metastore: this.metastore,
+      queries: this.queries,
+      processingLog: this.processingLog,
+      tableScanEnabled: scan === undefined || scan.toLowerCase() !== 'false',
+    };
+  }
+
+  /** The statement text prepared as a pull query before (with no variables to change it), opened again. */
+  private async reopenPull(
+    sql: string,
+    context: Context,
+    options: ExecuteOptions,
+  ): Promise<QueryStream | undefined> {
+    if (context.variables.size > 0) return undefined;
+    const ctx = this.pullContext(context);
+    const hit = this.preparedPulls.get<ParsedStatement>(`${ctx.tableScanEnabled}\u0000${sql}`, ctx);
+    if (hit === undefined) return undefined;
+    checkAuthorized([hit.statement], options);
+    return { kind: 'pull', query: await this.openPrepared(hit.prepared, ctx, hit.statement) };
+  }
+
+  private async openPrepared(prepared: PreparedPull, ctx: PullQueryContext, statement: ParsedStatement) {
     try {
-      return await openPullQuery(
-        {
-          log: this.log,
-          metastore: this.metastore,
-          queries: this.queries,
-          processingLog: this.processingLog,
-          tableScanEnabled: scan === undefined || scan.toLowerCase() !== 'false',
-        },
-        statement.statement.query,
-      );
+      return await prepared.open(ctx);
     } catch (err) {
       if (err instanceof StatementError) throw KsqlRequestError.of(err, statementText(statement), []);
       throw err;
     }
+  }
+
+  /** A pull query (SELECT without EMIT): not counted against the push-query limits, it ends by itself. */
+  private async openPull(sql: string, statement: ParsedStatement, context: Context): Promise<PullQuery> {
+    if (statement.statement.kind !== 'select') throw new Error('not a query');
+    const ctx = this.pullContext(context);
+    let prepared: PreparedPull;
+    try {
+      prepared = preparePullQuery(ctx, statement.statement.query);
+    } catch (err) {
+      if (err instanceof StatementError) throw KsqlRequestError.of(err, statementText(statement), []);
+      throw err;
+    }
+    if (context.variables.size === 0)
+      this.preparedPulls.set(`${ctx.tableScanEnabled}\u0000${sql}`, prepared, statement);
+    return this.openPrepared(prepared, ctx, statement);
   }
 
   /** Push queries (and PRINTs) streaming now, in all and per client, against their limits. */

@@ -211,13 +211,23 @@ function* lookups(
   for (const key of keys) yield* reader.lookup(key, windows);
 }
 
+/**
+ * A planned pull query: opened once per request. Planning (and finding the table's materialization)
+ * is done once for a statement text, as a prepared statement, while what it was planned against lasts.
+ */
+export interface PreparedPull {
+  /** False once the source, or the query materializing a table, is no longer the one planned against. */
+  valid(ctx: PullQueryContext): boolean;
+  open(ctx: PullQueryContext): Promise<PullQuery>;
+}
+
 /** A pull query over a table materialized by a CREATE TABLE … AS SELECT … GROUP BY. */
-function openTablePull(
+function prepareTablePull(
   ctx: PullQueryContext,
   query: Query,
   table: DataSource,
   customTypes: ReadonlyMap<string, SqlType>,
-): PullQuery {
+): PreparedPull {
   const registered = table.createdByQuery === undefined ? undefined : ctx.queries.get(table.createdByQuery);
   if (registered === undefined) throw notQueryable(table.name);
   const window = windowOf(registered);
@@ -226,65 +236,82 @@ function openTablePull(
     planTablePull(query, pullTable, { tableScanEnabled: ctx.tableScanEnabled }, customTypes),
   );
   const materialized = new MaterializedTable(registered, table, ctx.processingLog);
-  const stopper = new AbortController();
+  const stores = registered.query.stateStores();
+  const columnNames = plan.columns.map((c) => c.name);
+  const columnTypes = plan.columns.map((c) => formatType(c.type));
+  const types = plan.columns.map((c) => c.type);
+  const keyColumns = plan.columns.map((c) => c.key);
   return {
-    // ksqlDB names pull queries query_<epoch ms>.
-    queryId: `query_${Date.now()}`,
-    columnNames: plan.columns.map((c) => c.name),
-    columnTypes: plan.columns.map((c) => formatType(c.type)),
-    types: plan.columns.map((c) => c.type),
-    keyColumns: plan.columns.map((c) => c.key),
-    overTable: true,
-    limit: plan.limit,
-    rows: tableRows(plan, table, materialized, window !== undefined, stopper.signal),
-    close: () => stopper.abort(),
+    valid: (now) =>
+      now.metastore.get(table.name) === table &&
+      now.queries.get(registered.id) === registered &&
+      registered.query.stateStores() === stores,
+    open: async () => {
+      const stopper = new AbortController();
+      return {
+        // ksqlDB names pull queries query_<epoch ms>.
+        queryId: `query_${Date.now()}`,
+        columnNames,
+        columnTypes,
+        types,
+        keyColumns,
+        overTable: true,
+        limit: plan.limit,
+        rows: tableRows(plan, table, materialized, window !== undefined, stopper.signal),
+        close: () => stopper.abort(),
+      };
+    },
   };
 }
 
-/** A pull query over a stream: its topic from the beginning to the end offsets seen now. */
-async function openStreamPull(
-  ctx: PullQueryContext,
+/** A pull query over a stream: its topic from the beginning to the end offsets seen when opened. */
+function prepareStreamPull(
   query: Query,
   stream: DataSource,
   customTypes: ReadonlyMap<string, SqlType>,
-): Promise<PullQuery> {
+): PreparedPull {
   const plan = planned(() => planStreamPull(query, stream, customTypes));
   const physical = planned(() => planPhysical(plan.plan));
-  if (!(await ctx.log.hasTopic(stream.topic))) {
-    throw new StatementError(
-      `Topic '${stream.topic}' of ${stream.name} does not exist (it was deleted). Create it again (sluice topic create ${stream.topic}) or DROP STREAM ${stream.name}.`,
-    );
-  }
-  const queryId = `transient_${stream.name}_${randomBytes(8).readBigUInt64BE().toString()}`;
   const columns = plan.plan.input.kind === 'project' ? plan.plan.input.columns : [];
-  const ends = await streamEndOffsets(ctx.log, stream.topic);
-  const stopper = new AbortController();
   return {
-    queryId,
-    columnNames: columns.map((c) => c.name),
-    columnTypes: columns.map((c) => formatType(c.type)),
-    types: columns.map((c) => c.type),
-    keyColumns: columns.map(() => false),
-    overTable: false,
-    limit: plan.limit,
-    rows: runStreamPull(
-      ctx.log,
-      ctx.processingLog,
-      {
-        id: queryId,
-        source: stream,
-        build: (context) => buildTopology(physical, stream, context),
+    valid: (now) => now.metastore.get(stream.name) === stream,
+    open: async (ctx) => {
+      if (!(await ctx.log.hasTopic(stream.topic))) {
+        throw new StatementError(
+          `Topic '${stream.topic}' of ${stream.name} does not exist (it was deleted). Create it again (sluice topic create ${stream.topic}) or DROP STREAM ${stream.name}.`,
+        );
+      }
+      const queryId = `transient_${stream.name}_${randomBytes(8).readBigUInt64BE().toString()}`;
+      const ends = await streamEndOffsets(ctx.log, stream.topic);
+      const stopper = new AbortController();
+      return {
+        queryId,
+        columnNames: columns.map((c) => c.name),
+        columnTypes: columns.map((c) => formatType(c.type)),
+        types: columns.map((c) => c.type),
+        keyColumns: columns.map(() => false),
+        overTable: false,
         limit: plan.limit,
-        ends,
-      },
-      stopper.signal,
-    ),
-    close: () => stopper.abort(),
+        rows: runStreamPull(
+          ctx.log,
+          ctx.processingLog,
+          {
+            id: queryId,
+            source: stream,
+            build: (context) => buildTopology(physical, stream, context),
+            limit: plan.limit,
+            ends,
+          },
+          stopper.signal,
+        ),
+        close: () => stopper.abort(),
+      };
+    },
   };
 }
 
-/** Opens a pull query; throws StatementError with ksqlDB's message for what cannot be pulled. */
-export async function openPullQuery(ctx: PullQueryContext, query: Query): Promise<PullQuery> {
+/** Plans a pull query; throws StatementError with ksqlDB's message for what cannot be pulled. */
+export function preparePullQuery(ctx: PullQueryContext, query: Query): PreparedPull {
   planned(() => validatePullQuery(query));
   const name = query.from.kind === 'source' ? query.from.name : '';
   const source = ctx.metastore.get(name);
@@ -292,6 +319,34 @@ export async function openPullQuery(ctx: PullQueryContext, query: Query): Promis
     throw new StatementError(`${name} does not exist. Check the name with SHOW STREAMS; or SHOW TABLES;.`);
   }
   const types = ctx.metastore.types;
-  if (source.kind === 'STREAM') return openStreamPull(ctx, query, source, types);
-  return openTablePull(ctx, query, source, types);
+  if (source.kind === 'STREAM') return prepareStreamPull(query, source, types);
+  return prepareTablePull(ctx, query, source, types);
+}
+
+/** Prepared pull queries by statement text (and scan setting), the most recent few hundred. */
+export class PreparedPullQueries {
+  readonly #entries = new Map<string, { prepared: PreparedPull; statement: unknown }>();
+  readonly #capacity: number;
+
+  constructor(capacity = 500) {
+    this.#capacity = capacity;
+  }
+
+  get<S>(key: string, ctx: PullQueryContext): { prepared: PreparedPull; statement: S } | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (!entry.prepared.valid(ctx)) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry as { prepared: PreparedPull; statement: S };
+  }
+
+  set(key: string, prepared: PreparedPull, statement: unknown): void {
+    if (this.#entries.size >= this.#capacity) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+    this.#entries.set(key, { prepared, statement });
+  }
 }

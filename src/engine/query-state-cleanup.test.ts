@@ -22,13 +22,17 @@ test("TERMINATE of a GROUP BY query deletes its state directory and changelog to
   await engine.execute(setup);
   await engine.waitUntilIdle();
   assert.ok(existsSync(appDir(dir)), 'the query keeps its stores here');
+  const pear = "SELECT * FROM per_item WHERE item = 'pear';";
+  // Pulled before: the statement is prepared, and must not outlive the query it reads.
+  const before = await engine.openQuery(pear);
+  assert.equal(before.kind, 'pull');
   assert.deepEqual(await changelogs(log.listTopics()), [
     '_confluent-ksql-default_query_CTAS_PER_ITEM_1-Aggregate-Aggregate-Materialize-changelog',
   ]);
   await engine.execute('TERMINATE CTAS_PER_ITEM_1;');
   assert.equal(existsSync(appDir(dir)), false);
   assert.deepEqual(await changelogs(log.listTopics()), []);
-  const refused = await refusal(engine.openQuery("SELECT * FROM per_item WHERE item = 'pear';"));
+  const refused = await refusal(engine.openQuery(pear));
   assert.match(refused.message, /The `PER_ITEM` table isn't queryable/);
 });
 
