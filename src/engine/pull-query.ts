@@ -58,6 +58,8 @@ export interface PullQuery {
   close(): void;
 }
 
+const CLOSED = new Error('The pull query was closed.');
+
 /** How many rows one batch of a table's answer holds, so a large scan is written as it is read. */
 const ROWS_PER_BATCH = 1000;
 
@@ -145,13 +147,42 @@ function windowOf(registered: RegisteredQuery): 'TIME' | 'SESSION' | undefined {
   return w.kind === 'sessionWindow' ? 'SESSION' : 'TIME';
 }
 
+interface Materialization {
+  readonly table: DataSource;
+  readonly stores: unknown;
+  readonly window: 'TIME' | 'SESSION' | undefined;
+  readonly materialized: MaterializedTable;
+}
+
+/** Each running CTAS's materialization, built once for as long as its table and stores are the same. */
+const materializations = new WeakMap<RegisteredQuery, Materialization>();
+
+function materialization(
+  registered: RegisteredQuery,
+  table: DataSource,
+  processingLog: ProcessingLog,
+): Materialization {
+  const known = materializations.get(registered);
+  const stores = registered.query.stateStores();
+  if (known !== undefined && known.table === table && known.stores === stores) return known;
+  const built = {
+    table,
+    stores,
+    window: windowOf(registered),
+    materialized: new MaterializedTable(registered, table, processingLog),
+  };
+  materializations.set(registered, built);
+  return built;
+}
+
 /** Reads the rows a table pull plan asks for, in batches, through its filter, projection and limit. */
 async function* tableRows(
   plan: TablePullPlan,
   table: DataSource,
   materialized: MaterializedTable,
   windowed: boolean,
-  signal: AbortSignal,
+  /** Set when the client goes away: reading stops. */
+  stop: { readonly closed: boolean },
 ): AsyncGenerator<PushBatch> {
   // Table column i → its slot in the pull query's row (keys, window bounds, values, pseudo columns).
   const keyCount = table.columns.filter((c) => c.namespace === 'KEY').length;
@@ -190,7 +221,7 @@ async function* tableRows(
       ? lookups(materialized.reader, plan.access.keys, plan.windows)
       : materialized.reader.scan(plan.windows);
   for (const r of source) {
-    if (remaining <= 0 || signal.aborted) return;
+    if (remaining <= 0 || stop.closed) return;
     pending.push(r);
     if (pending.length < ROWS_PER_BATCH) continue;
     const rows = emit(pending);
@@ -230,13 +261,11 @@ function prepareTablePull(
 ): PreparedPull {
   const registered = table.createdByQuery === undefined ? undefined : ctx.queries.get(table.createdByQuery);
   if (registered === undefined) throw notQueryable(table.name);
-  const window = windowOf(registered);
+  const { window, materialized, stores } = materialization(registered, table, ctx.processingLog);
   const pullTable: PullTable = { kind: 'TABLE', name: table.name, columns: table.columns, window };
   const plan = planned(() =>
     planTablePull(query, pullTable, { tableScanEnabled: ctx.tableScanEnabled }, customTypes),
   );
-  const materialized = new MaterializedTable(registered, table, ctx.processingLog);
-  const stores = registered.query.stateStores();
   const columnNames = plan.columns.map((c) => c.name);
   const columnTypes = plan.columns.map((c) => formatType(c.type));
   const types = plan.columns.map((c) => c.type);
@@ -247,7 +276,7 @@ function prepareTablePull(
       now.queries.get(registered.id) === registered &&
       registered.query.stateStores() === stores,
     open: async () => {
-      const stopper = new AbortController();
+      const closed = { closed: false };
       return {
         // ksqlDB names pull queries query_<epoch ms>.
         queryId: `query_${Date.now()}`,
@@ -257,8 +286,10 @@ function prepareTablePull(
         keyColumns,
         overTable: true,
         limit: plan.limit,
-        rows: tableRows(plan, table, materialized, window !== undefined, stopper.signal),
-        close: () => stopper.abort(),
+        rows: tableRows(plan, table, materialized, window !== undefined, closed),
+        close: () => {
+          closed.closed = true;
+        },
       };
     },
   };
@@ -304,7 +335,8 @@ function prepareStreamPull(
           },
           stopper.signal,
         ),
-        close: () => stopper.abort(),
+        // With a reason of its own: abort() without one builds a DOMException each time.
+        close: () => stopper.abort(CLOSED),
       };
     },
   };

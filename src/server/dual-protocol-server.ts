@@ -32,7 +32,9 @@ export function createDualProtocolServer(handler: RequestHandler, idleTimeoutMs?
   // deadline, ends connections that stopped moving.
   h1.requestTimeout = 0;
   const sockets = new Set<Socket>();
-  const server = createNetServer((socket) => {
+  // Sockets handed to h1/h2 by 'connection' skip the options those servers apply to sockets they
+  // accept themselves: without noDelay a short answer's last chunk waits for the client's delayed ACK.
+  const server = createNetServer({ noDelay: true }, (socket) => {
     closeWhenIdle(socket, idleTimeoutMs);
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));

@@ -101,15 +101,28 @@ function streamedRowAnswer(opened: Exclude<QueryStream, { kind: 'print' }>): Ans
  * Streams a push query's rows until its LIMIT, the client going away, or POST /close-query, one
  * row per write. Works the same over HTTP/1.1 (chunked) and HTTP/2.
  */
-async function stream(reply: FastifyReply, handle: QueryResults, format: AnswerFormat): Promise<void> {
+async function stream(
+  reply: FastifyReply,
+  handle: QueryResults,
+  format: AnswerFormat,
+  finite = false,
+): Promise<void> {
   const types = handle.types;
   const out = new StreamingResponse(reply, 200, format.contentType, () => handle.close());
   let sent = 0;
   let failed = false;
+  // A pull query's head leaves with its first rows (one write, not two); a push query's at once, so
+  // that its client sees the columns before any row comes.
+  let head: string | undefined = format.head;
+  const takeHead = (): string[] => {
+    const taken = head === undefined ? [] : [head];
+    head = undefined;
+    return taken;
+  };
   try {
-    await out.write(format.head);
+    if (!finite) await out.write(takeHead()[0]);
     for await (const { rows, tombstones } of handle.rows) {
-      const elements: string[] = [];
+      const elements: string[] = takeHead();
       for (let i = 0; i < rows.length; i++) {
         if (tombstones?.[i] !== true) elements.push(format.row(rowJson(rows[i], types)));
         else if (format.tombstone !== undefined) elements.push(format.tombstone(rowJson(rows[i], types)));
@@ -119,10 +132,11 @@ async function stream(reply: FastifyReply, handle: QueryResults, format: AnswerF
     }
   } catch (err) {
     failed = true;
-    await out.write(format.error(genericError('SERVER_ERROR', (err as Error).message)));
+    await out.writeBatch([...takeHead(), format.error(genericError('SERVER_ERROR', (err as Error).message))]);
   } finally {
     handle.close();
-    out.end(format.tail(failed ? 'error' : sent === handle.limit ? 'limit' : 'completed'));
+    const tail = format.tail(failed ? 'error' : sent === handle.limit ? 'limit' : 'completed');
+    out.end(takeHead().join('') + tail);
   }
 }
 
@@ -175,10 +189,15 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
     } satisfies QueryStreamHeader);
     const accept = req.headers.accept ?? '';
     if (accept.includes(KSQL_V1_JSON) && !accept.includes(DELIMITED)) {
-      return stream(reply, handle, streamedRowAnswer(opened));
+      return stream(reply, handle, streamedRowAnswer(opened), opened.kind === 'pull');
     }
     const asJson = accept.includes('application/json') && !accept.includes(DELIMITED);
-    await stream(reply, handle, asJson ? jsonArrayFormat(meta) : delimitedFormat(meta));
+    await stream(
+      reply,
+      handle,
+      asJson ? jsonArrayFormat(meta) : delimitedFormat(meta),
+      opened.kind === 'pull',
+    );
   });
 
   app.post('/query', async (req, reply) => {
@@ -205,7 +224,8 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
       return sendKsqlError(reply, err);
     }
     if (opened.kind === 'print') return streamPrint(reply, opened);
-    await stream(reply, opened.kind === 'pull' ? opened.query : opened.handle, streamedRowAnswer(opened));
+    const results = opened.kind === 'pull' ? opened.query : opened.handle;
+    await stream(reply, results, streamedRowAnswer(opened), opened.kind === 'pull');
   });
 
   app.post('/close-query', async (req, reply) => {
