@@ -13,7 +13,7 @@ import { benchPullQueries } from './pull-queries.js';
 import { benchPushStreaming } from './push-streaming.js';
 import { benchQueries } from './query-throughput.js';
 import { benchStateStores } from './state-stores.js';
-import { benchVoluble } from './voluble.js';
+import { benchVoluble, benchVolubleConverters } from './voluble.js';
 
 function line(f: Figure, baseline?: Figure): string {
   const ratio = baseline
@@ -81,6 +81,16 @@ for (const [i, f] of voluble.entries()) {
     `  ${f.name.padEnd(44)} ${Math.round(f.recordsPerSecond).toLocaleString('en-US').padStart(12)} records/s${ratio}`,
   );
 }
+
+const converters = await benchVolubleConverters();
+console.log('');
+console.log('Voluble into the embedded log by converter (keys and values, 100,000 records), best of 3');
+console.log(
+  `  ${'JsonConverter (schemas.enable=false)'.padEnd(44)} ${Math.round(converters.json).toLocaleString('en-US').padStart(12)} records/s`,
+);
+console.log(
+  `  ${'AvroConverter (Sluice registry over HTTP)'.padEnd(44)} ${Math.round(converters.avro).toLocaleString('en-US').padStart(12)} records/s  ${((100 * converters.avro) / converters.json).toFixed(0)} % of JsonConverter`,
+);
 
 const sinks = await benchFileSink();
 console.log('');

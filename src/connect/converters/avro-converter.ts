@@ -1,3 +1,4 @@
+import type avro from 'avsc';
 import type { ConnectValue, Schema } from '../api/index.js';
 import {
   avroToConnectSchema,
@@ -25,7 +26,7 @@ const AVRO: RegistryFormat = {
     return {
       text: JSON.stringify(json),
       recordName: schema.type === 'STRUCT' ? (type.name ?? undefined) : undefined,
-      encode: (value: ConnectValue) => type.toBuffer(encode(value)),
+      encode: (value: ConnectValue, header: number) => encodeInto(type, encode(value), header),
     };
   },
   fromRegisteredSchema(text: string): ReaderSchema {
@@ -42,6 +43,22 @@ const AVRO: RegistryFormat = {
     };
   },
 };
+
+/** A scratch buffer avsc encodes into (grown when a record does not fit), copied out once per record. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+function encodeInto(type: avro.Type, value: unknown, header: number): Buffer {
+  for (;;) {
+    const end = type.encode(value, scratch, header);
+    if (end >= 0) {
+      const out = Buffer.allocUnsafe(end);
+      scratch.copy(out, header, header, end);
+      return out;
+    }
+    // avsc answers -(bytes missing): grow and encode again.
+    scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end));
+  }
+}
 
 /** io.confluent.connect.avro.AvroConverter. */
 export class AvroConverter extends RegistryConverter {

@@ -23,7 +23,12 @@ const JSON_SCHEMA: RegistryFormat = {
       text: JSON.stringify(connectToJsonSchema(schema)),
       // RecordNameStrategy names JSON subjects after the schema's title.
       recordName: schema.type === 'STRUCT' ? schema.name : undefined,
-      encode: (value) => Buffer.from(write(value), 'utf8'),
+      encode: (value, header) => {
+        const text = write(value);
+        const out = Buffer.allocUnsafe(header + Buffer.byteLength(text, 'utf8'));
+        out.write(text, header, 'utf8');
+        return out;
+      },
     };
   },
   fromRegisteredSchema(text: string): ReaderSchema {

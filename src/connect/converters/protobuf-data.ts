@@ -38,8 +38,8 @@ export interface ProtoWriter {
   readonly text: string;
   /** The message's full name (RecordNameStrategy names subjects after it). */
   readonly messageName: string;
-  /** The payload after the id: the message-index array [0], then the message. */
-  encode(value: ConnectValue): Uint8Array;
+  /** `header` free bytes, the message-index array [0], then the message. */
+  encode(value: ConnectValue, header: number): Buffer;
 }
 
 // ---------------------------------------------------------------- Connect → .proto
@@ -77,12 +77,12 @@ export function connectToProto(schema: Schema): ProtoWriter {
   return {
     text,
     messageName,
-    encode: (value) => {
+    encode: (value, header) => {
       const message = type.fromObject(toObject(value) as Record<string, unknown>);
       const body = type.encode(message).finish();
-      const out = Buffer.allocUnsafe(body.length + 1);
-      out[0] = 0; // message indexes [0]: the first message
-      out.set(body, 1);
+      const out = Buffer.allocUnsafe(header + 1 + body.length);
+      out[header] = 0; // message indexes [0]: the first message
+      out.set(body, header + 1);
       return out;
     },
   };

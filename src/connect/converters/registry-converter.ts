@@ -28,8 +28,11 @@ export interface WriterSchema {
   readonly text: string;
   /** The record's full name, for RecordNameStrategy; undefined for non-record schemas. */
   readonly recordName: string | undefined;
-  /** The payload after the 5-byte header. */
-  encode(value: ConnectValue): Uint8Array;
+  /**
+   * The record's bytes with `header` bytes left free at the front (the converter writes the magic
+   * byte and the id there), so the payload is copied once.
+   */
+  encode(value: ConnectValue, header: number): Buffer;
 }
 
 export interface ReaderSchema {
@@ -129,6 +132,8 @@ export class RegistryConverter implements Converter {
   private readonly writers = new WeakMap<Schema, WriterSchema>();
   /** Per subject and schema text: the id to write. */
   private readonly ids = new Map<string, number>();
+  /** The same per writer object, so the per-record lookup hashes no schema text. */
+  private readonly idsByWriter = new WeakMap<WriterSchema, Map<string, number>>();
   private readonly pendingIds = new Map<string, Promise<void>>();
   /** Per id: the registered schema as a reader. */
   private readonly readers = new Map<number, ReaderSchema>();
@@ -177,11 +182,16 @@ export class RegistryConverter implements Converter {
     const writer = this.writerFor(schema);
     const subject = this.subjectFor(topic, writer);
     if (this.useLatest) return this.latest.has(subject) ? undefined : this.loadLatest(subject);
+    if (this.idsByWriter.get(writer)?.has(subject)) return undefined;
     const key = `${subject}\u0000${writer.text}`;
-    if (this.ids.has(key)) return undefined;
+    const known = this.ids.get(key);
+    if (known !== undefined) {
+      this.rememberId(writer, subject, known);
+      return undefined;
+    }
     let pending = this.pendingIds.get(key);
     if (pending === undefined) {
-      pending = this.resolveId(topic, subject, writer.text, key).finally(() => this.pendingIds.delete(key));
+      pending = this.resolveId(topic, subject, writer, key).finally(() => this.pendingIds.delete(key));
       this.pendingIds.set(key, pending);
     }
     return pending;
@@ -200,24 +210,22 @@ export class RegistryConverter implements Converter {
       const latest = this.latest.get(subject);
       id = latest?.id;
       if (latest !== undefined) writer = latest.writer;
-    } else id = this.ids.get(`${subject}\u0000${writer.text}`);
+    } else id = this.idsByWriter.get(writer)?.get(subject) ?? this.ids.get(`${subject}\u0000${writer.text}`);
     if (id === undefined)
       throw new DataException(
         `Failed to serialize ${this.format.label} data from topic ${topic}: the schema of subject ${subject} is not known yet (the worker awaits prepareFromConnectData first)`,
       );
-    let payload: Uint8Array;
+    let out: Buffer;
     try {
-      payload = writer.encode(value);
+      out = writer.encode(value, HEADER);
     } catch (err) {
       throw new DataException(
         `Failed to serialize ${this.format.label} data from topic ${topic}: ${(err as Error).message}`,
         { cause: err },
       );
     }
-    const out = Buffer.allocUnsafe(HEADER + payload.length);
     out[0] = MAGIC;
     out.writeInt32BE(id, 1);
-    out.set(payload, HEADER);
     return out;
   }
 
@@ -271,7 +279,17 @@ export class RegistryConverter implements Converter {
     return this.strategy(topic, this.isKey, writer.recordName);
   }
 
-  private async resolveId(topic: string, subject: string, text: string, key: string): Promise<void> {
+  private rememberId(writer: WriterSchema, subject: string, id: number): void {
+    let bySubject = this.idsByWriter.get(writer);
+    if (bySubject === undefined) {
+      bySubject = new Map();
+      this.idsByWriter.set(writer, bySubject);
+    }
+    bySubject.set(subject, id);
+  }
+
+  private async resolveId(topic: string, subject: string, writer: WriterSchema, key: string): Promise<void> {
+    const text = writer.text;
     const client = this.registry();
     const { schemaType, label } = this.format;
     try {
@@ -279,6 +297,7 @@ export class RegistryConverter implements Converter {
         ? await client.register(subject, schemaType, text, this.normalize)
         : await client.lookup(subject, schemaType, text, this.normalize);
       this.ids.set(key, id);
+      this.rememberId(writer, subject, id);
     } catch (err) {
       const what = this.autoRegister
         ? `Error registering ${label} schema`
