@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each figure printed beside its same-run baseline.
 
+import { benchConnectFailover } from './connect-failover.js';
 import { benchFileSink } from './file-sink.js';
 import { benchJdbcSink } from './jdbc-sink.js';
 import { benchJdbcSource } from './jdbc-source.js';
@@ -195,3 +196,15 @@ for (const [i, f] of pulls.entries()) {
     `  ${f.name.padEnd(44)} ${Math.round(f.perSecond).toLocaleString('en-US').padStart(12)} ${unit}${ratio}${latency}`,
   );
 }
+
+const failover = await benchConnectFailover();
+console.log('');
+console.log(
+  `Distributed sluice connect, three worker processes on the server's Kafka listener (session.timeout.ms ${failover.sessionTimeoutMs}, scheduled.rebalance.max.delay.ms 0; aim ≤ 10 s)`,
+);
+console.log(
+  `  create → task RUNNING (baseline)               ${failover.startSeconds.toFixed(2).padStart(12)} s`,
+);
+console.log(
+  `  SIGKILL → task RUNNING on another worker       ${failover.failoverSeconds.toFixed(2).padStart(12)} s`,
+);

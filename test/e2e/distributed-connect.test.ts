@@ -206,6 +206,22 @@ test('three workers share connectors and tasks; a SIGKILLed worker’s work move
   assert.ok(followers.length >= 1, JSON.stringify(answers.map((a) => a.body)));
   assert.match(followers[0].body.message, /conflicting operation/);
   const follower = followers[0].w;
+  // A restart sent to the follower reaches the leader, which writes a restart request that the
+  // worker running lines-2's task carries out: the task starts a second time there.
+  const runner2 = await eventually('lines-2-0 RUNNING on a surviving worker', async () => {
+    const s = await status(follower.url, 'lines-2');
+    return s?.tasks[0]?.state === 'RUNNING'
+      ? survivors.find((w) => w.id === s.tasks[0].worker_id)
+      : undefined;
+  });
+  const starts = () =>
+    runner2.output().split('"connector":"lines-2","task":0,"message":"Source task started"').length - 1;
+  assert.equal(starts(), 1);
+  const restarted = await fetch(`${follower.url}/connectors/lines-2/restart?includeTasks=true`, {
+    method: 'POST',
+  });
+  assert.equal(restarted.status, 202, await restarted.text());
+  await eventually('lines-2-0 started again', async () => (starts() === 2 ? true : undefined));
   // Deleting through that follower is forwarded to the leader and stops the connector wherever it runs.
   const deleted = await fetch(`${follower.url}/connectors/lines-1`, { method: 'DELETE' });
   assert.equal(deleted.status, 204, await deleted.text());
