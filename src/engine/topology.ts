@@ -16,6 +16,7 @@ import {
   type SinkEncoder,
   SourceOperator,
   type StoreSpec,
+  TableFunctionOperator,
   TableSourceOperator,
   TopicSink,
   Topology,
@@ -146,6 +147,8 @@ export function buildTopology(
         };
       case 'tableSource':
         return then(new TableSourceOperator(resolve(step.input.source.name), context, step.store));
+      case 'tableFunction':
+        return then(new TableFunctionOperator(step, context));
       case 'filter':
         return then(new FilterOperator(step, context));
       case 'selectKey':

@@ -14,6 +14,7 @@ export type FunctionCategory =
   | 'CONVERSIONS'
   | 'URL'
   | 'LAMBDA'
+  | 'TABLE'
   | 'OTHER';
 
 /**

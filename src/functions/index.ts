@@ -5,6 +5,7 @@
 import { type AggregateOverload, builtinAggregates } from './aggregate/index.js';
 import type { Overload, Parameter } from './function-declaration.js';
 import { builtinFunctions, FunctionResolutionError } from './registry.js';
+import { builtinTableFunctions } from './table/index.js';
 import { formatPattern, t } from './type-pattern.js';
 
 export {
@@ -36,12 +37,13 @@ export {
   formatSignature,
   resolveFunction,
 } from './registry.js';
+export { builtinTableFunctions } from './table/index.js';
 export type { TypeConstraint, TypePattern } from './type-pattern.js';
 
 /** One row of SHOW FUNCTIONS. */
 export interface FunctionSummary {
   readonly name: string;
-  readonly type: 'SCALAR' | 'AGGREGATE';
+  readonly type: 'SCALAR' | 'AGGREGATE' | 'TABLE';
   readonly category: string;
 }
 
@@ -52,7 +54,7 @@ export interface FunctionDescription {
   readonly author: string;
   readonly version: string;
   readonly path: string;
-  readonly type: 'SCALAR' | 'AGGREGATE';
+  readonly type: 'SCALAR' | 'AGGREGATE' | 'TABLE';
   readonly variations: readonly FunctionVariation[];
 }
 
@@ -81,6 +83,9 @@ export function listFunctions(): FunctionSummary[] {
     ...builtinAggregates
       .list()
       .map((fn): FunctionSummary => ({ name: fn.name, type: 'AGGREGATE', category: 'AGGREGATE' })),
+    ...builtinTableFunctions
+      .list()
+      .map((fn): FunctionSummary => ({ name: fn.name, type: 'TABLE', category: 'TABLE' })),
   ];
   return all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -99,7 +104,8 @@ export function describeFunction(name: string): FunctionDescription {
       variations: aggregate.overloads.map(describeAggregateOverload),
     };
   }
-  const fn = builtinFunctions.get(name);
+  const table = builtinTableFunctions.get(name);
+  const fn = table ?? builtinFunctions.get(name);
   if (fn === undefined) throw new FunctionResolutionError(name.toUpperCase(), [], []);
   return {
     name: fn.name,
@@ -107,7 +113,7 @@ export function describeFunction(name: string): FunctionDescription {
     author: AUTHOR,
     version: VERSION,
     path: 'internal',
-    type: 'SCALAR',
+    type: table === undefined ? 'SCALAR' : 'TABLE',
     variations: fn.overloads.map(describeOverload),
   };
 }

@@ -102,6 +102,8 @@ function operatorName(step: PhysicalPlan, side: 'Left' | 'Right' | undefined): s
       return side === undefined ? 'KsqlTopic.Source' : `KafkaTopic_${side}.Source`;
     case 'tableSource':
       return 'KsqlTopic.Reduce';
+    case 'tableFunction':
+      return 'FlatMap';
     case 'filter':
       return 'WhereFilter';
     case 'selectKey':

@@ -38,7 +38,9 @@ export function compileFunctionCall(call: FunctionCall, compile: Compile): Compi
     );
   }
   if (TABLE_FUNCTIONS.has(name)) {
-    throw new ExpressionError(`${name} is a table function, which Sluice does not run yet.`);
+    throw new ExpressionError(
+      `${name} is a table function: it can only be used in the SELECT items of a query over one stream.`,
+    );
   }
   if (call.distinct) {
     throw new ExpressionError(`DISTINCT is only allowed in aggregate functions, not in ${name}(…).`);

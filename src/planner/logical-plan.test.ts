@@ -72,10 +72,6 @@ describe('the logical plan', () => {
         }),
         /^A WINDOW clause needs a GROUP BY clause/,
       ],
-      [
-        (input) => ({ kind: 'tableFunction', input, calls: [], schema: [] }),
-        /^A table function \(EXPLODE, CUBE_EXPLODE\) is not supported yet/,
-      ],
       [(input) => ({ kind: 'suppress', input }), /^EMIT FINAL is only supported for windowed aggregations/],
     ];
     for (const [wrap, message] of cases) {
@@ -142,13 +138,6 @@ describe('what has no operator yet', () => {
     }
     throw new Error(`${sql} was planned`);
   };
-
-  test('is refused when planned, naming the clause and where it was written', () => {
-    assert.match(
-      refusal('SELECT ID, EXPLODE(ARRAY[QTY]) FROM ORDERS EMIT CHANGES;'),
-      /^Line: 1, Col: 12: The table function EXPLODE is not supported yet/,
-    );
-  });
 
   test("EMIT FINAL without a windowed aggregation gets ksqlDB's message", () => {
     assert.equal(

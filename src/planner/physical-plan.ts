@@ -30,6 +30,19 @@ export interface TableSourceStep {
   readonly store: string;
 }
 
+/**
+ * Table functions (ksqlDB's FlatMap): each input row gives N rows, N the longest of its calls'
+ * lists (shorter ones padded with NULL, ksqlDB's zip); a row is the input row's first `width` values,
+ * then one value per call.
+ */
+export interface TableFunctionStep {
+  readonly kind: 'tableFunction';
+  readonly input: PhysicalPlan;
+  /** Each call's list of values for a row. */
+  readonly calls: readonly Evaluator[];
+  readonly width: number;
+}
+
 export interface FilterStep {
   readonly kind: 'filter';
   readonly input: PhysicalPlan;
@@ -118,6 +131,7 @@ export interface ClientSinkStep {
 export type PhysicalPlan =
   | SourceScanStep
   | TableSourceStep
+  | TableFunctionStep
   | FilterStep
   | SelectKeyStep
   | AggregateStep
@@ -130,11 +144,6 @@ export type PhysicalPlan =
 export function errorLabel(text: string, column: string, index: number): string {
   return `Error computing expression ${text} for column ${column} with index ${index}`;
 }
-
-/** What stateful node kinds are called in messages: the clause that asked for them. */
-const CLAUSES = {
-  tableFunction: 'A table function (EXPLODE, CUBE_EXPLODE)',
-} as const;
 
 /**
  * Chooses the operators for a logical plan. Stateful nodes have no operator yet: they are refused
@@ -291,9 +300,12 @@ function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client', materialize:
     case 'window':
       throw new PlanningError('A WINDOW clause needs a GROUP BY clause.');
     case 'tableFunction':
-      throw new PlanningError(
-        `${CLAUSES[plan.kind]} is not supported yet in this version of Sluice: only stateless queries (WHERE, projections, PARTITION BY) run so far.`,
-      );
+      return {
+        kind: 'tableFunction',
+        input: physicalInput(plan.input, sink, materialize),
+        calls: plan.calls.map((c) => c.evaluate),
+        width: plan.schema.length - plan.calls.length,
+      };
     case 'sink':
       throw new PlanningError('A query has one sink, at the end of its plan.');
     default: {

@@ -5,7 +5,6 @@ import {
   type Query,
   type SelectItem,
   spanOf,
-  visitExpression,
 } from '../sql/index.js';
 import { formatType, type SqlType } from '../types/index.js';
 import { ColumnAliasGenerator } from './column-aliases.js';
@@ -22,6 +21,7 @@ import type {
 } from './logical-plan.js';
 import { isAggregateQuery, planAggregate } from './plan-aggregate.js';
 import { planJoinQuery } from './plan-join.js';
+import { type PlannedTableFunctions, planTableFunctions } from './plan-table-functions.js';
 import { type PlannerSource, PSEUDO_COLUMNS, SourceScope } from './source-scope.js';
 
 /** A query the planner cannot turn into a plan: the message says why and what to do. */
@@ -53,23 +53,10 @@ function notYet(what: string, at?: Expression): PlanningError {
   );
 }
 
-/**
- * ksqlDB's table functions: they have no operator yet, so a call is refused naming its clause rather
- * than as an unknown scalar function (aggregate functions are found in the aggregate registry).
- */
-const TABLE_FUNCTIONS = new Set(['EXPLODE', 'CUBE_EXPLODE']);
-
 /** Refuses what has no operator yet, naming the clause and where it was written. */
 function refuseStateful(query: Query, mode: SelectMode): void {
   if (query.emit === 'FINAL' && query.window === undefined)
     throw new PlanningError('EMIT FINAL is only supported for windowed aggregations.');
-  for (const item of query.select) {
-    visitExpression(item.expression, (e) => {
-      if (e.kind !== 'functionCall') return;
-      const name = e.name.toUpperCase();
-      if (TABLE_FUNCTIONS.has(name)) throw notYet(`The table function ${name}`, e);
-    });
-  }
   if (mode.kind === 'push' && query.emit !== 'CHANGES') {
     throw notYet('A pull query (SELECT without EMIT CHANGES)');
   }
@@ -90,6 +77,7 @@ function projectItems(
   scope: SourceScope,
   customTypes: ReadonlyMap<string, SqlType>,
   star: () => NamedItem[],
+  tableFunctions?: PlannedTableFunctions,
 ): NamedItem[] {
   const out: NamedItem[] = [];
   const source = scope.source;
@@ -109,7 +97,12 @@ function projectItems(
       else if (e.kind === 'dereference') name = aliases.forField(e.field);
       else name = aliases.nextGenerated();
     }
-    out.push({ name, ast: e, compiled: compileExpression(e, scope, customTypes) });
+    // With table functions, an item is computed over the flat-map's row, each call read as its column.
+    const compiled =
+      tableFunctions === undefined
+        ? compileExpression(e, scope, customTypes)
+        : compileExpression(tableFunctions.rewrite(e), tableFunctions.scope, customTypes);
+    out.push({ name, ast: e, compiled });
   }
   return out;
 }
@@ -158,6 +151,28 @@ function keyMissing(sinkName: string, what: string, required: readonly string[])
   );
 }
 
+/**
+ * A table keeps its key: PARTITION BY its own key columns changes nothing, anything else is refused
+ * with ksqlDB's message (SchemaKTable.selectKey; a table is re-keyed only by GROUP BY).
+ */
+function refuseTableRekey(partitionBy: readonly Expression[], scope: SourceScope): void {
+  const keys = scope.source.columns.filter((c) => c.namespace === 'KEY').map((c) => c.name);
+  const same =
+    partitionBy.length === keys.length &&
+    partitionBy.every((e, i) => {
+      const plain = unqualified(e, scope);
+      return plain.kind === 'column' && plain.source === undefined && plain.name === keys[i];
+    });
+  if (same) return;
+  if (keys.length > 1)
+    throw new PlanningError(
+      'Cannot repartition a TABLE source. If this is a join, joins on tables with multiple columns is not yet supported.',
+    );
+  throw new PlanningError(
+    `Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column ${keys[0]} instead of [${partitionBy.map((e) => printExpression(e)).join(', ')}]`,
+  );
+}
+
 /** A PARTITION BY clause: the new key columns, each named as ksqlDB names it; none for NULL. */
 interface NewKey {
   readonly columns: readonly NamedItem[];
@@ -171,10 +186,8 @@ function planPartitionBy(
   customTypes: ReadonlyMap<string, SqlType>,
 ): NewKey {
   const source = scope.source;
-  if (source.kind === 'TABLE') {
-    throw new PlanningError('PARTITION BY is only valid on streams; use GROUP BY to re-key a table.');
-  }
   if (partitionBy.length === 0) throw new PlanningError('PARTITION BY requires at least one expression');
+  if (source.kind === 'TABLE') refuseTableRekey(partitionBy, scope);
   if (partitionBy.some((e) => e.kind === 'null')) {
     if (partitionBy.length > 1)
       throw new PlanningError('Cannot PARTITION BY multiple columns including NULL');
@@ -316,6 +329,7 @@ export function planQuery(
         `Type error in WHERE expression: Should evaluate to boolean but is ${printExpression(query.where!)} (${formatType(filter.type)}) instead.`,
       );
     }
+    const tableFunctions = planTableFunctions(query, scope, isAggregateQuery(query), customTypes);
     if (isAggregateQuery(query)) {
       if (query.partitionBy !== undefined)
         throw new PlanningError('Queries only support one of PARTITION BY and GROUP BY');
@@ -340,7 +354,13 @@ export function planQuery(
       );
     }
     const newKey = partitionBy === undefined ? undefined : planPartitionBy(partitionBy, scope, customTypes);
-    const items = projectItems(query.select, scope, customTypes, () => starItems(scope, customTypes, newKey));
+    const items = projectItems(
+      query.select,
+      scope,
+      customTypes,
+      () => starItems(scope, customTypes, newKey),
+      tableFunctions,
+    );
     let columns: ProjectedColumn[];
     if (mode.kind === 'push') {
       columns = items.map((i) => projected(i, 'VALUE', scope));
@@ -366,6 +386,7 @@ export function planQuery(
       const keys = newKey.columns.map((c) => ({ name: c.name, expression: c.compiled }));
       plan = { kind: 'repartition', input: plan, keys } satisfies RepartitionNode;
     }
+    if (tableFunctions !== undefined) plan = tableFunctions.node(plan);
     plan = { kind: 'project', input: plan, columns };
     return {
       kind: 'sink',

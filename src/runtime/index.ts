@@ -45,6 +45,7 @@ export { ClientSink, type PushBatch, type TopicOutput, TopicSink, type TopicSink
 export { DecodeError, SourceDecoder } from './source-decoder.js';
 export { deleteQueryState, queryApplicationId, StateStores, type StoreSpec } from './state/index.js';
 export { runStreamPull, type StreamPullSpec, streamEndOffsets } from './stream-pull.js';
+export { TableFunctionOperator, type TableFunctionSpec } from './table-functions/index.js';
 export {
   keyColumnPositions,
   TABLE_SOURCE_STORE,

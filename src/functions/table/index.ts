@@ -1,0 +1,1 @@
+export { builtinTableFunctions, tableFunctions } from './table-functions.js';

@@ -1,0 +1,1 @@
+export { TableFunctionOperator, type TableFunctionSpec } from './table-function-operator.js';
