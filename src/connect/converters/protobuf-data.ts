@@ -96,11 +96,18 @@ function messageLines(
   imports: Set<string>,
 ): string[] {
   const nested: string[] = [];
+  const scope: Scope = { taken: new Set((schema.fields ?? []).map((f) => f.name)), defined: new Map() };
   const fields = (schema.fields ?? []).map((f, i) => {
-    const type = fieldType(f.schema, f.name, indent, counter, imports, nested);
+    const type = fieldType(f.schema, f.name, indent, counter, imports, nested, scope);
     return `${indent}  ${type} ${f.name} = ${i + 1};`;
   });
   return [`${indent}message ${name} {`, ...fields, ...nested, `${indent}}`];
+}
+
+/** A message's names: its fields', and the nested messages defined in it (by Connect schema). */
+interface Scope {
+  readonly taken: Set<string>;
+  readonly defined: Map<Schema, string>;
 }
 
 function fieldType(
@@ -110,6 +117,7 @@ function fieldType(
   counter: { n: number },
   imports: Set<string>,
   nested: string[],
+  scope: Scope,
 ): string {
   if (schema.type === 'ARRAY') {
     const item = schema.valueSchema;
@@ -117,7 +125,7 @@ function fieldType(
       throw new DataException(
         `Field ${field}: Protobuf has no arrays of arrays or maps (not supported by Sluice's ProtobufConverter yet)`,
       );
-    return `repeated ${elementType(item, field, indent, counter, imports, nested)}`;
+    return `repeated ${elementType(item, field, indent, counter, imports, nested, scope)}`;
   }
   if (schema.type === 'MAP') {
     const key = schema.keySchema;
@@ -132,9 +140,9 @@ function fieldType(
       );
     if (value === undefined || value.type === 'ARRAY' || value.type === 'MAP')
       throw new DataException(`Field ${field}: Protobuf map values cannot be arrays or maps`);
-    return `map<${scalarType(key)}, ${elementType(value, field, indent, counter, imports, nested)}>`;
+    return `map<${scalarType(key)}, ${elementType(value, field, indent, counter, imports, nested, scope)}>`;
   }
-  return elementType(schema, field, indent, counter, imports, nested);
+  return elementType(schema, field, indent, counter, imports, nested, scope);
 }
 
 function elementType(
@@ -144,6 +152,7 @@ function elementType(
   counter: { n: number },
   imports: Set<string>,
   nested: string[],
+  scope: Scope,
 ): string {
   if (schema.name === LOGICAL.timestamp) {
     imports.add('google/protobuf/timestamp.proto');
@@ -154,10 +163,13 @@ function elementType(
       `Field ${field}: ${schema.name} maps to a Protobuf type from a referenced schema (confluent.type.Decimal, google.type.Date/TimeOfDay), which Sluice's ProtobufConverter does not register yet`,
     );
   if (schema.type === 'STRUCT') {
-    const simple =
-      schema.name === undefined
-        ? `ConnectDefault${++counter.n}`
-        : schema.name.slice(schema.name.lastIndexOf('.') + 1);
+    const known = scope.defined.get(schema);
+    if (known !== undefined) return known;
+    let simple = schema.name === undefined ? undefined : schema.name.slice(schema.name.lastIndexOf('.') + 1);
+    // A nested message may not share a name with a field or another message of its scope.
+    if (simple === undefined || scope.taken.has(simple)) simple = `ConnectDefault${++counter.n}`;
+    scope.taken.add(simple);
+    scope.defined.set(schema, simple);
     nested.push(...messageLines(schema, simple, `${indent}  `, counter, imports));
     return simple;
   }
