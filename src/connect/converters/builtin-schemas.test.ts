@@ -21,7 +21,7 @@ async function quickstartRecords(quickstart: string, suffix: string): Promise<So
   const plugin = builtinConnectors.find(
     (p) => p.className === 'io.confluent.kafka.connect.datagen.DatagenConnector',
   );
-  const connector = plugin?.create() as SourceConnector;
+  const connector = (plugin ?? assert.fail('Datagen is built in')).create() as SourceConnector;
   const props = {
     'kafka.topic': `qs-${quickstart}-${suffix}`,
     quickstart,
@@ -48,7 +48,8 @@ function quickstarts(): string[] {
   const plugin = builtinConnectors.find(
     (p) => p.className === 'io.confluent.kafka.connect.datagen.DatagenConnector',
   );
-  return [...((plugin?.create() as SourceConnector).config().key('quickstart')?.recommendedValues ?? [])];
+  const connector = (plugin ?? assert.fail('Datagen is built in')).create() as SourceConnector;
+  return [...(connector.config().key('quickstart')?.recommendedValues ?? [])];
 }
 
 function converter(className: string, isKey: boolean): Converter {
