@@ -263,3 +263,61 @@ test("pull queries are refused with ksqlDB's messages for what they cannot do", 
     [['pear']],
   );
 });
+
+test('pull query on a SOURCE table reads the rows its CST query keeps: lookups, scans, deletes gone, latest value per key', async () => {
+  const { engine, log } = await startEngine();
+  await engine.execute(
+    "CREATE SOURCE TABLE users (name STRING, id STRING PRIMARY KEY, score INT) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON', PARTITIONS=1);",
+  );
+  const upsert = (id: string, name: string, score: number) => ({
+    key: Buffer.from(id),
+    value: Buffer.from(JSON.stringify({ NAME: name, SCORE: score })),
+    timestamp: 1000,
+  });
+  await log.append('users', [
+    upsert('u2', 'bob', 7),
+    upsert('u1', 'ann', 5),
+    upsert('u2', 'bob', 9),
+    upsert('u3', 'cy', 1),
+    { key: Buffer.from('u3'), value: null, timestamp: 1000 },
+  ]);
+  await engine.waitUntilIdle();
+  const all = await pull(engine, 'SELECT * FROM users;');
+  assert.deepEqual(all.names, ['ID', 'NAME', 'SCORE']);
+  assert.deepEqual(all.keys, [true, false, false]);
+  assert.deepEqual(all.rows, [
+    ['u1', 'ann', 5],
+    ['u2', 'bob', 9],
+  ]);
+  assert.deepEqual((await pull(engine, "SELECT name, ROWTIME FROM users WHERE id = 'u2';")).rows, [
+    ['bob', n(1000)],
+  ]);
+  assert.deepEqual((await pull(engine, "SELECT name FROM users WHERE id = 'u3';")).rows, [], 'deleted');
+  assert.deepEqual((await pull(engine, 'SELECT id FROM users WHERE score > 6;')).rows, [['u2']]);
+});
+
+test('pull query on a CTAS over a table without GROUP BY reads the source rows its query keeps, through its WHERE and projection', async () => {
+  const { engine, log } = await startEngine();
+  await engine.execute(`
+    CREATE TABLE users (id STRING PRIMARY KEY, name STRING, score INT) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON', PARTITIONS=1);
+    SET 'auto.offset.reset'='earliest';
+    CREATE TABLE good AS SELECT id AS user_id, UCASE(name) AS shout FROM users WHERE score > 5;`);
+  const upsert = (id: string, name: string, score: number) => ({
+    key: Buffer.from(id),
+    value: Buffer.from(JSON.stringify({ NAME: name, SCORE: score })),
+  });
+  await log.append('users', [upsert('u1', 'ann', 5), upsert('u2', 'bob', 7), upsert('u3', 'cy', 9)]);
+  await engine.waitUntilIdle();
+  const all = await pull(engine, 'SELECT * FROM good;');
+  assert.deepEqual(all.names, ['USER_ID', 'SHOUT']);
+  assert.deepEqual(all.rows, [
+    ['u2', 'BOB'],
+    ['u3', 'CY'],
+  ]);
+  assert.deepEqual((await pull(engine, "SELECT shout FROM good WHERE user_id = 'u3';")).rows, [['CY']]);
+  assert.deepEqual(
+    (await pull(engine, "SELECT shout FROM good WHERE user_id = 'u1';")).rows,
+    [],
+    'its WHERE removes u1',
+  );
+});

@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Log } from '../log/index.js';
 import {
+  type AggregateStep,
+  outputColumns,
   type PhysicalPlan,
   PlanningError,
   type PullTable,
@@ -11,6 +13,7 @@ import {
   planStreamPull,
   planTablePull,
   type TablePullPlan,
+  type TableSourceStep,
   validatePullQuery,
 } from '../planner/index.js';
 import {
@@ -24,7 +27,12 @@ import {
   type PushBatch,
   type RowBatch,
   runStreamPull,
+  type StateStores,
   streamEndOffsets,
+  TABLE_SOURCE_STORE,
+  TableSourceOperator,
+  tableRowCodec,
+  type WindowLimits,
 } from '../runtime/index.js';
 import type { Query } from '../sql/index.js';
 import { formatType, type SqlType, type SqlValue } from '../types/index.js';
@@ -79,45 +87,92 @@ function notQueryable(name: string): StatementError {
   );
 }
 
-/** The steps a table's rows go through after the aggregate (HAVING, projection), bottom-up. */
-function stepsAfterAggregate(plan: PhysicalPlan): PhysicalPlan[] {
+/** The steps a table's rows go through after its materialization (HAVING or WHERE, projection), bottom-up. */
+function stepsAfter(plan: PhysicalPlan, materialization: PhysicalPlan): PhysicalPlan[] {
   const steps: PhysicalPlan[] = [];
-  for (let node = plan; node.kind !== 'aggregate'; ) {
+  for (let node = plan; node !== materialization; node = node.input) {
     if (node.kind === 'sourceScan') return [];
     steps.unshift(node);
-    node = node.input;
   }
   return steps;
 }
 
+/** The step whose store holds a query's table: its GROUP BY, else its table source's materialization. */
+function materializationStep(plan: PhysicalPlan): AggregateStep | TableSourceStep | undefined {
+  let tableSource: TableSourceStep | undefined;
+  for (let node: PhysicalPlan = plan; node.kind !== 'sourceScan'; node = node.input) {
+    if (node.kind === 'aggregate') return node;
+    if (node.kind === 'tableSource') tableSource ??= node;
+  }
+  return tableSource;
+}
+
+/** How rows are read from a materialization: by key (window limits aside), or all in key order. */
+interface StoreRows {
+  lookup(keyValues: readonly SqlValue[], limits: WindowLimits): AggregateRow[];
+  scan(limits: WindowLimits): Iterable<AggregateRow>;
+}
+
+/** A table source's store (`KsqlTopic-Reduce`): source rows with their pseudo columns, by source key. */
+function tableSourceRows(source: DataSource, stores: StateStores, context: OperatorContext): StoreRows {
+  const reduce = new TableSourceOperator(source, { ...context, stores });
+  const store = stores.keyValueStore(TABLE_SOURCE_STORE, tableRowCodec);
+  const rowtime = source.columns.length;
+  const read = (row: SqlValue[]): AggregateRow => ({ row, timestamp: Number(row[rowtime] ?? 0) });
+  return {
+    lookup: (keyValues) => {
+      const row = reduce.rowOf(keyValues);
+      return row === undefined ? [] : [read(row)];
+    },
+    scan: function* () {
+      for (const e of store.all()) yield read(e.value);
+    },
+  };
+}
+
 /**
- * What reads a CTAS's table: its aggregate store, then the query's own HAVING and projection, giving
- * rows in the table's column order (then window bounds), with each row's ROWTIME.
+ * What reads a materialized table: the store of the query that keeps it (a GROUP BY's aggregates, or
+ * a table source's rows), then that query's own steps after it (HAVING or WHERE, projection), giving
+ * the table's rows as the query's projection lays them out (then window bounds), with each ROWTIME.
  */
 class MaterializedTable {
-  readonly reader: AggregateReader;
+  readonly reader: StoreRows;
+  /** The columns of the rows `rows` gives, by name, in order. */
+  readonly columnNames: readonly string[];
   readonly #operators: Operator[];
 
-  constructor(registered: RegisteredQuery, table: DataSource, processingLog: ProcessingLog) {
+  constructor(
+    registered: RegisteredQuery,
+    table: DataSource,
+    metastore: MetaStore,
+    processingLog: ProcessingLog,
+  ) {
     const physical = planPhysical(registered.plan);
-    const aggregate = aggregateStepOf(physical);
+    const step = materializationStep(physical);
     const stores = registered.query.stateStores();
-    if (aggregate === undefined) throw notQueryable(table.name);
+    if (step === undefined) throw notQueryable(table.name);
     if (stores === undefined) {
       throw new StatementError(
         `The \`${table.name}\` table can't be queried now: its query ${registered.id} is ${registered.query.state} and its state stores are not open. Try again once it runs (SHOW QUERIES;).`,
       );
     }
-    this.reader = new AggregateReader(stores, aggregateOperatorSpec(aggregate, table.keyFormat));
     const context: OperatorContext = { queryId: registered.id, processingLog, countFailure: () => {} };
-    this.#operators = stepsAfterAggregate(physical).flatMap((step): Operator[] => {
-      if (step.kind === 'filter') return [new FilterOperator(step, context)];
-      if (step.kind === 'project') return [new ProjectOperator(step, context)];
+    if (step.kind === 'aggregate') {
+      this.reader = new AggregateReader(stores, aggregateOperatorSpec(step, table.keyFormat));
+    } else {
+      const source = metastore.get(step.input.source.name);
+      if (source === undefined) throw notQueryable(table.name);
+      this.reader = tableSourceRows(source, stores, context);
+    }
+    this.columnNames = outputColumns(registered.plan).map((c) => c.name);
+    this.#operators = stepsAfter(physical, step).flatMap((s): Operator[] => {
+      if (s.kind === 'filter') return [new FilterOperator(s, context)];
+      if (s.kind === 'project') return [new ProjectOperator(s, context)];
       return [];
     });
   }
 
-  /** The table's rows for these aggregate rows (rows HAVING removes are left out). */
+  /** The table's rows for these store rows (rows its HAVING or WHERE removes are left out). */
   rows(read: readonly AggregateRow[]): { rows: SqlValue[][]; timestamps: number[] } {
     let batch: RowBatch = {
       rows: read.map((r) => r.row),
@@ -160,6 +215,7 @@ const materializations = new WeakMap<RegisteredQuery, Materialization>();
 function materialization(
   registered: RegisteredQuery,
   table: DataSource,
+  metastore: MetaStore,
   processingLog: ProcessingLog,
 ): Materialization {
   const known = materializations.get(registered);
@@ -169,7 +225,7 @@ function materialization(
     table,
     stores,
     window: windowOf(registered),
-    materialized: new MaterializedTable(registered, table, processingLog),
+    materialized: new MaterializedTable(registered, table, metastore, processingLog),
   };
   materializations.set(registered, built);
   return built;
@@ -178,27 +234,24 @@ function materialization(
 /** Reads the rows a table pull plan asks for, in batches, through its filter, projection and limit. */
 async function* tableRows(
   plan: TablePullPlan,
-  table: DataSource,
   materialized: MaterializedTable,
   windowed: boolean,
   /** Set when the client goes away: reading stops. */
   stop: { readonly closed: boolean },
 ): AsyncGenerator<PushBatch> {
-  // Table column i → its slot in the pull query's row (keys, window bounds, values, pseudo columns).
-  const keyCount = table.columns.filter((c) => c.namespace === 'KEY').length;
-  const bounds = windowed ? 2 : 0;
-  let nextKey = 0;
-  let nextValue = keyCount + bounds;
-  const slots = table.columns.map((c) => (c.namespace === 'KEY' ? nextKey++ : nextValue++));
+  // Column i of the materialized rows → its slot in the pull query's row (keys, window bounds,
+  // values, pseudo columns); window bounds ride after the columns.
+  const names = materialized.columnNames;
+  const slots = names.map((name) => plan.scope.resolve(name)?.index ?? -1);
   const width = plan.scope.width;
-  const rowtime = table.columns.length + bounds;
+  const rowtime = plan.scope.resolve('ROWTIME')!.index;
+  const bounds = windowed
+    ? [plan.scope.resolve('WINDOWSTART')!.index, plan.scope.resolve('WINDOWEND')!.index]
+    : [];
   const toPullRow = (row: readonly SqlValue[], timestamp: number): SqlValue[] => {
     const out = new Array<SqlValue>(width).fill(null);
-    for (let i = 0; i < slots.length; i++) out[slots[i]] = row[i];
-    if (windowed) {
-      out[keyCount] = row[table.columns.length];
-      out[keyCount + 1] = row[table.columns.length + 1];
-    }
+    for (let i = 0; i < slots.length; i++) if (slots[i] >= 0) out[slots[i]] = row[i];
+    for (let b = 0; b < bounds.length; b++) out[bounds[b]] = row[names.length + b];
     out[rowtime] = BigInt(timestamp);
     return out;
   };
@@ -235,7 +288,7 @@ async function* tableRows(
 }
 
 function* lookups(
-  reader: AggregateReader,
+  reader: StoreRows,
   keys: readonly (readonly SqlValue[])[],
   windows: TablePullPlan['windows'],
 ): Generator<AggregateRow> {
@@ -259,9 +312,18 @@ function prepareTablePull(
   table: DataSource,
   customTypes: ReadonlyMap<string, SqlType>,
 ): PreparedPull {
-  const registered = table.createdByQuery === undefined ? undefined : ctx.queries.get(table.createdByQuery);
+  // A CTAS's table names its query; a SOURCE table's materializing query (CST_…) writes it.
+  const registered =
+    table.createdByQuery === undefined
+      ? ctx.queries.writing(table.name).find((q) => q.createAs)
+      : ctx.queries.get(table.createdByQuery);
   if (registered === undefined) throw notQueryable(table.name);
-  const { window, materialized, stores } = materialization(registered, table, ctx.processingLog);
+  const { window, materialized, stores } = materialization(
+    registered,
+    table,
+    ctx.metastore,
+    ctx.processingLog,
+  );
   const pullTable: PullTable = { kind: 'TABLE', name: table.name, columns: table.columns, window };
   const plan = planned(() =>
     planTablePull(query, pullTable, { tableScanEnabled: ctx.tableScanEnabled }, customTypes),
@@ -286,7 +348,7 @@ function prepareTablePull(
         keyColumns,
         overTable: true,
         limit: plan.limit,
-        rows: tableRows(plan, table, materialized, window !== undefined, closed),
+        rows: tableRows(plan, materialized, window !== undefined, closed),
         close: () => {
           closed.closed = true;
         },

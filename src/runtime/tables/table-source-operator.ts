@@ -44,6 +44,8 @@ export class TableSourceOperator implements Operator {
   readonly #serializeKey: (values: readonly SqlValue[]) => Buffer | null;
   readonly #context: OperatorContext;
   readonly #topic: string;
+  /** Where a source row holds ROWTIME: after its columns. */
+  readonly #rowtime: number;
 
   constructor(source: RuntimeSource, context: OperatorContext, storeName = TABLE_SOURCE_STORE) {
     const stores = context.stores;
@@ -53,6 +55,7 @@ export class TableSourceOperator implements Operator {
     this.#keyColumns = keyColumnPositions(source);
     this.#context = context;
     this.#topic = source.topic;
+    this.#rowtime = source.columns.length;
     const keys = source.columns.filter((c) => c.namespace === 'KEY');
     const serializer = formatByName(source.keyFormat === 'NONE' ? 'JSON' : source.keyFormat).createSerializer(
       keys,
@@ -98,6 +101,8 @@ export class TableSourceOperator implements Operator {
       const deleted = batch.deletes[i];
       // A delete of a key the table does not hold still goes on (ksqlDB's CTAS forwards it as a
       // tombstone); a WHERE downstream drops it, since no old row passed.
+      // The stored row keeps its ROWTIME (the decoder may have left it out), for pull queries.
+      if (!deleted) row[this.#rowtime] ??= BigInt(batch.timestamps[i]);
       this.#store.put(key, deleted ? null : row, batch.timestamps[i]);
       out.rows.push(row);
       out.deletes.push(deleted);
