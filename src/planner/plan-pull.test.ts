@@ -89,6 +89,11 @@ test('window bounds narrow the windows read; text bounds are ISO-8601 instants (
     plan("SELECT * FROM windowed WHERE id = 1 AND WINDOWEND = '1970-01-01T00:00:02.000';", windowed).windows,
     { endMin: 2000, endMax: 2000 },
   );
+  assert.deepEqual(
+    plan("SELECT * FROM windowed WHERE id = 1 AND WINDOWSTART >= '1970-01-01T01:00:01.000+0100';", windowed)
+      .windows,
+    { startMin: 1000 },
+  );
   const star = plan('SELECT * FROM windowed WHERE id = 1;', windowed);
   assert.deepEqual(
     star.columns.map((c) => `${c.name}${c.key ? ' KEY' : ''}`),

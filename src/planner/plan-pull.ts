@@ -225,8 +225,9 @@ function columnComparison(e: Expression, scope: SourceScope): ColumnComparison |
 
 /** ISO-8601 text as epoch ms, as ksqlDB reads window bounds given as text (no zone: UTC). */
 function windowBoundText(text: string, at: Expression): number {
-  const t = text.trim();
-  const iso = /[zZ]|[+-]\d{2}:?\d{2}$/.test(t) ? t : `${t}Z`;
+  // Java's ISO offsets may leave out the colon (+0100); Date.parse wants +01:00.
+  const t = text.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const iso = /[zZ]|[+-]\d{2}:\d{2}$/.test(t) ? t : `${t}Z`;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) {
     throw pullError(
