@@ -5,7 +5,7 @@
 // Kafka Connect's protocols is refused with a clear error.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -140,11 +140,29 @@ test('three workers share connectors and tasks; a SIGKILLed worker’s work move
     });
     assert.equal(created.status, 201, await created.text());
   }
+  // A sink reads file 2's topic back into a file, from its group's committed offsets.
+  const sinkFile = join(dir, 'out-2.txt');
+  const sink = await fetch(`${started[0].url}/connectors`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'sink-2',
+      config: {
+        'connector.class': 'FileStreamSink',
+        file: sinkFile,
+        topics: 'dist-lines-2',
+        'tasks.max': '1',
+      },
+    }),
+  });
+  assert.equal(sink.status, 201, await sink.text());
   // The work spreads over the three workers, each status readable from any worker.
   const placed = await eventually(
     'every connector and task RUNNING, spread over the three workers',
     async () => {
-      const all = await Promise.all([0, 1, 2].map((i) => status(started[2].url, `lines-${i}`)));
+      const all = await Promise.all(
+        ['lines-0', 'lines-1', 'lines-2', 'sink-2'].map((name) => status(started[2].url, name)),
+      );
       if (
         all.some((s) => s === undefined || s.connector.state !== 'RUNNING' || s.tasks[0]?.state !== 'RUNNING')
       )
@@ -194,6 +212,18 @@ test('three workers share connectors and tasks; a SIGKILLed worker’s work move
     assert.deepEqual([...new Set(values)].sort(), lines(i, 1, 40).sort());
   }
 
+  // The sink, moved or not, has every line of file 2 in its file.
+  const sunk = await eventually('all 40 lines of file 2 in the sink file', async () => {
+    let text = '';
+    try {
+      text = readFileSync(sinkFile, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const got = new Set(text.split('\n').filter((l) => l !== ''));
+    return got.size === 40 ? got : undefined;
+  });
+  assert.deepEqual([...sunk].sort(), lines(2, 1, 40).sort());
   // A request already forwarded twice (forward=false) is not forwarded again: a follower answers
   // 409, the leader serves it (here a 404, for a connector that does not exist).
   const answers = await Promise.all(

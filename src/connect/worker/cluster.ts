@@ -100,6 +100,7 @@ export class WorkerCluster {
         }),
       assign: (leaderId, members) => this.assign(leaderId, members),
       onAssignment: (assignment, memberId) => this.onAssignment(assignment, memberId),
+      onLost: () => this.lost(),
       onFatal: (err) => this.fatal?.(err),
     });
     host.configs.onRestartRequest((name, request) => {
@@ -370,6 +371,18 @@ export class WorkerCluster {
         }
       }
     });
+  }
+
+  /** Fenced out of the group (session expired): stops all work here and joins as a new worker. */
+  private async lost(): Promise<void> {
+    log.warn(
+      'This worker is no longer a member of its group (session expired): stopping its work to join again',
+    );
+    this.owned.clear();
+    this.everAssigned = false;
+    this.memberId = '';
+    // No UNASSIGNED written: the work's new owners may have written RUNNING already.
+    await this.reconcile(false);
   }
 
   /** Leaves the group and stops everything running here; its statuses become UNASSIGNED. */

@@ -39,6 +39,11 @@ export interface GroupMemberOptions {
   ): Promise<Map<string, Buffer>>;
   /** The assignment of a completed rebalance (before heartbeats resume). */
   onAssignment(assignment: Buffer, memberId: string, generation: number): Promise<void>;
+  /**
+   * The coordinator no longer knows this member (its session expired): the others may run its work
+   * by now, so it stops everything before joining again.
+   */
+  onLost(): Promise<void>;
   /** The member cannot go on (a Java Kafka Connect worker in the group, say): the worker stops. */
   onFatal(error: Error): void;
 }
@@ -142,6 +147,7 @@ export class ConnectGroupMember {
         if (code === UNKNOWN_MEMBER_ID || code === ILLEGAL_GENERATION) {
           this.memberId = '';
           this.generation = -1;
+          await this.o.onLost();
         } else if (code === REBALANCE_IN_PROGRESS) {
           // Join again at once.
         } else {
