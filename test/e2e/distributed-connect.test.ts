@@ -260,6 +260,31 @@ test('three workers share connectors and tasks; a SIGKILLed worker’s work move
       if ((await fetch(`${w.url}/connectors/lines-1`)).status !== 404) return undefined;
     return true;
   });
+
+  // A worker frozen past its session (SIGSTOP) loses its work to the other; woken (SIGCONT), it
+  // finds itself fenced out and stops that work before joining again, so nothing runs twice.
+  const frozenId = (await status(survivors[0].url, 'lines-0'))!.tasks[0].worker_id;
+  const frozen = survivors.find((w) => w.id === frozenId)!;
+  const other = survivors.find((w) => w !== frozen)!;
+  frozen.child.kill('SIGSTOP');
+  await eventually(
+    'lines-0-0 RUNNING on the other worker',
+    async () => ((await status(other.url, 'lines-0'))?.tasks[0]?.worker_id === other.id ? true : undefined),
+    60_000,
+  );
+  frozen.child.kill('SIGCONT');
+  await eventually('the woken worker stopped its old work', async () =>
+    /no longer a member of its group/.test(frozen.output()) &&
+    /"connector":"lines-0","task":0,"message":"Source task stopped"/.test(frozen.output())
+      ? true
+      : undefined,
+  );
+  appendFileSync(inputs[0], `${lines(0, 41, 50).join('\n')}\n`);
+  const after = await eventually('lines 41-50 of file 0', async () => {
+    const got = await topicValues('dist-lines-0');
+    return new Set(got).size === 50 ? got : undefined;
+  });
+  assert.deepEqual([...new Set(after)].sort(), lines(0, 1, 50).sort());
 });
 
 test('a sluice connect worker refuses a group that Java Kafka Connect workers use, saying what to do', {
