@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort } from '../../src/connect/free-port.js';
 import { until } from '../../src/connect/worker/test-worker.fixture.js';
+import { shape } from './connector-entities.fixture.js';
 import {
   type JavaConnectWorker,
   javaConnectMissing,
@@ -34,18 +35,6 @@ after(() => {
   killServerChildren();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The shape of an entity: its keys, recursively (array items by their first element), not its values. */
-function shape(value: unknown): unknown {
-  if (Array.isArray(value)) return value.length === 0 ? [] : [shape(value[0])];
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, v]) => [k, shape(v)]),
-    );
-  return value === null ? null : typeof value;
-}
 
 async function ok(url: string, sql: string): Promise<Record<string, unknown>> {
   const res = await ksqlRequest(url, sql);

@@ -306,3 +306,22 @@ test('https: the host name is checked unless ksql.connect.ssl.endpoint.identific
     ['named'],
   );
 });
+
+test('a CREATE watched until it runs answers with the tasks Connect made, not the POST’s empty list', async () => {
+  const config = { 'connector.class': 'FileStreamSource', name: 'src' };
+  const { url } = await connectLike((req, res) => {
+    if (req.method === 'POST') return json(res, 201, { name: 'src', config, tasks: [], type: 'source' });
+    if (req.url === '/connectors/src/status')
+      return json(res, 200, {
+        name: 'src',
+        connector: { state: 'RUNNING', worker_id: 'w' },
+        tasks: [{ id: 0, state: 'RUNNING', worker_id: 'w' }],
+        type: 'source',
+      });
+    json(res, 200, { name: 'src', config, tasks: [{ connector: 'src', task: 0 }], type: 'source' });
+  });
+  const info = await new RestConnectClient(url, { createWaitMs: 5000 }).create('src', {
+    'connector.class': 'FileStreamSource',
+  });
+  assert.deepEqual(info.tasks, [{ connector: 'src', task: 0 }]);
+});

@@ -184,7 +184,12 @@ export class RestConnectClient implements ConnectClient {
       true,
     ).catch((err: unknown) => this.createdDespiteTimeout(name, config, err));
     const failure = await this.startFailure(name);
-    if (failure === undefined) return info;
+    if (failure === undefined) {
+      // Connect answers the POST before it has made the tasks (Kafka's lists none): once watched,
+      // the connector is described again, so the entity lists its tasks as embedded mode's does.
+      if (this.createWaitMs <= 0) return info;
+      return this.describe(name).catch(() => info);
+    }
     const removed = await this.delete(name).then(
       () => true,
       () => false,
