@@ -83,6 +83,8 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
       `${options.listener}: a SASL listener checks users against the server's password file: set authentication.method=BASIC and sluice.authentication.password.file.`,
     );
   }
+  // Read back before any client is served: a retried batch must meet the state it was appended with.
+  const producers = await ProducerStates.open(options.log);
   const connections = new Set<KafkaConnection>();
   const server: Server = ssl ? createTlsServer(options.tls ?? {}) : createServer();
   await new Promise<void>((resolve, reject) => {
@@ -100,7 +102,7 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
     log: options.log,
     node: { nodeId: 1, host: advertisedHost, port: boundPort },
     internalTopics: options.internalTopics,
-    producers: new ProducerStates(),
+    producers,
     groups: new ClassicGroupCoordinator({
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs ?? 3000,
     }),

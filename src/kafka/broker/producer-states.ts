@@ -1,3 +1,4 @@
+import { type Log, type LogRecord, type ProduceRecord, replayToEnd } from '../../log/index.js';
 import { ErrorCode, type ErrorCodeValue } from '../protocol/error-codes.js';
 
 /** A batch appended by an idempotent producer, kept so a retry gets the original offsets. */
@@ -17,27 +18,127 @@ interface PartitionProducer {
 const RETAINED_BATCHES = 5;
 const INT32_MAX = 2147483647;
 
+/**
+ * Where the listener keeps what Kafka keeps in its producer state snapshots and its controller's
+ * producer id blocks: a compacted topic of Sluice's own (internal, as every `__` topic is).
+ */
+export const PRODUCER_STATES_TOPIC = '__producer_states';
+/** Ids are reserved this many at a time, durably, before any of them is handed out (as Kafka's blocks). */
+const ID_BLOCK = 1000;
+/** Kafka's producer.id.expiration.ms: a producer silent this long is forgotten (1 day). */
+const EXPIRATION_MS = 86_400_000;
+const BLOCK_KEY = Buffer.from('"producer-id-block"');
+
 export type SequenceCheck =
   | { readonly kind: 'append' }
   | { readonly kind: 'duplicate'; readonly baseOffset: number }
   | { readonly kind: 'error'; readonly code: ErrorCodeValue; readonly message: string };
 
+/** A partition producer's state as its record in the topic holds it. */
+interface StateValue {
+  readonly epoch: number;
+  readonly lastSequence: number;
+  /** [firstSequence, lastSequence, baseOffset] of the retained batches, oldest first. */
+  readonly batches: readonly (readonly [number, number, number])[];
+}
+
 /**
  * Idempotent producers (KIP-98): producer ids from InitProducerId, and per partition the epoch and
- * sequence each producer has reached, as Kafka's ProducerAppendInfo checks them. Kept in memory:
- * after a restart every producer is unknown, and Kafka accepts any sequence from an unknown producer.
+ * sequence each producer has reached, as Kafka's ProducerAppendInfo checks them. Both survive a
+ * restart, as in Kafka: ids come from blocks reserved in the log before use, so none is handed out
+ * twice, and each appended batch's state is written to the log right after the batch (in the same
+ * event-loop turn on the embedded log), so a batch retried after a restart is still recognised.
+ * Producers silent for a day are forgotten when the listener starts.
  */
 export class ProducerStates {
-  /** Ids start from the clock so a restarted listener does not hand out an id it gave before. */
-  #nextProducerId = Date.now() * 1000;
+  readonly #log: Log | undefined;
+  #nextProducerId: number;
+  #blockEnd: number;
+  /** The reservation of the next block, while it is being written. */
+  #reserving: Promise<void> | undefined;
   readonly #states = new Map<string, PartitionProducer>();
 
-  allocateProducerId(): number {
+  /** In memory only, for tests of the checks: ids from 0, nothing kept. */
+  constructor(log?: Log, nextProducerId = 0) {
+    this.#log = log;
+    this.#nextProducerId = nextProducerId;
+    this.#blockEnd = log === undefined ? Number.MAX_SAFE_INTEGER : nextProducerId;
+  }
+
+  /** Reads the producer states and the last reserved id block back from `log` (creating the topic). */
+  static async open(log: Log, now = Date.now()): Promise<ProducerStates> {
+    if (!(await log.hasTopic(PRODUCER_STATES_TOPIC))) {
+      await log.createTopic(PRODUCER_STATES_TOPIC, {
+        partitions: 1,
+        config: { 'cleanup.policy': 'compact', 'segment.bytes': '104857600' },
+      });
+    }
+    let next = 0;
+    const states = new Map<string, { value: StateValue; key: Buffer; at: number }>();
+    await replayToEnd(log, PRODUCER_STATES_TOPIC, (records: readonly LogRecord[]) => {
+      for (const r of records) {
+        if (r.key === null) continue;
+        if (r.key.equals(BLOCK_KEY)) {
+          if (r.value !== null)
+            next = Math.max(next, (JSON.parse(r.value.toString()) as { end: number }).end);
+          continue;
+        }
+        const id = r.key.toString();
+        if (r.value === null) states.delete(id);
+        else
+          states.set(id, {
+            value: JSON.parse(r.value.toString()) as StateValue,
+            key: r.key,
+            at: r.timestamp,
+          });
+      }
+    });
+    const producers = new ProducerStates(log, next);
+    const expired: ProduceRecord[] = [];
+    for (const [id, { value, key, at }] of states) {
+      if (now - at > EXPIRATION_MS) {
+        expired.push({ key, value: null });
+        continue;
+      }
+      producers.#states.set(id, {
+        epoch: value.epoch,
+        lastSequence: value.lastSequence,
+        batches: value.batches.map(([firstSequence, lastSequence, baseOffset]) => ({
+          firstSequence,
+          lastSequence,
+          baseOffset,
+        })),
+      });
+    }
+    if (expired.length > 0) await log.append(PRODUCER_STATES_TOPIC, expired);
+    return producers;
+  }
+
+  /** A producer id never handed out before, by this process or an earlier one on the same log. */
+  async allocateProducerId(): Promise<number> {
+    while (this.#nextProducerId >= this.#blockEnd) {
+      this.#reserving ??= this.#reserveBlock().finally(() => {
+        this.#reserving = undefined;
+      });
+      await this.#reserving;
+    }
     return this.#nextProducerId++;
   }
 
+  /** Writes the next block's end and forces it to disk before any id of the block goes out. */
+  async #reserveBlock(): Promise<void> {
+    const log = this.#log as Log;
+    const end = this.#blockEnd + ID_BLOCK;
+    await log.append(PRODUCER_STATES_TOPIC, [
+      { key: BLOCK_KEY, value: Buffer.from(JSON.stringify({ end })) },
+    ]);
+    await log.flush();
+    this.#nextProducerId = this.#blockEnd;
+    this.#blockEnd = end;
+  }
+
   #key(topic: string, partition: number, producerId: number): string {
-    return `${producerId}\u0000${partition}\u0000${topic}`;
+    return JSON.stringify([producerId, topic, partition]);
   }
 
   /** What to do with a batch of `count` records from `producerId` at `epoch` starting at `firstSequence`. */
@@ -84,7 +185,11 @@ export class ProducerStates {
     return { kind: 'append' };
   }
 
-  /** Records an appended batch. */
+  /**
+   * Records an appended batch; call it as soon as the append resolves. The state's record is
+   * appended at once (synchronously started, so on the embedded log it is written in the same turn
+   * as the batch); the promise resolves once it is stored as durably as the batch.
+   */
   appended(
     topic: string,
     partition: number,
@@ -93,7 +198,7 @@ export class ProducerStates {
     firstSequence: number,
     count: number,
     baseOffset: number,
-  ): void {
+  ): Promise<unknown> {
     const key = this.#key(topic, partition, producerId);
     let state = this.#states.get(key);
     if (state === undefined || state.epoch !== epoch) {
@@ -104,5 +209,14 @@ export class ProducerStates {
     state.lastSequence = lastSequence;
     state.batches.push({ firstSequence, lastSequence, baseOffset });
     if (state.batches.length > RETAINED_BATCHES) state.batches.shift();
+    if (this.#log === undefined) return Promise.resolve();
+    const value: StateValue = {
+      epoch,
+      lastSequence,
+      batches: state.batches.map((b) => [b.firstSequence, b.lastSequence, b.baseOffset] as const),
+    };
+    return this.#log.append(PRODUCER_STATES_TOPIC, [
+      { key: Buffer.from(key), value: Buffer.from(JSON.stringify(value)) },
+    ]);
   }
 }

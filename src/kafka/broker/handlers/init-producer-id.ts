@@ -29,7 +29,7 @@ export async function handleInitProducerId(request: Struct, ctx: RequestContext)
   return {
     throttleTimeMs: 0,
     errorCode: ErrorCode.NONE,
-    producerId: ctx.broker.producers.allocateProducerId(),
+    producerId: await ctx.broker.producers.allocateProducerId(),
     producerEpoch: 0,
   };
 }

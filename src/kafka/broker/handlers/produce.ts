@@ -196,7 +196,7 @@ async function producePartition(
     const positions = await log.append(topic, records);
     const baseOffset = positions.length > 0 ? positions[0].offset : -1;
     if (idempotent) {
-      producers.appended(
+      await producers.appended(
         topic,
         data.index,
         batch.producerId,
