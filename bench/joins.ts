@@ -3,7 +3,7 @@
 // same run over the same events: each query is started and caught up first (the join's table
 // loaded into its store), then the events are appended and timed until the query has processed
 // them all.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadServerConfig } from '../src/config/index.js';
@@ -105,6 +105,117 @@ async function run(
   }
 }
 
+const SIDE_EVENTS = 100_000;
+const EVENTS_PER_SECOND = 10_000;
+
+/**
+ * Orders and their shipments, 10,000 a second of event time on each side: every shipment comes
+ * 0–50 s after its order (within the join's minute), the two sides appended in event-time order.
+ */
+function orderAndShipmentBatches(): { topic: string; records: ProduceRecord[] }[] {
+  const start = 1_700_000_000_000;
+  const rows: { topic: string; record: ProduceRecord }[] = [];
+  for (let i = 0; i < SIDE_EVENTS; i++) {
+    const at = start + Math.floor((i * 1000) / EVENTS_PER_SECOND);
+    const key = Buffer.from(`order-${i}`);
+    rows.push({
+      topic: 'orders',
+      record: {
+        key,
+        value: Buffer.from(JSON.stringify({ ITEM: 'mouse', QTY: 1 + (i % 20), PRICE: 9.99 })),
+        timestamp: at,
+      },
+    });
+    const shippedAt = at + ((i * 7919) % 50_000);
+    rows.push({
+      topic: 'shipments',
+      record: {
+        key,
+        value: Buffer.from(JSON.stringify({ WAREHOUSE: `w-${i % 17}`, CARRIER: 'ups' })),
+        timestamp: shippedAt,
+      },
+    });
+  }
+  rows.sort((a, b) => (a.record.timestamp ?? 0) - (b.record.timestamp ?? 0));
+  const batches: { topic: string; records: ProduceRecord[] }[] = [];
+  for (const { topic, record } of rows) {
+    const last = batches[batches.length - 1];
+    if (last !== undefined && last.topic === topic && last.records.length < 5000) last.records.push(record);
+    else batches.push({ topic, records: [record] });
+  }
+  return batches;
+}
+
+function directorySize(path: string): number {
+  let total = 0;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const full = join(path, entry.name);
+    total += entry.isDirectory() ? directorySize(full) : statSync(full).size;
+  }
+  return total;
+}
+
+export interface StreamStreamFigure {
+  readonly recordsPerSecond: number;
+  readonly joined: number;
+  readonly stateBytes: number;
+  readonly changelogRecords: number;
+}
+
+/** A stream-stream INNER JOIN WITHIN 1 MINUTE GRACE PERIOD 1 MINUTE over the orders and shipments above. */
+async function runStreamStream(batches: readonly { topic: string; records: ProduceRecord[] }[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-join-'));
+  const log = await SegmentLog.open({ dataDir: dir, cleanerIntervalMs: 0 });
+  try {
+    const engine = await KsqlEngine.start(
+      log,
+      loadServerConfig({
+        flags: { 'ksql.streams.commit.interval.ms': '100', 'ksql.streams.state.dir': join(dir, 'state') },
+        env: {},
+      }),
+    );
+    await engine.execute(
+      `CREATE STREAM orders (id STRING KEY, item STRING, qty INT, price DOUBLE)
+         WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON', PARTITIONS=1);
+       CREATE STREAM shipments (id STRING KEY, warehouse STRING, carrier STRING)
+         WITH (KAFKA_TOPIC='shipments', VALUE_FORMAT='JSON', PARTITIONS=1);
+       SET 'auto.offset.reset'='earliest';
+       CREATE STREAM shipped AS SELECT o.id, o.qty * o.price AS total, s.warehouse, s.carrier
+         FROM orders o JOIN shipments s WITHIN 1 MINUTE GRACE PERIOD 1 MINUTE ON o.id = s.id EMIT CHANGES;`,
+    );
+    await engine.waitUntilIdle(300_000);
+    const start = performance.now();
+    for (const b of batches) await log.append(b.topic, b.records);
+    await engine.waitUntilIdle(300_000);
+    const seconds = (performance.now() - start) / 1000;
+    const joined = await log.endOffset('SHIPPED', 0);
+    const changelogs = (await log.listTopics()).filter((t) => t.endsWith('-store-changelog'));
+    let changelogRecords = 0;
+    for (const t of changelogs) changelogRecords += await log.endOffset(t, 0);
+    await engine.close();
+    return {
+      recordsPerSecond: (2 * SIDE_EVENTS) / seconds,
+      joined,
+      stateBytes: directorySize(join(dir, 'state')),
+      changelogRecords,
+    };
+  } finally {
+    await log.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The stream-stream join, best of 3: its rate, what it joined and what its stores hold at the end. */
+export async function benchStreamStreamJoin(): Promise<StreamStreamFigure> {
+  const batches = orderAndShipmentBatches();
+  let best: StreamStreamFigure | undefined;
+  for (let round = 0; round < 3; round++) {
+    const figure = await runStreamStream(batches);
+    if (best === undefined || figure.recordsPerSecond > best.recordsPerSecond) best = figure;
+  }
+  return best as StreamStreamFigure;
+}
+
 /** The stream-table join and the stateless CSAS of the same run, best of 3 each. */
 export async function benchJoins(): Promise<JoinFigure[]> {
   const input = events();
@@ -142,5 +253,22 @@ export function printJoinFigures(figures: readonly JoinFigure[]): void {
   }
 }
 
+/** Prints the stream-stream figure beside the CSAS rate of the same run. */
+export function printStreamStreamFigure(f: StreamStreamFigure, csas: JoinFigure): void {
+  console.log(
+    `Stream-stream INNER JOIN WITHIN 1 MINUTE GRACE PERIOD 1 MINUTE, ${SIDE_EVENTS.toLocaleString('en-US')} orders and as many shipments at ${EVENTS_PER_SECOND.toLocaleString('en-US')} events/s of event time each, best of 3`,
+  );
+  console.log(
+    `  ${'stream-stream join, both sides'.padEnd(48)} ${Math.round(f.recordsPerSecond).toLocaleString('en-US').padStart(12)} records/s  ${((100 * f.recordsPerSecond) / csas.recordsPerSecond).toFixed(0)} % of the CSAS above`,
+  );
+  console.log(
+    `  joined ${f.joined.toLocaleString('en-US')} rows; state stores at the end: ${(f.stateBytes / 1048576).toFixed(1)} MiB on disk, ${f.changelogRecords.toLocaleString('en-US')} changelog records`,
+  );
+}
+
 // `node dist/bench/joins.js` runs this benchmark alone.
-if (process.argv[1]?.endsWith('/bench/joins.js')) printJoinFigures(await benchJoins());
+if (process.argv[1]?.endsWith('/bench/joins.js')) {
+  const figures = await benchJoins();
+  printJoinFigures(figures);
+  printStreamStreamFigure(await benchStreamStreamJoin(), figures[0]);
+}

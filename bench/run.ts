@@ -4,7 +4,7 @@ import { benchConnectFailover } from './connect-failover.js';
 import { benchFileSink } from './file-sink.js';
 import { benchJdbcSink } from './jdbc-sink.js';
 import { benchJdbcSource } from './jdbc-source.js';
-import { benchJoins, printJoinFigures } from './joins.js';
+import { benchJoins, benchStreamStreamJoin, printJoinFigures, printStreamStreamFigure } from './joins.js';
 import { benchKafkaBackend } from './kafka-backend.js';
 import { benchKafkaClients } from './kafka-clients.js';
 import { benchKafkaListener } from './kafka-listener.js';
@@ -54,7 +54,9 @@ console.log(
 );
 
 console.log('');
-printJoinFigures(await benchJoins());
+const joins = await benchJoins();
+printJoinFigures(joins);
+printStreamStreamFigure(await benchStreamStreamJoin(), joins[0]);
 
 const streaming = await benchPushStreaming();
 console.log('');

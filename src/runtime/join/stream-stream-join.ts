@@ -10,6 +10,7 @@ import { decodeAccumulator, encodeAccumulator } from '../aggregate/state-codec.j
 import type { Operator, OperatorContext, RowBatch } from '../operators.js';
 import type { KeyValueStore, StoreSpec, WindowStore } from '../state/index.js';
 import { joinKeyBytes } from './join-keys.js';
+import { JoinWindowBuffer } from './join-window-buffer.js';
 import { emptyLike, type JoinedRowLayout, joinedRow } from './joined-rows.js';
 
 type RowFunction = (row: readonly SqlValue[]) => SqlValue;
@@ -91,6 +92,11 @@ export class StreamStreamJoin {
   readonly #spec: StreamStreamJoinSpec;
   readonly #context: OperatorContext;
   readonly #windows: Record<Side, WindowStore<SqlValue[][]>>;
+  /** Each side's store's contents by key, for lookups without a range read of the store. */
+  readonly #buffers: Record<Side, JoinWindowBuffer> = {
+    left: new JoinWindowBuffer(),
+    right: new JoinWindowBuffer(),
+  };
   readonly #outer: KeyValueStore<SqlValue[][]> | undefined;
   readonly #outerSides: Record<Side, boolean>;
   readonly #retentionMs: number;
@@ -127,14 +133,25 @@ export class StreamStreamJoin {
       left: spec.joinType === 'LEFT' || spec.joinType === 'FULL',
       right: spec.joinType === 'RIGHT' || spec.joinType === 'FULL',
     };
+    // What the stores kept (after a restart) comes back into the buffers, with each side's time.
+    for (const side of ['left', 'right'] as const) {
+      for (const entry of this.#windows[side].fetchAll(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)) {
+        this.#buffers[side].load(entry.key.toString('latin1'), entry.windowStart, entry.value);
+        this.#observed[side] = Math.max(this.#observed[side], entry.windowStart);
+        this.#streamTime = Math.max(this.#streamTime, entry.windowStart);
+      }
+      this.#buffers[side].expire(this.#liveFrom(side));
+    }
     this.leftSide = { name: 'Join', process: (batch) => this.#process('left', batch) };
     this.rightSide = { name: 'Join', process: (batch) => this.#process('right', batch) };
   }
 
-  /** Whether a record at `timestamp` is in a segment its store still keeps (Kafka Streams' segments). */
-  #live(timestamp: number, side: Side): boolean {
-    const segment = (t: number) => Math.floor(t / this.#segmentMs);
-    return segment(timestamp) >= segment(this.#observed[side] - this.#retentionMs);
+  /**
+   * The oldest time a side's store still keeps: the start of the segment that holds its newest time
+   * less the retention (Kafka Streams' segments).
+   */
+  #liveFrom(side: Side): number {
+    return Math.floor((this.#observed[side] - this.#retentionMs) / this.#segmentMs) * this.#segmentMs;
   }
 
   #process(side: Side, batch: RowBatch): RowBatch {
@@ -145,38 +162,37 @@ export class StreamStreamJoin {
     // A left record meets right records in [t − before, t + after]; a right one, left records in [t − after, t + before].
     const [back, ahead] = side === 'left' ? [spec.beforeMs, spec.afterMs] : [spec.afterMs, spec.beforeMs];
     const own = this.#windows[side];
-    const theirs = this.#windows[other];
     for (let i = 0; i < batch.rows.length; i++) {
       if (batch.deletes[i]) continue;
       const row = batch.rows[i];
       const key = this.#evaluate(keyOf, row);
       if (key === null) continue;
       const bytes = joinKeyBytes(key) as Buffer;
+      const id = bytes.toString('latin1');
       const timestamp = batch.timestamps[i];
       const origin = batch.origins[i];
       // Kafka Streams' KStreamJoinWindow: the record waits in its side's store first.
       if (timestamp > this.#observed[side]) {
         this.#observed[side] = timestamp;
         own.observeStreamTime(timestamp);
+        this.#buffers[side].expire(this.#liveFrom(side));
       }
-      if (this.#live(timestamp, side)) {
-        own.put(bytes, timestamp, [...(own.get(bytes, timestamp) ?? []), row], timestamp);
-      }
+      if (timestamp >= this.#liveFrom(side))
+        own.put(bytes, timestamp, this.#buffers[side].add(id, timestamp, row), timestamp);
       if (timestamp > this.#streamTime) this.#streamTime = timestamp;
       if (timestamp === this.#streamTime && this.#outer !== undefined) this.#emitClosed(out, origin);
       const from = Math.max(0, timestamp - back);
       const to = Math.max(0, timestamp + ahead);
       let matched = false;
-      for (const entry of theirs.fetch(bytes, from, to)) {
-        if (!this.#live(entry.windowStart, other)) continue;
+      for (const entry of this.#buffers[other].fetch(id, from, to)) {
         matched = true;
         // The other record met this one: it no longer waits to be given alone.
         if (this.#outer !== undefined) {
-          const waiting = outerKey(entry.windowStart, other, bytes);
+          const waiting = outerKey(entry.timestamp, other, bytes);
           if (this.#outer.get(waiting) !== undefined) this.#outer.put(waiting, null, timestamp);
         }
-        const time = Math.max(timestamp, entry.windowStart);
-        for (const match of entry.value) {
+        const time = Math.max(timestamp, entry.timestamp);
+        for (const match of entry.rows) {
           this.#push(out, side === 'left' ? row : match, side === 'left' ? match : row, key, time, origin);
         }
       }
