@@ -26,7 +26,7 @@ test('a stream-table join keeps the table in a changelogged store: after a resta
   await settle(first.engine);
   await first.engine.execute(`INSERT INTO orders (id, customer, amount) VALUES ('o1', 1, 10);`);
   const before = await readTopic(first.log, 'enriched', 1);
-  assert.deepEqual(JSON.parse(before[0].value!.toString()), { ORDER_ID: 'o1', C_NAME: 'alice' });
+  assert.deepEqual(JSON.parse(before[0].value!.toString()), { ORDER_ID: 'o1', NAME: 'alice' });
   const topics = await first.log.listTopics();
   const queryId = first.engine.queries.all()[0].id;
   assert.ok(
@@ -48,8 +48,8 @@ test('a stream-table join keeps the table in a changelogged store: after a resta
       .filter(([, v]) => v.ORDER_ID !== 'o1')
       .sort(),
     [
-      [2, { ORDER_ID: 'o2', C_NAME: 'bob' }],
-      [3, { ORDER_ID: 'o3', C_NAME: null }],
+      [2, { ORDER_ID: 'o2', NAME: 'bob' }],
+      [3, { ORDER_ID: 'o3', NAME: null }],
     ],
   );
 });
@@ -82,7 +82,7 @@ test('a push query over a stream-table join streams the joined rows; a join sour
     'SELECT o.id, c.name, amount FROM orders o JOIN customers c ON o.customer = c.id EMIT CHANGES LIMIT 1;',
     { streamsProperties: { 'auto.offset.reset': 'earliest' } },
   );
-  assert.deepEqual(handle.columnNames, ['O_ID', 'C_NAME', 'AMOUNT']);
+  assert.deepEqual(handle.columnNames, ['O_ID', 'NAME', 'AMOUNT']);
   const rows: unknown[][] = [];
   const reading = (async () => {
     for await (const batch of handle.rows) rows.push(...batch.rows);

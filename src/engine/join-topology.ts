@@ -17,6 +17,9 @@ import {
   StreamTableJoin,
   streamStreamJoinStores,
   streamTableJoinStores,
+  TableTableJoin,
+  type TableTableJoinSpec,
+  tableTableJoinStores,
 } from '../runtime/index.js';
 
 /** What a stream-stream join step runs with. */
@@ -38,6 +41,21 @@ function streamStreamSpec(step: JoinStep): StreamStreamJoinSpec {
   };
 }
 
+/** What a table-table join step runs with. */
+function tableTableSpec(step: JoinStep): TableTableJoinSpec {
+  const stores = step.stores;
+  if (stores.kind !== 'TABLE_TABLE') throw new Error('A table-table join step has a store per side.');
+  return {
+    joinType: step.joinType,
+    leftKey: step.leftKey,
+    rightKey: step.rightKey,
+    leftWidth: step.leftWidth,
+    rightWidth: step.rightWidth,
+    fillsRowtime: step.usesRowtime,
+    stores: { left: stores.left, right: stores.right },
+  };
+}
+
 /** The join's two entry points: where the left side's rows and the right side's rows go in. */
 export function joinOperatorSides(
   step: JoinStep,
@@ -45,6 +63,10 @@ export function joinOperatorSides(
 ): { left: Operator; right: Operator } {
   if (step.joinKind === 'STREAM_STREAM') {
     const join = new StreamStreamJoin(streamStreamSpec(step), context);
+    return { left: join.leftSide, right: join.rightSide };
+  }
+  if (step.joinKind === 'TABLE_TABLE') {
+    const join = new TableTableJoin(tableTableSpec(step), context);
     return { left: join.leftSide, right: join.rightSide };
   }
   if (step.joinKind !== 'STREAM_TABLE' || (step.joinType !== 'INNER' && step.joinType !== 'LEFT'))
@@ -82,7 +104,9 @@ export function joinStoreSpecs(plan: PhysicalPlan): StoreSpec[] {
   return joinStepsOf(plan).flatMap((step) =>
     step.joinKind === 'STREAM_STREAM'
       ? streamStreamJoinStores(streamStreamSpec(step))
-      : streamTableJoinStores(),
+      : step.joinKind === 'TABLE_TABLE'
+        ? tableTableJoinStores(tableTableSpec(step))
+        : streamTableJoinStores(),
   );
 }
 

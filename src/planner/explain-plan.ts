@@ -150,7 +150,9 @@ function nodeLine(step: PhysicalPlan, name: string, sinkTopic: string | undefine
       const names =
         s.kind === 'STREAM_TABLE'
           ? [s.table]
-          : [s.left, s.right, ...(s.outer === undefined ? [] : [s.outer])];
+          : s.kind === 'TABLE_TABLE'
+            ? [s.left, s.right]
+            : [s.left, s.right, ...(s.outer === undefined ? [] : [s.outer])];
       return `    Processor: ${name} (stores: [${names.join(', ')}])`;
     }
     default:

@@ -18,6 +18,7 @@ export interface JoinWindowMs {
 /** The state stores a join keeps, by ksqlDB's (Kafka Streams') names. */
 export type JoinStores =
   | { readonly kind: 'STREAM_TABLE'; readonly table: string }
+  | { readonly kind: 'TABLE_TABLE'; readonly left: string; readonly right: string }
   | {
       readonly kind: 'STREAM_STREAM';
       readonly left: string;
@@ -26,12 +27,15 @@ export type JoinStores =
     };
 
 /**
- * A stream-table join keeps the table in `KafkaTopic_Right-Reduce`; a stream-stream join each side
+ * A stream-table join keeps the table in `KafkaTopic_Right-Reduce`, a table-table join each table in
+ * `KafkaTopic_Left-Reduce` and `KafkaTopic_Right-Reduce`; a stream-stream join each side
  * in a window store (OUTER… for a side whose unmatched records are given too) and, with GRACE
  * PERIOD, outer records still waiting for a match in a shared store.
  */
 export function joinStores(kind: JoinKind, type: JoinType, window: JoinWindowMs | undefined): JoinStores {
-  if (kind !== 'STREAM_STREAM') return { kind: 'STREAM_TABLE', table: 'KafkaTopic_Right-Reduce' };
+  if (kind === 'STREAM_TABLE') return { kind: 'STREAM_TABLE', table: 'KafkaTopic_Right-Reduce' };
+  if (kind === 'TABLE_TABLE')
+    return { kind: 'TABLE_TABLE', left: 'KafkaTopic_Left-Reduce', right: 'KafkaTopic_Right-Reduce' };
   const leftOuter = type === 'LEFT' || type === 'FULL';
   const rightOuter = type === 'RIGHT' || type === 'FULL';
   return {

@@ -91,18 +91,18 @@ test('SELECT * over a stream-table join is every column as <ALIAS>_<COLUMN>, key
   assert.equal(joinOf(p).joinKind, 'STREAM_TABLE');
 });
 
-test('a qualified column is named <ALIAS>_<COLUMN> and a bare one keeps its name; the left join column wins', () => {
+test('a qualified column is named <ALIAS>_<COLUMN> when both sources have its name, else it keeps it; the left join column wins', () => {
   const p = plan(
-    'CREATE STREAM J AS SELECT c.id, o.customer, city, UCASE(c.name) FROM orders o LEFT JOIN customers c ON o.customer = c.id;',
+    'CREATE STREAM J AS SELECT c.id, o.customer, c.name, c.city, city AS town, UCASE(c.name) FROM orders o LEFT JOIN customers c ON o.customer = c.id;',
   );
-  assert.deepEqual(columns(p), ['O_CUSTOMER KEY', 'C_ID', 'CITY', 'KSQL_COL_0']);
+  assert.deepEqual(columns(p), ['CUSTOMER KEY', 'C_ID', 'C_NAME', 'CITY', 'TOWN', 'KSQL_COL_0']);
 });
 
-test('without an alias a column is prefixed by its source name', () => {
+test('without an alias a shared column is prefixed by its source name', () => {
   const p = plan(
-    'CREATE STREAM J AS SELECT by_id.id, customers.name FROM by_id JOIN customers ON by_id.id = customers.id;',
+    'CREATE STREAM J AS SELECT by_id.id, customers.name, by_id.rowtime FROM by_id JOIN customers ON by_id.id = customers.id;',
   );
-  assert.deepEqual(columns(p), ['BY_ID_ID KEY', 'CUSTOMERS_NAME']);
+  assert.deepEqual(columns(p), ['BY_ID_ID KEY', 'NAME', 'BY_ID_ROWTIME']);
 });
 
 test('a persistent join query must project a join column', () => {
@@ -140,8 +140,10 @@ test('a stream joined on an expression is re-keyed by it before the join', () =>
 });
 
 test('a push query over a join needs no key column', () => {
-  const p = plan('SELECT o.name, c.name FROM orders o JOIN customers c ON o.customer = c.id EMIT CHANGES;');
-  assert.deepEqual(columns(p), ['O_NAME', 'C_NAME']);
+  const p = plan(
+    'SELECT o.name, c.name, c.city FROM orders o JOIN customers c ON o.customer = c.id EMIT CHANGES;',
+  );
+  assert.deepEqual(columns(p), ['O_NAME', 'C_NAME', 'CITY']);
 });
 
 test('join errors are ksqlDB’s, with the position of what is wrong', () => {

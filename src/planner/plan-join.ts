@@ -254,13 +254,20 @@ function projectItems(
     }
     let name = item.alias;
     if (name === undefined) {
-      if (e.kind === 'column') name = e.source === undefined ? e.name : `${e.source}_${e.name}`;
+      // A qualified column keeps its name unless another source has one of that name too.
+      if (e.kind === 'column')
+        name = e.source === undefined || !sharedName(e.name, scope) ? e.name : `${e.source}_${e.name}`;
       else if (e.kind === 'dereference') name = aliases.forField(e.field);
       else name = aliases.nextGenerated();
     }
     out.push({ name, ast: e, compiled: compileExpression(e, scope, customTypes) });
   }
   return out;
+}
+
+/** Whether both sources have a column of this name (pseudo columns they always both have). */
+function sharedName(name: string, scope: JoinScope): boolean {
+  return PSEUDO_COLUMNS.some((p) => p.name === name) || scope.sidesWith(name).length > 1;
 }
 
 /** Whether a SELECT item is exactly the viable key column. */
@@ -366,7 +373,6 @@ export function planJoinQuery(
     );
   }
   const joinKind = joinKindOf(left, right, join, leftScope.qualifier, rightScope.qualifier);
-  if (joinKind === 'TABLE_TABLE') throw notYet('A table-table join', positionOf(join.on));
   if (isAggregateQuery(query)) throw notYet('GROUP BY over a JOIN', positionOf(join.on));
   if (query.partitionBy !== undefined) throw notYet('PARTITION BY over a JOIN', positionOf(join.on));
   try {
@@ -397,6 +403,14 @@ export function planJoinQuery(
           positionOf(criteria.right),
         );
       }
+    }
+    if (joinKind === 'TABLE_TABLE') {
+      const keys = left.columns.filter((c) => c.namespace === 'KEY');
+      if (keys.length !== 1 || criteria.left.kind !== 'column' || criteria.left.name !== keys[0].name)
+        throw notYet(
+          `A foreign-key table-table join (${leftText} is not ${left.name}'s one PRIMARY KEY column)`,
+          positionOf(criteria.left),
+        );
     }
     const viable = [viableKey(criteria.left, probe.left), viableKey(criteria.right, probe.right)].filter(
       (v): v is ViableKey => v !== undefined,

@@ -16,6 +16,9 @@ export {
   type StreamTableJoinSpec,
   streamStreamJoinStores,
   streamTableJoinStores,
+  TableTableJoin,
+  type TableTableJoinSpec,
+  tableTableJoinStores,
 } from './join/index.js';
 export {
   FilterOperator,

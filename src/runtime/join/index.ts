@@ -10,3 +10,4 @@ export {
   type StreamTableJoinSpec,
   streamTableJoinStores,
 } from './stream-table-join.js';
+export { TableTableJoin, type TableTableJoinSpec, tableTableJoinStores } from './table-table-join.js';
