@@ -110,6 +110,11 @@ export interface ExecuteOptions {
    * of the request before any runs: one refused statement refuses the request (403).
    */
   readonly authorize?: (statement: Statement) => string | undefined;
+  /**
+   * The caller's Authorization header: connector statements pass it on to an external Connect that
+   * the server has no credentials of its own for (ksqlDB's ksql.connect.basic.auth.credentials.source=NONE).
+   */
+  readonly callerAuthorization?: string;
 }
 
 /** Refuses the request if the caller may not run one of its statements. */
@@ -134,6 +139,8 @@ interface Context {
   readonly replaying: boolean;
   /** The command's sequence number while replaying; query ids are derived from it. */
   readonly sequence?: number;
+  /** See ExecuteOptions.callerAuthorization. */
+  readonly callerAuthorization?: string;
 }
 
 /** What the query endpoints stream: result rows, or PRINT's text lines. */
@@ -205,6 +212,9 @@ function requestContext(options: ExecuteOptions): Context {
     properties: text(options.streamsProperties),
     variables: text(options.sessionVariables),
     replaying: false,
+    ...(options.callerAuthorization === undefined
+      ? {}
+      : { callerAuthorization: options.callerAuthorization }),
   };
 }
 
@@ -570,6 +580,12 @@ export class KsqlEngine {
     return context.sequence ?? this.commands.nextSequence();
   }
 
+  /** The Connect client for this request: one that passes the caller's credentials on, where it may. */
+  private connectFor(context: Context): ConnectClient {
+    const connect = this.connect as ConnectClient;
+    return connect.forCaller?.(context.callerAuthorization) ?? connect;
+  }
+
   private async executeOne(parsed: ParsedStatement, context: Context): Promise<Entity | undefined> {
     const s: Statement = parsed.statement;
     // ksqlDB echoes statements with their closing semicolon.
@@ -578,7 +594,7 @@ export class KsqlEngine {
       case 'createDeadLetterStream': {
         if (this.connect === undefined) throw new StatementError(WITHOUT_CONNECT);
         // Recorded as the plain CREATE STREAM it stands for, so a replay needs no Connect.
-        const declared = await deadLetterStream(s, this.connect, (t) => this.log.hasTopic(t));
+        const declared = await deadLetterStream(s, this.connectFor(context), (t) => this.log.hasTopic(t));
         const result = await this.executeOne(
           { ...parsed, statement: declared, text: `${printStatement(declared)};` },
           context,
@@ -753,13 +769,13 @@ export class KsqlEngine {
         }
         // As ksqlDB's sandboxed Connect client, validation only lists connectors and validates configs.
         if (this.sandbox) {
-          if (s.kind === 'createConnector') await checkNewConnector(s, text, this.connect);
+          if (s.kind === 'createConnector') await checkNewConnector(s, text, this.connectFor(context));
           return undefined;
         }
         return executeConnectorStatement(
           s,
           maskConnectorStatement(s, text),
-          this.connect,
+          this.connectFor(context),
           this.metastore,
           (x) => this.describe(x, false),
         );

@@ -194,6 +194,37 @@ test('sluice server drives a Connect worker that wants https, a client certifica
   assert.equal(streams.status, 200, JSON.stringify(streams.body));
 
   writeFileSync(credentials, 'username=sluice\npassword=s3cret\n');
+
+  // Without credentials of its own (source NONE), a server passes each caller's Authorization on,
+  // as ksqlDB does: the caller's password opens the worker, no password gets its 401.
+  const forwarding = await startServerChild(['--data-dir', join(dir, 'forwarding')], {
+    KSQL_CONNECT_LISTENERS: undefined,
+    KSQL_KSQL_CONNECT_URL: connectUrl,
+    KSQL_KSQL_CONNECT_SSL_TRUSTSTORE_LOCATION: c.caPem,
+    KSQL_KSQL_CONNECT_SSL_KEYSTORE_LOCATION: clientPem,
+    KSQL_KSQL_CONNECT_SSL_KEYSTORE_TYPE: 'PEM',
+  });
+  const asCaller = async (authorization?: string) => {
+    const res = await fetch(`${forwarding.url}/ksql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(authorization === undefined ? {} : { authorization }),
+      },
+      body: JSON.stringify({ ksql: 'SHOW CONNECTORS;' }),
+    });
+    return { status: res.status, body: (await res.json()) as unknown };
+  };
+  const allowed = await asCaller(basic('sluice', 's3cret'));
+  assert.equal(allowed.status, 200, JSON.stringify(allowed.body));
+  assert.deepEqual(
+    (allowed.body as { connectors: { name: string }[] }[])[0].connectors.map((x) => x.name),
+    ['FILE_IN'],
+  );
+  const anonymousCaller = await asCaller();
+  assert.notEqual(anonymousCaller.status, 200);
+  assert.match((anonymousCaller.body as { message: string }).message, /HTTP 401/);
+
   const dropped = await ksqlRequest(server.url, 'DROP CONNECTOR file_in;');
   assert.equal(dropped.status, 200, JSON.stringify(dropped.body));
   const empty = await ksqlRequest(server.url, 'SHOW CONNECTORS;');

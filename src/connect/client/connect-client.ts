@@ -65,4 +65,9 @@ export interface ConnectClient {
   /** Replaces the whole config (PUT /connectors/{name}/config). */
   updateConfig(name: string, config: Readonly<Record<string, string>>): Promise<ConnectorInfo>;
   config(name: string): Promise<Record<string, string>>;
+  /**
+   * A client for one request that sends the caller's Authorization header, as ksqlDB does when it
+   * has no credentials of its own for Connect; this client where the header does not apply.
+   */
+  forCaller?(authorization: string | undefined): ConnectClient;
 }

@@ -325,3 +325,20 @@ test('a CREATE watched until it runs answers with the tasks Connect made, not th
   });
   assert.deepEqual(info.tasks, [{ connector: 'src', task: 0 }]);
 });
+
+test("the caller's Authorization goes on only where the server has no credentials of its own (ksqlDB's order)", async () => {
+  const { url, seen } = await connectLike((_req, res) => json(res, 200, []));
+  const none = new RestConnectClient(url);
+  await none.forCaller('Basic Y2FsbGVy').connectors();
+  await none.forCaller(undefined).connectors();
+  await new RestConnectClient(url, { authorization: () => 'Basic ZmlsZQ==' })
+    .forCaller('Basic Y2FsbGVy')
+    .connectors();
+  await new RestConnectClient(url, { headers: { authorization: 'Bearer configured' } })
+    .forCaller('Basic Y2FsbGVy')
+    .connectors();
+  assert.deepEqual(
+    seen.map((s) => s.headers.authorization),
+    ['Basic Y2FsbGVy', undefined, 'Basic ZmlsZQ==', 'Bearer configured'],
+  );
+});

@@ -52,8 +52,10 @@ export class RestConnectClient implements ConnectClient {
   private readonly headers: Readonly<Record<string, string>>;
   private readonly tls: ConnectTls | undefined;
   private readonly backoffMs: number;
+  private readonly options: RestConnectClientOptions;
 
   constructor(url: string, options: RestConnectClientOptions = {}) {
+    this.options = options;
     this.baseUrl = url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 5000;
     this.authorization = options.authorization;
@@ -61,6 +63,16 @@ export class RestConnectClient implements ConnectClient {
     this.headers = options.headers ?? {};
     this.tls = options.tls;
     this.backoffMs = options.retryBackoffMs ?? 200;
+  }
+
+  /**
+   * ksqlDB's order for the Authorization header: an Authorization among the configured headers,
+   * then ksql.connect.basic.auth.* (FILE), then the caller's own header (source NONE).
+   */
+  forCaller(authorization: string | undefined): ConnectClient {
+    if (authorization === undefined || this.authorization !== undefined || 'authorization' in this.headers)
+      return this;
+    return new RestConnectClient(this.baseUrl, { ...this.options, authorization: () => authorization });
   }
 
   /**

@@ -47,6 +47,9 @@ export function registerKsqlRoutes(app: FastifyInstance, engine: KsqlEngine): vo
         streamsProperties: body.streamsProperties as Record<string, unknown> | undefined,
         sessionVariables: body.sessionVariables as Record<string, unknown> | undefined,
         authorize: statementAuthorizer(req),
+        ...(req.headers.authorization === undefined
+          ? {}
+          : { callerAuthorization: req.headers.authorization }),
       });
       return reply.type('application/json').send(entities);
     } catch (err) {
