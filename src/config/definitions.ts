@@ -491,8 +491,7 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
     defaultValue: true,
     importance: 'MEDIUM',
     documentation:
-      'Whether pull queries may scan a whole table (no WHERE, ranges, non-key filters). A session can turn it off, never on.',
-    notSupported: 'pull-query table scans cannot be turned off server-wide',
+      'Whether pull queries may scan a whole table (no WHERE, ranges, non-key filters). A request property overrides it either way.',
   },
   {
     name: 'ksql.query.persistent.active.limit',

@@ -1035,7 +1035,11 @@ export class KsqlEngine {
       metastore: this.metastore,
       queries: this.queries,
       processingLog: this.processingLog,
-      tableScanEnabled: scan === undefined || scan.toLowerCase() !== 'false',
+      // The request's setting, when it has one, overrides the server's, either way (as in ksqlDB).
+      tableScanEnabled:
+        scan === undefined
+          ? this.config.getBoolean('ksql.query.pull.table.scan.enabled')
+          : scan.toLowerCase() !== 'false',
     };
   }
 

@@ -264,6 +264,20 @@ test("pull queries are refused with ksqlDB's messages for what they cannot do", 
   );
 });
 
+test('ksql.query.pull.table.scan.enabled=false on the server refuses scans, and a request may turn them back on', async () => {
+  const { engine } = await startEngine(undefined, { 'ksql.query.pull.table.scan.enabled': 'false' });
+  await engine.execute(`${orders}
+    CREATE TABLE per_item AS SELECT item, COUNT(*) AS n FROM orders GROUP BY item EMIT CHANGES;
+    INSERT INTO orders (id, item, qty, region) VALUES ('o1', 'pear', 3, 'north');`);
+  await engine.waitUntilIdle();
+  await assert.rejects(pull(engine, 'SELECT * FROM per_item;'), /Query requires table scan to be enabled/);
+  assert.deepEqual((await pull(engine, "SELECT n FROM per_item WHERE item = 'pear';")).rows, [[n(1)]]);
+  const scanned = await pull(engine, 'SELECT item FROM per_item;', {
+    'ksql.query.pull.table.scan.enabled': 'true',
+  });
+  assert.deepEqual(scanned.rows, [['pear']]);
+});
+
 test('pull query on a SOURCE table reads the rows its CST query keeps: lookups, scans, deletes gone, latest value per key', async () => {
   const { engine, log } = await startEngine();
   await engine.execute(
