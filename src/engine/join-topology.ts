@@ -69,7 +69,8 @@ export function joinOperatorSides(
     const join = new TableTableJoin(tableTableSpec(step), context);
     return { left: join.leftSide, right: join.rightSide };
   }
-  if (step.joinKind !== 'STREAM_TABLE' || (step.joinType !== 'INNER' && step.joinType !== 'LEFT'))
+  const stores = step.stores;
+  if (stores.kind !== 'STREAM_TABLE' || (step.joinType !== 'INNER' && step.joinType !== 'LEFT'))
     throw new Error(`A ${step.joinKind} ${step.joinType} join has no operator yet.`);
   const join = new StreamTableJoin(
     {
@@ -79,6 +80,7 @@ export function joinOperatorSides(
       leftWidth: step.leftWidth,
       rightWidth: step.rightWidth,
       fillsRowtime: step.usesRowtime,
+      store: stores.table,
     },
     context,
   );
@@ -106,7 +108,7 @@ export function joinStoreSpecs(plan: PhysicalPlan): StoreSpec[] {
       ? streamStreamJoinStores(streamStreamSpec(step))
       : step.joinKind === 'TABLE_TABLE'
         ? tableTableJoinStores(tableTableSpec(step))
-        : streamTableJoinStores(),
+        : streamTableJoinStores(step.stores.kind === 'STREAM_TABLE' ? step.stores.table : undefined),
   );
 }
 

@@ -92,14 +92,15 @@ export function executionPlanText(plan: SinkNode, queryId: string, sinkTopic: st
   return lines.join('');
 }
 
-/** The state store a stream-table join keeps its table side in (runtime/join's, ksqlDB's name). */
-const JOIN_TABLE_STORE = 'KafkaTopic_Right-Reduce';
-
 /** The operator a physical step runs as, by the name its logs and the topology show. */
-function operatorName(step: PhysicalPlan, side: 'Left' | 'Right' | undefined): string | undefined {
+function operatorName(
+  step: PhysicalPlan,
+  side: 'Left' | 'Right' | undefined,
+  prefix: string,
+): string | undefined {
   switch (step.kind) {
     case 'sourceScan':
-      return side === undefined ? 'KsqlTopic.Source' : `KafkaTopic_${side}.Source`;
+      return side === undefined ? 'KsqlTopic.Source' : `${prefix}KafkaTopic_${side}.Source`;
     case 'tableSource':
       return 'KsqlTopic.Reduce';
     case 'tableFunction':
@@ -114,7 +115,7 @@ function operatorName(step: PhysicalPlan, side: 'Left' | 'Right' | undefined): s
     case 'aggregate':
       return 'Aggregate.Aggregate';
     case 'join':
-      return 'Join';
+      return `${step.storePrefix}Join`;
     case 'topicSink':
       return step.name;
     case 'clientSink':
@@ -172,28 +173,23 @@ export function topologyText(plan: PhysicalPlan, sinkTopic: string | undefined):
     nodes.push({ name, line, next: [], prev });
     return name;
   };
-  const walk = (step: PhysicalPlan, side: 'Left' | 'Right' | undefined): string[] => {
+  const walk = (step: PhysicalPlan, side: 'Left' | 'Right' | undefined, prefix: string): string[] => {
     let inputs: string[] = [];
     if (step.kind === 'join') {
-      const left = walk(step.input, 'Left');
-      const right = walk(step.right, 'Right');
+      const left = walk(step.input, 'Left', step.storePrefix);
+      const right = walk(step.right, 'Right', step.storePrefix);
+      const table = step.stores.kind === 'STREAM_TABLE' ? step.stores.table : undefined;
       inputs = [
         ...left,
-        ...(step.joinKind === 'STREAM_TABLE'
-          ? [
-              add(
-                JOIN_TABLE_STORE,
-                `    Processor: ${JOIN_TABLE_STORE} (stores: [${JOIN_TABLE_STORE}])`,
-                right,
-              ),
-            ]
-          : right),
+        ...(table === undefined
+          ? right
+          : [add(table, `    Processor: ${table} (stores: [${table}])`, right)]),
       ];
-    } else if (step.kind !== 'sourceScan') inputs = walk(step.input, side);
-    const name = operatorName(step, side);
+    } else if (step.kind !== 'sourceScan') inputs = walk(step.input, side, prefix);
+    const name = operatorName(step, side, prefix);
     return name === undefined ? inputs : [add(name, nodeLine(step, name, sinkTopic), inputs)];
   };
-  walk(plan, undefined);
+  walk(plan, undefined, '');
   const lines = ['Topologies:', '   Sub-topology: 0'];
   for (const node of nodes) {
     lines.push(node.line);

@@ -32,18 +32,29 @@ export type JoinStores =
  * in a window store (OUTER… for a side whose unmatched records are given too) and, with GRACE
  * PERIOD, outer records still waiting for a match in a shared store.
  */
-export function joinStores(kind: JoinKind, type: JoinType, window: JoinWindowMs | undefined): JoinStores {
-  if (kind === 'STREAM_TABLE') return { kind: 'STREAM_TABLE', table: 'KafkaTopic_Right-Reduce' };
+export function joinStores(
+  kind: JoinKind,
+  type: JoinType,
+  window: JoinWindowMs | undefined,
+  prefix = '',
+): JoinStores {
+  if (kind === 'STREAM_TABLE') return { kind: 'STREAM_TABLE', table: `${prefix}KafkaTopic_Right-Reduce` };
   if (kind === 'TABLE_TABLE')
-    return { kind: 'TABLE_TABLE', left: 'KafkaTopic_Left-Reduce', right: 'KafkaTopic_Right-Reduce' };
+    return {
+      kind: 'TABLE_TABLE',
+      left: `${prefix}KafkaTopic_Left-Reduce`,
+      right: `${prefix}KafkaTopic_Right-Reduce`,
+    };
   const leftOuter = type === 'LEFT' || type === 'FULL';
   const rightOuter = type === 'RIGHT' || type === 'FULL';
   return {
     kind: 'STREAM_STREAM',
-    left: `KSTREAM-${leftOuter ? 'OUTERTHIS' : 'JOINTHIS'}-0000000004-store`,
-    right: `KSTREAM-${rightOuter ? 'OUTEROTHER' : 'JOINOTHER'}-0000000005-store`,
+    left: `${prefix}KSTREAM-${leftOuter ? 'OUTERTHIS' : 'JOINTHIS'}-0000000004-store`,
+    right: `${prefix}KSTREAM-${rightOuter ? 'OUTEROTHER' : 'JOINOTHER'}-0000000005-store`,
     outer:
-      type !== 'INNER' && window?.graceMs !== undefined ? 'KSTREAM-OUTERSHARED-0000000004-store' : undefined,
+      type !== 'INNER' && window?.graceMs !== undefined
+        ? `${prefix}KSTREAM-OUTERSHARED-0000000004-store`
+        : undefined,
   };
 }
 
@@ -66,6 +77,8 @@ export interface JoinNode {
   readonly leftWidth: number;
   readonly rightWidth: number;
   readonly window: JoinWindowMs | undefined;
+  /** Prefixes this join's store names in a multi-way join ('' for the first join). */
+  readonly storePrefix: string;
   /** False when no expression reads the joined row's ROWTIME: the operator leaves it NULL. */
   readonly usesRowtime: boolean;
   /** The key column, then every column of each side as `<ALIAS>_<COLUMN>` (ksqlDB's join schema). */

@@ -11,9 +11,16 @@ export interface JoinSide {
   readonly offset: number;
 }
 
+/** What the left of a join is: a source, or the join before it (a multi-way join is left-deep). */
+export type JoinOperand = SourceScope | JoinScope;
+
 export class JoinScope implements ColumnScope {
+  /** The first source; the sides in between are earlier joins' right sides. */
   readonly left: JoinSide;
+  /** The source this join adds. */
   readonly right: JoinSide;
+  /** Every source, left to right, each at its place in the joined row. */
+  readonly sides: readonly JoinSide[];
   /** The join key's slot, and its name when it is a synthetic column (ROWKEY) the query may name. */
   readonly key: ScopeColumn;
   readonly syntheticKey: string | undefined;
@@ -22,19 +29,18 @@ export class JoinScope implements ColumnScope {
   /** Set once an expression reads the joined row's ROWTIME, so the join fills it only then. */
   rowtimeUsed = false;
 
-  constructor(left: SourceScope, right: SourceScope, keyType: SqlType, syntheticKey: string | undefined) {
-    const leftWidth = left.source.columns.length + PSEUDO_COLUMNS.length;
+  constructor(left: JoinOperand, right: SourceScope, keyType: SqlType, syntheticKey: string | undefined) {
+    const leftWidth =
+      left instanceof JoinScope ? left.width : left.source.columns.length + PSEUDO_COLUMNS.length;
     const rightWidth = right.source.columns.length + PSEUDO_COLUMNS.length;
-    this.left = { scope: left, offset: 0 };
+    const leftSides = left instanceof JoinScope ? left.sides : [{ scope: left, offset: 0 }];
+    this.left = leftSides[0];
     this.right = { scope: right, offset: leftWidth };
+    this.sides = [...leftSides, this.right];
     this.syntheticKey = syntheticKey;
     this.key = { index: leftWidth + rightWidth, type: keyType, name: syntheticKey ?? 'ROWKEY' };
     this.rowtime = { index: leftWidth + rightWidth + 1, type: BIGINT, name: 'ROWTIME' };
     this.width = leftWidth + rightWidth + 2;
-  }
-
-  get sides(): readonly JoinSide[] {
-    return [this.left, this.right];
   }
 
   /** The side `qualifier` names (its source name or alias), if any. */

@@ -109,6 +109,8 @@ export interface JoinStep {
   readonly window: JoinWindowMs | undefined;
   readonly usesRowtime: boolean;
   readonly stores: JoinStores;
+  /** Names this join's operators and stores apart in a multi-way join ('' for the first). */
+  readonly storePrefix: string;
 }
 
 export interface TopicSinkStep {
@@ -295,7 +297,8 @@ function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client', materialize:
         rightWidth: plan.rightWidth,
         window: plan.window,
         usesRowtime: plan.usesRowtime,
-        stores: joinStores(plan.joinKind, plan.joinType, plan.window),
+        stores: joinStores(plan.joinKind, plan.joinType, plan.window, plan.storePrefix),
+        storePrefix: plan.storePrefix,
       };
     case 'window':
       throw new PlanningError('A WINDOW clause needs a GROUP BY clause.');

@@ -79,7 +79,7 @@ function columns(p: SinkNode): string[] {
 function joinOf(p: SinkNode): JoinNode {
   let found: JoinNode | undefined;
   visitPlan(p, (n) => {
-    if (n.kind === 'join') found = n;
+    if (n.kind === 'join' && found === undefined) found = n;
   });
   assert.ok(found);
   return found;
@@ -292,5 +292,58 @@ test('a stream-stream join keeps each side in a window store, and outer records 
         'CREATE STREAM J AS SELECT o.name, b.v FROM orders o FULL JOIN by_id b WITHIN 1 SECOND ON o.customer = b.id;',
       ),
     /must include the join expression ROWKEY in its projection/,
+  );
+});
+
+test('multi-way joins are left-deep: each ON must reference the source it adds, a source joins once, and the result is keyed by the last join', () => {
+  const p = plan(
+    'CREATE STREAM J AS SELECT c.id, o.name, b.v FROM orders o JOIN customers c ON o.customer = c.id JOIN by_id b WITHIN 1 SECOND ON c.id = b.id;',
+  );
+  assert.deepEqual(columns(p), ['C_ID KEY', 'O_NAME', 'V']);
+  const outer = joinOf(p);
+  assert.equal(outer.joinKind, 'STREAM_STREAM');
+  assert.equal(outer.left.kind, 'join');
+  const physical = planPhysical(p);
+  assert.match(
+    topologyText(physical, 'J'),
+    /Processor: B_Join \(stores: \[B_KSTREAM-JOINTHIS-0000000004-store/,
+  );
+  assert.throws(
+    () =>
+      plan(
+        'SELECT * FROM orders o JOIN customers c ON o.customer = c.id JOIN customers d ON o.customer = d.id EMIT CHANGES;',
+      ),
+    { message: "N-way joins do not support multiple occurrences of the same source. Source: 'CUSTOMERS'" },
+  );
+  assert.throws(
+    () =>
+      plan(
+        'SELECT * FROM orders o JOIN customers c ON o.customer = c.id JOIN by_id b WITHIN 1 SECOND ON o.customer = c.id EMIT CHANGES;',
+      ),
+    /does not reference B, the source this JOIN adds/,
+  );
+  assert.throws(
+    () => plan('SELECT * FROM customers c JOIN two_keys t ON c.id = t.a EMIT CHANGES;'),
+    /only tables with exactly one key column/,
+  );
+});
+
+test('a table joined on a column other than its primary key (a foreign-key join) is refused saying so', () => {
+  const tables: Record<string, PlannerSource> = {
+    ...sources,
+    ITEMS: {
+      kind: 'TABLE',
+      name: 'ITEMS',
+      columns: [
+        { name: 'ID', type: STRING, namespace: 'KEY' },
+        { name: 'OWNER', type: INT, namespace: 'VALUE' },
+      ],
+    },
+  };
+  const statement = parseStatement('SELECT * FROM items i JOIN customers c ON i.owner = c.id EMIT CHANGES;');
+  assert.ok(statement.kind === 'select');
+  assert.throws(
+    () => planQuery(statement.query, (n) => tables[n], { kind: 'push' }),
+    /Line: 1, Col: 43: A foreign-key table-table join \(I\.OWNER is not the left table's one PRIMARY KEY column\) is not supported yet/,
   );
 });

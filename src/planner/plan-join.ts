@@ -148,9 +148,11 @@ function qualifiedText(e: Expression, side: JoinSide): string {
 interface Criteria {
   readonly left: Expression;
   readonly right: Expression;
+  /** The source the left expression reads (the first, or one an earlier join brought in). */
+  readonly leftSide: JoinSide;
 }
 
-/** `ON a = b`, each side from exactly one source, put in the order of the join's sources. */
+/** `ON a = b`, each side from exactly one source, one of them the source this join adds. */
 function criteriaOf(on: Expression, scope: JoinScope): Criteria {
   if (on.kind !== 'binary' || on.operator !== '=') {
     if (on.kind === 'binary' && on.operator === 'AND') {
@@ -185,7 +187,15 @@ function criteriaOf(on: Expression, scope: JoinScope): Criteria {
       positionOf(on),
     );
   }
-  return sa === scope.left ? { left: on.left, right: on.right } : { left: on.right, right: on.left };
+  if (sa !== scope.right && sb !== scope.right) {
+    throw new PlanningError(
+      `Invalid join condition: ${ksqlExpressionText(on)} does not reference ${scope.right.scope.qualifier}, the source this JOIN adds. Each ON must compare an expression of the newly joined source with one of a source before it.`,
+      positionOf(on),
+    );
+  }
+  return sb === scope.right
+    ? { left: on.left, right: on.right, leftSide: sa }
+    : { left: on.right, right: on.left, leftSide: sb };
 }
 
 /** A plain column reference of one side: what may become the result's key column. */
@@ -334,8 +344,8 @@ function keyItem(
 }
 
 /** ROWKEY, or ROWKEY_1, ROWKEY_2… when a source already has a column of that name. */
-function syntheticKeyName(left: PlannerSource, right: PlannerSource): string {
-  const taken = new Set([...left.columns, ...right.columns].map((c) => c.name));
+function syntheticKeyName(sources: readonly PlannerSource[]): string {
+  const taken = new Set(sources.flatMap((s) => s.columns.map((c) => c.name)));
   let name = 'ROWKEY';
   for (let n = 1; taken.has(name); n++) name = `ROWKEY_${n}`;
   return name;
@@ -345,9 +355,185 @@ function notYet(what: string, at?: ErrorPosition): PlanningError {
   return new PlanningError(`${what} is not supported yet in this version of Sluice.`, at);
 }
 
+/** A planned join (of two sources, or of an earlier join and a source): its node and names. */
+interface PlannedJoin {
+  readonly node: JoinNode;
+  readonly scope: JoinScope;
+  /** What the join gives: a table only when two tables meet. */
+  readonly kind: 'STREAM' | 'TABLE';
+  /** The plain join columns whose value is the join key, in the order a key is chosen. */
+  readonly viable: readonly ViableKey[];
+  readonly keyType: SqlType;
+  readonly sources: readonly PlannerSource[];
+}
+
 /**
- * Plans a query whose FROM is a two-source join: source → join → [WHERE] → project → sink. The
- * joined row's layout and names are JoinScope's; the key and output names are ksqlDB's.
+ * Plans one join of a left-deep join tree: its left is a source or the join before it, its right a
+ * source, and its ON one equality between an expression of the new source and one of a source
+ * already joined.
+ */
+function planJoinTree(
+  join: Join,
+  lookup: (name: string) => PlannerSource | undefined,
+  customTypes: ReadonlyMap<string, SqlType>,
+): PlannedJoin {
+  const inner = join.left.kind === 'join' ? planJoinTree(join.left, lookup, customTypes) : undefined;
+  const right = lookupSource(join.right.name, lookup, join.right);
+  const leftSource =
+    join.left.kind === 'source' ? lookupSource(join.left.name, lookup, join.left) : undefined;
+  const earlier = inner?.sources ?? (leftSource === undefined ? [] : [leftSource]);
+  const twice = earlier.find((s) => s.name === right.name);
+  if (twice !== undefined) {
+    throw inner === undefined
+      ? new PlanningError(
+          `Can not join '${twice.name}' to '${right.name}': self joins are not yet supported.`,
+        )
+      : new PlanningError(
+          `N-way joins do not support multiple occurrences of the same source. Source: '${right.name}'`,
+        );
+  }
+  const rightScope = new SourceScope(right, join.right.alias);
+  const leftOperand: SourceScope | JoinScope =
+    inner?.scope ??
+    new SourceScope(leftSource as PlannerSource, join.left.kind === 'source' ? join.left.alias : undefined);
+  const kafka = [...(inner === undefined ? earlier : []), right]
+    .filter((s) => s.valueFormat === 'KAFKA')
+    .map((s) => s.name);
+  if (kafka.length > 0) {
+    throw new PlanningError(
+      `Source(s) ${kafka.join(', ')} are using the 'KAFKA' value format. This format does not yet support JOIN.`,
+    );
+  }
+  const leftKind = inner?.kind ?? (leftSource as PlannerSource).kind;
+  const probe = new JoinScope(leftOperand, rightScope, BIGINT, undefined);
+  const joinKind = joinKindOf(
+    { kind: leftKind } as PlannerSource,
+    right,
+    join,
+    probe.left.scope.qualifier,
+    rightScope.qualifier,
+  );
+  const criteria = criteriaOf(join.on, probe);
+  const leftKey = compileExpression(criteria.left, leftOperand, customTypes);
+  const rightKey = compileExpression(criteria.right, rightScope, customTypes);
+  const leftText = qualifiedText(criteria.left, criteria.leftSide);
+  const rightText = qualifiedText(criteria.right, probe.right);
+  if (formatType(leftKey.type) !== formatType(rightKey.type)) {
+    throw new PlanningError(
+      `Invalid join condition: types don't match. Got ${leftText}{${formatType(leftKey.type)}} = ${rightText}{${formatType(rightKey.type)}}.`,
+      positionOf(join.on),
+    );
+  }
+  if (right.kind === 'TABLE') {
+    const keys = right.columns.filter((c) => c.namespace === 'KEY');
+    if (keys.length !== 1) {
+      throw new PlanningError(
+        `Invalid join condition: ${right.name} has ${keys.length} PRIMARY KEY columns; only tables with exactly one key column can be joined.`,
+        positionOf(join.on),
+      );
+    }
+    if (criteria.right.kind !== 'column' || criteria.right.name !== keys[0].name) {
+      throw new PlanningError(
+        `Invalid join condition: ${joinKind === 'STREAM_TABLE' ? "stream-table joins require to join on the table's primary key" : 'table-table joins require to join on the primary key of the right input table'}. Got ${leftText} = ${rightText}.`,
+        positionOf(criteria.right),
+      );
+    }
+  }
+  const leftViable = viableKey(criteria.left, criteria.leftSide);
+  // The left expression is the earlier join's key when it is one of that join's key columns.
+  const keepsKey =
+    inner !== undefined &&
+    leftViable !== undefined &&
+    inner.viable.some((v) => v.side.scope === leftViable.side.scope && v.column === leftViable.column);
+  if (joinKind === 'TABLE_TABLE') {
+    const keys = criteria.leftSide.scope.source.columns.filter((c) => c.namespace === 'KEY');
+    const onKey =
+      inner === undefined
+        ? keys.length === 1 && criteria.left.kind === 'column' && criteria.left.name === keys[0].name
+        : keepsKey;
+    if (!onKey)
+      throw notYet(
+        `A foreign-key table-table join (${leftText} is not the left table's one PRIMARY KEY column)`,
+        positionOf(criteria.left),
+      );
+  }
+  const viable = [
+    ...(keepsKey ? (inner as PlannedJoin).viable : leftViable === undefined ? [] : [leftViable]),
+    ...[viableKey(criteria.right, probe.right)].filter((v): v is ViableKey => v !== undefined),
+  ];
+  const sources = [...earlier, right];
+  const synthetic = join.type === 'FULL' || viable.length === 0 ? syntheticKeyName(sources) : undefined;
+  const scope = new JoinScope(leftOperand, rightScope, leftKey.type, synthetic);
+  const keyName = synthetic ?? (viable.length > 0 ? prefixed(viable[0].side, viable[0].column) : 'ROWKEY');
+  const schema: PlanColumn[] = [
+    { name: keyName, type: leftKey.type, namespace: 'KEY' },
+    ...scope.sides.flatMap((side) => [
+      ...side.scope.source.columns.map((c) => ({
+        name: prefixed(side, c.name),
+        type: c.type,
+        namespace: 'VALUE' as const,
+      })),
+      ...PSEUDO_COLUMNS.map((p) => ({
+        name: prefixed(side, p.name),
+        type: p.type,
+        namespace: 'VALUE' as const,
+      })),
+    ]),
+  ];
+  // A stream joined on anything but its one key column is re-keyed by the join expression
+  // (ksqlDB's Join-repartition); every partition is read by one task, so no topic is written.
+  const rekey = (plan: LogicalPlan, key: CompiledExpression): LogicalPlan => ({
+    kind: 'repartition',
+    input: plan,
+    keys: [{ name: keyName, expression: key }],
+  });
+  const sourceInput = (
+    source: PlannerSource,
+    scope: SourceScope,
+    on: Expression,
+    key: CompiledExpression,
+  ) => {
+    const plan: LogicalPlan = { kind: 'source', source, scope } satisfies SourceNode;
+    const keys = source.columns.filter((c) => c.namespace === 'KEY');
+    const rekeyed = on.kind !== 'column' || keys.length !== 1 || keys[0].name !== on.name;
+    return source.kind === 'STREAM' && rekeyed ? rekey(plan, key) : plan;
+  };
+  const leftInput =
+    inner === undefined
+      ? sourceInput(leftSource as PlannerSource, leftOperand as SourceScope, criteria.left, leftKey)
+      : keepsKey || inner.kind === 'TABLE'
+        ? inner.node
+        : rekey(inner.node, leftKey);
+  const node: JoinNode = {
+    kind: 'join',
+    joinKind,
+    joinType: join.type,
+    left: leftInput,
+    right: sourceInput(right, rightScope, criteria.right, rightKey),
+    leftKey,
+    rightKey,
+    leftWidth: scope.right.offset,
+    rightWidth: scope.key.index - scope.right.offset,
+    window: windowOf(join.within),
+    usesRowtime: false,
+    // Each join of a multi-way join keeps its stores under its own names.
+    storePrefix: inner === undefined ? '' : `${rightScope.qualifier}_`,
+    schema,
+  };
+  return {
+    node,
+    scope,
+    kind: joinKind === 'TABLE_TABLE' ? 'TABLE' : 'STREAM',
+    viable,
+    keyType: leftKey.type,
+    sources,
+  };
+}
+
+/**
+ * Plans a query whose FROM is a join (two sources, or more, left-deep): sources → joins → [WHERE]
+ * → project → sink. The joined row's layout and names are JoinScope's; the key and output names
+ * are ksqlDB's.
  */
 export function planJoinQuery(
   query: Query,
@@ -356,68 +542,11 @@ export function planJoinQuery(
   mode: SelectMode,
   customTypes: ReadonlyMap<string, SqlType>,
 ): SinkNode {
-  if (join.left.kind === 'join')
-    throw notYet('A join of more than two sources (multi-way join)', positionOf(join.on));
-  const left = lookupSource(join.left.name, lookup, join.left);
-  const right = lookupSource(join.right.name, lookup, join.right);
-  if (left.name === right.name)
-    throw new PlanningError(
-      `Can not join '${left.name}' to '${right.name}': self joins are not yet supported.`,
-    );
-  const leftScope = new SourceScope(left, join.left.alias);
-  const rightScope = new SourceScope(right, join.right.alias);
-  const kafka = [left, right].filter((s) => s.valueFormat === 'KAFKA').map((s) => s.name);
-  if (kafka.length > 0) {
-    throw new PlanningError(
-      `Source(s) ${kafka.join(', ')} are using the 'KAFKA' value format. This format does not yet support JOIN.`,
-    );
-  }
-  const joinKind = joinKindOf(left, right, join, leftScope.qualifier, rightScope.qualifier);
   if (isAggregateQuery(query)) throw notYet('GROUP BY over a JOIN', positionOf(join.on));
   if (query.partitionBy !== undefined) throw notYet('PARTITION BY over a JOIN', positionOf(join.on));
   try {
-    // The key's type and synthetic name are settled below; this first scope only tells sides apart.
-    const probe = new JoinScope(leftScope, rightScope, BIGINT, undefined);
-    const criteria = criteriaOf(join.on, probe);
-    const leftKey = compileExpression(criteria.left, leftScope, customTypes);
-    const rightKey = compileExpression(criteria.right, rightScope, customTypes);
-    const leftText = qualifiedText(criteria.left, probe.left);
-    const rightText = qualifiedText(criteria.right, probe.right);
-    if (formatType(leftKey.type) !== formatType(rightKey.type)) {
-      throw new PlanningError(
-        `Invalid join condition: types don't match. Got ${leftText}{${formatType(leftKey.type)}} = ${rightText}{${formatType(rightKey.type)}}.`,
-        positionOf(join.on),
-      );
-    }
-    if (right.kind === 'TABLE') {
-      const keys = right.columns.filter((c) => c.namespace === 'KEY');
-      if (keys.length !== 1) {
-        throw new PlanningError(
-          `Invalid join condition: ${right.name} has ${keys.length} PRIMARY KEY columns; only tables with exactly one key column can be joined.`,
-          positionOf(join.on),
-        );
-      }
-      if (criteria.right.kind !== 'column' || criteria.right.name !== keys[0].name) {
-        throw new PlanningError(
-          `Invalid join condition: ${joinKind === 'STREAM_TABLE' ? "stream-table joins require to join on the table's primary key" : 'table-table joins require to join on the primary key of the right input table'}. Got ${leftText} = ${rightText}.`,
-          positionOf(criteria.right),
-        );
-      }
-    }
-    if (joinKind === 'TABLE_TABLE') {
-      const keys = left.columns.filter((c) => c.namespace === 'KEY');
-      if (keys.length !== 1 || criteria.left.kind !== 'column' || criteria.left.name !== keys[0].name)
-        throw notYet(
-          `A foreign-key table-table join (${leftText} is not ${left.name}'s one PRIMARY KEY column)`,
-          positionOf(criteria.left),
-        );
-    }
-    const viable = [viableKey(criteria.left, probe.left), viableKey(criteria.right, probe.right)].filter(
-      (v): v is ViableKey => v !== undefined,
-    );
-    const synthetic = join.type === 'FULL' || viable.length === 0 ? syntheticKeyName(left, right) : undefined;
-    const scope = new JoinScope(leftScope, rightScope, leftKey.type, synthetic);
-
+    const planned = planJoinTree(join, lookup, customTypes);
+    const { scope, viable, keyType } = planned;
     const filter = query.where === undefined ? undefined : compileExpression(query.where, scope, customTypes);
     if (filter !== undefined && filter.type.kind !== 'BOOLEAN') {
       throw new PlanningError(
@@ -445,8 +574,8 @@ export function planJoinQuery(
       const keyIndex = scope.key.index;
       const keyColumn: ProjectedColumn = {
         ...projectedItem(key, 'KEY'),
-        type: leftKey.type,
-        expression: { ...key.compiled, type: leftKey.type, evaluate: (row) => row[keyIndex] ?? null },
+        type: keyType,
+        expression: { ...key.compiled, type: keyType, evaluate: (row) => row[keyIndex] ?? null },
         keyOnly: true,
       };
       columns = [keyColumn, ...items.filter((i) => i !== key).map((i) => projectedItem(i, 'VALUE'))];
@@ -454,48 +583,7 @@ export function planJoinQuery(
         throw new PlanningError('The projection contains no value columns.');
     }
     checkUnique(columns);
-
-    const keyName = synthetic ?? (viable.length > 0 ? prefixed(viable[0].side, viable[0].column) : 'ROWKEY');
-    const schema: PlanColumn[] = [
-      { name: keyName, type: leftKey.type, namespace: 'KEY' },
-      ...scope.sides.flatMap((side) => [
-        ...side.scope.source.columns.map((c) => ({
-          name: prefixed(side, c.name),
-          type: c.type,
-          namespace: 'VALUE' as const,
-        })),
-        ...PSEUDO_COLUMNS.map((p) => ({
-          name: prefixed(side, p.name),
-          type: p.type,
-          namespace: 'VALUE' as const,
-        })),
-      ]),
-    ];
-    // A stream joined on anything but its one key column is re-keyed by the join expression
-    // (ksqlDB's Join-repartition); every partition is read by one task, so no topic is written.
-    const input = (source: PlannerSource, scope: SourceScope, on: Expression, key: CompiledExpression) => {
-      const plan: LogicalPlan = { kind: 'source', source, scope } satisfies SourceNode;
-      const keys = source.columns.filter((c) => c.namespace === 'KEY');
-      const rekeyed = on.kind !== 'column' || keys.length !== 1 || keys[0].name !== on.name;
-      return source.kind === 'STREAM' && rekeyed
-        ? ({ kind: 'repartition', input: plan, keys: [{ name: keyName, expression: key }] } as const)
-        : plan;
-    };
-    const joinNode: JoinNode = {
-      kind: 'join',
-      joinKind,
-      joinType: join.type,
-      left: input(left, leftScope, criteria.left, leftKey),
-      right: input(right, rightScope, criteria.right, rightKey),
-      leftKey,
-      rightKey,
-      leftWidth: scope.right.offset,
-      rightWidth: scope.key.index - scope.right.offset,
-      window: windowOf(join.within),
-      usesRowtime: scope.rowtimeUsed,
-      schema,
-    };
-    let plan: LogicalPlan = joinNode;
+    let plan: LogicalPlan = { ...planned.node, usesRowtime: scope.rowtimeUsed };
     if (filter !== undefined) plan = { kind: 'filter', input: plan, clause: 'WHERE', predicate: filter };
     plan = { kind: 'project', input: plan, columns };
     return {

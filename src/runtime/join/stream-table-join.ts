@@ -22,10 +22,12 @@ export interface StreamTableJoinSpec extends JoinedRowLayout {
   readonly streamKey: RowFunction;
   /** The table's primary key over its row. */
   readonly tableKey: RowFunction;
+  /** The store the table's rows are kept in (default JOIN_TABLE_STORE; each join of a multi-way join has its own). */
+  readonly store?: string;
 }
 
-export function streamTableJoinStores(): StoreSpec[] {
-  return [{ name: JOIN_TABLE_STORE, kind: 'keyValue' }];
+export function streamTableJoinStores(store = JOIN_TABLE_STORE): StoreSpec[] {
+  return [{ name: store, kind: 'keyValue' }];
 }
 
 /**
@@ -54,8 +56,9 @@ export class StreamTableJoin {
       throw new Error('a join needs the query’s state stores (OperatorContext.stores)');
     this.#spec = spec;
     this.#context = context;
-    this.#table = stores.keyValueStore(JOIN_TABLE_STORE, storedRowCodec);
-    this.tableSide = { name: `${JOIN_TABLE_STORE}`, process: (batch) => this.#materialize(batch) };
+    const store = spec.store ?? JOIN_TABLE_STORE;
+    this.#table = stores.keyValueStore(store, storedRowCodec);
+    this.tableSide = { name: store, process: (batch) => this.#materialize(batch) };
     this.streamSide = { name: 'Join', process: (batch) => this.#join(batch) };
   }
 
