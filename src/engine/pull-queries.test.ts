@@ -335,3 +335,16 @@ test('pull query on a CTAS over a table without GROUP BY reads the source rows i
     'its WHERE removes u1',
   );
 });
+
+test('pull query on a table built by a table-table join is refused saying so, not answered from one side', async () => {
+  const { engine } = await startEngine();
+  await engine.execute(`
+    CREATE TABLE l (id INT PRIMARY KEY, v0 INT) WITH (KAFKA_TOPIC='left_topic', VALUE_FORMAT='JSON', PARTITIONS=1);
+    CREATE TABLE r (id INT PRIMARY KEY, v1 INT) WITH (KAFKA_TOPIC='right_topic', VALUE_FORMAT='JSON', PARTITIONS=1);
+    CREATE TABLE joined AS SELECT l.id, l.v0, r.v1 FROM l JOIN r ON l.id = r.id;`);
+  const refused = await refusal(engine.openQuery('SELECT * FROM joined WHERE id = 1;'));
+  assert.match(
+    refused.message,
+    /Pull queries on `JOINED` are not supported yet in this version of Sluice: its query CTAS_JOINED_\d+ joins tables/,
+  );
+});

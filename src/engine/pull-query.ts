@@ -98,10 +98,12 @@ function stepsAfter(plan: PhysicalPlan, materialization: PhysicalPlan): Physical
 }
 
 /** The step whose store holds a query's table: its GROUP BY, else its table source's materialization. */
-function materializationStep(plan: PhysicalPlan): AggregateStep | TableSourceStep | undefined {
+function materializationStep(plan: PhysicalPlan): AggregateStep | TableSourceStep | 'join' | undefined {
   let tableSource: TableSourceStep | undefined;
   for (let node: PhysicalPlan = plan; node.kind !== 'sourceScan'; node = node.input) {
     if (node.kind === 'aggregate') return node;
+    // A join's rows are in no one store a pull query could read (each side has its own).
+    if (node.kind === 'join') return 'join';
     if (node.kind === 'tableSource') tableSource ??= node;
   }
   return tableSource;
@@ -151,6 +153,11 @@ class MaterializedTable {
     const step = materializationStep(physical);
     const stores = registered.query.stateStores();
     if (step === undefined) throw notQueryable(table.name);
+    if (step === 'join') {
+      throw new StatementError(
+        `Pull queries on \`${table.name}\` are not supported yet in this version of Sluice: its query ${registered.id} joins tables, and a joined table's rows are kept in no one store. Use a push query (EMIT CHANGES).`,
+      );
+    }
     if (stores === undefined) {
       throw new StatementError(
         `The \`${table.name}\` table can't be queried now: its query ${registered.id} is ${registered.query.state} and its state stores are not open. Try again once it runs (SHOW QUERIES;).`,
