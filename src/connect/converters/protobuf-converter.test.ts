@@ -4,11 +4,13 @@ import protobuf from 'protobufjs';
 import {
   arraySchema,
   dateSchema,
+  decimalSchema,
   mapSchema,
   type Schema,
   Schemas,
   Struct,
   structSchema,
+  timeSchema,
   timestampSchema,
 } from '../api/index.js';
 import { converterByClass } from './index.js';
@@ -159,10 +161,39 @@ describe('io.confluent.connect.protobuf.ProtobufConverter', () => {
     const { schema, value } = await read(converter(), 'two', Buffer.concat([header, body]));
     assert.equal(schema?.name, 'two.B');
     assert.equal((value as Struct).get('b'), 'bee');
-    const dated = structSchema([{ name: 'd', schema: dateSchema() }], { name: 'x.Dated' });
+    const decimal = structSchema([{ name: 'p', schema: decimalSchema(2) }], { name: 'x.Priced' });
     await assert.rejects(
-      write(converter(), 'dated', dated, new Struct(dated).put('d', new Date(0))),
-      /org\.apache\.kafka\.connect\.data\.Date maps to a Protobuf type from a referenced schema/,
+      write(converter(), 'priced', decimal, new Struct(decimal).put('p', { unscaled: 1n, scale: 2 })),
+      /org\.apache\.kafka\.connect\.data\.Decimal maps to confluent\.type\.Decimal/,
     );
+  });
+
+  test('Date and Time are google.type.Date and TimeOfDay, registered as references under their import names', async () => {
+    const dated = structSchema(
+      [
+        { name: 'd', schema: dateSchema() },
+        { name: 't', schema: timeSchema() },
+      ],
+      { name: 'x.Dated' },
+    );
+    const value = new Struct(dated).put('d', new Date(Date.UTC(2024, 1, 29))).put('t', new Date(45_296_789));
+    const bytes = await write(converter(), 'dated', dated, value);
+    const latest = await registry.get('/subjects/dated-value/versions/latest');
+    assert.match(
+      String(latest.body.schema),
+      /import "google\/type\/date\.proto";\nimport "google\/type\/timeofday\.proto";/,
+    );
+    assert.match(String(latest.body.schema), /google\.type\.Date d = 1;\n {2}google\.type\.TimeOfDay t = 2;/);
+    assert.deepEqual(latest.body.references, [
+      { name: 'google/type/date.proto', subject: 'google/type/date.proto', version: 1 },
+      { name: 'google/type/timeofday.proto', subject: 'google/type/timeofday.proto', version: 1 },
+    ]);
+    const back = await read(converter(), 'dated', bytes);
+    assert.deepEqual(
+      back.schema?.fields?.map((f) => f.schema.name),
+      ['org.apache.kafka.connect.data.Date', 'org.apache.kafka.connect.data.Time'],
+    );
+    assert.deepEqual((back.value as Struct).get('d'), new Date(Date.UTC(2024, 1, 29)));
+    assert.deepEqual((back.value as Struct).get('t'), new Date(45_296_789));
   });
 });

@@ -17,11 +17,12 @@ const PROTOBUF: RegistryFormat = {
     return {
       text: writer.text,
       recordName: schema.type === 'STRUCT' ? writer.messageName : undefined,
+      references: writer.references,
       encode: writer.encode,
     };
   },
-  fromRegisteredSchema(text: string): ReaderSchema {
-    return protoReader(text);
+  fromRegisteredSchema(text: string, references): ReaderSchema {
+    return protoReader(text, references);
   },
 };
 

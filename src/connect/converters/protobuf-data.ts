@@ -34,8 +34,27 @@ const WRAPPERS: Partial<Record<Schema['type'], { message: string; scalar: string
 const UNION = 'io.confluent.connect.protobuf.Union';
 const TIMESTAMP = 'google.protobuf.Timestamp';
 
+/** The google.type schemas Date and Time map to, registered as references (as Confluent does). */
+const GOOGLE_TYPES: Readonly<Record<string, { name: string; message: string; schema: string }>> = {
+  [LOGICAL.date]: {
+    name: 'google/type/date.proto',
+    message: 'google.type.Date',
+    schema:
+      'syntax = "proto3";\npackage google.type;\n\nmessage Date {\n  int32 year = 1;\n  int32 month = 2;\n  int32 day = 3;\n}\n',
+  },
+  [LOGICAL.time]: {
+    name: 'google/type/timeofday.proto',
+    message: 'google.type.TimeOfDay',
+    schema:
+      'syntax = "proto3";\npackage google.type;\n\nmessage TimeOfDay {\n  int32 hours = 1;\n  int32 minutes = 2;\n  int32 seconds = 3;\n  int32 nanos = 4;\n}\n',
+  },
+};
+const MS_PER_DAY = 86_400_000;
+
 export interface ProtoWriter {
   readonly text: string;
+  /** The referenced schemas (google/type/*.proto) the text imports, by import name. */
+  readonly references: readonly { readonly name: string; readonly schema: string }[];
   /** The message's full name (RecordNameStrategy names subjects after it). */
   readonly messageName: string;
   /** `header` free bytes, the message-index array [0], then the message. */
@@ -72,10 +91,14 @@ export function connectToProto(schema: Schema): ProtoWriter {
       '',
     ].join('\n');
   }
-  const type = compileProto(text).lookupType(messageName);
+  const references = Object.values(GOOGLE_TYPES)
+    .filter((t) => imports.has(t.name))
+    .map((t) => ({ name: t.name, schema: t.schema }));
+  const type = compileProto(text, references).lookupType(messageName);
   const toObject = objectEncoder(schema, '');
   return {
     text,
+    references,
     messageName,
     encode: (value, header) => {
       const message = type.fromObject(toObject(value) as Record<string, unknown>);
@@ -158,9 +181,14 @@ function elementType(
     imports.add('google/protobuf/timestamp.proto');
     return TIMESTAMP;
   }
-  if (schema.name === LOGICAL.decimal || schema.name === LOGICAL.date || schema.name === LOGICAL.time)
+  const googleType = GOOGLE_TYPES[schema.name ?? ''];
+  if (googleType !== undefined) {
+    imports.add(googleType.name);
+    return googleType.message;
+  }
+  if (schema.name === LOGICAL.decimal)
     throw new DataException(
-      `Field ${field}: ${schema.name} maps to a Protobuf type from a referenced schema (confluent.type.Decimal, google.type.Date/TimeOfDay), which Sluice's ProtobufConverter does not register yet`,
+      `Field ${field}: ${schema.name} maps to confluent.type.Decimal, whose scale Confluent keeps in field options; Sluice's ProtobufConverter does not write it yet`,
     );
   if (schema.type === 'STRUCT') {
     const known = scope.defined.get(schema);
@@ -182,17 +210,28 @@ function scalarType(schema: Schema): string {
   return wrapper.scalar;
 }
 
-function compileProto(text: string): protobuf.Root {
+function compileProto(text: string, references: readonly { name: string; schema: string }[]): protobuf.Root {
   const root = new protobuf.Root();
-  const parsed = protobuf.parse(text, root, { keepCase: true });
-  for (const name of parsed.imports ?? []) {
-    const common = protobuf.common.get(name);
-    if (common === null || common === undefined)
-      throw new DataException(
-        `The schema imports ${name}: schemas with references are not supported by Sluice's ProtobufConverter yet`,
-      );
-    root.addJSON((common as { nested?: protobuf.INamespace['nested'] }).nested ?? {});
-  }
+  const loaded = new Set<string>();
+  const load = (source: string): void => {
+    const parsed = protobuf.parse(source, root, { keepCase: true });
+    for (const name of parsed.imports ?? []) {
+      if (loaded.has(name)) continue;
+      loaded.add(name);
+      const ref = references.find((r) => r.name === name);
+      if (ref !== undefined) {
+        load(ref.schema);
+        continue;
+      }
+      const common = protobuf.common.get(name);
+      if (common === null || common === undefined)
+        throw new DataException(
+          `The schema imports ${name}, which is neither well-known nor one of its references`,
+        );
+      root.addJSON((common as { nested?: protobuf.INamespace['nested'] }).nested ?? {});
+    }
+  };
+  load(text);
   root.resolveAll();
   return root;
 }
@@ -214,6 +253,26 @@ function objectEncoder(schema: Schema, path: string): ToObject {
 }
 
 function valueEncoder(schema: Schema, path: string, bad: (v: ConnectValue, e: string) => never): ToObject {
+  if (schema.name === LOGICAL.date)
+    return (v) => {
+      const d = new Date(
+        v instanceof Date ? v.getTime() : typeof v === 'number' ? v * MS_PER_DAY : bad(v, 'a Date'),
+      );
+      return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+    };
+  if (schema.name === LOGICAL.time)
+    return (v) => {
+      const ms =
+        (((v instanceof Date ? v.getTime() : typeof v === 'number' ? v : bad(v, 'a Date')) % MS_PER_DAY) +
+          MS_PER_DAY) %
+        MS_PER_DAY;
+      return {
+        hours: Math.floor(ms / 3_600_000),
+        minutes: Math.floor(ms / 60_000) % 60,
+        seconds: Math.floor(ms / 1000) % 60,
+        nanos: (ms % 1000) * 1_000_000,
+      };
+    };
   if (schema.name === LOGICAL.timestamp)
     return (v) => {
       const ms = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : bad(v, 'a Date');
@@ -277,9 +336,12 @@ export interface ProtoReader {
   read(payload: Uint8Array): SchemaAndValue;
 }
 
-export function protoReader(text: string): ProtoReader {
+export function protoReader(
+  text: string,
+  references: readonly { name: string; schema: string }[] = [],
+): ProtoReader {
   const parsed = protobuf.parse(text, new protobuf.Root(), { keepCase: true });
-  const root = compileProto(text);
+  const root = compileProto(text, references);
   const pkg = parsed.package === undefined || parsed.package === '' ? root : root.lookup(parsed.package);
   const topLevel = ((pkg as protobuf.Namespace | null)?.nestedArray ?? []).filter(
     (n): n is protobuf.Type => n instanceof protobuf.Type,
@@ -373,8 +435,12 @@ function isWrapper(type: protobuf.Type): boolean {
 
 function messageSchema(type: protobuf.Type, top: boolean, seen: readonly protobuf.Type[]): Schema {
   if (isWrapper(type)) return { type: SCALARS[type.fields.value.type], optional: true };
-  if (type.fullName.replace(/^\./, '') === TIMESTAMP)
-    return { type: 'INT64', optional: true, name: LOGICAL.timestamp, version: 1 };
+  const fullName = type.fullName.replace(/^\./, '');
+  if (fullName === TIMESTAMP) return { type: 'INT64', optional: true, name: LOGICAL.timestamp, version: 1 };
+  if (fullName === 'google.type.Date')
+    return { type: 'INT32', optional: true, name: LOGICAL.date, version: 1 };
+  if (fullName === 'google.type.TimeOfDay')
+    return { type: 'INT32', optional: true, name: LOGICAL.time, version: 1 };
   if (seen.includes(type))
     throw new DataException(`Recursive Protobuf message ${type.fullName} has no Connect schema`);
   const fields: { name: string; index: number; schema: Schema }[] = [];
@@ -453,6 +519,21 @@ function scalarDecoder(schema: Schema): (v: unknown) => ConnectValue {
 }
 
 function valueDecoder(schema: Schema): (v: unknown) => ConnectValue {
+  if (schema.name === LOGICAL.date)
+    return (v) => {
+      if (v === null || v === undefined) return null;
+      const d = v as { year?: number; month?: number; day?: number };
+      return new Date(Date.UTC(d.year ?? 0, (d.month ?? 1) - 1, d.day ?? 1));
+    };
+  if (schema.name === LOGICAL.time)
+    return (v) => {
+      if (v === null || v === undefined) return null;
+      const t = v as { hours?: number; minutes?: number; seconds?: number; nanos?: number };
+      return new Date(
+        ((t.hours ?? 0) * 3600 + (t.minutes ?? 0) * 60 + (t.seconds ?? 0)) * 1000 +
+          Math.floor((t.nanos ?? 0) / 1_000_000),
+      );
+    };
   if (schema.name === LOGICAL.timestamp)
     return (v) => {
       if (v === null || v === undefined) return null;

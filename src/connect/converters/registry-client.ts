@@ -6,10 +6,17 @@
  * serializers do.
  */
 
+export interface SchemaReference {
+  readonly name: string;
+  readonly subject: string;
+  readonly version: number;
+}
+
 export interface RegisteredSchema {
   readonly id: number;
   readonly schemaType: string;
   readonly schema: string;
+  readonly references: readonly SchemaReference[];
 }
 
 /** A registry error answer, printed as Confluent's RestClientException is. */
@@ -29,6 +36,14 @@ export interface RegistryClientSettings {
   readonly urls: readonly string[];
   /** user:password for BASIC auth, when configured. */
   readonly userInfo?: string;
+}
+
+function requestBody(schemaType: string, schema: string, references: readonly SchemaReference[]): object {
+  return {
+    schema,
+    ...(schemaType === 'AVRO' ? {} : { schemaType }),
+    ...(references.length === 0 ? {} : { references }),
+  };
 }
 
 export class RegistryClient {
@@ -56,23 +71,51 @@ export class RegistryClient {
   }
 
   /** POST /subjects/{subject}/versions: the id of the schema, registered if new. */
-  async register(subject: string, schemaType: string, schema: string, normalize: boolean): Promise<number> {
+  async register(
+    subject: string,
+    schemaType: string,
+    schema: string,
+    normalize: boolean,
+    references: readonly SchemaReference[] = [],
+  ): Promise<number> {
     const body = await this.call(
       'POST',
       `/subjects/${encodeURIComponent(subject)}/versions${normalize ? '?normalize=true' : ''}`,
-      { schema, ...(schemaType === 'AVRO' ? {} : { schemaType }) },
+      requestBody(schemaType, schema, references),
     );
     return Number((body as { id: number }).id);
   }
 
-  /** POST /subjects/{subject}: the id of this schema when the subject has it (40403 otherwise). */
-  async lookup(subject: string, schemaType: string, schema: string, normalize: boolean): Promise<number> {
-    const body = await this.call(
+  /** POST /subjects/{subject}: the id and version of this schema when the subject has it (40403 otherwise). */
+  async lookup(
+    subject: string,
+    schemaType: string,
+    schema: string,
+    normalize: boolean,
+    references: readonly SchemaReference[] = [],
+  ): Promise<{ id: number; version: number }> {
+    const body = (await this.call(
       'POST',
       `/subjects/${encodeURIComponent(subject)}${normalize ? '?normalize=true' : ''}`,
-      { schema, ...(schemaType === 'AVRO' ? {} : { schemaType }) },
-    );
-    return Number((body as { id: number }).id);
+      requestBody(schemaType, schema, references),
+    )) as { id: number; version: number };
+    return { id: Number(body.id), version: Number(body.version) };
+  }
+
+  /** GET /subjects/{subject}/versions/{version}. */
+  async version(subject: string, version: number): Promise<RegisteredSchema> {
+    const body = (await this.call('GET', `/subjects/${encodeURIComponent(subject)}/versions/${version}`)) as {
+      id: number;
+      schemaType?: string;
+      schema: string;
+      references?: SchemaReference[];
+    };
+    return {
+      id: body.id,
+      schemaType: body.schemaType ?? 'AVRO',
+      schema: body.schema,
+      references: body.references ?? [],
+    };
   }
 
   /** GET /subjects/{subject}/versions/latest. */
@@ -81,14 +124,29 @@ export class RegistryClient {
       id: number;
       schemaType?: string;
       schema: string;
+      references?: SchemaReference[];
     };
-    return { id: body.id, schemaType: body.schemaType ?? 'AVRO', schema: body.schema };
+    return {
+      id: body.id,
+      schemaType: body.schemaType ?? 'AVRO',
+      schema: body.schema,
+      references: body.references ?? [],
+    };
   }
 
   /** GET /schemas/ids/{id}. */
   async byId(id: number): Promise<RegisteredSchema> {
-    const body = (await this.call('GET', `/schemas/ids/${id}`)) as { schemaType?: string; schema: string };
-    return { id, schemaType: body.schemaType ?? 'AVRO', schema: body.schema };
+    const body = (await this.call('GET', `/schemas/ids/${id}`)) as {
+      schemaType?: string;
+      schema: string;
+      references?: SchemaReference[];
+    };
+    return {
+      id,
+      schemaType: body.schemaType ?? 'AVRO',
+      schema: body.schema,
+      references: body.references ?? [],
+    };
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {

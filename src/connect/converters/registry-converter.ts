@@ -21,13 +21,25 @@ export interface RegistryFormat {
   /** The converter's simple class name, for errors. */
   readonly converter: string;
   fromConnectSchema(schema: Schema): WriterSchema;
-  fromRegisteredSchema(text: string): ReaderSchema;
+  /** A registered schema, with the texts of the schemas it references (dependencies first). */
+  fromRegisteredSchema(text: string, references: readonly ReferencedSchema[]): ReaderSchema;
+}
+
+/** A schema another one references (a Protobuf import, say), by the name it is referenced by. */
+export interface ReferencedSchema {
+  readonly name: string;
+  readonly schema: string;
 }
 
 export interface WriterSchema {
   readonly text: string;
   /** The record's full name, for RecordNameStrategy; undefined for non-record schemas. */
   readonly recordName: string | undefined;
+  /**
+   * Schemas this one references (Protobuf imports of google.type.Date…), registered first, each
+   * under a subject named after it, as Confluent's default reference subject name strategy does.
+   */
+  readonly references?: readonly ReferencedSchema[];
   /**
    * The record's bytes with `header` bytes left free at the front (the converter writes the magic
    * byte and the id there), so the payload is copied once.
@@ -293,9 +305,15 @@ export class RegistryConverter implements Converter {
     const client = this.registry();
     const { schemaType, label } = this.format;
     try {
+      const references = [];
+      for (const ref of writer.references ?? []) {
+        if (this.autoRegister) await client.register(ref.name, schemaType, ref.schema, this.normalize);
+        const { version } = await client.lookup(ref.name, schemaType, ref.schema, this.normalize);
+        references.push({ name: ref.name, subject: ref.name, version });
+      }
       const id = this.autoRegister
-        ? await client.register(subject, schemaType, text, this.normalize)
-        : await client.lookup(subject, schemaType, text, this.normalize);
+        ? await client.register(subject, schemaType, text, this.normalize, references)
+        : (await client.lookup(subject, schemaType, text, this.normalize, references)).id;
       this.ids.set(key, id);
       this.rememberId(writer, subject, id);
     } catch (err) {
@@ -313,7 +331,10 @@ export class RegistryConverter implements Converter {
     const { label } = this.format;
     try {
       const found = await this.registry().latest(subject);
-      const reader = this.format.fromRegisteredSchema(found.schema);
+      const reader = this.format.fromRegisteredSchema(
+        found.schema,
+        await this.referencedTexts(found.references),
+      );
       this.latest.set(subject, { id: found.id, writer: this.format.fromConnectSchema(reader.schema) });
     } catch (err) {
       throw new DataException(
@@ -329,12 +350,27 @@ export class RegistryConverter implements Converter {
       const found = await this.registry().byId(id);
       if (found.schemaType !== schemaType)
         throw new Error(`schema ${id} is ${found.schemaType}, not ${schemaType}`);
-      this.readers.set(id, this.format.fromRegisteredSchema(found.schema));
+      this.readers.set(
+        id,
+        this.format.fromRegisteredSchema(found.schema, await this.referencedTexts(found.references)),
+      );
     } catch (err) {
       throw new DataException(`Error retrieving ${label} schema for id ${id}: ${(err as Error).message}`, {
         cause: err,
       });
     }
+  }
+
+  /** The referenced versions' texts, each one's own references before it. */
+  private async referencedTexts(
+    references: readonly { name: string; subject: string; version: number }[],
+  ): Promise<ReferencedSchema[]> {
+    const out: ReferencedSchema[] = [];
+    for (const ref of references) {
+      const found = await this.registry().version(ref.subject, ref.version);
+      out.push(...(await this.referencedTexts(found.references)), { name: ref.name, schema: found.schema });
+    }
+    return out;
   }
 
   private registry(): RegistryClient {
