@@ -252,6 +252,24 @@ test('three workers share connectors and tasks; a SIGKILLed worker’s work move
   });
   assert.equal(restarted.status, 202, await restarted.text());
   await eventually('lines-2-0 started again', async () => (starts() === 2 ? true : undefined));
+  // Pause and resume, written by whichever worker gets them, reach the workers running the pieces;
+  // a stop (the leader's) empties the task configs, and a resume starts the task again.
+  const stateIs = (connector: string, task: string | undefined) => async () => {
+    const s = await status(peer(follower).url, 'lines-2');
+    return s?.connector.state === connector && s.tasks[0]?.state === task ? true : undefined;
+  };
+  const peer = (w: WorkerProcess) => survivors.find((x) => x !== w)!;
+  assert.equal((await fetch(`${follower.url}/connectors/lines-2/pause`, { method: 'PUT' })).status, 202);
+  await eventually('lines-2 PAUSED', stateIs('PAUSED', 'PAUSED'));
+  assert.equal((await fetch(`${follower.url}/connectors/lines-2/resume`, { method: 'PUT' })).status, 202);
+  await eventually('lines-2 RUNNING again', stateIs('RUNNING', 'RUNNING'));
+  assert.equal((await fetch(`${follower.url}/connectors/lines-2/stop`, { method: 'PUT' })).status, 204);
+  await eventually('lines-2 STOPPED with no tasks', stateIs('STOPPED', undefined));
+  assert.equal((await fetch(`${follower.url}/connectors/lines-2/resume`, { method: 'PUT' })).status, 202);
+  await eventually('lines-2 RUNNING after the stop', stateIs('RUNNING', 'RUNNING')).catch(async (err) => {
+    const s = await status(peer(follower).url, 'lines-2');
+    throw new Error(`${(err as Error).message}: ${JSON.stringify(s)}\n${survivors.map((w) => w.output().split('\n').filter((l) => /lines-2|cluster/.test(l)).slice(-15).join('\n')).join('\n----\n')}`);
+  });
   // Deleting through that follower is forwarded to the leader and stops the connector wherever it runs.
   const deleted = await fetch(`${follower.url}/connectors/lines-1`, { method: 'DELETE' });
   assert.equal(deleted.status, 204, await deleted.text());

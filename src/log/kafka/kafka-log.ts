@@ -54,6 +54,15 @@ const TRANSIENT = new Set([
 ]);
 const RETRIES = 8;
 
+/**
+ * What a Fetch names a topic by: its id, or its name on a broker without topic ids (Sluice's own
+ * Kafka listener: Fetch up to v12, zero ids), whose v12 request and response carry the name in
+ * that field.
+ */
+function fetchKey(id: string, name: string): string {
+  return /^[0-]+$/.test(id) ? name : id;
+}
+
 /** Runs `attempt` again (backing off 50, 100, … ms) while it fails with a transient Kafka error. */
 async function retryTransient<T>(attempt: () => Promise<T>, onRetry: () => void): Promise<T> {
   for (let i = 1; ; i++) {
@@ -421,9 +430,7 @@ export class KafkaLog implements Log {
         isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED,
         topics: [
           {
-            // A broker without topic ids (Sluice's own Kafka listener: Fetch up to v12, zero ids)
-            // is asked by name, which the v12 request carries in this field.
-            topicId: /^[0-]+$/.test(meta.id) ? topic : meta.id,
+            topicId: fetchKey(meta.id, topic),
             partitions: [
               {
                 partition,
@@ -531,7 +538,7 @@ export class KafkaLog implements Log {
         }
         await Promise.all(
           [...byNode].map(async ([node, topics]) => {
-            const ids = new Map([...topics].map(([name, t]) => [t.meta.id, name]));
+            const ids = new Map([...topics].map(([name, t]) => [fetchKey(t.meta.id, name), name]));
             try {
               const response = await this.#client.fetch({
                 node,
@@ -540,8 +547,8 @@ export class KafkaLog implements Log {
                 maxBytes: 1,
                 connectionPool: this.#waitPool,
                 isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED,
-                topics: [...topics.values()].map((t) => ({
-                  topicId: t.meta.id,
+                topics: [...topics].map(([name, t]) => ({
+                  topicId: fetchKey(t.meta.id, name),
                   partitions: [...t.partitions].map(([partition, offset]) => ({
                     partition,
                     fetchOffset: BigInt(offset),
