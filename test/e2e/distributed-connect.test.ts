@@ -266,10 +266,7 @@ test('three workers share connectors and tasks; a SIGKILLed worker’s work move
   assert.equal((await fetch(`${follower.url}/connectors/lines-2/stop`, { method: 'PUT' })).status, 204);
   await eventually('lines-2 STOPPED with no tasks', stateIs('STOPPED', undefined));
   assert.equal((await fetch(`${follower.url}/connectors/lines-2/resume`, { method: 'PUT' })).status, 202);
-  await eventually('lines-2 RUNNING after the stop', stateIs('RUNNING', 'RUNNING')).catch(async (err) => {
-    const s = await status(peer(follower).url, 'lines-2');
-    throw new Error(`${(err as Error).message}: ${JSON.stringify(s)}\n${survivors.map((w) => w.output().split('\n').filter((l) => /lines-2|cluster/.test(l)).slice(-15).join('\n')).join('\n----\n')}`);
-  });
+  await eventually('lines-2 RUNNING after the stop', stateIs('RUNNING', 'RUNNING'));
   // Deleting through that follower is forwarded to the leader and stops the connector wherever it runs.
   const deleted = await fetch(`${follower.url}/connectors/lines-1`, { method: 'DELETE' });
   assert.equal(deleted.status, 204, await deleted.text());
