@@ -17,6 +17,16 @@ export interface SerdeOptions {
   readonly keyDelimiter?: string;
 }
 
+/**
+ * A windowed source's key format (ksqlDB's WindowInfo): its keys carry a window, a time window's
+ * start (its end is start + size) or a session's end and start.
+ */
+export interface SourceWindow {
+  readonly type: 'TUMBLING' | 'HOPPING' | 'SESSION';
+  /** TUMBLING and HOPPING: the window's size. */
+  readonly sizeMs?: number;
+}
+
 /** A stream or table: a schema over a topic, as the metastore holds it. */
 export interface DataSource {
   readonly kind: SourceKind;
@@ -29,6 +39,8 @@ export interface DataSource {
   /** The column whose value is the record time instead of ROWTIME. */
   readonly timestampColumn?: string;
   readonly timestampFormat?: string;
+  /** WINDOW_TYPE (a windowed aggregate's table, or a source declared windowed). */
+  readonly windowInfo?: SourceWindow;
   /** Created with CREATE SOURCE STREAM|TABLE: no INSERT, no persistent query may write it. */
   readonly readOnly: boolean;
   /** The statement that created it, as shown by DESCRIBE EXTENDED. */

@@ -1,8 +1,9 @@
 import { type Log, LogError } from '../log/index.js';
 import { resolveType } from '../planner/index.js';
+import { parseWindowSize, WindowSpecError } from '../runtime/index.js';
 import type { CreateSource, TableElement } from '../sql/index.js';
 import { formatType } from '../types/index.js';
-import type { Column, DataSource, SerdeOptions } from './data-source.js';
+import type { Column, DataSource, SerdeOptions, SourceWindow } from './data-source.js';
 import { StatementError } from './errors.js';
 import type { MetaStore } from './metastore.js';
 import { checkSourceSerde, type SourceSerdeChoice } from './source-formats.js';
@@ -174,6 +175,35 @@ export async function ensureTopic(
   return props.partitions;
 }
 
+/** WINDOW_TYPE and WINDOW_SIZE: a source whose keys are windowed, checked as ksqlDB checks them. */
+function sourceWindow(props: SourceProperties): SourceWindow | undefined {
+  const type = props.windowType;
+  if (type === undefined) {
+    if (props.windowSize !== undefined)
+      throw new StatementError(
+        "'WINDOW_SIZE' is only valid with 'WINDOW_TYPE': set WINDOW_TYPE to TUMBLING or HOPPING, or remove WINDOW_SIZE.",
+      );
+    return undefined;
+  }
+  if (type !== 'TUMBLING' && type !== 'HOPPING' && type !== 'SESSION')
+    throw new StatementError(
+      `Invalid value for WINDOW_TYPE: '${type}'. Expected one of SESSION, HOPPING, TUMBLING.`,
+    );
+  if (type === 'SESSION') {
+    if (props.windowSize !== undefined)
+      throw new StatementError("'WINDOW_SIZE' should not be set for SESSION windows.");
+    return { type };
+  }
+  if (props.windowSize === undefined)
+    throw new StatementError('Tumbling and Hopping window types should set WINDOW_SIZE in the WITH clause.');
+  try {
+    return { type, sizeMs: parseWindowSize(props.windowSize) };
+  } catch (err) {
+    if (err instanceof WindowSpecError) throw new StatementError(err.message);
+    throw err;
+  }
+}
+
 /** CREATE [OR REPLACE] [SOURCE] STREAM|TABLE (…) WITH (…): the source it defines. */
 export async function createSource(
   statement: CreateSource,
@@ -188,6 +218,7 @@ export async function createSource(
   if (props.kafkaTopic === undefined) {
     throw new StatementError('Missing required property "KAFKA_TOPIC" which has no default value.');
   }
+  const window = sourceWindow(props);
   await ensureTopic(log, props.kafkaTopic, props, statement.sourceType, text);
   return {
     kind: statement.sourceType,
@@ -199,6 +230,7 @@ export async function createSource(
     serde: serdeOptions(shape),
     ...(props.timestamp === undefined ? {} : { timestampColumn: props.timestamp }),
     ...(props.timestampFormat === undefined ? {} : { timestampFormat: props.timestampFormat }),
+    ...(window === undefined ? {} : { windowInfo: window }),
     readOnly: statement.readOnly,
     statement: text,
   };

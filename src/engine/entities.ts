@@ -73,7 +73,7 @@ export function sourceDescription(
 ): SourceDescription {
   return {
     name: source.name,
-    windowType: null,
+    windowType: source.windowInfo?.type ?? null,
     readQueries: extras.readQueries,
     writeQueries: extras.writeQueries,
     fields: source.columns.map(fieldInfo),
@@ -103,6 +103,6 @@ export function sourceInfo(source: DataSource): SourceInfo {
     topic: source.topic,
     keyFormat: source.keyFormat,
     valueFormat: source.valueFormat,
-    isWindowed: false,
+    isWindowed: source.windowInfo !== undefined,
   };
 }

@@ -1,5 +1,11 @@
+export {
+  deserializeSessionWindowedKey,
+  deserializeTimeWindowedKey,
+  serializeSessionWindowedKey,
+  serializeTimeWindowedKey,
+} from '../runtime/index.js';
 export type { Statement } from '../sql/index.js';
-export type { Column, DataSource, SourceKind } from './data-source.js';
+export type { Column, DataSource, SourceKind, SourceWindow } from './data-source.js';
 export type { Entity } from './entities.js';
 export { StatementError } from './errors.js';
 export {

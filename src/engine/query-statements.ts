@@ -13,6 +13,7 @@ import {
   visitPlan,
 } from '../planner/index.js';
 import {
+  durationMs,
   PersistentQuery,
   type ProcessingLog,
   queryApplicationId,
@@ -21,9 +22,9 @@ import {
   WindowSpecError,
 } from '../runtime/index.js';
 import { jsonFormat } from '../serde/index.js';
-import type { CreateAsSelect, InsertInto, InsertValues } from '../sql/index.js';
+import type { CreateAsSelect, InsertInto, InsertValues, WindowExpression } from '../sql/index.js';
 import { formatType, type SqlType, type SqlValue } from '../types/index.js';
-import type { Column, DataSource } from './data-source.js';
+import type { Column, DataSource, SourceWindow } from './data-source.js';
 import { checkSourceShape, ensureTopic, type FormatDefaults, serdeOptions } from './ddl.js';
 import { StatementError } from './errors.js';
 import { coPartitioningError, inputTopicsOf, joinStoreSpecs, sourceNamesOf } from './join-topology.js';
@@ -279,10 +280,18 @@ export async function createAsSelect(
     `${prefix}_${s.name}_${numbering.sequence}`,
     createAsQueryId(prefix, s.name, numbering.sequence),
   ]);
+  // A windowed aggregate's table, or a query over a windowed stream, writes windowed keys.
+  const window =
+    aggregate?.window !== undefined
+      ? windowOfAggregate(aggregate.window)
+      : physical.kind === 'topicSink' && physical.windowed !== undefined
+        ? source.windowInfo
+        : undefined;
   const sink: DataSource = {
     kind: s.sourceType,
     name: s.name,
     columns,
+    ...(window === undefined ? {} : { windowInfo: window }),
     topic,
     keyFormat: keyless ? 'NONE' : shape.keyFormat,
     valueFormat: shape.valueFormat,
@@ -295,6 +304,18 @@ export async function createAsSelect(
   ctx.metastore.put(sink);
   startQuery(ctx, queryId, text, p, sink, columns, group, true);
   return { source: sink, queryId };
+}
+
+/** A windowed aggregate's table is a windowed source: its keys carry the window. */
+function windowOfAggregate(w: WindowExpression): SourceWindow {
+  switch (w.kind) {
+    case 'tumblingWindow':
+      return { type: 'TUMBLING', sizeMs: durationMs(w.size.value, w.size.unit) };
+    case 'hoppingWindow':
+      return { type: 'HOPPING', sizeMs: durationMs(w.size.value, w.size.unit) };
+    case 'sessionWindow':
+      return { type: 'SESSION' };
+  }
 }
 
 /** INSERT INTO target SELECT …: the result must have the target's schema. */

@@ -14,6 +14,9 @@ export interface SourceProperties {
   readonly wrapSingleValue?: boolean;
   readonly valueDelimiter?: string;
   readonly keyDelimiter?: string;
+  /** WINDOW_TYPE, upper-cased, and WINDOW_SIZE as written. */
+  readonly windowType?: string;
+  readonly windowSize?: string;
 }
 
 const CREATE_KEYS = new Set([
@@ -38,15 +41,13 @@ const CREATE_KEYS = new Set([
   'WINDOW_SIZE',
 ]);
 
-/** Keys that only make sense with Schema Registry or windowed sources, neither of which is here yet. */
+/** Keys that only make sense with Schema Registry formats, which are not here yet. */
 const NOT_YET = new Set([
   'KEY_SCHEMA_ID',
   'VALUE_SCHEMA_ID',
   'KEY_SCHEMA_FULL_NAME',
   'VALUE_SCHEMA_FULL_NAME',
   'VALUE_AVRO_SCHEMA_FULL_NAME',
-  'WINDOW_TYPE',
-  'WINDOW_SIZE',
 ]);
 
 function literalText(value: Literal): string | null {
@@ -109,7 +110,7 @@ export function readSourceProperties(properties: readonly Property[]): SourcePro
   for (const key of raw.keys()) {
     if (NOT_YET.has(key)) {
       throw new StatementError(
-        `${key} is not supported yet: it needs Schema Registry formats or windowed sources, which this version of Sluice does not have.`,
+        `${key} is not supported yet: it needs Schema Registry formats, which this version of Sluice does not have.`,
       );
     }
   }
@@ -140,5 +141,7 @@ export function readSourceProperties(properties: readonly Property[]): SourcePro
     wrapSingleValue: wrap === undefined ? undefined : wrap.toLowerCase() === 'true',
     valueDelimiter: readDelimiter('VALUE_DELIMITER', text('VALUE_DELIMITER')),
     keyDelimiter: readDelimiter('KEY_DELIMITER', text('KEY_DELIMITER')),
+    windowType: text('WINDOW_TYPE')?.toUpperCase(),
+    windowSize: text('WINDOW_SIZE'),
   };
 }

@@ -177,13 +177,26 @@ export function planPhysical(plan: SinkNode): TopicSinkStep | ClientSinkStep {
   }
   if (sink.kind === 'client') return { kind: 'clientSink', input, overTable, limit: sink.limit };
   const window = input.kind === 'project' ? windowOf(input.input) : undefined;
+  // A windowed stream's rows keep their windowed key (its bounds ride after the output columns).
+  const sourceWindow =
+    input.kind === 'project' &&
+    sourceWindowBounds(plan.input.kind === 'project' ? plan.input.input : plan.input) !== undefined
+      ? planSource(plan).source.windowInfo
+      : undefined;
   const windowed =
-    window === undefined || input.kind !== 'project'
+    input.kind !== 'project'
       ? undefined
-      : {
-          kind: window.kind === 'sessionWindow' ? ('SESSION' as const) : ('TIME' as const),
-          boundsIndex: input.columns.length,
-        };
+      : window !== undefined
+        ? {
+            kind: window.kind === 'sessionWindow' ? ('SESSION' as const) : ('TIME' as const),
+            boundsIndex: input.columns.length,
+          }
+        : sourceWindow !== undefined
+          ? {
+              kind: sourceWindow.type === 'SESSION' ? ('SESSION' as const) : ('TIME' as const),
+              boundsIndex: input.columns.length,
+            }
+          : undefined;
   return { kind: 'topicSink', input, name: sink.name, keepsSourceKey, windowed };
 }
 
@@ -192,6 +205,19 @@ function windowOf(plan: PhysicalPlan): WindowExpression | undefined {
   let node = plan;
   while (node.kind === 'filter') node = node.input;
   return node.kind === 'aggregate' ? node.window : undefined;
+}
+
+/**
+ * Where a windowed source's rows hold WINDOWSTART (after the source's columns and pseudo columns),
+ * when nothing between the source and here changes the row's layout or key (no aggregate or join).
+ */
+function sourceWindowBounds(plan: LogicalPlan): number | undefined {
+  let node = plan;
+  while (node.kind === 'filter' || node.kind === 'repartition' || node.kind === 'tableFunction')
+    node = node.input;
+  return node.kind === 'source' && node.source.windowInfo !== undefined
+    ? node.source.columns.length + 3
+    : undefined;
 }
 
 /** Where an aggregate's row holds WINDOWSTART: after its GROUP BY values and calls. */
@@ -234,7 +260,7 @@ function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client', materialize:
       const columns = plan.columns;
       const input = physicalInput(plan.input, sink, materialize);
       // A topic's windowed key needs the window bounds: they ride after the output columns.
-      const bounds = sink === 'topic' ? windowBounds(input) : undefined;
+      const bounds = sink === 'topic' ? (windowBounds(input) ?? sourceWindowBounds(plan.input)) : undefined;
       const extra: Evaluator[] = bounds === undefined ? [] : [(row) => row[bounds], (row) => row[bounds + 1]];
       return {
         kind: 'project',

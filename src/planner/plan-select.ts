@@ -151,6 +151,16 @@ function keyMissing(sinkName: string, what: string, required: readonly string[])
   );
 }
 
+/** ksqlDB's limits on windowed sources: no persistent query over a windowed table, no re-keying. */
+function refuseOnWindowedSource(query: Query, source: PlannerSource, mode: SelectMode): void {
+  if (mode.kind === 'persistent' && source.kind === 'TABLE')
+    throw new PlanningError('KSQL does not support persistent queries on windowed tables.');
+  if (query.partitionBy !== undefined || query.groupBy !== undefined)
+    throw new PlanningError(
+      'Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.',
+    );
+}
+
 /**
  * A table keeps its key: PARTITION BY its own key columns changes nothing, anything else is refused
  * with ksqlDB's message (SchemaKTable.selectKey; a table is re-keyed only by GROUP BY).
@@ -222,6 +232,7 @@ function starItems(
   scope: SourceScope,
   customTypes: ReadonlyMap<string, SqlType>,
   newKey: NewKey | undefined,
+  windowBounds: boolean,
 ): NamedItem[] {
   const column = (name: string): NamedItem => {
     const ast: Expression = { kind: 'column', name };
@@ -229,7 +240,9 @@ function starItems(
   };
   const keys = scope.source.columns.filter((c) => c.namespace === 'KEY').map((c) => c.name);
   const others = scope.source.columns.filter((c) => c.namespace !== 'KEY').map((c) => c.name);
-  if (newKey === undefined) return [...keys, ...others].map(column);
+  // A push query over a windowed source shows the window after the key (ksqlDB's order).
+  const bounds = windowBounds && scope.source.windowInfo !== undefined ? ['WINDOWSTART', 'WINDOWEND'] : [];
+  if (newKey === undefined) return [...keys, ...bounds, ...others].map(column);
   return [...newKey.columns, ...[...others, ...keys].filter((name) => !newKey.moved.has(name)).map(column)];
 }
 
@@ -330,6 +343,7 @@ export function planQuery(
       );
     }
     const tableFunctions = planTableFunctions(query, scope, isAggregateQuery(query), customTypes);
+    if (source.windowInfo !== undefined) refuseOnWindowedSource(query, source, mode);
     if (isAggregateQuery(query)) {
       if (query.partitionBy !== undefined)
         throw new PlanningError('Queries only support one of PARTITION BY and GROUP BY');
@@ -358,7 +372,7 @@ export function planQuery(
       query.select,
       scope,
       customTypes,
-      () => starItems(scope, customTypes, newKey),
+      () => starItems(scope, customTypes, newKey, mode.kind === 'push'),
       tableFunctions,
     );
     let columns: ProjectedColumn[];

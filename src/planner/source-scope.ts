@@ -14,7 +14,15 @@ export interface PlannerSource {
     readonly type: SqlType;
     readonly namespace: 'KEY' | 'VALUE' | 'HEADERS';
   }[];
+  /** A windowed source (WINDOW_TYPE): its rows carry WINDOWSTART and WINDOWEND after the pseudo columns. */
+  readonly windowInfo?: { readonly type: 'TUMBLING' | 'HOPPING' | 'SESSION'; readonly sizeMs?: number };
 }
+
+/** The window bounds a windowed source's rows carry, after its pseudo columns. */
+export const WINDOW_BOUND_COLUMNS: readonly { readonly name: string; readonly type: SqlType }[] = [
+  { name: 'WINDOWSTART', type: BIGINT },
+  { name: 'WINDOWEND', type: BIGINT },
+];
 
 /** Pseudo columns every source row carries after its own columns, in this order. */
 export const PSEUDO_COLUMNS: readonly { readonly name: string; readonly type: SqlType }[] = [
@@ -49,6 +57,9 @@ export class SourceScope implements ColumnScope {
     for (const [i, p] of PSEUDO_COLUMNS.entries()) {
       this.add({ index: source.columns.length + i, type: p.type, name: p.name });
     }
+    if (source.windowInfo !== undefined)
+      for (const [i, w] of WINDOW_BOUND_COLUMNS.entries())
+        this.add({ index: source.columns.length + PSEUDO_COLUMNS.length + i, type: w.type, name: w.name });
   }
 
   private add(column: ScopeColumn): void {

@@ -57,4 +57,14 @@ export {
   tableSourceStoreSpec,
 } from './tables/index.js';
 export { TimeSlicer } from './time-slicer.js';
-export { durationMs, resolveWindow, WindowSpecError } from './windows/index.js';
+export {
+  deserializeSessionWindowedKey,
+  deserializeTimeWindowedKey,
+  durationMs,
+  parseWindowSize,
+  resolveWindow,
+  serializeSessionWindowedKey,
+  serializeTimeWindowedKey,
+  WindowedKeyError,
+  WindowSpecError,
+} from './windows/index.js';

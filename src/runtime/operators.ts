@@ -106,11 +106,16 @@ export class SourceOperator {
   /** A row holding only the record's key columns (what a deleted key can still tell). */
   private keyRow(record: LogRecord): SqlValue[] {
     const keys = this.decoder.decodeKey(record) ?? [];
-    const row = new Array<SqlValue>(this.source.columns.length + 3).fill(null);
+    const row = new Array<SqlValue>(this.decoder.width).fill(null);
     let k = 0;
     this.source.columns.forEach((c, i) => {
       if (c.namespace === 'KEY') row[i] = keys[k++] ?? null;
     });
+    const window = this.decoder.lastWindow;
+    if (window !== undefined) {
+      row[this.source.columns.length + 3] = BigInt(window.start);
+      row[this.source.columns.length + 4] = BigInt(window.end);
+    }
     return row;
   }
 }

@@ -20,4 +20,9 @@ export interface RuntimeSource {
   };
   readonly timestampColumn?: string;
   readonly timestampFormat?: string;
+  /**
+   * A windowed source: its keys carry a window (Kafka Streams' windowed key layout), read into
+   * WINDOWSTART and WINDOWEND after the pseudo columns.
+   */
+  readonly windowInfo?: { readonly type: 'TUMBLING' | 'HOPPING' | 'SESSION'; readonly sizeMs?: number };
 }

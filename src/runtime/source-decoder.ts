@@ -3,6 +3,7 @@ import { formatByName, type RowDeserializer } from '../serde/index.js';
 import type { SqlValue } from '../types/index.js';
 import type { RuntimeSource } from './runtime-source.js';
 import { timestampExtractor } from './timestamp-extractor.js';
+import { deserializeSessionWindowedKey, deserializeTimeWindowedKey } from './windows/index.js';
 
 /** Where a record could not be read: its key or its value. */
 export class DecodeError extends Error {
@@ -27,12 +28,16 @@ export class SourceDecoder {
     readonly index: number;
     readonly header?: string;
   }[];
-  private readonly width: number;
+  /** Values per row: the columns, ROWTIME, ROWPARTITION, ROWOFFSET (then a window's bounds). */
+  readonly width: number;
   private readonly extractTimestamp: ((row: SqlValue[], recordTime: number) => number) | undefined;
 
   private readonly fillPseudoColumns: boolean;
+  private readonly window: RuntimeSource['windowInfo'];
   /** The record time of the row decoded last (ROWTIME as a number). */
   lastTimestamp = 0;
+  /** A windowed source: the window of the key decoded last (WINDOWSTART, WINDOWEND). */
+  lastWindow: { start: number; end: number } | undefined;
 
   /** `fillPseudoColumns`: false when no expression reads ROWTIME, ROWPARTITION or ROWOFFSET. */
   constructor(source: RuntimeSource, fillPseudoColumns = true) {
@@ -62,7 +67,9 @@ export class SourceDecoder {
         ? { from: 'HEADERS', index: 0 }
         : { from: 'HEADER', index: 0, header: c.headerKey };
     });
-    this.width = source.columns.length + 3;
+    this.window = source.windowInfo;
+    // A windowed source's rows end with WINDOWSTART and WINDOWEND, after the pseudo columns.
+    this.width = source.columns.length + 3 + (source.windowInfo === undefined ? 0 : 2);
     this.extractTimestamp = timestampExtractor(source);
   }
 
@@ -71,14 +78,7 @@ export class SourceDecoder {
    * holds the key with null values. Throws DecodeError for bytes that do not fit the schema.
    */
   decode(record: LogRecord, partition: number): SqlValue[] | null {
-    let keyValues: SqlValue[] | null = null;
-    if (this.keyDeserializer !== undefined) {
-      try {
-        keyValues = this.keyDeserializer(record.key);
-      } catch (err) {
-        throw new DecodeError('key', (err as Error).message, { cause: err });
-      }
-    }
+    const keyValues = this.decodeKey(record);
     if (record.value === null) return null;
     let values: SqlValue[] | null;
     try {
@@ -119,14 +119,37 @@ export class SourceDecoder {
       row[slots.length + 1] = null;
       row[slots.length + 2] = null;
     }
+    const window = this.lastWindow;
+    if (window !== undefined) {
+      row[slots.length + 3] = BigInt(window.start);
+      row[slots.length + 4] = BigInt(window.end);
+    }
     return row;
   }
 
-  /** The key columns of a record, for tombstones of tables. */
+  /** The key's bytes without its window; the window goes to lastWindow. */
+  private unwindowed(key: Buffer | null): Buffer | null {
+    const window = this.window;
+    this.lastWindow = undefined;
+    if (window === undefined || key === null) return key;
+    try {
+      const split =
+        window.type === 'SESSION'
+          ? deserializeSessionWindowedKey(key)
+          : deserializeTimeWindowedKey(key, window.sizeMs ?? 0);
+      this.lastWindow = split.window;
+      return split.key;
+    } catch (err) {
+      throw new DecodeError('key', (err as Error).message, { cause: err });
+    }
+  }
+
+  /** The key columns of a record (a windowed key's window goes to lastWindow). */
   decodeKey(record: LogRecord): SqlValue[] | null {
+    const key = this.unwindowed(record.key);
     if (this.keyDeserializer === undefined) return null;
     try {
-      return this.keyDeserializer(record.key);
+      return this.keyDeserializer(key);
     } catch (err) {
       throw new DecodeError('key', (err as Error).message, { cause: err });
     }

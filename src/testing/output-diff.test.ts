@@ -74,11 +74,33 @@ test('headers must match exactly, and none are expected when the file gives none
   assert.deepEqual(diffTopic('T', wanted, [withHeader], options), []);
 });
 
-test('an expected window is accepted in the file but cannot match until windows run', () => {
-  const wanted = expected([{ topic: 'T', key: 'a', value: 1, window: { start: 0, end: 10, type: 'TIME' } }]);
-  const [problem] = diffTopic('T', wanted, [actual('a', 1, 0)], options);
-  assert.match(problem, /expected: key "a", value 1, window TIME \[0, 10\)/);
-  assert.match(problem, /- key: expected a windowed key, but Sluice does not run windowed aggregations yet/);
+test('windows are compared: missing, extra and different windows are each named', () => {
+  const wanted = expected([
+    { topic: 'T', key: 'a', value: 1, window: { start: 0, end: 10, type: 'TIME' } },
+    { topic: 'T', key: 'a', value: 1 },
+    { topic: 'T', key: 'a', value: 1, window: { start: 0, end: 10, type: 'SESSION' } },
+    { topic: 'T', key: 'a', value: 1, window: { start: 5, end: 10, type: 'TIME' } },
+  ]);
+  const time = { start: 0, end: 10, type: 'TIME' as const };
+  const problems = diffTopic(
+    'T',
+    wanted,
+    [
+      actual('a', 1, 0),
+      { ...actual('a', 1, 0), window: time },
+      { ...actual('a', 1, 0), window: { start: 0, end: 10, type: 'SESSION' } },
+      { ...actual('a', 1, 0), window: time },
+    ],
+    options,
+  );
+  assert.equal(problems.length, 3);
+  assert.match(problems[0], /expected: key "a", value 1, window TIME \[0, 10\)/);
+  assert.match(problems[0], /- window: expected TIME \[0, 10\) but the key has none/);
+  assert.match(
+    problems[1],
+    /actual: {3}key "a", value 1, timestamp 0, window TIME \[0, 10\)\n {2}- window: expected none/,
+  );
+  assert.match(problems[2], /- window: expected TIME \[5, 10\) but was TIME \[0, 10\)/);
 });
 
 test('a record whose bytes cannot be read is reported, not thrown', () => {

@@ -3,7 +3,7 @@
 import type { RecordHeader } from '../log/index.js';
 import { matchExpected, renderValue } from './expected-match.js';
 import { printJson } from './json-document.js';
-import type { RecordSpec } from './test-files.js';
+import type { RecordSpec, RecordWindow } from './test-files.js';
 import type { TypedValue } from './topic-codec.js';
 
 /** A record read back from an output topic. */
@@ -12,6 +12,8 @@ export interface ActualRecord {
   readonly headers: readonly RecordHeader[];
   /** The decoded key and value, or why the bytes could not be read. */
   readonly key: TypedValue | { readonly error: string };
+  /** The window a windowed key carries (absent for keys that are not windowed). */
+  readonly window?: RecordWindow;
   readonly value: TypedValue | { readonly error: string };
 }
 
@@ -35,11 +37,16 @@ function sideText(side: ActualRecord['key']): string {
   return 'error' in side ? '(unreadable)' : renderValue(side);
 }
 
+/** A time window's end is exclusive, a session's inclusive. */
+function windowText(w: RecordWindow): string {
+  return `${w.type} [${w.start}, ${w.end}${w.type === 'SESSION' ? ']' : ')'}`;
+}
+
 export function describeExpected(record: RecordSpec): string {
   const parts = [`key ${printJson(record.key)}`, `value ${printJson(record.value)}`];
   if (record.timestamp !== undefined) parts.push(`timestamp ${record.timestamp}`);
   if (record.window !== undefined) {
-    parts.push(`window ${record.window.type} [${record.window.start}, ${record.window.end})`);
+    parts.push(`window ${windowText(record.window)}`);
   }
   if (record.headers !== undefined && record.headers.length > 0)
     parts.push(`headers ${headersText(record.headers)}`);
@@ -52,6 +59,7 @@ export function describeActual(record: ActualRecord): string {
     `value ${sideText(record.value)}`,
     `timestamp ${record.timestamp}`,
   ];
+  if (record.window !== undefined) parts.push(`window ${windowText(record.window)}`);
   if (record.headers.length > 0) parts.push(`headers ${headersText(record.headers)}`);
   return parts.join(', ');
 }
@@ -81,9 +89,17 @@ export function recordDifferences(
     const problem = matchExpected(expected.key, actual.key, 'key');
     if (problem !== undefined) out.push(problem);
   }
-  if (expected.window !== undefined) {
-    out.push('key: expected a windowed key, but Sluice does not run windowed aggregations yet');
-  }
+  const want = expected.window;
+  const got = actual.window;
+  if (want === undefined && got !== undefined) out.push(`window: expected none but was ${windowText(got)}`);
+  else if (want !== undefined && got === undefined)
+    out.push(`window: expected ${windowText(want)} but the key has none`);
+  else if (
+    want !== undefined &&
+    got !== undefined &&
+    (want.start !== got.start || want.end !== got.end || want.type !== got.type)
+  )
+    out.push(`window: expected ${windowText(want)} but was ${windowText(got)}`);
   if ('error' in actual.value) out.push(`value ${actual.value.error}`);
   else {
     const problem = matchExpected(expected.value, actual.value, 'value');

@@ -10,7 +10,7 @@ import { type Log, type LogRecord, replayToEnd, SegmentLog } from '../log/index.
 import { type ParsedStatement, parseStatements, SqlParseError } from '../sql/index.js';
 import { topicsToCreate } from './missing-topics.js';
 import { type ActualRecord, diffTopic } from './output-diff.js';
-import type { RecordSpec } from './test-files.js';
+import type { RecordSpec, RecordWindow } from './test-files.js';
 import { RecordCodecError, TopicCodec, type TypedValue } from './topic-codec.js';
 
 export interface TestCase {
@@ -90,6 +90,16 @@ function decoded(read: () => TypedValue): TypedValue | { error: string } {
   }
 }
 
+/** The window a record's key carries, or why it cannot be read (the key's own error says so). */
+function windowOf(codec: TopicCodec, key: Buffer | null): RecordWindow | undefined {
+  try {
+    return codec.decodeWindow(key);
+  } catch (err) {
+    if (err instanceof RecordCodecError) return undefined;
+    throw err;
+  }
+}
+
 class TestCaseRun {
   private readonly log: Log;
   private readonly engine: KsqlEngine;
@@ -153,13 +163,10 @@ class TestCaseRun {
         codec = new TopicCodec(source);
         codecs.set(input.topic, codec);
       }
-      if (input.window !== undefined) {
-        throw new TestAbort(`${input.location} has a window: windowed sources are not supported yet.`);
-      }
       let key: Buffer | null;
       let value: Buffer | null;
       try {
-        key = codec.encodeKey(input.key);
+        key = codec.encodeKey(input.key, input.window);
         value = codec.encodeValue(input.value);
       } catch (err) {
         if (err instanceof RecordCodecError) {
@@ -196,6 +203,7 @@ class TestCaseRun {
         timestamp: r.timestamp,
         headers: r.headers,
         key: decoded(() => codec.decodeKey(r.key)),
+        window: windowOf(codec, r.key),
         value: decoded(() => codec.decodeValue(r.value)),
       }));
       problems.push(

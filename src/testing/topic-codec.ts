@@ -1,10 +1,18 @@
 // Test records ⇄ topic bytes, with the key and value formats of the stream or table over the topic.
 // As in ksqlDB's test runner: JSON is written as given (so a malformed record reaches the query and
 // its processing log), DELIMITED is plain text both ways, KAFKA is its binary form of the column type.
-import type { Column, DataSource } from '../engine/index.js';
+import {
+  type Column,
+  type DataSource,
+  deserializeSessionWindowedKey,
+  deserializeTimeWindowedKey,
+  serializeSessionWindowedKey,
+  serializeTimeWindowedKey,
+} from '../engine/index.js';
 import { formatByName, type RowDeserializer } from '../serde/index.js';
 import { formatType, type SqlType, type SqlValue, STRING, type StructValue } from '../types/index.js';
 import { isIntegralText, type JsonNode, printJson } from './json-document.js';
+import type { RecordWindow } from './test-files.js';
 
 /** A value read back from a topic, with the type that says how to compare and print it. */
 export interface TypedValue {
@@ -140,18 +148,65 @@ function writer(side: Side, what: string): (node: JsonNode) => Buffer | null {
 /** How the records of one topic are written and read: the formats of the source declared over it. */
 export class TopicCodec {
   readonly source: DataSource;
-  readonly encodeKey: (node: JsonNode) => Buffer | null;
   readonly encodeValue: (node: JsonNode) => Buffer | null;
-  readonly decodeKey: (bytes: Buffer | null) => TypedValue;
   readonly decodeValue: (bytes: Buffer | null) => TypedValue;
+  readonly #encodeKey: (node: JsonNode) => Buffer | null;
+  readonly #decodeKey: (bytes: Buffer | null) => TypedValue;
 
   constructor(source: DataSource) {
     this.source = source;
     const key = sideOf(source, 'key');
     const value = sideOf(source, 'value');
-    this.encodeKey = writer(key, `A ${key.format} key`);
+    this.#encodeKey = writer(key, `A ${key.format} key`);
     this.encodeValue = writer(value, `A ${value.format} value`);
-    this.decodeKey = reader(key);
+    this.#decodeKey = reader(key);
     this.decodeValue = reader(value);
+  }
+
+  /** A record's key bytes; a windowed source's keys carry the record's window (Kafka Streams' layout). */
+  encodeKey(node: JsonNode, window?: RecordWindow): Buffer | null {
+    const inner = this.#encodeKey(node);
+    const windowed = this.source.windowInfo;
+    if (windowed === undefined) {
+      if (window !== undefined)
+        throw new RecordCodecError(
+          `has a window, but ${this.source.name} is not windowed (declare it WITH (WINDOW_TYPE=…)).`,
+        );
+      return inner;
+    }
+    if (window === undefined)
+      throw new RecordCodecError(
+        `has no window, but ${this.source.name} is windowed (${windowed.type}): give it {"window": {"start", "end", "type"}}.`,
+      );
+    const bytes = inner ?? Buffer.alloc(0);
+    return windowed.type === 'SESSION'
+      ? serializeSessionWindowedKey(bytes, window)
+      : serializeTimeWindowedKey(bytes, window.start);
+  }
+
+  /** A key read back, without its window (see decodeWindow). */
+  decodeKey(bytes: Buffer | null): TypedValue {
+    return this.#decodeKey(bytes === null ? null : this.#split(bytes).key);
+  }
+
+  /** The window a windowed source's key carries; undefined for a source that is not windowed. */
+  decodeWindow(bytes: Buffer | null): RecordWindow | undefined {
+    if (this.source.windowInfo === undefined || bytes === null) return undefined;
+    const { window } = this.#split(bytes);
+    return window === undefined
+      ? undefined
+      : { ...window, type: this.source.windowInfo.type === 'SESSION' ? 'SESSION' : 'TIME' };
+  }
+
+  #split(bytes: Buffer): { key: Buffer; window?: { start: number; end: number } } {
+    const windowed = this.source.windowInfo;
+    if (windowed === undefined) return { key: bytes };
+    try {
+      return windowed.type === 'SESSION'
+        ? deserializeSessionWindowedKey(bytes)
+        : deserializeTimeWindowedKey(bytes, windowed.sizeMs ?? 0);
+    } catch (err) {
+      throw new RecordCodecError((err as Error).message);
+    }
   }
 }

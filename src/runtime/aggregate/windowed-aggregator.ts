@@ -218,8 +218,10 @@ export class SessionWindowAggregator {
           });
         }
       }
-      this.#store.observeStreamTime(this.#merger.streamTime);
+      // Closed sessions are read before the store drops what its retention (gap + grace) no longer
+      // covers: with EMIT FINAL, a session closes exactly when it leaves the retention.
       if (this.#closed !== undefined) this.#emitClosed(changes, record.origin);
+      this.#store.observeStreamTime(this.#merger.streamTime);
     }
     return { changes, dropped };
   }

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { serializeTimeWindowedKey } from '../runtime/index.js';
+import { fieldsOf, refusal, startEngine } from './test-engine.fixture.js';
+
+test('a windowed aggregate’s table is a windowed source, and a push query over it shows each key’s window', async () => {
+  const { engine, log } = await startEngine();
+  await engine.execute(`
+    CREATE STREAM clicks (id STRING KEY, page STRING) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1);
+    SET 'auto.offset.reset'='earliest';
+    CREATE TABLE per_page WITH (KAFKA_TOPIC='per_page') AS
+      SELECT page, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY page;`);
+  const [tables] = await engine.execute('SHOW TABLES;');
+  assert.deepEqual(
+    (fieldsOf(tables).tables as { name: string; isWindowed: boolean }[]).map((t) => [t.name, t.isWindowed]),
+    [['PER_PAGE', true]],
+  );
+  const [described] = await engine.execute('DESCRIBE per_page;');
+  assert.equal((fieldsOf(described).sourceDescription as { windowType: string }).windowType, 'TUMBLING');
+
+  const handle = await engine.pushQuery('SELECT * FROM per_page EMIT CHANGES LIMIT 2;', {
+    streamsProperties: { 'auto.offset.reset': 'earliest' },
+  });
+  assert.deepEqual(handle.columnNames, ['PAGE', 'WINDOWSTART', 'WINDOWEND', 'N']);
+  const rows: unknown[][] = [];
+  const reading = (async () => {
+    for await (const batch of handle.rows) rows.push(...batch.rows);
+  })();
+  await log.append('clicks', [
+    { key: Buffer.from('u1'), value: Buffer.from('{"PAGE":"home"}'), timestamp: 12_000 },
+    { key: Buffer.from('u2'), value: Buffer.from('{"PAGE":"home"}'), timestamp: 25_000 },
+  ]);
+  await reading;
+  handle.close();
+  assert.deepEqual(rows, [
+    ['home', 10_000n, 20_000n, 1n],
+    ['home', 20_000n, 30_000n, 1n],
+  ]);
+});
+
+test('WINDOW_TYPE and WINDOW_SIZE declare a windowed source, checked as ksqlDB checks them; WHERE may read its window', async () => {
+  const { engine, log } = await startEngine();
+  await engine.execute(
+    "CREATE TABLE counts (id STRING PRIMARY KEY, n BIGINT) WITH (KAFKA_TOPIC='counts', VALUE_FORMAT='JSON', PARTITIONS=1, WINDOW_TYPE='hopping', WINDOW_SIZE='10 SECONDS');",
+  );
+  const refused = async (sql: string) => (await refusal(engine.execute(sql))).message;
+  assert.match(
+    await refused(
+      "CREATE TABLE s (id STRING PRIMARY KEY, n BIGINT) WITH (KAFKA_TOPIC='s', VALUE_FORMAT='JSON', PARTITIONS=1, WINDOW_TYPE='SESSION', WINDOW_SIZE='1 SECOND');",
+    ),
+    /'WINDOW_SIZE' should not be set for SESSION windows\./,
+  );
+  assert.match(
+    await refused(
+      "CREATE TABLE t (id STRING PRIMARY KEY, n BIGINT) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='JSON', PARTITIONS=1, WINDOW_TYPE='TUMBLING');",
+    ),
+    /Tumbling and Hopping window types should set WINDOW_SIZE in the WITH clause\./,
+  );
+  assert.match(
+    await refused('CREATE TABLE c2 AS SELECT * FROM counts;'),
+    /KSQL does not support persistent queries on windowed tables\./,
+  );
+
+  const handle = await engine.pushQuery(
+    'SELECT id, n FROM counts WHERE WINDOWSTART >= 5000 EMIT CHANGES LIMIT 1;',
+    {
+      streamsProperties: { 'auto.offset.reset': 'earliest' },
+    },
+  );
+  const rows: unknown[][] = [];
+  const reading = (async () => {
+    for await (const batch of handle.rows) rows.push(...batch.rows);
+  })();
+  await log.append('counts', [
+    { key: serializeTimeWindowedKey(Buffer.from('a'), 0), value: Buffer.from('{"N":1}') },
+    { key: serializeTimeWindowedKey(Buffer.from('b'), 5000), value: Buffer.from('{"N":2}') },
+  ]);
+  await reading;
+  handle.close();
+  assert.deepEqual(rows, [['b', 2n]]);
+});
