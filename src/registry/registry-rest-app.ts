@@ -166,6 +166,47 @@ export function buildRegistryApp(store: SchemaStore): FastifyInstance {
   app.delete('/config/:subject', async (req, reply) =>
     send(reply, { compatibilityLevel: await store.deleteCompatibility((req.params as Params).subject) }),
   );
+  const compatibility = (
+    subject: string,
+    version: number | 'latest' | 'all',
+    req: { body: unknown; query: unknown },
+  ) => {
+    const query = req.query as Query;
+    const verbose = flag(query.verbose);
+    let messages: string[];
+    try {
+      messages = store.compatibility(subject, registerRequest(req.body), version, flag(query.normalize));
+    } catch (err) {
+      // verbose turns an invalid schema into a message, as Confluent does.
+      if (!verbose || !(err instanceof SluiceError) || err.errorCode !== 42201) throw err;
+      messages = [err.message];
+    }
+    return { is_compatible: messages.length === 0, ...(verbose ? { messages } : {}) };
+  };
+  app.post('/compatibility/subjects/:subject/versions/:version', (req, reply) => {
+    const params = req.params as Params;
+    return send(reply, compatibility(params.subject, versionId(params.version), req));
+  });
+  app.post('/compatibility/subjects/:subject/versions', (req, reply) =>
+    send(reply, compatibility((req.params as Params).subject, 'all', req)),
+  );
+  app.get('/schemas/ids/:id/subjects', (req, reply) => {
+    const id = schemaId((req.params as Params).id);
+    store.schemaById(id);
+    return send(reply, [
+      ...new Set(store.versionsWithId(id, flag((req.query as Query).deleted)).map((v) => v.subject)),
+    ]);
+  });
+  app.get('/schemas/ids/:id/versions', (req, reply) => {
+    const id = schemaId((req.params as Params).id);
+    store.schemaById(id);
+    return send(
+      reply,
+      store
+        .versionsWithId(id, flag((req.query as Query).deleted))
+        .map((v) => ({ subject: v.subject, version: v.version })),
+    );
+  });
   app.get('/mode', (_req, reply) => send(reply, { mode: store.globalMode() }));
   app.put('/mode', async (req, reply) => {
     const mode = modeOf(req.body);

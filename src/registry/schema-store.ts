@@ -123,6 +123,15 @@ export class SchemaStore {
     return this.parsedOf(found.schemaType, found.schema, found.references).serialized();
   }
 
+  /** The versions holding schema `id`, by subject then version (GET /schemas/ids/{id}/versions). */
+  versionsWithId(id: number, includeDeleted: boolean): SchemaVersion[] {
+    const out: SchemaVersion[] = [];
+    for (const name of [...this.subjects.keys()].sort())
+      for (const v of [...(this.subjects.get(name)?.values() ?? [])].sort((a, b) => a.version - b.version))
+        if (v.id === id && (includeDeleted || !v.deleted)) out.push(v);
+    return out;
+  }
+
   /** Ids of the schemas that reference this version (GET …/referencedby). */
   referencedBy(subject: string, version: number): number[] {
     const ids = new Set<number>();
@@ -165,6 +174,42 @@ export class SchemaStore {
   /** The subject's own level, or undefined when it has none. */
   subjectCompatibility(subject: string): CompatibilityLevel | undefined {
     return this.configs.get(subject);
+  }
+
+  /**
+   * POST /compatibility/subjects/{s}/versions[/{v}]: why `request` breaks the subject's level
+   * against one version (`latest` or a number; a subject with no versions passes `latest`), or
+   * against the versions the level names (`all`). Empty when compatible.
+   */
+  compatibility(
+    subject: string,
+    request: RegisterRequest,
+    version: number | 'latest' | 'all',
+    normalize: boolean,
+  ): string[] {
+    const { parsed } = this.canonicalise(request, normalize);
+    const level = this.configs.get(subject) ?? this.globalCompatibility();
+    const live = [...(this.subjects.get(subject)?.values() ?? [])]
+      .filter((v) => !v.deleted)
+      .sort((a, b) => b.version - a.version);
+    let against: SchemaVersion[];
+    let checked = level;
+    if (version === 'all') against = live;
+    else {
+      if (version === 'latest') against = live.slice(0, 1);
+      else against = [this.version(subject, version, false)];
+      checked = level.replace('_TRANSITIVE', '') as CompatibilityLevel;
+    }
+    const problem = compatibilityProblem(
+      checked,
+      parsed,
+      against.map((v) => ({
+        version: v.version,
+        schema: v.schema,
+        parsed: this.parsedOf(v.schemaType, v.schema, v.references),
+      })),
+    );
+    return problem === undefined ? [] : [problem.message];
   }
 
   // ---- writes ----

@@ -346,3 +346,62 @@ describe('@kafkajs/confluent-schema-registry', () => {
     assert.deepEqual(await client.decode(jsonEncoded), { text: 'hello' });
   });
 });
+
+describe('POST /compatibility and the subjects of an id', () => {
+  const v1 = { type: 'record', name: 'C', fields: [{ name: 'a', type: 'int' }] };
+  const breaking = { type: 'record', name: 'C', fields: [{ name: 'b', type: 'string' }] };
+
+  test('answers is_compatible against latest, a version or the level’s versions; verbose gives the reason', async () => {
+    const first = await register('compat-avro', { schema: JSON.stringify(v1) });
+    assert.equal(first.status, 200);
+    assert.deepEqual(
+      (
+        await call('POST', '/compatibility/subjects/compat-avro/versions/latest', {
+          schema: JSON.stringify(v1),
+        })
+      ).body,
+      { is_compatible: true },
+    );
+    const refused = await call('POST', '/compatibility/subjects/compat-avro/versions/1?verbose=true', {
+      schema: JSON.stringify(breaking),
+    });
+    assert.equal(refused.body.is_compatible, false);
+    assert.match(String((refused.body.messages as string[])[0]), /cannot read data written with version 1/);
+    assert.deepEqual(
+      (
+        await call('POST', '/compatibility/subjects/compat-avro/versions', {
+          schema: JSON.stringify(breaking),
+        })
+      ).body,
+      { is_compatible: false },
+    );
+    // No versions: latest is compatible; a numbered version is 40402.
+    assert.deepEqual(
+      (await call('POST', '/compatibility/subjects/empty-avro/versions/latest', { schema: '"int"' })).body,
+      { is_compatible: true },
+    );
+    assert.equal(
+      (await call('POST', '/compatibility/subjects/compat-avro/versions/9', { schema: '"int"' })).body
+        .error_code,
+      40402,
+    );
+    const invalid = await call('POST', '/compatibility/subjects/compat-avro/versions/latest?verbose=true', {
+      schema: '{"type":"nosuch"}',
+    });
+    assert.equal(invalid.body.is_compatible, false);
+  });
+
+  test('GET /schemas/ids/{id}/subjects and /versions list where an id is used', async () => {
+    const a = await register('shared-a', { schema: '"bytes"' });
+    await register('shared-b', { schema: '"bytes"' });
+    assert.deepEqual((await call('GET', `/schemas/ids/${a.body.id}/subjects`)).body, [
+      'shared-a',
+      'shared-b',
+    ]);
+    assert.deepEqual((await call('GET', `/schemas/ids/${a.body.id}/versions`)).body, [
+      { subject: 'shared-a', version: 1 },
+      { subject: 'shared-b', version: 1 },
+    ]);
+    assert.equal((await call('GET', '/schemas/ids/9999/subjects')).body.error_code, 40403);
+  });
+});
