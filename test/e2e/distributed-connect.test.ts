@@ -43,7 +43,10 @@ interface WorkerProcess {
 }
 
 /** `sluice connect` in distributed mode on the server's Kafka listener, with its output and exit. */
-function spawnWorker(group: string): {
+function spawnWorker(
+  group: string,
+  ownTopics = true,
+): {
   child: ChildProcess;
   exited: Promise<number | null>;
   output: () => string;
@@ -54,9 +57,13 @@ function spawnWorker(group: string): {
       ...process.env,
       CONNECT_GROUP_ID: group,
       // The server's embedded worker keeps Kafka's default names for itself.
-      CONNECT_CONFIG_STORAGE_TOPIC: `${group}-configs`,
-      CONNECT_OFFSET_STORAGE_TOPIC: `${group}-offsets`,
-      CONNECT_STATUS_STORAGE_TOPIC: `${group}-status`,
+      ...(ownTopics
+        ? {
+            CONNECT_CONFIG_STORAGE_TOPIC: `${group}-configs`,
+            CONNECT_OFFSET_STORAGE_TOPIC: `${group}-offsets`,
+            CONNECT_STATUS_STORAGE_TOPIC: `${group}-status`,
+          }
+        : {}),
       CONNECT_HEARTBEAT_INTERVAL_MS: '500',
       CONNECT_SESSION_TIMEOUT_MS: '6000',
       CONNECT_SCHEDULED_REBALANCE_MAX_DELAY_MS: '2000',
@@ -77,8 +84,8 @@ function spawnWorker(group: string): {
 }
 
 /** Starts a worker; resolves once its REST API is up. */
-function startWorker(group: string): Promise<WorkerProcess> {
-  const w = spawnWorker(group);
+function startWorker(group: string, ownTopics = true): Promise<WorkerProcess> {
+  const w = spawnWorker(group, ownTopics);
   return new Promise((resolve, reject) => {
     w.onOutput((out) => {
       const ready = /Kafka Connect REST API (http:\/\/(\S+)) is ready/.exec(out);
@@ -350,4 +357,25 @@ test('a sluice connect worker refuses a group that Java Kafka Connect workers us
   } finally {
     await connection.close();
   }
+});
+
+test("a worker left with Kafka's default topic names, which the server's own worker keeps, says to name its own", {
+  timeout: 60_000,
+}, async () => {
+  const worker = await startWorker('defaults', false);
+  const res = await eventually('an answer from the leader', async () => {
+    const r = await fetch(`${worker.url}/connectors`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'x',
+        config: { 'connector.class': 'FileStreamSource', file: join(dir, 'x.txt'), topic: 'x' },
+      }),
+    });
+    return r.status === 409 ? undefined : r;
+  });
+  assert.equal(res.status, 500);
+  const body = (await res.json()) as { message: string };
+  assert.match(body.message, /refuses this worker's writes to connect-configs/);
+  assert.match(body.message, /CONNECT_CONFIG_STORAGE_TOPIC/);
 });

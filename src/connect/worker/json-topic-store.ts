@@ -66,13 +66,23 @@ export class JsonTopicStore {
   /** Writes several keys in one append; null deletes. */
   async putAll(entries: readonly (readonly [string, unknown])[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.log.append(
-      this.topic,
-      entries.map(([key, value]) => ({
-        key: Buffer.from(key),
-        value: value === null ? null : Buffer.from(JSON.stringify(value)),
-      })),
-    );
+    try {
+      await this.log.append(
+        this.topic,
+        entries.map(([key, value]) => ({
+          key: Buffer.from(key),
+          value: value === null ? null : Buffer.from(JSON.stringify(value)),
+        })),
+      );
+    } catch (err) {
+      // A Sluice server's Kafka listener keeps its own worker's topics (Kafka's default names) to it.
+      if (/TOPIC_AUTHORIZATION_FAILED/.test((err as Error).message))
+        throw new Error(
+          `The Kafka cluster refuses this worker's writes to ${this.topic} (TOPIC_AUTHORIZATION_FAILED). On a Sluice server's Kafka listener, the server's own Connect worker keeps connect-configs, connect-offsets and connect-status: give this worker's config.storage.topic, offset.storage.topic and status.storage.topic (CONNECT_CONFIG_STORAGE_TOPIC, CONNECT_OFFSET_STORAGE_TOPIC, CONNECT_STATUS_STORAGE_TOPIC) names of their own.`,
+          { cause: err },
+        );
+      throw err;
+    }
     for (const [key, value] of entries) {
       if (value === null) this.values.delete(key);
       else this.values.set(key, value);
