@@ -288,6 +288,43 @@ describe('io.confluent.connect.avro.AvroConverter', () => {
     );
   });
 
+  test('reads records whose registered schema uses a named type from a referenced subject', async () => {
+    const address = {
+      type: 'record',
+      name: 'Address',
+      namespace: 'demo',
+      fields: [{ name: 'city', type: 'string' }],
+    };
+    const person = {
+      type: 'record',
+      name: 'Person',
+      namespace: 'demo',
+      fields: [{ name: 'home', type: 'demo.Address' }],
+    };
+    const post = async (subject: string, body: object) =>
+      (await (
+        await fetch(`${url}/subjects/${subject}/versions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+          body: JSON.stringify(body),
+        })
+      ).json()) as { id: number };
+    await post('address-ref', { schema: JSON.stringify(address) });
+    const { id } = await post('people-ref-value', {
+      schema: JSON.stringify(person),
+      references: [{ name: 'demo.Address', subject: 'address-ref', version: 1 }],
+    });
+    const plain = avro.Type.forSchema(person as avro.Schema, {
+      registry: { 'demo.Address': avro.Type.forSchema(address as avro.Schema) },
+    });
+    const header = Buffer.alloc(5);
+    header.writeInt32BE(id, 1);
+    const bytes = Buffer.concat([header, plain.toBuffer({ home: { city: 'Oslo' } })]);
+    const { schema, value } = await read(converter(false), 'people-ref', bytes);
+    assert.equal(schema?.name, 'demo.Person');
+    assert.equal(((value as Struct).get('home') as Struct).get('city'), 'Oslo');
+  });
+
   test('schemas.enable is accepted and ignored', async () => {
     const c = converter(false, { 'schemas.enable': 'false' });
     const bytes = await write(c, 'noenvelope', Schemas.STRING, 'plain');

@@ -29,10 +29,11 @@ const AVRO: RegistryFormat = {
       encode: (value: ConnectValue, header: number) => encodeInto(type, encode(value), header),
     };
   },
-  fromRegisteredSchema(text: string): ReaderSchema {
+  fromRegisteredSchema(text: string, references): ReaderSchema {
     const json = JSON.parse(text);
-    const type = compileAvroType(json);
-    const schema = avroToConnectSchema(json);
+    const refs = references.map((r) => JSON.parse(r.schema));
+    const type = compileAvroType(json, refs);
+    const schema = avroToConnectSchema(json, refs);
     const decode = decoderFor(schema);
     return {
       schema,

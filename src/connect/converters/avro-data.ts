@@ -185,8 +185,11 @@ function toJsonDefault(v: unknown): Json {
 // ---------------------------------------------------------------- Avro schema → Connect schema
 
 /** The Connect schema Confluent's AvroConverter reads an Avro schema (JSON) as. */
-export function avroToConnectSchema(avroSchema: Json): Schema {
-  return new SchemaReader().read(avroSchema, false);
+export function avroToConnectSchema(avroSchema: Json, references: readonly Json[] = []): Schema {
+  const reader = new SchemaReader();
+  // Referenced schemas define the named types the schema uses by name.
+  for (const ref of references) reader.read(ref, false);
+  return reader.read(avroSchema, false);
 }
 
 class SchemaReader {
@@ -600,11 +603,11 @@ const BIGINT_LONG = avro.types.LongType.__with({
 });
 
 /** An avsc type for an Avro schema (JSON), longs as bigint, unions unwrapped (only [null, T] occur). */
-export function compileAvroType(schema: Json): avro.Type {
-  return avro.Type.forSchema(bareLongs(schema) as avro.Schema, {
-    registry: { long: BIGINT_LONG },
-    wrapUnions: false,
-  });
+export function compileAvroType(schema: Json, references: readonly Json[] = []): avro.Type {
+  const registry: Record<string, avro.Type> = { long: BIGINT_LONG };
+  for (const ref of references)
+    avro.Type.forSchema(bareLongs(ref) as avro.Schema, { registry, wrapUnions: false });
+  return avro.Type.forSchema(bareLongs(schema) as avro.Schema, { registry, wrapUnions: false });
 }
 
 /**
