@@ -9,6 +9,9 @@ import {
   visitPlan,
 } from '../planner/index.js';
 import {
+  ForeignKeyJoin,
+  type ForeignKeyJoinSpec,
+  foreignKeyJoinStores,
   type Operator,
   type OperatorContext,
   type StoreSpec,
@@ -41,6 +44,27 @@ function streamStreamSpec(step: JoinStep): StreamStreamJoinSpec {
   };
 }
 
+/** What a foreign-key join step runs with. */
+function foreignKeySpec(step: JoinStep): ForeignKeyJoinSpec {
+  const stores = step.stores;
+  if (
+    stores.kind !== 'FOREIGN_KEY' ||
+    step.leftPrimaryKey === undefined ||
+    (step.joinType !== 'INNER' && step.joinType !== 'LEFT')
+  )
+    throw new Error('A foreign-key join step is INNER or LEFT, with its stores and the left key.');
+  return {
+    joinType: step.joinType,
+    leftPrimaryKey: step.leftPrimaryKey,
+    foreignKey: step.leftKey,
+    rightKey: step.rightKey,
+    leftWidth: step.leftWidth,
+    rightWidth: step.rightWidth,
+    fillsRowtime: step.usesRowtime,
+    stores: { left: stores.left, right: stores.right, index: stores.index },
+  };
+}
+
 /** What a table-table join step runs with. */
 function tableTableSpec(step: JoinStep): TableTableJoinSpec {
   const stores = step.stores;
@@ -63,6 +87,10 @@ export function joinOperatorSides(
 ): { left: Operator; right: Operator } {
   if (step.joinKind === 'STREAM_STREAM') {
     const join = new StreamStreamJoin(streamStreamSpec(step), context);
+    return { left: join.leftSide, right: join.rightSide };
+  }
+  if (step.joinKind === 'FOREIGN_KEY') {
+    const join = new ForeignKeyJoin(foreignKeySpec(step), context);
     return { left: join.leftSide, right: join.rightSide };
   }
   if (step.joinKind === 'TABLE_TABLE') {
@@ -106,9 +134,11 @@ export function joinStoreSpecs(plan: PhysicalPlan): StoreSpec[] {
   return joinStepsOf(plan).flatMap((step) =>
     step.joinKind === 'STREAM_STREAM'
       ? streamStreamJoinStores(streamStreamSpec(step))
-      : step.joinKind === 'TABLE_TABLE'
-        ? tableTableJoinStores(tableTableSpec(step))
-        : streamTableJoinStores(step.stores.kind === 'STREAM_TABLE' ? step.stores.table : undefined),
+      : step.joinKind === 'FOREIGN_KEY'
+        ? foreignKeyJoinStores(foreignKeySpec(step))
+        : step.joinKind === 'TABLE_TABLE'
+          ? tableTableJoinStores(tableTableSpec(step))
+          : streamTableJoinStores(step.stores.kind === 'STREAM_TABLE' ? step.stores.table : undefined),
   );
 }
 
@@ -153,7 +183,8 @@ export async function coPartitioningError(
   visitPlan(plan, (node) => {
     if (node.kind === 'join') joins.push(node);
   });
-  for (const join of joins) {
+  // A foreign-key join needs no co-partitioning (ksqlDB's rule).
+  for (const join of joins.filter((j) => j.joinKind !== 'FOREIGN_KEY')) {
     const left = planSource(join.left).source.name;
     const right = planSource(join.right).source.name;
     const [l, r] = await Promise.all(

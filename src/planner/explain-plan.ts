@@ -153,7 +153,9 @@ function nodeLine(step: PhysicalPlan, name: string, sinkTopic: string | undefine
           ? [s.table]
           : s.kind === 'TABLE_TABLE'
             ? [s.left, s.right]
-            : [s.left, s.right, ...(s.outer === undefined ? [] : [s.outer])];
+            : s.kind === 'FOREIGN_KEY'
+              ? [s.left, s.right, s.index]
+              : [s.left, s.right, ...(s.outer === undefined ? [] : [s.outer])];
       return `    Processor: ${name} (stores: [${names.join(', ')}])`;
     }
     default:

@@ -5,7 +5,7 @@ import type { CompiledExpression } from './compiled-expression.js';
 import type { LogicalPlan, PlanColumn } from './logical-plan.js';
 
 /** Which kinds of source meet: they decide the operator and the state it keeps (ksqlDB's table). */
-export type JoinKind = 'STREAM_STREAM' | 'STREAM_TABLE' | 'TABLE_TABLE';
+export type JoinKind = 'STREAM_STREAM' | 'STREAM_TABLE' | 'TABLE_TABLE' | 'FOREIGN_KEY';
 
 /** A stream-stream join's window, in milliseconds: right at tR joins left at tL iff tL − before ≤ tR ≤ tL + after. */
 export interface JoinWindowMs {
@@ -19,6 +19,7 @@ export interface JoinWindowMs {
 export type JoinStores =
   | { readonly kind: 'STREAM_TABLE'; readonly table: string }
   | { readonly kind: 'TABLE_TABLE'; readonly left: string; readonly right: string }
+  | { readonly kind: 'FOREIGN_KEY'; readonly left: string; readonly right: string; readonly index: string }
   | {
       readonly kind: 'STREAM_STREAM';
       readonly left: string;
@@ -39,6 +40,13 @@ export function joinStores(
   prefix = '',
 ): JoinStores {
   if (kind === 'STREAM_TABLE') return { kind: 'STREAM_TABLE', table: `${prefix}KafkaTopic_Right-Reduce` };
+  if (kind === 'FOREIGN_KEY')
+    return {
+      kind: 'FOREIGN_KEY',
+      left: `${prefix}KafkaTopic_Left-Reduce`,
+      right: `${prefix}KafkaTopic_Right-Reduce`,
+      index: `${prefix}KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-0000000010`,
+    };
   if (kind === 'TABLE_TABLE')
     return {
       kind: 'TABLE_TABLE',
@@ -73,6 +81,8 @@ export interface JoinNode {
   readonly leftKey: CompiledExpression;
   /** The right side's join expression, over the right source's row (a table's primary key). */
   readonly rightKey: CompiledExpression;
+  /** A foreign-key join's result key: the left table's primary key, over its row. */
+  readonly leftPrimaryKey?: CompiledExpression;
   /** How many slots each side's row takes in the joined row. */
   readonly leftWidth: number;
   readonly rightWidth: number;

@@ -104,6 +104,8 @@ export interface JoinStep {
   readonly joinType: JoinType;
   readonly leftKey: Evaluator;
   readonly rightKey: Evaluator;
+  /** A foreign-key join's result key over the left row. */
+  readonly leftPrimaryKey: Evaluator | undefined;
   readonly leftWidth: number;
   readonly rightWidth: number;
   readonly window: JoinWindowMs | undefined;
@@ -167,7 +169,7 @@ export function planPhysical(plan: SinkNode): TopicSinkStep | ClientSinkStep {
     // A join's result is keyed by the join key; a table-table join's is a table.
     if (node.kind === 'join') {
       keepsSourceKey = false;
-      overTable = node.joinKind === 'TABLE_TABLE';
+      overTable = node.joinKind === 'TABLE_TABLE' || node.joinKind === 'FOREIGN_KEY';
     }
     // An aggregate's result is a table keyed by its GROUP BY values.
     if (node.kind === 'aggregate') {
@@ -319,6 +321,7 @@ function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client', materialize:
         joinType: plan.joinType,
         leftKey: plan.leftKey.evaluate,
         rightKey: plan.rightKey.evaluate,
+        leftPrimaryKey: plan.leftPrimaryKey?.evaluate,
         leftWidth: plan.leftWidth,
         rightWidth: plan.rightWidth,
         window: plan.window,

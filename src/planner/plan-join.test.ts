@@ -328,7 +328,7 @@ test('multi-way joins are left-deep: each ON must reference the source it adds, 
   );
 });
 
-test('a table joined on a column other than its primary key (a foreign-key join) is refused saying so', () => {
+test('a table joined on a column other than its primary key is a foreign-key join keyed by the left table, with ksqlDB’s refusals', () => {
   const tables: Record<string, PlannerSource> = {
     ...sources,
     ITEMS: {
@@ -340,10 +340,28 @@ test('a table joined on a column other than its primary key (a foreign-key join)
       ],
     },
   };
-  const statement = parseStatement('SELECT * FROM items i JOIN customers c ON i.owner = c.id EMIT CHANGES;');
-  assert.ok(statement.kind === 'select');
+  const planned = (sql: string) => {
+    const statement = parseStatement(sql);
+    assert.ok(statement.kind === 'createAsSelect');
+    return planQuery(statement.query, (n) => tables[n], { kind: 'persistent', sinkName: statement.name });
+  };
+  const p = planned(
+    'CREATE TABLE J AS SELECT i.id, c.name FROM items i LEFT JOIN customers c ON i.owner = c.id;',
+  );
+  assert.deepEqual(columns(p), ['I_ID KEY', 'NAME']);
+  assert.equal(joinOf(p).joinKind, 'FOREIGN_KEY');
   assert.throws(
-    () => planQuery(statement.query, (n) => tables[n], { kind: 'push' }),
-    /Line: 1, Col: 43: A foreign-key table-table join \(I\.OWNER is not the left table's one PRIMARY KEY column\) is not supported yet/,
+    () =>
+      planned('CREATE TABLE J AS SELECT i.id, c.name FROM items i RIGHT JOIN customers c ON i.owner = c.id;'),
+    {
+      message: 'Line: 1, Col: 78: RIGHT OUTER JOIN on a foreign key is not supported',
+    },
+  );
+  assert.throws(
+    () => planned('CREATE TABLE J AS SELECT c.id, c.name FROM items i JOIN customers c ON i.owner = c.id;'),
+    {
+      message:
+        'Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (`ITEMS`). Missing column: `I_ID`.',
+    },
   );
 });

@@ -406,7 +406,7 @@ function planJoinTree(
   }
   const leftKind = inner?.kind ?? (leftSource as PlannerSource).kind;
   const probe = new JoinScope(leftOperand, rightScope, BIGINT, undefined);
-  const joinKind = joinKindOf(
+  let joinKind = joinKindOf(
     { kind: leftKind } as PlannerSource,
     right,
     join,
@@ -445,28 +445,50 @@ function planJoinTree(
     inner !== undefined &&
     leftViable !== undefined &&
     inner.viable.some((v) => v.side.scope === leftViable.side.scope && v.column === leftViable.column);
+  let leftPrimaryKey: CompiledExpression | undefined;
+  let primaryKeyColumn: ViableKey | undefined;
   if (joinKind === 'TABLE_TABLE') {
     const keys = criteria.leftSide.scope.source.columns.filter((c) => c.namespace === 'KEY');
     const onKey =
       inner === undefined
         ? keys.length === 1 && criteria.left.kind === 'column' && criteria.left.name === keys[0].name
         : keepsKey;
-    if (!onKey)
+    if (!onKey && inner !== undefined)
       throw notYet(
-        `A foreign-key table-table join (${leftText} is not the left table's one PRIMARY KEY column)`,
+        `A foreign-key join after another join (${leftText} is not the key of the tables joined so far)`,
         positionOf(criteria.left),
       );
+    if (!onKey) {
+      // ON left.<expression> = right.<primary key>: a foreign-key join, keyed by the left table's key.
+      if (join.type === 'RIGHT' || join.type === 'FULL')
+        throw new PlanningError(
+          `${join.type === 'RIGHT' ? 'RIGHT' : 'FULL'} OUTER JOIN on a foreign key is not supported`,
+          positionOf(join.on),
+        );
+      if (keys.length !== 1)
+        throw notYet(
+          `A foreign-key join of a table with ${keys.length} PRIMARY KEY columns`,
+          positionOf(join.on),
+        );
+      joinKind = 'FOREIGN_KEY';
+      leftPrimaryKey = compileExpression({ kind: 'column', name: keys[0].name }, leftOperand, customTypes);
+      primaryKeyColumn = { side: criteria.leftSide, column: keys[0].name };
+    }
   }
-  const viable = [
-    ...(keepsKey ? (inner as PlannedJoin).viable : leftViable === undefined ? [] : [leftViable]),
-    ...[viableKey(criteria.right, probe.right)].filter((v): v is ViableKey => v !== undefined),
-  ];
+  const viable =
+    primaryKeyColumn !== undefined
+      ? [primaryKeyColumn]
+      : [
+          ...(keepsKey ? (inner as PlannedJoin).viable : leftViable === undefined ? [] : [leftViable]),
+          ...[viableKey(criteria.right, probe.right)].filter((v): v is ViableKey => v !== undefined),
+        ];
+  const keyType = leftPrimaryKey?.type ?? leftKey.type;
   const sources = [...earlier, right];
   const synthetic = join.type === 'FULL' || viable.length === 0 ? syntheticKeyName(sources) : undefined;
-  const scope = new JoinScope(leftOperand, rightScope, leftKey.type, synthetic);
+  const scope = new JoinScope(leftOperand, rightScope, keyType, synthetic);
   const keyName = synthetic ?? (viable.length > 0 ? prefixed(viable[0].side, viable[0].column) : 'ROWKEY');
   const schema: PlanColumn[] = [
-    { name: keyName, type: leftKey.type, namespace: 'KEY' },
+    { name: keyName, type: keyType, namespace: 'KEY' },
     ...scope.sides.flatMap((side) => [
       ...side.scope.source.columns.map((c) => ({
         name: prefixed(side, c.name),
@@ -512,6 +534,7 @@ function planJoinTree(
     right: sourceInput(right, rightScope, criteria.right, rightKey),
     leftKey,
     rightKey,
+    ...(leftPrimaryKey === undefined ? {} : { leftPrimaryKey }),
     leftWidth: scope.right.offset,
     rightWidth: scope.key.index - scope.right.offset,
     window: windowOf(join.within),
@@ -523,9 +546,9 @@ function planJoinTree(
   return {
     node,
     scope,
-    kind: joinKind === 'TABLE_TABLE' ? 'TABLE' : 'STREAM',
+    kind: joinKind === 'TABLE_TABLE' || joinKind === 'FOREIGN_KEY' ? 'TABLE' : 'STREAM',
     viable,
-    keyType: leftKey.type,
+    keyType,
     sources,
   };
 }
@@ -568,6 +591,12 @@ export function planJoinQuery(
     if (mode.kind === 'push') {
       columns = items.map((i) => projectedItem(i, 'VALUE'));
     } else {
+      if (planned.node.joinKind === 'FOREIGN_KEY' && !items.some((i) => isKeyColumn(i, viable[0], scope))) {
+        const table = viable[0].side.scope.source.name;
+        throw new PlanningError(
+          `Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (\`${table}\`). Missing column: \`${prefixed(viable[0].side, viable[0].column)}\`.`,
+        );
+      }
       const key = keyItem(items, viable, scope, mode.sinkName);
       // The key is the join's key, whichever side's column names it (a RIGHT join's unmatched row
       // still has one), as ksqlDB keys its result.

@@ -8,6 +8,9 @@ export {
   type WindowLimits,
 } from './aggregate/index.js';
 export {
+  ForeignKeyJoin,
+  type ForeignKeyJoinSpec,
+  foreignKeyJoinStores,
   JOIN_TABLE_STORE,
   StreamStreamJoin,
   type StreamStreamJoinSpec,

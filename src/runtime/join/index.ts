@@ -1,3 +1,4 @@
+export { ForeignKeyJoin, type ForeignKeyJoinSpec, foreignKeyJoinStores } from './foreign-key-join.js';
 export {
   StreamStreamJoin,
   type StreamStreamJoinSpec,
