@@ -91,10 +91,6 @@ export class ConnectGroupMember {
     this.wake?.();
   }
 
-  get isMember(): boolean {
-    return this.memberId !== '' && this.generation >= 0;
-  }
-
   /** Leaves the group, so the others rebalance at once rather than after the session timeout. */
   async close(): Promise<void> {
     this.closed = true;

@@ -193,11 +193,6 @@ export class Herder {
       throw new ForwardRequest(this.cluster.leaderUrl);
   }
 
-  /** Distributed mode: the leader of the group (this worker's URL when it leads), once known. */
-  get leaderUrl(): string | undefined {
-    return this.cluster === undefined ? undefined : this.cluster.leaderUrl;
-  }
-
   private serial<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work);
     this.queue = run.catch(() => {});

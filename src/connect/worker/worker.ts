@@ -177,16 +177,6 @@ export class Worker {
     if (!entry.tasks.some((t) => t !== undefined)) this.taskHosts.delete(name);
   }
 
-  /** Distributed: the ids of the tasks of a connector running here. */
-  assignedTaskIds(name: string): number[] {
-    return this.tasksOf(name).map(([id]) => id);
-  }
-
-  /** Distributed: connectors with tasks running here. */
-  taskHostNames(): string[] {
-    return [...this.taskHosts.keys()];
-  }
-
   /** The connector running here under that name, if any. */
   connector(name: string): RunningConnector | undefined {
     return this.running.get(name);
