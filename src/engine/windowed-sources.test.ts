@@ -60,6 +60,16 @@ test('WINDOW_TYPE and WINDOW_SIZE declare a windowed source, checked as ksqlDB c
     await refused('CREATE TABLE c2 AS SELECT * FROM counts;'),
     /KSQL does not support persistent queries on windowed tables\./,
   );
+  await engine.execute(
+    "CREATE STREAM hits (id STRING KEY, n BIGINT) WITH (KAFKA_TOPIC='hits', VALUE_FORMAT='JSON', PARTITIONS=1, WINDOW_TYPE='SESSION');",
+  );
+  await engine.execute(
+    "CREATE TABLE names (id STRING PRIMARY KEY, name STRING) WITH (KAFKA_TOPIC='names', VALUE_FORMAT='JSON', PARTITIONS=1);",
+  );
+  assert.match(
+    await refused('CREATE STREAM j AS SELECT h.id, h.n, t.name FROM hits h JOIN names t ON h.id = t.id;'),
+    /Can not join windowed source to non-windowed source\./,
+  );
 
   const handle = await engine.pushQuery(
     'SELECT id, n FROM counts WHERE WINDOWSTART >= 5000 EMIT CHANGES LIMIT 1;',

@@ -3,6 +3,7 @@ import {
   expressionsEqual,
   printExpression,
   type Query,
+  type Relation,
   type SelectItem,
   spanOf,
 } from '../sql/index.js';
@@ -148,6 +149,28 @@ function keyMissing(sinkName: string, what: string, required: readonly string[])
   const plural = required.length > 1;
   return new PlanningError(
     `Key${plural ? 's' : ''} missing from projection (ie, SELECT). \nThe query used to build \`${sinkName}\` must include the ${what}${plural ? 's' : ''} ${andList(required)} in its projection (eg, SELECT ${required.join(', ')}...).`,
+  );
+}
+
+/**
+ * Joins read rows laid out without window bounds: a windowed source cannot be joined yet (ksqlDB's
+ * message when only one side is windowed).
+ */
+function refuseWindowedJoin(from: Relation, lookup: (name: string) => PlannerSource | undefined): void {
+  const names: string[] = [];
+  for (let r: Relation = from; ; r = r.left) {
+    if (r.kind === 'source') {
+      names.push(r.name);
+      break;
+    }
+    names.push(r.right.name);
+  }
+  const windowed = names.filter((n) => lookup(n)?.windowInfo !== undefined);
+  if (windowed.length === 0) return;
+  if (windowed.length < names.length)
+    throw new PlanningError('Can not join windowed source to non-windowed source.');
+  throw new PlanningError(
+    `Joins of windowed sources (${windowed.join(', ')}) are not supported yet in this version of Sluice.`,
   );
 }
 
@@ -327,7 +350,10 @@ export function planQuery(
   customTypes: ReadonlyMap<string, SqlType> = new Map(),
 ): SinkNode {
   refuseStateful(query, mode);
-  if (query.from.kind === 'join') return planJoinQuery(query, query.from, lookup, mode, customTypes);
+  if (query.from.kind === 'join') {
+    refuseWindowedJoin(query.from, lookup);
+    return planJoinQuery(query, query.from, lookup, mode, customTypes);
+  }
   const source = lookup(query.from.name);
   if (source === undefined) {
     throw new PlanningError(
