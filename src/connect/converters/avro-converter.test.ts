@@ -325,6 +325,50 @@ describe('io.confluent.connect.avro.AvroConverter', () => {
     assert.equal(((value as Struct).get('home') as Struct).get('city'), 'Oslo');
   });
 
+  test('a union of several types reads as Confluent’s io.confluent.connect.avro.Union struct', async () => {
+    const schema = {
+      type: 'record',
+      name: 'Event',
+      namespace: 'demo',
+      fields: [
+        {
+          name: 'payload',
+          type: [
+            'null',
+            'long',
+            'string',
+            { type: 'record', name: 'Point', fields: [{ name: 'x', type: 'int' }] },
+          ],
+        },
+      ],
+    };
+    const res = await fetch(`${url}/subjects/events-union-value/versions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ schema: JSON.stringify(schema) }),
+    });
+    const { id } = (await res.json()) as { id: number };
+    const plain = avro.Type.forSchema(schema as avro.Schema, { wrapUnions: true });
+    const header = Buffer.alloc(5);
+    header.writeInt32BE(id, 1);
+    const c = converter(false);
+    const readBack = async (payload: unknown) =>
+      (
+        (await read(c, 'events-union', Buffer.concat([header, plain.toBuffer({ payload })]))).value as Struct
+      ).get('payload') as Struct | null;
+    const asText = await readBack({ string: 'hi' });
+    assert.equal(asText?.schema.name, 'io.confluent.connect.avro.Union');
+    assert.deepEqual(
+      asText?.schema.fields?.map((f) => f.name),
+      ['long', 'string', 'Point'],
+    );
+    assert.equal(asText?.get('string'), 'hi');
+    assert.equal(asText?.get('long'), null);
+    assert.equal((await readBack({ long: 7 }))?.get('long'), 7);
+    assert.equal(((await readBack({ 'demo.Point': { x: 3 } }))?.get('Point') as Struct).get('x'), 3);
+    assert.equal(await readBack(null), null);
+  });
+
   test('schemas.enable is accepted and ignored', async () => {
     const c = converter(false, { 'schemas.enable': 'false' });
     const bytes = await write(c, 'noenvelope', Schemas.STRING, 'plain');

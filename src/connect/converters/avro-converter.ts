@@ -4,8 +4,8 @@ import {
   avroToConnectSchema,
   compileAvroType,
   connectToAvroSchema,
-  decoderFor,
   encoderFor,
+  wrappedDecoderFor,
 } from './avro-data.js';
 import {
   type ReaderSchema,
@@ -32,9 +32,10 @@ const AVRO: RegistryFormat = {
   fromRegisteredSchema(text: string, references): ReaderSchema {
     const json = JSON.parse(text);
     const refs = references.map((r) => JSON.parse(r.schema));
-    const type = compileAvroType(json, refs);
+    // Read with wrapped unions, so a union of several types says which branch a value took.
+    const type = compileAvroType(json, refs, true);
     const schema = avroToConnectSchema(json, refs);
-    const decode = decoderFor(schema);
+    const decode = wrappedDecoderFor(schema);
     return {
       schema,
       read: (payload) => ({

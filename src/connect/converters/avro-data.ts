@@ -330,10 +330,48 @@ class SchemaReader {
     const nonNull = branches.filter((b) => b !== 'null');
     if (nonNull.length === 1 && branches.length <= 2)
       return this.read(nonNull[0], optional || branches.length === 2, namespace);
-    throw new DataException(
-      `Avro unions other than [null, T] (here ${JSON.stringify(branches).slice(0, 200)}) are not supported by Sluice's AvroConverter yet.`,
-    );
+    // Confluent's io.confluent.connect.avro.Union: one optional field per branch, named after it.
+    const keys: string[] = [];
+    const fields = nonNull.map((branch, index) => {
+      const schema = this.read(branch, true, namespace);
+      const { key, name } = branchNames(branch, namespace);
+      keys.push(key);
+      return { name, index, schema };
+    });
+    const union: Schema = {
+      type: 'STRUCT',
+      optional: optional || nonNull.length < branches.length,
+      name: UNION,
+      fields,
+    };
+    unionBranches.set(union, keys);
+    return union;
   }
+}
+
+const UNION = 'io.confluent.connect.avro.Union';
+
+/** Per Union struct read from a schema: each field's avsc branch key (primitive name, full name, array, map). */
+const unionBranches = new WeakMap<Schema, readonly string[]>();
+
+/** A union branch's avsc key, and the Connect field name Confluent gives it (named types: the simple name). */
+function branchNames(branch: Json, namespace: string): { key: string; name: string } {
+  if (typeof branch === 'string') {
+    const full =
+      PRIMITIVE_CONNECT[branch] !== undefined || branch.includes('.') || namespace === ''
+        ? branch
+        : `${namespace}.${branch}`;
+    return { key: full, name: full.slice(full.lastIndexOf('.') + 1) };
+  }
+  if (branch !== null && typeof branch === 'object' && !Array.isArray(branch)) {
+    const type = String(branch.type);
+    if (['record', 'error', 'enum', 'fixed'].includes(type)) {
+      const full = fullNameOf(branch, namespace);
+      return { key: full, name: full.slice(full.lastIndexOf('.') + 1) };
+    }
+    return { key: type, name: type };
+  }
+  throw new DataException(`Invalid union branch ${JSON.stringify(branch)}`);
 }
 
 interface ConnectProps {
@@ -410,10 +448,31 @@ export function encoderFor(schema: Schema): Encode {
 export function decoderFor(schema: Schema): Decode {
   let decode = decoders.get(schema);
   if (decode === undefined) {
-    decode = compileDecoder(schema);
+    decode = compileDecoder(schema, false);
     decoders.set(schema, decode);
   }
   return decode;
+}
+
+const wrappedDecoders = new WeakMap<Schema, Decode>();
+
+/**
+ * The same for values avsc decoded with wrapped unions ({"branch": value}), as reading does: every
+ * optional schema read from a schema is a union, and a Union struct takes the branch it names.
+ */
+export function wrappedDecoderFor(schema: Schema): Decode {
+  let decode = wrappedDecoders.get(schema);
+  if (decode === undefined) {
+    decode = compileDecoder(schema, true);
+    wrappedDecoders.set(schema, decode);
+  }
+  return decode;
+}
+
+function unwrap(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  for (const key in value) return (value as Record<string, unknown>)[key];
+  return null;
 }
 
 function compileEncoder(schema: Schema, path: string): Encode {
@@ -532,11 +591,26 @@ function epochMs(value: ConnectValue, logicalName: string, unitMs: number): numb
   throw new DataException(`Invalid type for ${logicalName}, expected Date but was ${typeName(value)}`);
 }
 
-function compileDecoder(schema: Schema): Decode {
+function compileDecoder(schema: Schema, wrapped: boolean): Decode {
+  const unwrapping = wrapped && schema.optional;
   const nullable =
     (inner: Decode): Decode =>
     (value) =>
-      value === null || value === undefined ? null : inner(value);
+      value === null || value === undefined ? null : inner(unwrapping ? unwrap(value) : value);
+  const keys = wrapped ? unionBranches.get(schema) : undefined;
+  if (keys !== undefined) {
+    const members = (schema.fields ?? []).map((f) => compileDecoder({ ...f.schema, optional: false }, true));
+    return (value) => {
+      if (value === null || value === undefined) return null;
+      const union = new Struct(schema);
+      for (const key in value as object) {
+        const i = keys.indexOf(key);
+        if (i >= 0)
+          union.put(schema.fields?.[i]?.name ?? key, members[i]((value as Record<string, unknown>)[key]));
+      }
+      return union;
+    };
+  }
   switch (schema.name) {
     case LOGICAL.decimal: {
       const scale = Number(schema.parameters?.scale ?? 0);
@@ -555,25 +629,25 @@ function compileDecoder(schema: Schema): Decode {
     case 'BYTES':
       return nullable((v) => new Uint8Array(v as Buffer));
     case 'ARRAY': {
-      const item = compileDecoder(need(schema.valueSchema, 'ARRAY'));
+      const item = compileDecoder(need(schema.valueSchema, 'ARRAY'), wrapped);
       return nullable((v) => (v as unknown[]).map(item));
     }
     case 'MAP': {
       const keySchema = need(schema.keySchema, 'MAP key');
-      const value = compileDecoder(need(schema.valueSchema, 'MAP value'));
+      const value = compileDecoder(need(schema.valueSchema, 'MAP value'), wrapped);
       if (keySchema.type === 'STRING' && !keySchema.optional)
         return nullable((v) => {
           const out = new Map<ConnectValue, ConnectValue>();
           for (const [k, x] of Object.entries(v as object)) out.set(k, value(x));
           return out;
         });
-      const key = compileDecoder(keySchema);
+      const key = compileDecoder(keySchema, wrapped);
       return nullable(
         (v) => new Map((v as { key: unknown; value: unknown }[]).map((e) => [key(e.key), value(e.value)])),
       );
     }
     case 'STRUCT': {
-      const fields = (schema.fields ?? []).map((f) => [f.name, compileDecoder(f.schema)] as const);
+      const fields = (schema.fields ?? []).map((f) => [f.name, compileDecoder(f.schema, wrapped)] as const);
       return nullable((v) => {
         const struct = new Struct(schema);
         const record = v as Record<string, unknown>;
@@ -582,7 +656,7 @@ function compileDecoder(schema: Schema): Decode {
       });
     }
     default:
-      return (v) => (v === undefined ? null : (v as ConnectValue));
+      return (v) => (v === undefined || v === null ? null : ((unwrapping ? unwrap(v) : v) as ConnectValue));
   }
 }
 
@@ -603,11 +677,14 @@ const BIGINT_LONG = avro.types.LongType.__with({
 });
 
 /** An avsc type for an Avro schema (JSON), longs as bigint, unions unwrapped (only [null, T] occur). */
-export function compileAvroType(schema: Json, references: readonly Json[] = []): avro.Type {
+export function compileAvroType(
+  schema: Json,
+  references: readonly Json[] = [],
+  wrapUnions = false,
+): avro.Type {
   const registry: Record<string, avro.Type> = { long: BIGINT_LONG };
-  for (const ref of references)
-    avro.Type.forSchema(bareLongs(ref) as avro.Schema, { registry, wrapUnions: false });
-  return avro.Type.forSchema(bareLongs(schema) as avro.Schema, { registry, wrapUnions: false });
+  for (const ref of references) avro.Type.forSchema(bareLongs(ref) as avro.Schema, { registry, wrapUnions });
+  return avro.Type.forSchema(bareLongs(schema) as avro.Schema, { registry, wrapUnions });
 }
 
 /**
