@@ -45,6 +45,16 @@ export class CaptureFilter {
     return !anyMatches(this.tableExclude, full);
   }
 
+  /**
+   * Where a table comes in the snapshot: the position of the first table.include.list pattern it
+   * matches, as Debezium orders its snapshot by that list (0 for all without one).
+   */
+  snapshotRank(id: TableId): number {
+    const full = `${id.schema}.${id.table}`;
+    const i = this.tableInclude.findIndex((p) => p.test(full));
+    return i < 0 ? this.tableInclude.length : i;
+  }
+
   /** True when this column is kept in events. */
   column(id: TableId, column: string): boolean {
     const full = `${id.schema}.${id.table}.${column}`;

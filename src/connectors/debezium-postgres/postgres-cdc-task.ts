@@ -239,9 +239,13 @@ export class PostgresCdcTask implements SourceTask {
   }
 
   /** Starts reading the tables, in the slot's exported snapshot when there is one. */
-  private async openSnapshot(tables: readonly { oid: number }[]): Promise<void> {
+  private async openSnapshot(tables: readonly { id: TableId; oid: number }[]): Promise<void> {
     const schemas = [];
-    for (const t of tables) {
+    // In table.include.list's order, then by name (the catalog's order; sort is stable).
+    const ordered = [...tables].sort(
+      (a, b) => this.filter.snapshotRank(a.id) - this.filter.snapshotRank(b.id),
+    );
+    for (const t of ordered) {
       const description = await this.catalog.describe(t.oid);
       if (description !== null)
         schemas.push(

@@ -93,3 +93,11 @@ test('values PostgreSQL did not send: zero values for NOT NULL columns, the plac
   assert.equal(unavailableValue(text), '__debezium_unavailable_value');
   assert.equal(unavailableValue(optional), null);
 });
+
+test("varbit's Bits schema: its length, or Java's Integer.MAX_VALUE without one, as Debezium gives it", () => {
+  const m = DEFAULTS;
+  const varbit = (typmod: number) =>
+    debeziumSchema({ oid: OID.varbit, name: 'varbit', typmod }, true, m).parameters?.length;
+  assert.equal(varbit(-1), '2147483647');
+  assert.equal(varbit(12), '12');
+});

@@ -130,7 +130,10 @@ export function debeziumSchema(type: PgType, optional: boolean, modes: ValueMode
     case OID.varbit:
       if (type.oid === OID.bit && type.typmod === 1)
         return optional ? Schemas.OPTIONAL_BOOLEAN : Schemas.BOOLEAN;
-      return named('BYTES', DBZ.bits, optional, { length: String(Math.max(type.typmod, 0)) });
+      // varbit without a length: Debezium gives Java's Integer.MAX_VALUE.
+      return named('BYTES', DBZ.bits, optional, {
+        length: String(type.typmod < 0 ? 2147483647 : type.typmod),
+      });
     case OID.json:
     case OID.jsonb:
       return named('STRING', DBZ.json, optional);
