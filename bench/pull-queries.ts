@@ -136,8 +136,15 @@ export async function benchPullQueries(): Promise<PullFigure[]> {
       const runs = [await run(), await run(), await run()];
       return runs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
     };
+    // Each text with a comment of its own has no shape to share: parsed and planned per request, as
+    // before plans were shared by shape.
+    const plannedBody = (i: number) =>
+      JSON.stringify({
+        sql: `SELECT * FROM per_item /* ${i} */ WHERE item = 'item-${(i * 7919) % KEYS}';`,
+      });
     const bareFigure = await best(() => lookups(bare.url, lookupBody, oneRow));
     const pullFigure = await best(() => lookups(queryStream, lookupBody, oneRow));
+    const plannedFigure = await best(() => lookups(queryStream, plannedBody, oneRow));
     // The same number of rows through one push query over the stream (no request per row).
     const pushBody = JSON.stringify({
       sql: `SELECT id, item, qty FROM orders EMIT CHANGES LIMIT ${LOOKUPS};`,
@@ -154,6 +161,7 @@ export async function benchPullQueries(): Promise<PullFigure[]> {
       { name: 'bare node:http round trips', ...bareFigure },
       { name: 'pull query key lookups', ...pullFigure },
       { name: 'push query rows, one request', ...pushFigure },
+      { name: 'pull query key lookups, planned each time', ...plannedFigure },
     ];
   } finally {
     bare.close();

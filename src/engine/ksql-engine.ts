@@ -1036,6 +1036,11 @@ export class KsqlEngine {
   /** Pull queries prepared from statement texts (variables aside), to open again without planning. */
   private readonly preparedPulls = new PreparedPullQueries();
 
+  /** How many pull queries were opened from the prepared ones: as cached, and with other keys re-bound. */
+  pullQueryCacheCounts(): { readonly same: number; readonly rebound: number } {
+    return this.preparedPulls.counts();
+  }
+
   private pullContext(context: Context): PullQueryContext {
     const scan = context.properties.get('ksql.query.pull.table.scan.enabled');
     return {
@@ -1059,10 +1064,11 @@ export class KsqlEngine {
   ): Promise<QueryStream | undefined> {
     if (context.variables.size > 0) return undefined;
     const ctx = this.pullContext(context);
-    const hit = this.preparedPulls.get<ParsedStatement>(`${ctx.tableScanEnabled}\u0000${sql}`, ctx);
+    const hit = this.preparedPulls.get<ParsedStatement>(sql, ctx);
     if (hit === undefined) return undefined;
     checkAuthorized([hit.statement], options);
-    return { kind: 'pull', query: await this.openPrepared(hit.prepared, ctx, hit.statement) };
+    const statement = hit.text === hit.statement.text ? hit.statement : { ...hit.statement, text: hit.text };
+    return { kind: 'pull', query: await this.openPrepared(hit.prepared, ctx, statement) };
   }
 
   private async openPrepared(prepared: PreparedPull, ctx: PullQueryContext, statement: ParsedStatement) {
@@ -1085,8 +1091,7 @@ export class KsqlEngine {
       if (err instanceof StatementError) throw KsqlRequestError.of(err, statementText(statement), []);
       throw err;
     }
-    if (context.variables.size === 0)
-      this.preparedPulls.set(`${ctx.tableScanEnabled}\u0000${sql}`, prepared, statement);
+    if (context.variables.size === 0) this.preparedPulls.set(sql, statement.text, ctx, prepared, statement);
     return this.openPrepared(prepared, ctx, statement);
   }
 

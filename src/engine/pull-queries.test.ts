@@ -348,3 +348,71 @@ test('pull query on a table built by a table-table join is refused saying so, no
     /Pull queries on `JOINED` are not supported yet in this version of Sluice: its query CTAS_JOINED_\d+ joins tables/,
   );
 });
+
+test('a key lookup with another key is answered from the plan of its shape: keys re-bound, other literals never', async () => {
+  const { engine } = await perItem();
+  const before = engine.pullQueryCacheCounts();
+  assert.deepEqual((await pull(engine, "SELECT * FROM per_item WHERE item = 'pear';")).rows, [
+    ['pear', n(2), 7],
+  ]);
+  assert.deepEqual((await pull(engine, "SELECT * FROM per_item WHERE item = 'apple';")).rows, [
+    ['apple', n(1), 5],
+  ]);
+  assert.deepEqual((await pull(engine, "SELECT * FROM per_item WHERE item = 'kiwi';")).rows, []);
+  assert.deepEqual(
+    (await pull(engine, "  SELECT * FROM per_item WHERE item = 'it''s' ;")).rows,
+    [],
+    'whitespace around the statement and an escaped quote',
+  );
+  const after = engine.pullQueryCacheCounts();
+  assert.equal(after.rebound - before.rebound, 2, 'apple and kiwi re-bound the plan made for pear');
+  // IN lists re-bind each key, in request order.
+  await pull(engine, "SELECT item, total FROM per_item WHERE item IN ('fig', 'kiwi');");
+  assert.deepEqual(
+    (await pull(engine, "SELECT item, total FROM per_item WHERE item IN ('apple', 'pear');")).rows,
+    [
+      ['apple', 5],
+      ['pear', 7],
+    ],
+  );
+  // A literal that is not a key (a value filter, a projection, LIMIT) is planned as written.
+  assert.deepEqual(
+    (await pull(engine, "SELECT item FROM per_item WHERE item = 'pear' AND total > 1;")).rows,
+    [['pear']],
+  );
+  assert.deepEqual(
+    (await pull(engine, "SELECT item FROM per_item WHERE item = 'pear' AND total > 100;")).rows,
+    [],
+  );
+  assert.deepEqual((await pull(engine, "SELECT 'a' AS tag FROM per_item WHERE item = 'fig';")).rows, [['a']]);
+  assert.deepEqual((await pull(engine, "SELECT 'b' AS tag FROM per_item WHERE item = 'fig';")).rows, [['b']]);
+  assert.equal((await pull(engine, 'SELECT item FROM per_item LIMIT 1;')).rows.length, 1);
+  assert.equal((await pull(engine, 'SELECT item FROM per_item LIMIT 2;')).rows.length, 2);
+  assert.equal(engine.pullQueryCacheCounts().rebound - after.rebound, 1, 'only the IN list was re-bound');
+});
+
+test("a re-bound key of the wrong type gives ksqlDB's error for its own text; DROP TABLE ends the cached plan", async () => {
+  const { engine } = await startEngine();
+  await engine.execute(`
+    CREATE STREAM hits (id STRING KEY, code INT) WITH (KAFKA_TOPIC='hits', VALUE_FORMAT='JSON', PARTITIONS=1);
+    SET 'auto.offset.reset'='earliest';
+    CREATE TABLE per_code AS SELECT code, COUNT(*) AS n FROM hits GROUP BY code;
+    INSERT INTO hits (id, code) VALUES ('h1', 404);
+    INSERT INTO hits (id, code) VALUES ('h2', 500);`);
+  await engine.waitUntilIdle();
+  assert.deepEqual((await pull(engine, 'SELECT * FROM per_code WHERE code = 404;')).rows, [[404, n(1)]]);
+  assert.deepEqual((await pull(engine, 'SELECT * FROM per_code WHERE code = 500;')).rows, [[500, n(1)]]);
+  const wrong = await refusal(engine.openQuery('SELECT * FROM per_code WHERE code = 5000000000;', {}));
+  assert.match(wrong.message, /Cannot compare CODE \(INTEGER\) to 5000000000 \(BIGINT\) with EQUAL\./);
+  assert.equal(wrong.statementText, 'SELECT * FROM per_code WHERE code = 5000000000;');
+  await engine.execute('DROP TABLE per_code;');
+  const gone = await refusal(engine.openQuery('SELECT * FROM per_code WHERE code = 500;', {}));
+  assert.match(gone.message, /PER_CODE does not exist/);
+  await engine.execute(
+    `SET 'auto.offset.reset'='earliest';
+    CREATE TABLE per_code AS SELECT code, COUNT(*) AS n FROM hits WHERE code > 450 GROUP BY code;`,
+  );
+  await engine.waitUntilIdle();
+  assert.deepEqual((await pull(engine, 'SELECT * FROM per_code WHERE code = 404;')).rows, []);
+  assert.deepEqual((await pull(engine, 'SELECT * FROM per_code WHERE code = 500;')).rows, [[500, n(1)]]);
+});

@@ -12,6 +12,7 @@ import {
   planPhysical,
   planStreamPull,
   planTablePull,
+  rebindTablePullKeys,
   type TablePullPlan,
   type TableSourceStep,
   validatePullQuery,
@@ -34,11 +35,12 @@ import {
   tableRowCodec,
   type WindowLimits,
 } from '../runtime/index.js';
-import type { Query } from '../sql/index.js';
+import { type Expression, type Query, spanOf, transformExpression, visitExpression } from '../sql/index.js';
 import { formatType, type SqlType, type SqlValue } from '../types/index.js';
 import type { DataSource } from './data-source.js';
 import { StatementError } from './errors.js';
 import type { MetaStore } from './metastore.js';
+import { pullShapeOf, type ShapeLiteral } from './pull-shape.js';
 import type { QueryRegistry, RegisteredQuery } from './query-registry.js';
 import { aggregateOperatorSpec, aggregateStepOf, buildTopology } from './topology.js';
 
@@ -310,6 +312,13 @@ export interface PreparedPull {
   /** False once the source, or the query materializing a table, is no longer the one planned against. */
   valid(ctx: PullQueryContext): boolean;
   open(ctx: PullQueryContext): Promise<PullQuery>;
+  /** A key lookup's key literals, which `rebind` may change (its WHERE with others in their place). */
+  readonly keys?: {
+    readonly where: Expression;
+    readonly literals: ReadonlySet<Expression>;
+    /** The same lookup for a WHERE with other key literals; undefined when it is not the same lookup. */
+    rebind(where: Expression, ctx: PullQueryContext): PreparedPull | undefined;
+  };
 }
 
 /** A pull query over a table materialized by a CREATE TABLE … AS SELECT … GROUP BY. */
@@ -332,18 +341,32 @@ function prepareTablePull(
     ctx.processingLog,
   );
   const pullTable: PullTable = { kind: 'TABLE', name: table.name, columns: table.columns, window };
-  const plan = planned(() =>
+  const first = planned(() =>
     planTablePull(query, pullTable, { tableScanEnabled: ctx.tableScanEnabled }, customTypes),
   );
-  const columnNames = plan.columns.map((c) => c.name);
-  const columnTypes = plan.columns.map((c) => formatType(c.type));
-  const types = plan.columns.map((c) => c.type);
-  const keyColumns = plan.columns.map((c) => c.key);
-  return {
-    valid: (now) =>
-      now.metastore.get(table.name) === table &&
-      now.queries.get(registered.id) === registered &&
-      registered.query.stateStores() === stores,
+  const columnNames = first.columns.map((c) => c.name);
+  const columnTypes = first.columns.map((c) => formatType(c.type));
+  const types = first.columns.map((c) => c.type);
+  const keyColumns = first.columns.map((c) => c.key);
+  const valid = (now: PullQueryContext) =>
+    now.metastore.get(table.name) === table &&
+    now.queries.get(registered.id) === registered &&
+    registered.query.stateStores() === stores;
+  const where = query.where;
+  const prepared = (plan: TablePullPlan): PreparedPull => ({
+    valid,
+    keys:
+      plan.access.kind === 'lookup' && where !== undefined
+        ? {
+            where,
+            literals: plan.keyLiterals,
+            rebind: (other, now) => {
+              const options = { tableScanEnabled: now.tableScanEnabled };
+              const bound = planned(() => rebindTablePullKeys(plan, other, pullTable, options, customTypes));
+              return bound === undefined ? undefined : prepared(bound);
+            },
+          }
+        : undefined,
     open: async () => {
       const closed = { closed: false };
       return {
@@ -361,7 +384,8 @@ function prepareTablePull(
         },
       };
     },
-  };
+  });
+  return prepared(first);
 }
 
 /** A pull query over a stream: its topic from the beginning to the end offsets seen when opened. */
@@ -424,30 +448,132 @@ export function preparePullQuery(ctx: PullQueryContext, query: Query): PreparedP
   return prepareTablePull(ctx, query, source, types);
 }
 
-/** Prepared pull queries by statement text (and scan setting), the most recent few hundred. */
+/** What the cache holds for one shape: the query prepared for the literals it was first asked with. */
+interface ShapeEntry<S> {
+  readonly prepared: PreparedPull;
+  readonly statement: S;
+  readonly literals: readonly ShapeLiteral[];
+  /** For each literal, the key literal node of the prepared query's WHERE it is, if it is one. */
+  readonly keyNodes: readonly (Expression | undefined)[];
+  /** The text around the statement (whitespace before, `;` and whitespace after), in characters. */
+  readonly lead: number;
+  readonly tail: number;
+}
+
+/** A cached pull query opened for one request: what to open, and the request's statement text. */
+export interface PullCacheHit<S> {
+  readonly prepared: PreparedPull;
+  readonly statement: S;
+  /** The statement's text as this request wrote it (its literals, not the cached one's). */
+  readonly text: string;
+}
+
+/** Literal nodes of a WHERE by where their text starts in the statement. */
+function literalsByStart(where: Expression): Map<number, Expression> {
+  const out = new Map<number, Expression>();
+  visitExpression(where, (n) => {
+    if (n.kind !== 'string' && n.kind !== 'number') return;
+    const span = spanOf(n);
+    if (span !== undefined) out.set(span.start, n);
+  });
+  return out;
+}
+
+/**
+ * Prepared pull queries by shape (the statement text with its string and integer literals taken out,
+ * and the scan setting), the most recent few hundred. A request whose literals differ from the cached
+ * ones only in a key lookup's keys re-binds those keys (type-checked again) instead of parsing and
+ * planning; one that differs anywhere else misses, and is planned and cached as itself.
+ */
 export class PreparedPullQueries {
-  readonly #entries = new Map<string, { prepared: PreparedPull; statement: unknown }>();
+  readonly #entries = new Map<string, ShapeEntry<unknown>>();
   readonly #capacity: number;
+  /** Requests answered from the cache: with the cached literals, and with other keys re-bound. */
+  readonly #counts = { same: 0, rebound: 0 };
 
   constructor(capacity = 500) {
     this.#capacity = capacity;
   }
 
-  get<S>(key: string, ctx: PullQueryContext): { prepared: PreparedPull; statement: S } | undefined {
-    const entry = this.#entries.get(key);
+  #keyOf(sql: string, ctx: PullQueryContext): { key: string; literals: readonly ShapeLiteral[] } {
+    const shape = pullShapeOf(sql);
+    const key = shape === undefined ? `t\u0000${sql}` : `s\u0000${shape.key}`;
+    return { key: `${ctx.tableScanEnabled}\u0000${key}`, literals: shape?.literals ?? [] };
+  }
+
+  get<S>(sql: string, ctx: PullQueryContext): PullCacheHit<S> | undefined {
+    const { key, literals } = this.#keyOf(sql, ctx);
+    const entry = this.#entries.get(key) as ShapeEntry<S> | undefined;
     if (entry === undefined) return undefined;
     if (!entry.prepared.valid(ctx)) {
       this.#entries.delete(key);
       return undefined;
     }
-    return entry as { prepared: PreparedPull; statement: S };
+    const text = sql.slice(entry.lead, sql.length - entry.tail);
+    const changed = new Map<Expression, Expression>();
+    for (let i = 0; i < literals.length; i++) {
+      const now = literals[i];
+      if (now.value === entry.literals[i].value) continue;
+      const node = entry.keyNodes[i];
+      if (node === undefined) return undefined; // a literal other than a key changed: plan it anew
+      changed.set(
+        node,
+        now.kind === 'string' ? { kind: 'string', value: now.value } : { kind: 'number', text: now.value },
+      );
+    }
+    if (changed.size === 0) {
+      this.#counts.same++;
+      return { prepared: entry.prepared, statement: entry.statement, text };
+    }
+    const keys = entry.prepared.keys;
+    if (keys === undefined) return undefined;
+    let replaced = 0;
+    const where = transformExpression(keys.where, undefined, (n) => {
+      const other = changed.get(n);
+      if (other === undefined) return n;
+      replaced++;
+      return other;
+    });
+    if (replaced !== changed.size) return undefined;
+    try {
+      const prepared = keys.rebind(where, ctx);
+      if (prepared === undefined) return undefined;
+      this.#counts.rebound++;
+      return { prepared, statement: entry.statement, text };
+    } catch {
+      // A key of the wrong type (or NULL): planning the text as written gives the error with its position.
+      return undefined;
+    }
   }
 
-  set(key: string, prepared: PreparedPull, statement: unknown): void {
+  /** How many requests were answered from the cache (for tests and metrics). */
+  counts(): { readonly same: number; readonly rebound: number } {
+    return { ...this.#counts };
+  }
+
+  /** Caches what `sql` (one statement, `statementText` its text as parsed) was prepared as. */
+  set(
+    sql: string,
+    statementText: string,
+    ctx: PullQueryContext,
+    prepared: PreparedPull,
+    statement: unknown,
+  ): void {
+    const { key, literals } = this.#keyOf(sql, ctx);
+    const lead = sql.length - sql.trimStart().length;
+    if (sql.slice(lead, lead + statementText.length) !== statementText) return;
+    const byStart =
+      prepared.keys === undefined ? new Map<number, Expression>() : literalsByStart(prepared.keys.where);
+    const keyLiterals = prepared.keys?.literals;
+    const keyNodes = literals.map((l) => {
+      const node = byStart.get(l.start - lead);
+      return node !== undefined && keyLiterals?.has(node) ? node : undefined;
+    });
     if (this.#entries.size >= this.#capacity) {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
-    this.#entries.set(key, { prepared, statement });
+    const tail = sql.length - lead - statementText.length;
+    this.#entries.set(key, { prepared, statement, literals, keyNodes, lead, tail });
   }
 }

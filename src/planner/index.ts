@@ -57,6 +57,7 @@ export {
   planStreamPull,
   planTablePull,
   pullTableScope,
+  rebindTablePullKeys,
   type StreamPullPlan,
   type TablePullPlan,
   validatePullQuery,

@@ -70,8 +70,15 @@ export interface TablePullPlan {
   readonly scope: SourceScope;
   readonly access: KeyAccess;
   readonly windows: WindowRange;
-  /** The whole WHERE, tested on each row read. */
+  /**
+   * The WHERE tested on each row read: all of it, but for a key lookup without the conjuncts that
+   * gave the keys (every row looked up meets them), so new key values need no new filter.
+   */
   readonly filter: CompiledExpression | undefined;
+  /** A key lookup's literals that gave its keys (the parser's nodes): the ones `rebindTablePullKeys` may change. */
+  readonly keyLiterals: ReadonlySet<Expression>;
+  /** How many WHERE conjuncts gave the keys (0 for a scan). */
+  readonly keyConjuncts: number;
   readonly columns: readonly PullColumn[];
   readonly limit: number | undefined;
 }
@@ -374,14 +381,15 @@ function keyAccess(
   scope: SourceScope,
   options: PullOptions,
   customTypes: ReadonlyMap<string, SqlType>,
-): { access: KeyAccess; windows: WindowRange } {
+): { access: KeyAccess; windows: WindowRange; keyConjuncts: Expression[] } {
   const keyColumns = table.columns.filter((c) => c.namespace === 'KEY');
   const keyTypes = new Map(keyColumns.map((c) => [c.name, c.type]));
   let windows: WindowRange = {};
   if (where === undefined) {
     if (!options.tableScanEnabled) throw scanDisabled();
-    return { access: { kind: 'scan' }, windows };
+    return { access: { kind: 'scan' }, windows, keyConjuncts: [] };
   }
+  const keyConjuncts: Expression[] = [];
   const allowed = new Map<string, { values: SqlValue[]; kind: 'equal' | 'in' }>();
   let otherKeyComparison: string | undefined;
   let keyRange: string | undefined;
@@ -389,6 +397,7 @@ function keyAccess(
   for (const conjunct of conjuncts(where)) {
     const values = keyValuesOf(conjunct, keyTypes, scope, customTypes);
     if (values !== undefined) {
+      keyConjuncts.push(conjunct);
       const before = allowed.get(values.column);
       if (before !== undefined && (before.kind === 'in' || values.kind === 'in'))
         otherKeyComparison = values.column;
@@ -432,6 +441,7 @@ function keyAccess(
     return {
       access: { kind: 'lookup', keys: combinations(keyColumns.map((k) => allowed.get(k.name)!.values)) },
       windows,
+      keyConjuncts,
     };
   }
   if (!options.tableScanEnabled) {
@@ -448,14 +458,34 @@ function keyAccess(
     if (keyRange !== undefined) {
       const key = keyColumns.find((k) => k.name === keyRange)!;
       // Range scans on STRING keys are allowed without table scans (ksql.query.pull.range.scan.enabled).
-      if (key.type.kind === 'STRING' && keyColumns.length === 1) return { access: { kind: 'scan' }, windows };
+      if (key.type.kind === 'STRING' && keyColumns.length === 1)
+        return { access: { kind: 'scan' }, windows, keyConjuncts: [] };
       throw scanDisabled(
         `Bound on key columns '[\`${key.name}\` ${formatType(key.type)} KEY]' must currently be '='.`,
       );
     }
     throw scanDisabled();
   }
-  return { access: { kind: 'scan' }, windows };
+  return { access: { kind: 'scan' }, windows, keyConjuncts: [] };
+}
+
+/** The literal leaves of some expressions (a signed number's number too). */
+function literalsIn(expressions: readonly Expression[]): Set<Expression> {
+  const out = new Set<Expression>();
+  for (const e of expressions) {
+    visitExpression(e, (n) => {
+      if (n.kind === 'string' || n.kind === 'number') out.add(n);
+    });
+  }
+  return out;
+}
+
+/** `a AND b AND …` of some conjuncts; undefined for none. */
+function allOf(parts: readonly Expression[]): Expression | undefined {
+  return parts.reduce<Expression | undefined>(
+    (acc, p) => (acc === undefined ? p : { kind: 'binary', operator: 'AND', left: acc, right: p }),
+    undefined,
+  );
 }
 
 /** Checks that WINDOWSTART/WINDOWEND appear only where the table is windowed. */
@@ -490,12 +520,17 @@ export function planTablePull(
   checkWindowColumns(query.where, table);
   return compileIn(() => {
     const where = query.where === undefined ? undefined : windowBoundsAsNumbers(query.where, scope);
-    const { access, windows } = keyAccess(where, table, scope, options, customTypes);
-    const filter = where === undefined ? undefined : compileExpression(where, scope, customTypes);
-    if (filter !== undefined && filter.type.kind !== 'BOOLEAN') {
+    const { access, windows, keyConjuncts } = keyAccess(where, table, scope, options, customTypes);
+    const whole = where === undefined ? undefined : compileExpression(where, scope, customTypes);
+    if (whole !== undefined && whole.type.kind !== 'BOOLEAN') {
       throw new PlanningError(
-        `Type error in WHERE expression: Should evaluate to boolean but is ${printExpression(where!)} (${formatType(filter.type)}) instead.`,
+        `Type error in WHERE expression: Should evaluate to boolean but is ${printExpression(where!)} (${formatType(whole.type)}) instead.`,
       );
+    }
+    let filter = whole;
+    if (access.kind === 'lookup' && where !== undefined) {
+      const rest = allOf(conjuncts(where).filter((c) => !keyConjuncts.includes(c)));
+      filter = rest === undefined ? undefined : compileExpression(rest, scope, customTypes);
     }
     const items = namedItems(query.select, scope);
     checkUniqueNames(items);
@@ -509,7 +544,38 @@ export function planTablePull(
         keys.has(ast.name);
       return { name: i.name, type: compiled.type, key, evaluate: compiled.evaluate };
     });
-    return { kind: 'table', scope, access, windows, filter, columns, limit: query.limit };
+    return {
+      kind: 'table',
+      scope,
+      access,
+      windows,
+      filter,
+      keyLiterals: literalsIn(keyConjuncts),
+      keyConjuncts: keyConjuncts.length,
+      columns,
+      limit: query.limit,
+    };
+  });
+}
+
+/**
+ * The same key lookup with other key values: `where` is the planned query's WHERE with some of its
+ * `keyLiterals` replaced. The keys are found and type-checked again; undefined when the WHERE no longer
+ * makes the same lookup. Throws the planner's errors (a literal of the wrong type).
+ */
+export function rebindTablePullKeys(
+  plan: TablePullPlan,
+  where: Expression,
+  table: PullTable,
+  options: PullOptions,
+  customTypes: ReadonlyMap<string, SqlType> = new Map(),
+): TablePullPlan | undefined {
+  if (plan.access.kind !== 'lookup') return undefined;
+  return compileIn(() => {
+    const asNumbers = windowBoundsAsNumbers(where, plan.scope);
+    const bound = keyAccess(asNumbers, table, plan.scope, options, customTypes);
+    if (bound.access.kind !== 'lookup' || bound.keyConjuncts.length !== plan.keyConjuncts) return undefined;
+    return { ...plan, access: bound.access, windows: bound.windows };
   });
 }
 
