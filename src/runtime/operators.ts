@@ -77,6 +77,11 @@ export class SourceOperator {
     this.decoder = new SourceDecoder(source, usesPseudoColumns);
   }
 
+  /** See SourceDecoder.prepare: call (and await) before `read` for the same records. */
+  prepare(records: readonly LogRecord[]): Promise<void> | undefined {
+    return this.decoder.prepare(records);
+  }
+
   read(records: readonly LogRecord[], partition: number): RowBatch {
     const out = emptyBatch(records, partition);
     for (let i = 0; i < records.length; i++) {
@@ -291,12 +296,26 @@ export class Topology {
     return [...new Set(this.inputs.map((i) => i.source.topic))];
   }
 
+  /** The inputs that read `topic` (by default the first input). */
+  private inputsOf(topic: string | undefined): TopologyInput[] {
+    return topic === undefined || this.inputs.length === 1
+      ? [this.inputs[0]]
+      : this.inputs.filter((i) => i.source.topic === topic);
+  }
+
+  /** Fetches what reading these records needs (AVRO writer schemas); await it before `process`. */
+  prepare(records: readonly LogRecord[], topic?: string): Promise<void> | undefined {
+    const pending = this.inputsOf(topic).flatMap((i) => {
+      const p = i.source.prepare(records);
+      return p === undefined ? [] : [p];
+    });
+    if (pending.length === 0) return undefined;
+    return Promise.all(pending).then(() => {});
+  }
+
   /** Runs one batch of source records (of `topic`, by default the first input's) through the operators. */
   process(records: readonly LogRecord[], partition: number, topic?: string): RowBatch {
-    const inputs =
-      topic === undefined || this.inputs.length === 1
-        ? [this.inputs[0]]
-        : this.inputs.filter((i) => i.source.topic === topic);
+    const inputs = this.inputsOf(topic);
     let batch: RowBatch | undefined;
     for (const input of inputs) {
       let own = input.source.read(records, partition);

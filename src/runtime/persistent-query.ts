@@ -378,6 +378,8 @@ export class PersistentQuery {
     const task = this.task;
     if (task === undefined)
       throw new Error(`Query ${this.spec.id} has no topology: its state stores are closed.`);
+    const fetching = task.topology.prepare(batch.records, batch.topic);
+    if (fetching !== undefined) await fetching;
     const { records: out, from } = task.sink.write(
       task.topology.process(batch.records, batch.partition, batch.topic),
     );

@@ -95,6 +95,8 @@ async function* follow(
     const tombstones: boolean[] | undefined = overTable ? [] : undefined;
     for (const batch of batches) {
       if (sink.done()) break;
+      const fetching = topology.prepare(batch.records, batch.topic);
+      if (fetching !== undefined) await fetching;
       const out = sink.write(topology.process(batch.records, batch.partition, batch.topic));
       rows.push(...out.rows);
       if (tombstones !== undefined && out.tombstones !== undefined) tombstones.push(...out.tombstones);

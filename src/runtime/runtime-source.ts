@@ -1,3 +1,4 @@
+import type { SchemaRegistryClient } from '../serde/index.js';
 import type { SqlType } from '../types/index.js';
 
 /** What the runtime needs to read or write a stream or table (the engine's DataSource fits it). */
@@ -17,6 +18,8 @@ export interface RuntimeSource {
     readonly wrapSingleValue?: boolean;
     readonly valueDelimiter?: string;
     readonly keyDelimiter?: string;
+    /** For AVRO: where the writer schemas that records name come from. */
+    readonly schemaRegistry?: SchemaRegistryClient;
   };
   readonly timestampColumn?: string;
   readonly timestampFormat?: string;

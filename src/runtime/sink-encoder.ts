@@ -1,5 +1,5 @@
 import type { ProduceRecord } from '../log/index.js';
-import { formatByName, type RowSerializer } from '../serde/index.js';
+import { type FormatOptions, formatByName, type RowSerializer } from '../serde/index.js';
 import type { SqlType, SqlValue } from '../types/index.js';
 
 export interface SinkColumn {
@@ -11,6 +11,15 @@ export interface SinkColumn {
 export interface SinkFormats {
   readonly keyFormat: string;
   readonly valueFormat: string;
+  /** The sink topic, so errors name its subjects. */
+  readonly topic?: string;
+  /** AVRO: the registered schemas records are written with (ids, and their text when pinned by *_SCHEMA_ID). */
+  readonly keySchemaId?: number;
+  readonly valueSchemaId?: number;
+  readonly keySchema?: string;
+  readonly valueSchema?: string;
+  readonly keySchemaFullName?: string;
+  readonly valueSchemaFullName?: string;
   readonly wrapSingleValue?: boolean;
   readonly valueDelimiter?: string;
   readonly keyDelimiter?: string;
@@ -41,10 +50,22 @@ export class SinkEncoder {
         ? undefined
         : formatByName(formats.keyFormat).createSerializer(keys, {
             target: 'key',
+            ...schemaOptions(
+              formats.topic,
+              formats.keySchemaId,
+              formats.keySchema,
+              formats.keySchemaFullName,
+            ),
             ...(formats.keyDelimiter === undefined ? {} : { delimiter: formats.keyDelimiter }),
           });
     this.valueSerializer = formatByName(formats.valueFormat).createSerializer(values, {
       target: 'value',
+      ...schemaOptions(
+        formats.topic,
+        formats.valueSchemaId,
+        formats.valueSchema,
+        formats.valueSchemaFullName,
+      ),
       ...(formats.wrapSingleValue === undefined ? {} : { wrapSingleValue: formats.wrapSingleValue }),
       ...(formats.valueDelimiter === undefined ? {} : { delimiter: formats.valueDelimiter }),
     });
@@ -67,4 +88,18 @@ export class SinkEncoder {
   tombstone(keyRow: readonly SqlValue[], timestamp: number): ProduceRecord {
     return { key: this.encodeKey(keyRow), value: null, timestamp };
   }
+}
+
+function schemaOptions(
+  topic: string | undefined,
+  schemaId: number | undefined,
+  schema: string | undefined,
+  schemaFullName: string | undefined,
+): FormatOptions {
+  return {
+    ...(topic === undefined ? {} : { topic }),
+    ...(schemaId === undefined ? {} : { schemaId }),
+    ...(schema === undefined ? {} : { schema }),
+    ...(schemaFullName === undefined ? {} : { schemaFullName }),
+  };
 }

@@ -49,10 +49,16 @@ export class SourceDecoder {
         ? undefined
         : formatByName(source.keyFormat).createDeserializer(keys, {
             target: 'key',
+            topic: source.topic,
+            ...(source.serde.schemaRegistry === undefined
+              ? {}
+              : { schemaRegistry: source.serde.schemaRegistry }),
             ...(source.serde.keyDelimiter === undefined ? {} : { delimiter: source.serde.keyDelimiter }),
           });
     this.valueDeserializer = formatByName(source.valueFormat).createDeserializer(values, {
       target: 'value',
+      topic: source.topic,
+      ...(source.serde.schemaRegistry === undefined ? {} : { schemaRegistry: source.serde.schemaRegistry }),
       ...(source.serde.wrapSingleValue === undefined
         ? {}
         : { wrapSingleValue: source.serde.wrapSingleValue }),
@@ -71,6 +77,17 @@ export class SourceDecoder {
     // A windowed source's rows end with WINDOWSTART and WINDOWEND, after the pseudo columns.
     this.width = source.columns.length + 3 + (source.windowInfo === undefined ? 0 : 2);
     this.extractTimestamp = timestampExtractor(source);
+  }
+
+  /**
+   * Fetches what reading these records needs first (the writer schemas AVRO records name): a
+   * promise when there was something to fetch, else undefined.
+   */
+  prepare(records: readonly LogRecord[]): Promise<void> | undefined {
+    const keys = this.keyDeserializer?.prepare?.(records.map((r) => r.key));
+    const values = this.valueDeserializer.prepare?.(records.map((r) => r.value));
+    if (keys === undefined) return values;
+    return values === undefined ? keys : Promise.all([keys, values]).then(() => {});
   }
 
   /**

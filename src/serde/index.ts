@@ -1,9 +1,19 @@
-// The serialization formats: KAFKA, JSON and DELIMITED, found by name.
+// The serialization formats: KAFKA, JSON, DELIMITED and AVRO, found by name.
+import { avroFormat } from './avro-format.js';
 import { delimitedFormat } from './delimited-format.js';
 import type { Format } from './format.js';
 import { jsonFormat } from './json-format.js';
 import { kafkaFormat } from './kafka-format.js';
 
+export { avroWriterSchema, confluentSchemaId } from './avro-format.js';
+export { type AvroNode, parseAvroSchema } from './avro-schema.js';
+export {
+  avroSchemaForColumns,
+  columnsFromAvro,
+  DEFAULT_AVRO_VALUE_NAME,
+  defaultAvroKeyName,
+  type InferredColumns,
+} from './avro-translation.js';
 export * from './decimal.js';
 export type { Format, FormatOptions, RowDeserializer, RowSerializer, SerdeColumn } from './format.js';
 export {
@@ -15,16 +25,17 @@ export {
   SchemaRegistryError,
 } from './schema-registry-client.js';
 export { FormatSchemaError, SerdeError } from './serde-error.js';
-export { delimitedFormat, jsonFormat, kafkaFormat };
+export { avroFormat, delimitedFormat, jsonFormat, kafkaFormat };
 
 const formats: ReadonlyMap<string, Format> = new Map([
   ['KAFKA', kafkaFormat],
   ['JSON', jsonFormat],
   ['DELIMITED', delimitedFormat],
+  ['AVRO', avroFormat],
 ]);
 
 // Formats ksqlDB has that need a Schema Registry client, which Sluice does not have yet.
-const needSchemaRegistry = new Set(['AVRO', 'PROTOBUF', 'JSON_SR']);
+const needSchemaRegistry = new Set(['PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR']);
 
 /** Raised for a format name that is unknown or not available. */
 export class UnknownFormatError extends Error {
@@ -38,8 +49,7 @@ export function formatByName(name: string): Format {
   if (format) return format;
   if (needSchemaRegistry.has(upper)) {
     throw new UnknownFormatError(
-      `The ${upper} format needs Schema Registry support, which Sluice does not have yet. ` +
-        `Use one of: ${[...formats.keys()].join(', ')}`,
+      `The ${upper} format is not supported yet. ` + `Use one of: ${[...formats.keys()].join(', ')}`,
     );
   }
   throw new UnknownFormatError(
