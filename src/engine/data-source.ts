@@ -1,3 +1,4 @@
+import type { SchemaRegistryClient } from '../serde/index.js';
 import type { SqlType } from '../types/index.js';
 
 export type SourceKind = 'STREAM' | 'TABLE';
@@ -15,6 +16,16 @@ export interface SerdeOptions {
   readonly wrapSingleValue?: boolean;
   readonly valueDelimiter?: string;
   readonly keyDelimiter?: string;
+  /** AVRO: the registered schemas records are written with, and their text when not generated from the columns. */
+  readonly keySchemaId?: number;
+  readonly valueSchemaId?: number;
+  readonly keySchema?: string;
+  readonly valueSchema?: string;
+  /** AVRO: the generated records' full names (KEY_/VALUE_SCHEMA_FULL_NAME, else ksqlDB's defaults). */
+  readonly keySchemaFullName?: string;
+  readonly valueSchemaFullName?: string;
+  /** Only on the copy handed to the runtime (withSchemaRegistry): where AVRO records find their schemas. */
+  readonly schemaRegistry?: SchemaRegistryClient;
 }
 
 /**

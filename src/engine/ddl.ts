@@ -1,28 +1,28 @@
 import { type Log, LogError } from '../log/index.js';
 import { resolveType } from '../planner/index.js';
 import { parseWindowSize, WindowSpecError } from '../runtime/index.js';
+import type { SchemaRegistryClient } from '../serde/index.js';
 import type { CreateSource, TableElement } from '../sql/index.js';
 import { formatType } from '../types/index.js';
 import type { Column, DataSource, SerdeOptions, SourceWindow } from './data-source.js';
 import { StatementError } from './errors.js';
 import type { MetaStore } from './metastore.js';
+import { registerSourceSchemas } from './registry-schemas.js';
 import { checkSourceSerde, type SourceSerdeChoice } from './source-formats.js';
 import { readSourceProperties, type SourceProperties } from './with-clause.js';
 
 export const PSEUDO_COLUMNS = new Set(['ROWTIME', 'ROWPARTITION', 'ROWOFFSET', 'WINDOWSTART', 'WINDOWEND']);
 
-const FORMATS = new Set(['KAFKA', 'JSON', 'DELIMITED', 'NONE']);
-const REGISTRY_FORMATS = new Set(['AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR']);
+const FORMATS = new Set(['KAFKA', 'JSON', 'DELIMITED', 'AVRO', 'NONE']);
+const NOT_YET_FORMATS = new Set(['PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR']);
 
 export function checkFormat(format: string, side: 'key' | 'value'): void {
-  if (REGISTRY_FORMATS.has(format)) {
-    throw new StatementError(
-      `${format} is not supported yet: it needs Schema Registry support, which this version of Sluice does not have. Use JSON, DELIMITED or KAFKA.`,
-    );
+  if (NOT_YET_FORMATS.has(format)) {
+    throw new StatementError(`${format} is not supported yet. Use AVRO, JSON, DELIMITED or KAFKA.`);
   }
   if (!FORMATS.has(format)) {
     throw new StatementError(
-      `Unknown format: ${format}. Use one of KAFKA, JSON, DELIMITED${side === 'key' ? ', NONE' : ''}.`,
+      `Unknown format: ${format}. Use one of KAFKA, JSON, DELIMITED, AVRO${side === 'key' ? ', NONE' : ''}.`,
     );
   }
   if (format === 'NONE' && side === 'value') throw new StatementError('The NONE format is only for keys.');
@@ -211,6 +211,7 @@ export async function createSource(
   store: MetaStore,
   log: Log,
   defaults: FormatDefaults,
+  registry: { readonly client: SchemaRegistryClient | undefined; readonly dryRun: boolean },
 ): Promise<DataSource> {
   const props = readSourceProperties(statement.properties);
   const columns = toColumns(statement, store);
@@ -220,6 +221,20 @@ export async function createSource(
   }
   const window = sourceWindow(props);
   await ensureTopic(log, props.kafkaTopic, props, statement.sourceType, text);
+  const schemas = await registerSourceSchemas(
+    {
+      name: statement.name,
+      topic: props.kafkaTopic,
+      columns,
+      keyFormat: shape.keyFormat,
+      valueFormat: shape.valueFormat,
+      wrapSingleValue: shape.wrapSingleValue,
+      props,
+      always: false,
+      dryRun: registry.dryRun,
+    },
+    registry.client,
+  );
   return {
     kind: statement.sourceType,
     name: statement.name,
@@ -227,7 +242,7 @@ export async function createSource(
     topic: props.kafkaTopic,
     keyFormat: shape.keyFormat,
     valueFormat: shape.valueFormat,
-    serde: serdeOptions(shape),
+    serde: serdeOptions(shape, schemas),
     ...(props.timestamp === undefined ? {} : { timestampColumn: props.timestamp }),
     ...(props.timestampFormat === undefined ? {} : { timestampFormat: props.timestampFormat }),
     ...(window === undefined ? {} : { windowInfo: window }),
@@ -237,8 +252,9 @@ export async function createSource(
 }
 
 /** The serde options a source keeps, without the ones left at their defaults. */
-export function serdeOptions(shape: SourceSerdeChoice): SerdeOptions {
+export function serdeOptions(shape: SourceSerdeChoice, schemas: SerdeOptions = {}): SerdeOptions {
   return {
+    ...schemas,
     ...(shape.wrapSingleValue === undefined ? {} : { wrapSingleValue: shape.wrapSingleValue }),
     ...(shape.valueDelimiter === undefined ? {} : { valueDelimiter: shape.valueDelimiter }),
     ...(shape.keyDelimiter === undefined ? {} : { keyDelimiter: shape.keyDelimiter }),

@@ -67,11 +67,14 @@ import {
   type QueryContext,
   type QueryNumbering,
   rowInserter,
+  withSchemaRegistry,
 } from './query-statements.js';
+import { withInferredColumns } from './registry-schemas.js';
 import { checkRequestProperty } from './request-properties.js';
 import { sandboxLog } from './sandbox-log.js';
 import { materializeSourceTable } from './source-tables.js';
 import { aggregateOperatorSpec, aggregateStepOf, buildTopology, topologyStoreSpecs } from './topology.js';
+import { readSourceProperties } from './with-clause.js';
 
 /**
  * A failed request: the error of the statement that failed and the entities of those before it
@@ -567,6 +570,7 @@ export class KsqlEngine {
       fromEarliest: reset.toLowerCase() === 'earliest',
       defaults: this.formatDefaults(context),
       startQueries: !this.sandbox,
+      schemaRegistry: this.schemaRegistry,
     };
   }
 
@@ -622,13 +626,30 @@ export class KsqlEngine {
           throw new StatementError(
             'A windowed SOURCE table is not supported yet in this version of Sluice: its materialization keeps one row per key, not per key and window. Declare it without SOURCE (push queries read it), or build the windowed table with CREATE TABLE … AS SELECT … WINDOW … GROUP BY.',
           );
-        const source = await createSource(s, text, this.metastore, this.log, this.formatDefaults(context));
+        const defaults = this.formatDefaults(context);
+        // Columns inferred from the Schema Registry are recorded in the statement, so a replay needs no registry.
+        const props = readSourceProperties(s.properties);
+        const inferred = await withInferredColumns(
+          s,
+          props,
+          {
+            keyFormat: props.keyFormat ?? defaults.keyFormat,
+            valueFormat: props.valueFormat ?? defaults.valueFormat ?? '',
+            wrapSingleValue: props.wrapSingleValue,
+          },
+          this.schemaRegistry,
+        );
+        const recorded = inferred === undefined ? text : `${printStatement(inferred)};`;
+        const source = await createSource(inferred ?? s, recorded, this.metastore, this.log, defaults, {
+          client: this.schemaRegistry,
+          dryRun: this.sandbox,
+        });
         const numbering = this.queryNumbering(context);
-        const sequence = await this.record(commandId, text, context);
+        const sequence = await this.record(commandId, recorded, context);
         this.metastore.put(source);
         // A source table is materialized by a query of its own, for pull queries (ksqlDB's CST_…).
         if (source.readOnly && source.kind === 'TABLE')
-          materializeSourceTable(this.queryContext(context), source, text, numbering);
+          materializeSourceTable(this.queryContext(context), source, recorded, numbering);
         return this.status(text, commandId, sequence, `${noun === 'stream' ? 'Stream' : 'Table'} created`);
       }
       case 'dropSource':
@@ -1053,6 +1074,7 @@ export class KsqlEngine {
         scan === undefined
           ? this.config.getBoolean('ksql.query.pull.table.scan.enabled')
           : scan.toLowerCase() !== 'false',
+      ...(this.schemaRegistry === undefined ? {} : { schemaRegistry: this.schemaRegistry }),
     };
   }
 
@@ -1218,6 +1240,7 @@ export class KsqlEngine {
     if (partitioning !== undefined)
       throw new KsqlRequestError('BAD_STATEMENT', partitioning, statementText(statement), []);
     const queryId = `transient_${source.name}_${randomBytes(8).readBigUInt64BE().toString()}`;
+    const runtimeSource = withSchemaRegistry(source, this.schemaRegistry);
     const aggregate = aggregateStepOf(physical);
     if (aggregate !== undefined) {
       try {
@@ -1235,10 +1258,14 @@ export class KsqlEngine {
       this.processingLog,
       {
         id: queryId,
-        source,
+        source: runtimeSource,
         topics: inputTopicsOf(physical),
         build: (operatorContext) =>
-          buildTopology(physical, (name) => this.metastore.require(name), operatorContext),
+          buildTopology(
+            physical,
+            (name) => withSchemaRegistry(this.metastore.require(name), this.schemaRegistry),
+            operatorContext,
+          ),
         fromEarliest: this.queryContext(context).fromEarliest,
         limit,
         overTable: physical.kind === 'clientSink' && physical.overTable,

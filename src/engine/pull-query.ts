@@ -1,6 +1,7 @@
 // Pull queries (SELECT without EMIT CHANGES): over a table, the rows of the running CTAS query's
 // state store, read in this process; over a stream, the topic from the beginning to the end offsets
 // seen at the start. Both give their rows as one or more batches and then end.
+
 import { randomBytes } from 'node:crypto';
 import type { Log } from '../log/index.js';
 import {
@@ -35,6 +36,7 @@ import {
   tableRowCodec,
   type WindowLimits,
 } from '../runtime/index.js';
+import type { SchemaRegistryClient } from '../serde/index.js';
 import { type Expression, type Query, spanOf, transformExpression, visitExpression } from '../sql/index.js';
 import { formatType, type SqlType, type SqlValue } from '../types/index.js';
 import type { DataSource } from './data-source.js';
@@ -42,6 +44,7 @@ import { StatementError } from './errors.js';
 import type { MetaStore } from './metastore.js';
 import { pullShapeOf, type ShapeLiteral } from './pull-shape.js';
 import type { QueryRegistry, RegisteredQuery } from './query-registry.js';
+import { withSchemaRegistry } from './query-statements.js';
 import { aggregateOperatorSpec, aggregateStepOf, buildTopology } from './topology.js';
 
 export interface PullQueryContext {
@@ -51,6 +54,8 @@ export interface PullQueryContext {
   readonly processingLog: ProcessingLog;
   /** ksql.query.pull.table.scan.enabled as the request has it. */
   readonly tableScanEnabled: boolean;
+  /** Where AVRO records of a stream find their writer schemas. */
+  readonly schemaRegistry?: SchemaRegistryClient;
 }
 
 /** A pull query ready to stream: its columns, then its rows; it ends by itself. */
@@ -421,8 +426,9 @@ function prepareStreamPull(
           ctx.processingLog,
           {
             id: queryId,
-            source: stream,
-            build: (context) => buildTopology(physical, stream, context),
+            source: withSchemaRegistry(stream, ctx.schemaRegistry),
+            build: (context) =>
+              buildTopology(physical, withSchemaRegistry(stream, ctx.schemaRegistry), context),
             limit: plan.limit,
             ends,
           },

@@ -21,7 +21,7 @@ import {
   SinkEncoder,
   WindowSpecError,
 } from '../runtime/index.js';
-import { jsonFormat } from '../serde/index.js';
+import { jsonFormat, type SchemaRegistryClient } from '../serde/index.js';
 import type { CreateAsSelect, InsertInto, InsertValues, WindowExpression } from '../sql/index.js';
 import { formatType, type SqlType, type SqlValue } from '../types/index.js';
 import type { Column, DataSource, SourceWindow } from './data-source.js';
@@ -30,6 +30,7 @@ import { StatementError } from './errors.js';
 import { coPartitioningError, inputTopicsOf, joinStoreSpecs, sourceNamesOf } from './join-topology.js';
 import type { MetaStore } from './metastore.js';
 import type { QueryRegistry } from './query-registry.js';
+import { registerSourceSchemas } from './registry-schemas.js';
 import {
   aggregateOperatorSpec,
   aggregateStepOf,
@@ -58,6 +59,8 @@ export interface QueryContext {
   readonly defaults: FormatDefaults;
   /** False in a sandbox: queries are planned and registered there, never started. */
   readonly startQueries: boolean;
+  /** Where AVRO sinks register their schemas and AVRO sources' records find theirs. */
+  readonly schemaRegistry: SchemaRegistryClient | undefined;
 }
 
 export function plan(ctx: QueryContext, query: CreateAsSelect['query'], sinkName: string): SinkNode {
@@ -97,12 +100,20 @@ function reorderedProjection(p: SinkNode, columns: readonly ProjectedColumn[]): 
 }
 
 /** Writes rows of these columns (in order) to the records of a stream or table, with its formats. */
-function sinkEncoder(sink: DataSource, columns: readonly Column[]): SinkEncoder {
+export function sinkEncoder(sink: DataSource, columns: readonly Column[]): SinkEncoder {
+  const serde = sink.serde;
   return new SinkEncoder(
     columns.map((c) => ({ name: c.name, type: c.type, namespace: c.namespace === 'KEY' ? 'KEY' : 'VALUE' })),
     {
       keyFormat: sink.keyFormat,
       valueFormat: sink.valueFormat,
+      topic: sink.topic,
+      ...(serde.keySchemaId === undefined ? {} : { keySchemaId: serde.keySchemaId }),
+      ...(serde.valueSchemaId === undefined ? {} : { valueSchemaId: serde.valueSchemaId }),
+      ...(serde.keySchema === undefined ? {} : { keySchema: serde.keySchema }),
+      ...(serde.valueSchema === undefined ? {} : { valueSchema: serde.valueSchema }),
+      ...(serde.keySchemaFullName === undefined ? {} : { keySchemaFullName: serde.keySchemaFullName }),
+      ...(serde.valueSchemaFullName === undefined ? {} : { valueSchemaFullName: serde.valueSchemaFullName }),
       ...(sink.serde.wrapSingleValue === undefined ? {} : { wrapSingleValue: sink.serde.wrapSingleValue }),
       ...(sink.serde.valueDelimiter === undefined ? {} : { valueDelimiter: sink.serde.valueDelimiter }),
       ...(sink.serde.keyDelimiter === undefined ? {} : { keyDelimiter: sink.serde.keyDelimiter }),
@@ -169,7 +180,7 @@ function startQuery(
   group: string,
   createAs: boolean,
 ): void {
-  const source = ctx.metastore.require(planSource(p).source.name);
+  const source = withSchemaRegistry(ctx.metastore.require(planSource(p).source.name), ctx.schemaRegistry);
   const encoder = sinkEncoder(sink, sinkColumns);
   const physical = planPhysical(p);
   if (physical.kind !== 'topicSink') throw new Error('A persistent query writes to a topic.');
@@ -183,7 +194,7 @@ function startQuery(
     build: (context) =>
       buildTopicTopology(
         physical,
-        (name) => ctx.metastore.require(name),
+        (name) => withSchemaRegistry(ctx.metastore.require(name), ctx.schemaRegistry),
         { topic: sink.topic, encoder, keyFormat },
         context,
       ),
@@ -274,6 +285,20 @@ export async function createAsSelect(
   ctx.internalTopics.check(topic, 'write to');
   const partitions = props.partitions ?? (await ctx.log.describeTopic(source.topic)).partitions.length;
   await ensureTopic(ctx.log, topic, { ...props, partitions }, s.sourceType, text);
+  const schemas = await registerSourceSchemas(
+    {
+      name: s.name,
+      topic,
+      columns,
+      keyFormat: keyless ? 'NONE' : shape.keyFormat,
+      valueFormat: shape.valueFormat,
+      wrapSingleValue: shape.wrapSingleValue,
+      props,
+      always: true,
+      dryRun: !ctx.startQueries,
+    },
+    ctx.schemaRegistry,
+  );
   const prefix = s.sourceType === 'STREAM' ? 'CSAS' : 'CTAS';
   const queryId = createAsQueryId(prefix, s.name, numbering.number);
   const group = await queryGroup(ctx, queryId, [
@@ -295,7 +320,7 @@ export async function createAsSelect(
     topic,
     keyFormat: keyless ? 'NONE' : shape.keyFormat,
     valueFormat: shape.valueFormat,
-    serde: serdeOptions(shape),
+    serde: serdeOptions(shape, schemas),
     readOnly: false,
     statement: text,
     createdByQuery: queryId,
@@ -486,4 +511,14 @@ export function rowInserter(
     }
     return results;
   };
+}
+
+/** The source as the runtime reads it: with the registry AVRO records find their writer schemas in. */
+export function withSchemaRegistry(
+  source: DataSource,
+  registry: SchemaRegistryClient | undefined,
+): DataSource {
+  return registry === undefined
+    ? source
+    : { ...source, serde: { ...source.serde, schemaRegistry: registry } };
 }

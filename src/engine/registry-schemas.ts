@@ -8,6 +8,7 @@ import {
   defaultAvroKeyName,
   type FormatOptions,
   FormatSchemaError,
+  formatByName,
   parseAvroSchema,
   type RegistrySchema,
   type SchemaRegistryClient,
@@ -186,6 +187,27 @@ export async function withInferredColumns(
   return { ...statement, elements };
 }
 
+/** Whether rows of these columns can be written with a registered schema (its fields match theirs). */
+function writesWith(
+  format: string,
+  columns: readonly Column[],
+  options: FormatOptions,
+  existing: RegistrySchema & { id: number },
+): boolean {
+  if (existing.schemaType !== format) return false;
+  try {
+    formatByName(format).createSerializer(columns, {
+      ...options,
+      schema: existing.schema,
+      schemaId: existing.id,
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof FormatSchemaError) return false;
+    throw err;
+  }
+}
+
 export interface RegistryRequest {
   readonly name: string;
   readonly topic: string;
@@ -256,7 +278,7 @@ export async function registerSourceSchemas(
           if (err instanceof SchemaRegistryError && err.notFound) return undefined;
           throw err;
         });
-        if (existing !== undefined) {
+        if (existing !== undefined && writesWith(format, columns, options, existing)) {
           // ksqlDB leaves a subject with versions alone: records are written with its latest schema.
           if (target === 'key') {
             out.keySchemaId = existing.id;

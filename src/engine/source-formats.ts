@@ -28,8 +28,8 @@ export interface SerdeRequest {
 }
 
 /** Formats with a wrapped single value (WRAP_SINGLES) and with a bare one (UNWRAP_SINGLES). */
-const WRAPS = new Set(['JSON']);
-const UNWRAPS = new Set(['JSON', 'KAFKA', 'DELIMITED']);
+const WRAPS = new Set(['JSON', 'AVRO']);
+const UNWRAPS = new Set(['JSON', 'KAFKA', 'DELIMITED', 'AVRO']);
 
 function containsMap(type: SqlType): boolean {
   switch (type.kind) {
@@ -122,7 +122,7 @@ export function checkSourceSerde(columns: readonly Column[], request: SerdeReque
   return {
     keyFormat,
     valueFormat,
-    // Only JSON has a choice to remember: KAFKA and DELIMITED values are always bare.
+    // Only JSON and AVRO have a choice to remember: KAFKA and DELIMITED values are always bare.
     wrapSingleValue: single && WRAPS.has(valueFormat) ? wrap : undefined,
     valueDelimiter: request.valueDelimiter,
     keyDelimiter: request.keyDelimiter,

@@ -10,7 +10,7 @@ import {
 } from '../runtime/index.js';
 import type { Query } from '../sql/index.js';
 import type { DataSource } from './data-source.js';
-import type { QueryContext, QueryNumbering } from './query-statements.js';
+import { type QueryContext, type QueryNumbering, withSchemaRegistry } from './query-statements.js';
 import { buildTopology, topologyStoreSpecs } from './topology.js';
 
 /** ksqlDB's id of a source table's materializing query (QueryIdUtil): `CST_<NAME>_<n>`. */
@@ -50,13 +50,14 @@ export function materializeSourceTable(
   const stores = topologyStoreSpecs(physical, table.keyFormat);
   const applicationId = queryApplicationId(ctx.serviceId, id);
   const nothing: TopicOutput = { records: [], from: [] };
+  const read = withSchemaRegistry(table, ctx.schemaRegistry);
   const running = new PersistentQuery(ctx.log, ctx.processingLog, {
     id,
-    source: table,
+    source: read,
     // Never written: the query's only output is its store.
     sinkTopic: table.topic,
     build: (context) => ({
-      topology: buildTopology(physical, table, context, table.keyFormat),
+      topology: buildTopology(physical, read, context, table.keyFormat),
       sink: { write: () => nothing },
     }),
     state: { stores, stateDir: ctx.stateDir, applicationId },

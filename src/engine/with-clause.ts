@@ -17,6 +17,10 @@ export interface SourceProperties {
   /** WINDOW_TYPE, upper-cased, and WINDOW_SIZE as written. */
   readonly windowType?: string;
   readonly windowSize?: string;
+  readonly keySchemaId?: number;
+  readonly valueSchemaId?: number;
+  readonly keySchemaFullName?: string;
+  readonly valueSchemaFullName?: string;
 }
 
 const CREATE_KEYS = new Set([
@@ -41,15 +45,6 @@ const CREATE_KEYS = new Set([
   'WINDOW_SIZE',
 ]);
 
-/** Keys that only make sense with Schema Registry formats, which are not here yet. */
-const NOT_YET = new Set([
-  'KEY_SCHEMA_ID',
-  'VALUE_SCHEMA_ID',
-  'KEY_SCHEMA_FULL_NAME',
-  'VALUE_SCHEMA_FULL_NAME',
-  'VALUE_AVRO_SCHEMA_FULL_NAME',
-]);
-
 function literalText(value: Literal): string | null {
   switch (value.kind) {
     case 'string':
@@ -69,6 +64,16 @@ function positiveInt(key: string, text: string | null): number {
   const n = Number(text);
   if (text === null || !Number.isInteger(n) || n < 1) {
     throw new StatementError(`Invalid value for ${key}: '${text}'. Expected a whole number of at least 1.`);
+  }
+  return n;
+}
+
+function schemaId(key: string, text: string | null): number {
+  const n = Number(text);
+  if (text === null || !Number.isInteger(n) || n < 0) {
+    throw new StatementError(
+      `Invalid value for ${key}: '${text}'. Expected a Schema Registry schema id (a whole number).`,
+    );
   }
   return n;
 }
@@ -107,13 +112,6 @@ export function readSourceProperties(properties: readonly Property[]): SourcePro
   if (invalid.length > 0) {
     throw new StatementError(`Invalid config variable(s) in the WITH clause: ${invalid.join(',')}`);
   }
-  for (const key of raw.keys()) {
-    if (NOT_YET.has(key)) {
-      throw new StatementError(
-        `${key} is not supported yet: it needs Schema Registry formats, which this version of Sluice does not have.`,
-      );
-    }
-  }
   const format = raw.get('FORMAT');
   if (format != null && (raw.has('KEY_FORMAT') || raw.has('VALUE_FORMAT'))) {
     throw new StatementError(
@@ -143,5 +141,13 @@ export function readSourceProperties(properties: readonly Property[]): SourcePro
     keyDelimiter: readDelimiter('KEY_DELIMITER', text('KEY_DELIMITER')),
     windowType: text('WINDOW_TYPE')?.toUpperCase(),
     windowSize: text('WINDOW_SIZE'),
+    keySchemaId: raw.has('KEY_SCHEMA_ID')
+      ? schemaId('KEY_SCHEMA_ID', raw.get('KEY_SCHEMA_ID') ?? null)
+      : undefined,
+    valueSchemaId: raw.has('VALUE_SCHEMA_ID')
+      ? schemaId('VALUE_SCHEMA_ID', raw.get('VALUE_SCHEMA_ID') ?? null)
+      : undefined,
+    keySchemaFullName: text('KEY_SCHEMA_FULL_NAME'),
+    valueSchemaFullName: text('VALUE_SCHEMA_FULL_NAME') ?? text('VALUE_AVRO_SCHEMA_FULL_NAME'),
   };
 }

@@ -56,7 +56,10 @@ export async function* runStreamPull(
       if (sink.done()) break;
       const end = ends.get(batch.partition) ?? 0;
       const records = batch.records.filter((r) => r.offset < end);
-      if (records.length > 0) rows.push(...sink.write(topology.process(records, batch.partition)).rows);
+      if (records.length === 0) continue;
+      const fetching = topology.prepare(records);
+      if (fetching !== undefined) await fetching;
+      rows.push(...sink.write(topology.process(records, batch.partition)).rows);
     }
     consumer.pause(consumer.assignment().filter(finished));
     await processingLog.flush();

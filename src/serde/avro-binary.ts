@@ -221,7 +221,10 @@ export class AvroWriter {
 
   writeBigLong(n: bigint): void {
     const asNumber = Number(n);
-    if (Number.isSafeInteger(asNumber)) return this.writeLong(asNumber);
+    if (Number.isSafeInteger(asNumber)) {
+      this.writeLong(asNumber);
+      return;
+    }
     this.ensure(10);
     let z = BigInt.asUintN(64, (n << 1n) ^ (n >> 63n));
     while (z >= 0x80n) {

@@ -99,9 +99,6 @@ const ORDER = {
   ],
 };
 
-/** avsc as the reference Avro implementation, with Avro's logical types for decimals given as bytes. */
-const orderType = avro.Type.forSchema(ORDER as avro.Schema);
-
 const orderValue = {
   id: 9007199254740993n,
   customer: 'ann',

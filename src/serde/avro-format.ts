@@ -183,7 +183,9 @@ export const avroFormat: Format = {
       for (const bytes of batch) {
         if (bytes === null || bytes.length < 5 || bytes[0] !== 0) continue;
         const id = ((bytes[1] << 24) | (bytes[2] << 16) | (bytes[3] << 8) | bytes[4]) >>> 0;
-        if (!compiled.has(id)) (missing ??= new Set()).add(id);
+        if (compiled.has(id)) continue;
+        missing ??= new Set();
+        missing.add(id);
       }
       if (missing === undefined) return undefined;
       return Promise.all([...missing].map(load)).then(() => {});
