@@ -325,7 +325,7 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
     defaultValue: 1,
     importance: 'LOW',
     documentation:
-      'Replication factor of the topics the server creates in Kafka (with bootstrap.servers; every topic it creates gets it for now, WITH (REPLICAS=…) is not read yet). The embedded log keeps one copy of every topic.',
+      'Replication factor of the topics the server creates in Kafka (with bootstrap.servers), unless a statement gives WITH (REPLICAS=…). The embedded log keeps one copy of every topic and refuses REPLICAS above 1.',
     validator: atLeast(1),
   },
   {

@@ -165,6 +165,7 @@ export async function ensureTopic(
   try {
     await log.createTopic(name, {
       partitions: props.partitions,
+      ...(props.replicas === undefined ? {} : { replicas: props.replicas }),
       config: props.retentionMs === undefined ? {} : { 'retention.ms': String(props.retentionMs) },
     });
   } catch (err) {

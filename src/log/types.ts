@@ -34,6 +34,11 @@ export interface RecordPosition {
 
 export interface TopicSpec {
   readonly partitions?: number;
+  /**
+   * Copies of each partition (ksqlDB's REPLICAS, Kafka's replication factor). The embedded log keeps
+   * one and refuses more; the Kafka backend asks the cluster for this many (default: its own setting).
+   */
+  readonly replicas?: number;
   /** Kafka topic configs by name: cleanup.policy, retention.ms, retention.bytes, segment.bytes, … */
   readonly config?: Readonly<Record<string, string>>;
 }

@@ -16,6 +16,8 @@ Creates a topic in the data dir.
 
 Options:
   --partitions N       Number of partitions (default 1)
+  --replicas N         Copies of each partition: a Kafka cluster's replication factor (default: the
+                       cluster's); the embedded log keeps one and refuses more
   --config key=value   A topic config, e.g. retention.ms=86400000 or cleanup.policy=compact (repeatable)
   --if-not-exists      Succeed quietly when the topic already exists
 ${DATA_DIR_HELP}
@@ -32,6 +34,7 @@ Example:
           options: {
             ...DATA_DIR_OPTIONS,
             partitions: { type: 'string' },
+            replicas: { type: 'string' },
             config: { type: 'string', multiple: true },
             'if-not-exists': { type: 'boolean' },
           },
@@ -48,6 +51,9 @@ Example:
         values.partitions === undefined
           ? 1
           : wholeNumberFlag(values.partitions, 'partitions', COMMAND, 1, 10_000),
+      ...(values.replicas === undefined
+        ? {}
+        : { replicas: wholeNumberFlag(values.replicas, 'replicas', COMMAND, 1, 32_767) }),
       config: Object.fromEntries((values.config ?? []).map((c) => keyValueFlag(c, 'config', COMMAND))),
     };
     const target = resolveTarget(values, io.env);

@@ -11,6 +11,7 @@ export const DEFAULT_DATA_DIR = './sluice-data';
 export const DATA_DIR_OPTIONS = {
   'data-dir': { type: 'string' },
   server: { type: 'string' },
+  'bootstrap-server': { type: 'string' },
   user: { type: 'string' },
   password: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -18,6 +19,8 @@ export const DATA_DIR_OPTIONS = {
 
 export const DATA_DIR_HELP = `  --data-dir DIR   The data dir to open (default: $SLUICE_DATA_DIR, else ${DEFAULT_DATA_DIR})
   --server URL     Work through a running Sluice server's REST API instead (default: $SLUICE_SERVER)
+  --bootstrap-server HOST:PORT[,HOST:PORT]
+                   Work on the topics of an Apache Kafka cluster instead (a server with bootstrap.servers)
   --user USER      With --server: user name for authentication.method=BASIC (default: $SLUICE_USER)
   --password PW    With --server: its password (default: $SLUICE_PASSWORD)
   -h, --help       Show this help`;
@@ -25,6 +28,7 @@ export const DATA_DIR_HELP = `  --data-dir DIR   The data dir to open (default: 
 export interface DataDirFlags {
   readonly 'data-dir'?: string;
   readonly server?: string;
+  readonly 'bootstrap-server'?: string;
   readonly user?: string;
   readonly password?: string;
 }
@@ -42,6 +46,18 @@ export function resolveTarget(
 ): Target {
   if (flags.server !== undefined && flags['data-dir'] !== undefined) {
     throw new CliError('Use either --server or --data-dir, not both.', EXIT_USAGE);
+  }
+  const bootstrap = flags['bootstrap-server'];
+  if (bootstrap !== undefined) {
+    if (flags.server !== undefined || flags['data-dir'] !== undefined)
+      throw new CliError('Use one of --bootstrap-server, --server and --data-dir.', EXIT_USAGE);
+    if (flags.user !== undefined || flags.password !== undefined)
+      throw new CliError('--user and --password go with --server, not --bootstrap-server.', EXIT_USAGE);
+    const servers = bootstrap.split(',').map((s) => s.trim());
+    const bad = servers.find((s) => !/^[^\s:/]+:\d+$/.test(s));
+    if (bad !== undefined)
+      throw new CliError(`--bootstrap-server takes HOST:PORT[,HOST:PORT…], got '${bad}'.`, EXIT_USAGE);
+    return { bootstrapServers: servers };
   }
   const server = flags.server ?? (flags['data-dir'] === undefined ? env.SLUICE_SERVER : undefined);
   if (server !== undefined) {
@@ -72,7 +88,7 @@ export function resolveTarget(
 
 /** True when the target is a server, or a folder holding a Sluice data dir (opening one creates `topics`). */
 export function targetExists(target: Target): boolean {
-  return 'server' in target || existsSync(join(target.dataDir, 'topics'));
+  return !('dataDir' in target) || existsSync(join(target.dataDir, 'topics'));
 }
 
 /**
@@ -117,7 +133,10 @@ const DEFAULT_INTERNAL_TOPICS = new InternalTopics()
   .add('connect-offsets', "the Connect worker's offset topic, where every source connector resumes from")
   .add('connect-status', "the Connect worker's status topic");
 
-/** Refuses to delete or write an internal topic; a server checks its own, the data-dir tools check these. */
+/**
+ * Refuses to delete or write an internal topic; a server checks its own, the tools on a data dir or
+ * a Kafka cluster (where a server keeps them too) check these.
+ */
 export function checkNotInternal(target: Target, topic: string, action: InternalTopicAction): void {
-  if ('dataDir' in target) DEFAULT_INTERNAL_TOPICS.check(topic, action);
+  if (!('server' in target)) DEFAULT_INTERNAL_TOPICS.check(topic, action);
 }

@@ -40,7 +40,8 @@ ${DATA_DIR_HELP}`,
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ ...description, config })}\n`);
     } else {
-      io.stdout.write(formatDescription(description, config));
+      // A Kafka cluster keeps partition sizes and segments to itself (DescribeLogDirs is not asked).
+      io.stdout.write(formatDescription(description, config, !('bootstrapServers' in target)));
     }
     return 0;
   },
@@ -55,7 +56,11 @@ export function nonDefaultConfig(config: Readonly<Record<string, string>>): Reco
   return out;
 }
 
-export function formatDescription(d: TopicDescription, config: Readonly<Record<string, string>>): string {
+export function formatDescription(
+  d: TopicDescription,
+  config: Readonly<Record<string, string>>,
+  sizesKnown = true,
+): string {
   const entries = Object.entries(config);
   const lines = [
     `Topic: ${d.name}`,
@@ -67,7 +72,12 @@ export function formatDescription(d: TopicDescription, config: Readonly<Record<s
     ...formatTable([
       ['Partition', 'Beginning offset', 'End offset', 'Size (bytes)', 'Segments'],
       ...d.partitions.map((p) =>
-        [p.partition, p.beginningOffset, p.endOffset, p.sizeBytes, p.segments].map(String),
+        [
+          p.partition,
+          p.beginningOffset,
+          p.endOffset,
+          ...(sizesKnown ? [p.sizeBytes, p.segments] : ['-', '-']),
+        ].map(String),
       ),
     ]),
   ];

@@ -142,3 +142,14 @@ test("forgets a group's offsets, some partitions or all of them, and a restart d
   assert.deepEqual(await again.committedOffsets('g1'), []);
   assert.equal((await again.committedOffsets('g2'))[0].offset, 1);
 });
+
+test('a topic may ask for one replica, and more are refused naming what the embedded log keeps', async () => {
+  const log = await openLog(tempDir());
+  await log.createTopic('single', { replicas: 1 });
+  assert.throws(
+    () => log.validateTopic('copied', { replicas: 3 }),
+    logError('INVALID_CONFIG', /one copy of every partition/),
+  );
+  await assert.rejects(log.createTopic('copied', { replicas: 3 }), logError('INVALID_CONFIG', /REPLICAS=1/));
+  assert.equal(await log.hasTopic('copied'), false);
+});

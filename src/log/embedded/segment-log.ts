@@ -208,6 +208,14 @@ export class SegmentLog implements Log {
     if (this.topics.has(name)) {
       throw new LogError('TOPIC_EXISTS', `Topic '${name}' already exists.`, { key: name });
     }
+    if (spec.replicas !== undefined && spec.replicas !== 1) {
+      throw new LogError(
+        'INVALID_CONFIG',
+        `Topic '${name}' cannot have ${spec.replicas} replicas: the embedded log keeps one copy of every partition. ` +
+          'Use REPLICAS=1 (or leave it out), or keep topics in a Kafka cluster (bootstrap.servers) for more copies.',
+        { key: name },
+      );
+    }
     const count = spec.partitions ?? 1;
     const max = this.maxPartitionsPerTopic;
     if (!Number.isInteger(count) || count < 1 || count > max) {

@@ -34,12 +34,13 @@ export function fromKafkaError(err: unknown, what: string): LogError {
     );
   if (ids.has('INVALID_TOPIC_EXCEPTION'))
     return new LogError('INVALID_TOPIC', `${what}: Kafka refused the topic name.`, { cause: err });
-  if (
-    ids.has('INVALID_CONFIG') ||
-    ids.has('INVALID_REPLICATION_FACTOR') ||
-    ids.has('INVALID_PARTITIONS') ||
-    ids.has('POLICY_VIOLATION')
-  )
+  if (ids.has('INVALID_REPLICATION_FACTOR'))
+    return new LogError(
+      'INVALID_CONFIG',
+      `${what}: Kafka refused the replication factor (INVALID_REPLICATION_FACTOR): a topic cannot have more replicas than the cluster has brokers. Ask for fewer (REPLICAS=…, ksql.internal.topic.replicas) or add brokers.`,
+      { cause: err },
+    );
+  if (ids.has('INVALID_CONFIG') || ids.has('INVALID_PARTITIONS') || ids.has('POLICY_VIOLATION'))
     return new LogError('INVALID_CONFIG', `${what}: Kafka refused it (${reason}).`, { cause: err });
   if (ids.has('OFFSET_OUT_OF_RANGE'))
     return new LogError('OFFSET_OUT_OF_RANGE', `${what}: the offset is outside the partition's range.`, {

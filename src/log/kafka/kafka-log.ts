@@ -7,7 +7,7 @@ import {
   ProduceAcks,
   Producer,
 } from '@platformatic/kafka';
-import { checkTopicName } from '../embedded/topic-config.js';
+import { checkTopicName, TOPIC_CONFIG_DEFAULTS } from '../embedded/topic-config.js';
 import { invalidPartition, LogError, unknownTopic } from '../errors.js';
 import { partitionForKey } from '../partitioner.js';
 import type {
@@ -204,6 +204,13 @@ export class KafkaLog implements Log {
         'INVALID_PARTITION',
         `Invalid partition count ${partitions}: use a whole number ≥ 1.`,
       );
+    const replicas = spec?.replicas;
+    if (replicas !== undefined && (!Number.isInteger(replicas) || replicas < 1))
+      throw new LogError(
+        'INVALID_CONFIG',
+        `Invalid replica count ${replicas} for topic '${name}': use a whole number ≥ 1.`,
+        { key: name },
+      );
   }
 
   async createTopic(name: string, spec?: TopicSpec): Promise<TopicDescription> {
@@ -213,7 +220,7 @@ export class KafkaLog implements Log {
       await this.#admin.createTopics({
         topics: [name],
         partitions: spec?.partitions ?? 1,
-        replicas: this.#replicationFactor,
+        replicas: spec?.replicas ?? this.#replicationFactor,
         configs: Object.entries(spec?.config ?? {}).map(([n, value]) => ({ name: n, value })),
       });
     } catch (err) {
@@ -275,8 +282,14 @@ export class KafkaLog implements Log {
       const [described] = await this.#admin.describeConfigs({
         resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: name }],
       });
+      // The configs Sluice knows, with their effective values, and whatever was set on the topic
+      // (source 1): not the broker's hundred other defaults, which would read as the topic's own.
       config = Object.fromEntries(
-        (described?.configs ?? []).filter((c) => c.value !== null).map((c) => [c.name, c.value as string]),
+        (described?.configs ?? [])
+          .filter(
+            (c) => c.value !== null && (c.name in TOPIC_CONFIG_DEFAULTS || Number(c.configSource) === 1),
+          )
+          .map((c) => [c.name, c.value as string]),
       );
     } catch (err) {
       throw fromKafkaError(err, `Describing topic '${name}'`);
