@@ -119,6 +119,9 @@ async function stream(
     head = undefined;
     return taken;
   };
+  // A finite answer holds back its latest batch, so that a short one (a key lookup) leaves with the
+  // end of the body in one write; a long one streams a batch behind.
+  let held: string[] = [];
   try {
     if (!finite) await out.write(takeHead()[0]);
     for await (const { rows, tombstones } of handle.rows) {
@@ -127,16 +130,21 @@ async function stream(
         if (tombstones?.[i] !== true) elements.push(format.row(rowJson(rows[i], types)));
         else if (format.tombstone !== undefined) elements.push(format.tombstone(rowJson(rows[i], types)));
       }
-      await out.writeBatch(elements);
       sent += rows.length;
+      if (!finite) {
+        await out.writeBatch(elements);
+        continue;
+      }
+      if (held.length > 0) await out.writeBatch(held);
+      held = elements;
     }
   } catch (err) {
     failed = true;
-    await out.writeBatch([...takeHead(), format.error(genericError('SERVER_ERROR', (err as Error).message))]);
+    held.push(...takeHead(), format.error(genericError('SERVER_ERROR', (err as Error).message)));
   } finally {
     handle.close();
     const tail = format.tail(failed ? 'error' : sent === handle.limit ? 'limit' : 'completed');
-    out.end(takeHead().join('') + tail);
+    await out.endWith([...held, takeHead().join('') + tail]);
   }
 }
 
