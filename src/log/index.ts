@@ -37,4 +37,5 @@ export { KafkaLog, type KafkaLogOptions } from './kafka/index.js';
 export { murmur2, partitionForKey } from './partitioner.js';
 export { ReadCursor } from './read-cursor.js';
 export { type ReplayHandler, type ReplayOptions, replayToEnd } from './replay.js';
+export { scanForTimestamp } from './scan-for-timestamp.js';
 export type * from './types.js';

@@ -165,6 +165,16 @@ export interface Log {
   beginningOffset(topic: string, partition: number): Promise<number>;
   /** The offset the next appended record will get (the high watermark), asked of the store now. */
   endOffset(topic: string, partition: number): Promise<number>;
+  /**
+   * The first record still in the partition whose timestamp is at or after `timestamp`, with that
+   * timestamp (Kafka's ListOffsets by time); undefined when there is none. Found through a time
+   * index where the store keeps one.
+   */
+  offsetForTimestamp(
+    topic: string,
+    partition: number,
+    timestamp: number,
+  ): Promise<{ offset: number; timestamp: number } | undefined>;
 
   /**
    * Resolves true as soon as the partition's end offset is beyond `offset`, false when `timeoutMs`

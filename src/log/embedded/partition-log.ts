@@ -123,6 +123,30 @@ export class PartitionLog {
     return this.beginningOffset;
   }
 
+  /**
+   * The first record at or after `timestamp` (Kafka's ListOffsets by time), found through the time
+   * index: segments whose records are all older are skipped without reading, and within the first
+   * other one the read starts at the last index entry before which every record is older.
+   */
+  offsetForTimestamp(timestamp: number): { offset: number; timestamp: number } | undefined {
+    const start = this.beginningOffset;
+    const cursor = new ReadCursor();
+    for (let i = this.segmentIndexFor(start); i < this.segments.length; i++) {
+      const segment = this.segments[i];
+      if (segment.maxTimestamp < timestamp || segment.nextOffset <= start) continue;
+      const end = segment.nextOffset;
+      let offset = Math.max(segment.lookupTime(timestamp), start);
+      while (offset < end) {
+        const { records, nextOffset } = this.read(offset, { maxRecords: 1000, cursor });
+        for (const r of records)
+          if (r.timestamp >= timestamp) return { offset: r.offset, timestamp: r.timestamp };
+        if (nextOffset <= offset) break;
+        offset = nextOffset;
+      }
+    }
+    return undefined;
+  }
+
   private dropSegmentsBeforeStart(): void {
     let dropped = false;
     while (this.segments.length > 1 && this.segments[1].baseOffset <= this.deletedBefore) {

@@ -579,6 +579,14 @@ export class SegmentLog implements Log {
     return this.partition(topic, partition).beginningOffset;
   }
 
+  async offsetForTimestamp(
+    topic: string,
+    partition: number,
+    timestamp: number,
+  ): Promise<{ offset: number; timestamp: number } | undefined> {
+    return this.partition(topic, partition).offsetForTimestamp(timestamp);
+  }
+
   async endOffset(topic: string, partition: number): Promise<number> {
     return this.partition(topic, partition).endOffset;
   }

@@ -32,7 +32,12 @@ interface IndexFile {
   readonly created: number;
   readonly offsets: number[];
   readonly positions: number[];
+  /** Per entry, the largest timestamp of the batches before it (absent in older index files). */
+  readonly timestampsBefore?: number[];
 }
+
+/** A time index entry not known (an index file from before there was one): it rules nothing out. */
+const UNKNOWN_TIMESTAMP = Number.MAX_SAFE_INTEGER;
 
 /** What recovery found at the end of a segment's valid batches. */
 export interface ScanOutcome {
@@ -61,6 +66,11 @@ export class Segment {
   corruptReason: string | undefined;
   private readonly indexOffsets: number[] = [];
   private readonly indexPositions: number[] = [];
+  /**
+   * The time index, beside the offset index: for each entry, the largest timestamp of the batches
+   * before it, so a search by time starts at the last entry before which every record is older.
+   */
+  private readonly indexTimestampsBefore: number[] = [];
   private lastIndexedPosition = -INDEX_INTERVAL_BYTES;
   dirty = false;
 
@@ -118,6 +128,10 @@ export class Segment {
     this.created = index.created;
     this.indexOffsets.push(...index.offsets);
     this.indexPositions.push(...index.positions);
+    const times = index.timestampsBefore;
+    if (times !== undefined && times.length === index.offsets.length)
+      this.indexTimestampsBefore.push(...times);
+    else this.indexTimestampsBefore.push(...index.offsets.map(() => UNKNOWN_TIMESTAMP));
     this.lastIndexedPosition = this.indexPositions.at(-1) ?? -INDEX_INTERVAL_BYTES;
     return true;
   }
@@ -171,6 +185,7 @@ export class Segment {
     if (pos - this.lastIndexedPosition >= INDEX_INTERVAL_BYTES) {
       this.indexOffsets.push(header.baseOffset);
       this.indexPositions.push(pos);
+      this.indexTimestampsBefore.push(this.maxTimestamp);
       this.lastIndexedPosition = pos;
     }
     this.size = pos + header.size;
@@ -221,6 +236,7 @@ export class Segment {
     while (this.indexPositions.length > 0 && this.indexPositions[this.indexPositions.length - 1] >= pos) {
       this.indexPositions.pop();
       this.indexOffsets.pop();
+      this.indexTimestampsBefore.pop();
     }
     this.lastIndexedPosition = this.indexPositions.at(-1) ?? -INDEX_INTERVAL_BYTES;
     this.dirty = true;
@@ -236,6 +252,28 @@ export class Segment {
       const mid = (lo + hi) >>> 1;
       if (offsets[mid] <= offset) {
         found = this.indexPositions[mid];
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Where a search for the first record at or after `timestamp` may start: the offset of the last
+   * index entry before which every batch is older (the segment's base offset when none is).
+   */
+  lookupTime(timestamp: number): number {
+    const times = this.indexTimestampsBefore;
+    let lo = 0;
+    let hi = times.length - 1;
+    let found = this.baseOffset;
+    // The largest timestamp before an entry only grows along the segment: a binary search holds.
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (times[mid] < timestamp) {
+        found = this.indexOffsets[mid];
         lo = mid + 1;
       } else {
         hi = mid - 1;
@@ -291,6 +329,7 @@ export class Segment {
       created: this.created,
       offsets: this.indexOffsets,
       positions: this.indexPositions,
+      timestampsBefore: this.indexTimestampsBefore,
     };
     const tmp = `${this.indexPath}.tmp`;
     writeFileSync(tmp, JSON.stringify(index));

@@ -138,6 +138,19 @@ describe('KafkaLog over a real Kafka broker', { skip: kafkaBroker.missing, timeo
     await log.deleteCommittedOffsets('g-never-there');
   });
 
+  test('finds the first record at or after a time through Kafka’s own time index', async () => {
+    await log.createTopic('t-time');
+    await log.append(
+      't-time',
+      [0, 1, 2].map((i) => ({ value: Buffer.from(`v${i}`), timestamp: 1_700_000_000_000 + i * 1000 })),
+    );
+    assert.deepEqual(await log.offsetForTimestamp('t-time', 0, 1_700_000_000_500), {
+      offset: 1,
+      timestamp: 1_700_000_001_000,
+    });
+    assert.equal(await log.offsetForTimestamp('t-time', 0, 1_800_000_000_000), undefined);
+  });
+
   test('what the Kafka backend does not do says so', () => {
     assert.throws(
       () => log.beginTransaction('tx'),

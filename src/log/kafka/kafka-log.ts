@@ -495,6 +495,20 @@ export class KafkaLog implements Log {
     return Number((await this.#offsets(topic, -2n))[partition] ?? 0n);
   }
 
+  /** Kafka's own ListOffsets by time (its time index), then the record there for its timestamp. */
+  async offsetForTimestamp(
+    topic: string,
+    partition: number,
+    timestamp: number,
+  ): Promise<{ offset: number; timestamp: number } | undefined> {
+    await this.#partitionMeta(topic, partition);
+    const offset = Number((await this.#offsets(topic, BigInt(timestamp)))[partition] ?? -1n);
+    if (offset < 0) return undefined;
+    const read = await this.read(topic, partition, offset, { maxRecords: 1 });
+    const found = read.records[0];
+    return found === undefined ? undefined : { offset: found.offset, timestamp: found.timestamp };
+  }
+
   async endOffset(topic: string, partition: number): Promise<number> {
     await this.#partitionMeta(topic, partition);
     return Number((await this.#offsets(topic, -1n))[partition] ?? 0n);

@@ -10,6 +10,7 @@ import {
   type ReadResult,
   type RecordPosition,
   resolveTopicConfig,
+  scanForTimestamp,
   type TopicDescription,
   type TopicPartitionOffset,
   type TopicSpec,
@@ -374,6 +375,15 @@ export class RemoteLog implements Log {
   async listGroups(): Promise<string[]> {
     const answer = await this.call<{ data: { consumer_group_id: string }[] }>('GET', '/consumer-groups');
     return answer.data.map((g) => g.consumer_group_id);
+  }
+
+  /** The REST API has no time index to ask: the records are read from the beginning. */
+  offsetForTimestamp(
+    topic: string,
+    partition: number,
+    timestamp: number,
+  ): Promise<{ offset: number; timestamp: number } | undefined> {
+    return scanForTimestamp(this, topic, partition, timestamp);
   }
 
   // The REST API has no route for these yet; a server's Kafka listener serves them to Kafka's tools.

@@ -48,18 +48,18 @@ async function offsetFor(
 ): Promise<{ timestamp: number; offset: number }> {
   if (timestamp === LATEST) return { timestamp: -1, offset: await log.endOffset(topic, partition) };
   if (timestamp === EARLIEST) return { timestamp: -1, offset: await log.beginningOffset(topic, partition) };
-  // A scan of the partition: the log keeps no time index yet.
+  if (timestamp !== MAX_TIMESTAMP) {
+    const found = await log.offsetForTimestamp(topic, partition, timestamp);
+    return found ?? { timestamp: -1, offset: -1 };
+  }
+  // The largest timestamp: a scan of the partition.
   const end = await log.endOffset(topic, partition);
   let offset = await log.beginningOffset(topic, partition);
   let best = { timestamp: -1, offset: -1 };
   while (offset < end) {
     const result = await log.read(topic, partition, offset, { maxRecords: 5000 });
     for (const r of result.records) {
-      if (timestamp === MAX_TIMESTAMP) {
-        if (r.timestamp >= best.timestamp) best = { timestamp: r.timestamp, offset: r.offset };
-      } else if (r.timestamp >= timestamp) {
-        return { timestamp: r.timestamp, offset: r.offset };
-      }
+      if (r.timestamp >= best.timestamp) best = { timestamp: r.timestamp, offset: r.offset };
     }
     if (result.nextOffset <= offset) break;
     offset = result.nextOffset;
