@@ -112,3 +112,29 @@ test('EXPLAIN of a running join query shows the join in the execution plan and t
   assert.ok(description.includes(`Logger: ${queryId}.KafkaTopic_Right.Source`), description);
   assert.match(description, /Processor: Join \(stores: \[KafkaTopic_Right-Reduce\]\)/);
 });
+
+test('under exactly_once_v2 a stream-stream join commits its window stores with its output: a restart joins later records with those stored before it, once', async () => {
+  const flags = { 'ksql.streams.processing.guarantee': 'exactly_once_v2' };
+  const first = await startEngine(undefined, flags);
+  await first.engine.execute(`
+    CREATE STREAM clicks (id STRING KEY, page STRING) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1);
+    CREATE STREAM views (id STRING KEY, ms INT) WITH (KAFKA_TOPIC='views', VALUE_FORMAT='JSON', PARTITIONS=1);
+    SET 'auto.offset.reset'='earliest';
+    CREATE STREAM joined WITH (KAFKA_TOPIC='joined') AS
+      SELECT c.id, c.page, v.ms FROM clicks c JOIN views v WITHIN 1 MINUTE ON c.id = v.id;
+    INSERT INTO clicks (id, page, ROWTIME) VALUES ('a', 'home', 1000);
+    INSERT INTO views (id, ms, ROWTIME) VALUES ('a', 5, 2000);`);
+  const before = await readTopic(first.log, 'joined', 1);
+  assert.deepEqual(JSON.parse(before[0].value!.toString()), { PAGE: 'home', MS: 5 });
+  await first.close();
+  const second = await startEngine(first.dir, flags);
+  await second.engine.execute(`INSERT INTO views (id, ms, ROWTIME) VALUES ('a', 7, 3000);`);
+  const after = await readTopic(second.log, 'joined', 2);
+  assert.deepEqual(
+    after.map((r) => JSON.parse(r.value!.toString())),
+    [
+      { PAGE: 'home', MS: 5 },
+      { PAGE: 'home', MS: 7 },
+    ],
+  );
+});
