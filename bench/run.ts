@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each figure printed beside its same-run baseline.
 
+import { benchAvroFormat, printAvroFigures } from './avro-query.js';
 import { benchConnectFailover } from './connect-failover.js';
 import { benchFileSink } from './file-sink.js';
 import { benchJdbcSink } from './jdbc-sink.js';
@@ -57,6 +58,9 @@ console.log('');
 const joins = await benchJoins();
 printJoinFigures(joins);
 printStreamStreamFigure(await benchStreamStreamJoin(), joins[0]);
+
+console.log('');
+printAvroFigures(await benchAvroFormat());
 
 const streaming = await benchPushStreaming();
 console.log('');

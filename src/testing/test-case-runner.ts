@@ -1,12 +1,15 @@
 // Runs one test case as ksqlDB's ksql-test-runner does: the statements in a throwaway engine reading
 // from the earliest offset, the input records fed in file order, then every record of the expected
 // topics read back and compared with the expected ones.
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadServerConfig } from '../config/index.js';
 import { type DataSource, KsqlEngine, KsqlRequestError } from '../engine/index.js';
 import { type Log, type LogRecord, replayToEnd, SegmentLog } from '../log/index.js';
+import { InProcessSchemaRegistryClient, SchemaStore } from '../registry/index.js';
+import type { SchemaRegistryClient } from '../serde/index.js';
 import { type ParsedStatement, parseStatements, SqlParseError } from '../sql/index.js';
 import { topicsToCreate } from './missing-topics.js';
 import { type ActualRecord, diffTopic } from './output-diff.js';
@@ -104,11 +107,13 @@ class TestCaseRun {
   private readonly log: Log;
   private readonly engine: KsqlEngine;
   private readonly options: RunOptions;
+  private readonly registry: SchemaRegistryClient;
 
-  constructor(log: Log, engine: KsqlEngine, options: RunOptions) {
+  constructor(log: Log, engine: KsqlEngine, options: RunOptions, registry: SchemaRegistryClient) {
     this.log = log;
     this.engine = engine;
     this.options = options;
+    this.registry = registry;
   }
 
   async run(testCase: TestCase): Promise<TestOutcome> {
@@ -160,7 +165,7 @@ class TestCaseRun {
             `${input.location} is for topic '${input.topic}', which no stream or table of the statements reads.`,
           );
         }
-        codec = new TopicCodec(source);
+        codec = new TopicCodec(source, this.registry);
         codecs.set(input.topic, codec);
       }
       let key: Buffer | null;
@@ -198,7 +203,7 @@ class TestCaseRun {
         );
         continue;
       }
-      const codec = new TopicCodec(source);
+      const codec = new TopicCodec(source, this.registry);
       const actual: ActualRecord[] = (await readAll(this.log, topic)).map((r) => ({
         timestamp: r.timestamp,
         headers: r.headers,
@@ -224,9 +229,11 @@ export async function runTestCase(testCase: TestCase, options: RunOptions = {}):
         flags: { 'sluice.data.dir': join(dir, 'data'), 'ksql.streams.auto.offset.reset': 'earliest' },
         env: {},
       });
-      const engine = await KsqlEngine.start(log, config);
+      // AVRO schemas live in a registry of the test's own, over its log, as a server's do by default.
+      const registry = new InProcessSchemaRegistryClient(await SchemaStore.open(log));
+      const engine = await KsqlEngine.start(log, config, undefined, registry);
       try {
-        return await new TestCaseRun(log, engine, options).run(testCase);
+        return await new TestCaseRun(log, engine, options, registry).run(testCase);
       } catch (err) {
         if (err instanceof TestAbort) return failed(err.message, err.details);
         throw err;

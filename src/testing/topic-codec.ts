@@ -1,6 +1,7 @@
 // Test records ⇄ topic bytes, with the key and value formats of the stream or table over the topic.
 // As in ksqlDB's test runner: JSON is written as given (so a malformed record reaches the query and
-// its processing log), DELIMITED is plain text both ways, KAFKA is its binary form of the column type.
+// its processing log), DELIMITED is plain text both ways, KAFKA is its binary form of the column type,
+// AVRO is given as JSON and written with the source's registered schema.
 import {
   type Column,
   type DataSource,
@@ -9,7 +10,13 @@ import {
   serializeSessionWindowedKey,
   serializeTimeWindowedKey,
 } from '../engine/index.js';
-import { formatByName, type RowDeserializer } from '../serde/index.js';
+import {
+  type FormatOptions,
+  formatByName,
+  jsonFormat,
+  type RowDeserializer,
+  type SchemaRegistryClient,
+} from '../serde/index.js';
 import { formatType, type SqlType, type SqlValue, STRING, type StructValue } from '../types/index.js';
 import { isIntegralText, type JsonNode, printJson } from './json-document.js';
 import type { RecordWindow } from './test-files.js';
@@ -80,23 +87,38 @@ interface Side {
   readonly columns: readonly Column[];
   /** Whether a JSON row is an object of its columns rather than the single column's bare value. */
   readonly wrapped: boolean;
-  readonly options: { target: 'key' | 'value'; wrapSingleValue?: boolean; delimiter?: string };
+  readonly options: FormatOptions & { target: 'key' | 'value' };
 }
 
-function sideOf(source: DataSource, target: 'key' | 'value'): Side {
+function sideOf(
+  source: DataSource,
+  target: 'key' | 'value',
+  registry: SchemaRegistryClient | undefined,
+): Side {
   const columns = source.columns.filter((c) => c.namespace === (target === 'key' ? 'KEY' : 'VALUE'));
   const format = target === 'key' ? source.keyFormat : source.valueFormat;
   const wrapSingle = target === 'value' ? source.serde.wrapSingleValue : undefined;
   const delimiter = target === 'value' ? source.serde.valueDelimiter : source.serde.keyDelimiter;
-  const wrapped = format === 'JSON' && (columns.length !== 1 || (target === 'value' && wrapSingle !== false));
+  const wrapped =
+    (format === 'JSON' || format === 'AVRO') &&
+    (columns.length !== 1 || (target === 'value' && wrapSingle !== false));
+  const serde = source.serde;
+  const schemaId = target === 'key' ? serde.keySchemaId : serde.valueSchemaId;
+  const schema = target === 'key' ? serde.keySchema : serde.valueSchema;
+  const fullName = target === 'key' ? serde.keySchemaFullName : serde.valueSchemaFullName;
   return {
     format,
     columns,
     wrapped,
     options: {
       target,
+      topic: source.topic,
       ...(wrapSingle === undefined ? {} : { wrapSingleValue: wrapSingle }),
       ...(delimiter === undefined ? {} : { delimiter }),
+      ...(registry === undefined ? {} : { schemaRegistry: registry }),
+      ...(schemaId === undefined ? {} : { schemaId }),
+      ...(schema === undefined ? {} : { schema }),
+      ...(fullName === undefined ? {} : { schemaFullName: fullName }),
     },
   };
 }
@@ -134,6 +156,19 @@ function writer(side: Side, what: string): (node: JsonNode) => Buffer | null {
   switch (side.format) {
     case 'JSON':
       return (node) => (node.kind === 'null' ? null : Buffer.from(printJson(node), 'utf8'));
+    case 'AVRO': {
+      // The record as JSON, read into the columns as the JSON format reads it, then written as AVRO.
+      const read = jsonFormat.createDeserializer(side.columns, side.options);
+      const serialize = formatByName('AVRO').createSerializer(side.columns, side.options);
+      return (node) => {
+        if (node.kind === 'null' || side.columns.length === 0) return null;
+        try {
+          return serialize(read(Buffer.from(printJson(node), 'utf8')));
+        } catch (err) {
+          throw new RecordCodecError(`${what} cannot be written as AVRO: ${(err as Error).message}`);
+        }
+      };
+    }
     case 'KAFKA': {
       const serialize = formatByName('KAFKA').createSerializer(side.columns, side.options);
       const type = side.columns[0]?.type;
@@ -153,10 +188,11 @@ export class TopicCodec {
   readonly #encodeKey: (node: JsonNode) => Buffer | null;
   readonly #decodeKey: (bytes: Buffer | null) => TypedValue;
 
-  constructor(source: DataSource) {
+  /** `registry`: where AVRO schemas are (the test engine's own). */
+  constructor(source: DataSource, registry?: SchemaRegistryClient) {
     this.source = source;
-    const key = sideOf(source, 'key');
-    const value = sideOf(source, 'value');
+    const key = sideOf(source, 'key', registry);
+    const value = sideOf(source, 'value', registry);
     this.#encodeKey = writer(key, `A ${key.format} key`);
     this.encodeValue = writer(value, `A ${value.format} value`);
     this.#decodeKey = reader(key);
