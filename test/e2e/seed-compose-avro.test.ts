@@ -164,5 +164,43 @@ describe("the seed's docker-compose environment with AvroConverter", {
 
     const status = await ksqlRequest(listener, 'SHOW CONNECTORS;');
     assert.match(JSON.stringify(status.body), /RUNNING \(1\/1 tasks RUNNING\)/);
+
+    // The connector's typed schemas are all SQL needs: no column list.
+    const created2 = await ksqlRequest(
+      listener,
+      "CREATE STREAM people WITH (KAFKA_TOPIC='people', FORMAT='AVRO');",
+    );
+    assert.equal(created2.status, 200, JSON.stringify(created2.body));
+    const described = await ksqlRequest(listener, 'DESCRIBE people;');
+    const fields = (
+      described.body as { sourceDescription: { fields: { name: string; schema: { type: string } }[] } }[]
+    )[0].sourceDescription.fields;
+    assert.deepEqual(
+      fields.map((f) => [f.name, f.schema.type]),
+      [
+        ['ROWKEY', 'STRING'],
+        ['NAME', 'STRING'],
+        ['CREDITCARDNUMBER', 'STRING'],
+      ],
+    );
+    const res = await fetch(`${listener}/query-stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        sql: 'SELECT ROWKEY, NAME, CREDITCARDNUMBER FROM people EMIT CHANGES LIMIT 2;',
+        properties: { 'auto.offset.reset': 'earliest' },
+      }),
+    });
+    const rows = (await res.text())
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => JSON.parse(l) as string[]);
+    assert.equal(rows.length, 2, JSON.stringify(rows));
+    for (const [id, name, card] of rows) {
+      assert.match(id, /^[0-9a-f-]{36}$/);
+      assert.ok(name.length > 3, name);
+      assert.match(card, /\d/);
+    }
   });
 });
