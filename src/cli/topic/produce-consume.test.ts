@@ -340,7 +340,7 @@ test('producing to or consuming from an unknown topic says it does not exist', a
 });
 
 test('Ctrl-C stops a waiting consume cleanly: exit 0 and the group offset committed', {
-  timeout: 20_000,
+  timeout: 90_000,
 }, async () => {
   const dir = tempDataDir();
   await topicIn(dir, 'orders');
@@ -386,7 +386,7 @@ test('Ctrl-C stops a waiting consume cleanly: exit 0 and the group offset commit
 });
 
 test('Ctrl-C ends produce: complete lines are written, a partial line is dropped, exit 0', {
-  timeout: 20_000,
+  timeout: 90_000,
 }, async () => {
   const dir = tempDataDir();
   await topicIn(dir, 'orders');
