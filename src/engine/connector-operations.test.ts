@@ -219,7 +219,7 @@ for (const mode of ['embedded', 'rest'] as const) {
       assert.deepEqual((fieldsOf(await one('SHOW CONNECTOR STATUS src;')).connectors as Row[])[0].tasks, []);
       const missing = await failure('SHOW CONNECTOR STATUS nope;');
       assert.equal(missing.errorCode, 40400);
-      assert.equal(missing.message, 'Failed to query connector status: Connector NOPE not found');
+      assert.equal(missing.message, 'Failed to query connector status: No status found for connector NOPE');
     });
 
     test('CREATE STREAM … FROM DEAD LETTER QUEUE OF CONNECTOR declares the dead-letter topic with the error headers as columns', async () => {

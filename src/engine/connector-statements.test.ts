@@ -333,7 +333,7 @@ for (const mode of ['embedded', 'rest'] as const) {
       );
       const missing = await failure('DESCRIBE CONNECTOR nope;');
       assert.equal(missing.errorCode, 40400);
-      assert.equal(missing.message, 'Failed to query connector status: Connector NOPE not found');
+      assert.equal(missing.message, 'Failed to query connector status: No status found for connector NOPE');
     });
 
     test('PAUSE, RESUME and RESTART CONNECTOR move the connector through its states', async () => {

@@ -180,12 +180,11 @@ test('an invalid config is a 400 listing every error the way Kafka Connect words
   assert.deepEqual((await call('GET', '/connectors')).body, []);
 });
 
-test('an unknown connector is a 404 "Connector X not found", and for pause, resume and stop "Unknown connector X"', async () => {
+test('an unknown connector is a 404 "Connector X not found" ("No status found for connector X" for its status), and for pause, resume and stop "Unknown connector X"', async () => {
   const { call } = await startWorker();
   for (const [method, path] of [
     ['GET', '/connectors/nope'],
     ['GET', '/connectors/nope/config'],
-    ['GET', '/connectors/nope/status'],
     ['GET', '/connectors/nope/tasks'],
     ['GET', '/connectors/nope/offsets'],
     ['GET', '/connectors/nope/metrics'],
@@ -198,6 +197,9 @@ test('an unknown connector is a 404 "Connector X not found", and for pause, resu
     assert.equal(res.status, 404, `${method} ${path}`);
     assert.deepEqual(res.body, { error_code: 404, message: 'Connector nope not found' }, `${method} ${path}`);
   }
+  const status = await call('GET', '/connectors/nope/status');
+  assert.equal(status.status, 404);
+  assert.deepEqual(status.body, { error_code: 404, message: 'No status found for connector nope' });
   const patch = await call('PATCH', '/connectors/nope/config', { a: 'b' });
   assert.equal(patch.status, 404);
   assert.equal(patch.body.message, 'Connector nope not found');

@@ -243,7 +243,9 @@ export class Herder {
   }
 
   connectorStatus(name: string): ConnectorStateInfo {
-    const state = this.stateOf(name);
+    const state = this.configs.connectors().get(name);
+    // Kafka Connect reads a status from its status store, so its 404 has its own words.
+    if (state === undefined) throw new ConnectError(404, `No status found for connector ${name}`);
     const running = this.runtime.connector(name);
     const stored = this.statuses.connector(name);
     const connector = running
