@@ -3,6 +3,7 @@
 import { benchAvroFormat, printAvroFigures } from './avro-query.js';
 import { benchConnectFailover } from './connect-failover.js';
 import { benchFileSink } from './file-sink.js';
+import { benchJavaConnect } from './java-connect.js';
 import { benchJdbcSink } from './jdbc-sink.js';
 import { benchJdbcSource } from './jdbc-source.js';
 import { benchJoins, benchStreamStreamJoin, printJoinFigures, printStreamStreamFigure } from './joins.js';
@@ -203,6 +204,25 @@ for (const [i, f] of pulls.entries()) {
   console.log(
     `  ${f.name.padEnd(44)} ${Math.round(f.perSecond).toLocaleString('en-US').padStart(12)} ${unit}${ratio}${latency}${cpu}`,
   );
+}
+
+const javaConnect = await benchJavaConnect();
+console.log('');
+console.log(
+  "Kafka's Java FileStreamSource on a real Kafka Connect 4.1 worker, ~100-byte lines, 200,000 records, best of 2: into Sluice's Kafka listener beside a real Apache Kafka 4.1 broker as baseline (aim ≥ 100 %)",
+);
+if (typeof javaConnect === 'string') console.log(`  ${javaConnect}`);
+else {
+  const [base, onSluice] = javaConnect;
+  for (const f of javaConnect) {
+    const ratio =
+      f === onSluice
+        ? `  ${((100 * f.recordsPerSecond) / base.recordsPerSecond).toFixed(0)} % of baseline`
+        : '';
+    console.log(
+      `  ${f.name.padEnd(44)} ${Math.round(f.recordsPerSecond).toLocaleString('en-US').padStart(12)} records/s${ratio}`,
+    );
+  }
 }
 
 const failover = await benchConnectFailover();
