@@ -13,16 +13,16 @@ import { readSourceProperties, type SourceProperties } from './with-clause.js';
 
 export const PSEUDO_COLUMNS = new Set(['ROWTIME', 'ROWPARTITION', 'ROWOFFSET', 'WINDOWSTART', 'WINDOWEND']);
 
-const FORMATS = new Set(['KAFKA', 'JSON', 'DELIMITED', 'AVRO', 'NONE']);
-const NOT_YET_FORMATS = new Set(['PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR']);
+const FORMATS = new Set(['KAFKA', 'JSON', 'DELIMITED', 'AVRO', 'JSON_SR', 'NONE']);
+const NOT_YET_FORMATS = new Set(['PROTOBUF', 'PROTOBUF_NOSR']);
 
 export function checkFormat(format: string, side: 'key' | 'value'): void {
   if (NOT_YET_FORMATS.has(format)) {
-    throw new StatementError(`${format} is not supported yet. Use AVRO, JSON, DELIMITED or KAFKA.`);
+    throw new StatementError(`${format} is not supported yet. Use AVRO, JSON_SR, JSON, DELIMITED or KAFKA.`);
   }
   if (!FORMATS.has(format)) {
     throw new StatementError(
-      `Unknown format: ${format}. Use one of KAFKA, JSON, DELIMITED, AVRO${side === 'key' ? ', NONE' : ''}.`,
+      `Unknown format: ${format}. Use one of KAFKA, JSON, DELIMITED, AVRO, JSON_SR${side === 'key' ? ', NONE' : ''}.`,
     );
   }
   if (format === 'NONE' && side === 'value') throw new StatementError('The NONE format is only for keys.');

@@ -9,8 +9,10 @@ import {
   type FormatOptions,
   FormatSchemaError,
   formatByName,
+  jsonSrWriterSchema,
   parseAvroSchema,
   type RegistrySchema,
+  type RegistrySchemaType,
   type SchemaRegistryClient,
   SchemaRegistryError,
   type SerdeColumn,
@@ -22,7 +24,12 @@ import { StatementError } from './errors.js';
 import type { SourceProperties } from './with-clause.js';
 
 /** Formats whose schemas live in the Schema Registry. */
-export const SCHEMA_REGISTRY_FORMATS = new Set(['AVRO']);
+export const SCHEMA_REGISTRY_FORMATS = new Set(['AVRO', 'JSON_SR']);
+
+/** The registry's schema type of a format's schemas. */
+function schemaTypeOf(format: string): RegistrySchemaType {
+  return format === 'JSON_SR' ? 'JSON' : 'AVRO';
+}
 
 function needsRegistry(
   registry: SchemaRegistryClient | undefined,
@@ -80,7 +87,11 @@ async function inferSide(
   wrapped: boolean,
 ): Promise<{ columns: SerdeColumn[]; schema: string; id: number }> {
   const found = await fetchSchema(registry, topic, target, schemaId);
-  if (found.schemaType !== format) {
+  if (format === 'JSON_SR')
+    throw new StatementError(
+      `Columns cannot be inferred from JSON schemas yet (topic '${topic}'): declare the columns of the JSON_SR stream or table.`,
+    );
+  if (found.schemaType !== schemaTypeOf(format)) {
     throw new StatementError(
       `${target === 'key' ? 'Key' : 'Value'} schema is not in the expected format. You may want to set ${target.toUpperCase()}_FORMAT to '${found.schemaType}'.\ntopic: ${topic}\nexpected format: ${format}\nactual format from Schema Registry: ${found.schemaType}`,
     );
@@ -194,7 +205,7 @@ function writesWith(
   options: FormatOptions,
   existing: RegistrySchema & { id: number },
 ): boolean {
-  if (existing.schemaType !== format) return false;
+  if (existing.schemaType !== schemaTypeOf(format)) return false;
   try {
     formatByName(format).createSerializer(columns, {
       ...options,
@@ -255,7 +266,7 @@ export async function registerSourceSchemas(
     else out.valueSchemaFullName = fullName;
     if (pinnedId !== undefined) {
       const found = await fetchSchema(client, request.topic, target, pinnedId);
-      if (found.schemaType !== format)
+      if (found.schemaType !== schemaTypeOf(format))
         throw new StatementError(
           `Format and fetched schema type using ${target.toUpperCase()}_SCHEMA_ID ${pinnedId} are different. Format: [${format}], Fetched schema type: [${found.schemaType}].`,
         );
@@ -268,7 +279,8 @@ export async function registerSourceSchemas(
       }
       continue;
     }
-    const schema = avroWriterSchema(columns, options);
+    const schema =
+      format === 'JSON_SR' ? jsonSrWriterSchema(columns, options) : avroWriterSchema(columns, options);
     if (request.dryRun) continue;
     const subject = `${request.topic}-${target}`;
     let id: number;
@@ -290,7 +302,7 @@ export async function registerSourceSchemas(
           continue;
         }
       }
-      id = await client.register(subject, { schemaType: 'AVRO', schema, references: [] });
+      id = await client.register(subject, { schemaType: schemaTypeOf(format), schema, references: [] });
     } catch (err) {
       throw new StatementError(`Could not register schema for topic: ${(err as Error).message}`);
     }

@@ -28,8 +28,8 @@ export interface SerdeRequest {
 }
 
 /** Formats with a wrapped single value (WRAP_SINGLES) and with a bare one (UNWRAP_SINGLES). */
-const WRAPS = new Set(['JSON', 'AVRO']);
-const UNWRAPS = new Set(['JSON', 'KAFKA', 'DELIMITED', 'AVRO']);
+const WRAPS = new Set(['JSON', 'AVRO', 'JSON_SR']);
+const UNWRAPS = new Set(['JSON', 'KAFKA', 'DELIMITED', 'AVRO', 'JSON_SR']);
 
 function containsMap(type: SqlType): boolean {
   switch (type.kind) {

@@ -3,6 +3,7 @@ import { avroFormat } from './avro-format.js';
 import { delimitedFormat } from './delimited-format.js';
 import type { Format } from './format.js';
 import { jsonFormat } from './json-format.js';
+import { jsonSrFormat } from './json-sr-format.js';
 import { kafkaFormat } from './kafka-format.js';
 
 export { avroWriterSchema, confluentSchemaId } from './avro-format.js';
@@ -16,6 +17,7 @@ export {
 } from './avro-translation.js';
 export * from './decimal.js';
 export type { Format, FormatOptions, RowDeserializer, RowSerializer, SerdeColumn } from './format.js';
+export { jsonSrWriterSchema } from './json-sr-format.js';
 export {
   type RegistrySchema,
   type RegistrySchemaReference,
@@ -25,17 +27,18 @@ export {
   SchemaRegistryError,
 } from './schema-registry-client.js';
 export { FormatSchemaError, SerdeError } from './serde-error.js';
-export { avroFormat, delimitedFormat, jsonFormat, kafkaFormat };
+export { avroFormat, delimitedFormat, jsonFormat, jsonSrFormat, kafkaFormat };
 
 const formats: ReadonlyMap<string, Format> = new Map([
   ['KAFKA', kafkaFormat],
   ['JSON', jsonFormat],
   ['DELIMITED', delimitedFormat],
   ['AVRO', avroFormat],
+  ['JSON_SR', jsonSrFormat],
 ]);
 
 // Formats ksqlDB has that need a Schema Registry client, which Sluice does not have yet.
-const needSchemaRegistry = new Set(['PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR']);
+const needSchemaRegistry = new Set(['PROTOBUF', 'PROTOBUF_NOSR']);
 
 /** Raised for a format name that is unknown or not available. */
 export class UnknownFormatError extends Error {

@@ -100,7 +100,7 @@ function sideOf(
   const wrapSingle = target === 'value' ? source.serde.wrapSingleValue : undefined;
   const delimiter = target === 'value' ? source.serde.valueDelimiter : source.serde.keyDelimiter;
   const wrapped =
-    (format === 'JSON' || format === 'AVRO') &&
+    (format === 'JSON' || format === 'AVRO' || format === 'JSON_SR') &&
     (columns.length !== 1 || (target === 'value' && wrapSingle !== false));
   const serde = source.serde;
   const schemaId = target === 'key' ? serde.keySchemaId : serde.valueSchemaId;
@@ -156,16 +156,19 @@ function writer(side: Side, what: string): (node: JsonNode) => Buffer | null {
   switch (side.format) {
     case 'JSON':
       return (node) => (node.kind === 'null' ? null : Buffer.from(printJson(node), 'utf8'));
-    case 'AVRO': {
-      // The record as JSON, read into the columns as the JSON format reads it, then written as AVRO.
+    case 'AVRO':
+    case 'JSON_SR': {
+      // The record as JSON, read into the columns as the JSON format reads it, then written in the format.
       const read = jsonFormat.createDeserializer(side.columns, side.options);
-      const serialize = formatByName('AVRO').createSerializer(side.columns, side.options);
+      const serialize = formatByName(side.format).createSerializer(side.columns, side.options);
       return (node) => {
         if (node.kind === 'null' || side.columns.length === 0) return null;
         try {
           return serialize(read(Buffer.from(printJson(node), 'utf8')));
         } catch (err) {
-          throw new RecordCodecError(`${what} cannot be written as AVRO: ${(err as Error).message}`);
+          throw new RecordCodecError(
+            `${what} cannot be written as ${side.format}: ${(err as Error).message}`,
+          );
         }
       };
     }
