@@ -40,6 +40,7 @@ test('text the scan is unsure of has no shape: comments, variables, non-ASCII, a
   for (const sql of [
     "SELECT * FROM t WHERE k = 'a'; -- note",
     "SELECT * FROM t /* c */ WHERE k = 'a';",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ksqlDB's ${var} substitution, not a JS template
     'SELECT * FROM t WHERE k = ${key};',
     "SELECT * FROM t WHERE k = 'é';",
     "SELECT * FROM t WHERE k = 'a",

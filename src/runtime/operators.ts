@@ -46,6 +46,24 @@ export interface OperatorContext {
   readonly stores?: StateStores;
 }
 
+/**
+ * `fn(row)`, or NULL when it throws: the failure is counted and written to the processing log, as
+ * ksqlDB does for an expression that fails on one row (a join key that fails joins nothing).
+ */
+export function evaluateOrNull(
+  context: OperatorContext,
+  fn: (row: readonly SqlValue[]) => SqlValue,
+  row: readonly SqlValue[],
+): SqlValue {
+  try {
+    return fn(row);
+  } catch (err) {
+    context.countFailure();
+    context.processingLog.processingError(context.queryId, row, err as Error);
+    return null;
+  }
+}
+
 /** One step of a topology: a batch of rows in, a batch of rows out. */
 export interface Operator {
   /** The step's name in EXPLAIN and the processing log (ksqlDB's logger suffix, e.g. `Project`). */

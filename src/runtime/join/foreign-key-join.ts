@@ -4,7 +4,7 @@
 // keys refer to each right key (ksqlDB's subscription store) is kept beside both tables' rows.
 import type { SqlValue } from '../../types/index.js';
 import { decodeAccumulator, encodeAccumulator } from '../aggregate/state-codec.js';
-import type { Operator, OperatorContext, RowBatch } from '../operators.js';
+import { evaluateOrNull, type Operator, type OperatorContext, type RowBatch } from '../operators.js';
 import type { KeyValueStore, StoreSpec } from '../state/index.js';
 import { joinKeyBytes } from './join-keys.js';
 import { emptyLike, type JoinedRowLayout, joinedRow } from './joined-rows.js';
@@ -75,15 +75,15 @@ export class ForeignKeyJoin {
     const out: RowBatch & { previous: (SqlValue[] | null)[] } = { ...emptyLike(batch), previous: [] };
     const { leftPrimaryKey, foreignKey, joinType } = this.#spec;
     for (let i = 0; i < batch.rows.length; i++) {
-      const key = this.#evaluate(leftPrimaryKey, batch.rows[i]);
+      const key = evaluateOrNull(this.#context, leftPrimaryKey, batch.rows[i]);
       if (key === null) continue;
       const bytes = joinKeyBytes(key) as Buffer;
       const timestamp = batch.timestamps[i];
       const next = batch.deletes[i] ? null : batch.rows[i];
       const old = this.#left.get(bytes) ?? null;
       if (next === null && old === null) continue;
-      const oldFk = old === null ? null : this.#evaluate(foreignKey, old.r);
-      const newFk = next === null ? null : this.#evaluate(foreignKey, next);
+      const oldFk = old === null ? null : evaluateOrNull(this.#context, foreignKey, old.r);
+      const newFk = next === null ? null : evaluateOrNull(this.#context, foreignKey, next);
       if (!sameValue(oldFk, newFk)) {
         if (oldFk !== null) this.#unindex(oldFk, key, timestamp);
         if (newFk !== null) this.#reindex(newFk, key, timestamp);
@@ -111,7 +111,7 @@ export class ForeignKeyJoin {
     const out: RowBatch & { previous: (SqlValue[] | null)[] } = { ...emptyLike(batch), previous: [] };
     const { rightKey, joinType } = this.#spec;
     for (let i = 0; i < batch.rows.length; i++) {
-      const key = this.#evaluate(rightKey, batch.rows[i]);
+      const key = evaluateOrNull(this.#context, rightKey, batch.rows[i]);
       if (key === null) continue;
       const bytes = joinKeyBytes(key) as Buffer;
       const timestamp = batch.timestamps[i];
@@ -167,17 +167,6 @@ export class ForeignKeyJoin {
     const at = joinKeyBytes(fk) as Buffer;
     const keys = (this.#index.get(at) ?? []).filter((k) => !sameValue(k, leftKey));
     this.#index.put(at, keys.length === 0 ? null : keys, timestamp);
-  }
-
-  /** A key expression that fails counts as NULL and goes to the processing log. */
-  #evaluate(fn: RowFunction, row: readonly SqlValue[]): SqlValue {
-    try {
-      return fn(row);
-    } catch (err) {
-      this.#context.countFailure();
-      this.#context.processingLog.processingError(this.#context.queryId, row, err as Error);
-      return null;
-    }
   }
 }
 

@@ -7,7 +7,7 @@
 // emission), from a shared store of records still waiting for a match.
 import type { SqlValue } from '../../types/index.js';
 import { decodeAccumulator, encodeAccumulator } from '../aggregate/state-codec.js';
-import type { Operator, OperatorContext, RowBatch } from '../operators.js';
+import { evaluateOrNull, type Operator, type OperatorContext, type RowBatch } from '../operators.js';
 import type { KeyValueStore, StoreSpec, WindowStore } from '../state/index.js';
 import { joinKeyBytes } from './join-keys.js';
 import { JoinWindowBuffer } from './join-window-buffer.js';
@@ -165,7 +165,7 @@ export class StreamStreamJoin {
     for (let i = 0; i < batch.rows.length; i++) {
       if (batch.deletes[i]) continue;
       const row = batch.rows[i];
-      const key = this.#evaluate(keyOf, row);
+      const key = evaluateOrNull(this.#context, keyOf, row);
       if (key === null) continue;
       const bytes = joinKeyBytes(key) as Buffer;
       const id = bytes.toString('latin1');
@@ -232,7 +232,11 @@ export class StreamStreamJoin {
         continue;
       }
       for (const row of entry.value) {
-        const keyValue = this.#evaluate(side === 'left' ? this.#spec.leftKey : this.#spec.rightKey, row);
+        const keyValue = evaluateOrNull(
+          this.#context,
+          side === 'left' ? this.#spec.leftKey : this.#spec.rightKey,
+          row,
+        );
         this.#pushAlone(out, side, row, keyValue, timestamp, origin);
       }
       outer.put(Buffer.from(entry.key), null, now);
@@ -264,16 +268,5 @@ export class StreamStreamJoin {
     out.deletes.push(false);
     out.timestamps.push(timestamp);
     out.origins.push(origin);
-  }
-
-  /** A join expression that fails counts as NULL (no match) and goes to the processing log. */
-  #evaluate(fn: RowFunction, row: readonly SqlValue[]): SqlValue {
-    try {
-      return fn(row);
-    } catch (err) {
-      this.#context.countFailure();
-      this.#context.processingLog.processingError(this.#context.queryId, row, err as Error);
-      return null;
-    }
   }
 }

@@ -3,7 +3,7 @@
 // upserted and deleted as its records arrive; only stream records emit, each joined with the
 // table row its key has at that moment.
 import type { SqlValue } from '../../types/index.js';
-import type { Operator, OperatorContext, RowBatch } from '../operators.js';
+import { evaluateOrNull, type Operator, type OperatorContext, type RowBatch } from '../operators.js';
 import type { KeyValueStore, StoreSpec } from '../state/index.js';
 import { joinKeyBytes, storedRowCodec } from './join-keys.js';
 import { emptyLike, type JoinedRowLayout, joinedRow } from './joined-rows.js';
@@ -66,7 +66,7 @@ export class StreamTableJoin {
     const { tableKey } = this.#spec;
     for (let i = 0; i < batch.rows.length; i++) {
       const row = batch.rows[i];
-      const key = this.#evaluate(tableKey, row);
+      const key = evaluateOrNull(this.#context, tableKey, row);
       // A table record without key is dropped, as ksqlDB drops it.
       if (key === null) continue;
       const value = batch.deletes[i] ? null : row;
@@ -82,7 +82,7 @@ export class StreamTableJoin {
     for (let i = 0; i < batch.rows.length; i++) {
       if (batch.deletes[i]) continue;
       const row = batch.rows[i];
-      const key = this.#evaluate(streamKey, row);
+      const key = evaluateOrNull(this.#context, streamKey, row);
       if (key === null) continue;
       const match = this.#lookup(key);
       if (match === undefined && joinType === 'INNER') continue;
@@ -114,17 +114,6 @@ export class StreamTableJoin {
       }
     }
     mirror.set(key, row);
-  }
-
-  /** A join expression that fails counts as NULL (no match) and goes to the processing log. */
-  #evaluate(fn: RowFunction, row: readonly SqlValue[]): SqlValue {
-    try {
-      return fn(row);
-    } catch (err) {
-      this.#context.countFailure();
-      this.#context.processingLog.processingError(this.#context.queryId, row, err as Error);
-      return null;
-    }
   }
 }
 

@@ -4,7 +4,7 @@
 // that key's joined row: an upsert, or a tombstone when the key no longer joins.
 import type { SqlValue } from '../../types/index.js';
 import { decodeAccumulator, encodeAccumulator } from '../aggregate/state-codec.js';
-import type { Operator, OperatorContext, RowBatch } from '../operators.js';
+import { evaluateOrNull, type Operator, type OperatorContext, type RowBatch } from '../operators.js';
 import type { KeyValueStore, StoreSpec } from '../state/index.js';
 import { joinKeyBytes } from './join-keys.js';
 import { emptyLike, type JoinedRowLayout, joinedRow } from './joined-rows.js';
@@ -87,7 +87,7 @@ export class TableTableJoin {
     const keyOf = side === 'left' ? this.#spec.leftKey : this.#spec.rightKey;
     const own = this.#stores[side];
     for (let i = 0; i < batch.rows.length; i++) {
-      const key = this.#evaluate(keyOf, batch.rows[i]);
+      const key = evaluateOrNull(this.#context, keyOf, batch.rows[i]);
       if (key === null) continue;
       const bytes = joinKeyBytes(key) as Buffer;
       const timestamp = batch.timestamps[i];
@@ -113,16 +113,5 @@ export class TableTableJoin {
   /** A deleted key's row: only the join key is known. */
   #keyRow(key: SqlValue): SqlValue[] {
     return joinedRow(this.#spec, undefined, undefined, key, 0);
-  }
-
-  /** A key expression that fails counts as NULL (the change is dropped) and goes to the processing log. */
-  #evaluate(fn: RowFunction, row: readonly SqlValue[]): SqlValue {
-    try {
-      return fn(row);
-    } catch (err) {
-      this.#context.countFailure();
-      this.#context.processingLog.processingError(this.#context.queryId, row, err as Error);
-      return null;
-    }
   }
 }
