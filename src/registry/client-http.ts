@@ -68,13 +68,14 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
     return found;
   }
 
-  async register(subject: string, schema: RegistrySchema): Promise<number> {
-    const key = `${subject}\u0000${contentKey(schema)}`;
+  /** `normalize`: the registry normalizes the schema first (Confluent's `normalize.schemas`). */
+  async register(subject: string, schema: RegistrySchema, normalize = false): Promise<number> {
+    const key = `${subject}\u0000${normalize}\u0000${contentKey(schema)}`;
     const known = this.registered.get(key);
     if (known !== undefined) return known;
     const body = await this.call(
       'POST',
-      `/subjects/${encodeURIComponent(subject)}/versions`,
+      `/subjects/${encodeURIComponent(subject)}/versions${normalize ? '?normalize=true' : ''}`,
       requestBody(schema),
     );
     const id = Number((body as { id?: unknown }).id);
@@ -92,8 +93,10 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
     subject: string,
     schema: RegistrySchema,
     includeDeleted = false,
+    normalize = false,
   ): Promise<RegistrySubjectVersion> {
-    const query = includeDeleted ? '?deleted=true' : '';
+    const params = [...(includeDeleted ? ['deleted=true'] : []), ...(normalize ? ['normalize=true'] : [])];
+    const query = params.length === 0 ? '' : `?${params.join('&')}`;
     const body = await this.call(
       'POST',
       `/subjects/${encodeURIComponent(subject)}${query}`,

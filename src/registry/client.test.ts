@@ -183,6 +183,29 @@ describe('the HTTP client', () => {
     }
   });
 
+  test('asks the registry to normalize on register and lookup when told to', async () => {
+    const server = await recordingServer((_req, res) =>
+      res.writeHead(200).end('{"id":4,"version":2,"subject":"s","schema":"\\"int\\""}'),
+    );
+    try {
+      const c = new HttpSchemaRegistryClient(registryClientSettings(server.url, {}));
+      assert.equal(await c.register('s', avro('"int"'), true), 4);
+      const found = await c.lookup('s', avro('"int"'), false, true);
+      assert.deepEqual([found.id, found.version], [4, 2]);
+      await c.lookup('s', avro('"int"'), true, true);
+      assert.deepEqual(
+        server.seen.map((r) => r.url),
+        [
+          '/subjects/s/versions?normalize=true',
+          '/subjects/s?normalize=true',
+          '/subjects/s?deleted=true&normalize=true',
+        ],
+      );
+    } finally {
+      await close(server.server);
+    }
+  });
+
   test('sends a static bearer token', async () => {
     const server = await recordingServer((_req, res) => res.writeHead(200).end('{"schema":"\\"int\\""}'));
     try {

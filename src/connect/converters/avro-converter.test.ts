@@ -22,6 +22,7 @@ import {
 } from '../api/index.js';
 import { AvroConverter } from './avro-converter.js';
 import { converterByClass } from './index.js';
+import { startTestRegistry } from './test-registry.fixture.js';
 
 // Against Sluice's own registry on a real port: what the converter registers, under which subject,
 // and the bytes it writes (Confluent's wire format, readable by a plain Avro decoder).
@@ -375,4 +376,36 @@ describe('io.confluent.connect.avro.AvroConverter', () => {
     const bytes = await write(c, 'noenvelope', Schemas.STRING, 'plain');
     assert.equal(bytes?.[0], 0);
   });
+});
+
+test("the converter reaches a registry that wants a bearer token, with the registry client's bearer.auth.* keys", async (t) => {
+  const registry = await startTestRegistry({ bearerToken: 'tok-42' });
+  t.after(() => registry.close());
+  const configure = (configs: Record<string, string>) => {
+    const c = converterByClass('io.confluent.connect.avro.AvroConverter') as AvroConverter;
+    c.configure({ 'schema.registry.url': registry.url, ...configs }, false);
+    return c;
+  };
+  const c = configure({ 'bearer.auth.credentials.source': 'STATIC_TOKEN', 'bearer.auth.token': 'tok-42' });
+  const bytes = await write(c, 'guarded', Schemas.STRING, 'hello');
+  assert.equal(bytes?.[0], 0);
+  assert.equal((await registry.get('/subjects/guarded-value/versions/latest')).body.schema, '"string"');
+  assert.equal(
+    (
+      await read(
+        configure({ 'bearer.auth.credentials.source': 'STATIC_TOKEN', 'bearer.auth.token': 'tok-42' }),
+        'guarded',
+        bytes,
+      )
+    ).value,
+    'hello',
+  );
+  await assert.rejects(
+    write(configure({}), 'guarded', Schemas.STRING, 'hello'),
+    /Error registering Avro schema for subject guarded-value: Unauthorized; error code: 40101/,
+  );
+  assert.throws(
+    () => configure({ 'bearer.auth.credentials.source': 'STATIC_TOKEN' }),
+    /AvroConverter: value\.converter\.bearer\.auth\.credentials\.source=STATIC_TOKEN needs value\.converter\.bearer\.auth\.token/,
+  );
 });

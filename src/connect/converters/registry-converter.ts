@@ -1,4 +1,10 @@
 import {
+  HttpSchemaRegistryClient,
+  RegistryClientSettingsError,
+  registryClientSettings,
+} from '../../registry/index.js';
+import { type RegistrySchemaType, SchemaRegistryError } from '../../serde/index.js';
+import {
   ConfigDef,
   type ConnectValue,
   type Converter,
@@ -7,7 +13,6 @@ import {
   type SchemaAndValue,
 } from '../api/index.js';
 import { converterTypeKey } from './converter-support.js';
-import { RegistryClient } from './registry-client.js';
 import { type SubjectNameStrategy, subjectNameStrategy } from './subject-name-strategy.js';
 
 /**
@@ -16,7 +21,7 @@ import { type SubjectNameStrategy, subjectNameStrategy } from './subject-name-st
  */
 export interface RegistryFormat {
   /** AVRO, JSON or PROTOBUF, as the registry names it; and Confluent's name for errors (Avro, …). */
-  readonly schemaType: string;
+  readonly schemaType: RegistrySchemaType;
   readonly label: string;
   /** The converter's simple class name, for errors. */
   readonly converter: string;
@@ -117,6 +122,20 @@ export class RegistryConverter implements Converter {
       recommendedValues: ['URL', 'USER_INFO'],
     })
     .define({
+      name: 'bearer.auth.credentials.source',
+      type: 'STRING',
+      defaultValue: null,
+      importance: 'MEDIUM',
+      documentation: 'Where the bearer token comes from: STATIC_TOKEN (with bearer.auth.token).',
+    })
+    .define({
+      name: 'bearer.auth.token',
+      type: 'PASSWORD',
+      defaultValue: null,
+      importance: 'MEDIUM',
+      documentation: 'The bearer token, with bearer.auth.credentials.source=STATIC_TOKEN.',
+    })
+    .define({
       name: 'basic.auth.user.info',
       type: 'PASSWORD',
       defaultValue: null,
@@ -133,7 +152,7 @@ export class RegistryConverter implements Converter {
     .define(converterTypeKey());
 
   private readonly format: RegistryFormat;
-  private client: RegistryClient | undefined;
+  private client: HttpSchemaRegistryClient | undefined;
   private isKey = false;
   private autoRegister = true;
   private useLatest = false;
@@ -170,21 +189,18 @@ export class RegistryConverter implements Converter {
     this.strategy = subjectNameStrategy(
       parsed[isKey ? 'key.subject.name.strategy' : 'value.subject.name.strategy'],
     );
-    const source = parsed['basic.auth.credentials.source'].toUpperCase();
-    const userInfo =
-      parsed['basic.auth.user.info']?.reveal() ??
-      configs['schema.registry.basic.auth.user.info'] ??
-      undefined;
-    if (source === 'USER_INFO' && (userInfo === undefined || userInfo === ''))
-      throw new Error('basic.auth.credentials.source=USER_INFO needs basic.auth.user.info (user:password)');
-    if (source !== 'URL' && source !== 'USER_INFO')
-      throw new Error(
-        `basic.auth.credentials.source=${source} is not supported by Sluice's converters: use URL or USER_INFO`,
+    // The registry's own client reads the auth and TLS keys (basic.auth.*, bearer.auth.*, ssl.*)
+    // as Confluent's serializers take them; configs are already stripped of the converter prefix.
+    const prefix = isKey ? 'key.converter.' : 'value.converter.';
+    try {
+      this.client = new HttpSchemaRegistryClient(
+        registryClientSettings(parsed['schema.registry.url'].join(','), configs, prefix),
       );
-    this.client = new RegistryClient({
-      urls: parsed['schema.registry.url'],
-      ...(source === 'USER_INFO' && userInfo !== undefined ? { userInfo } : {}),
-    });
+    } catch (err) {
+      if (err instanceof RegistryClientSettingsError)
+        throw new Error(`${this.format.converter}: ${err.message}`, { cause: err });
+      throw err;
+    }
   }
 
   // ---- Connect → bytes
@@ -307,13 +323,15 @@ export class RegistryConverter implements Converter {
     try {
       const references = [];
       for (const ref of writer.references ?? []) {
-        if (this.autoRegister) await client.register(ref.name, schemaType, ref.schema, this.normalize);
-        const { version } = await client.lookup(ref.name, schemaType, ref.schema, this.normalize);
+        const refSchema = { schemaType, schema: ref.schema, references: [] };
+        if (this.autoRegister) await client.register(ref.name, refSchema, this.normalize);
+        const { version } = await client.lookup(ref.name, refSchema, false, this.normalize);
         references.push({ name: ref.name, subject: ref.name, version });
       }
+      const schema = { schemaType, schema: text, references };
       const id = this.autoRegister
-        ? await client.register(subject, schemaType, text, this.normalize, references)
-        : (await client.lookup(subject, schemaType, text, this.normalize, references)).id;
+        ? await client.register(subject, schema, this.normalize)
+        : (await client.lookup(subject, schema, false, this.normalize)).id;
       this.ids.set(key, id);
       this.rememberId(writer, subject, id);
     } catch (err) {
@@ -321,7 +339,7 @@ export class RegistryConverter implements Converter {
         ? `Error registering ${label} schema`
         : `Error retrieving ${label} schema`;
       throw new DataException(
-        `Failed to serialize ${label} data from topic ${topic}: ${what} for subject ${subject}: ${(err as Error).message}`,
+        `Failed to serialize ${label} data from topic ${topic}: ${what} for subject ${subject}: ${registryErrorText(err)}`,
         { cause: err },
       );
     }
@@ -330,7 +348,7 @@ export class RegistryConverter implements Converter {
   private async loadLatest(subject: string): Promise<void> {
     const { label } = this.format;
     try {
-      const found = await this.registry().latest(subject);
+      const found = await this.registry().subjectVersion(subject, 'latest');
       const reader = this.format.fromRegisteredSchema(
         found.schema,
         await this.referencedTexts(found.references),
@@ -338,7 +356,7 @@ export class RegistryConverter implements Converter {
       this.latest.set(subject, { id: found.id, writer: this.format.fromConnectSchema(reader.schema) });
     } catch (err) {
       throw new DataException(
-        `Error retrieving latest ${label} schema for subject ${subject} (use.latest.version=true): ${(err as Error).message}`,
+        `Error retrieving latest ${label} schema for subject ${subject} (use.latest.version=true): ${registryErrorText(err)}`,
         { cause: err },
       );
     }
@@ -347,7 +365,7 @@ export class RegistryConverter implements Converter {
   private async loadReader(id: number): Promise<void> {
     const { label, schemaType } = this.format;
     try {
-      const found = await this.registry().byId(id);
+      const found = await this.registry().schemaById(id);
       if (found.schemaType !== schemaType)
         throw new Error(`schema ${id} is ${found.schemaType}, not ${schemaType}`);
       this.readers.set(
@@ -355,7 +373,7 @@ export class RegistryConverter implements Converter {
         this.format.fromRegisteredSchema(found.schema, await this.referencedTexts(found.references)),
       );
     } catch (err) {
-      throw new DataException(`Error retrieving ${label} schema for id ${id}: ${(err as Error).message}`, {
+      throw new DataException(`Error retrieving ${label} schema for id ${id}: ${registryErrorText(err)}`, {
         cause: err,
       });
     }
@@ -367,14 +385,24 @@ export class RegistryConverter implements Converter {
   ): Promise<ReferencedSchema[]> {
     const out: ReferencedSchema[] = [];
     for (const ref of references) {
-      const found = await this.registry().version(ref.subject, ref.version);
+      const found = await this.registry().subjectVersion(ref.subject, ref.version);
       out.push(...(await this.referencedTexts(found.references)), { name: ref.name, schema: found.schema });
     }
     return out;
   }
 
-  private registry(): RegistryClient {
+  private registry(): HttpSchemaRegistryClient {
     if (this.client === undefined) throw new Error('The converter is not configured: call configure first');
     return this.client;
   }
+}
+
+/**
+ * A registry failure as Confluent's converters print it: a registry's answer as its
+ * RestClientException does (`<message>; error code: <code>`), anything else by its message.
+ */
+function registryErrorText(err: unknown): string {
+  if (err instanceof SchemaRegistryError && err.status !== 0)
+    return `${err.message}; error code: ${err.errorCode}`;
+  return (err as Error).message;
 }

@@ -1,5 +1,5 @@
 // Test support: Sluice's own Schema Registry on a free port over a fresh log, for the registry
-// converters' tests.
+// converters' tests; with `bearerToken`, it answers 401 to a request without that token.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,17 +13,25 @@ export interface TestRegistry {
   close(): Promise<void>;
 }
 
-export async function startTestRegistry(): Promise<TestRegistry> {
+export async function startTestRegistry(options: { bearerToken?: string } = {}): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'converter-registry-'));
   const log = await SegmentLog.open({ dataDir: dir });
   const app = buildRegistryApp(await SchemaStore.open(log));
+  const { bearerToken } = options;
+  if (bearerToken !== undefined)
+    app.addHook('onRequest', async (req, reply) => {
+      if (req.headers.authorization !== `Bearer ${bearerToken}`)
+        await reply.code(401).send({ error_code: 40101, message: 'Unauthorized' });
+    });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
   return {
     url,
     async get(path) {
-      const res = await fetch(`${url}${path}`);
+      const res = await fetch(`${url}${path}`, {
+        headers: bearerToken === undefined ? {} : { authorization: `Bearer ${bearerToken}` },
+      });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     },
     async close() {
