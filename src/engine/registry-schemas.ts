@@ -4,6 +4,7 @@
 import {
   avroWriterSchema,
   columnsFromAvro,
+  columnsFromJsonSchema,
   DEFAULT_AVRO_VALUE_NAME,
   defaultAvroKeyName,
   type FormatOptions,
@@ -87,22 +88,22 @@ async function inferSide(
   wrapped: boolean,
 ): Promise<{ columns: SerdeColumn[]; schema: string; id: number }> {
   const found = await fetchSchema(registry, topic, target, schemaId);
-  if (format === 'JSON_SR')
-    throw new StatementError(
-      `Columns cannot be inferred from JSON schemas yet (topic '${topic}'): declare the columns of the JSON_SR stream or table.`,
-    );
   if (found.schemaType !== schemaTypeOf(format)) {
     throw new StatementError(
       `${target === 'key' ? 'Key' : 'Value'} schema is not in the expected format. You may want to set ${target.toUpperCase()}_FORMAT to '${found.schemaType}'.\ntopic: ${topic}\nexpected format: ${format}\nactual format from Schema Registry: ${found.schemaType}`,
     );
   }
   try {
-    const { columns } = columnsFromAvro(parseAvroSchema(found.schema), {
+    const options = {
       wrapped,
       // With an id the names stay as written, as ksqlDB's ORIGINAL_FIELD_NAME policy keeps them.
       upperCase: schemaId === undefined,
       single: target === 'key' ? 'ROWKEY' : 'ROWVAL',
-    });
+    };
+    const { columns } =
+      format === 'JSON_SR'
+        ? columnsFromJsonSchema(found.schema, options)
+        : columnsFromAvro(parseAvroSchema(found.schema), options);
     if (target === 'key' && columns.length > 1)
       throw new StatementError(
         `The key schema for topic: ${topic} contains multiple columns, which is not supported by ksqlDB at this time.`,
@@ -111,7 +112,7 @@ async function inferSide(
   } catch (err) {
     if (!(err instanceof FormatSchemaError)) throw err;
     throw new StatementError(
-      `Unable to verify if the ${target} schema for topic: ${topic} is compatible with ksqlDB.\nReason: ${err.message}\n\nPlease see https://github.com/confluentinc/ksql/issues/ to see if this particular reason is already known, and if not log a new issue. Please include the full Avro schema that you are trying to use.`,
+      `Unable to verify if the ${target} schema for topic: ${topic} is compatible with ksqlDB.\nReason: ${err.message}\n\nPlease see https://github.com/confluentinc/ksql/issues/ to see if this particular reason is already known, and if not log a new issue. Please include the full ${format === 'JSON_SR' ? 'JSON' : 'Avro'} schema that you are trying to use.`,
     );
   }
 }

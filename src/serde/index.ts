@@ -18,6 +18,7 @@ export {
 export * from './decimal.js';
 export type { Format, FormatOptions, RowDeserializer, RowSerializer, SerdeColumn } from './format.js';
 export { jsonSrWriterSchema } from './json-sr-format.js';
+export { columnsFromJsonSchema } from './json-sr-translation.js';
 export {
   type RegistrySchema,
   type RegistrySchemaReference,
