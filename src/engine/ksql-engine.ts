@@ -1175,7 +1175,7 @@ export class KsqlEngine {
       }
       return {
         kind: 'print',
-        lines: printTopic(this.log, print, stopper.signal),
+        lines: printTopic(this.log, print, stopper.signal, this.schemaRegistry),
         close: () => {
           stopper.abort();
           release();

@@ -1,4 +1,5 @@
 import { Consumer, type Log } from '../log/index.js';
+import type { SchemaRegistryClient } from '../serde/index.js';
 import type { PrintTopic } from '../sql/index.js';
 import { StatementError } from './errors.js';
 import { formatsLine, RecordFormatter } from './record-formatter.js';
@@ -12,6 +13,7 @@ export async function* printTopic(
   log: Log,
   statement: PrintTopic,
   signal: AbortSignal,
+  schemaRegistry?: SchemaRegistryClient,
 ): AsyncGenerator<string[]> {
   if (!(await log.hasTopic(statement.topic))) {
     throw new StatementError(
@@ -23,14 +25,16 @@ export async function* printTopic(
   const interval = Math.max(1, statement.interval ?? 1);
   let remaining = statement.limit ?? Number.POSITIVE_INFINITY;
   let seen = 0;
-  const formatter = new RecordFormatter();
+  const formatter = new RecordFormatter(schemaRegistry);
   let keyFormats = '';
   let valueFormats = '';
   while (!signal.aborted && remaining > 0) {
     const lines: string[] = [];
     for (const { partition, records } of await consumer.poll(1000, signal)) {
       // Every record read narrows the formats, also those INTERVAL skips.
-      const formatted = formatter.formatBatch(records.map((record) => ({ record, partition })));
+      const batch = records.map((record) => ({ record, partition }));
+      await formatter.prepare(batch);
+      const formatted = formatter.formatBatch(batch);
       const selected: string[] = [];
       for (const line of formatted) {
         if (remaining <= 0) break;

@@ -1,8 +1,18 @@
 // PRINT's guess at the formats of a topic's keys and values, as ksqlDB's RecordFormatter makes it:
 // every candidate format tries each key (or value); those that fail are dropped for good, and a
 // record is shown with the first candidate still standing. Keys also try the windowed forms of each
-// format (a key followed by a window start, or by a session's end and start). The formats that need
-// Schema Registry (AVRO, PROTOBUF, JSON_SR) cannot succeed here and are not tried.
+// format (a key followed by a window start, or by a session's end and start). With a Schema Registry,
+// AVRO and JSON_SR come first: Confluent's wire format (magic byte 0, a 4-byte schema id) whose id
+// names a schema of that type; `prepare` fetches the ids a batch names, so reading stays synchronous.
+// PROTOBUF is not tried yet.
+import {
+  type AvroNode,
+  avroDatumText,
+  confluentSchemaId,
+  parseAvroSchema,
+  type RegistrySchema,
+  type SchemaRegistryClient,
+} from '../serde/index.js';
 import { formatDoubleLikeJava } from '../types/index.js';
 
 /** Shows bytes in a format, or throws when they are not of it. */
@@ -33,20 +43,70 @@ function text(bytes: Uint8Array): string {
   return s;
 }
 
-const BASE: readonly Candidate[] = [
-  {
-    name: 'JSON',
-    decode: (bytes) => {
-      const s = text(bytes);
-      JSON.parse(s);
-      return s;
-    },
+const JSON_TEXT: Candidate = {
+  name: 'JSON',
+  decode: (bytes) => {
+    const s = text(bytes);
+    JSON.parse(s);
+    return s;
   },
+};
+
+const PLAIN: readonly Candidate[] = [
   { name: 'KAFKA_INT', decode: (bytes) => String(exactly(4, bytes).getInt32(0)) },
   { name: 'KAFKA_BIGINT', decode: (bytes) => String(exactly(8, bytes).getBigInt64(0)) },
   { name: 'KAFKA_DOUBLE', decode: (bytes) => formatDoubleLikeJava(exactly(8, bytes).getFloat64(0)) },
   { name: 'KAFKA_STRING', decode: text },
 ];
+
+/** The registry schema of a wire-format record's id, when fetched and of this type; else throws. */
+function registrySchema(
+  registry: SchemaRegistryClient,
+  bytes: Uint8Array,
+  type: RegistrySchema['schemaType'],
+): RegistrySchema {
+  const id = confluentSchemaId(bytes);
+  if (typeof id === 'string') throw new Error(id);
+  const schema = registry.cachedSchemaById(id);
+  if (schema === undefined) throw new Error(`schema id ${id} is not in the registry`);
+  if (schema.schemaType !== type) throw new Error(`schema id ${id} is ${schema.schemaType}, not ${type}`);
+  return schema;
+}
+
+/** AVRO: the body read with the writer schema its id names, shown as Avro's GenericData shows it. */
+function avroCandidate(registry: SchemaRegistryClient): Candidate {
+  const parsed = new Map<string, AvroNode>();
+  return {
+    name: 'AVRO',
+    decode: (bytes) => {
+      const { schema } = registrySchema(registry, bytes, 'AVRO');
+      let node = parsed.get(schema);
+      if (node === undefined) {
+        node = parseAvroSchema(schema);
+        parsed.set(schema, node);
+      }
+      return avroDatumText(node, bytes, 5);
+    },
+  };
+}
+
+/** JSON_SR: the body is JSON text (not validated against the schema, as Confluent's deserializer defaults). */
+function jsonSrCandidate(registry: SchemaRegistryClient): Candidate {
+  return {
+    name: 'JSON_SR',
+    decode: (bytes) => {
+      registrySchema(registry, bytes, 'JSON');
+      return JSON.stringify(JSON.parse(text(bytes.subarray(5))));
+    },
+  };
+}
+
+/** The formats in ksqlDB's order: AVRO, (PROTOBUF,) JSON, JSON_SR, then the KAFKA ones. */
+function baseCandidates(registry: SchemaRegistryClient | undefined): Candidate[] {
+  return registry === undefined
+    ? [JSON_TEXT, ...PLAIN]
+    : [avroCandidate(registry), JSON_TEXT, jsonSrCandidate(registry), ...PLAIN];
+}
 
 /** Kafka's Bytes.toString: printable ASCII as is, anything else as \xNN. */
 function bytesText(bytes: Uint8Array): string {
@@ -103,16 +163,17 @@ export class FormatGuess {
   private candidates: Candidate[];
   private seenData = false;
 
-  constructor(side: 'key' | 'value') {
+  constructor(side: 'key' | 'value', registry?: SchemaRegistryClient) {
+    const base = baseCandidates(registry);
     this.candidates =
       side === 'key'
-        ? BASE.flatMap((f) => [
+        ? base.flatMap((f) => [
             sessionWindowed(f),
             timeWindowed('HOPPING', f),
             timeWindowed('TUMBLING', f),
             f,
           ])
-        : [...BASE];
+        : base;
   }
 
   /** The formats that read every non-null key (or value) seen so far, in ksqlDB's order. */
@@ -151,8 +212,41 @@ export interface PrintableRecord {
 
 /** PRINT's lines for the records of a topic, and the formats its header names. */
 export class RecordFormatter {
-  readonly keys = new FormatGuess('key');
-  readonly values = new FormatGuess('value');
+  readonly keys: FormatGuess;
+  readonly values: FormatGuess;
+  /** Ids already asked of the registry (found or not), so each is asked once. */
+  private readonly asked = new Set<number>();
+  private readonly registry: SchemaRegistryClient | undefined;
+
+  constructor(registry?: SchemaRegistryClient) {
+    this.registry = registry;
+    this.keys = new FormatGuess('key', registry);
+    this.values = new FormatGuess('value', registry);
+  }
+
+  /**
+   * Fetches the schemas of the ids the records' keys and values name in Confluent's wire format,
+   * before formatBatch reads them. An id the registry lacks or cannot give stays unresolved, so
+   * those bytes fall back to the other formats.
+   */
+  async prepare(records: readonly { record: PrintableRecord }[]): Promise<void> {
+    const registry = this.registry;
+    if (registry === undefined) return;
+    const ids = new Set<number>();
+    for (const { record } of records) {
+      for (const bytes of [record.key, record.value]) {
+        if (bytes === null) continue;
+        const id = confluentSchemaId(bytes);
+        if (typeof id === 'number' && !this.asked.has(id)) ids.add(id);
+      }
+    }
+    await Promise.all(
+      [...ids].map(async (id) => {
+        this.asked.add(id);
+        await registry.schemaById(id).catch(() => undefined);
+      }),
+    );
+  }
 
   /**
    * One line per record. When a batch rules out the format the batch started with, the batch is

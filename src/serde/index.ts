@@ -8,6 +8,7 @@ import { kafkaFormat } from './kafka-format.js';
 
 export { avroWriterSchema, confluentSchemaId } from './avro-format.js';
 export { type AvroNode, parseAvroSchema } from './avro-schema.js';
+export { avroDatumText } from './avro-text.js';
 export {
   avroSchemaForColumns,
   columnsFromAvro,
