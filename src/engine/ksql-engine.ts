@@ -23,7 +23,7 @@ import {
   TimeSlicer,
   WindowSpecError,
 } from '../runtime/index.js';
-import type { SchemaRegistryClient } from '../serde/index.js';
+import { type SchemaRegistryClient, SchemaRegistryError } from '../serde/index.js';
 import {
   type ParsedStatement,
   type ParseLimits,
@@ -69,7 +69,7 @@ import {
   rowInserter,
   withSchemaRegistry,
 } from './query-statements.js';
-import { withInferredColumns } from './registry-schemas.js';
+import { SCHEMA_REGISTRY_FORMATS, withInferredColumns } from './registry-schemas.js';
 import { checkRequestProperty } from './request-properties.js';
 import { sandboxLog } from './sandbox-log.js';
 import { materializeSourceTable } from './source-tables.js';
@@ -519,12 +519,18 @@ export class KsqlEngine {
     sequence: number,
     message: string,
     queryId?: string,
+    warnings: readonly { message: string }[] = [],
   ): Entity {
-    return entity('currentStatus', text, {
-      commandId,
-      commandStatus: { status: 'SUCCESS', message, ...(queryId === undefined ? {} : { queryId }) },
-      commandSequenceNumber: sequence,
-    });
+    return entity(
+      'currentStatus',
+      text,
+      {
+        commandId,
+        commandStatus: { status: 'SUCCESS', message, ...(queryId === undefined ? {} : { queryId }) },
+        commandSequenceNumber: sequence,
+      },
+      warnings,
+    );
   }
 
   /** Refuses writes into a source whose topic is internal (a stream declared over the command topic, say). */
@@ -932,12 +938,43 @@ export class KsqlEngine {
     if (s.deleteTopic && !context.replaying && (await this.log.hasTopic(source.topic))) {
       await this.log.deleteTopic(source.topic);
     }
+    const warnings = s.deleteTopic && !context.replaying ? await this.deleteSubjects(source) : [];
     return this.status(
       text,
       commandId,
       sequence,
       `Source \`${s.name}\` (topic: ${source.topic}) was dropped.`,
+      undefined,
+      warnings,
     );
+  }
+
+  /**
+   * Soft-deletes `<topic>-key|-value` for the schema-backed sides of a source dropped with DELETE
+   * TOPIC, as ksqlDB does. A subject that is not there is fine; any other registry failure does not
+   * undo the drop (it is already recorded): it comes back as a warning. A sandbox deletes nothing.
+   */
+  private async deleteSubjects(source: DataSource): Promise<{ message: string }[]> {
+    const registry = this.schemaRegistry;
+    if (this.sandbox || registry === undefined) return [];
+    const warnings: { message: string }[] = [];
+    const sides = [
+      ['key', source.keyFormat],
+      ['value', source.valueFormat],
+    ] as const;
+    for (const [target, format] of sides) {
+      if (!SCHEMA_REGISTRY_FORMATS.has(format)) continue;
+      const subject = `${source.topic}-${target}`;
+      try {
+        await registry.deleteSubject(subject);
+      } catch (err) {
+        if (err instanceof SchemaRegistryError && err.notFound) continue;
+        warnings.push({
+          message: `Could not clean up the schema registry for topic: ${source.topic} (subject ${subject}): ${(err as Error).message}`,
+        });
+      }
+    }
+    return warnings;
   }
 
   /**
