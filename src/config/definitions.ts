@@ -378,6 +378,16 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
     validator: atLeast(0),
   },
   {
+    name: 'ksql.streams.metadata.max.age.ms',
+    group: 'Queries',
+    type: 'LONG',
+    defaultValue: 30000,
+    importance: 'LOW',
+    documentation:
+      "Milliseconds between looks at a persistent query's source topics for partitions added to them (createPartitions).",
+    validator: atLeast(1),
+  },
+  {
     name: 'ksql.streams.cache.max.bytes.buffering',
     group: 'Queries',
     type: 'LONG',

@@ -267,6 +267,7 @@ describe('loadServerConfig unknown keys', () => {
       'auto.offset.reset': 'latest',
       'cache.max.bytes.buffering': '10000000',
       'commit.interval.ms': '2000',
+      'metadata.max.age.ms': '30000',
       'num.stream.threads': '4',
       'processing.guarantee': 'at_least_once',
       'producer.compression.type': 'lz4',

@@ -561,6 +561,7 @@ export class KsqlEngine {
         join(this.config.getString('sluice.data.dir'), 'state'),
       outputTopicPrefix: this.config.getOptionalString('ksql.output.topic.name.prefix') ?? '',
       commitIntervalMs: this.config.getOptionalNumber('ksql.streams.commit.interval.ms') ?? 2000,
+      metadataMaxAgeMs: this.config.getOptionalNumber('ksql.streams.metadata.max.age.ms'),
       failOnProductionError:
         (context.properties.get('ksql.fail.on.production.error')?.toLowerCase() ??
           String(this.config.getBoolean('ksql.fail.on.production.error'))) === 'true',

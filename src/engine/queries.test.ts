@@ -235,3 +235,26 @@ test('a column that cannot be computed is NULL in the output and logged in ksqlD
   assert.equal(error.ERRORMESSAGE, 'Error computing expression TOTAL / PARTS for column SHARE with index 1');
   assert.deepEqual(error.CAUSE, ['Division by zero']);
 });
+
+test('a persistent query reads a partition added to its source without a restart', async () => {
+  const { engine, log } = await startEngine(undefined, { 'ksql.streams.metadata.max.age.ms': '20' });
+  await engine.execute(`
+    CREATE STREAM clicks (id STRING KEY, page STRING) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1);
+    SET 'auto.offset.reset'='earliest';
+    CREATE STREAM home_clicks WITH (KAFKA_TOPIC='home_clicks') AS SELECT id, page FROM clicks EMIT CHANGES;`);
+  await log.append('clicks', [
+    { key: Buffer.from('a'), value: Buffer.from('{"page":"home"}'), partition: 0 },
+  ]);
+  await readTopic(log, 'home_clicks', 1);
+  await log.createPartitions('clicks', 2);
+  await log.append('clicks', [
+    { key: Buffer.from('b'), value: Buffer.from('{"page":"shop"}'), partition: 1 },
+  ]);
+  const out = await readTopic(log, 'home_clicks', 2);
+  assert.deepEqual(out.map((r) => [r.key?.toString(), r.value?.toString()]).sort(), [
+    ['a', '{"PAGE":"home"}'],
+    ['b', '{"PAGE":"shop"}'],
+  ]);
+  const [queries] = await engine.execute('SHOW QUERIES;');
+  assert.equal((fieldsOf(queries).queries as { state: string }[])[0].state, 'RUNNING');
+});

@@ -51,6 +51,8 @@ export interface QueryContext {
   readonly stateDir: string;
   readonly outputTopicPrefix: string;
   readonly commitIntervalMs: number;
+  /** ksql.streams.metadata.max.age.ms: how soon a query reads partitions added to its source. */
+  readonly metadataMaxAgeMs?: number;
   readonly failOnProductionError: boolean;
   readonly retry: RetryPolicy;
   /** processing.guarantee as set: at_least_once, exactly_once_v2 or its old name exactly_once. */
@@ -210,6 +212,7 @@ function startQuery(
     group,
     fromEarliest: ctx.fromEarliest,
     commitIntervalMs: ctx.commitIntervalMs,
+    metadataMaxAgeMs: ctx.metadataMaxAgeMs,
     failOnProductionError: ctx.failOnProductionError,
     retry: ctx.retry,
     exactlyOnce: isExactlyOnce(ctx.processingGuarantee),

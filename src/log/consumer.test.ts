@@ -276,3 +276,20 @@ test('replayToEnd can replay some partitions from given offsets, as a restore fr
   assert.deepEqual(seen, ['b3', 'b4']);
   assert.deepEqual([ends[1], ends[2]], [5, 5]);
 });
+
+test('assignTopics reads partitions added later from their beginning, in a poll already waiting', async () => {
+  const log = await openLog();
+  await log.createTopic('t', { partitions: 1 });
+  const consumer = new Consumer(log, { autoOffsetReset: 'latest', metadataMaxAgeMs: 20 });
+  await consumer.assignTopics(['t']);
+  const polled = consumer.poll(10, never());
+  await log.createPartitions('t', 2);
+  // Written before the consumer notices the partition: still read, as the partition is new to it.
+  await log.append('t', values(2, 'new', 1));
+  assert.deepEqual(text(await polled), ['new0', 'new1']);
+  assert.deepEqual(consumer.assignment(), [
+    { topic: 't', partition: 0 },
+    { topic: 't', partition: 1 },
+  ]);
+  assert.equal(consumer.position({ topic: 't', partition: 1 }), 2);
+});

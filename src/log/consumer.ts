@@ -19,6 +19,11 @@ export interface ConsumerOptions {
   readonly group?: string;
   /** Default `latest`, as in Kafka. */
   readonly autoOffsetReset?: OffsetReset;
+  /**
+   * Kafka's metadata.max.age.ms: how often topics assigned with `assignTopics` are described again,
+   * so partitions added to them (createPartitions) are read without a restart. Default 30 s.
+   */
+  readonly metadataMaxAgeMs?: number;
 }
 
 /** Records of one partition in a poll, in offset order. */
@@ -27,6 +32,8 @@ export interface PartitionRecords extends TopicPartition {
   /** The partition's position after these records: what a commit that covers them records. */
   readonly nextOffset: number;
 }
+
+const DEFAULT_METADATA_MAX_AGE_MS = 30_000;
 
 /** How long one wait on the log may last before it is renewed (setTimeout's limit is ~24 days). */
 const LONGEST_WAIT_MS = 60_000;
@@ -56,7 +63,11 @@ export class Consumer {
   readonly log: Log;
   readonly group: string | undefined;
   private readonly reset: OffsetReset;
+  private readonly metadataMaxAgeMs: number;
   private assigned: Assigned[] = [];
+  /** Topics whose partition count is followed (assignTopics), and when they were last described. */
+  private followed: readonly string[] = [];
+  private describedAt = 0;
   /** The partition the next poll reads first: the one after the last that gave records. */
   private next = 0;
 
@@ -64,6 +75,7 @@ export class Consumer {
     this.log = log;
     this.group = options.group;
     this.reset = options.autoOffsetReset ?? 'latest';
+    this.metadataMaxAgeMs = options.metadataMaxAgeMs ?? DEFAULT_METADATA_MAX_AGE_MS;
     if (this.group !== undefined && this.group.length === 0) {
       throw new LogError('INVALID_CONFIG', 'A consumer group id must not be empty.');
     }
@@ -74,6 +86,13 @@ export class Consumer {
    * committed offset when it is still in the log, else from the beginning or end (autoOffsetReset).
    */
   async assign(partitions: readonly TopicPartition[]): Promise<void> {
+    this.followed = [];
+    this.assigned = await this.positioned(partitions, this.reset);
+    this.next = 0;
+  }
+
+  /** Each partition with its start position: the group's committed offset if valid, else `reset`. */
+  private async positioned(partitions: readonly TopicPartition[], reset: OffsetReset): Promise<Assigned[]> {
     const committed = new Map<string, number>();
     if (this.group !== undefined && partitions.length > 0) {
       for (const c of await this.log.committedOffsets(this.group)) committed.set(keyOf(c), c.offset);
@@ -86,7 +105,10 @@ export class Consumer {
         this.log.endOffset(tp.topic, tp.partition),
       ]);
       const c = committed.get(key);
-      const position = c !== undefined && c >= begin && c <= end ? c : this.resetPosition(tp, begin, end, c);
+      const position =
+        c !== undefined && c >= begin && c <= end
+          ? c
+          : this.resetPosition(tp, begin, end, c, undefined, reset);
       assigned.push({
         topic: tp.topic,
         partition: tp.partition,
@@ -97,14 +119,44 @@ export class Consumer {
         cursor: new ReadCursor(),
       });
     }
-    this.assigned = assigned;
-    this.next = 0;
+    return assigned;
   }
 
-  /** Assigns every partition of `topic` (its partitions as they are now). */
+  /** Assigns every partition of `topic` (its partitions as they are now, not those added later). */
   async assignTopic(topic: string): Promise<void> {
     const d = await this.log.describeTopic(topic);
     await this.assign(d.partitions.map((p) => ({ topic, partition: p.partition })));
+  }
+
+  /**
+   * Assigns every partition of these topics, in order, and keeps doing so: every metadataMaxAgeMs a
+   * poll describes them again and appends partitions added since to the assignment. A new partition
+   * starts at the group's committed offset, else at its beginning (all of it is new to this consumer).
+   */
+  async assignTopics(topics: readonly string[]): Promise<void> {
+    const partitions: TopicPartition[] = [];
+    for (const topic of topics) {
+      const d = await this.log.describeTopic(topic);
+      partitions.push(...d.partitions.map((p) => ({ topic, partition: p.partition })));
+    }
+    await this.assign(partitions);
+    this.followed = [...topics];
+    this.describedAt = Date.now();
+  }
+
+  /** Appends the followed topics' partitions added since they were last described. */
+  private async addNewPartitions(): Promise<void> {
+    this.describedAt = Date.now();
+    const have = new Set(this.assigned.map((a) => a.key));
+    const added: TopicPartition[] = [];
+    for (const topic of this.followed) {
+      const d = await this.log.describeTopic(topic);
+      for (const p of d.partitions) {
+        const tp = { topic, partition: p.partition };
+        if (!have.has(keyOf(tp))) added.push(tp);
+      }
+    }
+    if (added.length > 0) this.assigned.push(...(await this.positioned(added, 'earliest')));
   }
 
   assignment(): TopicPartition[] {
@@ -164,11 +216,15 @@ export class Consumer {
     // What the last poll learnt of the end offsets may be old by now: look again once per poll.
     for (const a of this.assigned) a.knownEnd = undefined;
     while (!signal.aborted) {
+      const follow = this.followed.length > 0;
+      if (follow && Date.now() - this.describedAt >= this.metadataMaxAgeMs) await this.addNewPartitions();
       const batch = await this.readAvailable(Math.max(1, maxRecords));
       if (batch.length > 0) return batch;
       const left = deadline - Date.now();
       if (left <= 0) return [];
-      await this.waitForAny(Math.min(left, LONGEST_WAIT_MS), signal);
+      // A wait ends by the next describe, so a partition added meanwhile is not waited past.
+      const describeIn = follow ? this.describedAt + this.metadataMaxAgeMs - Date.now() : LONGEST_WAIT_MS;
+      await this.waitForAny(Math.max(1, Math.min(left, LONGEST_WAIT_MS, describeIn)), signal);
     }
     return [];
   }
@@ -227,9 +283,10 @@ export class Consumer {
     end: number,
     from?: number,
     cause?: Error,
+    reset: OffsetReset = this.reset,
   ): number {
-    if (this.reset === 'earliest') return begin;
-    if (this.reset === 'latest') return end;
+    if (reset === 'earliest') return begin;
+    if (reset === 'latest') return end;
     throw new LogError(
       'OFFSET_OUT_OF_RANGE',
       from === undefined

@@ -64,6 +64,8 @@ export interface PersistentQuerySpec {
   /** auto.offset.reset: where to start when the group has no committed offset. */
   readonly fromEarliest: boolean;
   readonly commitIntervalMs: number;
+  /** How often the source topics are described again to read partitions added to them (ms). */
+  readonly metadataMaxAgeMs?: number;
   /**
    * ksql.fail.on.production.error: an output record the sink can never take stops the query, with
    * nothing after it committed (true), or goes to the processing log while the rest is written.
@@ -267,14 +269,11 @@ export class PersistentQuery {
     const consumer = new Consumer(this.log, {
       group,
       autoOffsetReset: this.spec.fromEarliest ? 'earliest' : 'latest',
+      metadataMaxAgeMs: this.spec.metadataMaxAgeMs,
     });
     const topics = this.spec.topics ?? [source.topic];
-    const wanted = [];
-    for (const topic of topics) {
-      const d = await this.log.describeTopic(topic);
-      wanted.push(...d.partitions.map((p) => ({ topic, partition: p.partition })));
-    }
-    await consumer.assign(wanted);
+    // Partitions added to the source later (createPartitions) join the assignment at a later poll.
+    await consumer.assignTopics(topics);
     this.consumer = consumer;
     const assignment = consumer.assignment();
     const slotOf = (topic: string, partition: number) =>
@@ -329,6 +328,15 @@ export class PersistentQuery {
           pending ? lastCommit + this.spec.commitIntervalMs - Date.now() : undefined,
         );
         this.busy = true;
+        // The consumer appends partitions added to the source: they get slots too, written up to
+        // where this poll started reading them.
+        for (const tp of consumer.assignment().slice(assignment.length)) {
+          const read = batches.find((b) => b.topic === tp.topic && b.partition === tp.partition);
+          const at = read?.records[0]?.offset ?? consumer.position(tp);
+          assignment.push(tp);
+          written.push(at);
+          committed.push(at);
+        }
         if (batches.length === 0) {
           if (signal.aborted) break;
           await commit();
