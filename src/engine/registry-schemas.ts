@@ -220,6 +220,9 @@ function writesWith(
   }
 }
 
+/** The stand-in id of a schema a sandbox would register (real registries start at 1). */
+export const SANDBOX_SCHEMA_ID = 0;
+
 export interface RegistryRequest {
   readonly name: string;
   readonly topic: string;
@@ -282,7 +285,14 @@ export async function registerSourceSchemas(
     }
     const schema =
       format === 'JSON_SR' ? jsonSrWriterSchema(columns, options) : avroWriterSchema(columns, options);
-    if (request.dryRun) continue;
+    if (request.dryRun) {
+      // As ksqlDB's sandboxed registry client: the validation of a request registers nothing but
+      // hands out an id, so a later statement of the same request (INSERT INTO … VALUES) can
+      // serialize. The sandbox's records never reach the log.
+      if (target === 'key') out.keySchemaId = SANDBOX_SCHEMA_ID;
+      else out.valueSchemaId = SANDBOX_SCHEMA_ID;
+      continue;
+    }
     const subject = `${request.topic}-${target}`;
     let id: number;
     try {

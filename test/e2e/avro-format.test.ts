@@ -174,3 +174,52 @@ async function fetchSchema(server: SluiceProcess, id: number): Promise<unknown> 
   const body = (await res.json()) as { schema: string };
   return JSON.parse(body.schema);
 }
+
+test('CREATE STREAM with AVRO columns registers <topic>-value so an INSERT INTO in the same request writes; a CREATE over a subject with a compatible schema keeps it (issue 15)', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-avro-create-'));
+  try {
+    const server = await startSluice(dataDir);
+    const client = new SchemaRegistry({ host: server.schemaRegistryUrl! });
+    // One request: its validation (a sandbox) must let the INSERT serialize before anything is registered.
+    await server.ksql(
+      "CREATE STREAM av (id INT KEY, v DOUBLE) WITH (KAFKA_TOPIC='av', VALUE_FORMAT='AVRO', PARTITIONS=1); INSERT INTO av (id, v) VALUES (1, 2.5);",
+    );
+    const subjects = (await (await fetch(`${server.schemaRegistryUrl}/subjects`)).json()) as string[];
+    assert.ok(subjects.includes('av-value'), JSON.stringify(subjects));
+    const valueId = await client.getLatestSchemaId('av-value');
+    const registered = (await fetchSchema(server, valueId)) as { fields: { name: string }[] };
+    assert.deepEqual(
+      registered.fields.map((f) => f.name),
+      ['V'],
+    );
+    const [written] = await values(server, 'av');
+    assert.equal(written.readUInt32BE(1), valueId);
+    assert.deepEqual({ ...(await client.decode(written)) }, { V: 2.5 });
+    // Read back through a query over the stream.
+    await server.ksql('CREATE STREAM av_copy AS SELECT id, v FROM av EMIT CHANGES;', {
+      'auto.offset.reset': 'earliest',
+    });
+    const copied = await eventually('the row in AV_COPY', async () => {
+      const found = await values(server, 'AV_COPY');
+      return found.length === 1 ? found[0] : undefined;
+    });
+    assert.deepEqual({ ...(await client.decode(copied)) }, { V: 2.5 });
+
+    // A second stream over the same topic: the subject's compatible schema is used, nothing new.
+    await server.ksql(
+      "CREATE STREAM av2 (id INT KEY, v DOUBLE) WITH (KAFKA_TOPIC='av', VALUE_FORMAT='AVRO');",
+    );
+    await server.ksql('INSERT INTO av2 (id, v) VALUES (2, 4.5);');
+    const versions = (await (
+      await fetch(`${server.schemaRegistryUrl}/subjects/av-value/versions`)
+    ).json()) as number[];
+    assert.deepEqual(versions, [1]);
+    const all = await values(server, 'av');
+    assert.equal(all.length, 2);
+    assert.equal(all[1].readUInt32BE(1), valueId);
+    assert.deepEqual({ ...(await client.decode(all[1])) }, { V: 4.5 });
+    await server.kill();
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
