@@ -258,3 +258,34 @@ test('a persistent query reads a partition added to its source without a restart
   const [queries] = await engine.execute('SHOW QUERIES;');
   assert.equal((fieldsOf(queries).queries as { state: string }[])[0].state, 'RUNNING');
 });
+
+test('INSERT VALUES takes a bare NULL for any column, typed from the column, as ksqlDB does', async () => {
+  const { engine, log } = await startEngine();
+  await engine.execute(
+    "CREATE STREAM src (sensor STRING KEY, temp DOUBLE, note STRING) WITH (KAFKA_TOPIC='src', VALUE_FORMAT='JSON', PARTITIONS=1);" +
+      "INSERT INTO src (sensor, temp, note) VALUES ('s2', NULL, 'x');" +
+      "INSERT INTO src (sensor, temp, note) VALUES ('s3', CAST(NULL AS DOUBLE), NULL);" +
+      "INSERT INTO src (sensor, temp, note, ROWTIME) VALUES (NULL, 1 + CAST(NULL AS INT), 'k', NULL);",
+  );
+  const { records } = await log.read('src', 0, 0);
+  assert.deepEqual(
+    records.map((r) => [r.key?.toString() ?? null, JSON.parse(r.value!.toString())]),
+    [
+      ['s2', { TEMP: null, NOTE: 'x' }],
+      ['s3', { TEMP: null, NOTE: null }],
+      [null, { TEMP: null, NOTE: 'k' }],
+    ],
+  );
+  // Only a bare NULL is typed from the column; inside an expression it still needs a CAST.
+  await assert.rejects(
+    engine.execute("INSERT INTO src (sensor, temp) VALUES ('s4', NULL + 1);"),
+    /Arithmetic on types null and INTEGER are not supported/,
+  );
+  await engine.execute(
+    "CREATE TABLE t (id STRING PRIMARY KEY, v DOUBLE) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='JSON', PARTITIONS=1);",
+  );
+  await assert.rejects(
+    engine.execute('INSERT INTO t (id, v) VALUES (NULL, 1.0);'),
+    /PRIMARY KEY column needs a non-null value/,
+  );
+});

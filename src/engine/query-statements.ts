@@ -413,25 +413,26 @@ export async function insertValues(ctx: QueryContext, s: InsertValues): Promise<
   const values = new Map<string, SqlValue>();
   let timestamp = Date.now();
   names.forEach((name, i) => {
-    let compiled: ReturnType<typeof compileExpression>;
-    try {
-      compiled = compileExpression(s.values[i], emptyScope, ctx.metastore.types);
-    } catch (err) {
-      throw new StatementError(`Failed to prepare the value for column ${name}: ${(err as Error).message}`);
-    }
-    const value = compiled.evaluate([]);
-    if (name === 'ROWTIME') {
-      const t = coerceValue(value, compiled.type, { kind: 'BIGINT' }, name);
-      if (t !== null) timestamp = Number(t);
-      return;
-    }
-    const column = writable.find((c) => c.name === name);
-    if (column === undefined) {
+    const columnType: SqlType | undefined =
+      name === 'ROWTIME' ? { kind: 'BIGINT' } : writable.find((c) => c.name === name)?.type;
+    if (columnType === undefined) {
       throw new StatementError(
         `Column name ${name} does not exist. Columns of ${target.name}: ${writable.map((c) => c.name).join(', ')}.`,
       );
     }
-    values.set(name, coerceValue(value, compiled.type, column.type, name));
+    let value: SqlValue = null;
+    // As ksqlDB, a bare NULL takes the column's type rather than needing a CAST.
+    if (s.values[i].kind !== 'null') {
+      let compiled: ReturnType<typeof compileExpression>;
+      try {
+        compiled = compileExpression(s.values[i], emptyScope, ctx.metastore.types);
+      } catch (err) {
+        throw new StatementError(`Failed to prepare the value for column ${name}: ${(err as Error).message}`);
+      }
+      value = coerceValue(compiled.evaluate([]), compiled.type, columnType, name);
+    }
+    if (name !== 'ROWTIME') values.set(name, value);
+    else if (value !== null) timestamp = Number(value);
   });
   const encoder = sinkEncoder(target, writable);
   if (
