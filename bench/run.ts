@@ -9,7 +9,7 @@ import { benchJdbcSource } from './jdbc-source.js';
 import { benchJoins, benchStreamStreamJoin, printJoinFigures, printStreamStreamFigure } from './joins.js';
 import { benchKafkaBackend } from './kafka-backend.js';
 import { benchKafkaClients } from './kafka-clients.js';
-import { benchKafkaListener } from './kafka-listener.js';
+import { benchKafkaListener, printKafkaListenerFigures } from './kafka-listener.js';
 import { benchLog, type Figure } from './log-throughput.js';
 import { benchPostgresCdc } from './postgres-cdc.js';
 import { benchPullQueries } from './pull-queries.js';
@@ -141,23 +141,8 @@ for (const [title, bench] of [
   for (const line of await bench()) console.log(line);
 }
 
-const kafka = await benchKafkaListener();
 console.log('');
-console.log(
-  `Kafka listener, 200-byte records, ${(500_000).toLocaleString('en-US')} records: Kafka's perf tools (acks=1) against the listener, the embedded log directly as baseline`,
-);
-if (typeof kafka === 'string') console.log(`  ${kafka}`);
-else {
-  for (const [i, f] of kafka.entries()) {
-    const ratio =
-      i % 2 === 0
-        ? ''
-        : `  ${((100 * f.recordsPerSecond) / kafka[i - 1].recordsPerSecond).toFixed(0)} % of baseline`;
-    console.log(
-      `  ${f.name.padEnd(44)} ${Math.round(f.recordsPerSecond).toLocaleString('en-US').padStart(12)} records/s ${f.megabytesPerSecond.toFixed(0).padStart(6)} MB/s${ratio}`,
-    );
-  }
-}
+printKafkaListenerFigures(await benchKafkaListener());
 
 const clients = await benchKafkaClients();
 console.log('');
