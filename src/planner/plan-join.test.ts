@@ -34,6 +34,14 @@ const sources: Record<string, PlannerSource> = {
       { name: 'CITY', type: STRING, namespace: 'VALUE' },
     ],
   },
+  CUSTOMERS2: {
+    kind: 'TABLE',
+    name: 'CUSTOMERS2',
+    columns: [
+      { name: 'ID', type: INT, namespace: 'KEY' },
+      { name: 'V', type: STRING, namespace: 'VALUE' },
+    ],
+  },
   BY_ID: {
     kind: 'STREAM',
     name: 'BY_ID',
@@ -207,7 +215,7 @@ test('join errors are ksqlDB’s, with the position of what is wrong', () => {
     ],
     [
       'SELECT * FROM by_id b JOIN two_keys t ON b.id = t.a EMIT CHANGES;',
-      /only tables with exactly one key column/,
+      "Line: 1, Col: 49: Invalid join condition: stream-table joins require to join on the table's primary key. Got B.ID = T.A.",
     ],
     ['SELECT * FROM orders o JOIN nope n ON o.id = n.id EMIT CHANGES;', /NOPE does not exist/],
   ];
@@ -322,10 +330,10 @@ test('multi-way joins are left-deep: each ON must reference the source it adds, 
       ),
     /does not reference B, the source this JOIN adds/,
   );
-  assert.throws(
-    () => plan('SELECT * FROM customers c JOIN two_keys t ON c.id = t.a EMIT CHANGES;'),
-    /only tables with exactly one key column/,
-  );
+  assert.throws(() => plan('SELECT * FROM customers c JOIN two_keys t ON c.id = t.a EMIT CHANGES;'), {
+    message:
+      'Line: 1, Col: 53: Invalid join condition: table-table joins require to join on the primary key of the right input table. Got C.ID = T.A.',
+  });
 });
 
 test('a table joined on a column other than its primary key is a foreign-key join keyed by the left table, with ksqlDB’s refusals', () => {
@@ -362,6 +370,109 @@ test('a table joined on a column other than its primary key is a foreign-key joi
     {
       message:
         'Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (`ITEMS`). Missing column: `I_ID`.',
+    },
+  );
+});
+
+test('a foreign-key join only starts a multi-way join: later ones get ksqlDB’s n-way refusal, FULL its own', () => {
+  const tables: Record<string, PlannerSource> = {
+    ...sources,
+    ITEMS: {
+      kind: 'TABLE',
+      name: 'ITEMS',
+      columns: [
+        { name: 'ID', type: INT, namespace: 'KEY' },
+        { name: 'OWNER', type: INT, namespace: 'VALUE' },
+      ],
+    },
+  };
+  const planned = (sql: string) => {
+    const statement = parseStatement(sql);
+    assert.ok(statement.kind === 'createAsSelect');
+    return planQuery(statement.query, (n) => tables[n], { kind: 'persistent', sinkName: statement.name });
+  };
+  assert.throws(
+    () =>
+      planned(
+        'CREATE TABLE J AS SELECT i.id, c.name FROM items i JOIN two_keys t ON i.id = t.a JOIN customers c ON i.owner = c.id;',
+      ),
+    /table-table joins require to join on the primary key of the right input table\. Got I\.ID = T\.A\./,
+  );
+  const fkThenPk = planned(
+    'CREATE TABLE J AS SELECT i.id, c.name, d.v FROM items i JOIN customers c ON i.owner = c.id JOIN by_id_table d ON i.id = d.id;'.replace(
+      'by_id_table',
+      'customers2',
+    ),
+  );
+  assert.deepEqual(columns(fkThenPk), ['I_ID KEY', 'NAME', 'V']);
+  assert.throws(
+    () =>
+      planned(
+        'CREATE TABLE J AS SELECT i.id, c.name FROM items i JOIN customers2 d ON i.id = d.id JOIN customers c ON i.owner = c.id;',
+      ),
+    {
+      message:
+        'Line: 1, Col: 105: Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got I.OWNER = C.ID.',
+    },
+  );
+  assert.throws(
+    () =>
+      planned('CREATE TABLE J AS SELECT i.id, c.name FROM items i FULL JOIN customers c ON i.owner = c.id;'),
+    {
+      message:
+        'Line: 1, Col: 77: Invalid join type: full-outer join not supported for foreign-key table-table join. Got I [FULL] OUTER JOIN C.',
+    },
+  );
+});
+
+test('a left table with several key columns is joined by foreign key, keyed by all of them, which the projection must hold', () => {
+  const tables: Record<string, PlannerSource> = {
+    ...sources,
+    LINES: {
+      kind: 'TABLE',
+      name: 'LINES',
+      columns: [
+        { name: 'ORDER_ID', type: INT, namespace: 'KEY' },
+        { name: 'LINE', type: INT, namespace: 'KEY' },
+        { name: 'CUSTOMER', type: INT, namespace: 'VALUE' },
+      ],
+    },
+  };
+  const planned = (sql: string) => {
+    const statement = parseStatement(sql);
+    assert.ok(statement.kind === 'createAsSelect');
+    return planQuery(statement.query, (n) => tables[n], { kind: 'persistent', sinkName: statement.name });
+  };
+  const p = planned(
+    'CREATE TABLE J AS SELECT l.order_id, l.line, c.name FROM lines l JOIN customers c ON l.customer = c.id;',
+  );
+  assert.deepEqual(columns(p), ['ORDER_ID KEY', 'LINE KEY', 'NAME']);
+  const join = joinOf(p);
+  assert.equal(join.joinKind, 'FOREIGN_KEY');
+  assert.deepEqual(join.leftPrimaryKey?.evaluate([7, 2, 1, 0n, 0, 0n]), [7, 2]);
+  // Both key columns come from the key slot, so a tombstone (only the key known) has them.
+  const keys = outputColumns(p).filter((c) => c.namespace === 'KEY');
+  const tombstone: (number | number[] | null)[] = new Array(join.leftWidth + join.rightWidth).fill(null);
+  tombstone.push([7, 2], null);
+  assert.deepEqual(
+    keys.map((k) => k.expression.evaluate(tombstone)),
+    [7, 2],
+  );
+  assert.throws(
+    () =>
+      planned(
+        'CREATE TABLE J AS SELECT l.order_id, c.name FROM lines l JOIN customers c ON l.customer = c.id;',
+      ),
+    {
+      message:
+        'Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (`LINES`). Missing column: `L_LINE`.',
+    },
+  );
+  assert.throws(
+    () => planned('CREATE TABLE J AS SELECT c.name FROM lines l LEFT JOIN customers c ON l.customer = c.id;'),
+    {
+      message:
+        'Primary key columns missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (`LINES`). Missing columns: `L_ORDER_ID`, `L_LINE`.',
     },
   );
 });

@@ -10,7 +10,7 @@ import {
   type SourceSpan,
   spanOf,
 } from '../sql/index.js';
-import { BIGINT, formatType, type SqlType } from '../types/index.js';
+import { BIGINT, formatType, type SqlType, type SqlValue } from '../types/index.js';
 import { ColumnAliasGenerator } from './column-aliases.js';
 import { type CompiledExpression, type ErrorPosition, ExpressionError } from './compiled-expression.js';
 import { columnsOf } from './expression-columns.js';
@@ -355,6 +355,19 @@ function notYet(what: string, at?: ErrorPosition): PlanningError {
   return new PlanningError(`${what} is not supported yet in this version of Sluice.`, at);
 }
 
+/**
+ * A key of several columns as one join key: the list of their values (what the foreign-key join's
+ * stores are keyed by, and what its result's key slot holds).
+ */
+function compositeKey(columns: readonly CompiledExpression[]): CompiledExpression {
+  const evaluators = columns.map((c) => c.evaluate);
+  return {
+    ...columns[0],
+    type: { kind: 'ARRAY', element: columns[0].type } as SqlType,
+    evaluate: (row) => evaluators.map((e) => e(row)),
+  };
+}
+
 /** A planned join (of two sources, or of an earlier join and a source): its node and names. */
 interface PlannedJoin {
   readonly node: JoinNode;
@@ -425,14 +438,10 @@ function planJoinTree(
     );
   }
   if (right.kind === 'TABLE') {
+    // A right table is joined on its primary key, all of it: ON compares one expression, so a
+    // table with several key columns is never joined on its key (ksqlDB's joinOnNonKeyAttribute).
     const keys = right.columns.filter((c) => c.namespace === 'KEY');
-    if (keys.length !== 1) {
-      throw new PlanningError(
-        `Invalid join condition: ${right.name} has ${keys.length} PRIMARY KEY columns; only tables with exactly one key column can be joined.`,
-        positionOf(join.on),
-      );
-    }
-    if (criteria.right.kind !== 'column' || criteria.right.name !== keys[0].name) {
+    if (keys.length !== 1 || criteria.right.kind !== 'column' || criteria.right.name !== keys[0].name) {
       throw new PlanningError(
         `Invalid join condition: ${joinKind === 'STREAM_TABLE' ? "stream-table joins require to join on the table's primary key" : 'table-table joins require to join on the primary key of the right input table'}. Got ${leftText} = ${rightText}.`,
         positionOf(criteria.right),
@@ -446,38 +455,39 @@ function planJoinTree(
     leftViable !== undefined &&
     inner.viable.some((v) => v.side.scope === leftViable.side.scope && v.column === leftViable.column);
   let leftPrimaryKey: CompiledExpression | undefined;
-  let primaryKeyColumn: ViableKey | undefined;
+  let primaryKeyColumns: ViableKey[] | undefined;
   if (joinKind === 'TABLE_TABLE') {
     const keys = criteria.leftSide.scope.source.columns.filter((c) => c.namespace === 'KEY');
     const onKey =
       inner === undefined
         ? keys.length === 1 && criteria.left.kind === 'column' && criteria.left.name === keys[0].name
         : keepsKey;
-    if (!onKey && inner !== undefined)
-      throw notYet(
-        `A foreign-key join after another join (${leftText} is not the key of the tables joined so far)`,
-        positionOf(criteria.left),
-      );
     if (!onKey) {
-      // ON left.<expression> = right.<primary key>: a foreign-key join, keyed by the left table's key.
-      if (join.type === 'RIGHT' || join.type === 'FULL')
+      // ON left.<expression> = right.<primary key>: a foreign-key join, keyed by the left table's key
+      // (all its columns: a left table with several key columns is only ever joined this way).
+      if (join.type === 'FULL')
         throw new PlanningError(
-          `${join.type === 'RIGHT' ? 'RIGHT' : 'FULL'} OUTER JOIN on a foreign key is not supported`,
+          `Invalid join type: full-outer join not supported for foreign-key table-table join. Got ${joinText(probe.left.scope.qualifier, join.type, rightScope.qualifier)}.`,
           positionOf(join.on),
         );
-      if (keys.length !== 1)
-        throw notYet(
-          `A foreign-key join of a table with ${keys.length} PRIMARY KEY columns`,
+      if (inner !== undefined)
+        throw new PlanningError(
+          `Invalid join condition: foreign-key table-table joins are not supported as part of n-way joins. Got ${leftText} = ${rightText}.`,
           positionOf(join.on),
         );
+      if (join.type === 'RIGHT')
+        throw new PlanningError('RIGHT OUTER JOIN on a foreign key is not supported', positionOf(join.on));
       joinKind = 'FOREIGN_KEY';
-      leftPrimaryKey = compileExpression({ kind: 'column', name: keys[0].name }, leftOperand, customTypes);
-      primaryKeyColumn = { side: criteria.leftSide, column: keys[0].name };
+      const keyColumns = keys.map((k) =>
+        compileExpression({ kind: 'column', name: k.name }, leftOperand, customTypes),
+      );
+      leftPrimaryKey = keyColumns.length === 1 ? keyColumns[0] : compositeKey(keyColumns);
+      primaryKeyColumns = keys.map((k) => ({ side: criteria.leftSide, column: k.name }));
     }
   }
   const viable =
-    primaryKeyColumn !== undefined
-      ? [primaryKeyColumn]
+    primaryKeyColumns !== undefined
+      ? primaryKeyColumns
       : [
           ...(keepsKey ? (inner as PlannedJoin).viable : leftViable === undefined ? [] : [leftViable]),
           ...[viableKey(criteria.right, probe.right)].filter((v): v is ViableKey => v !== undefined),
@@ -487,8 +497,16 @@ function planJoinTree(
   const synthetic = join.type === 'FULL' || viable.length === 0 ? syntheticKeyName(sources) : undefined;
   const scope = new JoinScope(leftOperand, rightScope, keyType, synthetic);
   const keyName = synthetic ?? (viable.length > 0 ? prefixed(viable[0].side, viable[0].column) : 'ROWKEY');
+  const keySchema: PlanColumn[] =
+    primaryKeyColumns !== undefined && primaryKeyColumns.length > 1
+      ? primaryKeyColumns.map((k) => ({
+          name: prefixed(k.side, k.column),
+          type: k.side.scope.resolve(k.column)?.type ?? keyType,
+          namespace: 'KEY' as const,
+        }))
+      : [{ name: keyName, type: keyType, namespace: 'KEY' }];
   const schema: PlanColumn[] = [
-    { name: keyName, type: keyType, namespace: 'KEY' },
+    ...keySchema,
     ...scope.sides.flatMap((side) => [
       ...side.scope.source.columns.map((c) => ({
         name: prefixed(side, c.name),
@@ -591,23 +609,48 @@ export function planJoinQuery(
     if (mode.kind === 'push') {
       columns = items.map((i) => projectedItem(i, 'VALUE'));
     } else {
-      if (planned.node.joinKind === 'FOREIGN_KEY' && !items.some((i) => isKeyColumn(i, viable[0], scope))) {
-        const table = viable[0].side.scope.source.name;
-        throw new PlanningError(
-          `Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (\`${table}\`). Missing column: \`${prefixed(viable[0].side, viable[0].column)}\`.`,
-        );
-      }
-      const key = keyItem(items, viable, scope, mode.sinkName);
-      // The key is the join's key, whichever side's column names it (a RIGHT join's unmatched row
-      // still has one), as ksqlDB keys its result.
       const keyIndex = scope.key.index;
-      const keyColumn: ProjectedColumn = {
-        ...projectedItem(key, 'KEY'),
-        type: keyType,
-        expression: { ...key.compiled, type: keyType, evaluate: (row) => row[keyIndex] ?? null },
-        keyOnly: true,
-      };
-      columns = [keyColumn, ...items.filter((i) => i !== key).map((i) => projectedItem(i, 'VALUE'))];
+      if (planned.node.joinKind === 'FOREIGN_KEY') {
+        const missing = viable.filter((v) => !items.some((i) => isKeyColumn(i, v, scope)));
+        if (missing.length > 0) {
+          const table = viable[0].side.scope.source.name;
+          const plural = missing.length > 1;
+          throw new PlanningError(
+            `Primary key column${plural ? 's' : ''} missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (\`${table}\`). Missing column${plural ? 's' : ''}: ${missing.map((v) => `\`${prefixed(v.side, v.column)}\``).join(', ')}.`,
+          );
+        }
+      }
+      if (planned.node.joinKind === 'FOREIGN_KEY' && viable.length > 1) {
+        // A left table with several key columns: the result is keyed by all of them, each read from
+        // the key slot (a list of their values) so a tombstone has them too.
+        const keys = viable.map((v) => keyItem(items, [v], scope, mode.sinkName));
+        columns = [
+          ...keys.map((key, i): ProjectedColumn => {
+            const type = key.compiled.type;
+            return {
+              ...projectedItem(key, 'KEY'),
+              expression: {
+                ...key.compiled,
+                evaluate: (row) => (row[keyIndex] as readonly SqlValue[] | null)?.[i] ?? null,
+              },
+              type,
+              keyOnly: true,
+            };
+          }),
+          ...items.filter((i) => !keys.includes(i)).map((i) => projectedItem(i, 'VALUE')),
+        ];
+      } else {
+        const key = keyItem(items, viable, scope, mode.sinkName);
+        // The key is the join's key, whichever side's column names it (a RIGHT join's unmatched row
+        // still has one), as ksqlDB keys its result.
+        const keyColumn: ProjectedColumn = {
+          ...projectedItem(key, 'KEY'),
+          type: keyType,
+          expression: { ...key.compiled, type: keyType, evaluate: (row) => row[keyIndex] ?? null },
+          keyOnly: true,
+        };
+        columns = [keyColumn, ...items.filter((i) => i !== key).map((i) => projectedItem(i, 'VALUE'))];
+      }
       if (!columns.some((c) => c.namespace === 'VALUE'))
         throw new PlanningError('The projection contains no value columns.');
     }
