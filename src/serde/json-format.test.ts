@@ -330,6 +330,25 @@ test('control characters are escaped as Jackson escapes them, with upper-case he
   assert.deepEqual(read([col('S', STRING)], '"a\\u001Fb"', { wrapSingleValue: false }), ['a\u001fb']);
 });
 
+test('strings are quoted as JSON.stringify quotes them: plain ones as they are, quotes, backslashes and lone surrogates escaped', () => {
+  const values = [
+    'plain text',
+    'é😀 and DEL \u007f',
+    'say "hi"',
+    'back\\slash',
+    'lone \ud800 high',
+    'lone \udfff low',
+    '',
+  ];
+  for (const v of values) {
+    assert.equal(
+      write([col('S', STRING)], [v], { wrapSingleValue: false }),
+      JSON.stringify(v),
+      JSON.stringify(v),
+    );
+  }
+});
+
 test('JSON nested however deep is skipped or refused cleanly, never overflowing the stack', () => {
   const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
   const columns = [{ name: 'A', type: { kind: 'STRING' } as const }];

@@ -23,8 +23,13 @@ function writeDouble(v: SqlValue): string {
 // A \u00XX escape JSON.stringify wrote (not an escaped backslash followed by "u00").
 const LOWER_HEX_ESCAPE = /(?<!\\)((?:\\\\)*)\\u00([0-9a-f]{2})/g;
 
+// What JSON.stringify escapes: quotes, backslashes, control characters and (lone) surrogates.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /** A string as Jackson quotes it: JSON.stringify's escapes, with Jackson's upper-case hex digits. */
 export function jsonString(v: string): string {
+  // Most strings need no escape: quoting them by hand is several times faster than JSON.stringify.
+  if (!NEEDS_ESCAPE.test(v)) return `"${v}"`;
   const quoted = JSON.stringify(v);
   // Only control characters other than \b \t \n \f \r get a \u escape; most strings have none.
   return quoted.includes('\\u00')
