@@ -21,28 +21,22 @@ export function joinedRow(
   timestamp: number,
 ): SqlValue[] {
   const { leftWidth, rightWidth } = layout;
-  // Source rows are exactly their side's width (columns and pseudo columns): one native concat.
-  const row =
-    left !== undefined && left.length === leftWidth && right !== undefined && right.length === rightWidth
-      ? left.concat(right)
-      : [...padded(left, leftWidth), ...padded(right, rightWidth)];
-  row.push(key, layout.fillsRowtime === false ? null : BigInt(timestamp));
+  // Allocated at its final size and filled in place: a concat then a push would copy it twice.
+  const row = new Array<SqlValue>(leftWidth + rightWidth + 2);
+  copyInto(row, 0, left, leftWidth);
+  copyInto(row, leftWidth, right, rightWidth);
+  row[leftWidth + rightWidth] = key;
+  row[leftWidth + rightWidth + 1] = layout.fillsRowtime === false ? null : BigInt(timestamp);
   return row;
 }
 
-function padded(row: readonly SqlValue[] | undefined, width: number): readonly SqlValue[] {
-  if (row === undefined) return nulls(width);
-  const out = new Array<SqlValue>(width);
-  for (let i = 0; i < width; i++) out[i] = row[i] ?? null;
-  return out;
-}
-
-const NULL_ROWS: SqlValue[][] = [];
-
-/** A row of `width` NULLs, shared (it is only read). */
-function nulls(width: number): readonly SqlValue[] {
-  NULL_ROWS[width] ??= new Array<SqlValue>(width).fill(null);
-  return NULL_ROWS[width];
+/** A side's row into `row` from `at`, padded with NULLs to `width` (all NULLs when there is none). */
+function copyInto(row: SqlValue[], at: number, side: readonly SqlValue[] | undefined, width: number): void {
+  if (side === undefined) {
+    for (let i = 0; i < width; i++) row[at + i] = null;
+    return;
+  }
+  for (let i = 0; i < width; i++) row[at + i] = side[i] ?? null;
 }
 
 /** A batch to fill with joined rows, for the same source records as `from`. */
