@@ -135,7 +135,7 @@ export function distributedConnectSuite(backend: 'listener' | 'kafka'): void {
   test('three workers share connectors and tasks; a SIGKILLed worker’s work moves to the others and loses no line', {
     skip,
     timeout: 180_000,
-  }, async (t) => {
+  }, async () => {
     const group = 'dist';
     const started = await Promise.all([startWorker(group), startWorker(group), startWorker(group)]);
     const inputs = [0, 1, 2].map((i) => join(dir, `in-${i}.txt`));
@@ -290,21 +290,10 @@ export function distributedConnectSuite(backend: 'listener' | 'kafka'): void {
     await eventually('lines-2 RUNNING again', stateIs('RUNNING', 'RUNNING'));
     assert.equal((await fetch(`${follower.url}/connectors/lines-2/stop`, { method: 'PUT' })).status, 204);
     await eventually('lines-2 STOPPED with no tasks', stateIs('STOPPED', undefined));
-    // Known bug: once in a few runs the task is not assigned again after STOP then RESUME, so
-    // this step is a TODO (reported, not failing the run) until it is fixed.
-    await t.test(
-      'RESUME after STOP runs the connector and its task again',
-      {
-        todo: 'distributed RESUME after STOP sometimes leaves the task unassigned',
-      },
-      async () => {
-        assert.equal(
-          (await fetch(`${follower.url}/connectors/lines-2/resume`, { method: 'PUT' })).status,
-          202,
-        );
-        await eventually('lines-2 RUNNING after the stop', stateIs('RUNNING', 'RUNNING'));
-      },
-    );
+    // Through a follower whose view of the config topic may lag the stop: the resume is written
+    // anyway, and the connector's owner acts on it even if another catch-up read the record first.
+    assert.equal((await fetch(`${follower.url}/connectors/lines-2/resume`, { method: 'PUT' })).status, 202);
+    await eventually('lines-2 RUNNING after the stop', stateIs('RUNNING', 'RUNNING'));
     // Deleting through that follower is forwarded to the leader and stops the connector wherever it runs.
     const deleted = await fetch(`${follower.url}/connectors/lines-1`, { method: 'DELETE' });
     assert.equal(deleted.status, 204, await deleted.text());

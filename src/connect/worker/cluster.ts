@@ -72,6 +72,8 @@ export class WorkerCluster {
   private delayTimer: NodeJS.Timeout | undefined;
   /** The work shape (connector → task count) the last join was made with. */
   private shape = '';
+  /** The config topic position the last reconcile from `followConfigs` saw. */
+  private followedPosition = -1;
   private fatal: ((err: Error) => void) | undefined;
 
   constructor(host: ClusterHost, group: GroupOptions, onFatal: (err: Error) => void) {
@@ -220,14 +222,22 @@ export class WorkerCluster {
     }
   }
 
+  /**
+   * Catches up with the config topic; rejoins if the work's shape changed, reconciles if anything
+   * was read since the last reconcile from here. Both compare against what this worker last acted
+   * on, not against what this read returned: a catch-up made elsewhere (the leader's assign, an
+   * assignment ahead of this worker) reads records too, and their change must not be lost.
+   */
   private async followConfigs(): Promise<void> {
-    const changed = await this.host.configs.catchUp();
-    if (!changed) return;
+    await this.host.configs.catchUp();
     const shape = this.workShape();
     if (shape !== this.shape) {
       this.shape = shape;
       this.member.requestRejoin();
     }
+    const position = this.host.configs.position;
+    if (position === this.followedPosition) return;
+    this.followedPosition = position;
     await this.reconcile();
   }
 

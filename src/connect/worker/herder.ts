@@ -459,17 +459,24 @@ export class Herder {
 
   private async setTargetState(name: string, target: TargetState): Promise<void> {
     await this.serial(async () => {
-      const state = this.configs.connectors().get(name);
-      // Kafka Connect's pause, resume and stop word it so.
-      if (state === undefined) throw new ConnectError(404, `Unknown connector ${name}`);
-      if (state.targetState === target) return;
+      let state = this.configs.connectors().get(name);
       if (this.cluster !== undefined) {
+        // This worker's view of the config topic may lag what another worker wrote (a stop made
+        // through the leader, say): read it first, and write the target state even when it looks
+        // unchanged, as Kafka Connect's DistributedHerder does, since a stale view must not turn a
+        // resume into a no-op.
+        await this.configs.catchUp();
+        state = this.configs.connectors().get(name);
+        if (state === undefined) throw new ConnectError(404, `Unknown connector ${name}`);
         // As Kafka Connect's leader: a stop empties the task configs, then the target state
         // follows; the workers that run the connector and its tasks act on it.
         if (target === 'STOPPED') await this.configs.putTaskConfigs(name, []);
         await this.configs.putTargetState(name, target);
         return;
       }
+      // Kafka Connect's pause, resume and stop word it so.
+      if (state === undefined) throw new ConnectError(404, `Unknown connector ${name}`);
+      if (state.targetState === target) return;
       await this.configs.putTargetState(name, target);
       const running = this.runtime.connector(name) !== undefined;
       // Between STARTED and PAUSED the tasks stay and only pause or resume. A FAILED connector

@@ -16,6 +16,8 @@ export class JsonTopicStore {
   private loaded = false;
   /** Where the next read of each partition starts (what `load` and `catchUp` have read). */
   private next: number[] = [];
+  /** The read in progress, which the next `catchUp` waits for. */
+  private reading: Promise<boolean> | undefined;
 
   constructor(log: Log, topic: string, partitions: number) {
     this.log = log;
@@ -37,7 +39,18 @@ export class JsonTopicStore {
    * Reads what other workers of the group wrote since the last read (a distributed worker follows
    * the topic); resolves whether anything was read. Own writes are read again, to the same values.
    */
-  async catchUp(): Promise<boolean> {
+  catchUp(): Promise<boolean> {
+    // One read at a time: two overlapping reads would start from the same offsets and hand the
+    // same records to `onRecord` twice (a restart request run twice, say).
+    const read = (this.reading ?? Promise.resolve(false)).then(
+      () => this.readToEnd(),
+      () => this.readToEnd(),
+    );
+    this.reading = read;
+    return read;
+  }
+
+  private async readToEnd(): Promise<boolean> {
     let changed = false;
     this.next = await replayToEnd(
       this.log,
