@@ -138,3 +138,42 @@ test('under exactly_once_v2 a stream-stream join commits its window stores with 
     ],
   );
 });
+
+test('a stream record meets the table as of its own time: a later table update read in the same poll is not seen by an earlier order', async () => {
+  const { engine, log } = await startEngine();
+  // Everything is in the log before the queries start, so their first poll brings both topics.
+  await engine.execute(`
+    CREATE STREAM orders (id STRING KEY, customer INT) WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON', PARTITIONS=1);
+    CREATE TABLE customers (id INT PRIMARY KEY, name STRING) WITH (KAFKA_TOPIC='customers', VALUE_FORMAT='JSON', PARTITIONS=1);
+    SET 'auto.offset.reset'='earliest';
+    INSERT INTO customers (ROWTIME, id, name) VALUES (10, 1, 'alice');
+    INSERT INTO orders (ROWTIME, id, customer) VALUES (20, 'o1', 1);
+    INSERT INTO customers (ROWTIME, id, name) VALUES (100, 1, 'alice-later');
+    INSERT INTO orders (ROWTIME, id, customer) VALUES (50, 'o2', 1);
+    INSERT INTO orders (ROWTIME, id, customer) VALUES (150, 'o3', 1);`);
+  const push = await engine.pushQuery(
+    'SELECT o.id, c.name FROM orders o JOIN customers c ON o.customer = c.id EMIT CHANGES LIMIT 3;',
+    { streamsProperties: { 'auto.offset.reset': 'earliest' } },
+  );
+  await engine.execute(`
+    SET 'auto.offset.reset'='earliest';
+    CREATE STREAM enriched WITH (KAFKA_TOPIC='enriched') AS
+      SELECT o.customer, o.id AS order_id, c.name FROM orders o JOIN customers c ON o.customer = c.id;`);
+  const out = await readTopic(log, 'enriched', 3);
+  assert.deepEqual(
+    out.map((r) => [r.timestamp, JSON.parse(r.value!.toString())]),
+    [
+      [20, { ORDER_ID: 'o1', NAME: 'alice' }],
+      [50, { ORDER_ID: 'o2', NAME: 'alice' }],
+      [150, { ORDER_ID: 'o3', NAME: 'alice-later' }],
+    ],
+  );
+  const rows: unknown[][] = [];
+  for await (const chunk of push.rows) rows.push(...chunk.rows);
+  push.close();
+  assert.deepEqual(rows, [
+    ['o1', 'alice'],
+    ['o2', 'alice'],
+    ['o3', 'alice-later'],
+  ]);
+});

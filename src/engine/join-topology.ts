@@ -143,8 +143,8 @@ export function joinStoreSpecs(plan: PhysicalPlan): StoreSpec[] {
 }
 
 /**
- * The topics a plan reads, the right (table) sides of its joins first: a poll that brings a table
- * row and stream rows processes the table row first (see PersistentQuerySpec.topics).
+ * The topics a plan reads, the right (table) sides of its joins first: a table row and a stream row
+ * of the same time are processed table first (see PersistentQuerySpec.topics).
  */
 export function inputTopicsOf(plan: PhysicalPlan): string[] {
   const topics: string[] = [];

@@ -12,6 +12,7 @@ import type { RuntimeSource } from './runtime-source.js';
 import type { TopicSink } from './sinks.js';
 import { StateStores, type StoreSpec } from './state/index.js';
 import { TimeSlicer } from './time-slicer.js';
+import { alignByTimestamp } from './timestamp-alignment.js';
 
 export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
 
@@ -48,9 +49,9 @@ export interface PersistentQuerySpec {
   readonly source: RuntimeSource;
   readonly sinkTopic: string;
   /**
-   * Every topic the query reads (a join reads two), default the source's. Within one poll, batches
-   * of an earlier topic here are processed first: a join lists its table side first, so a table
-   * row and the stream rows after it in the same poll meet.
+   * Every topic the query reads (a join reads two), default the source's. Within one poll, records
+   * are processed in timestamp order across partitions (see alignByTimestamp); on equal times an
+   * earlier topic here goes first: a join lists its table side first.
    */
   readonly topics?: readonly string[];
   /** Builds the query's operators and its topic sink (once per query, with the query's context). */
@@ -342,8 +343,7 @@ export class PersistentQuery {
           await commit();
           continue;
         }
-        if (topics.length > 1) batches.sort((a, b) => topics.indexOf(a.topic) - topics.indexOf(b.topic));
-        for (const batch of batches) {
+        for (const batch of topics.length > 1 ? alignByTimestamp(batches, topics) : batches) {
           const index = slotOf(batch.topic, batch.partition);
           const stoppedAt = await this.processBatch(batch);
           if (stoppedAt !== undefined) {

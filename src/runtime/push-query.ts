@@ -5,6 +5,7 @@ import type { ProcessingLog } from './processing-log.js';
 import type { RuntimeSource } from './runtime-source.js';
 import { ClientSink, type PushBatch } from './sinks.js';
 import { deleteQueryState, StateStores, type StoreSpec } from './state/index.js';
+import { alignByTimestamp } from './timestamp-alignment.js';
 
 export type { PushBatch } from './sinks.js';
 
@@ -90,10 +91,9 @@ async function* follow(
   while (!sink.done()) {
     const batches = await consumer.poll(1000, signal);
     if (signal.aborted) return;
-    if (topics.length > 1) batches.sort((a, b) => topics.indexOf(a.topic) - topics.indexOf(b.topic));
     const rows: SqlValue[][] = [];
     const tombstones: boolean[] | undefined = overTable ? [] : undefined;
-    for (const batch of batches) {
+    for (const batch of topics.length > 1 ? alignByTimestamp(batches, topics) : batches) {
       if (sink.done()) break;
       const fetching = topology.prepare(batch.records, batch.topic);
       if (fetching !== undefined) await fetching;

@@ -1,0 +1,61 @@
+// The order a query with several inputs (a join) processes what one poll brought: Kafka Streams
+// takes the next record from the partition whose head record has the smallest timestamp among those
+// with buffered records (its PartitionGroup; max.task.idle.ms decides how long it waits for empty
+// ones), so a stream record meets the table as of its own time, not a later update that happened to
+// be fetched first. Here the poll's batches are merged the same way, into runs: a run is as many
+// consecutive records of one partition as come before every other partition's head.
+import type { PartitionRecords } from '../log/index.js';
+
+/**
+ * `batches` as runs in timestamp order across partitions. Equal timestamps go to the topic earlier
+ * in `topics` (a join lists its table sides first, so a table row and a stream row of the same time
+ * meet), then to the earlier batch. Each run's `nextOffset` is where its partition resumes after
+ * it, so committing after any run covers exactly what was processed.
+ */
+export function alignByTimestamp(
+  batches: readonly PartitionRecords[],
+  topics: readonly string[],
+): PartitionRecords[] {
+  const live = batches.filter((b) => b.records.length > 0);
+  if (live.length <= 1) return [...batches];
+  // A batch without records still moves its partition's position (past transaction markers).
+  const runs: PartitionRecords[] = batches.filter((b) => b.records.length === 0);
+  const rank = live.map((b) => {
+    const i = topics.indexOf(b.topic);
+    return i < 0 ? topics.length : i;
+  });
+  const next = live.map(() => 0);
+  // Whether batch a's head goes before batch b's head.
+  const before = (a: number, b: number): boolean => {
+    const ta = live[a].records[next[a]].timestamp;
+    const tb = live[b].records[next[b]].timestamp;
+    if (ta !== tb) return ta < tb;
+    return rank[a] !== rank[b] ? rank[a] < rank[b] : a < b;
+  };
+  for (;;) {
+    let first = -1;
+    let second = -1;
+    for (let i = 0; i < live.length; i++) {
+      if (next[i] >= live[i].records.length) continue;
+      if (first < 0 || before(i, first)) {
+        second = first;
+        first = i;
+      } else if (second < 0 || before(i, second)) second = i;
+    }
+    if (first < 0) break;
+    const batch = live[first];
+    const start = next[first];
+    // The run goes on while its head still comes before every other partition's head.
+    do next[first]++;
+    while (next[first] < batch.records.length && (second < 0 || before(first, second)));
+    const records = batch.records.slice(start, next[first]);
+    const done = next[first] >= batch.records.length;
+    runs.push({
+      topic: batch.topic,
+      partition: batch.partition,
+      records: start === 0 && done ? batch.records : records,
+      nextOffset: done ? batch.nextOffset : records[records.length - 1].offset + 1,
+    });
+  }
+  return runs;
+}
