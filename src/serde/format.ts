@@ -26,6 +26,8 @@ export interface FormatOptions {
   readonly schema?: string;
   /** AVRO: the full name of the generated record (VALUE_SCHEMA_FULL_NAME / KEY_SCHEMA_FULL_NAME). */
   readonly schemaFullName?: string;
+  /** PROTOBUF(_NOSR): how nullable primitive columns are declared (*_PROTOBUF_NULLABLE_REPRESENTATION). */
+  readonly protobufNullable?: 'OPTIONAL' | 'WRAPPER';
   /** The topic, so errors name its subject (`<topic>-key` / `<topic>-value`). */
   readonly topic?: string;
 }

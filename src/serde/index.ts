@@ -1,10 +1,11 @@
-// The serialization formats: KAFKA, JSON, DELIMITED and AVRO, found by name.
+// The serialization formats: KAFKA, JSON, DELIMITED, AVRO, JSON_SR, PROTOBUF and PROTOBUF_NOSR, found by name.
 import { avroFormat } from './avro-format.js';
 import { delimitedFormat } from './delimited-format.js';
 import type { Format } from './format.js';
 import { jsonFormat } from './json-format.js';
 import { jsonSrFormat } from './json-sr-format.js';
 import { kafkaFormat } from './kafka-format.js';
+import { protobufFormat, protobufNoSrFormat } from './protobuf-format.js';
 
 export { avroWriterSchema, confluentSchemaId } from './avro-format.js';
 export { type AvroNode, parseAvroSchema } from './avro-schema.js';
@@ -21,6 +22,23 @@ export type { Format, FormatOptions, RowDeserializer, RowSerializer, SerdeColumn
 export { jsonSrWriterSchema } from './json-sr-format.js';
 export { columnsFromJsonSchema } from './json-sr-translation.js';
 export {
+  compileRegisteredProtobuf,
+  protobufReferenceTexts,
+  protobufWriterSchema,
+} from './protobuf-format.js';
+export {
+  type CompiledProtobufSchema,
+  compileProtobufSchema,
+  PROTOBUF_BUILTIN_IMPORTS,
+  protobufFullName,
+} from './protobuf-schema.js';
+export {
+  columnsFromProtobuf,
+  DEFAULT_PROTOBUF_MESSAGE,
+  type ProtobufNullableRepresentation,
+  protobufSchemaForColumns,
+} from './protobuf-translation.js';
+export {
   type RegistrySchema,
   type RegistrySchemaReference,
   type RegistrySchemaType,
@@ -29,7 +47,15 @@ export {
   SchemaRegistryError,
 } from './schema-registry-client.js';
 export { FormatSchemaError, SerdeError } from './serde-error.js';
-export { avroFormat, delimitedFormat, jsonFormat, jsonSrFormat, kafkaFormat };
+export {
+  avroFormat,
+  delimitedFormat,
+  jsonFormat,
+  jsonSrFormat,
+  kafkaFormat,
+  protobufFormat,
+  protobufNoSrFormat,
+};
 
 const formats: ReadonlyMap<string, Format> = new Map([
   ['KAFKA', kafkaFormat],
@@ -37,10 +63,9 @@ const formats: ReadonlyMap<string, Format> = new Map([
   ['DELIMITED', delimitedFormat],
   ['AVRO', avroFormat],
   ['JSON_SR', jsonSrFormat],
+  ['PROTOBUF', protobufFormat],
+  ['PROTOBUF_NOSR', protobufNoSrFormat],
 ]);
-
-// Formats ksqlDB has that need a Schema Registry client, which Sluice does not have yet.
-const needSchemaRegistry = new Set(['PROTOBUF', 'PROTOBUF_NOSR']);
 
 /** Raised for a format name that is unknown or not available. */
 export class UnknownFormatError extends Error {
@@ -52,11 +77,6 @@ export function formatByName(name: string): Format {
   const upper = name.trim().toUpperCase();
   const format = formats.get(upper);
   if (format) return format;
-  if (needSchemaRegistry.has(upper)) {
-    throw new UnknownFormatError(
-      `The ${upper} format is not supported yet. ` + `Use one of: ${[...formats.keys()].join(', ')}`,
-    );
-  }
   throw new UnknownFormatError(
     `Unknown format: '${name}'. Supported formats: ${[...formats.keys()].join(', ')}`,
   );
