@@ -13,16 +13,21 @@ import { readSourceProperties, type SourceProperties } from './with-clause.js';
 
 export const PSEUDO_COLUMNS = new Set(['ROWTIME', 'ROWPARTITION', 'ROWOFFSET', 'WINDOWSTART', 'WINDOWEND']);
 
-const FORMATS = new Set(['KAFKA', 'JSON', 'DELIMITED', 'AVRO', 'JSON_SR', 'NONE']);
-const NOT_YET_FORMATS = new Set(['PROTOBUF', 'PROTOBUF_NOSR']);
+const FORMATS = new Set([
+  'KAFKA',
+  'JSON',
+  'DELIMITED',
+  'AVRO',
+  'JSON_SR',
+  'PROTOBUF',
+  'PROTOBUF_NOSR',
+  'NONE',
+]);
 
 export function checkFormat(format: string, side: 'key' | 'value'): void {
-  if (NOT_YET_FORMATS.has(format)) {
-    throw new StatementError(`${format} is not supported yet. Use AVRO, JSON_SR, JSON, DELIMITED or KAFKA.`);
-  }
   if (!FORMATS.has(format)) {
     throw new StatementError(
-      `Unknown format: ${format}. Use one of KAFKA, JSON, DELIMITED, AVRO, JSON_SR${side === 'key' ? ', NONE' : ''}.`,
+      `Unknown format: ${format}. Use one of KAFKA, JSON, DELIMITED, AVRO, JSON_SR, PROTOBUF, PROTOBUF_NOSR${side === 'key' ? ', NONE' : ''}.`,
     );
   }
   if (format === 'NONE' && side === 'value') throw new StatementError('The NONE format is only for keys.');

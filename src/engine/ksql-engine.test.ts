@@ -137,8 +137,12 @@ test('DDL checks follow ksqlDB: missing VALUE_FORMAT, tables need PRIMARY KEY, r
       /please use 'KEY' for streams/,
     ],
     [
-      "CREATE STREAM s (a INT) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='PROTOBUF', PARTITIONS=1);",
-      /PROTOBUF is not supported yet/,
+      "CREATE STREAM s (a INT) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='PROTOBUF', WRAP_SINGLE_VALUE=false, PARTITIONS=1);",
+      /Format 'PROTOBUF' does not support 'WRAP_SINGLE_VALUE' set to 'false'\./,
+    ],
+    [
+      "CREATE STREAM s (a MAP<INT, STRING>) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='PROTOBUF_NOSR', PARTITIONS=1);",
+      /Value format does not support schema\.\nformat: PROTOBUF_NOSR[\s\S]*PROTOBUF format only supports MAP types with STRING keys/,
     ],
     [
       "CREATE STREAM s (a INT) WITH (VALUE_FORMAT='JSON', PARTITIONS=1);",

@@ -5,6 +5,8 @@ import {
   avroWriterSchema,
   columnsFromAvro,
   columnsFromJsonSchema,
+  columnsFromProtobuf,
+  compileRegisteredProtobuf,
   DEFAULT_AVRO_VALUE_NAME,
   defaultAvroKeyName,
   type FormatOptions,
@@ -12,6 +14,8 @@ import {
   formatByName,
   jsonSrWriterSchema,
   parseAvroSchema,
+  protobufFullName,
+  protobufWriterSchema,
   type RegistrySchema,
   type RegistrySchemaType,
   type SchemaRegistryClient,
@@ -25,11 +29,34 @@ import { StatementError } from './errors.js';
 import type { SourceProperties } from './with-clause.js';
 
 /** Formats whose schemas live in the Schema Registry. */
-export const SCHEMA_REGISTRY_FORMATS = new Set(['AVRO', 'JSON_SR']);
+export const SCHEMA_REGISTRY_FORMATS = new Set(['AVRO', 'JSON_SR', 'PROTOBUF']);
 
 /** The registry's schema type of a format's schemas. */
 function schemaTypeOf(format: string): RegistrySchemaType {
-  return format === 'JSON_SR' ? 'JSON' : 'AVRO';
+  if (format === 'JSON_SR') return 'JSON';
+  return format === 'PROTOBUF' ? 'PROTOBUF' : 'AVRO';
+}
+
+/** How ksqlDB's "Please include the full … schema" names a format's schemas. */
+function schemaLabel(format: string): string {
+  if (format === 'JSON_SR') return 'JSON';
+  return format === 'PROTOBUF' ? 'Protobuf' : 'Avro';
+}
+
+/** The columns of a PROTOBUF schema's message: the one *_SCHEMA_FULL_NAME names, else the first. */
+async function columnsFromRegisteredProtobuf(
+  registry: SchemaRegistryClient,
+  found: RegistrySchema,
+  fullName: string | undefined,
+  upperCase: boolean,
+): Promise<SerdeColumn[]> {
+  const compiled = await compileRegisteredProtobuf(registry, found);
+  const type = compiled.byName(fullName);
+  if (type === undefined)
+    throw new FormatSchemaError(
+      `The schema has no message named ${fullName}; it defines ${compiled.messages.map(protobufFullName).join(', ')}`,
+    );
+  return columnsFromProtobuf(type, { upperCase }).columns;
 }
 
 function needsRegistry(
@@ -86,6 +113,7 @@ async function inferSide(
   target: 'key' | 'value',
   schemaId: number | undefined,
   wrapped: boolean,
+  fullName: string | undefined,
 ): Promise<{ columns: SerdeColumn[]; schema: string; id: number }> {
   const found = await fetchSchema(registry, topic, target, schemaId);
   if (found.schemaType !== schemaTypeOf(format)) {
@@ -100,19 +128,25 @@ async function inferSide(
       upperCase: schemaId === undefined,
       single: target === 'key' ? 'ROWKEY' : 'ROWVAL',
     };
-    const { columns } =
-      format === 'JSON_SR'
-        ? columnsFromJsonSchema(found.schema, options)
-        : columnsFromAvro(parseAvroSchema(found.schema), options);
+    const columns =
+      format === 'PROTOBUF'
+        ? await columnsFromRegisteredProtobuf(registry, found, fullName, options.upperCase)
+        : format === 'JSON_SR'
+          ? columnsFromJsonSchema(found.schema, options).columns
+          : columnsFromAvro(parseAvroSchema(found.schema), options).columns;
     if (target === 'key' && columns.length > 1)
       throw new StatementError(
         `The key schema for topic: ${topic} contains multiple columns, which is not supported by ksqlDB at this time.`,
       );
     return { columns, schema: found.schema, id: found.id };
   } catch (err) {
+    if (err instanceof SchemaRegistryError && err.notFound)
+      throw new StatementError(
+        `The ${target} schema for topic: ${topic} references a schema the Schema Registry does not have: ${err.message}`,
+      );
     if (!(err instanceof FormatSchemaError)) throw err;
     throw new StatementError(
-      `Unable to verify if the ${target} schema for topic: ${topic} is compatible with ksqlDB.\nReason: ${err.message}\n\nPlease see https://github.com/confluentinc/ksql/issues/ to see if this particular reason is already known, and if not log a new issue. Please include the full ${format === 'JSON_SR' ? 'JSON' : 'Avro'} schema that you are trying to use.`,
+      `Unable to verify if the ${target} schema for topic: ${topic} is compatible with ksqlDB.\nReason: ${err.message}\n\nPlease see https://github.com/confluentinc/ksql/issues/ to see if this particular reason is already known, and if not log a new issue. Please include the full ${schemaLabel(format)} schema that you are trying to use.`,
     );
   }
 }
@@ -169,6 +203,7 @@ export async function withInferredColumns(
       'key',
       props.keySchemaId,
       false,
+      props.keySchemaFullName,
     ).catch((err: unknown) => {
       // Without KEY_SCHEMA_ID a topic with no key schema just has no key columns, as in ksqlDB.
       if (
@@ -191,6 +226,7 @@ export async function withInferredColumns(
       'value',
       props.valueSchemaId,
       formats.wrapSingleValue !== false,
+      props.valueSchemaFullName,
     );
     const taken = new Set(elements.map((e) => e.name));
     for (const c of value.columns)
@@ -256,18 +292,23 @@ export async function registerSourceSchemas(
     if (!SCHEMA_REGISTRY_FORMATS.has(format) || columns.length === 0) continue;
     const client = needsRegistry(registry, format, request.topic);
     const pinnedId = target === 'key' ? request.props.keySchemaId : request.props.valueSchemaId;
+    const givenName = target === 'key' ? request.props.keySchemaFullName : request.props.valueSchemaFullName;
+    // PROTOBUF's generated message is ConnectDefault1 unless named; AVRO's record has ksqlDB's names.
     const fullName =
-      (target === 'key' ? request.props.keySchemaFullName : request.props.valueSchemaFullName) ??
-      (target === 'key' ? defaultAvroKeyName(request.name) : DEFAULT_AVRO_VALUE_NAME);
+      format === 'PROTOBUF'
+        ? givenName
+        : (givenName ?? (target === 'key' ? defaultAvroKeyName(request.name) : DEFAULT_AVRO_VALUE_NAME));
     const options: FormatOptions = {
       target,
-      schemaFullName: fullName,
+      ...(fullName === undefined ? {} : { schemaFullName: fullName }),
       ...(target === 'value' && request.wrapSingleValue !== undefined
         ? { wrapSingleValue: request.wrapSingleValue }
         : {}),
     };
-    if (target === 'key') out.keySchemaFullName = fullName;
-    else out.valueSchemaFullName = fullName;
+    if (fullName !== undefined) {
+      if (target === 'key') out.keySchemaFullName = fullName;
+      else out.valueSchemaFullName = fullName;
+    }
     if (pinnedId !== undefined) {
       const found = await fetchSchema(client, request.topic, target, pinnedId);
       if (found.schemaType !== schemaTypeOf(format))
@@ -284,7 +325,11 @@ export async function registerSourceSchemas(
       continue;
     }
     const schema =
-      format === 'JSON_SR' ? jsonSrWriterSchema(columns, options) : avroWriterSchema(columns, options);
+      format === 'PROTOBUF'
+        ? protobufWriterSchema(columns, options)
+        : format === 'JSON_SR'
+          ? jsonSrWriterSchema(columns, options)
+          : avroWriterSchema(columns, options);
     if (request.dryRun) {
       // As ksqlDB's sandboxed registry client: the validation of a request registers nothing but
       // hands out an id, so a later statement of the same request (INSERT INTO … VALUES) can

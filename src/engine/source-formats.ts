@@ -28,8 +28,9 @@ export interface SerdeRequest {
 }
 
 /** Formats with a wrapped single value (WRAP_SINGLES) and with a bare one (UNWRAP_SINGLES). */
-const WRAPS = new Set(['JSON', 'AVRO', 'JSON_SR']);
-const UNWRAPS = new Set(['JSON', 'KAFKA', 'DELIMITED', 'AVRO', 'JSON_SR']);
+const WRAPS = new Set(['JSON', 'AVRO', 'JSON_SR', 'PROTOBUF', 'PROTOBUF_NOSR']);
+// PROTOBUF has no bare single value: a single key column is a one-field message too.
+const UNWRAPS = new Set(['JSON', 'KAFKA', 'DELIMITED', 'AVRO', 'JSON_SR', 'PROTOBUF_NOSR']);
 
 function containsMap(type: SqlType): boolean {
   switch (type.kind) {
@@ -104,7 +105,8 @@ export function checkSourceSerde(columns: readonly Column[], request: SerdeReque
     if ((wanted ? WRAPS : UNWRAPS).has(valueFormat)) wrap = wanted;
   }
   const valueFeatures = wrap === undefined ? [] : [wrap ? 'WRAP_SINGLES' : 'UNWRAP_SINGLES'];
-  const keyFeatures = keyColumns.length === 1 && WRAPS.has(keyFormat) ? ['UNWRAP_SINGLES'] : [];
+  const keyFeatures =
+    keyColumns.length === 1 && WRAPS.has(keyFormat) && UNWRAPS.has(keyFormat) ? ['UNWRAP_SINGLES'] : [];
   checkAgainstFormat(
     'Key',
     keyFormat,

@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor.js';
+import { builtinProtobufImport } from '../serde/index.js';
 
 /**
  * PROTOBUF schemas as the registry keeps them: `.proto` text (or, as confluent-kafka's Python
@@ -29,8 +30,6 @@ export interface ProtoReference {
   readonly schema: string;
 }
 
-const WELL_KNOWN = /^google\/protobuf\/[a-z_]+\.proto$/;
-
 /** Throws an Error naming what is wrong when `text` is not a valid schema with these references. */
 export function parseProtobufSchema(
   text: string,
@@ -50,12 +49,18 @@ export function parseProtobufSchema(
         mergeInto(root, imported.root);
         continue;
       }
-      const common = WELL_KNOWN.test(name) ? protobuf.common.get(name) : undefined;
-      if (common === undefined || common === null)
+      // As Confluent's registry: google/protobuf/*, google/type/date|timeofday and confluent/meta,
+      // confluent/type/decimal are known without references.
+      const builtin = builtinProtobufImport(name);
+      if (builtin === undefined)
         throw new Error(
-          `${via} imports ${name}, which is neither a well-known google/protobuf type nor one of the request's references`,
+          `${via} imports ${name}, which is neither a well-known type nor one of the request's references`,
         );
-      root.addJSON((common as { nested: protobuf.INamespace['nested'] }).nested ?? {});
+      if (typeof builtin === 'string') {
+        const imported = readFile(builtin);
+        load(imported, name);
+        mergeInto(root, imported.root);
+      } else root.addJSON(builtin);
     }
   };
   load(main, 'the schema');
@@ -191,12 +196,27 @@ function printField(field: protobuf.Field, syntax: string, inOneof = false): str
     else if (field.required) label = 'required ';
     else if (syntax === 'proto2' || field.options?.proto3_optional === true) label = 'optional ';
   }
-  const options = Object.entries(field.options ?? {}).filter(([k]) => k !== 'proto3_optional');
+  const options = fieldOptions(field);
   const shown =
     options.length === 0
       ? ''
       : ` [${options.map(([k, v]) => `${optionName(k)} = ${optionValue(v)}`).join(', ')}]`;
   return `${label}${type} ${field.name} = ${field.id}${shown};`;
+}
+
+/**
+ * A field's options as written: protobufjs flattens an aggregate option (`(confluent.field_meta) =
+ * { params: [...] }`) in `options`, keeping only its last leaf, so those come from `parsedOptions`.
+ */
+function fieldOptions(field: protobuf.Field): [string, unknown][] {
+  const aggregates = (field.parsedOptions ?? []).flatMap((o) =>
+    Object.entries(o as Record<string, unknown>).filter(([, v]) => typeof v === 'object' && v !== null),
+  );
+  const flattenedUnder = aggregates.map(([k]) => `${k}.`);
+  const plain = Object.entries(field.options ?? {}).filter(
+    ([k]) => k !== 'proto3_optional' && !flattenedUnder.some((prefix) => k.startsWith(prefix)),
+  );
+  return [...plain, ...aggregates];
 }
 
 function printEnum(e: protobuf.Enum, indent: string): string[] {
@@ -226,7 +246,12 @@ function optionName(key: string): string {
 
 function optionValue(value: unknown): string {
   if (typeof value === 'string') return /^[A-Z_][A-Z0-9_]*$/.test(value) ? value : JSON.stringify(value);
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(optionValue).join(', ')}]`;
+  if (typeof value === 'object' && value !== null)
+    // Protobuf's text format for a message value: { name: value, … }.
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${k}: ${optionValue(v)}`)
+      .join(', ')} }`;
   return String(value);
 }
 

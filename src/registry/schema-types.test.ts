@@ -104,6 +104,34 @@ describe('PROTOBUF schemas', () => {
     assert.equal(again.body.id, first.body.id);
   });
 
+  test("ksqlDB's generated schema registers without references (google/type, confluent/type as Confluent knows them) and keeps the DECIMAL's field_meta params", async () => {
+    const schema = `syntax = "proto3";
+
+import "confluent/meta.proto";
+import "confluent/type/decimal.proto";
+import "google/protobuf/timestamp.proto";
+import "google/type/date.proto";
+
+message ConnectDefault1 {
+  confluent.type.Decimal DEC = 1 [(confluent.field_meta) = { params: [ { key: "precision", value: "6" }, { key: "scale", value: "2" } ] }];
+  google.type.Date DT = 2;
+  google.protobuf.Timestamp TS = 3;
+}
+`;
+    const first = await register('generated-value', { schemaType: 'PROTOBUF', schema });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    const stored = String((await call('GET', `/schemas/ids/${first.body.id}`)).body.schema);
+    assert.match(
+      stored,
+      /confluent\.type\.Decimal DEC = 1 \[\(confluent\.field_meta\) = \{ params: \[\{ key: "precision", value: "6" \}, \{ key: "scale", value: "2" \}\] \}\];/,
+    );
+    // The stored text registers again as the same schema.
+    assert.equal(
+      (await register('generated-value', { schemaType: 'PROTOBUF', schema: stored })).body.id,
+      first.body.id,
+    );
+  });
+
   test('a schema that does not parse or names an unknown type is 42201', async () => {
     const bad = await register('bad-proto', {
       schemaType: 'PROTOBUF',

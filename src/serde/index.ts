@@ -27,6 +27,7 @@ export {
   protobufWriterSchema,
 } from './protobuf-format.js';
 export {
+  builtinProtobufImport,
   type CompiledProtobufSchema,
   compileProtobufSchema,
   PROTOBUF_BUILTIN_IMPORTS,

@@ -200,11 +200,31 @@ export const protobufFormat: Format = {
       throw new SerdeError({ format: 'PROTOBUF', target, problem, excerpt: excerptBytes(bytes) });
     };
 
+    /** Not prepared (a caller that reads one record at a time): the client may have the schema cached. */
+    const compileCached = (
+      id: number,
+    ): { compiled: CompiledProtobufSchema; where: string } | string | undefined => {
+      const cached = registry.cachedSchemaById(id);
+      if (cached === undefined || cached.references.length > 0) return undefined;
+      let entry: { compiled: CompiledProtobufSchema; where: string } | string;
+      try {
+        entry =
+          cached.schemaType === 'PROTOBUF'
+            ? { compiled: compileProtobufSchema(cached.schema), where: `schema id ${id}` }
+            : `schema id ${id} is a ${cached.schemaType} schema, not PROTOBUF`;
+      } catch (err) {
+        if (!(err instanceof FormatSchemaError)) throw err;
+        entry = `schema id ${id} cannot be used: ${err.message}`;
+      }
+      schemas.set(id, entry);
+      return entry;
+    };
+
     const readerFor = (id: number, indexes: readonly number[], bytes: Uint8Array): MessageReader => {
       const key = `${id}:${indexes.join('.')}`;
       let read = readers.get(key);
       if (read === undefined) {
-        const schema = schemas.get(id);
+        const schema = schemas.get(id) ?? compileCached(id);
         if (schema === undefined)
           return fail(bytes, `schema id ${id} was not fetched from the Schema Registry before reading`);
         if (typeof schema === 'string') return fail(bytes, schema);

@@ -100,7 +100,11 @@ function sideOf(
   const wrapSingle = target === 'value' ? source.serde.wrapSingleValue : undefined;
   const delimiter = target === 'value' ? source.serde.valueDelimiter : source.serde.keyDelimiter;
   const wrapped =
-    (format === 'JSON' || format === 'AVRO' || format === 'JSON_SR') &&
+    (format === 'JSON' ||
+      format === 'AVRO' ||
+      format === 'JSON_SR' ||
+      format === 'PROTOBUF' ||
+      format === 'PROTOBUF_NOSR') &&
     (columns.length !== 1 || (target === 'value' && wrapSingle !== false));
   const serde = source.serde;
   const schemaId = target === 'key' ? serde.keySchemaId : serde.valueSchemaId;
@@ -157,7 +161,9 @@ function writer(side: Side, what: string): (node: JsonNode) => Buffer | null {
     case 'JSON':
       return (node) => (node.kind === 'null' ? null : Buffer.from(printJson(node), 'utf8'));
     case 'AVRO':
-    case 'JSON_SR': {
+    case 'JSON_SR':
+    case 'PROTOBUF':
+    case 'PROTOBUF_NOSR': {
       // The record as JSON, read into the columns as the JSON format reads it, then written in the format.
       const read = jsonFormat.createDeserializer(side.columns, side.options);
       const serialize = formatByName(side.format).createSerializer(side.columns, side.options);
