@@ -77,6 +77,29 @@ export interface ReadResult {
   readonly endOffset: number;
 }
 
+/**
+ * What `Log.readKafkaBatches` returns, in offset order: `kafka` is one or more whole Kafka v2 record
+ * batches stored as a Kafka producer sent them (base offsets already the log's), to send unchanged;
+ * `records` is a run of records the log stored in its own format, covering [baseOffset,
+ * nextOffset), for the caller to encode.
+ */
+export type StoredBatches =
+  | { readonly kind: 'kafka'; readonly bytes: Buffer }
+  | {
+      readonly kind: 'records';
+      readonly records: LogRecord[];
+      readonly baseOffset: number;
+      readonly nextOffset: number;
+    };
+
+export interface KafkaBatchesResult {
+  readonly chunks: StoredBatches[];
+  /** The offset to read from next. */
+  readonly nextOffset: number;
+  /** The partition's end offset at the time of the read. */
+  readonly endOffset: number;
+}
+
 /** One partition of one topic. */
 export interface TopicPartition {
   readonly topic: string;
@@ -160,6 +183,25 @@ export interface Log {
 
   /** Reads records at or after `offset`. Never returns a partial batch. */
   read(topic: string, partition: number, offset: number, options?: ReadOptions): Promise<ReadResult>;
+
+  /**
+   * Optional, for a store that can keep Kafka v2 record batches as received (the embedded log):
+   * appends one batch a Kafka producer sent to the partition as is, after checking it whole (CRC-32C,
+   * layout, every record, keys on a compacted topic; CORRUPT_RECORD or INVALID_RECORD otherwise),
+   * with its base offset rewritten. Resolves its base offset once durable as `append` is. Its records
+   * read back through `read` like any others.
+   */
+  appendKafkaBatch?(topic: string, partition: number, batch: Buffer): Promise<number>;
+  /**
+   * Optional, beside `appendKafkaBatch`: whole batches from the one holding `offset`, up to about
+   * `maxBytes` (at least one batch), stored Kafka batches as their bytes, without decoding them.
+   */
+  readKafkaBatches?(
+    topic: string,
+    partition: number,
+    offset: number,
+    options: Omit<ReadOptions, 'maxRecords'>,
+  ): Promise<KafkaBatchesResult>;
 
   /** The first offset still in the partition (Kafka's log start offset), asked of the store now. */
   beginningOffset(topic: string, partition: number): Promise<number>;

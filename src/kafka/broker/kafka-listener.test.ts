@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { compressFrameSync as lz4Frame } from 'lz4-napi';
+import { compressSync as snappyCompress } from 'snappy';
 import { InternalTopics, SegmentLog } from '../../log/index.js';
 import {
   ALTER_CONFIGS,
@@ -22,7 +25,13 @@ import {
   PRODUCE,
 } from '../protocol/messages.js';
 import type { Struct } from '../protocol/schema.js';
-import { decodeRecords, encodeProducedBatch, readBatchHeaders } from '../records/record-batch.js';
+import {
+  BATCH_OVERHEAD,
+  Compression,
+  decodeRecords,
+  encodeProducedBatch,
+  readBatchHeaders,
+} from '../records/record-batch.js';
 import { type RunningKafkaListener, startKafkaListener } from './kafka-listener.js';
 import { RawKafkaClient } from './test-kafka-client.fixture.js';
 
@@ -195,6 +204,50 @@ describe('the Kafka listener', () => {
     await versions;
     assert.ok(!c.arrived.includes(silent));
     assert.equal(await log.endOffset('events', 0), before + 1);
+  });
+
+  test('a produced batch is stored as received: fetches return its bytes unchanged, compressed ones still compressed', async () => {
+    const c = await client();
+    await log.createTopic('as-received');
+    const codecs: [number, (b: Buffer) => Buffer][] = [
+      [Compression.NONE, (b) => b],
+      [Compression.GZIP, (b) => gzipSync(b)],
+      [Compression.SNAPPY, (b) => snappyCompress(b) as Buffer],
+      [Compression.LZ4, (b) => lz4Frame(b)],
+    ];
+    const sent: Buffer[] = [];
+    for (const [codec, compress] of codecs) {
+      const plain = batch([`v${codec}-0`, `v${codec}-1`]).subarray(BATCH_OVERHEAD);
+      const produced = batch([`v${codec}-0`, `v${codec}-1`], {
+        compression: codec,
+        compressedPayload: compress(plain),
+      });
+      sent.push(produced);
+      const answer = firstPartition(
+        await c.request(PRODUCE, 9, produceBody('as-received', 0, Buffer.from(produced))),
+      );
+      assert.equal(answer.errorCode, ErrorCode.NONE);
+      assert.equal(answer.baseOffset, 2 * (sent.length - 1));
+    }
+    const fetched = await c.request(FETCH, 12, fetchBody('as-received', 0, 0, 0));
+    const records = ((fetched.responses as Struct[])[0].partitions as Struct[])[0].records as Buffer;
+    // The producer's bytes, but for the base offset (bytes 0-7) and partitionLeaderEpoch -1 (12-15).
+    let at = 0;
+    sent.forEach((produced, i) => {
+      const back = records.subarray(at, at + produced.length);
+      assert.equal(back.readInt32BE(4), 2 * i);
+      assert.equal(back.readInt32BE(12), -1);
+      assert.deepEqual(back.subarray(16), produced.subarray(16), `batch ${i}`);
+      assert.equal(back.readInt16BE(21) & 7, codecs[i][0]);
+      at += produced.length;
+    });
+    assert.equal(at, records.length);
+    // The rest of Sluice reads the same records through the log.
+    const read = await log.read('as-received', 0, 0);
+    assert.deepEqual(
+      read.records.map((r) => r.value?.toString()),
+      codecs.flatMap(([codec]) => [`v${codec}-0`, `v${codec}-1`]),
+    );
   });
 
   test('a batch with a broken CRC is refused with CORRUPT_MESSAGE and nothing is written', async () => {

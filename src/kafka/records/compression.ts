@@ -13,7 +13,8 @@ const gunzipAsync = promisify(gunzip);
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
 
 /**
- * Decompresses a produced batch's records section. Fetches re-encode records uncompressed, so only
+ * Decompresses a produced batch's records section, for a log that cannot store Kafka batches as
+ * received (the Kafka backend; fetches from the embedded log send the stored bytes). Only
  * decompression is needed: gzip from node:zlib, snappy (raw blocks and snappy-java's framing) and lz4
  * (the LZ4 frame format) from napi-rs bindings, zstd from a JavaScript decoder. `maxBytes` bounds
  * what one batch may decompress to, so a small batch cannot claim gigabytes.

@@ -12,12 +12,14 @@ import {
 import { join } from 'node:path';
 import { LogError } from '../errors.js';
 import { ReadCursor } from '../read-cursor.js';
-import type { LogRecord, ReadOptions, ReadResult } from '../types.js';
-import { type BatchHeader, decodeBatch, probeBatch } from './record-batch.js';
+import type { KafkaBatchesResult, LogRecord, ReadOptions, ReadResult, StoredBatches } from '../types.js';
+import { type BatchHeader, decodeBatch, probeBatch, recordsSection } from './record-batch.js';
 import { Segment } from './segment.js';
 
 const DEFAULT_MAX_RECORDS = 10_000;
 const DEFAULT_MAX_BYTES = 1024 * 1024;
+/** Fewest bytes a stored-batch read asks the file for: a batch header and then some. */
+const BATCH_PROBE_BYTES = 4096;
 
 export interface PartitionSettings {
   readonly segmentBytes: number;
@@ -207,12 +209,7 @@ export class PartitionLog {
     const maxRecords = options?.maxRecords ?? DEFAULT_MAX_RECORDS;
     const maxBytes = options?.maxBytes ?? DEFAULT_MAX_BYTES;
     const end = this.endOffset;
-    if (offset < this.beginningOffset || offset > end) {
-      throw new LogError(
-        'OFFSET_OUT_OF_RANGE',
-        `Offset ${offset} is out of range for ${this.topic}-${this.partition}: valid offsets are ${this.beginningOffset} to ${end}. Read from the beginning or the end instead.`,
-      );
-    }
+    this.checkRange(offset, end);
     const records: LogRecord[] = [];
     let next = offset;
     let index = this.segmentIndexFor(offset);
@@ -226,6 +223,106 @@ export class PartitionLog {
       }
     }
     return { records, nextOffset: next, endOffset: end };
+  }
+
+  /**
+   * Whole batches from the one holding `offset`, about `maxBytes` of them (at least one): stored
+   * Kafka batches as views of the bytes read (a run of them in one view), the log's own batches
+   * decoded to records. What a Kafka fetch sends; CRCs are checked as on `read`.
+   */
+  readStored(offset: number, options: Omit<ReadOptions, 'maxRecords'> | undefined): KafkaBatchesResult {
+    const cursor = cursorState(options?.cursor ?? this.sharedCursor, this, this.generation);
+    const maxBytes = options?.maxBytes ?? DEFAULT_MAX_BYTES;
+    const end = this.endOffset;
+    this.checkRange(offset, end);
+    const chunks: StoredBatches[] = [];
+    let next = offset;
+    let index = this.segmentIndexFor(offset);
+    while (next < end && chunks.length === 0 && index < this.segments.length) {
+      next = this.readSegmentStored(cursor, this.segments[index], next, maxBytes, chunks);
+      if (chunks.length === 0) {
+        index++;
+        if (index < this.segments.length) next = Math.max(next, this.segments[index].baseOffset);
+      }
+    }
+    return { chunks, nextOffset: next, endOffset: end };
+  }
+
+  private checkRange(offset: number, end: number): void {
+    if (offset < this.beginningOffset || offset > end) {
+      throw new LogError(
+        'OFFSET_OUT_OF_RANGE',
+        `Offset ${offset} is out of range for ${this.topic}-${this.partition}: valid offsets are ${this.beginningOffset} to ${end}. Read from the beginning or the end instead.`,
+      );
+    }
+  }
+
+  private readSegmentStored(
+    cursor: CursorState,
+    segment: Segment,
+    offset: number,
+    maxBytes: number,
+    out: StoredBatches[],
+  ): number {
+    // A sequential read starts where the last one stopped (the start of a batch, partial or not).
+    const sequential = cursor.segment === segment && cursor.offset === offset;
+    cursor.partial = undefined;
+    const position = sequential ? cursor.position : segment.lookup(offset);
+    const limit = segment.corruptAt ?? segment.size;
+    if (position >= limit) {
+      if (segment.corruptAt !== undefined && offset < segment.nextOffset)
+        throw this.corruptError(segment, offset);
+      return segment.nextOffset;
+    }
+    let length = Math.min(Math.max(maxBytes, BATCH_PROBE_BYTES), limit - position);
+    let buf = Buffer.allocUnsafe(length);
+    let got = segment.read(buf, length, position);
+    let pos = 0;
+    let next = offset;
+    let taken = 0; // bytes of the batches returned
+    let run = -1; // start of the current run of stored Kafka batches in buf
+    const endRun = () => {
+      if (run >= 0) out.push({ kind: 'kafka', bytes: buf.subarray(run, pos) });
+      run = -1;
+    };
+    while (pos < got) {
+      const probe = probeBatch(buf, pos, got, true);
+      if (probe.kind === 'incomplete') {
+        if (pos > 0 || position + probe.needed > limit) break;
+        // A first batch larger than maxBytes: read it whole, at least one batch is returned.
+        length = probe.needed;
+        buf = Buffer.allocUnsafe(length);
+        got = segment.read(buf, length, position);
+        continue;
+      }
+      if (probe.kind === 'corrupt') throw this.corruptError(segment, next, probe.reason);
+      const header = probe.header;
+      if (header.lastOffset < next) {
+        endRun();
+        pos += header.size;
+        continue;
+      }
+      if (taken > 0 && taken + header.size > maxBytes) break;
+      taken += header.size;
+      if (header.kafka !== undefined) {
+        if (run < 0) run = pos;
+      } else {
+        endRun();
+        const records: LogRecord[] = [];
+        decodeBatch(buf, pos, header, next, header.recordCount, records);
+        out.push({ kind: 'records', records, baseOffset: next, nextOffset: header.lastOffset + 1 });
+      }
+      next = header.lastOffset + 1;
+      pos += header.size;
+    }
+    endRun();
+    if (pos >= got && position + got >= limit && segment.corruptAt === undefined) {
+      next = Math.max(next, segment.nextOffset);
+    }
+    cursor.segment = segment;
+    cursor.offset = next;
+    cursor.position = position + pos;
+    return next;
   }
 
   private segmentIndexFor(offset: number): number {
@@ -282,11 +379,12 @@ export class PartitionLog {
       const header = probe.header;
       if (header.lastOffset >= next) {
         const before = out.length;
-        decodeBatch(buf, pos, header, next, maxRecords - out.length, out);
+        const section = recordsSection(buf, pos, header);
+        decodeBatch(buf, pos, header, next, maxRecords - out.length, out, section);
         if (out.length - before > 0 && out.length === maxRecords) {
           next = out[out.length - 1].offset + 1;
           if (next > header.lastOffset) pos += header.size;
-          else cursor.partial = { segment, buf, pos, header };
+          else cursor.partial = { segment, buf, pos, header, section };
           break;
         }
         next = header.lastOffset + 1;
@@ -383,6 +481,8 @@ interface PartialBatch {
   readonly buf: Buffer;
   readonly pos: number;
   readonly header: BatchHeader;
+  /** A stored Kafka batch's records section, decompressed once for all the reads it takes. */
+  readonly section: Buffer | undefined;
 }
 
 /** One reader's place in one partition: what lets its next sequential read skip the index lookup. */
@@ -425,7 +525,7 @@ function readPartial(
   out: LogRecord[],
 ): number {
   const { header } = partial;
-  decodeBatch(partial.buf, partial.pos, header, offset, maxRecords - out.length, out);
+  decodeBatch(partial.buf, partial.pos, header, offset, maxRecords - out.length, out, partial.section);
   const next = out.length > 0 ? out[out.length - 1].offset + 1 : header.lastOffset + 1;
   if (next > header.lastOffset) {
     cursor.position += header.size;

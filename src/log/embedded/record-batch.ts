@@ -1,5 +1,14 @@
 import { crc32 } from 'node:zlib';
 import type { LogRecord, RecordHeader } from '../types.js';
+import {
+  decodeKafkaRecords,
+  KAFKA_BATCH_OVERHEAD,
+  KAFKA_MAGIC,
+  type KafkaBatchFields,
+  kafkaBatchFields,
+  kafkaCrcMatches,
+  kafkaRecordsSection,
+} from './kafka-batch.js';
 
 /*
  * The on-disk batch format. All integers big-endian.
@@ -23,6 +32,9 @@ import type { LogRecord, RecordHeader } from '../types.js';
  * Fixed-width fields rather than Kafka's varints: they cost a few bytes a record and are several
  * times cheaper to encode and decode in JavaScript. The layout mirrors Kafka's v2 batch so a
  * Kafka-protocol front end can translate batch by batch.
+ *
+ * Segments also hold Kafka v2 batches as a Kafka producer sent them (kafka-batch.ts): byte 12 tells
+ * the two apart, and `BatchHeader.kafka` is set for those.
  */
 export const FORMAT_MAGIC = 0x53;
 export const BATCH_HEADER_SIZE = 43;
@@ -48,7 +60,12 @@ export interface BatchHeader {
   readonly firstTimestamp: number;
   readonly maxTimestamp: number;
   readonly recordCount: number;
+  /** Set for a Kafka v2 batch stored as received; absent for the log's own format. */
+  readonly kafka?: KafkaBatchFields;
 }
+
+/** Most bytes a stored Kafka batch's records may decompress to on read (append checked the topic's limit). */
+const MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
 
 export function writeInt64(buf: Buffer, pos: number, n: number): void {
   buf.writeInt32BE(Math.floor(n / 4294967296), pos);
@@ -145,7 +162,10 @@ export type BatchProbe =
 export function probeBatch(buf: Buffer, pos: number, end: number, verify: boolean): BatchProbe {
   if (end - pos < BATCH_HEADER_SIZE) return { kind: 'incomplete', needed: BATCH_HEADER_SIZE };
   const batchLength = buf.readInt32BE(pos + 8);
-  if (buf[pos + 12] !== FORMAT_MAGIC) return { kind: 'corrupt', reason: `bad magic byte ${buf[pos + 12]}` };
+  if (buf[pos + 12] !== FORMAT_MAGIC) {
+    if (buf[pos + 16] === KAFKA_MAGIC) return probeKafkaBatch(buf, pos, end, verify);
+    return { kind: 'corrupt', reason: `bad magic byte ${buf[pos + 12]}` };
+  }
   if (batchLength < BATCH_HEADER_SIZE - LENGTH_FIELD_END) {
     return { kind: 'corrupt', reason: `impossible batch length ${batchLength}` };
   }
@@ -170,11 +190,47 @@ export function probeBatch(buf: Buffer, pos: number, end: number, verify: boolea
   };
 }
 
+function probeKafkaBatch(buf: Buffer, pos: number, end: number, verify: boolean): BatchProbe {
+  if (end - pos < KAFKA_BATCH_OVERHEAD) return { kind: 'incomplete', needed: KAFKA_BATCH_OVERHEAD };
+  const batchLength = buf.readInt32BE(pos + 8);
+  if (batchLength < KAFKA_BATCH_OVERHEAD - LENGTH_FIELD_END) {
+    return { kind: 'corrupt', reason: `impossible Kafka batch length ${batchLength}` };
+  }
+  const size = batchLength + LENGTH_FIELD_END;
+  if (end - pos < size) return { kind: 'incomplete', needed: size };
+  if (verify && !kafkaCrcMatches(buf, pos, size)) return { kind: 'corrupt', reason: 'checksum mismatch' };
+  const kafka = kafkaBatchFields(buf, pos, size);
+  const baseOffset = readInt64(buf, pos);
+  return {
+    kind: 'batch',
+    header: {
+      baseOffset,
+      size,
+      lastOffset: baseOffset + kafka.lastOffsetDelta,
+      firstTimestamp: kafka.baseTimestamp,
+      maxTimestamp: kafka.maxTimestamp,
+      recordCount: kafka.recordCount,
+      kafka,
+    },
+  };
+}
+
+/**
+ * The decompressed records section of a stored Kafka batch, for a reader that decodes it in several
+ * steps (undefined for the log's own batches, which need none).
+ */
+export function recordsSection(buf: Buffer, pos: number, header: BatchHeader): Buffer | undefined {
+  return header.kafka === undefined
+    ? undefined
+    : kafkaRecordsSection(buf, pos, header.kafka, MAX_DECOMPRESSED_BYTES);
+}
+
 const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
 
 /**
  * Decodes the records of the batch at `pos` with offset ≥ `fromOffset` into `out`, up to `limit`
- * records. Keys and values are views into `buf`, not copies.
+ * records. Keys and values are views into `buf`, not copies. For a stored Kafka batch, `section`
+ * is its records section when the caller already has it (see `recordsSection`).
  */
 export function decodeBatch(
   buf: Buffer,
@@ -183,7 +239,13 @@ export function decodeBatch(
   fromOffset: number,
   limit: number,
   out: LogRecord[],
+  section?: Buffer,
 ): void {
+  if (header.kafka !== undefined) {
+    const plain = section ?? kafkaRecordsSection(buf, pos, header.kafka, MAX_DECOMPRESSED_BYTES);
+    decodeKafkaRecords(plain, header.baseOffset, header.kafka, fromOffset, limit, out);
+    return;
+  }
   const end = pos + header.size;
   let p = pos + BATCH_HEADER_SIZE;
   const base = header.baseOffset;

@@ -15,6 +15,7 @@ import { invalidPartition, LogError, unknownTopic } from '../errors.js';
 import { CONSUMER_OFFSETS_TOPIC, GroupCoordinator, offsetCommitRecord } from '../group-coordinator.js';
 import { partitionForKey } from '../partitioner.js';
 import type {
+  KafkaBatchesResult,
   Log,
   LogTransaction,
   ProduceRecord,
@@ -29,6 +30,7 @@ import type {
 } from '../types.js';
 import { compactPartition, enforceRetention } from './cleaner.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { checkKafkaBatch, stampKafkaBatch } from './kafka-batch.js';
 import { openFileLimit, segmentFileBudget } from './open-file-budget.js';
 import { PartitionLog } from './partition-log.js';
 import { type BatchInput, encodeBatch, recordSize } from './record-batch.js';
@@ -81,6 +83,8 @@ interface TopicMeta {
 }
 
 const NO_HEADERS: readonly RecordHeader[] = [];
+/** Most bytes a stored Kafka batch's records may decompress to: what the Kafka listener accepts. */
+const MAX_KAFKA_RECORDS_BYTES = 16 * 1024 * 1024;
 
 /** The embedded `Log`: topics of partitions of segment files under one data dir. */
 export class SegmentLog implements Log {
@@ -440,6 +444,50 @@ export class SegmentLog implements Log {
     );
     if (this.durability === 'fsync') partition.flush();
     return base;
+  }
+
+  async appendKafkaBatch(topic: string, partition: number, batch: Buffer): Promise<number> {
+    this.resolvePendingAborts();
+    const t = this.topic(topic);
+    const p = this.partition(topic, partition);
+    const max = t.settings.maxMessageBytes;
+    if (batch.length > max) {
+      throw new LogError(
+        'RECORD_TOO_LARGE',
+        `A batch of ${batch.length} bytes is larger than max.message.bytes=${max} of topic '${t.name}'. Nothing was written; raise max.message.bytes or send smaller batches.`,
+      );
+    }
+    const fields = checkKafkaBatch(batch, {
+      compact: t.settings.compact,
+      maxRecordsBytes: MAX_KAFKA_RECORDS_BYTES,
+    });
+    const base = p.endOffset;
+    stampKafkaBatch(batch, base);
+    p.append(
+      batch,
+      {
+        baseOffset: base,
+        size: fields.size,
+        lastOffset: base + fields.lastOffsetDelta,
+        firstTimestamp: fields.baseTimestamp,
+        maxTimestamp: fields.maxTimestamp,
+        recordCount: fields.recordCount,
+        kafka: fields,
+      },
+      t.settings,
+      Date.now(),
+    );
+    if (this.durability === 'fsync') p.flush();
+    return base;
+  }
+
+  async readKafkaBatches(
+    topic: string,
+    partition: number,
+    offset: number,
+    options: Omit<ReadOptions, 'maxRecords'>,
+  ): Promise<KafkaBatchesResult> {
+    return this.partition(topic, partition).readStored(offset, options);
   }
 
   beginTransaction(transactionalId: string): LogTransaction {

@@ -1,4 +1,4 @@
-import { ReadCursor } from '../../../log/index.js';
+import { type Log, ReadCursor } from '../../../log/index.js';
 import { ErrorCode, type ErrorCodeValue } from '../../protocol/error-codes.js';
 import type { Struct } from '../../protocol/schema.js';
 import { encodeBatch } from '../../records/record-batch.js';
@@ -33,7 +33,8 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * Fetch: whole batches from each partition's fetch offset, up to the partition's and the request's
- * byte limits (the first batch always, even when larger: KIP-74). With fewer than MinBytes ready it
+ * byte limits (the first batch always, even when larger: KIP-74); batches stored as received are
+ * sent as their bytes. With fewer than MinBytes ready it
  * waits on the log's data signal (no polling) until enough arrives or MaxWaitMs passes. No fetch
  * sessions: answering SessionId 0 keeps clients on full fetch requests.
  */
@@ -129,25 +130,59 @@ async function readAll(
           total === 0
             ? Math.max(1, Math.min(s.maxBytes, maxBytes))
             : Math.min(s.maxBytes - s.bytes, maxBytes - total);
-        const result = await log.read(s.topic, s.partition, s.offset, {
-          maxRecords: RECORDS_PER_READ,
-          maxBytes: budget,
-          cursor,
-        });
-        if (result.nextOffset <= s.offset) break;
-        if (result.records.length > 0 && total > 0 && estimate(result.records) > budget) break;
-        const batch = encodeBatch(result.records, s.offset, result.nextOffset);
-        s.batches.push(batch);
-        s.bytes += batch.length;
-        total += batch.length;
-        s.offset = result.nextOffset;
-        s.highWatermark = Math.max(s.highWatermark, result.endOffset);
+        const read = await readBatches(log, s, budget, total === 0, cursor);
+        if (read.nextOffset <= s.offset) break;
+        if (total > 0 && read.bytes > budget) break;
+        for (const b of read.batches) s.batches.push(b);
+        s.bytes += read.bytes;
+        total += read.bytes;
+        s.offset = read.nextOffset;
+        s.highWatermark = Math.max(s.highWatermark, read.endOffset);
       }
     } catch (err) {
       s.errorCode = kafkaErrorOf(err).code;
     }
   }
   return total;
+}
+
+/**
+ * The next batches of a partition in Kafka's wire format, about `budget` bytes: stored Kafka batches
+ * as their bytes (no decoding) where the log keeps them, records encoded into a batch otherwise.
+ */
+async function readBatches(
+  log: Log,
+  s: PartitionState,
+  budget: number,
+  first: boolean,
+  cursor: ReadCursor,
+): Promise<{ batches: Buffer[]; bytes: number; nextOffset: number; endOffset: number }> {
+  const batches: Buffer[] = [];
+  let bytes = 0;
+  if (log.readKafkaBatches !== undefined) {
+    const result = await log.readKafkaBatches(s.topic, s.partition, s.offset, { maxBytes: budget, cursor });
+    for (const chunk of result.chunks) {
+      const batch =
+        chunk.kind === 'kafka' ? chunk.bytes : encodeBatch(chunk.records, chunk.baseOffset, chunk.nextOffset);
+      batches.push(batch);
+      bytes += batch.length;
+    }
+    return { batches, bytes, nextOffset: result.nextOffset, endOffset: result.endOffset };
+  }
+  const result = await log.read(s.topic, s.partition, s.offset, {
+    maxRecords: RECORDS_PER_READ,
+    maxBytes: budget,
+    cursor,
+  });
+  if (result.nextOffset > s.offset) {
+    // Records past the budget are not encoded only to be dropped (the first batch always goes).
+    if (!first && result.records.length > 0 && estimate(result.records) > budget)
+      return { batches, bytes, nextOffset: s.offset, endOffset: result.endOffset };
+    const batch = encodeBatch(result.records, s.offset, result.nextOffset);
+    batches.push(batch);
+    bytes = batch.length;
+  }
+  return { batches, bytes, nextOffset: result.nextOffset, endOffset: result.endOffset };
 }
 
 function estimate(records: readonly { key: Buffer | null; value: Buffer | null }[]): number {

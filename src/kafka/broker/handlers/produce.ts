@@ -38,8 +38,9 @@ function failed(index: number, code: ErrorCodeValue, message: string | null): Pa
 }
 
 /**
- * Produce: each partition's batch is checked (CRC-32C, layout, idempotent sequence), decompressed
- * and appended to the log with its records' timestamps, keys, values and headers. With acks=0 the
+ * Produce: each partition's batch is checked (CRC-32C, layout, idempotent sequence) and stored as
+ * received where the log can keep Kafka batches (`Log.appendKafkaBatch`, which checks every record);
+ * otherwise decompressed and appended record by record with timestamps, keys, values and headers. With acks=0 the
  * client gets no response, as Kafka does; acks=1 and acks=all both answer once the log has the
  * records durably under its durability setting (one node: the leader is the whole ISR).
  */
@@ -169,17 +170,24 @@ async function producePartition(
         return { ...failed(data.index, ErrorCode.NONE, null), baseOffset: check.baseOffset };
       }
     }
-    const plain = await decompress(batch.compression, batch.payload, ctx.broker.maxBatchBytes);
-    const decoded = decodeRecords(batch, plain);
+    // Stored as received where the log can keep Kafka batches (the embedded log): fetches then send
+    // the producer's bytes back unchanged. A batch that asks for LogAppendTime is decoded instead.
+    const appendAsReceived = batch.timestampType === 0 ? log.appendKafkaBatch?.bind(log) : undefined;
     const logAppendTime = batch.timestampType === 1 ? Date.now() : undefined;
-    const records: ProduceRecord[] = decoded.map((r) => ({
-      partition: data.index,
-      key: r.key,
-      value: r.value,
-      timestamp: logAppendTime ?? r.timestamp,
-      headers: r.headers,
-    }));
-    // Checked again after the append's await: a retry racing its original must not append twice.
+    const records: ProduceRecord[] = [];
+    if (appendAsReceived === undefined) {
+      const plain = await decompress(batch.compression, batch.payload, ctx.broker.maxBatchBytes);
+      for (const r of decodeRecords(batch, plain)) {
+        records.push({
+          partition: data.index,
+          key: r.key,
+          value: r.value,
+          timestamp: logAppendTime ?? r.timestamp,
+          headers: r.headers,
+        });
+      }
+    }
+    // Checked again after the decompression's await: a retry racing its original must not append twice.
     if (idempotent) {
       const again = producers.check(
         topic,
@@ -193,8 +201,12 @@ async function producePartition(
         return { ...failed(data.index, ErrorCode.NONE, null), baseOffset: again.baseOffset };
       if (again.kind === 'error') return failed(data.index, again.code, again.message);
     }
-    const positions = await log.append(topic, records);
-    const baseOffset = positions.length > 0 ? positions[0].offset : -1;
+    let baseOffset: number;
+    if (appendAsReceived !== undefined) baseOffset = await appendAsReceived(topic, data.index, data.records);
+    else {
+      const positions = await log.append(topic, records);
+      baseOffset = positions.length > 0 ? positions[0].offset : -1;
+    }
     if (idempotent) {
       await producers.appended(
         topic,
