@@ -92,7 +92,7 @@ function readFile(text: string): ProtoFile {
         dependency?: string[];
         syntax?: string;
       };
-      const root = protobuf.Root.fromDescriptor({ file: [file] } as never);
+      const root = fromDescriptorWithBuiltins(file);
       return {
         syntax: file.syntax === 'proto3' ? 'proto3' : 'proto2',
         package: file.package ?? '',
@@ -104,6 +104,42 @@ function readFile(text: string): ProtoFile {
     }
   }
   throw textError;
+}
+
+/**
+ * A descriptor's root. protobufjs resolves its types while reading it, so the well-known files it
+ * depends on (google/protobuf/timestamp.proto…) are read with it and their types taken out again:
+ * the schema's own root holds only its own definitions.
+ */
+function fromDescriptorWithBuiltins(file: { dependency?: string[] }): protobuf.Root {
+  const deps: unknown[] = [];
+  const depTypes: string[] = [];
+  for (const name of file.dependency ?? []) {
+    const builtin = builtinProtobufImport(name);
+    if (builtin === undefined) continue;
+    const depRoot =
+      typeof builtin === 'string'
+        ? protobuf.parse(builtin, new protobuf.Root(), { keepCase: true }).root
+        : protobuf.Root.fromJSON({ nested: builtin });
+    const set = (
+      depRoot as unknown as { toDescriptor(syntax: string): { file: Record<string, unknown>[] } }
+    ).toDescriptor('proto3');
+    for (const f of set.file) {
+      deps.push({ ...f, name: `${name}#${deps.length}` });
+      const pkg = typeof f.package === 'string' && f.package !== '' ? `${f.package}.` : '';
+      for (const t of [
+        ...((f.messageType as { name: string }[]) ?? []),
+        ...((f.enumType as { name: string }[]) ?? []),
+      ])
+        depTypes.push(`${pkg}${t.name}`);
+    }
+  }
+  const root = protobuf.Root.fromDescriptor({ file: [...deps, file] } as never);
+  for (const name of depTypes) {
+    const found = root.lookup(name);
+    if (found?.parent) found.parent.remove(found);
+  }
+  return root;
 }
 
 function mergeInto(root: protobuf.Root, from: protobuf.Root): void {
