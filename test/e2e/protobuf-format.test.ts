@@ -159,8 +159,22 @@ test("PROTOBUF records from confluent-kafka's ProtobufSerializer are read by a s
     const out = JSON.parse(consumed.stdout) as { schema: string; rows: Record<string, unknown>[] };
     assert.match(out.schema, /message ConnectDefault1 \{/);
     assert.deepEqual(out.rows, [
-      { ID: '1', CUSTOMER: 'c1', AMOUNT: 25.5, STATUS: 'PAID', FIRST_QTY: '1', PLACED: '2023-11-14T22:13:20.001Z' },
-      { ID: '3', CUSTOMER: 'c3', AMOUNT: 99.25, STATUS: 'PAID', FIRST_QTY: '3', PLACED: '2023-11-14T22:13:20.003Z' },
+      {
+        ID: '1',
+        CUSTOMER: 'c1',
+        AMOUNT: 25.5,
+        STATUS: 'PAID',
+        FIRST_QTY: '1',
+        PLACED: '2023-11-14T22:13:20.001Z',
+      },
+      {
+        ID: '3',
+        CUSTOMER: 'c3',
+        AMOUNT: 99.25,
+        STATUS: 'PAID',
+        FIRST_QTY: '3',
+        PLACED: '2023-11-14T22:13:20.003Z',
+      },
     ]);
 
     const problems = await eventually('three processing log entries', async () => {
@@ -171,7 +185,9 @@ test("PROTOBUF records from confluent-kafka's ProtobufSerializer are read by a s
     assert.match(problems, /schema id 4242 is not in the Schema Registry/);
     assert.match(
       problems,
-      new RegExp(`Invalid message indexes: \\[4\\] name no message of schema id ${id} \\(subject 'orders-value', version 1\\)`),
+      new RegExp(
+        `Invalid message indexes: \\[4\\] name no message of schema id ${id} \\(subject 'orders-value', version 1\\)`,
+      ),
     );
     const queries = (await server.ksql('SHOW QUERIES;')) as { queries: { state: string }[] }[];
     assert.equal(queries[0].queries[0].state, 'RUNNING');
