@@ -14,7 +14,7 @@ import {
 } from '../sql/index.js';
 import { BIGINT, formatType, type SqlType, type SqlValue } from '../types/index.js';
 import { ColumnAliasGenerator } from './column-aliases.js';
-import type { CompiledExpression } from './compiled-expression.js';
+import type { ColumnScope, CompiledExpression } from './compiled-expression.js';
 import { columnsOf, mapColumns } from './expression-columns.js';
 import { compileExpression } from './expression-compiler.js';
 import type { AggregateCall, LogicalPlan, PlanColumn, ProjectedColumn } from './logical-plan.js';
@@ -42,15 +42,40 @@ export function isAggregateQuery(query: Query): boolean {
   return found;
 }
 
-/** Column references with the qualifier dropped when it names this source, for comparing. */
-function unqualified(e: Expression, scope: SourceScope): Expression {
-  return mapColumns(e, (c) =>
-    c.source !== undefined && scope.isQualifier(c.source) ? { kind: 'column', name: c.name } : c,
-  );
+/**
+ * What a GROUP BY reads: one source, or the rows of a join. It says how column references compare
+ * (two spellings of one column must be equal), how they are named in messages and by default.
+ */
+export interface AggregateInput {
+  /** A table's changes replace each other by key (and only table-capable aggregates apply). */
+  readonly kind: 'STREAM' | 'TABLE';
+  /** The name the aggregate's output schema takes (messages only). */
+  readonly name: string;
+  readonly scope: ColumnScope;
+  /** Names generated names (KSQL_COL_n) keep clear of. */
+  readonly columnNames: readonly string[];
+  /** `e` with every column reference spelled one way, for comparing expressions. */
+  canonical(e: Expression): Expression;
+  /** A column reference as ksqlDB prints it in messages (`T.F1`). */
+  columnText(c: { readonly source?: string; readonly name: string }): string;
+  /** An unaliased column item's name. */
+  columnName(c: { readonly source?: string; readonly name: string }): string;
 }
 
-function qualified(e: Expression, qualifier: string): string {
-  return printExpression(mapColumns(e, (c) => (c.source === undefined ? { ...c, source: qualifier } : c)));
+/** A GROUP BY over one source: qualifiers naming it are dropped, messages qualify by its name or alias. */
+export function sourceAggregateInput(scope: SourceScope): AggregateInput {
+  return {
+    kind: scope.source.kind,
+    name: scope.source.name,
+    scope,
+    columnNames: scope.source.columns.map((c) => c.name),
+    canonical: (e) =>
+      mapColumns(e, (c) =>
+        c.source !== undefined && scope.isQualifier(c.source) ? { kind: 'column', name: c.name } : c,
+      ),
+    columnText: (c) => `${c.source ?? scope.qualifier}.${c.name}`,
+    columnName: (c) => c.name,
+  };
 }
 
 function andList(items: readonly string[]): string {
@@ -72,18 +97,21 @@ interface Item {
 export function planAggregate(
   query: Query,
   input: LogicalPlan,
-  scope: SourceScope,
+  from: AggregateInput,
   mode: SelectMode,
   customTypes: ReadonlyMap<string, SqlType>,
 ): { plan: LogicalPlan; columns: ProjectedColumn[] } {
-  const source = scope.source;
+  const scope = from.scope;
+  const unqualified = (e: Expression) => from.canonical(e);
+  const qualified = (e: Expression) =>
+    printExpression(mapColumns(e, (c) => parseColumnText(from.columnText(c))));
   const groupBy = query.groupBy ?? [];
   if (query.window !== undefined && groupBy.length === 0)
     throw new PlanningError(
       'WINDOW clause requires a GROUP BY clause.',
       positionOf(query.select[0]?.expression),
     );
-  if (query.window !== undefined && source.kind === 'TABLE')
+  if (query.window !== undefined && from.kind === 'TABLE')
     throw new PlanningError('WINDOW clause is only supported on streams: a table cannot be windowed.');
   if (query.select.some((i) => i.expression.kind === 'allColumns'))
     throw new PlanningError('SELECT * is not supported in an aggregate query: name the columns.');
@@ -98,12 +126,9 @@ export function planAggregate(
           positionOf(node),
         );
     });
-    const plain = unqualified(e, scope);
+    const plain = unqualified(e);
     if (groupKeys.some((k) => expressionsEqual(k, plain)))
-      throw new PlanningError(
-        `Duplicate GROUP BY expression: ${qualified(plain, scope.qualifier)}`,
-        positionOf(e),
-      );
+      throw new PlanningError(`Duplicate GROUP BY expression: ${qualified(plain)}`, positionOf(e));
     groupKeys.push(plain);
     groupCompiled.push(compileExpression(e, scope, customTypes));
   }
@@ -131,7 +156,7 @@ export function planAggregate(
               positionOf(node),
             );
         });
-      const plain = unqualified(node, scope);
+      const plain = unqualified(node);
       if (callAsts.some((c) => expressionsEqual(c, plain))) return;
       callAsts.push(plain);
       calls.push(bindCall(node, scope, customTypes));
@@ -140,7 +165,7 @@ export function planAggregate(
   if (query.having !== undefined) collect(query.having);
   if (calls.length === 0)
     throw new PlanningError('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.');
-  if (source.kind === 'TABLE') {
+  if (from.kind === 'TABLE') {
     const refused = [...new Set(calls.filter((c) => !c.resolved.tableCapable).map((c) => c.name))];
     if (refused.length > 0)
       throw new PlanningError(
@@ -149,12 +174,12 @@ export function planAggregate(
   }
 
   // Name the SELECT items as ksqlDB does (alias, column name, field name, else KSQL_COL_n).
-  const aliases = new ColumnAliasGenerator(source.columns.map((c) => c.name));
+  const aliases = new ColumnAliasGenerator(from.columnNames);
   const items: Item[] = query.select.map((item) => {
     const e = item.expression;
     let name = item.alias;
     if (name === undefined) {
-      if (e.kind === 'column') name = e.name;
+      if (e.kind === 'column') name = from.columnName(e);
       else if (e.kind === 'dereference') name = aliases.forField(e.field);
       else name = aliases.nextGenerated();
     }
@@ -163,7 +188,7 @@ export function planAggregate(
 
   // The key columns: each grouping expression takes the name of the item that is exactly it.
   const keyItems: (Item | undefined)[] = groupKeys.map((k) => {
-    const matches = items.filter((i) => expressionsEqual(unqualified(i.ast, scope), k));
+    const matches = items.filter((i) => expressionsEqual(unqualified(i.ast), k));
     if (mode.kind === 'persistent' && matches.length > 1)
       throw new PlanningError(
         `The projection contains a key column more than once: ${andList(matches.map((m) => `\`${m.name}\``))}.`,
@@ -171,7 +196,7 @@ export function planAggregate(
     return matches[0];
   });
   const keyNames = groupKeys.map(
-    (k, i) => keyItems[i]?.name ?? (k.kind === 'column' ? k.name : `KSQL_COL_${i}`),
+    (k, i) => keyItems[i]?.name ?? (k.kind === 'column' ? from.columnName(k) : `KSQL_COL_${i}`),
   );
   const aggNames = calls.map((_, i) => `KSQL_AGG_VARIABLE_${i}`);
   const windowed = query.window !== undefined;
@@ -180,12 +205,12 @@ export function planAggregate(
     ...calls.map((c, i) => ({ name: aggNames[i], type: c.type, namespace: 'VALUE' as const })),
     ...(windowed ? WINDOW_BOUNDS.map((name) => ({ name, type: BIGINT, namespace: 'KEY' as const })) : []),
   ];
-  const outputSource: PlannerSource = { kind: 'TABLE', name: source.name, columns: aggregateSchema };
+  const outputSource: PlannerSource = { kind: 'TABLE', name: from.name, columns: aggregateSchema };
   const outputScope = new SourceScope(outputSource);
 
   // SELECT and HAVING over the aggregate's row: grouping expressions and calls become its columns.
   const rewrite = (e: Expression): Expression => {
-    const plain = unqualified(e, scope);
+    const plain = unqualified(e);
     const key = groupKeys.findIndex((k) => expressionsEqual(k, plain));
     if (key >= 0) return { kind: 'column', name: keyNames[key] };
     const call = callAsts.findIndex((c) => expressionsEqual(c, plain));
@@ -205,7 +230,7 @@ export function planAggregate(
             positionOf(e),
           );
         }
-        const text = c.source === undefined ? `${scope.qualifier}.${c.name}` : `${c.source}.${c.name}`;
+        const text = from.columnText(c);
         if (!bad.includes(text)) bad.push(text);
         at ??= e;
       }
@@ -229,7 +254,7 @@ export function planAggregate(
   if (mode.kind === 'persistent') {
     const missing = groupKeys.filter((_, i) => keyItems[i] === undefined);
     if (missing.length > 0) {
-      const required = groupKeys.map((k) => qualified(k, scope.qualifier));
+      const required = groupKeys.map((k) => qualified(k));
       const plural = required.length > 1;
       throw new PlanningError(
         `Key${plural ? 's' : ''} missing from projection (ie, SELECT). \nThe query used to build \`${mode.sinkName}\` must include the grouping expression${plural ? 's' : ''} ${andList(required)} in its projection (eg, SELECT ${required.join(', ')}...).`,
@@ -295,6 +320,14 @@ export function planAggregate(
   return { plan, columns };
 }
 
+/** `S.C` (or `C`) as a column reference, to print messages through the expression printer. */
+function parseColumnText(text: string): Extract<Expression, { kind: 'column' }> {
+  const dot = text.lastIndexOf('.');
+  return dot < 0
+    ? { kind: 'column', name: text }
+    : { kind: 'column', source: text.slice(0, dot), name: text.slice(dot + 1) };
+}
+
 function firstAggregate(query: Query): Expression | undefined {
   let first: Expression | undefined;
   for (const item of query.select)
@@ -307,7 +340,7 @@ function firstAggregate(query: Query): Expression | undefined {
 /** Binds one call's arguments against the source row and resolves the function for their types. */
 function bindCall(
   call: Extract<Expression, { kind: 'functionCall' }>,
-  scope: SourceScope,
+  scope: ColumnScope,
   customTypes: ReadonlyMap<string, SqlType>,
 ): BoundAggregateCall {
   const name = call.name.toUpperCase();

@@ -20,7 +20,7 @@ import type {
   SinkNode,
   SourceNode,
 } from './logical-plan.js';
-import { isAggregateQuery, planAggregate } from './plan-aggregate.js';
+import { isAggregateQuery, planAggregate, sourceAggregateInput } from './plan-aggregate.js';
 import { planJoinQuery } from './plan-join.js';
 import { type PlannedTableFunctions, planTableFunctions } from './plan-table-functions.js';
 import { type PlannerSource, PSEUDO_COLUMNS, SourceScope } from './source-scope.js';
@@ -376,7 +376,7 @@ export function planQuery(
       let input: LogicalPlan = { kind: 'source', source, scope } satisfies SourceNode;
       if (filter !== undefined)
         input = { kind: 'filter', input, clause: 'WHERE', predicate: filter } satisfies FilterNode;
-      const planned = planAggregate(query, input, scope, mode, customTypes);
+      const planned = planAggregate(query, input, sourceAggregateInput(scope), mode, customTypes);
       checkUnique(planned.columns);
       return {
         kind: 'sink',
