@@ -476,3 +476,100 @@ test('a left table with several key columns is joined by foreign key, keyed by a
     },
   );
 });
+
+test('GROUP BY over a join groups the joined rows: the key is named as the projection names it, with ksqlDB’s refusals', () => {
+  const p = plan(
+    'CREATE TABLE T AS SELECT c.city, COUNT(*) AS n, SUM(o.big) AS total FROM orders o JOIN customers c ON o.customer = c.id WHERE o.big > 0 GROUP BY c.city;',
+  );
+  assert.deepEqual(columns(p), ['CITY KEY', 'N', 'TOTAL']);
+  const kinds: string[] = [];
+  visitPlan(p, (n) => {
+    kinds.push(n.kind);
+  });
+  assert.deepEqual(kinds.slice(0, 5), ['sink', 'project', 'aggregate', 'filter', 'join']);
+  // COUNT(*) reads the joined row's ROWTIME, so the join fills it.
+  assert.equal(joinOf(p).usesRowtime, true);
+  // A column both sources have is named <ALIAS>_<COLUMN>, unqualified ones resolve to their side.
+  assert.deepEqual(
+    columns(
+      plan(
+        'CREATE TABLE T AS SELECT o.name, COUNT(*) AS n FROM orders o JOIN customers c ON o.customer = c.id GROUP BY o.name;',
+      ),
+    ),
+    ['O_NAME KEY', 'N'],
+  );
+  assert.deepEqual(
+    columns(
+      plan(
+        'CREATE TABLE T AS SELECT city, COUNT(*) AS n FROM orders o JOIN customers c ON o.customer = c.id GROUP BY c.city;',
+      ),
+    ),
+    ['CITY KEY', 'N'],
+  );
+  const cases: [string, string | RegExp][] = [
+    [
+      'CREATE TABLE T AS SELECT c.city, o.big, COUNT(*) AS n FROM orders o JOIN customers c ON o.customer = c.id GROUP BY c.city;',
+      /Non-aggregate SELECT expression\(s\) not part of GROUP BY: O\.BIG/,
+    ],
+    [
+      'CREATE TABLE T AS SELECT COUNT(*) AS n FROM orders o JOIN customers c ON o.customer = c.id GROUP BY c.city;',
+      /must include the grouping expression C\.CITY in its projection/,
+    ],
+    [
+      'CREATE TABLE T AS SELECT c.city, COUNT(*) AS n FROM orders o JOIN customers c ON o.customer = c.id GROUP BY c.city PARTITION BY c.city;',
+      'Queries only support one of PARTITION BY and GROUP BY',
+    ],
+    [
+      'CREATE TABLE T AS SELECT c.city, LATEST_BY_OFFSET(d.v) AS v FROM customers c JOIN customers2 d ON c.id = d.id GROUP BY c.city;',
+      'The aggregation functions LATEST_BY_OFFSET cannot be applied to a table source, only to a stream source.',
+    ],
+  ];
+  for (const [sql, message] of cases) {
+    assert.throws(() => plan(sql), typeof message === 'string' ? { message } : message, sql);
+  }
+  // A table-table join's rows are a table: the aggregate replaces each row's old contribution.
+  const tables = planPhysical(
+    plan(
+      'CREATE TABLE T AS SELECT c.city, COUNT(*) AS n FROM customers c JOIN customers2 d ON c.id = d.id GROUP BY c.city;',
+    ),
+  );
+  let step = tables.input;
+  while (step.kind !== 'aggregate' && step.kind !== 'sourceScan') step = step.input;
+  assert.ok(step.kind === 'aggregate' && step.tableKeyColumns !== undefined);
+});
+
+test('PARTITION BY over a stream join re-keys the joined rows by expressions the projection holds; a table join keeps its key', () => {
+  const p = plan(
+    'CREATE STREAM S AS SELECT c.city, o.id AS order_id FROM orders o JOIN customers c ON o.customer = c.id PARTITION BY c.city;',
+  );
+  assert.deepEqual(columns(p), ['CITY KEY', 'ORDER_ID']);
+  const byNull = plan(
+    'CREATE STREAM S AS SELECT o.id AS order_id FROM orders o JOIN customers c ON o.customer = c.id PARTITION BY NULL;',
+  );
+  assert.deepEqual(columns(byNull), ['ORDER_ID']);
+  const cases: [string, string | RegExp][] = [
+    [
+      'CREATE STREAM S AS SELECT o.id FROM orders o JOIN customers c ON o.customer = c.id PARTITION BY c.city;',
+      /must include the partitioning expression C\.CITY in its projection/,
+    ],
+    [
+      'CREATE STREAM S AS SELECT c.city, o.id FROM orders o JOIN customers c ON o.customer = c.id PARTITION BY c.nope;',
+      "Line: 1, Col: 105: PARTITION BY column 'C.NOPE' cannot be resolved. 'C.NOPE' must be a column in the source schema since PARTITION BY is applied on the input.",
+    ],
+    [
+      'CREATE STREAM S AS SELECT c.city, o.id FROM orders o JOIN customers c ON o.customer = c.id PARTITION BY c.city, NULL;',
+      'Cannot PARTITION BY multiple columns including NULL',
+    ],
+    [
+      'CREATE TABLE T AS SELECT c.id, c.city FROM customers c JOIN customers2 d ON c.id = d.id PARTITION BY c.city;',
+      "Line: 1, Col: 102: Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column C_ID instead of [C.CITY]",
+    ],
+    [
+      'SELECT c.city FROM orders o JOIN customers c ON o.customer = c.id PARTITION BY c.city EMIT CHANGES;',
+      /PARTITION BY is only valid in a persistent query/,
+    ],
+  ];
+  for (const [sql, message] of cases) {
+    assert.throws(() => plan(sql), typeof message === 'string' ? { message } : message, sql);
+  }
+});

@@ -3,6 +3,7 @@
 // synthetic ROWKEY) and its naming, then WHERE and the projection over the joined row.
 import {
   type Expression,
+  expressionsEqual,
   type Join,
   type JoinWindow,
   printExpression,
@@ -13,13 +14,20 @@ import {
 import { BIGINT, formatType, type SqlType, type SqlValue } from '../types/index.js';
 import { ColumnAliasGenerator } from './column-aliases.js';
 import { type CompiledExpression, type ErrorPosition, ExpressionError } from './compiled-expression.js';
-import { columnsOf } from './expression-columns.js';
+import { columnsOf, mapColumns } from './expression-columns.js';
 import { compileExpression } from './expression-compiler.js';
 import type { JoinKind, JoinNode, JoinWindowMs } from './join-node.js';
 import { JoinScope, type JoinSide } from './join-scope.js';
 import { ksqlExpressionText } from './ksql-expression-text.js';
-import type { LogicalPlan, PlanColumn, ProjectedColumn, SinkNode, SourceNode } from './logical-plan.js';
-import { isAggregateQuery } from './plan-aggregate.js';
+import {
+  type LogicalPlan,
+  type PlanColumn,
+  type ProjectedColumn,
+  type SinkNode,
+  type SourceNode,
+  transformPlan,
+} from './logical-plan.js';
+import { type AggregateInput, isAggregateQuery, planAggregate } from './plan-aggregate.js';
 import { checkUnique, PlanningError, type SelectMode } from './plan-select.js';
 import { type PlannerSource, PSEUDO_COLUMNS, SourceScope } from './source-scope.js';
 
@@ -275,6 +283,121 @@ function projectItems(
   return out;
 }
 
+/**
+ * PARTITION BY over a join's rows (ksqlDB's UserRepartitionNode after the JoinNode): each expression
+ * is evaluated against the joined row and becomes a key column, which the projection must hold once
+ * (named as the projection names it); PARTITION BY NULL writes no key. A join of two tables gives a
+ * table, which keeps its key.
+ */
+function planPartitionBy(
+  query: Query,
+  partitionBy: readonly Expression[],
+  input: LogicalPlan,
+  planned: PlannedJoin,
+  sinkName: string,
+  customTypes: ReadonlyMap<string, SqlType>,
+): { plan: LogicalPlan; columns: ProjectedColumn[] } {
+  const { scope } = planned;
+  if (partitionBy.length === 0) throw new PlanningError('PARTITION BY requires at least one expression');
+  const canonical = joinAggregateInput(scope, planned).canonical;
+  if (planned.kind === 'TABLE') {
+    throw new PlanningError(
+      `Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column ${planned.viable.length > 0 ? prefixed(planned.viable[0].side, planned.viable[0].column) : scope.syntheticKey} instead of [${partitionBy.map((e) => printExpression(e)).join(', ')}]`,
+      positionOf(partitionBy[0]),
+    );
+  }
+  const byNull = partitionBy.some((e) => e.kind === 'null');
+  if (byNull && partitionBy.length > 1)
+    throw new PlanningError('Cannot PARTITION BY multiple columns including NULL');
+  const by = byNull ? [] : partitionBy;
+  for (const e of by) {
+    for (const c of columnsOf(e)) {
+      if (scope.resolve(c.name, c.source) === undefined) {
+        const name = c.source === undefined ? c.name : `${c.source}.${c.name}`;
+        throw new PlanningError(
+          `PARTITION BY column '${name}' cannot be resolved. '${name}' must be a column in the source schema since PARTITION BY is applied on the input.`,
+          positionOf(c),
+        );
+      }
+    }
+  }
+  const compiled = by.map((e) => compileExpression(e, scope, customTypes));
+  const items = projectItems(query, scope, customTypes);
+  const keys = by.map((e) => {
+    const matches = items.filter((i) => expressionsEqual(canonical(i.ast), canonical(e)));
+    if (matches.length === 0) {
+      const required = by.map((b) => printExpression(canonical(b)));
+      const plural = required.length > 1;
+      throw new PlanningError(
+        `Key${plural ? 's' : ''} missing from projection (ie, SELECT). \nThe query used to build \`${sinkName}\` must include the partitioning expression${plural ? 's' : ''} ${andList(required)} in its projection (eg, SELECT ${required.join(', ')}...).`,
+      );
+    }
+    if (matches.length > 1)
+      throw new PlanningError(
+        `The projection contains the key column more than once: ${andList(matches.map((m) => `\`${m.name}\``))}.`,
+      );
+    return matches[0];
+  });
+  const column = (item: NamedItem, namespace: 'KEY' | 'VALUE'): ProjectedColumn => ({
+    name: item.name,
+    type: item.compiled.type,
+    namespace,
+    expression: item.compiled,
+    keyOnly: false,
+    sourceKey: false,
+    text: printExpression(item.ast),
+  });
+  const columns = [
+    ...keys.map((k) => column(k, 'KEY')),
+    ...items.filter((i) => !keys.includes(i)).map((i) => column(i, 'VALUE')),
+  ];
+  if (!columns.some((c) => c.namespace === 'VALUE'))
+    throw new PlanningError('The projection contains no value columns.');
+  const plan: LogicalPlan = {
+    kind: 'repartition',
+    input,
+    keys: keys.map((k, i) => ({ name: k.name, expression: compiled[i] })),
+  };
+  return { plan, columns };
+}
+
+/** "A", "A and B", "A, B and C". */
+function andList(items: readonly string[]): string {
+  return items.length <= 1
+    ? items.join('')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/**
+ * A GROUP BY over a join's rows: a column reference compares by the side it resolves to, prints
+ * as `<ALIAS>.<COLUMN>` and is named as a join's SELECT names it.
+ */
+function joinAggregateInput(scope: JoinScope, planned: PlannedJoin): AggregateInput {
+  const sideOf = (c: { readonly source?: string; readonly name: string }): JoinSide | undefined => {
+    if (c.source !== undefined) return scope.sideOf(c.source);
+    if (PSEUDO_COLUMNS.some((p) => p.name === c.name) || c.name === scope.syntheticKey) return undefined;
+    const sides = scope.sidesWith(c.name);
+    return sides.length === 1 ? sides[0] : undefined;
+  };
+  return {
+    kind: planned.kind,
+    name: scope.left.scope.source.name,
+    scope,
+    columnNames: scope.sides.flatMap((s) => s.scope.source.columns.map((c) => prefixed(s, c.name))),
+    canonical: (e) =>
+      mapColumns(e, (c) => {
+        const side = sideOf(c);
+        return side === undefined ? c : { kind: 'column', source: side.scope.qualifier, name: c.name };
+      }),
+    columnText: (c) => {
+      const side = sideOf(c);
+      return side === undefined ? c.name : `${side.scope.qualifier}.${c.name}`;
+    },
+    columnName: (c) =>
+      c.source === undefined || !sharedName(c.name, scope) ? c.name : `${c.source}_${c.name}`,
+  };
+}
+
 /** Whether both sources have a column of this name (pseudo columns they always both have). */
 function sharedName(name: string, scope: JoinScope): boolean {
   return PSEUDO_COLUMNS.some((p) => p.name === name) || scope.sidesWith(name).length > 1;
@@ -349,10 +472,6 @@ function syntheticKeyName(sources: readonly PlannerSource[]): string {
   let name = 'ROWKEY';
   for (let n = 1; taken.has(name); n++) name = `ROWKEY_${n}`;
   return name;
-}
-
-function notYet(what: string, at?: ErrorPosition): PlanningError {
-  return new PlanningError(`${what} is not supported yet in this version of Sluice.`, at);
 }
 
 /**
@@ -583,8 +702,12 @@ export function planJoinQuery(
   mode: SelectMode,
   customTypes: ReadonlyMap<string, SqlType>,
 ): SinkNode {
-  if (isAggregateQuery(query)) throw notYet('GROUP BY over a JOIN', positionOf(join.on));
-  if (query.partitionBy !== undefined) throw notYet('PARTITION BY over a JOIN', positionOf(join.on));
+  if (query.partitionBy !== undefined && isAggregateQuery(query))
+    throw new PlanningError('Queries only support one of PARTITION BY and GROUP BY');
+  if (query.partitionBy !== undefined && mode.kind !== 'persistent')
+    throw new PlanningError(
+      'PARTITION BY is only valid in a persistent query (CREATE STREAM … AS SELECT, INSERT INTO … SELECT).',
+    );
   try {
     const planned = planJoinTree(join, lookup, customTypes);
     const { scope, viable, keyType } = planned;
@@ -594,6 +717,38 @@ export function planJoinQuery(
         `Type error in WHERE expression: Should evaluate to boolean but is ${printExpression(query.where!)} (${formatType(filter.type)}) instead.`,
         positionOf(query.where),
       );
+    }
+    const joinNode = planned.node;
+    let input: LogicalPlan = joinNode;
+    if (filter !== undefined) input = { kind: 'filter', input, clause: 'WHERE', predicate: filter };
+    // The joined row's ROWTIME is filled only when some expression read it, which is known once
+    // every expression of the query is bound.
+    const withRowtime = (plan: LogicalPlan): LogicalPlan =>
+      transformPlan(plan, (node) =>
+        node === joinNode ? { ...joinNode, usesRowtime: scope.rowtimeUsed } : node,
+      );
+    if (isAggregateQuery(query)) {
+      // GROUP BY over the join's rows: re-keyed by the grouping expressions, as ksqlDB aggregates
+      // a join's output (a table-table join's changes retract what they replace).
+      const aggregated = planAggregate(query, input, joinAggregateInput(scope, planned), mode, customTypes);
+      checkUnique(aggregated.columns);
+      return {
+        kind: 'sink',
+        input: withRowtime({ kind: 'project', input: aggregated.plan, columns: aggregated.columns }),
+        target:
+          mode.kind === 'persistent'
+            ? { kind: 'topic', name: mode.sinkName }
+            : { kind: 'client', limit: query.limit },
+      };
+    }
+    if (query.partitionBy !== undefined && mode.kind === 'persistent') {
+      const rekeyed = planPartitionBy(query, query.partitionBy, input, planned, mode.sinkName, customTypes);
+      checkUnique(rekeyed.columns);
+      return {
+        kind: 'sink',
+        input: withRowtime({ kind: 'project', input: rekeyed.plan, columns: rekeyed.columns }),
+        target: { kind: 'topic', name: mode.sinkName },
+      };
     }
     const items = projectItems(query, scope, customTypes);
     const projectedItem = (item: NamedItem, namespace: 'KEY' | 'VALUE'): ProjectedColumn => ({
@@ -655,9 +810,7 @@ export function planJoinQuery(
         throw new PlanningError('The projection contains no value columns.');
     }
     checkUnique(columns);
-    let plan: LogicalPlan = { ...planned.node, usesRowtime: scope.rowtimeUsed };
-    if (filter !== undefined) plan = { kind: 'filter', input: plan, clause: 'WHERE', predicate: filter };
-    plan = { kind: 'project', input: plan, columns };
+    const plan = withRowtime({ kind: 'project', input, columns });
     return {
       kind: 'sink',
       input: plan,
