@@ -289,3 +289,56 @@ test('INSERT VALUES takes a bare NULL for any column, typed from the column, as 
     /PRIMARY KEY column needs a non-null value/,
   );
 });
+
+test('a CSAS reading from latest sees an INSERT made right after it in the same request, however slow its start', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-engine-'));
+  onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
+  const inner = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
+  // The query's first look at its source waits until a record is appended to it (or, when
+  // nothing is appended because the statement waits for the query, a moment): a query that
+  // positioned itself after the statement returned would start past the INSERT's record.
+  let appended: () => void = () => {};
+  const firstAppend = new Promise<void>((resolve) => {
+    appended = resolve;
+  });
+  const log = new Proxy(inner, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (prop === 'describeTopic')
+        return async (topic: string) => {
+          if (topic === 'clicks') await Promise.race([firstAppend, new Promise((r) => setTimeout(r, 200))]);
+          return target.describeTopic(topic);
+        };
+      if (prop === 'append')
+        return (topic: string, ...rest: unknown[]) => {
+          if (topic === 'clicks') appended();
+          return (value as (...a: unknown[]) => unknown).call(target, topic, ...rest);
+        };
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const engine = await KsqlEngine.start(
+    log,
+    loadServerConfig({
+      flags: {
+        'ksql.streams.commit.interval.ms': '0',
+        'ksql.streams.state.dir': join(dataDir, 'state'),
+      },
+      env: {},
+    }),
+  );
+  onCleanup(async () => {
+    await engine.close();
+    await inner.close();
+  });
+  await engine.execute(`
+    CREATE STREAM clicks (id STRING KEY, url STRING) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1);
+    CREATE STREAM pages AS SELECT id, url FROM clicks EMIT CHANGES;
+    INSERT INTO clicks (id, url) VALUES ('c1', '/home');`);
+  await engine.waitUntilIdle();
+  const out = await readTopic(inner, 'PAGES', 1);
+  assert.deepEqual(
+    out.map((r) => JSON.parse(r.value!.toString())),
+    [{ URL: '/home' }],
+  );
+});

@@ -172,7 +172,7 @@ function isExactlyOnce(guarantee: string): boolean {
   }
 }
 
-function startQuery(
+async function startQuery(
   ctx: QueryContext,
   id: string,
   text: string,
@@ -181,7 +181,7 @@ function startQuery(
   sinkColumns: readonly Column[],
   group: string,
   createAs: boolean,
-): void {
+): Promise<void> {
   const source = withSchemaRegistry(ctx.metastore.require(planSource(p).source.name), ctx.schemaRegistry);
   const encoder = sinkEncoder(sink, sinkColumns);
   const physical = planPhysical(p);
@@ -227,7 +227,8 @@ function startQuery(
     query,
     plan: p,
   });
-  if (ctx.startQueries) query.start();
+  // Awaited, so a record written after this statement (an INSERT in the same request) is read.
+  if (ctx.startQueries) await query.start();
 }
 
 /**
@@ -330,7 +331,7 @@ export async function createAsSelect(
     references: sourceNamesOf(p),
   };
   ctx.metastore.put(sink);
-  startQuery(ctx, queryId, text, p, sink, columns, group, true);
+  await startQuery(ctx, queryId, text, p, sink, columns, group, true);
   return { source: sink, queryId };
 }
 
@@ -391,7 +392,7 @@ export async function insertInto(
   );
   const queryId = `INSERTQUERY_${numbering.number}`;
   const group = await queryGroup(ctx, queryId, [`INSERTQUERY_${numbering.sequence}`]);
-  startQuery(ctx, queryId, text, ordered, target, targetColumns, group, false);
+  await startQuery(ctx, queryId, text, ordered, target, targetColumns, group, false);
   return queryId;
 }
 

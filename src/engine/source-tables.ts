@@ -79,6 +79,7 @@ export function materializeSourceTable(
     query: running,
     plan,
   });
-  if (ctx.startQueries) running.start();
+  // From earliest: nothing to wait for before the statement returns.
+  if (ctx.startQueries) void running.start();
   return { queryId: id, applicationId, store: TABLE_SOURCE_STORE };
 }

@@ -119,6 +119,8 @@ export class PersistentQuery {
   private task: { topology: Topology; sink: Pick<TopicSink, 'write'>; stores?: StateStores } | undefined;
   private readonly stopper = new AbortController();
   private loop: Promise<void> | undefined;
+  /** Resolves `start`'s promise once the first run has positioned its consumer. */
+  private positioned: (() => void) | undefined;
   private consumer: Consumer | undefined;
   private stateWaiters: { state: QueryState; resolve: () => void }[] = [];
   private logClosed = false;
@@ -204,8 +206,22 @@ export class PersistentQuery {
     }
   }
 
-  start(): void {
-    this.loop = this.supervise();
+  /**
+   * Starts the query; resolves once its first run has chosen where each input partition starts
+   * (committed offsets, else auto.offset.reset), or that run failed. A statement that awaits it
+   * knows the query sees every record appended after it: an INSERT in the same request, say.
+   */
+  start(): Promise<void> {
+    const positioned = new Promise<void>((resolve) => {
+      this.positioned = resolve;
+    });
+    this.loop = this.supervise().finally(() => this.markPositioned());
+    return positioned;
+  }
+
+  private markPositioned(): void {
+    this.positioned?.();
+    this.positioned = undefined;
   }
 
   /** Runs the query; after a failure waits the backoff and runs it again, until stopped. */
@@ -219,6 +235,8 @@ export class PersistentQuery {
         await this.run();
         return;
       } catch (err) {
+        // The first run failed before positioning: the statement goes on, the query shows ERROR.
+        this.markPositioned();
         if (Date.now() - startedAt >= retry.healthyAfterMs && this.restarts > 0) {
           // It had recovered: a new failure starts a new series.
           this.queryErrors = [];
@@ -276,6 +294,7 @@ export class PersistentQuery {
     // Partitions added to the source later (createPartitions) join the assignment at a later poll.
     await consumer.assignTopics(topics);
     this.consumer = consumer;
+    this.markPositioned();
     const assignment = consumer.assignment();
     const slotOf = (topic: string, partition: number) =>
       assignment.findIndex((tp) => tp.topic === topic && tp.partition === partition);
