@@ -3,13 +3,17 @@
 // record is shown with the first candidate still standing. Keys also try the windowed forms of each
 // format (a key followed by a window start, or by a session's end and start). With a Schema Registry,
 // AVRO and JSON_SR come first: Confluent's wire format (magic byte 0, a 4-byte schema id) whose id
-// names a schema of that type; `prepare` fetches the ids a batch names, so reading stays synchronous.
-// PROTOBUF is not tried yet.
+// names a schema of that type, and PROTOBUF (after AVRO, as ksqlDB orders them) shown as protobuf's
+// TextFormat short debug string; `prepare` fetches (and for PROTOBUF compiles, with its references)
+// the ids a batch names, so reading stays synchronous.
 import {
   type AvroNode,
   avroDatumText,
+  type CompiledProtobufSchema,
+  compileRegisteredProtobuf,
   confluentSchemaId,
   parseAvroSchema,
+  protobufDatumText,
   type RegistrySchema,
   type SchemaRegistryClient,
 } from '../serde/index.js';
@@ -90,6 +94,20 @@ function avroCandidate(registry: SchemaRegistryClient): Candidate {
   };
 }
 
+/** PROTOBUF: the message the id and indexes name, as TextFormat.printer().shortDebugString shows it. */
+function protobufCandidate(compiled: ReadonlyMap<number, CompiledProtobufSchema>): Candidate {
+  return {
+    name: 'PROTOBUF',
+    decode: (bytes) => {
+      const id = confluentSchemaId(bytes);
+      if (typeof id === 'string') throw new Error(id);
+      const schema = compiled.get(id);
+      if (schema === undefined) throw new Error(`schema id ${id} is not a PROTOBUF schema the registry has`);
+      return protobufDatumText(schema, bytes);
+    },
+  };
+}
+
 /** JSON_SR: the body is JSON text (not validated against the schema, as Confluent's deserializer defaults). */
 function jsonSrCandidate(registry: SchemaRegistryClient): Candidate {
   return {
@@ -101,11 +119,20 @@ function jsonSrCandidate(registry: SchemaRegistryClient): Candidate {
   };
 }
 
-/** The formats in ksqlDB's order: AVRO, (PROTOBUF,) JSON, JSON_SR, then the KAFKA ones. */
-function baseCandidates(registry: SchemaRegistryClient | undefined): Candidate[] {
+/** The formats in ksqlDB's order: AVRO, PROTOBUF, JSON, JSON_SR, then the KAFKA ones. */
+function baseCandidates(
+  registry: SchemaRegistryClient | undefined,
+  protobufSchemas: ReadonlyMap<number, CompiledProtobufSchema>,
+): Candidate[] {
   return registry === undefined
     ? [JSON_TEXT, ...PLAIN]
-    : [avroCandidate(registry), JSON_TEXT, jsonSrCandidate(registry), ...PLAIN];
+    : [
+        avroCandidate(registry),
+        protobufCandidate(protobufSchemas),
+        JSON_TEXT,
+        jsonSrCandidate(registry),
+        ...PLAIN,
+      ];
 }
 
 /** Kafka's Bytes.toString: printable ASCII as is, anything else as \xNN. */
@@ -163,8 +190,12 @@ export class FormatGuess {
   private candidates: Candidate[];
   private seenData = false;
 
-  constructor(side: 'key' | 'value', registry?: SchemaRegistryClient) {
-    const base = baseCandidates(registry);
+  constructor(
+    side: 'key' | 'value',
+    registry?: SchemaRegistryClient,
+    protobufSchemas: ReadonlyMap<number, CompiledProtobufSchema> = new Map(),
+  ) {
+    const base = baseCandidates(registry, protobufSchemas);
     this.candidates =
       side === 'key'
         ? base.flatMap((f) => [
@@ -217,11 +248,13 @@ export class RecordFormatter {
   /** Ids already asked of the registry (found or not), so each is asked once. */
   private readonly asked = new Set<number>();
   private readonly registry: SchemaRegistryClient | undefined;
+  /** The PROTOBUF schemas of the ids asked, compiled with their references. */
+  private readonly protobufSchemas = new Map<number, CompiledProtobufSchema>();
 
   constructor(registry?: SchemaRegistryClient) {
     this.registry = registry;
-    this.keys = new FormatGuess('key', registry);
-    this.values = new FormatGuess('value', registry);
+    this.keys = new FormatGuess('key', registry, this.protobufSchemas);
+    this.values = new FormatGuess('value', registry, this.protobufSchemas);
   }
 
   /**
@@ -243,7 +276,11 @@ export class RecordFormatter {
     await Promise.all(
       [...ids].map(async (id) => {
         this.asked.add(id);
-        await registry.schemaById(id).catch(() => undefined);
+        const schema = await registry.schemaById(id).catch(() => undefined);
+        if (schema?.schemaType !== 'PROTOBUF') return;
+        // A schema that does not compile (or whose references are gone) just does not read as PROTOBUF.
+        const compiled = await compileRegisteredProtobuf(registry, schema).catch(() => undefined);
+        if (compiled !== undefined) this.protobufSchemas.set(id, compiled);
       }),
     );
   }

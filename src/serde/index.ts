@@ -33,6 +33,7 @@ export {
   PROTOBUF_BUILTIN_IMPORTS,
   protobufFullName,
 } from './protobuf-schema.js';
+export { protobufDatumText } from './protobuf-text.js';
 export {
   columnsFromProtobuf,
   DEFAULT_PROTOBUF_MESSAGE,

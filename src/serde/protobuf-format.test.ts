@@ -20,6 +20,7 @@ import {
 import type { SerdeColumn } from './format.js';
 import { protobufFormat, protobufNoSrFormat, protobufWriterSchema } from './protobuf-format.js';
 import { compileProtobufSchema } from './protobuf-schema.js';
+import { protobufDatumText } from './protobuf-text.js';
 import { columnsFromProtobuf, protobufSchemaForColumns } from './protobuf-translation.js';
 import { messageIndexBytes } from './protobuf-wire.js';
 import {
@@ -385,6 +386,43 @@ message Order {
     assert.throws(
       () => protobufFormat.createSerializer([{ name: 'V', type: STRING }], { wrapSingleValue: false }),
       /Format 'PROTOBUF' does not support 'WRAP_SINGLE_VALUE' set to 'false'./,
+    );
+  });
+});
+
+describe('PRINT text', () => {
+  test("protobuf-java's shortDebugString: fields by number, defaults left out, strings escaped as octal UTF-8, nested and map entries in braces", () => {
+    const schema = `syntax = "proto3";
+message A { string x = 1; }
+message B {
+  enum E { ZERO = 0; ONE = 1; }
+  message In { int32 v = 1; }
+  map<string, In> m = 5;
+  string s = 2;
+  int64 n = 1;
+  E e = 3;
+  In in = 4;
+  bytes raw = 6;
+  int32 zero = 7;
+}`;
+    const compiled = compileProtobufSchema(schema);
+    const type = compiled.root.lookupType('B');
+    const body = type
+      .encode(
+        type.fromObject({
+          n: '-5',
+          s: 'é"',
+          e: 'ONE',
+          in: {},
+          m: { k: { v: 2 } },
+          raw: Buffer.from([0, 65]),
+        }),
+      )
+      .finish();
+    const bytes = Buffer.concat([Buffer.from([0, 0, 0, 0, 1]), messageIndexBytes([1]), body]);
+    assert.equal(
+      protobufDatumText(compiled, bytes),
+      'n: -5 s: "\\303\\251\\"" e: ONE in { } m { key: "k" value { v: 2 } } raw: "\\000A"',
     );
   });
 });

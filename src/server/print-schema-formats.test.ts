@@ -21,6 +21,7 @@ before(async () => {
     "CREATE STREAM src (sensor STRING KEY, temp DOUBLE, tags ARRAY<STRING>, n BIGINT) WITH (KAFKA_TOPIC='src', VALUE_FORMAT='JSON', PARTITIONS=1);" +
       "CREATE STREAM av WITH (KAFKA_TOPIC='av', VALUE_FORMAT='AVRO') AS SELECT * FROM src;" +
       "CREATE STREAM js WITH (KAFKA_TOPIC='js', VALUE_FORMAT='JSON_SR') AS SELECT sensor, temp FROM src;" +
+      "CREATE STREAM pb WITH (KAFKA_TOPIC='pb', VALUE_FORMAT='PROTOBUF') AS SELECT * FROM src;" +
       "INSERT INTO src (sensor, temp, tags, n) VALUES ('s1', 21.5, ARRAY['a', 'b\"c'], 7);" +
       "INSERT INTO src (sensor, n) VALUES ('s2', 8);" +
       // 999 * 2^32 as a KAFKA BIGINT: its bytes start 0x00 then the unregistered id 999.
@@ -67,6 +68,16 @@ test('PRINT shows AVRO values decoded as Avro prints them, and says the format i
   assert.deepEqual(lines.slice(2), [
     'key: s1, value: {"TEMP": 21.5, "TAGS": ["a", "b\\"c"], "N": 7}, partition: 0',
     'key: s2, value: {"TEMP": null, "TAGS": null, "N": 8}, partition: 0',
+  ]);
+});
+
+test("PRINT shows PROTOBUF values as protobuf's TextFormat short debug string, and says the format is PROTOBUF", async () => {
+  const lines = await print('pb', 2);
+  assert.equal(lines[0], 'Key format: KAFKA_STRING');
+  assert.match(lines[1], /^Value format: PROTOBUF( or KAFKA_STRING)?$/);
+  assert.deepEqual(lines.slice(2), [
+    'key: s1, value: TEMP: 21.5 TAGS: "a" TAGS: "b\\"c" N: 7, partition: 0',
+    'key: s2, value: N: 8, partition: 0',
   ]);
 });
 
