@@ -114,8 +114,8 @@ const ESCAPES: Readonly<Record<number, string>> = {
 function quoted(bytes: Uint8Array): string {
   let out = '"';
   for (const b of bytes) {
-    const escape = ESCAPES[b];
-    if (escape !== undefined) out += escape;
+    const escaped = ESCAPES[b];
+    if (escaped !== undefined) out += escaped;
     else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
     else out += `\\${b.toString(8).padStart(3, '0')}`;
   }
