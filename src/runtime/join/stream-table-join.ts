@@ -7,14 +7,12 @@ import { evaluateOrNull, type Operator, type OperatorContext, type RowBatch } fr
 import type { KeyValueStore, StoreSpec } from '../state/index.js';
 import { joinKeyBytes, storedRowCodec } from './join-keys.js';
 import { emptyLike, type JoinedRowLayout, joinedRow } from './joined-rows.js';
+import { primitiveMirrorKey, TableMirror } from './table-mirror.js';
 
 type RowFunction = (row: readonly SqlValue[]) => SqlValue;
 
 /** ksqlDB's name of the store a join keeps its right (table) side in. */
 export const JOIN_TABLE_STORE = 'KafkaTopic_Right-Reduce';
-
-/** How many table rows the join keeps at hand by their key value (beside the store's own cache). */
-const MIRROR_ENTRIES = 100_000;
 
 export interface StreamTableJoinSpec extends JoinedRowLayout {
   readonly joinType: 'INNER' | 'LEFT';
@@ -27,7 +25,8 @@ export interface StreamTableJoinSpec extends JoinedRowLayout {
 }
 
 export function streamTableJoinStores(store = JOIN_TABLE_STORE): StoreSpec[] {
-  return [{ name: store, kind: 'keyValue' }];
+  // The join keeps the decoded rows itself (TableMirror): the store's own cache would hold them twice.
+  return [{ name: store, kind: 'keyValue', cachedEntries: 0 }];
 }
 
 /**
@@ -43,12 +42,11 @@ export class StreamTableJoin {
   readonly #table: KeyValueStore<SqlValue[]>;
   readonly #context: OperatorContext;
   /**
-   * Table rows by their key value (a primitive: number, string, bigint), null for a key the table
-   * does not have: a lookup without encoding the key. Every table change goes through
-   * `#materialize`, which keeps it in step with the store; a query whose batch is rolled back
-   * builds its operators again, and with them an empty mirror.
+   * The table's rows by key, decoded. Every table change goes through `#materialize`, which keeps
+   * it in step with the store; a query whose batch is rolled back builds its operators again, and
+   * with them an empty mirror.
    */
-  readonly #mirror = new Map<SqlValue, SqlValue[] | null>();
+  readonly #mirror = new TableMirror();
 
   constructor(spec: StreamTableJoinSpec, context: OperatorContext) {
     const stores = context.stores;
@@ -64,60 +62,59 @@ export class StreamTableJoin {
 
   #materialize(batch: RowBatch): RowBatch {
     const { tableKey } = this.#spec;
+    const mirror = this.#mirror;
     for (let i = 0; i < batch.rows.length; i++) {
       const row = batch.rows[i];
       const key = evaluateOrNull(this.#context, tableKey, row);
       // A table record without key is dropped, as ksqlDB drops it.
       if (key === null) continue;
-      const value = batch.deletes[i] ? null : row;
-      this.#table.put(joinKeyBytes(key) as Buffer, value, batch.timestamps[i]);
-      if (isPrimitive(key)) this.#remember(key, value);
+      const value = batch.deletes[i] ? null : mirror.compact(row);
+      const bytes = joinKeyBytes(key) as Buffer;
+      this.#table.put(bytes, value, batch.timestamps[i]);
+      mirror.set(primitiveMirrorKey(key) ?? bytes.toString('latin1'), value);
     }
     return emptyLike(batch);
   }
 
   #join(batch: RowBatch): RowBatch {
     const out = emptyLike(batch);
-    const { streamKey, joinType } = this.#spec;
-    for (let i = 0; i < batch.rows.length; i++) {
-      if (batch.deletes[i]) continue;
-      const row = batch.rows[i];
+    const spec = this.#spec;
+    const { streamKey } = spec;
+    const inner = spec.joinType === 'INNER';
+    const { rows, deletes, timestamps, origins } = batch;
+    for (let i = 0; i < rows.length; i++) {
+      if (deletes[i]) continue;
+      const row = rows[i];
       const key = evaluateOrNull(this.#context, streamKey, row);
       if (key === null) continue;
       const match = this.#lookup(key);
-      if (match === undefined && joinType === 'INNER') continue;
-      const timestamp = batch.timestamps[i];
-      out.rows.push(joinedRow(this.#spec, row, match, key, timestamp));
+      if (match === null && inner) continue;
+      const timestamp = timestamps[i];
+      out.rows.push(joinedRow(spec, row, match ?? undefined, key, timestamp));
       out.deletes.push(false);
       out.timestamps.push(timestamp);
-      out.origins.push(batch.origins[i]);
+      out.origins.push(origins[i]);
     }
     return out;
   }
 
-  #lookup(key: SqlValue): SqlValue[] | undefined {
-    if (!isPrimitive(key)) return this.#table.get(joinKeyBytes(key) as Buffer);
-    const known = this.#mirror.get(key);
-    if (known !== undefined) return known ?? undefined;
-    const row = this.#table.get(joinKeyBytes(key) as Buffer);
-    this.#remember(key, row ?? null);
+  /** The table's row for the key now, or null: from the mirror, else from the store (then mirrored). */
+  #lookup(key: SqlValue): SqlValue[] | null {
+    const primitive = primitiveMirrorKey(key);
+    if (primitive !== undefined) {
+      const known = this.#mirror.get(primitive);
+      if (known !== undefined) return known;
+      const row = this.#table.get(joinKeyBytes(key) as Buffer) ?? null;
+      this.#mirror.set(primitive, row);
+      return row;
+    }
+    // Keys without a primitive value are mirrored by their bytes' text.
+    const bytes = joinKeyBytes(key) as Buffer;
+    const id = bytes.toString('latin1');
+    const known = this.#mirror.get(id);
+    if (known !== undefined) return known;
+    const row = this.#table.get(bytes) ?? null;
+    this.#mirror.set(id, row);
     return row;
   }
-
-  #remember(key: SqlValue, row: SqlValue[] | null): void {
-    const mirror = this.#mirror;
-    if (!mirror.has(key) && mirror.size >= MIRROR_ENTRIES) {
-      // Map keeps insertion order: the oldest entry goes.
-      for (const oldest of mirror.keys()) {
-        mirror.delete(oldest);
-        break;
-      }
-    }
-    mirror.set(key, row);
-  }
-}
-
-function isPrimitive(value: SqlValue): boolean {
-  const type = typeof value;
-  return type === 'number' || type === 'string' || type === 'bigint' || type === 'boolean';
 }

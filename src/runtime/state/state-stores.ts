@@ -158,7 +158,7 @@ export class StateStores {
         const changelog = changelogTopicName(options.applicationId, spec.name);
         await ensureChangelog(options.log, changelog, spec, options.partitions, options.partition);
         const store = createStore(spec, db, changelog);
-        store.cacheCapacity = options.cachedEntries ?? 100_000;
+        store.cacheCapacity = spec.cachedEntries ?? options.cachedEntries ?? 100_000;
         stores.set(spec.name, store);
         restored.push(await restore(options.log, env, checkpoints, store, options.partition, existed));
       }

@@ -81,4 +81,9 @@ export interface StoreSpec {
   readonly kind: StoreKind;
   /** Window and session stores: how long windows are kept (ksqlDB's RETENTION; default size + grace). */
   readonly retentionMs?: number;
+  /**
+   * How many flushed values the store keeps decoded (default StateStoresOptions.cachedEntries); 0
+   * when its operator keeps its own decoded copy.
+   */
+  readonly cachedEntries?: number;
 }
