@@ -31,6 +31,16 @@ export const kafkaPython: Peer & { readonly python: string } = {
       : `kafka-python is not installed in ${join(peersDir, 'python')}: ${INSTALL}`,
 };
 
+/** confluent-kafka (librdkafka under Python), from the same venv: what has a transactional producer. */
+export const confluentKafka: Peer & { readonly python: string } = {
+  python,
+  missing:
+    existsSync(python) &&
+    spawnSync(python, ['-c', 'import confluent_kafka'], { stdio: 'ignore' }).status === 0
+      ? undefined
+      : `confluent-kafka is not installed in ${join(peersDir, 'python')}: ${INSTALL}`,
+};
+
 const jars = join(peersDir, 'kafka-jars');
 const hasJars = existsSync(jars) && readdirSync(jars).some((f) => f.startsWith('kafka-tools-'));
 export const kafkaJava: Peer & { readonly classpath: string } = {

@@ -2,6 +2,7 @@ import type { InternalTopics, Log, ReadCursor } from '../../log/index.js';
 import type { Struct } from '../protocol/schema.js';
 import type { ClassicGroupCoordinator } from './classic-group-coordinator.js';
 import type { ProducerStates } from './producer-states.js';
+import type { TransactionCoordinator } from './transaction-coordinator.js';
 
 /** This node as clients must reach it: the address in Metadata, FindCoordinator and DescribeCluster. */
 export interface NodeAddress {
@@ -17,6 +18,7 @@ export interface BrokerContext {
   readonly internalTopics: InternalTopics;
   readonly producers: ProducerStates;
   readonly groups: ClassicGroupCoordinator;
+  readonly transactions: TransactionCoordinator;
   /** Partitions of a topic created by Metadata's auto-creation or CreateTopics with -1. */
   readonly defaultPartitions: number;
   readonly autoCreateTopics: boolean;

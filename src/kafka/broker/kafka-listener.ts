@@ -6,6 +6,7 @@ import { ClassicGroupCoordinator } from './classic-group-coordinator.js';
 import { KafkaConnection } from './connection.js';
 import type { BrokerContext } from './context.js';
 import { ProducerStates } from './producer-states.js';
+import { TransactionCoordinator } from './transaction-coordinator.js';
 
 export interface KafkaListenerOptions {
   readonly log: Log;
@@ -85,6 +86,9 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
   }
   // Read back before any client is served: a retried batch must meet the state it was appended with.
   const producers = await ProducerStates.open(options.log);
+  const writeLine = options.writeLine ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // Also before any client: a transaction the last process left open is aborted and its producer fenced.
+  const transactions = await TransactionCoordinator.open(options.log, producers, writeLine);
   const connections = new Set<KafkaConnection>();
   const server: Server = ssl ? createTlsServer(options.tls ?? {}) : createServer();
   await new Promise<void>((resolve, reject) => {
@@ -103,13 +107,14 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
     node: { nodeId: 1, host: advertisedHost, port: boundPort },
     internalTopics: options.internalTopics,
     producers,
+    transactions,
     groups: new ClassicGroupCoordinator({
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs ?? 3000,
     }),
     defaultPartitions: options.defaultPartitions ?? 1,
     autoCreateTopics: options.autoCreateTopics ?? true,
     maxBatchBytes: 16 * 1024 * 1024,
-    writeLine: options.writeLine ?? ((line) => process.stderr.write(`${line}\n`)),
+    writeLine,
     authenticatePlain: sasl ? options.authenticatePlain : undefined,
   };
   const maxRequestBytes = options.maxRequestBytes ?? 100 * 1024 * 1024;
@@ -139,6 +144,7 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const c of connections) c.close();
       broker.groups.close();
+      transactions.close();
       await closed;
     },
   };

@@ -33,6 +33,14 @@ import {
   PRODUCE,
 } from '../protocol/messages.js';
 import type { Struct } from '../protocol/schema.js';
+import {
+  ADD_OFFSETS_TO_TXN,
+  ADD_PARTITIONS_TO_TXN,
+  DESCRIBE_TRANSACTIONS,
+  END_TXN,
+  LIST_TRANSACTIONS,
+  TXN_OFFSET_COMMIT,
+} from '../protocol/transaction-messages.js';
 import type { Handler } from './context.js';
 import { handleApiVersions } from './handlers/api-versions.js';
 import {
@@ -62,6 +70,14 @@ import { handleCreatePartitions, handleDeleteRecords } from './handlers/partitio
 import { handleProduce } from './handlers/produce.js';
 import { handleSaslAuthenticate, handleSaslHandshake } from './handlers/sasl.js';
 import { handleCreateTopics, handleDeleteTopics } from './handlers/topics.js';
+import {
+  handleAddOffsetsToTxn,
+  handleAddPartitionsToTxn,
+  handleDescribeTransactions,
+  handleEndTxn,
+  handleListTransactions,
+  handleTxnOffsetCommit,
+} from './handlers/transactions.js';
 
 export interface SupportedApi {
   readonly schema: ApiSchema;
@@ -82,6 +98,12 @@ export const SUPPORTED_APIS: ReadonlyMap<number, SupportedApi> = new Map(
       [CREATE_PARTITIONS, handleCreatePartitions],
       [DELETE_RECORDS, handleDeleteRecords],
       [INIT_PRODUCER_ID, handleInitProducerId],
+      [ADD_PARTITIONS_TO_TXN, handleAddPartitionsToTxn],
+      [ADD_OFFSETS_TO_TXN, handleAddOffsetsToTxn],
+      [TXN_OFFSET_COMMIT, handleTxnOffsetCommit],
+      [END_TXN, handleEndTxn],
+      [DESCRIBE_TRANSACTIONS, handleDescribeTransactions],
+      [LIST_TRANSACTIONS, handleListTransactions],
       [FIND_COORDINATOR, handleFindCoordinator],
       [JOIN_GROUP, handleJoinGroup],
       [SYNC_GROUP, handleSyncGroup],
@@ -103,8 +125,23 @@ export const SUPPORTED_APIS: ReadonlyMap<number, SupportedApi> = new Map(
   ).map(([schema, handle]) => [schema.key, { schema, handle }]),
 );
 
-export function advertisedApis(): Struct[] {
-  return [...SUPPORTED_APIS.values()].map(({ schema }) => ({
+/** The transaction coordinator's APIs: advertised only when the log can hold transactions. */
+const TRANSACTION_APIS: ReadonlySet<number> = new Set(
+  [
+    ADD_PARTITIONS_TO_TXN,
+    ADD_OFFSETS_TO_TXN,
+    TXN_OFFSET_COMMIT,
+    END_TXN,
+    DESCRIBE_TRANSACTIONS,
+    LIST_TRANSACTIONS,
+  ].map((s) => s.key),
+);
+
+export function advertisedApis(transactions: boolean): Struct[] {
+  const apis = [...SUPPORTED_APIS.values()].filter(
+    ({ schema }) => transactions || !TRANSACTION_APIS.has(schema.key),
+  );
+  return apis.map(({ schema }) => ({
     apiKey: schema.key,
     minVersion: schema.minVersion,
     maxVersion: schema.maxVersion,

@@ -14,5 +14,9 @@ export async function handleApiVersions(request: Struct, ctx: RequestContext): P
       return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [], throttleTimeMs: 0 };
     }
   }
-  return { errorCode: ErrorCode.NONE, apiKeys: advertisedApis(), throttleTimeMs: 0 };
+  return {
+    errorCode: ErrorCode.NONE,
+    apiKeys: advertisedApis(ctx.broker.transactions.supported),
+    throttleTimeMs: 0,
+  };
 }

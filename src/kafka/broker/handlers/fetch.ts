@@ -36,13 +36,16 @@ const EMPTY = Buffer.alloc(0);
  * byte limits (the first batch always, even when larger: KIP-74); batches stored as received are
  * sent as their bytes. With fewer than MinBytes ready it
  * waits on the log's data signal (no polling) until enough arrives or MaxWaitMs passes. No fetch
- * sessions: answering SessionId 0 keeps clients on full fetch requests.
+ * sessions: answering SessionId 0 keeps clients on full fetch requests. Both isolation levels read
+ * the same records: a transaction's records reach a partition only when it commits, so the last
+ * stable offset is the high watermark and no aborted transaction is listed.
  */
 export async function handleFetch(request: Struct, ctx: RequestContext): Promise<Struct> {
   const topics = request.topics as FetchTopic[];
   const maxWaitMs = Math.max(0, request.maxWaitMs as number);
   const minBytes = Math.max(0, request.minBytes as number);
   const maxBytes = Math.max(1, request.maxBytes as number);
+  const readCommitted = request.isolationLevel === 1;
   const states: PartitionState[] = [];
   for (const t of topics) {
     for (const p of t.partitions) {
@@ -85,7 +88,8 @@ export async function handleFetch(request: Struct, ctx: RequestContext): Promise
       highWatermark: s.highWatermark,
       lastStableOffset: s.highWatermark,
       logStartOffset: s.logStartOffset,
-      abortedTransactions: null,
+      // read_committed: no aborted transaction is ever in a partition (see TransactionCoordinator).
+      abortedTransactions: readCommitted ? [] : null,
       preferredReadReplica: -1,
       records:
         s.batches.length === 0 ? EMPTY : s.batches.length === 1 ? s.batches[0] : Buffer.concat(s.batches),

@@ -158,6 +158,7 @@ async function fetchGroupOffsets(
   ctx: RequestContext,
   groupId: string,
   topics: FetchTopics,
+  requireStable: boolean,
 ): Promise<Struct[]> {
   const committed = await ctx.broker.log.committedOffsets(groupId);
   const byKey = new Map(committed.map((o) => [`${o.topic}\u0000${o.partition}`, o]));
@@ -168,7 +169,11 @@ async function fetchGroupOffsets(
       committedOffset: o?.offset ?? -1,
       committedLeaderEpoch: -1,
       metadata: o === undefined ? '' : (o.metadata ?? ''),
-      errorCode: ErrorCode.NONE,
+      // A transaction holds an offset of this partition: the consumer retries once it ends.
+      errorCode:
+        requireStable && ctx.broker.transactions.hasPendingOffset(groupId, topic, partition)
+          ? ErrorCode.UNSTABLE_OFFSET_COMMIT
+          : ErrorCode.NONE,
     };
   };
   if (topics === null) {
@@ -194,13 +199,18 @@ export async function handleOffsetFetch(request: Struct, ctx: RequestContext): P
     for (const g of groups) {
       out.push({
         groupId: g.groupId,
-        topics: await fetchGroupOffsets(ctx, g.groupId, g.topics),
+        topics: await fetchGroupOffsets(ctx, g.groupId, g.topics, request.requireStable === true),
         errorCode: ErrorCode.NONE,
       });
     }
     return { throttleTimeMs: 0, groups: out };
   }
-  const topics = await fetchGroupOffsets(ctx, request.groupId as string, request.topics as FetchTopics);
+  const topics = await fetchGroupOffsets(
+    ctx,
+    request.groupId as string,
+    request.topics as FetchTopics,
+    request.requireStable === true,
+  );
   return { throttleTimeMs: 0, topics, errorCode: ErrorCode.NONE };
 }
 

@@ -5,20 +5,20 @@ import type { RequestContext } from '../context.js';
 const MAX_EPOCH = 32767;
 
 /**
- * InitProducerId for idempotent producers: a fresh producer id at epoch 0, or (v3+, KIP-360) the
- * same id at the next epoch when the producer asks to bump its own. Transactional ids are refused:
- * transactions over the Kafka protocol are not served yet.
+ * InitProducerId: for idempotent producers a fresh producer id at epoch 0, or (v3+, KIP-360) the
+ * same id at the next epoch when the producer asks to bump its own; for a transactional id, the
+ * transaction coordinator's id at a new epoch, which fences older producers with that id.
  */
 export async function handleInitProducerId(request: Struct, ctx: RequestContext): Promise<Struct> {
   if (request.transactionalId !== null) {
-    ctx.broker.writeLine(
-      `Kafka listener: refused InitProducerId for transactional.id '${request.transactionalId as string}' from ${ctx.clientId}: transactions are not served over the Kafka protocol yet`,
-    );
     return {
       throttleTimeMs: 0,
-      errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-      producerId: -1,
-      producerEpoch: -1,
+      ...(await ctx.broker.transactions.initProducerId(
+        request.transactionalId as string,
+        request.transactionTimeoutMs as number,
+        request.producerId as number,
+        request.producerEpoch as number,
+      )),
     };
   }
   const producerId = request.producerId as number;

@@ -1,10 +1,11 @@
-import type { ProduceRecord } from '../../../log/index.js';
+import type { LogTransaction, ProduceRecord } from '../../../log/index.js';
 import { ErrorCode, type ErrorCodeValue } from '../../protocol/error-codes.js';
 import type { Struct } from '../../protocol/schema.js';
 import { decompress } from '../../records/compression.js';
-import { BatchError, decodeRecords, readBatchHeaders } from '../../records/record-batch.js';
+import { BatchError, type BatchHeader, decodeRecords, readBatchHeaders } from '../../records/record-batch.js';
 import type { RequestContext } from '../context.js';
 import { kafkaErrorOf } from '../log-errors.js';
+import { MAX_TRANSACTION_BYTES } from '../transaction-coordinator.js';
 
 interface PartitionData {
   readonly index: number;
@@ -48,15 +49,16 @@ export async function handleProduce(request: Struct, ctx: RequestContext): Promi
   const acks = request.acks as number;
   const topics = request.topicData as TopicData[];
   const responses: Struct[] = [];
-  if (request.transactionalId !== null) {
+  const transactionalId = request.transactionalId as string | null;
+  if (transactionalId !== null && acks !== -1) {
     for (const t of topics) {
       responses.push({
         name: t.name,
         partitionResponses: t.partitionData.map((p) =>
           failed(
             p.index,
-            ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-            'transactional producers are not supported yet',
+            ErrorCode.INVALID_REQUIRED_ACKS,
+            `a transactional producer must use acks=all (-1), not ${acks}`,
           ),
         ),
       });
@@ -73,7 +75,9 @@ export async function handleProduce(request: Struct, ctx: RequestContext): Promi
   } else {
     const work: Promise<Struct>[] = topics.map(async (t) => ({
       name: t.name,
-      partitionResponses: await Promise.all(t.partitionData.map((p) => producePartition(ctx, t.name, p))),
+      partitionResponses: await Promise.all(
+        t.partitionData.map((p) => producePartition(ctx, t.name, p, transactionalId)),
+      ),
     }));
     responses.push(...(await Promise.all(work)));
   }
@@ -96,6 +100,7 @@ async function producePartition(
   ctx: RequestContext,
   topic: string,
   data: PartitionData,
+  transactionalId: string | null,
 ): Promise<PartitionResult> {
   const { log, internalTopics, producers } = ctx.broker;
   const role = internalTopics.roleOf(topic);
@@ -143,8 +148,13 @@ async function producePartition(
     const batch = headers[0];
     if (batch.control)
       throw new BatchError(ErrorCode.INVALID_RECORD, 'clients may not write control batches');
-    if (batch.transactional) {
-      throw new BatchError(ErrorCode.INVALID_RECORD, 'transactional batches are not supported yet');
+    if (batch.transactional !== (transactionalId !== null)) {
+      throw new BatchError(
+        ErrorCode.INVALID_RECORD,
+        batch.transactional
+          ? "a transactional batch needs its producer's transactional.id in the produce request"
+          : `a produce request with transactional.id '${transactionalId}' must carry transactional batches`,
+      );
     }
     if (batch.lastOffsetDelta + 1 !== batch.recordsCount) {
       throw new BatchError(
@@ -153,6 +163,21 @@ async function producePartition(
       );
     }
     const idempotent = batch.producerId >= 0;
+    // A transactional batch joins the producer's ongoing transaction: held there until EndTxn.
+    const joinTransaction = (): { tx: LogTransaction } | PartitionResult => {
+      const joined = ctx.broker.transactions.transactionForProduce(
+        transactionalId as string,
+        batch.producerId,
+        batch.producerEpoch,
+        topic,
+        data.index,
+      );
+      return 'error' in joined ? failed(data.index, joined.error, joined.message) : joined;
+    };
+    if (transactionalId !== null) {
+      const joined = joinTransaction();
+      if (!('tx' in joined)) return joined;
+    }
     if (idempotent) {
       if (batch.baseSequence < 0) {
         throw new BatchError(ErrorCode.INVALID_RECORD, `producer ${batch.producerId} sent no base sequence`);
@@ -171,8 +196,10 @@ async function producePartition(
       }
     }
     // Stored as received where the log can keep Kafka batches (the embedded log): fetches then send
-    // the producer's bytes back unchanged. A batch that asks for LogAppendTime is decoded instead.
-    const appendAsReceived = batch.timestampType === 0 ? log.appendKafkaBatch?.bind(log) : undefined;
+    // the producer's bytes back unchanged. A batch that asks for LogAppendTime is decoded instead, and
+    // so is a transactional one, whose records the transaction holds until it commits.
+    const appendAsReceived =
+      batch.timestampType === 0 && transactionalId === null ? log.appendKafkaBatch?.bind(log) : undefined;
     const logAppendTime = batch.timestampType === 1 ? Date.now() : undefined;
     const records: ProduceRecord[] = [];
     if (appendAsReceived === undefined) {
@@ -201,6 +228,8 @@ async function producePartition(
         return { ...failed(data.index, ErrorCode.NONE, null), baseOffset: again.baseOffset };
       if (again.kind === 'error') return failed(data.index, again.code, again.message);
     }
+    if (transactionalId !== null)
+      return appendToTransaction(ctx, topic, data.index, batch, records, joinTransaction());
     let baseOffset: number;
     if (appendAsReceived !== undefined) baseOffset = await appendAsReceived(topic, data.index, data.records);
     else {
@@ -233,4 +262,44 @@ async function producePartition(
       result.recordErrors = [{ batchIndex: recordIndex, batchIndexErrorMessage: e.message }];
     return result;
   }
+}
+
+/**
+ * Adds a transactional batch's records to the producer's transaction (checked again after the
+ * decompression's await: an abort or a fence may have come meanwhile). Nothing is in the partition
+ * until EndTxn commits, so the answer has no offset (-1), as for acks=0.
+ */
+async function appendToTransaction(
+  ctx: RequestContext,
+  topic: string,
+  partition: number,
+  batch: BatchHeader,
+  records: readonly ProduceRecord[],
+  joined: { tx: LogTransaction } | PartitionResult,
+): Promise<PartitionResult> {
+  if (!('tx' in joined)) return joined;
+  const { tx } = joined;
+  let bytes = 0;
+  for (const r of records) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  if (tx.bytes + bytes > MAX_TRANSACTION_BYTES) {
+    return failed(
+      partition,
+      ErrorCode.MESSAGE_TOO_LARGE,
+      `transaction '${tx.transactionalId}' would hold more than ${MAX_TRANSACTION_BYTES} bytes of keys and values: the embedded log keeps a transaction in memory until it commits, so commit smaller transactions`,
+    );
+  }
+  tx.append(topic, records);
+  await ctx.broker.producers.appended(
+    topic,
+    partition,
+    batch.producerId,
+    batch.producerEpoch,
+    batch.baseSequence,
+    batch.recordsCount,
+    -1,
+  );
+  return {
+    ...failed(partition, ErrorCode.NONE, null),
+    logStartOffset: await ctx.broker.log.beginningOffset(topic, partition),
+  };
 }
