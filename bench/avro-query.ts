@@ -1,7 +1,7 @@
-// The AVRO format beside JSON in the same run: a stateless CSAS (WHERE + projected expressions) over
-// ~140-byte records whose source and sink are AVRO, against the same CSAS over JSON; and the formats'
-// own decode+encode of the same rows (Sluice's JSON serde vs its AVRO serde). Issue 15 asks the AVRO
-// CSAS to be at least as fast as the JSON one.
+// The AVRO and PROTOBUF formats beside JSON in the same run: a stateless CSAS (WHERE + projected
+// expressions) over ~140-byte records whose source and sink are AVRO (or PROTOBUF), against the same
+// CSAS over JSON; and the formats' own decode+encode of the same rows (Sluice's JSON serde vs its
+// AVRO or PROTOBUF serde). Issue 15 asks a binary format's CSAS to be at least as fast as JSON's.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,16 @@ import { loadServerConfig } from '../src/config/index.js';
 import { KsqlEngine } from '../src/engine/index.js';
 import { type ProduceRecord, SegmentLog } from '../src/log/index.js';
 import { InProcessSchemaRegistryClient, SchemaStore } from '../src/registry/index.js';
-import { avroFormat, avroWriterSchema, jsonFormat, type SerdeColumn } from '../src/serde/index.js';
+import {
+  avroFormat,
+  avroWriterSchema,
+  type Format,
+  jsonFormat,
+  protobufFormat,
+  protobufWriterSchema,
+  type RegistrySchemaType,
+  type SerdeColumn,
+} from '../src/serde/index.js';
 import { BIGINT, DOUBLE, INTEGER, type SqlValue, STRING } from '../src/types/index.js';
 
 const RECORDS = 200_000;
@@ -43,20 +52,28 @@ export interface FormatFigure {
   readonly bytesPerRecord: number;
 }
 
+type BinaryFormat = 'AVRO' | 'PROTOBUF';
+type BenchFormat = 'JSON' | BinaryFormat;
+
+const FORMATS: Record<BenchFormat, Format> = { JSON: jsonFormat, AVRO: avroFormat, PROTOBUF: protobufFormat };
+
+/** The registered schema rows of a format are written with (JSON registers AVRO's, unused). */
+function writerSchema(format: BenchFormat): { schemaType: RegistrySchemaType; schema: string } {
+  return format === 'PROTOBUF'
+    ? { schemaType: 'PROTOBUF', schema: protobufWriterSchema(COLUMNS, { target: 'value' }) }
+    : { schemaType: 'AVRO', schema: avroWriterSchema(COLUMNS, { target: 'value' }) };
+}
+
 const CSAS = `CREATE STREAM big AS SELECT id, UCASE(customer) AS customer, qty * price AS total, qty > 10 AS bulk
   FROM orders WHERE qty >= 5 EMIT CHANGES;`;
 
-async function csas(format: 'JSON' | 'AVRO', data: readonly SqlValue[][]): Promise<FormatFigure> {
+async function csas(format: BenchFormat, data: readonly SqlValue[][]): Promise<FormatFigure> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-avro-'));
   const log = await SegmentLog.open({ dataDir: dir, cleanerIntervalMs: 0 });
   try {
     const registry = new InProcessSchemaRegistryClient(await SchemaStore.open(log));
-    const schemaId = await registry.register('orders-value', {
-      schemaType: 'AVRO',
-      schema: avroWriterSchema(COLUMNS, { target: 'value' }),
-      references: [],
-    });
-    const serialize = (format === 'AVRO' ? avroFormat : jsonFormat).createSerializer(COLUMNS, {
+    const schemaId = await registry.register('orders-value', { ...writerSchema(format), references: [] });
+    const serialize = FORMATS[format].createSerializer(COLUMNS, {
       target: 'value',
       schemaId,
     });
@@ -98,14 +115,15 @@ async function csas(format: 'JSON' | 'AVRO', data: readonly SqlValue[][]): Promi
 }
 
 /** The format's own decode then encode of every row, compiled once, as a query's source and sink do. */
-async function serde(format: 'JSON' | 'AVRO', data: readonly SqlValue[][]): Promise<FormatFigure> {
-  const schema = avroWriterSchema(COLUMNS, { target: 'value' });
+async function serde(format: BenchFormat, data: readonly SqlValue[][]): Promise<FormatFigure> {
+  const registered = { ...writerSchema(format), references: [] };
   const registry = {
     location: 'bench',
-    cachedSchemaById: () => ({ schemaType: 'AVRO' as const, schema, references: [] }),
-    schemaById: async () => ({ schemaType: 'AVRO' as const, schema, references: [] }),
+    cachedSchemaById: () => registered,
+    schemaById: async () => registered,
+    lookup: async () => ({ ...registered, subject: 'orders-value', version: 1, id: 1 }),
   } as unknown as InProcessSchemaRegistryClient;
-  const f = format === 'AVRO' ? avroFormat : jsonFormat;
+  const f = FORMATS[format];
   const options = { target: 'value' as const, schemaId: 1, schemaRegistry: registry };
   const serialize = f.createSerializer(COLUMNS, options);
   const deserialize = f.createDeserializer(COLUMNS, options);
@@ -123,7 +141,7 @@ async function serde(format: 'JSON' | 'AVRO', data: readonly SqlValue[][]): Prom
 }
 
 /** Best of three of each, alternating so both see the same machine. */
-export async function benchAvroFormat(): Promise<FormatFigure[]> {
+export async function benchAvroFormat(binary: BinaryFormat = 'AVRO'): Promise<FormatFigure[]> {
   const data = rows();
   const best = new Map<string, FormatFigure>();
   const keep = (f: FormatFigure) => {
@@ -132,17 +150,17 @@ export async function benchAvroFormat(): Promise<FormatFigure[]> {
   };
   for (let round = 0; round < 3; round++) {
     keep(await serde('JSON', data));
-    keep(await serde('AVRO', data));
+    keep(await serde(binary, data));
     keep(await csas('JSON', data));
-    keep(await csas('AVRO', data));
+    keep(await csas(binary, data));
   }
   return [...best.values()];
 }
 
-/** Prints the figures, each AVRO one beside its JSON baseline. */
-export function printAvroFigures(figures: readonly FormatFigure[]): void {
+/** Prints the figures, each AVRO (or PROTOBUF) one beside its JSON baseline. */
+export function printAvroFigures(figures: readonly FormatFigure[], binary: BinaryFormat = 'AVRO'): void {
   console.log(
-    `AVRO beside JSON, the same rows (~140 B as JSON, ~80 B as Avro), ${RECORDS.toLocaleString('en-US')} records, best of 3`,
+    `${binary} beside JSON, the same rows (~140 B as JSON, ~80 B as ${binary}), ${RECORDS.toLocaleString('en-US')} records, best of 3`,
   );
   for (const [i, f] of figures.entries()) {
     const ratio =
@@ -155,4 +173,7 @@ export function printAvroFigures(figures: readonly FormatFigure[]): void {
   }
 }
 
-if (process.argv[1]?.endsWith('avro-query.js')) printAvroFigures(await benchAvroFormat());
+if (process.argv[1]?.endsWith('avro-query.js')) {
+  const binary = process.argv[2] === 'PROTOBUF' ? 'PROTOBUF' : 'AVRO';
+  printAvroFigures(await benchAvroFormat(binary), binary);
+}

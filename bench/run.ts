@@ -68,6 +68,7 @@ printStreamStreamFigure(await benchStreamStreamJoin(), joins[0]);
 
 console.log('');
 printAvroFigures(await benchAvroFormat());
+printAvroFigures(await benchAvroFormat('PROTOBUF'), 'PROTOBUF');
 
 const streaming = await benchPushStreaming();
 console.log('');
