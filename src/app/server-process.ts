@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { readPropertiesFile, type ServerConfig } from '../config/index.js';
 import { type ConnectClient, RestConnectClient } from '../connect/client/index.js';
@@ -17,6 +17,7 @@ import {
   type InternalTopics,
   KafkaLog,
   type Log,
+  lockDataDir,
   type OpenReport,
   SegmentLog,
 } from '../log/index.js';
@@ -355,23 +356,36 @@ function crossOriginPolicy(config: ServerConfig): CrossOriginPolicy {
 
 /**
  * The log every topic lives in: the Apache Kafka cluster of bootstrap.servers when it is set,
- * else the embedded log under sluice.data.dir.
+ * else the embedded log under sluice.data.dir. On Kafka the data dir still holds the queries' state
+ * stores, so it is locked all the same: two servers on one dir would overwrite each other's state.
+ * `release` unlocks it once the log is closed.
  */
-async function openLog(config: ServerConfig): Promise<Log> {
+async function openLog(config: ServerConfig): Promise<{ log: Log; release: () => void }> {
   const brokers = config.getOptionalList('bootstrap.servers') ?? [];
-  if (brokers.length > 0)
-    return KafkaLog.open({
-      bootstrapServers: brokers,
-      clientId: config.getString('ksql.service.id'),
-      replicationFactor: config.getNumber('ksql.internal.topic.replicas'),
-    });
-  return SegmentLog.open({
-    dataDir: config.getString('sluice.data.dir'),
+  const dataDir = config.getString('sluice.data.dir');
+  if (brokers.length > 0) {
+    mkdirSync(dataDir, { recursive: true });
+    const release = lockDataDir(dataDir);
+    try {
+      const log = await KafkaLog.open({
+        bootstrapServers: brokers,
+        clientId: config.getString('ksql.service.id'),
+        replicationFactor: config.getNumber('ksql.internal.topic.replicas'),
+      });
+      return { log, release };
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+  const log = await SegmentLog.open({
+    dataDir,
     durability: config.getString('sluice.log.durability') as Durability,
     flushIntervalMs: config.getNumber('sluice.log.flush.interval.ms'),
     cleanerIntervalMs: config.getNumber('sluice.log.retention.check.interval.ms'),
     maxPartitionsPerTopic: config.getNumber('sluice.topic.max.partitions'),
   });
+  return { log, release: () => {} };
 }
 
 /**
@@ -395,7 +409,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   if (workerProperties !== undefined) connectListenerTls(workerProperties);
   const registryListener = registryListenerFor(config);
   const registrySettings = registryClientSettingsFor(config);
-  const log = await openLog(config);
+  const { log, release } = await openLog(config);
   let engine: KsqlEngine | undefined;
   let worker: RunningWorker | undefined;
   let app: ReturnType<typeof buildRestApp> | undefined;
@@ -447,6 +461,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await engine?.close();
     await (worker as RunningWorker | undefined)?.close();
     await log.close();
+    release();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
       throw new Error(`Port ${port} on ${host} is already in use. Stop what uses it or pass --port.`);
@@ -486,6 +501,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       await running.engine.close();
       await running.worker?.close();
       await log.close();
+      release();
     },
   };
 }

@@ -157,6 +157,19 @@ async function queryGroup(ctx: QueryContext, queryId: string, olderIds: readonly
   return older.find((g) => groups.includes(g)) ?? groupOf(ctx, queryId);
 }
 
+/**
+ * processing.guarantee of a new persistent query, checked: exactly once needs transactions, which
+ * not every log has (the Kafka backend has none yet), so it is refused before anything is created.
+ */
+function checkGuarantee(ctx: QueryContext): void {
+  if (!isExactlyOnce(ctx.processingGuarantee)) return;
+  try {
+    ctx.log.checkTransactions?.();
+  } catch (err) {
+    throw new StatementError((err as Error).message, 'BAD_STATEMENT', { cause: err });
+  }
+}
+
 function isExactlyOnce(guarantee: string): boolean {
   switch (guarantee.toLowerCase()) {
     case 'at_least_once':
@@ -241,7 +254,7 @@ export async function createAsSelect(
   text: string,
   numbering: QueryNumbering,
 ): Promise<{ source: DataSource; queryId: string }> {
-  isExactlyOnce(ctx.processingGuarantee);
+  checkGuarantee(ctx);
   const p = plan(ctx, s.query, s.name);
   const produces = aggregates(p) ? 'TABLE' : planSource(p).source.kind;
   if (produces !== s.sourceType) {
@@ -354,7 +367,7 @@ export async function insertInto(
   text: string,
   numbering: QueryNumbering,
 ): Promise<string> {
-  isExactlyOnce(ctx.processingGuarantee);
+  checkGuarantee(ctx);
   const target = ctx.metastore.require(s.target);
   if (target.kind === 'TABLE')
     throw new StatementError(

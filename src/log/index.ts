@@ -21,6 +21,7 @@ export type {
   TopicPartition,
 } from './consumer.js';
 export { Consumer } from './consumer.js';
+export { lockDataDir } from './embedded/data-dir-lock.js';
 export type { Durability, OpenReport, SegmentLogOptions } from './embedded/segment-log.js';
 export { DEFAULT_MAX_PARTITIONS_PER_TOPIC, SegmentLog } from './embedded/segment-log.js';
 export { checkTopicName, resolveTopicConfig, TOPIC_CONFIG_DEFAULTS } from './embedded/topic-config.js';

@@ -246,6 +246,11 @@ export interface Log {
    * with PRODUCER_FENCED, so a stale writer (a query restarted meanwhile) cannot commit.
    */
   beginTransaction(transactionalId: string): LogTransaction;
+  /**
+   * Throws (why, and what to do) when `beginTransaction` would refuse: a statement that needs
+   * transactions is then refused before anything is created. Absent: transactions are supported.
+   */
+  checkTransactions?(): void;
 
   /** Forces everything appended so far to disk. */
   flush(): Promise<void>;

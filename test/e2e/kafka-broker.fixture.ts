@@ -144,8 +144,16 @@ export async function startKafkaBroker(): Promise<KafkaBroker> {
       });
       void exited.then((code) => reject(new Error(`the Kafka broker exited with ${code}:\n${output.text}`)));
     });
-    const brokers = await metadataBrokerCount('127.0.0.1', port);
-    if (brokers < 1) throw new Error(`the Kafka broker answered Metadata with ${brokers} brokers`);
+    // Under load the broker logs "started" a moment before it has registered itself: its Metadata
+    // names no broker yet. Ask again until it names one.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const brokers = await metadataBrokerCount('127.0.0.1', port);
+      if (brokers >= 1) break;
+      if (Date.now() > deadline)
+        throw new Error(`the Kafka broker answered Metadata with ${brokers} brokers`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   } catch (err) {
     await stop();
     throw err;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { SegmentLog } from '../../src/log/index.js';
+import { onEachBackend } from './backends.fixture.js';
 
 const bin = new URL('../../../bin/sluice.js', import.meta.url).pathname;
 
@@ -45,48 +46,73 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-test('sluice server starts with embedded defaults, serves REST, and stops cleanly on SIGTERM', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-e2e-'));
-  try {
-    const { child, url, output } = await startServer(['--port', '0', '--data-dir', dataDir]);
-    assert.equal(output().match(/Effective configuration:/g)?.length, 1, 'the config is logged once');
-    assert.match(output(), /sluice\.data\.dir\s+= /);
-    assert.equal(
-      output().match(/NOTE connector secrets \(PASSWORD settings\) are stored in plain text/g)?.length,
-      1,
-      'without a key, the server says once that connector secrets are stored in plain text',
-    );
-    assert.match(output(), /sluice\.config\.encryption\.key, KSQL_CONNECT_SLUICE_CONFIG_ENCRYPTION_KEY/);
-    const info = (await (await fetch(`${url}/info`)).json()) as {
-      KsqlServerInfo: { kafkaClusterId: string };
-    };
-    const cluster = info.KsqlServerInfo.kafkaClusterId;
-    const created = await fetch(`${url}/v3/clusters/${cluster}/topics`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ topic_name: 'events' }),
-    });
-    assert.equal(created.status, 201);
-    const produced = await fetch(`${url}/v3/clusters/${cluster}/topics/events/records`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ value: { type: 'STRING', data: 'hello' } }),
-    });
-    assert.equal(produced.status, 200);
-    const exit = exited(child);
-    child.kill('SIGTERM');
-    assert.equal(await exit, 0);
-    assert.match(output(), /Sluice stopped/);
-    const log = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
+onEachBackend('the server process', { timeout: 120_000 }, (backend) => {
+  test('sluice server starts, serves REST, and stops cleanly on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sluice-e2e-'));
     try {
-      assert.equal(log.openReport.recovered, false, 'SIGTERM should close the log cleanly');
-      assert.equal((await log.read('events', 0, 0)).records[0].value!.toString(), 'hello');
+      const { child, url, output } = await startServer(['--port', '0', '--data-dir', dataDir], backend.env());
+      assert.equal(output().match(/Effective configuration:/g)?.length, 1, 'the config is logged once');
+      assert.match(output(), /sluice\.data\.dir\s+= /);
+      assert.equal(
+        output().match(/NOTE connector secrets \(PASSWORD settings\) are stored in plain text/g)?.length,
+        1,
+        'without a key, the server says once that connector secrets are stored in plain text',
+      );
+      assert.match(output(), /sluice\.config\.encryption\.key, KSQL_CONNECT_SLUICE_CONFIG_ENCRYPTION_KEY/);
+      const info = (await (await fetch(`${url}/info`)).json()) as {
+        KsqlServerInfo: { kafkaClusterId: string };
+      };
+      const cluster = info.KsqlServerInfo.kafkaClusterId;
+      const created = await fetch(`${url}/v3/clusters/${cluster}/topics`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ topic_name: 'events' }),
+      });
+      assert.equal(created.status, 201);
+      const produced = await fetch(`${url}/v3/clusters/${cluster}/topics/events/records`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: { type: 'STRING', data: 'hello' } }),
+      });
+      assert.equal(produced.status, 200);
+      const exit = exited(child);
+      child.kill('SIGTERM');
+      assert.equal(await exit, 0);
+      assert.match(output(), /Sluice stopped/);
+      const log = await backend.openLog(dataDir);
+      try {
+        if (log instanceof SegmentLog)
+          assert.equal(log.openReport.recovered, false, 'SIGTERM should close the log cleanly');
+        assert.equal((await log.read('events', 0, 0)).records[0].value!.toString(), 'hello');
+      } finally {
+        await log.close();
+      }
     } finally {
-      await log.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
+
+  test('a second server on the same data dir fails with a clear message', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sluice-e2e-'));
+    try {
+      const first = await startServer(['--port', '0', '--data-dir', dataDir], backend.env());
+      const second = spawn(process.execPath, [bin, 'server', '--port', '0', '--data-dir', dataDir], {
+        env: { ...process.env, ...backend.env() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let err = '';
+      second.stderr!.on('data', (c: Buffer) => {
+        err += c.toString();
+      });
+      assert.equal(await exited(second), 1);
+      assert.match(err, /in use by another Sluice process/);
+      const exit = exited(first.child);
+      first.child.kill('SIGTERM');
+      assert.equal(await exit, 0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
 
 test('sluice server takes its listener from KSQL_LISTENERS and masks secrets in the logged config', async () => {
@@ -100,27 +126,6 @@ test('sluice server takes its listener from KSQL_LISTENERS and masks secrets in 
     assert.doesNotMatch(output(), /hunter2/);
     const exit = exited(child);
     child.kill('SIGTERM');
-    assert.equal(await exit, 0);
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-});
-
-test('a second server on the same data dir fails with a clear message', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-e2e-'));
-  try {
-    const first = await startServer(['--port', '0', '--data-dir', dataDir]);
-    const second = spawn(process.execPath, [bin, 'server', '--port', '0', '--data-dir', dataDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    second.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    assert.equal(await exited(second), 1);
-    assert.match(err, /in use by another Sluice process/);
-    const exit = exited(first.child);
-    first.child.kill('SIGTERM');
     assert.equal(await exit, 0);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

@@ -53,6 +53,7 @@ const TRANSIENT = new Set([
   'REQUEST_TIMED_OUT',
 ]);
 const RETRIES = 8;
+const NO_TRANSACTIONS = 'processing.guarantee=exactly_once_v2 (transactions)';
 
 /**
  * What a Fetch names a topic by: its id, or its name on a broker without topic ids (Sluice's own
@@ -698,8 +699,12 @@ export class KafkaLog implements Log {
     }
   }
 
+  checkTransactions(): void {
+    throw notOnKafka(NO_TRANSACTIONS);
+  }
+
   beginTransaction(_transactionalId: string): LogTransaction {
-    throw notOnKafka('A transaction (processing.guarantee=exactly_once_v2)');
+    throw notOnKafka(NO_TRANSACTIONS);
   }
 
   async flush(): Promise<void> {
