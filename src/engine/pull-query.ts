@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Log } from '../log/index.js';
 import {
   type AggregateStep,
+  type MaterializeStep,
   outputColumns,
   type PhysicalPlan,
   PlanningError,
@@ -22,6 +23,8 @@ import {
   AggregateReader,
   type AggregateRow,
   FilterOperator,
+  type JoinedTableRow,
+  joinedTableRows,
   type Operator,
   type OperatorContext,
   type ProcessingLog,
@@ -104,16 +107,36 @@ function stepsAfter(plan: PhysicalPlan, materialization: PhysicalPlan): Physical
   return steps;
 }
 
-/** The step whose store holds a query's table: its GROUP BY, else its table source's materialization. */
-function materializationStep(plan: PhysicalPlan): AggregateStep | TableSourceStep | 'join' | undefined {
+/**
+ * The step whose store holds a query's table: its GROUP BY, its joined table's materialization, else
+ * its table source's materialization.
+ */
+function materializationStep(
+  plan: PhysicalPlan,
+): AggregateStep | TableSourceStep | MaterializeStep | 'join' | undefined {
   let tableSource: TableSourceStep | undefined;
   for (let node: PhysicalPlan = plan; node.kind !== 'sourceScan'; node = node.input) {
-    if (node.kind === 'aggregate') return node;
-    // A join's rows are in no one store a pull query could read (each side has its own).
+    if (node.kind === 'aggregate' || node.kind === 'materialize') return node;
+    // A join not materialized (a query started before joined tables were) has each side's rows only.
     if (node.kind === 'join') return 'join';
     if (node.kind === 'tableSource') tableSource ??= node;
   }
   return tableSource;
+}
+
+/** A joined table's store (`Join-Materialize`): joined rows with their time, by the join's key. */
+function joinedRows(step: MaterializeStep, stores: StateStores): StoreRows {
+  const rows = joinedTableRows(stores, step);
+  const read = (r: JoinedTableRow): AggregateRow => ({ row: r.r, timestamp: r.t });
+  return {
+    lookup: (keyValues) => {
+      const found = rows.lookup(keyValues);
+      return found === undefined ? [] : [read(found)];
+    },
+    scan: function* () {
+      for (const r of rows.all()) yield read(r);
+    },
+  };
 }
 
 /** How rows are read from a materialization: by key (window limits aside), or all in key order. */
@@ -162,7 +185,7 @@ class MaterializedTable {
     if (step === undefined) throw notQueryable(table.name);
     if (step === 'join') {
       throw new StatementError(
-        `Pull queries on \`${table.name}\` are not supported yet in this version of Sluice: its query ${registered.id} joins tables, and a joined table's rows are kept in no one store. Use a push query (EMIT CHANGES).`,
+        `Pull queries on \`${table.name}\` are not supported: its query ${registered.id} was started by an earlier version of Sluice that kept no joined table's rows. Recreate the table (DROP TABLE, then CREATE TABLE … AS SELECT …) or use a push query (EMIT CHANGES).`,
       );
     }
     if (stores === undefined) {
@@ -173,6 +196,8 @@ class MaterializedTable {
     const context: OperatorContext = { queryId: registered.id, processingLog, countFailure: () => {} };
     if (step.kind === 'aggregate') {
       this.reader = new AggregateReader(stores, aggregateOperatorSpec(step, table.keyFormat));
+    } else if (step.kind === 'materialize') {
+      this.reader = joinedRows(step, stores);
     } else {
       const source = metastore.get(step.input.source.name);
       if (source === undefined) throw notQueryable(table.name);

@@ -7,6 +7,8 @@ import {
   aggregateStoreSpecs,
   durationMs,
   FilterOperator,
+  JoinedTableMaterializer,
+  joinedTableStoreSpec,
   type Operator,
   type OperatorContext,
   type OperatorWindow,
@@ -105,6 +107,7 @@ export function topologyStoreSpecs(plan: PhysicalPlan, keyFormat: string): Store
   const stores: StoreSpec[] = [];
   for (let node: PhysicalPlan = plan; node.kind !== 'sourceScan'; node = node.input) {
     if (node.kind === 'tableSource') stores.push(tableSourceStoreSpec(node.store));
+    if (node.kind === 'materialize') stores.push(joinedTableStoreSpec(node));
     if (node.kind === 'aggregate')
       stores.push(...aggregateStoreSpecs(aggregateOperatorSpec(node, keyFormat)));
   }
@@ -167,6 +170,8 @@ export function buildTopology(
           b.inputs.map((i) => ({ source: i.source, operators: [...i.operators, ...b.shared, last] }));
         return { inputs: [...end(left, sides.left), ...end(right, sides.right)], shared: [] };
       }
+      case 'materialize':
+        return then(new JoinedTableMaterializer(step, context));
       case 'topicSink':
       case 'clientSink':
         return then(undefined);

@@ -116,6 +116,8 @@ function operatorName(
       return 'Aggregate.Aggregate';
     case 'join':
       return `${step.storePrefix}Join`;
+    case 'materialize':
+      return 'Join.Materialize';
     case 'topicSink':
       return step.name;
     case 'clientSink':
@@ -143,6 +145,7 @@ function nodeLine(step: PhysicalPlan, name: string, sinkTopic: string | undefine
     case 'clientSink':
       return `    Sink: ${name} (push query client)`;
     case 'tableSource':
+    case 'materialize':
       return `    Processor: ${name} (stores: [${step.store}])`;
     case 'aggregate':
       return `    Processor: ${name} (stores: [Aggregate-Aggregate-Materialize])`;

@@ -115,6 +115,18 @@ export interface JoinStep {
   readonly storePrefix: string;
 }
 
+/**
+ * A CREATE TABLE … AS SELECT over a table-table join keeps the joined rows by their key (the join
+ * keeps only each side's), so pull queries can read the table; the rows pass through unchanged.
+ */
+export interface MaterializeStep {
+  readonly kind: 'materialize';
+  readonly input: PhysicalPlan;
+  readonly store: string;
+  /** Where the joined row holds its key. */
+  readonly keyIndex: number;
+}
+
 export interface TopicSinkStep {
   readonly kind: 'topicSink';
   readonly input: PhysicalPlan;
@@ -140,6 +152,7 @@ export type PhysicalPlan =
   | SelectKeyStep
   | AggregateStep
   | JoinStep
+  | MaterializeStep
   | ProjectStep
   | TopicSinkStep
   | ClientSinkStep;
@@ -162,7 +175,8 @@ export function planPhysical(plan: SinkNode): TopicSinkStep | ClientSinkStep {
   visitPlan(plan, (node) => {
     aggregates ||= node.kind === 'aggregate';
   });
-  const input = physicalInput(plan.input, sink.kind, overTable && (sink.kind === 'topic' || aggregates));
+  let input = physicalInput(plan.input, sink.kind, overTable && (sink.kind === 'topic' || aggregates));
+  if (sink.kind === 'topic' && !aggregates) input = materializeJoinedTable(input);
   let keepsSourceKey = true;
   for (let node: PhysicalPlan = input; node.kind !== 'sourceScan'; node = node.input) {
     if (node.kind === 'selectKey') keepsSourceKey = false;
@@ -200,6 +214,25 @@ export function planPhysical(plan: SinkNode): TopicSinkStep | ClientSinkStep {
             }
           : undefined;
   return { kind: 'topicSink', input, name: sink.name, keepsSourceKey, windowed };
+}
+
+/** The joined table's store: ksqlDB materializes a CTAS's table (here, for its pull queries). */
+export const JOINED_TABLE_STORE = 'Join-Materialize';
+
+/** The steps with a materialize step above the last join when that join gives a table. */
+function materializeJoinedTable(step: PhysicalPlan): PhysicalPlan {
+  if (step.kind === 'sourceScan' || step.kind === 'tableSource') return step;
+  if (step.kind === 'join') {
+    if (step.joinKind !== 'TABLE_TABLE' && step.joinKind !== 'FOREIGN_KEY') return step;
+    return {
+      kind: 'materialize',
+      input: step,
+      store: JOINED_TABLE_STORE,
+      keyIndex: step.leftWidth + step.rightWidth,
+    };
+  }
+  const input = materializeJoinedTable(step.input);
+  return input === step.input ? step : { ...step, input };
 }
 
 /** The window of the aggregate right below a projection (through HAVING), if any. */

@@ -53,6 +53,11 @@ export { deleteQueryState, queryApplicationId, StateStores, type StoreSpec } fro
 export { runStreamPull, type StreamPullSpec, streamEndOffsets } from './stream-pull.js';
 export { TableFunctionOperator, type TableFunctionSpec } from './table-functions/index.js';
 export {
+  JoinedTableMaterializer,
+  type JoinedTableRow,
+  type JoinedTableSpec,
+  joinedTableRows,
+  joinedTableStoreSpec,
   keyColumnPositions,
   TABLE_SOURCE_STORE,
   TableSourceOperator,

@@ -1,4 +1,11 @@
 export {
+  JoinedTableMaterializer,
+  type JoinedTableRow,
+  type JoinedTableSpec,
+  joinedTableRows,
+  joinedTableStoreSpec,
+} from './joined-table-store.js';
+export {
   keyColumnPositions,
   TABLE_SOURCE_STORE,
   TableSourceOperator,
