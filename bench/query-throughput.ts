@@ -17,7 +17,7 @@ export interface QueryFigure {
   readonly recordsPerSecond: number;
 }
 
-function makeRecords(): ProduceRecord[] {
+export function makeRecords(): ProduceRecord[] {
   const out: ProduceRecord[] = [];
   for (let i = 0; i < RECORDS; i++) {
     const value = {
@@ -77,7 +77,7 @@ const QUERIES = {
   },
 } as const;
 
-async function persistentQuery(
+export async function persistentQuery(
   records: readonly ProduceRecord[],
   guarantee: 'at_least_once' | 'exactly_once_v2',
   kind: keyof typeof QUERIES = 'csas',

@@ -55,24 +55,20 @@ export class TopicSink {
         this.context.processingLog.serializationError(this.context.queryId, topic, err as Error);
         continue;
       }
+      // Built, not spread: a windowed aggregate writes one record per window of every input record.
       const windowed = this.spec.windowed;
-      const plainKey = produced.key;
-      if (windowed !== undefined && plainKey !== null && plainKey !== undefined) {
+      let key = produced.key;
+      if (windowed !== undefined && key !== null && key !== undefined) {
         const row = batch.rows[i];
         const start = Number(row[windowed.boundsIndex]);
-        const end = Number(row[windowed.boundsIndex + 1]);
-        produced = {
-          ...produced,
-          key:
-            windowed.kind === 'TIME'
-              ? serializeTimeWindowedKey(plainKey, start)
-              : serializeSessionWindowedKey(plainKey, { start, end }),
-        };
+        key =
+          windowed.kind === 'TIME'
+            ? serializeTimeWindowedKey(key, start)
+            : serializeSessionWindowedKey(key, { start, end: Number(row[windowed.boundsIndex + 1]) });
       }
+      if (keepsSourceKey && source.key === null) key = null;
       records.push(
-        keepsSourceKey && source.key === null && produced.key !== null
-          ? { ...produced, key: null }
-          : produced,
+        key === produced.key ? produced : { key, value: produced.value, timestamp: produced.timestamp },
       );
       from.push(source.offset);
     }

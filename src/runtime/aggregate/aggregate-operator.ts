@@ -89,6 +89,7 @@ export class AggregateOperator implements Operator {
   readonly #spec: AggregateOperatorSpec;
   readonly #context: OperatorContext;
   readonly #run: (records: GroupedRecord[], batch: RowBatch, rows: number[]) => AggregateOutput;
+  readonly #bounds = new Map<number, bigint>();
 
   constructor(spec: AggregateOperatorSpec, context: OperatorContext) {
     const stores = context.stores;
@@ -181,6 +182,17 @@ export class AggregateOperator implements Operator {
     return { key, keyValues, inputs, timestamp, origin };
   }
 
+  /** Window bounds as BIGINT values: consecutive records share their windows, so recent ones are reused. */
+  #bigint(n: number): bigint {
+    let b = this.#bounds.get(n);
+    if (b === undefined) {
+      if (this.#bounds.size >= 256) this.#bounds.clear();
+      b = BigInt(n);
+      this.#bounds.set(n, b);
+    }
+    return b;
+  }
+
   #fail(row: unknown, error: Error): void {
     this.#context.countFailure();
     this.#context.processingLog.processingError(this.#context.queryId, row, error);
@@ -212,15 +224,24 @@ export class AggregateOperator implements Operator {
     const previous: (SqlValue[] | null)[] | undefined = this.#spec.sendOldValues === true ? [] : undefined;
     for (const change of changes) {
       const keyValues = change.keyValues ?? [];
-      const bounds: SqlValue[] =
-        change.window === undefined ? [] : [BigInt(change.window.start), BigInt(change.window.end)];
-      out.rows.push([...keyValues, ...(change.results ?? new Array<SqlValue>(calls).fill(null)), ...bounds]);
-      out.deletes.push(change.results === null);
+      const results = change.results;
+      const window = change.window;
+      // Built in place, not spread: a windowed query makes one row per window of every record.
+      const row = new Array<SqlValue>(keyValues.length + calls + (window === undefined ? 0 : 2));
+      let at = 0;
+      for (let i = 0; i < keyValues.length; i++) row[at++] = keyValues[i];
+      for (let i = 0; i < calls; i++) row[at++] = results === null ? null : results[i];
+      if (window !== undefined) {
+        row[at++] = this.#bigint(window.start);
+        row[at] = this.#bigint(window.end);
+      }
+      out.rows.push(row);
+      out.deletes.push(results === null);
       out.timestamps.push(change.timestamp);
       out.origins.push(change.origin ?? 0);
       if (previous !== undefined) {
         const old = change.previous ?? null;
-        previous.push(old === null ? null : [...keyValues, ...old, ...bounds]);
+        previous.push(old === null ? null : [...keyValues, ...old, ...row.slice(keyValues.length + calls)]);
       }
     }
     return previous === undefined ? out : { ...out, previous };

@@ -1,7 +1,7 @@
 import type { Udaf } from '../../functions/index.js';
 import type { SqlValue } from '../../types/index.js';
 import type { ValueCodec } from '../state/index.js';
-import { decodeAccumulator, encodeAccumulator } from './state-codec.js';
+import { decodeAccumulator, encodeAggregateState } from './state-codec.js';
 
 /** One group's state: every aggregate call's accumulator and the largest timestamp folded in (the row's ROWTIME). */
 export interface AggregateState {
@@ -13,7 +13,7 @@ export interface AggregateState {
 
 /** Accumulators are plain data (see Udaf), which the accumulator codec round-trips exactly. */
 export const aggregateStateCodec: ValueCodec<AggregateState> = {
-  encode: (state) => encodeAccumulator(state),
+  encode: (state) => encodeAggregateState(state.t, state.a, state.k),
   decode: (bytes) => decodeAccumulator(bytes) as AggregateState,
 };
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { builtinAggregates } from '../../functions/index.js';
 import type { SqlValue } from '../../types/index.js';
 import { array, BIGINT, DOUBLE, decimal, INTEGER, STRING } from '../../types/index.js';
-import { decodeAccumulator, encodeAccumulator } from './state-codec.js';
+import { decodeAccumulator, encodeAccumulator, encodeAggregateState } from './state-codec.js';
 
 test('plain data round-trips exactly, edge numbers included', () => {
   const value = {
@@ -66,4 +66,14 @@ test('every built-in aggregate keeps its result through the codec', () => {
 
 test('a corrupt state is refused, naming where', () => {
   assert.throws(() => decodeAccumulator(Buffer.from([99])), /unknown tag 99 at byte 0/);
+});
+
+test('an aggregate state has its own compact form, and its older plain-object form still decodes', () => {
+  const state = { t: 1_700_000_000_123, a: [3n, 2.5, null], k: ['customer-1', 7] };
+  const compact = encodeAggregateState(state.t, state.a, state.k);
+  assert.deepEqual(decodeAccumulator(compact), state);
+  assert.ok(compact.length < encodeAccumulator(state).length);
+  assert.deepEqual(decodeAccumulator(encodeAccumulator(state)), state);
+  const unkeyed = { t: Number.NEGATIVE_INFINITY, a: [0n] };
+  assert.deepEqual(decodeAccumulator(encodeAggregateState(unkeyed.t, unkeyed.a, undefined)), unkeyed);
 });

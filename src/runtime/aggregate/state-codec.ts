@@ -19,6 +19,8 @@ const Tag = {
   Map: 10,
   Set: 11,
   Object: 12,
+  /** An aggregate's state, {t, a, k?} (see AggregateState), without the object's key strings. */
+  AggregateState: 13,
 } as const;
 type Tag = (typeof Tag)[keyof typeof Tag];
 
@@ -117,6 +119,28 @@ export function encodeAccumulator(value: unknown): Buffer {
   return Buffer.from(scratch.subarray(0, pos));
 }
 
+/**
+ * Encodes an aggregate's state ({t, a, k?}) more compactly and faster than as a plain object: it is
+ * written on every update of every group or window. decodeAccumulator reads it back as that object.
+ */
+export function encodeAggregateState(
+  t: number,
+  a: readonly unknown[],
+  k: readonly unknown[] | undefined,
+): Buffer {
+  pos = 0;
+  ensure(10);
+  scratch[pos++] = Tag.AggregateState;
+  scratch.writeDoubleBE(t, pos);
+  pos += 8;
+  write(a);
+  if (k === undefined) {
+    ensure(1);
+    scratch[pos++] = Tag.Null;
+  } else write(k);
+  return Buffer.from(scratch.subarray(0, pos));
+}
+
 class Reader {
   readonly buf: Buffer;
   at = 0;
@@ -200,6 +224,14 @@ class Reader {
           const k = this.string();
           out[k] = this.value();
         }
+        return out;
+      }
+      case Tag.AggregateState: {
+        const t = this.buf.readDoubleBE(this.at);
+        this.at += 8;
+        const out: Record<string, unknown> = { t, a: this.value() };
+        const k = this.value();
+        if (k !== null) out.k = k;
         return out;
       }
       default:

@@ -77,34 +77,39 @@ export class TimeWindowAggregator {
         dropped.push(nullKey);
         continue;
       }
-      for (const window of this.#assigner.assign(record.timestamp)) {
-        if (window.late) {
-          dropped.push({
-            record,
-            message: lateMessage(record, window.start, window.end, this.#assigner.closeTime),
-          });
+      // The record's windows, oldest first, without building them as objects: one record updates
+      // size/advance windows, and this is the query's innermost loop.
+      const assigner = this.#assigner;
+      const timestamp = record.timestamp;
+      assigner.observe(timestamp);
+      const closeTime = assigner.closeTime;
+      const size = this.#sizeMs;
+      for (let start = assigner.firstStart(timestamp); start <= timestamp; start += assigner.advanceMs) {
+        const end = start + size;
+        if (end <= closeTime) {
+          dropped.push({ record, message: lateMessage(record, start, end, closeTime) });
           continue;
         }
-        const current = this.#store.get(record.key, window.start);
+        const current = this.#store.get(record.key, start);
         const previous = this.#closed === undefined ? this.#calls.oldResults(current) : undefined;
         const state = this.#calls.aggregate(
           current ?? this.#calls.initialize(record.keyValues),
           record.inputs,
-          record.timestamp,
+          timestamp,
         );
-        this.#store.put(record.key, window.start, state, record.timestamp);
+        this.#store.put(record.key, start, state, timestamp);
         // Kafka Streams' window stores expire by the newest window start they hold, not by record
         // time: a window survives while start ≥ newest start − retention (ksqlDB's EMIT FINAL skips
         // older windows after a jump in time, and so does this).
-        this.#store.observeStreamTime(window.start);
+        this.#store.observeStreamTime(start);
         if (this.#closed === undefined) {
           changes.push({
             key: record.key,
             keyValues: record.keyValues,
-            window: { start: window.start, end: window.end },
+            window: { start, end },
             results: this.#calls.results(state),
             timestamp: state.t,
-            ...(previous === undefined ? {} : { previous }),
+            previous,
             origin: record.origin,
           });
         }

@@ -304,6 +304,86 @@ test('an aborted batch that changed a cached flushed value in place reads the fl
   assert.deepEqual(kv.get(k('a')), { n: 1 });
 });
 
+test('an aborted batch that changed a window in place reads its committed, flushed or absent value again', async () => {
+  const log = await openLog();
+  const spec: StoreSpec[] = [
+    { name: 'Aggregate-Aggregate-Materialize', kind: 'window', retentionMs: 10_000 },
+  ];
+  const stores = await StateStores.open({
+    log,
+    stateDir: tempDir(),
+    applicationId: APP,
+    partition: 0,
+    partitions: 1,
+    stores: spec,
+    flushIntervalMs: Number.MAX_SAFE_INTEGER,
+  });
+  cleanup.push(() => stores.close());
+  const json: ValueCodec<{ n: number }> = {
+    encode: (v) => Buffer.from(JSON.stringify(v)),
+    decode: (b) => JSON.parse(b.toString()),
+  };
+  const ws = stores.windowStore('Aggregate-Aggregate-Materialize', json);
+  ws.put(k('a'), 0, { n: 1 }, 1); // committed, then flushed: held in memory as equal to the files
+  ws.put(k('a'), 100, { n: 2 }, 1); // committed, not flushed
+  await stores.commit();
+  stores.flush();
+  ws.put(k('a'), 100, { n: 3 }, 2);
+  await stores.commit();
+  for (const start of [0, 100]) {
+    const acc = ws.get(k('a'), start) as { n: number };
+    acc.n = 99; // an aggregate updating its accumulator in place
+    ws.put(k('a'), start, acc, 3);
+  }
+  ws.put(k('a'), 200, { n: 4 }, 3); // new in the aborted batch
+  stores.discardBatch();
+  assert.deepEqual(ws.get(k('a'), 0), { n: 1 });
+  assert.deepEqual(ws.get(k('a'), 100), { n: 3 });
+  assert.equal(ws.get(k('a'), 200), undefined);
+  assert.deepEqual(
+    ws.fetch(k('a'), 0, 1000).map((w) => [w.windowStart, w.value]),
+    [
+      [0, { n: 1 }],
+      [100, { n: 3 }],
+    ],
+  );
+  assert.equal(stores.hasPendingWrites, false);
+});
+
+test('a window store keeps at most cachedEntries flushed windows in memory and reads the rest from its files', async () => {
+  const log = await openLog();
+  const spec: StoreSpec[] = [
+    { name: 'Aggregate-Aggregate-Materialize', kind: 'window', retentionMs: 100_000 },
+  ];
+  const stores = await StateStores.open({
+    log,
+    stateDir: tempDir(),
+    applicationId: APP,
+    partition: 0,
+    partitions: 1,
+    stores: spec,
+    maxUnflushedEntries: 1,
+    cachedEntries: 2,
+  });
+  cleanup.push(() => stores.close());
+  const ws = stores.windowStore('Aggregate-Aggregate-Materialize', text);
+  for (let i = 0; i < 5; i++) {
+    ws.put(k('a'), i * 10, `a${i}`, i);
+    ws.put(k('b'), i * 10, `b${i}`, i);
+    await stores.commit(); // each commit flushes (maxUnflushedEntries: 1)
+  }
+  assert.equal(stores.windowMemorySize('Aggregate-Aggregate-Materialize'), 2);
+  assert.deepEqual(
+    ws.fetch(k('a'), 0, 100).map((w) => w.value),
+    ['a0', 'a1', 'a2', 'a3', 'a4'],
+  );
+  assert.deepEqual(
+    ws.fetchAll(0, 100).map((w) => `${w.key}${w.windowStart}`),
+    ['a0', 'a10', 'a20', 'a30', 'a40', 'b0', 'b10', 'b20', 'b30', 'b40'],
+  );
+  assert.equal(ws.get(k('b'), 0), 'b0');
+});
+
 test('committed changes are read from memory until flushed, then from the files', async () => {
   const log = await openLog();
   const stateDir = tempDir();

@@ -25,6 +25,7 @@ import type {
   WindowEntry,
   WindowStore,
 } from './stores.js';
+import { WindowSlots } from './window-slots.js';
 
 /** A state store that cannot be opened, restored or written; the message says what to do. */
 export class StateStoreError extends Error {
@@ -189,6 +190,14 @@ export class StateStores {
     }
     store.codec = codec;
     return store;
+  }
+
+  /** How many windows a window store holds in memory (changed, or cached flushed ones). */
+  windowMemorySize(name: string): number {
+    const store = this.#stores.get(name);
+    if (!(store instanceof WindowStoreImpl))
+      throw new StateStoreError(`No window store '${name}' was declared.`);
+    return store.memorySize;
   }
 
   /** Whether the current batch wrote anything. */
@@ -443,6 +452,10 @@ abstract class StoreBase {
     return this.#codec().decode(bytes);
   }
 
+  protected encode(value: unknown): Buffer {
+    return this.#codec().encode(value);
+  }
+
   #codec(): ValueCodec<unknown> {
     if (this.codec === undefined)
       throw new StateStoreError(`State store '${this.spec.name}' has no codec yet.`);
@@ -628,7 +641,13 @@ abstract class TimedStoreBase extends StoreBase {
   }
 }
 
+/**
+ * Time windows, each a slot in memory (see WindowSlots) above the files, instead of the base's
+ * per-layer change maps: a window updated by every record of its key stays one object.
+ */
 class WindowStoreImpl extends TimedStoreBase implements WindowStore<unknown> {
+  readonly #slots = new WindowSlots();
+
   storeKeyOfChangelog(changelogKey: Buffer): Buffer {
     return windowStoreKeyOfChangelog(changelogKey);
   }
@@ -637,28 +656,38 @@ class WindowStoreImpl extends TimedStoreBase implements WindowStore<unknown> {
     return windowStartOfStoreKey(storeKey);
   }
 
+  get memorySize(): number {
+    return this.#slots.size;
+  }
+
+  override get batchCount(): number {
+    return this.#slots.batch.length;
+  }
+
+  override get unflushedCount(): number {
+    return this.#slots.unflushed.length;
+  }
+
   get(key: Buffer, windowStart: number): unknown {
     if (windowStart < this.expiredBefore) return undefined;
-    const change = this.latest(key.toString('latin1'), windowStart);
-    if (change !== undefined) return change.value === null ? undefined : change.value;
+    const slot = this.#slots.slot(key, windowStart);
+    if (slot !== undefined) return slot.value === null ? undefined : slot.value;
     const bytes = this.db.getBinaryFast(windowStoreKey(key, windowStart));
-    return bytes === undefined ? undefined : this.decode(bytes);
+    if (bytes === undefined) return undefined;
+    const value = this.decode(bytes);
+    this.#slots.cacheRead(key, windowStart, value);
+    return value;
   }
 
   put(key: Buffer, windowStart: number, value: unknown, timestamp: number): void {
     checkKey(this.spec.name, key, 10);
-    this.record(key.toString('latin1'), windowStart, {
-      storeKey: windowStoreKey(key, windowStart),
-      changelogKey: windowChangelogKey(key, windowStart),
-      value,
-      timestamp,
-    });
+    this.#slots.write(key, windowStart, value, timestamp);
   }
 
   fetch(key: Buffer, fromStart: number, toStart: number): WindowEntry<unknown>[] {
     const from = Math.max(fromStart, this.expiredBefore, 0);
     if (toStart < from) return [];
-    const id = key.toString('latin1');
+    const slots = this.#slots.keyWindows(key)?.slots;
     const out: WindowEntry<unknown>[] = [];
     for (const { key: storeKey, value } of this.db.getRange({
       start: windowStoreKey(key, from),
@@ -666,14 +695,12 @@ class WindowStoreImpl extends TimedStoreBase implements WindowStore<unknown> {
       inclusiveEnd: true,
     })) {
       const windowStart = windowStartOfStoreKey(storeKey);
-      if (!this.shadowed(id, windowStart)) out.push({ key, windowStart, value: this.decode(value) });
+      if (slots?.has(windowStart) !== true) out.push({ key, windowStart, value: this.decode(value) });
     }
-    const above = this.changesOf(id);
-    if (above.length === 0) return out;
-    for (const change of above) {
-      const windowStart = windowStartOfStoreKey(change.storeKey);
-      if (change.value === null || windowStart < from || windowStart > toStart) continue;
-      out.push({ key, windowStart, value: change.value });
+    if (slots === undefined) return out;
+    for (const slot of slots.values()) {
+      if (slot.value === null || slot.start < from || slot.start > toStart) continue;
+      out.push({ key, windowStart: slot.start, value: slot.value });
     }
     return out.sort((a, b) => a.windowStart - b.windowStart);
   }
@@ -685,15 +712,52 @@ class WindowStoreImpl extends TimedStoreBase implements WindowStore<unknown> {
       const windowStart = windowStartOfStoreKey(storeKey);
       if (windowStart < from || windowStart > toStart) continue;
       const key = keyOfStoreKey(storeKey);
-      if (this.shadowed(key.toString('latin1'), windowStart)) continue;
-      out.push({ key: Buffer.from(key), windowStart, value: this.decode(value) });
+      const slot = this.#slots.slot(key, windowStart);
+      // Clean slots equal the files; changed ones are added below.
+      if (slot !== undefined && (slot.dirty || slot.unflushed)) continue;
+      out.push({ key: Buffer.from(key), windowStart, value: slot?.value ?? this.decode(value) });
     }
-    for (const change of this.changesAbove()) {
-      const windowStart = windowStartOfStoreKey(change.storeKey);
-      if (change.value === null || windowStart < from || windowStart > toStart) continue;
-      out.push({ key: keyOfStoreKey(change.storeKey), windowStart, value: change.value });
+    for (const slot of this.#slots.changed()) {
+      if (slot.value === null || slot.start < from || slot.start > toStart) continue;
+      out.push({ key: slot.keyWindows.key, windowStart: slot.start, value: slot.value });
     }
     return out.sort((a, b) => Buffer.compare(a.key, b.key) || a.windowStart - b.windowStart);
+  }
+
+  override changelogRecords(partition: number): ProduceRecord[] {
+    const records: ProduceRecord[] = [];
+    for (const slot of this.#slots.batch) {
+      if (slot.staged === undefined) slot.staged = slot.value === null ? null : this.encode(slot.value);
+      records.push({
+        key: windowChangelogKey(slot.keyWindows.key, slot.start),
+        value: slot.staged,
+        timestamp: slot.timestamp,
+        partition,
+      });
+    }
+    return records;
+  }
+
+  override commitBatch(): void {
+    this.#slots.commitBatch((value) => this.encode(value));
+  }
+
+  override discardBatch(): void {
+    this.#slots.discardBatch((bytes) => this.decode(bytes));
+  }
+
+  override writeUnflushed(): void {
+    for (const slot of this.#slots.unflushed) {
+      const storeKey = windowStoreKey(slot.keyWindows.key, slot.start);
+      if (slot.committed === null || slot.committed === undefined) this.db.removeSync(storeKey);
+      else this.db.putSync(storeKey, slot.committed);
+    }
+    this.sweep();
+  }
+
+  override clearUnflushed(): void {
+    this.#slots.capacity = this.cacheCapacity;
+    this.#slots.flushed(this.expiredBefore);
   }
 }
 

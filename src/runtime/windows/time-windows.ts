@@ -53,6 +53,18 @@ export class TimeWindowAssigner {
     return this.#streamTime - this.graceMs;
   }
 
+  /** Advances stream time with a record's timestamp (assign does it too). */
+  observe(timestamp: number): void {
+    if (timestamp > this.#streamTime) this.#streamTime = timestamp;
+  }
+
+  /** The oldest window start a record at `timestamp` falls in; the others follow every advanceMs up to it. */
+  firstStart(timestamp: number): number {
+    return (
+      Math.floor(Math.max(0, timestamp - this.sizeMs + this.advanceMs) / this.advanceMs) * this.advanceMs
+    );
+  }
+
   /** Advances stream time with the record's timestamp, then assigns it. */
   assign(timestamp: number): AssignedWindow[] {
     if (timestamp > this.#streamTime) this.#streamTime = timestamp;
