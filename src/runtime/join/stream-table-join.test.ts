@@ -173,11 +173,17 @@ test('DECIMAL keys join by value, and upserts and tombstones of such keys are se
 
 test('compacting a table row keeps its values, and the mirror forgets its oldest rows beyond its capacity', () => {
   const mirror = new TableMirror(2);
-  const long = 'x'.repeat(40);
-  const a = mirror.compact([1, `Port${'land'}`, long]);
-  const b = mirror.compact([2, ['Port', 'land'].join(''), `${long}`]);
-  assert.deepEqual(b, [2, 'Portland', long]);
-  assert.deepEqual(a, [1, 'Portland', long]);
+  const text = JSON.stringify({
+    A: 'Zürich Hauptbahnhof',
+    B: '東京タワー東京タワー東京タワー',
+    C: `${'x'.repeat(40)}😀`,
+  });
+  const values = Object.values(JSON.parse(text)) as string[];
+  const sliced = values.map((v) => text.slice(text.indexOf(v), text.indexOf(v) + v.length));
+  const a = mirror.compact([1, 'Portland', ...sliced, null]);
+  const b = mirror.compact([2, ['Port', 'land'].join(''), ...values, 2.5]);
+  assert.deepEqual(a, [1, 'Portland', ...values, null]);
+  assert.deepEqual(b, [2, 'Portland', ...values, 2.5]);
   mirror.set(1, a);
   mirror.set(2, b);
   mirror.set(3, null);

@@ -5,8 +5,10 @@ import type { SqlValue } from '../../types/index.js';
 /** How many table rows a join keeps decoded (beyond that the oldest go; the store still has them). */
 export const MIRROR_ENTRIES = 100_000;
 
-/** Strings longer than this are kept as they are: a shared copy pays off for short, repeated values. */
+/** Strings longer than this are not shared: sharing pays off for short, repeated values. */
 const SHARED_STRING_MAX_LENGTH = 32;
+/** V8 keeps a substring this long or longer as a slice of the string it was cut from. */
+const SLICED_STRING_MIN_LENGTH = 13;
 /** Distinct short strings remembered for sharing; when full the pool starts again. */
 const SHARED_STRING_ENTRIES = 4096;
 
@@ -43,24 +45,41 @@ export class TableMirror {
   }
 
   /**
-   * The row with its short strings replaced by equal ones other rows already hold: a table's
-   * repeated values (a city, a state, a status) are then one string each, which keeps the rows
-   * a lookup reads small and close together. The row is otherwise the same.
+   * The row, its strings made compact in place: a short string equal to one another row holds
+   * becomes that one (a table's repeated values, a city, a state, a status, are then one string
+   * each), and a string long enough for V8 to have kept as a slice of its record's JSON text is
+   * copied out of it (the row no longer holds the whole text). Lookups then touch less memory; the
+   * values are the same.
    */
   compact(row: SqlValue[]): SqlValue[] {
     const strings = this.#strings;
     for (let i = 0; i < row.length; i++) {
       const value = row[i];
-      if (typeof value !== 'string' || value.length > SHARED_STRING_MAX_LENGTH) continue;
-      const shared = strings.get(value);
-      if (shared !== undefined) row[i] = shared;
-      else {
-        if (strings.size >= SHARED_STRING_ENTRIES) strings.clear();
-        strings.set(value, value);
+      if (typeof value !== 'string') continue;
+      if (value.length > SHARED_STRING_MAX_LENGTH) {
+        row[i] = flatCopy(value);
+        continue;
       }
+      const shared = strings.get(value);
+      if (shared !== undefined) {
+        row[i] = shared;
+        continue;
+      }
+      const own = value.length >= SLICED_STRING_MIN_LENGTH ? flatCopy(value) : value;
+      if (strings.size >= SHARED_STRING_ENTRIES) strings.clear();
+      strings.set(own, own);
+      row[i] = own;
     }
     return row;
   }
+}
+
+/** A copy of `s` in its own memory: latin1 keeps one-byte strings exact, utf16le any other. */
+function flatCopy(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0xff) return Buffer.from(s, 'utf16le').toString('utf16le');
+  }
+  return Buffer.from(s, 'latin1').toString('latin1');
 }
 
 /** The mirror's key for a join key value, or undefined when the key goes by its bytes (see TableMirror). */
