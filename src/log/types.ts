@@ -55,6 +55,11 @@ export interface PartitionDescription {
 
 export interface TopicDescription {
   readonly name: string;
+  /**
+   * Kafka's topic id (16 bytes, URL-safe base64 without padding as Kafka prints it), where the store
+   * keeps one: made at creation, so a topic deleted and created again has another.
+   */
+  readonly topicId?: string;
   readonly partitions: readonly PartitionDescription[];
   /** Every config with its effective value, defaults included. */
   readonly config: Readonly<Record<string, string>>;

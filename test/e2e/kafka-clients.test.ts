@@ -241,7 +241,7 @@ describe("Apache Kafka's Java tools", { skip: kafkaJava.missing }, () => {
     assert.equal(described.code, 0, described.stderr);
     assert.match(
       described.stdout,
-      /Topic: java-topic\s+PartitionCount: 1\s+ReplicationFactor: 1\s+Configs: retention.ms=3600000/,
+      /Topic: java-topic\s+TopicId: [\w-]{22}\s+PartitionCount: 1\s+ReplicationFactor: 1\s+Configs: retention.ms=3600000/,
     );
     const listed = await runKafkaTool('org.apache.kafka.tools.TopicCommand', [
       '--bootstrap-server',
@@ -355,7 +355,7 @@ describe("Apache Kafka's Java tools", { skip: kafkaJava.missing }, () => {
     const altered = await topics('--alter', '--topic', 'java-admin', '--partitions', '3');
     assert.equal(altered.code, 0, altered.stderr);
     const described = await topics('--describe', '--topic', 'java-admin');
-    assert.match(described.stdout, /Topic: java-admin\s+PartitionCount: 3/);
+    assert.match(described.stdout, /Topic: java-admin\s+TopicId: [\w-]{22}\s+PartitionCount: 3/);
     const shrunk = await topics('--alter', '--topic', 'java-admin', '--partitions', '2');
     assert.notEqual(shrunk.code, 0);
     assert.match(

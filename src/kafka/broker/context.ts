@@ -2,6 +2,7 @@ import type { InternalTopics, Log, ReadCursor } from '../../log/index.js';
 import type { Struct } from '../protocol/schema.js';
 import type { ClassicGroupCoordinator } from './classic-group-coordinator.js';
 import type { ProducerStates } from './producer-states.js';
+import type { TopicIds } from './topic-ids.js';
 import type { TransactionCoordinator } from './transaction-coordinator.js';
 
 /** This node as clients must reach it: the address in Metadata, FindCoordinator and DescribeCluster. */
@@ -19,6 +20,8 @@ export interface BrokerContext {
   readonly producers: ProducerStates;
   readonly groups: ClassicGroupCoordinator;
   readonly transactions: TransactionCoordinator;
+  /** Topic ids back to names (Fetch v13+ and Metadata v10+ name topics by id). */
+  readonly topicIds: TopicIds;
   /** Partitions of a topic created by Metadata's auto-creation or CreateTopics with -1. */
   readonly defaultPartitions: number;
   readonly autoCreateTopics: boolean;

@@ -6,6 +6,7 @@ import { ClassicGroupCoordinator } from './classic-group-coordinator.js';
 import { KafkaConnection } from './connection.js';
 import type { BrokerContext } from './context.js';
 import { ProducerStates } from './producer-states.js';
+import { TopicIds } from './topic-ids.js';
 import { TransactionCoordinator } from './transaction-coordinator.js';
 
 export interface KafkaListenerOptions {
@@ -108,6 +109,7 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
     internalTopics: options.internalTopics,
     producers,
     transactions,
+    topicIds: new TopicIds(options.log),
     groups: new ClassicGroupCoordinator({
       initialRebalanceDelayMs: options.groupInitialRebalanceDelayMs ?? 3000,
     }),

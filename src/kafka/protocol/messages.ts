@@ -168,7 +168,9 @@ export const FETCH: ApiSchema = {
   key: 1,
   name: 'Fetch',
   minVersion: 4,
-  maxVersion: 12,
+  // v13+ name topics by id; v15-18 add only tagged fields a consumer never sends (replica state,
+  // directory id, high watermark), which the decoder skips.
+  maxVersion: 18,
   flexibleFrom: 12,
   request: [
     field('clusterId', 'string', '12+', { nullable: '12+', tag: 0 }),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
@@ -396,4 +396,31 @@ test('readers following a partition see whole appended batches, never part of on
     if (b % 7 === 0) await new Promise((r) => setImmediate(r));
   }
   assert.equal(await reader, batches);
+});
+
+test('a topic keeps its Kafka topic id across restarts and config changes; created again, it gets another', async () => {
+  const dataDir = tempDir();
+  let log = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
+  await log.createTopic('t');
+  const id = (await log.describeTopic('t')).topicId;
+  assert.match(id ?? '', /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+  await log.alterTopicConfig('t', { 'retention.ms': '1000' });
+  await log.createPartitions('t', 2);
+  assert.equal((await log.describeTopic('t')).topicId, id);
+  await log.close();
+  // A topic.json from before ids were kept: the next open gives it one, and keeps that one.
+  const metaPath = join(dataDir, 'topics', 't', 'topic.json');
+  const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as Record<string, unknown>;
+  assert.equal(meta.id, id);
+  delete meta.id;
+  writeFileSync(metaPath, JSON.stringify(meta));
+  log = await SegmentLog.open({ dataDir, cleanerIntervalMs: 0 });
+  const made = (await log.describeTopic('t')).topicId;
+  assert.ok(made !== undefined && made !== id);
+  await log.close();
+  log = await openLog(dataDir);
+  assert.equal((await log.describeTopic('t')).topicId, made);
+  await log.deleteTopic('t');
+  await log.createTopic('t');
+  assert.notEqual((await log.describeTopic('t')).topicId, made);
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -68,6 +68,8 @@ export interface OpenReport {
 
 interface Topic {
   readonly name: string;
+  /** Kafka's topic id: made at creation, so a topic deleted and created again has another. */
+  readonly id: string;
   readonly partitions: PartitionLog[];
   config: Record<string, string>;
   settings: TopicSettings;
@@ -78,6 +80,8 @@ interface Topic {
 
 interface TopicMeta {
   readonly name: string;
+  /** Absent in topics created before ids were kept: one is made and saved when the log opens. */
+  readonly id?: string;
   readonly partitions: number;
   readonly config: Record<string, string>;
 }
@@ -152,7 +156,12 @@ export class SegmentLog implements Log {
           corruptSegments.push(...report.corruptSegments);
           partitions.push(log);
         }
-        loaded.push(makeTopic(name, dir, partitions, meta.config));
+        let id = meta.id;
+        if (id === undefined) {
+          id = newTopicId();
+          writeMeta(dir, { ...meta, id });
+        }
+        loaded.push(makeTopic(name, id, dir, partitions, meta.config));
       }
       const log = new SegmentLog(dataDir, options, unlock, {
         recovered: !clean,
@@ -260,8 +269,9 @@ export class SegmentLog implements Log {
     for (let p = 0; p < count; p++)
       partitions.push(PartitionLog.open(name, p, join(dir, String(p)), true).log);
     // The metadata file is written last: its presence is what makes the topic exist after a crash.
-    writeMeta(dir, { name, partitions: count, config: nonDefaults(config) });
-    this.topics.set(name, makeTopic(name, dir, partitions, config));
+    const id = newTopicId();
+    writeMeta(dir, { name, id, partitions: count, config: nonDefaults(config) });
+    this.topics.set(name, makeTopic(name, id, dir, partitions, config));
     return this.describeTopic(name);
   }
 
@@ -284,6 +294,7 @@ export class SegmentLog implements Log {
     const t = this.topic(name);
     return {
       name,
+      topicId: t.id,
       config: { ...t.config },
       partitions: t.partitions.map((p) => ({
         partition: p.partition,
@@ -298,7 +309,7 @@ export class SegmentLog implements Log {
   async alterTopicConfig(name: string, config: Readonly<Record<string, string>>): Promise<TopicDescription> {
     const t = this.topic(name);
     const merged = resolveTopicConfig(name, { ...nonDefaults(t.config), ...config });
-    writeMeta(t.dir, { name, partitions: t.partitions.length, config: nonDefaults(merged) });
+    writeMeta(t.dir, { name, id: t.id, partitions: t.partitions.length, config: nonDefaults(merged) });
     t.config = merged;
     t.settings = topicSettings(merged);
     return this.describeTopic(name);
@@ -335,7 +346,7 @@ export class SegmentLog implements Log {
       added.push(PartitionLog.open(name, p, dir, true).log);
     }
     // As at creation, the metadata file is the commit point: a crash before it leaves the old count.
-    writeMeta(t.dir, { name, partitions: count, config: nonDefaults(t.config) });
+    writeMeta(t.dir, { name, id: t.id, partitions: count, config: nonDefaults(t.config) });
     t.partitions.push(...added);
     return this.describeTopic(name);
   }
@@ -773,6 +784,7 @@ function readOrCreateClusterId(dataDir: string): string {
 
 function makeTopic(
   name: string,
+  id: string,
   dir: string,
   partitions: PartitionLog[],
   config: Record<string, string>,
@@ -780,6 +792,7 @@ function makeTopic(
   const resolved = resolveTopicConfig(name, nonDefaults(config));
   return {
     name,
+    id,
     dir,
     partitions,
     config: resolved,
@@ -793,6 +806,20 @@ function nonDefaults(config: Readonly<Record<string, string>>): Record<string, s
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(config)) if (defaults[k] !== v) out[k] = v;
   return out;
+}
+
+/**
+ * A Kafka topic id: 16 random bytes in URL-safe base64, as Kafka's Uuid.randomUuid makes them: never
+ * all zeros (no id) or the metadata topic's id 1, and never starting with '-' (it would read as an
+ * option on command lines).
+ */
+function newTopicId(): string {
+  for (;;) {
+    const bytes = randomBytes(16);
+    const id = bytes.toString('base64url');
+    const reserved = bytes.subarray(0, 15).every((b) => b === 0) && bytes[15] <= 1;
+    if (!reserved && !id.startsWith('-')) return id;
+  }
 }
 
 function writeMeta(dir: string, meta: TopicMeta): void {

@@ -4,6 +4,7 @@ import type { Struct } from '../../protocol/schema.js';
 import { encodeBatch } from '../../records/record-batch.js';
 import type { RequestContext } from '../context.js';
 import { kafkaErrorOf } from '../log-errors.js';
+import { NO_TOPIC_ID } from '../topic-ids.js';
 
 interface FetchPartition {
   readonly partition: number;
@@ -11,12 +12,16 @@ interface FetchPartition {
   readonly partitionMaxBytes: number;
 }
 interface FetchTopic {
-  readonly topic: string;
+  /** v12 and below. */
+  readonly topic?: string;
+  /** v13 and above. */
+  readonly topicId?: Buffer;
   readonly partitions: readonly FetchPartition[];
 }
 
 interface PartitionState {
   readonly topic: string;
+  readonly topicId: Buffer | undefined;
   readonly partition: number;
   readonly maxBytes: number;
   offset: number;
@@ -48,13 +53,17 @@ export async function handleFetch(request: Struct, ctx: RequestContext): Promise
   const readCommitted = request.isolationLevel === 1;
   const states: PartitionState[] = [];
   for (const t of topics) {
+    // v13+: the topic by id; an id the log does not know (deleted, or created again) is UNKNOWN_TOPIC_ID.
+    const byId = ctx.version >= 13 ? (t.topicId ?? NO_TOPIC_ID) : undefined;
+    const name = byId === undefined ? (t.topic ?? '') : await ctx.broker.topicIds.nameOf(byId);
     for (const p of t.partitions) {
       states.push({
-        topic: t.topic,
+        topic: name ?? '',
+        topicId: byId,
         partition: p.partition,
         maxBytes: Math.max(1, p.partitionMaxBytes),
         offset: p.fetchOffset,
-        errorCode: ErrorCode.NONE,
+        errorCode: name === undefined ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.NONE,
         highWatermark: -1,
         logStartOffset: -1,
         batches: [],
@@ -75,13 +84,15 @@ export async function handleFetch(request: Struct, ctx: RequestContext): Promise
     if (!arrived) break;
     total = await readAll(ctx, states, maxBytes, total);
   }
-  const byTopic = new Map<string, Struct[]>();
+  const byTopic = new Map<string, { topic: string; topicId: Buffer | undefined; partitions: Struct[] }>();
   for (const s of states) {
-    let list = byTopic.get(s.topic);
-    if (list === undefined) {
-      list = [];
-      byTopic.set(s.topic, list);
+    const key = s.topicId === undefined ? s.topic : s.topicId.toString('hex');
+    let entry = byTopic.get(key);
+    if (entry === undefined) {
+      entry = { topic: s.topic, topicId: s.topicId, partitions: [] };
+      byTopic.set(key, entry);
     }
+    const list = entry.partitions;
     list.push({
       partitionIndex: s.partition,
       errorCode: s.errorCode,
@@ -99,7 +110,7 @@ export async function handleFetch(request: Struct, ctx: RequestContext): Promise
     throttleTimeMs: 0,
     errorCode: ErrorCode.NONE,
     sessionId: 0,
-    responses: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+    responses: [...byTopic.values()],
   };
 }
 

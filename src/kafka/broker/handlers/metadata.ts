@@ -2,6 +2,7 @@ import { ErrorCode } from '../../protocol/error-codes.js';
 import type { Struct } from '../../protocol/schema.js';
 import type { RequestContext } from '../context.js';
 import { kafkaErrorOf, kafkaTopicNameProblem } from '../log-errors.js';
+import { topicIdBytes } from '../topic-ids.js';
 
 /** Kafka marks its own `__`-prefixed topics internal; clients hide them from pattern subscriptions. */
 export function isKafkaInternal(name: string): boolean {
@@ -9,8 +10,18 @@ export function isKafkaInternal(name: string): boolean {
 }
 
 export async function partitionCount(ctx: RequestContext, topic: string): Promise<number | undefined> {
+  return (await described(ctx, topic))?.count;
+}
+
+/** A topic's partition count and id, or undefined when it does not exist. */
+async function described(
+  ctx: RequestContext,
+  topic: string,
+): Promise<{ count: number; id: string | undefined } | undefined> {
   try {
-    return (await ctx.broker.log.describeTopic(topic)).partitions.length;
+    const d = await ctx.broker.log.describeTopic(topic);
+    ctx.broker.topicIds.note(topic, d.topicId);
+    return { count: d.partitions.length, id: d.topicId };
   } catch {
     return undefined;
   }
@@ -23,10 +34,22 @@ export async function partitionCount(ctx: RequestContext, topic: string): Promis
  */
 export async function handleMetadata(request: Struct, ctx: RequestContext): Promise<Struct> {
   const { log, node } = ctx.broker;
-  const asked = request.topics as { name: string | null }[] | null;
+  const asked = request.topics as { name: string | null; topicId?: Buffer }[] | null;
   let names: string[];
+  const unknownIds: Buffer[] = [];
   if (asked === null || (ctx.version === 0 && asked.length === 0)) names = await log.listTopics();
-  else names = asked.map((t) => t.name).filter((n): n is string => n !== null);
+  else {
+    names = [];
+    for (const t of asked) {
+      if (t.name !== null) names.push(t.name);
+      else if (t.topicId !== undefined) {
+        // v10+: a topic asked for by id alone.
+        const name = await ctx.broker.topicIds.nameOf(t.topicId);
+        if (name !== undefined) names.push(name);
+        else unknownIds.push(t.topicId);
+      }
+    }
+  }
   const allowCreate = (request.allowAutoTopicCreation as boolean) && ctx.broker.autoCreateTopics;
   const topics: Struct[] = [];
   for (const name of names) {
@@ -35,21 +58,22 @@ export async function handleMetadata(request: Struct, ctx: RequestContext): Prom
       topics.push({ errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, name, isInternal: false, partitions: [] });
       continue;
     }
-    let count = await partitionCount(ctx, name);
-    if (count === undefined && allowCreate && asked !== null) {
+    let topic = await described(ctx, name);
+    if (topic === undefined && allowCreate && asked !== null) {
       try {
-        count = (await log.createTopic(name, { partitions: ctx.broker.defaultPartitions })).partitions.length;
+        await log.createTopic(name, { partitions: ctx.broker.defaultPartitions });
         ctx.broker.writeLine(`Kafka listener: created topic '${name}' for ${ctx.clientId} (auto-creation)`);
+        topic = await described(ctx, name);
       } catch (err) {
         // Created by another client meanwhile, or refused.
-        count = await partitionCount(ctx, name);
-        if (count === undefined) {
+        topic = await described(ctx, name);
+        if (topic === undefined) {
           topics.push({ errorCode: kafkaErrorOf(err).code, name, isInternal: false, partitions: [] });
           continue;
         }
       }
     }
-    if (count === undefined) {
+    if (topic === undefined) {
       topics.push({
         errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
         name,
@@ -59,7 +83,7 @@ export async function handleMetadata(request: Struct, ctx: RequestContext): Prom
       continue;
     }
     const partitions: Struct[] = [];
-    for (let p = 0; p < count; p++) {
+    for (let p = 0; p < topic.count; p++) {
       partitions.push({
         errorCode: ErrorCode.NONE,
         partitionIndex: p,
@@ -70,7 +94,17 @@ export async function handleMetadata(request: Struct, ctx: RequestContext): Prom
         offlineReplicas: [],
       });
     }
-    topics.push({ errorCode: ErrorCode.NONE, name, isInternal: isKafkaInternal(name), partitions });
+    topics.push({
+      errorCode: ErrorCode.NONE,
+      name,
+      topicId: topicIdBytes(topic.id),
+      isInternal: isKafkaInternal(name),
+      partitions,
+    });
+  }
+  for (const topicId of unknownIds) {
+    const name = ctx.version >= 12 ? null : '';
+    topics.push({ errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name, topicId, isInternal: false, partitions: [] });
   }
   return {
     throttleTimeMs: 0,
