@@ -24,6 +24,9 @@ export interface SerdeOptions {
   /** AVRO: the generated records' full names (KEY_/VALUE_SCHEMA_FULL_NAME, else ksqlDB's defaults). */
   readonly keySchemaFullName?: string;
   readonly valueSchemaFullName?: string;
+  /** PROTOBUF(_NOSR): *_PROTOBUF_NULLABLE_REPRESENTATION, when set. */
+  readonly keyProtobufNullable?: 'OPTIONAL' | 'WRAPPER';
+  readonly valueProtobufNullable?: 'OPTIONAL' | 'WRAPPER';
   /** Only on the copy handed to the runtime (withSchemaRegistry): where AVRO records find their schemas. */
   readonly schemaRegistry?: SchemaRegistryClient;
 }

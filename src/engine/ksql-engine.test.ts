@@ -145,6 +145,14 @@ test('DDL checks follow ksqlDB: missing VALUE_FORMAT, tables need PRIMARY KEY, r
       /Value format does not support schema\.\nformat: PROTOBUF_NOSR[\s\S]*PROTOBUF format only supports MAP types with STRING keys/,
     ],
     [
+      "CREATE STREAM s (a INT) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='PROTOBUF_NOSR', VALUE_PROTOBUF_NULLABLE_REPRESENTATION='maybe', PARTITIONS=1);",
+      /Invalid value maybe for configuration VALUE_PROTOBUF_NULLABLE_REPRESENTATION: String must be one of: OPTIONAL, WRAPPER/,
+    ],
+    [
+      "CREATE STREAM s (a INT) WITH (KAFKA_TOPIC='t', VALUE_FORMAT='JSON', VALUE_PROTOBUF_NULLABLE_REPRESENTATION='WRAPPER', PARTITIONS=1);",
+      /JSON does not support the following configs: \[VALUE_PROTOBUF_NULLABLE_REPRESENTATION\]/,
+    ],
+    [
       "CREATE STREAM s (a INT) WITH (VALUE_FORMAT='JSON', PARTITIONS=1);",
       /Missing required property "KAFKA_TOPIC"/,
     ],

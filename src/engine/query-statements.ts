@@ -116,6 +116,10 @@ export function sinkEncoder(sink: DataSource, columns: readonly Column[]): SinkE
       ...(serde.valueSchema === undefined ? {} : { valueSchema: serde.valueSchema }),
       ...(serde.keySchemaFullName === undefined ? {} : { keySchemaFullName: serde.keySchemaFullName }),
       ...(serde.valueSchemaFullName === undefined ? {} : { valueSchemaFullName: serde.valueSchemaFullName }),
+      ...(serde.keyProtobufNullable === undefined ? {} : { keyProtobufNullable: serde.keyProtobufNullable }),
+      ...(serde.valueProtobufNullable === undefined
+        ? {}
+        : { valueProtobufNullable: serde.valueProtobufNullable }),
       ...(sink.serde.wrapSingleValue === undefined ? {} : { wrapSingleValue: sink.serde.wrapSingleValue }),
       ...(sink.serde.valueDelimiter === undefined ? {} : { valueDelimiter: sink.serde.valueDelimiter }),
       ...(sink.serde.keyDelimiter === undefined ? {} : { keyDelimiter: sink.serde.keyDelimiter }),

@@ -289,6 +289,16 @@ export async function registerSourceSchemas(
     ['value', request.valueFormat, request.columns.filter((c) => c.namespace === 'VALUE')],
   ];
   for (const [target, format, columns] of sides) {
+    const nullable =
+      target === 'key' ? request.props.keyProtobufNullable : request.props.valueProtobufNullable;
+    if (nullable !== undefined) {
+      if (format !== 'PROTOBUF' && format !== 'PROTOBUF_NOSR')
+        throw new StatementError(
+          `${format} does not support the following configs: [${target.toUpperCase()}_PROTOBUF_NULLABLE_REPRESENTATION]`,
+        );
+      if (target === 'key') out.keyProtobufNullable = nullable;
+      else out.valueProtobufNullable = nullable;
+    }
     if (!SCHEMA_REGISTRY_FORMATS.has(format) || columns.length === 0) continue;
     const client = needsRegistry(registry, format, request.topic);
     const pinnedId = target === 'key' ? request.props.keySchemaId : request.props.valueSchemaId;
@@ -301,6 +311,7 @@ export async function registerSourceSchemas(
     const options: FormatOptions = {
       target,
       ...(fullName === undefined ? {} : { schemaFullName: fullName }),
+      ...(nullable === undefined ? {} : { protobufNullable: nullable }),
       ...(target === 'value' && request.wrapSingleValue !== undefined
         ? { wrapSingleValue: request.wrapSingleValue }
         : {}),

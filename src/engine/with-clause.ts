@@ -21,6 +21,9 @@ export interface SourceProperties {
   readonly valueSchemaId?: number;
   readonly keySchemaFullName?: string;
   readonly valueSchemaFullName?: string;
+  /** KEY_/VALUE_PROTOBUF_NULLABLE_REPRESENTATION: how PROTOBUF schemas declare nullable primitives. */
+  readonly keyProtobufNullable?: 'OPTIONAL' | 'WRAPPER';
+  readonly valueProtobufNullable?: 'OPTIONAL' | 'WRAPPER';
 }
 
 const CREATE_KEYS = new Set([
@@ -41,6 +44,8 @@ const CREATE_KEYS = new Set([
   'KEY_SCHEMA_FULL_NAME',
   'VALUE_SCHEMA_FULL_NAME',
   'VALUE_AVRO_SCHEMA_FULL_NAME',
+  'KEY_PROTOBUF_NULLABLE_REPRESENTATION',
+  'VALUE_PROTOBUF_NULLABLE_REPRESENTATION',
   'WINDOW_TYPE',
   'WINDOW_SIZE',
 ]);
@@ -76,6 +81,16 @@ function schemaId(key: string, text: string | null): number {
     );
   }
   return n;
+}
+
+/** *_PROTOBUF_NULLABLE_REPRESENTATION: OPTIONAL or WRAPPER (any case), as ksqlDB's validator takes them. */
+function nullableRepresentation(key: string, text: string | undefined): 'OPTIONAL' | 'WRAPPER' | undefined {
+  if (text === undefined) return undefined;
+  const upper = text.toUpperCase();
+  if (upper === 'OPTIONAL' || upper === 'WRAPPER') return upper;
+  throw new StatementError(
+    `Invalid value ${text} for configuration ${key}: String must be one of: OPTIONAL, WRAPPER`,
+  );
 }
 
 const DELIMITER_NAMES: Record<string, string> = { TAB: '\t', SPACE: ' ' };
@@ -149,5 +164,13 @@ export function readSourceProperties(properties: readonly Property[]): SourcePro
       : undefined,
     keySchemaFullName: text('KEY_SCHEMA_FULL_NAME'),
     valueSchemaFullName: text('VALUE_SCHEMA_FULL_NAME') ?? text('VALUE_AVRO_SCHEMA_FULL_NAME'),
+    keyProtobufNullable: nullableRepresentation(
+      'KEY_PROTOBUF_NULLABLE_REPRESENTATION',
+      text('KEY_PROTOBUF_NULLABLE_REPRESENTATION'),
+    ),
+    valueProtobufNullable: nullableRepresentation(
+      'VALUE_PROTOBUF_NULLABLE_REPRESENTATION',
+      text('VALUE_PROTOBUF_NULLABLE_REPRESENTATION'),
+    ),
   };
 }

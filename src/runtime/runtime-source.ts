@@ -18,6 +18,9 @@ export interface RuntimeSource {
     readonly wrapSingleValue?: boolean;
     readonly valueDelimiter?: string;
     readonly keyDelimiter?: string;
+    /** PROTOBUF_NOSR: how the columns' schema declares nullable primitives. */
+    readonly keyProtobufNullable?: 'OPTIONAL' | 'WRAPPER';
+    readonly valueProtobufNullable?: 'OPTIONAL' | 'WRAPPER';
     /** For AVRO: where the writer schemas that records name come from. */
     readonly schemaRegistry?: SchemaRegistryClient;
   };

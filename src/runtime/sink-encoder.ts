@@ -20,6 +20,9 @@ export interface SinkFormats {
   readonly valueSchema?: string;
   readonly keySchemaFullName?: string;
   readonly valueSchemaFullName?: string;
+  /** PROTOBUF(_NOSR): how the generated schemas declare nullable primitives. */
+  readonly keyProtobufNullable?: 'OPTIONAL' | 'WRAPPER';
+  readonly valueProtobufNullable?: 'OPTIONAL' | 'WRAPPER';
   readonly wrapSingleValue?: boolean;
   readonly valueDelimiter?: string;
   readonly keyDelimiter?: string;
@@ -56,6 +59,9 @@ export class SinkEncoder {
               formats.keySchema,
               formats.keySchemaFullName,
             ),
+            ...(formats.keyProtobufNullable === undefined
+              ? {}
+              : { protobufNullable: formats.keyProtobufNullable }),
             ...(formats.keyDelimiter === undefined ? {} : { delimiter: formats.keyDelimiter }),
           });
     this.valueSerializer = formatByName(formats.valueFormat).createSerializer(values, {
@@ -66,6 +72,9 @@ export class SinkEncoder {
         formats.valueSchema,
         formats.valueSchemaFullName,
       ),
+      ...(formats.valueProtobufNullable === undefined
+        ? {}
+        : { protobufNullable: formats.valueProtobufNullable }),
       ...(formats.wrapSingleValue === undefined ? {} : { wrapSingleValue: formats.wrapSingleValue }),
       ...(formats.valueDelimiter === undefined ? {} : { delimiter: formats.valueDelimiter }),
     });

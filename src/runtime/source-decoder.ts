@@ -54,6 +54,9 @@ export class SourceDecoder {
               ? {}
               : { schemaRegistry: source.serde.schemaRegistry }),
             ...(source.serde.keyDelimiter === undefined ? {} : { delimiter: source.serde.keyDelimiter }),
+            ...(source.serde.keyProtobufNullable === undefined
+              ? {}
+              : { protobufNullable: source.serde.keyProtobufNullable }),
           });
     this.valueDeserializer = formatByName(source.valueFormat).createDeserializer(values, {
       target: 'value',
@@ -63,6 +66,9 @@ export class SourceDecoder {
         ? {}
         : { wrapSingleValue: source.serde.wrapSingleValue }),
       ...(source.serde.valueDelimiter === undefined ? {} : { delimiter: source.serde.valueDelimiter }),
+      ...(source.serde.valueProtobufNullable === undefined
+        ? {}
+        : { protobufNullable: source.serde.valueProtobufNullable }),
     });
     let k = 0;
     let v = 0;

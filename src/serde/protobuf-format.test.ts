@@ -426,3 +426,18 @@ message B {
     );
   });
 });
+
+describe('nullable representations', () => {
+  for (const nullable of ['OPTIONAL', 'WRAPPER'] as const)
+    test(`${nullable}: a null primitive reads back as null, a zero as zero`, () => {
+      const cols = [
+        { name: 'N', type: INTEGER },
+        { name: 'S', type: STRING },
+      ];
+      const ser = protobufNoSrFormat.createSerializer(cols, { protobufNullable: nullable });
+      const de = protobufNoSrFormat.createDeserializer(cols, { protobufNullable: nullable });
+      assert.deepEqual(de(ser([null, null])), [null, null]);
+      assert.deepEqual(de(ser([0, ''])), [0, '']);
+      assert.deepEqual(de(ser([5, 'x'])), [5, 'x']);
+    });
+});

@@ -110,6 +110,7 @@ function sideOf(
   const schemaId = target === 'key' ? serde.keySchemaId : serde.valueSchemaId;
   const schema = target === 'key' ? serde.keySchema : serde.valueSchema;
   const fullName = target === 'key' ? serde.keySchemaFullName : serde.valueSchemaFullName;
+  const nullable = target === 'key' ? serde.keyProtobufNullable : serde.valueProtobufNullable;
   return {
     format,
     columns,
@@ -123,6 +124,7 @@ function sideOf(
       ...(schemaId === undefined ? {} : { schemaId }),
       ...(schema === undefined ? {} : { schema }),
       ...(fullName === undefined ? {} : { schemaFullName: fullName }),
+      ...(nullable === undefined ? {} : { protobufNullable: nullable }),
     },
   };
 }

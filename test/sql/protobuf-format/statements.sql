@@ -12,3 +12,8 @@ CREATE STREAM big_payments AS
   FROM payments
   WHERE amount > 10
   EMIT CHANGES;
+
+-- VALUE_PROTOBUF_NULLABLE_REPRESENTATION='WRAPPER' declares primitives as google.protobuf wrappers
+-- (OPTIONAL as proto3 `optional`), so a null reads back as null rather than "" or 0.
+CREATE STREAM cities WITH (VALUE_PROTOBUF_NULLABLE_REPRESENTATION='WRAPPER') AS
+  SELECT id, UCASE(payer->city) AS city, qty FROM payments EMIT CHANGES;
