@@ -47,6 +47,9 @@ export class StreamTableJoin {
    * with them an empty mirror.
    */
   readonly #mirror = new TableMirror();
+  /** Each stream row's join key and table row, for the batch in hand. */
+  readonly #keys: SqlValue[] = [];
+  readonly #matches: (SqlValue[] | null)[] = [];
 
   constructor(spec: StreamTableJoinSpec, context: OperatorContext) {
     const stores = context.stores;
@@ -77,24 +80,36 @@ export class StreamTableJoin {
   }
 
   #join(batch: RowBatch): RowBatch {
-    const out = emptyLike(batch);
     const spec = this.#spec;
     const { streamKey } = spec;
     const inner = spec.joinType === 'INNER';
     const { rows, deletes, timestamps, origins } = batch;
-    for (let i = 0; i < rows.length; i++) {
-      if (deletes[i]) continue;
-      const row = rows[i];
-      const key = evaluateOrNull(this.#context, streamKey, row);
+    const n = rows.length;
+    // In three passes (keys, lookups, joined rows): a loop of lookups alone lets the CPU wait for
+    // several table rows' memory at once, where one loop doing everything waits for each in turn.
+    const keys = this.#keys;
+    const matches = this.#matches;
+    for (let i = 0; i < n; i++)
+      keys[i] = deletes[i] ? null : evaluateOrNull(this.#context, streamKey, rows[i]);
+    for (let i = 0; i < n; i++) {
+      const key = keys[i];
+      matches[i] = key === null ? null : this.#lookup(key);
+    }
+    const out = emptyLike(batch);
+    for (let i = 0; i < n; i++) {
+      const key = keys[i];
       if (key === null) continue;
-      const match = this.#lookup(key);
+      const match = matches[i];
       if (match === null && inner) continue;
       const timestamp = timestamps[i];
-      out.rows.push(joinedRow(spec, row, match ?? undefined, key, timestamp));
+      out.rows.push(joinedRow(spec, rows[i], match ?? undefined, key, timestamp));
       out.deletes.push(false);
       out.timestamps.push(timestamp);
       out.origins.push(origins[i]);
     }
+    // The scratch arrays keep their size for the next batch, and no key or row past this one.
+    keys.fill(null, 0, n);
+    matches.fill(null, 0, n);
     return out;
   }
 
