@@ -8,7 +8,14 @@ import { after, before, test } from 'node:test';
 import { InternalTopics, SegmentLog } from '../../log/index.js';
 import { CREATE_PARTITIONS, DELETE_RECORDS } from '../protocol/admin-messages.js';
 import { ErrorCode } from '../protocol/error-codes.js';
-import { DELETE_GROUPS, JOIN_GROUP, LEAVE_GROUP, OFFSET_DELETE } from '../protocol/group-messages.js';
+import {
+  DELETE_GROUPS,
+  HEARTBEAT,
+  JOIN_GROUP,
+  LEAVE_GROUP,
+  OFFSET_DELETE,
+  SYNC_GROUP,
+} from '../protocol/group-messages.js';
 import { LIST_OFFSETS } from '../protocol/messages.js';
 import type { Struct } from '../protocol/schema.js';
 import { type RunningKafkaListener, startKafkaListener } from './kafka-listener.js';
@@ -224,4 +231,61 @@ test('DeleteGroups forgets an empty group; OffsetDelete spares what live members
   assert.equal(left.errorCode, ErrorCode.NONE);
   assert.deepEqual(await deleteGroups('busy'), [['busy', ErrorCode.NONE]]);
   assert.deepEqual(await log.listGroups(), []);
+});
+
+test('a static member (group.instance.id) that comes back keeps its generation and assignment; its old member id is fenced', async () => {
+  const join = (memberId: string) =>
+    client.request(JOIN_GROUP, 9, {
+      groupId: 'static',
+      sessionTimeoutMs: 30000,
+      rebalanceTimeoutMs: 30000,
+      memberId,
+      groupInstanceId: 'instance-1',
+      protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: subscription(['read']) }],
+      reason: null,
+    });
+  const first = await join('');
+  assert.equal(first.errorCode, ErrorCode.NONE);
+  const synced = await client.request(SYNC_GROUP, 5, {
+    groupId: 'static',
+    generationId: first.generationId,
+    memberId: first.memberId,
+    groupInstanceId: 'instance-1',
+    protocolType: 'consumer',
+    protocolName: 'range',
+    assignments: [{ memberId: first.memberId, assignment: Buffer.from('read-0') }],
+  });
+  assert.equal((synced.assignment as Buffer).toString(), 'read-0');
+  // The consumer restarts: a static member sends no LeaveGroup, and joins again without its id.
+  const again = await join('');
+  assert.equal(again.errorCode, ErrorCode.NONE);
+  assert.notEqual(again.memberId, first.memberId);
+  assert.equal(again.generationId, first.generationId);
+  assert.equal(again.skipAssignment, true);
+  const resynced = await client.request(SYNC_GROUP, 5, {
+    groupId: 'static',
+    generationId: again.generationId,
+    memberId: again.memberId,
+    groupInstanceId: 'instance-1',
+    protocolType: 'consumer',
+    protocolName: 'range',
+    assignments: [],
+  });
+  assert.equal((resynced.assignment as Buffer).toString(), 'read-0');
+  const stale = await client.request(HEARTBEAT, 4, {
+    groupId: 'static',
+    generationId: first.generationId,
+    memberId: first.memberId,
+    groupInstanceId: 'instance-1',
+  });
+  assert.equal(stale.errorCode, ErrorCode.FENCED_INSTANCE_ID);
+  const left = await client.request(LEAVE_GROUP, 5, {
+    groupId: 'static',
+    members: [{ memberId: '', groupInstanceId: 'instance-1', reason: null }],
+  });
+  assert.deepEqual(
+    (left.members as { errorCode: number }[]).map((m) => m.errorCode),
+    [ErrorCode.NONE],
+  );
 });

@@ -185,4 +185,121 @@ describe('the classic group coordinator', () => {
     );
     assert.equal(other.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
   });
+
+  describe('static members (group.instance.id, KIP-345)', () => {
+    // What a restarted consumer offers again: the same protocols, whatever its member id.
+    const asA = { groupInstanceId: 'a', protocols: [{ name: 'range', metadata: Buffer.from('sub-a') }] };
+    /** A Stable group of static member 'a' (the leader) and dynamic member 'b', each assigned its own. */
+    async function stableGroup(c: ClassicGroupCoordinator) {
+      const first = await c.join(joinRequest('', asA));
+      assert.equal(first.errorCode, ErrorCode.NONE, 'a static member joins without MEMBER_ID_REQUIRED');
+      assert.match(first.memberId, /^a-/);
+      const b = await joinNew(c);
+      const [ja, jb] = await Promise.all([c.join(joinRequest(first.memberId, asA)), b.joined]);
+      assert.equal(ja.leader, ja.memberId);
+      const sync = (memberId: string, assignments: { memberId: string; assignment: Buffer }[] = []) =>
+        c.sync({
+          groupId: 'g',
+          generationId: ja.generationId,
+          memberId,
+          groupInstanceId: memberId === ja.memberId ? 'a' : null,
+          protocolType: 'consumer',
+          protocolName: 'range',
+          assignments,
+        });
+      const [sa, sb] = await Promise.all([
+        sync(ja.memberId, [
+          { memberId: ja.memberId, assignment: Buffer.from('p0') },
+          { memberId: jb.memberId, assignment: Buffer.from('p1') },
+        ]),
+        sync(jb.memberId),
+      ]);
+      assert.deepEqual([sa.assignment.toString(), sb.assignment.toString()], ['p0', 'p1']);
+      return { a: ja.memberId, b: jb.memberId, generation: ja.generationId };
+    }
+
+    test('a restarted static member gets a new id and its old assignment back with no rebalance; its old id is fenced', async () => {
+      const c = coordinator();
+      const { a, b, generation } = await stableGroup(c);
+      const again = await c.join(joinRequest('', asA));
+      assert.equal(again.errorCode, ErrorCode.NONE);
+      assert.notEqual(again.memberId, a);
+      assert.equal(again.generationId, generation, 'same generation: no rebalance');
+      assert.equal(again.leader, again.memberId, 'it still leads');
+      assert.equal(again.skipAssignment, true, 'the leader is told not to assign again');
+      assert.equal(c.describe('g')?.state, 'Stable');
+      assert.equal(c.heartbeat('g', b, generation), ErrorCode.NONE, 'the other member goes on undisturbed');
+      const sync = await c.sync({
+        groupId: 'g',
+        generationId: generation,
+        memberId: again.memberId,
+        groupInstanceId: 'a',
+        protocolType: 'consumer',
+        protocolName: 'range',
+        assignments: [],
+      });
+      assert.deepEqual([sync.errorCode, sync.assignment.toString()], [ErrorCode.NONE, 'p0']);
+      // The old incarnation is fenced wherever it shows up with the instance id.
+      assert.equal(c.heartbeat('g', a, generation, 'a'), ErrorCode.FENCED_INSTANCE_ID);
+      assert.equal(c.checkCommit('g', a, generation, 'a'), ErrorCode.FENCED_INSTANCE_ID);
+      const oldSync = await c.sync({
+        groupId: 'g',
+        generationId: generation,
+        memberId: a,
+        groupInstanceId: 'a',
+        protocolType: null,
+        protocolName: null,
+        assignments: [],
+      });
+      assert.equal(oldSync.errorCode, ErrorCode.FENCED_INSTANCE_ID);
+      const oldJoin = await c.join(joinRequest(a, asA));
+      assert.equal(oldJoin.errorCode, ErrorCode.FENCED_INSTANCE_ID);
+      assert.equal(c.describe('g')?.members.find((m) => m.groupInstanceId === 'a')?.memberId, again.memberId);
+    });
+
+    test('a static member back with other protocols starts a rebalance', async () => {
+      const c = coordinator();
+      const { b, generation } = await stableGroup(c);
+      const again = c.join(
+        joinRequest('', {
+          groupInstanceId: 'a',
+          protocols: [{ name: 'range', metadata: Buffer.from('new') }],
+        }),
+      );
+      assert.equal(c.heartbeat('g', b, generation), ErrorCode.REBALANCE_IN_PROGRESS);
+      const [ja, jb] = await Promise.all([again, c.join(joinRequest(b))]);
+      assert.equal(ja.generationId, generation + 1);
+      assert.equal(jb.generationId, generation + 1);
+    });
+
+    test('LeaveGroup names a static member by instance id alone; a stale member id for it is fenced', async () => {
+      const c = coordinator();
+      const { a, b, generation } = await stableGroup(c);
+      assert.equal(c.leave('g', 'not-a', 'a'), ErrorCode.FENCED_INSTANCE_ID);
+      assert.equal(c.leave('g', '', 'nobody'), ErrorCode.UNKNOWN_MEMBER_ID);
+      assert.equal(c.leave('g', '', 'a'), ErrorCode.NONE);
+      assert.equal(
+        c.describe('g')?.members.some((m) => m.memberId === a),
+        false,
+      );
+      assert.equal(c.heartbeat('g', b, generation), ErrorCode.REBALANCE_IN_PROGRESS);
+    });
+
+    test('a static member that stops heartbeating is removed after its session timeout, as a dynamic one', async () => {
+      const c = coordinator();
+      const joined = await c.join(joinRequest('', { groupInstanceId: 's', sessionTimeoutMs: 50 }));
+      await c.sync({
+        groupId: 'g',
+        generationId: joined.generationId,
+        memberId: joined.memberId,
+        groupInstanceId: 's',
+        protocolType: null,
+        protocolName: null,
+        assignments: [],
+      });
+      assert.equal(c.describe('g')?.members.length, 1);
+      while ((c.describe('g')?.members.length ?? 0) > 0) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(c.describe('g')?.state, 'Empty');
+    });
+  });
 });

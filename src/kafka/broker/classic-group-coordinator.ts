@@ -37,6 +37,11 @@ export interface JoinResult {
   readonly leader: string;
   readonly memberId: string;
   readonly members: readonly { memberId: string; groupInstanceId: string | null; metadata: Buffer }[];
+  /**
+   * JoinGroup v9+: the leader gets the members but must not assign again: a static member (the
+   * leader) came back under a new id and the group kept its assignment (KIP-345, KIP-814).
+   */
+  readonly skipAssignment?: boolean;
 }
 
 export interface SyncResult {
@@ -170,13 +175,7 @@ export class ClassicGroupCoordinator {
       return Promise.resolve(this.#joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, request.memberId));
     }
     if (request.memberId === '') {
-      // A static member (KIP-345) keeps its place under a new member id; the old id is fenced.
-      if (request.groupInstanceId !== null) {
-        const old = [...group.members.values()].find((m) => m.groupInstanceId === request.groupInstanceId);
-        const memberId = `${request.groupInstanceId}-${randomUUID()}`;
-        if (old !== undefined) this.#removeMember(group, old, ErrorCode.FENCED_INSTANCE_ID);
-        return this.#addAndRebalance(group, memberId, request);
-      }
+      if (request.groupInstanceId !== null) return this.#joinStatic(group, request, request.groupInstanceId);
       const memberId = `${request.clientId}-${randomUUID()}`;
       if (request.requireKnownMemberId) {
         group.pending.set(
@@ -196,6 +195,8 @@ export class ClassicGroupCoordinator {
       group.pending.delete(request.memberId);
       return this.#addAndRebalance(group, request.memberId, request);
     }
+    if (fenced(group, request.groupInstanceId, request.memberId))
+      return Promise.resolve(this.#joinError(ErrorCode.FENCED_INSTANCE_ID, request.memberId));
     const member = group.members.get(request.memberId);
     if (member === undefined)
       return Promise.resolve(this.#joinError(ErrorCode.UNKNOWN_MEMBER_ID, request.memberId));
@@ -209,6 +210,46 @@ export class ClassicGroupCoordinator {
       this.#renewSession(group, member);
       return Promise.resolve(this.#joinAnswer(group, member));
     }
+    return this.#waitForJoin(group, member);
+  }
+
+  /**
+   * A static member (group.instance.id, KIP-345) joining without a member id. New: it joins and the
+   * group rebalances, with no MEMBER_ID_REQUIRED round. Known: it takes its old place under a new
+   * member id, the old id is fenced (FENCED_INSTANCE_ID to whoever still uses it), and a Stable group
+   * whose member offers the same protocols keeps its generation and assignment: no rebalance, so a
+   * restarted consumer gets its partitions back without moving anyone else's.
+   */
+  #joinStatic(group: ClassicGroup, request: JoinRequest, instanceId: string): Promise<JoinResult> {
+    const memberId = `${instanceId}-${randomUUID()}`;
+    const old = staticMember(group, instanceId);
+    if (old === undefined) return this.#addAndRebalance(group, memberId, request);
+    const member: Member = {
+      ...old,
+      memberId,
+      joinWaiter: undefined,
+      syncWaiter: undefined,
+      sessionTimer: undefined,
+    };
+    const ledGroup = group.leaderId === old.memberId;
+    this.#dropMember(group, old);
+    old.joinWaiter?.(this.#joinError(ErrorCode.FENCED_INSTANCE_ID, old.memberId));
+    old.syncWaiter?.({
+      errorCode: ErrorCode.FENCED_INSTANCE_ID,
+      protocolType: null,
+      protocolName: null,
+      assignment: EMPTY,
+    });
+    group.members.set(memberId, member);
+    if (ledGroup) group.leaderId = memberId;
+    const sameMetadata = sameProtocols(old.protocols, request.protocols);
+    this.#update(member, request);
+    if (group.state === 'Stable' && sameMetadata) {
+      this.#renewSession(group, member);
+      const answer = this.#joinAnswer(group, member);
+      return Promise.resolve({ ...answer, skipAssignment: member.memberId === group.leaderId });
+    }
+    // Otherwise a rebalance: started now when none runs, else joined.
     return this.#waitForJoin(group, member);
   }
 
@@ -411,6 +452,7 @@ export class ClassicGroupCoordinator {
     groupId: string;
     generationId: number;
     memberId: string;
+    groupInstanceId?: string | null;
     protocolType: string | null;
     protocolName: string | null;
     assignments: readonly { memberId: string; assignment: Buffer }[];
@@ -419,6 +461,7 @@ export class ClassicGroupCoordinator {
       Promise.resolve({ errorCode, protocolType: null, protocolName: null, assignment: EMPTY });
     const group = this.#groups.get(request.groupId);
     if (group === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
+    if (fenced(group, request.groupInstanceId, request.memberId)) return fail(ErrorCode.FENCED_INSTANCE_ID);
     const member = group.members.get(request.memberId);
     if (member === undefined) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
     if (request.generationId !== group.generation) return fail(ErrorCode.ILLEGAL_GENERATION);
@@ -461,10 +504,16 @@ export class ClassicGroupCoordinator {
     }
   }
 
-  heartbeat(groupId: string, memberId: string, generationId: number): ErrorCodeValue {
+  heartbeat(
+    groupId: string,
+    memberId: string,
+    generationId: number,
+    groupInstanceId: string | null = null,
+  ): ErrorCodeValue {
     const group = this.#groups.get(groupId);
     if (group === undefined || group.state === 'Empty') return ErrorCode.UNKNOWN_MEMBER_ID;
     if (group.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (fenced(group, groupInstanceId, memberId)) return ErrorCode.FENCED_INSTANCE_ID;
     const member = group.members.get(memberId);
     if (member === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (generationId !== group.generation) return ErrorCode.ILLEGAL_GENERATION;
@@ -473,16 +522,33 @@ export class ClassicGroupCoordinator {
     return group.state === 'PreparingRebalance' ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE;
   }
 
-  leave(groupId: string, memberId: string): ErrorCodeValue {
+  /**
+   * LeaveGroup. A static member may be named by its instance id alone (memberId ''), as the admin
+   * client's removeMembersFromConsumerGroup does; a member id that is not the instance's current one
+   * is FENCED_INSTANCE_ID.
+   */
+  leave(groupId: string, memberId: string, groupInstanceId: string | null = null): ErrorCodeValue {
     const group = this.#groups.get(groupId);
-    const member = group?.members.get(memberId);
-    if (group === undefined || member === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (group === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (groupInstanceId !== null) {
+      const known = staticMember(group, groupInstanceId);
+      if (known === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+      if (memberId !== '' && known.memberId !== memberId) return ErrorCode.FENCED_INSTANCE_ID;
+      memberId = known.memberId;
+    }
+    const member = group.members.get(memberId);
+    if (member === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
     this.#removeMember(group, member, ErrorCode.UNKNOWN_MEMBER_ID);
     return ErrorCode.NONE;
   }
 
   /** Whether an offset commit from this member at this generation is accepted (ClassicGroup.validateOffsetCommit). */
-  checkCommit(groupId: string, memberId: string, generationId: number): ErrorCodeValue {
+  checkCommit(
+    groupId: string,
+    memberId: string,
+    generationId: number,
+    groupInstanceId: string | null = null,
+  ): ErrorCodeValue {
     const group = this.#groups.get(groupId);
     if (group === undefined || group.members.size === 0) {
       // Standalone consumers and --reset-offsets commit with generation -1 to an empty or unknown group.
@@ -490,6 +556,7 @@ export class ClassicGroupCoordinator {
     }
     if (group.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (generationId < 0 && memberId === '') return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (fenced(group, groupInstanceId, memberId)) return ErrorCode.FENCED_INSTANCE_ID;
     const member = group.members.get(memberId);
     if (member === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (generationId !== group.generation) return ErrorCode.ILLEGAL_GENERATION;
@@ -583,6 +650,19 @@ function subscriptionTopics(metadata: Buffer): string[] {
   } catch {
     return [];
   }
+}
+
+/** The member holding a static instance id (group.instance.id), if any. */
+function staticMember(group: ClassicGroup, instanceId: string): Member | undefined {
+  for (const m of group.members.values()) if (m.groupInstanceId === instanceId) return m;
+  return undefined;
+}
+
+/** A request naming a static instance whose current member id is another: an old incarnation. */
+function fenced(group: ClassicGroup, instanceId: string | null | undefined, memberId: string): boolean {
+  if (instanceId === null || instanceId === undefined) return false;
+  const known = staticMember(group, instanceId);
+  return known !== undefined && known.memberId !== memberId;
 }
 
 function sameProtocols(a: readonly Protocol[], b: readonly Protocol[]): boolean {

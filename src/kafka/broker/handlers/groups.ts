@@ -45,7 +45,7 @@ export async function handleJoinGroup(request: Struct, ctx: RequestContext): Pro
     // Not nullable before v7.
     protocolName: ctx.version >= 7 ? result.protocolName : (result.protocolName ?? ''),
     leader: result.leader,
-    skipAssignment: false,
+    skipAssignment: result.skipAssignment ?? false,
     memberId: result.memberId,
     members: result.members,
   };
@@ -56,6 +56,7 @@ export async function handleSyncGroup(request: Struct, ctx: RequestContext): Pro
     groupId: request.groupId as string,
     generationId: request.generationId as number,
     memberId: request.memberId as string,
+    groupInstanceId: (request.groupInstanceId as string | null | undefined) ?? null,
     protocolType: request.protocolType as string | null,
     protocolName: request.protocolName as string | null,
     assignments: request.assignments as { memberId: string; assignment: Buffer }[],
@@ -70,6 +71,7 @@ export async function handleHeartbeat(request: Struct, ctx: RequestContext): Pro
       request.groupId as string,
       request.memberId as string,
       request.generationId as number,
+      (request.groupInstanceId as string | null | undefined) ?? null,
     ),
   };
 }
@@ -82,7 +84,7 @@ export async function handleLeaveGroup(request: Struct, ctx: RequestContext): Pr
   const members = (request.members as { memberId: string; groupInstanceId: string | null }[]).map((m) => ({
     memberId: m.memberId,
     groupInstanceId: m.groupInstanceId,
-    errorCode: ctx.broker.groups.leave(groupId, m.memberId),
+    errorCode: ctx.broker.groups.leave(groupId, m.memberId, m.groupInstanceId),
   }));
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, members };
 }
@@ -104,6 +106,7 @@ export async function handleOffsetCommit(request: Struct, ctx: RequestContext): 
     groupId,
     request.memberId as string,
     request.generationIdOrMemberEpoch as number,
+    (request.groupInstanceId as string | null | undefined) ?? null,
   );
   const results: { name: string; partitions: { partitionIndex: number; errorCode: ErrorCodeValue }[] }[] = [];
   const toCommit: TopicPartitionOffset[] = [];
