@@ -91,6 +91,12 @@ export interface PersistentQuerySpec {
 }
 
 const BATCH_RECORDS = 5000;
+/**
+ * A stateful query reads smaller batches: an aggregate fans a record out into several rows (one per
+ * hopping window) with their state writes, and a batch's worth of them all alive at once would
+ * outgrow V8's young generation, so every garbage collection would copy them instead of freeing them.
+ */
+const STATEFUL_BATCH_RECORDS = 1000;
 /** An exactly-once query commits once its transaction holds this much, whatever the interval. */
 const MAX_TRANSACTION_RECORDS = 50_000;
 const MAX_TRANSACTION_BYTES = 16 * 1024 * 1024;
@@ -343,7 +349,7 @@ export class PersistentQuery {
         // With output not committed yet, a quiet source still gets its commit within the interval.
         const pending = written.some((p, i) => p !== committed[i]);
         const batches = await consumer.poll(
-          BATCH_RECORDS,
+          this.spec.state === undefined ? BATCH_RECORDS : STATEFUL_BATCH_RECORDS,
           signal,
           pending ? lastCommit + this.spec.commitIntervalMs - Date.now() : undefined,
         );

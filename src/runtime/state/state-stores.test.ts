@@ -212,6 +212,11 @@ test('a window store keeps each key’s windows apart and in start order, and ex
     ws.fetch(k('a'), 0, 1000).map((w) => w.value),
     ['a100', 'a200', 'a300'],
   );
+  // Read from the files after a restart, and a window newer than all of them is new.
+  assert.equal(ws.get(k('a'), 300), 'a300');
+  assert.equal(ws.get(k('a'), 400), undefined);
+  ws.put(k('a'), 400, 'a400', 450);
+  assert.equal(ws.get(k('a'), 400), 'a400');
 });
 
 test('a session store finds overlapping sessions, removes merged ones and restores them', async () => {

@@ -647,6 +647,21 @@ abstract class TimedStoreBase extends StoreBase {
  */
 class WindowStoreImpl extends TimedStoreBase implements WindowStore<unknown> {
   readonly #slots = new WindowSlots();
+  /**
+   * The newest window start in the files (undefined until first needed, then found by one scan):
+   * a window newer than that is new, and its read skips the files. Most reads of an aggregate over
+   * recent records are for windows just opened.
+   */
+  #filesNewestStart: number | undefined;
+
+  #newestStartInFiles(): number {
+    if (this.#filesNewestStart === undefined) {
+      let newest = Number.NEGATIVE_INFINITY;
+      for (const storeKey of this.db.getKeys()) newest = Math.max(newest, windowStartOfStoreKey(storeKey));
+      this.#filesNewestStart = newest;
+    }
+    return this.#filesNewestStart;
+  }
 
   storeKeyOfChangelog(changelogKey: Buffer): Buffer {
     return windowStoreKeyOfChangelog(changelogKey);
@@ -672,6 +687,7 @@ class WindowStoreImpl extends TimedStoreBase implements WindowStore<unknown> {
     if (windowStart < this.expiredBefore) return undefined;
     const slot = this.#slots.slot(key, windowStart);
     if (slot !== undefined) return slot.value === null ? undefined : slot.value;
+    if (windowStart > this.#newestStartInFiles()) return undefined;
     const bytes = this.db.getBinaryFast(windowStoreKey(key, windowStart));
     if (bytes === undefined) return undefined;
     const value = this.decode(bytes);
@@ -750,7 +766,11 @@ class WindowStoreImpl extends TimedStoreBase implements WindowStore<unknown> {
     for (const slot of this.#slots.unflushed) {
       const storeKey = windowStoreKey(slot.keyWindows.key, slot.start);
       if (slot.committed === null || slot.committed === undefined) this.db.removeSync(storeKey);
-      else this.db.putSync(storeKey, slot.committed);
+      else {
+        this.db.putSync(storeKey, slot.committed);
+        if (this.#filesNewestStart !== undefined && slot.start > this.#filesNewestStart)
+          this.#filesNewestStart = slot.start;
+      }
     }
     this.sweep();
   }

@@ -49,35 +49,35 @@ export class WindowSlots {
   /** The last key looked up: an aggregate reads and writes all of a record's windows with one key. */
   #lastKey: Buffer | undefined;
   #lastId = '';
+  /** The last key's windows (undefined: none in memory, or not looked up since the key changed). */
+  #lastWindows: KeyWindows | undefined;
   capacity = 0;
 
   get size(): number {
     return this.#size;
   }
 
-  idOf(key: Buffer): string {
+  keyWindows(key: Buffer): KeyWindows | undefined {
     if (key !== this.#lastKey) {
       this.#lastKey = key;
       this.#lastId = key.toString('latin1');
+      this.#lastWindows = this.#keys.get(this.#lastId);
     }
-    return this.#lastId;
-  }
-
-  keyWindows(key: Buffer): KeyWindows | undefined {
-    return this.#keys.get(this.idOf(key));
+    return this.#lastWindows;
   }
 
   slot(key: Buffer, start: number): WindowSlot | undefined {
-    return this.#keys.get(this.idOf(key))?.slots.get(start);
+    return this.keyWindows(key)?.slots.get(start);
   }
 
   /** The slot of a key's window, made (clean, without value) if missing. */
   #ensure(key: Buffer, start: number): WindowSlot {
-    const id = this.idOf(key);
-    let kw = this.#keys.get(id);
+    let kw = this.keyWindows(key);
     if (kw === undefined) {
+      const id = this.#lastId;
       kw = { id, key: Buffer.from(key), slots: new Map() };
       this.#keys.set(id, kw);
+      this.#lastWindows = kw;
     }
     let slot = kw.slots.get(start);
     if (slot === undefined) {
@@ -198,7 +198,7 @@ export class WindowSlots {
     this.#size--;
     if (kw.slots.size === 0) {
       this.#keys.delete(kw.id);
-      if (this.#lastId === kw.id) this.#lastKey = undefined;
+      if (this.#lastWindows === kw) this.#lastWindows = undefined;
     }
   }
 }
