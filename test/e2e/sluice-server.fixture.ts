@@ -15,7 +15,7 @@ export interface SluiceProcess {
   output(): string;
   /** POST /ksql; throws with the server's message unless 200. */
   ksql(statements: string, streamsProperties?: Record<string, string>): Promise<unknown[]>;
-  /** Every record of a topic's partition from `offset`, read over the REST Proxy routes. */
+  /** Every record of a topic's partition from `offset`, read over the REST Proxy routes (none while it does not exist). */
   records(
     topic: string,
     partition?: number,
@@ -89,6 +89,8 @@ export function startSluice(dataDir: string, env: NodeJS.ProcessEnv = {}): Promi
           const out: { key: string | null; value: string | null }[] = [];
           for (;;) {
             const res = await fetch(`${v3}/topics/${topic}/partitions/${partition}/records?offset=${offset}`);
+            // A topic not created yet (a query's output, a connector's topic) has no records yet.
+            if (res.status === 404 && offset === 0) return [];
             const body = (await res.json()) as {
               records: { key: string | null; value: string | null }[];
               next_offset: number;
