@@ -100,6 +100,23 @@ describe('KafkaLog over a real Kafka broker', { skip: kafkaBroker.missing, timeo
     assert.equal((await log.committedOffsets('g1', 't-group'))[0].offset, 4);
   });
 
+  test('records for partitions added after the producer first wrote the topic land in those partitions', async () => {
+    await log.createTopic('t-added', { partitions: 1 });
+    await log.append('t-added', [{ partition: 0, value: Buffer.from('old') }]);
+    await log.createPartitions('t-added', 3);
+    const placed = await log.append('t-added', [
+      { partition: 1, value: Buffer.from('one') },
+      { partition: 2, value: Buffer.from('two') },
+    ]);
+    assert.deepEqual(
+      placed.map((p) => `${p.partition}@${p.offset}`),
+      ['1@0', '2@0'],
+    );
+    const values = async (partition: number) =>
+      (await log.read('t-added', partition, 0)).records.map((r) => r.value?.toString());
+    assert.deepEqual([await values(0), await values(1), await values(2)], [['old'], ['one'], ['two']]);
+  });
+
   test('adds partitions, deletes records before an offset and forgets group offsets in Kafka', async () => {
     await log.createTopic('t-grow', { partitions: 1 });
     const grown = await log.createPartitions('t-grow', 3);

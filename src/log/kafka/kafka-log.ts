@@ -36,7 +36,16 @@ export interface KafkaLogOptions {
 interface TopicMeta {
   readonly id: string;
   readonly leaders: readonly number[];
+  /** When it was asked (Date.now()): older than METADATA_MAX_AGE_MS, it is asked again. */
+  readonly fetchedAt: number;
 }
+
+/**
+ * How long a topic's partition count and leaders are trusted (Kafka's metadata.max.age.ms; 30 s as
+ * ksql.streams.metadata.max.age.ms defaults here): partitions another client adds are then used
+ * for keyed appends within that time.
+ */
+const METADATA_MAX_AGE_MS = 30_000;
 
 /** Record batch attributes (Kafka's DefaultRecordBatch). */
 const LOG_APPEND_TIME = 0x08;
@@ -160,7 +169,7 @@ export class KafkaLog implements Log {
   async #meta(topic: string, fresh = false): Promise<TopicMeta> {
     this.#checkOpen();
     const cached = fresh ? undefined : this.#topics.get(topic);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && Date.now() - cached.fetchedAt < METADATA_MAX_AGE_MS) return cached;
     try {
       return await retryTransient(
         () => this.#fetchMeta(topic),
@@ -182,7 +191,7 @@ export class KafkaLog implements Log {
         throw Object.assign(new Error(`${topic} has a partition without a leader yet`), {
           apiId: 'LEADER_NOT_AVAILABLE',
         });
-      const meta = { id: t.id, leaders: t.partitions.map((p) => p.leader) };
+      const meta = { id: t.id, leaders: t.partitions.map((p) => p.leader), fetchedAt: Date.now() };
       this.#topics.set(topic, meta);
       return meta;
     }
@@ -397,7 +406,10 @@ export class KafkaLog implements Log {
     let result: { offsets?: { partition: number; offset: bigint }[] };
     try {
       result = await retryTransient(
-        () => this.#producer.send({ messages: messages as never, acks: ProduceAcks.ALL }),
+        async () => {
+          await this.#producerKnows(topic, count);
+          return this.#producer.send({ messages: messages as never, acks: ProduceAcks.ALL });
+        },
         () => this.#topics.delete(topic),
       );
     } catch (err) {
@@ -418,6 +430,25 @@ export class KafkaLog implements Log {
       next.set(partition, offset + 1);
       return { partition, offset, timestamp: r.timestamp ?? now };
     });
+  }
+
+  /**
+   * Makes the producer's own metadata know `count` partitions of `topic`: it takes a record's
+   * partition modulo the count it knows, so with a stale count (partitions added since it last
+   * asked) a record for a new partition would silently land in an old one.
+   */
+  async #producerKnows(topic: string, count: number): Promise<void> {
+    const known = (await this.#producer.metadata({ topics: [topic] })).topics.get(topic)?.partitionsCount;
+    if (known === count) return;
+    const refreshed = await this.#producer.metadata({ topics: [topic], forceUpdate: true });
+    const now = refreshed.topics.get(topic)?.partitionsCount;
+    if (now !== count)
+      throw Object.assign(
+        new Error(`${topic} has ${now} partitions in the producer's metadata, not ${count}`),
+        {
+          apiId: 'LEADER_NOT_AVAILABLE',
+        },
+      );
   }
 
   async #fetch(topic: string, partition: number, offset: number, maxBytes: number) {
