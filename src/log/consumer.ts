@@ -67,6 +67,8 @@ export class Consumer {
   private assigned: Assigned[] = [];
   /** Topics whose partition count is followed (assignTopics), and when they were last described. */
   private followed: readonly string[] = [];
+  /** Which of the followed topics' partitions are this consumer's (the rest are other consumers'). */
+  private owns: (tp: TopicPartition) => boolean = () => true;
   private describedAt = 0;
   /** The partition the next poll reads first: the one after the last that gave records. */
   private next = 0;
@@ -129,18 +131,23 @@ export class Consumer {
   }
 
   /**
-   * Assigns every partition of these topics, in order, and keeps doing so: every metadataMaxAgeMs a
-   * poll describes them again and appends partitions added since to the assignment. A new partition
+   * Assigns every partition of these topics (those `owns` accepts), in order, and keeps doing so:
+   * every metadataMaxAgeMs a poll describes them again and appends partitions added since (that it
+   * accepts) to the assignment. A new partition
    * starts at the group's committed offset, else at its beginning (all of it is new to this consumer).
    */
-  async assignTopics(topics: readonly string[]): Promise<void> {
+  async assignTopics(
+    topics: readonly string[],
+    owns: (tp: TopicPartition) => boolean = () => true,
+  ): Promise<void> {
     const partitions: TopicPartition[] = [];
     for (const topic of topics) {
       const d = await this.log.describeTopic(topic);
-      partitions.push(...d.partitions.map((p) => ({ topic, partition: p.partition })));
+      partitions.push(...d.partitions.map((p) => ({ topic, partition: p.partition })).filter(owns));
     }
     await this.assign(partitions);
     this.followed = [...topics];
+    this.owns = owns;
     this.describedAt = Date.now();
   }
 
@@ -153,7 +160,7 @@ export class Consumer {
       const d = await this.log.describeTopic(topic);
       for (const p of d.partitions) {
         const tp = { topic, partition: p.partition };
-        if (!have.has(keyOf(tp))) added.push(tp);
+        if (!have.has(keyOf(tp)) && this.owns(tp)) added.push(tp);
       }
     }
     if (added.length > 0) this.assigned.push(...(await this.positioned(added, 'earliest')));

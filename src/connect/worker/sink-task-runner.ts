@@ -24,8 +24,9 @@ export interface SinkTaskRunnerOptions {
   readonly connector: string;
   readonly taskId: number;
   readonly taskConfig: Readonly<Record<string, string>>;
-  /** The partitions this task reads. */
-  readonly assignment: readonly TopicPartition[];
+  /** The topics this task reads, and which of their partitions (now and added later) are its own. */
+  readonly topics: readonly string[];
+  readonly owns: (tp: TopicPartition) => boolean;
   readonly keyConverter: Converter;
   readonly valueConverter: Converter;
   readonly transform: RecordTransformer;
@@ -47,6 +48,7 @@ interface RecordFailure {
 }
 
 const tpKey = (tp: TopicPartition) => `${tp.topic}\u0000${tp.partition}`;
+const names = (tps: readonly TopicPartition[]) => tps.map((tp) => `${tp.topic}-${tp.partition}`).join(', ');
 
 /**
  * Runs one sink task: reads its partitions from the group `connect-<name>`'s committed offsets
@@ -89,8 +91,9 @@ export class SinkTaskRunner extends TaskRunner {
   private async run(): Promise<void> {
     const { connector, taskId, logger } = this.o;
     try {
-      await this.consumer.assign(this.o.assignment);
-      const assigned = new Set(this.o.assignment.map(tpKey));
+      await this.consumer.assignTopics(this.o.topics, this.o.owns);
+      // Partitions added to the topics later join (the consumer follows them); none leaves.
+      const assigned = new Set(this.consumer.assignment().map(tpKey));
       const ours = (tps: readonly TopicPartition[]) => tps.filter((tp) => assigned.has(tpKey(tp)));
       this.task.initialize({
         configs: this.o.taskConfig,
@@ -101,7 +104,7 @@ export class SinkTaskRunner extends TaskRunner {
         timeout: (ms) => {
           this.timeoutMs = ms;
         },
-        assignment: () => this.o.assignment,
+        assignment: () => this.consumer.assignment(),
         pause: (...tps) => this.consumer.pause(ours(tps)),
         resume: (...tps) => this.consumer.resume(ours(tps)),
         requestCommit: () => {
@@ -115,12 +118,10 @@ export class SinkTaskRunner extends TaskRunner {
         retrying: (reason) => this.noteRetrying(reason),
       });
       await this.task.start(this.o.taskConfig);
-      await this.task.open?.(this.o.assignment);
+      await this.task.open?.(this.consumer.assignment());
       this.startSucceeded();
       await this.o.statuses.putTask(connector, taskId, this.pauser.paused ? 'PAUSED' : 'RUNNING');
-      logger.info(
-        `Sink task started on ${this.o.assignment.map((tp) => `${tp.topic}-${tp.partition}`).join(', ')}`,
-      );
+      logger.info(`Sink task started on ${names(this.consumer.assignment())}`);
       let lastCommit = Date.now();
       let unavailable = 0;
       while (!this.stopper.signal.aborted) {
@@ -143,6 +144,13 @@ export class SinkTaskRunner extends TaskRunner {
           continue;
         }
         if (batch === undefined) break;
+        // Partitions added to the topics since: opened for the task, as a rebalance opens them in Kafka.
+        const added = this.consumer.assignment().filter((tp) => !assigned.has(tpKey(tp)));
+        if (added.length > 0) {
+          for (const tp of added) assigned.add(tpKey(tp));
+          logger.info(`Sink task reads the added partitions ${names(added)}`);
+          await this.task.open?.(added);
+        }
         if (batch.length > 0) await this.deliver(batch);
         // Reading and converting are synchronous: give HTTP, signals and other tasks their turn.
         await yieldToEventLoop();
@@ -161,7 +169,7 @@ export class SinkTaskRunner extends TaskRunner {
         }
       }
       await this.commit();
-      await this.task.close?.(this.o.assignment);
+      await this.task.close?.(this.consumer.assignment());
       await this.task.stop();
       logger.info('Sink task stopped');
     } catch (err) {
@@ -381,7 +389,7 @@ export class SinkTaskRunner extends TaskRunner {
     this.commitRequested = false;
     this.movedSinceCommit = false;
     const current = new Map<TopicPartition, number>(
-      this.o.assignment.map((tp) => [tp, this.consumer.position(tp)] as const),
+      this.consumer.assignment().map((tp) => [tp, this.consumer.position(tp)] as const),
     );
     let safe: ReadonlyMap<TopicPartition, number> = current;
     if (this.task.preCommit !== undefined) safe = await this.task.preCommit(current);

@@ -38,5 +38,5 @@ export type SinkLogPort = SourceLogPort & Pick<Log, 'read'>;
 /** The consumer a sink task reads its partitions with, from its group's committed offsets. */
 export type SinkConsumerPort = Pick<
   Consumer,
-  'assign' | 'seek' | 'pause' | 'resume' | 'poll' | 'lag' | 'position' | 'commit'
+  'assignTopics' | 'assignment' | 'seek' | 'pause' | 'resume' | 'poll' | 'lag' | 'position' | 'commit'
 >;

@@ -19,6 +19,26 @@ import type { WorkerConfig } from './worker-config.js';
 
 export type AnyTaskRunner = SourceTaskRunner | SinkTaskRunner;
 
+/** What one sink task reads: the partitions of `topics` it `owns`, followed as partitions are added. */
+interface SinkShare {
+  readonly topics: readonly string[];
+  readonly owns: (tp: TopicPartition) => boolean;
+  /** consumer.override.metadata.max.age.ms: how soon added partitions are read (else the consumer's default). */
+  readonly metadataMaxAgeMs?: number;
+}
+
+/** A connector config's positive whole number, or undefined when unset; anything else is refused. */
+function positiveNumber(config: Readonly<Record<string, string>>, key: string): number | undefined {
+  const text = config[key];
+  if (text === undefined || text.trim() === '') return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(
+      `Invalid value ${text} for configuration ${key}: use a whole number of milliseconds > 0.`,
+    );
+  return n;
+}
+
 /** A connector this worker runs, with its task runners. */
 export interface RunningConnector {
   readonly name: string;
@@ -154,9 +174,8 @@ export class Worker {
       const resolved = this.providers.resolveOrThrow(connectorConfig);
       const taskConfig = this.providers.resolveOrThrow(taskConfigs[id] ?? {});
       await this.offsets.catchUp();
-      const assignment =
-        plugin.type === 'sink' ? ((await this.sinkAssignments(resolved, taskConfigs.length))[id] ?? []) : [];
-      const runner = this.createRunner(entry, plugin.create(), resolved, id, taskConfig, assignment);
+      const share = plugin.type === 'sink' ? await this.sinkShares(resolved, taskConfigs.length) : undefined;
+      const runner = this.createRunner(entry, plugin.create(), resolved, id, taskConfig, share?.(id));
       entry.tasks[id] = runner;
       if (target === 'PAUSED') await runner.pause();
       runner.start();
@@ -338,10 +357,9 @@ export class Worker {
       logger.info(`Connector started with ${taskConfigs.length} task(s)`);
       // Distributed: the group's leader assigns the tasks, maybe to other workers.
       if (options.withTasks === false) return undefined;
-      const assignments =
-        plugin.type === 'sink' ? await this.sinkAssignments(resolved, taskConfigs.length) : [];
+      const share = plugin.type === 'sink' ? await this.sinkShares(resolved, taskConfigs.length) : undefined;
       for (const [id, taskConfig] of taskConfigs.entries()) {
-        const runner = this.createRunner(entry, connector, resolved, id, taskConfig, assignments[id] ?? []);
+        const runner = this.createRunner(entry, connector, resolved, id, taskConfig, share?.(id));
         entry.tasks.push(runner);
         if (target === 'PAUSED') await runner.pause();
         runner.start();
@@ -353,29 +371,36 @@ export class Worker {
     }
   }
 
-  /** A sink's partitions, spread over its tasks in turn. */
-  private async sinkAssignments(
+  /**
+   * A sink's topics (created when missing), and each task's share of their partitions: partition p
+   * of the i-th topic belongs to task (i + p) mod tasks. The rule needs no coordination and keeps
+   * every partition with its task when partitions are added, so each task follows its topics on
+   * its own (every metadata.max.age.ms) and takes the new partitions that are its own, on whichever
+   * worker it runs: no rebalance is needed, and no two tasks ever read one partition.
+   */
+  private async sinkShares(
     config: Readonly<Record<string, string>>,
     tasks: number,
-  ): Promise<TopicPartition[][]> {
+  ): Promise<(task: number) => SinkShare> {
     const topics = (config.topics ?? '')
       .split(',')
       .map((t) => t.trim())
       .filter((t) => t !== '');
     const regex = (config['topics.regex'] ?? '').trim();
+    // Topics that match topics.regex later are not followed: they join at the connector's next start.
     const names =
       regex !== ''
         ? (await this.log.listTopics()).filter((t) => new RegExp(`^(?:${regex})$`).test(t))
         : topics;
-    const partitions: TopicPartition[] = [];
-    for (const topic of names) {
+    for (const topic of names)
       if (!(await this.log.hasTopic(topic))) await createTopicIfMissing(this.log, topic, 1);
-      for (const p of (await this.log.describeTopic(topic)).partitions)
-        partitions.push({ topic, partition: p.partition });
-    }
-    const out: TopicPartition[][] = Array.from({ length: tasks }, () => []);
-    for (const [i, tp] of partitions.entries()) out[i % Math.max(1, tasks)].push(tp);
-    return out;
+    const index = new Map(names.map((t, i) => [t, i]));
+    const metadataMaxAgeMs = positiveNumber(config, 'consumer.override.metadata.max.age.ms');
+    return (task) => ({
+      topics: names,
+      owns: (tp) => ((index.get(tp.topic) ?? 0) + tp.partition) % Math.max(1, tasks) === task,
+      ...(metadataMaxAgeMs === undefined ? {} : { metadataMaxAgeMs }),
+    });
   }
 
   private createRunner(
@@ -384,7 +409,7 @@ export class Worker {
     config: Readonly<Record<string, string>>,
     id: number,
     taskConfig: Readonly<Record<string, string>>,
-    assignment: readonly TopicPartition[],
+    share: SinkShare | undefined,
   ): AnyTaskRunner {
     const common = {
       log: this.log,
@@ -400,12 +425,14 @@ export class Worker {
       logger: connectLogger(entry.name, id),
     };
     if (connector.kind === 'sink') {
-      for (const tp of assignment) entry.topics.add(tp.topic);
+      const { topics, owns, metadataMaxAgeMs } = share ?? { topics: [], owns: () => false };
+      for (const topic of topics) entry.topics.add(topic);
       const consumer = new Consumer(this.log, {
         group: `connect-${entry.name}`,
         autoOffsetReset: 'earliest',
+        ...(metadataMaxAgeMs === undefined ? {} : { metadataMaxAgeMs }),
       });
-      return new SinkTaskRunner(connector.createTask(), { ...common, assignment, consumer });
+      return new SinkTaskRunner(connector.createTask(), { ...common, topics, owns, consumer });
     }
     const log = this.log;
     const topics = entry.topics;
@@ -469,8 +496,8 @@ export class Worker {
       await this.startConnector(name, state.config, state.targetState);
       return;
     }
-    const assignments =
-      entry.type === 'sink' ? await this.sinkAssignments(state.config, state.taskConfigs.length) : [];
+    const share =
+      entry.type === 'sink' ? await this.sinkShares(state.config, state.taskConfigs.length) : undefined;
     for (const id of ids) {
       await this.statuses.putTask(name, id, 'RESTARTING');
       await this.stopTask(entry.tasks[id], name, id);
@@ -480,7 +507,7 @@ export class Worker {
         state.config,
         id,
         state.taskConfigs[id],
-        assignments[id] ?? [],
+        share?.(id),
       );
       entry.tasks[id] = runner;
       if (state.targetState === 'PAUSED') await runner.pause();
