@@ -95,22 +95,37 @@ export class StreamTableJoin {
       const key = keys[i];
       matches[i] = key === null ? null : this.#lookup(key);
     }
-    const out = emptyLike(batch);
+    // The output's arrays are made at the most they can hold and cut to what was joined, rather
+    // than grown (and copied) row by row.
+    const joined = new Array<SqlValue[]>(n);
+    const joinedTimestamps = new Array<number>(n);
+    const joinedOrigins = new Array<number>(n);
+    let count = 0;
     for (let i = 0; i < n; i++) {
       const key = keys[i];
       if (key === null) continue;
       const match = matches[i];
       if (match === null && inner) continue;
       const timestamp = timestamps[i];
-      out.rows.push(joinedRow(spec, rows[i], match ?? undefined, key, timestamp));
-      out.deletes.push(false);
-      out.timestamps.push(timestamp);
-      out.origins.push(origins[i]);
+      joined[count] = joinedRow(spec, rows[i], match ?? undefined, key, timestamp);
+      joinedTimestamps[count] = timestamp;
+      joinedOrigins[count] = origins[i];
+      count++;
     }
+    joined.length = count;
+    joinedTimestamps.length = count;
+    joinedOrigins.length = count;
     // The scratch arrays keep their size for the next batch, and no key or row past this one.
     keys.fill(null, 0, n);
     matches.fill(null, 0, n);
-    return out;
+    return {
+      rows: joined,
+      deletes: new Array<boolean>(count).fill(false),
+      timestamps: joinedTimestamps,
+      origins: joinedOrigins,
+      records: batch.records,
+      partition: batch.partition,
+    };
   }
 
   /** The table's row for the key now, or null: from the mirror, else from the store (then mirrored). */
