@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { SegmentLog } from '../../log/index.js';
 import { ErrorCode } from '../protocol/error-codes.js';
+import { encodeProducedBatch } from '../records/record-batch.js';
 import { PRODUCER_STATES_TOPIC, ProducerStates } from './producer-states.js';
 
 const dirs: string[] = [];
@@ -49,11 +50,16 @@ test('sequence state comes back after a reopen, and a producer silent for a day 
   const now = Date.now();
   await withLog(dir, async (log) => {
     const states = await ProducerStates.open(log, now);
-    await states.appended('t', 0, 7, 0, 0, 3, 40);
+    await log.createTopic('t');
+    const [first] = await log.append(
+      't',
+      [0, 1, 2].map((i) => ({ value: Buffer.from(`v${i}`) })),
+    );
+    await states.appended('t', 0, 7, 0, 0, 3, first.offset);
   });
   await withLog(dir, async (log) => {
     const states = await ProducerStates.open(log, now);
-    assert.deepEqual(states.check('t', 0, 7, 0, 0, 3), { kind: 'duplicate', baseOffset: 40 });
+    assert.deepEqual(states.check('t', 0, 7, 0, 0, 3), { kind: 'duplicate', baseOffset: 0 });
     assert.equal(
       (states.check('t', 0, 7, 0, 9, 1) as { code: number }).code,
       ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
@@ -68,5 +74,62 @@ test('sequence state comes back after a reopen, and a producer silent for a day 
       (await log.endOffset(PRODUCER_STATES_TOPIC, 0)) - 1,
     );
     assert.equal(tail.records[0].value, null, 'the forgotten state is tombstoned');
+  });
+});
+
+/** A batch as an idempotent producer sends it: `count` records from `sequence`. */
+function produced(producerId: number, sequence: number, count: number): Buffer {
+  return encodeProducedBatch({
+    baseTimestamp: Date.now(),
+    producerId,
+    producerEpoch: 0,
+    baseSequence: sequence,
+    records: Array.from({ length: count }, (_, i) => ({ key: null, value: Buffer.from(`r${sequence + i}`) })),
+  });
+}
+
+test('a batch stored without its state record (a crash between the two) is recognised from its header after a reopen', async () => {
+  const dir = tempDir();
+  const retriedAt = await withLog(dir, async (log) => {
+    const states = await ProducerStates.open(log);
+    await log.createTopic('t');
+    await states.appended('t', 0, 7, 0, 0, 2, await log.appendKafkaBatch('t', 0, produced(7, 0, 2)));
+    // The next batch is stored, and the process dies before its state is written.
+    return log.appendKafkaBatch('t', 0, produced(7, 2, 3));
+  });
+  await withLog(dir, async (log) => {
+    const states = await ProducerStates.open(log);
+    assert.deepEqual(states.check('t', 0, 7, 0, 2, 3), { kind: 'duplicate', baseOffset: retriedAt });
+    assert.deepEqual(states.check('t', 0, 7, 0, 5, 1), { kind: 'append' });
+  });
+  await withLog(dir, async (log) => {
+    // The recovered state was written back: it holds without scanning again.
+    const states = await ProducerStates.open(log);
+    assert.deepEqual(states.check('t', 0, 7, 0, 2, 3), { kind: 'duplicate', baseOffset: retriedAt });
+  });
+});
+
+test('a state record whose batch was lost (past the partition end) is dropped, so a retry is appended again', async () => {
+  const dir = tempDir();
+  await withLog(dir, async (log) => {
+    const states = await ProducerStates.open(log);
+    await log.createTopic('t');
+    await states.appended('t', 0, 7, 0, 0, 2, await log.appendKafkaBatch('t', 0, produced(7, 0, 2)));
+    // The state of a batch at the end offset, whose bytes the crash lost.
+    await states.appended('t', 0, 7, 0, 2, 3, await log.endOffset('t', 0));
+  });
+  await withLog(dir, async (log) => {
+    const states = await ProducerStates.open(log);
+    assert.deepEqual(states.check('t', 0, 7, 0, 2, 3), { kind: 'append' }, 'not a duplicate of nothing');
+    assert.deepEqual(states.check('t', 0, 7, 0, 0, 2), { kind: 'duplicate', baseOffset: 0 });
+  });
+  await withLog(dir, async (log) => {
+    await log.deleteTopic('t');
+    const states = await ProducerStates.open(log);
+    assert.deepEqual(
+      states.check('t', 0, 7, 0, 0, 2),
+      { kind: 'append' },
+      "a deleted topic's producers are forgotten",
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { type Log, type LogRecord, type ProduceRecord, replayToEnd } from '../../log/index.js';
 import { ErrorCode, type ErrorCodeValue } from '../protocol/error-codes.js';
+import { readBatchHeaders } from '../records/record-batch.js';
 
 /** A batch appended by an idempotent producer, kept so a retry gets the original offsets. */
 interface RetainedBatch {
@@ -46,8 +47,9 @@ interface StateValue {
  * Idempotent producers (KIP-98): producer ids from InitProducerId, and per partition the epoch and
  * sequence each producer has reached, as Kafka's ProducerAppendInfo checks them. Both survive a
  * restart, as in Kafka: ids come from blocks reserved in the log before use, so none is handed out
- * twice, and each appended batch's state is written to the log right after the batch (in the same
- * event-loop turn on the embedded log), so a batch retried after a restart is still recognised.
+ * twice, and each appended batch's state is written to the log right after the batch, so a batch
+ * retried after a restart is still recognised. The two writes are not atomic: on open, the states
+ * are reconciled with the partitions' batches (see #reconcile).
  * Producers silent for a day are forgotten when the listener starts.
  */
 export class ProducerStates {
@@ -111,7 +113,99 @@ export class ProducerStates {
       });
     }
     if (expired.length > 0) await log.append(PRODUCER_STATES_TOPIC, expired);
+    await producers.#reconcile(log);
     return producers;
+  }
+
+  /**
+   * A batch and its state record are two appends, so a crash can keep one without the other. As
+   * Kafka rebuilds producer state from its snapshot and the batch headers after it, the states read
+   * back are checked against each partition: retained batches past its end (lost with the crash)
+   * are dropped, and batches stored as received (their headers carry producer id, epoch and
+   * sequence) after the partition's last recorded one are recorded. Corrected states are written
+   * back. Batches the log stored in its own format carry no producer fields and cannot be recovered
+   * this way, nor can a partition's first batch whose state was never written.
+   */
+  async #reconcile(log: Log): Promise<void> {
+    const byPartition = new Map<string, { topic: string; partition: number; keys: string[] }>();
+    for (const key of this.#states.keys()) {
+      const [, topic, partition] = JSON.parse(key) as [number, string, number];
+      const tp = `${partition}:${topic}`;
+      const entry = byPartition.get(tp) ?? { topic, partition, keys: [] };
+      entry.keys.push(key);
+      byPartition.set(tp, entry);
+    }
+    const changed = new Set<string>();
+    for (const { topic, partition, keys } of byPartition.values()) {
+      let end: number;
+      try {
+        end = await log.endOffset(topic, partition);
+      } catch {
+        // The topic (or partition) is gone: so are its producers' batches.
+        for (const key of keys) {
+          this.#states.delete(key);
+          changed.add(key);
+        }
+        continue;
+      }
+      let scanFrom = -1;
+      for (const key of keys) {
+        const state = this.#states.get(key) as PartitionProducer;
+        const kept = state.batches.filter((b) => b.baseOffset < end);
+        if (kept.length < state.batches.length) {
+          changed.add(key);
+          if (kept.length === 0) {
+            this.#states.delete(key);
+            continue;
+          }
+          state.batches.splice(0, state.batches.length, ...kept);
+          state.lastSequence = kept[kept.length - 1].lastSequence;
+        }
+        scanFrom = Math.max(scanFrom, ...state.batches.map((b) => b.baseOffset));
+      }
+      if (scanFrom >= 0 && scanFrom < end && log.readKafkaBatches !== undefined)
+        for (const key of await this.#recordStoredBatches(log, topic, partition, scanFrom, end))
+          changed.add(key);
+    }
+    const records: ProduceRecord[] = [...changed].map((key) => {
+      const state = this.#states.get(key);
+      return {
+        key: Buffer.from(key),
+        value: state === undefined ? null : Buffer.from(JSON.stringify(stateValue(state))),
+      };
+    });
+    if (records.length > 0) await log.append(PRODUCER_STATES_TOPIC, records);
+  }
+
+  /** Records the idempotent batches stored as received in [from, end) that their producers' states lack. */
+  async #recordStoredBatches(
+    log: Log,
+    topic: string,
+    partition: number,
+    from: number,
+    end: number,
+  ): Promise<string[]> {
+    const read = log.readKafkaBatches as NonNullable<Log['readKafkaBatches']>;
+    const changed: string[] = [];
+    for (let offset = from; offset < end; ) {
+      const result = await read.call(log, topic, partition, offset, { maxBytes: 1 << 20 });
+      for (const chunk of result.chunks) {
+        if (chunk.kind !== 'kafka') continue;
+        for (const batch of readBatchHeaders(chunk.bytes)) {
+          if (batch.producerId < 0 || batch.transactional || batch.control) continue;
+          const key = this.#key(topic, partition, batch.producerId);
+          const state = this.#states.get(key);
+          const latest = state?.batches.at(-1)?.baseOffset ?? -1;
+          if (state === undefined || batch.baseOffset <= latest || batch.producerEpoch < state.epoch)
+            continue;
+          this.#record(key, batch.producerEpoch, batch.baseSequence, batch.recordsCount, batch.baseOffset);
+          changed.push(key);
+        }
+      }
+      if (result.nextOffset <= offset) break;
+      offset = result.nextOffset;
+    }
+    return changed;
   }
 
   /** A producer id never handed out before, by this process or an earlier one on the same log. */
@@ -200,6 +294,20 @@ export class ProducerStates {
     baseOffset: number,
   ): Promise<unknown> {
     const key = this.#key(topic, partition, producerId);
+    const state = this.#record(key, epoch, firstSequence, count, baseOffset);
+    if (this.#log === undefined) return Promise.resolve();
+    return this.#log.append(PRODUCER_STATES_TOPIC, [
+      { key: Buffer.from(key), value: Buffer.from(JSON.stringify(stateValue(state))) },
+    ]);
+  }
+
+  #record(
+    key: string,
+    epoch: number,
+    firstSequence: number,
+    count: number,
+    baseOffset: number,
+  ): PartitionProducer {
     let state = this.#states.get(key);
     if (state === undefined || state.epoch !== epoch) {
       state = { epoch, lastSequence: -1, batches: [] };
@@ -209,14 +317,14 @@ export class ProducerStates {
     state.lastSequence = lastSequence;
     state.batches.push({ firstSequence, lastSequence, baseOffset });
     if (state.batches.length > RETAINED_BATCHES) state.batches.shift();
-    if (this.#log === undefined) return Promise.resolve();
-    const value: StateValue = {
-      epoch,
-      lastSequence,
-      batches: state.batches.map((b) => [b.firstSequence, b.lastSequence, b.baseOffset] as const),
-    };
-    return this.#log.append(PRODUCER_STATES_TOPIC, [
-      { key: Buffer.from(key), value: Buffer.from(JSON.stringify(value)) },
-    ]);
+    return state;
   }
+}
+
+function stateValue(state: PartitionProducer): StateValue {
+  return {
+    epoch: state.epoch,
+    lastSequence: state.lastSequence,
+    batches: state.batches.map((b) => [b.firstSequence, b.lastSequence, b.baseOffset] as const),
+  };
 }
