@@ -21,6 +21,9 @@ export interface SerdeOptions {
   readonly valueSchemaId?: number;
   readonly keySchema?: string;
   readonly valueSchema?: string;
+  /** PROTOBUF: the texts of the schemas a pinned (or existing) schema imports, by import name. */
+  readonly keySchemaReferences?: readonly { readonly name: string; readonly schema: string }[];
+  readonly valueSchemaReferences?: readonly { readonly name: string; readonly schema: string }[];
   /** AVRO: the generated records' full names (KEY_/VALUE_SCHEMA_FULL_NAME, else ksqlDB's defaults). */
   readonly keySchemaFullName?: string;
   readonly valueSchemaFullName?: string;

@@ -116,6 +116,10 @@ export function sinkEncoder(sink: DataSource, columns: readonly Column[]): SinkE
       ...(serde.valueSchema === undefined ? {} : { valueSchema: serde.valueSchema }),
       ...(serde.keySchemaFullName === undefined ? {} : { keySchemaFullName: serde.keySchemaFullName }),
       ...(serde.valueSchemaFullName === undefined ? {} : { valueSchemaFullName: serde.valueSchemaFullName }),
+      ...(serde.keySchemaReferences === undefined ? {} : { keySchemaReferences: serde.keySchemaReferences }),
+      ...(serde.valueSchemaReferences === undefined
+        ? {}
+        : { valueSchemaReferences: serde.valueSchemaReferences }),
       ...(serde.keyProtobufNullable === undefined ? {} : { keyProtobufNullable: serde.keyProtobufNullable }),
       ...(serde.valueProtobufNullable === undefined
         ? {}

@@ -15,6 +15,7 @@ import {
   jsonSrWriterSchema,
   parseAvroSchema,
   protobufFullName,
+  protobufReferenceTexts,
   protobufWriterSchema,
   type RegistrySchema,
   type RegistrySchemaType,
@@ -241,6 +242,7 @@ function writesWith(
   columns: readonly Column[],
   options: FormatOptions,
   existing: RegistrySchema & { id: number },
+  references: readonly { name: string; schema: string }[],
 ): boolean {
   if (existing.schemaType !== schemaTypeOf(format)) return false;
   try {
@@ -248,6 +250,7 @@ function writesWith(
       ...options,
       schema: existing.schema,
       schemaId: existing.id,
+      ...(references.length === 0 ? {} : { schemaReferences: references }),
     });
     return true;
   } catch (err) {
@@ -284,6 +287,28 @@ export async function registerSourceSchemas(
   const out: {
     -readonly [K in keyof SerdeOptions]: SerdeOptions[K];
   } = {};
+  /** A registered schema records are written with: its id, text and (PROTOBUF) referenced texts. */
+  const keep = (
+    target: 'key' | 'value',
+    id: number,
+    schema: string,
+    references: readonly { name: string; schema: string }[],
+  ): void => {
+    const withRefs = references.length === 0 ? undefined : references;
+    if (target === 'key') {
+      out.keySchemaId = id;
+      out.keySchema = schema;
+      if (withRefs !== undefined) out.keySchemaReferences = withRefs;
+    } else {
+      out.valueSchemaId = id;
+      out.valueSchema = schema;
+      if (withRefs !== undefined) out.valueSchemaReferences = withRefs;
+    }
+  };
+  const referencedTexts = async (found: RegistrySchema) =>
+    found.schemaType === 'PROTOBUF' && found.references.length > 0 && registry !== undefined
+      ? await protobufReferenceTexts(registry, found.references)
+      : [];
   const sides: ['key' | 'value', string, readonly Column[]][] = [
     ['key', request.keyFormat, request.columns.filter((c) => c.namespace === 'KEY')],
     ['value', request.valueFormat, request.columns.filter((c) => c.namespace === 'VALUE')],
@@ -326,13 +351,7 @@ export async function registerSourceSchemas(
         throw new StatementError(
           `Format and fetched schema type using ${target.toUpperCase()}_SCHEMA_ID ${pinnedId} are different. Format: [${format}], Fetched schema type: [${found.schemaType}].`,
         );
-      if (target === 'key') {
-        out.keySchemaId = pinnedId;
-        out.keySchema = found.schema;
-      } else {
-        out.valueSchemaId = pinnedId;
-        out.valueSchema = found.schema;
-      }
+      keep(target, pinnedId, found.schema, await referencedTexts(found));
       continue;
     }
     const schema =
@@ -357,15 +376,10 @@ export async function registerSourceSchemas(
           if (err instanceof SchemaRegistryError && err.notFound) return undefined;
           throw err;
         });
-        if (existing !== undefined && writesWith(format, columns, options, existing)) {
+        const references = existing === undefined ? [] : await referencedTexts(existing);
+        if (existing !== undefined && writesWith(format, columns, options, existing, references)) {
           // ksqlDB leaves a subject with versions alone: records are written with its latest schema.
-          if (target === 'key') {
-            out.keySchemaId = existing.id;
-            out.keySchema = existing.schema;
-          } else {
-            out.valueSchemaId = existing.id;
-            out.valueSchema = existing.schema;
-          }
+          keep(target, existing.id, existing.schema, references);
           continue;
         }
       }

@@ -18,6 +18,8 @@ export interface SinkFormats {
   readonly valueSchemaId?: number;
   readonly keySchema?: string;
   readonly valueSchema?: string;
+  readonly keySchemaReferences?: readonly { readonly name: string; readonly schema: string }[];
+  readonly valueSchemaReferences?: readonly { readonly name: string; readonly schema: string }[];
   readonly keySchemaFullName?: string;
   readonly valueSchemaFullName?: string;
   /** PROTOBUF(_NOSR): how the generated schemas declare nullable primitives. */
@@ -59,6 +61,9 @@ export class SinkEncoder {
               formats.keySchema,
               formats.keySchemaFullName,
             ),
+            ...(formats.keySchemaReferences === undefined
+              ? {}
+              : { schemaReferences: formats.keySchemaReferences }),
             ...(formats.keyProtobufNullable === undefined
               ? {}
               : { protobufNullable: formats.keyProtobufNullable }),
@@ -72,6 +77,9 @@ export class SinkEncoder {
         formats.valueSchema,
         formats.valueSchemaFullName,
       ),
+      ...(formats.valueSchemaReferences === undefined
+        ? {}
+        : { schemaReferences: formats.valueSchemaReferences }),
       ...(formats.valueProtobufNullable === undefined
         ? {}
         : { protobufNullable: formats.valueProtobufNullable }),

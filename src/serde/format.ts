@@ -24,6 +24,8 @@ export interface FormatOptions {
   readonly schemaId?: number;
   /** AVRO: that schema's text, when it is not the one generated from the columns (KEY/VALUE_SCHEMA_ID). */
   readonly schema?: string;
+  /** PROTOBUF: the texts of the imports a pinned schema references (registry references, fetched). */
+  readonly schemaReferences?: readonly { readonly name: string; readonly schema: string }[];
   /** AVRO: the full name of the generated record (VALUE_SCHEMA_FULL_NAME / KEY_SCHEMA_FULL_NAME). */
   readonly schemaFullName?: string;
   /** PROTOBUF(_NOSR): how nullable primitive columns are declared (*_PROTOBUF_NULLABLE_REPRESENTATION). */

@@ -110,7 +110,7 @@ export const protobufFormat: Format = {
   createSerializer(columns, options): RowSerializer {
     if (options?.wrapSingleValue === false)
       throw new FormatSchemaError("Format 'PROTOBUF' does not support 'WRAP_SINGLE_VALUE' set to 'false'.");
-    const compiled = compileProtobufSchema(protobufWriterSchema(columns, options));
+    const compiled = compileProtobufSchema(protobufWriterSchema(columns, options), options?.schemaReferences);
     // A generated schema has one message; a pinned one's is the one *_SCHEMA_FULL_NAME names.
     const type = writerMessage(compiled, options?.schema === undefined ? undefined : options.schemaFullName);
     const write = compileProtobufRowWriter(type, columns, true);

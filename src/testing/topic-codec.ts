@@ -111,6 +111,7 @@ function sideOf(
   const schema = target === 'key' ? serde.keySchema : serde.valueSchema;
   const fullName = target === 'key' ? serde.keySchemaFullName : serde.valueSchemaFullName;
   const nullable = target === 'key' ? serde.keyProtobufNullable : serde.valueProtobufNullable;
+  const references = target === 'key' ? serde.keySchemaReferences : serde.valueSchemaReferences;
   return {
     format,
     columns,
@@ -125,6 +126,7 @@ function sideOf(
       ...(schema === undefined ? {} : { schema }),
       ...(fullName === undefined ? {} : { schemaFullName: fullName }),
       ...(nullable === undefined ? {} : { protobufNullable: nullable }),
+      ...(references === undefined ? {} : { schemaReferences: references }),
     },
   };
 }

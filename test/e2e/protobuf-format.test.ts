@@ -146,9 +146,24 @@ test("PROTOBUF records from confluent-kafka's ProtobufSerializer are read by a s
     await produce(server, 'orders', records[1]); // 4.0: filtered out
     await produce(server, 'orders', records[2]);
 
-    const written = await eventually('two PROTOBUF records in BIG_ORDERS', async () => {
+    await eventually('two PROTOBUF records in BIG_ORDERS', async () => {
       const found = await values(server, 'BIG_ORDERS');
       return found.length === 2 ? found : undefined;
+    });
+    // A stream pinned to the producer's schema writes as its shop.Order message (indexes [1]), with
+    // the columns named as the schema names them.
+    await server.ksql(
+      `CREATE STREAM orders_pinned WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='PROTOBUF', VALUE_SCHEMA_ID=${id}, VALUE_SCHEMA_FULL_NAME='shop.Order');`,
+    );
+    await server.ksql(
+      "INSERT INTO orders_pinned (`id`, `customer`, `amount`, `status`) VALUES (9, 'c9', 50.5, 'PAID');",
+    );
+    const pinned = (await values(server, 'orders')).at(-1) as Buffer;
+    assert.equal(pinned.readUInt32BE(1), id);
+    assert.deepEqual([...pinned.subarray(5, 7)], [2, 2]);
+    const written = await eventually('three PROTOBUF records in BIG_ORDERS', async () => {
+      const found = await values(server, 'BIG_ORDERS');
+      return found.length === 3 ? found : undefined;
     });
     const consumed = await run(
       kafkaPython.python,
@@ -175,6 +190,8 @@ test("PROTOBUF records from confluent-kafka's ProtobufSerializer are read by a s
         FIRST_QTY: '3',
         PLACED: '2023-11-14T22:13:20.003Z',
       },
+      // No lines and no time: FIRST_QTY and PLACED are null, left out of the message.
+      { ID: '9', CUSTOMER: 'c9', AMOUNT: 50.5, STATUS: 'PAID' },
     ]);
 
     const problems = await eventually('three processing log entries', async () => {
