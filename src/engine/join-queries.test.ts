@@ -177,3 +177,34 @@ test('a stream record meets the table as of its own time: a later table update r
     ['o3', 'alice-later'],
   ]);
 });
+
+test('a join holds back fetched records while another input still has unfetched ones: an order meets the table as of its time even behind a backlog larger than one poll', async () => {
+  const { engine, log } = await startEngine();
+  await engine.execute(`
+    CREATE STREAM orders (id STRING KEY, customer INT) WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON', PARTITIONS=1);
+    CREATE TABLE customers (id INT PRIMARY KEY, name STRING) WITH (KAFKA_TOPIC='customers', VALUE_FORMAT='JSON', PARTITIONS=1);`);
+  // More table updates than one poll reads: the order's time falls inside the first poll's.
+  const key = Buffer.alloc(4);
+  key.writeInt32BE(1);
+  const updates = Array.from({ length: 12_000 }, (_, t) => ({
+    partition: 0,
+    key,
+    value: Buffer.from(JSON.stringify({ NAME: `v${t}` })),
+    timestamp: t,
+  }));
+  await log.append('customers', updates);
+  await log.append('orders', [
+    {
+      partition: 0,
+      key: Buffer.from('o1'),
+      value: Buffer.from(JSON.stringify({ CUSTOMER: 1 })),
+      timestamp: 10,
+    },
+  ]);
+  await engine.execute(`
+    SET 'auto.offset.reset'='earliest';
+    CREATE STREAM enriched WITH (KAFKA_TOPIC='enriched') AS
+      SELECT o.customer, o.id AS order_id, c.name FROM orders o JOIN customers c ON o.customer = c.id;`);
+  const out = await readTopic(log, 'enriched', 1);
+  assert.deepEqual(JSON.parse(out[0].value!.toString()), { ORDER_ID: 'o1', NAME: 'v10' });
+});

@@ -5,6 +5,7 @@ import {
   type LogTransaction,
   type PartitionRecords,
   type ProduceRecord,
+  type TopicPartition,
 } from '../log/index.js';
 import type { OperatorContext, Topology } from './operators.js';
 import type { ProcessingLog } from './processing-log.js';
@@ -12,7 +13,7 @@ import type { RuntimeSource } from './runtime-source.js';
 import type { TopicSink } from './sinks.js';
 import { StateStores, type StoreSpec } from './state/index.js';
 import { TimeSlicer } from './time-slicer.js';
-import { alignByTimestamp } from './timestamp-alignment.js';
+import { BufferedInputs } from './timestamp-alignment.js';
 
 export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
 
@@ -128,6 +129,8 @@ export class PersistentQuery {
   /** Resolves `start`'s promise once the first run has positioned its consumer. */
   private positioned: (() => void) | undefined;
   private consumer: Consumer | undefined;
+  /** A join's records fetched but not processed yet (see BufferedInputs). */
+  private inputs: BufferedInputs | undefined;
   private stateWaiters: { state: QueryState; resolve: () => void }[] = [];
   private logClosed = false;
   /** The open transaction of an exactly-once query. */
@@ -271,8 +274,15 @@ export class PersistentQuery {
   /** True when the query has processed everything in its source so far (or has stopped). */
   async isIdle(): Promise<boolean> {
     if (this.state !== 'RUNNING') return true;
-    if (this.busy || this.uncommitted || this.consumer === undefined) return false;
+    if (this.busy || this.uncommitted || this.consumer === undefined || this.inputs?.holding) return false;
     return this.consumer.caughtUp();
+  }
+
+  /** The partitions with records the consumer has not fetched yet. */
+  private async lagging(consumer: Consumer): Promise<TopicPartition[]> {
+    const assigned = consumer.assignment();
+    const ends = await Promise.all(assigned.map((tp) => this.log.endOffset(tp.topic, tp.partition)));
+    return assigned.filter((tp, i) => consumer.position(tp) < ends[i]);
   }
 
   /** Stops after the batch in hand, with its offsets committed (or during a backoff). */
@@ -297,6 +307,9 @@ export class PersistentQuery {
       metadataMaxAgeMs: this.spec.metadataMaxAgeMs,
     });
     const topics = this.spec.topics ?? [source.topic];
+    // A join's inputs are taken in timestamp order across partitions, as Kafka Streams takes them.
+    const inputs = topics.length > 1 ? new BufferedInputs(topics) : undefined;
+    this.inputs = inputs;
     // Partitions added to the source later (createPartitions) join the assignment at a later poll.
     await consumer.assignTopics(topics);
     this.consumer = consumer;
@@ -348,10 +361,11 @@ export class PersistentQuery {
         this.busy = false;
         // With output not committed yet, a quiet source still gets its commit within the interval.
         const pending = written.some((p, i) => p !== committed[i]);
+        // Records held back for a lagging input only wait for one more look at the log.
         const batches = await consumer.poll(
           this.spec.state === undefined ? BATCH_RECORDS : STATEFUL_BATCH_RECORDS,
           signal,
-          pending ? lastCommit + this.spec.commitIntervalMs - Date.now() : undefined,
+          inputs?.holding ? 0 : pending ? lastCommit + this.spec.commitIntervalMs - Date.now() : undefined,
         );
         this.busy = true;
         // The consumer appends partitions added to the source: they get slots too, written up to
@@ -363,22 +377,49 @@ export class PersistentQuery {
           written.push(at);
           committed.push(at);
         }
-        if (batches.length === 0) {
+        if (batches.length === 0 && !(inputs?.holding ?? false)) {
           if (signal.aborted) break;
           await commit();
           continue;
         }
-        for (const batch of topics.length > 1 ? alignByTimestamp(batches, topics) : batches) {
-          const index = slotOf(batch.topic, batch.partition);
-          const stoppedAt = await this.processBatch(batch);
-          if (stoppedAt !== undefined) {
-            // What came before the record that cannot be written is committed, and nothing after it.
-            written[index] = stoppedAt.offset;
-            await commit();
-            throw stoppedAt.error;
-          }
-          written[index] = batch.nextOffset;
+        if (signal.aborted && batches.length === 0) break;
+        let runs = batches;
+        if (inputs !== undefined) {
+          inputs.add(batches);
+          // A poll that brought nothing more lets everything held go (Kafka Streams' enforced
+          // processing); otherwise a partition with unread records and none here holds back later ones.
+          runs = inputs.take(batches.length === 0 ? [] : await this.lagging(consumer));
+          // A partition with a full buffer is not read until it drains, so polls reach the others.
+          const full = consumer
+            .assignment()
+            .filter((tp) => inputs.count(tp.topic, tp.partition) >= BATCH_RECORDS);
+          consumer.resume(consumer.assignment());
+          consumer.pause(full);
+          if (runs.length === 0) continue;
         }
+        if (inputs !== undefined) {
+          // A join's runs are small when its inputs' times interleave: their output goes in one append.
+          const stopped = await this.processRuns(runs);
+          const upTo = stopped?.run ?? runs.length;
+          for (let r = 0; r < upTo; r++)
+            written[slotOf(runs[r].topic, runs[r].partition)] = runs[r].nextOffset;
+          if (stopped !== undefined) {
+            written[slotOf(runs[upTo].topic, runs[upTo].partition)] = stopped.offset;
+            await commit();
+            throw stopped.error;
+          }
+        } else
+          for (const batch of runs) {
+            const index = slotOf(batch.topic, batch.partition);
+            const stoppedAt = await this.processBatch(batch);
+            if (stoppedAt !== undefined) {
+              // What came before the record that cannot be written is committed, and nothing after it.
+              written[index] = stoppedAt.offset;
+              await commit();
+              throw stoppedAt.error;
+            }
+            written[index] = batch.nextOffset;
+          }
         this.uncommitted = this.transaction !== undefined;
         if (
           Date.now() - lastCommit >= this.spec.commitIntervalMs ||
@@ -420,6 +461,42 @@ export class PersistentQuery {
     const stoppedAt = await this.writeOutput(out, from);
     await this.processingLog.flush();
     return stoppedAt;
+  }
+
+  /**
+   * Processes runs of records (of any partitions) in order and writes all their output in one
+   * append; like processBatch, returns which run and input offset to resume from when a record's
+   * output can never be written (the runs before it count as written).
+   */
+  private async processRuns(
+    runs: readonly PartitionRecords[],
+  ): Promise<{ run: number; offset: number; error: Error } | undefined> {
+    const task = this.task;
+    if (task === undefined)
+      throw new Error(`Query ${this.spec.id} has no topology: its state stores are closed.`);
+    const out: ProduceRecord[] = [];
+    const offsets: number[] = [];
+    const runOf: number[] = [];
+    for (let r = 0; r < runs.length; r++) {
+      const run = runs[r];
+      const fetching = task.topology.prepare(run.records, run.topic);
+      if (fetching !== undefined) await fetching;
+      const { records, from } = task.sink.write(task.topology.process(run.records, run.partition, run.topic));
+      for (let i = 0; i < records.length; i++) {
+        out.push(records[i]);
+        offsets.push(from[i]);
+        runOf.push(r);
+      }
+      this.processed += run.records.length;
+    }
+    // Each output's place in `out`, so the one that cannot be written names its run and offset.
+    const stoppedAt = await this.writeOutput(
+      out,
+      out.map((_, i) => i),
+    );
+    await this.processingLog.flush();
+    if (stoppedAt === undefined) return undefined;
+    return { run: runOf[stoppedAt.offset], offset: offsets[stoppedAt.offset], error: stoppedAt.error };
   }
 
   /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LogRecord, PartitionRecords } from '../log/index.js';
-import { alignByTimestamp } from './timestamp-alignment.js';
+import { alignByTimestamp, BufferedInputs } from './timestamp-alignment.js';
 
 function batch(topic: string, partition: number, times: number[], firstOffset = 0): PartitionRecords {
   const records = times.map(
@@ -44,4 +44,25 @@ test('one partition with records, or none, is passed through; empty batches keep
     ['customers', 'orders'],
   );
   assert.deepEqual(shape(runs), ['customers0:@5', 'customers1:1@2', 'orders0:2@2']);
+});
+
+test('buffered inputs hold everything while a partition with unfetched records has none here, then go as far as it lets them', () => {
+  const inputs = new BufferedInputs(['customers', 'orders']);
+  const orders = { topic: 'orders', partition: 0 };
+  const customers = { topic: 'customers', partition: 0 };
+  inputs.add([batch('customers', 0, [1, 5, 9])]);
+  assert.deepEqual(inputs.take([orders]), [], 'the orders partition may hold an earlier record');
+  assert.equal(inputs.count('customers', 0), 3);
+  inputs.add([batch('orders', 0, [4, 20], 10)]);
+  // Both still have unfetched records: customers@1, orders@4, customers@5,9, then customers ran dry.
+  assert.deepEqual(shape(inputs.take([orders, customers])), [
+    'customers0:1@1',
+    'orders0:4@11',
+    'customers0:5,9@4',
+  ]);
+  assert.equal(inputs.count('orders', 0), 1);
+  assert.equal(inputs.holding, true);
+  // Nothing more to fetch anywhere: the rest goes.
+  assert.deepEqual(shape(inputs.take([])), ['orders0:20@13']);
+  assert.equal(inputs.holding, false);
 });

@@ -4,7 +4,7 @@
 // ones), so a stream record meets the table as of its own time, not a later update that happened to
 // be fetched first. Here the poll's batches are merged the same way, into runs: a run is as many
 // consecutive records of one partition as come before every other partition's head.
-import type { PartitionRecords } from '../log/index.js';
+import type { PartitionRecords, TopicPartition } from '../log/index.js';
 
 /**
  * `batches` as runs in timestamp order across partitions. Equal timestamps go to the topic earlier
@@ -58,4 +58,70 @@ export function alignByTimestamp(
     });
   }
   return runs;
+}
+
+const keyOf = (topic: string, partition: number) => `${partition}\u0000${topic}`;
+
+/**
+ * What a query with several inputs has fetched but not processed yet, per partition. Kafka Streams
+ * (max.task.idle.ms=0) does not let a task run while one of its partitions has nothing buffered but
+ * records not yet fetched: that partition's next record could be the earliest. `take` gives runs in
+ * timestamp order and stops where such a partition would be passed; the rest waits for a poll.
+ */
+export class BufferedInputs {
+  readonly #topics: readonly string[];
+  readonly #held = new Map<string, PartitionRecords>();
+
+  constructor(topics: readonly string[]) {
+    this.#topics = topics;
+  }
+
+  /** Whether any record waits. */
+  get holding(): boolean {
+    return this.#held.size > 0;
+  }
+
+  /** How many records of the partition wait. */
+  count(topic: string, partition: number): number {
+    return this.#held.get(keyOf(topic, partition))?.records.length ?? 0;
+  }
+
+  add(batches: readonly PartitionRecords[]): void {
+    for (const b of batches) {
+      const key = keyOf(b.topic, b.partition);
+      const held = this.#held.get(key);
+      if (held === undefined) {
+        this.#held.set(key, b);
+        continue;
+      }
+      this.#held.set(key, { ...held, records: [...held.records, ...b.records], nextOffset: b.nextOffset });
+    }
+  }
+
+  /**
+   * The runs that may go now, in timestamp order (see alignByTimestamp), stopping before the first
+   * record that would pass a partition of `lagging` (records not fetched yet) whose records here
+   * have all gone. Empty `lagging` lets everything go.
+   */
+  take(lagging: readonly TopicPartition[]): PartitionRecords[] {
+    const held = [...this.#held.values()];
+    const blockers = lagging.map((tp) => keyOf(tp.topic, tp.partition));
+    const order = alignByTimestamp(held, this.#topics);
+    const left = new Map(held.map((b) => [keyOf(b.topic, b.partition), b.records.length]));
+    const runs: PartitionRecords[] = [];
+    for (const run of order) {
+      if (run.records.length > 0 && blockers.some((k) => (left.get(k) ?? 0) === 0)) break;
+      const key = keyOf(run.topic, run.partition);
+      left.set(key, (left.get(key) ?? 0) - run.records.length);
+      runs.push(run);
+    }
+    // What did not go stays, from its first record not taken.
+    for (const b of held) {
+      const key = keyOf(b.topic, b.partition);
+      const remaining = left.get(key) ?? 0;
+      if (remaining <= 0) this.#held.delete(key);
+      else this.#held.set(key, { ...b, records: b.records.slice(b.records.length - remaining) });
+    }
+    return runs;
+  }
 }
