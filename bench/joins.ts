@@ -3,38 +3,33 @@
 // same run over the same events: each query is started and caught up first (the join's table
 // loaded into its store), then the events are appended and timed until the query has processed
 // them all.
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { loadServerConfig } from '../src/config/index.js';
-import { KsqlEngine } from '../src/engine/index.js';
-import { type ProduceRecord, SegmentLog } from '../src/log/index.js';
+import type { ProduceRecord } from '../src/log/index.js';
+import { appendAll, orderRecords, timeUntilIdle, withEngine } from './query-harness.js';
 
 const EVENTS = 200_000;
 const TABLE_KEYS = Number(process.env.JOIN_BENCH_KEYS ?? 100_000);
 
 export interface JoinFigure {
   readonly name: string;
+  /** Best of the rounds, wall clock. */
   readonly recordsPerSecond: number;
+  /** Best of the rounds, per second of the process's CPU time (what the query costs, whatever else runs). */
+  readonly recordsPerCpuSecond: number;
+  /** The baseline's: each round's ratio to the baseline run just before it, their median. */
+  readonly medianRatio?: number;
 }
 
 function events(): ProduceRecord[] {
-  const out: ProduceRecord[] = [];
-  for (let i = 0; i < EVENTS; i++) {
-    const value = {
-      CUSTOMER_ID: (i * 7919) % TABLE_KEYS,
-      ITEM: ['keyboard', 'mouse', 'monitor', 'laptop stand'][i % 4],
-      QTY: 1 + (i % 20),
-      PRICE: 9.99 + (i % 100),
-      SHIP_TO: `${i % 900} Long Street, Springfield, ${10000 + (i % 89999)}`,
-    };
-    out.push({
-      key: Buffer.from(`o-${i}`),
-      value: Buffer.from(JSON.stringify(value)),
-      timestamp: 1_700_000_000_000 + i,
-    });
-  }
-  return out;
+  return orderRecords(EVENTS, (i) => ({
+    CUSTOMER_ID: (i * 7919) % TABLE_KEYS,
+    ITEM: ['keyboard', 'mouse', 'monitor', 'laptop stand'][i % 4],
+    QTY: 1 + (i % 20),
+    PRICE: 9.99 + (i % 100),
+    SHIP_TO: `${i % 900} Long Street, Springfield, ${10000 + (i % 89999)}`,
+  }));
 }
 
 function customers(): ProduceRecord[] {
@@ -67,42 +62,31 @@ const QUERIES = {
   },
 } as const;
 
+interface RunFigure {
+  readonly recordsPerSecond: number;
+  readonly recordsPerCpuSecond: number;
+}
+
 async function run(
   kind: keyof typeof QUERIES,
   input: readonly ProduceRecord[],
   table: readonly ProduceRecord[],
-) {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-join-'));
-  const log = await SegmentLog.open({ dataDir: dir, cleanerIntervalMs: 0 });
-  try {
-    const engine = await KsqlEngine.start(
-      log,
-      loadServerConfig({
-        flags: { 'ksql.streams.commit.interval.ms': '100', 'ksql.streams.state.dir': join(dir, 'state') },
-        env: {},
-      }),
-    );
+): Promise<RunFigure> {
+  return withEngine('at_least_once', async ({ log, engine }) => {
     await engine.execute(
       `CREATE STREAM orders (id STRING KEY, customer_id INT, item STRING, qty INT, price DOUBLE, ship_to STRING)
          WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON', PARTITIONS=1);
        CREATE TABLE customers (id INT PRIMARY KEY, name STRING, city STRING, state STRING)
          WITH (KAFKA_TOPIC='customers', VALUE_FORMAT='JSON', PARTITIONS=1);`,
     );
-    for (let i = 0; i < table.length; i += 5000) await log.append('customers', table.slice(i, i + 5000));
+    await appendAll(log, 'customers', table);
     await engine.execute(`SET 'auto.offset.reset'='earliest'; ${QUERIES[kind].sql}`);
     await engine.waitUntilIdle(300_000);
-    const start = performance.now();
-    for (let i = 0; i < input.length; i += 5000) await log.append('orders', input.slice(i, i + 5000));
-    await engine.waitUntilIdle(300_000);
-    const seconds = (performance.now() - start) / 1000;
+    const { seconds, cpuSeconds } = await timeUntilIdle(engine, () => appendAll(log, 'orders', input));
     const produced = await log.endOffset(QUERIES[kind].sink, 0);
     if (produced === 0) throw new Error(`the ${kind} query produced nothing`);
-    await engine.close();
-    return input.length / seconds;
-  } finally {
-    await log.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+    return { recordsPerSecond: input.length / seconds, recordsPerCpuSecond: input.length / cpuSeconds };
+  });
 }
 
 const SIDE_EVENTS = 100_000;
@@ -164,16 +148,7 @@ export interface StreamStreamFigure {
 
 /** A stream-stream INNER JOIN WITHIN 1 MINUTE GRACE PERIOD 1 MINUTE over the orders and shipments above. */
 async function runStreamStream(batches: readonly { topic: string; records: ProduceRecord[] }[]) {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-join-'));
-  const log = await SegmentLog.open({ dataDir: dir, cleanerIntervalMs: 0 });
-  try {
-    const engine = await KsqlEngine.start(
-      log,
-      loadServerConfig({
-        flags: { 'ksql.streams.commit.interval.ms': '100', 'ksql.streams.state.dir': join(dir, 'state') },
-        env: {},
-      }),
-    );
+  return withEngine('at_least_once', async ({ dir, log, engine }) => {
     await engine.execute(
       `CREATE STREAM orders (id STRING KEY, item STRING, qty INT, price DOUBLE)
          WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON', PARTITIONS=1);
@@ -184,25 +159,20 @@ async function runStreamStream(batches: readonly { topic: string; records: Produ
          FROM orders o JOIN shipments s WITHIN 1 MINUTE GRACE PERIOD 1 MINUTE ON o.id = s.id EMIT CHANGES;`,
     );
     await engine.waitUntilIdle(300_000);
-    const start = performance.now();
-    for (const b of batches) await log.append(b.topic, b.records);
-    await engine.waitUntilIdle(300_000);
-    const seconds = (performance.now() - start) / 1000;
+    const { seconds } = await timeUntilIdle(engine, async () => {
+      for (const b of batches) await log.append(b.topic, b.records);
+    });
     const joined = await log.endOffset('SHIPPED', 0);
     const changelogs = (await log.listTopics()).filter((t) => t.endsWith('-store-changelog'));
     let changelogRecords = 0;
     for (const t of changelogs) changelogRecords += await log.endOffset(t, 0);
-    await engine.close();
     return {
       recordsPerSecond: (2 * SIDE_EVENTS) / seconds,
       joined,
       stateBytes: directorySize(join(dir, 'state')),
       changelogRecords,
     };
-  } finally {
-    await log.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** The stream-stream join, best of 3: its rate, what it joined and what its stores hold at the end. */
@@ -216,39 +186,60 @@ export async function benchStreamStreamJoin(): Promise<StreamStreamFigure> {
   return best as StreamStreamFigure;
 }
 
-/** The stream-table join and the stateless CSAS of the same run, best of 3 each. */
+const ROUNDS = 5;
+
+/**
+ * The stream-table join and the stateless CSAS of the same run, in rounds of one CSAS run then one
+ * join run: the best of each, and the median of the rounds' ratios (a load that comes and goes on a
+ * shared machine moves one round's pair together more than it moves two bests).
+ */
 export async function benchJoins(): Promise<JoinFigure[]> {
   const input = events();
   const table = customers();
-  let csas = 0;
-  let streamTable = 0;
-  for (let round = 0; round < 3; round++) {
-    csas = Math.max(csas, await run('csas', input, table));
-    streamTable = Math.max(streamTable, await run('streamTable', input, table));
+  const csas: RunFigure[] = [];
+  const streamTable: RunFigure[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    csas.push(await run('csas', input, table));
+    streamTable.push(await run('streamTable', input, table));
   }
+  const best = (runs: RunFigure[], of: keyof RunFigure) => Math.max(...runs.map((r) => r[of]));
+  const ratios = streamTable
+    .map((r, i) => r.recordsPerSecond / csas[i].recordsPerSecond)
+    .sort((a, b) => a - b);
   return [
-    { name: 'CREATE STREAM … AS SELECT (stateless), baseline', recordsPerSecond: csas },
-    { name: 'stream-table join, 100,000-key table', recordsPerSecond: streamTable },
+    {
+      name: 'CREATE STREAM … AS SELECT (stateless), baseline',
+      recordsPerSecond: best(csas, 'recordsPerSecond'),
+      recordsPerCpuSecond: best(csas, 'recordsPerCpuSecond'),
+    },
+    {
+      name: 'stream-table join, 100,000-key table',
+      recordsPerSecond: best(streamTable, 'recordsPerSecond'),
+      recordsPerCpuSecond: best(streamTable, 'recordsPerCpuSecond'),
+      medianRatio: ratios[Math.floor(ratios.length / 2)],
+    },
   ];
 }
 
 /** One run of one query, for profiling (`node --cpu-prof`). */
-export async function benchJoinOnce(kind: 'csas' | 'streamTable'): Promise<number> {
+export async function benchJoinOnce(kind: 'csas' | 'streamTable'): Promise<RunFigure> {
   return run(kind, events(), customers());
 }
 
-/** Prints the figures, each beside the CSAS baseline of the same run. */
+/** Prints the figures, each beside the CSAS baseline of the same run, and the load they ran under. */
 export function printJoinFigures(figures: readonly JoinFigure[]): void {
   console.log(
-    `Joins over ~150-byte JSON events, ${EVENTS.toLocaleString('en-US')} events appended to running queries, best of 3 (aim: the stream-table join ≥ 80 % of the CSAS)`,
+    `Joins over ~150-byte JSON events, ${EVENTS.toLocaleString('en-US')} events appended to running queries, best of ${ROUNDS} rounds (aim: the stream-table join ≥ 80 % of the CSAS); load average ${loadavg()[0].toFixed(1)}`,
   );
+  const base = figures[0];
   for (const [i, f] of figures.entries()) {
+    const percent = (a: number, b: number) => `${((100 * a) / b).toFixed(0)} %`;
     const ratio =
       i === 0
         ? ''
-        : `  ${((100 * f.recordsPerSecond) / figures[0].recordsPerSecond).toFixed(0)} % of baseline`;
+        : `  ${percent(f.recordsPerSecond, base.recordsPerSecond)} of baseline (median of rounds ${percent(f.medianRatio ?? 0, 1)}; per CPU-second ${percent(f.recordsPerCpuSecond, base.recordsPerCpuSecond)})`;
     console.log(
-      `  ${f.name.padEnd(48)} ${Math.round(f.recordsPerSecond).toLocaleString('en-US').padStart(12)} records/s${ratio}`,
+      `  ${f.name.padEnd(48)} ${Math.round(f.recordsPerSecond).toLocaleString('en-US').padStart(12)} records/s ${Math.round(f.recordsPerCpuSecond).toLocaleString('en-US').padStart(9)} per CPU-s${ratio}`,
     );
   }
 }

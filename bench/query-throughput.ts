@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../src/app/index.js';
 import { loadServerConfig } from '../src/config/index.js';
-import { KsqlEngine } from '../src/engine/index.js';
-import { type ProduceRecord, SegmentLog } from '../src/log/index.js';
+import type { ProduceRecord } from '../src/log/index.js';
+import { appendAll, orderRecords, timeUntilIdle, withEngine } from './query-harness.js';
 
 const RECORDS = 200_000;
 
@@ -18,23 +18,15 @@ export interface QueryFigure {
 }
 
 export function makeRecords(): ProduceRecord[] {
-  const out: ProduceRecord[] = [];
-  for (let i = 0; i < RECORDS; i++) {
-    const value = {
-      ORDER_ID: 1_000_000 + i,
-      CUSTOMER: `customer-${i % 5000}`,
-      ITEM: ['keyboard', 'mouse', 'monitor', 'laptop stand'][i % 4],
-      QTY: 1 + (i % 20),
-      PRICE: 9.99 + (i % 100),
-      SHIP_TO: `${i % 900} Long Street, Springfield, ${10000 + (i % 89999)}`,
-    };
-    out.push({
-      key: Buffer.from(`o-${i}`),
-      value: Buffer.from(JSON.stringify(value)),
-      timestamp: 1_700_000_000_000 + i, // 1 ms apart: 200 s of event time
-    });
-  }
-  return out;
+  // 1 ms apart: 200 s of event time.
+  return orderRecords(RECORDS, (i) => ({
+    ORDER_ID: 1_000_000 + i,
+    CUSTOMER: `customer-${i % 5000}`,
+    ITEM: ['keyboard', 'mouse', 'monitor', 'laptop stand'][i % 4],
+    QTY: 1 + (i % 20),
+    PRICE: 9.99 + (i % 100),
+    SHIP_TO: `${i % 900} Long Street, Springfield, ${10000 + (i % 89999)}`,
+  }));
 }
 
 /** What the query computes, hand-written on plain objects: the same work minus SQL. */
@@ -82,37 +74,19 @@ export async function persistentQuery(
   guarantee: 'at_least_once' | 'exactly_once_v2',
   kind: keyof typeof QUERIES = 'csas',
 ): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-query-'));
-  const log = await SegmentLog.open({ dataDir: dir, cleanerIntervalMs: 0 });
-  try {
-    const engine = await KsqlEngine.start(
-      log,
-      loadServerConfig({
-        flags: {
-          'ksql.streams.commit.interval.ms': '100',
-          'ksql.streams.processing.guarantee': guarantee,
-          'ksql.streams.state.dir': join(dir, 'state'),
-        },
-        env: {},
-      }),
-    );
+  return withEngine(guarantee, async ({ log, engine }) => {
     await engine.execute(
       `CREATE STREAM orders (id STRING KEY, order_id BIGINT, customer STRING, item STRING, qty INT, price DOUBLE, ship_to STRING)
          WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON', PARTITIONS=1);`,
     );
-    for (let i = 0; i < records.length; i += 5000) await log.append('orders', records.slice(i, i + 5000));
-    const start = performance.now();
-    await engine.execute(`SET 'auto.offset.reset'='earliest'; ${QUERIES[kind].sql}`);
-    await engine.waitUntilIdle(120_000);
-    const seconds = (performance.now() - start) / 1000;
+    await appendAll(log, 'orders', records);
+    const { seconds } = await timeUntilIdle(engine, () =>
+      engine.execute(`SET 'auto.offset.reset'='earliest'; ${QUERIES[kind].sql}`),
+    );
     const produced = await log.endOffset(QUERIES[kind].sink, 0);
     if (produced === 0) throw new Error('the query produced nothing');
-    await engine.close();
     return RECORDS / seconds;
-  } finally {
-    await log.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** p50/p99 of append → row delivered over HTTP/1.1 chunked, at about 1,000 records/s for 5 s. */
