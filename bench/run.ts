@@ -12,7 +12,7 @@ import { benchKafkaClients } from './kafka-clients.js';
 import { benchKafkaListener, printKafkaListenerFigures } from './kafka-listener.js';
 import { benchLog, type Figure } from './log-throughput.js';
 import { benchPostgresCdc } from './postgres-cdc.js';
-import { benchPullQueries } from './pull-queries.js';
+import { benchPullQueries, printPullFigures } from './pull-queries.js';
 import { benchPushStreaming } from './push-streaming.js';
 import { benchQueries } from './query-throughput.js';
 import { benchStateStores } from './state-stores.js';
@@ -181,22 +181,8 @@ else {
   }
 }
 
-const pulls = await benchPullQueries();
 console.log('');
-console.log(
-  `Pull-query key lookups on a GROUP BY table of ${(10_000).toLocaleString('en-US')} keys over /query-stream (HTTP/1.1 keep-alive, 4 in flight), ${(5_000).toLocaleString('en-US')} lookups, best of 3 (aim ≥ 20,000/s, p99 < 5 ms)`,
-);
-for (const [i, f] of pulls.entries()) {
-  const ratio =
-    i !== 0 && i !== 2 ? `  ${((100 * f.perSecond) / pulls[0].perSecond).toFixed(0)} % of baseline` : '';
-  const cpu = f.cpuMicros === undefined ? '' : `  ${f.cpuMicros.toFixed(0)} µs CPU each (client and server)`;
-  const latency =
-    f.p99Ms === undefined ? '' : `  p50 ${f.p50Ms?.toFixed(2)} ms, p99 ${f.p99Ms.toFixed(2)} ms`;
-  const unit = i === 2 ? 'rows/s' : 'requests/s';
-  console.log(
-    `  ${f.name.padEnd(44)} ${Math.round(f.perSecond).toLocaleString('en-US').padStart(12)} ${unit}${ratio}${latency}${cpu}`,
-  );
-}
+printPullFigures((await benchPullQueries())!);
 
 const javaConnect = await benchJavaConnect();
 console.log('');

@@ -113,6 +113,8 @@ export interface RunningServer {
   readonly log: Log;
   /** What opening the embedded log found (undefined on the Kafka backend). */
   readonly openReport: OpenReport | undefined;
+  /** The engine behind the REST API (benchmarks time it without HTTP). */
+  readonly engine: KsqlEngine;
   close(): Promise<void>;
 }
 
@@ -486,6 +488,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     url: `${secure ? 'https' : 'http'}://${shownHost}:${boundPort}`,
     log,
     openReport: log instanceof SegmentLog ? log.openReport : undefined,
+    engine: running.engine,
     connectUrl:
       running.worker?.restUrl ??
       (config.isSetByUser('ksql.connect.url') ? config.getString('ksql.connect.url') : undefined),

@@ -1092,6 +1092,16 @@ export class KsqlEngine {
     }
   }
 
+  /**
+   * `sql` opened as the pull query it was prepared as before (by openQuery), without parsing or
+   * planning; undefined when it is not one (openQuery then plans it, or refuses it with its error).
+   */
+  async openPreparedPull(sql: string, options: ExecuteOptions = {}): Promise<QueryStream | undefined> {
+    const context = requestContext(options);
+    checkProperties(context, sql);
+    return this.reopenPull(sql, context, options);
+  }
+
   /** Pull queries prepared from statement texts (variables aside), to open again without planning. */
   private readonly preparedPulls = new PreparedPullQueries();
 

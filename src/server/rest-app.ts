@@ -4,8 +4,14 @@ import { InternalTopics, type Log } from '../log/index.js';
 import type { BasicAuthenticator } from './auth/basic-authenticator.js';
 import { type CrossOriginPolicy, guardCrossOrigin } from './auth/cross-origin.js';
 import { requireKsqlAuthentication } from './auth/request-auth.js';
-import { createDualProtocolServer, createTlsServer, type TlsOptions } from './dual-protocol-server.js';
+import {
+  createDualProtocolServer,
+  createTlsServer,
+  type RequestHandler,
+  type TlsOptions,
+} from './dual-protocol-server.js';
 import { errorBody, errorOfStatus, genericError } from './errors.js';
+import { pullFastPath, replayReadAheadBodies } from './pull-fast-path.js';
 import { type InsertsStreamLimits, registerInsertsStreamRoute } from './routes/inserts-stream.js';
 import { registerKsqlRoutes } from './routes/ksql.js';
 import { registerQueryRoutes } from './routes/query.js';
@@ -31,22 +37,43 @@ export interface RestAppOptions {
   readonly crossOrigin?: CrossOriginPolicy;
   /** authentication.method=BASIC: who may call, with which role. */
   readonly authenticator?: BasicAuthenticator;
+  /**
+   * Answer HTTP/1.1 pull queries prepared before in front of Fastify (default true); false sends
+   * every request through Fastify (the tests compare the two).
+   */
+  readonly pullFastPath?: boolean;
 }
 
 /** The ksqlDB-compatible REST API on one port for HTTP/1.1 and HTTP/2. */
 export function buildRestApp(options: RestAppOptions): FastifyInstance {
   const idleTimeoutMs =
     options.idleTimeoutSeconds === undefined ? undefined : options.idleTimeoutSeconds * 1000;
-  const factory = (handler: Parameters<typeof createDualProtocolServer>[0]) =>
-    options.tls === undefined
+  const bodyLimit = options.bodyLimit ?? 32 * 1024 * 1024;
+  const internal = options.internalTopics ?? new InternalTopics();
+  const factory = (fastify: RequestHandler) => {
+    const handler =
+      options.pullFastPath === false
+        ? fastify
+        : pullFastPath(
+            {
+              engine: options.engine,
+              internalTopics: (topic) => internal.roleOf(topic),
+              bodyLimit,
+              ...(options.authenticator === undefined ? {} : { authenticator: options.authenticator }),
+            },
+            fastify,
+          );
+    return options.tls === undefined
       ? createDualProtocolServer(handler, idleTimeoutMs)
       : createTlsServer(handler, options.tls, idleTimeoutMs);
+  };
   const app = Fastify({
     // biome-ignore lint/suspicious/noExplicitAny: fastify's serverFactory type is tied to node:http's server
     serverFactory: factory as any,
-    bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024,
+    bodyLimit,
     logger: false,
   });
+  replayReadAheadBodies(app);
   // ksqlDB's routes set no request type: every body is JSON text whatever its declared type (curl -d
   // sends a form type, ksqlDB's clients the delimited type), parsed here once; produce bodies hold
   // several JSON values, so their route gets the text.
@@ -70,7 +97,6 @@ export function buildRestApp(options: RestAppOptions): FastifyInstance {
     options.tls !== undefined,
     (status, message) => errorBody(errorOfStatus(status, message)),
   );
-  const internal = options.internalTopics ?? new InternalTopics();
   if (options.authenticator !== undefined) {
     requireKsqlAuthentication(app, options.authenticator, (topic) => internal.roleOf(topic));
   }

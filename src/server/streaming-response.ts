@@ -1,8 +1,8 @@
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
 import type { FastifyReply } from 'fastify';
 
-type RawResponse = ServerResponse | Http2ServerResponse;
+export type RawResponse = ServerResponse | Http2ServerResponse;
 
 function isHttp2(res: RawResponse): res is Http2ServerResponse {
   return 'stream' in res;
@@ -36,9 +36,24 @@ export class StreamingResponse {
   private readonly waiting = new Set<() => void>();
   private readonly onClientGone: () => void;
 
-  constructor(reply: FastifyReply, status: number, contentType: string, onClientGone: () => void) {
-    reply.hijack();
-    this.res = reply.raw as RawResponse;
+  /**
+   * Takes over a Fastify reply (the headers its hooks set, such as CORS ones, go with the answer), or
+   * answers on a bare response (the pull-query fast path).
+   */
+  constructor(
+    reply: FastifyReply | RawResponse,
+    status: number,
+    contentType: string,
+    onClientGone: () => void,
+  ) {
+    let headers: OutgoingHttpHeaders = {};
+    if ('hijack' in reply) {
+      reply.hijack();
+      headers = reply.getHeaders() as OutgoingHttpHeaders;
+      this.res = reply.raw as RawResponse;
+    } else {
+      this.res = reply;
+    }
     this.onClientGone = onClientGone;
     // Closed before we ended it: the client went away. (HTTP/2's writableFinished turns true when
     // the stream closes, however it closes, so it cannot tell.)
@@ -46,7 +61,7 @@ export class StreamingResponse {
       if (!this.res.writableEnded) this.clientGone();
     };
     this.res.once('close', closed);
-    this.res.writeHead(status, { 'content-type': contentType });
+    this.res.writeHead(status, { ...headers, 'content-type': contentType });
     // The client may have gone while the request was being prepared.
     if (closedEarly(this.res)) this.clientGone();
   }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Statement } from '../../engine/index.js';
 import { errorBody, errorOfStatus } from '../errors.js';
@@ -7,12 +8,18 @@ import {
   ksqlRequestDenied,
   statementDenied,
 } from './access-policy.js';
-import type { BasicAuthenticator, Principal } from './basic-authenticator.js';
+import type { AuthenticationResult, BasicAuthenticator, Principal } from './basic-authenticator.js';
 
 /** Who made each request, once authenticated (keyed by the raw request, which Fastify keeps). */
 const principals = new WeakMap<object, Principal>();
 /** The internal topics of the app a request came to, for its statement checks. */
 const internalTopicsOf = new WeakMap<object, InternalTopicRole>();
+
+/**
+ * Credentials the pull-query fast path checked before handing the request to Fastify: checked once,
+ * so a wrong password counts once against the failed-login limit.
+ */
+const checkedEarlier = new WeakMap<object, AuthenticationResult>();
 
 /** Paths anyone may call: load balancers and clients probe them before they have credentials. */
 const OPEN_PATHS = new Set(['/healthcheck', '/info']);
@@ -58,7 +65,8 @@ async function authenticate(
   authenticator: BasicAuthenticator,
   body: ErrorBody,
 ): Promise<Principal | undefined> {
-  const result = await authenticator.authenticate(req.headers.authorization, req.ip);
+  const result =
+    checkedEarlier.get(req.raw) ?? (await authenticator.authenticate(req.headers.authorization, req.ip));
   if (!result.ok) {
     refuse(reply, authenticator, result.status, result.message, body, result.retryAfterSeconds);
     return undefined;
@@ -86,6 +94,25 @@ export function requireKsqlAuthentication(
     const denied = ksqlRequestDenied(principal.role, req.method, path, internal);
     if (denied !== undefined) return refuse(reply, authenticator, 403, denied, ksqlErrorBody);
   });
+}
+
+/**
+ * The statement check for a request the fast path answers itself (a ksqlDB API path other than the
+ * open ones), or undefined when its credentials or role are refused: Fastify's hook then answers it,
+ * with the result checked here.
+ */
+export async function authorizeEarly(
+  raw: IncomingMessage,
+  authenticator: BasicAuthenticator,
+  internal: InternalTopicRole,
+): Promise<StatementAuthorizer | undefined> {
+  const result = await authenticator.authenticate(raw.headers.authorization, raw.socket.remoteAddress);
+  checkedEarlier.set(raw, result);
+  if (!result.ok) return undefined;
+  const role = result.principal.role;
+  if (ksqlRequestDenied(role, raw.method ?? '', pathOf(raw.url ?? ''), internal) !== undefined)
+    return undefined;
+  return (statement) => statementDenied(role, statement, internal);
 }
 
 /** The same users on the embedded Connect REST API; a connector config is checked once its body is read. */
