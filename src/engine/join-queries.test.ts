@@ -208,3 +208,35 @@ test('a join holds back fetched records while another input still has unfetched 
   const out = await readTopic(log, 'enriched', 1);
   assert.deepEqual(JSON.parse(out[0].value!.toString()), { ORDER_ID: 'o1', NAME: 'v10' });
 });
+
+test('join inputs are ordered by the times the query takes them at: a TIMESTAMP column, not the log time', async () => {
+  const { engine, log } = await startEngine();
+  await engine.execute(`
+    CREATE STREAM orders (id STRING KEY, customer INT, at BIGINT)
+      WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON', PARTITIONS=1, TIMESTAMP='at');
+    CREATE TABLE customers (id INT PRIMARY KEY, name STRING) WITH (KAFKA_TOPIC='customers', VALUE_FORMAT='JSON', PARTITIONS=1);`);
+  const key = Buffer.alloc(4);
+  key.writeInt32BE(1);
+  await log.append('customers', [
+    { partition: 0, key, value: Buffer.from(JSON.stringify({ NAME: 'alice' })), timestamp: 10 },
+    { partition: 0, key, value: Buffer.from(JSON.stringify({ NAME: 'alice-later' })), timestamp: 100 },
+  ]);
+  // Logged at 200, but its time is its AT column: 50.
+  await log.append('orders', [
+    {
+      partition: 0,
+      key: Buffer.from('o1'),
+      value: Buffer.from(JSON.stringify({ CUSTOMER: 1, AT: 50 })),
+      timestamp: 200,
+    },
+  ]);
+  await engine.execute(`
+    SET 'auto.offset.reset'='earliest';
+    CREATE STREAM enriched WITH (KAFKA_TOPIC='enriched') AS
+      SELECT o.customer, o.id AS order_id, c.name FROM orders o JOIN customers c ON o.customer = c.id;`);
+  const out = await readTopic(log, 'enriched', 1);
+  assert.deepEqual(
+    out.map((r) => [r.timestamp, JSON.parse(r.value!.toString())]),
+    [[50, { ORDER_ID: 'o1', NAME: 'alice' }]],
+  );
+});

@@ -126,6 +126,25 @@ export class SourceOperator {
     return out;
   }
 
+  /**
+   * The records' times as the query takes them (its TIMESTAMP column, else the log's), or undefined
+   * when they are the log's anyway. A record that cannot be read keeps the log's time. Call (and
+   * await) `prepare` first.
+   */
+  recordTimes(records: readonly LogRecord[], partition: number): number[] | undefined {
+    if (!this.decoder.extractsTimestamp) return undefined;
+    return records.map((record) => {
+      try {
+        return this.decoder.decode(record, partition) === null
+          ? record.timestamp
+          : this.decoder.lastTimestamp;
+      } catch (err) {
+        if (err instanceof DecodeError) return record.timestamp;
+        throw err;
+      }
+    });
+  }
+
   /** A row holding only the record's key columns (what a deleted key can still tell). */
   private keyRow(record: LogRecord): SqlValue[] {
     const keys = this.decoder.decodeKey(record) ?? [];
@@ -329,6 +348,15 @@ export class Topology {
     });
     if (pending.length === 0) return undefined;
     return Promise.all(pending).then(() => {});
+  }
+
+  /** The times the query takes these records of `topic` at, when not the log's (see SourceOperator). */
+  recordTimes(records: readonly LogRecord[], partition: number, topic?: string): number[] | undefined {
+    for (const input of this.inputsOf(topic)) {
+      const times = input.source.recordTimes(records, partition);
+      if (times !== undefined) return times;
+    }
+    return undefined;
   }
 
   /** Runs one batch of source records (of `topic`, by default the first input's) through the operators. */

@@ -385,7 +385,14 @@ export class PersistentQuery {
         if (signal.aborted && batches.length === 0) break;
         let runs = batches;
         if (inputs !== undefined) {
-          inputs.add(batches);
+          // Records are ordered by the times the query takes them at (a TIMESTAMP column's).
+          const topology = this.task?.topology;
+          if (topology !== undefined)
+            for (const b of batches) {
+              const fetching = topology.prepare(b.records, b.topic);
+              if (fetching !== undefined) await fetching;
+            }
+          inputs.add(batches, (b) => topology?.recordTimes(b.records, b.partition, b.topic));
           // A poll that brought nothing more lets everything held go (Kafka Streams' enforced
           // processing); otherwise a partition with unread records and none here holds back later ones.
           runs = inputs.take(batches.length === 0 ? [] : await this.lagging(consumer));

@@ -1,4 +1,4 @@
-import { Consumer, type Log } from '../log/index.js';
+import { Consumer, type Log, type LogRecord } from '../log/index.js';
 import type { SqlValue } from '../types/index.js';
 import type { OperatorContext, Topology } from './operators.js';
 import type { ProcessingLog } from './processing-log.js';
@@ -93,7 +93,19 @@ async function* follow(
     if (signal.aborted) return;
     const rows: SqlValue[][] = [];
     const tombstones: boolean[] | undefined = overTable ? [] : undefined;
-    for (const batch of topics.length > 1 ? alignByTimestamp(batches, topics) : batches) {
+    let ordered = batches;
+    if (topics.length > 1) {
+      // In the times the query takes the records at (a TIMESTAMP column's, else the log's).
+      const times = new Map<LogRecord, number>();
+      for (const b of batches) {
+        const fetching = topology.prepare(b.records, b.topic);
+        if (fetching !== undefined) await fetching;
+        const own = topology.recordTimes(b.records, b.partition, b.topic);
+        if (own !== undefined) for (let i = 0; i < own.length; i++) times.set(b.records[i], own[i]);
+      }
+      ordered = alignByTimestamp(batches, topics, (r) => times.get(r) ?? r.timestamp);
+    }
+    for (const batch of ordered) {
       if (sink.done()) break;
       const fetching = topology.prepare(batch.records, batch.topic);
       if (fetching !== undefined) await fetching;

@@ -85,6 +85,11 @@ export class SourceDecoder {
     this.extractTimestamp = timestampExtractor(source);
   }
 
+  /** Whether a record's time comes from a TIMESTAMP column (its value must be read for it). */
+  get extractsTimestamp(): boolean {
+    return this.extractTimestamp !== undefined;
+  }
+
   /**
    * Fetches what reading these records needs first (the writer schemas AVRO records name): a
    * promise when there was something to fetch, else undefined.

@@ -4,7 +4,7 @@
 // ones), so a stream record meets the table as of its own time, not a later update that happened to
 // be fetched first. Here the poll's batches are merged the same way, into runs: a run is as many
 // consecutive records of one partition as come before every other partition's head.
-import type { PartitionRecords, TopicPartition } from '../log/index.js';
+import type { LogRecord, PartitionRecords, TopicPartition } from '../log/index.js';
 
 /**
  * `batches` as runs in timestamp order across partitions. Equal timestamps go to the topic earlier
@@ -15,6 +15,7 @@ import type { PartitionRecords, TopicPartition } from '../log/index.js';
 export function alignByTimestamp(
   batches: readonly PartitionRecords[],
   topics: readonly string[],
+  timeOf: (record: LogRecord) => number = (record) => record.timestamp,
 ): PartitionRecords[] {
   const live = batches.filter((b) => b.records.length > 0);
   if (live.length <= 1) return [...batches];
@@ -27,8 +28,8 @@ export function alignByTimestamp(
   const next = live.map(() => 0);
   // Whether batch a's head goes before batch b's head.
   const before = (a: number, b: number): boolean => {
-    const ta = live[a].records[next[a]].timestamp;
-    const tb = live[b].records[next[b]].timestamp;
+    const ta = timeOf(live[a].records[next[a]]);
+    const tb = timeOf(live[b].records[next[b]]);
     if (ta !== tb) return ta < tb;
     return rank[a] !== rank[b] ? rank[a] < rank[b] : a < b;
   };
@@ -71,6 +72,9 @@ const keyOf = (topic: string, partition: number) => `${partition}\u0000${topic}`
 export class BufferedInputs {
   readonly #topics: readonly string[];
   readonly #held = new Map<string, PartitionRecords>();
+  /** Records whose time is not the log's (a TIMESTAMP column's). */
+  readonly #times = new WeakMap<LogRecord, number>();
+  readonly #timeOf = (record: LogRecord) => this.#times.get(record) ?? record.timestamp;
 
   constructor(topics: readonly string[]) {
     this.#topics = topics;
@@ -86,8 +90,14 @@ export class BufferedInputs {
     return this.#held.get(keyOf(topic, partition))?.records.length ?? 0;
   }
 
-  add(batches: readonly PartitionRecords[]): void {
+  /** `timesOf` gives a batch's record times when they are not the log's. */
+  add(
+    batches: readonly PartitionRecords[],
+    timesOf?: (batch: PartitionRecords) => readonly number[] | undefined,
+  ): void {
     for (const b of batches) {
+      const times = timesOf?.(b);
+      if (times !== undefined) for (let i = 0; i < times.length; i++) this.#times.set(b.records[i], times[i]);
       const key = keyOf(b.topic, b.partition);
       const held = this.#held.get(key);
       if (held === undefined) {
@@ -106,7 +116,7 @@ export class BufferedInputs {
   take(lagging: readonly TopicPartition[]): PartitionRecords[] {
     const held = [...this.#held.values()];
     const blockers = lagging.map((tp) => keyOf(tp.topic, tp.partition));
-    const order = alignByTimestamp(held, this.#topics);
+    const order = alignByTimestamp(held, this.#topics, this.#timeOf);
     const left = new Map(held.map((b) => [keyOf(b.topic, b.partition), b.records.length]));
     const runs: PartitionRecords[] = [];
     for (const run of order) {
