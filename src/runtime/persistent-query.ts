@@ -93,11 +93,12 @@ export interface PersistentQuerySpec {
 
 const BATCH_RECORDS = 5000;
 /**
- * A stateful query reads smaller batches: an aggregate fans a record out into several rows (one per
- * hopping window) with their state writes, and a batch's worth of them all alive at once would
- * outgrow V8's young generation, so every garbage collection would copy them instead of freeing them.
+ * A stateful query runs a batch through its topology this many records at a time (and writes the
+ * output of the whole batch at once): an aggregate fans a record out into several rows (one per
+ * hopping window) with their state writes, and a whole batch's worth alive at once would outgrow
+ * V8's young generation, so every garbage collection would copy them instead of freeing them.
  */
-const STATEFUL_BATCH_RECORDS = 1000;
+const STATEFUL_CHUNK_RECORDS = 1000;
 /** An exactly-once query commits once its transaction holds this much, whatever the interval. */
 const MAX_TRANSACTION_RECORDS = 50_000;
 const MAX_TRANSACTION_BYTES = 16 * 1024 * 1024;
@@ -363,7 +364,7 @@ export class PersistentQuery {
         const pending = written.some((p, i) => p !== committed[i]);
         // Records held back for a lagging input only wait for one more look at the log.
         const batches = await consumer.poll(
-          this.spec.state === undefined ? BATCH_RECORDS : STATEFUL_BATCH_RECORDS,
+          BATCH_RECORDS,
           signal,
           inputs?.holding ? 0 : pending ? lastCommit + this.spec.commitIntervalMs - Date.now() : undefined,
         );
@@ -461,9 +462,23 @@ export class PersistentQuery {
       throw new Error(`Query ${this.spec.id} has no topology: its state stores are closed.`);
     const fetching = task.topology.prepare(batch.records, batch.topic);
     if (fetching !== undefined) await fetching;
-    const { records: out, from } = task.sink.write(
-      task.topology.process(batch.records, batch.partition, batch.topic),
-    );
+    const records = batch.records;
+    const chunk = this.spec.state === undefined ? records.length : STATEFUL_CHUNK_RECORDS;
+    let out: ProduceRecord[] = [];
+    let from: number[] = [];
+    for (let at = 0; at < records.length; at += chunk) {
+      const part = chunk >= records.length ? records : records.slice(at, at + chunk);
+      const written = task.sink.write(task.topology.process(part, batch.partition, batch.topic));
+      if (at === 0) {
+        out = written.records;
+        from = written.from;
+      } else {
+        for (let i = 0; i < written.records.length; i++) {
+          out.push(written.records[i]);
+          from.push(written.from[i]);
+        }
+      }
+    }
     this.processed += batch.records.length;
     const stoppedAt = await this.writeOutput(out, from);
     await this.processingLog.flush();
