@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { ReadCursor } from '../../log/index.js';
 import { MalformedRequestError } from '../protocol/malformed.js';
 import type { BrokerContext, SaslSession } from './context.js';
-import { apiName, apiVersionsTooNewFrame, decodeRequestFrame, encodeResponseFrame } from './frames.js';
+import { apiName, apiVersionsTooNewFrame, decodeRequestFrame, encodeResponsePieces } from './frames.js';
 import { checkPlainToken } from './handlers/sasl.js';
 
 /** What a connection may ask before it has authenticated on a SASL listener: ApiVersions and SASL's own. */
@@ -96,7 +96,16 @@ export class KafkaConnection {
         if (this.#queue.length < MAX_QUEUED_FRAMES / 2) this.#socket.resume();
         const response = await this.#handle(frame);
         if (response === 'close') return;
-        if (response !== undefined && !this.closed) this.#socket.write(response);
+        if (response !== undefined && !this.closed) {
+          if (Buffer.isBuffer(response)) this.#socket.write(response);
+          else if (response.length === 1) this.#socket.write(response[0]);
+          else {
+            // Corked, the pieces leave in one writev.
+            this.#socket.cork();
+            for (const piece of response) this.#socket.write(piece);
+            this.#socket.uncork();
+          }
+        }
         if (this.#session.closeAfterResponse) {
           this.#socket.end();
           this.#queue.length = 0;
@@ -108,7 +117,7 @@ export class KafkaConnection {
     }
   }
 
-  async #handle(frame: Buffer): Promise<Buffer | undefined | 'close'> {
+  async #handle(frame: Buffer): Promise<Buffer | Buffer[] | undefined | 'close'> {
     if (this.#session.rawTokenNext) {
       // SaslHandshake v0: a bare PLAIN token, answered by a bare (empty) token.
       this.#session.rawTokenNext = false;
@@ -151,7 +160,7 @@ export class KafkaConnection {
         signal: this.#closed.signal,
       });
       if (result === undefined) return undefined;
-      return encodeResponseFrame(api.schema, header.apiVersion, header.correlationId, result);
+      return encodeResponsePieces(api.schema, header.apiVersion, header.correlationId, result);
     } catch (err) {
       // A handler failing is our bug, not the client's: say so, and close rather than answer wrongly.
       this.#fail(`${apiName(header.apiKey)} v${header.apiVersion} failed: ${(err as Error).stack ?? err}`);

@@ -68,14 +68,28 @@ export function encodeResponseFrame(
   correlationId: number,
   body: Struct,
 ): Buffer {
+  const pieces = encodeResponsePieces(schema, version, correlationId, body);
+  return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+}
+
+/**
+ * A response frame as pieces for one writev: a fetch's record batches are sent from where the log
+ * read them, not copied into the frame.
+ */
+export function encodeResponsePieces(
+  schema: ApiSchema,
+  version: number,
+  correlationId: number,
+  body: Struct,
+): Buffer[] {
   const w = new ByteWriter(256);
   const sizeAt = w.reserveInt32();
   w.int32(correlationId);
   const flexible = version >= schema.flexibleFrom;
   if (flexible && schema.key !== API_VERSIONS.key) w.unsignedVarint(0);
   encodeStruct(w, schema.response, version, flexible, body);
-  w.patchInt32(sizeAt, w.offset - 4);
-  return w.result();
+  w.patchInt32(sizeAt, w.size - 4);
+  return w.pieces();
 }
 
 /** The answer to an ApiVersions request newer than ours: v0 layout, UNSUPPORTED_VERSION, our ApiVersions range. */

@@ -1,9 +1,26 @@
 const TWO_32 = 4294967296;
+/** Byte runs at least this long are referenced by `attach`, not copied: a fetch's record batches. */
+const ATTACH_MIN_BYTES = 4096;
 
-/** Writes Kafka's primitive types into a growing Buffer. */
+/** A finished run of the frame: a view of a buffer the writer filled (`from` its position), or attached bytes. */
+interface Piece {
+  readonly bytes: Buffer;
+  /** Where the view starts in the writer's positions; -1 for attached bytes. */
+  readonly from: number;
+}
+
+/**
+ * Writes Kafka's primitive types into a growing Buffer. Large byte runs can be attached by reference
+ * (`attach`), so a frame is then several pieces (`pieces`), written out with one writev.
+ */
 export class ByteWriter {
   private buf: Buffer;
+  /** The writer's position: bytes written into its own buffers (attached bytes not counted). */
   offset = 0;
+  private readonly finished: Piece[] = [];
+  /** Where the piece being written starts in `buf`. */
+  private start = 0;
+  private attached = 0;
 
   constructor(initial = 256) {
     this.buf = Buffer.allocUnsafe(initial);
@@ -18,9 +35,39 @@ export class ByteWriter {
     this.buf = next;
   }
 
-  /** The bytes written so far (a view, valid until the next write). */
+  /** The bytes written so far (a view, valid until the next write); one copy when bytes were attached. */
   result(): Buffer {
-    return this.buf.subarray(0, this.offset);
+    if (this.finished.length === 0) return this.buf.subarray(0, this.offset);
+    return Buffer.concat(this.pieces());
+  }
+
+  /** The frame so far as pieces in order: the writer's own bytes and the attached runs between them. */
+  pieces(): Buffer[] {
+    const out = this.finished.map((p) => p.bytes);
+    if (this.offset > this.start || out.length === 0) out.push(this.buf.subarray(this.start, this.offset));
+    return out;
+  }
+
+  /** Every byte of the frame so far, attached ones included. */
+  get size(): number {
+    return this.offset + this.attached;
+  }
+
+  /**
+   * Appends bytes by reference when large (copied when small). The caller must leave them unchanged
+   * until the frame is sent.
+   */
+  attach(b: Buffer): void {
+    if (b.length < ATTACH_MIN_BYTES) {
+      this.raw(b);
+      return;
+    }
+    if (this.offset > this.start) {
+      this.finished.push({ bytes: this.buf.subarray(this.start, this.offset), from: this.start });
+    }
+    this.finished.push({ bytes: b, from: -1 });
+    this.attached += b.length;
+    this.start = this.offset;
   }
 
   int8(v: number): void {
@@ -119,5 +166,10 @@ export class ByteWriter {
   }
   patchInt32(at: number, v: number): void {
     this.buf.writeInt32BE(v, at);
+    // A finished piece is a view of the buffer as it was then, which a later growth replaced.
+    for (const p of this.finished) {
+      if (p.from >= 0 && at >= p.from && at + 4 <= p.from + p.bytes.length)
+        p.bytes.writeInt32BE(v, at - p.from);
+    }
   }
 }

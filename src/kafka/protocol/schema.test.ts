@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { apiVersionsTooNewFrame, decodeRequestFrame, encodeResponseFrame } from '../broker/frames.js';
+import {
+  apiVersionsTooNewFrame,
+  decodeRequestFrame,
+  encodeResponseFrame,
+  encodeResponsePieces,
+} from '../broker/frames.js';
 import { ByteReader } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
 import { MalformedRequestError } from './malformed.js';
 import { API_VERSIONS, FETCH, METADATA, PRODUCE } from './messages.js';
-import { decodeStruct, encodeStruct } from './schema.js';
+import { decodeStruct, encodeStruct, type Struct } from './schema.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -57,6 +62,55 @@ describe('request frames', () => {
 });
 
 describe('response frames', () => {
+  test('a Fetch response sends its large record batches as attached pieces: the same bytes, one writev', () => {
+    const batches = [Buffer.alloc(5000, 0xaa), Buffer.alloc(100, 0xbb), Buffer.alloc(70_000, 0xcc)];
+    const body = (records: Buffer | Buffer[]) => ({
+      throttleTimeMs: 0,
+      errorCode: 0,
+      sessionId: 0,
+      responses: [
+        {
+          topic: 't'.repeat(300), // a long name grows the writer's buffer before and after the batches
+          partitions: [
+            {
+              partitionIndex: 0,
+              errorCode: 0,
+              highWatermark: 3,
+              lastStableOffset: 3,
+              logStartOffset: 0,
+              abortedTransactions: null,
+              preferredReadReplica: -1,
+              records,
+            },
+            {
+              partitionIndex: 1,
+              errorCode: 0,
+              highWatermark: 0,
+              lastStableOffset: 0,
+              logStartOffset: 0,
+              abortedTransactions: null,
+              preferredReadReplica: -1,
+              records: Buffer.alloc(0),
+            },
+          ],
+        },
+      ],
+    });
+    const pieces = encodeResponsePieces(FETCH, 12, 9, body(batches));
+    // Own bytes, the 5,000-byte batch, own bytes with the small batch copied in, the 70,000-byte batch, own bytes.
+    assert.equal(pieces.length, 5);
+    assert.equal(pieces[1], batches[0]);
+    assert.equal(pieces[3], batches[2]);
+    const whole = Buffer.concat(pieces);
+    assert.equal(whole.readInt32BE(0), whole.length - 4);
+    assert.deepEqual(whole, encodeResponseFrame(FETCH, 12, 9, body(Buffer.concat(batches))));
+    // Read back: size, correlation id, the header's tags, then the body with the batches whole.
+    const back = decodeStruct(new ByteReader(whole, 9), FETCH.response, 12, true);
+    const partitions = (back.responses as Struct[])[0].partitions as Struct[];
+    assert.deepEqual(partitions[0].records, Buffer.concat(batches));
+    assert.equal(partitions[1].partitionIndex, 1);
+  });
+
   test('ApiVersions v3 keeps response header v0 and writes compact arrays and tags', () => {
     const frame = encodeResponseFrame(API_VERSIONS, 3, 5, {
       errorCode: 0,

@@ -241,9 +241,25 @@ function writePrimitive(w: ByteWriter, type: Primitive, compact: boolean, value:
       w.string(value as string | null, compact);
       return;
     case 'bytes':
-    case 'records':
       w.bytes(value as Buffer | null, compact);
       return;
+    case 'records': {
+      // A fetch's batches: one Buffer or several, attached by reference rather than copied.
+      const v = value as Buffer | readonly Buffer[] | null;
+      if (v === null || Buffer.isBuffer(v)) {
+        if (v === null) w.bytes(null, compact);
+        else {
+          w.length(v.length, compact, true);
+          w.attach(v);
+        }
+        return;
+      }
+      let size = 0;
+      for (const b of v) size += b.length;
+      w.length(size, compact, true);
+      for (const b of v) w.attach(b);
+      return;
+    }
   }
 }
 

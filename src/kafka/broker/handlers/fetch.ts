@@ -102,8 +102,8 @@ export async function handleFetch(request: Struct, ctx: RequestContext): Promise
       // read_committed: no aborted transaction is ever in a partition (see TransactionCoordinator).
       abortedTransactions: readCommitted ? [] : null,
       preferredReadReplica: -1,
-      records:
-        s.batches.length === 0 ? EMPTY : s.batches.length === 1 ? s.batches[0] : Buffer.concat(s.batches),
+      // The batches as read, attached to the response frame rather than copied into it.
+      records: s.batches.length === 0 ? EMPTY : s.batches,
     });
   }
   return {
