@@ -15,6 +15,7 @@ import {
   planStreamPull,
   planTablePull,
   rebindTablePullKeys,
+  rebindTablePullLiterals,
   type TablePullPlan,
   type TableSourceStep,
   validatePullQuery,
@@ -270,27 +271,44 @@ function materialization(
   return built;
 }
 
+/** Where each column of a table's materialized rows goes in a pull query's row. */
+interface PullRowLayout {
+  /** Column i of the materialized rows → its slot in the pull query's row (-1: not there). */
+  readonly slots: readonly number[];
+  /** The slots of WINDOWSTART and WINDOWEND, which ride after the columns; none when not windowed. */
+  readonly bounds: readonly number[];
+  readonly rowtime: number;
+  readonly width: number;
+}
+
+/** The layout of a plan's rows (keys, window bounds, values, pseudo columns): the same for every re-binding. */
+function pullRowLayout(
+  scope: TablePullPlan['scope'],
+  materialized: MaterializedTable,
+  windowed: boolean,
+): PullRowLayout {
+  return {
+    slots: materialized.columnNames.map((name) => scope.resolve(name)?.index ?? -1),
+    bounds: windowed ? [scope.resolve('WINDOWSTART')!.index, scope.resolve('WINDOWEND')!.index] : [],
+    rowtime: scope.resolve('ROWTIME')!.index,
+    width: scope.width,
+  };
+}
+
 /** Reads the rows a table pull plan asks for, in batches, through its filter, projection and limit. */
 async function* tableRows(
   plan: TablePullPlan,
   materialized: MaterializedTable,
-  windowed: boolean,
+  layout: PullRowLayout,
   /** Set when the client goes away: reading stops. */
   stop: { readonly closed: boolean },
 ): AsyncGenerator<PushBatch> {
-  // Column i of the materialized rows → its slot in the pull query's row (keys, window bounds,
-  // values, pseudo columns); window bounds ride after the columns.
-  const names = materialized.columnNames;
-  const slots = names.map((name) => plan.scope.resolve(name)?.index ?? -1);
-  const width = plan.scope.width;
-  const rowtime = plan.scope.resolve('ROWTIME')!.index;
-  const bounds = windowed
-    ? [plan.scope.resolve('WINDOWSTART')!.index, plan.scope.resolve('WINDOWEND')!.index]
-    : [];
+  const { slots, bounds, rowtime, width } = layout;
+  const valueCount = slots.length;
   const toPullRow = (row: readonly SqlValue[], timestamp: number): SqlValue[] => {
     const out = new Array<SqlValue>(width).fill(null);
-    for (let i = 0; i < slots.length; i++) if (slots[i] >= 0) out[slots[i]] = row[i];
-    for (let b = 0; b < bounds.length; b++) out[bounds[b]] = row[names.length + b];
+    for (let i = 0; i < valueCount; i++) if (slots[i] >= 0) out[slots[i]] = row[i];
+    for (let b = 0; b < bounds.length; b++) out[bounds[b]] = row[valueCount + b];
     out[rowtime] = BigInt(timestamp);
     return out;
   };
@@ -348,6 +366,11 @@ export interface PreparedPull {
     readonly literals: ReadonlySet<Expression>;
     /** The same lookup for a WHERE with other key literals; undefined when it is not the same lookup. */
     rebind(where: Expression, ctx: PullQueryContext): PreparedPull | undefined;
+    /**
+     * The same one-key lookup with other literals in the key's place (planned literal → new one),
+     * without walking the WHERE; undefined when the plan's keys are not that simple.
+     */
+    rebindLiterals(changed: ReadonlyMap<Expression, Expression>): PreparedPull | undefined;
   };
 }
 
@@ -383,6 +406,7 @@ function prepareTablePull(
     now.queries.get(registered.id) === registered &&
     registered.query.stateStores() === stores;
   const where = query.where;
+  const layout = pullRowLayout(first.scope, materialized, window !== undefined);
   const prepared = (plan: TablePullPlan): PreparedPull => ({
     valid,
     keys:
@@ -393,6 +417,10 @@ function prepareTablePull(
             rebind: (other, now) => {
               const options = { tableScanEnabled: now.tableScanEnabled };
               const bound = planned(() => rebindTablePullKeys(plan, other, pullTable, options, customTypes));
+              return bound === undefined ? undefined : prepared(bound);
+            },
+            rebindLiterals: (changed) => {
+              const bound = planned(() => rebindTablePullLiterals(plan, changed, customTypes));
               return bound === undefined ? undefined : prepared(bound);
             },
           }
@@ -408,7 +436,7 @@ function prepareTablePull(
         keyColumns,
         overTable: true,
         limit: plan.limit,
-        rows: tableRows(plan, materialized, window !== undefined, closed),
+        rows: tableRows(plan, materialized, layout, closed),
         close: () => {
           closed.closed = true;
         },
@@ -558,6 +586,15 @@ export class PreparedPullQueries {
     }
     const keys = entry.prepared.keys;
     if (keys === undefined) return undefined;
+    try {
+      const direct = keys.rebindLiterals(changed);
+      if (direct !== undefined) {
+        this.#counts.rebound++;
+        return { prepared: direct, statement: entry.statement, text };
+      }
+    } catch {
+      return undefined; // a key of the wrong type: planned as written, for the error with its position
+    }
     let replaced = 0;
     const where = transformExpression(keys.where, undefined, (n) => {
       const other = changed.get(n);

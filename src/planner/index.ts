@@ -60,6 +60,7 @@ export {
   planTablePull,
   pullTableScope,
   rebindTablePullKeys,
+  rebindTablePullLiterals,
   type StreamPullPlan,
   type TablePullPlan,
   validatePullQuery,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseStatement, type Query } from '../sql/index.js';
 import type { SqlType } from '../types/index.js';
-import { type PullTable, planTablePull } from './plan-pull.js';
+import { type PullTable, planTablePull, rebindTablePullLiterals, type TablePullPlan } from './plan-pull.js';
 import { PlanningError } from './plan-select.js';
 
 const BIGINT: SqlType = { kind: 'BIGINT' };
@@ -61,6 +61,50 @@ test('key equalities and IN become lookups of key values widened to the key type
       ['y', 'z'],
     ],
   });
+});
+
+/** The plan with the literal that was `from` replaced by `to` (a literal of the same kind's AST). */
+function withLiteral(
+  p: TablePullPlan,
+  from: string | number,
+  to: { kind: 'string'; value: string } | { kind: 'number'; text: string },
+) {
+  const node = [...(p.keySlots?.keys() ?? [])].find((n) =>
+    n.kind === 'string' ? n.value === from : n.kind === 'number' && n.text === String(from),
+  );
+  if (node === undefined) return undefined;
+  return rebindTablePullLiterals(p, new Map([[node, to]]));
+}
+
+test('a one-key lookup re-binds a literal straight into its key slot, widened and type-checked as planned', () => {
+  const two = plan("SELECT * FROM two WHERE b = 'z' AND 'x' = a;", twoKeys);
+  assert.deepEqual(two.access, { kind: 'lookup', keys: [['x', 'z']] });
+  assert.deepEqual(withLiteral(two, 'z', { kind: 'string', value: 'q' })?.access, {
+    kind: 'lookup',
+    keys: [['x', 'q']],
+  });
+  assert.deepEqual(withLiteral(two, 'x', { kind: 'string', value: 'w' })?.access, {
+    kind: 'lookup',
+    keys: [['w', 'z']],
+  });
+  const one = plan('SELECT * FROM counts WHERE id = 3 AND n > 1;');
+  assert.deepEqual(withLiteral(one, 3, { kind: 'number', text: '8' })?.access, {
+    kind: 'lookup',
+    keys: [[8n]],
+  });
+  assert.throws(
+    () => withLiteral(one, 3, { kind: 'string', value: 'eight' }),
+    /Cannot compare ID \(BIGINT\) to 'eight' \(STRING\) with EQUAL/,
+  );
+  // IN lists, ORs and contradictions have no slots: they re-bind through the WHERE.
+  for (const sql of [
+    'SELECT * FROM counts WHERE id IN (1, 2);',
+    'SELECT * FROM counts WHERE id = 1 OR id = 2;',
+    'SELECT * FROM counts WHERE id = 1 AND id = 2;',
+    'SELECT * FROM counts WHERE id = -1;',
+  ]) {
+    assert.equal(withLiteral(plan(sql), 1, { kind: 'number', text: '4' }), undefined, sql);
+  }
 });
 
 test('anything else scans; the whole WHERE stays the filter', () => {

@@ -79,8 +79,20 @@ export interface TablePullPlan {
   readonly keyLiterals: ReadonlySet<Expression>;
   /** How many WHERE conjuncts gave the keys (0 for a scan). */
   readonly keyConjuncts: number;
+  /**
+   * For a lookup of one key given by `key = literal` conjuncts, each literal's key column (its slot in
+   * the key): other values take its place without walking the WHERE again (`rebindTablePullLiterals`).
+   */
+  readonly keySlots: ReadonlyMap<Expression, KeySlot> | undefined;
   readonly columns: readonly PullColumn[];
   readonly limit: number | undefined;
+}
+
+/** A key column a key lookup's literal gives, and where it sits in the key. */
+export interface KeySlot {
+  readonly index: number;
+  readonly column: string;
+  readonly type: SqlType;
 }
 
 export interface StreamPullPlan {
@@ -552,6 +564,7 @@ export function planTablePull(
       filter,
       keyLiterals: literalsIn(keyConjuncts),
       keyConjuncts: keyConjuncts.length,
+      keySlots: access.kind === 'lookup' ? keySlotsOf(keyConjuncts, table, scope) : undefined,
       columns,
       limit: query.limit,
     };
@@ -577,6 +590,54 @@ export function rebindTablePullKeys(
     if (bound.access.kind !== 'lookup' || bound.keyConjuncts.length !== plan.keyConjuncts) return undefined;
     return { ...plan, access: bound.access, windows: bound.windows };
   });
+}
+
+/** Each literal of `key = literal` conjuncts naming every key column once, by its slot; else undefined. */
+function keySlotsOf(
+  keyConjuncts: readonly Expression[],
+  table: PullTable,
+  scope: SourceScope,
+): ReadonlyMap<Expression, KeySlot> | undefined {
+  const keyColumns = table.columns.filter((c) => c.namespace === 'KEY');
+  if (keyConjuncts.length !== keyColumns.length) return undefined;
+  const slots = new Map<Expression, KeySlot>();
+  const taken = new Set<number>();
+  for (const conjunct of keyConjuncts) {
+    const c = columnComparison(conjunct, scope);
+    if (c === undefined || c.operator !== '=') return undefined;
+    if (c.literal.kind !== 'string' && c.literal.kind !== 'number') return undefined;
+    const index = keyColumns.findIndex((k) => k.name === c.column);
+    if (index < 0 || taken.has(index)) return undefined;
+    taken.add(index);
+    slots.set(c.literal, { index, column: c.column, type: keyColumns[index].type });
+  }
+  return slots;
+}
+
+/**
+ * The same one-key lookup with other literals in place of some of `plan.keySlots`' (`changed`: the
+ * planned literal → the new one), each type-checked as planning would; undefined when a changed
+ * literal is not a key slot. Throws the planner's error for a literal of the wrong type.
+ */
+export function rebindTablePullLiterals(
+  plan: TablePullPlan,
+  changed: ReadonlyMap<Expression, Expression>,
+  customTypes: ReadonlyMap<string, SqlType> = new Map(),
+): TablePullPlan | undefined {
+  const slots = plan.keySlots;
+  if (slots === undefined || plan.access.kind !== 'lookup' || plan.access.keys.length !== 1) return undefined;
+  const key = [...plan.access.keys[0]];
+  for (const [node, literal] of changed) {
+    const slot = slots.get(node);
+    if (slot === undefined) return undefined;
+    key[slot.index] =
+      literal.kind === 'string' && slot.type.kind === 'STRING'
+        ? literal.value
+        : compileIn(() =>
+            keyValue({ column: slot.column, operator: '=', literal, ast: literal }, slot.type, customTypes),
+          );
+  }
+  return { ...plan, access: { kind: 'lookup', keys: [key] } };
 }
 
 /**
