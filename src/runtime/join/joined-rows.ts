@@ -20,18 +20,36 @@ export function joinedRow(
   key: SqlValue,
   timestamp: number,
 ): SqlValue[] {
+  const row = joinedRowOfLeft(layout, left, key, timestamp);
+  copyInto(row, layout.leftWidth, right, layout.rightWidth);
+  return row;
+}
+
+/**
+ * A joined row with its left side, key and ROWTIME, its right side's slots left for the caller to
+ * fill. Allocated at its final size and filled in place: a concat then a push would copy it twice.
+ */
+export function joinedRowOfLeft(
+  layout: JoinedRowLayout,
+  left: readonly SqlValue[] | undefined,
+  key: SqlValue,
+  timestamp: number,
+): SqlValue[] {
   const { leftWidth, rightWidth } = layout;
-  // Allocated at its final size and filled in place: a concat then a push would copy it twice.
   const row = new Array<SqlValue>(leftWidth + rightWidth + 2);
   copyInto(row, 0, left, leftWidth);
-  copyInto(row, leftWidth, right, rightWidth);
   row[leftWidth + rightWidth] = key;
   row[leftWidth + rightWidth + 1] = layout.fillsRowtime === false ? null : BigInt(timestamp);
   return row;
 }
 
 /** A side's row into `row` from `at`, padded with NULLs to `width` (all NULLs when there is none). */
-function copyInto(row: SqlValue[], at: number, side: readonly SqlValue[] | undefined, width: number): void {
+export function copyInto(
+  row: SqlValue[],
+  at: number,
+  side: readonly SqlValue[] | undefined,
+  width: number,
+): void {
   if (side === undefined) {
     for (let i = 0; i < width; i++) row[at + i] = null;
     return;

@@ -9,7 +9,7 @@ import type { OperatorContext, RowBatch } from '../operators.js';
 import { ProcessingLog } from '../processing-log.js';
 import { StateStores } from '../state/index.js';
 import { StreamTableJoin, streamTableJoinStores } from './stream-table-join.js';
-import { TableMirror } from './table-mirror.js';
+import { ABSENT, TableMirror } from './table-mirror.js';
 
 function batch(rows: (SqlValue[] | null)[], keys: SqlValue[], timestamps: number[]): RowBatch {
   return {
@@ -171,8 +171,8 @@ test('DECIMAL keys join by value, and upserts and tombstones of such keys are se
   });
 });
 
-test('compacting a table row keeps its values, and the mirror forgets its oldest rows beyond its capacity', () => {
-  const mirror = new TableMirror(2);
+test('the mirror keeps rows by slot with their values (strings compacted, equal), reuses freed slots, and forgets its oldest keys beyond its capacity', () => {
+  const mirror = new TableMirror(5, 2);
   const text = JSON.stringify({
     A: 'Zürich Hauptbahnhof',
     B: '東京タワー東京タワー東京タワー',
@@ -180,14 +180,20 @@ test('compacting a table row keeps its values, and the mirror forgets its oldest
   });
   const values = Object.values(JSON.parse(text)) as string[];
   const sliced = values.map((v) => text.slice(text.indexOf(v), text.indexOf(v) + v.length));
-  const a = mirror.compact([1, 'Portland', ...sliced, null]);
-  const b = mirror.compact([2, ['Port', 'land'].join(''), ...values, 2.5]);
-  assert.deepEqual(a, [1, 'Portland', ...values, null]);
-  assert.deepEqual(b, [2, 'Portland', ...values, 2.5]);
-  mirror.set(1, a);
-  mirror.set(2, b);
-  mirror.set(3, null);
-  assert.equal(mirror.get(1), undefined);
-  assert.equal(mirror.get(2), b);
-  assert.equal(mirror.get(3), null);
+  const a = mirror.set(1, ['Portland', ...sliced, null]);
+  const b = mirror.set(2, [['Port', 'land'].join(''), ...values]);
+  assert.deepEqual(mirror.rowAt(a), ['Portland', ...values, null]);
+  assert.deepEqual(mirror.rowAt(b), ['Portland', ...values, null]);
+  // An update keeps the key's slot; a delete frees it for the next key.
+  assert.equal(mirror.set(1, ['Bend', 'x', 'y', 'z', 1]), a);
+  assert.deepEqual(mirror.rowAt(a), ['Bend', 'x', 'y', 'z', 1]);
+  assert.equal(mirror.set(1, null), ABSENT);
+  assert.equal(mirror.slotOf(1), ABSENT);
+  // Full (keys 1 and 2): key 3 takes the oldest key's place, and key 4 the next one's slot.
+  assert.equal(mirror.set(3, ['c', null, null, null, null]), a);
+  assert.equal(mirror.slotOf(1), undefined);
+  assert.equal(mirror.set(4, ['d', null, null, null, null]), b);
+  assert.equal(mirror.slotOf(2), undefined);
+  assert.deepEqual(mirror.rowAt(mirror.slotOf(3) as number), ['c', null, null, null, null]);
+  assert.deepEqual(mirror.rowAt(mirror.slotOf(4) as number), ['d', null, null, null, null]);
 });

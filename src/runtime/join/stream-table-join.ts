@@ -6,8 +6,8 @@ import type { SqlValue } from '../../types/index.js';
 import { evaluateOrNull, type Operator, type OperatorContext, type RowBatch } from '../operators.js';
 import type { KeyValueStore, StoreSpec } from '../state/index.js';
 import { joinKeyBytes, storedRowCodec } from './join-keys.js';
-import { emptyLike, type JoinedRowLayout, joinedRow } from './joined-rows.js';
-import { primitiveMirrorKey, TableMirror } from './table-mirror.js';
+import { copyInto, emptyLike, type JoinedRowLayout, joinedRowOfLeft } from './joined-rows.js';
+import { ABSENT, primitiveMirrorKey, TableMirror } from './table-mirror.js';
 
 type RowFunction = (row: readonly SqlValue[]) => SqlValue;
 
@@ -46,10 +46,10 @@ export class StreamTableJoin {
    * it in step with the store; a query whose batch is rolled back builds its operators again, and
    * with them an empty mirror.
    */
-  readonly #mirror = new TableMirror();
-  /** Each stream row's join key and table row, for the batch in hand. */
+  readonly #mirror: TableMirror;
+  /** Each stream row's join key and its table row's slot in the mirror, for the batch in hand. */
   readonly #keys: SqlValue[] = [];
-  readonly #matches: (SqlValue[] | null)[] = [];
+  readonly #matches: number[] = [];
 
   constructor(spec: StreamTableJoinSpec, context: OperatorContext) {
     const stores = context.stores;
@@ -57,6 +57,7 @@ export class StreamTableJoin {
       throw new Error('a join needs the query’s state stores (OperatorContext.stores)');
     this.#spec = spec;
     this.#context = context;
+    this.#mirror = new TableMirror(spec.rightWidth);
     const store = spec.store ?? JOIN_TABLE_STORE;
     this.#table = stores.keyValueStore(store, storedRowCodec);
     this.tableSide = { name: store, process: (batch) => this.#materialize(batch) };
@@ -71,7 +72,7 @@ export class StreamTableJoin {
       const key = evaluateOrNull(this.#context, tableKey, row);
       // A table record without key is dropped, as ksqlDB drops it.
       if (key === null) continue;
-      const value = batch.deletes[i] ? null : mirror.compact(row);
+      const value = batch.deletes[i] ? null : row;
       const bytes = joinKeyBytes(key) as Buffer;
       this.#table.put(bytes, value, batch.timestamps[i]);
       mirror.set(primitiveMirrorKey(key) ?? bytes.toString('latin1'), value);
@@ -93,7 +94,7 @@ export class StreamTableJoin {
       keys[i] = deletes[i] ? null : evaluateOrNull(this.#context, streamKey, rows[i]);
     for (let i = 0; i < n; i++) {
       const key = keys[i];
-      matches[i] = key === null ? null : this.#lookup(key);
+      matches[i] = key === null ? ABSENT : this.#lookup(key);
     }
     // The output's arrays are made at the most they can hold and cut to what was joined, rather
     // than grown (and copied) row by row.
@@ -104,10 +105,13 @@ export class StreamTableJoin {
     for (let i = 0; i < n; i++) {
       const key = keys[i];
       if (key === null) continue;
-      const match = matches[i];
-      if (match === null && inner) continue;
+      const slot = matches[i];
+      if (slot === ABSENT && inner) continue;
       const timestamp = timestamps[i];
-      joined[count] = joinedRow(spec, rows[i], match ?? undefined, key, timestamp);
+      const row = joinedRowOfLeft(spec, rows[i], key, timestamp);
+      if (slot === ABSENT) copyInto(row, spec.leftWidth, undefined, spec.rightWidth);
+      else this.#mirror.copyRow(slot, row, spec.leftWidth);
+      joined[count] = row;
       joinedTimestamps[count] = timestamp;
       joinedOrigins[count] = origins[i];
       count++;
@@ -117,7 +121,6 @@ export class StreamTableJoin {
     joinedOrigins.length = count;
     // The scratch arrays keep their size for the next batch, and no key or row past this one.
     keys.fill(null, 0, n);
-    matches.fill(null, 0, n);
     return {
       rows: joined,
       deletes: new Array<boolean>(count).fill(false),
@@ -128,23 +131,19 @@ export class StreamTableJoin {
     };
   }
 
-  /** The table's row for the key now, or null: from the mirror, else from the store (then mirrored). */
-  #lookup(key: SqlValue): SqlValue[] | null {
+  /** The key's slot in the mirror, or ABSENT: from the mirror, else from the store (then mirrored). */
+  #lookup(key: SqlValue): number {
     const primitive = primitiveMirrorKey(key);
     if (primitive !== undefined) {
-      const known = this.#mirror.get(primitive);
+      const known = this.#mirror.slotOf(primitive);
       if (known !== undefined) return known;
-      const row = this.#table.get(joinKeyBytes(key) as Buffer) ?? null;
-      this.#mirror.set(primitive, row);
-      return row;
+      return this.#mirror.set(primitive, this.#table.get(joinKeyBytes(key) as Buffer) ?? null);
     }
     // Keys without a primitive value are mirrored by their bytes' text.
     const bytes = joinKeyBytes(key) as Buffer;
     const id = bytes.toString('latin1');
-    const known = this.#mirror.get(id);
+    const known = this.#mirror.slotOf(id);
     if (known !== undefined) return known;
-    const row = this.#table.get(bytes) ?? null;
-    this.#mirror.set(id, row);
-    return row;
+    return this.#mirror.set(id, this.#table.get(bytes) ?? null);
   }
 }

@@ -12,65 +12,112 @@ const SLICED_STRING_MIN_LENGTH = 13;
 /** Distinct short strings remembered for sharing; when full the pool starts again. */
 const SHARED_STRING_ENTRIES = 4096;
 
+/** `TableMirror.slotOf` for a key the table has no row for. */
+export const ABSENT = -1;
+
 /**
  * Keys are the join key's value when it is a primitive (every SQL type but DECIMAL, BYTES, ARRAY,
  * MAP, STRUCT and -0.0, which Map would confuse with 0.0 while their bytes differ), else the latin1
- * text of its store key bytes. A row of null means the table has no row for the key (a tombstone or
- * a store miss), so a lookup of an absent key does not go to the store again.
+ * text of its store key bytes. Each known key has a slot: its row's values side by side in one
+ * array, so reading a row is one place in memory rather than an array object and its elements
+ * apart; or ABSENT when the table has no row (a tombstone or a store miss), so a lookup of an
+ * absent key does not go to the store again.
  */
 export class TableMirror {
-  readonly #rows = new Map<SqlValue, SqlValue[] | null>();
+  readonly #slots = new Map<SqlValue, number>();
+  readonly #width: number;
   readonly #capacity: number;
+  /** Slot s holds its row's values at [s × width, (s + 1) × width). */
+  readonly #values: SqlValue[] = [];
+  /** Slots of deleted rows, for the next rows. */
+  readonly #free: number[] = [];
   readonly #strings = new Map<string, string>();
 
-  constructor(capacity = MIRROR_ENTRIES) {
+  /** `width`: how many values of each row are kept (the rest are never read). */
+  constructor(width: number, capacity = MIRROR_ENTRIES) {
+    this.#width = width;
     this.#capacity = capacity;
   }
 
-  /** The row known for `key`: a row, null when the table has none, undefined when not known here. */
-  get(key: SqlValue): SqlValue[] | null | undefined {
-    return this.#rows.get(key);
+  /** The key's slot, ABSENT when the table has no row for it, undefined when not known here. */
+  slotOf(key: SqlValue): number | undefined {
+    return this.#slots.get(key);
   }
 
-  set(key: SqlValue, row: SqlValue[] | null): void {
-    const rows = this.#rows;
-    if (rows.size >= this.#capacity && !rows.has(key)) {
-      // Map keeps insertion order: the oldest entry goes.
-      for (const oldest of rows.keys()) {
-        rows.delete(oldest);
+  /** Copies the row in `slot` into `row` from `at` on. */
+  copyRow(slot: number, row: SqlValue[], at: number): void {
+    const values = this.#values;
+    const width = this.#width;
+    const from = slot * width;
+    for (let i = 0; i < width; i++) row[at + i] = values[from + i];
+  }
+
+  /** The row in `slot`, as an array of its own. */
+  rowAt(slot: number): SqlValue[] {
+    const row = new Array<SqlValue>(this.#width);
+    this.copyRow(slot, row, 0);
+    return row;
+  }
+
+  /** Remembers the key's row (null: the table has none); returns its slot, or ABSENT. */
+  set(key: SqlValue, row: readonly SqlValue[] | null): number {
+    const slots = this.#slots;
+    let slot = slots.get(key);
+    if (slot === undefined && slots.size >= this.#capacity) {
+      // Map keeps insertion order: the oldest key goes, and its slot is the new key's.
+      for (const [oldest, itsSlot] of slots) {
+        slots.delete(oldest);
+        slot = itsSlot === ABSENT ? undefined : itsSlot;
         break;
       }
     }
-    rows.set(key, row);
+    if (row === null) {
+      if (slot !== undefined && slot !== ABSENT) this.#release(slot);
+      slots.set(key, ABSENT);
+      return ABSENT;
+    }
+    if (slot === undefined || slot === ABSENT) slot = this.#free.pop() ?? this.#values.length / this.#width;
+    this.#write(slot, row);
+    slots.set(key, slot);
+    return slot;
+  }
+
+  #release(slot: number): void {
+    const values = this.#values;
+    const from = slot * this.#width;
+    // Nothing the row held stays reachable from here.
+    for (let i = 0; i < this.#width; i++) values[from + i] = null;
+    this.#free.push(slot);
   }
 
   /**
-   * The row, its strings made compact in place: a short string equal to one another row holds
-   * becomes that one (a table's repeated values, a city, a state, a status, are then one string
-   * each), and a string long enough for V8 to have kept as a slice of its record's JSON text is
-   * copied out of it (the row no longer holds the whole text). Lookups then touch less memory; the
-   * values are the same.
+   * The row's values into its slot, strings made compact: a short string equal to one another row
+   * holds becomes that one (a table's repeated values, a city, a state, a status, are then one
+   * string each), and a string long enough for V8 to have kept as a slice of its record's JSON text
+   * is copied out of it (the mirror does not hold the whole text). The values are the same.
    */
-  compact(row: SqlValue[]): SqlValue[] {
+  #write(slot: number, row: readonly SqlValue[]): void {
+    const values = this.#values;
     const strings = this.#strings;
-    for (let i = 0; i < row.length; i++) {
-      const value = row[i];
-      if (typeof value !== 'string') continue;
-      if (value.length > SHARED_STRING_MAX_LENGTH) {
-        row[i] = flatCopy(value);
-        continue;
+    const width = this.#width;
+    const from = slot * width;
+    for (let i = 0; i < width; i++) {
+      let value = row[i] ?? null;
+      if (typeof value === 'string') {
+        if (value.length > SHARED_STRING_MAX_LENGTH) value = flatCopy(value);
+        else {
+          const shared = strings.get(value);
+          if (shared !== undefined) value = shared;
+          else {
+            if (value.length >= SLICED_STRING_MIN_LENGTH) value = flatCopy(value);
+            if (strings.size >= SHARED_STRING_ENTRIES) strings.clear();
+            strings.set(value, value);
+          }
+        }
       }
-      const shared = strings.get(value);
-      if (shared !== undefined) {
-        row[i] = shared;
-        continue;
-      }
-      const own = value.length >= SLICED_STRING_MIN_LENGTH ? flatCopy(value) : value;
-      if (strings.size >= SHARED_STRING_ENTRIES) strings.clear();
-      strings.set(own, own);
-      row[i] = own;
+      if (from + i < values.length) values[from + i] = value;
+      else values.push(value);
     }
-    return row;
   }
 }
 
