@@ -3,7 +3,7 @@
 // beside a baseline loop in the same run that only does JSON.parse and JSON.stringify of the same
 // records. Also push-query latency: append → row delivered to an HTTP client, at 1,000 records/s.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../src/app/index.js';
 import { loadServerConfig } from '../src/config/index.js';
@@ -73,19 +73,19 @@ export async function persistentQuery(
   records: readonly ProduceRecord[],
   guarantee: 'at_least_once' | 'exactly_once_v2',
   kind: keyof typeof QUERIES = 'csas',
-): Promise<number> {
+): Promise<{ rate: number; cpuRate: number }> {
   return withEngine(guarantee, async ({ log, engine }) => {
     await engine.execute(
       `CREATE STREAM orders (id STRING KEY, order_id BIGINT, customer STRING, item STRING, qty INT, price DOUBLE, ship_to STRING)
          WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON', PARTITIONS=1);`,
     );
     await appendAll(log, 'orders', records);
-    const { seconds } = await timeUntilIdle(engine, () =>
+    const { seconds, cpuSeconds } = await timeUntilIdle(engine, () =>
       engine.execute(`SET 'auto.offset.reset'='earliest'; ${QUERIES[kind].sql}`),
     );
     const produced = await log.endOffset(QUERIES[kind].sink, 0);
     if (produced === 0) throw new Error('the query produced nothing');
-    return RECORDS / seconds;
+    return { rate: RECORDS / seconds, cpuRate: RECORDS / cpuSeconds };
   });
 }
 
@@ -162,29 +162,39 @@ export async function benchQueries(): Promise<{
 }> {
   const records = makeRecords();
   let base = 0;
-  let query = 0;
-  let exactlyOnce = 0;
-  let groupBy = 0;
-  let windowed = 0;
+  const best = { rate: 0, cpuRate: 0 };
+  const query = { ...best };
+  const exactlyOnce = { ...best };
+  const groupBy = { ...best };
+  const windowed = { ...best };
+  const keep = (into: typeof best, run: typeof best) => {
+    into.rate = Math.max(into.rate, run.rate);
+    into.cpuRate = Math.max(into.cpuRate, run.cpuRate);
+  };
   for (let round = 0; round < 3; round++) {
-    groupBy = Math.max(groupBy, await persistentQuery(records, 'at_least_once', 'groupBy'));
-    windowed = Math.max(windowed, await persistentQuery(records, 'at_least_once', 'windowed'));
+    keep(groupBy, await persistentQuery(records, 'at_least_once', 'groupBy'));
+    keep(windowed, await persistentQuery(records, 'at_least_once', 'windowed'));
     base = Math.max(base, baseline(records));
-    query = Math.max(query, await persistentQuery(records, 'at_least_once'));
-    exactlyOnce = Math.max(exactlyOnce, await persistentQuery(records, 'exactly_once_v2'));
+    keep(query, await persistentQuery(records, 'at_least_once'));
+    keep(exactlyOnce, await persistentQuery(records, 'exactly_once_v2'));
   }
+  // The machine is shared: beside the wall-clock ratio, the ratio of records per CPU-second of the
+  // process, which other processes' load disturbs less, and the load average.
+  const share = (f: typeof best) =>
+    `${((f.rate / query.rate) * 100).toFixed(0)} % of the CSAS, ${((f.cpuRate / query.cpuRate) * 100).toFixed(0)} % per CPU-second`;
+  const load = `load ${loadavg()[0].toFixed(1)}`;
   return {
     figures: [
       { name: 'JSON.parse + JSON.stringify loop (baseline)', recordsPerSecond: base },
-      { name: 'CREATE STREAM … AS SELECT, end to end', recordsPerSecond: query },
-      { name: '… with exactly_once_v2', recordsPerSecond: exactlyOnce },
+      { name: 'CREATE STREAM … AS SELECT, end to end', recordsPerSecond: query.rate },
+      { name: '… with exactly_once_v2', recordsPerSecond: exactlyOnce.rate },
       {
-        name: `GROUP BY SUM over 100,000 keys, end to end (${((groupBy / query) * 100).toFixed(0)} % of the CSAS)`,
-        recordsPerSecond: groupBy,
+        name: `GROUP BY SUM over 100,000 keys, end to end (${share(groupBy)}; ${load})`,
+        recordsPerSecond: groupBy.rate,
       },
       {
-        name: `HOPPING 10 s/2 s COUNT per key (Nexmark q5-like), ${((windowed / query) * 100).toFixed(0)} % of the CSAS (aim ≥ 35 %)`,
-        recordsPerSecond: windowed,
+        name: `HOPPING 10 s/2 s COUNT per key (Nexmark q5-like), ${share(windowed)} (aim ≥ 35 %; ${load})`,
+        recordsPerSecond: windowed.rate,
       },
     ],
     latency: await pushLatency(),
