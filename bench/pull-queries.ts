@@ -90,7 +90,7 @@ export interface PullFigures {
 }
 
 /**
- * `lookupsOnly` (for --cpu-prof) runs only the lookups of that server, 10 times, and returns no figures.
+ * `lookupsOnly` (for --cpu-prof) runs only the lookups of that server, 10 times, printing each run's rate and CPU.
  */
 export async function benchPullQueries(lookupsOnly?: 'bare' | 'pull'): Promise<PullFigures | undefined> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-pull-'));
@@ -156,7 +156,10 @@ export async function benchPullQueries(lookupsOnly?: 'bare' | 'pull'): Promise<P
     };
     const port = Number(new URL(server.url).port);
     if (lookupsOnly !== undefined) {
-      for (let i = 0; i < 10; i++) await lookups(lookupsOnly === 'bare' ? bare.port : port, lookupBodies);
+      for (let i = 0; i < 10; i++) {
+        const f = await lookups(lookupsOnly === 'bare' ? bare.port : port, lookupBodies);
+        console.log(`${Math.round(f.perSecond)} lookups/s, ${f.cpuMicros?.toFixed(1)} µs CPU each`);
+      }
       return undefined;
     }
     const bareFigure = await best(() => lookups(bare.port, lookupBodies));
