@@ -504,6 +504,15 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
       'Whether pull queries may scan a whole table (no WHERE, ranges, non-key filters). A request property overrides it either way.',
   },
   {
+    name: 'ksql.query.pull.stream.enabled',
+    group: 'Queries',
+    type: 'BOOLEAN',
+    defaultValue: true,
+    importance: 'MEDIUM',
+    documentation:
+      'Whether pull queries may read streams (from the beginning to the end offsets seen at their start). A request property overrides it either way.',
+  },
+  {
     name: 'ksql.query.persistent.active.limit',
     group: 'Queries',
     type: 'INT',

@@ -1111,17 +1111,18 @@ export class KsqlEngine {
   }
 
   private pullContext(context: Context): PullQueryContext {
-    const scan = context.properties.get('ksql.query.pull.table.scan.enabled');
+    // The request's setting, when it has one, overrides the server's, either way (as in ksqlDB).
+    const enabled = (name: string) => {
+      const requested = context.properties.get(name);
+      return requested === undefined ? this.config.getBoolean(name) : requested.toLowerCase() !== 'false';
+    };
     return {
       log: this.log,
       metastore: this.metastore,
       queries: this.queries,
       processingLog: this.processingLog,
-      // The request's setting, when it has one, overrides the server's, either way (as in ksqlDB).
-      tableScanEnabled:
-        scan === undefined
-          ? this.config.getBoolean('ksql.query.pull.table.scan.enabled')
-          : scan.toLowerCase() !== 'false',
+      tableScanEnabled: enabled('ksql.query.pull.table.scan.enabled'),
+      streamPullEnabled: enabled('ksql.query.pull.stream.enabled'),
       ...(this.schemaRegistry === undefined ? {} : { schemaRegistry: this.schemaRegistry }),
     };
   }

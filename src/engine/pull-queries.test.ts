@@ -168,6 +168,27 @@ test('pull query over a SESSION table: each session with its bounds', async () =
   assert.deepEqual(first.rows, [[n(2)]]);
 });
 
+test("ksql.query.pull.stream.enabled=false refuses pull queries on streams with ksqlDB's message; a request may set it either way", async () => {
+  const disabled =
+    "Pull queries on streams are disabled. To create a push query on the stream, add EMIT CHANGES to the end. To enable pull queries on streams, set the ksql.query.pull.stream.enabled config to 'true'.";
+  const { engine } = await startEngine(undefined, { 'ksql.query.pull.stream.enabled': 'false' });
+  await engine.execute(`${orders}
+    INSERT INTO orders (id, item, qty) VALUES ('o1', 'pear', 3);`);
+  const sql = 'SELECT id FROM orders;';
+  const refused = await refusal(engine.openQuery(sql, {}));
+  assert.equal(refused.message, disabled);
+  assert.equal(refused.statementText, sql);
+  assert.deepEqual((await pull(engine, sql, { 'ksql.query.pull.stream.enabled': 'true' })).rows, [['o1']]);
+  // The plan prepared for the request that allowed it is not reused for one that does not.
+  assert.equal((await refusal(engine.openQuery(sql, {}))).message, disabled);
+  const open = await startEngine();
+  await open.engine.execute(`${orders}
+    INSERT INTO orders (id, item, qty) VALUES ('o1', 'pear', 3);`);
+  assert.deepEqual((await pull(open.engine, sql)).rows, [['o1']]);
+  const off = { streamsProperties: { 'ksql.query.pull.stream.enabled': 'false' } };
+  assert.equal((await refusal(open.engine.openQuery(sql, off))).message, disabled);
+});
+
 test('pull query over a stream: the topic from the beginning to its end at the start, then it ends; WHERE and LIMIT apply', async () => {
   const { engine } = await startEngine();
   await engine.execute(`${orders}

@@ -58,6 +58,8 @@ export interface PullQueryContext {
   readonly processingLog: ProcessingLog;
   /** ksql.query.pull.table.scan.enabled as the request has it. */
   readonly tableScanEnabled: boolean;
+  /** ksql.query.pull.stream.enabled as the request has it. */
+  readonly streamPullEnabled: boolean;
   /** Where AVRO records of a stream find their writer schemas. */
   readonly schemaRegistry?: SchemaRegistryClient;
 }
@@ -503,7 +505,14 @@ export function preparePullQuery(ctx: PullQueryContext, query: Query): PreparedP
     throw new StatementError(`${name} does not exist. Check the name with SHOW STREAMS; or SHOW TABLES;.`);
   }
   const types = ctx.metastore.types;
-  if (source.kind === 'STREAM') return prepareStreamPull(query, source, types);
+  if (source.kind === 'STREAM') {
+    if (!ctx.streamPullEnabled) {
+      throw new StatementError(
+        "Pull queries on streams are disabled. To create a push query on the stream, add EMIT CHANGES to the end. To enable pull queries on streams, set the ksql.query.pull.stream.enabled config to 'true'.",
+      );
+    }
+    return prepareStreamPull(query, source, types);
+  }
   return prepareTablePull(ctx, query, source, types);
 }
 
@@ -540,7 +549,7 @@ function literalsByStart(where: Expression): Map<number, Expression> {
 
 /**
  * Prepared pull queries by shape (the statement text with its string and integer literals taken out,
- * and the scan setting), the most recent few hundred. A request whose literals differ from the cached
+ * and the scan and stream settings), the most recent few hundred. A request whose literals differ from the cached
  * ones only in a key lookup's keys re-binds those keys (type-checked again) instead of parsing and
  * planning; one that differs anywhere else misses, and is planned and cached as itself.
  */
@@ -557,7 +566,8 @@ export class PreparedPullQueries {
   #keyOf(sql: string, ctx: PullQueryContext): { key: string; literals: readonly ShapeLiteral[] } {
     const shape = pullShapeOf(sql);
     const key = shape === undefined ? `t\u0000${sql}` : `s\u0000${shape.key}`;
-    return { key: `${ctx.tableScanEnabled}\u0000${key}`, literals: shape?.literals ?? [] };
+    const settings = `${ctx.tableScanEnabled}\u0000${ctx.streamPullEnabled}`;
+    return { key: `${settings}\u0000${key}`, literals: shape?.literals ?? [] };
   }
 
   get<S>(sql: string, ctx: PullQueryContext): PullCacheHit<S> | undefined {
