@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { TestCase } from './test-case-runner.js';
-import { parseRecordsFile, TestFileError } from './test-files.js';
+import { parsePullsFile, parseRecordsFile, TestFileError } from './test-files.js';
 
 export interface TestCaseFiles {
   readonly sqlFile: string;
@@ -29,10 +29,8 @@ export function loadTestCase(files: TestCaseFiles): TestCase {
     files.inputFile === undefined
       ? []
       : parseRecordsFile(read(files.inputFile, 'input file'), basename(files.inputFile), 'inputs');
-  const outputs = parseRecordsFile(
-    read(files.outputFile, 'output file'),
-    basename(files.outputFile),
-    'outputs',
-  );
-  return { statements, inputs, outputs };
+  const outputText = read(files.outputFile, 'output file');
+  const outputs = parseRecordsFile(outputText, basename(files.outputFile), 'outputs');
+  const pulls = parsePullsFile(outputText, basename(files.outputFile));
+  return { statements, inputs, outputs, pulls };
 }

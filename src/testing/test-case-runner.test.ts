@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { PASSED_REPORT, runTestCase, type TestCase } from './test-case-runner.js';
-import { parseRecordsFile } from './test-files.js';
+import { parsePullsFile, parseRecordsFile } from './test-files.js';
 
 const parent = mkdtempSync(join(tmpdir(), 'sluice-runner-test-'));
 after(() => rmSync(parent, { recursive: true, force: true }));
@@ -130,4 +130,86 @@ test('a source declared with several partitions still gives every output record,
     { tempParent: parent },
   );
   assert.equal(outcome.report, PASSED_REPORT);
+});
+
+const PER_ITEM = `
+  CREATE STREAM orders (id STRING KEY, item STRING, qty INT) WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON');
+  CREATE TABLE per_item AS SELECT item, COUNT(*) AS n, SUM(qty) AS total FROM orders GROUP BY item;`;
+
+const ORDERS = [
+  { topic: 'orders', key: 'o1', value: { ITEM: 'pear', QTY: 3 } },
+  { topic: 'orders', key: 'o2', value: { ITEM: 'fig', QTY: 5 } },
+  { topic: 'orders', key: 'o3', value: { ITEM: 'pear', QTY: 4 } },
+];
+
+/** A test case whose output file has `pulls` and no expected records. */
+function pullCase(pulls: object[]): TestCase {
+  const output = JSON.stringify({ outputs: [], pulls });
+  return {
+    statements: PER_ITEM,
+    inputs: parseRecordsFile(JSON.stringify({ inputs: ORDERS }), 'input.json', 'inputs'),
+    outputs: parseRecordsFile(output, 'output.json', 'outputs'),
+    pulls: parsePullsFile(output, 'output.json'),
+  };
+}
+
+test('pull queries in the output file run after the inputs and pass when their rows match, in order', async () => {
+  const outcome = await runTestCase(
+    pullCase([
+      { sql: "SELECT * FROM per_item WHERE item = 'pear';", rows: [['pear', 2, 7]] },
+      {
+        sql: "SELECT item, n FROM per_item WHERE item IN ('fig', 'kiwi', 'pear');",
+        rows: [
+          ['fig', 1],
+          ['pear', 2],
+        ],
+      },
+      { sql: "SELECT id FROM orders WHERE item = 'fig';", rows: [['o2']] },
+    ]),
+    { tempParent: parent },
+  );
+  assert.deepEqual(outcome, { passed: true, report: PASSED_REPORT });
+});
+
+test('a pull query answering other rows, or refused, fails the test naming it, the column and both row lists', async () => {
+  const outcome = await runTestCase(
+    pullCase([
+      { sql: "SELECT * FROM per_item WHERE item = 'pear';", rows: [['pear', 2, 8]] },
+      { sql: 'SELECT * FROM nowhere;', rows: [] },
+    ]),
+    { tempParent: parent },
+  );
+  assert.equal(outcome.passed, false);
+  assert.equal(
+    outcome.report,
+    [
+      '\t>>>>> Test failed: the output does not match the output file (2 problems).',
+      [
+        "pulls[0] (SELECT * FROM per_item WHERE item = 'pear';) answered differently: rows[0][2] (TOTAL): expected 8 but was 7.",
+        'Expected rows: ["pear", 2, 8]',
+        'Actual rows:   ["pear", 2, 7]',
+      ].join('\n'),
+      'pulls[1] (SELECT * FROM nowhere;) failed: NOWHERE does not exist. Check the name with SHOW STREAMS; or SHOW TABLES;.',
+    ].join('\n\n'),
+  );
+});
+
+test('an output file with pulls may list no records; a pull without sql or with rows not arrays is refused', () => {
+  assert.deepEqual(
+    parseRecordsFile('{"outputs": [], "pulls": [{"sql": "SELECT 1;", "rows": []}]}', 'o.json', 'outputs'),
+    [],
+  );
+  assert.throws(() => parseRecordsFile('{"outputs": []}', 'o.json', 'outputs'), /"outputs" is empty/);
+  assert.throws(
+    () => parsePullsFile('{"pulls": [{"rows": []}]}', 'o.json'),
+    /o\.json: pulls\[0\]\.sql is missing/,
+  );
+  assert.throws(
+    () => parsePullsFile('{"pulls": [{"sql": "SELECT 1;", "rows": [1]}]}', 'o.json'),
+    /pulls\[0\]\.rows must be an array of rows/,
+  );
+  assert.throws(
+    () => parsePullsFile('{"pulls": [{"sql": "SELECT 1;", "rows": [], "row": []}]}', 'o.json'),
+    /unknown field\(s\) "row"/,
+  );
 });

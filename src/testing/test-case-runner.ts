@@ -11,9 +11,11 @@ import { type Log, type LogRecord, replayToEnd, SegmentLog } from '../log/index.
 import { InProcessSchemaRegistryClient, SchemaStore } from '../registry/index.js';
 import type { SchemaRegistryClient } from '../serde/index.js';
 import { type ParsedStatement, parseStatements, SqlParseError } from '../sql/index.js';
+import { matchExpected, renderValue } from './expected-match.js';
+import { printJson } from './json-document.js';
 import { topicsToCreate } from './missing-topics.js';
 import { type ActualRecord, diffTopic } from './output-diff.js';
-import type { RecordSpec, RecordWindow } from './test-files.js';
+import type { PullSpec, RecordSpec, RecordWindow } from './test-files.js';
 import { RecordCodecError, TopicCodec, type TypedValue } from './topic-codec.js';
 
 export interface TestCase {
@@ -21,6 +23,8 @@ export interface TestCase {
   readonly statements: string;
   readonly inputs: readonly RecordSpec[];
   readonly outputs: readonly RecordSpec[];
+  /** Pull queries run after the inputs, with the rows each must answer (none when left out). */
+  readonly pulls?: readonly PullSpec[];
 }
 
 export interface TestOutcome {
@@ -119,7 +123,7 @@ class TestCaseRun {
   async run(testCase: TestCase): Promise<TestOutcome> {
     await this.executeStatements(testCase.statements);
     await this.feed(testCase.inputs);
-    const problems = await this.compare(testCase);
+    const problems = [...(await this.compare(testCase)), ...(await this.comparePulls(testCase.pulls ?? []))];
     if (problems.length === 0) return { passed: true, report: PASSED_REPORT };
     return failed(
       `the output does not match the output file (${problems.length} problem${problems.length === 1 ? '' : 's'}).`,
@@ -187,6 +191,67 @@ class TestCaseRun {
       await this.engine.waitUntilIdle(this.options.idleTimeoutMs);
     }
     await this.engine.waitUntilIdle(this.options.idleTimeoutMs);
+  }
+
+  /** Runs each pull query and compares its rows, in order, with the expected ones. */
+  private async comparePulls(pulls: readonly PullSpec[]): Promise<string[]> {
+    const problems: string[] = [];
+    for (const pull of pulls) {
+      const what = `${pull.location} (${pull.sql.trim()})`;
+      let opened: Awaited<ReturnType<KsqlEngine['openQuery']>>;
+      try {
+        opened = await this.engine.openQuery(pull.sql);
+      } catch (err) {
+        if (err instanceof KsqlRequestError) {
+          problems.push(`${what} failed: ${err.message}`);
+          continue;
+        }
+        throw err;
+      }
+      if (opened.kind !== 'pull') {
+        if (opened.kind === 'print') opened.close();
+        else opened.handle.close();
+        problems.push(`${what} is not a pull query: leave out EMIT CHANGES.`);
+        continue;
+      }
+      const { types } = opened.query;
+      const rows: unknown[][] = [];
+      for await (const batch of opened.query.rows) rows.push(...batch.rows);
+      const shown = (row: unknown[]) =>
+        `[${row.map((v, i) => renderValue({ type: types[i], value: v as TypedValue['value'] })).join(', ')}]`;
+      const expectedRows = pull.rows.map((r) => `[${r.map(printJson).join(', ')}]`);
+      const differences: string[] = [];
+      if (rows.length !== pull.rows.length) {
+        differences.push(`expected ${pull.rows.length} row(s) but got ${rows.length}`);
+      }
+      for (let r = 0; r < Math.min(rows.length, pull.rows.length); r++) {
+        const expected = pull.rows[r];
+        if (expected.length !== rows[r].length) {
+          differences.push(
+            `rows[${r}] has ${rows[r].length} column(s) where ${expected.length} were expected`,
+          );
+          continue;
+        }
+        for (let c = 0; c < expected.length; c++) {
+          const problem = matchExpected(
+            expected[c],
+            { type: types[c], value: rows[r][c] as TypedValue['value'] },
+            `rows[${r}][${c}] (${opened.query.columnNames[c]})`,
+          );
+          if (problem !== undefined) differences.push(problem);
+        }
+      }
+      if (differences.length > 0) {
+        problems.push(
+          [
+            `${what} answered differently: ${differences.join('; ')}.`,
+            `Expected rows: ${expectedRows.join(', ') || 'none'}`,
+            `Actual rows:   ${rows.map(shown).join(', ') || 'none'}`,
+          ].join('\n'),
+        );
+      }
+    }
+    return problems;
   }
 
   private async compare(testCase: TestCase): Promise<string[]> {

@@ -36,6 +36,15 @@ export interface RecordSpec {
   readonly location: string;
 }
 
+/** A pull query of an output file's `pulls`, run after the inputs, with the rows it must answer. */
+export interface PullSpec {
+  readonly sql: string;
+  /** Each row's column values, in order. */
+  readonly rows: readonly (readonly JsonNode[])[];
+  /** Where it is in its file, e.g. `pulls[1]`, for messages. */
+  readonly location: string;
+}
+
 /** A test file that cannot be read or does not have the expected shape. */
 export class TestFileError extends Error {
   override readonly name = 'TestFileError';
@@ -122,20 +131,65 @@ function readRecord(node: JsonNode, location: string, fileName: string): RecordS
  * a test that expects nothing checks nothing (ksqlDB refuses it too).
  */
 export function parseRecordsFile(text: string, fileName: string, field: 'inputs' | 'outputs'): RecordSpec[] {
-  let document: JsonNode;
+  const document = parseDocument(text, fileName);
+  const records = fieldOf(document, field);
+  if (records?.kind !== 'array') {
+    throw new TestFileError(`${fileName} must be a JSON object with an array field "${field}".`);
+  }
+  if (field === 'outputs' && records.items.length === 0 && parsePulls(document, fileName).length === 0) {
+    throw new TestFileError(
+      `${fileName}: "outputs" is empty; list at least one expected record (or a pull query in "pulls").`,
+    );
+  }
+  return records.items.map((item, i) => readRecord(item, `${field}[${i}]`, fileName));
+}
+
+function parseDocument(text: string, fileName: string): JsonNode {
   try {
-    document = parseJsonDocument(text);
+    return parseJsonDocument(text);
   } catch (err) {
     if (err instanceof JsonSyntaxError)
       throw new TestFileError(`${fileName} is not valid JSON: ${err.message}.`);
     throw err;
   }
-  const records = fieldOf(document, field);
-  if (records?.kind !== 'array') {
-    throw new TestFileError(`${fileName} must be a JSON object with an array field "${field}".`);
-  }
-  if (field === 'outputs' && records.items.length === 0) {
-    throw new TestFileError(`${fileName}: "outputs" is empty; list at least one expected record.`);
-  }
-  return records.items.map((item, i) => readRecord(item, `${field}[${i}]`, fileName));
+}
+
+const PULL_FIELDS = new Set(['sql', 'rows']);
+
+function parsePulls(document: JsonNode, fileName: string): PullSpec[] {
+  const pulls = fieldOf(document, 'pulls');
+  if (pulls === undefined) return [];
+  if (pulls.kind !== 'array')
+    throw new TestFileError(`${fileName}: "pulls" must be an array, got ${describe(pulls)}.`);
+  return pulls.items.map((node, i) => {
+    const location = `pulls[${i}]`;
+    const where = `${fileName}: ${location}`;
+    if (node.kind !== 'object') throw new TestFileError(`${where} must be an object, got ${describe(node)}.`);
+    const unknown = node.fields.filter((f) => !PULL_FIELDS.has(f.name)).map((f) => f.name);
+    if (unknown.length > 0) {
+      throw new TestFileError(
+        `${where} has unknown field(s) ${unknown.map((n) => `"${n}"`).join(', ')}; a pull query has sql and rows.`,
+      );
+    }
+    const sql = fieldOf(node, 'sql');
+    if (sql?.kind !== 'string' || sql.value.trim() === '') {
+      throw new TestFileError(`${where}.sql is missing: give the pull query's text.`);
+    }
+    const rows = fieldOf(node, 'rows');
+    if (rows?.kind !== 'array' || rows.items.some((r) => r.kind !== 'array')) {
+      throw new TestFileError(
+        `${where}.rows must be an array of rows, each an array of column values ([] for no rows).`,
+      );
+    }
+    return {
+      sql: sql.value,
+      rows: rows.items.map((r) => (r.kind === 'array' ? r.items : [])),
+      location,
+    };
+  });
+}
+
+/** The pull queries of an output file's optional `pulls`: `[{"sql": "SELECT …;", "rows": [[…], …]}]`. */
+export function parsePullsFile(text: string, fileName: string): PullSpec[] {
+  return parsePulls(parseDocument(text, fileName), fileName);
 }
