@@ -37,6 +37,7 @@ export { protobufDatumText } from './protobuf-text.js';
 export {
   columnsFromProtobuf,
   DEFAULT_PROTOBUF_MESSAGE,
+  fieldMetaParams,
   type ProtobufNullableRepresentation,
   protobufSchemaForColumns,
 } from './protobuf-translation.js';

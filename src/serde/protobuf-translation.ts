@@ -213,6 +213,18 @@ export function realOneof(field: protobuf.Field): protobuf.OneOf | undefined {
 
 /** The precision and scale a confluent.type.Decimal field declares in `(confluent.field_meta)` params. */
 export function decimalParams(field: protobuf.Field): { precision: number; scale: number } {
+  const params = fieldMetaParams(field);
+  const precision = Number(params.get('precision') ?? Number.NaN);
+  const scale = Number(params.get('scale') ?? 0);
+  if (!Number.isInteger(precision))
+    throw new FormatSchemaError(
+      `Field ${field.name} is a confluent.type.Decimal without a precision in its (confluent.field_meta) params`,
+    );
+  return { precision, scale };
+}
+
+/** A field's `(confluent.field_meta)` params, by key (Confluent keeps a decimal's precision and scale there). */
+export function fieldMetaParams(field: protobuf.Field): Map<string, string> {
   const params = new Map<string, string>();
   const collect = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(collect);
@@ -229,13 +241,7 @@ export function decimalParams(field: protobuf.Field): { precision: number; scale
   // Flattened options (a `.proto` printed without the aggregate syntax).
   for (const [k, v] of Object.entries(field.options ?? {}))
     if (k.startsWith('(confluent.field_meta).params.') && typeof v === 'string') params.set(k, v);
-  const precision = Number(params.get('precision') ?? Number.NaN);
-  const scale = Number(params.get('scale') ?? 0);
-  if (!Number.isInteger(precision))
-    throw new FormatSchemaError(
-      `Field ${field.name} is a confluent.type.Decimal without a precision in its (confluent.field_meta) params`,
-    );
-  return { precision, scale };
+  return params;
 }
 
 /** The SQL type a message (not a field of it) reads as. */

@@ -161,11 +161,112 @@ describe('io.confluent.connect.protobuf.ProtobufConverter', () => {
     const { schema, value } = await read(converter(), 'two', Buffer.concat([header, body]));
     assert.equal(schema?.name, 'two.B');
     assert.equal((value as Struct).get('b'), 'bee');
-    const decimal = structSchema([{ name: 'p', schema: decimalSchema(2) }], { name: 'x.Priced' });
-    await assert.rejects(
-      write(converter(), 'priced', decimal, new Struct(decimal).put('p', { unscaled: 1n, scale: 2 })),
-      /org\.apache\.kafka\.connect\.data\.Decimal maps to confluent\.type\.Decimal/,
+  });
+
+  test('Decimal is confluent.type.Decimal with its precision and scale in (confluent.field_meta), read back at its scale', async () => {
+    const precise: Schema = {
+      ...decimalSchema(2),
+      parameters: { scale: '2', 'connect.decimal.precision': '8' },
+    };
+    const priced = structSchema(
+      [
+        { name: 'p', schema: precise },
+        { name: 'ps', schema: arraySchema(decimalSchema(1)) },
+      ],
+      { name: 'x.Priced' },
     );
+    const value = new Struct(priced)
+      .put('p', { unscaled: -12345n, scale: 2 })
+      .put('ps', [{ unscaled: 5n, scale: 1 }]);
+    const bytes = await write(converter(), 'priced', priced, value);
+    const latest = (await registry.get('/subjects/priced-value/versions/latest')).body as { schema: string };
+    assert.match(latest.schema, /import "confluent\/type\/decimal\.proto";/);
+    assert.match(
+      latest.schema,
+      /confluent\.type\.Decimal p = 1 \[\(confluent\.field_meta\) = \{ params: \[\s*\{ key: "precision", value: "8" \}, \{ key: "scale", value: "2" \}\s*\] \}\];/,
+    );
+    // The message as Confluent's DecimalUtils writes it: two's-complement bytes, digits, scale.
+    const root = new protobuf.Root();
+    protobuf.parse(
+      'syntax = "proto3";\npackage confluent.type;\nmessage Decimal { bytes value = 1; uint32 precision = 2; int32 scale = 3; }',
+      root,
+    );
+    const Decimal = root.lookupType('confluent.type.Decimal');
+    const Priced = new protobuf.Type('Priced')
+      .add(new protobuf.Field('p', 1, 'confluent.type.Decimal'))
+      .add(new protobuf.Field('ps', 2, 'confluent.type.Decimal', 'repeated'));
+    root.add(Priced);
+    const decoded = Priced.toObject(Priced.decode((bytes as Uint8Array).subarray(6))) as {
+      p: { value: Uint8Array; precision: number; scale: number };
+    };
+    assert.deepEqual(Buffer.from(decoded.p.value), Buffer.from([0xcf, 0xc7]));
+    assert.equal(decoded.p.precision, 5);
+    assert.equal(decoded.p.scale, 2);
+    assert.ok(Decimal);
+    const back = await read(converter(), 'priced', bytes);
+    const field = back.schema?.fields?.find((f) => f.name === 'p')?.schema;
+    assert.equal(field?.name, 'org.apache.kafka.connect.data.Decimal');
+    assert.deepEqual(field?.parameters, { scale: '2', 'connect.decimal.precision': '8' });
+    assert.deepEqual((back.value as Struct).get('p'), { unscaled: -12345n, scale: 2 });
+    assert.deepEqual((back.value as Struct).get('ps'), [{ unscaled: 5n, scale: 1 }]);
+  });
+
+  test("a decimal written at another scale reads back at the schema's scale", async () => {
+    const text =
+      'syntax = "proto3";\npackage x;\nimport "confluent/type/decimal.proto";\nimport "confluent/meta.proto";\n\nmessage Rescaled {\n  confluent.type.Decimal p = 1 [(confluent.field_meta) = { params: [ { key: "precision", value: "6" }, { key: "scale", value: "3" } ] }];\n}\n';
+    const reg = await fetch(`${registry.url}/subjects/rescaled-value/versions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ schemaType: 'PROTOBUF', schema: text }),
+    });
+    const { id } = (await reg.json()) as { id: number };
+    const root = new protobuf.Root();
+    protobuf.parse(
+      'syntax = "proto3";\npackage x;\nmessage D { bytes value = 1; uint32 precision = 2; int32 scale = 3; }\nmessage Rescaled { D p = 1; }',
+      root,
+      { keepCase: true },
+    );
+    const Rescaled = root.lookupType('x.Rescaled');
+    // 1.5 written as unscaled 15 at scale 1.
+    const body = Rescaled.encode(
+      Rescaled.fromObject({ p: { value: [15], precision: 2, scale: 1 } }),
+    ).finish();
+    const { value } = await read(
+      converter(),
+      'rescaled',
+      Buffer.concat([Buffer.from([0, 0, 0, 0, id, 0]), body]),
+    );
+    assert.deepEqual((value as Struct).get('p'), { unscaled: 1500n, scale: 3 });
+  });
+
+  for (const [setting, declared] of [
+    ['wrapper.for.nullables', /google\.protobuf\.Int32Value n = 2;/],
+    ['optional.for.nullables', /optional int32 n = 2;/],
+  ] as const)
+    test(`${setting}=true writes an optional primitive so that a null reads back as null, and a zero as zero`, async () => {
+      const nullable = structSchema(
+        [
+          { name: 'id', schema: Schemas.STRING },
+          { name: 'n', schema: Schemas.OPTIONAL_INT32 },
+        ],
+        { name: `x.Nullable${setting.startsWith('wrapper') ? 'W' : 'O'}` },
+      );
+      const topic = `nullable-${setting}`;
+      const c = converter(false, { [setting]: 'true' });
+      const none = await write(c, topic, nullable, new Struct(nullable).put('id', 'a').put('n', null));
+      const zero = await write(c, topic, nullable, new Struct(nullable).put('id', 'b').put('n', 0));
+      const latest = (await registry.get(`/subjects/${topic}-value/versions/latest`)).body as {
+        schema: string;
+      };
+      assert.match(latest.schema, declared);
+      assert.equal(((await read(converter(), topic, none)).value as Struct).get('n'), null);
+      assert.equal(((await read(converter(), topic, zero)).value as Struct).get('n'), 0);
+    });
+
+  test("without a nullables setting an optional primitive is a plain proto3 field: its null reads back as zero, as Confluent's", async () => {
+    const plain = structSchema([{ name: 'n', schema: Schemas.OPTIONAL_INT32 }], { name: 'x.Plain' });
+    const bytes = await write(converter(), 'plain', plain, new Struct(plain).put('n', null));
+    assert.equal(((await read(converter(), 'plain', bytes)).value as Struct).get('n'), 0);
   });
 
   test('Date and Time are google.type.Date and TimeOfDay, registered as references under their import names', async () => {

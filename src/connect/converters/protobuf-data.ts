@@ -1,13 +1,17 @@
 import protobuf from 'protobufjs';
+import { builtinProtobufImport, fieldMetaParams, rescaleDecimal } from '../../serde/index.js';
 import {
+  bytesToUnscaled,
   type ConnectValue,
   DataException,
   LOGICAL,
   type Schema,
   type SchemaAndValue,
   Struct,
+  unscaledToBytes,
 } from '../api/index.js';
 import { int64Value, isSchemalessMap, mapEntries, typeName } from './connect-values.js';
+import { decimalAsConnectValue, toDecimalValue } from './decimal-value.js';
 
 /**
  * Confluent's ProtobufData, the common part: a Connect STRUCT is a proto3 message (named after the
@@ -33,6 +37,17 @@ const WRAPPERS: Partial<Record<Schema['type'], { message: string; scalar: string
 };
 const UNION = 'io.confluent.connect.protobuf.Union';
 const TIMESTAMP = 'google.protobuf.Timestamp';
+/** Confluent's decimal message; its precision and scale are the field's `(confluent.field_meta)` params. */
+const DECIMAL = 'confluent.type.Decimal';
+/** Connect's precision parameter of a Decimal schema (Confluent's converters set it). */
+const CONNECT_PRECISION = 'connect.decimal.precision';
+
+/**
+ * How an optional primitive field is written (Confluent's ProtobufConverter settings):
+ * `wrapper.for.nullables` as a google.protobuf wrapper, `optional.for.nullables` as a proto3
+ * `optional` field, else a plain field, whose null reads back as the type's zero.
+ */
+export type ProtoNullables = 'WRAPPER' | 'OPTIONAL' | 'NONE';
 
 /** The google.type schemas Date and Time map to, registered as references (as Confluent does). */
 const GOOGLE_TYPES: Readonly<Record<string, { name: string; message: string; schema: string }>> = {
@@ -63,7 +78,7 @@ export interface ProtoWriter {
 
 // ---------------------------------------------------------------- Connect → .proto
 
-export function connectToProto(schema: Schema): ProtoWriter {
+export function connectToProto(schema: Schema, nullables: ProtoNullables = 'NONE'): ProtoWriter {
   const imports = new Set<string>();
   let text: string;
   let messageName: string;
@@ -76,7 +91,7 @@ export function connectToProto(schema: Schema): ProtoWriter {
     messageName = `google.protobuf.${wrapper.message}`;
     text = `syntax = "proto3";\npackage google.protobuf;\n\nmessage ${wrapper.message} {\n  ${wrapper.scalar} value = 1;\n}\n`;
   } else {
-    const counter = { n: 0 };
+    const counter = { n: 0, nullables };
     const full = schema.name ?? `ConnectDefault${++counter.n}`;
     const dot = full.lastIndexOf('.');
     const pkg = dot < 0 ? '' : full.slice(0, dot);
@@ -95,7 +110,7 @@ export function connectToProto(schema: Schema): ProtoWriter {
     .filter((t) => imports.has(t.name))
     .map((t) => ({ name: t.name, schema: t.schema }));
   const type = compileProto(text, references).lookupType(messageName);
-  const toObject = objectEncoder(schema, '');
+  const toObject = objectEncoder(schema, '', nullables);
   return {
     text,
     references,
@@ -111,20 +126,57 @@ export function connectToProto(schema: Schema): ProtoWriter {
   };
 }
 
+/** Names handed out to unnamed messages, and the nullables setting every field follows. */
+interface Counter {
+  n: number;
+  readonly nullables: ProtoNullables;
+}
+
 function messageLines(
   schema: Schema,
   name: string,
   indent: string,
-  counter: { n: number },
+  counter: Counter,
   imports: Set<string>,
 ): string[] {
   const nested: string[] = [];
   const scope: Scope = { taken: new Set((schema.fields ?? []).map((f) => f.name)), defined: new Map() };
   const fields = (schema.fields ?? []).map((f, i) => {
     const type = fieldType(f.schema, f.name, indent, counter, imports, nested, scope);
-    return `${indent}  ${type} ${f.name} = ${i + 1};`;
+    return `${indent}  ${nullableLabel(f.schema, counter.nullables)}${type} ${f.name} = ${i + 1}${decimalMeta(f.schema)};`;
   });
   return [`${indent}message ${name} {`, ...fields, ...nested, `${indent}}`];
+}
+
+/** A primitive the nullables setting writes as a wrapper: a plain optional scalar, not a logical type. */
+function wrapsAsNullable(schema: Schema, nullables: ProtoNullables): boolean {
+  return (
+    nullables === 'WRAPPER' &&
+    schema.optional &&
+    schema.name === undefined &&
+    WRAPPERS[schema.type] !== undefined
+  );
+}
+
+function nullableLabel(schema: Schema, nullables: ProtoNullables): string {
+  return nullables === 'OPTIONAL' &&
+    schema.optional &&
+    schema.name === undefined &&
+    WRAPPERS[schema.type] !== undefined
+    ? 'optional '
+    : '';
+}
+
+/** Confluent's field options for a decimal (or repeated decimal) field: its precision and scale. */
+function decimalMeta(schema: Schema): string {
+  const d = schema.type === 'ARRAY' ? schema.valueSchema : schema;
+  if (d?.name !== LOGICAL.decimal) return '';
+  const precision = d.parameters?.[CONNECT_PRECISION];
+  const params = [
+    ...(precision === undefined ? [] : [`{ key: "precision", value: "${precision}" }`]),
+    `{ key: "scale", value: "${d.parameters?.scale ?? '0'}" }`,
+  ];
+  return ` [(confluent.field_meta) = { params: [ ${params.join(', ')} ] }]`;
 }
 
 /** A message's names: its fields', and the nested messages defined in it (by Connect schema). */
@@ -137,7 +189,7 @@ function fieldType(
   schema: Schema,
   field: string,
   indent: string,
-  counter: { n: number },
+  counter: Counter,
   imports: Set<string>,
   nested: string[],
   scope: Scope,
@@ -148,7 +200,7 @@ function fieldType(
       throw new DataException(
         `Field ${field}: Protobuf has no arrays of arrays or maps (not supported by Sluice's ProtobufConverter yet)`,
       );
-    return `repeated ${elementType(item, field, indent, counter, imports, nested, scope)}`;
+    return `repeated ${elementType(item, indent, counter, imports, nested, scope)}`;
   }
   if (schema.type === 'MAP') {
     const key = schema.keySchema;
@@ -163,16 +215,19 @@ function fieldType(
       );
     if (value === undefined || value.type === 'ARRAY' || value.type === 'MAP')
       throw new DataException(`Field ${field}: Protobuf map values cannot be arrays or maps`);
-    return `map<${scalarType(key)}, ${elementType(value, field, indent, counter, imports, nested, scope)}>`;
+    if (value.name === LOGICAL.decimal)
+      throw new DataException(
+        `Field ${field}: a map of decimals has no field of its own to carry the decimal's precision and scale (not supported by Sluice's ProtobufConverter yet)`,
+      );
+    return `map<${scalarType(key)}, ${elementType(value, indent, counter, imports, nested, scope)}>`;
   }
-  return elementType(schema, field, indent, counter, imports, nested, scope);
+  return elementType(schema, indent, counter, imports, nested, scope);
 }
 
 function elementType(
   schema: Schema,
-  field: string,
   indent: string,
-  counter: { n: number },
+  counter: Counter,
   imports: Set<string>,
   nested: string[],
   scope: Scope,
@@ -186,10 +241,15 @@ function elementType(
     imports.add(googleType.name);
     return googleType.message;
   }
-  if (schema.name === LOGICAL.decimal)
-    throw new DataException(
-      `Field ${field}: ${schema.name} maps to confluent.type.Decimal, whose scale Confluent keeps in field options; Sluice's ProtobufConverter does not write it yet`,
-    );
+  if (schema.name === LOGICAL.decimal) {
+    imports.add('confluent/type/decimal.proto');
+    imports.add('confluent/meta.proto');
+    return DECIMAL;
+  }
+  if (wrapsAsNullable(schema, counter.nullables)) {
+    imports.add('google/protobuf/wrappers.proto');
+    return `google.protobuf.${WRAPPERS[schema.type]?.message}`;
+  }
   if (schema.type === 'STRUCT') {
     const known = scope.defined.get(schema);
     if (known !== undefined) return known;
@@ -223,12 +283,14 @@ function compileProto(text: string, references: readonly { name: string; schema:
         load(ref.schema);
         continue;
       }
-      const common = protobuf.common.get(name);
-      if (common === null || common === undefined)
+      // google/protobuf/*, google/type/* and confluent/*: what Confluent's registry knows unreferenced.
+      const builtin = builtinProtobufImport(name);
+      if (builtin === undefined)
         throw new DataException(
           `The schema imports ${name}, which is neither well-known nor one of its references`,
         );
-      root.addJSON((common as { nested?: protobuf.INamespace['nested'] }).nested ?? {});
+      if (typeof builtin === 'string') load(builtin);
+      else root.addJSON(builtin ?? {});
     }
   };
   load(text);
@@ -239,20 +301,36 @@ function compileProto(text: string, references: readonly { name: string; schema:
 type ToObject = (value: ConnectValue) => unknown;
 
 /** Connect value → the plain object protobufjs' fromObject takes. */
-function objectEncoder(schema: Schema, path: string): ToObject {
+function objectEncoder(schema: Schema, path: string, nullables: ProtoNullables): ToObject {
   const bad = (v: ConnectValue, expected: string): never => {
     throw new DataException(
       `Invalid value for schema type ${schema.type}${path === '' ? '' : ` (field ${path})`}: expected ${expected}, got ${typeName(v)}`,
     );
   };
   if (schema.type !== 'STRUCT' && path === '') {
-    const inner = valueEncoder(schema, 'value', bad);
+    const inner = valueEncoder(schema, 'value', bad, nullables);
     return (v) => ({ value: inner(v) });
   }
-  return valueEncoder(schema, path, bad);
+  return valueEncoder(schema, path, bad, nullables);
 }
 
-function valueEncoder(schema: Schema, path: string, bad: (v: ConnectValue, e: string) => never): ToObject {
+function valueEncoder(
+  schema: Schema,
+  path: string,
+  bad: (v: ConnectValue, e: string) => never,
+  nullables: ProtoNullables,
+): ToObject {
+  if (schema.name === LOGICAL.decimal)
+    return (v) => {
+      // Confluent's DecimalUtils.fromBigDecimal: the unscaled value's bytes, its digits and scale.
+      const d = toDecimalValue(schema, v);
+      const digits = (d.unscaled < 0n ? -d.unscaled : d.unscaled).toString().length;
+      return { value: Buffer.from(unscaledToBytes(d.unscaled)), precision: digits, scale: d.scale };
+    };
+  if (path !== '' && wrapsAsNullable(schema, nullables)) {
+    const inner = valueEncoder({ ...schema, optional: false }, path, bad, 'NONE');
+    return (v) => ({ value: inner(v) });
+  }
   if (schema.name === LOGICAL.date)
     return (v) => {
       const d = new Date(
@@ -285,11 +363,11 @@ function valueEncoder(schema: Schema, path: string, bad: (v: ConnectValue, e: st
       return (v) =>
         v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : bad(v, 'bytes');
     case 'ARRAY': {
-      const item = valueEncoder(schema.valueSchema as Schema, `${path}[]`, bad);
+      const item = valueEncoder(schema.valueSchema as Schema, `${path}[]`, bad, nullables);
       return (v) => (Array.isArray(v) ? v.map(item) : bad(v, 'an array'));
     }
     case 'MAP': {
-      const value = valueEncoder(schema.valueSchema as Schema, `${path}{}`, bad);
+      const value = valueEncoder(schema.valueSchema as Schema, `${path}{}`, bad, nullables);
       return (v) => {
         if (!isSchemalessMap(v)) return bad(v, 'a map');
         const out: Record<string, unknown> = {};
@@ -302,7 +380,7 @@ function valueEncoder(schema: Schema, path: string, bad: (v: ConnectValue, e: st
         (f) =>
           [
             f.name,
-            valueEncoder(f.schema, path === '' ? f.name : `${path}.${f.name}`, bad),
+            valueEncoder(f.schema, path === '' ? f.name : `${path}.${f.name}`, bad, nullables),
             f.schema,
           ] as const,
       );
@@ -470,11 +548,32 @@ function messageSchema(type: protobuf.Type, top: boolean, seen: readonly protobu
   return { type: 'STRUCT', optional: !top, name: type.fullName.replace(/^\./, ''), fields };
 }
 
+/** Schemas read from a google.protobuf wrapper field: their values arrive as `{ value }`. */
+const WRAPPED = new WeakSet<Schema>();
+
 function fieldSchema(field: protobuf.Field, seen: readonly protobuf.Type[]): Schema {
   field.resolve();
   const element = (): Schema => {
     const resolved = field.resolvedType;
-    if (resolved instanceof protobuf.Type) return messageSchema(resolved, false, seen);
+    if (resolved instanceof protobuf.Type && resolved.fullName.replace(/^\./, '') === DECIMAL) {
+      const params = fieldMetaParams(field);
+      const precision = params.get('precision');
+      return {
+        type: 'BYTES',
+        optional: true,
+        name: LOGICAL.decimal,
+        version: 1,
+        parameters: {
+          scale: params.get('scale') ?? '0',
+          ...(precision === undefined ? {} : { [CONNECT_PRECISION]: precision }),
+        },
+      };
+    }
+    if (resolved instanceof protobuf.Type) {
+      const schema = messageSchema(resolved, false, seen);
+      if (isWrapper(resolved)) WRAPPED.add(schema);
+      return schema;
+    }
     if (resolved instanceof protobuf.Enum) return { type: 'STRING', optional: true };
     const scalar = SCALARS[field.type];
     if (scalar === undefined) throw new DataException(`Unknown Protobuf type ${field.type}`);
@@ -489,8 +588,12 @@ function fieldSchema(field: protobuf.Field, seen: readonly protobuf.Type[]): Sch
       valueSchema: element(),
     };
   }
-  if (field.repeated)
-    return { type: 'ARRAY', optional: true, valueSchema: { ...element(), optional: false } };
+  if (field.repeated) {
+    const item = element();
+    const required = { ...item, optional: false };
+    if (WRAPPED.has(item)) WRAPPED.add(required);
+    return { type: 'ARRAY', optional: true, valueSchema: required };
+  }
   return element();
 }
 
@@ -519,6 +622,21 @@ function scalarDecoder(schema: Schema): (v: unknown) => ConnectValue {
 }
 
 function valueDecoder(schema: Schema): (v: unknown) => ConnectValue {
+  if (WRAPPED.has(schema)) {
+    const scalar = scalarDecoder(schema);
+    return (v) => (v === null || v === undefined ? null : scalar((v as { value?: unknown }).value));
+  }
+  if (schema.name === LOGICAL.decimal) {
+    const scale = Number(schema.parameters?.scale ?? 0);
+    return (v) => {
+      if (v === null || v === undefined) return null;
+      const d = v as { value?: Uint8Array; scale?: number };
+      const read = { unscaled: bytesToUnscaled(d.value ?? new Uint8Array(0)), scale: d.scale ?? 0 };
+      // Connect's Decimal holds the schema's scale; a message written at another scale is rescaled.
+      const { unscaled } = rescaleDecimal(read, scale);
+      return decimalAsConnectValue({ unscaled, scale });
+    };
+  }
   if (schema.name === LOGICAL.date)
     return (v) => {
       if (v === null || v === undefined) return null;
