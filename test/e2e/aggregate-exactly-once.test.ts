@@ -33,7 +33,7 @@ function produce(server: () => SluiceProcess | undefined, stopped: () => boolean
   })();
 }
 
-onEachBackend('exactly once aggregation', { timeout: 300_000 }, (backend) => {
+onEachBackend('exactly once aggregation', { timeout: 600_000 }, (backend) => {
   if (!backend.exactlyOnce) {
     exactlyOnceRefused(backend);
     return;

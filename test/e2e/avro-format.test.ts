@@ -61,7 +61,7 @@ const cents = (n: number) => {
   return b;
 };
 
-onEachBackend('the AVRO format', { timeout: 300_000 }, (backend) => {
+onEachBackend('the AVRO format', { timeout: 600_000 }, (backend) => {
   for (const mode of ['in-process', 'through its own listener over HTTP'] as const) {
     test(`AVRO records written by @kafkajs/confluent-schema-registry are read by an inferred stream, a CSAS writes AVRO under <topic>-value, bad records go to the processing log (registry ${mode})`, async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'sluice-avro-e2e-'));

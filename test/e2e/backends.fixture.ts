@@ -61,6 +61,8 @@ const embedded: Backend = {
 /**
  * Declares `suite` twice: on the embedded log, and on Apache Kafka with a broker started for this
  * file. `suite` declares tests (and hooks) with node:test as usual and takes the backend they run on.
+ * The timeouts are for a hang, not for speed: on a loaded machine the Kafka half of a suite has
+ * taken 4 minutes.
  */
 export function onEachBackend(
   title: string,

@@ -24,7 +24,7 @@ async function eventually(what: string, check: () => Promise<boolean>): Promise<
   }
 }
 
-onEachBackend('stopped connectors', { timeout: 240_000 }, (backend) => {
+onEachBackend('stopped connectors', { timeout: 600_000 }, (backend) => {
   test('a STOPPED connector and its reset offsets survive a SIGKILL: the restarted server keeps it stopped, and RESUME re-reads from the start', {
     timeout: 120_000,
   }, async () => {

@@ -43,7 +43,7 @@ async function seqs(server: SluiceProcess, topic: string, partition: number): Pr
   return (await server.records(topic, partition)).map((r) => (JSON.parse(r.value!) as { SEQ: number }).SEQ);
 }
 
-onEachBackend('exactly once', { timeout: 300_000 }, (backend) => {
+onEachBackend('exactly once', { timeout: 600_000 }, (backend) => {
   if (!backend.exactlyOnce) {
     exactlyOnceRefused(backend);
     return;

@@ -23,9 +23,9 @@ async function untilCommitted(
   }
 }
 
-onEachBackend('connector offsets', { timeout: 240_000 }, (backend) => {
+onEachBackend('connector offsets', { timeout: 600_000 }, (backend) => {
   test('with the default settings offsets are committed within about a second, so a SIGKILL replays nothing already committed', {
-    timeout: 120_000,
+    timeout: 300_000,
   }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-offsets-'));
     try {

@@ -67,7 +67,7 @@ async function until(what: string, expected: Row[], ms = 30_000): Promise<void> 
   assert.deepEqual(last, expected, `timed out waiting for ${what}`);
 }
 
-onEachBackend('the PostgreSQL walkthrough', { timeout: 240_000 }, (backend) => {
+onEachBackend('the PostgreSQL walkthrough', { timeout: 600_000 }, (backend) => {
   test('PostgreSQL → CDC → filter and reshape → JDBC sink, through updates, deletes and a restart', async () => {
     // The other backend's run may have gone first on the same PostgreSQL.
     await db.query('drop table if exists customers, eu_customers');

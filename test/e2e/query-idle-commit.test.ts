@@ -8,7 +8,7 @@ import { eventually, killAll, startSluice } from './sluice-server.fixture.js';
 
 afterEach(killAll);
 
-onEachBackend('query commits', { timeout: 180_000 }, (backend) => {
+onEachBackend('query commits', { timeout: 600_000 }, (backend) => {
   test('an idle query commits its last batch within the commit interval, so a SIGKILL after a quiet spell replays nothing', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sluice-idle-commit-'));
     try {

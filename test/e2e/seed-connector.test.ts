@@ -27,7 +27,7 @@ async function ksql(server: RunningServer, statements: string): Promise<{ status
   return { status: res.status, body: await res.json() };
 }
 
-onEachBackend('the seed connector', { timeout: 120_000 }, (backend) => {
+onEachBackend('the seed connector', { timeout: 600_000 }, (backend) => {
   test("the seed's Voluble statement runs unchanged with the embedded worker and its data can be queried", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-seed-'));
     const server = await startServer(

@@ -46,7 +46,7 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-onEachBackend('the server process', { timeout: 120_000 }, (backend) => {
+onEachBackend('the server process', { timeout: 600_000 }, (backend) => {
   test('sluice server starts, serves REST, and stops cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sluice-e2e-'));
     try {

@@ -28,7 +28,7 @@ const lines = (file: string) =>
         .sort()
     : [];
 
-onEachBackend('sink tasks and added partitions', { timeout: 180_000 }, (backend) => {
+onEachBackend('sink tasks and added partitions', { timeout: 600_000 }, (backend) => {
   test('a sink with two tasks reads partitions added to its topic without a restart, each partition once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-sink-partitions-'));
     const server = await startServer(

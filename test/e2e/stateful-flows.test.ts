@@ -58,7 +58,7 @@ async function allCommitted(server: SluiceProcess, inputs: Record<string, string
       });
 }
 
-onEachBackend('stateful flows', { timeout: 300_000 }, (backend) => {
+onEachBackend('stateful flows', { timeout: 600_000 }, (backend) => {
   test('GROUP BY, a stream-table join, pull queries and a source connector survive a SIGKILL and a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-stateful-flows-'));
     const env = {
