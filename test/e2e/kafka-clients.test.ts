@@ -5,6 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { RawKafkaClient } from '../../src/kafka/broker/test-kafka-client.fixture.js';
+import { FETCH } from '../../src/kafka/protocol/messages.js';
+import type { Struct } from '../../src/kafka/protocol/schema.js';
+import { readBatchHeaders } from '../../src/kafka/records/record-batch.js';
 import { kafkaJava, kafkaPython, kcat, run, runKafkaTool } from './kafka-peers.fixture.js';
 import { killServerChildren, type ServerChild, startServerChild } from './server-child.fixture.js';
 
@@ -282,12 +286,18 @@ describe("Apache Kafka's Java tools", { skip: kafkaJava.missing }, () => {
           bootstrap,
           '--topic',
           topic,
-          '--producer-property',
-          `compression.type=${codec}`,
+          // --producer-property compression.type=… is overridden by this option's default, none.
+          '--compression-codec',
+          codec,
         ],
         { input: `${codec}-1\n${codec}-2\n` },
       );
       assert.equal(produced.code, 0, `${codec}: ${produced.stderr}`);
+      assert.deepEqual(
+        await storedCodecs(topic),
+        [{ snappy: 2, lz4: 3, zstd: 4 }[codec]],
+        `${codec}: compressed`,
+      );
       const consumed = await runKafkaTool('org.apache.kafka.tools.consumer.ConsoleConsumer', [
         '--bootstrap-server',
         bootstrap,
@@ -428,5 +438,84 @@ describe("Apache Kafka's Java tools", { skip: kafkaJava.missing }, () => {
     assert.ok(!(await groups('--list')).stdout.split('\n').includes('java-admin-group'));
     const missing = await groups('--delete', '--group', 'java-admin-group');
     assert.match(missing.stdout + missing.stderr, /GroupIdNotFoundException|does not exist/);
+  });
+});
+
+/** The codec (attributes bits 0-2) of each batch a Fetch v12 of the topic's partition 0 returns. */
+async function storedCodecs(topic: string): Promise<number[]> {
+  const [host, port] = bootstrap.split(':');
+  assert.equal(host, '127.0.0.1');
+  const client = await RawKafkaClient.connect(Number(port));
+  try {
+    const answer = await client.request(FETCH, 12, {
+      replicaId: -1,
+      maxWaitMs: 0,
+      minBytes: 0,
+      maxBytes: 1 << 20,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [{ topic, partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] }],
+      forgottenTopicsData: [],
+      rackId: '',
+    });
+    const records = ((answer.responses as Struct[])[0].partitions as Struct[])[0].records as Buffer;
+    return readBatchHeaders(records).map((h) => h.compression);
+  } finally {
+    client.close();
+  }
+}
+
+describe('batches stored as produced, read by another client', {
+  skip: kcat.missing ?? kafkaJava.missing ?? kafkaPython.missing,
+}, () => {
+  test("kcat reads the Java producer's snappy-java framed batches, Java reads kcat's lz4, kafka-python kcat's gzip", async () => {
+    const javaProduced = await runKafkaTool(
+      'org.apache.kafka.tools.ConsoleProducer',
+      ['--bootstrap-server', bootstrap, '--topic', 'cross-snappy', '--compression-codec', 'snappy'],
+      { input: 'j1\nj2\n' },
+    );
+    assert.equal(javaProduced.code, 0, javaProduced.stderr);
+    assert.deepEqual(await storedCodecs('cross-snappy'), [2], 'still snappy, as the Java producer sent it');
+    const byKcat = await run('kcat', ['-b', bootstrap, '-C', '-t', 'cross-snappy', '-o', 'beginning', '-e']);
+    assert.deepEqual(byKcat.stdout.trim().split('\n'), ['j1', 'j2'], byKcat.stderr);
+
+    // librdkafka sends a batch uncompressed when compressing does not shrink it: these lines compress.
+    const lines = ['k1', 'k2'].map((k) => `${k}-${'z'.repeat(300)}`);
+    for (const [topic, codec, id] of [
+      ['cross-lz4', 'lz4', 3],
+      ['cross-gzip', 'gzip', 1],
+    ] as const) {
+      const produced = await run('kcat', ['-b', bootstrap, '-P', '-t', topic, '-z', codec], {
+        input: `${lines.join('\n')}\n`,
+      });
+      assert.equal(produced.code, 0, produced.stderr);
+      // One batch or one per line, each as kcat compressed it.
+      const codecs = await storedCodecs(topic);
+      assert.ok(codecs.length > 0 && codecs.every((c) => c === id), `${codec}: stored as ${codecs}`);
+    }
+    const byJava = await runKafkaTool('org.apache.kafka.tools.consumer.ConsoleConsumer', [
+      '--bootstrap-server',
+      bootstrap,
+      '--topic',
+      'cross-lz4',
+      '--partition',
+      '0',
+      '--offset',
+      'earliest',
+      '--max-messages',
+      '2',
+    ]);
+    assert.deepEqual(byJava.stdout.trim().split('\n'), lines, byJava.stderr);
+    const script = `
+import sys
+from kafka import KafkaConsumer, TopicPartition
+consumer = KafkaConsumer(bootstrap_servers=sys.argv[1], auto_offset_reset='earliest', consumer_timeout_ms=5000)
+consumer.assign([TopicPartition('cross-gzip', 0)])
+print(','.join(m.value.decode() for m in consumer))
+`;
+    const byPython = await run(kafkaPython.python, ['-c', script, bootstrap], { timeoutMs: 90_000 });
+    assert.equal(byPython.code, 0, byPython.stderr);
+    assert.equal(byPython.stdout.trim().split('\n').at(-1), lines.join(','));
   });
 });
