@@ -316,7 +316,7 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
     defaultValue: null,
     importance: 'HIGH',
     documentation:
-      'Kafka brokers (host:port, comma-separated). Set, every topic of the server (streams, tables, the command topic, the processing log, consumer groups) lives in that Apache Kafka cluster; state stores stay under sluice.data.dir. Transactions (processing.guarantee=exactly_once_v2) are not implemented there yet. Unset, Sluice stores topics in its embedded log under sluice.data.dir.',
+      'Kafka brokers (host:port, comma-separated). Set, every topic of the server (streams, tables, the command topic, the processing log, consumer groups) lives in that Apache Kafka cluster; state stores stay under sluice.data.dir. Reads are read_committed; processing.guarantee=exactly_once_v2 is not offered to queries there yet. Unset, Sluice stores topics in its embedded log under sluice.data.dir.',
   },
   {
     name: 'ksql.internal.topic.replicas',

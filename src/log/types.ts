@@ -256,6 +256,13 @@ export interface Log {
    * transactions is then refused before anything is created. Absent: transactions are supported.
    */
   checkTransactions?(): void;
+  /**
+   * Where transactions are another system's (Kafka): fences the earlier writers of this id and waits
+   * for their last transaction to be complete (Kafka Streams' initTransactions). A writer calls it
+   * before it reads back what its earlier transactions wrote (committed offsets, changelogs), so it
+   * sees every one that committed. Absent: commits are visible as soon as they resolve.
+   */
+  prepareTransactions?(transactionalId: string): Promise<void>;
 
   /** Forces everything appended so far to disk. */
   flush(): Promise<void>;

@@ -302,6 +302,9 @@ export class PersistentQuery {
 
   private async run(): Promise<void> {
     const { source, group } = this.spec;
+    // Exactly once on Kafka: the previous run's last transaction is complete (or aborted) before its
+    // committed offsets and changelogs are read back.
+    if (this.spec.exactlyOnce) await this.log.prepareTransactions?.(group);
     const consumer = new Consumer(this.log, {
       group,
       autoOffsetReset: this.spec.fromEarliest ? 'earliest' : 'latest',

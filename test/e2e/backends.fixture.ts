@@ -16,10 +16,7 @@ export type BackendKind = 'embedded' | 'kafka';
 
 export interface Backend {
   readonly kind: BackendKind;
-  /**
-   * Whether processing.guarantee=exactly_once_v2 runs here. KafkaLog has no transactions yet and
-   * refuses them: set this when it has (suites then run their exactly-once flows on Kafka too).
-   */
+  /** Whether processing.guarantee=exactly_once_v2 runs here (both backends have transactions). */
   readonly exactlyOnce: boolean;
   /** Environment for a server on this backend: KSQL_BOOTSTRAP_SERVERS on Kafka, nothing on the embedded log. */
   env(): Record<string, string>;

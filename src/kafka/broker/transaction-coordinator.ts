@@ -12,9 +12,10 @@ import type { ProducerStates } from './producer-states.js';
 
 /**
  * Where the coordinator keeps each transactional id's producer id, epoch, timeout and state, as
- * Kafka keeps them in its topic of the same name (compacted, one record per id).
+ * Kafka keeps them in `__transaction_state` (compacted, one record per id). Not Kafka's name: on the
+ * Kafka backend that topic is the cluster's own.
  */
-export const TRANSACTION_STATE_TOPIC = '__transaction_state';
+export const TRANSACTION_STATE_TOPIC = '__sluice_transaction_state';
 
 /** Kafka's transaction.max.timeout.ms (15 minutes): a producer asking for more is refused. */
 export const MAX_TRANSACTION_TIMEOUT_MS = 900_000;
@@ -134,7 +135,15 @@ export class TransactionCoordinator {
         if (r.key === null) continue;
         const id = r.key.toString();
         if (r.value === null) stored.delete(id);
-        else stored.set(id, JSON.parse(r.value.toString()) as StoredState);
+        else {
+          try {
+            stored.set(id, JSON.parse(r.value.toString()) as StoredState);
+          } catch {
+            writeLine(
+              `Kafka listener: skipped an unreadable record of ${TRANSACTION_STATE_TOPIC} at offset ${r.offset}`,
+            );
+          }
+        }
       }
     });
     const aborted: string[] = [];

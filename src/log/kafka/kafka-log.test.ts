@@ -1,6 +1,7 @@
 // KafkaLog against a real Apache Kafka 4.1 broker (KRaft, started from Maven Central's jars).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ProduceAcks, Producer } from '@platformatic/kafka';
 import { type KafkaBroker, kafkaBroker, startKafkaBroker } from '../../../test/e2e/kafka-broker.fixture.js';
 import { Consumer } from '../consumer.js';
 import type { LogError } from '../errors.js';
@@ -168,11 +169,92 @@ describe('KafkaLog over a real Kafka broker', { skip: kafkaBroker.missing, timeo
     assert.equal(await log.offsetForTimestamp('t-time', 0, 1_800_000_000_000), undefined);
   });
 
-  test('what the Kafka backend does not do says so', () => {
-    for (const attempt of [() => log.beginTransaction('tx'), () => log.checkTransactions()])
-      assert.throws(
-        attempt,
-        (e: LogError) => e.code === 'UNSUPPORTED' && /not implemented on the Kafka backend/.test(e.message),
+  test('a transaction sends its records and group offsets as one Kafka transaction at commit; nothing before', async () => {
+    await log.createTopic('t-tx', { partitions: 2 });
+    const tx = log.beginTransaction('sluice-tx-commit');
+    tx.append('t-tx', [
+      { key: Buffer.from('a'), value: Buffer.from('1') },
+      { value: Buffer.from('2'), partition: 1 },
+    ]);
+    tx.commitOffsets('tx-group', [{ topic: 't-tx', partition: 0, offset: 7 }]);
+    assert.equal(tx.size, 2);
+    assert.equal(await log.endOffset('t-tx', 1), 0, 'nothing reaches Kafka before the commit');
+    await tx.commit();
+    const values = [];
+    for (const p of [0, 1]) {
+      // Kafka writes the commit markers just after EndTxn answers: the records are readable then.
+      assert.ok(await log.waitForData('t-tx', p, 0, 30_000));
+      for (const r of (await log.read('t-tx', p, 0)).records) values.push(r.value?.toString());
+    }
+    assert.deepEqual(values.sort(), ['1', '2']);
+    assert.deepEqual(await log.committedOffsets('tx-group'), [{ topic: 't-tx', partition: 0, offset: 7 }]);
+    // The commit marker takes an offset: the end is past it, and a read there finds nothing.
+    assert.equal(await log.endOffset('t-tx', 1), 2);
+    assert.deepEqual((await log.read('t-tx', 1, 1)).records, []);
+
+    const dropped = log.beginTransaction('sluice-tx-commit');
+    dropped.append('t-tx', [{ value: Buffer.from('never'), partition: 1 }]);
+    await dropped.abort();
+    await assert.rejects(dropped.commit(), /already aborted/);
+    assert.equal(await log.endOffset('t-tx', 1), 2);
+  });
+
+  test('reads are read_committed: aborted records and markers are skipped, an open transaction ends the readable part', async () => {
+    await log.createTopic('t-rc');
+    const other = new Producer<Buffer, Buffer, Buffer, Buffer>({
+      clientId: 'test-tx',
+      bootstrapBrokers: [broker!.bootstrap],
+      transactionalId: 'java-like-producer',
+      idempotent: true,
+      acks: ProduceAcks.ALL,
+    });
+    try {
+      const send = async (value: string, commit: boolean | undefined) => {
+        const t = await other.beginTransaction();
+        await t.send({ messages: [{ topic: 't-rc', partition: 0, value: Buffer.from(value) }] as never });
+        if (commit === true) await t.commit();
+        else if (commit === false) await t.abort();
+      };
+      await send('aborted', false);
+      await log.append('t-rc', [{ value: Buffer.from('plain') }]);
+      await send('committed', true);
+      await send('open', undefined);
+      const end = await log.endOffset('t-rc', 0);
+      const read = await log.read('t-rc', 0, 0);
+      assert.deepEqual(
+        read.records.map((r) => r.value?.toString()),
+        ['plain', 'committed'],
       );
+      assert.equal(read.endOffset, end);
+      assert.equal(read.nextOffset, end, 'the read stops where the open transaction begins');
+      await other.transaction?.abort();
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('a newer transaction with the same id fences the older one, in this process and from another', async () => {
+    await log.createTopic('t-fence');
+    const older = log.beginTransaction('sluice-tx-fence');
+    older.append('t-fence', [{ value: Buffer.from('old') }]);
+    const newer = log.beginTransaction('sluice-tx-fence');
+    newer.append('t-fence', [{ value: Buffer.from('new') }]);
+    await assert.rejects(older.commit(), (e: LogError) => e.code === 'PRODUCER_FENCED');
+    await newer.commit();
+    // Another process (another KafkaLog) initialises the same transactional id: this one is fenced.
+    const second = await KafkaLog.open({ bootstrapServers: [broker!.bootstrap], replicationFactor: 1 });
+    try {
+      const theirs = second.beginTransaction('sluice-tx-fence');
+      theirs.append('t-fence', [{ value: Buffer.from('theirs') }]);
+      await theirs.commit();
+      const ours = log.beginTransaction('sluice-tx-fence');
+      ours.append('t-fence', [{ value: Buffer.from('zombie') }]);
+      await assert.rejects(ours.commit(), (e: LogError) => e.code === 'PRODUCER_FENCED');
+    } finally {
+      await second.close();
+    }
+    assert.ok(await log.waitForData('t-fence', 0, 3, 30_000), 'both commits are readable');
+    const values = (await log.read('t-fence', 0, 0)).records.map((r) => r.value?.toString());
+    assert.deepEqual(values, ['new', 'theirs']);
   });
 });
