@@ -502,7 +502,7 @@ export function compileProtobufRowWriter(
   columns: readonly SerdeColumn[],
   wrapped: boolean,
 ): MessageWriter {
-  const writers: FieldWriter[] = columns.map((column, i) => {
+  const writers: FieldWriter[] = columns.map((column) => {
     const field = wrapped
       ? type.fieldsArray.find((f) => realOneof(f) === undefined && sameName(f.name, column.name))
       : type.fieldsArray[0];
@@ -511,7 +511,7 @@ export function compileProtobufRowWriter(
       if (oneof !== undefined && column.type.kind === 'STRUCT')
         return oneofWriter(oneof, column.type, column.name);
       throw new FormatSchemaError(
-        `The message ${protobufFullName(type)} has no field for column ${column.name}${i === 0 ? '' : ''}`,
+        `The message ${protobufFullName(type)} has no field for column ${column.name}`,
       );
     }
     return fieldWriter(field, column.type, column.name);
