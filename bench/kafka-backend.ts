@@ -87,5 +87,11 @@ export async function benchKafkaBackend(): Promise<BackendFigure[] | string> {
 if (process.argv[1]?.endsWith('kafka-backend.js')) {
   const figures = await benchKafkaBackend();
   if (typeof figures === 'string') console.log(figures);
-  else for (const f of figures) console.log(`${f.name}: ${Math.round(f.recordsPerSecond)} records/s`);
+  else {
+    for (const f of figures) console.log(`${f.name}: ${Math.round(f.recordsPerSecond)} records/s`);
+    const [embedded, kafka] = figures;
+    console.log(
+      `Kafka backend: ${((100 * kafka.recordsPerSecond) / embedded.recordsPerSecond).toFixed(0)} % of the embedded log (aim ≥ 50 %)`,
+    );
+  }
 }
