@@ -15,10 +15,10 @@ import {
   jsonSrWriterSchema,
   parseAvroSchema,
   protobufFullName,
-  protobufReferenceTexts,
   protobufWriterSchema,
   type RegistrySchema,
   type RegistrySchemaType,
+  referencedSchemaTexts,
   type SchemaRegistryClient,
   SchemaRegistryError,
   type SerdeColumn,
@@ -134,7 +134,10 @@ async function inferSide(
         ? await columnsFromRegisteredProtobuf(registry, found, fullName, options.upperCase)
         : format === 'JSON_SR'
           ? columnsFromJsonSchema(found.schema, options).columns
-          : columnsFromAvro(parseAvroSchema(found.schema), options).columns;
+          : columnsFromAvro(
+              parseAvroSchema(found.schema, await referencedSchemaTexts(registry, found.references)),
+              options,
+            ).columns;
     if (target === 'key' && columns.length > 1)
       throw new StatementError(
         `The key schema for topic: ${topic} contains multiple columns, which is not supported by ksqlDB at this time.`,
@@ -307,7 +310,7 @@ export async function registerSourceSchemas(
   };
   const referencedTexts = async (found: RegistrySchema) =>
     found.schemaType === 'PROTOBUF' && found.references.length > 0 && registry !== undefined
-      ? await protobufReferenceTexts(registry, found.references)
+      ? await referencedSchemaTexts(registry, found.references)
       : [];
   const sides: ['key' | 'value', string, readonly Column[]][] = [
     ['key', request.keyFormat, request.columns.filter((c) => c.namespace === 'KEY')],

@@ -42,8 +42,12 @@ class MapRegistry implements SchemaRegistryClient {
     if (found === undefined) throw new SchemaRegistryError(`Schema ${id} not found`, 404, 40403);
     return found;
   }
-  async subjectVersion(): Promise<never> {
-    throw new Error('not used');
+  /** Subjects' versions, for schemas other schemas reference. */
+  readonly versions = new Map<string, RegistrySchema>();
+  async subjectVersion(subject: string, version: number | 'latest') {
+    const found = this.versions.get(`${subject}/${version}`);
+    if (found === undefined) throw new SchemaRegistryError(`Subject ${subject} not found`, 404, 40401);
+    return { subject, version: version === 'latest' ? 1 : version, id: 99, ...found };
   }
   async register(): Promise<never> {
     throw new Error('not used');
@@ -202,6 +206,74 @@ describe('the AVRO format', () => {
     ]);
     assert.equal(registry.fetches, 1);
     assert.equal(read.prepare?.([bytes, bytes]), undefined, 'a known id needs no fetch');
+  });
+
+  test("reads a schema whose named types come from Schema Registry references, each reference's own first", async () => {
+    const registry = new MapRegistry();
+    const GEO = { type: 'record', name: 'Geo', namespace: 'shop', fields: [{ name: 'lat', type: 'double' }] };
+    const ADDRESS = {
+      type: 'record',
+      name: 'Address',
+      namespace: 'shop',
+      fields: [
+        { name: 'city', type: 'string' },
+        { name: 'geo', type: 'shop.Geo' },
+      ],
+    };
+    const PERSON = {
+      type: 'record',
+      name: 'Person',
+      namespace: 'shop',
+      fields: [
+        { name: 'name', type: 'string' },
+        { name: 'home', type: 'shop.Address' },
+      ],
+    };
+    registry.versions.set('geo/1', { schemaType: 'AVRO', schema: JSON.stringify(GEO), references: [] });
+    registry.versions.set('address/2', {
+      schemaType: 'AVRO',
+      schema: JSON.stringify(ADDRESS),
+      references: [{ name: 'shop.Geo', subject: 'geo', version: 1 }],
+    });
+    registry.schemas.set(12, {
+      schemaType: 'AVRO',
+      schema: JSON.stringify(PERSON),
+      references: [{ name: 'shop.Address', subject: 'address', version: 2 }],
+    });
+    const type = avro.Type.forSchema(PERSON as avro.Schema, {
+      registry: {
+        'shop.Geo': avro.Type.forSchema(GEO as avro.Schema),
+        'shop.Address': avro.Type.forSchema(ADDRESS as avro.Schema, {
+          registry: { 'shop.Geo': avro.Type.forSchema(GEO as avro.Schema) },
+        }),
+      },
+    });
+    const bytes = framed(12, type.toBuffer({ name: 'ann', home: { city: 'Oslo', geo: { lat: 59.9 } } }));
+    const columns: SerdeColumn[] = [
+      { name: 'NAME', type: STRING },
+      {
+        name: 'HOME',
+        type: struct([
+          { name: 'CITY', type: STRING },
+          { name: 'GEO', type: struct([{ name: 'LAT', type: DOUBLE }]) },
+        ]),
+      },
+    ];
+    const read = avroFormat.createDeserializer(columns, { schemaRegistry: registry, target: 'value' });
+    await read.prepare?.([bytes]);
+    assert.deepEqual(read(bytes), ['ann', { CITY: 'Oslo', GEO: { LAT: 59.9 } }]);
+    // Inference (CREATE STREAM without columns) reads the same tree.
+    const parsed = parseAvroSchema(JSON.stringify(PERSON), [
+      { schema: JSON.stringify(GEO) },
+      { schema: JSON.stringify(ADDRESS) },
+    ]);
+    assert.deepEqual(
+      columnsFromAvro(parsed, { wrapped: true, upperCase: true, single: 'ROWVAL' }).columns.map(
+        (c) => c.name,
+      ),
+      ['NAME', 'HOME'],
+    );
+    assert.throws(() => parseAvroSchema(JSON.stringify(PERSON)), /undefined type 'shop\.Address'/);
   });
 
   test('writes what another Avro implementation reads, with the generated ksqlDB schema', () => {

@@ -10,7 +10,11 @@ import { AvroValueError, compileAvroRowWriter } from './avro-writers.js';
 import { DecimalError } from './decimal.js';
 import type { Format, FormatOptions, RowDeserializer, RowSerializer, SerdeColumn } from './format.js';
 import { isWrapped } from './json-format.js';
-import { type SchemaRegistryClient, SchemaRegistryError } from './schema-registry-client.js';
+import {
+  referencedSchemaTexts,
+  type SchemaRegistryClient,
+  SchemaRegistryError,
+} from './schema-registry-client.js';
 import { excerptBytes, FormatSchemaError, SerdeError } from './serde-error.js';
 
 /** The schema text records of these columns are written with: the given one, else ksqlDB's generated one. */
@@ -92,9 +96,13 @@ export const avroFormat: Format = {
     const compiled = new Map<number, CompiledReader | string>();
     const reader = new AvroReader();
 
-    const compile = (id: number, schema: string): CompiledReader => {
+    const compile = (
+      id: number,
+      schema: string,
+      references: readonly { schema: string }[] = [],
+    ): CompiledReader => {
       const what = `The writer schema (id ${id})`;
-      return compileAvroRowReader(parseAvroSchema(schema), columns, wrapped, what);
+      return compileAvroRowReader(parseAvroSchema(schema, references), columns, wrapped, what);
     };
 
     /** Why the schema of `id` cannot be read into the columns, naming subject and version when the registry knows them. */
@@ -118,6 +126,7 @@ export const avroFormat: Format = {
 
     const load = async (id: number): Promise<void> => {
       let schema: string;
+      let references: { schema: string }[] = [];
       try {
         const found = await registry.schemaById(id);
         if (found.schemaType !== 'AVRO') {
@@ -128,6 +137,8 @@ export const avroFormat: Format = {
           return;
         }
         schema = found.schema;
+        // Named types defined in other subjects (Confluent's schema references).
+        references = await referencedSchemaTexts(registry, found.references);
       } catch (err) {
         if (err instanceof SchemaRegistryError && err.notFound) {
           compiled.set(
@@ -139,7 +150,7 @@ export const avroFormat: Format = {
         throw err;
       }
       try {
-        compiled.set(id, compile(id, schema));
+        compiled.set(id, compile(id, schema, references));
       } catch (err) {
         if (!(err instanceof FormatSchemaError)) throw err;
         compiled.set(id, await describeProblem(registry, id, schema, err));
@@ -158,7 +169,8 @@ export const avroFormat: Format = {
       if (read === undefined) {
         // Not prepared (a caller that reads one record at a time): the client may have it cached.
         const cached = registry.cachedSchemaById(id);
-        if (cached === undefined)
+        // Its references would need fetching too: only a prepared read has them.
+        if (cached === undefined || cached.references.length > 0)
           return fail(bytes, `schema id ${id} was not fetched from the Schema Registry before reading`);
         try {
           read = compile(id, cached.schema);

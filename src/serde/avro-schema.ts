@@ -36,17 +36,25 @@ export interface AvroField {
 
 const PRIMITIVES = new Set<string>(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
 
-/** Parses schema text (JSON, or a bare primitive name) into the tree; throws FormatSchemaError naming the problem. */
-export function parseAvroSchema(text: string): AvroNode {
-  let json: unknown;
+/**
+ * Parses schema text (JSON, or a bare primitive name) into the tree; throws FormatSchemaError
+ * naming the problem. `references` are the texts of the Schema Registry references it names types
+ * from, each one's own references first: their named types are defined before the schema is read.
+ */
+export function parseAvroSchema(text: string, references: readonly { schema: string }[] = []): AvroNode {
+  const parser = new AvroSchemaParser();
+  for (const ref of references) parser.parse(schemaJson(ref.schema), '');
+  return parser.parse(schemaJson(text), '');
+}
+
+function schemaJson(text: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     const bare = text.trim();
-    if (PRIMITIVES.has(bare)) json = bare;
-    else throw new FormatSchemaError(`The Avro schema is not JSON: ${text.slice(0, 80)}`);
+    if (PRIMITIVES.has(bare)) return bare;
+    throw new FormatSchemaError(`The Avro schema is not JSON: ${text.slice(0, 80)}`);
   }
-  return new AvroSchemaParser().parse(json, '');
 }
 
 class AvroSchemaParser {

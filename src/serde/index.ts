@@ -23,7 +23,6 @@ export { jsonSrWriterSchema } from './json-sr-format.js';
 export { columnsFromJsonSchema } from './json-sr-translation.js';
 export {
   compileRegisteredProtobuf,
-  protobufReferenceTexts,
   protobufWriterSchema,
 } from './protobuf-format.js';
 export {
@@ -46,6 +45,7 @@ export {
   type RegistrySchemaReference,
   type RegistrySchemaType,
   type RegistrySubjectVersion,
+  referencedSchemaTexts,
   type SchemaRegistryClient,
   SchemaRegistryError,
 } from './schema-registry-client.js';

@@ -18,7 +18,6 @@ import {
 import {
   type CompiledProtobufSchema,
   compileProtobufSchema,
-  type ProtobufReferenceText,
   protobufFullName,
 } from './protobuf-schema.js';
 import { protobufSchemaForColumns } from './protobuf-translation.js';
@@ -31,7 +30,7 @@ import {
 } from './protobuf-wire.js';
 import {
   type RegistrySchema,
-  type RegistrySchemaReference,
+  referencedSchemaTexts,
   type SchemaRegistryClient,
   SchemaRegistryError,
 } from './schema-registry-client.js';
@@ -57,28 +56,12 @@ export function protobufWriterSchema(
   }).text;
 }
 
-/** The texts of a registered schema's references, each one's own references first. */
-export async function protobufReferenceTexts(
-  registry: SchemaRegistryClient,
-  references: readonly RegistrySchemaReference[],
-): Promise<ProtobufReferenceText[]> {
-  const out: ProtobufReferenceText[] = [];
-  for (const ref of references) {
-    const found = await registry.subjectVersion(ref.subject, ref.version);
-    out.push(...(await protobufReferenceTexts(registry, found.references)), {
-      name: ref.name,
-      schema: found.schema,
-    });
-  }
-  return out;
-}
-
 /** A registered PROTOBUF schema compiled with its references fetched from the registry. */
 export async function compileRegisteredProtobuf(
   registry: SchemaRegistryClient,
   schema: RegistrySchema,
 ): Promise<CompiledProtobufSchema> {
-  return compileProtobufSchema(schema.schema, await protobufReferenceTexts(registry, schema.references));
+  return compileProtobufSchema(schema.schema, await referencedSchemaTexts(registry, schema.references));
 }
 
 /** The message records are written as: the one *_SCHEMA_FULL_NAME names, else the first. */

@@ -62,3 +62,22 @@ export class SchemaRegistryError extends Error {
     return this.status === 404;
   }
 }
+
+/**
+ * The texts of a registered schema's references (Avro named types, Protobuf imports), each one's
+ * own references first, so a parser that reads them in order meets every name before its use.
+ */
+export async function referencedSchemaTexts(
+  registry: SchemaRegistryClient,
+  references: readonly RegistrySchemaReference[],
+): Promise<{ name: string; schema: string }[]> {
+  const out: { name: string; schema: string }[] = [];
+  for (const ref of references) {
+    const found = await registry.subjectVersion(ref.subject, ref.version);
+    out.push(...(await referencedSchemaTexts(registry, found.references)), {
+      name: ref.name,
+      schema: found.schema,
+    });
+  }
+  return out;
+}
