@@ -15,11 +15,7 @@ import {
   type MessageReader,
   ProtobufValueError,
 } from './protobuf-codec.js';
-import {
-  type CompiledProtobufSchema,
-  compileProtobufSchema,
-  protobufFullName,
-} from './protobuf-schema.js';
+import { type CompiledProtobufSchema, compileProtobufSchema, protobufFullName } from './protobuf-schema.js';
 import { protobufSchemaForColumns } from './protobuf-translation.js';
 import {
   messageIndexBytes,
