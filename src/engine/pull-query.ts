@@ -76,6 +76,11 @@ export interface PullQuery {
   readonly overTable: boolean;
   readonly limit: number | undefined;
   readonly rows: AsyncGenerator<PushBatch>;
+  /**
+   * A table key lookup's batches, read at once without awaiting (the writer of a short answer takes
+   * them instead of `rows`, never both); absent for scans and streams, which may be long.
+   */
+  readonly batchesNow?: () => Iterable<PushBatch>;
   close(): void;
 }
 
@@ -302,9 +307,19 @@ async function* tableRows(
   plan: TablePullPlan,
   materialized: MaterializedTable,
   layout: PullRowLayout,
-  /** Set when the client goes away: reading stops. */
   stop: { readonly closed: boolean },
 ): AsyncGenerator<PushBatch> {
+  yield* tableBatches(plan, materialized, layout, stop);
+}
+
+/** The batches of `tableRows`, read synchronously (the stores are in this process). */
+function* tableBatches(
+  plan: TablePullPlan,
+  materialized: MaterializedTable,
+  layout: PullRowLayout,
+  /** Set when the client goes away: reading stops. */
+  stop: { readonly closed: boolean },
+): Generator<PushBatch> {
   const { slots, bounds, rowtime, width } = layout;
   const valueCount = slots.length;
   const toPullRow = (row: readonly SqlValue[], timestamp: number): SqlValue[] => {
@@ -439,6 +454,9 @@ function prepareTablePull(
         overTable: true,
         limit: plan.limit,
         rows: tableRows(plan, materialized, layout, closed),
+        ...(plan.access.kind === 'lookup'
+          ? { batchesNow: () => tableBatches(plan, materialized, layout, closed) }
+          : {}),
         close: () => {
           closed.closed = true;
         },

@@ -298,3 +298,20 @@ test('with basic authentication: answers for no, wrong and right credentials mat
   assert.match(third[0], /^HTTP\/1\.1 429 /);
   assert.equal(third[0].replace(/retry-after: \d+/, ''), third[1].replace(/retry-after: \d+/, ''));
 });
+
+test('a key lookup (rows read at once) answers the same bytes as a range scan with the same rows (rows streamed)', async () => {
+  const lookupSql = "SELECT * FROM per_item WHERE item IN ('apple', 'pear');";
+  const scanSql = "SELECT * FROM per_item WHERE item >= 'apple' AND item <= 'pear';";
+  for (const [path, field, accept] of [
+    ['/query-stream', 'sql', undefined],
+    ['/query-stream', 'sql', 'application/json'],
+    ['/query', 'ksql', undefined],
+  ] as const) {
+    const headers: Record<string, string> = accept === undefined ? {} : { accept };
+    const answer = async (sql: string) =>
+      steady(await exchange(ports.fast, [{ path, body: JSON.stringify({ [field]: sql }), headers }]));
+    assert.equal(await answer(lookupSql), await answer(scanSql), `${path} ${accept ?? ''}`);
+    const none = async (sql: string) => answer(sql.replaceAll('apple', 'kiwi').replaceAll('pear', 'kiwj'));
+    assert.equal(await none(lookupSql), await none(scanSql), `${path} ${accept ?? ''}, no rows`);
+  }
+});

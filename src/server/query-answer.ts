@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { PushQueryHandle, QueryStream } from '../engine/index.js';
+import type { PullQuery, PushQueryHandle, QueryStream } from '../engine/index.js';
 import type { QueryStreamHeader, StreamedRow } from '../rest-model/index.js';
 import { genericError, type KsqlErrorBody } from './errors.js';
 import { rowJson } from './row-json.js';
@@ -11,11 +11,15 @@ import { type RawResponse, StreamingResponse } from './streaming-response.js';
 const DELIMITED = 'application/vnd.ksqlapi.delimited.v1';
 const KSQL_V1_JSON = 'application/vnd.ksql.v1+json';
 
+/** One batch of a query's rows. */
+type PushBatch = PullQuery['rows'] extends AsyncGenerator<infer B> ? B : never;
+
 /** The columns and rows of a push or pull query, as the writers below need them. */
 type QueryResults = Pick<
   PushQueryHandle,
   'queryId' | 'columnNames' | 'columnTypes' | 'types' | 'rows' | 'limit' | 'close'
->;
+> &
+  Pick<PullQuery, 'batchesNow'>;
 
 /** `keys` marks a table pull query's key columns, which ksqlDB's header schema shows as `KEY`. */
 function streamedRowHeader(results: QueryResults, keys?: readonly boolean[]): string {
@@ -108,21 +112,34 @@ async function stream(
   // A finite answer holds back its latest batch, so that a short one (a key lookup) leaves with the
   // end of the body in one write; a long one streams a batch behind.
   let held: string[] = [];
+  const elementsOf = ({ rows, tombstones }: PushBatch): string[] => {
+    const elements: string[] = takeHead();
+    for (let i = 0; i < rows.length; i++) {
+      if (tombstones?.[i] !== true) elements.push(format.row(rowJson(rows[i], types)));
+      else if (format.tombstone !== undefined) elements.push(format.tombstone(rowJson(rows[i], types)));
+    }
+    sent += rows.length;
+    return elements;
+  };
   try {
     if (!finite) await out.write(takeHead()[0]);
-    for await (const { rows, tombstones } of handle.rows) {
-      const elements: string[] = takeHead();
-      for (let i = 0; i < rows.length; i++) {
-        if (tombstones?.[i] !== true) elements.push(format.row(rowJson(rows[i], types)));
-        else if (format.tombstone !== undefined) elements.push(format.tombstone(rowJson(rows[i], types)));
+    if (finite && handle.batchesNow !== undefined) {
+      // A key lookup's rows are read without awaiting; the same writes as the loop below.
+      for (const batch of handle.batchesNow()) {
+        const elements = elementsOf(batch);
+        if (held.length > 0) await out.writeBatch(held);
+        held = elements;
       }
-      sent += rows.length;
-      if (!finite) {
-        await out.writeBatch(elements);
-        continue;
+    } else {
+      for await (const batch of handle.rows) {
+        const elements = elementsOf(batch);
+        if (!finite) {
+          await out.writeBatch(elements);
+          continue;
+        }
+        if (held.length > 0) await out.writeBatch(held);
+        held = elements;
       }
-      if (held.length > 0) await out.writeBatch(held);
-      held = elements;
     }
   } catch (err) {
     failed = true;
