@@ -1,12 +1,14 @@
 // ksqlDB's AVRO format: Confluent's wire format (magic byte 0, the writer schema's 4-byte id, the
 // Avro binary body). Records are written with one registered schema; they are read with whatever
 // schema their id names, each schema fetched and compiled once, then matched to the columns by name.
+
 import type { SqlValue } from '../types/index.js';
 import { AvroDataError, AvroReader, AvroWriter } from './avro-binary.js';
 import { AvroBranchError, compileAvroRowReader } from './avro-readers.js';
 import { parseAvroSchema } from './avro-schema.js';
 import { avroSchemaForColumns, DEFAULT_AVRO_VALUE_NAME } from './avro-translation.js';
 import { AvroValueError, compileAvroRowWriter } from './avro-writers.js';
+import { confluentSchemaId, loadUnknownSchemaIds } from './confluent-framing.js';
 import { DecimalError } from './decimal.js';
 import type { Format, FormatOptions, RowDeserializer, RowSerializer, SerdeColumn } from './format.js';
 import { isWrapped } from './json-format.js';
@@ -29,15 +31,6 @@ export function avroWriterSchema(
 
 function subjectOf(options: FormatOptions | undefined): string | undefined {
   return options?.topic === undefined ? undefined : `${options.topic}-${options.target ?? 'value'}`;
-}
-
-/** Reads the Confluent header: the schema id, or a problem for data that has none. */
-export function confluentSchemaId(bytes: Uint8Array): number | string {
-  if (bytes.length < 5)
-    return `${bytes.length} bytes are too few for the Confluent wire format (magic byte 0 and a 4-byte schema id)`;
-  if (bytes[0] !== 0)
-    return `Unknown magic byte! Expected 0 (Confluent's wire format, as Schema Registry serializers write), found 0x${bytes[0].toString(16).padStart(2, '0')}`;
-  return ((bytes[1] << 24) | (bytes[2] << 16) | (bytes[3] << 8) | bytes[4]) >>> 0;
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {
@@ -190,18 +183,7 @@ export const avroFormat: Format = {
       }
     }) as RowDeserializer;
 
-    const prepare = (batch: readonly (Uint8Array | null)[]): Promise<void> | undefined => {
-      let missing: Set<number> | undefined;
-      for (const bytes of batch) {
-        if (bytes === null || bytes.length < 5 || bytes[0] !== 0) continue;
-        const id = ((bytes[1] << 24) | (bytes[2] << 16) | (bytes[3] << 8) | bytes[4]) >>> 0;
-        if (compiled.has(id)) continue;
-        missing ??= new Set();
-        missing.add(id);
-      }
-      if (missing === undefined) return undefined;
-      return Promise.all([...missing].map(load)).then(() => {});
-    };
+    const prepare = (batch: readonly (Uint8Array | null)[]) => loadUnknownSchemaIds(batch, compiled, load);
     return Object.assign(deserialize, { prepare });
   },
 };

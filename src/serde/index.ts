@@ -7,7 +7,7 @@ import { jsonSrFormat } from './json-sr-format.js';
 import { kafkaFormat } from './kafka-format.js';
 import { protobufFormat, protobufNoSrFormat } from './protobuf-format.js';
 
-export { avroWriterSchema, confluentSchemaId } from './avro-format.js';
+export { avroWriterSchema } from './avro-format.js';
 export { type AvroNode, parseAvroSchema } from './avro-schema.js';
 export { avroDatumText } from './avro-text.js';
 export {
@@ -17,6 +17,7 @@ export {
   defaultAvroKeyName,
   type InferredColumns,
 } from './avro-translation.js';
+export { confluentSchemaId } from './confluent-framing.js';
 export * from './decimal.js';
 export type { Format, FormatOptions, RowDeserializer, RowSerializer, SerdeColumn } from './format.js';
 export { jsonSrWriterSchema } from './json-sr-format.js';

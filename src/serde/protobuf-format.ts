@@ -4,8 +4,10 @@
 // KEY_/VALUE_SCHEMA_ID pins) and read with the schema each record's id names: fetched with its
 // references, compiled once per id and message. PROTOBUF_NOSR is the bare message, its schema
 // generated from the columns.
+
 import type protobuf from 'protobufjs';
 import type { SqlValue } from '../types/index.js';
+import { confluentSchemaId, loadUnknownSchemaIds } from './confluent-framing.js';
 import { DecimalError } from './decimal.js';
 import type { Format, FormatOptions, RowDeserializer, RowSerializer, SerdeColumn } from './format.js';
 import { isWrapped } from './json-format.js';
@@ -225,17 +227,8 @@ export const protobufFormat: Format = {
 
     const deserialize = ((bytes: Uint8Array | null): SqlValue[] | null => {
       if (bytes === null) return null;
-      if (bytes.length < 5)
-        return fail(
-          bytes,
-          `${bytes.length} bytes are too few for the Confluent wire format (magic byte 0 and a 4-byte schema id)`,
-        );
-      if (bytes[0] !== 0)
-        return fail(
-          bytes,
-          `Unknown magic byte! Expected 0 (Confluent's wire format, as Schema Registry serializers write), found 0x${bytes[0].toString(16).padStart(2, '0')}`,
-        );
-      const id = ((bytes[1] << 24) | (bytes[2] << 16) | (bytes[3] << 8) | bytes[4]) >>> 0;
+      const id = confluentSchemaId(bytes);
+      if (typeof id === 'string') return fail(bytes, id);
       const buf = asBuffer(bytes);
       reader.reset(buf, 5, buf.length);
       try {
@@ -254,18 +247,7 @@ export const protobufFormat: Format = {
       }
     }) as RowDeserializer;
 
-    const prepare = (batch: readonly (Uint8Array | null)[]): Promise<void> | undefined => {
-      let missing: Set<number> | undefined;
-      for (const bytes of batch) {
-        if (bytes === null || bytes.length < 5 || bytes[0] !== 0) continue;
-        const id = ((bytes[1] << 24) | (bytes[2] << 16) | (bytes[3] << 8) | bytes[4]) >>> 0;
-        if (schemas.has(id)) continue;
-        missing ??= new Set();
-        missing.add(id);
-      }
-      if (missing === undefined) return undefined;
-      return Promise.all([...missing].map(load)).then(() => {});
-    };
+    const prepare = (batch: readonly (Uint8Array | null)[]) => loadUnknownSchemaIds(batch, schemas, load);
     return Object.assign(deserialize, { prepare });
   },
 };
