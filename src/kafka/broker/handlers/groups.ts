@@ -89,7 +89,7 @@ export async function handleLeaveGroup(request: Struct, ctx: RequestContext): Pr
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, members };
 }
 
-interface CommitPartition {
+export interface CommitPartition {
   readonly partitionIndex: number;
   readonly committedOffset: number;
   readonly committedMetadata: string | null;
@@ -98,19 +98,30 @@ interface CommitPartition {
 /** Kafka's offset.metadata.max.bytes. */
 const MAX_METADATA = 4096;
 
-/** OffsetCommit: checked against the group's generation, then stored in the log's group offsets. */
-export async function handleOffsetCommit(request: Struct, ctx: RequestContext): Promise<Struct> {
-  const groupId = request.groupId as string;
-  const topics = request.topics as { name: string; partitions: CommitPartition[] }[];
-  const groupError = ctx.broker.groups.checkCommit(
-    groupId,
-    request.memberId as string,
-    request.generationIdOrMemberEpoch as number,
-    (request.groupInstanceId as string | null | undefined) ?? null,
-  );
-  const results: { name: string; partitions: { partitionIndex: number; errorCode: ErrorCodeValue }[] }[] = [];
+interface PartitionResult {
+  partitionIndex: number;
+  errorCode: ErrorCodeValue;
+}
+
+/** The offsets an OffsetCommit or TxnOffsetCommit may store, each partition's answer, and which answers a store failure changes. */
+export interface CheckedCommits {
+  readonly results: { name: string; partitions: PartitionResult[] }[];
+  readonly toCommit: TopicPartitionOffset[];
+  readonly committing: PartitionResult[];
+}
+
+/**
+ * Checks each offset of a commit as Kafka does: after the group's own error, an unknown topic or
+ * partition, then metadata over offset.metadata.max.bytes.
+ */
+export async function checkCommits(
+  ctx: RequestContext,
+  topics: readonly { name: string; partitions: readonly CommitPartition[] }[],
+  groupError: ErrorCodeValue,
+): Promise<CheckedCommits> {
+  const results: CheckedCommits['results'] = [];
   const toCommit: TopicPartitionOffset[] = [];
-  const committing: { errorCode: ErrorCodeValue }[] = [];
+  const committing: PartitionResult[] = [];
   for (const t of topics) {
     const count = groupError === ErrorCode.NONE ? await partitionsOf(ctx, t.name) : undefined;
     const partitions = t.partitions.map((p) => {
@@ -136,6 +147,20 @@ export async function handleOffsetCommit(request: Struct, ctx: RequestContext): 
     });
     results.push({ name: t.name, partitions });
   }
+  return { results, toCommit, committing };
+}
+
+/** OffsetCommit: checked against the group's generation, then stored in the log's group offsets. */
+export async function handleOffsetCommit(request: Struct, ctx: RequestContext): Promise<Struct> {
+  const groupId = request.groupId as string;
+  const topics = request.topics as { name: string; partitions: CommitPartition[] }[];
+  const groupError = ctx.broker.groups.checkCommit(
+    groupId,
+    request.memberId as string,
+    request.generationIdOrMemberEpoch as number,
+    (request.groupInstanceId as string | null | undefined) ?? null,
+  );
+  const { results, toCommit, committing } = await checkCommits(ctx, topics, groupError);
   if (toCommit.length > 0) {
     try {
       await ctx.broker.log.commitOffsets(groupId, toCommit);

@@ -1,15 +1,12 @@
-import type { TopicPartitionOffset } from '../../../log/index.js';
 import { ErrorCode, type ErrorCodeValue } from '../../protocol/error-codes.js';
 import type { Struct } from '../../protocol/schema.js';
 import type { RequestContext } from '../context.js';
+import { type CommitPartition, checkCommits } from './groups.js';
 
 /** Kafka 2.7+ (KIP-588) answers a fenced producer PRODUCER_FENCED from v2 on, INVALID_PRODUCER_EPOCH before. */
 function fencedCode(ctx: RequestContext): ErrorCodeValue {
   return ctx.version >= 2 ? ErrorCode.PRODUCER_FENCED : ErrorCode.INVALID_PRODUCER_EPOCH;
 }
-
-/** Kafka's offset.metadata.max.bytes. */
-const MAX_METADATA = 4096;
 
 export async function handleAddPartitionsToTxn(request: Struct, ctx: RequestContext): Promise<Struct> {
   const topics = request.topics as { name: string; partitions: number[] }[];
@@ -75,12 +72,6 @@ export async function handleAddOffsetsToTxn(request: Struct, ctx: RequestContext
   return { throttleTimeMs: 0, errorCode };
 }
 
-interface TxnCommitPartition {
-  readonly partitionIndex: number;
-  readonly committedOffset: number;
-  readonly committedMetadata: string | null;
-}
-
 /**
  * TxnOffsetCommit: the group's offsets join the transaction (committed with its records, or never).
  * From v3 the member and generation are checked as OffsetCommit checks them; a producer that sends
@@ -88,43 +79,14 @@ interface TxnCommitPartition {
  */
 export async function handleTxnOffsetCommit(request: Struct, ctx: RequestContext): Promise<Struct> {
   const groupId = request.groupId as string;
-  const topics = request.topics as { name: string; partitions: TxnCommitPartition[] }[];
+  const topics = request.topics as { name: string; partitions: CommitPartition[] }[];
   const memberId = request.memberId as string;
   const generationId = request.generationId as number;
   let groupError: ErrorCodeValue = ErrorCode.NONE;
   if (ctx.version >= 3 && !(memberId === '' && generationId < 0)) {
     groupError = ctx.broker.groups.checkCommit(groupId, memberId, generationId);
   }
-  const offsets: TopicPartitionOffset[] = [];
-  const results: { name: string; partitions: { partitionIndex: number; errorCode: ErrorCodeValue }[] }[] = [];
-  const committing: { errorCode: ErrorCodeValue }[] = [];
-  for (const t of topics) {
-    const problem = groupError === ErrorCode.NONE ? await topicCount(ctx, t.name) : undefined;
-    results.push({
-      name: t.name,
-      partitions: t.partitions.map((p) => {
-        let errorCode: ErrorCodeValue = groupError;
-        if (errorCode === ErrorCode.NONE) {
-          if (problem === undefined || p.partitionIndex < 0 || p.partitionIndex >= problem) {
-            errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-          } else if (p.committedMetadata !== null && Buffer.byteLength(p.committedMetadata) > MAX_METADATA) {
-            errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
-          }
-        }
-        const result = { partitionIndex: p.partitionIndex, errorCode };
-        if (errorCode === ErrorCode.NONE) {
-          offsets.push({
-            topic: t.name,
-            partition: p.partitionIndex,
-            offset: p.committedOffset,
-            ...(p.committedMetadata === null ? {} : { metadata: p.committedMetadata }),
-          });
-          committing.push(result);
-        }
-        return result;
-      }),
-    });
-  }
+  const { results, toCommit: offsets, committing } = await checkCommits(ctx, topics, groupError);
   if (offsets.length > 0) {
     const code = ctx.broker.transactions.txnOffsetCommit(
       request.transactionalId as string,
@@ -137,14 +99,6 @@ export async function handleTxnOffsetCommit(request: Struct, ctx: RequestContext
     for (const r of committing) r.errorCode = code;
   }
   return { throttleTimeMs: 0, topics: results };
-}
-
-async function topicCount(ctx: RequestContext, topic: string): Promise<number | undefined> {
-  try {
-    return (await ctx.broker.log.describeTopic(topic)).partitions.length;
-  } catch {
-    return undefined;
-  }
 }
 
 export async function handleEndTxn(request: Struct, ctx: RequestContext): Promise<Struct> {
