@@ -217,7 +217,7 @@ export async function createSource(
   store: MetaStore,
   log: Log,
   defaults: FormatDefaults,
-  registry: { readonly client: SchemaRegistryClient | undefined; readonly dryRun: boolean },
+  registry: SchemaRegistryClient | undefined,
 ): Promise<DataSource> {
   const props = readSourceProperties(statement.properties);
   const columns = toColumns(statement, store);
@@ -237,9 +237,8 @@ export async function createSource(
       wrapSingleValue: shape.wrapSingleValue,
       props,
       always: false,
-      dryRun: registry.dryRun,
     },
-    registry.client,
+    registry,
   );
   return {
     kind: statement.sourceType,

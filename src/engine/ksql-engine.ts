@@ -72,6 +72,7 @@ import {
 import { SCHEMA_REGISTRY_FORMATS, withInferredColumns } from './registry-schemas.js';
 import { checkRequestProperty } from './request-properties.js';
 import { sandboxLog } from './sandbox-log.js';
+import { SandboxSchemaRegistry } from './sandbox-registry.js';
 import { materializeSourceTable } from './source-tables.js';
 import { aggregateOperatorSpec, aggregateStepOf, buildTopology, topologyStoreSpecs } from './topology.js';
 import { readSourceProperties } from './with-clause.js';
@@ -398,7 +399,9 @@ export class KsqlEngine {
       pushQueries: this.pushQueries,
       internalTopics: this.internalTopics,
       sandbox: true,
-      schemaRegistry: this.schemaRegistry,
+      // Registers only within the request, so its later statements read what its earlier ones register.
+      schemaRegistry:
+        this.schemaRegistry === undefined ? undefined : new SandboxSchemaRegistry(this.schemaRegistry),
     });
   }
 
@@ -647,10 +650,14 @@ export class KsqlEngine {
           this.schemaRegistry,
         );
         const recorded = inferred === undefined ? text : `${printStatement(inferred)};`;
-        const source = await createSource(inferred ?? s, recorded, this.metastore, this.log, defaults, {
-          client: this.schemaRegistry,
-          dryRun: this.sandbox,
-        });
+        const source = await createSource(
+          inferred ?? s,
+          recorded,
+          this.metastore,
+          this.log,
+          defaults,
+          this.schemaRegistry,
+        );
         const numbering = this.queryNumbering(context);
         const sequence = await this.record(commandId, recorded, context);
         this.metastore.put(source);

@@ -320,7 +320,6 @@ export async function createAsSelect(
       wrapSingleValue: shape.wrapSingleValue,
       props,
       always: true,
-      dryRun: !ctx.startQueries,
     },
     ctx.schemaRegistry,
   );

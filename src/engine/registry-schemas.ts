@@ -262,9 +262,6 @@ function writesWith(
   }
 }
 
-/** The stand-in id of a schema a sandbox would register (real registries start at 1). */
-export const SANDBOX_SCHEMA_ID = 0;
-
 export interface RegistryRequest {
   readonly name: string;
   readonly topic: string;
@@ -275,8 +272,6 @@ export interface RegistryRequest {
   readonly props: SourceProperties;
   /** CSAS/CTAS always register; CREATE with columns only when the subject has no version yet. */
   readonly always: boolean;
-  /** A sandbox checks only: it registers nothing. */
-  readonly dryRun: boolean;
 }
 
 /**
@@ -363,14 +358,6 @@ export async function registerSourceSchemas(
         : format === 'JSON_SR'
           ? jsonSrWriterSchema(columns, options)
           : avroWriterSchema(columns, options);
-    if (request.dryRun) {
-      // As ksqlDB's sandboxed registry client: the validation of a request registers nothing but
-      // hands out an id, so a later statement of the same request (INSERT INTO … VALUES) can
-      // serialize. The sandbox's records never reach the log.
-      if (target === 'key') out.keySchemaId = SANDBOX_SCHEMA_ID;
-      else out.valueSchemaId = SANDBOX_SCHEMA_ID;
-      continue;
-    }
     const subject = `${request.topic}-${target}`;
     let id: number;
     try {
