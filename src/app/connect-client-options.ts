@@ -1,8 +1,7 @@
 // How the server reaches an external Connect (ksql.connect.url): credentials, extra headers, TLS and
 // timeouts, read from ksqlDB's ksql.connect.* settings (and sluice.connect.* where ksqlDB has Java
 // plugins). Everything is read at start, so a missing file or a bad keystore stops the start.
-import { readFileSync } from 'node:fs';
-import type { ServerConfig } from '../config/index.js';
+import { readKeyStore, readTrustStore, type ServerConfig } from '../config/index.js';
 import {
   type ConnectTls,
   connectCredentialsFromFile,
@@ -60,6 +59,8 @@ const CONNECT_SSL = {
   truststoreLocation: ['ksql.connect.ssl.truststore.location', 'ssl.truststore.location'],
   truststoreCertificates: ['ksql.connect.ssl.truststore.certificates', 'ssl.truststore.certificates'],
   truststoreType: ['ksql.connect.ssl.truststore.type', 'ssl.truststore.type'],
+  // No fallback: the server's own truststore is PEM only and takes no password.
+  truststorePassword: ['ksql.connect.ssl.truststore.password'],
   keystoreLocation: ['ksql.connect.ssl.keystore.location', 'ssl.keystore.location'],
   keystoreType: ['ksql.connect.ssl.keystore.type', 'ssl.keystore.type'],
   keystorePassword: ['ksql.connect.ssl.keystore.password', 'ssl.keystore.password'],
@@ -71,8 +72,8 @@ const CONNECT_SSL = {
 function connectTls(config: ServerConfig): ConnectTls {
   // The setting in force: ksql.connect.ssl.X when set, else ssl.X.
   const name = (which: keyof typeof CONNECT_SSL) => {
-    const [own, fallback] = CONNECT_SSL[which];
-    return config.isSetByUser(own) ? own : fallback;
+    const [own, fallback]: readonly string[] = CONNECT_SSL[which];
+    return fallback === undefined || config.isSetByUser(own) ? own : fallback;
   };
   const text = (which: keyof typeof CONNECT_SSL) => {
     const key = name(which);
@@ -80,6 +81,10 @@ function connectTls(config: ServerConfig): ConnectTls {
     return value === undefined || value === '' ? undefined : { key, value };
   };
   const secret = (which: keyof typeof CONNECT_SSL) => config.getOptionalPassword(name(which))?.reveal();
+  // A store type only when the user gave one: the server's own ssl.*.type defaults say nothing about
+  // this store, whose content decides otherwise.
+  const typeOf = (which: 'truststoreType' | 'keystoreType') =>
+    CONNECT_SSL[which].some((key) => config.isSetByUser(key)) ? text(which)?.value : undefined;
 
   const algorithm = (
     config.getOptionalString('ksql.connect.ssl.endpoint.identification.algorithm') ?? 'https'
@@ -97,16 +102,12 @@ function connectTls(config: ServerConfig): ConnectTls {
       throw new Error(`${inline.key} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
     tls.ca = Buffer.from(inline.value);
   } else if (location !== undefined) {
-    const type = text('truststoreType');
-    if (type !== undefined && type.value.toUpperCase() !== 'PEM')
-      throw new Error(
-        `${type.key}=${type.value} is not supported for the Connect client: give the CA certificates as PEM (openssl pkcs12 -in ${location.value} -nokeys -out ca.pem, or keytool -exportcert -rfc for JKS) and set ${type.key}=PEM.`,
-      );
-    tls.ca = readFile(location.key, location.value, 'truststore');
-    if (!tls.ca.includes('-----BEGIN CERTIFICATE-----'))
-      throw new Error(
-        `The truststore ${location.key}=${location.value} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificates as PEM.`,
-      );
+    tls.ca = readTrustStore({
+      location: location.value,
+      type: typeOf('truststoreType'),
+      password: secret('truststorePassword'),
+      names: { location: location.key, type: name('truststoreType'), password: name('truststorePassword') },
+    });
   }
 
   const keyText = secret('keystoreKey');
@@ -121,13 +122,24 @@ function connectTls(config: ServerConfig): ConnectTls {
     tls.cert = Buffer.from(chain.value);
     tls.passphrase = secret('keyPassword');
   } else if (keystore !== undefined) {
-    const bytes = readFile(keystore.key, keystore.value, 'keystore');
-    const type = (text('keystoreType')?.value ?? 'PKCS12').toUpperCase();
-    if (type === 'PEM') {
-      tls.key = bytes;
-      tls.cert = bytes;
-    } else tls.pfx = bytes;
-    tls.passphrase = secret('keyPassword') ?? secret('keystorePassword');
+    const material = readKeyStore({
+      location: keystore.value,
+      type: typeOf('keystoreType'),
+      password: secret('keystorePassword'),
+      keyPassword: secret('keyPassword'),
+      names: {
+        location: keystore.key,
+        type: name('keystoreType'),
+        password: name('keystorePassword'),
+        keyPassword: name('keyPassword'),
+      },
+    });
+    if ('pfx' in material) tls.pfx = material.pfx;
+    else {
+      tls.key = material.key;
+      tls.cert = material.cert;
+    }
+    tls.passphrase = material.passphrase;
   }
   if (tls.pfx !== undefined || tls.key !== undefined)
     checkTlsMaterial(
@@ -138,12 +150,4 @@ function connectTls(config: ServerConfig): ConnectTls {
       `the Connect client's keystore (${keystore?.key ?? name('keystoreKey')})`,
     );
   return tls;
-}
-
-function readFile(setting: string, path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new Error(`Cannot read the Connect client's ${what} ${setting}=${path}: ${(err as Error).message}`);
-  }
 }

@@ -897,18 +897,20 @@ function registryClientKeys(): ConfigKey[] {
     key(
       'ssl.truststore.location',
       'STRING',
-      'PEM file of the CA certificates that an https:// Schema Registry must be signed by (default: the system CAs).',
+      'Truststore (JKS, PKCS12 or PEM) with the CA certificates that an https:// Schema Registry must be signed by (default: the system CAs).',
     ),
-    key(
-      'ssl.truststore.type',
-      'STRING',
-      'Type of ksql.schema.registry.ssl.truststore.location; only PEM is read.',
-      'PEM',
-    ),
+    {
+      ...key(
+        'ssl.truststore.type',
+        'STRING',
+        "JKS, PKCS12 or PEM; unset, the file's content decides. As in Java 17, JKS and PKCS12 each read the other.",
+      ),
+      validator: oneOfIgnoringCase('JKS', 'PKCS12', 'PEM'),
+    },
     key(
       'ssl.truststore.password',
       'PASSWORD',
-      'Accepted for compatibility; a PEM truststore has no password.',
+      'Password of a JKS or PKCS12 truststore (checked against its integrity digest; a JKS one is read unchecked without it).',
     ),
     key(
       'ssl.truststore.certificates',
@@ -918,11 +920,18 @@ function registryClientKeys(): ConfigKey[] {
     key(
       'ssl.keystore.location',
       'STRING',
-      'Client certificate and key for an https:// Schema Registry that asks for one: a PKCS12 or PEM file.',
+      'Client certificate and key for an https:// Schema Registry that asks for one: a JKS, PKCS12 or PEM file.',
     ),
-    key('ssl.keystore.type', 'STRING', "PKCS12 or PEM; unset, the file's content decides."),
-    key('ssl.keystore.password', 'PASSWORD', 'Password of the PKCS12 keystore.'),
-    key('ssl.key.password', 'PASSWORD', 'Password of the private key in a PEM keystore.'),
+    {
+      ...key('ssl.keystore.type', 'STRING', "JKS, PKCS12 or PEM; unset, the file's content decides."),
+      validator: oneOfIgnoringCase('JKS', 'PKCS12', 'PEM'),
+    },
+    key('ssl.keystore.password', 'PASSWORD', 'Password of the JKS or PKCS12 keystore.'),
+    key(
+      'ssl.key.password',
+      'PASSWORD',
+      "Password of the private key in a JKS keystore (default: the keystore's) or an encrypted PEM one.",
+    ),
     key(
       'ssl.endpoint.identification.algorithm',
       'STRING',
@@ -956,7 +965,7 @@ function connectSslSettings(): ConfigKey[] {
     setting(
       'truststore.location',
       'STRING',
-      "CA certificates (PEM) that an https:// ksql.connect.url's certificate must be signed by, instead of Node's bundled CAs.",
+      "Truststore (JKS, PKCS12 or PEM) with the CA certificates that an https:// ksql.connect.url's certificate must be signed by, instead of Node's bundled CAs.",
     ),
     setting(
       'truststore.certificates',
@@ -966,19 +975,20 @@ function connectSslSettings(): ConfigKey[] {
     setting(
       'truststore.type',
       'STRING',
-      'Format of the trust store: PEM (a PKCS12 trust store is refused with the command to convert it).',
-      oneOfIgnoringCase('PKCS12', 'PEM'),
+      "Format of the trust store: JKS, PKCS12 or PEM; unset, the file's content decides.",
+      oneOfIgnoringCase('JKS', 'PKCS12', 'PEM'),
     ),
+    setting('truststore.password', 'PASSWORD', 'Password of a JKS or PKCS12 trust store.'),
     setting(
       'keystore.location',
       'STRING',
-      'A client certificate and key (PKCS12 or PEM) presented to a Connect that asks for one (mutual TLS).',
+      'A client certificate and key (JKS, PKCS12 or PEM) presented to a Connect that asks for one (mutual TLS).',
     ),
     setting(
       'keystore.type',
       'STRING',
-      'Format of the client keystore: PKCS12 or PEM.',
-      oneOfIgnoringCase('PKCS12', 'PEM'),
+      "Format of the client keystore: JKS, PKCS12 or PEM; unset, the file's content decides.",
+      oneOfIgnoringCase('JKS', 'PKCS12', 'PEM'),
     ),
     setting('keystore.password', 'PASSWORD', 'Password of the client keystore.'),
     setting(

@@ -45,6 +45,14 @@ export {
 } from './env.js';
 export { ConfigError, type ConfigErrorCode } from './errors.js';
 export {
+  type KeyMaterial,
+  KeyStoreError,
+  type KeyStoreSettings,
+  readKeyStore,
+  readTrustStore,
+  type TrustStoreSettings,
+} from './key-stores.js';
+export {
   type EffectiveProperty,
   type FlagValue,
   loadServerConfig,

@@ -1,7 +1,7 @@
 // Confluent's Schema Registry client settings (the keys its Java client and serializers take),
 // read into what the HTTP client needs. ksqlDB passes its `ksql.schema.registry.*` keys to the client
 // with that prefix removed; Connect converters pass `key.converter.*` / `value.converter.*` the same way.
-import { readFileSync } from 'node:fs';
+import { type KeyMaterial, KeyStoreError, readKeyStore, readTrustStore } from '../config/index.js';
 
 /** TLS material for https:// registries, as node:https takes it. */
 export interface RegistryTls {
@@ -35,8 +35,9 @@ export class RegistryClientSettingsError extends Error {
  * - `basic.auth.credentials.source`: URL (default: `http://user:pass@host` in the URL), USER_INFO
  *   (`basic.auth.user.info` = `user:password`); SASL_INHERIT is refused as Sluice has no SASL client.
  * - `bearer.auth.credentials.source` = STATIC_TOKEN with `bearer.auth.token`.
- * - `ssl.truststore.*`, `ssl.keystore.*`, `ssl.key.password`, `ssl.endpoint.identification.algorithm`
- *   (also under `schema.registry.ssl.*`, as Confluent's serializers take them).
+ * - `ssl.truststore.*`, `ssl.keystore.*` (JKS, PKCS12 or PEM files), `ssl.key.password`,
+ *   `ssl.endpoint.identification.algorithm` (also under `schema.registry.ssl.*`, as Confluent's
+ *   serializers take them).
  */
 export function registryClientSettings(
   url: string,
@@ -136,31 +137,32 @@ function readTls(
   named: (key: string) => string,
   checkHostName: boolean,
 ): RegistryTls {
-  const read = (key: string, path: string): Buffer => {
+  const wrap = <T>(read: () => T): T => {
     try {
-      return readFileSync(path);
+      return read();
     } catch (err) {
-      throw new RegistryClientSettingsError(`Cannot read ${named(key)}=${path}: ${(err as Error).message}`);
+      if (err instanceof KeyStoreError) throw new RegistryClientSettingsError(err.message, { cause: err });
+      throw err;
     }
   };
   let ca: Buffer | undefined;
   const inlineCa = get('ssl.truststore.certificates');
   const truststore = get('ssl.truststore.location');
   if (inlineCa !== undefined) ca = Buffer.from(inlineCa);
-  else if (truststore !== undefined) {
-    ca = read('ssl.truststore.location', truststore);
-    const type = get('ssl.truststore.type')?.toUpperCase();
-    if (type !== undefined && type !== 'PEM')
-      throw new RegistryClientSettingsError(
-        `${named('ssl.truststore.type')}=${type} is not supported (Node reads PEM truststores only): export the certificates (keytool -exportcert -rfc, or openssl pkcs12 -nokeys) and set ${named('ssl.truststore.type')}=PEM.`,
-      );
-    if (!ca.includes('-----BEGIN CERTIFICATE-----'))
-      throw new RegistryClientSettingsError(
-        `${named('ssl.truststore.location')}=${truststore} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificates as PEM.`,
-      );
-  }
-  const keyPassword = get('ssl.key.password') ?? get('ssl.keystore.password');
-  let material: Pick<RegistryTls, 'pfx' | 'key' | 'cert'> = {};
+  else if (truststore !== undefined)
+    ca = wrap(() =>
+      readTrustStore({
+        location: truststore,
+        type: get('ssl.truststore.type'),
+        password: get('ssl.truststore.password'),
+        names: {
+          location: named('ssl.truststore.location'),
+          type: named('ssl.truststore.type'),
+          password: named('ssl.truststore.password'),
+        },
+      }),
+    );
+  let material: KeyMaterial | undefined;
   const inlineKey = get('ssl.keystore.key');
   const keystore = get('ssl.keystore.location');
   if (inlineKey !== undefined) {
@@ -169,24 +171,26 @@ function readTls(
       throw new RegistryClientSettingsError(
         `${named('ssl.keystore.key')} is set but ${named('ssl.keystore.certificate.chain')} is not: give the certificate chain in PEM.`,
       );
-    material = { key: Buffer.from(inlineKey), cert: Buffer.from(chain) };
-  } else if (keystore !== undefined) {
-    const bytes = read('ssl.keystore.location', keystore);
-    const type = (
-      get('ssl.keystore.type') ?? (bytes.includes('-----BEGIN') ? 'PEM' : 'PKCS12')
-    ).toUpperCase();
-    if (type === 'PKCS12') material = { pfx: bytes };
-    else if (type === 'PEM') material = { key: bytes, cert: bytes };
-    else
-      throw new RegistryClientSettingsError(
-        `${named('ssl.keystore.type')}=${type} is not supported: convert the keystore to PKCS12 (keytool -importkeystore -deststoretype PKCS12) or PEM.`,
-      );
-  }
-  const storePassword = material.pfx !== undefined ? get('ssl.keystore.password') : keyPassword;
-  return {
-    ...(ca === undefined ? {} : { ca }),
-    ...material,
-    ...(storePassword === undefined ? {} : { passphrase: storePassword }),
-    checkHostName,
-  };
+    const passphrase = get('ssl.key.password');
+    material = {
+      key: Buffer.from(inlineKey),
+      cert: Buffer.from(chain),
+      ...(passphrase === undefined ? {} : { passphrase }),
+    };
+  } else if (keystore !== undefined)
+    material = wrap(() =>
+      readKeyStore({
+        location: keystore,
+        type: get('ssl.keystore.type'),
+        password: get('ssl.keystore.password'),
+        keyPassword: get('ssl.key.password'),
+        names: {
+          location: named('ssl.keystore.location'),
+          type: named('ssl.keystore.type'),
+          password: named('ssl.keystore.password'),
+          keyPassword: named('ssl.key.password'),
+        },
+      }),
+    );
+  return { ...(ca === undefined ? {} : { ca }), ...material, checkHostName };
 }

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { keytoolAvailable, makeJavaStores } from '../config/java-stores.fixture.js';
 import { SegmentLog } from '../log/index.js';
 import { SchemaRegistryError } from '../serde/index.js';
 import { makeTestCertificates } from '../server/tls-certificates.fixture.js';
@@ -287,6 +288,82 @@ describe('the HTTP client', () => {
   });
 });
 
+describe('the HTTP client over TLS with Java stores', () => {
+  test("reaches the registry served over https with keytool's JKS and PKCS12 truststores and keystores", async (t) => {
+    const certDir = join(dir, 'java-certs');
+    mkdirSync(certDir);
+    const certs = makeTestCertificates(certDir);
+    if (certs === undefined || !keytoolAvailable()) return t.skip('no openssl or keytool on this machine');
+    const stores = makeJavaStores(certDir, certs.ca);
+    // The registry's own REST app, served by node:https, asking for client certificates.
+    await app.ready();
+    const server = createHttpsServer(
+      {
+        key: certs.serverKey,
+        cert: certs.serverCertificate,
+        ca: [certs.ca, stores.clientCertificate],
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+      (req, res) => app.routing(req, res),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `https://localhost:${(server.address() as AddressInfo).port}`;
+    try {
+      const jks = new HttpSchemaRegistryClient(
+        registryClientSettings(
+          url,
+          {
+            'ssl.truststore.location': stores.trustJks,
+            'ssl.truststore.type': 'JKS',
+            'ssl.truststore.password': 'trustpw',
+            'ssl.keystore.location': stores.clientJks,
+            'ssl.keystore.type': 'JKS',
+            'ssl.keystore.password': 'storepw',
+            'ssl.key.password': 'keypass1',
+          },
+          'ksql.schema.registry.',
+        ),
+      );
+      const id = await jks.register('java-stores-value', avro(USER));
+      const p12 = new HttpSchemaRegistryClient(
+        registryClientSettings(url, {
+          // Confluent's serializers also take the schema.registry.ssl.* spelling.
+          'schema.registry.ssl.truststore.location': stores.trustP12,
+          'schema.registry.ssl.truststore.type': 'PKCS12',
+          'schema.registry.ssl.truststore.password': 'trustpw',
+          'schema.registry.ssl.keystore.location': stores.clientP12,
+          'schema.registry.ssl.keystore.type': 'PKCS12',
+          'schema.registry.ssl.keystore.password': 'storepw',
+        }),
+      );
+      assert.deepEqual(JSON.parse((await p12.schemaById(id)).schema), JSON.parse(USER));
+      // Trusting the server but showing no client certificate: the registry's TLS refuses it.
+      const anonymous = new HttpSchemaRegistryClient(
+        registryClientSettings(url, {
+          'ssl.truststore.location': stores.trustJks,
+          'ssl.truststore.password': 'trustpw',
+        }),
+      );
+      await assert.rejects(anonymous.schemaById(id), /Cannot reach the Schema Registry/);
+      assert.throws(
+        () =>
+          registryClientSettings(
+            url,
+            { 'ssl.truststore.location': stores.trustP12, 'ssl.truststore.password': 'wrong' },
+            'ksql.schema.registry.',
+          ),
+        new RegistryClientSettingsError(
+          `The PKCS12 store ksql.schema.registry.ssl.truststore.location=${stores.trustP12} does not open with ksql.schema.registry.ssl.truststore.password: the password is wrong.`,
+        ),
+      );
+    } finally {
+      server.closeAllConnections();
+      await close(server);
+    }
+  });
+});
+
 describe('client settings', () => {
   test('refuse what cannot work, naming the setting as the user wrote it', () => {
     const p = 'ksql.schema.registry.';
@@ -307,10 +384,10 @@ describe('client settings', () => {
       () =>
         registryClientSettings(
           'https://r:8081',
-          { 'ssl.truststore.location': jks, 'ssl.truststore.type': 'JKS' },
+          { 'ssl.truststore.location': jks, 'ssl.truststore.type': 'PEM' },
           p,
         ),
-      /ksql\.schema\.registry\.ssl\.truststore\.type=JKS is not supported/,
+      /ksql\.schema\.registry\.ssl\.truststore\.type=PEM but ksql\.schema\.registry\.ssl\.truststore\.location=.*trust\.jks is not PEM text \(it looks like a JKS store\): set ksql\.schema\.registry\.ssl\.truststore\.type=JKS\./,
     );
   });
 
