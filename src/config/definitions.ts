@@ -374,7 +374,8 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
     type: 'LONG',
     defaultValue: 2000,
     importance: 'LOW',
-    documentation: 'Milliseconds between commits of query progress (offsets and state).',
+    documentation:
+      "Milliseconds between commits of query progress (offsets and state); an aggregation's record cache forwards its updates at each commit.",
     validator: atLeast(0),
   },
   {
@@ -394,9 +395,8 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
     defaultValue: 10000000,
     importance: 'LOW',
     documentation:
-      'Bytes of table updates buffered across all queries before they are emitted; 0 emits every update.',
+      "Bytes of each persistent query's record cache: an aggregation (GROUP BY, windowed or not) keeps each group's latest update there and emits it, and writes its changelog record, once per commit interval (or when the cache is full), as Kafka Streams does. 0 emits every update. A query's own cache.max.bytes.buffering (SET or streamsProperties) overrides it.",
     validator: atLeast(0),
-    notSupported: 'queries have no record cache; every change is forwarded',
   },
   {
     name: 'ksql.streams.processing.guarantee',

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { LogRecord } from '../log/index.js';
-import { readTopic, refusal, startEngine } from './test-engine.fixture.js';
+import { onCleanup, readTopic, refusal, startEngine } from './test-engine.fixture.js';
 
 /** The latest value per key (a table's upserts), tombstones removing the key. */
 function latest(records: readonly LogRecord[]): Map<string, unknown> {
@@ -174,4 +177,78 @@ test('SESSION windows: a merge deletes the absorbed session and upserts the merg
     'apple[1000,31000] {"N":2}',
     'apple[300000,300000] {"N":1}',
   ]);
+});
+
+test('with the record cache (the server default), many updates of a group within one commit give one output record and one changelog record', async () => {
+  // The fixture turns the cache off; this engine has ksqlDB's default 10,000,000 bytes.
+  const { engine, log } = await startEngine(undefined, {
+    'ksql.streams.cache.max.bytes.buffering': '10000000',
+  });
+  await engine.execute(
+    `CREATE STREAM clicks (id STRING KEY, page STRING) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1);
+     SET 'auto.offset.reset'='earliest';
+     CREATE TABLE per_page WITH (KAFKA_TOPIC='per_page') AS SELECT page, COUNT(*) AS n FROM clicks GROUP BY page;`,
+  );
+  // One append: the query reads it as one batch and commits once after it.
+  const clicks = Array.from({ length: 50 }, (_, i) => ({
+    key: Buffer.from(`c${i}`),
+    value: Buffer.from(JSON.stringify({ PAGE: i % 10 === 9 ? 'about' : 'home' })),
+    timestamp: 1000 + i,
+  }));
+  await log.append('clicks', clicks);
+  await engine.waitUntilIdle(20_000);
+  const out = await readTopic(log, 'per_page', 2);
+  assert.deepEqual(
+    out.map((r) => `${r.key?.toString()} ${r.value?.toString()}`),
+    ['home {"N":45}', 'about {"N":5}'],
+  );
+  // Its changelog too has one record per group.
+  const changelog = (await log.listTopics()).filter((t) =>
+    t.endsWith('-Aggregate-Aggregate-Materialize-changelog'),
+  );
+  assert.equal(changelog.length, 1);
+  assert.equal(await log.endOffset(changelog[0], 0), 2);
+});
+
+test('a pull query sees a group’s latest count while the record cache still holds it (nothing forwarded until the commit)', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-record-cache-'));
+  onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
+  // No commit for an hour: the cache holds every update until the query stops.
+  const { engine, log } = await startEngine(dataDir, {
+    'ksql.streams.cache.max.bytes.buffering': '10000000',
+    'ksql.streams.commit.interval.ms': '3600000',
+  });
+  await engine.execute(
+    `CREATE STREAM clicks (id STRING KEY, page STRING) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1);
+     SET 'auto.offset.reset'='earliest';
+     CREATE TABLE per_page WITH (KAFKA_TOPIC='per_page') AS SELECT page, COUNT(*) AS n FROM clicks GROUP BY page;`,
+  );
+  await log.append(
+    'clicks',
+    Array.from({ length: 30 }, (_, i) => ({
+      key: Buffer.from(`c${i}`),
+      value: Buffer.from('{"PAGE":"home"}'),
+    })),
+  );
+  const count = async () => {
+    const opened = await engine.openQuery("SELECT n FROM per_page WHERE page = 'home';", {});
+    if (opened.kind !== 'pull') throw new Error('not a pull query');
+    const rows: unknown[][] = [];
+    for await (const batch of opened.query.rows) rows.push(...batch.rows);
+    return rows[0]?.[0];
+  };
+  // The query works through the append on its own schedule: ask until it has counted all 30.
+  const deadline = Date.now() + 20_000;
+  while ((await count()) !== 30n) {
+    assert.ok(Date.now() < deadline, 'the pull query never saw all 30 clicks');
+    await log.waitForData('per_page', 0, 0, 50);
+  }
+  assert.equal(await log.endOffset('per_page', 0), 0);
+  // Stopping the query commits: the cache is flushed, one record for the group.
+  await engine.close();
+  const out = await readTopic(log, 'per_page', 1);
+  assert.deepEqual(
+    out.map((r) => r.value?.toString()),
+    ['{"N":30}'],
+  );
 });

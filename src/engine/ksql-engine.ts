@@ -77,6 +77,13 @@ import { materializeSourceTable } from './source-tables.js';
 import { aggregateOperatorSpec, aggregateStepOf, buildTopology, topologyStoreSpecs } from './topology.js';
 import { readSourceProperties } from './with-clause.js';
 
+/** Kafka Streams' record-cache sizes a request may set (statestore.cache.max.bytes is its newer name). */
+const CACHE_PROPERTIES = [
+  'ksql.streams.cache.max.bytes.buffering',
+  'cache.max.bytes.buffering',
+  'ksql.streams.statestore.cache.max.bytes',
+  'statestore.cache.max.bytes',
+];
 /**
  * A failed request: the error of the statement that failed and the entities of those before it
  * (none when the request failed validation, so nothing of it ran).
@@ -564,6 +571,7 @@ export class KsqlEngine {
         join(this.config.getString('sluice.data.dir'), 'state'),
       outputTopicPrefix: this.config.getOptionalString('ksql.output.topic.name.prefix') ?? '',
       commitIntervalMs: this.config.getOptionalNumber('ksql.streams.commit.interval.ms') ?? 2000,
+      recordCacheMaxBytes: this.recordCacheMaxBytes(context),
       metadataMaxAgeMs: this.config.getOptionalNumber('ksql.streams.metadata.max.age.ms'),
       failOnProductionError:
         (context.properties.get('ksql.fail.on.production.error')?.toLowerCase() ??
@@ -582,6 +590,19 @@ export class KsqlEngine {
       startQueries: !this.sandbox,
       schemaRegistry: this.schemaRegistry,
     };
+  }
+
+  /**
+   * The record cache of a query this request starts: the request's cache property (any of Kafka
+   * Streams' names, ksql.streams.-prefixed or not) over the server's
+   * ksql.streams.cache.max.bytes.buffering.
+   */
+  private recordCacheMaxBytes(context: Context): number {
+    for (const name of CACHE_PROPERTIES) {
+      const set = context.properties.get(name);
+      if (set !== undefined) return Number(set);
+    }
+    return this.config.getNumber('ksql.streams.cache.max.bytes.buffering');
   }
 
   /** Where the next query's id comes from (see QueryNumbering). */

@@ -51,6 +51,8 @@ export interface QueryContext {
   readonly stateDir: string;
   readonly outputTopicPrefix: string;
   readonly commitIntervalMs: number;
+  /** ksql.streams.cache.max.bytes.buffering for a query started now (the request's over the server's). */
+  readonly recordCacheMaxBytes: number;
   /** ksql.streams.metadata.max.age.ms: how soon a query reads partitions added to its source. */
   readonly metadataMaxAgeMs?: number;
   readonly failOnProductionError: boolean;
@@ -233,6 +235,7 @@ async function startQuery(
     group,
     fromEarliest: ctx.fromEarliest,
     commitIntervalMs: ctx.commitIntervalMs,
+    recordCacheMaxBytes: ctx.recordCacheMaxBytes,
     metadataMaxAgeMs: ctx.metadataMaxAgeMs,
     failOnProductionError: ctx.failOnProductionError,
     retry: ctx.retry,

@@ -24,7 +24,11 @@ export function onCleanup(f: () => Promise<void> | void): void {
   cleanup.push(f);
 }
 
-/** Starts an engine on `dir` (a new temporary one when not given), committing at once. */
+/**
+ * Starts an engine on `dir` (a new temporary one when not given), committing at once, without a
+ * record cache (as ksqlDB's test runner): aggregates emit every update. Tests of the cache set
+ * ksql.streams.cache.max.bytes.buffering in `flags`.
+ */
 export async function startEngine(dir?: string, flags: Readonly<Record<string, string>> = {}) {
   const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'sluice-engine-'));
   if (dir === undefined) cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -36,6 +40,7 @@ export async function startEngine(dir?: string, flags: Readonly<Record<string, s
       loadServerConfig({
         flags: {
           'ksql.streams.commit.interval.ms': '0',
+          'ksql.streams.cache.max.bytes.buffering': '0',
           'ksql.streams.state.dir': join(dataDir, 'state'),
           ...flags,
         },

@@ -44,6 +44,12 @@ export interface OperatorContext {
    * for stateless topologies. The query commits them with its output and offsets.
    */
   readonly stores?: StateStores;
+  /**
+   * ksqlDB's ksql.streams.cache.max.bytes.buffering for this query: an aggregate holds its groups'
+   * updates in a record cache of this many bytes and forwards each group once per commit (or when
+   * the cache is full). 0 or absent: every update is forwarded at once.
+   */
+  readonly recordCacheMaxBytes?: number;
 }
 
 /**
@@ -69,6 +75,10 @@ export interface Operator {
   /** The step's name in EXPLAIN and the processing log (ksqlDB's logger suffix, e.g. `Project`). */
   readonly name: string;
   process(batch: RowBatch): RowBatch;
+  /** What the operator holds back for the next commit (an aggregate's record cache), as rows. */
+  flush?(): RowBatch | undefined;
+  /** How many entries it holds back (0: nothing to flush). */
+  readonly buffered?: number;
 }
 
 function emptyBatch(records: readonly LogRecord[], partition: number): RowBatch {
@@ -359,6 +369,32 @@ export class Topology {
     return undefined;
   }
 
+  /** Entries operators hold back until the next flush (an aggregate's record cache). */
+  get buffered(): number {
+    let n = 0;
+    for (const input of this.inputs) for (const o of input.operators) n += o.buffered ?? 0;
+    for (const o of this.operators) n += o.buffered ?? 0;
+    return n;
+  }
+
+  /**
+   * Flushes what operators hold back (the query is committing): each holder's rows go through the
+   * operators after it. Undefined when nothing was held.
+   */
+  flush(): RowBatch | undefined {
+    let out: RowBatch | undefined;
+    const add = (batch: RowBatch | undefined) => {
+      if (batch !== undefined && batch.rows.length > 0) out = out === undefined ? batch : concat(out, batch);
+    };
+    for (const input of this.inputs) {
+      const ops = [...input.operators, ...this.operators];
+      for (let i = 0; i < input.operators.length; i++) add(runFrom(ops, i + 1, input.operators[i].flush?.()));
+    }
+    for (let i = 0; i < this.operators.length; i++)
+      add(runFrom(this.operators, i + 1, this.operators[i].flush?.()));
+    return out;
+  }
+
   /** Runs one batch of source records (of `topic`, by default the first input's) through the operators. */
   process(records: readonly LogRecord[], partition: number, topic?: string): RowBatch {
     const inputs = this.inputsOf(topic);
@@ -378,6 +414,17 @@ export class Topology {
     }
     return batch;
   }
+}
+
+/** `batch` through `operators` from index `from` on. */
+function runFrom(
+  operators: readonly Operator[],
+  from: number,
+  batch: RowBatch | undefined,
+): RowBatch | undefined {
+  if (batch === undefined) return undefined;
+  for (let i = from; i < operators.length && batch.rows.length > 0; i++) batch = operators[i].process(batch);
+  return batch;
 }
 
 /** Two batches of the same records as one (two inputs reading one topic). */

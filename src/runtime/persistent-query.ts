@@ -66,6 +66,11 @@ export interface PersistentQuerySpec {
   /** auto.offset.reset: where to start when the group has no committed offset. */
   readonly fromEarliest: boolean;
   readonly commitIntervalMs: number;
+  /**
+   * ksql.streams.cache.max.bytes.buffering: bytes of the record cache its aggregate holds updates in
+   * until a commit (see OperatorContext.recordCacheMaxBytes); 0 forwards every update at once.
+   */
+  readonly recordCacheMaxBytes?: number;
   /** How often the source topics are described again to read partitions added to them (ms). */
   readonly metadataMaxAgeMs?: number;
   /**
@@ -156,6 +161,9 @@ export class PersistentQuery {
         this.failed++;
       },
       ...(stores === undefined ? {} : { stores }),
+      ...(this.spec.recordCacheMaxBytes === undefined
+        ? {}
+        : { recordCacheMaxBytes: this.spec.recordCacheMaxBytes }),
     };
   }
 
@@ -338,6 +346,9 @@ export class PersistentQuery {
         partition: tp.partition,
         offset: offsets[i],
       }));
+      // What the record cache holds goes out first: with the offsets that caused it (exactly once),
+      // or before them (at least once), so a crash before the commit loses nothing.
+      await this.flushHeld();
       const tx = this.transaction;
       // State changes commit before (at least once) or with (exactly once) the offsets that caused them.
       if (tx === undefined) {
@@ -431,7 +442,7 @@ export class PersistentQuery {
             }
             written[index] = batch.nextOffset;
           }
-        this.uncommitted = this.transaction !== undefined;
+        this.uncommitted = this.transaction !== undefined || (this.task?.topology.buffered ?? 0) > 0;
         if (
           Date.now() - lastCommit >= this.spec.commitIntervalMs ||
           (this.transaction !== undefined &&
@@ -452,6 +463,21 @@ export class PersistentQuery {
       }
       if (this.spec.state !== undefined) await this.closeTask();
     }
+  }
+
+  /**
+   * Writes the rows operators held back (an aggregate's record cache) as the query commits. A row the
+   * sink topic can never take goes to the processing log; with fail.on.production.error the query
+   * stops before committing (and reprocesses from its committed offsets when it restarts).
+   */
+  private async flushHeld(): Promise<void> {
+    const task = this.task;
+    const held = task?.topology.flush();
+    if (task === undefined || held === undefined) return;
+    const { records, from } = task.sink.write(held);
+    const stoppedAt = await this.writeOutput(records, from);
+    await this.processingLog.flush();
+    if (stoppedAt !== undefined) throw stoppedAt.error;
   }
 
   /**

@@ -44,7 +44,8 @@ export class TopicSink {
     const from: number[] = [];
     const { encoder, keepsSourceKey, topic } = this.spec;
     for (let i = 0; i < batch.rows.length; i++) {
-      const source = batch.records[batch.origins[i]];
+      // A row an aggregate's record cache forwards at a commit has no source record (origin -1).
+      const source: LogRecord | undefined = batch.records[batch.origins[i]];
       let produced: ProduceRecord;
       try {
         produced = batch.deletes[i]
@@ -66,11 +67,11 @@ export class TopicSink {
             ? serializeTimeWindowedKey(key, start)
             : serializeSessionWindowedKey(key, { start, end: Number(row[windowed.boundsIndex + 1]) });
       }
-      if (keepsSourceKey && source.key === null) key = null;
+      if (keepsSourceKey && source !== undefined && source.key === null) key = null;
       records.push(
         key === produced.key ? produced : { key, value: produced.value, timestamp: produced.timestamp },
       );
-      from.push(source.offset);
+      from.push(source === undefined ? -1 : source.offset);
     }
     return { records, from };
   }

@@ -291,7 +291,12 @@ export async function runTestCase(testCase: TestCase, options: RunOptions = {}):
     const log = await SegmentLog.open({ dataDir: join(dir, 'data'), cleanerIntervalMs: 0 });
     try {
       const config = loadServerConfig({
-        flags: { 'sluice.data.dir': join(dir, 'data'), 'ksql.streams.auto.offset.reset': 'earliest' },
+        // ksqlDB's test runner turns the record cache off: expected outputs list every update.
+        flags: {
+          'sluice.data.dir': join(dir, 'data'),
+          'ksql.streams.auto.offset.reset': 'earliest',
+          'ksql.streams.cache.max.bytes.buffering': '0',
+        },
         env: {},
       });
       // AVRO schemas live in a registry of the test's own, over its log, as a server's do by default.

@@ -11,6 +11,7 @@ import type { OperatorContext, RowBatch } from '../operators.js';
 import { ProcessingLog } from '../processing-log.js';
 import { StateStores } from '../state/index.js';
 import { AggregateOperator, type AggregateOperatorSpec, aggregateStoreSpecs } from './aggregate-operator.js';
+import { aggregateStateCodec } from './aggregate-state.js';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -36,7 +37,8 @@ function spec(
 
 async function operator(
   s: AggregateOperatorSpec,
-): Promise<{ op: AggregateOperator; failures: () => number }> {
+  recordCacheMaxBytes?: number,
+): Promise<{ op: AggregateOperator; failures: () => number; stores: StateStores }> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-aggregate-op-'));
   const log = await SegmentLog.open({ dataDir: join(dir, 'log'), cleanerIntervalMs: 0 });
   const stores = await StateStores.open({
@@ -60,8 +62,9 @@ async function operator(
       failures++;
     },
     stores,
+    ...(recordCacheMaxBytes === undefined ? {} : { recordCacheMaxBytes }),
   };
-  return { op: new AggregateOperator(s, context), failures: () => failures };
+  return { op: new AggregateOperator(s, context), failures: () => failures, stores };
 }
 
 function batch(
@@ -214,4 +217,128 @@ test('declares the stores it needs with ksqlDB’s names', () => {
       { name: 'Aggregate-Aggregate-Emit', kind: 'keyValue' },
     ],
   );
+});
+
+test('with a record cache, updates of a group are forwarded once at the flush, with its latest row and the row downstream had', async () => {
+  const { op, stores } = await operator(spec(0, 1, { sendOldValues: true }), 10_000_000);
+  const out = op.process(
+    batch(
+      [
+        ['a', 1],
+        ['b', 2],
+        ['a', 3],
+        ['a', 4],
+      ],
+      [10, 20, 30, 25],
+    ),
+  );
+  assert.deepEqual(out.rows, []);
+  assert.equal(op.buffered, 2);
+  // The store has every update at once (pull queries read it).
+  const a = stores
+    .keyValueStore('Aggregate-Aggregate-Materialize', aggregateStateCodec)
+    .get(Buffer.from('a'));
+  assert.equal(Number(a?.a[0]), 3);
+  const flushed = op.flush();
+  // Groups leave in the order they were last updated; a group's row time is its largest.
+  assert.deepEqual(flushed?.rows, [
+    ['b', 1n, 2],
+    ['a', 3n, 8],
+  ]);
+  assert.deepEqual(flushed?.timestamps, [20, 30]);
+  assert.deepEqual(flushed?.origins, [-1, -1]);
+  assert.deepEqual(flushed?.previous, [null, null]);
+  assert.equal(op.buffered, 0);
+  assert.equal(op.flush(), undefined);
+  op.process(batch([['a', 5]], [40]));
+  assert.deepEqual(op.flush()?.previous, [['a', 3n, 8]]);
+});
+
+test('a full record cache forwards every group it holds at once, as Kafka Streams evicts a dirty entry', async () => {
+  // Each entry counts ~130 bytes: room for two groups.
+  const { op } = await operator(spec(0, 1), 300);
+  assert.deepEqual(op.process(batch([['a', 1]], [10])).rows, []);
+  assert.deepEqual(op.process(batch([['b', 1]], [20])).rows, []);
+  const out = op.process(
+    batch(
+      [
+        ['a', 1],
+        ['c', 1],
+        ['d', 1],
+      ],
+      [30, 40, 50],
+    ),
+  );
+  // 'c' overflows the cache: b, a (last updated after b), c go out with c's record as their origin.
+  assert.deepEqual(out.rows, [
+    ['b', 1n, 1],
+    ['a', 2n, 2],
+    ['c', 1n, 1],
+  ]);
+  assert.deepEqual(out.origins, [1, 1, 1]);
+  assert.equal(op.buffered, 1);
+  assert.deepEqual(op.flush()?.rows, [['d', 1n, 1]]);
+});
+
+test('a cached hopping window count forwards each window once, and a table GROUP BY’s subtract and add coalesce', async () => {
+  const hopping = await operator(
+    spec(0, 1, { window: { kind: 'HOPPING', sizeMs: 100, advanceMs: 50, graceMs: 0, retentionMs: 100 } }),
+    1_000_000,
+  );
+  hopping.op.process(
+    batch(
+      [
+        ['a', 1],
+        ['a', 2],
+        ['a', 3],
+      ],
+      [60, 70, 80],
+    ),
+  );
+  assert.deepEqual(hopping.op.flush()?.rows, [
+    ['a', 3n, 6, 0n, 100n],
+    ['a', 3n, 6, 50n, 150n],
+  ]);
+  const table = await operator(spec(1, 2, { tableKeyColumns: [0] }), 1_000_000);
+  table.op.process(batch([[1, 'x', 5]], [10], [false], [null]));
+  table.op.process(batch([[1, 'x', 6]], [20], [false], [[1, 'x', 5]]));
+  assert.deepEqual(table.op.flush()?.rows, [['x', 1n, 6]]);
+});
+
+test('a cached session merge forwards a tombstone only for a session downstream saw', async () => {
+  const { op } = await operator(
+    spec(0, 1, { window: { kind: 'SESSION', gapMs: 10, graceMs: 0, retentionMs: 10 } }),
+    1_000_000,
+  );
+  op.process(batch([['a', 1]], [100]));
+  assert.deepEqual(op.flush()?.rows, [['a', 1n, 1, 100n, 100n]]);
+  // [105] is made and absorbed into [100,108] before the next flush: only [100,100] gets a tombstone.
+  op.process(
+    batch(
+      [
+        ['a', 2],
+        ['a', 3],
+      ],
+      [105, 108],
+    ),
+  );
+  const out = op.flush();
+  assert.deepEqual(out?.rows, [
+    ['a', null, null, 100n, 100n],
+    ['a', 3n, 6, 100n, 108n],
+  ]);
+  assert.deepEqual(out?.deletes, [true, false]);
+});
+
+test('EMIT FINAL rows bypass the record cache', async () => {
+  const { op } = await operator(
+    spec(0, 1, {
+      window: { kind: 'TUMBLING', sizeMs: 100, advanceMs: 100, graceMs: 0, retentionMs: 100 },
+      emitFinal: true,
+    }),
+    1_000_000,
+  );
+  op.process(batch([['a', 1]], [50]));
+  assert.deepEqual(op.process(batch([['b', 2]], [120])).rows, [['a', 1n, 1, 0n, 100n]]);
+  assert.equal(op.buffered, 0);
 });

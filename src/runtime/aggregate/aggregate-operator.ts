@@ -3,7 +3,8 @@ import type { SqlValue } from '../../types/index.js';
 import type { Operator, OperatorContext, RowBatch } from '../operators.js';
 import type { StoreSpec } from '../state/index.js';
 import { AggregateCalls, type AggregateState, aggregateStateCodec } from './aggregate-state.js';
-import type { AggregateOutput, GroupedRecord } from './grouped-records.js';
+import type { AggregateChange, AggregateOutput, GroupedRecord } from './grouped-records.js';
+import { ChangeEmitter, RecordCache } from './record-cache.js';
 import { decodeAccumulator, encodeAccumulator } from './state-codec.js';
 import { StreamAggregator } from './stream-aggregator.js';
 import { TableAggregator, type TableRowChange } from './table-aggregator.js';
@@ -90,6 +91,7 @@ export class AggregateOperator implements Operator {
   readonly #context: OperatorContext;
   readonly #run: (records: GroupedRecord[], batch: RowBatch, rows: number[]) => AggregateOutput;
   readonly #bounds = new Map<number, bigint>();
+  readonly #out: ChangeEmitter;
 
   constructor(spec: AggregateOperatorSpec, context: OperatorContext) {
     const stores = context.stores;
@@ -101,12 +103,17 @@ export class AggregateOperator implements Operator {
       spec.calls.map((c) => c.aggregate.create()),
       { sendOldValues: spec.sendOldValues === true },
     );
+    // EMIT FINAL emits each window once when it closes, past the cache (Kafka Streams' emit-on-close).
+    const cacheBytes = spec.emitFinal === true ? 0 : (context.recordCacheMaxBytes ?? 0);
+    const out = new ChangeEmitter(calls, cacheBytes > 0 ? new RecordCache(cacheBytes, calls) : undefined);
+    this.#out = out;
     const progress = () => stores.keyValueStore(EMIT_PROGRESS_STORE, numberCodec);
     const w = spec.window;
     if (spec.tableKeyColumns !== undefined) {
       const aggregator = new TableAggregator(
         calls,
         stores.keyValueStore(AGGREGATE_STORE, aggregateStateCodec),
+        out,
       );
       this.#run = (_records, batch, rows) => {
         const previous = batch.previous;
@@ -129,6 +136,7 @@ export class AggregateOperator implements Operator {
       const aggregator = new StreamAggregator(
         calls,
         stores.keyValueStore(AGGREGATE_STORE, aggregateStateCodec),
+        out,
       );
       this.#run = (records) => aggregator.process(records);
     } else if (w.kind === 'SESSION') {
@@ -141,6 +149,7 @@ export class AggregateOperator implements Operator {
           emitFinal: spec.emitFinal === true,
           emitProgress: spec.emitFinal === true ? progress() : undefined,
         },
+        out,
       );
       this.#run = (records) => aggregator.process(records);
     } else {
@@ -154,6 +163,7 @@ export class AggregateOperator implements Operator {
           emitFinal: spec.emitFinal === true,
           emitProgress: spec.emitFinal === true ? progress() : undefined,
         },
+        out,
       );
       this.#run = (records) => aggregator.process(records);
     }
@@ -212,13 +222,32 @@ export class AggregateOperator implements Operator {
     }
     const { changes, dropped } = this.#run(records, batch, rows);
     for (const d of dropped) this.#fail(d.record.keyValues, new Error(d.message));
+    return this.#rows(changes, batch.records, batch.partition);
+  }
+
+  /** Groups updated but not forwarded yet (held by the record cache). */
+  get buffered(): number {
+    return this.#out.cache?.size ?? 0;
+  }
+
+  /**
+   * Forwards every group the record cache holds (the query commits): their rows carry no source
+   * record (`origins` -1). Undefined when nothing is held.
+   */
+  flush(): RowBatch | undefined {
+    const cache = this.#out.cache;
+    if (cache === undefined || cache.size === 0) return undefined;
+    return this.#rows(cache.drain(-1), [], 0);
+  }
+
+  #rows(changes: readonly AggregateChange[], records: RowBatch['records'], partition: number): RowBatch {
     const out: RowBatch = {
       rows: [],
       deletes: [],
       timestamps: [],
       origins: [],
-      records: batch.records,
-      partition: batch.partition,
+      records,
+      partition,
     };
     const calls = this.#spec.calls.length;
     const previous: (SqlValue[] | null)[] | undefined = this.#spec.sendOldValues === true ? [] : undefined;

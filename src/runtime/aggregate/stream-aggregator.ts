@@ -1,28 +1,25 @@
 import type { KeyValueStore } from '../state/index.js';
 import type { AggregateCalls, AggregateState } from './aggregate-state.js';
-import {
-  type AggregateChange,
-  type AggregateOutput,
-  type GroupedRecord,
-  nullGroupingColumn,
-} from './grouped-records.js';
+import { type AggregateOutput, type GroupedRecord, nullGroupingColumn } from './grouped-records.js';
+import { ChangeEmitter } from './record-cache.js';
 
 /**
  * GROUP BY over a stream without a window: each record updates its group's state in the store and
- * emits the group's new row (ksqlDB's test runner emits every update; no coalescing). The row's
+ * emits the group's new row (to the record cache when the query has one). The row's
  * timestamp is the largest timestamp the group has seen, as Kafka Streams' timestamped stores keep it.
  */
 export class StreamAggregator {
   readonly #calls: AggregateCalls;
   readonly #store: KeyValueStore<AggregateState>;
+  readonly #out: ChangeEmitter;
 
-  constructor(calls: AggregateCalls, store: KeyValueStore<AggregateState>) {
+  constructor(calls: AggregateCalls, store: KeyValueStore<AggregateState>, out?: ChangeEmitter) {
     this.#calls = calls;
     this.#store = store;
+    this.#out = out ?? new ChangeEmitter(calls);
   }
 
   process(batch: readonly GroupedRecord[]): AggregateOutput {
-    const changes: AggregateChange[] = [];
     const dropped = [];
     for (const record of batch) {
       const nullKey = nullGroupingColumn(record);
@@ -38,15 +35,19 @@ export class StreamAggregator {
         record.timestamp,
       );
       this.#store.put(record.key, state, record.timestamp);
-      changes.push({
-        key: record.key,
-        keyValues: record.keyValues,
-        results: this.#calls.results(state),
-        timestamp: state.t,
-        ...(previous === undefined ? {} : { previous }),
-        origin: record.origin,
-      });
+      this.#out.emit(
+        record.key,
+        record.keyValues,
+        Number.NaN,
+        Number.NaN,
+        '',
+        state,
+        state.t,
+        previous,
+        current !== undefined,
+        record.origin,
+      );
     }
-    return { changes, dropped };
+    return { changes: this.#out.take(), dropped };
   }
 }

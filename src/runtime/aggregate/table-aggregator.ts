@@ -1,11 +1,7 @@
 import type { KeyValueStore } from '../state/index.js';
 import type { AggregateCalls, AggregateState } from './aggregate-state.js';
-import {
-  type AggregateChange,
-  type AggregateOutput,
-  type GroupedRecord,
-  nullGroupingColumn,
-} from './grouped-records.js';
+import { type AggregateOutput, type GroupedRecord, nullGroupingColumn } from './grouped-records.js';
+import { ChangeEmitter } from './record-cache.js';
 
 /**
  * One change of the source table, grouped by the caller: the row it replaces (from the source's
@@ -20,20 +16,21 @@ export interface TableRowChange {
 /**
  * GROUP BY over a table (Kafka Streams' KGroupedTable.aggregate with add and subtract): a change
  * first takes the old row out of its group, then adds the new row to its group, each emitting the
- * group's row, subtract first, even when both are the same group. Groups are never deleted: a group
+ * group's row, subtract first, even when both are the same group (a record cache coalesces the two). Groups are never deleted: a group
  * whose rows all left stays with its empty results (COUNT 0). Every call must be table-capable.
  */
 export class TableAggregator {
   readonly #calls: AggregateCalls;
   readonly #store: KeyValueStore<AggregateState>;
+  readonly #out: ChangeEmitter;
 
-  constructor(calls: AggregateCalls, store: KeyValueStore<AggregateState>) {
+  constructor(calls: AggregateCalls, store: KeyValueStore<AggregateState>, out?: ChangeEmitter) {
     this.#calls = calls;
     this.#store = store;
+    this.#out = out ?? new ChangeEmitter(calls);
   }
 
   process(batch: readonly TableRowChange[]): AggregateOutput {
-    const changes: AggregateChange[] = [];
     const dropped = [];
     for (const change of batch) {
       for (const [record, subtract] of [
@@ -55,16 +52,20 @@ export class TableAggregator {
           ? this.#calls.undo(base, record.inputs, change.timestamp)
           : this.#calls.aggregate(base, record.inputs, change.timestamp);
         this.#store.put(record.key, state, change.timestamp);
-        changes.push({
-          key: record.key,
-          keyValues: record.keyValues,
-          results: this.#calls.results(state),
-          timestamp: state.t,
-          ...(previous === undefined ? {} : { previous }),
-          origin: record.origin,
-        });
+        this.#out.emit(
+          record.key,
+          record.keyValues,
+          Number.NaN,
+          Number.NaN,
+          '',
+          state,
+          state.t,
+          previous,
+          current !== undefined,
+          record.origin,
+        );
       }
     }
-    return { changes, dropped };
+    return { changes: this.#out.take(), dropped };
   }
 }

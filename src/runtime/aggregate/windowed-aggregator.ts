@@ -2,12 +2,12 @@ import type { KeyValueStore, SessionStore, WindowStore } from '../state/index.js
 import { ClosedSessions, ClosedTimeWindows, SessionMerger, TimeWindowAssigner } from '../windows/index.js';
 import type { AggregateCalls, AggregateState } from './aggregate-state.js';
 import {
-  type AggregateChange,
   type AggregateOutput,
   type DroppedRecord,
   type GroupedRecord,
   nullGroupingColumn,
 } from './grouped-records.js';
+import { ChangeEmitter } from './record-cache.js';
 
 const lateMessage = (record: GroupedRecord, start: number, end: number, closeTime: number) =>
   `Skipping record for expired window. timestamp=[${record.timestamp}] window=[${start},${end}] expiration=[${closeTime}]`;
@@ -54,10 +54,17 @@ export class TimeWindowAggregator {
   readonly #closed: ClosedTimeWindows | undefined;
   readonly #progress: ReturnType<typeof emitProgress>;
   readonly #sizeMs: number;
+  readonly #out: ChangeEmitter;
 
-  constructor(calls: AggregateCalls, store: WindowStore<AggregateState>, options: TimeWindowOptions) {
+  constructor(
+    calls: AggregateCalls,
+    store: WindowStore<AggregateState>,
+    options: TimeWindowOptions,
+    out?: ChangeEmitter,
+  ) {
     this.#calls = calls;
     this.#store = store;
+    this.#out = out ?? new ChangeEmitter(calls);
     this.#sizeMs = options.sizeMs;
     this.#assigner = new TimeWindowAssigner(options.sizeMs, options.advanceMs, options.graceMs);
     this.#progress = emitProgress(options.emitProgress);
@@ -69,8 +76,8 @@ export class TimeWindowAggregator {
   }
 
   process(batch: readonly GroupedRecord[]): AggregateOutput {
-    const changes: AggregateChange[] = [];
     const dropped: DroppedRecord[] = [];
+    const out = this.#out;
     for (const record of batch) {
       const nullKey = nullGroupingColumn(record);
       if (nullKey !== undefined) {
@@ -103,30 +110,34 @@ export class TimeWindowAggregator {
         // older windows after a jump in time, and so does this).
         this.#store.observeStreamTime(start);
         if (this.#closed === undefined) {
-          changes.push({
-            key: record.key,
-            keyValues: record.keyValues,
-            window: { start, end },
-            results: this.#calls.results(state),
-            timestamp: state.t,
+          out.emit(
+            record.key,
+            record.keyValues,
+            start,
+            end,
+            start,
+            state,
+            state.t,
             previous,
-            origin: record.origin,
-          });
+            current !== undefined,
+            record.origin,
+          );
         }
       }
-      if (this.#closed !== undefined) this.#emitClosed(changes, record.origin);
+      if (this.#closed !== undefined) this.#emitClosed(record.origin);
     }
-    return { changes, dropped };
+    return { changes: out.take(), dropped };
   }
 
-  #emitClosed(changes: AggregateChange[], origin: number | undefined): void {
+  /** EMIT FINAL's closed windows go out at once, past the record cache (Kafka Streams' emit-on-close). */
+  #emitClosed(origin: number | undefined): void {
     const range = this.#closed?.advance(this.#assigner.closeTime);
     this.#progress.save(this.#closed?.lastCloseTime);
     if (range === undefined) return;
     const windows = this.#store.fetchAll(range.fromStart, range.toStart);
     windows.sort((a, b) => a.windowStart - b.windowStart || Buffer.compare(a.key, b.key));
     for (const w of windows) {
-      changes.push({
+      this.#out.push({
         key: w.key,
         keyValues: w.value.k,
         window: { start: w.windowStart, end: w.windowStart + this.#sizeMs },
@@ -158,19 +169,26 @@ export class SessionWindowAggregator {
   readonly #merger: SessionMerger;
   readonly #closed: ClosedSessions | undefined;
   readonly #progress: ReturnType<typeof emitProgress>;
+  readonly #out: ChangeEmitter;
 
-  constructor(calls: AggregateCalls, store: SessionStore<AggregateState>, options: SessionWindowOptions) {
+  constructor(
+    calls: AggregateCalls,
+    store: SessionStore<AggregateState>,
+    options: SessionWindowOptions,
+    out?: ChangeEmitter,
+  ) {
     this.#calls = calls;
     this.#store = store;
+    this.#out = out ?? new ChangeEmitter(calls);
     this.#merger = new SessionMerger(options.gapMs, options.graceMs);
     this.#progress = emitProgress(options.emitProgress);
     this.#closed = options.emitFinal ? new ClosedSessions(this.#progress.last) : undefined;
   }
 
   process(batch: readonly GroupedRecord[]): AggregateOutput {
-    const changes: AggregateChange[] = [];
     const dropped: DroppedRecord[] = [];
     const calls = this.#calls;
+    const out = this.#out;
     for (const record of batch) {
       const nullKey = nullGroupingColumn(record);
       if (nullKey !== undefined) {
@@ -197,41 +215,48 @@ export class SessionWindowAggregator {
         update.removed.forEach((s, i) => {
           this.#store.put(record.key, s.start, s.end, null, s.end);
           if (this.#closed === undefined) {
-            const previous = before[i];
-            changes.push({
-              key: record.key,
-              keyValues: record.keyValues,
-              window: { start: s.start, end: s.end },
-              results: null,
-              timestamp: s.end,
-              ...(previous === undefined ? {} : { previous }),
-              origin: record.origin,
-            });
+            // An absorbed session downstream never saw (made since the last flush) needs no tombstone.
+            out.emit(
+              record.key,
+              record.keyValues,
+              s.start,
+              s.end,
+              `${s.end}:${s.start}`,
+              null,
+              s.end,
+              before[i],
+              true,
+              record.origin,
+            );
           }
         });
         this.#store.put(record.key, update.start, update.end, update.value, update.end);
         if (this.#closed === undefined) {
-          changes.push({
-            key: record.key,
-            keyValues: record.keyValues,
-            window: { start: update.start, end: update.end },
-            results: calls.results(update.value),
-            timestamp: update.end,
+          out.emit(
+            record.key,
+            record.keyValues,
+            update.start,
+            update.end,
+            `${update.end}:${update.start}`,
+            update.value,
+            update.end,
             // Kafka Streams forwards a merged session as new: its old value is null.
-            ...(calls.sendOldValues ? { previous: null } : {}),
-            origin: record.origin,
-          });
+            calls.sendOldValues ? null : undefined,
+            found.some((s) => s.start === update.start && s.end === update.end),
+            record.origin,
+          );
         }
       }
       // Closed sessions are read before the store drops what its retention (gap + grace) no longer
       // covers: with EMIT FINAL, a session closes exactly when it leaves the retention.
-      if (this.#closed !== undefined) this.#emitClosed(changes, record.origin);
+      if (this.#closed !== undefined) this.#emitClosed(record.origin);
       this.#store.observeStreamTime(this.#merger.streamTime);
     }
-    return { changes, dropped };
+    return { changes: out.take(), dropped };
   }
 
-  #emitClosed(changes: AggregateChange[], origin: number | undefined): void {
+  /** EMIT FINAL's closed sessions go out at once, past the record cache. */
+  #emitClosed(origin: number | undefined): void {
     const range = this.#closed?.advance(this.#merger.closeTime);
     this.#progress.save(this.#closed?.lastCloseTime);
     if (range === undefined) return;
@@ -240,7 +265,7 @@ export class SessionWindowAggregator {
       .filter((s) => s.end <= range.toEnd)
       .sort((a, b) => a.end - b.end || Buffer.compare(a.key, b.key));
     for (const s of sessions) {
-      changes.push({
+      this.#out.push({
         key: s.key,
         keyValues: s.value.k,
         window: { start: s.start, end: s.end },
