@@ -15,11 +15,13 @@ export interface BenchEngine {
 
 /**
  * Runs `body` with an engine over a new embedded log in a temporary directory, removed after. Queries
- * commit every 100 ms (Kafka Streams' interval under exactly-once, so both guarantees compare).
+ * commit every 100 ms (Kafka Streams' interval under exactly-once, so both guarantees compare) unless
+ * `flags` says otherwise ({} = the server's defaults).
  */
 export async function withEngine<T>(
   guarantee: 'at_least_once' | 'exactly_once_v2',
   body: (bench: BenchEngine) => Promise<T>,
+  flags: Readonly<Record<string, string>> = { 'ksql.streams.commit.interval.ms': '100' },
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-query-'));
   const log = await SegmentLog.open({ dataDir: dir, cleanerIntervalMs: 0 });
@@ -28,7 +30,7 @@ export async function withEngine<T>(
       log,
       loadServerConfig({
         flags: {
-          'ksql.streams.commit.interval.ms': '100',
+          ...flags,
           'ksql.streams.processing.guarantee': guarantee,
           'ksql.streams.state.dir': join(dir, 'state'),
         },
@@ -80,6 +82,28 @@ export async function timeUntilIdle(engine: KsqlEngine, work: () => Promise<unkn
   const start = performance.now();
   await work();
   await engine.waitUntilIdle(300_000);
+  const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { seconds, cpuSeconds: (used.user + used.system) / 1e6 };
+}
+
+/**
+ * Runs `work` (which starts queries), waits until every query has processed `count` records, then
+ * stops them, which commits (and flushes what a record cache holds): the time to process and commit
+ * everything, without waiting for the next commit interval.
+ */
+export async function timeUntilProcessed(
+  engine: KsqlEngine,
+  count: number,
+  work: () => Promise<unknown>,
+): Promise<Timing> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await work();
+  const queries = engine.queries.all().map((q) => q.query);
+  while (queries.some((q) => q.processed < count && q.state === 'RUNNING'))
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  for (const q of queries) await q.stop();
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   return { seconds, cpuSeconds: (used.user + used.system) / 1e6 };
