@@ -189,5 +189,16 @@ test(`${ITERATIONS} mutated statements parse or fail with a SqlParseError (seed 
 });
 
 test('regressions found by the fuzzer', () => {
-  for (const text of [] as string[]) check(text);
+  for (const text of [
+    `SELECT * FROM l JOIN r WITHIN ${'9'.repeat(400)} SECONDS ON l.a = r.a EMIT CHANGES;`,
+    'SELECT * FROM l JOIN r WITHIN 9007199254740993 SECONDS ON l.a = r.a EMIT CHANGES;',
+  ])
+    check(text);
+  assert.throws(
+    () =>
+      parseStatement(
+        `SELECT * FROM s WINDOW TUMBLING (SIZE ${'9'.repeat(20)} SECONDS) GROUP BY a EMIT CHANGES;`,
+      ),
+    /expected a duration such as 10 SECONDS but found '9{20}'/,
+  );
 });

@@ -158,7 +158,13 @@ export class TokenCursor {
 
   parseInteger(what = 'an integer'): number {
     const token = this.peek();
-    if (token.kind !== 'number' || !/^[0-9]+$/.test(token.value)) this.fail(what);
+    // Digits past 2^53 would be read as another number (or Infinity), which prints differently.
+    if (
+      token.kind !== 'number' ||
+      !/^[0-9]+$/.test(token.value) ||
+      !Number.isSafeInteger(Number(token.value))
+    )
+      this.fail(what);
     this.index++;
     return Number(token.value);
   }
