@@ -171,7 +171,7 @@ export function sourceNamesOf(plan: SinkNode): string[] {
 
 /**
  * ksqlDB's co-partitioning check: the two sides of each join read topics with as many partitions.
- * Returns its message, or undefined when they match.
+ * Returns its message (at the joined source's name), or undefined when they match.
  */
 export async function coPartitioningError(
   log: Log,
@@ -191,7 +191,9 @@ export async function coPartitioningError(
       [left, right].map(async (name) => (await log.describeTopic(topicOf(name))).partitions.length),
     );
     if (l !== r && error === undefined) {
-      error = `Can't join \`${left}\` with \`${right}\` since the number of partitions don't match. \`${left}\` partitions = ${l}; \`${right}\` partitions = ${r}. Please repartition either one so that the number of partitions match.`;
+      const at =
+        join.position === undefined ? '' : `Line: ${join.position.line}, Col: ${join.position.column}: `;
+      error = `${at}Can't join \`${left}\` with \`${right}\` since the number of partitions don't match. \`${left}\` partitions = ${l}; \`${right}\` partitions = ${r}. Please repartition either one so that the number of partitions match.`;
     }
   }
   return error;

@@ -1,7 +1,7 @@
 // The JOIN node of a logical plan: two inputs, the expressions that key each side, and the shape
 // of the joined row its operator produces.
 import type { JoinType } from '../sql/index.js';
-import type { CompiledExpression } from './compiled-expression.js';
+import type { CompiledExpression, ErrorPosition } from './compiled-expression.js';
 import type { LogicalPlan, PlanColumn } from './logical-plan.js';
 
 /** Which kinds of source meet: they decide the operator and the state it keeps (ksqlDB's table). */
@@ -89,6 +89,8 @@ export interface JoinNode {
   readonly window: JoinWindowMs | undefined;
   /** Prefixes this join's store names in a multi-way join ('' for the first join). */
   readonly storePrefix: string;
+  /** Where the joined source is named, for errors found when the query starts (co-partitioning). */
+  readonly position?: ErrorPosition;
   /** False when no expression reads the joined row's ROWTIME: the operator leaves it NULL. */
   readonly usesRowtime: boolean;
   /** The key column, then every column of each side as `<ALIAS>_<COLUMN>` (ksqlDB's join schema). */

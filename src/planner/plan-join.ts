@@ -678,6 +678,7 @@ function planJoinTree(
     usesRowtime: false,
     // Each join of a multi-way join keeps its stores under its own names.
     storePrefix: inner === undefined ? '' : `${rightScope.qualifier}_`,
+    ...(positionOf(join.right) === undefined ? {} : { position: positionOf(join.right) }),
     schema,
   };
   return {

@@ -10,6 +10,7 @@ import type {
   WindowExpression,
 } from './ast.js';
 import { parseExpression, parseExpressionList } from './parse-expression.js';
+import { recordSpan } from './spans.js';
 import type { TokenCursor } from './token-cursor.js';
 
 const TIME_UNITS: readonly TimeUnit[] = [
@@ -79,9 +80,14 @@ function parseAlias(cursor: TokenCursor): string | undefined {
 }
 
 function parseAliasedSource(cursor: TokenCursor): AliasedSource {
+  const first = cursor.peek();
   const name = cursor.parseName('a stream or table name');
+  // Where the name was written: errors about the source point at it.
+  const named = cursor.previous();
   const alias = parseAlias(cursor);
-  return alias === undefined ? { kind: 'source', name } : { kind: 'source', name, alias };
+  const source: AliasedSource =
+    alias === undefined ? { kind: 'source', name } : { kind: 'source', name, alias };
+  return recordSpan(source, first, named);
 }
 
 function parseRelation(cursor: TokenCursor): Relation {
