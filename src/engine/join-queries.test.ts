@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { partitionForKey } from '../log/index.js';
 import { readTopic, refusal, startEngine } from './test-engine.fixture.js';
 
 const setup = `
@@ -54,7 +55,7 @@ test('a stream-table join keeps the table in a changelogged store: after a resta
   );
 });
 
-test('sources with different partition counts cannot be joined, persistent or push', async () => {
+test('sources with different partition counts cannot be joined, persistent or push: ksqlDB’s message at the joined source', async () => {
   const { engine } = await startEngine();
   await engine.execute(`${setup}
     CREATE TABLE one (id INT PRIMARY KEY, name STRING) WITH (KAFKA_TOPIC='one', VALUE_FORMAT='JSON', PARTITIONS=1);`);
@@ -65,12 +66,12 @@ test('sources with different partition counts cannot be joined, persistent or pu
       'CREATE STREAM j AS SELECT o.customer, t.name FROM orders o JOIN one t ON o.customer = t.id;',
     ),
   );
-  assert.equal(persistent.message, message);
+  assert.equal(persistent.message, `Line: 1, Col: 65: ${message}`, 'the position of the joined source');
   assert.equal(engine.metastore.get('J'), undefined, 'nothing is created');
   const push = await refusal(
     engine.pushQuery('SELECT o.customer, t.name FROM orders o JOIN one t ON o.customer = t.id EMIT CHANGES;'),
   );
-  assert.equal(push.message, message);
+  assert.equal(push.message, `Line: 1, Col: 46: ${message}`);
 });
 
 test('a push query over a stream-table join streams the joined rows; a join source cannot be dropped while a query reads it', async () => {
@@ -239,4 +240,42 @@ test('join inputs are ordered by the times the query takes them at: a TIMESTAMP 
     out.map((r) => [r.timestamp, JSON.parse(r.value!.toString())]),
     [[50, { ORDER_ID: 'o1', NAME: 'alice' }]],
   );
+});
+
+test('a stream joined on a value column over several partitions is re-keyed in process: every order meets its customer, and each output record is keyed and partitioned by the join key, as through ksqlDB’s Join-repartition topic', async () => {
+  const { engine, log } = await startEngine();
+  const customers = [1, 2, 3, 4, 5, 6, 7, 8];
+  const orders = customers.flatMap((c) => [`o${c}a`, `o${c}b`].map((id) => ({ id, customer: c })));
+  await engine.execute(`${setup}
+    ${customers.map((c) => `INSERT INTO customers (ROWTIME, id, name) VALUES (1, ${c}, 'c${c}');`).join('\n')}
+    CREATE STREAM enriched WITH (KAFKA_TOPIC='enriched') AS
+      SELECT o.customer, o.id AS order_id, c.name FROM orders o JOIN customers c ON o.customer = c.id;`);
+  await settle(engine);
+  await engine.execute(
+    orders
+      .map(
+        (o) => `INSERT INTO orders (ROWTIME, id, customer, amount) VALUES (10, '${o.id}', ${o.customer}, 1);`,
+      )
+      .join('\n'),
+  );
+  await readTopic(log, 'enriched', orders.length);
+  const partitions = (await log.describeTopic('enriched')).partitions.length;
+  assert.equal(partitions, 2, 'the sink has the sources’ partition count');
+  const inputPartition = new Map<string, number>();
+  for (let p = 0; p < 2; p++) {
+    for (const r of (await log.read('orders', p, 0)).records) inputPartition.set(r.key!.toString(), p);
+  }
+  const joined: [number, string, string][] = [];
+  let moved = 0;
+  for (let p = 0; p < partitions; p++) {
+    for (const r of (await log.read('enriched', p, 0)).records) {
+      const key = r.key!;
+      assert.equal(partitionForKey(key, partitions), p, 'each record lands where its key hashes to');
+      const value = JSON.parse(r.value!.toString());
+      joined.push([key.readInt32BE(), value.ORDER_ID, value.NAME]);
+      if (inputPartition.get(value.ORDER_ID) !== p) moved++;
+    }
+  }
+  assert.ok(moved > 0, 'some orders change partition with their new key');
+  assert.deepEqual(joined.sort(), orders.map((o) => [o.customer, o.id, `c${o.customer}`]).sort());
 });

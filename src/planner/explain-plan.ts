@@ -75,18 +75,26 @@ function stepSchema(plan: LogicalPlan): string {
  */
 export function executionPlanText(plan: SinkNode, queryId: string, sinkTopic: string | undefined): string {
   const lines: string[] = [];
-  const print = (node: LogicalPlan, depth: number, side: 'Left' | 'Right' | undefined): void => {
+  const print = (node: LogicalPlan, depth: number, side: 'Left' | 'Right' | undefined, prefix = ''): void => {
     const { step, logger: own } = stepOf(node);
-    // A join's sources log as ksqlDB's KafkaTopic_Left / KafkaTopic_Right.
-    const logger = node.kind === 'source' && side !== undefined ? `KafkaTopic_${side}.Source` : own;
+    // A join's sources log as ksqlDB's KafkaTopic_Left / KafkaTopic_Right, and a side re-keyed by its
+    // join expression as LeftSourceKeyed / RightSourceKeyed.
+    const logger =
+      side === undefined
+        ? own
+        : node.kind === 'source'
+          ? `KafkaTopic_${side}.Source`
+          : node.kind === 'repartition'
+            ? `${prefix}${side}SourceKeyed`
+            : own;
     const topic = node.kind === 'sink' && sinkTopic !== undefined ? ` | Topic: ${sinkTopic}` : '';
     lines.push(
       `${'\t\t'.repeat(depth)} > [ ${step} ] | Schema: ${stepSchema(node)} | Logger: ${queryId}.${logger}${topic}\n`,
     );
     if (node.kind === 'join') {
-      print(node.left, depth + 1, 'Left');
-      print(node.right, depth + 1, 'Right');
-    } else for (const input of planInputs(node)) print(input, depth + 1, side);
+      print(node.left, depth + 1, 'Left', node.storePrefix);
+      print(node.right, depth + 1, 'Right', node.storePrefix);
+    } else for (const input of planInputs(node)) print(input, depth + 1, side, prefix);
   };
   print(sinkTopic === undefined ? plan.input : plan, 0, undefined);
   return lines.join('');
@@ -108,8 +116,10 @@ function operatorName(
     case 'filter':
       return 'WhereFilter';
     case 'selectKey':
-      // Computed by the projection, written by the sink: no operator of its own.
-      return undefined;
+      // A join side re-keyed by its join expression: ksqlDB's <side>SourceKeyed-SelectKey, which
+      // the join operator computes (no repartition topic, see docs/sql.md). Elsewhere the key is
+      // computed by the projection and written by the sink: no operator of its own.
+      return side === undefined ? undefined : `${prefix}${side}SourceKeyed-SelectKey`;
     case 'project':
       return 'Project';
     case 'aggregate':

@@ -224,7 +224,7 @@ test('join errors are ksqlDB’s, with the position of what is wrong', () => {
   }
 });
 
-test('EXPLAIN shows the join and both of its sources in the logical and the physical plan', () => {
+test('EXPLAIN shows the join, both of its sources and the re-keying of a side in the logical and the physical plan', () => {
   const p = plan(
     "CREATE STREAM J AS SELECT c.id, o.name FROM orders o JOIN customers c ON o.customer = c.id WHERE c.city = 'x';",
   );
@@ -239,7 +239,7 @@ test('EXPLAIN shows the join and both of its sources in the logical and the phys
   );
   assert.match(
     logical,
-    /\t\t\t\t\t\t\t\t > \[ REKEY \] .*\n\t\t\t\t\t\t\t\t\t\t > \[ SOURCE \] \| Schema: ID STRING KEY, CUSTOMER INTEGER, NAME STRING, BIG BIGINT \| Logger: CSAS_J_0\.KafkaTopic_Left\.Source\n/,
+    /\t\t\t\t\t\t\t\t > \[ REKEY \] .* \| Logger: CSAS_J_0\.LeftSourceKeyed\n\t\t\t\t\t\t\t\t\t\t > \[ SOURCE \] \| Schema: ID STRING KEY, CUSTOMER INTEGER, NAME STRING, BIG BIGINT \| Logger: CSAS_J_0\.KafkaTopic_Left\.Source\n/,
   );
   assert.match(
     logical,
@@ -252,7 +252,10 @@ test('EXPLAIN shows the join and both of its sources in the logical and the phys
       'Topologies:',
       '   Sub-topology: 0',
       '    Source: KafkaTopic_Left.Source (topics: [orders])',
+      '      --> LeftSourceKeyed-SelectKey',
+      '    Processor: LeftSourceKeyed-SelectKey (stores: [])',
       '      --> Join',
+      '      <-- KafkaTopic_Left.Source',
       '    Source: KafkaTopic_Right.Source (topics: [customers])',
       '      --> KafkaTopic_Right-Reduce',
       '    Processor: KafkaTopic_Right-Reduce (stores: [KafkaTopic_Right-Reduce])',
@@ -260,7 +263,7 @@ test('EXPLAIN shows the join and both of its sources in the logical and the phys
       '      <-- KafkaTopic_Right.Source',
       '    Processor: Join (stores: [KafkaTopic_Right-Reduce])',
       '      --> WhereFilter',
-      '      <-- KafkaTopic_Left.Source, KafkaTopic_Right-Reduce',
+      '      <-- LeftSourceKeyed-SelectKey, KafkaTopic_Right-Reduce',
       '    Processor: WhereFilter (stores: [])',
       '      --> Project',
       '      <-- Join',
@@ -272,6 +275,26 @@ test('EXPLAIN shows the join and both of its sources in the logical and the phys
       '',
     ].join('\n'),
   );
+});
+
+test('a stream-stream join re-keying both sides shows LeftSourceKeyed and RightSourceKeyed, as ksqlDB names them', () => {
+  const p = plan(
+    'CREATE STREAM J AS SELECT ROWKEY AS k, o.name, b.v FROM orders o JOIN by_id b WITHIN 1 MINUTE ON o.customer + 1 = b.id + 1;',
+  );
+  const logical = executionPlanText(p, 'CSAS_J_0', 'J');
+  assert.match(logical, /> \[ REKEY \] .* \| Logger: CSAS_J_0\.LeftSourceKeyed\n/);
+  assert.match(logical, /> \[ REKEY \] .* \| Logger: CSAS_J_0\.RightSourceKeyed\n/);
+  const physical = topologyText(planPhysical(p), 'J');
+  assert.match(
+    physical,
+    /Processor: LeftSourceKeyed-SelectKey \(stores: \[\]\)\n {6}--> Join\n {6}<-- KafkaTopic_Left\.Source\n/,
+  );
+  assert.match(
+    physical,
+    /Processor: RightSourceKeyed-SelectKey \(stores: \[\]\)\n {6}--> Join\n {6}<-- KafkaTopic_Right\.Source\n/,
+  );
+  assert.match(physical, /<-- LeftSourceKeyed-SelectKey, RightSourceKeyed-SelectKey\n/);
+  assert.doesNotMatch(physical, /repartition/, 'no repartition topic is written');
 });
 
 test('a stream-stream join keeps each side in a window store, and outer records waiting for a match in a shared one with GRACE PERIOD', () => {
