@@ -285,7 +285,7 @@ export async function registerSourceSchemas(
   const out: {
     -readonly [K in keyof SerdeOptions]: SerdeOptions[K];
   } = {};
-  /** A registered schema records are written with: its id, text and (PROTOBUF) referenced texts. */
+  /** A registered schema records are written with: its id, text and (AVRO, PROTOBUF) referenced texts. */
   const keep = (
     target: 'key' | 'value',
     id: number,
@@ -303,8 +303,9 @@ export async function registerSourceSchemas(
       if (withRefs !== undefined) out.valueSchemaReferences = withRefs;
     }
   };
+  // AVRO named types and PROTOBUF imports from other subjects; a JSON_SR writer reads no schema.
   const referencedTexts = async (found: RegistrySchema) =>
-    found.schemaType === 'PROTOBUF' && found.references.length > 0 && registry !== undefined
+    found.schemaType !== 'JSON' && found.references.length > 0 && registry !== undefined
       ? await referencedSchemaTexts(registry, found.references)
       : [];
   const sides: ['key' | 'value', string, readonly Column[]][] = [

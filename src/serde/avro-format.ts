@@ -47,7 +47,9 @@ export const avroFormat: Format = {
   createSerializer(columns, options): RowSerializer {
     const wrapped = isWrapped(columns, options);
     const schema = avroWriterSchema(columns, options);
-    const writeRow = compileAvroRowWriter(parseAvroSchema(schema), columns, wrapped);
+    // A pinned or latest registered schema may take named types from other subjects (references).
+    const parsed = parseAvroSchema(schema, options?.schemaReferences ?? []);
+    const writeRow = compileAvroRowWriter(parsed, columns, wrapped);
     const id = options?.schemaId;
     const writer = new AvroWriter();
     return (row) => {

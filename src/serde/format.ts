@@ -24,7 +24,7 @@ export interface FormatOptions {
   readonly schemaId?: number;
   /** AVRO: that schema's text, when it is not the one generated from the columns (KEY/VALUE_SCHEMA_ID). */
   readonly schema?: string;
-  /** PROTOBUF: the texts of the imports a pinned schema references (registry references, fetched). */
+  /** AVRO, PROTOBUF: the texts a given schema references (its named types, its imports), each one's own first. */
   readonly schemaReferences?: readonly { readonly name: string; readonly schema: string }[];
   /** AVRO: the full name of the generated record (VALUE_SCHEMA_FULL_NAME / KEY_SCHEMA_FULL_NAME). */
   readonly schemaFullName?: string;
