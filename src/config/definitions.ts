@@ -871,7 +871,7 @@ function registryClientKeys(): ConfigKey[] {
       ...key(
         'basic.auth.credentials.source',
         'STRING',
-        'Where the basic-auth credentials for ksql.schema.registry.url come from: URL (user:password@ in the URL) or USER_INFO (ksql.schema.registry.basic.auth.user.info).',
+        'Where the basic-auth credentials for ksql.schema.registry.url come from: URL (user:password@ in the URL), USER_INFO (ksql.schema.registry.basic.auth.user.info) or SASL_INHERIT (username and password of ksql.schema.registry.sasl.jaas.config).',
         'URL',
       ),
       validator: oneOfIgnoringCase('URL', 'USER_INFO', 'SASL_INHERIT'),
@@ -885,14 +885,67 @@ function registryClientKeys(): ConfigKey[] {
       ...key(
         'bearer.auth.credentials.source',
         'STRING',
-        'STATIC_TOKEN: send ksql.schema.registry.bearer.auth.token as a bearer token to the Schema Registry.',
+        'Bearer authentication to the Schema Registry: STATIC_TOKEN (ksql.schema.registry.bearer.auth.token), OAUTHBEARER (a client-credentials token from ksql.schema.registry.bearer.auth.issuer.endpoint.url, cached and refreshed) or SASL_OAUTHBEARER_INHERIT (the same, with the OAuthBearerLoginModule options of ksql.schema.registry.sasl.jaas.config).',
       ),
-      validator: oneOfIgnoringCase('STATIC_TOKEN'),
+      validator: oneOfIgnoringCase('STATIC_TOKEN', 'OAUTHBEARER', 'SASL_OAUTHBEARER_INHERIT'),
     },
     key(
       'bearer.auth.token',
       'PASSWORD',
       'The bearer token for the Schema Registry (bearer.auth.credentials.source=STATIC_TOKEN).',
+    ),
+    key(
+      'bearer.auth.issuer.endpoint.url',
+      'STRING',
+      "The identity provider's OAuth token endpoint (bearer.auth.credentials.source=OAUTHBEARER); an https:// one is checked with the ksql.schema.registry.ssl.* settings.",
+    ),
+    key('bearer.auth.client.id', 'STRING', 'The OAuth client id, sent with the secret in HTTP basic auth.'),
+    key('bearer.auth.client.secret', 'PASSWORD', 'The OAuth client secret.'),
+    key('bearer.auth.scope', 'STRING', 'The scope asked for with the token (optional).'),
+    key(
+      'bearer.auth.scope.claim.name',
+      'STRING',
+      "The JWT claim holding the token's scopes (default: scope).",
+    ),
+    key(
+      'bearer.auth.sub.claim.name',
+      'STRING',
+      "The JWT claim naming the token's subject, which must be there (default: sub).",
+    ),
+    key(
+      'bearer.auth.cache.expiry.buffer.seconds',
+      'STRING',
+      "A new token is fetched at 80 % of the current one's life, and no later than this many seconds before it expires (default: 300).",
+    ),
+    key(
+      'bearer.auth.logical.cluster',
+      'STRING',
+      "Sent as the target-sr-cluster header with a bearer token (Confluent Cloud's Schema Registry cluster id, lsrc-…).",
+    ),
+    key(
+      'bearer.auth.identity.pool.id',
+      'STRING',
+      'Sent as the Confluent-Identity-Pool-Id header with a bearer token.',
+    ),
+    key(
+      'sasl.jaas.config',
+      'PASSWORD',
+      'The Kafka client login to inherit: an OAuthBearerLoginModule entry (clientId, clientSecret, scope, extension_identityPoolId) for bearer SASL_OAUTHBEARER_INHERIT, or a PLAIN/SCRAM entry (username, password) for basic SASL_INHERIT.',
+    ),
+    key(
+      'sasl.oauthbearer.token.endpoint.url',
+      'STRING',
+      'The OAuth token endpoint for SASL_OAUTHBEARER_INHERIT (bearer.auth.issuer.endpoint.url comes first).',
+    ),
+    key(
+      'sasl.oauthbearer.scope.claim.name',
+      'STRING',
+      'For SASL_OAUTHBEARER_INHERIT, the JWT scope claim (before bearer.auth.scope.claim.name).',
+    ),
+    key(
+      'sasl.oauthbearer.sub.claim.name',
+      'STRING',
+      'For SASL_OAUTHBEARER_INHERIT, the JWT subject claim (before bearer.auth.sub.claim.name).',
     ),
     key(
       'ssl.truststore.location',

@@ -1,8 +1,6 @@
 // A Confluent Schema Registry client over HTTP(S): the calls the formats and converters make, with
 // Confluent's headers, basic or bearer authentication, TLS, fail-over across URLs, and caches so a
 // schema id or a registration costs one request per client, not one per record.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import {
   type RegistrySchema,
   type RegistrySchemaType,
@@ -11,6 +9,8 @@ import {
   SchemaRegistryError,
 } from '../serde/index.js';
 import type { RegistryClientSettings } from './client-settings.js';
+import { httpExchange } from './http-exchange.js';
+import { OAuthTokenSource } from './oauth-token-source.js';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 const ACCEPT =
@@ -23,8 +23,10 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
   private readonly byId = new Map<number, RegistrySchema>();
   private readonly pendingById = new Map<number, Promise<RegistrySchema>>();
   private readonly registered = new Map<string, number>();
+  private readonly oauth: OAuthTokenSource | undefined;
 
-  constructor(settings: RegistryClientSettings) {
+  /** `now` is the clock the OAuth token cache reads (a test's own, or Date.now). */
+  constructor(settings: RegistryClientSettings, options: { now?: () => number } = {}) {
     this.settings = settings;
     this.location = settings.urls.join(',');
     this.headers = {
@@ -32,12 +34,27 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
       Accept: ACCEPT,
       'Confluent-Accept-Unknown-Properties': 'true',
     };
-    if (settings.basicAuth !== undefined) {
+    // A bearer source is set explicitly, so it wins over user:password in a URL.
+    if (settings.bearerToken !== undefined) {
+      this.headers.Authorization = `Bearer ${settings.bearerToken}`;
+    } else if (settings.basicAuth !== undefined && settings.oauth === undefined) {
       const { username, password } = settings.basicAuth;
       this.headers.Authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-    } else if (settings.bearerToken !== undefined) {
-      this.headers.Authorization = `Bearer ${settings.bearerToken}`;
     }
+    if (settings.bearerToken !== undefined || settings.oauth !== undefined) {
+      // Confluent Cloud's registry routes on these (Confluent's RestService sends them with a bearer token).
+      if (settings.logicalCluster !== undefined) this.headers['target-sr-cluster'] = settings.logicalCluster;
+      if (settings.identityPoolId !== undefined)
+        this.headers['Confluent-Identity-Pool-Id'] = settings.identityPoolId;
+    }
+    this.oauth =
+      settings.oauth === undefined
+        ? undefined
+        : new OAuthTokenSource(settings.oauth, {
+            ...(settings.tls === undefined ? {} : { tls: settings.tls }),
+            ...(options.now === undefined ? {} : { now: options.now }),
+            timeoutMs: settings.requestTimeoutMs ?? 30_000,
+          });
   }
 
   cachedSchemaById(id: number): RegistrySchema | undefined {
@@ -116,11 +133,22 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
   /** One request, tried on each URL in turn while the registry cannot be reached; a registry's answer is final. */
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const headers =
+      this.oauth === undefined
+        ? this.headers
+        : { ...this.headers, Authorization: `Bearer ${(await this.oauth.token()).value}` };
     let unreachable: Error | undefined;
     for (const base of this.settings.urls) {
       let response: { status: number; text: string };
       try {
-        response = await this.send(method, `${base}${path}`, payload);
+        response = await httpExchange(
+          method,
+          `${base}${path}`,
+          headers,
+          payload,
+          this.settings.tls,
+          this.settings.requestTimeoutMs ?? 30_000,
+        );
       } catch (err) {
         unreachable = err as Error;
         continue;
@@ -159,51 +187,6 @@ export class HttpSchemaRegistryClient implements SchemaRegistryClient {
       50005,
       { cause: unreachable },
     );
-  }
-
-  private send(
-    method: string,
-    url: string,
-    payload: Buffer | undefined,
-  ): Promise<{ status: number; text: string }> {
-    const target = new URL(url);
-    const tls = this.settings.tls;
-    const secure = target.protocol === 'https:';
-    const request = secure ? httpsRequest : httpRequest;
-    const headers: Record<string, string> = { ...this.headers };
-    if (payload !== undefined) headers['Content-Length'] = String(payload.length);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        target,
-        {
-          method,
-          headers,
-          timeout: this.settings.requestTimeoutMs ?? 30_000,
-          ...(secure && tls !== undefined
-            ? {
-                ...(tls.ca === undefined ? {} : { ca: tls.ca }),
-                ...(tls.pfx === undefined ? {} : { pfx: tls.pfx }),
-                ...(tls.key === undefined ? {} : { key: tls.key, cert: tls.cert }),
-                ...(tls.passphrase === undefined ? {} : { passphrase: tls.passphrase }),
-                ...(tls.checkHostName ? {} : { checkServerIdentity: () => undefined }),
-              }
-            : {}),
-        },
-        (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () =>
-        req.destroy(new Error(`no answer within ${this.settings.requestTimeoutMs ?? 30_000} ms`)),
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
   }
 }
 

@@ -2,6 +2,8 @@
 // read into what the HTTP client needs. ksqlDB passes its `ksql.schema.registry.*` keys to the client
 // with that prefix removed; Connect converters pass `key.converter.*` / `value.converter.*` the same way.
 import { type KeyMaterial, KeyStoreError, readKeyStore, readTrustStore } from '../config/index.js';
+import { bearerAuthSettings, inheritedBasicAuth } from './bearer-auth-settings.js';
+import type { OAuthClientCredentials } from './oauth-token-source.js';
 
 /** TLS material for https:// registries, as node:https takes it. */
 export interface RegistryTls {
@@ -19,6 +21,11 @@ export interface RegistryClientSettings {
   readonly urls: readonly string[];
   readonly basicAuth?: { readonly username: string; readonly password: string };
   readonly bearerToken?: string;
+  /** OAuth client credentials: a token fetched, cached and refreshed by the client. */
+  readonly oauth?: OAuthClientCredentials;
+  /** bearer.auth.logical.cluster and bearer.auth.identity.pool.id, sent as headers with a bearer token. */
+  readonly logicalCluster?: string;
+  readonly identityPoolId?: string;
   readonly tls?: RegistryTls;
   /** How long one request may take before the next URL is tried (default 30 s). */
   readonly requestTimeoutMs?: number;
@@ -33,8 +40,10 @@ export class RegistryClientSettingsError extends Error {
  * Reads `url` (a comma list, as `schema.registry.url` is) and the client keys in `props` (prefix
  * already removed; `prefix` is only for messages, e.g. `ksql.schema.registry.`):
  * - `basic.auth.credentials.source`: URL (default: `http://user:pass@host` in the URL), USER_INFO
- *   (`basic.auth.user.info` = `user:password`); SASL_INHERIT is refused as Sluice has no SASL client.
- * - `bearer.auth.credentials.source` = STATIC_TOKEN with `bearer.auth.token`.
+ *   (`basic.auth.user.info` = `user:password`), SASL_INHERIT (username and password of `sasl.jaas.config`).
+ * - `bearer.auth.credentials.source`: STATIC_TOKEN (`bearer.auth.token`), OAUTHBEARER (client
+ *   credentials at `bearer.auth.issuer.endpoint.url`), SASL_OAUTHBEARER_INHERIT (the same from the
+ *   OAuthBearerLoginModule options of `sasl.jaas.config` and `sasl.oauthbearer.token.endpoint.url`).
  * - `ssl.truststore.*`, `ssl.keystore.*` (JKS, PKCS12 or PEM files), `ssl.key.password`,
  *   `ssl.endpoint.identification.algorithm` (also under `schema.registry.ssl.*`, as Confluent's
  *   serializers take them).
@@ -49,6 +58,7 @@ export function registryClientSettings(
     return v === undefined || v === '' ? undefined : v;
   };
   const named = (key: string) => `${prefix}${key}`;
+  const fail = (message: string) => new RegistryClientSettingsError(message);
   const urls = url
     .split(',')
     .map((u) => u.trim())
@@ -87,35 +97,24 @@ export function registryClientSettings(
       );
     basicAuth = { username: info.slice(0, colon), password: info.slice(colon + 1) };
   } else if (source === 'SASL_INHERIT') {
-    throw new RegistryClientSettingsError(
-      `${named('basic.auth.credentials.source')}=SASL_INHERIT is not supported: Sluice has no SASL settings to inherit. Use USER_INFO with ${named('basic.auth.user.info')}=user:password.`,
-    );
+    basicAuth = inheritedBasicAuth(get, named, fail);
   } else {
     throw new RegistryClientSettingsError(
-      `${named('basic.auth.credentials.source')}=${source} is not one of URL, USER_INFO.`,
+      `${named('basic.auth.credentials.source')}=${source} is not one of URL, USER_INFO, SASL_INHERIT.`,
     );
   }
-  let bearerToken: string | undefined;
-  const bearerSource = get('bearer.auth.credentials.source')?.toUpperCase();
-  if (bearerSource !== undefined) {
-    if (bearerSource !== 'STATIC_TOKEN')
-      throw new RegistryClientSettingsError(
-        `${named('bearer.auth.credentials.source')}=${bearerSource} is not supported yet: use STATIC_TOKEN with ${named('bearer.auth.token')}.`,
-      );
-    bearerToken = get('bearer.auth.token');
-    if (bearerToken === undefined)
-      throw new RegistryClientSettingsError(
-        `${named('bearer.auth.credentials.source')}=STATIC_TOKEN needs ${named('bearer.auth.token')}.`,
-      );
-    if (basicAuth !== undefined && source === 'USER_INFO')
-      throw new RegistryClientSettingsError(
-        `Both basic (${named('basic.auth.credentials.source')}) and bearer (${named('bearer.auth.credentials.source')}) authentication are set: keep one.`,
-      );
-  }
+  const bearer = bearerAuthSettings(get, named, fail);
+  if (bearer !== undefined && basicAuth !== undefined && source !== 'URL')
+    throw new RegistryClientSettingsError(
+      `Both basic (${named('basic.auth.credentials.source')}) and bearer (${named('bearer.auth.credentials.source')}) authentication are set: keep one.`,
+    );
   const algorithm =
     props['ssl.endpoint.identification.algorithm'] ??
     props['schema.registry.ssl.endpoint.identification.algorithm'];
-  const tls = parsedUrls.some((u) => u.protocol === 'https:')
+  // The registry's TLS settings serve an https:// token endpoint too, as in Confluent's client.
+  const tls = [...parsedUrls.map((u) => u.protocol), bearer?.oauth?.tokenEndpointUrl.slice(0, 6)].includes(
+    'https:',
+  )
     ? // Kafka's default is https (check the host name); an explicitly empty value turns the check off.
       readTls(get, named, algorithm === undefined || algorithm.trim() !== '')
     : undefined;
@@ -127,7 +126,7 @@ export function registryClientSettings(
       return u.toString().replace(/\/+$/, '');
     }),
     ...(basicAuth === undefined ? {} : { basicAuth }),
-    ...(bearerToken === undefined ? {} : { bearerToken }),
+    ...bearer,
     ...(tls === undefined ? {} : { tls }),
   };
 }
