@@ -279,3 +279,39 @@ test('a stream joined on a value column over several partitions is re-keyed in p
   assert.ok(moved > 0, 'some orders change partition with their new key');
   assert.deepEqual(joined.sort(), orders.map((o) => [o.customer, o.id, `c${o.customer}`]).sort());
 });
+
+test('push queries over joined tables: a table-table join streams each change of a joined row, and a push query reads the table a join CTAS builds', async () => {
+  const { engine } = await startEngine();
+  await engine.execute(`
+    CREATE TABLE users (id INT PRIMARY KEY, name STRING) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON', PARTITIONS=1);
+    CREATE TABLE accounts (id INT PRIMARY KEY, balance INT) WITH (KAFKA_TOPIC='accounts', VALUE_FORMAT='JSON', PARTITIONS=1);
+    SET 'auto.offset.reset'='earliest';
+    CREATE TABLE balances AS SELECT u.id, u.name, a.balance FROM users u JOIN accounts a ON u.id = a.id;`);
+  const join = await engine.pushQuery(
+    'SELECT u.id, name, balance FROM users u JOIN accounts a ON u.id = a.id EMIT CHANGES LIMIT 3;',
+    { streamsProperties: { 'auto.offset.reset': 'earliest' } },
+  );
+  const table = await engine.pushQuery('SELECT * FROM balances EMIT CHANGES LIMIT 3;', {
+    streamsProperties: { 'auto.offset.reset': 'earliest' },
+  });
+  await engine.execute(`
+    INSERT INTO users (ROWTIME, id, name) VALUES (1, 1, 'alice');
+    INSERT INTO users (ROWTIME, id, name) VALUES (2, 2, 'bob');
+    INSERT INTO accounts (ROWTIME, id, balance) VALUES (3, 1, 10);
+    INSERT INTO accounts (ROWTIME, id, balance) VALUES (4, 1, 20);
+    INSERT INTO accounts (ROWTIME, id, balance) VALUES (5, 2, 5);`);
+  const rowsOf = async (handle: typeof join) => {
+    const rows: unknown[][] = [];
+    for await (const batch of handle.rows) rows.push(...batch.rows);
+    handle.close();
+    return rows;
+  };
+  const expected = [
+    [1, 'alice', 10],
+    [1, 'alice', 20],
+    [2, 'bob', 5],
+  ];
+  assert.deepEqual(await rowsOf(join), expected);
+  assert.deepEqual(table.columnNames, ['U_ID', 'NAME', 'BALANCE']);
+  assert.deepEqual(await rowsOf(table), expected);
+});

@@ -51,6 +51,15 @@ const sources: Record<string, PlannerSource> = {
       { name: 'V', type: STRING, namespace: 'VALUE' },
     ],
   },
+  HAS_ROWKEY: {
+    kind: 'STREAM',
+    name: 'HAS_ROWKEY',
+    topic: 'has_rowkey',
+    columns: [
+      { name: 'ID', type: INT, namespace: 'KEY' },
+      { name: 'ROWKEY', type: STRING, namespace: 'VALUE' },
+    ],
+  },
   RAW: {
     kind: 'STREAM',
     name: 'RAW',
@@ -145,6 +154,24 @@ test('a stream joined on an expression is re-keyed by it before the join', () =>
   assert.equal(joinOf(p).left.kind, 'repartition');
   const onKey = plan('CREATE STREAM J AS SELECT b.id, c.name FROM by_id b JOIN customers c ON b.id = c.id;');
   assert.equal(joinOf(onKey).left.kind, 'source');
+});
+
+test('the synthetic key is ROWKEY_1 when a source has a ROWKEY column, and leads SELECT *', () => {
+  const p = plan(
+    'CREATE STREAM J AS SELECT ROWKEY_1 AS k, h.rowkey, b.v FROM has_rowkey h FULL JOIN by_id b WITHIN 1 SECOND ON h.id = b.id;',
+  );
+  assert.deepEqual(columns(p), ['K KEY', 'ROWKEY', 'V']);
+  const star = plan(
+    'SELECT * FROM has_rowkey h FULL JOIN by_id b WITHIN 1 SECOND ON h.id = b.id EMIT CHANGES;',
+  );
+  assert.deepEqual(columns(star), ['ROWKEY_1', 'H_ID', 'H_ROWKEY', 'B_ID', 'B_V']);
+  assert.throws(
+    () =>
+      plan(
+        'CREATE STREAM J AS SELECT h.rowkey, b.v FROM has_rowkey h JOIN by_id b WITHIN 1 SECOND ON ABS(h.id) = ABS(b.id);',
+      ),
+    /must include the join expression ROWKEY_1 in its projection \(eg, SELECT ROWKEY_1\.\.\.\)\.\nROWKEY_1 was added as a synthetic key column because the join criteria did not match any source column\./,
+  );
 });
 
 test('a push query over a join needs no key column', () => {
