@@ -4,7 +4,7 @@
 #   Kafka's Java clients and tools from Maven Central into one classpath folder, and a real Apache Kafka
 #   broker (kafka_2.13) into another, for the Kafka backend's tests, and plugins for the real Kafka Connect
 #   worker (Debezium's PostgreSQL connector, Kafka's basic-auth REST extension), one folder each under
-#   connect-plugins/.
+#   connect-plugins/, and Kafka Streams for the windowed-count benchmark (bench/kafka-streams.ts).
 # Idempotent and quick when everything is there. A peer that cannot be installed is reported here and
 # its tests are skipped with a message naming it; this script itself never fails the test run.
 # Where things go: $SLUICE_PEERS_DIR (default ~/.cache/sluice), where test/e2e/kafka-peers.fixture.ts
@@ -71,6 +71,23 @@ if [ ! -e "$stamp" ]; then
     fi
   else
     say "mvn or java missing; the Kafka backend's tests will be skipped"
+  fi
+fi
+# Kafka Streams (with its rocksdbjni) for bench/kafka-streams.ts, in a folder of its own.
+streams="$cache/kafka-streams-jars"
+stamp="$streams/.complete-$(sha1sum "$here/streams-pom.xml" | cut -c1-12)"
+if [ ! -e "$stamp" ]; then
+  if command -v mvn >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then
+    say "copying Kafka Streams (mvn, into $streams)"
+    rm -rf "$streams"
+    if mvn -q -B -f "$here/streams-pom.xml" -Dmaven.repo.local="$cache/maven" dependency:copy-dependencies \
+      -DoutputDirectory="$streams" >>"$log" 2>&1; then
+      touch "$stamp"
+    else
+      say "Kafka Streams could not be copied (see $log); its benchmark will be skipped"
+    fi
+  else
+    say "mvn or java missing; the Kafka Streams benchmark will be skipped"
   fi
 fi
 # Plugins for the real Connect worker, one folder each (its plugin.path, or its classpath for the REST
