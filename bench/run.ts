@@ -10,6 +10,7 @@ import { benchJoins, benchStreamStreamJoin, printJoinFigures, printStreamStreamF
 import { benchKafkaBackend } from './kafka-backend.js';
 import { benchKafkaClients } from './kafka-clients.js';
 import { benchKafkaListener, printKafkaListenerFigures } from './kafka-listener.js';
+import { benchKafkaStreams, printStreamsComparison } from './kafka-streams.js';
 import { benchLog, type Figure } from './log-throughput.js';
 import { benchPostgresCdc } from './postgres-cdc.js';
 import { benchPullQueries, printPullFigures } from './pull-queries.js';
@@ -60,6 +61,9 @@ const l = queries.latency;
 console.log(
   `  push query latency, append → HTTP client, 1,000 records/s: p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms (${l.count} rows)`,
 );
+
+console.log('');
+printStreamsComparison(await benchKafkaStreams());
 
 console.log('');
 const joins = await benchJoins();
