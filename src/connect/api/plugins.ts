@@ -22,9 +22,14 @@ export interface Converter {
   /**
    * Optional, for converters that ask a service (a schema registry) about a schema: a promise the
    * worker awaits before fromConnectData for this schema, or undefined when it can convert now
-   * (the usual case once the schema is known). A rejection is the record's converter error.
+   * (the usual case once the schema is known). A rejection is the record's converter error. The
+   * value, when given, lets a converter skip work for a null (a tombstone needs no schema).
    */
-  prepareFromConnectData?(topic: string, schema: Schema | null): Promise<void> | undefined;
+  prepareFromConnectData?(
+    topic: string,
+    schema: Schema | null,
+    value?: ConnectValue,
+  ): Promise<void> | undefined;
   /** The same before toConnectData for these bytes (a schema id to fetch, say). */
   prepareToConnectData?(topic: string, bytes: Uint8Array | null): Promise<void> | undefined;
 }

@@ -281,8 +281,76 @@ describe('io.confluent.connect.avro.AvroConverter', () => {
     );
   });
 
-  test('a record without a schema and a converter without schema.registry.url get clear errors', async () => {
-    assert.throws(() => converter(false).fromConnectData('t', null, 'x'), /AvroConverter needs a schema/);
+  test("a record without a schema is written with AvroData's Anything schema and reads back schemaless", async () => {
+    const value = {
+      name: 'x',
+      n: 3,
+      ratio: 0.5,
+      ok: true,
+      big: 2n ** 62n + 1n,
+      tags: ['a', null],
+      byId: new Map<ConnectValue, ConnectValue>([[1, 'one']]),
+    };
+    const bytes = await write(converter(false), 'free', null, value);
+    assert.ok(bytes !== null);
+    const latest = await get('/subjects/free-value/versions/latest');
+    const registered = JSON.parse(String(latest.body.schema));
+    assert.equal(`${registered.namespace}.${registered.name}`, 'io.confluent.connect.avro.Anything');
+    assert.deepEqual(
+      registered.fields.map((f: { name: string }) => f.name),
+      ['boolean', 'bytes', 'double', 'float', 'int', 'long', 'string', 'array', 'map'],
+    );
+    // A plain Avro reader of the registered schema sees a record whose map field holds the entries.
+    // (avsc's own long type stops at 2^53, so without the big value.)
+    const small = await write(converter(false), 'free', null, { name: 'x', n: 3, ratio: 0.5 });
+    assert.ok(small !== null);
+    const plain = avro.Type.forSchema(registered).fromBuffer(Buffer.from(small).subarray(5));
+    assert.equal(plain.map.length, 3);
+    assert.deepEqual(plain.map[0].key.string, 'name');
+    assert.deepEqual(plain.map[0].value.string, 'x');
+    assert.deepEqual(plain.map[1].value.long, 3);
+    assert.deepEqual(plain.map[2].value.double, 0.5);
+    const back = await read(converter(false), 'free', bytes);
+    assert.equal(back.schema, null);
+    assert.deepEqual(
+      back.value,
+      new Map<ConnectValue, ConnectValue>([
+        ['name', 'x'],
+        ['n', 3],
+        ['ratio', 0.5],
+        ['ok', true],
+        ['big', 2n ** 62n + 1n],
+        ['tags', ['a', null]],
+        ['byId', new Map<ConnectValue, ConnectValue>([[1, 'one']])],
+      ]),
+    );
+    // A schemaless string is an Anything record with its string field set.
+    const text = await write(converter(false), 'free', null, 'just text');
+    assert.deepEqual((await read(converter(false), 'free', text)).value, 'just text');
+  });
+
+  test('a schemaless null is null bytes and registers nothing; schemaless bytes, dates and structs are refused as AvroData refuses them', async () => {
+    const c = converter(false);
+    assert.equal(c.prepareFromConnectData('nothing', null, null), undefined);
+    assert.equal(c.fromConnectData('nothing', null, null), null);
+    assert.equal((await get('/subjects/nothing-value/versions/latest')).status, 404);
+    for (const [value, type] of [
+      [new Uint8Array([1]), 'bytes'],
+      [new Date(0), 'Date'],
+      [new Struct(inner).put('city', 'Oslo'), 'Struct'],
+      [{ nested: new Uint8Array([1]) }, 'bytes'],
+    ] as const)
+      await assert.rejects(
+        async () => write(converter(false), 'refused', null, value),
+        (err: Error) => {
+          assert.equal(err.name, 'DataException');
+          assert.match(err.message, new RegExp(`Unknown Java type for schemaless data: ${type}`));
+          return true;
+        },
+      );
+  });
+
+  test('a converter without schema.registry.url gets a clear error', async () => {
     assert.throws(
       () => new AvroConverter().configure({}, false),
       /Missing required configuration "schema.registry.url" which has no default value/,

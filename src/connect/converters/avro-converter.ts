@@ -1,6 +1,14 @@
 import type avro from 'avsc';
 import type { ConnectValue, Schema } from '../api/index.js';
 import {
+  ANYTHING_FULL_NAME,
+  ANYTHING_SCHEMA_TEXT,
+  anythingType,
+  fromAnything,
+  isAnythingSchema,
+  toAnything,
+} from './avro-anything.js';
+import {
   avroToConnectSchema,
   compileAvroType,
   connectToAvroSchema,
@@ -29,8 +37,29 @@ const AVRO: RegistryFormat = {
       encode: (value: ConnectValue, header: number) => encodeInto(type, encode(value), header),
     };
   },
+  schemaless(): WriterSchema {
+    const type = anythingType();
+    return {
+      text: ANYTHING_SCHEMA_TEXT,
+      recordName: ANYTHING_FULL_NAME,
+      encode: (value: ConnectValue, header: number) => encodeInto(type, toAnything(value), header),
+    };
+  },
   fromRegisteredSchema(text: string, references): ReaderSchema {
     const json = JSON.parse(text);
+    if (isAnythingSchema(json)) {
+      // Written without a Connect schema: read back schemaless, as AvroData does.
+      const type = anythingType();
+      return {
+        schema: null,
+        read: (payload) => ({
+          schema: null,
+          value: fromAnything(
+            type.fromBuffer(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength)),
+          ),
+        }),
+      };
+    }
     const refs = references.map((r) => JSON.parse(r.schema));
     // Read with wrapped unions, so a union of several types says which branch a value took.
     const type = compileAvroType(json, refs, true);

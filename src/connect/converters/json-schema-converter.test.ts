@@ -130,4 +130,23 @@ describe('io.confluent.connect.json.JsonSchemaConverter', () => {
       /Failed to deserialize data for topic t to JSON Schema: Unknown magic byte!/,
     );
   });
+
+  test("a record without a schema is refused with a DataException, as Confluent's JsonSchemaConverter derives no schema from it; a schemaless null is null", async () => {
+    const c = converter();
+    assert.equal(c.prepareFromConnectData('loose', null, null), undefined);
+    assert.equal(c.fromConnectData('loose', null, null), null);
+    assert.equal(c.prepareFromConnectData('loose', null, { a: 1 }), undefined);
+    assert.throws(
+      () => c.fromConnectData('loose', null, { a: 1 }),
+      (err: Error) => {
+        assert.equal(err.name, 'DataException');
+        assert.match(
+          err.message,
+          /Failed to serialize JSON Schema data from topic loose: the record has no schema, and JsonSchemaConverter \(as Confluent's\) derives/,
+        );
+        return true;
+      },
+    );
+    assert.equal((await registry.get('/subjects/loose-value/versions/latest')).status, 404);
+  });
 });

@@ -297,4 +297,23 @@ describe('io.confluent.connect.protobuf.ProtobufConverter', () => {
     assert.deepEqual((back.value as Struct).get('d'), new Date(Date.UTC(2024, 1, 29)));
     assert.deepEqual((back.value as Struct).get('t'), new Date(45_296_789));
   });
+
+  test("a record without a schema is refused with a DataException, as Confluent's ProtobufConverter derives no schema from it; a schemaless null is null", async () => {
+    const c = converter();
+    assert.equal(c.prepareFromConnectData('loose', null, null), undefined);
+    assert.equal(c.fromConnectData('loose', null, null), null);
+    assert.equal(c.prepareFromConnectData('loose', null, { a: 1 }), undefined);
+    assert.throws(
+      () => c.fromConnectData('loose', null, { a: 1 }),
+      (err: Error) => {
+        assert.equal(err.name, 'DataException');
+        assert.match(
+          err.message,
+          /Failed to serialize Protobuf data from topic loose: the record has no schema, and ProtobufConverter \(as Confluent's\) derives/,
+        );
+        return true;
+      },
+    );
+    assert.equal((await registry.get('/subjects/loose-value/versions/latest')).status, 404);
+  });
 });

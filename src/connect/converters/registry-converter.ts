@@ -26,6 +26,11 @@ export interface RegistryFormat {
   /** The converter's simple class name, for errors. */
   readonly converter: string;
   fromConnectSchema(schema: Schema): WriterSchema;
+  /**
+   * How records without a Connect schema are written (Avro's Anything schema); undefined where
+   * Confluent's converter refuses them (its ProtobufData and JsonSchemaData derive no schema).
+   */
+  readonly schemaless?: () => WriterSchema;
   /** A registered schema, with the texts of the schemas it references (dependencies first). */
   fromRegisteredSchema(text: string, references: readonly ReferencedSchema[]): ReaderSchema;
 }
@@ -55,8 +60,8 @@ export interface WriterSchema {
 export interface ReaderSchema {
   /** The schema of the record (for Protobuf, the message its indexes name) and its value. */
   read(payload: Uint8Array): SchemaAndValue;
-  /** The schema of the first (or only) type, as use.latest.version writes with it. */
-  readonly schema: Schema;
+  /** The schema of the first (or only) type, as use.latest.version writes with it; null when schemaless. */
+  readonly schema: Schema | null;
 }
 
 /** Confluent's wire format: magic byte 0, then the schema id as a big-endian int32. */
@@ -161,6 +166,8 @@ export class RegistryConverter implements Converter {
 
   /** Per Connect schema object: its writer schema (compiled once). */
   private readonly writers = new WeakMap<Schema, WriterSchema>();
+  /** The writer of records without a schema (Avro's Anything), made on first use. */
+  private schemalessWriter: WriterSchema | undefined;
   /** Per subject and schema text: the id to write. */
   private readonly ids = new Map<string, number>();
   /** The same per writer object, so the per-record lookup hashes no schema text. */
@@ -205,8 +212,13 @@ export class RegistryConverter implements Converter {
 
   // ---- Connect → bytes
 
-  prepareFromConnectData(topic: string, schema: Schema | null): Promise<void> | undefined {
-    if (schema === null) return undefined;
+  prepareFromConnectData(
+    topic: string,
+    schema: Schema | null,
+    value?: ConnectValue,
+  ): Promise<void> | undefined {
+    // A schemaless null is written as null, with no schema; other schemaless values need one.
+    if (schema === null && (value === null || this.format.schemaless === undefined)) return undefined;
     const writer = this.writerFor(schema);
     const subject = this.subjectFor(topic, writer);
     if (this.useLatest) return this.latest.has(subject) ? undefined : this.loadLatest(subject);
@@ -227,9 +239,9 @@ export class RegistryConverter implements Converter {
 
   fromConnectData(topic: string, schema: Schema | null, value: ConnectValue): Uint8Array | null {
     if (value === null && (schema === null || schema.optional)) return null;
-    if (schema === null)
+    if (schema === null && this.format.schemaless === undefined)
       throw new DataException(
-        `${this.format.converter} needs a schema: the record for topic ${topic} has none (schemaless data is not supported by Sluice's ${this.format.converter} yet; give the connector a schema or use JsonConverter)`,
+        `Failed to serialize ${this.format.label} data from topic ${topic}: the record has no schema, and ${this.format.converter} (as Confluent's) derives the ${this.format.label} schema it registers from the record's Connect schema. Give the connector's records a schema (check that no transform drops it), or use AvroConverter (it writes schemaless values with its Anything schema) or JsonConverter with schemas.enable=false`,
       );
     let writer = this.writerFor(schema);
     const subject = this.subjectFor(topic, writer);
@@ -294,7 +306,13 @@ export class RegistryConverter implements Converter {
 
   // ---- registry calls
 
-  private writerFor(schema: Schema): WriterSchema {
+  private writerFor(schema: Schema | null): WriterSchema {
+    if (schema === null) {
+      this.schemalessWriter ??= this.format.schemaless?.();
+      if (this.schemalessWriter === undefined)
+        throw new Error(`${this.format.converter} has no schemaless form`);
+      return this.schemalessWriter;
+    }
     let writer = this.writers.get(schema);
     if (writer === undefined) {
       writer = this.format.fromConnectSchema(schema);
@@ -353,7 +371,7 @@ export class RegistryConverter implements Converter {
         found.schema,
         await this.referencedTexts(found.references),
       );
-      this.latest.set(subject, { id: found.id, writer: this.format.fromConnectSchema(reader.schema) });
+      this.latest.set(subject, { id: found.id, writer: this.writerFor(reader.schema) });
     } catch (err) {
       throw new DataException(
         `Error retrieving latest ${label} schema for subject ${subject} (use.latest.version=true): ${registryErrorText(err)}`,

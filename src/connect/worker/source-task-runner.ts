@@ -205,7 +205,11 @@ export class SourceTaskRunner extends TaskRunner {
       let key: Uint8Array | null;
       let value: Uint8Array | null;
       try {
-        const ready = this.o.keyConverter.prepareFromConnectData?.(record.topic, record.keySchema);
+        const ready = this.o.keyConverter.prepareFromConnectData?.(
+          record.topic,
+          record.keySchema,
+          record.key,
+        );
         if (ready !== undefined) await ready;
         key = this.o.keyConverter.fromConnectData(record.topic, record.keySchema, record.key, record.headers);
       } catch (err) {
@@ -213,7 +217,11 @@ export class SourceTaskRunner extends TaskRunner {
         continue;
       }
       try {
-        const ready = this.o.valueConverter.prepareFromConnectData?.(record.topic, record.valueSchema);
+        const ready = this.o.valueConverter.prepareFromConnectData?.(
+          record.topic,
+          record.valueSchema,
+          record.value,
+        );
         if (ready !== undefined) await ready;
         value = this.o.valueConverter.fromConnectData(
           record.topic,
