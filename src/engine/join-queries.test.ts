@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { partitionForKey } from '../log/index.js';
 import { readTopic, refusal, startEngine } from './test-engine.fixture.js';
@@ -314,4 +316,49 @@ test('push queries over joined tables: a table-table join streams each change of
   assert.deepEqual(await rowsOf(join), expected);
   assert.deepEqual(table.columnNames, ['U_ID', 'NAME', 'BALANCE']);
   assert.deepEqual(await rowsOf(table), expected);
+});
+
+test('table-table, foreign-key and outer stream-stream joins restore their state from its changelogs: with the state dir gone, later changes still meet the rows read before the restart', async () => {
+  const first = await startEngine();
+  await first.engine.execute(`
+    CREATE TABLE users (id INT PRIMARY KEY, name STRING) WITH (KAFKA_TOPIC='users', VALUE_FORMAT='JSON', PARTITIONS=1);
+    CREATE TABLE accounts (id INT PRIMARY KEY, balance INT) WITH (KAFKA_TOPIC='accounts', VALUE_FORMAT='JSON', PARTITIONS=1);
+    CREATE TABLE purchases (id INT PRIMARY KEY, user_id INT, amount INT) WITH (KAFKA_TOPIC='purchases', VALUE_FORMAT='JSON', PARTITIONS=1);
+    CREATE STREAM clicks (id INT KEY, page STRING) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1);
+    CREATE STREAM views (id INT KEY, secs INT) WITH (KAFKA_TOPIC='views', VALUE_FORMAT='JSON', PARTITIONS=1);
+    SET 'auto.offset.reset'='earliest';
+    CREATE TABLE balances WITH (KAFKA_TOPIC='balances') AS
+      SELECT u.id, name, balance FROM users u LEFT JOIN accounts a ON u.id = a.id;
+    CREATE TABLE named WITH (KAFKA_TOPIC='named') AS
+      SELECT p.id, amount, name FROM purchases p JOIN users u ON p.user_id = u.id;
+    CREATE STREAM clicked WITH (KAFKA_TOPIC='clicked') AS
+      SELECT c.id, page, secs FROM clicks c LEFT JOIN views v WITHIN 1 MINUTE GRACE PERIOD 1 MINUTE ON c.id = v.id;
+    INSERT INTO users (ROWTIME, id, name) VALUES (1, 1, 'alice');
+    INSERT INTO accounts (ROWTIME, id, balance) VALUES (2, 1, 10);
+    INSERT INTO purchases (ROWTIME, id, user_id, amount) VALUES (3, 100, 1, 5);
+    INSERT INTO clicks (ROWTIME, id, page) VALUES (0, 7, 'home');`);
+  await readTopic(first.log, 'named', 1);
+  await readTopic(first.log, 'balances', 2);
+  await settle(first.engine);
+  await first.close();
+  rmSync(join(first.dir, 'state'), { recursive: true, force: true });
+
+  const second = await startEngine(first.dir);
+  await second.engine.execute(`
+    INSERT INTO accounts (ROWTIME, id, balance) VALUES (4, 1, 20);
+    INSERT INTO users (ROWTIME, id, name) VALUES (5, 1, 'alicia');
+    INSERT INTO clicks (ROWTIME, id, page) VALUES (200000, 8, 'later');`);
+  const values = async (topic: string, count: number) =>
+    (await readTopic(second.log, topic, count)).map((r) => [r.timestamp, JSON.parse(r.value!.toString())]);
+  assert.deepEqual(await values('balances', 4), [
+    [1, { NAME: 'alice', BALANCE: null }],
+    [2, { NAME: 'alice', BALANCE: 10 }],
+    [4, { NAME: 'alice', BALANCE: 20 }],
+    [5, { NAME: 'alicia', BALANCE: 20 }],
+  ]);
+  assert.deepEqual(await values('named', 2), [
+    [3, { AMOUNT: 5, NAME: 'alice' }],
+    [5, { AMOUNT: 5, NAME: 'alicia' }],
+  ]);
+  assert.deepEqual(await values('clicked', 1), [[0, { PAGE: 'home', SECS: null }]]);
 });
