@@ -181,7 +181,7 @@ test('a push query over a join needs no key column', () => {
   assert.deepEqual(columns(p), ['O_NAME', 'C_NAME', 'CITY']);
 });
 
-test('join errors are ksqlDB’s, with the position of what is wrong', () => {
+test('join errors are ksqlDB’s (sources named by their names, not aliases), with the position of what is wrong', () => {
   const cases: [string, string | RegExp][] = [
     [
       'SELECT * FROM orders o JOIN customers c ON o.name = c.id EMIT CHANGES;',
@@ -217,11 +217,16 @@ test('join errors are ksqlDB’s, with the position of what is wrong', () => {
     ],
     [
       'SELECT * FROM customers c JOIN orders o ON o.customer = c.id EMIT CHANGES;',
-      'Line: 1, Col: 44: Invalid join order: table-stream joins are not supported; only stream-table joins. Got C [INNER] JOIN O.',
+      'Line: 1, Col: 44: Invalid join order: table-stream joins are not supported; only stream-table joins. Got CUSTOMERS [INNER] JOIN ORDERS.',
     ],
     [
       'SELECT * FROM orders o FULL OUTER JOIN customers c ON o.customer = c.id EMIT CHANGES;',
-      /Invalid join type: full-outer join not supported for stream-table join\. Got O \[FULL\] OUTER JOIN C\./,
+      /Invalid join type: full-outer join not supported for stream-table join\. Got ORDERS \[FULL\] OUTER JOIN CUSTOMERS\./,
+    ],
+    [
+      // In a multi-way join the left source is the one the ON's other side reads.
+      'SELECT * FROM orders o JOIN customers c ON o.customer = c.id FULL JOIN customers2 d ON c.id = d.id EMIT CHANGES;',
+      /Invalid join type: full-outer join not supported for stream-table join\. Got CUSTOMERS \[FULL\] OUTER JOIN CUSTOMERS2\./,
     ],
     [
       'SELECT * FROM orders o RIGHT JOIN customers c ON o.customer = c.id EMIT CHANGES;',
@@ -470,7 +475,7 @@ test('a foreign-key join only starts a multi-way join: later ones get ksqlDB’s
       planned('CREATE TABLE J AS SELECT i.id, c.name FROM items i FULL JOIN customers c ON i.owner = c.id;'),
     {
       message:
-        'Line: 1, Col: 77: Invalid join type: full-outer join not supported for foreign-key table-table join. Got I [FULL] OUTER JOIN C.',
+        'Line: 1, Col: 77: Invalid join type: full-outer join not supported for foreign-key table-table join. Got ITEMS [FULL] OUTER JOIN CUSTOMERS.',
     },
   );
 });

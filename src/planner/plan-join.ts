@@ -538,13 +538,17 @@ function planJoinTree(
   }
   const leftKind = inner?.kind ?? (leftSource as PlannerSource).kind;
   const probe = new JoinScope(leftOperand, rightScope, BIGINT, undefined);
-  let joinKind = joinKindOf(
-    { kind: leftKind } as PlannerSource,
-    right,
-    join,
-    probe.left.scope.qualifier,
-    rightScope.qualifier,
-  );
+  // ksqlDB's messages name the joined sources by their names, not their aliases: the left one is
+  // the source the ON's other side reads (an earlier join's, in a multi-way join).
+  const leftSourceName = (): string => {
+    if (leftSource !== undefined) return leftSource.name;
+    try {
+      return criteriaOf(join.on, probe).leftSide.scope.source.name;
+    } catch {
+      return probe.left.scope.qualifier;
+    }
+  };
+  let joinKind = joinKindOf({ kind: leftKind } as PlannerSource, right, join, leftSourceName(), right.name);
   const criteria = criteriaOf(join.on, probe);
   const leftKey = compileExpression(criteria.left, leftOperand, customTypes);
   const rightKey = compileExpression(criteria.right, rightScope, customTypes);
@@ -586,7 +590,7 @@ function planJoinTree(
       // (all its columns: a left table with several key columns is only ever joined this way).
       if (join.type === 'FULL')
         throw new PlanningError(
-          `Invalid join type: full-outer join not supported for foreign-key table-table join. Got ${joinText(probe.left.scope.qualifier, join.type, rightScope.qualifier)}.`,
+          `Invalid join type: full-outer join not supported for foreign-key table-table join. Got ${joinText(criteria.leftSide.scope.source.name, join.type, right.name)}.`,
           positionOf(join.on),
         );
       if (inner !== undefined)
