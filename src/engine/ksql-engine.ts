@@ -649,14 +649,6 @@ export class KsqlEngine {
           throw new StatementError(
             `Cannot add ${noun} '${s.name}': CREATE OR REPLACE is not supported on source ${noun}s.`,
           );
-        if (
-          s.readOnly &&
-          s.sourceType === 'TABLE' &&
-          s.properties.some((p) => p.key.toUpperCase() === 'WINDOW_TYPE')
-        )
-          throw new StatementError(
-            'A windowed SOURCE table is not supported yet in this version of Sluice: its materialization keeps one row per key, not per key and window. Declare it without SOURCE (push queries read it), or build the windowed table with CREATE TABLE … AS SELECT … WINDOW … GROUP BY.',
-          );
         const defaults = this.formatDefaults(context);
         // Columns inferred from the Schema Registry are recorded in the statement, so a replay needs no registry.
         const props = readSourceProperties(s.properties);

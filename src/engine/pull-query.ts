@@ -35,9 +35,7 @@ import {
   runStreamPull,
   type StateStores,
   streamEndOffsets,
-  TABLE_SOURCE_STORE,
   TableSourceOperator,
-  tableRowCodec,
   type WindowLimits,
 } from '../runtime/index.js';
 import type { SchemaRegistryClient } from '../serde/index.js';
@@ -153,19 +151,28 @@ interface StoreRows {
   scan(limits: WindowLimits): Iterable<AggregateRow>;
 }
 
-/** A table source's store (`KsqlTopic-Reduce`): source rows with their pseudo columns, by source key. */
+/**
+ * A table source's store (`KsqlTopic-Reduce`): source rows with their pseudo columns, by source key
+ * (and window, with its bounds after the pseudo columns, for a windowed source).
+ */
 function tableSourceRows(source: DataSource, stores: StateStores, context: OperatorContext): StoreRows {
   const reduce = new TableSourceOperator(source, { ...context, stores });
-  const store = stores.keyValueStore(TABLE_SOURCE_STORE, tableRowCodec);
   const rowtime = source.columns.length;
   const read = (row: SqlValue[]): AggregateRow => ({ row, timestamp: Number(row[rowtime] ?? 0) });
+  if (source.windowInfo !== undefined)
+    return {
+      lookup: (keyValues, limits) => reduce.windowsOf(keyValues, limits).map(read),
+      scan: function* (limits) {
+        for (const row of reduce.scan(limits)) yield read(row);
+      },
+    };
   return {
     lookup: (keyValues) => {
       const row = reduce.rowOf(keyValues);
       return row === undefined ? [] : [read(row)];
     },
     scan: function* () {
-      for (const e of store.all()) yield read(e.value);
+      for (const row of reduce.scan()) yield read(row);
     },
   };
 }
@@ -241,8 +248,9 @@ class MaterializedTable {
   }
 }
 
-/** Whether the CTAS behind a table aggregates under a window, and which kind. */
-function windowOf(registered: RegisteredQuery): 'TIME' | 'SESSION' | undefined {
+/** Whether a table is windowed (a windowed aggregate's, or a windowed source's), and which kind. */
+function windowOf(registered: RegisteredQuery, table: DataSource): 'TIME' | 'SESSION' | undefined {
+  if (table.windowInfo !== undefined) return table.windowInfo.type === 'SESSION' ? 'SESSION' : 'TIME';
   const physical = planPhysical(registered.plan);
   const w = aggregateStepOf(physical)?.window;
   if (w === undefined) return undefined;
@@ -271,7 +279,7 @@ function materialization(
   const built = {
     table,
     stores,
-    window: windowOf(registered),
+    window: windowOf(registered, table),
     materialized: new MaterializedTable(registered, table, metastore, processingLog),
   };
   materializations.set(registered, built);

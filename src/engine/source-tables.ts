@@ -45,6 +45,7 @@ export function materializeSourceTable(
   const plan: SinkNode = planQuery(query, (name) => ctx.metastore.get(name), {
     kind: 'persistent',
     sinkName: table.name,
+    materializesSource: true,
   });
   const physical = planPhysical(plan);
   const stores = topologyStoreSpecs(physical, table.keyFormat);

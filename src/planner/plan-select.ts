@@ -44,7 +44,12 @@ export class PlanningError extends Error {
 
 export type SelectMode =
   | { readonly kind: 'push' }
-  | { readonly kind: 'persistent'; readonly sinkName: string };
+  | {
+      readonly kind: 'persistent';
+      readonly sinkName: string;
+      /** A SOURCE table's own materializing query (CST_…), which may read a windowed table. */
+      readonly materializesSource?: boolean;
+    };
 
 function notYet(what: string, at?: Expression): PlanningError {
   const span = at === undefined ? undefined : spanOf(at);
@@ -176,7 +181,7 @@ function refuseWindowedJoin(from: Relation, lookup: (name: string) => PlannerSou
 
 /** ksqlDB's limits on windowed sources: no persistent query over a windowed table, no re-keying. */
 function refuseOnWindowedSource(query: Query, source: PlannerSource, mode: SelectMode): void {
-  if (mode.kind === 'persistent' && source.kind === 'TABLE')
+  if (mode.kind === 'persistent' && source.kind === 'TABLE' && mode.materializesSource !== true)
     throw new PlanningError('KSQL does not support persistent queries on windowed tables.');
   if (query.partitionBy !== undefined || query.groupBy !== undefined)
     throw new PlanningError(

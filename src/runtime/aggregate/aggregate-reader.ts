@@ -23,7 +23,8 @@ export interface WindowLimits {
 const NO_TIME = 0;
 const ALL_TIME = Number.MAX_SAFE_INTEGER;
 
-function within(limits: WindowLimits, start: number, end: number): boolean {
+/** Whether a window [start, end) is within the limits. */
+export function withinWindowLimits(limits: WindowLimits, start: number, end: number): boolean {
   return (
     start >= (limits.startMin ?? NO_TIME) &&
     start <= (limits.startMax ?? ALL_TIME) &&
@@ -70,14 +71,16 @@ export class AggregateReader {
       const sessions = store.findSessions(key, limits.endMin ?? NO_TIME, limits.startMax ?? ALL_TIME);
       sessions.sort((a, b) => a.start - b.start || a.end - b.end);
       for (const s of sessions) {
-        if (within(limits, s.start, s.end)) out.push(this.#row(s.value, keyValues, [s.start, s.end]));
+        if (withinWindowLimits(limits, s.start, s.end))
+          out.push(this.#row(s.value, keyValues, [s.start, s.end]));
       }
       return out;
     }
     const store = this.#stores.windowStore(AGGREGATE_STORE, aggregateStateCodec);
     for (const e of store.fetch(key, limits.startMin ?? NO_TIME, limits.startMax ?? ALL_TIME)) {
       const end = e.windowStart + w.sizeMs;
-      if (within(limits, e.windowStart, end)) out.push(this.#row(e.value, keyValues, [e.windowStart, end]));
+      if (withinWindowLimits(limits, e.windowStart, end))
+        out.push(this.#row(e.value, keyValues, [e.windowStart, end]));
     }
     return out;
   }
@@ -96,14 +99,15 @@ export class AggregateReader {
       const sessions = store.fetchAll(limits.endMin ?? NO_TIME, limits.startMax ?? ALL_TIME);
       sessions.sort((a, b) => Buffer.compare(a.key, b.key) || a.start - b.start);
       for (const s of sessions) {
-        if (within(limits, s.start, s.end)) yield this.#row(s.value, undefined, [s.start, s.end]);
+        if (withinWindowLimits(limits, s.start, s.end)) yield this.#row(s.value, undefined, [s.start, s.end]);
       }
       return;
     }
     const store = this.#stores.windowStore(AGGREGATE_STORE, aggregateStateCodec);
     for (const e of store.fetchAll(limits.startMin ?? NO_TIME, limits.startMax ?? ALL_TIME)) {
       const end = e.windowStart + w.sizeMs;
-      if (within(limits, e.windowStart, end)) yield this.#row(e.value, undefined, [e.windowStart, end]);
+      if (withinWindowLimits(limits, e.windowStart, end))
+        yield this.#row(e.value, undefined, [e.windowStart, end]);
     }
   }
 }

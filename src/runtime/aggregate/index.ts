@@ -6,7 +6,12 @@ export {
   EMIT_PROGRESS_STORE,
   type OperatorWindow,
 } from './aggregate-operator.js';
-export { AggregateReader, type AggregateRow, type WindowLimits } from './aggregate-reader.js';
+export {
+  AggregateReader,
+  type AggregateRow,
+  type WindowLimits,
+  withinWindowLimits,
+} from './aggregate-reader.js';
 export { AggregateCalls, type AggregateState, aggregateStateCodec } from './aggregate-state.js';
 export type {
   AggregateChange,

@@ -1,5 +1,6 @@
 export type { RestoreReport, StateStoresOptions } from './state-stores.js';
 export { deleteQueryState, StateStoreError, StateStores } from './state-stores.js';
+export { keyOfStoreKey, sessionStoreKey, windowStoreKey } from './store-keys.js';
 export { changelogTopicName, DEFAULT_QUERY_NAME_PREFIX, queryApplicationId } from './store-names.js';
 export type {
   KeyValueEntry,
