@@ -89,3 +89,30 @@ test('WINDOW_TYPE and WINDOW_SIZE declare a windowed source, checked as ksqlDB c
   handle.close();
   assert.deepEqual(rows, [['b', 2n]]);
 });
+
+test('GROUP BY on a windowed stream is refused as ksqlDB refuses it: exactly its key (no re-key needed, but a windowed key) with its own message, anything else as a re-key', async () => {
+  const { engine } = await startEngine();
+  await engine.execute(
+    "CREATE STREAM hits (id STRING KEY, page STRING) WITH (KAFKA_TOPIC='hits', VALUE_FORMAT='JSON', PARTITIONS=1, WINDOW_TYPE='TUMBLING', WINDOW_SIZE='1 MINUTE');",
+  );
+  const refused = async (sql: string) => {
+    const error = await refusal(engine.execute(sql));
+    return `${error.errorCode} ${error.message}`;
+  };
+  for (const sql of [
+    'CREATE TABLE per_id AS SELECT id, COUNT(*) AS n FROM hits GROUP BY id;',
+    'CREATE TABLE per_id AS SELECT h.id, COUNT(*) AS n FROM hits h GROUP BY h.id;',
+    'CREATE TABLE per_id AS SELECT id, COUNT(*) AS n FROM hits WINDOW TUMBLING (SIZE 1 HOUR) GROUP BY id;',
+  ])
+    assert.equal(await refused(sql), '40001 Group by on windowed should always require rekey', sql);
+  await assert.rejects(
+    engine.pushQuery('SELECT id, COUNT(*) FROM hits GROUP BY id EMIT CHANGES;', {}),
+    /Group by on windowed should always require rekey/,
+  );
+  for (const sql of [
+    'CREATE TABLE per_page AS SELECT page, COUNT(*) AS n FROM hits GROUP BY page;',
+    'CREATE TABLE per_two AS SELECT id, page, COUNT(*) AS n FROM hits GROUP BY id, page;',
+    'CREATE STREAM by_page AS SELECT * FROM hits PARTITION BY page;',
+  ])
+    assert.match(await refused(sql), /Implicit repartitioning of windowed sources is not supported\./, sql);
+});

@@ -179,10 +179,24 @@ function refuseWindowedJoin(from: Relation, lookup: (name: string) => PlannerSou
   );
 }
 
-/** ksqlDB's limits on windowed sources: no persistent query over a windowed table, no re-keying. */
-function refuseOnWindowedSource(query: Query, source: PlannerSource, mode: SelectMode): void {
+/**
+ * ksqlDB's limits on windowed sources: no persistent query over a windowed table, no re-keying, and
+ * no GROUP BY on exactly the key either: ksqlDB 0.29 skips the repartition there (groupByKey), then
+ * refuses a windowed key (SchemaKStream#groupByKey), with the message below.
+ */
+function refuseOnWindowedSource(
+  query: Query,
+  source: PlannerSource,
+  mode: SelectMode,
+  scope: SourceScope,
+): void {
   if (mode.kind === 'persistent' && source.kind === 'TABLE' && mode.materializesSource !== true)
     throw new PlanningError('KSQL does not support persistent queries on windowed tables.');
+  const keys = source.columns.filter((c) => c.namespace === 'KEY');
+  const byKey =
+    query.groupBy?.length === 1 && keys.length === 1 ? unqualified(query.groupBy[0], scope) : undefined;
+  if (byKey?.kind === 'column' && byKey.source === undefined && byKey.name === keys[0].name)
+    throw new PlanningError('Group by on windowed should always require rekey');
   if (query.partitionBy !== undefined || query.groupBy !== undefined)
     throw new PlanningError(
       'Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.',
@@ -374,7 +388,7 @@ export function planQuery(
       );
     }
     const tableFunctions = planTableFunctions(query, scope, isAggregateQuery(query), customTypes);
-    if (source.windowInfo !== undefined) refuseOnWindowedSource(query, source, mode);
+    if (source.windowInfo !== undefined) refuseOnWindowedSource(query, source, mode, scope);
     if (isAggregateQuery(query)) {
       if (query.partitionBy !== undefined)
         throw new PlanningError('Queries only support one of PARTITION BY and GROUP BY');
