@@ -229,6 +229,9 @@ function requestContext(options: ExecuteOptions): Context {
   };
 }
 
+/** The context of a request without properties, variables or credentials to pass on: only read. */
+const NO_REQUEST_CONTEXT: Context = { properties: new Map(), variables: new Map(), replaying: false };
+
 /** The request's own properties (streamsProperties) must be ones a request may set. */
 function checkProperties(context: Context, text: string): void {
   for (const [name, value] of context.properties) {
@@ -1117,7 +1120,22 @@ export class KsqlEngine {
    * planning; undefined when it is not one (openQuery then plans it, or refuses it with its error).
    */
   async openPreparedPull(sql: string, options: ExecuteOptions = {}): Promise<QueryStream | undefined> {
-    const context = requestContext(options);
+    return this.openPreparedPullNow(sql, options);
+  }
+
+  /**
+   * As openPreparedPull, but a table's key lookup opens at once (no promise): the pull-query fast path
+   * answers it without a turn of the event loop. Throws what openPreparedPull rejects with.
+   */
+  openPreparedPullNow(
+    sql: string,
+    options: ExecuteOptions = {},
+  ): QueryStream | Promise<QueryStream> | undefined {
+    const plain =
+      options.streamsProperties === undefined &&
+      options.sessionVariables === undefined &&
+      options.callerAuthorization === undefined;
+    const context = plain ? NO_REQUEST_CONTEXT : requestContext(options);
     checkProperties(context, sql);
     return this.reopenPull(sql, context, options);
   }
@@ -1130,13 +1148,17 @@ export class KsqlEngine {
     return this.preparedPulls.counts();
   }
 
+  /** The pull context of a request without properties (the config does not change while running). */
+  private plainPullContext: PullQueryContext | undefined;
+
   private pullContext(context: Context): PullQueryContext {
+    if (context.properties.size === 0 && this.plainPullContext !== undefined) return this.plainPullContext;
     // The request's setting, when it has one, overrides the server's, either way (as in ksqlDB).
     const enabled = (name: string) => {
       const requested = context.properties.get(name);
       return requested === undefined ? this.config.getBoolean(name) : requested.toLowerCase() !== 'false';
     };
-    return {
+    const ctx: PullQueryContext = {
       log: this.log,
       metastore: this.metastore,
       queries: this.queries,
@@ -1145,21 +1167,35 @@ export class KsqlEngine {
       streamPullEnabled: enabled('ksql.query.pull.stream.enabled'),
       ...(this.schemaRegistry === undefined ? {} : { schemaRegistry: this.schemaRegistry }),
     };
+    if (context.properties.size === 0) this.plainPullContext = ctx;
+    return ctx;
   }
 
-  /** The statement text prepared as a pull query before (with no variables to change it), opened again. */
-  private async reopenPull(
+  /**
+   * The statement text prepared as a pull query before (with no variables to change it), opened again:
+   * a table's at once, a stream's (which asks the log) as a promise.
+   */
+  private reopenPull(
     sql: string,
     context: Context,
     options: ExecuteOptions,
-  ): Promise<QueryStream | undefined> {
+  ): QueryStream | Promise<QueryStream> | undefined {
     if (context.variables.size > 0) return undefined;
     const ctx = this.pullContext(context);
     const hit = this.preparedPulls.get<ParsedStatement>(sql, ctx);
     if (hit === undefined) return undefined;
     checkAuthorized([hit.statement], options);
     const statement = hit.text === hit.statement.text ? hit.statement : { ...hit.statement, text: hit.text };
-    return { kind: 'pull', query: await this.openPrepared(hit.prepared, ctx, statement) };
+    const { openNow } = hit.prepared;
+    if (openNow !== undefined) {
+      try {
+        return { kind: 'pull', query: openNow(ctx) };
+      } catch (err) {
+        if (err instanceof StatementError) throw KsqlRequestError.of(err, statementText(statement), []);
+        throw err;
+      }
+    }
+    return this.openPrepared(hit.prepared, ctx, statement).then((query) => ({ kind: 'pull', query }));
   }
 
   private async openPrepared(prepared: PreparedPull, ctx: PullQueryContext, statement: ParsedStatement) {

@@ -580,3 +580,21 @@ test("a re-bound key of the wrong type gives ksqlDB's error for its own text; DR
   assert.deepEqual((await pull(engine, 'SELECT * FROM per_code WHERE code = 404;')).rows, []);
   assert.deepEqual((await pull(engine, 'SELECT * FROM per_code WHERE code = 500;')).rows, [[500, n(1)]]);
 });
+
+test('a prepared table lookup opens at once (no promise), a stream pull query as a promise, an unprepared one not at all', async () => {
+  const { engine } = await perItem();
+  assert.equal(engine.openPreparedPullNow("SELECT * FROM per_item WHERE item = 'pear';"), undefined);
+  await pull(engine, "SELECT * FROM per_item WHERE item = 'pear';");
+  const now = engine.openPreparedPullNow("SELECT * FROM per_item WHERE item = 'apple';");
+  assert.ok(now !== undefined && !(now instanceof Promise), 'opened without a promise');
+  if (now === undefined || now instanceof Promise || now.kind !== 'pull') throw new Error('not a pull query');
+  const rows: unknown[][] = [];
+  for (const batch of now.query.batchesNow?.() ?? []) rows.push(...batch.rows);
+  assert.deepEqual(rows, [['apple', n(1), 5]]);
+  await pull(engine, 'SELECT id FROM orders;');
+  const later = engine.openPreparedPullNow('SELECT id FROM orders;');
+  assert.ok(later instanceof Promise, 'a stream is read from the log: a promise');
+  const opened = await later;
+  assert.equal(opened.kind, 'pull');
+  if (opened.kind === 'pull') opened.query.close();
+});

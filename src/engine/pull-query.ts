@@ -385,6 +385,8 @@ export interface PreparedPull {
   /** False once the source, or the query materializing a table, is no longer the one planned against. */
   valid(ctx: PullQueryContext): boolean;
   open(ctx: PullQueryContext): Promise<PullQuery>;
+  /** The same as `open`, at once: for a table's pull query, which reads stores in this process. */
+  readonly openNow?: (ctx: PullQueryContext) => PullQuery;
   /** A key lookup's key literals, which `rebind` may change (its WHERE with others in their place). */
   readonly keys?: {
     readonly where: Expression;
@@ -432,25 +434,8 @@ function prepareTablePull(
     registered.query.stateStores() === stores;
   const where = query.where;
   const layout = pullRowLayout(first.scope, materialized, window !== undefined);
-  const prepared = (plan: TablePullPlan): PreparedPull => ({
-    valid,
-    keys:
-      plan.access.kind === 'lookup' && where !== undefined
-        ? {
-            where,
-            literals: plan.keyLiterals,
-            rebind: (other, now) => {
-              const options = { tableScanEnabled: now.tableScanEnabled };
-              const bound = planned(() => rebindTablePullKeys(plan, other, pullTable, options, customTypes));
-              return bound === undefined ? undefined : prepared(bound);
-            },
-            rebindLiterals: (changed) => {
-              const bound = planned(() => rebindTablePullLiterals(plan, changed, customTypes));
-              return bound === undefined ? undefined : prepared(bound);
-            },
-          }
-        : undefined,
-    open: async () => {
+  const prepared = (plan: TablePullPlan): PreparedPull => {
+    const openNow = (): PullQuery => {
       const closed = { closed: false };
       return {
         // ksqlDB names pull queries query_<epoch ms>.
@@ -469,8 +454,31 @@ function prepareTablePull(
           closed.closed = true;
         },
       };
-    },
-  });
+    };
+    return {
+      valid,
+      keys:
+        plan.access.kind === 'lookup' && where !== undefined
+          ? {
+              where,
+              literals: plan.keyLiterals,
+              rebind: (other, now) => {
+                const options = { tableScanEnabled: now.tableScanEnabled };
+                const bound = planned(() =>
+                  rebindTablePullKeys(plan, other, pullTable, options, customTypes),
+                );
+                return bound === undefined ? undefined : prepared(bound);
+              },
+              rebindLiterals: (changed) => {
+                const bound = planned(() => rebindTablePullLiterals(plan, changed, customTypes));
+                return bound === undefined ? undefined : prepared(bound);
+              },
+            }
+          : undefined,
+      openNow,
+      open: async () => openNow(),
+    };
+  };
   return prepared(first);
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -10,7 +11,7 @@ import { KsqlEngine } from '../engine/index.js';
 import { SegmentLog } from '../log/index.js';
 import { BasicAuthenticator } from './auth/basic-authenticator.js';
 import { passwordLine } from './client/index.js';
-import { pullFastPathAnswers } from './pull-fast-path.js';
+import { pullFastPath, pullFastPathAnswers } from './pull-fast-path.js';
 import { buildRestApp } from './rest-app.js';
 
 // The pull-query fast path answers exactly as Fastify's routes do: one engine behind two REST apps,
@@ -313,5 +314,64 @@ test('a key lookup (rows read at once) answers the same bytes as a range scan wi
     assert.equal(await answer(lookupSql), await answer(scanSql), `${path} ${accept ?? ''}`);
     const none = async (sql: string) => answer(sql.replaceAll('apple', 'kiwi').replaceAll('pear', 'kiwj'));
     assert.equal(await none(lookupSql), await none(scanSql), `${path} ${accept ?? ''}, no rows`);
+  }
+});
+
+test('bodies the fast path reads without JSON.parse and those it parses (escapes, spaces, other fields) answer as the route does', async () => {
+  const before = pullFastPathAnswers();
+  const sql = "SELECT * FROM per_item WHERE item = 'pear';";
+  const plain = await sameOnBoth([{ path: '/query-stream', body: `{"sql":"${sql}"}` }]);
+  assert.match(plain, /\["pear",2,7\]\n/);
+  for (const body of [
+    '{"sql":"SELECT * FROM per_item WHERE item = \'p\\u0065ar\';"}',
+    `{"sql": "${sql}"}`,
+    `{"properties":{},"sql":"${sql}"}`,
+    `{"sql":"${sql}","sessionVariables":{}}`,
+    '{"sql":"SELECT * FROM per_item WHERE item = \'pear\';\\n"}',
+  ]) {
+    const answer = await sameOnBoth([{ path: '/query-stream', body }]);
+    assert.match(answer, /\["pear",2,7\]\n/, body);
+  }
+  // Each sent twice; the text ending in a newline is a shape of its own, planned on its first request.
+  assert.ok(pullFastPathAnswers() - before >= 11, 'the fast path answered them all');
+  // A raw control character in a JSON string is not JSON: the route's 400, on both paths.
+  const tab = await sameOnBoth([{ path: '/query-stream', body: `{"sql":"SELECT *\tFROM per_item;"}` }]);
+  assert.match(tab, /^HTTP\/1\.1 400 /);
+  // The other endpoint's field is not this one's statement.
+  await sameOnBoth([{ path: '/query', body: `{"sql":"${sql}"}` }]);
+  await sameOnBoth([{ path: '/query-stream', body: `{"ksql":"${sql}"}` }]);
+  const query = await sameOnBoth([{ path: '/query', body: `{"ksql":"${sql}"}` }]);
+  assert.match(query, /\{"row":\{"columns":\["pear",2,7\]\}\}/);
+});
+
+test('a prepared key lookup is answered within the event that completes its body (no turn of the event loop)', async () => {
+  const routed: string[] = [];
+  const server = createServer(
+    pullFastPath({ engine, internalTopics: () => undefined, bodyLimit: 1024 * 1024 }, (req, res) => {
+      routed.push(req.url ?? '');
+      res.writeHead(404);
+      res.end();
+    }),
+  );
+  const endedAtBodyEnd: boolean[] = [];
+  // Registered after the fast path's listeners, so these run right after them, in the same event.
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    req.on('end', () => endedAtBodyEnd.push(res.writableEnded));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    // Prepared through the engine (the routed path does that in the server).
+    await engine.openQuery("SELECT * FROM per_item WHERE item = 'pear';");
+    const answer = await exchange(port, [
+      { path: '/query-stream', body: lookup("SELECT * FROM per_item WHERE item = 'apple';") },
+      { path: '/query', body: JSON.stringify({ ksql: "SELECT * FROM per_item WHERE item = 'pear';" }) },
+    ]);
+    assert.match(answer, /\["apple",1,5\]\n/);
+    assert.match(answer, /\{"row":\{"columns":\["pear",2,7\]\}\}/);
+    assert.deepEqual(routed, []);
+    assert.deepEqual(endedAtBodyEnd, [true, true]);
+  } finally {
+    server.close();
   }
 });

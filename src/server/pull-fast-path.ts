@@ -6,7 +6,7 @@ import type { InternalTopicRole } from './auth/access-policy.js';
 import type { BasicAuthenticator } from './auth/basic-authenticator.js';
 import { authorizeEarly, type StatementAuthorizer } from './auth/request-auth.js';
 import type { RequestHandler } from './dual-protocol-server.js';
-import { writeQueryAnswer } from './query-answer.js';
+import { writeLookupAnswer, writeQueryAnswer } from './query-answer.js';
 
 // Pull-query key lookups come by the thousand per second, and Fastify's per-request work (routing,
 // hooks, reply objects) costs more than the lookup. This handler sits in front of Fastify and answers
@@ -24,6 +24,9 @@ let answered = 0;
 export function pullFastPathAnswers(): number {
   return answered;
 }
+
+/** The options of a lookup without credentials: the client's address matters to push queries only. */
+const NO_OPTIONS = {};
 
 /** The largest body the fast path reads itself; a longer one goes to Fastify unread. */
 const MAX_FAST_BODY = 64 * 1024;
@@ -58,23 +61,65 @@ function statementOf(body: unknown, endpoint: '/query' | '/query-stream'): strin
   return sql;
 }
 
-/** The body, once all `length` bytes of it came; undefined if the request ended or failed first. */
-function readBody(req: IncomingMessage, length: number): Promise<Buffer | undefined> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    req.on('data', (chunk: Buffer) => {
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const SQL_FIELD = Buffer.from('{"sql":"');
+const KSQL_FIELD = Buffer.from('{"ksql":"');
+
+/**
+ * The statement of a body written as `{"sql":"…"}` (`{"ksql":"…"}` for /query) with nothing to
+ * unescape, read without parsing JSON: the string's bytes are its text. Undefined for any other body
+ * (spaces, escapes, control characters, more fields), which JSON.parse then reads.
+ */
+function plainStatementOf(body: Buffer, endpoint: '/query' | '/query-stream'): string | undefined {
+  const field = endpoint === '/query' ? KSQL_FIELD : SQL_FIELD;
+  const end = body.length - 2;
+  if (end < field.length || body[end] !== QUOTE || body[end + 1] !== 0x7d) return undefined;
+  if (body.compare(field, 0, field.length, 0, field.length) !== 0) return undefined;
+  for (let i = field.length; i < end; i++) {
+    const b = body[i];
+    if (b === QUOTE || b === BACKSLASH || b < 0x20) return undefined;
+  }
+  return body.toString('utf8', field.length, end);
+}
+
+/** The statement the fast path may answer, or undefined (including for JSON that does not parse). */
+function requestStatement(body: Buffer, endpoint: '/query' | '/query-stream'): string | undefined {
+  const plain = plainStatementOf(body, endpoint);
+  if (plain !== undefined) return plain;
+  try {
+    return statementOf(JSON.parse(body.toString('utf8')), endpoint);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Calls `done` with the body once all `length` bytes of it came; never if the request ends or fails first. */
+function readBody(req: IncomingMessage, length: number, done: (body: Buffer) => void): void {
+  let first: Buffer | undefined;
+  let chunks: Buffer[] | undefined;
+  let received = 0;
+  req.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (first === undefined) first = chunk;
+    else {
+      chunks ??= [first];
       chunks.push(chunk);
-      received += chunk.length;
-    });
-    req.once('end', () =>
-      resolve(
-        received === length ? (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received)) : undefined,
-      ),
-    );
-    req.once('error', () => resolve(undefined));
-    req.once('close', () => resolve(undefined)); // after 'end' this changes nothing
+    }
   });
+  req.on('end', () => {
+    if (received !== length) return; // the client sent less than it said
+    done(chunks === undefined ? (first ?? Buffer.alloc(0)) : Buffer.concat(chunks, received));
+  });
+  // A request that fails (the client went away) is dropped.
+  req.on('error', () => {});
+}
+
+function reportBug(res: ServerResponse, err: unknown): void {
+  // The writer reports a failing query in the answer; only a bug gets here.
+  process.stderr.write(`ERROR pull-query fast path: ${(err as Error).stack ?? err}\n`);
+  if (!res.headersSent) res.writeHead(500);
+  res.end();
 }
 
 /** The handler in front of Fastify's: pull queries prepared before are answered here. */
@@ -85,39 +130,45 @@ export function pullFastPath(options: PullFastPathOptions, fastify: RequestHandl
     readAhead.set(req, body);
     fastify(req, res);
   };
-  const answer = async (
+  const written = (
+    opened: QueryStream,
+    res: ServerResponse,
+    endpoint: '/query' | '/query-stream',
+    accept?: string,
+  ) => {
+    answered++;
+    const writing =
+      opened.kind === 'pull'
+        ? writeLookupAnswer(res, opened.query, endpoint, accept)
+        : writeQueryAnswer(res, opened, endpoint, accept);
+    writing?.catch((err: unknown) => reportBug(res, err));
+  };
+  /** Opens the statement if it was prepared before and answers it, else hands the request to Fastify. */
+  const answer = (
     req: IncomingMessage,
     res: ServerResponse,
     endpoint: '/query' | '/query-stream',
-    length: number,
+    body: Buffer,
+    authorize: StatementAuthorizer | undefined,
   ) => {
-    const body = await readBody(req, length);
-    if (body === undefined) return; // the client went away or sent less than it said
-    let authorize: StatementAuthorizer | undefined;
-    if (authenticator !== undefined) {
-      authorize = await authorizeEarly(req, authenticator, internalTopics);
-      if (authorize === undefined) return handOver(req, res, body);
-    }
-    let sql: string | undefined;
-    try {
-      sql = statementOf(JSON.parse(body.toString('utf8')), endpoint);
-    } catch {
-      sql = undefined;
-    }
+    const sql = requestStatement(body, endpoint);
     if (sql === undefined) return handOver(req, res, body);
-    let opened: QueryStream | undefined;
+    let opened: QueryStream | Promise<QueryStream> | undefined;
     try {
-      opened = await engine.openPreparedPull(sql, {
-        client: req.socket.remoteAddress ?? '',
-        ...(authorize === undefined ? {} : { authorize }),
-      });
+      opened = engine.openPreparedPullNow(
+        sql,
+        authorize === undefined ? NO_OPTIONS : { client: req.socket.remoteAddress ?? '', authorize },
+      );
     } catch {
       // A refusal (a role, a deleted topic): Fastify's route opens it again and answers the error.
       opened = undefined;
     }
     if (opened === undefined) return handOver(req, res, body);
-    answered++;
-    await writeQueryAnswer(res, opened, endpoint, req.headers.accept);
+    if (!(opened instanceof Promise)) return written(opened, res, endpoint, req.headers.accept);
+    opened.then(
+      (now) => written(now, res, endpoint, req.headers.accept),
+      () => handOver(req, res, body),
+    );
   };
   return (req, res) => {
     if (req.method !== 'POST' || req.httpVersionMajor !== 1) return fastify(req, res);
@@ -133,11 +184,20 @@ export function pullFastPath(options: PullFastPathOptions, fastify: RequestHandl
       return fastify(req, res);
     }
     const http1 = req as IncomingMessage;
-    answer(http1, res as ServerResponse, endpoint, length).catch((err: unknown) => {
-      // The writer reports a failing query in the answer; only a bug gets here.
-      process.stderr.write(`ERROR pull-query fast path: ${(err as Error).stack ?? err}\n`);
-      if (!res.headersSent) (res as ServerResponse).writeHead(500);
-      res.end();
+    const raw = res as ServerResponse;
+    readBody(http1, length, (body) => {
+      try {
+        if (authenticator === undefined) return answer(http1, raw, endpoint, body, undefined);
+        authorizeEarly(http1, authenticator, internalTopics).then(
+          (authorize) =>
+            authorize === undefined
+              ? handOver(http1, raw, body)
+              : answer(http1, raw, endpoint, body, authorize),
+          (err: unknown) => reportBug(raw, err),
+        );
+      } catch (err) {
+        reportBug(raw, err);
+      }
     });
   };
 }

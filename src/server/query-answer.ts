@@ -1,6 +1,8 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import type { PullQuery, PushQueryHandle, QueryStream } from '../engine/index.js';
 import type { QueryStreamHeader, StreamedRow } from '../rest-model/index.js';
+import type { SqlType } from '../types/index.js';
 import { genericError, type KsqlErrorBody } from './errors.js';
 import { rowJson } from './row-json.js';
 import { type RawResponse, StreamingResponse } from './streaming-response.js';
@@ -22,18 +24,34 @@ type QueryResults = Pick<
   Pick<PullQuery, 'batchesNow'>;
 
 /** `keys` marks a table pull query's key columns, which ksqlDB's header schema shows as `KEY`. */
-function streamedRowHeader(results: QueryResults, keys?: readonly boolean[]): string {
-  const schema = results.columnNames
+function headerSchema(results: QueryResults, keys?: readonly boolean[]): string {
+  return results.columnNames
     .map((n, i) => `\`${n}\` ${results.columnTypes[i]}${keys?.[i] === true ? ' KEY' : ''}`)
     .join(', ');
-  const header: StreamedRow = { header: { queryId: results.queryId, schema } };
+}
+
+function streamedRowHeader(results: QueryResults, keys?: readonly boolean[]): string {
+  const header: StreamedRow = { header: { queryId: results.queryId, schema: headerSchema(results, keys) } };
   return JSON.stringify(header);
 }
 
-/** How one endpoint lays out its answer: every function gives one element (one write). */
-interface AnswerFormat {
+/** /query-stream's first line: the query id, column names and types. */
+function queryStreamMeta(results: QueryResults): string {
+  return JSON.stringify({
+    queryId: results.queryId,
+    columnNames: results.columnNames,
+    columnTypes: results.columnTypes,
+  } satisfies QueryStreamHeader);
+}
+
+/**
+ * How one endpoint lays out its answer around its first element (`head`, which names the query):
+ * every function gives one element (one write). The layouts are constants, shared by all answers.
+ */
+interface AnswerLayout {
   readonly contentType: string;
-  readonly head: string;
+  /** The first element, from the query's header (the meta line, or the StreamedRow header). */
+  readonly head: (header: string) => string;
   readonly row: (json: string) => string;
   /** A deleted key of a table (key columns set, the rest null); undefined drops it. */
   readonly tombstone: ((json: string) => string) | undefined;
@@ -42,32 +60,38 @@ interface AnswerFormat {
   readonly tail: (end: 'limit' | 'completed' | 'error') => string;
 }
 
-const delimitedFormat = (meta: string): AnswerFormat => ({
+/** A layout with its first element for one answer. */
+interface AnswerFormat {
+  readonly layout: AnswerLayout;
+  readonly head: string;
+}
+
+const DELIMITED_LAYOUT: AnswerLayout = {
   contentType: DELIMITED,
-  head: `${meta}\n`,
+  head: (meta) => `${meta}\n`,
   row: (json) => `${json}\n`,
   // ksqlDB's /query-stream writers drop tombstones ("not currently supported").
   tombstone: undefined,
   error: (body) => `${JSON.stringify(body)}\n`,
   tail: () => '',
-});
+};
 
-const jsonArrayFormat = (meta: string): AnswerFormat => ({
+const JSON_ARRAY_LAYOUT: AnswerLayout = {
   contentType: 'application/json',
-  head: `[${meta}`,
+  head: (meta) => `[${meta}`,
   row: (json) => `,${json}`,
   tombstone: undefined,
   error: (body) => `,${JSON.stringify(body)}`,
   tail: () => ']',
-});
+};
 
 /**
  * ksqlDB's StreamedRow array: /query, and /query-stream asked for application/vnd.ksql.v1+json. A
  * pull query over a table ends with its last row, without a final message (ksqlDB's buffered writer).
  */
-const streamedRowFormat = (header: string, finalMessage = true): AnswerFormat => ({
+const streamedRowLayout = (finalMessage: boolean): AnswerLayout => ({
   contentType: 'application/json',
-  head: `[${header}`,
+  head: (header) => `[${header}`,
   row: (json) => `,\n{"row":{"columns":${json}}}`,
   tombstone: (json) => `,\n{"row":{"columns":${json},"tombstone":true}}`,
   error: (body) => `,\n${JSON.stringify({ errorMessage: body } satisfies StreamedRow)}`,
@@ -78,13 +102,31 @@ const streamedRowFormat = (header: string, finalMessage = true): AnswerFormat =>
       : `,\n{"finalMessage":"${end === 'limit' ? 'Limit Reached' : 'Query Completed'}"}]\n`,
 });
 
-/** The StreamedRow layout of a push or pull query's answer. */
-function streamedRowAnswer(opened: Exclude<QueryStream, { kind: 'print' }>): AnswerFormat {
-  if (opened.kind === 'rows') return streamedRowFormat(streamedRowHeader(opened.handle));
-  const q = opened.query;
-  return q.overTable
-    ? streamedRowFormat(streamedRowHeader(q, q.keyColumns), false)
-    : streamedRowFormat(streamedRowHeader(q));
+const STREAMED_ROW_LAYOUT = streamedRowLayout(true);
+const TABLE_STREAMED_ROW_LAYOUT = streamedRowLayout(false);
+
+/** Which layout an endpoint and Accept header ask for. */
+function layoutKind(endpoint: '/query' | '/query-stream', accept: string | undefined): LayoutKind {
+  if (endpoint === '/query') return 'streamedRow';
+  const types = accept ?? '';
+  if (types.includes(KSQL_V1_JSON) && !types.includes(DELIMITED)) return 'streamedRow';
+  return types.includes('application/json') && !types.includes(DELIMITED) ? 'jsonArray' : 'delimited';
+}
+
+type LayoutKind = 'streamedRow' | 'jsonArray' | 'delimited';
+
+/** The answer's layout and first element for a push or pull query. */
+function answerFormat(opened: Exclude<QueryStream, { kind: 'print' }>, kind: LayoutKind): AnswerFormat {
+  const handle = opened.kind === 'pull' ? opened.query : opened.handle;
+  if (kind !== 'streamedRow') {
+    const layout = kind === 'jsonArray' ? JSON_ARRAY_LAYOUT : DELIMITED_LAYOUT;
+    return { layout, head: layout.head(queryStreamMeta(handle)) };
+  }
+  if (opened.kind === 'pull' && opened.query.overTable) {
+    const q = opened.query;
+    return { layout: TABLE_STREAMED_ROW_LAYOUT, head: `[${streamedRowHeader(q, q.keyColumns)}` };
+  }
+  return { layout: STREAMED_ROW_LAYOUT, head: `[${streamedRowHeader(handle)}` };
 }
 
 /**
@@ -94,7 +136,7 @@ function streamedRowAnswer(opened: Exclude<QueryStream, { kind: 'print' }>): Ans
 async function stream(
   reply: FastifyReply | RawResponse,
   handle: QueryResults,
-  format: AnswerFormat,
+  { layout: format, head: first }: AnswerFormat,
   finite = false,
 ): Promise<void> {
   const types = handle.types;
@@ -103,7 +145,7 @@ async function stream(
   let failed = false;
   // A pull query's head leaves with its first rows (one write, not two); a push query's at once, so
   // that its client sees the columns before any row comes.
-  let head: string | undefined = format.head;
+  let head: string | undefined = first;
   const takeHead = (): string[] => {
     const taken = head === undefined ? [] : [head];
     head = undefined;
@@ -181,17 +223,119 @@ export async function writeQueryAnswer(
 ): Promise<void> {
   if (opened.kind === 'print') return streamPrint(reply, opened);
   const handle = opened.kind === 'pull' ? opened.query : opened.handle;
-  const finite = opened.kind === 'pull';
-  if (endpoint === '/query') return stream(reply, handle, streamedRowAnswer(opened), finite);
-  const types = accept ?? '';
-  if (types.includes(KSQL_V1_JSON) && !types.includes(DELIMITED)) {
-    return stream(reply, handle, streamedRowAnswer(opened), finite);
+  return stream(reply, handle, answerFormat(opened, layoutKind(endpoint, accept)), opened.kind === 'pull');
+}
+
+/** What a table pull query's first element holds besides its id: the same for every lookup of one plan. */
+interface PullHeadParts {
+  readonly columnTypes: readonly string[];
+  readonly keyColumns: readonly boolean[];
+  /** /query-stream's meta line after the query id (`,"columnNames":…}`). */
+  readonly metaRest: string;
+  /** The StreamedRow header's schema as JSON text. */
+  readonly schemaJson: string;
+}
+
+/** By a prepared pull query's column names (one array for all its lookups). */
+const pullHeadParts = new WeakMap<readonly string[], PullHeadParts>();
+
+function headPartsOf(q: PullQuery): PullHeadParts {
+  const known = pullHeadParts.get(q.columnNames);
+  if (known !== undefined && known.columnTypes === q.columnTypes && known.keyColumns === q.keyColumns) {
+    return known;
   }
-  const meta = JSON.stringify({
-    queryId: handle.queryId,
-    columnNames: handle.columnNames,
-    columnTypes: handle.columnTypes,
-  } satisfies QueryStreamHeader);
-  const asJson = types.includes('application/json') && !types.includes(DELIMITED);
-  return stream(reply, handle, asJson ? jsonArrayFormat(meta) : delimitedFormat(meta), finite);
+  const meta = queryStreamMeta({ ...q, queryId: '' });
+  const parts: PullHeadParts = {
+    columnTypes: q.columnTypes,
+    keyColumns: q.keyColumns,
+    metaRest: meta.slice('{"queryId":""'.length),
+    schemaJson: JSON.stringify(headerSchema(q, q.keyColumns)),
+  };
+  pullHeadParts.set(q.columnNames, parts);
+  return parts;
+}
+
+/** A table pull query's layout and first element, the same text as answerFormat's, from cached parts. */
+function tablePullFormat(q: PullQuery, kind: LayoutKind): AnswerFormat {
+  const parts = headPartsOf(q);
+  const id = JSON.stringify(q.queryId);
+  if (kind === 'streamedRow') {
+    return {
+      layout: TABLE_STREAMED_ROW_LAYOUT,
+      head: `[{"header":{"queryId":${id},"schema":${parts.schemaJson}}}`,
+    };
+  }
+  const layout = kind === 'jsonArray' ? JSON_ARRAY_LAYOUT : DELIMITED_LAYOUT;
+  return { layout, head: layout.head(`{"queryId":${id}${parts.metaRest}`) };
+}
+
+/** The batches read so far, then the rest of the reading (or its failure), for the streamed writer. */
+function* replay(
+  read: readonly PushBatch[],
+  rest: Iterator<PushBatch> | undefined,
+  failure: { readonly error: unknown } | undefined,
+): Generator<PushBatch> {
+  yield* read;
+  if (failure !== undefined) throw failure.error;
+  if (rest === undefined) return;
+  for (let r = rest.next(); r.done !== true; r = rest.next()) yield r.value;
+}
+
+/**
+ * A table key lookup's answer over HTTP/1.1, written at once when its rows are one batch: the same
+ * bytes as writeQueryAnswer's (one write with the end of the body), without its promises, reply
+ * object or listeners. A longer answer, or one whose reading fails, goes on through the streamed
+ * writer (the batches read so far replayed into it), whose promise is returned then.
+ */
+export function writeLookupAnswer(
+  res: ServerResponse,
+  query: PullQuery,
+  endpoint: '/query' | '/query-stream',
+  accept: string | undefined,
+): Promise<void> | undefined {
+  const kind = layoutKind(endpoint, accept);
+  const { batchesNow } = query;
+  if (batchesNow === undefined || !query.overTable) {
+    return stream(res, query, answerFormat({ kind: 'pull', query }, kind), true);
+  }
+  const format = tablePullFormat(query, kind);
+  const read: PushBatch[] = [];
+  let rest: Iterator<PushBatch> | undefined;
+  let failure: { error: unknown } | undefined;
+  let body = format.head;
+  try {
+    const batches = batchesNow()[Symbol.iterator]();
+    for (let r = batches.next(); r.done !== true; r = batches.next()) {
+      read.push(r.value);
+      if (read.length > 1) {
+        rest = batches;
+        break;
+      }
+    }
+    if (rest === undefined) body += rowsText(read, query.types, format.layout);
+  } catch (error) {
+    failure = { error };
+  }
+  if (rest !== undefined || failure !== undefined) {
+    return stream(res, { ...query, batchesNow: () => replay(read, rest, failure) }, format, true);
+  }
+  query.close();
+  const sent = read.length === 0 ? 0 : read[0].rows.length;
+  body += format.layout.tail(sent === query.limit ? 'limit' : 'completed');
+  res.writeHead(200, { 'content-type': format.layout.contentType });
+  // The client may have gone while the request was being prepared: nothing to write to.
+  if (!res.destroyed && res.socket !== null && !res.socket.destroyed) res.end(body);
+  return undefined;
+}
+
+/** The elements of a batch's rows as one text (tombstones as the layout has them). */
+function rowsText(batches: readonly PushBatch[], types: readonly SqlType[], layout: AnswerLayout): string {
+  let text = '';
+  for (const { rows, tombstones } of batches) {
+    for (let i = 0; i < rows.length; i++) {
+      if (tombstones?.[i] !== true) text += layout.row(rowJson(rows[i], types));
+      else if (layout.tombstone !== undefined) text += layout.tombstone(rowJson(rows[i], types));
+    }
+  }
+  return text;
 }
