@@ -3,15 +3,16 @@ import { createServer, type ServerResponse } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { test } from 'node:test';
 import type { PullQuery } from '../engine/index.js';
-import type { SqlType, SqlValue } from '../types/index.js';
 import { writeLookupAnswer, writeQueryAnswer } from './query-answer.js';
 
 // The key-lookup writer (rows read and written at once) gives the bytes of the streamed writer, for
 // every layout, for answers of no rows, one batch, several batches, and reading that fails.
 
+/** The values these rows hold (a subset of the engine's). */
+type SqlValue = string | bigint;
 type Batch = { rows: SqlValue[][] };
 
-const TYPES: readonly SqlType[] = [{ kind: 'STRING' }, { kind: 'BIGINT' }];
+const TYPES: PullQuery['types'] = [{ kind: 'STRING' }, { kind: 'BIGINT' }];
 
 /** A table key lookup giving `batches` (an Error among them is thrown when reached). */
 function lookupOf(batches: readonly (Batch | Error)[], limit?: number): PullQuery & { closed: number } {

@@ -2,7 +2,6 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import type { PullQuery, PushQueryHandle, QueryStream } from '../engine/index.js';
 import type { QueryStreamHeader, StreamedRow } from '../rest-model/index.js';
-import type { SqlType } from '../types/index.js';
 import { genericError, type KsqlErrorBody } from './errors.js';
 import { rowJson } from './row-json.js';
 import { type RawResponse, StreamingResponse } from './streaming-response.js';
@@ -329,7 +328,7 @@ export function writeLookupAnswer(
 }
 
 /** The elements of a batch's rows as one text (tombstones as the layout has them). */
-function rowsText(batches: readonly PushBatch[], types: readonly SqlType[], layout: AnswerLayout): string {
+function rowsText(batches: readonly PushBatch[], types: PullQuery['types'], layout: AnswerLayout): string {
   let text = '';
   for (const { rows, tombstones } of batches) {
     for (let i = 0; i < rows.length; i++) {
