@@ -214,10 +214,12 @@ describe('the HTTP client', () => {
         registryClientSettings(server.url, {
           'bearer.auth.credentials.source': 'STATIC_TOKEN',
           'bearer.auth.token': 'tok-123',
+          'bearer.auth.logical.cluster': 'lsrc-9',
         }),
       );
       await c.schemaById(3);
       assert.equal(server.seen[0].headers.authorization, 'Bearer tok-123');
+      assert.equal(server.seen[0].headers['target-sr-cluster'], 'lsrc-9');
     } finally {
       await close(server.server);
     }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -49,10 +49,11 @@ test('an https registry behind OAuth, reached with a JKS truststore and OAUTHBEA
   if (certs === undefined || !keytoolAvailable()) return t.skip('no openssl or keytool on this machine');
   const stores = makeJavaStores(dir, certs.ca);
 
-  // The identity provider: client credentials in basic auth, a signed JWT back.
+  // The identity provider, over https too (the registry's truststore serves it, as in Confluent's
+  // client): client credentials in basic auth, a signed JWT back.
   const issued: string[] = [];
   const idpPort = await listen(
-    createHttpServer((req, res) => {
+    createHttpsServer({ key: certs.serverKey, cert: certs.serverCertificate }, (req, res) => {
       const credentials = Buffer.from((req.headers.authorization ?? '').slice(6), 'base64').toString();
       if (credentials !== 'ksql-app:app-secret')
         return void res.writeHead(401).end('{"error":"invalid_client"}');
@@ -62,7 +63,7 @@ test('an https registry behind OAuth, reached with a JKS truststore and OAUTHBEA
       const token = `${body}.${sign(body)}`;
       issued.push(token);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: token }));
-    }),
+    }) as unknown as Server,
   );
 
   // Sluice's own registry, behind an https gateway that wants a token the provider signed.
@@ -94,7 +95,7 @@ test('an https registry behind OAuth, reached with a JKS truststore and OAUTHBEA
     KSQL_KSQL_SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE: 'JKS',
     KSQL_KSQL_SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD: 'trustpw',
     KSQL_KSQL_SCHEMA_REGISTRY_BEARER_AUTH_CREDENTIALS_SOURCE: 'OAUTHBEARER',
-    KSQL_KSQL_SCHEMA_REGISTRY_BEARER_AUTH_ISSUER_ENDPOINT_URL: `http://127.0.0.1:${idpPort}/token`,
+    KSQL_KSQL_SCHEMA_REGISTRY_BEARER_AUTH_ISSUER_ENDPOINT_URL: `https://localhost:${idpPort}/token`,
     KSQL_KSQL_SCHEMA_REGISTRY_BEARER_AUTH_CLIENT_ID: 'ksql-app',
     KSQL_KSQL_SCHEMA_REGISTRY_BEARER_AUTH_CLIENT_SECRET: 'app-secret',
     KSQL_KSQL_SCHEMA_REGISTRY_BEARER_AUTH_LOGICAL_CLUSTER: 'lsrc-e2e',
