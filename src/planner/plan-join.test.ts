@@ -391,6 +391,63 @@ test('multi-way joins are left-deep: each ON must reference the source it adds, 
   });
 });
 
+test('multi-way joins keep an earlier join’s key columns viable when a later join is on an expression equivalent to its key (ksqlDB’s JoinTree equivalence sets)', () => {
+  const stream = (name: string): PlannerSource => ({
+    kind: 'STREAM',
+    name,
+    columns: [
+      { name: 'ID', type: INT, namespace: 'KEY' },
+      { name: 'V0', type: BIGINT, namespace: 'VALUE' },
+    ],
+  });
+  const table = (name: string): PlannerSource => ({ ...stream(name), kind: 'TABLE' });
+  const qtt: Record<string, PlannerSource> = {
+    S1: stream('S1'),
+    S2: stream('S2'),
+    S3: stream('S3'),
+    T2: table('T2'),
+    T3: table('T3'),
+  };
+  const planned = (sql: string) => {
+    const statement = parseStatement(sql);
+    assert.ok(statement.kind === 'createAsSelect');
+    return planQuery(statement.query, (n) => qtt[n], { kind: 'persistent', sinkName: statement.name });
+  };
+  // ksqlDB's multi-joins.json cases.
+  assert.deepEqual(
+    columns(
+      planned(
+        'CREATE STREAM OUTPUT as SELECT S1.ID, s1.V0, s2.V0, s3.V0 FROM S1 JOIN S2 WITHIN 10 seconds ON S1.ID = abs(S2.ID) JOIN S3 WITHIN 10 seconds ON abs(S2.ID) = abs(S3.ID);',
+      ),
+    ),
+    ['S1_ID KEY', 'S1_V0', 'S2_V0', 'S3_V0'],
+  );
+  const missing: [string, string][] = [
+    [
+      'SELECT s1.V0, t2.V0, t3.V0 FROM S1 INNER JOIN T2 ON S1.ID = T2.ID INNER JOIN T3 ON S1.ID = T3.ID',
+      'S1.ID, T2.ID or T3.ID',
+    ],
+    [
+      'SELECT s1.V0, t2.V0, t3.V0 FROM S1 INNER JOIN T2 ON S1.ID + 1 = T2.ID INNER JOIN T3 ON S1.ID = T3.ID',
+      'S1.ID or T3.ID',
+    ],
+    [
+      'SELECT s1.V0, t2.V0, t3.V0 FROM S1 INNER JOIN T2 ON S1.ID = T2.ID INNER JOIN T3 ON S1.ID + 1 = T3.ID',
+      'T3.ID',
+    ],
+    [
+      'SELECT s1.V0, t2.V0, t3.V0 FROM S1 LEFT JOIN T2 ON S1.ID = T2.ID LEFT JOIN T3 ON S1.ID = T3.ID',
+      'S1.ID, T2.ID or T3.ID',
+    ],
+  ];
+  for (const [select, expressions] of missing) {
+    const plural = expressions.includes(' or ') ? 's' : '';
+    assert.throws(() => planned(`CREATE STREAM OUTPUT AS ${select};`), {
+      message: `Key missing from projection (ie, SELECT). \nThe query used to build \`OUTPUT\` must include the join expression${plural} ${expressions} in its projection (eg, SELECT ${expressions.split(/,| or /)[0]}...).`,
+    });
+  }
+});
+
 test('a table joined on a column other than its primary key is a foreign-key join keyed by the left table, with ksqlDB’s refusals', () => {
   const tables: Record<string, PlannerSource> = {
     ...sources,

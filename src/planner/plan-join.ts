@@ -495,6 +495,11 @@ interface PlannedJoin {
   readonly kind: 'STREAM' | 'TABLE';
   /** The plain join columns whose value is the join key, in the order a key is chosen. */
   readonly viable: readonly ViableKey[];
+  /**
+   * ksqlDB's join equivalence set (JoinTree.joinEquivalenceSet): the expressions, columns qualified,
+   * whose value is this join's key; none for FULL OUTER, whose key may come from either side.
+   */
+  readonly equivalence: readonly Expression[];
   readonly keyType: SqlType;
   readonly sources: readonly PlannerSource[];
 }
@@ -608,13 +613,39 @@ function planJoinTree(
       primaryKeyColumns = keys.map((k) => ({ side: criteria.leftSide, column: k.name }));
     }
   }
+  // The key's equivalent expressions: this join's two, and an earlier join's when this one joins on
+  // one of them (then its viable key columns stay viable, as ksqlDB's JoinTree keeps them).
+  const qualified = (e: Expression): Expression =>
+    mapColumns(e, (c) => {
+      const side = c.source !== undefined ? probe.sideOf(c.source) : probe.sidesWith(c.name)[0];
+      return side === undefined ? c : { kind: 'column', source: side.scope.qualifier, name: c.name };
+    });
+  const joinKeys = [qualified(criteria.left), qualified(criteria.right)];
+  const earlierKeys = inner?.equivalence ?? [];
+  const includesEarlier = earlierKeys.some((k) => joinKeys.some((j) => expressionsEqual(j, k)));
+  const equivalence =
+    join.type === 'FULL'
+      ? []
+      : [...joinKeys, ...(includesEarlier ? earlierKeys : [])].filter(
+          (e, i, all) => all.findIndex((o) => expressionsEqual(o, e)) === i,
+        );
+  const equivalent = (v: ViableKey) =>
+    equivalence.some(
+      (e) => e.kind === 'column' && e.source === v.side.scope.qualifier && e.name === v.column,
+    );
   const viable =
     primaryKeyColumns !== undefined
       ? primaryKeyColumns
       : [
-          ...(keepsKey ? (inner as PlannedJoin).viable : leftViable === undefined ? [] : [leftViable]),
-          ...[viableKey(criteria.right, probe.right)].filter((v): v is ViableKey => v !== undefined),
-        ];
+          ...(inner?.viable ?? []),
+          ...[leftViable, viableKey(criteria.right, probe.right)].filter(
+            (v): v is ViableKey => v !== undefined,
+          ),
+        ]
+          .filter(
+            (v, i, all) => all.findIndex((o) => o.side.scope === v.side.scope && o.column === v.column) === i,
+          )
+          .filter(equivalent);
   const keyType = leftPrimaryKey?.type ?? leftKey.type;
   const sources = [...earlier, right];
   const synthetic = join.type === 'FULL' || viable.length === 0 ? syntheticKeyName(sources) : undefined;
@@ -690,6 +721,7 @@ function planJoinTree(
     scope,
     kind: joinKind === 'TABLE_TABLE' || joinKind === 'FOREIGN_KEY' ? 'TABLE' : 'STREAM',
     viable,
+    equivalence,
     keyType,
     sources,
   };
