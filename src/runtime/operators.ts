@@ -75,8 +75,11 @@ export interface Operator {
   /** The step's name in EXPLAIN and the processing log (ksqlDB's logger suffix, e.g. `Project`). */
   readonly name: string;
   process(batch: RowBatch): RowBatch;
-  /** What the operator holds back for the next commit (an aggregate's record cache), as rows. */
-  flush?(): RowBatch | undefined;
+  /**
+   * What the operator holds back for the next commit (an aggregate's record cache), as rows, at most
+   * `max` a call; undefined once nothing is held.
+   */
+  flush?(max?: number): RowBatch | undefined;
   /** How many entries it holds back (0: nothing to flush). */
   readonly buffered?: number;
 }
@@ -378,21 +381,22 @@ export class Topology {
   }
 
   /**
-   * Flushes what operators hold back (the query is committing): each holder's rows go through the
-   * operators after it. Undefined when nothing was held.
+   * Flushes what operators hold back (the query is committing), about `max` rows a call (call again
+   * until undefined): each holder's rows go through the operators after it.
    */
-  flush(): RowBatch | undefined {
-    let out: RowBatch | undefined;
-    const add = (batch: RowBatch | undefined) => {
-      if (batch !== undefined && batch.rows.length > 0) out = out === undefined ? batch : concat(out, batch);
-    };
+  flush(max?: number): RowBatch | undefined {
     for (const input of this.inputs) {
       const ops = [...input.operators, ...this.operators];
-      for (let i = 0; i < input.operators.length; i++) add(runFrom(ops, i + 1, input.operators[i].flush?.()));
+      for (let i = 0; i < input.operators.length; i++) {
+        const held = input.operators[i].flush?.(max);
+        if (held !== undefined) return runFrom(ops, i + 1, held) ?? held;
+      }
     }
-    for (let i = 0; i < this.operators.length; i++)
-      add(runFrom(this.operators, i + 1, this.operators[i].flush?.()));
-    return out;
+    for (let i = 0; i < this.operators.length; i++) {
+      const held = this.operators[i].flush?.(max);
+      if (held !== undefined) return runFrom(this.operators, i + 1, held) ?? held;
+    }
+    return undefined;
   }
 
   /** Runs one batch of source records (of `topic`, by default the first input's) through the operators. */

@@ -472,12 +472,18 @@ export class PersistentQuery {
    */
   private async flushHeld(): Promise<void> {
     const task = this.task;
-    const held = task?.topology.flush();
-    if (task === undefined || held === undefined) return;
-    const { records, from } = task.sink.write(held);
-    const stoppedAt = await this.writeOutput(records, from);
+    if (task === undefined) return;
+    // In chunks, written as they go: a flush of a whole cache at once would outlive V8's young generation.
+    for (let held = task.topology.flush(STATEFUL_CHUNK_RECORDS); held !== undefined; ) {
+      const { records, from } = task.sink.write(held);
+      const stoppedAt = await this.writeOutput(records, from);
+      if (stoppedAt !== undefined) {
+        await this.processingLog.flush();
+        throw stoppedAt.error;
+      }
+      held = task.topology.flush(STATEFUL_CHUNK_RECORDS);
+    }
     await this.processingLog.flush();
-    if (stoppedAt !== undefined) throw stoppedAt.error;
   }
 
   /**

@@ -231,13 +231,13 @@ export class AggregateOperator implements Operator {
   }
 
   /**
-   * Forwards every group the record cache holds (the query commits): their rows carry no source
-   * record (`origins` -1). Undefined when nothing is held.
+   * Forwards the groups the record cache holds (the query commits), up to `max` a call: their rows
+   * carry no source record (`origins` -1). Undefined when nothing is held.
    */
-  flush(): RowBatch | undefined {
+  flush(max?: number): RowBatch | undefined {
     const cache = this.#out.cache;
     if (cache === undefined || cache.size === 0) return undefined;
-    return this.#rows(cache.drain(-1), [], 0);
+    return this.#rows(cache.drain(-1, max), [], 0);
   }
 
   #rows(changes: readonly AggregateChange[], records: RowBatch['records'], partition: number): RowBatch {

@@ -5,26 +5,28 @@ import type { AggregateChange } from './grouped-records.js';
 /**
  * Kafka Streams' record cache in front of an aggregate's store (ksqlDB's
  * `ksql.streams.cache.max.bytes.buffering`): an update of a group (of a window) is not forwarded at
- * once; the cache keeps the group's latest state, and forwards each group once when it is flushed:
- * when the query commits, or when the cache outgrows its bytes (then every pending group goes, as
- * Kafka Streams' NamedCache flushes all its dirty entries when it evicts a dirty one). Groups leave in
- * the order they were last updated (Kafka Streams' dirty-key order). The store itself is written on
- * every update, so reads (pull queries, the next update) always see the latest state.
+ * once; the cache keeps the group pending, and forwards each pending group once, with its latest
+ * state, when it is flushed: when the query commits, or when the cache outgrows its bytes (then every
+ * pending group goes, as Kafka Streams' NamedCache flushes all its dirty entries when it evicts a
+ * dirty one). Groups leave in the order they were last updated (Kafka Streams' dirty-key order). The
+ * store itself is written on every update, so reads (pull queries, the next update) always see the
+ * latest state.
+ *
+ * A pending group is its state object itself (marked with the fields of PendingMarks): the store
+ * keeps a group's state as one object updated in place, so finding a group's entry costs a property
+ * read rather than a key lookup, and holding a group pending allocates nothing.
  */
 export class RecordCache {
   readonly maxBytes: number;
   readonly #calls: AggregateCalls;
-  /** Pending groups by key (latin1 of the key bytes), then by window ('' for none). */
-  readonly #entries = new Map<string, Map<number | string, CacheEntry>>();
-  /** Entries in update order; an entry is current at its position only while its `seq` matches. */
-  #order: CacheEntry[] = [];
+  /** Pending states and deletes in update order; one is current at a position only while its seq matches. */
+  #order: (Pending | PendingDelete)[] = [];
   #orderSeq: number[] = [];
   #seq = 0;
+  /** How far a drain in parts has come in `#order`. */
+  #drained = 0;
   #count = 0;
   #bytes = 0;
-  /** The last key looked up: a hopping record updates all its windows with one key. */
-  #lastKey: Buffer | undefined;
-  #lastInner: Map<number | string, CacheEntry> | undefined;
 
   constructor(maxBytes: number, calls: AggregateCalls) {
     this.maxBytes = maxBytes;
@@ -45,113 +47,153 @@ export class RecordCache {
     return this.#bytes > this.maxBytes;
   }
 
-  #inner(key: Buffer): Map<number | string, CacheEntry> {
-    if (key === this.#lastKey && this.#lastInner !== undefined) return this.#lastInner;
-    const id = key.toString('latin1');
-    let inner = this.#entries.get(id);
-    if (inner === undefined) {
-      inner = new Map();
-      this.#entries.set(id, inner);
-    }
-    this.#lastKey = key;
-    this.#lastInner = inner;
-    return inner;
-  }
-
   /**
-   * Records a group's update. `state` is the group's state object as the store holds it (updated in
-   * place later; its results are read at the flush), null for a delete. `previous` is the row
-   * downstream has now (with sendOldValues), `existed` whether the group was in the store before this
-   * update: both count only for the first update since the last flush.
+   * Records an update of a group to `state` (the object the store holds, updated in place later: its
+   * results are read at the flush). `start`/`end` are its window bounds (NaN without a window),
+   * `previous` the row downstream has now (with sendOldValues), `existed` whether the group was in
+   * the store before: both count only for the first update since the last flush.
    */
   put(
-    key: Buffer,
-    sub: number | string,
-    update: {
-      readonly keyValues: readonly SqlValue[] | undefined;
-      readonly start: number;
-      readonly end: number;
-      readonly state: AggregateState | null;
-      readonly timestamp: number;
-      readonly previous: SqlValue[] | null | undefined;
-      readonly existed: boolean;
-    },
+    keyBytes: number,
+    keyValues: readonly SqlValue[],
+    state: AggregateState,
+    start: number,
+    end: number,
+    timestamp: number,
+    previous: SqlValue[] | null | undefined,
+    existed: boolean,
   ): void {
-    const inner = this.#inner(key);
-    let entry = inner.get(sub);
-    if (entry === undefined) {
-      entry = {
-        key,
-        sub,
-        keyValues: update.keyValues,
-        start: update.start,
-        end: update.end,
-        state: update.state,
-        timestamp: update.timestamp,
-        previous: update.previous,
-        existed: update.existed,
-        seq: 0,
-        bytes: entryBytes(key, this.#calls.udafs.length),
-      };
-      inner.set(sub, entry);
+    const p = state as Pending;
+    if (!(p.cacheSeq > 0)) {
+      if (state.k === undefined) state.k = keyValues;
+      p.cacheStart = start;
+      p.cacheEnd = end;
+      p.cachePrevious = previous;
+      p.cacheExisted = existed;
       this.#count++;
-      this.#bytes += entry.bytes;
-    } else {
-      entry.state = update.state;
-      entry.timestamp = update.timestamp;
-      if (update.keyValues !== undefined) entry.keyValues = update.keyValues;
+      this.#bytes += entryBytes(keyBytes, this.#calls.udafs.length);
     }
-    entry.seq = ++this.#seq;
-    this.#order.push(entry);
-    this.#orderSeq.push(entry.seq);
+    p.cacheTimestamp = timestamp;
+    p.cacheSeq = ++this.#seq;
+    this.#order.push(p);
+    this.#orderSeq.push(p.cacheSeq);
   }
 
   /**
-   * Every pending group as the change to forward, in last-update order, and empties the cache. A
-   * delete of a group downstream never saw (made and removed since the last flush) is not forwarded.
+   * Records the delete of a group (a session absorbed by a merge) whose state was `state`. A group
+   * downstream never saw (made since the last flush) is only dropped from the cache.
    */
-  drain(origin?: number): AggregateChange[] {
+  delete(
+    keyBytes: number,
+    keyValues: readonly SqlValue[],
+    state: AggregateState,
+    start: number,
+    end: number,
+    timestamp: number,
+    previous: SqlValue[] | null | undefined,
+  ): void {
+    const p = state as Pending;
+    let existed = true;
+    let before = previous;
+    if (p.cacheSeq > 0) {
+      existed = p.cacheExisted;
+      before = p.cachePrevious;
+      p.cacheSeq = 0;
+      this.#count--;
+      this.#bytes -= entryBytes(keyBytes, this.#calls.udafs.length);
+    }
+    if (!existed) return;
+    const seq = ++this.#seq;
+    this.#order.push({ deleted: true, k: keyValues, start, end, timestamp, previous: before, seq });
+    this.#orderSeq.push(seq);
+    this.#count++;
+    this.#bytes += entryBytes(keyBytes, 0);
+  }
+
+  /**
+   * The pending groups as the changes to forward, in last-update order, at most `max` of them (the
+   * rest stay for the next call); the cache is empty once all went.
+   */
+  drain(origin?: number, max = Number.POSITIVE_INFINITY): AggregateChange[] {
     const out: AggregateChange[] = [];
     const order = this.#order;
     const seqs = this.#orderSeq;
-    for (let i = 0; i < order.length; i++) {
+    const calls = this.#calls;
+    let i = this.#drained;
+    for (; i < order.length && out.length < max; i++) {
       const e = order[i];
-      if (e.seq !== seqs[i]) continue;
-      if (e.state === null && !e.existed) continue;
-      out.push({
-        key: e.key,
-        keyValues: e.keyValues ?? e.state?.k,
-        ...(Number.isNaN(e.start) ? {} : { window: { start: e.start, end: e.end } }),
-        results: e.state === null ? null : this.#calls.results(e.state),
-        timestamp: e.timestamp,
-        ...(e.previous === undefined ? {} : { previous: e.previous }),
-        origin,
-      });
+      if ('deleted' in e) {
+        if (e.seq !== seqs[i]) continue;
+        out.push(change(e.k, e.start, e.end, null, e.timestamp, e.previous, origin));
+        this.#count--;
+        continue;
+      }
+      if (e.cacheSeq !== seqs[i]) continue;
+      e.cacheSeq = 0;
+      out.push(
+        change(e.k, e.cacheStart, e.cacheEnd, calls.results(e), e.cacheTimestamp, e.cachePrevious, origin),
+      );
+      // Nothing of the last forward is kept on the state.
+      e.cachePrevious = undefined;
+      this.#count--;
     }
-    this.#entries.clear();
-    this.#order = [];
-    this.#orderSeq = [];
-    this.#count = 0;
-    this.#bytes = 0;
-    this.#lastKey = undefined;
-    this.#lastInner = undefined;
+    this.#drained = i;
+    if (i >= order.length) {
+      this.#order = [];
+      this.#orderSeq = [];
+      this.#drained = 0;
+      this.#count = 0;
+      this.#bytes = 0;
+    }
     return out;
   }
 }
 
-interface CacheEntry {
-  readonly key: Buffer;
-  readonly sub: number | string;
-  keyValues: readonly SqlValue[] | undefined;
-  /** Window bounds; NaN without a window. */
+function change(
+  keyValues: readonly SqlValue[] | undefined,
+  start: number,
+  end: number,
+  results: SqlValue[] | null,
+  timestamp: number,
+  previous: SqlValue[] | null | undefined,
+  origin: number | undefined,
+): AggregateChange {
+  return {
+    key: EMPTY_KEY,
+    keyValues,
+    window: Number.isNaN(start) ? undefined : { start, end },
+    results,
+    timestamp,
+    previous,
+    origin,
+  };
+}
+
+/** Forwarded changes carry their GROUP BY values; nothing after the aggregate reads the key bytes. */
+const EMPTY_KEY = Buffer.alloc(0);
+
+/**
+ * What the cache writes on a state object while it is pending (the codec encodes only t, a and k).
+ * cacheSeq > 0 while pending: the sequence number of its latest update.
+ */
+interface PendingMarks {
+  cacheSeq: number;
+  cacheStart: number;
+  cacheEnd: number;
+  cacheTimestamp: number;
+  cachePrevious: SqlValue[] | null | undefined;
+  cacheExisted: boolean;
+}
+type Pending = AggregateState & PendingMarks;
+
+interface PendingDelete {
+  readonly deleted: true;
+  readonly k: readonly SqlValue[];
   readonly start: number;
   readonly end: number;
-  state: AggregateState | null;
-  timestamp: number;
+  readonly timestamp: number;
   readonly previous: SqlValue[] | null | undefined;
-  readonly existed: boolean;
-  seq: number;
-  readonly bytes: number;
+  readonly seq: number;
 }
 
 /**
@@ -160,8 +202,8 @@ interface CacheEntry {
  * An estimate: values are not serialized until they reach the changelog.
  */
 const ENTRY_OVERHEAD_BYTES = 96;
-function entryBytes(key: Buffer, calls: number): number {
-  return key.length + 8 + 16 * calls + ENTRY_OVERHEAD_BYTES;
+function entryBytes(keyBytes: number, calls: number): number {
+  return keyBytes + 8 + 16 * calls + ENTRY_OVERHEAD_BYTES;
 }
 
 /**
@@ -179,35 +221,37 @@ export class ChangeEmitter {
   }
 
   /**
-   * One update: `start`/`end` are the window's bounds (NaN without a window), `sub` tells the key's
-   * windows apart ('' without), `state` is null for a delete; see RecordCache.put for the rest.
+   * One update of a group to `state` (null for a delete, then `deleted` is the state it had):
+   * `start`/`end` are the window's bounds (NaN without a window); see RecordCache.put for the rest.
    */
   emit(
     key: Buffer,
-    keyValues: readonly SqlValue[] | undefined,
+    keyValues: readonly SqlValue[],
     start: number,
     end: number,
-    sub: number | string,
     state: AggregateState | null,
     timestamp: number,
     previous: SqlValue[] | null | undefined,
     existed: boolean,
     origin: number | undefined,
+    deleted?: AggregateState,
   ): void {
     const cache = this.cache;
     if (cache === undefined) {
       this.#changes.push({
         key,
         keyValues,
-        ...(Number.isNaN(start) ? {} : { window: { start, end } }),
+        window: Number.isNaN(start) ? undefined : { start, end },
         results: state === null ? null : this.#calls.results(state),
         timestamp,
-        ...(previous === undefined ? {} : { previous }),
+        previous,
         origin,
       });
       return;
     }
-    cache.put(key, sub, { keyValues, start, end, state, timestamp, previous, existed });
+    if (state !== null) cache.put(key.length, keyValues, state, start, end, timestamp, previous, existed);
+    else if (deleted !== undefined)
+      cache.delete(key.length, keyValues, deleted, start, end, timestamp, previous);
     if (cache.full) for (const c of cache.drain(origin)) this.#changes.push(c);
   }
 

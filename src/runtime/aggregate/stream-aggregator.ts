@@ -40,7 +40,6 @@ export class StreamAggregator {
         record.keyValues,
         Number.NaN,
         Number.NaN,
-        '',
         state,
         state.t,
         previous,

@@ -57,7 +57,6 @@ export class TableAggregator {
           record.keyValues,
           Number.NaN,
           Number.NaN,
-          '',
           state,
           state.t,
           previous,

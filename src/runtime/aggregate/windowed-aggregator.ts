@@ -115,7 +115,6 @@ export class TimeWindowAggregator {
             record.keyValues,
             start,
             end,
-            start,
             state,
             state.t,
             previous,
@@ -221,12 +220,12 @@ export class SessionWindowAggregator {
               record.keyValues,
               s.start,
               s.end,
-              `${s.end}:${s.start}`,
               null,
               s.end,
               before[i],
               true,
               record.origin,
+              s.value,
             );
           }
         });
@@ -237,7 +236,6 @@ export class SessionWindowAggregator {
             record.keyValues,
             update.start,
             update.end,
-            `${update.end}:${update.start}`,
             update.value,
             update.end,
             // Kafka Streams forwards a merged session as new: its old value is null.
