@@ -342,3 +342,25 @@ test('EMIT FINAL rows bypass the record cache', async () => {
   assert.deepEqual(op.process(batch([['b', 2]], [120])).rows, [['a', 1n, 1, 0n, 100n]]);
   assert.equal(op.buffered, 0);
 });
+
+test('a record cache flush in parts gives the groups in the same order, then nothing', async () => {
+  const { op } = await operator(spec(0, 1), 1_000_000);
+  op.process(
+    batch(
+      [
+        ['a', 1],
+        ['b', 1],
+        ['c', 1],
+        ['a', 1],
+      ],
+      [10, 20, 30, 40],
+    ),
+  );
+  assert.deepEqual(op.flush(2)?.rows, [
+    ['b', 1n, 1],
+    ['c', 1n, 1],
+  ]);
+  assert.equal(op.buffered, 1);
+  assert.deepEqual(op.flush(2)?.rows, [['a', 2n, 2]]);
+  assert.equal(op.flush(2), undefined);
+});
