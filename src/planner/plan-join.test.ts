@@ -383,7 +383,21 @@ test('multi-way joins are left-deep: each ON must reference the source it adds, 
       plan(
         'SELECT * FROM orders o JOIN customers c ON o.customer = c.id JOIN by_id b WITHIN 1 SECOND ON o.customer = c.id EMIT CHANGES;',
       ),
-    /does not reference B, the source this JOIN adds/,
+    {
+      message:
+        'Line: 1, Col: 94: A join criteria is expected to reference the source (`B`) in the FROM clause, instead the right source references `C` and the left source references `O`',
+    },
+  );
+  // ksqlDB's multi-joins "self join with multiple sources".
+  assert.throws(
+    () =>
+      plan(
+        'SELECT * FROM orders o JOIN customers c ON o.customer = c.id JOIN customers2 d ON o.customer = o.customer EMIT CHANGES;',
+      ),
+    {
+      message:
+        'Line: 1, Col: 83: Each side of the join must reference exactly one source and not the same source. Left side references `O` and right references `O`',
+    },
   );
   assert.throws(() => plan('SELECT * FROM customers c JOIN two_keys t ON c.id = t.a EMIT CHANGES;'), {
     message:

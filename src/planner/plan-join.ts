@@ -191,13 +191,13 @@ function criteriaOf(on: Expression, scope: JoinScope): Criteria {
   const [sb] = b;
   if (sa === sb) {
     throw new PlanningError(
-      `Invalid comparison expression '${ksqlExpressionText(on)}' in join: each side must reference a different source.`,
+      `Each side of the join must reference exactly one source and not the same source. Left side references \`${sa.scope.qualifier}\` and right references \`${sb.scope.qualifier}\``,
       positionOf(on),
     );
   }
   if (sa !== scope.right && sb !== scope.right) {
     throw new PlanningError(
-      `Invalid join condition: ${ksqlExpressionText(on)} does not reference ${scope.right.scope.qualifier}, the source this JOIN adds. Each ON must compare an expression of the newly joined source with one of a source before it.`,
+      `A join criteria is expected to reference the source (\`${scope.right.scope.qualifier}\`) in the FROM clause, instead the right source references \`${sb.scope.qualifier}\` and the left source references \`${sa.scope.qualifier}\``,
       positionOf(on),
     );
   }
