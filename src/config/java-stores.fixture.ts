@@ -12,6 +12,10 @@ export interface JavaStores {
    *  and key password `keypass1`; PKCS12 with `storepw` for both, as keytool requires. */
   readonly clientJks: string;
   readonly clientP12: string;
+  /** The same key and truststore as Java 8's keytool wrote PKCS12 (RC2-40 certificates, 3DES key,
+   *  SHA-1 MAC), which OpenSSL 3 reads only with its legacy provider. */
+  readonly clientLegacyP12: string;
+  readonly trustLegacyP12: string;
   /** The client's certificate in PEM, for a server to trust. */
   readonly clientCertificate: Buffer;
 }
@@ -82,6 +86,28 @@ export function makeJavaStores(dir: string, caPem: Buffer | string): JavaStores 
     '-destkeypass',
     'storepw',
   ]);
+  const clientLegacyP12 = join(dir, 'client-legacy.p12');
+  const trustLegacyP12 = join(dir, 'trust-legacy.p12');
+  for (const [src, srcPass, dest] of [
+    [clientP12, 'storepw', clientLegacyP12],
+    [trustP12, 'trustpw', trustLegacyP12],
+  ] as const)
+    keytool([
+      '-J-Dkeystore.pkcs12.legacy',
+      '-importkeystore',
+      '-srckeystore',
+      src,
+      '-srcstoretype',
+      'PKCS12',
+      '-srcstorepass',
+      srcPass,
+      '-destkeystore',
+      dest,
+      '-deststoretype',
+      'PKCS12',
+      '-deststorepass',
+      srcPass,
+    ]);
   const certFile = join(dir, 'client-cert.pem');
   keytool(
     ['-exportcert', '-rfc', '-alias', 'client', '-keystore', clientJks, '-storepass', 'storepw'].concat([
@@ -89,5 +115,13 @@ export function makeJavaStores(dir: string, caPem: Buffer | string): JavaStores 
       certFile,
     ]),
   );
-  return { trustJks, trustP12, clientJks, clientP12, clientCertificate: readFileSync(certFile) };
+  return {
+    trustJks,
+    trustP12,
+    clientJks,
+    clientP12,
+    clientLegacyP12,
+    trustLegacyP12,
+    clientCertificate: readFileSync(certFile),
+  };
 }

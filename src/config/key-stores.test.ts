@@ -47,6 +47,7 @@ describe('truststores made by keytool', () => {
       [stores.trustP12, 'PKCS12'],
       [stores.trustJks, undefined],
       [stores.trustP12, 'JKS'], // Java 17 reads either under either type
+      [stores.trustLegacyP12, 'PKCS12'],
     ] as const)
       assert.deepEqual(
         fingerprints(readTrustStore({ location, type, password: 'trustpw', names: trustNames })),
@@ -124,6 +125,17 @@ describe('keystores made by keytool', () => {
     const p12 = readKeyStore({ location: stores.clientP12, password: 'storepw', names: keyNames });
     assert.ok('pfx' in p12);
     createSecureContext(p12);
+    // Java 8's PKCS12 (RC2-40 certificates), which Node's OpenSSL 3 refuses: opened here instead.
+    const legacyFile = stores.clientLegacyP12;
+    assert.throws(() => createSecureContext({ pfx: readFileSync(legacyFile), passphrase: 'storepw' }));
+    const legacy = readKeyStore({ location: stores.clientLegacyP12, password: 'storepw', names: keyNames });
+    assert.ok('key' in legacy);
+    assert.equal(new X509Certificate(legacy.cert).subject, 'CN=java-client');
+    createSecureContext(legacy);
+    assert.throws(
+      () => readKeyStore({ location: legacyFile, password: 'wrong', names: keyNames }),
+      /client-legacy\.p12 does not open with x\.ssl\.keystore\.password: the password is wrong/,
+    );
   });
 
   test('a wrong store or key password, or a store with no key, is refused naming the setting', (t) => {

@@ -2,6 +2,7 @@
 // whatever prefix: ksql.schema.registry.ssl.*, ksql.connect.ssl.*, a converter's schema.registry.ssl.*),
 // in the three formats Java clients use: JKS, PKCS12 and PEM, turned into what node:tls takes.
 // One loader for every client, so each takes the stores ksqlDB users already have.
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import forge from 'node-forge';
@@ -95,6 +96,10 @@ export function readKeyStore(settings: KeyStoreSettings): KeyMaterial {
       createSecureContext(material);
     } catch (err) {
       const message = (err as Error).message;
+      // Java 8's keytool (and Java 17's with keystore.pkcs12.legacy) protects certificates with
+      // RC2-40, which OpenSSL 3 reads only with its legacy provider: open those stores here instead.
+      if (/unsupported/i.test(message))
+        return legacyPkcs12Key(bytes, settings.password, settings.location, names);
       throw new KeyStoreError(
         /mac verify|password/i.test(message)
           ? `The keystore ${names.location}=${settings.location} does not open with ${names.password}: ${settings.password === undefined ? 'set it to the store password' : 'the password is wrong'} (${message}).`
@@ -193,10 +198,19 @@ function pkcs12Certificates(
   location: string,
   names: { readonly location: string; readonly password: string },
 ): Buffer[] {
-  let p12: forge.pkcs12.Pkcs12Pfx;
+  return pkcs12CertificatesOf(openPkcs12(bytes, password, location, names));
+}
+
+/** A PKCS12 file opened with forge (PBES2/AES as Java 17 writes it, or the legacy RC2 and 3DES). */
+function openPkcs12(
+  bytes: Buffer,
+  password: string | undefined,
+  location: string,
+  names: { readonly location: string; readonly password: string },
+): forge.pkcs12.Pkcs12Pfx {
   try {
     const asn1 = forge.asn1.fromDer(bytes.toString('binary'));
-    p12 = forge.pkcs12.pkcs12FromAsn1(asn1, false, password ?? '');
+    return forge.pkcs12.pkcs12FromAsn1(asn1, false, password ?? '');
   } catch (err) {
     const message = (err as Error).message;
     if (/MAC could not be verified|Invalid password|decrypt/i.test(message))
@@ -207,6 +221,9 @@ function pkcs12Certificates(
       `${names.location}=${location} cannot be read as PKCS12 (nor is it JKS or PEM): ${message}.`,
     );
   }
+}
+
+function pkcs12CertificatesOf(p12: forge.pkcs12.Pkcs12Pfx): Buffer[] {
   const bags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? [];
   return bags.flatMap((bag) => {
     // forge decodes RSA certificates only; others (EC) come back as their ASN.1.
@@ -216,4 +233,47 @@ function pkcs12Certificates(
         : (bag as { asn1?: forge.asn1.Asn1 }).asn1;
     return asn1 === undefined ? [] : [Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary')];
   });
+}
+
+/** The first private key of a PKCS12 file opened by forge, with its certificate first in the chain. */
+function legacyPkcs12Key(
+  bytes: Buffer,
+  password: string | undefined,
+  location: string,
+  names: { readonly location: string; readonly password: string },
+): KeyMaterial {
+  const p12 = openPkcs12(bytes, password, location, names);
+  const keyBag = [
+    ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ??
+      []),
+    ...(p12.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
+  ][0];
+  if (keyBag === undefined)
+    throw new KeyStoreError(
+      `The keystore ${names.location}=${location} holds no private key, only certificates: a keystore needs the client's key and certificate.`,
+    );
+  // forge decodes RSA keys only; others (EC) come back as their PrivateKeyInfo.
+  const keyInfo =
+    keyBag.key !== undefined && keyBag.key !== null
+      ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key))
+      : (keyBag as { asn1?: forge.asn1.Asn1 }).asn1;
+  if (keyInfo === undefined)
+    throw new KeyStoreError(`The private key in ${names.location}=${location} cannot be read.`);
+  const key = createPrivateKey({
+    key: Buffer.from(forge.asn1.toDer(keyInfo).getBytes(), 'binary'),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  // The key's own certificate first (the one whose public key matches), then the rest of the chain.
+  const certificates = pkcs12CertificatesOf(p12).map((der) => new X509Certificate(der));
+  const own = certificates.findIndex((c) => c.checkPrivateKey(key));
+  if (own < 0)
+    throw new KeyStoreError(
+      `The keystore ${names.location}=${location} holds no certificate for its private key.`,
+    );
+  const chain = [certificates[own], ...certificates.filter((_, i) => i !== own)].map((c) => c.raw);
+  return {
+    key: Buffer.from(key.export({ format: 'pem', type: 'pkcs8' }).toString()),
+    cert: Buffer.from(certificatesToPem(chain)),
+  };
 }

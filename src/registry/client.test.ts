@@ -340,6 +340,15 @@ describe('the HTTP client over TLS with Java stores', () => {
         }),
       );
       assert.deepEqual(JSON.parse((await p12.schemaById(id)).schema), JSON.parse(USER));
+      const legacy = new HttpSchemaRegistryClient(
+        registryClientSettings(url, {
+          'ssl.truststore.location': stores.trustLegacyP12,
+          'ssl.truststore.password': 'trustpw',
+          'ssl.keystore.location': stores.clientLegacyP12,
+          'ssl.keystore.password': 'storepw',
+        }),
+      );
+      assert.equal((await legacy.subjectVersion('java-stores-value', 'latest')).id, id);
       // Trusting the server but showing no client certificate: the registry's TLS refuses it.
       const anonymous = new HttpSchemaRegistryClient(
         registryClientSettings(url, {
