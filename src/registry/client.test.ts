@@ -242,6 +242,31 @@ describe('the HTTP client', () => {
     });
   });
 
+  test('sends a request again when the kept-alive connection it went out on was closed by the registry', async () => {
+    // The registry answers the first request of each connection and drops the connection on the
+    // next one unread, as a server does that closes an idle connection just as a request arrives.
+    const server = createHttpServer((req, res) => {
+      const socket = req.socket as typeof req.socket & { answered?: boolean };
+      if (socket.answered) return void socket.destroy();
+      socket.answered = true;
+      res.writeHead(200).end(JSON.stringify({ schema: '"string"' }));
+    });
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    let connections = 0;
+    server.on('connection', () => connections++);
+    try {
+      const c = new HttpSchemaRegistryClient(registryClientSettings(url, {}));
+      assert.equal((await c.schemaById(1)).schema, '"string"');
+      assert.equal((await c.schemaById(2)).schema, '"string"');
+      assert.equal(connections, 2, 'the second request went out again on a new connection');
+    } finally {
+      server.closeAllConnections();
+      await close(server);
+    }
+  });
+
   test('tries the next URL when one cannot be reached', async () => {
     const dead = await recordingServer(() => {});
     await close(dead.server);

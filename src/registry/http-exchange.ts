@@ -9,7 +9,32 @@ export interface HttpAnswer {
   readonly text: string;
 }
 
-export function httpExchange(
+/**
+ * A kept-alive connection the server closed while idle fails the next request sent on it with
+ * ECONNRESET (or EPIPE) before the server read it; that request is sent once more on a new
+ * connection, as Node's documentation advises (registrations and lookups are idempotent).
+ */
+export async function httpExchange(
+  method: string,
+  url: string,
+  headers: Readonly<Record<string, string>>,
+  payload: Buffer | undefined,
+  tls: RegistryTls | undefined,
+  timeoutMs: number,
+): Promise<HttpAnswer> {
+  // Several idle connections may have gone stale together; each is found and dropped in one try.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await exchangeOnce(method, url, headers, payload, tls, timeoutMs);
+    } catch (err) {
+      if (!(err instanceof StaleConnectionError) || attempt === 5) throw err;
+    }
+  }
+}
+
+class StaleConnectionError extends Error {}
+
+function exchangeOnce(
   method: string,
   url: string,
   headers: Readonly<Record<string, string>>,
@@ -49,7 +74,10 @@ export function httpExchange(
       },
     );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      const stale = req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
+      reject(stale ? new StaleConnectionError(err.message, { cause: err }) : err);
+    });
     req.end(payload);
   });
 }
