@@ -598,3 +598,38 @@ test('a prepared table lookup opens at once (no promise), a stream pull query as
   assert.equal(opened.kind, 'pull');
   if (opened.kind === 'pull') opened.query.close();
 });
+
+test('a GROUP BY table read by key gives its CTAS projection: computed, reordered, or dropping an aggregate only HAVING uses', async () => {
+  const { engine } = await perItem();
+  await engine.execute(`
+    SET 'auto.offset.reset'='earliest';
+    CREATE TABLE twice AS SELECT item, SUM(qty) * 2 AS twice, COUNT(*) AS n FROM orders GROUP BY item;
+    CREATE TABLE big AS SELECT item, COUNT(*) AS n, MAX(qty) AS top FROM orders GROUP BY item HAVING SUM(qty) > 4;`);
+  await engine.waitUntilIdle();
+  assert.deepEqual((await pull(engine, "SELECT * FROM twice WHERE item = 'pear';")).rows, [
+    ['pear', 14, n(2)],
+  ]);
+  assert.deepEqual((await pull(engine, "SELECT * FROM big WHERE item = 'pear';")).rows, [['pear', n(2), 4]]);
+  assert.deepEqual((await pull(engine, "SELECT * FROM big WHERE item = 'fig';")).rows, []);
+  // The same lookups again, from the plans the first ones prepared.
+  assert.deepEqual((await pull(engine, "SELECT * FROM twice WHERE item = 'apple';")).rows, [
+    ['apple', 10, n(1)],
+  ]);
+  assert.deepEqual((await pull(engine, "SELECT n, item FROM per_item WHERE item = 'fig';")).rows, [
+    [n(1), 'fig'],
+  ]);
+});
+
+test('a windowed GROUP BY table whose HAVING uses an aggregate it does not select gives its window bounds, not that aggregate', async () => {
+  const { engine } = await startEngine();
+  await engine.execute(`
+    CREATE STREAM clicks (user STRING KEY, weight INT) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1);
+    SET 'auto.offset.reset'='earliest';
+    CREATE TABLE heavy AS SELECT user, COUNT(*) AS n FROM clicks WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY user HAVING SUM(weight) > 4;
+    INSERT INTO clicks (ROWTIME, user, weight) VALUES (0, 'u1', 3);
+    INSERT INTO clicks (ROWTIME, user, weight) VALUES (1000, 'u1', 3);
+    INSERT INTO clicks (ROWTIME, user, weight) VALUES (60000, 'u1', 1);`);
+  await engine.waitUntilIdle();
+  const rows = (await pull(engine, "SELECT * FROM heavy WHERE user = 'u1';")).rows;
+  assert.deepEqual(rows, [['u1', n(0), n(60000), n(2)]]);
+});

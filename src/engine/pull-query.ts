@@ -10,6 +10,7 @@ import {
   outputColumns,
   type PhysicalPlan,
   PlanningError,
+  type ProjectStep,
   type PullTable,
   planPhysical,
   planStreamPull,
@@ -177,6 +178,26 @@ function tableSourceRows(source: DataSource, stores: StateStores, context: Opera
   };
 }
 
+/** How many columns a GROUP BY's rows have: its GROUP BY values, each call's result, then window bounds. */
+function aggregateWidth(step: AggregateStep): number {
+  return step.groupBy.length + step.calls.length + (step.window === undefined ? 0 : 2);
+}
+
+/**
+ * Whether a projection gives each row of `width` columns as it is: every column of the row in order,
+ * each a plain column reference (a CTAS selecting its GROUP BY and aggregate columns in order, its
+ * window bounds riding after). Such a step is skipped when reading the table: it computes nothing.
+ */
+function keepsRows(step: ProjectStep, width: number | undefined): boolean {
+  if (width === undefined || step.projections.length !== width) return false;
+  const { columns } = step;
+  if (columns.length !== width && columns.length + 2 !== width) return false;
+  // The two after the columns (window bounds) read the row's own bounds, right after the columns.
+  return columns.every(
+    (c, i) => c.expression.tree.ast.kind === 'column' && c.expression.tree.column?.index === i,
+  );
+}
+
 /**
  * What reads a materialized table: the store of the query that keeps it (a GROUP BY's aggregates, or
  * a table source's rows), then that query's own steps after it (HAVING or WHERE, projection), giving
@@ -219,15 +240,25 @@ class MaterializedTable {
       this.reader = tableSourceRows(source, stores, context);
     }
     this.columnNames = outputColumns(registered.plan).map((c) => c.name);
+    const width = step.kind === 'aggregate' ? aggregateWidth(step) : undefined;
     this.#operators = stepsAfter(physical, step).flatMap((s): Operator[] => {
       if (s.kind === 'filter') return [new FilterOperator(s, context)];
-      if (s.kind === 'project') return [new ProjectOperator(s, context)];
+      if (s.kind === 'project' && !keepsRows(s, width)) return [new ProjectOperator(s, context)];
       return [];
     });
   }
 
   /** The table's rows for these store rows (rows its HAVING or WHERE removes are left out). */
   rows(read: readonly AggregateRow[]): { rows: SqlValue[][]; timestamps: number[] } {
+    if (this.#operators.length === 0) {
+      const rows = new Array<SqlValue[]>(read.length);
+      const timestamps = new Array<number>(read.length);
+      for (let i = 0; i < read.length; i++) {
+        rows[i] = read[i].row;
+        timestamps[i] = read[i].timestamp;
+      }
+      return { rows, timestamps };
+    }
     let batch: RowBatch = {
       rows: read.map((r) => r.row),
       deletes: read.map(() => false),
@@ -320,6 +351,50 @@ async function* tableRows(
   yield* tableBatches(plan, materialized, layout, stop);
 }
 
+/**
+ * Turns a table's store rows into a pull query's rows: the table's own steps, then the plan's filter,
+ * projection and limit (counted across calls).
+ */
+class PullRows {
+  remaining: number;
+  readonly #plan: TablePullPlan;
+  readonly #materialized: MaterializedTable;
+  readonly #layout: PullRowLayout;
+
+  constructor(plan: TablePullPlan, materialized: MaterializedTable, layout: PullRowLayout) {
+    this.#plan = plan;
+    this.#materialized = materialized;
+    this.#layout = layout;
+    this.remaining = plan.limit ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** The row in the plan's layout (keys, window bounds, values, pseudo columns). */
+  #pullRow(row: readonly SqlValue[], timestamp: number): SqlValue[] {
+    const { slots, bounds, rowtime, width } = this.#layout;
+    const valueCount = slots.length;
+    const out = new Array<SqlValue>(width).fill(null);
+    for (let i = 0; i < valueCount; i++) if (slots[i] >= 0) out[slots[i]] = row[i];
+    for (let b = 0; b < bounds.length; b++) out[bounds[b]] = row[valueCount + b];
+    out[rowtime] = BigInt(timestamp);
+    return out;
+  }
+
+  emit(read: readonly AggregateRow[]): SqlValue[][] {
+    const { rows, timestamps } = this.#materialized.rows(read);
+    const { filter, columns } = this.#plan;
+    const out: SqlValue[][] = [];
+    for (let i = 0; i < rows.length && this.remaining > 0; i++) {
+      const row = this.#pullRow(rows[i], timestamps[i]);
+      if (filter !== undefined && filter.evaluate(row) !== true) continue;
+      const values = new Array<SqlValue>(columns.length);
+      for (let c = 0; c < columns.length; c++) values[c] = columns[c].evaluate(row);
+      out.push(values);
+      this.remaining--;
+    }
+    return out;
+  }
+}
+
 /** The batches of `tableRows`, read synchronously (the stores are in this process). */
 function* tableBatches(
   plan: TablePullPlan,
@@ -328,45 +403,54 @@ function* tableBatches(
   /** Set when the client goes away: reading stops. */
   stop: { readonly closed: boolean },
 ): Generator<PushBatch> {
-  const { slots, bounds, rowtime, width } = layout;
-  const valueCount = slots.length;
-  const toPullRow = (row: readonly SqlValue[], timestamp: number): SqlValue[] => {
-    const out = new Array<SqlValue>(width).fill(null);
-    for (let i = 0; i < valueCount; i++) if (slots[i] >= 0) out[slots[i]] = row[i];
-    for (let b = 0; b < bounds.length; b++) out[bounds[b]] = row[valueCount + b];
-    out[rowtime] = BigInt(timestamp);
-    return out;
-  };
-  let remaining = plan.limit ?? Number.POSITIVE_INFINITY;
-  const { filter, columns } = plan;
-  const emit = (read: readonly AggregateRow[]): SqlValue[][] => {
-    const { rows, timestamps } = materialized.rows(read);
-    const out: SqlValue[][] = [];
-    for (let i = 0; i < rows.length && remaining > 0; i++) {
-      const row = toPullRow(rows[i], timestamps[i]);
-      if (filter !== undefined && filter.evaluate(row) !== true) continue;
-      out.push(columns.map((c) => c.evaluate(row)));
-      remaining--;
-    }
-    return out;
-  };
+  const made = new PullRows(plan, materialized, layout);
   let pending: AggregateRow[] = [];
   const source: Iterable<AggregateRow> =
     plan.access.kind === 'lookup'
       ? lookups(materialized.reader, plan.access.keys, plan.windows)
       : materialized.reader.scan(plan.windows);
   for (const r of source) {
-    if (remaining <= 0 || stop.closed) return;
+    if (made.remaining <= 0 || stop.closed) return;
     pending.push(r);
     if (pending.length < ROWS_PER_BATCH) continue;
-    const rows = emit(pending);
+    const rows = made.emit(pending);
     pending = [];
     if (rows.length > 0) yield { rows, tombstones: undefined };
   }
-  if (pending.length > 0 && remaining > 0) {
-    const rows = emit(pending);
+  if (pending.length > 0 && made.remaining > 0) {
+    const rows = made.emit(pending);
     if (rows.length > 0) yield { rows, tombstones: undefined };
   }
+}
+
+/**
+ * A key lookup's batches, read at once into an array: the batches `tableBatches` gives for it,
+ * without a generator per key and per answer.
+ */
+function lookupBatches(
+  plan: TablePullPlan,
+  keys: readonly (readonly SqlValue[])[],
+  materialized: MaterializedTable,
+  layout: PullRowLayout,
+): PushBatch[] {
+  const made = new PullRows(plan, materialized, layout);
+  const batches: PushBatch[] = [];
+  let pending: AggregateRow[] = [];
+  for (const key of keys) {
+    for (const r of materialized.reader.lookup(key, plan.windows)) {
+      if (made.remaining <= 0) return batches;
+      pending.push(r);
+      if (pending.length < ROWS_PER_BATCH) continue;
+      const rows = made.emit(pending);
+      pending = [];
+      if (rows.length > 0) batches.push({ rows, tombstones: undefined });
+    }
+  }
+  if (pending.length > 0 && made.remaining > 0) {
+    const rows = made.emit(pending);
+    if (rows.length > 0) batches.push({ rows, tombstones: undefined });
+  }
+  return batches;
 }
 
 function* lookups(
@@ -435,6 +519,7 @@ function prepareTablePull(
   const where = query.where;
   const layout = pullRowLayout(first.scope, materialized, window !== undefined);
   const prepared = (plan: TablePullPlan): PreparedPull => {
+    const keys = plan.access.kind === 'lookup' ? plan.access.keys : undefined;
     const openNow = (): PullQuery => {
       const closed = { closed: false };
       return {
@@ -447,9 +532,7 @@ function prepareTablePull(
         overTable: true,
         limit: plan.limit,
         rows: tableRows(plan, materialized, layout, closed),
-        ...(plan.access.kind === 'lookup'
-          ? { batchesNow: () => tableBatches(plan, materialized, layout, closed) }
-          : {}),
+        ...(keys === undefined ? {} : { batchesNow: () => lookupBatches(plan, keys, materialized, layout) }),
         close: () => {
           closed.closed = true;
         },

@@ -5,7 +5,13 @@ import type { ResolvedAggregate } from '../functions/index.js';
 import type { JoinType, WindowExpression } from '../sql/index.js';
 import type { SqlType, SqlValue } from '../types/index.js';
 import { type JoinKind, type JoinStores, type JoinWindowMs, joinStores } from './join-node.js';
-import { type LogicalPlan, type PlanColumn, planSource, type SinkNode, visitPlan } from './logical-plan.js';
+import {
+  type LogicalPlan,
+  type ProjectedColumn,
+  planSource,
+  type SinkNode,
+  visitPlan,
+} from './logical-plan.js';
 import { PlanningError } from './plan-select.js';
 import type { PlannerSource } from './source-scope.js';
 
@@ -64,7 +70,7 @@ export interface SelectKeyStep {
 export interface ProjectStep {
   readonly kind: 'project';
   readonly input: PhysicalPlan;
-  readonly columns: readonly PlanColumn[];
+  readonly columns: readonly ProjectedColumn[];
   readonly projections: readonly Evaluator[];
   /** ksqlDB's "Error computing expression … for column … with index …", per projection. */
   readonly errorLabels: readonly string[];
