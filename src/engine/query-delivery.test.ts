@@ -159,6 +159,56 @@ function failingSink(failing: () => boolean): (log: SegmentLog) => Log {
     });
 }
 
+test('a stateless query reads and computes its next batch while the last one is being appended, one append at a time, and is not idle until it lands', {
+  timeout: 60_000,
+}, async () => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let appending = 0;
+  let readOnWhileHeld: () => void = () => {};
+  const readOn = new Promise<void>((resolve) => (readOnWhileHeld = resolve));
+  const { engine, log } = await start(
+    tempDir(),
+    { 'ksql.streams.commit.interval.ms': '600000' },
+    (inner) =>
+      new Proxy(inner, {
+        get(target, prop) {
+          if (prop === 'append')
+            return async (topic: string, records: readonly ProduceRecord[]) => {
+              if (topic !== 'out') return target.append(topic, records);
+              assert.equal(appending, 0, 'one append of the output at a time');
+              appending++;
+              await held;
+              appending--;
+              return target.append(topic, records);
+            };
+          if (prop === 'read')
+            return async (...args: Parameters<Log['read']>) => {
+              const result = await target.read(...args);
+              if (args[0] === 'src' && args[2] >= 5000 && appending > 0) readOnWhileHeld();
+              return result;
+            };
+          const value = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }),
+  );
+  await log.createTopic('out');
+  await engine.execute(setup('out'));
+  await log.append('src', inputs(12_000));
+  // The first batch's output is held in its append: the query reads the next batch meanwhile.
+  await readOn;
+  const query = engine.queries.all()[0].query;
+  assert.equal(await query.isIdle(), false, 'not idle while output is in flight');
+  assert.equal(await committed(log), undefined, 'nothing committed before its output landed');
+  release();
+  await engine.waitUntilIdle();
+  assert.deepEqual(ids(await readAll(log, 'out')), numbered(0, 12_000), 'every record once, in order');
+  // Stopping commits what landed (the interval is long: no commit came before).
+  await query.stop();
+  assert.equal(await committed(log), 12_000);
+});
+
 /** Restarts after 20 ms, then 40, 80, capped at 100 (plus up to 10). */
 const FAST_RETRY = {
   'ksql.query.retry.backoff.initial.ms': '20',

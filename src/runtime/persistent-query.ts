@@ -145,6 +145,8 @@ export class PersistentQuery {
   private uncommitted = false;
   /** True while a batch is between read and commit. */
   private busy = true;
+  /** A stateless query's last batch output, still being appended while the next batch is computed. */
+  private inFlight: InFlightWrite | undefined;
 
   constructor(log: Log, processingLog: ProcessingLog, spec: PersistentQuerySpec) {
     this.log = log;
@@ -283,7 +285,8 @@ export class PersistentQuery {
   /** True when the query has processed everything in its source so far (or has stopped). */
   async isIdle(): Promise<boolean> {
     if (this.state !== 'RUNNING') return true;
-    if (this.busy || this.uncommitted || this.consumer === undefined || this.inputs?.holding) return false;
+    if (this.busy || this.uncommitted || this.inFlight || this.consumer === undefined || this.inputs?.holding)
+      return false;
     return this.consumer.caughtUp();
   }
 
@@ -338,7 +341,26 @@ export class PersistentQuery {
     let lastCommit = Date.now();
     this.transaction = this.spec.exactlyOnce ? this.log.beginTransaction(group) : undefined;
     this.uncommitted = false;
+    // A stateless at-least-once query appends a batch's output while it reads and computes the next
+    // (the Kafka backend's append is a round trip to the broker); one append at a time keeps the
+    // output in order, and a commit waits for it.
+    const overlap = this.transaction === undefined && this.spec.state === undefined && inputs === undefined;
+    this.inFlight = undefined;
+    const settle = async () => {
+      const w = this.inFlight;
+      if (w === undefined) return;
+      this.inFlight = undefined;
+      const stoppedAt = await w.done;
+      if (stoppedAt !== undefined) {
+        // What came before the record that cannot be written is committed, and nothing after it.
+        written[w.index] = stoppedAt.offset;
+        await commit();
+        throw stoppedAt.error;
+      }
+      written[w.index] = w.nextOffset;
+    };
     const commit = async () => {
+      await settle();
       if (written.every((p, i) => p === committed[i])) return;
       const offsets = [...written];
       const list = assignment.map((tp, i) => ({
@@ -376,11 +398,17 @@ export class PersistentQuery {
         this.busy = false;
         // With output not committed yet, a quiet source still gets its commit within the interval.
         const pending = written.some((p, i) => p !== committed[i]);
-        // Records held back for a lagging input only wait for one more look at the log.
+        // Records held back for a lagging input, and output in flight, only wait for one more look
+        // at the log: a caught-up query's last output lands before it waits.
+        const looking = this.inFlight !== undefined;
         const batches = await consumer.poll(
           BATCH_RECORDS,
           signal,
-          inputs?.holding ? 0 : pending ? lastCommit + this.spec.commitIntervalMs - Date.now() : undefined,
+          inputs?.holding || looking
+            ? 0
+            : pending
+              ? lastCommit + this.spec.commitIntervalMs - Date.now()
+              : undefined,
         );
         this.busy = true;
         // The consumer appends partitions added to the source: they get slots too, written up to
@@ -394,6 +422,10 @@ export class PersistentQuery {
         }
         if (batches.length === 0 && !(inputs?.holding ?? false)) {
           if (signal.aborted) break;
+          if (looking) {
+            await settle();
+            continue;
+          }
           await commit();
           continue;
         }
@@ -430,7 +462,17 @@ export class PersistentQuery {
             await commit();
             throw stopped.error;
           }
-        } else
+        } else if (overlap)
+          for (const batch of runs) {
+            const index = slotOf(batch.topic, batch.partition);
+            const { out, from } = await this.computeBatch(batch);
+            await settle();
+            const done = this.writeBatch(out, from);
+            // settle() rethrows a failure; this only keeps it from counting as unhandled meanwhile.
+            done.catch(() => {});
+            this.inFlight = { index, nextOffset: batch.nextOffset, done };
+          }
+        else
           for (const batch of runs) {
             const index = slotOf(batch.topic, batch.partition);
             const stoppedAt = await this.processBatch(batch);
@@ -491,6 +533,12 @@ export class PersistentQuery {
    * from and the error when a record's output can never be written and the query must stop there.
    */
   private async processBatch(batch: PartitionRecords): Promise<{ offset: number; error: Error } | undefined> {
+    const { out, from } = await this.computeBatch(batch);
+    return this.writeBatch(out, from);
+  }
+
+  /** Runs one partition's records through the topology: the output, each with its input offset. */
+  private async computeBatch(batch: PartitionRecords): Promise<{ out: ProduceRecord[]; from: number[] }> {
     // Each output record comes with its input offset, to commit up to a record that failed.
     const task = this.task;
     if (task === undefined)
@@ -515,6 +563,14 @@ export class PersistentQuery {
       }
     }
     this.processed += batch.records.length;
+    return { out, from };
+  }
+
+  /** Writes a batch's output (see writeOutput), then the processing log's lines about it. */
+  private async writeBatch(
+    out: ProduceRecord[],
+    from: number[],
+  ): Promise<{ offset: number; error: Error } | undefined> {
     const stoppedAt = await this.writeOutput(out, from);
     await this.processingLog.flush();
     return stoppedAt;
@@ -592,6 +648,14 @@ export class PersistentQuery {
     if (this.transaction === undefined) await this.log.append(this.spec.sinkTopic, records);
     else this.transaction.append(this.spec.sinkTopic, records);
   }
+}
+
+/** A batch's output being appended: the input slot and offset it covers once it lands. */
+interface InFlightWrite {
+  readonly index: number;
+  readonly nextOffset: number;
+  /** Where the query must stop (see writeOutput), or undefined when all was written. */
+  readonly done: Promise<{ offset: number; error: Error } | undefined>;
 }
 
 /** The index of the record an append refused for good, or undefined for any other failure. */

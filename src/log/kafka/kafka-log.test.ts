@@ -1,14 +1,31 @@
 // KafkaLog against a real Apache Kafka 4.1 broker (KRaft, started from Maven Central's jars).
 import assert from 'node:assert/strict';
+import { tracingChannel } from 'node:diagnostics_channel';
 import { after, before, describe, test } from 'node:test';
 import { ProduceAcks, Producer } from '@platformatic/kafka';
 import { type KafkaBroker, kafkaBroker, startKafkaBroker } from '../../../test/e2e/kafka-broker.fixture.js';
 import { Consumer } from '../consumer.js';
 import type { LogError } from '../errors.js';
 import { partitionForKey } from '../partitioner.js';
+import { ReadCursor } from '../read-cursor.js';
 import { KafkaLog } from './kafka-log.js';
 
 let broker: KafkaBroker | undefined;
+
+/** The Kafka requests (API keys) @platformatic/kafka sends while `run` runs, counted from its diagnostics channel. */
+async function requestsDuring<T>(run: () => Promise<T>): Promise<{ result: T; keys: number[] }> {
+  const keys: number[] = [];
+  const channel = tracingChannel<unknown, { apiKey: number }>('plt:kafka:connections:api');
+  const handlers = { start: (c: { apiKey: number }) => keys.push(c.apiKey) };
+  channel.subscribe(handlers as never);
+  try {
+    return { result: await run(), keys };
+  } finally {
+    channel.unsubscribe(handlers as never);
+  }
+}
+const METADATA = 3;
+const FETCH = 1;
 let log: KafkaLog;
 
 describe('KafkaLog over a real Kafka broker', { skip: kafkaBroker.missing, timeout: 180_000 }, () => {
@@ -36,6 +53,67 @@ describe('KafkaLog over a real Kafka broker', { skip: kafkaBroker.missing, timeo
     await log.deleteTopic('t-admin');
     assert.equal(await log.hasTopic('t-admin'), false);
     await assert.rejects(log.describeTopic('t-admin'), (e: LogError) => e.code === 'UNKNOWN_TOPIC');
+  });
+
+  test('hasTopic of a missing topic asks Kafka once: "no such topic" is an answer, not retried', async () => {
+    const { result, keys } = await requestsDuring(() => log.hasTopic('t-never-created'));
+    assert.equal(result, false);
+    assert.deepEqual(
+      keys.filter((k) => k === METADATA),
+      [METADATA],
+    );
+  });
+
+  test('a reader with a cursor has its next read fetched ahead, or kept from a fetch its maxRecords cut', async () => {
+    await log.createTopic('t-ahead');
+    for (let i = 0; i < 3; i++)
+      await log.append(
+        't-ahead',
+        Array.from({ length: 100 }, (_, j) => ({ value: Buffer.from(`${i}-${j}`) })),
+      );
+    const cursor = new ReadCursor();
+    const fetches: number[] = [];
+    let fetchSent: () => void = () => {};
+    const channel = tracingChannel<unknown, { apiKey: number }>('plt:kafka:connections:api');
+    const handlers = {
+      start: (c: { apiKey: number }) => {
+        if (c.apiKey !== FETCH) return;
+        fetches.push(c.apiKey);
+        fetchSent();
+      },
+    };
+    channel.subscribe(handlers as never);
+    try {
+      // One batch per Fetch (maxBytes 1: at least one batch). Cut by maxRecords inside the first batch: the rest of that fetch serves the next read.
+      const first = await log.read('t-ahead', 0, 0, { maxRecords: 60, maxBytes: 1, cursor });
+      assert.equal(first.nextOffset, 60);
+      assert.equal(fetches.length, 1);
+      const second = await log.read('t-ahead', 0, 60, { maxRecords: 40, maxBytes: 1, cursor });
+      assert.deepEqual(
+        second.records.map((r) => r.offset),
+        Array.from({ length: 40 }, (_, i) => 60 + i),
+      );
+      // It ended at a batch's end with more in the partition: the Fetch at 100 goes out unasked.
+      if (fetches.length < 2) await new Promise<void>((resolve) => (fetchSent = resolve));
+      const third = await log.read('t-ahead', 0, 100, { maxRecords: 100, maxBytes: 1, cursor });
+      assert.equal(third.records[0].value?.toString(), '1-0');
+      if (fetches.length < 3) await new Promise<void>((resolve) => (fetchSent = resolve));
+      const fourth = await log.read('t-ahead', 0, 200, { maxRecords: 100, maxBytes: 1, cursor });
+      assert.equal(fourth.records[99].value?.toString(), '2-99');
+      // Three fetches for four reads, none of them sent by a read that waited for it.
+      assert.equal(fetches.length, 3);
+    } finally {
+      channel.unsubscribe(handlers as never);
+    }
+    // Another offset than the one fetched ahead is fetched anew; without a cursor nothing is kept.
+    const elsewhere = await requestsDuring(() =>
+      log.read('t-ahead', 0, 10, { maxRecords: 5, maxBytes: 1, cursor }),
+    );
+    assert.deepEqual(elsewhere.keys, [FETCH]);
+    assert.equal(elsewhere.result.records[0].offset, 10);
+    await log.read('t-ahead', 0, 0, { maxRecords: 5 });
+    const uncached = await requestsDuring(() => log.read('t-ahead', 0, 5, { maxRecords: 5 }));
+    assert.deepEqual(uncached.keys, [FETCH]);
   });
 
   test('appends batches where the key hashes (murmur2) or the record says, and reads them back', async () => {

@@ -1,5 +1,6 @@
 import {
   Admin,
+  type Base,
   ConfigResourceTypes,
   ConnectionPool,
   Consumer,
@@ -128,6 +129,20 @@ class AbortedTransactions {
   }
 }
 
+/** One partition of a Fetch response, as KafkaLog reads it. */
+type FetchedPartition = Awaited<
+  ReturnType<Consumer<Buffer, Buffer, Buffer, Buffer>['fetch']>
+>['responses'][number]['partitions'][number];
+
+/** A reader's next Fetch, sent ahead (see KafkaLog.read); kept in its ReadCursor. */
+interface FetchAhead {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly maxBytes: number;
+  readonly fetched: Promise<FetchedPartition>;
+}
+
 /** How long one long-poll Fetch of waitForData waits at the broker before the waiter asks again. */
 const WAIT_ROUND_MS = 250;
 
@@ -154,6 +169,8 @@ export class KafkaLog implements Log {
   readonly #admin: Admin;
   readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
   readonly #client: Client;
+  /** Asks for one topic's metadata without the client's retries (see hasTopic). */
+  readonly #probe: Admin;
   readonly #waitPool: ConnectionPool;
   readonly #replicationFactor: number;
   readonly #topics = new Map<string, TopicMeta>();
@@ -173,10 +190,12 @@ export class KafkaLog implements Log {
     admin: Admin,
     producer: Producer<Buffer, Buffer, Buffer, Buffer>,
     client: Client,
+    probe: Admin,
     waitPool: ConnectionPool,
     replicationFactor: number,
     base: { clientId: string; bootstrapBrokers: string[]; retries: number; retryDelay: number },
   ) {
+    this.#probe = probe;
     this.#base = base;
     this.clusterId = clusterId;
     this.#admin = admin;
@@ -199,6 +218,7 @@ export class KafkaLog implements Log {
     });
     const client: Client = new Consumer({ ...base, groupId: `${clientId}-log-reader` });
     const waitPool = new ConnectionPool(`${clientId}-wait`);
+    const probe = new Admin({ ...base, clientId: `${clientId}-probe`, retries: 0 });
     try {
       const metadata = await client.metadata({ topics: [] });
       return new KafkaLog(
@@ -206,12 +226,19 @@ export class KafkaLog implements Log {
         admin,
         producer,
         client,
+        probe,
         waitPool,
         options.replicationFactor ?? -1,
         base,
       );
     } catch (err) {
-      await Promise.allSettled([admin.close(), producer.close(), client.close(), waitPool.close()]);
+      await Promise.allSettled([
+        admin.close(),
+        producer.close(),
+        client.close(),
+        probe.close(),
+        waitPool.close(),
+      ]);
       throw new LogError(
         'UNAVAILABLE',
         `No Kafka broker of bootstrap.servers=${bootstrapBrokers.join(',')} answered (${(err as Error).message}). Start the cluster or fix bootstrap.servers.`,
@@ -241,9 +268,9 @@ export class KafkaLog implements Log {
     }
   }
 
-  async #fetchMeta(topic: string): Promise<TopicMeta> {
+  async #fetchMeta(topic: string, client: Base = this.#client): Promise<TopicMeta> {
     {
-      const metadata = await this.#client.metadata({ topics: [topic], forceUpdate: true });
+      const metadata = await client.metadata({ topics: [topic], forceUpdate: true });
       const t = metadata.topics.get(topic);
       if (t === undefined) throw unknownTopic(topic);
       if (t.partitions.some((p) => p === undefined || p.leader < 0))
@@ -321,12 +348,20 @@ export class KafkaLog implements Log {
   }
 
   async hasTopic(name: string): Promise<boolean> {
+    this.#checkOpen();
     try {
-      await this.#meta(name, true);
+      // Asked with the probe: the main client retries an unknown topic (retriable in Kafka) three
+      // times 200 ms apart, and "no such topic" is an answer here (a CSAS asks three times).
+      await retryTransient(
+        () => this.#fetchMeta(name, this.#probe),
+        () => {},
+      );
       return true;
     } catch (err) {
-      if (err instanceof LogError && err.code === 'UNKNOWN_TOPIC') return false;
-      throw err;
+      this.#topics.delete(name);
+      const e = fromKafkaError(err, `Topic '${name}'`);
+      if (e.code === 'UNKNOWN_TOPIC') return false;
+      throw e;
     }
   }
 
@@ -525,7 +560,12 @@ export class KafkaLog implements Log {
       );
   }
 
-  async #fetch(topic: string, partition: number, offset: number, maxBytes: number) {
+  async #fetch(
+    topic: string,
+    partition: number,
+    offset: number,
+    maxBytes: number,
+  ): Promise<FetchedPartition> {
     try {
       return await retryTransient(
         () => this.#fetchOnce(topic, partition, offset, maxBytes),
@@ -566,11 +606,28 @@ export class KafkaLog implements Log {
     }
   }
 
+  /**
+   * Reads with Kafka's consumer's fetch-ahead: a reader with a cursor gets, with its records, the
+   * next Fetch already sent (when the partition has more now) or the rest of this one kept (when
+   * maxRecords cut it), so its next read at `nextOffset` waits for no round trip while it processed.
+   */
   async read(topic: string, partition: number, offset: number, options?: ReadOptions): Promise<ReadResult> {
     const maxRecords = options?.maxRecords ?? 10_000;
-    const fetched = await this.#fetch(topic, partition, offset, options?.maxBytes ?? 1 << 20);
+    const maxBytes = options?.maxBytes ?? 1 << 20;
+    const cursor = options?.cursor;
+    const ahead = cursor?.state as FetchAhead | undefined;
+    if (cursor !== undefined) cursor.state = undefined;
+    const fetched =
+      (ahead !== undefined &&
+      ahead.topic === topic &&
+      ahead.partition === partition &&
+      ahead.offset === offset &&
+      ahead.maxBytes === maxBytes
+        ? await ahead.fetched.catch(() => undefined)
+        : undefined) ?? (await this.#fetch(topic, partition, offset, maxBytes));
     const records: LogRecord[] = [];
     let nextOffset = offset;
+    let cut = false;
     const aborted = new AbortedTransactions(fetched.abortedTransactions ?? []);
     batches: for (const batch of fetched.records ?? []) {
       const first = Number(batch.firstOffset);
@@ -581,6 +638,7 @@ export class KafkaLog implements Log {
           if (at < offset) continue;
           if (records.length >= maxRecords) {
             nextOffset = at;
+            cut = true;
             break batches;
           }
           records.push({
@@ -588,13 +646,23 @@ export class KafkaLog implements Log {
             timestamp: Number(logAppendTime ? batch.maxTimestamp : batch.firstTimestamp + r.timestampDelta),
             key: r.key,
             value: r.value,
-            headers: r.headers.map(([k, v]) => ({ key: k?.toString() ?? '', value: v })),
+            headers:
+              r.headers.length === 0
+                ? []
+                : r.headers.map(([k, v]) => ({ key: k?.toString() ?? '', value: v })),
           });
         }
       }
       nextOffset = Math.max(nextOffset, first + batch.lastOffsetDelta + 1);
     }
-    return { records, nextOffset, endOffset: Number(stableEnd(fetched)) };
+    const endOffset = Number(stableEnd(fetched));
+    if (cursor !== undefined && !this.#closed && (cut || nextOffset < endOffset)) {
+      const next = cut ? Promise.resolve(fetched) : this.#fetch(topic, partition, nextOffset, maxBytes);
+      // A failed fetch-ahead is sent again by the read that wanted it.
+      next.catch(() => {});
+      cursor.state = { topic, partition, offset: nextOffset, maxBytes, fetched: next } satisfies FetchAhead;
+    }
+    return { records, nextOffset, endOffset };
   }
 
   async beginningOffset(topic: string, partition: number): Promise<number> {
@@ -896,6 +964,7 @@ export class KafkaLog implements Log {
       this.#producer.close(),
       ...[...this.#transactionalProducers.values()].map((p) => p.then((producer) => producer.close())),
       this.#client.close(true),
+      this.#probe.close(),
       this.#waitPool.close(),
     ]);
   }
