@@ -364,3 +364,26 @@ test('a record cache flush in parts gives the groups in the same order, then not
   assert.deepEqual(op.flush(2)?.rows, [['a', 2n, 2]]);
   assert.equal(op.flush(2), undefined);
 });
+
+test('a cached session updated within its bounds forwards one row per flush, no tombstone for its own window', async () => {
+  const { op } = await operator(
+    spec(0, 1, { window: { kind: 'SESSION', gapMs: 10, graceMs: 0, retentionMs: 10 } }),
+    1_000_000,
+  );
+  op.process(
+    batch(
+      [
+        ['a', 1],
+        ['a', 1],
+        ['a', 1],
+      ],
+      [100, 100, 108],
+    ),
+  );
+  assert.deepEqual(op.flush()?.rows, [['a', 3n, 3, 100n, 108n]]);
+  // 104 falls inside [100,108]: the session keeps its bounds, downstream gets its new row only.
+  op.process(batch([['a', 1]], [104]));
+  const out = op.flush();
+  assert.deepEqual(out?.rows, [['a', 4n, 4, 100n, 108n]]);
+  assert.deepEqual(out?.deletes, [false]);
+});

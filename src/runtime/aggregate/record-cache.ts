@@ -111,6 +111,19 @@ export class RecordCache {
   }
 
   /**
+   * Drops a group's pending update without forwarding anything (its window is replaced by a new
+   * state object); returns whether downstream had the group before (true when it was not pending).
+   */
+  cancel(state: AggregateState, keyBytes: number): boolean {
+    const p = state as Pending;
+    if (!(p.cacheSeq > 0)) return true;
+    p.cacheSeq = 0;
+    this.#count--;
+    this.#bytes -= entryBytes(keyBytes, this.#calls.udafs.length);
+    return p.cacheExisted;
+  }
+
+  /**
    * The pending groups as the changes to forward, in last-update order, at most `max` of them (the
    * rest stay for the next call); the cache is empty once all went.
    */

@@ -211,9 +211,17 @@ export class SessionWindowAggregator {
           message: lateMessage(record, update.start, update.end, this.#merger.closeTime),
         });
       } else {
+        const cache = out.cache;
+        const sameWindow = (s: { start: number; end: number }) =>
+          s.start === update.start && s.end === update.end;
+        // The cache keeps one entry per session window (Kafka Streams' caching session store): a found
+        // session with the merged bounds is the same entry, replaced rather than deleted and made.
+        let sameExisted = false;
+        for (const s of found)
+          if (sameWindow(s)) sameExisted = cache?.cancel(s.value, record.key.length) ?? true;
         update.removed.forEach((s, i) => {
           this.#store.put(record.key, s.start, s.end, null, s.end);
-          if (this.#closed === undefined) {
+          if (this.#closed === undefined && !(cache !== undefined && sameWindow(s))) {
             // An absorbed session downstream never saw (made since the last flush) needs no tombstone.
             out.emit(
               record.key,
@@ -240,7 +248,7 @@ export class SessionWindowAggregator {
             update.end,
             // Kafka Streams forwards a merged session as new: its old value is null.
             calls.sendOldValues ? null : undefined,
-            found.some((s) => s.start === update.start && s.end === update.end),
+            sameExisted,
             record.origin,
           );
         }
