@@ -1185,17 +1185,18 @@ export class KsqlEngine {
     const hit = this.preparedPulls.get<ParsedStatement>(sql, ctx);
     if (hit === undefined) return undefined;
     checkAuthorized([hit.statement], options);
-    const statement = hit.text === hit.statement.text ? hit.statement : { ...hit.statement, text: hit.text };
+    const statement = () =>
+      hit.text === hit.statement.text ? hit.statement : { ...hit.statement, text: hit.text };
     const { openNow } = hit.prepared;
     if (openNow !== undefined) {
       try {
         return { kind: 'pull', query: openNow(ctx) };
       } catch (err) {
-        if (err instanceof StatementError) throw KsqlRequestError.of(err, statementText(statement), []);
+        if (err instanceof StatementError) throw KsqlRequestError.of(err, statementText(statement()), []);
         throw err;
       }
     }
-    return this.openPrepared(hit.prepared, ctx, statement).then((query) => ({ kind: 'pull', query }));
+    return this.openPrepared(hit.prepared, ctx, statement()).then((query) => ({ kind: 'pull', query }));
   }
 
   private async openPrepared(prepared: PreparedPull, ctx: PullQueryContext, statement: ParsedStatement) {

@@ -471,7 +471,10 @@ export interface PreparedPull {
   open(ctx: PullQueryContext): Promise<PullQuery>;
   /** The same as `open`, at once: for a table's pull query, which reads stores in this process. */
   readonly openNow?: (ctx: PullQueryContext) => PullQuery;
-  /** A key lookup's key literals, which `rebind` may change (its WHERE with others in their place). */
+  /**
+   * A key lookup's key literals, which `rebind` may change (its WHERE with others in their place);
+   * only on the query as planned from its text (the one the cache keeps), not on re-bound ones.
+   */
   readonly keys?: {
     readonly where: Expression;
     readonly literals: ReadonlySet<Expression>;
@@ -518,7 +521,8 @@ function prepareTablePull(
     registered.query.stateStores() === stores;
   const where = query.where;
   const layout = pullRowLayout(first.scope, materialized, window !== undefined);
-  const prepared = (plan: TablePullPlan): PreparedPull => {
+  /** `rebindable`: the plan the cache keeps, whose keys others re-bind (not needed by those others). */
+  const prepared = (plan: TablePullPlan, rebindable: boolean): PreparedPull => {
     const keys = plan.access.kind === 'lookup' ? plan.access.keys : undefined;
     const openNow = (): PullQuery => {
       const closed = { closed: false };
@@ -541,7 +545,7 @@ function prepareTablePull(
     return {
       valid,
       keys:
-        plan.access.kind === 'lookup' && where !== undefined
+        rebindable && plan.access.kind === 'lookup' && where !== undefined
           ? {
               where,
               literals: plan.keyLiterals,
@@ -550,11 +554,11 @@ function prepareTablePull(
                 const bound = planned(() =>
                   rebindTablePullKeys(plan, other, pullTable, options, customTypes),
                 );
-                return bound === undefined ? undefined : prepared(bound);
+                return bound === undefined ? undefined : prepared(bound, false);
               },
               rebindLiterals: (changed) => {
                 const bound = planned(() => rebindTablePullLiterals(plan, changed, customTypes));
-                return bound === undefined ? undefined : prepared(bound);
+                return bound === undefined ? undefined : prepared(bound, false);
               },
             }
           : undefined,
@@ -562,7 +566,7 @@ function prepareTablePull(
       open: async () => openNow(),
     };
   };
-  return prepared(first);
+  return prepared(first, true);
 }
 
 /** A pull query over a stream: its topic from the beginning to the end offsets seen when opened. */
