@@ -116,6 +116,34 @@ describe('KafkaLog over a real Kafka broker', { skip: kafkaBroker.missing, timeo
     assert.deepEqual(uncached.keys, [FETCH]);
   });
 
+  test('an append over max.message.bytes (1 MiB) goes in several produce requests; a record too large alone is named', async () => {
+    await log.createTopic('t-large');
+    const records = Array.from({ length: 5000 }, (_, i) => ({
+      key: Buffer.from(`k${i}`),
+      value: Buffer.alloc(300, 97 + (i % 26)),
+    }));
+    const positions = await log.append('t-large', records);
+    assert.deepEqual(
+      positions.map((p) => p.offset),
+      records.map((_, i) => i),
+    );
+    const back = [];
+    for (let at = 0; at < 5000; ) {
+      const read = await log.read('t-large', 0, at);
+      back.push(...read.records);
+      at = read.nextOffset;
+    }
+    assert.deepEqual(
+      back.map((r) => r.key?.toString()),
+      records.map((r) => r.key.toString()),
+    );
+    await assert.rejects(
+      log.append('t-large', [{ value: Buffer.from('small') }, { value: Buffer.alloc(1_200_000) }]),
+      (e: LogError) => e.code === 'RECORD_TOO_LARGE' && e.recordIndex === 1,
+    );
+    assert.equal(await log.endOffset('t-large', 0), 5001, 'the request before it was written');
+  });
+
   test('appends batches where the key hashes (murmur2) or the record says, and reads them back', async () => {
     await log.createTopic('t-data', { partitions: 2 });
     const positions = await log.append('t-data', [

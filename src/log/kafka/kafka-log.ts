@@ -143,6 +143,19 @@ interface FetchAhead {
   readonly fetched: Promise<FetchedPartition>;
 }
 
+/**
+ * Bytes of records per produce request of `append`: under Kafka's default max.message.bytes (1 MiB),
+ * which a request's batch for one partition must not exceed.
+ */
+const SEND_BYTES = 900_000;
+
+/** A record's size in a batch, roughly: key, value, headers and the varints around them. */
+function encodedSize(r: ProduceRecord): number {
+  let bytes = 24 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  for (const h of r.headers ?? []) bytes += 8 + h.key.length + (h.value?.length ?? 0);
+  return bytes;
+}
+
 /** How long one long-poll Fetch of waitForData waits at the broker before the waiter asks again. */
 const WAIT_ROUND_MS = 250;
 
@@ -504,37 +517,58 @@ export class KafkaLog implements Log {
     return { partitions, messages, count };
   }
 
+  /**
+   * Sends the records in produce requests of at most SEND_BYTES each, one after another (the client
+   * makes one batch per partition of a request, and Kafka refuses a batch over the topic's
+   * max.message.bytes, 1 MiB by default). A request that fails leaves the earlier ones written, as
+   * a Kafka producer's earlier batches are; a record alone in its request and too large is named by
+   * its `recordIndex`.
+   */
   async append(topic: string, records: readonly ProduceRecord[]): Promise<RecordPosition[]> {
     if (records.length === 0) return [];
     const now = Date.now();
     const { partitions, messages, count } = await this.#messagesFor(topic, records, now);
-    let result: { offsets?: { partition: number; offset: bigint }[] };
-    try {
-      result = await retryTransient(
-        async () => {
-          await this.#producerKnows(this.#producer, topic, count);
-          return this.#producer.send({ messages: messages as never, acks: ProduceAcks.ALL });
-        },
-        () => this.#topics.delete(topic),
-      );
-    } catch (err) {
-      if (kafkaErrorIds(err).has('UNKNOWN_TOPIC_OR_PARTITION')) this.#topics.delete(topic);
-      throw fromKafkaError(err, `Appending to topic '${topic}'`);
-    }
-    // Records of one partition are written in input order from the partition's base offset.
-    const next = new Map<number, number>();
-    for (const o of result.offsets ?? []) next.set(o.partition, Number(o.offset));
-    return records.map((r, i) => {
-      const partition = partitions[i];
-      const offset = next.get(partition);
-      if (offset === undefined)
-        throw new LogError(
-          'UNAVAILABLE',
-          `Kafka did not say where the records of ${topic}-${partition} landed.`,
+    const positions: RecordPosition[] = [];
+    for (let from = 0; from < records.length; ) {
+      let to = from + 1;
+      for (let bytes = encodedSize(records[from]); to < records.length; to++) {
+        bytes += encodedSize(records[to]);
+        if (bytes > SEND_BYTES) break;
+      }
+      const chunk = from === 0 && to === records.length ? messages : messages.slice(from, to);
+      let result: { offsets?: { partition: number; offset: bigint }[] };
+      try {
+        result = await retryTransient(
+          async () => {
+            await this.#producerKnows(this.#producer, topic, count);
+            return this.#producer.send({ messages: chunk as never, acks: ProduceAcks.ALL });
+          },
+          () => this.#topics.delete(topic),
         );
-      next.set(partition, offset + 1);
-      return { partition, offset, timestamp: r.timestamp ?? now };
-    });
+      } catch (err) {
+        if (kafkaErrorIds(err).has('UNKNOWN_TOPIC_OR_PARTITION')) this.#topics.delete(topic);
+        const e = fromKafkaError(err, `Appending to topic '${topic}'`);
+        if (e.code === 'RECORD_TOO_LARGE' && to - from === 1 && e.recordIndex === undefined)
+          throw new LogError(e.code, e.message, { cause: err, recordIndex: from });
+        throw e;
+      }
+      // Records of one partition are written in input order from the partition's base offset.
+      const next = new Map<number, number>();
+      for (const o of result.offsets ?? []) next.set(o.partition, Number(o.offset));
+      for (let i = from; i < to; i++) {
+        const partition = partitions[i];
+        const offset = next.get(partition);
+        if (offset === undefined)
+          throw new LogError(
+            'UNAVAILABLE',
+            `Kafka did not say where the records of ${topic}-${partition} landed.`,
+          );
+        next.set(partition, offset + 1);
+        positions.push({ partition, offset, timestamp: records[i].timestamp ?? now });
+      }
+      from = to;
+    }
+    return positions;
   }
 
   /**
