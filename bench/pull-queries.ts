@@ -86,7 +86,6 @@ export interface PullFigures {
   readonly routed: PullFigure;
   readonly planned: PullFigure;
   readonly engine: PullFigure;
-  readonly prepared: PullFigure;
   readonly push: PullFigure;
 }
 
@@ -184,26 +183,6 @@ export async function benchPullQueries(lookupsOnly?: 'bare' | 'pull'): Promise<P
         cpuMicros: (used.user + used.system) / LOOKUPS,
       };
     });
-    // What the fast path does in the engine per request: open the prepared lookup at once, read its rows.
-    const preparedFigure = await best(async () => {
-      const cpu = process.cpuUsage();
-      const start = performance.now();
-      for (let i = 0; i < LOOKUPS; i++) {
-        const opened = server.engine.openPreparedPullNow(
-          `SELECT * FROM per_item WHERE item = '${keyOf(i)}';`,
-        );
-        if (opened === undefined || opened instanceof Promise || opened.kind !== 'pull')
-          throw new Error('expected a prepared key lookup');
-        let rows = 0;
-        for (const batch of opened.query.batchesNow?.() ?? []) rows += batch.rows.length;
-        if (rows !== 1) throw new Error(`expected one row, got ${rows}`);
-      }
-      const used = process.cpuUsage(cpu);
-      return {
-        perSecond: LOOKUPS / ((performance.now() - start) / 1000),
-        cpuMicros: (used.user + used.system) / LOOKUPS,
-      };
-    });
     // The same number of rows through one push query over the stream (no request per row).
     const pushBody = JSON.stringify({
       sql: `SELECT id, item, qty FROM orders EMIT CHANGES LIMIT ${LOOKUPS};`,
@@ -222,7 +201,6 @@ export async function benchPullQueries(lookupsOnly?: 'bare' | 'pull'): Promise<P
       routed: { name: 'the same through Fastify (a property set)', ...routedFigure },
       planned: { name: 'the same, planned each time', ...plannedFigure },
       engine: { name: 'in-process lookups (engine only)', ...engineFigure },
-      prepared: { name: 'in-process, opened as the fast path does', ...preparedFigure },
       push: { name: 'push query rows, one request', ...pushFigure },
     };
   } finally {
@@ -237,7 +215,7 @@ export function printPullFigures(f: PullFigures): void {
   console.log(
     `Pull-query key lookups on a GROUP BY table of ${KEYS.toLocaleString('en-US')} keys over /query-stream (HTTP/1.1 keep-alive, ${CONCURRENCY} connections from another process), ${LOOKUPS.toLocaleString('en-US')} lookups, best of 3 (aim ≥ 20,000/s, p99 < 5 ms)`,
   );
-  for (const figure of [f.bare, f.pull, f.routed, f.planned, f.engine, f.prepared, f.push]) {
+  for (const figure of [f.bare, f.pull, f.routed, f.planned, f.engine, f.push]) {
     const ratio =
       figure === f.bare || figure === f.push
         ? ''

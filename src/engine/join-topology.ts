@@ -25,8 +25,17 @@ import {
   tableTableJoinStores,
 } from '../runtime/index.js';
 
-/** What a stream-stream join step runs with. */
-function streamStreamSpec(step: JoinStep): StreamStreamJoinSpec {
+/** Whether a join side's steps re-key it in process (where ksqlDB writes a repartition topic). */
+function rekeyed(side: PhysicalPlan): boolean {
+  for (let step: PhysicalPlan = side; ; ) {
+    if (step.kind === 'selectKey') return true;
+    if (step.kind === 'sourceScan' || step.kind === 'join') return false;
+    step = step.input;
+  }
+}
+
+/** What a stream-stream join step runs with (`partitions`: its inputs' partition count). */
+function streamStreamSpec(step: JoinStep, partitions?: number): StreamStreamJoinSpec {
   const stores = step.stores;
   if (stores.kind !== 'STREAM_STREAM' || step.window === undefined)
     throw new Error('A stream-stream join step has window stores and a window.');
@@ -41,6 +50,8 @@ function streamStreamSpec(step: JoinStep): StreamStreamJoinSpec {
     afterMs: step.window.afterMs,
     graceMs: step.window.graceMs,
     stores: { left: stores.left, right: stores.right, outer: stores.outer },
+    rekeyed: { left: rekeyed(step.input), right: rekeyed(step.right) },
+    partitions,
   };
 }
 
@@ -84,9 +95,10 @@ function tableTableSpec(step: JoinStep): TableTableJoinSpec {
 export function joinOperatorSides(
   step: JoinStep,
   context: OperatorContext,
+  partitions?: number,
 ): { left: Operator; right: Operator } {
   if (step.joinKind === 'STREAM_STREAM') {
-    const join = new StreamStreamJoin(streamStreamSpec(step), context);
+    const join = new StreamStreamJoin(streamStreamSpec(step, partitions), context);
     return { left: join.leftSide, right: join.rightSide };
   }
   if (step.joinKind === 'FOREIGN_KEY') {
@@ -158,6 +170,18 @@ export function inputTopicsOf(plan: PhysicalPlan): string[] {
   };
   walk(plan);
   return [...new Set(topics)];
+}
+
+/**
+ * The partition count of the inputs of a plan's stream-stream joins (co-partitioned, so one count),
+ * which a re-keyed side hashes its new key over; undefined when the plan has none.
+ */
+export async function streamJoinPartitions(log: Log, plan: PhysicalPlan): Promise<number | undefined> {
+  const join = joinStepsOf(plan).find((step) => step.joinKind === 'STREAM_STREAM');
+  if (join === undefined) return undefined;
+  let step: PhysicalPlan = join.input;
+  while (step.kind !== 'sourceScan') step = step.input;
+  return (await log.describeTopic(step.source.topic ?? step.source.name)).partitions.length;
 }
 
 /** Every source a plan reads, left to right. */

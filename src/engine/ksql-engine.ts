@@ -48,7 +48,13 @@ import { createSource, type FormatDefaults } from './ddl.js';
 import { type Entity, entity, schemaInfo, sourceDescription, sourceInfo } from './entities.js';
 import { StatementError } from './errors.js';
 import { queryDescription } from './explain.js';
-import { coPartitioningError, inputTopicsOf, joinStoreSpecs, sourceNamesOf } from './join-topology.js';
+import {
+  coPartitioningError,
+  inputTopicsOf,
+  joinStoreSpecs,
+  sourceNamesOf,
+  streamJoinPartitions,
+} from './join-topology.js';
 import { MetaStore } from './metastore.js';
 import { printTopic } from './print-topic.js';
 import {
@@ -1185,18 +1191,17 @@ export class KsqlEngine {
     const hit = this.preparedPulls.get<ParsedStatement>(sql, ctx);
     if (hit === undefined) return undefined;
     checkAuthorized([hit.statement], options);
-    const statement = () =>
-      hit.text === hit.statement.text ? hit.statement : { ...hit.statement, text: hit.text };
+    const statement = hit.text === hit.statement.text ? hit.statement : { ...hit.statement, text: hit.text };
     const { openNow } = hit.prepared;
     if (openNow !== undefined) {
       try {
         return { kind: 'pull', query: openNow(ctx) };
       } catch (err) {
-        if (err instanceof StatementError) throw KsqlRequestError.of(err, statementText(statement()), []);
+        if (err instanceof StatementError) throw KsqlRequestError.of(err, statementText(statement), []);
         throw err;
       }
     }
-    return this.openPrepared(hit.prepared, ctx, statement()).then((query) => ({ kind: 'pull', query }));
+    return this.openPrepared(hit.prepared, ctx, statement).then((query) => ({ kind: 'pull', query }));
   }
 
   private async openPrepared(prepared: PreparedPull, ctx: PullQueryContext, statement: ParsedStatement) {
@@ -1358,6 +1363,7 @@ export class KsqlEngine {
       }
     }
     const stores = [...topologyStoreSpecs(physical, 'JSON'), ...joinStoreSpecs(physical)];
+    const joinPartitions = await streamJoinPartitions(this.log, physical);
     const stopper = new AbortController();
     const rows = runPushQuery(
       this.log,
@@ -1371,6 +1377,8 @@ export class KsqlEngine {
             physical,
             (name) => withSchemaRegistry(this.metastore.require(name), this.schemaRegistry),
             operatorContext,
+            'JSON',
+            joinPartitions,
           ),
         fromEarliest: this.queryContext(context).fromEarliest,
         limit,

@@ -471,10 +471,7 @@ export interface PreparedPull {
   open(ctx: PullQueryContext): Promise<PullQuery>;
   /** The same as `open`, at once: for a table's pull query, which reads stores in this process. */
   readonly openNow?: (ctx: PullQueryContext) => PullQuery;
-  /**
-   * A key lookup's key literals, which `rebind` may change (its WHERE with others in their place);
-   * only on the query as planned from its text (the one the cache keeps), not on re-bound ones.
-   */
+  /** A key lookup's key literals, which `rebind` may change (its WHERE with others in their place). */
   readonly keys?: {
     readonly where: Expression;
     readonly literals: ReadonlySet<Expression>;
@@ -521,8 +518,7 @@ function prepareTablePull(
     registered.query.stateStores() === stores;
   const where = query.where;
   const layout = pullRowLayout(first.scope, materialized, window !== undefined);
-  /** `rebindable`: the plan the cache keeps, whose keys others re-bind (not needed by those others). */
-  const prepared = (plan: TablePullPlan, rebindable: boolean): PreparedPull => {
+  const prepared = (plan: TablePullPlan): PreparedPull => {
     const keys = plan.access.kind === 'lookup' ? plan.access.keys : undefined;
     const openNow = (): PullQuery => {
       const closed = { closed: false };
@@ -545,7 +541,7 @@ function prepareTablePull(
     return {
       valid,
       keys:
-        rebindable && plan.access.kind === 'lookup' && where !== undefined
+        plan.access.kind === 'lookup' && where !== undefined
           ? {
               where,
               literals: plan.keyLiterals,
@@ -554,11 +550,11 @@ function prepareTablePull(
                 const bound = planned(() =>
                   rebindTablePullKeys(plan, other, pullTable, options, customTypes),
                 );
-                return bound === undefined ? undefined : prepared(bound, false);
+                return bound === undefined ? undefined : prepared(bound);
               },
               rebindLiterals: (changed) => {
                 const bound = planned(() => rebindTablePullLiterals(plan, changed, customTypes));
-                return bound === undefined ? undefined : prepared(bound, false);
+                return bound === undefined ? undefined : prepared(bound);
               },
             }
           : undefined,
@@ -566,7 +562,7 @@ function prepareTablePull(
       open: async () => openNow(),
     };
   };
-  return prepared(first, true);
+  return prepared(first);
 }
 
 /** A pull query over a stream: its topic from the beginning to the end offsets seen when opened. */

@@ -27,7 +27,13 @@ import { formatType, type SqlType, type SqlValue } from '../types/index.js';
 import type { Column, DataSource, SourceWindow } from './data-source.js';
 import { checkSourceShape, ensureTopic, type FormatDefaults, serdeOptions } from './ddl.js';
 import { StatementError } from './errors.js';
-import { coPartitioningError, inputTopicsOf, joinStoreSpecs, sourceNamesOf } from './join-topology.js';
+import {
+  coPartitioningError,
+  inputTopicsOf,
+  joinStoreSpecs,
+  sourceNamesOf,
+  streamJoinPartitions,
+} from './join-topology.js';
 import type { MetaStore } from './metastore.js';
 import type { QueryRegistry } from './query-registry.js';
 import { registerSourceSchemas } from './registry-schemas.js';
@@ -211,6 +217,7 @@ async function startQuery(
   if (physical.kind !== 'topicSink') throw new Error('A persistent query writes to a topic.');
   const keyFormat = sink.keyFormat;
   const stores = [...topologyStoreSpecs(physical, keyFormat), ...joinStoreSpecs(physical)];
+  const joinPartitions = await streamJoinPartitions(ctx.log, physical);
   const query = new PersistentQuery(ctx.log, ctx.processingLog, {
     id,
     source,
@@ -222,6 +229,7 @@ async function startQuery(
         (name) => withSchemaRegistry(ctx.metastore.require(name), ctx.schemaRegistry),
         { topic: sink.topic, encoder, keyFormat },
         context,
+        joinPartitions,
       ),
     ...(stores.length === 0
       ? {}

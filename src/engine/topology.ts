@@ -129,6 +129,7 @@ export function buildTopology(
   source: SourceResolver,
   context: OperatorContext,
   keyFormat = 'JSON',
+  joinPartitions?: number,
 ): Topology {
   const resolve = (name: string) => (typeof source === 'function' ? source(name) : source);
   const build = (step: PhysicalPlan): Branches => {
@@ -164,7 +165,7 @@ export function buildTopology(
       case 'join': {
         const left = build(step.input);
         const right = build(step.right);
-        const sides = joinOperatorSides(step, context);
+        const sides = joinOperatorSides(step, context, joinPartitions);
         // Each side's own steps run before its rows reach the join; what follows runs on joined rows.
         const end = (b: Branches, last: Operator) =>
           b.inputs.map((i) => ({ source: i.source, operators: [...i.operators, ...b.shared, last] }));
@@ -191,9 +192,10 @@ export function buildTopicTopology(
   source: SourceResolver,
   sink: { readonly topic: string; readonly encoder: SinkEncoder; readonly keyFormat: string },
   context: OperatorContext,
+  joinPartitions?: number,
 ): { topology: Topology; sink: TopicSink } {
   return {
-    topology: buildTopology(plan, source, context, sink.keyFormat),
+    topology: buildTopology(plan, source, context, sink.keyFormat, joinPartitions),
     sink: new TopicSink(
       plan.name,
       {

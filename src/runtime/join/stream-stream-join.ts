@@ -5,6 +5,12 @@
 // met nothing, padded with NULLs: at once without GRACE PERIOD (ksqlDB's legacy windows), or, with
 // one, only once its window has closed and it still met nothing (KIP-633's spurious-result-free
 // emission), from a shared store of records still waiting for a match.
+// Kafka Streams runs one such join per task (one partition of each co-partitioned input), each with
+// its own stores and stream time; Sluice runs one join over every partition, so each partition's
+// records wait, expire and are given alone by that partition's own stream time, and meet only
+// records of their partition. A side re-keyed in process (where ksqlDB writes a repartition topic)
+// takes the partition its new key hashes to.
+import { partitionForKey } from '../../log/index.js';
 import type { SqlValue } from '../../types/index.js';
 import { decodeAccumulator, encodeAccumulator } from '../aggregate/state-codec.js';
 import { evaluateOrNull, type Operator, type OperatorContext, type RowBatch } from '../operators.js';
@@ -38,6 +44,10 @@ export interface StreamStreamJoinSpec extends JoinedRowLayout {
   /** Undefined without GRACE PERIOD. */
   readonly graceMs: number | undefined;
   readonly stores: StreamStreamJoinStores;
+  /** Whether a side is re-keyed in process: its records take the partition their join key hashes to. */
+  readonly rekeyed: { readonly left: boolean; readonly right: boolean };
+  /** The inputs' partition count (co-partitioned); needed when a side is re-keyed. */
+  readonly partitions: number | undefined;
 }
 
 /** How long each side's records are kept, and the segments Kafka Streams expires them by. */
@@ -65,45 +75,55 @@ const rowsCodec = {
   decode: (bytes: Buffer) => decodeAccumulator(bytes) as SqlValue[][],
 };
 
-/** The waiting-records store's key: time (8 bytes), side (right 0, left 1, as Kafka Streams orders them), join key. */
-function outerKey(timestamp: number, side: Side, key: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(9 + key.length);
-  out.writeBigInt64BE(BigInt(Math.max(0, timestamp)), 0);
-  out[8] = side === 'left' ? 1 : 0;
-  key.copy(out, 9);
-  return out;
-}
-
-function outerBound(timestamp: number): Buffer {
-  const out = Buffer.alloc(9, 0xff);
-  out.writeBigInt64BE(BigInt(Math.max(0, timestamp)), 0);
+/**
+ * A window store's key: the partition (4 bytes, so a restart knows each record's partition), then
+ * the join key.
+ */
+function windowKey(task: number, key: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(4 + key.length);
+  out.writeUInt32BE(task, 0);
+  key.copy(out, 4);
   return out;
 }
 
 /**
- * The join's two entry points, `leftSide` and `rightSide`: each takes its stream's rows and gives
- * joined rows. Stream time is shared by both sides (the largest record time either has seen); each
- * side's store keeps its records by Kafka Streams' segments of its own newest time. A row without
- * value or with a NULL join key joins nothing.
+ * The waiting-records store's key: partition (4 bytes; each partition's records apart, as each Kafka
+ * Streams task has its own store), time (8 bytes), side (right 0, left 1, as Kafka Streams orders
+ * them), join key.
  */
-export class StreamStreamJoin {
-  readonly leftSide: Operator;
-  readonly rightSide: Operator;
-  readonly #spec: StreamStreamJoinSpec;
-  readonly #context: OperatorContext;
-  readonly #windows: Record<Side, WindowStore<SqlValue[][]>>;
-  /** Each side's store's contents by key, for lookups without a range read of the store. */
-  readonly #buffers: Record<Side, JoinWindowBuffer> = {
+function outerKey(task: number, timestamp: number, side: Side, key: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(13 + key.length);
+  out.writeUInt32BE(task, 0);
+  out.writeBigInt64BE(BigInt(Math.max(0, timestamp)), 4);
+  out[12] = side === 'left' ? 1 : 0;
+  key.copy(out, 13);
+  return out;
+}
+
+/** Sorts before every key of the partition's. */
+function taskPrefix(task: number): Buffer {
+  const out = Buffer.allocUnsafe(4);
+  out.writeUInt32BE(task, 0);
+  return out;
+}
+
+function outerBound(task: number, timestamp: number): Buffer {
+  const out = Buffer.alloc(13, 0xff);
+  out.writeUInt32BE(task, 0);
+  out.writeBigInt64BE(BigInt(Math.max(0, timestamp)), 4);
+  return out;
+}
+
+/** What Kafka Streams keeps per task: the sides' records in memory, and the times. */
+class TaskState {
+  readonly buffers: Record<Side, JoinWindowBuffer> = {
     left: new JoinWindowBuffer(),
     right: new JoinWindowBuffer(),
   };
-  readonly #outer: KeyValueStore<SqlValue[][]> | undefined;
-  readonly #outerSides: Record<Side, boolean>;
-  readonly #retentionMs: number;
-  readonly #segmentMs: number;
-  readonly #graceMs: number;
-  #streamTime = Number.NEGATIVE_INFINITY;
-  readonly #observed: Record<Side, number> = {
+  /** The largest record time either side of this partition has seen (Kafka Streams' shared time tracker). */
+  streamTime = Number.NEGATIVE_INFINITY;
+  /** Each side's newest record time in this partition (its window store's observed stream time). */
+  readonly observed: Record<Side, number> = {
     left: Number.NEGATIVE_INFINITY,
     right: Number.NEGATIVE_INFINITY,
   };
@@ -111,12 +131,34 @@ export class StreamStreamJoin {
    * At most the oldest waiting record's time (−∞ when unknown, as after a restart), so most
    * records need not look at the waiting store.
    */
-  #oldestWaiting = Number.NEGATIVE_INFINITY;
+  oldestWaiting = Number.NEGATIVE_INFINITY;
+}
+
+/**
+ * The join's two entry points, `leftSide` and `rightSide`: each takes its stream's rows and gives
+ * joined rows. Each partition has its own stream time, shared by both sides (the largest record
+ * time either has seen there); each side's records are kept by Kafka Streams' segments of that
+ * side's newest time in the partition. A row without value or with a NULL join key joins nothing.
+ */
+export class StreamStreamJoin {
+  readonly leftSide: Operator;
+  readonly rightSide: Operator;
+  readonly #spec: StreamStreamJoinSpec;
+  readonly #context: OperatorContext;
+  readonly #windows: Record<Side, WindowStore<SqlValue[][]>>;
+  readonly #tasks = new Map<number, TaskState>();
+  readonly #outer: KeyValueStore<SqlValue[][]> | undefined;
+  readonly #outerSides: Record<Side, boolean>;
+  readonly #retentionMs: number;
+  readonly #segmentMs: number;
+  readonly #graceMs: number;
 
   constructor(spec: StreamStreamJoinSpec, context: OperatorContext) {
     const stores = context.stores;
     if (stores === undefined)
       throw new Error('a join needs the query’s state stores (OperatorContext.stores)');
+    if ((spec.rekeyed.left || spec.rekeyed.right) && !(spec.partitions !== undefined && spec.partitions > 0))
+      throw new Error('a re-keyed stream-stream join needs its inputs’ partition count');
     this.#spec = spec;
     this.#context = context;
     const { retentionMs, segmentMs, graceMs } = retentionOf(spec);
@@ -133,25 +175,49 @@ export class StreamStreamJoin {
       left: spec.joinType === 'LEFT' || spec.joinType === 'FULL',
       right: spec.joinType === 'RIGHT' || spec.joinType === 'FULL',
     };
-    // What the stores kept (after a restart) comes back into the buffers, with each side's time.
+    // What the stores kept (after a restart) comes back into each partition's buffers, and each
+    // partition's times with it: a side's newest record time is its store's observed stream time,
+    // as a Kafka Streams window store recovers it from the records it restores.
     for (const side of ['left', 'right'] as const) {
       for (const entry of this.#windows[side].fetchAll(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)) {
-        this.#buffers[side].load(entry.key.toString('latin1'), entry.windowStart, entry.value);
-        this.#observed[side] = Math.max(this.#observed[side], entry.windowStart);
-        this.#streamTime = Math.max(this.#streamTime, entry.windowStart);
+        const task = this.#task(entry.key.readUInt32BE(0));
+        task.buffers[side].load(entry.key.subarray(4).toString('latin1'), entry.windowStart, entry.value);
+        task.observed[side] = Math.max(task.observed[side], entry.windowStart);
+        task.streamTime = Math.max(task.streamTime, entry.windowStart);
       }
-      this.#buffers[side].expire(this.#liveFrom(side));
     }
+    for (const task of this.#tasks.values())
+      for (const side of ['left', 'right'] as const) task.buffers[side].expire(this.#liveFrom(task, side));
     this.leftSide = { name: 'Join', process: (batch) => this.#process('left', batch) };
     this.rightSide = { name: 'Join', process: (batch) => this.#process('right', batch) };
   }
 
+  #task(partition: number): TaskState {
+    let task = this.#tasks.get(partition);
+    if (task === undefined) {
+      task = new TaskState();
+      this.#tasks.set(partition, task);
+    }
+    return task;
+  }
+
   /**
-   * The oldest time a side's store still keeps: the start of the segment that holds its newest time
-   * less the retention (Kafka Streams' segments).
+   * The oldest time a side's store still keeps in a partition: the start of the segment that holds
+   * the side's newest time there less the retention (Kafka Streams' segments).
    */
-  #liveFrom(side: Side): number {
-    return Math.floor((this.#observed[side] - this.#retentionMs) / this.#segmentMs) * this.#segmentMs;
+  #liveFrom(task: TaskState, side: Side): number {
+    return Math.floor((task.observed[side] - this.#retentionMs) / this.#segmentMs) * this.#segmentMs;
+  }
+
+  /**
+   * Tells a side's store the oldest of the partitions' times: what it drops from disk is then dead
+   * in every partition (a partition yet to see records has none in it).
+   */
+  #observeStore(side: Side): void {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const task of this.#tasks.values())
+      if (task.observed[side] > Number.NEGATIVE_INFINITY) oldest = Math.min(oldest, task.observed[side]);
+    if (oldest < Number.POSITIVE_INFINITY) this.#windows[side].observeStreamTime(oldest);
   }
 
   #process(side: Side, batch: RowBatch): RowBatch {
@@ -159,6 +225,8 @@ export class StreamStreamJoin {
     const spec = this.#spec;
     const other: Side = side === 'left' ? 'right' : 'left';
     const keyOf = side === 'left' ? spec.leftKey : spec.rightKey;
+    const rekeyed = spec.rekeyed[side];
+    const partitions = spec.partitions ?? 1;
     // A left record meets right records in [t − before, t + after]; a right one, left records in [t − after, t + before].
     const [back, ahead] = side === 'left' ? [spec.beforeMs, spec.afterMs] : [spec.afterMs, spec.beforeMs];
     const own = this.#windows[side];
@@ -169,26 +237,35 @@ export class StreamStreamJoin {
       if (key === null) continue;
       const bytes = joinKeyBytes(key) as Buffer;
       const id = bytes.toString('latin1');
+      // The partition a repartition topic would give the re-keyed record, else the one it was read from.
+      const partition = rekeyed ? partitionForKey(bytes, partitions) : batch.partition;
+      const task = this.#task(partition);
       const timestamp = batch.timestamps[i];
       const origin = batch.origins[i];
       // Kafka Streams' KStreamJoinWindow: the record waits in its side's store first.
-      if (timestamp > this.#observed[side]) {
-        this.#observed[side] = timestamp;
-        own.observeStreamTime(timestamp);
-        this.#buffers[side].expire(this.#liveFrom(side));
+      if (timestamp > task.observed[side]) {
+        task.observed[side] = timestamp;
+        this.#observeStore(side);
+        task.buffers[side].expire(this.#liveFrom(task, side));
       }
-      if (timestamp >= this.#liveFrom(side))
-        own.put(bytes, timestamp, this.#buffers[side].add(id, timestamp, row), timestamp);
-      if (timestamp > this.#streamTime) this.#streamTime = timestamp;
-      if (timestamp === this.#streamTime && this.#outer !== undefined) this.#emitClosed(out, origin);
+      if (timestamp >= this.#liveFrom(task, side))
+        own.put(
+          windowKey(partition, bytes),
+          timestamp,
+          task.buffers[side].add(id, timestamp, row),
+          timestamp,
+        );
+      if (timestamp > task.streamTime) task.streamTime = timestamp;
+      if (timestamp === task.streamTime && this.#outer !== undefined)
+        this.#emitClosed(out, partition, task, origin);
       const from = Math.max(0, timestamp - back);
       const to = Math.max(0, timestamp + ahead);
       let matched = false;
-      for (const entry of this.#buffers[other].fetch(id, from, to)) {
+      for (const entry of task.buffers[other].fetch(id, from, to)) {
         matched = true;
         // The other record met this one: it no longer waits to be given alone.
         if (this.#outer !== undefined) {
-          const waiting = outerKey(entry.timestamp, other, bytes);
+          const waiting = outerKey(partition, entry.timestamp, other, bytes);
           if (this.#outer.get(waiting) !== undefined) this.#outer.put(waiting, null, timestamp);
         }
         const time = Math.max(timestamp, entry.timestamp);
@@ -197,33 +274,33 @@ export class StreamStreamJoin {
         }
       }
       if (matched || !this.#outerSides[side]) continue;
-      if (this.#outer === undefined || to < this.#streamTime) {
+      if (this.#outer === undefined || to < task.streamTime) {
         // No GRACE PERIOD, or its window has closed already: NULLs for the other side now.
         this.#pushAlone(out, side, row, key, timestamp, origin);
       } else {
-        const at = outerKey(timestamp, side, bytes);
+        const at = outerKey(partition, timestamp, side, bytes);
         this.#outer.put(at, [...(this.#outer.get(at) ?? []), row], timestamp);
-        this.#oldestWaiting = Math.min(this.#oldestWaiting, timestamp);
+        task.oldestWaiting = Math.min(task.oldestWaiting, timestamp);
       }
     }
     return out;
   }
 
-  /** Gives the waiting records whose window (and grace) has closed, oldest first, with NULLs. */
-  #emitClosed(out: RowBatch, origin: number): void {
+  /** Gives a partition's waiting records whose window (and grace) has closed, oldest first, with NULLs. */
+  #emitClosed(out: RowBatch, partition: number, task: TaskState, origin: number): void {
     const outer = this.#outer as KeyValueStore<SqlValue[][]>;
     const { afterMs, beforeMs } = this.#spec;
     const grace = this.#graceMs;
-    const now = this.#streamTime;
+    const now = task.streamTime;
     const soonest = Math.min(afterMs, beforeMs);
-    if (this.#oldestWaiting + soonest + grace >= now) return;
+    if (task.oldestWaiting + soonest + grace >= now) return;
     const bound = now - grace - soonest;
     // Records past the bound are not visited: they are newer than it.
     let oldest = bound + 1;
     const open: Record<Side, boolean> = { left: false, right: false };
-    for (const entry of outer.range(undefined, outerBound(bound))) {
-      const timestamp = Number(entry.key.readBigInt64BE(0));
-      const side: Side = entry.key[8] === 1 ? 'left' : 'right';
+    for (const entry of outer.range(taskPrefix(partition), outerBound(partition, bound))) {
+      const timestamp = Number(entry.key.readBigInt64BE(4));
+      const side: Side = entry.key[12] === 1 ? 'left' : 'right';
       // A left record's window closes `after` past its time, a right one's `before`.
       if (timestamp + (side === 'left' ? afterMs : beforeMs) + grace >= now) {
         open[side] = true;
@@ -241,7 +318,7 @@ export class StreamStreamJoin {
       }
       outer.put(Buffer.from(entry.key), null, now);
     }
-    this.#oldestWaiting = oldest;
+    task.oldestWaiting = oldest;
   }
 
   #pushAlone(
