@@ -504,6 +504,15 @@ export const SERVER_PROPERTIES: readonly ConfigKey[] = [
       'Whether pull queries may scan a whole table (no WHERE, ranges, non-key filters). A request property overrides it either way.',
   },
   {
+    name: 'ksql.query.pull.consistency.token.enabled',
+    group: 'Queries',
+    type: 'BOOLEAN',
+    defaultValue: false,
+    importance: 'LOW',
+    documentation:
+      'Whether a table pull query that sends request.ksql.query.pull.consistency.token (in requestProperties; "" the first time) gets a consistencyToken after its rows, and is refused while the table is behind the token it sent. A request property overrides it either way.',
+  },
+  {
     name: 'ksql.query.pull.stream.enabled',
     group: 'Queries',
     type: 'BOOLEAN',

@@ -43,6 +43,7 @@ import {
   maskConnectorStatement,
   maskUnparsedText,
 } from './connector-statements.js';
+import { CONSISTENCY_TOKEN_REQUEST_PROPERTY } from './consistency-token.js';
 import type { DataSource } from './data-source.js';
 import { createSource, type FormatDefaults } from './ddl.js';
 import { type Entity, entity, schemaInfo, sourceDescription, sourceInfo } from './entities.js';
@@ -132,6 +133,11 @@ export interface ExecuteOptions {
    * the server has no credentials of its own for (ksqlDB's ksql.connect.basic.auth.credentials.source=NONE).
    */
   readonly callerAuthorization?: string;
+  /**
+   * ksqlDB's requestProperties: request.ksql.query.pull.consistency.token carries a client's
+   * consistency token (see consistency-token.ts).
+   */
+  readonly requestProperties?: Readonly<Record<string, unknown>>;
 }
 
 /** Refuses the request if the caller may not run one of its statements. */
@@ -158,6 +164,8 @@ interface Context {
   readonly sequence?: number;
   /** See ExecuteOptions.callerAuthorization. */
   readonly callerAuthorization?: string;
+  /** The client's consistency token (requestProperties), "" on its first query. */
+  readonly consistencyToken?: string;
 }
 
 /** What the query endpoints stream: result rows, or PRINT's text lines. */
@@ -223,6 +231,7 @@ async function checkCommandTopicPresent(
 
 /** The properties and variables a request brings, as its statements start from them. */
 function requestContext(options: ExecuteOptions): Context {
+  const token = options.requestProperties?.[CONSISTENCY_TOKEN_REQUEST_PROPERTY];
   const text = (o: Readonly<Record<string, unknown>> | undefined) =>
     new Map(Object.entries(o ?? {}).map(([k, v]) => [k, String(v)]));
   return {
@@ -232,6 +241,7 @@ function requestContext(options: ExecuteOptions): Context {
     ...(options.callerAuthorization === undefined
       ? {}
       : { callerAuthorization: options.callerAuthorization }),
+    ...(token === undefined || token === null ? {} : { consistencyToken: String(token) }),
   };
 }
 
@@ -1171,6 +1181,9 @@ export class KsqlEngine {
       processingLog: this.processingLog,
       tableScanEnabled: enabled('ksql.query.pull.table.scan.enabled'),
       streamPullEnabled: enabled('ksql.query.pull.stream.enabled'),
+      ...(context.consistencyToken !== undefined && enabled('ksql.query.pull.consistency.token.enabled')
+        ? { consistencyToken: context.consistencyToken }
+        : {}),
       ...(this.schemaRegistry === undefined ? {} : { schemaRegistry: this.schemaRegistry }),
     };
     if (context.properties.size === 0) this.plainPullContext = ctx;

@@ -42,6 +42,7 @@ import {
 import type { SchemaRegistryClient } from '../serde/index.js';
 import { type Expression, type Query, spanOf, transformExpression, visitExpression } from '../sql/index.js';
 import { formatType, type SqlType, type SqlValue } from '../types/index.js';
+import { answerToken, decodeConsistencyToken } from './consistency-token.js';
 import type { DataSource } from './data-source.js';
 import { StatementError } from './errors.js';
 import type { MetaStore } from './metastore.js';
@@ -61,6 +62,12 @@ export interface PullQueryContext {
   readonly streamPullEnabled: boolean;
   /** Where AVRO records of a stream find their writer schemas. */
   readonly schemaRegistry?: SchemaRegistryClient;
+  /**
+   * The request's consistency token ("" for none yet), when ksql.query.pull.consistency.token.enabled
+   * and the request sent one: a table's answer then waits for nothing but is refused when its state
+   * is behind the token, and ends with a new token (`PullQuery.consistencyToken`).
+   */
+  readonly consistencyToken?: string;
 }
 
 /** A pull query ready to stream: its columns, then its rows; it ends by itself. */
@@ -80,6 +87,8 @@ export interface PullQuery {
    * them instead of `rows`, never both); absent for scans and streams, which may be long.
    */
   readonly batchesNow?: () => Iterable<PushBatch>;
+  /** A table's answer to a request that sent a consistency token: the token to send next time. */
+  readonly consistencyToken?: string;
   close(): void;
 }
 
@@ -520,11 +529,22 @@ function prepareTablePull(
   const layout = pullRowLayout(first.scope, materialized, window !== undefined);
   const prepared = (plan: TablePullPlan): PreparedPull => {
     const keys = plan.access.kind === 'lookup' ? plan.access.keys : undefined;
-    const openNow = (): PullQuery => {
+    const openNow = (now: PullQueryContext): PullQuery => {
       const closed = { closed: false };
+      // Taken before the rows are read: the state read may be newer than the token, never older.
+      const token =
+        now.consistencyToken === undefined
+          ? undefined
+          : answerToken(
+              table.name,
+              decodeConsistencyToken(now.consistencyToken),
+              [registered.query.spec.source.topic, ...(registered.query.spec.topics ?? [])],
+              registered.query.processedOffsets(),
+            );
       return {
         // ksqlDB names pull queries query_<epoch ms>.
         queryId: `query_${Date.now()}`,
+        ...(token === undefined ? {} : { consistencyToken: token }),
         columnNames,
         columnTypes,
         types,
@@ -559,7 +579,7 @@ function prepareTablePull(
             }
           : undefined,
       openNow,
-      open: async () => openNow(),
+      open: async (now) => openNow(now),
     };
   };
   return prepared(first);

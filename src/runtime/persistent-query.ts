@@ -6,6 +6,7 @@ import {
   type PartitionRecords,
   type ProduceRecord,
   type TopicPartition,
+  type TopicPartitionOffset,
 } from '../log/index.js';
 import type { OperatorContext, Topology } from './operators.js';
 import type { ProcessingLog } from './processing-log.js';
@@ -147,6 +148,8 @@ export class PersistentQuery {
   private busy = true;
   /** A stateless query's last batch output, still being appended while the next batch is computed. */
   private inFlight: InFlightWrite | undefined;
+  /** The running consumer's partitions and, for each, the next offset its state stores reflect. */
+  private reflected: { assignment: readonly TopicPartition[]; next: readonly number[] } | undefined;
 
   constructor(log: Log, processingLog: ProcessingLog, spec: PersistentQuerySpec) {
     this.log = log;
@@ -282,6 +285,16 @@ export class PersistentQuery {
     }
   }
 
+  /**
+   * For each partition the query reads, the next offset whose record its state (stores included,
+   * the batch in hand too) does not reflect yet; empty before the query first runs.
+   */
+  processedOffsets(): TopicPartitionOffset[] {
+    const r = this.reflected;
+    if (r === undefined) return [];
+    return r.assignment.map((tp, i) => ({ topic: tp.topic, partition: tp.partition, offset: r.next[i] }));
+  }
+
   /** True when the query has processed everything in its source so far (or has stopped). */
   async isIdle(): Promise<boolean> {
     if (this.state !== 'RUNNING') return true;
@@ -337,6 +350,7 @@ export class PersistentQuery {
     // Where each partition's output is written up to (into the transaction, when exactly once): all
     // a commit may claim.
     const written = [...positions];
+    this.reflected = { assignment, next: written };
     let committed = [...positions];
     let lastCommit = Date.now();
     this.transaction = this.spec.exactlyOnce ? this.log.beginTransaction(group) : undefined;

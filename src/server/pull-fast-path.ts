@@ -57,7 +57,12 @@ function statementOf(body: unknown, endpoint: '/query' | '/query-stream'): strin
   const sql = endpoint === '/query' ? body.ksql : body.sql;
   if (typeof sql !== 'string') return undefined;
   const properties = endpoint === '/query' ? body.streamsProperties : body.properties;
-  if (!isEmptyOrAbsent(properties) || !isEmptyOrAbsent(body.sessionVariables)) return undefined;
+  if (
+    !isEmptyOrAbsent(properties) ||
+    !isEmptyOrAbsent(body.sessionVariables) ||
+    !isEmptyOrAbsent(body.requestProperties)
+  )
+    return undefined;
   return sql;
 }
 

@@ -20,7 +20,7 @@ type QueryResults = Pick<
   PushQueryHandle,
   'queryId' | 'columnNames' | 'columnTypes' | 'types' | 'rows' | 'limit' | 'close'
 > &
-  Pick<PullQuery, 'batchesNow'>;
+  Pick<PullQuery, 'batchesNow' | 'consistencyToken'>;
 
 /** `keys` marks a table pull query's key columns, which ksqlDB's header schema shows as `KEY`. */
 function headerSchema(results: QueryResults, keys?: readonly boolean[]): string {
@@ -55,6 +55,8 @@ interface AnswerLayout {
   /** A deleted key of a table (key columns set, the rest null); undefined drops it. */
   readonly tombstone: ((json: string) => string) | undefined;
   readonly error: (body: KsqlErrorBody) => string;
+  /** A table pull query's consistency token, after its rows. */
+  readonly consistencyToken: (token: string) => string;
   /** The last element, '' for none. */
   readonly tail: (end: 'limit' | 'completed' | 'error') => string;
 }
@@ -72,6 +74,7 @@ const DELIMITED_LAYOUT: AnswerLayout = {
   // ksqlDB's /query-stream writers drop tombstones ("not currently supported").
   tombstone: undefined,
   error: (body) => `${JSON.stringify(body)}\n`,
+  consistencyToken: (token) => `${JSON.stringify({ consistencyToken: token })}\n`,
   tail: () => '',
 };
 
@@ -81,6 +84,7 @@ const JSON_ARRAY_LAYOUT: AnswerLayout = {
   row: (json) => `,${json}`,
   tombstone: undefined,
   error: (body) => `,${JSON.stringify(body)}`,
+  consistencyToken: (token) => `,${JSON.stringify({ consistencyToken: token })}`,
   tail: () => ']',
 };
 
@@ -94,6 +98,8 @@ const streamedRowLayout = (finalMessage: boolean): AnswerLayout => ({
   row: (json) => `,\n{"row":{"columns":${json}}}`,
   tombstone: (json) => `,\n{"row":{"columns":${json},"tombstone":true}}`,
   error: (body) => `,\n${JSON.stringify({ errorMessage: body } satisfies StreamedRow)}`,
+  // ksqlDB's StreamedRow.consistencyToken: the ConsistencyToken entity under its own name.
+  consistencyToken: (token) => `,\n${JSON.stringify({ consistencyToken: { consistencyToken: token } })}`,
   // After an error ksqlDB closes the array without a final message.
   tail: (end) =>
     end === 'error' || !finalMessage
@@ -187,6 +193,8 @@ async function stream(
     held.push(...takeHead(), format.error(genericError('SERVER_ERROR', (err as Error).message)));
   } finally {
     handle.close();
+    if (!failed && handle.consistencyToken !== undefined)
+      held.push(...takeHead(), format.consistencyToken(handle.consistencyToken));
     const tail = format.tail(failed ? 'error' : sent === handle.limit ? 'limit' : 'completed');
     await out.endWith([...held, takeHead().join('') + tail]);
   }

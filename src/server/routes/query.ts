@@ -35,6 +35,7 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
         client: req.ip,
         streamsProperties: isObject(body.properties) ? body.properties : {},
         sessionVariables: isObject(body.sessionVariables) ? body.sessionVariables : {},
+        requestProperties: isObject(body.requestProperties) ? body.requestProperties : {},
         authorize: statementAuthorizer(req),
       });
     } catch (err) {
@@ -61,6 +62,7 @@ export function registerQueryRoutes(app: FastifyInstance, engine: KsqlEngine): v
         client: req.ip,
         streamsProperties: isObject(body.streamsProperties) ? body.streamsProperties : {},
         sessionVariables: isObject(body.sessionVariables) ? body.sessionVariables : {},
+        requestProperties: isObject(body.requestProperties) ? body.requestProperties : {},
         authorize: statementAuthorizer(req),
       });
     } catch (err) {
