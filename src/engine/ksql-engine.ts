@@ -1168,7 +1168,8 @@ export class KsqlEngine {
   private plainPullContext: PullQueryContext | undefined;
 
   private pullContext(context: Context): PullQueryContext {
-    if (context.properties.size === 0 && this.plainPullContext !== undefined) return this.plainPullContext;
+    const plain = context.properties.size === 0 && context.consistencyToken === undefined;
+    if (plain && this.plainPullContext !== undefined) return this.plainPullContext;
     // The request's setting, when it has one, overrides the server's, either way (as in ksqlDB).
     const enabled = (name: string) => {
       const requested = context.properties.get(name);
@@ -1186,7 +1187,7 @@ export class KsqlEngine {
         : {}),
       ...(this.schemaRegistry === undefined ? {} : { schemaRegistry: this.schemaRegistry }),
     };
-    if (context.properties.size === 0) this.plainPullContext = ctx;
+    if (plain) this.plainPullContext = ctx;
     return ctx;
   }
 

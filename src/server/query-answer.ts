@@ -302,7 +302,7 @@ export function writeLookupAnswer(
 ): Promise<void> | undefined {
   const kind = layoutKind(endpoint, accept);
   const { batchesNow } = query;
-  if (batchesNow === undefined || !query.overTable) {
+  if (batchesNow === undefined || !query.overTable || query.consistencyToken !== undefined) {
     return stream(res, query, answerFormat({ kind: 'pull', query }, kind), true);
   }
   const format = tablePullFormat(query, kind);
