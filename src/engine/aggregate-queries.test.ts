@@ -252,3 +252,29 @@ test('a pull query sees a group’s latest count while the record cache still ho
     ['{"N":30}'],
   );
 });
+
+test('a query’s own cache.max.bytes.buffering bounds its record cache: a full cache is forwarded before any commit', async () => {
+  // No commit for an hour; the query's cache takes a few hundred bytes (two or three groups).
+  const { engine, log } = await startEngine(undefined, {
+    'ksql.streams.cache.max.bytes.buffering': '10000000',
+    'ksql.streams.commit.interval.ms': '3600000',
+  });
+  await engine.execute(
+    `CREATE STREAM clicks (id STRING KEY, page STRING) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=1);
+     SET 'auto.offset.reset'='earliest';
+     SET 'cache.max.bytes.buffering'='300';
+     CREATE TABLE per_page WITH (KAFKA_TOPIC='per_page') AS SELECT page, COUNT(*) AS n FROM clicks GROUP BY page;`,
+  );
+  await log.append(
+    'clicks',
+    Array.from({ length: 10 }, (_, i) => ({
+      key: Buffer.from(`c${i}`),
+      value: Buffer.from(JSON.stringify({ PAGE: `p${i}` })),
+    })),
+  );
+  const out = await readTopic(log, 'per_page', 10);
+  assert.deepEqual(
+    out.map((r) => r.key?.toString()),
+    Array.from({ length: 10 }, (_, i) => `p${i}`),
+  );
+});

@@ -82,6 +82,8 @@ export interface Operator {
   flush?(max?: number): RowBatch | undefined;
   /** How many entries it holds back (0: nothing to flush). */
   readonly buffered?: number;
+  /** It holds more than it may: flush it before processing more. */
+  readonly overfull?: boolean;
 }
 
 function emptyBatch(records: readonly LogRecord[], partition: number): RowBatch {
@@ -378,6 +380,13 @@ export class Topology {
     for (const input of this.inputs) for (const o of input.operators) n += o.buffered ?? 0;
     for (const o of this.operators) n += o.buffered ?? 0;
     return n;
+  }
+
+  /** Some operator holds more than it may (a full record cache): flush before processing more. */
+  get overfull(): boolean {
+    for (const input of this.inputs) for (const o of input.operators) if (o.overfull === true) return true;
+    for (const o of this.operators) if (o.overfull === true) return true;
+    return false;
   }
 
   /**

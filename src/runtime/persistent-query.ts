@@ -548,7 +548,11 @@ export class PersistentQuery {
    */
   private async processBatch(batch: PartitionRecords): Promise<{ offset: number; error: Error } | undefined> {
     const { out, from } = await this.computeBatch(batch);
-    return this.writeBatch(out, from);
+    const stoppedAt = await this.writeBatch(out, from);
+    // A record cache that outgrew its bytes goes out now, in chunks (Kafka Streams flushes a cache
+    // that evicts a dirty entry); it may exceed them by one batch meanwhile.
+    if (stoppedAt === undefined && this.task?.topology.overfull === true) await this.flushHeld();
+    return stoppedAt;
   }
 
   /** Runs one partition's records through the topology: the output, each with its input offset. */
@@ -622,7 +626,10 @@ export class PersistentQuery {
       out.map((_, i) => i),
     );
     await this.processingLog.flush();
-    if (stoppedAt === undefined) return undefined;
+    if (stoppedAt === undefined) {
+      if (task.topology.overfull) await this.flushHeld();
+      return undefined;
+    }
     return { run: runOf[stoppedAt.offset], offset: offsets[stoppedAt.offset], error: stoppedAt.error };
   }
 

@@ -225,6 +225,14 @@ export class AggregateOperator implements Operator {
     return this.#rows(changes, batch.records, batch.partition);
   }
 
+  /**
+   * The record cache holds more than its bytes: the query flushes it (all of it, as Kafka Streams
+   * flushes a cache that evicts a dirty entry) before its next chunk of records.
+   */
+  get overfull(): boolean {
+    return this.#out.cache?.full === true;
+  }
+
   /** Groups updated but not forwarded yet (held by the record cache). */
   get buffered(): number {
     return this.#out.cache?.size ?? 0;

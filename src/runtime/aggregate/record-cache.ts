@@ -236,6 +236,7 @@ export class ChangeEmitter {
   /**
    * One update of a group to `state` (null for a delete, then `deleted` is the state it had):
    * `start`/`end` are the window's bounds (NaN without a window); see RecordCache.put for the rest.
+   * A full cache is flushed by the query between chunks of records (see AggregateOperator.overfull).
    */
   emit(
     key: Buffer,
@@ -265,7 +266,6 @@ export class ChangeEmitter {
     if (state !== null) cache.put(key.length, keyValues, state, start, end, timestamp, previous, existed);
     else if (deleted !== undefined)
       cache.delete(key.length, keyValues, deleted, start, end, timestamp, previous);
-    if (cache.full) for (const c of cache.drain(origin)) this.#changes.push(c);
   }
 
   /** A change that bypasses the cache (EMIT FINAL's closed windows). */
