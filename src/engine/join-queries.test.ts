@@ -362,3 +362,44 @@ test('table-table, foreign-key and outer stream-stream joins restore their state
   ]);
   assert.deepEqual(await values('clicked', 1), [[0, { PAGE: 'home', SECS: null }]]);
 });
+
+test('a stream-stream join over two partitions keeps each partition’s stream time, also when it restores its stores from their changelogs under exactly_once_v2: a busy partition neither expires nor closes a quieter one’s records', async () => {
+  const flags = { 'ksql.streams.processing.guarantee': 'exactly_once_v2' };
+  // 'a' and 'd' land in different partitions of a two-partition topic.
+  assert.equal(partitionForKey(Buffer.from('a'), 2), 0);
+  assert.equal(partitionForKey(Buffer.from('d'), 2), 1);
+  const first = await startEngine(undefined, flags);
+  await first.engine.execute(`
+    CREATE STREAM clicks (id STRING KEY, page STRING) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON', PARTITIONS=2);
+    CREATE STREAM views (id STRING KEY, secs INT) WITH (KAFKA_TOPIC='views', VALUE_FORMAT='JSON', PARTITIONS=2);
+    SET 'auto.offset.reset'='earliest';
+    CREATE STREAM clicked WITH (KAFKA_TOPIC='clicked') AS
+      SELECT c.id, page, secs FROM clicks c LEFT JOIN views v WITHIN 1 MINUTE GRACE PERIOD 1 MINUTE ON c.id = v.id;
+    INSERT INTO clicks (ROWTIME, id, page) VALUES (0, 'a', 'home');`);
+  await settle(first.engine);
+  // Partition 1 moves far ahead: partition 0's click at 0 still waits for a view.
+  await first.engine.execute(`INSERT INTO clicks (ROWTIME, id, page) VALUES (330000, 'd', 'later');`);
+  await settle(first.engine);
+  await first.close();
+  rmSync(join(first.dir, 'state'), { recursive: true, force: true });
+
+  const second = await startEngine(first.dir, flags);
+  await second.engine.execute(`INSERT INTO views (ROWTIME, id, secs) VALUES (60000, 'a', 5);`);
+  await settle(second.engine);
+  // Partition 1's own time passes the later click's window and grace: it is given with NULLs.
+  await second.engine.execute(`INSERT INTO views (ROWTIME, id, secs) VALUES (500000, 'd', 9);`);
+  const values = (await readTopic(second.log, 'clicked', 2)).map((r) => [
+    r.key!.toString(),
+    r.timestamp,
+    JSON.parse(r.value!.toString()),
+  ]);
+  await settle(second.engine);
+  assert.deepEqual(values.sort(), [
+    ['a', 60000, { PAGE: 'home', SECS: 5 }],
+    ['d', 330000, { PAGE: 'later', SECS: null }],
+  ]);
+  let total = 0;
+  for (let p = 0; p < 2; p++) total += (await second.log.read('clicked', p, 0)).records.length;
+  assert.equal(total, 2, 'no other joined or NULL-padded row');
+  await second.close();
+});
