@@ -14,6 +14,7 @@ import {
   foreignKeyJoinStores,
   type Operator,
   type OperatorContext,
+  type RowSteps,
   type StoreSpec,
   StreamStreamJoin,
   type StreamStreamJoinSpec,
@@ -91,12 +92,18 @@ function tableTableSpec(step: JoinStep): TableTableJoinSpec {
   };
 }
 
-/** The join's two entry points: where the left side's rows and the right side's rows go in. */
+/**
+ * The join's two entry points: where the left side's rows and the right side's rows go in. `then`:
+ * the WHERE and SELECT after a stream-table join, run by the join on each row (see StreamTableJoin).
+ */
 export function joinOperatorSides(
   step: JoinStep,
   context: OperatorContext,
   partitions?: number,
+  then?: RowSteps,
 ): { left: Operator; right: Operator } {
+  if (then !== undefined && step.joinKind !== 'STREAM_TABLE')
+    throw new Error(`A ${step.joinKind} join does not run the steps after it itself.`);
   if (step.joinKind === 'STREAM_STREAM') {
     const join = new StreamStreamJoin(streamStreamSpec(step, partitions), context);
     return { left: join.leftSide, right: join.rightSide };
@@ -123,6 +130,7 @@ export function joinOperatorSides(
       store: stores.table,
     },
     context,
+    then,
   );
   return { left: join.streamSide, right: join.tableSide };
 }

@@ -1,6 +1,13 @@
 // Turns a physical plan into the runtime's operators: one topology for a SELECT, ending in a topic
 // sink (persistent query) or handed to a client sink (push query).
-import type { AggregateStep, PhysicalPlan, TopicSinkStep } from '../planner/index.js';
+import type {
+  AggregateStep,
+  FilterStep,
+  JoinStep,
+  PhysicalPlan,
+  ProjectStep,
+  TopicSinkStep,
+} from '../planner/index.js';
 import {
   AggregateOperator,
   type AggregateOperatorSpec,
@@ -13,8 +20,10 @@ import {
   type OperatorContext,
   type OperatorWindow,
   ProjectOperator,
+  type RowSteps,
   type RuntimeSource,
   resolveWindow,
+  rowStepsOf,
   type SinkEncoder,
   SourceOperator,
   type StoreSpec,
@@ -158,19 +167,15 @@ export function buildTopology(
       case 'selectKey':
         // The projection computes the new key and the sink writes it.
         return then(undefined);
-      case 'project':
+      case 'project': {
+        const fused = fusedStreamTableJoin(step);
+        if (fused !== undefined) return join(fused.join, rowStepsOf(fused.steps));
         return then(new ProjectOperator(step, context));
+      }
       case 'aggregate':
         return then(new AggregateOperator(aggregateOperatorSpec(step, keyFormat), context));
-      case 'join': {
-        const left = build(step.input);
-        const right = build(step.right);
-        const sides = joinOperatorSides(step, context, joinPartitions);
-        // Each side's own steps run before its rows reach the join; what follows runs on joined rows.
-        const end = (b: Branches, last: Operator) =>
-          b.inputs.map((i) => ({ source: i.source, operators: [...i.operators, ...b.shared, last] }));
-        return { inputs: [...end(left, sides.left), ...end(right, sides.right)], shared: [] };
-      }
+      case 'join':
+        return join(step);
       case 'materialize':
         return then(new JoinedTableMaterializer(step, context));
       case 'topicSink':
@@ -180,6 +185,34 @@ export function buildTopology(
         const never: never = step;
         throw new Error(`Unhandled physical step ${JSON.stringify(never)}`);
       }
+    }
+  };
+  const join = (step: JoinStep, after?: RowSteps): Branches => {
+    const left = build(step.input);
+    const right = build(step.right);
+    const sides = joinOperatorSides(step, context, joinPartitions, after);
+    // Each side's own steps run before its rows reach the join; what follows runs on joined rows.
+    const end = (b: Branches, last: Operator) =>
+      b.inputs.map((i) => ({ source: i.source, operators: [...i.operators, ...b.shared, last] }));
+    return { inputs: [...end(left, sides.left), ...end(right, sides.right)], shared: [] };
+  };
+  /**
+   * A SELECT over a stream-table join, with only a stream's WHEREs (and a PARTITION BY, which the
+   * projection computes) between: the join runs them on each row it makes (StreamTableJoin's
+   * `then`), in the order they run (WHEREs first).
+   */
+  const fusedStreamTableJoin = (
+    project: ProjectStep,
+  ): { join: JoinStep; steps: (FilterOperator | ProjectOperator)[] } | undefined => {
+    const filters: FilterStep[] = [];
+    for (let node = project.input; ; node = node.input) {
+      if (node.kind === 'join') {
+        if (node.joinKind !== 'STREAM_TABLE') return undefined;
+        const steps = filters.reverse().map((f) => new FilterOperator(f, context));
+        return { join: node, steps: [...steps, new ProjectOperator(project, context)] };
+      }
+      if (node.kind === 'filter' && !node.overTable) filters.push(node);
+      else if (node.kind !== 'selectKey') return undefined;
     }
   };
   const { inputs, shared } = build(plan);

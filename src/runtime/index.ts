@@ -31,6 +31,8 @@ export {
   ProjectOperator,
   type ProjectSpec,
   type RowBatch,
+  type RowSteps,
+  rowStepsOf,
   SourceOperator,
   Topology,
   type TopologyInput,

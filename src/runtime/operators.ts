@@ -222,6 +222,16 @@ export class FilterOperator implements Operator {
     return out;
   }
 
+  /** True when a stream's row (not a delete) goes on: its predicate is TRUE (a failure is reported). */
+  keeps(row: readonly SqlValue[]): boolean {
+    return this.#passes(row, true) === true;
+  }
+
+  /** Over a table the filter turns rows into deletes: only a stream's filter is one row's keep-or-drop. */
+  get overTable(): boolean {
+    return this.spec.overTable;
+  }
+
   /** TRUE passes; undefined when the predicate failed (reported for a new row, not for an old one). */
   #passes(row: readonly SqlValue[], report: boolean): boolean | undefined {
     try {
@@ -286,7 +296,7 @@ export class ProjectOperator implements Operator {
   }
 
   process(batch: RowBatch): RowBatch {
-    const { projections, errorLabels, keyProjections } = this.spec;
+    const { projections, keyProjections } = this.spec;
     const rows: SqlValue[][] = new Array(batch.rows.length);
     for (let r = 0; r < batch.rows.length; r++) {
       const row = batch.rows[r];
@@ -300,23 +310,60 @@ export class ProjectOperator implements Operator {
             out[i] = null;
           }
         }
-      } else {
-        for (let i = 0; i < projections.length; i++) {
-          try {
-            out[i] = projections[i](row);
-          } catch (err) {
-            out[i] = null;
-            this.context.countFailure();
-            const error = new Error(errorLabels[i], { cause: err });
-            this.context.processingLog.processingError(this.context.queryId, row, error);
-          }
-        }
-      }
+      } else this.#project(row, out);
       rows[r] = out;
     }
     // The rows replaced are in the input's layout: nothing after a projection asks for them.
     return { ...batch, rows, previous: undefined };
   }
+
+  /** A row's output columns (of a row that is not a delete), in a new array. */
+  projectRow(row: readonly SqlValue[]): SqlValue[] {
+    const out = new Array<SqlValue>(this.spec.projections.length);
+    this.#project(row, out);
+    return out;
+  }
+
+  #project(row: readonly SqlValue[], out: SqlValue[]): void {
+    const { projections, errorLabels } = this.spec;
+    for (let i = 0; i < projections.length; i++) {
+      try {
+        out[i] = projections[i](row);
+      } catch (err) {
+        out[i] = null;
+        this.context.countFailure();
+        const error = new Error(errorLabels[i], { cause: err });
+        this.context.processingLog.processingError(this.context.queryId, row, error);
+      }
+    }
+  }
+}
+
+/**
+ * A stream's WHERE and SELECT run one row at a time: the row to pass on (a new array once a
+ * projection ran, else the row given) or undefined when a filter drops it. An operator that builds
+ * each row in a scratch array (a join) runs them on it, so the wide row is never allocated.
+ */
+export type RowSteps = (row: SqlValue[]) => SqlValue[] | undefined;
+
+/** The steps, in order, as one RowSteps; each filter must be over a stream (see FilterOperator.keeps). */
+export function rowStepsOf(steps: readonly (FilterOperator | ProjectOperator)[]): RowSteps {
+  for (const step of steps)
+    if (step instanceof FilterOperator && step.overTable)
+      throw new Error('a table’s filter turns rows into deletes: it cannot run row by row');
+  if (steps.length === 2 && steps[0] instanceof FilterOperator && steps[1] instanceof ProjectOperator) {
+    // WHERE then SELECT, the usual pair, without a loop.
+    const [filter, project] = steps;
+    return (row) => (filter.keeps(row) ? project.projectRow(row) : undefined);
+  }
+  return (row) => {
+    let out: SqlValue[] = row;
+    for (const step of steps) {
+      if (step instanceof ProjectOperator) out = step.projectRow(out);
+      else if (!step.keeps(out)) return undefined;
+    }
+    return out;
+  };
 }
 
 /** One input topic of a topology: its source and the operators only its rows go through. */

@@ -35,12 +35,23 @@ export function joinedRowOfLeft(
   key: SqlValue,
   timestamp: number,
 ): SqlValue[] {
+  const row = new Array<SqlValue>(layout.leftWidth + layout.rightWidth + 2);
+  fillLeft(row, layout, left, key, timestamp);
+  return row;
+}
+
+/** Writes a joined row's left side, key and ROWTIME into `row` (a new one, or a scratch row reused). */
+export function fillLeft(
+  row: SqlValue[],
+  layout: JoinedRowLayout,
+  left: readonly SqlValue[] | undefined,
+  key: SqlValue,
+  timestamp: number,
+): void {
   const { leftWidth, rightWidth } = layout;
-  const row = new Array<SqlValue>(leftWidth + rightWidth + 2);
   copyInto(row, 0, left, leftWidth);
   row[leftWidth + rightWidth] = key;
   row[leftWidth + rightWidth + 1] = layout.fillsRowtime === false ? null : BigInt(timestamp);
-  return row;
 }
 
 /** A side's row into `row` from `at`, padded with NULLs to `width` (all NULLs when there is none). */

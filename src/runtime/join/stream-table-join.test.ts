@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { type LogRecord, SegmentLog } from '../../log/index.js';
 import type { SqlValue } from '../../types/index.js';
-import type { OperatorContext, RowBatch } from '../operators.js';
+import {
+  FilterOperator,
+  type OperatorContext,
+  ProjectOperator,
+  type RowBatch,
+  rowStepsOf,
+} from '../operators.js';
 import { ProcessingLog } from '../processing-log.js';
 import { StateStores } from '../state/index.js';
 import { StreamTableJoin, streamTableJoinStores } from './stream-table-join.js';
@@ -196,4 +202,97 @@ test('the mirror keeps rows by slot with their values (strings compacted, equal)
   assert.equal(mirror.slotOf(2), undefined);
   assert.deepEqual(mirror.rowAt(mirror.slotOf(3) as number), ['c', null, null, null, null]);
   assert.deepEqual(mirror.rowAt(mirror.slotOf(4) as number), ['d', null, null, null, null]);
+});
+
+test('the WHERE and SELECT handed to the join run on each joined row as the separate operators would: dropped rows, projected columns, a failing column NULL and logged with its joined row', async () => {
+  await withJoinStores(async (base) => {
+    const logged: unknown[] = [];
+    const context: OperatorContext = {
+      ...base,
+      processingLog: {
+        processingError: (_q: string, row: unknown) =>
+          logged.push(JSON.stringify(row, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))),
+      } as unknown as OperatorContext['processingLog'],
+    };
+    const spec = {
+      joinType: 'LEFT' as const,
+      streamKey: (r: readonly SqlValue[]) => r[1],
+      tableKey: (r: readonly SqlValue[]) => r[0],
+      leftWidth: 5,
+      rightWidth: 5,
+      fillsRowtime: true,
+    };
+    // WHERE the customer's name is not 'bob'; SELECT the order, the name, and 10 / the order's amount.
+    const where = () => new FilterOperator({ predicate: (r) => r[6] !== 'bob', overTable: false }, context);
+    const select = () =>
+      new ProjectOperator(
+        {
+          projections: [
+            (r) => r[0],
+            (r) => r[6],
+            (r) => {
+              if (r[2] === 0) throw new Error('/ by zero');
+              return 10 / (r[2] as number);
+            },
+            (r) => r[11],
+          ],
+          errorLabels: ['a', 'b', 'c', 'd'],
+          keyProjections: [],
+        },
+        context,
+      );
+    const table = batch(
+      [
+        [1, 'alice', null, null, null],
+        [2, 'bob', null, null, null],
+      ],
+      [1, 2],
+      [0, 0],
+    );
+    const orders = () =>
+      batch(
+        [
+          ['o1', 1, 5, null, null],
+          ['o2', 2, 5, null, null],
+          ['o3', 3, 0, null, null],
+          ['o4', 1, 0, null, null],
+        ],
+        ['o1', 'o2', 'o3', 'o4'],
+        [10, 20, 30, 40],
+      );
+    const separate = new StreamTableJoin(spec, context);
+    separate.tableSide.process(table);
+    const expected = select().process(where().process(separate.streamSide.process(orders())));
+    const loggedSeparately = logged.splice(0);
+    const fused = new StreamTableJoin(spec, context, rowStepsOf([where(), select()]));
+    fused.tableSide.process(table);
+    const got = fused.streamSide.process(orders());
+    assert.deepEqual(got.rows, [
+      ['o1', 'alice', 2, 10n],
+      ['o3', null, null, 30n],
+      ['o4', 'alice', null, 40n],
+    ]);
+    assert.deepEqual(got.rows, expected.rows);
+    assert.deepEqual(got.timestamps, expected.timestamps);
+    assert.deepEqual(got.origins, expected.origins);
+    assert.deepEqual(got.deletes, expected.deletes);
+    assert.deepEqual(logged, loggedSeparately);
+    assert.equal(logged.length, 2);
+    // A WHERE alone gives the joined rows themselves, each its own (the scratch row is not handed out).
+    const filtered = new StreamTableJoin(spec, context, rowStepsOf([where()]));
+    filtered.tableSide.process(table);
+    const rows = filtered.streamSide.process(orders()).rows;
+    assert.deepEqual(
+      rows.map((r) => [r[0], r[6], r[11]]),
+      [
+        ['o1', 'alice', 10n],
+        ['o3', null, 30n],
+        ['o4', 'alice', 40n],
+      ],
+    );
+    assert.throws(
+      () => rowStepsOf([new FilterOperator({ predicate: () => true, overTable: true }, context)]),
+      /a table’s filter turns rows into deletes/,
+    );
+  });
 });

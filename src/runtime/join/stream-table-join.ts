@@ -3,10 +3,16 @@
 // upserted and deleted as its records arrive; only stream records emit, each joined with the
 // table row its key has at that moment.
 import type { SqlValue } from '../../types/index.js';
-import { evaluateOrNull, type Operator, type OperatorContext, type RowBatch } from '../operators.js';
+import {
+  evaluateOrNull,
+  type Operator,
+  type OperatorContext,
+  type RowBatch,
+  type RowSteps,
+} from '../operators.js';
 import type { KeyValueStore, StoreSpec } from '../state/index.js';
 import { joinKeyBytes, storedRowCodec } from './join-keys.js';
-import { copyInto, emptyLike, type JoinedRowLayout, joinedRowOfLeft } from './joined-rows.js';
+import { copyInto, emptyLike, fillLeft, type JoinedRowLayout, joinedRowOfLeft } from './joined-rows.js';
 import { ABSENT, primitiveMirrorKey, TableMirror } from './table-mirror.js';
 
 type RowFunction = (row: readonly SqlValue[]) => SqlValue;
@@ -50,14 +56,27 @@ export class StreamTableJoin {
   /** Each stream row's join key and its table row's slot in the mirror, for the batch in hand. */
   readonly #keys: SqlValue[] = [];
   readonly #matches: number[] = [];
+  /** The WHERE and SELECT after the join, run on each joined row as it is made (see constructor). */
+  readonly #then: RowSteps | undefined;
+  /** The joined row `#then` reads, one for every stream row: it never outlives its turn. */
+  readonly #scratch: SqlValue[];
 
-  constructor(spec: StreamTableJoinSpec, context: OperatorContext) {
+  /**
+   * `then`: the stream's WHERE and SELECT that follow the join, if the caller hands them over: the
+   * join then gives their rows, each joined row built in one scratch array, never allocated (a
+   * wide row per stream record was most of the garbage a join made).
+   */
+  constructor(spec: StreamTableJoinSpec, context: OperatorContext, then?: RowSteps) {
     const stores = context.stores;
     if (stores === undefined)
       throw new Error('a join needs the query’s state stores (OperatorContext.stores)');
     this.#spec = spec;
     this.#context = context;
     this.#mirror = new TableMirror(spec.rightWidth);
+    this.#then = then;
+    this.#scratch = new Array<SqlValue>(then === undefined ? 0 : spec.leftWidth + spec.rightWidth + 2).fill(
+      null,
+    );
     const store = spec.store ?? JOIN_TABLE_STORE;
     this.#table = stores.keyValueStore(store, storedRowCodec);
     this.tableSide = { name: store, process: (batch) => this.#materialize(batch) };
@@ -90,6 +109,8 @@ export class StreamTableJoin {
     // several table rows' memory at once, where one loop doing everything waits for each in turn.
     const keys = this.#keys;
     const matches = this.#matches;
+    const then = this.#then;
+    const scratch = this.#scratch;
     for (let i = 0; i < n; i++)
       keys[i] = deletes[i] ? null : evaluateOrNull(this.#context, streamKey, rows[i]);
     for (let i = 0; i < n; i++) {
@@ -108,9 +129,17 @@ export class StreamTableJoin {
       const slot = matches[i];
       if (slot === ABSENT && inner) continue;
       const timestamp = timestamps[i];
-      const row = joinedRowOfLeft(spec, rows[i], key, timestamp);
-      if (slot === ABSENT) copyInto(row, spec.leftWidth, undefined, spec.rightWidth);
-      else this.#mirror.copyRow(slot, row, spec.leftWidth);
+      let row: SqlValue[];
+      if (then === undefined) {
+        row = joinedRowOfLeft(spec, rows[i], key, timestamp);
+        this.#fillRight(row, slot);
+      } else {
+        fillLeft(scratch, spec, rows[i], key, timestamp);
+        this.#fillRight(scratch, slot);
+        const out = then(scratch);
+        if (out === undefined) continue;
+        row = out === scratch ? scratch.slice() : out;
+      }
       joined[count] = row;
       joinedTimestamps[count] = timestamp;
       joinedOrigins[count] = origins[i];
@@ -121,6 +150,7 @@ export class StreamTableJoin {
     joinedOrigins.length = count;
     // The scratch arrays keep their size for the next batch, and no key or row past this one.
     keys.fill(null, 0, n);
+    scratch.fill(null);
     return {
       rows: joined,
       deletes: new Array<boolean>(count).fill(false),
@@ -129,6 +159,13 @@ export class StreamTableJoin {
       records: batch.records,
       partition: batch.partition,
     };
+  }
+
+  /** The table row in `slot` (NULLs when ABSENT) into a joined row's right side. */
+  #fillRight(row: SqlValue[], slot: number): void {
+    const { leftWidth, rightWidth } = this.#spec;
+    if (slot === ABSENT) copyInto(row, leftWidth, undefined, rightWidth);
+    else this.#mirror.copyRow(slot, row, leftWidth);
   }
 
   /** The key's slot in the mirror, or ABSENT: from the mirror, else from the store (then mirrored). */
