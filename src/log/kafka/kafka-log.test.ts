@@ -26,6 +26,7 @@ async function requestsDuring<T>(run: () => Promise<T>): Promise<{ result: T; ke
 }
 const METADATA = 3;
 const FETCH = 1;
+const INIT_PRODUCER_ID = 22;
 let log: KafkaLog;
 
 describe('KafkaLog over a real Kafka broker', { skip: kafkaBroker.missing, timeout: 180_000 }, () => {
@@ -362,5 +363,31 @@ describe('KafkaLog over a real Kafka broker', { skip: kafkaBroker.missing, timeo
     assert.ok(await log.waitForData('t-fence', 0, 3, 30_000), 'both commits are readable');
     const values = (await log.read('t-fence', 0, 0)).records.map((r) => r.value?.toString());
     assert.deepEqual(values, ['new', 'theirs']);
+  });
+
+  test('prepareTransactions sends InitProducerId each time, also after this process committed with the id', async () => {
+    // Only InitProducerId waits for the last transaction's markers: a query restarted in this
+    // process must not read its offsets and changelogs before they are written.
+    await log.createTopic('t-prepare');
+    await log.prepareTransactions('sluice-tx-prepare');
+    const tx = log.beginTransaction('sluice-tx-prepare');
+    tx.append('t-prepare', [{ value: Buffer.from('one') }]);
+    tx.commitOffsets('g-prepare', [{ topic: 't-prepare', partition: 0, offset: 1 }]);
+    await tx.commit();
+    const again = await requestsDuring(() => log.prepareTransactions('sluice-tx-prepare'));
+    assert.ok(again.keys.includes(INIT_PRODUCER_ID), `InitProducerId among ${again.keys.join(',')}`);
+    // Right after it, what the transaction wrote is readable and its offset committed.
+    assert.equal(await log.endOffset('t-prepare', 0), 2);
+    assert.deepEqual(await log.committedOffsets('g-prepare'), [
+      { topic: 't-prepare', partition: 0, offset: 1 },
+    ]);
+    const next = log.beginTransaction('sluice-tx-prepare');
+    next.append('t-prepare', [{ value: Buffer.from('two') }]);
+    await next.commit();
+    assert.ok(await log.waitForData('t-prepare', 0, 3, 30_000));
+    assert.deepEqual(
+      (await log.read('t-prepare', 0, 0)).records.map((r) => r.value?.toString()),
+      ['one', 'two'],
+    );
   });
 });

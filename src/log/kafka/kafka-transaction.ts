@@ -187,11 +187,20 @@ async function beginKafkaTransaction(
   }
 }
 
-/** InitProducerId for the id now (see KafkaLog.prepareTransactions); no transaction is left open. */
+/**
+ * InitProducerId for the id now (see KafkaLog.prepareTransactions); no transaction is left open. It
+ * is asked on a new producer even when this process has one for the id: its last EndTxn may have
+ * answered before Kafka wrote that transaction's markers, and only InitProducerId waits for them
+ * (CONCURRENT_TRANSACTIONS until they are all written). Without it, a query restarted in the same
+ * process could read its offsets with that transaction (its marker in __consumer_offsets written)
+ * but restore a changelog without it (its marker not written yet, so the last stable offset stops
+ * before it): updates lost.
+ */
 export async function prepareKafkaTransactions(
   transactionalId: string,
   host: KafkaTransactionHost,
 ): Promise<void> {
+  await host.dropProducer(transactionalId);
   try {
     const { tx } = await beginKafkaTransaction(transactionalId, host);
     // Nothing was added: cancelling is local, and the next commit's transaction reuses the producer.
