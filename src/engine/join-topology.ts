@@ -25,6 +25,8 @@ import {
   type TableTableJoinSpec,
   tableTableJoinStores,
 } from '../runtime/index.js';
+import { formatByName } from '../serde/index.js';
+import type { SqlValue } from '../types/index.js';
 
 /** Whether a join side's steps re-key it in process (where ksqlDB writes a repartition topic). */
 function rekeyed(side: PhysicalPlan): boolean {
@@ -35,8 +37,52 @@ function rekeyed(side: PhysicalPlan): boolean {
   }
 }
 
+/** The formats whose key bytes need no schema registry: a re-keyed key is hashed over them. */
+const HASHABLE_KEY_FORMATS = new Set(['KAFKA', 'JSON', 'DELIMITED']);
+
+/** The first source a side's steps read. */
+function firstSource(side: PhysicalPlan): string {
+  let step = side;
+  while (step.kind !== 'sourceScan') step = step.input;
+  return step.source.name;
+}
+
+/**
+ * How a re-keyed join key is written to its repartition topic, to hash its partition: in the key
+ * format both sides' sources share (ksqlDB keeps it for the repartition topic), when that format
+ * needs no schema registry; otherwise undefined (the join hashes its own encoding of the key).
+ */
+function repartitionKeySerializer(
+  step: JoinStep,
+  keyFormatOf: (source: string) => string,
+): ((key: SqlValue) => Buffer | null) | undefined {
+  const left = keyFormatOf(firstSource(step.input)).toUpperCase();
+  const right = keyFormatOf(firstSource(step.right)).toUpperCase();
+  if (left !== right || !HASHABLE_KEY_FORMATS.has(left)) return undefined;
+  let serialize: (row: readonly SqlValue[]) => Buffer | null;
+  try {
+    serialize = formatByName(left).createSerializer([{ name: 'ROWKEY', type: step.keyType }], {
+      target: 'key',
+    });
+  } catch {
+    return undefined; // a key type the format cannot write
+  }
+  return (key) => {
+    try {
+      return serialize([key]);
+    } catch {
+      return null;
+    }
+  };
+}
+
 /** What a stream-stream join step runs with (`partitions`: its inputs' partition count). */
-function streamStreamSpec(step: JoinStep, partitions?: number): StreamStreamJoinSpec {
+function streamStreamSpec(
+  step: JoinStep,
+  partitions?: number,
+  keyFormatOf?: (source: string) => string,
+): StreamStreamJoinSpec {
+  const serializeKey = keyFormatOf === undefined ? undefined : repartitionKeySerializer(step, keyFormatOf);
   const stores = step.stores;
   if (stores.kind !== 'STREAM_STREAM' || step.window === undefined)
     throw new Error('A stream-stream join step has window stores and a window.');
@@ -53,6 +99,7 @@ function streamStreamSpec(step: JoinStep, partitions?: number): StreamStreamJoin
     stores: { left: stores.left, right: stores.right, outer: stores.outer },
     rekeyed: { left: rekeyed(step.input), right: rekeyed(step.right) },
     partitions,
+    ...(serializeKey === undefined ? {} : { serializeKey }),
   };
 }
 
@@ -101,11 +148,12 @@ export function joinOperatorSides(
   context: OperatorContext,
   partitions?: number,
   then?: RowSteps,
+  keyFormatOf?: (source: string) => string,
 ): { left: Operator; right: Operator } {
   if (then !== undefined && step.joinKind !== 'STREAM_TABLE')
     throw new Error(`A ${step.joinKind} join does not run the steps after it itself.`);
   if (step.joinKind === 'STREAM_STREAM') {
-    const join = new StreamStreamJoin(streamStreamSpec(step, partitions), context);
+    const join = new StreamStreamJoin(streamStreamSpec(step, partitions, keyFormatOf), context);
     return { left: join.leftSide, right: join.rightSide };
   }
   if (step.joinKind === 'FOREIGN_KEY') {

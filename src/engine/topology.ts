@@ -190,7 +190,7 @@ export function buildTopology(
   const join = (step: JoinStep, after?: RowSteps): Branches => {
     const left = build(step.input);
     const right = build(step.right);
-    const sides = joinOperatorSides(step, context, joinPartitions, after);
+    const sides = joinOperatorSides(step, context, joinPartitions, after, (name) => resolve(name).keyFormat);
     // Each side's own steps run before its rows reach the join; what follows runs on joined rows.
     const end = (b: Branches, last: Operator) =>
       b.inputs.map((i) => ({ source: i.source, operators: [...i.operators, ...b.shared, last] }));

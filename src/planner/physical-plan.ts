@@ -110,6 +110,8 @@ export interface JoinStep {
   readonly joinType: JoinType;
   readonly leftKey: Evaluator;
   readonly rightKey: Evaluator;
+  /** The join key's type (both sides'), which a side re-keyed in process is serialized as to hash it. */
+  readonly keyType: SqlType;
   /** A foreign-key join's result key over the left row. */
   readonly leftPrimaryKey: Evaluator | undefined;
   readonly leftWidth: number;
@@ -360,6 +362,7 @@ function physicalInput(plan: LogicalPlan, sink: 'topic' | 'client', materialize:
         joinType: plan.joinType,
         leftKey: plan.leftKey.evaluate,
         rightKey: plan.rightKey.evaluate,
+        keyType: plan.leftKey.type,
         leftPrimaryKey: plan.leftPrimaryKey?.evaluate,
         leftWidth: plan.leftWidth,
         rightWidth: plan.rightWidth,

@@ -48,6 +48,11 @@ export interface StreamStreamJoinSpec extends JoinedRowLayout {
   readonly rekeyed: { readonly left: boolean; readonly right: boolean };
   /** The inputs' partition count (co-partitioned); needed when a side is re-keyed. */
   readonly partitions: number | undefined;
+  /**
+   * A re-keyed key's bytes as its repartition topic's key format writes them, which its partition
+   * is hashed from; absent, the join's own encoding of the key (a STRING's UTF-8) is hashed.
+   */
+  readonly serializeKey?: (key: SqlValue) => Buffer | null;
 }
 
 /** How long each side's records are kept, and the segments Kafka Streams expires them by. */
@@ -238,7 +243,9 @@ export class StreamStreamJoin {
       const bytes = joinKeyBytes(key) as Buffer;
       const id = bytes.toString('latin1');
       // The partition a repartition topic would give the re-keyed record, else the one it was read from.
-      const partition = rekeyed ? partitionForKey(bytes, partitions) : batch.partition;
+      const partition = rekeyed
+        ? partitionForKey(spec.serializeKey?.(key) ?? bytes, partitions)
+        : batch.partition;
       const task = this.#task(partition);
       const timestamp = batch.timestamps[i];
       const origin = batch.origins[i];
