@@ -296,3 +296,23 @@ test('the WHERE and SELECT handed to the join run on each joined row as the sepa
     );
   });
 });
+
+test('the mirror finds small whole-number keys by index and every other key by value, and forgets both in insertion order', () => {
+  const mirror = new TableMirror(1, 3);
+  const big = 2 ** 40;
+  assert.equal(mirror.slotOf(5), undefined);
+  const five = mirror.set(5, ['five']);
+  assert.equal(mirror.set(1.5, ['one and a half']), 1);
+  assert.equal(mirror.set(big, null), ABSENT);
+  assert.equal(mirror.slotOf(5), five);
+  assert.deepEqual(mirror.rowAt(mirror.slotOf(1.5) as number), ['one and a half']);
+  assert.equal(mirror.slotOf(big), ABSENT);
+  assert.equal(mirror.slotOf(6), undefined);
+  assert.equal(mirror.slotOf(50_000), undefined);
+  // Full: key 7 takes the place of 5, the oldest, which is no longer known by index either.
+  assert.equal(mirror.set(7, ['seven']), five);
+  assert.equal(mirror.slotOf(5), undefined);
+  assert.deepEqual(mirror.rowAt(mirror.slotOf(7) as number), ['seven']);
+  assert.equal(mirror.set(7, null), ABSENT);
+  assert.equal(mirror.slotOf(7), ABSENT);
+});

@@ -15,6 +15,9 @@ const SHARED_STRING_ENTRIES = 4096;
 /** `TableMirror.slotOf` for a key the table has no row for. */
 export const ABSENT = -1;
 
+/** Whole-number keys from 0 to below this are found by index in a typed array, not by hashing. */
+const DIRECT_KEY_LIMIT = 1 << 22;
+
 /**
  * Keys are the join key's value when it is a primitive (every SQL type but DECIMAL, BYTES, ARRAY,
  * MAP, STRUCT and -0.0, which Map would confuse with 0.0 while their bytes differ), else the latin1
@@ -32,6 +35,12 @@ export class TableMirror {
   /** Slots of deleted rows, for the next rows. */
   readonly #free: number[] = [];
   readonly #strings = new Map<string, string>();
+  /**
+   * Each small whole-number key's slot + 2 (0: not known, 1: ABSENT), in step with `#slots`, which
+   * still keeps their order: a lookup is one read where a Map of 100,000 keys is a hash and two
+   * or three places in memory.
+   */
+  #direct = new Int32Array(0);
 
   /** `width`: how many values of each row are kept (the rest are never read). */
   constructor(width: number, capacity = MIRROR_ENTRIES) {
@@ -41,6 +50,10 @@ export class TableMirror {
 
   /** The key's slot, ABSENT when the table has no row for it, undefined when not known here. */
   slotOf(key: SqlValue): number | undefined {
+    if (isDirectKey(key)) {
+      const known = key < this.#direct.length ? this.#direct[key] : 0;
+      return known === 0 ? undefined : known - 2;
+    }
     return this.#slots.get(key);
   }
 
@@ -67,6 +80,7 @@ export class TableMirror {
       // Map keeps insertion order: the oldest key goes, and its slot is the new key's.
       for (const [oldest, itsSlot] of slots) {
         slots.delete(oldest);
+        if (isDirectKey(oldest)) this.#direct[oldest] = 0;
         slot = itsSlot === ABSENT ? undefined : itsSlot;
         break;
       }
@@ -74,12 +88,24 @@ export class TableMirror {
     if (row === null) {
       if (slot !== undefined && slot !== ABSENT) this.#release(slot);
       slots.set(key, ABSENT);
+      this.#index(key, ABSENT);
       return ABSENT;
     }
     if (slot === undefined || slot === ABSENT) slot = this.#free.pop() ?? this.#values.length / this.#width;
     this.#write(slot, row);
     slots.set(key, slot);
+    this.#index(key, slot);
     return slot;
+  }
+
+  #index(key: SqlValue, slot: number): void {
+    if (!isDirectKey(key)) return;
+    if (key >= this.#direct.length) {
+      const grown = new Int32Array(Math.min(DIRECT_KEY_LIMIT, Math.max(key + 1, 2 * this.#direct.length)));
+      grown.set(this.#direct);
+      this.#direct = grown;
+    }
+    this.#direct[key] = slot + 2;
   }
 
   #release(slot: number): void {
@@ -119,6 +145,10 @@ export class TableMirror {
       else values.push(value);
     }
   }
+}
+
+function isDirectKey(key: SqlValue): key is number {
+  return typeof key === 'number' && key >= 0 && key < DIRECT_KEY_LIMIT && Number.isInteger(key);
 }
 
 /** A copy of `s` in its own memory: latin1 keeps one-byte strings exact, utf16le any other. */
