@@ -133,7 +133,11 @@ async function inferSide(
       format === 'PROTOBUF'
         ? await columnsFromRegisteredProtobuf(registry, found, fullName, options.upperCase)
         : format === 'JSON_SR'
-          ? columnsFromJsonSchema(found.schema, options).columns
+          ? columnsFromJsonSchema(
+              found.schema,
+              options,
+              await referencedSchemaTexts(registry, found.references),
+            ).columns
           : columnsFromAvro(
               parseAvroSchema(found.schema, await referencedSchemaTexts(registry, found.references)),
               options,

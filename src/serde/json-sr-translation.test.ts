@@ -68,7 +68,7 @@ test('unmappable fields are refused naming the field', () => {
       (err: unknown) => err instanceof FormatSchemaError && message.test(err.message),
     );
   refused({ gone: { type: 'null' } }, /Field 'gone'.*type "null"/);
-  refused({ r: { $ref: '#/definitions/x' } }, /Field 'r'.*\$ref/);
+  refused({ r: { $ref: '#/definitions/x' } }, /Field 'r'.*\$ref "#\/definitions\/x" points at nothing/);
   refused({ o: { type: 'object' } }, /Field 'o'.*neither "properties"/);
   refused(
     { a: { type: 'array', items: { oneOf: [{ type: 'string' }, { type: 'integer' }] } } },
@@ -94,4 +94,62 @@ test('unmappable fields are refused naming the field', () => {
     },
     /Field 'm'.*STRING keys/,
   );
+});
+
+test('$refs are followed within the schema and into referenced subjects, as JsonSchemaData follows them', () => {
+  const schema = JSON.stringify({
+    type: 'object',
+    definitions: { Address: { type: 'object', properties: { city: { type: 'string' } } } },
+    $defs: { 'a/b': { type: 'integer', 'connect.type': 'int32' } },
+    properties: {
+      home: { $ref: '#/definitions/Address' },
+      work: { oneOf: [{ type: 'null' }, { $ref: '#/definitions/Address' }] },
+      slashed: { $ref: '#/$defs/a~1b' },
+      tags: { type: 'array', items: { $ref: 'tag.json' } },
+      owner: { $ref: 'people.json#/definitions/Person' },
+    },
+  });
+  const references = [
+    { name: 'tag.json', schema: JSON.stringify({ type: 'string' }) },
+    {
+      name: 'people.json',
+      schema: JSON.stringify({
+        definitions: {
+          // A pointer in a referenced schema is read in that schema.
+          Person: { type: 'object', properties: { name: { $ref: '#/definitions/Name' } } },
+          Name: { type: 'string' },
+        },
+      }),
+    },
+  ];
+  assert.deepEqual(
+    columnsFromJsonSchema(schema, wrapped, references).columns.map((c) => `${c.name} ${formatType(c.type)}`),
+    [
+      'HOME STRUCT<`CITY` STRING>',
+      'WORK STRUCT<`CITY` STRING>',
+      'SLASHED INTEGER',
+      'TAGS ARRAY<STRING>',
+      'OWNER STRUCT<`NAME` STRING>',
+    ],
+  );
+  const refused = (properties: Record<string, unknown>, message: RegExp) =>
+    assert.throws(
+      () =>
+        columnsFromJsonSchema(
+          JSON.stringify({
+            type: 'object',
+            definitions: { Node: { type: 'object', properties: { next: { $ref: '#/definitions/Node' } } } },
+            properties,
+          }),
+          wrapped,
+          references,
+        ),
+      (err: unknown) => err instanceof FormatSchemaError && message.test(err.message),
+    );
+  refused({ list: { $ref: '#/definitions/Node' } }, /Field 'list.next'.*refers to itself/);
+  refused(
+    { x: { $ref: 'other.json' } },
+    /Field 'x'.*other\.json, which is not one of the schema's references/,
+  );
+  refused({ y: { $ref: 'definitions/Node' } }, /Field 'y'.*definitions\/Node, which is not one of/);
 });

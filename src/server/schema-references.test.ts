@@ -6,9 +6,10 @@ import { after, before, test } from 'node:test';
 import { type RunningServer, startServer } from '../app/index.js';
 import { loadServerConfig } from '../config/index.js';
 
-// AVRO records written with a registered schema whose named types come from other subjects (Schema
-// Registry references): the subject's latest version for a CREATE with columns followed by INSERT,
-// and VALUE_SCHEMA_ID for a CSAS. The references are resolved as reading resolves them.
+// Registered schemas whose types come from other subjects (Schema Registry references). AVRO records
+// written with such a schema: the subject's latest version for a CREATE with columns followed by
+// INSERT, and VALUE_SCHEMA_ID for a CSAS, the references resolved as reading resolves them. JSON_SR
+// columns inferred through `$ref`s into referenced subjects.
 let server: RunningServer;
 let dataDir: string;
 let registry: string;
@@ -121,4 +122,47 @@ test('CSAS with VALUE_SCHEMA_ID naming a schema that has references writes its r
     `CREATE STREAM refs_out_read WITH (KAFKA_TOPIC='refs_out', VALUE_FORMAT='AVRO', VALUE_SCHEMA_ID=${orderId});`,
   );
   assert.deepEqual(await rows('SELECT * FROM refs_out_read', 1), [[7, { street: 'Elm St', city: null }]]);
+});
+
+test('JSON_SR infers columns through $refs to a referenced subject and to definitions within it', async () => {
+  await register('shop-address-json', {
+    schemaType: 'JSON',
+    schema: JSON.stringify({
+      type: 'object',
+      properties: { street: { type: 'string' }, zip: { $ref: '#/definitions/Zip' } },
+      definitions: { Zip: { type: 'integer', 'connect.type': 'int32' } },
+    }),
+  });
+  await register('parcels_json-value', {
+    schemaType: 'JSON',
+    schema: JSON.stringify({
+      type: 'object',
+      properties: {
+        id: { type: 'integer' },
+        to: { oneOf: [{ type: 'null' }, { $ref: 'address.json' }] },
+      },
+    }),
+    references: [{ name: 'address.json', subject: 'shop-address-json', version: 1 }],
+  });
+  const json = await ksql(
+    "CREATE STREAM parcels_json WITH (KAFKA_TOPIC='parcels_json', VALUE_FORMAT='JSON_SR', PARTITIONS=1); DESCRIBE parcels_json;",
+  );
+  const fields =
+    (
+      json as {
+        sourceDescription?: {
+          fields: {
+            name: string;
+            schema: { type: string; fields?: { name: string; schema: { type: string } }[] | null };
+          }[];
+        };
+      }[]
+    )[1].sourceDescription?.fields ?? [];
+  assert.deepEqual(
+    fields.map(
+      (f) =>
+        `${f.name} ${f.schema.type}${!f.schema.fields ? '' : `<${f.schema.fields.map((g) => `${g.name} ${g.schema.type}`).join(', ')}>`}`,
+    ),
+    ['ID BIGINT', 'TO STRUCT<STREET STRING, ZIP INTEGER>'],
+  );
 });
